@@ -1,0 +1,382 @@
+package dev.convt;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * The hyper-parameters of one transposed convolution (PyTorch {@code ConvTranspose1d/2d/3d},
+ * ONNX {@code ConvTranspose}): immutable, validated on construction.
+ *
+ * <p>Layouts: input {@code (N, Cin, *spatial)} or {@code (Cin, *spatial)}, weight
+ * {@code (Cin, Cout/groups, *kernel)}, bias {@code (Cout)}, output {@code (N, Cout, *outSpatial)},
+ * all row-major float32. Per spatial dimension {@code i}:
+ * {@code out = (in - 1)*stride - padBegin - padEnd + dilation*(kernel - 1) + outputPadding + 1}.
+ * PyTorch's symmetric {@code padding} sets {@code padBegin = padEnd}; ONNX's {@code pads}
+ * (begin..., end...) may differ.
+ *
+ * <p>Validation follows PyTorch's rules and wording where it has them; every violation is an
+ * {@link IllegalArgumentException} naming the parameter, its value and the rule.
+ */
+public final class ConvTransposeSpec {
+    private final int rank;
+    private final int inChannels;
+    private final int outChannels;
+    private final int groups;
+    private final boolean bias;
+    private final int[] kernel;
+    private final int[] stride;
+    private final int[] padBegin;
+    private final int[] padEnd;
+    private final int[] outputPadding;
+    private final int[] dilation;
+
+    private ConvTransposeSpec(Builder b) {
+        this.rank = b.rank;
+        this.inChannels = b.inChannels;
+        this.outChannels = b.outChannels;
+        this.groups = b.groups;
+        this.bias = b.bias;
+        this.kernel = b.kernel.clone();
+        this.stride = b.stride.clone();
+        this.padBegin = b.padBegin.clone();
+        this.padEnd = b.padEnd.clone();
+        this.outputPadding = b.outputPadding.clone();
+        this.dilation = b.dilation.clone();
+        validate();
+    }
+
+    /**
+     * Starts a spec of the given spatial rank with PyTorch's defaults: stride 1, padding 0,
+     * output_padding 0, dilation 1, groups 1, bias true.
+     *
+     * @param rank        spatial rank, 1, 2 or 3
+     * @param inChannels  Cin ≥ 1
+     * @param outChannels Cout ≥ 1
+     * @param kernelSize  one value for every dimension, or one per dimension
+     * @throws IllegalArgumentException if the rank is not 1, 2 or 3 or a tuple has the wrong length
+     */
+    public static Builder builder(int rank, int inChannels, int outChannels, int... kernelSize) {
+        return new Builder(rank, inChannels, outChannels, kernelSize);
+    }
+
+    /** Shorthand for {@code builder(1, ...)}: PyTorch's {@code ConvTranspose1d}. */
+    public static Builder builder1d(int inChannels, int outChannels, int kernelSize) {
+        return builder(1, inChannels, outChannels, kernelSize);
+    }
+
+    /** Shorthand for {@code builder(2, ...)}: PyTorch's {@code ConvTranspose2d}. */
+    public static Builder builder2d(int inChannels, int outChannels, int... kernelSize) {
+        return builder(2, inChannels, outChannels, kernelSize);
+    }
+
+    /** A builder pre-filled with this spec's values. */
+    public Builder toBuilder() {
+        Builder b = new Builder(rank, inChannels, outChannels, kernel);
+        b.stride = stride.clone();
+        b.padBegin = padBegin.clone();
+        b.padEnd = padEnd.clone();
+        b.outputPadding = outputPadding.clone();
+        b.dilation = dilation.clone();
+        b.groups = groups;
+        b.bias = bias;
+        return b;
+    }
+
+    private void validate() {
+        String name = "ConvTranspose" + rank + "d";
+        if (inChannels < 1) {
+            throw new IllegalArgumentException("in_channels must be a positive integer, but got in_channels=" + inChannels);
+        }
+        if (outChannels < 1) {
+            throw new IllegalArgumentException("out_channels must be a positive integer, but got out_channels=" + outChannels);
+        }
+        if (groups < 1) {
+            throw new IllegalArgumentException("groups must be a positive integer, but got groups=" + groups);
+        }
+        if (inChannels % groups != 0) {
+            throw new IllegalArgumentException("in_channels must be divisible by groups, but got in_channels="
+                    + inChannels + " and groups=" + groups);
+        }
+        if (outChannels % groups != 0) {
+            throw new IllegalArgumentException("out_channels must be divisible by groups, but got out_channels="
+                    + outChannels + " and groups=" + groups);
+        }
+        requireAll("kernel_size", kernel, 1, "kernel size should be greater than zero");
+        requireAll("stride", stride, 1, "stride should be greater than zero");
+        requireAll("dilation", dilation, 1, "dilation should be greater than zero");
+        requireAll("padding", padBegin, 0, "negative padding is not supported");
+        requireAll("padding", padEnd, 0, "negative padding is not supported");
+        requireAll("output_padding", outputPadding, 0, "negative output_padding is not supported");
+        for (int i = 0; i < rank; i++) {
+            if (outputPadding[i] >= stride[i] && outputPadding[i] >= dilation[i]) {
+                throw new IllegalArgumentException("output padding must be smaller than either stride or dilation, but got output_padding="
+                        + Arrays.toString(outputPadding) + ", stride=" + Arrays.toString(stride)
+                        + ", dilation=" + Arrays.toString(dilation) + " (" + name + ", dimension " + i + ")");
+            }
+        }
+        // Guard the arithmetic of the output-size formula against int overflow of its terms.
+        for (int i = 0; i < rank; i++) {
+            long span = (long) dilation[i] * (kernel[i] - 1) + 1;
+            if (span > Integer.MAX_VALUE) {
+                throw new IllegalArgumentException("dilation*(kernel_size-1)+1 must fit an int, but got dilation="
+                        + dilation[i] + ", kernel_size=" + kernel[i] + " (dimension " + i + ")");
+            }
+        }
+    }
+
+    private static void requireAll(String param, int[] values, int min, String rule) {
+        for (int v : values) {
+            if (v < min) {
+                throw new IllegalArgumentException(rule + ", but got " + param + "=" + Arrays.toString(values));
+            }
+        }
+    }
+
+    /** Spatial rank: 1, 2 or 3. */
+    public int rank() { return rank; }
+    public int inChannels() { return inChannels; }
+    public int outChannels() { return outChannels; }
+    public int groups() { return groups; }
+    public boolean hasBias() { return bias; }
+    /** Cin / groups: input channels seen by one group. */
+    public int inChannelsPerGroup() { return inChannels / groups; }
+    /** Cout / groups: output channels produced by one group. */
+    public int outChannelsPerGroup() { return outChannels / groups; }
+
+    public int[] kernelSize() { return kernel.clone(); }
+    public int[] stride() { return stride.clone(); }
+    public int[] padBegin() { return padBegin.clone(); }
+    public int[] padEnd() { return padEnd.clone(); }
+    public int[] outputPadding() { return outputPadding.clone(); }
+    public int[] dilation() { return dilation.clone(); }
+
+    public int kernelSize(int dim) { return kernel[dim]; }
+    public int stride(int dim) { return stride[dim]; }
+    public int padBegin(int dim) { return padBegin[dim]; }
+    public int padEnd(int dim) { return padEnd[dim]; }
+    public int outputPadding(int dim) { return outputPadding[dim]; }
+    public int dilation(int dim) { return dilation[dim]; }
+
+    /** Π kernel: taps of one filter. */
+    public int kernelVolume() {
+        return Math.toIntExact(product(kernel));
+    }
+
+    /** The weight's shape, {@code (Cin, Cout/groups, *kernel)}. */
+    public int[] weightShape() {
+        int[] s = new int[rank + 2];
+        s[0] = inChannels;
+        s[1] = outChannelsPerGroup();
+        System.arraycopy(kernel, 0, s, 2, rank);
+        return s;
+    }
+
+    /** Number of weight elements, {@code Cin * Cout/groups * Π kernel}. */
+    public int weightLength() {
+        long n = (long) inChannels * outChannelsPerGroup() * product(kernel);
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("the weight " + Arrays.toString(weightShape()) + " has " + n
+                    + " elements, more than a Java array holds (" + Integer.MAX_VALUE + ")");
+        }
+        return (int) n;
+    }
+
+    /**
+     * The output size of one spatial dimension for an input size, as a {@code long} (may be ≤ 0 for
+     * bad parameters; see {@link #outputSpatial(int[])} for the checked version).
+     */
+    public long rawOutputSize(int dim, long in) {
+        return (in - 1) * stride[dim] - padBegin[dim] - padEnd[dim]
+                + (long) dilation[dim] * (kernel[dim] - 1) + outputPadding[dim] + 1;
+    }
+
+    /**
+     * The output spatial sizes for the given input spatial sizes.
+     *
+     * @throws IllegalArgumentException if the length is not the rank, an input size is &lt; 1, or an
+     *                                  output size is ≤ 0 or does not fit an int
+     */
+    public int[] outputSpatial(int... inputSpatial) {
+        checkSpatial("input size", inputSpatial);
+        int[] out = new int[rank];
+        boolean bad = false;
+        long[] raw = new long[rank];
+        for (int i = 0; i < rank; i++) {
+            raw[i] = rawOutputSize(i, inputSpatial[i]);
+            bad |= raw[i] <= 0 || raw[i] > Integer.MAX_VALUE;
+        }
+        if (bad) {
+            throw new IllegalArgumentException("Given input size per channel: " + Arrays.toString(inputSpatial)
+                    + ". Calculated output size per channel: " + Arrays.toString(raw)
+                    + ". Output size is too small" + (Arrays.stream(raw).anyMatch(v -> v > Integer.MAX_VALUE)
+                    ? " or too large (each must be in [1, " + Integer.MAX_VALUE + "])" : "")
+                    + " (out = (in - 1)*stride - pad_begin - pad_end + dilation*(kernel_size - 1) + output_padding + 1)");
+        }
+        for (int i = 0; i < rank; i++) {
+            out[i] = (int) raw[i];
+        }
+        return out;
+    }
+
+    void checkSpatial(String what, int[] spatial) {
+        Objects.requireNonNull(spatial, what);
+        if (spatial.length != rank) {
+            throw new IllegalArgumentException(what + " must have " + rank + " spatial dimension(s) for ConvTranspose"
+                    + rank + "d, but got " + Arrays.toString(spatial));
+        }
+        for (int v : spatial) {
+            if (v < 1) {
+                throw new IllegalArgumentException(what + " must be positive in every dimension, but got " + Arrays.toString(spatial));
+            }
+        }
+    }
+
+    /**
+     * The problem this spec solves on an input of the given shape, {@code (Cin, *spatial)}
+     * (unbatched) or {@code (N, Cin, *spatial)} (batched), as PyTorch accepts.
+     *
+     * @throws IllegalArgumentException if the shape has the wrong rank or channel count
+     */
+    public Problem problem(int... inputShape) {
+        return Problem.of(this, inputShape);
+    }
+
+    /** The problem for a batch of {@code n} inputs of the given spatial size. */
+    public Problem problem(int batch, int[] inputSpatial) {
+        return Problem.batched(this, batch, inputSpatial);
+    }
+
+    /**
+     * A spec equal to this one but with the {@code output_padding} that makes the output the given
+     * size, as PyTorch's {@code _output_padding}.
+     *
+     * @param inputSpatial the input's spatial sizes
+     * @param outputSize   the requested output: spatial sizes, or the full shape (N, Cout, *spatial) or (Cout, *spatial)
+     * @throws IllegalArgumentException if the length is wrong or a size is outside the legal range
+     *                                  {@code [min, min + max(stride, dilation) - 1]} (PyTorch's message)
+     */
+    public ConvTransposeSpec withOutputSize(int[] inputSpatial, int[] outputSize) {
+        return toBuilder().outputPadding(OutputSize.outputPadding(this, inputSpatial, outputSize)).build();
+    }
+
+    static long product(int[] a) {
+        long p = 1;
+        for (int v : a) {
+            p *= v;
+        }
+        return p;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof ConvTransposeSpec s && rank == s.rank && inChannels == s.inChannels
+                && outChannels == s.outChannels && groups == s.groups && bias == s.bias
+                && Arrays.equals(kernel, s.kernel) && Arrays.equals(stride, s.stride)
+                && Arrays.equals(padBegin, s.padBegin) && Arrays.equals(padEnd, s.padEnd)
+                && Arrays.equals(outputPadding, s.outputPadding) && Arrays.equals(dilation, s.dilation);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(rank, inChannels, outChannels, groups, bias, Arrays.hashCode(kernel),
+                Arrays.hashCode(stride), Arrays.hashCode(padBegin), Arrays.hashCode(padEnd),
+                Arrays.hashCode(outputPadding), Arrays.hashCode(dilation));
+    }
+
+    @Override
+    public String toString() {
+        boolean symmetric = Arrays.equals(padBegin, padEnd);
+        return "ConvTranspose" + rank + "d(" + inChannels + ", " + outChannels
+                + ", kernel_size=" + Arrays.toString(kernel) + ", stride=" + Arrays.toString(stride)
+                + (symmetric ? ", padding=" + Arrays.toString(padBegin)
+                             : ", pads=" + Arrays.toString(padBegin) + "+" + Arrays.toString(padEnd))
+                + ", output_padding=" + Arrays.toString(outputPadding) + ", dilation=" + Arrays.toString(dilation)
+                + ", groups=" + groups + ", bias=" + bias + ")";
+    }
+
+    /**
+     * Builds a {@link ConvTransposeSpec}. Every tuple setter takes one value (applied to every spatial
+     * dimension, as PyTorch's int form) or exactly {@code rank} values.
+     */
+    public static final class Builder {
+        private final int rank;
+        private final int inChannels;
+        private final int outChannels;
+        private int[] kernel;
+        private int[] stride;
+        private int[] padBegin;
+        private int[] padEnd;
+        private int[] outputPadding;
+        private int[] dilation;
+        private int groups = 1;
+        private boolean bias = true;
+
+        private Builder(int rank, int inChannels, int outChannels, int[] kernelSize) {
+            if (rank < 1 || rank > 3) {
+                throw new IllegalArgumentException("spatial rank must be 1, 2 or 3, but got " + rank);
+            }
+            this.rank = rank;
+            this.inChannels = inChannels;
+            this.outChannels = outChannels;
+            this.kernel = tuple("kernel_size", kernelSize);
+            this.stride = tuple("stride", 1);
+            this.padBegin = tuple("padding", 0);
+            this.padEnd = tuple("padding", 0);
+            this.outputPadding = tuple("output_padding", 0);
+            this.dilation = tuple("dilation", 1);
+        }
+
+        private int[] tuple(String param, int... values) {
+            Objects.requireNonNull(values, param);
+            if (values.length == 1) {
+                int[] t = new int[rank];
+                Arrays.fill(t, values[0]);
+                return t;
+            }
+            if (values.length != rank) {
+                throw new IllegalArgumentException(param + " must be an int or a tuple of " + rank
+                        + " ints for ConvTranspose" + rank + "d, but got " + Arrays.toString(values));
+            }
+            return values.clone();
+        }
+
+        public Builder stride(int... stride) { this.stride = tuple("stride", stride); return this; }
+
+        /** Symmetric zero padding (PyTorch's {@code padding}): the same at the beginning and the end. */
+        public Builder padding(int... padding) {
+            this.padBegin = tuple("padding", padding);
+            this.padEnd = this.padBegin.clone();
+            return this;
+        }
+
+        /** Asymmetric padding (ONNX's {@code pads} split into begin and end). */
+        public Builder pads(int[] begin, int[] end) {
+            this.padBegin = tuple("pads (begin)", begin);
+            this.padEnd = tuple("pads (end)", end);
+            return this;
+        }
+
+        public Builder outputPadding(int... outputPadding) { this.outputPadding = tuple("output_padding", outputPadding); return this; }
+        public Builder dilation(int... dilation) { this.dilation = tuple("dilation", dilation); return this; }
+        public Builder groups(int groups) { this.groups = groups; return this; }
+        public Builder bias(boolean bias) { this.bias = bias; return this; }
+
+        /**
+         * PyTorch's {@code padding_mode}: only {@code "zeros"} is defined for transposed convolution.
+         *
+         * @throws IllegalArgumentException for any other mode, with PyTorch's message
+         */
+        public Builder paddingMode(String mode) {
+            if (!"zeros".equals(mode)) {
+                throw new IllegalArgumentException("Only \"zeros\" padding mode is supported for ConvTranspose" + rank
+                        + "d, but got padding_mode=" + (mode == null ? "null" : "\"" + mode + "\""));
+            }
+            return this;
+        }
+
+        /** @throws IllegalArgumentException if any parameter breaks a rule (see the class comment) */
+        public ConvTransposeSpec build() {
+            return new ConvTransposeSpec(this);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package dev.convt;
+
+import dev.convt.kernel.Kernel;
+import dev.convt.kernel.KernelChoice;
+import dev.convt.kernel.KernelProvider;
+import dev.convt.kernel.ReferenceKernel;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.ServiceLoader;
+
+/**
+ * Makes {@link Plan}s: validates the buffers, chooses a kernel, and lets it prepack.
+ *
+ * <p>The kernels form an ordered list, as in oneDNN: those of every available
+ * {@link KernelProvider} (found with {@link ServiceLoader}; the vector module provides the Vector
+ * API kernels) in their own order, then the scalar {@link ReferenceKernel}, which accepts every
+ * problem. {@link KernelChoice#AUTO} takes the first kernel whose
+ * {@link Kernel#autoDeclineReason} is null; {@link #explain} lists every kernel with the reason it
+ * declined.
+ *
+ * <p>Like Lucene's vectorization provider, vector kernels are used only where they can work: a
+ * provider reports itself unavailable (for example when {@code jdk.incubator.vector} is not
+ * readable), and the planner then runs on the scalar kernels and logs once how to enable the fast
+ * path. {@code -Ddev.convt.vector=false} switches every provider off; {@code -Ddev.convt.verbose=true}
+ * logs each automatic choice with the reasons of the kernels that declined.
+ */
+public final class Planner {
+    private static final System.Logger LOG = System.getLogger("dev.convt");
+
+    private Planner() {}
+
+    /** A kernel and whether it takes a problem: {@code reason} is null when it does. */
+    public record Decision(String kernel, String reason) {
+        public boolean accepted() { return reason == null; }
+    }
+
+    private static final class Registry {
+        static final List<Kernel> KERNELS;
+        static final String UNAVAILABLE;
+
+        static {
+            List<Kernel> kernels = new ArrayList<>();
+            List<String> off = new ArrayList<>();
+            boolean vectorOn = !"false".equalsIgnoreCase(System.getProperty("dev.convt.vector", "true"));
+            if (!vectorOn) {
+                off.add("the vector kernels are switched off by -Ddev.convt.vector=false");
+            } else {
+                for (KernelProvider provider : ServiceLoader.load(KernelProvider.class, Planner.class.getClassLoader())) {
+                    String why;
+                    try {
+                        why = provider.unavailableReason();
+                        if (why == null) {
+                            kernels.addAll(provider.kernels());
+                        }
+                    } catch (LinkageError | RuntimeException e) {
+                        why = "loading failed: " + e;
+                    }
+                    if (why != null) {
+                        off.add(provider.name() + " kernels unavailable: " + why);
+                    }
+                }
+                if (kernels.isEmpty() && off.isEmpty()) {
+                    off.add("no vector kernels on the class path (add convt-vector)");
+                }
+            }
+            kernels.add(new ReferenceKernel());
+            KERNELS = Collections.unmodifiableList(kernels);
+            UNAVAILABLE = off.isEmpty() ? null : String.join("; ", off);
+            if (UNAVAILABLE != null && vectorOn) {
+                LOG.log(System.Logger.Level.WARNING, "convt runs on the scalar kernels only: " + UNAVAILABLE);
+            }
+        }
+    }
+
+    /** The kernels in the order the automatic choice tries them (the reference last). */
+    public static List<Kernel> kernels() {
+        return Registry.KERNELS;
+    }
+
+    /** The names of the available kernels, in order. */
+    public static List<String> kernelNames() {
+        return Registry.KERNELS.stream().map(Kernel::name).toList();
+    }
+
+    /** Why the vector kernels are not in use (with how to enable them), or null if they are. */
+    public static String vectorUnavailableReason() {
+        return Registry.UNAVAILABLE;
+    }
+
+    /** Every kernel's answer for the problem, in order: for the automatic choice when {@code auto}, else capability. */
+    public static List<Decision> explain(Problem problem, boolean auto) {
+        List<Decision> out = new ArrayList<>();
+        for (Kernel k : Registry.KERNELS) {
+            out.add(new Decision(k.name(), auto ? k.autoDeclineReason(problem) : k.declineReason(problem)));
+        }
+        return out;
+    }
+
+    /** The kernel the automatic choice takes for a problem. */
+    public static Kernel choose(Problem problem) {
+        for (Kernel k : Registry.KERNELS) {
+            if (k.autoDeclineReason(problem) == null) {
+                if (Boolean.getBoolean("dev.convt.verbose")) {
+                    LOG.log(System.Logger.Level.INFO, "convt: " + k.name() + " for " + problem + " (" + explain(problem, true) + ")");
+                }
+                return k;
+            }
+        }
+        throw new AssertionError("the reference kernel accepts every problem");
+    }
+
+    /** The named kernel, if available. */
+    public static Kernel kernel(KernelChoice choice) {
+        Objects.requireNonNull(choice, "choice");
+        if (choice == KernelChoice.AUTO) {
+            throw new IllegalArgumentException("AUTO names no single kernel; use choose(problem)");
+        }
+        for (Kernel k : Registry.KERNELS) {
+            if (k.name().equals(choice.kernelName())) {
+                return k;
+            }
+        }
+        throw new UnsupportedOperationException("kernel '" + choice.kernelName() + "' is not available"
+                + (Registry.UNAVAILABLE == null ? "" : " (" + Registry.UNAVAILABLE + ")")
+                + "; available: " + kernelNames());
+    }
+
+    /** {@link #plan(Problem, float[], int, float[], int, KernelChoice)} with the automatic choice. */
+    public static Plan plan(Problem problem, float[] weight, int weightOffset, float[] bias, int biasOffset) {
+        return plan(problem, weight, weightOffset, bias, biasOffset, KernelChoice.AUTO);
+    }
+
+    /** {@link #plan(Problem, float[], int, float[], int, KernelChoice)} with offsets 0 and the automatic choice. */
+    public static Plan plan(Problem problem, float[] weight, float[] bias) {
+        return plan(problem, weight, 0, bias, 0, KernelChoice.AUTO);
+    }
+
+    /**
+     * Plans a problem.
+     *
+     * @param weight (Cin, Cout/groups, *kernel) row-major from {@code weightOffset}; copied/prepacked
+     * @param bias   Cout values from {@code biasOffset}; must be null exactly when the spec has no bias
+     * @throws IllegalArgumentException      if a buffer is missing, too small, or at a negative offset
+     * @throws UnsupportedOperationException if the chosen kernel is not available or declines the problem
+     */
+    public static Plan plan(Problem problem, float[] weight, int weightOffset, float[] bias, int biasOffset,
+                            KernelChoice choice) {
+        Objects.requireNonNull(problem, "problem");
+        problem.checkWeight(weight, weightOffset);
+        problem.checkBias(bias, biasOffset);
+        Kernel k;
+        if (choice == KernelChoice.AUTO) {
+            k = choose(problem);
+        } else {
+            k = kernel(choice);
+            String why = k.declineReason(problem);
+            if (why != null) {
+                throw new UnsupportedOperationException("kernel '" + k.name() + "' declines " + problem + ": " + why);
+            }
+        }
+        return new Plan(problem, k.name(), k.prepare(problem, weight, weightOffset, bias, biasOffset));
+    }
+}

@@ -1,0 +1,55 @@
+package dev.convt;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A small dense float32 tensor: a shape and its row-major values. The array is shared, not copied:
+ * {@link #data()} is the live backing store.
+ */
+public final class Tensor {
+    private final int[] shape;
+    private final float[] data;
+
+    /**
+     * @throws IllegalArgumentException if a dimension is negative or the data length is not Π shape
+     */
+    public Tensor(int[] shape, float[] data) {
+        this.shape = Objects.requireNonNull(shape, "shape").clone();
+        this.data = Objects.requireNonNull(data, "data");
+        long n = 1;
+        for (int v : shape) {
+            if (v < 0) {
+                throw new IllegalArgumentException("tensor dimensions must be non-negative, but got shape " + Arrays.toString(shape));
+            }
+            n *= v;
+        }
+        if (n != data.length) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + n
+                    + " values, but data has " + data.length);
+        }
+    }
+
+    /** A zero tensor of the given shape. */
+    public static Tensor zeros(int... shape) {
+        long n = 1;
+        for (int v : shape) {
+            n *= v;
+        }
+        if (n > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has more elements than a Java array holds");
+        }
+        return new Tensor(shape, new float[(int) n]);
+    }
+
+    public int[] shape() { return shape.clone(); }
+    public int dim() { return shape.length; }
+    public int size(int d) { return shape[d]; }
+    public float[] data() { return data; }
+    public int numel() { return data.length; }
+
+    @Override
+    public String toString() {
+        return "Tensor" + Arrays.toString(shape) + (data.length <= 16 ? Arrays.toString(data) : "");
+    }
+}

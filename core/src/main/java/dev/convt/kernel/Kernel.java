@@ -1,0 +1,39 @@
+package dev.convt.kernel;
+
+import dev.convt.Problem;
+
+/**
+ * One implementation of transposed convolution. Kernels are stateless; {@link #prepare} makes a
+ * {@link KernelPlan} that owns prepacked weights and workspace for one {@link Problem}.
+ *
+ * <p>Implementations are found by name (lower case, e.g. {@code "reference"}, {@code "im2col"},
+ * {@code "scatter"}) and tried in order by {@link dev.convt.Planner} (oneDNN's implementation list):
+ * the first that accepts a problem wins, and one that declines says why.
+ */
+public interface Kernel {
+    /** The kernel's name, as used by {@link KernelChoice} and the bench runner. */
+    String name();
+
+    /**
+     * Why this kernel cannot compute the problem at all, or {@code null} if it can. A kernel that
+     * accepts must then produce results equal to the reference (bitwise on exactly representable data).
+     */
+    String declineReason(Problem problem);
+
+    /**
+     * Why the automatic choice should skip this kernel for the problem (it can, but another is
+     * expected to be faster), or {@code null} to take it. Defaults to {@link #declineReason}.
+     */
+    default String autoDeclineReason(Problem problem) {
+        return declineReason(problem);
+    }
+
+    /**
+     * Prepares a plan: prepacks the weights, sizes the workspace. Called only for a problem the kernel
+     * accepts, with buffers already checked against the problem's shapes.
+     *
+     * @param weight (Cin, Cout/groups, *kernel) from {@code weightOffset}
+     * @param bias   Cout values from {@code biasOffset}, or null when the spec has no bias
+     */
+    KernelPlan prepare(Problem problem, float[] weight, int weightOffset, float[] bias, int biasOffset);
+}

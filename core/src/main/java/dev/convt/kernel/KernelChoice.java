@@ -1,0 +1,38 @@
+package dev.convt.kernel;
+
+import java.util.Arrays;
+import java.util.Locale;
+
+/** Which kernel to use: {@link #AUTO} for the planner's choice, or one kernel by name. */
+public enum KernelChoice {
+    /** The first kernel in the planner's order that accepts the problem. */
+    AUTO,
+    /** The scalar reference: the definition of the semantics. Always available. */
+    REFERENCE,
+    /** Vector API im2col: packed SGEMM into a column buffer, then col2im scatter-add. */
+    IM2COL,
+    /** Vector API direct scatter: input times kernel taps accumulated straight into the output. */
+    SCATTER,
+    /** Vector API phase-decomposed gather (not yet implemented; declines every problem). */
+    GATHER;
+
+    /** The kernel name, lower case ({@code "im2col"}). */
+    public String kernelName() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * Parses a kernel name, case-insensitively.
+     *
+     * @throws IllegalArgumentException naming the valid choices
+     */
+    public static KernelChoice parse(String name) {
+        for (KernelChoice c : values()) {
+            if (c.kernelName().equalsIgnoreCase(name)) {
+                return c;
+            }
+        }
+        throw new IllegalArgumentException("unknown kernel '" + name + "': expected one of "
+                + Arrays.stream(values()).map(KernelChoice::kernelName).toList());
+    }
+}

@@ -1,0 +1,39 @@
+package dev.convt.kernel;
+
+/**
+ * Receives the arithmetic a counting kernel really performs. The reference kernel calls it where it
+ * multiplies and where it adds; {@link #NONE} (the default) ignores the calls.
+ */
+public interface OpCounter {
+    /** Counts {@code n} multiplications. */
+    void multiplications(long n);
+
+    /** Counts {@code n} additions. */
+    void additions(long n);
+
+    /** Whether counts are wanted at all; kernels skip the bookkeeping when not. */
+    default boolean enabled() { return true; }
+
+    /** The counter that counts nothing. */
+    OpCounter NONE = new OpCounter() {
+        @Override public void multiplications(long n) {}
+        @Override public void additions(long n) {}
+        @Override public boolean enabled() { return false; }
+    };
+
+    /** A plain tally. Not thread-safe. */
+    final class Tally implements OpCounter {
+        private long multiplications;
+        private long additions;
+
+        @Override public void multiplications(long n) { multiplications += n; }
+        @Override public void additions(long n) { additions += n; }
+        public long multiplications() { return multiplications; }
+        public long additions() { return additions; }
+        public long total() { return multiplications + additions; }
+
+        @Override public String toString() {
+            return "Tally[multiplications=" + multiplications + ", additions=" + additions + "]";
+        }
+    }
+}

@@ -1,0 +1,9 @@
+/** convt core: the semantics of transposed convolution, the scalar reference, the planner, the cost models. */
+module dev.convt.core {
+    exports dev.convt;
+    exports dev.convt.kernel;
+    exports dev.convt.cost;
+    // the project's own JSON reader, for its tools and tests; not API
+    exports dev.convt.internal;
+    uses dev.convt.kernel.KernelProvider;
+}
