@@ -3,6 +3,7 @@ module dev.convt.core {
     exports dev.convt;
     exports dev.convt.kernel;
     exports dev.convt.cost;
+    exports dev.convt.onnx;
     // the project's own JSON reader, for its tools and tests; not API
     exports dev.convt.internal;
     uses dev.convt.kernel.KernelProvider;

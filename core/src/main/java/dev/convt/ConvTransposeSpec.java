@@ -69,6 +69,11 @@ public final class ConvTransposeSpec {
         return builder(2, inChannels, outChannels, kernelSize);
     }
 
+    /** Shorthand for {@code builder(3, ...)}: PyTorch's {@code ConvTranspose3d}. */
+    public static Builder builder3d(int inChannels, int outChannels, int... kernelSize) {
+        return builder(3, inChannels, outChannels, kernelSize);
+    }
+
     /** A builder pre-filled with this spec's values. */
     public Builder toBuilder() {
         Builder b = new Builder(rank, inChannels, outChannels, kernel);
@@ -252,8 +257,11 @@ public final class ConvTransposeSpec {
      *
      * @param inputSpatial the input's spatial sizes
      * @param outputSize   the requested output: spatial sizes, or the full shape (N, Cout, *spatial) or (Cout, *spatial)
+     *                     (either full form is accepted here; {@link Problem#withOutputSize} accepts only the
+     *                     one matching the input, as PyTorch does)
      * @throws IllegalArgumentException if the length is wrong or a size is outside the legal range
-     *                                  {@code [min, min + max(stride, dilation) - 1]} (PyTorch's message)
+     *                                  {@code [min, min + stride - 1]}, min being the size with output_padding 0
+     *                                  (PyTorch's rule and message)
      */
     public ConvTransposeSpec withOutputSize(int[] inputSpatial, int[] outputSize) {
         return toBuilder().outputPadding(OutputSize.outputPadding(this, inputSpatial, outputSize)).build();

@@ -78,6 +78,27 @@ public final class Problem {
         }
     }
 
+    /**
+     * This problem with the {@code output_padding} that gives the requested output size, as PyTorch's
+     * {@code forward(x, output_size)} ({@code _output_padding}); the spec's own output_padding is replaced.
+     *
+     * @param outputSize the spatial sizes, or the full output shape matching the input's form
+     *                   ((N, Cout, *spatial) for a batched input, (Cout, *spatial) for an unbatched one);
+     *                   only the spatial entries of a full shape are used, as in PyTorch
+     * @throws IllegalArgumentException if the length is wrong (PyTorch's message) or a size is outside
+     *                                  {@code [min, min + stride - 1]} (see {@link ConvTransposeSpec#withOutputSize})
+     */
+    public Problem withOutputSize(int... outputSize) {
+        Objects.requireNonNull(outputSize, "output_size");
+        int r = spec.rank();
+        int nonSpatial = batched ? 2 : 1;
+        if (outputSize.length != r && outputSize.length != r + nonSpatial) {
+            throw new IllegalArgumentException("ConvTranspose" + r + "D: for " + (r + nonSpatial) + "D input, output_size must have "
+                    + r + " or " + (r + nonSpatial) + " elements (got " + outputSize.length + ": " + Arrays.toString(outputSize) + ")");
+        }
+        return new Problem(spec.withOutputSize(inSpatial, outputSize), batch, batched, inSpatial);
+    }
+
     public ConvTransposeSpec spec() { return spec; }
     /** N (1 for an unbatched problem). */
     public int batch() { return batch; }

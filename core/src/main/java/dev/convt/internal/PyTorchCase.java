@@ -46,11 +46,11 @@ public record PyTorchCase(String id, Problem problem, float[] x, float[] weight,
             b.paddingMode(String.valueOf(mode));
         }
         ConvTransposeSpec spec = b.build();
-        Problem shapeOnly = spec.problem(inputShape);
-        if (json.get("output_size") != null) {
-            spec = spec.withOutputSize(shapeOnly.inputSpatial(), ints(json, "output_size"));
-        }
         Problem problem = spec.problem(inputShape);
+        if (json.get("output_size") != null) {
+            problem = problem.withOutputSize(ints(json, "output_size"));
+            spec = problem.spec();
+        }
         float[] x = floats(json, "x");
         float[] w = floats(json, "weight");
         float[] bias = json.get("bias_values") == null ? null : floats(json, "bias_values");

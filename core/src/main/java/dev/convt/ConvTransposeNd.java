@@ -1,0 +1,194 @@
+package dev.convt;
+
+import java.util.Arrays;
+import java.util.Objects;
+import java.util.SplittableRandom;
+
+/**
+ * What the PyTorch-style layers {@link ConvTranspose1d}, {@link ConvTranspose2d} and
+ * {@link ConvTranspose3d} share: a {@link ConvTransposeSpec}, a weight and an optional bias, and
+ * {@code forward} through the {@link Planner}'s automatic kernel choice.
+ *
+ * <h2>Parameters</h2>
+ * The weight has shape {@code (Cin, Cout/groups, *kernel)} and the bias {@code (Cout)}, both
+ * initialised as PyTorch does, from {@code U(-√k, √k)} with {@code k = groups / (Cout · Π kernel)}
+ * (PyTorch's {@code kaiming_uniform_(a=√5)} for the weight and its fan-in bound for the bias), drawn
+ * from a {@link SplittableRandom} with the caller's seed: first every weight element in row-major
+ * order, then every bias element. The values are not PyTorch's (its RNG differs); the distribution is.
+ * {@link #weight()} and {@link #bias()} return the live tensors: write into their {@code data()} to
+ * load trained weights (for example PyTorch's {@code state_dict}, whose layout is the same).
+ *
+ * <h2>Plans</h2>
+ * A {@link Plan} copies (prepacks) the weights. The layer keeps the plan of the last input shape
+ * together with a snapshot of the weights and bias it was made from, and makes a new plan whenever the
+ * shape, the output size or any weight or bias value differs from the snapshot. So writes into the
+ * live arrays always take effect, at the cost of one comparison of the weights per call.
+ *
+ * <p>Not thread-safe for concurrent {@code forward} calls while the weights are being written;
+ * concurrent {@code forward} calls with fixed weights are safe (each may make its own plan).
+ */
+public abstract sealed class ConvTransposeNd permits ConvTranspose1d, ConvTranspose2d, ConvTranspose3d {
+    /** The seed the constructors without one use. */
+    public static final long DEFAULT_SEED = 0;
+
+    private final ConvTransposeSpec spec;
+    private final Tensor weight;
+    private final Tensor bias;
+    private volatile Cached cached;
+
+    private record Cached(Problem problem, Plan plan, float[] weight, float[] bias) {}
+
+    ConvTransposeNd(ConvTransposeSpec spec, int rank, long seed) {
+        this.spec = Objects.requireNonNull(spec, "spec");
+        if (spec.rank() != rank) {
+            throw new IllegalArgumentException("ConvTranspose" + rank + "d needs a spec of spatial rank " + rank
+                    + ", but got " + spec);
+        }
+        this.weight = new Tensor(spec.weightShape(), new float[spec.weightLength()]);
+        this.bias = spec.hasBias() ? new Tensor(new int[] {spec.outChannels()}, new float[spec.outChannels()]) : null;
+        reset(seed);
+    }
+
+    /**
+     * Re-initialises weight and bias from {@code U(-√k, √k)}, {@code k = groups / (Cout · Π kernel)},
+     * with a {@link SplittableRandom} of the given seed (weights first, then bias).
+     */
+    public final void reset(long seed) {
+        double bound = initBound(spec);
+        SplittableRandom r = new SplittableRandom(seed);
+        fill(weight.data(), bound, r);
+        if (bias != null) {
+            fill(bias.data(), bound, r);
+        }
+    }
+
+    /** {@code √(groups / (Cout · Π kernel))}: PyTorch's initialisation bound for the weight and the bias. */
+    public static double initBound(ConvTransposeSpec spec) {
+        return Math.sqrt((double) spec.groups() / ((double) spec.outChannels() * spec.kernelVolume()));
+    }
+
+    private static void fill(float[] a, double bound, SplittableRandom r) {
+        for (int i = 0; i < a.length; i++) {
+            a[i] = (float) (bound * (2 * r.nextDouble() - 1));
+        }
+    }
+
+    public final ConvTransposeSpec spec() { return spec; }
+
+    /** The live weight, shape {@code (Cin, Cout/groups, *kernel)}. */
+    public final Tensor weight() { return weight; }
+
+    /** The live bias, shape {@code (Cout)}, or null when the layer has none. */
+    public final Tensor bias() { return bias; }
+
+    /**
+     * Applies the layer to {@code x} of shape {@code (N, Cin, *spatial)} or {@code (Cin, *spatial)}.
+     *
+     * @return a new tensor {@code (N, Cout, *out)} or {@code (Cout, *out)}
+     * @throws IllegalArgumentException if the shape has the wrong rank or channel count, or the output
+     *                                  would be empty or too large
+     */
+    public final Tensor forward(Tensor x) {
+        Problem p = spec.problem(x.shape());
+        return new Tensor(p.outputShape(), plan(p).execute(x.data()));
+    }
+
+    /**
+     * PyTorch's {@code forward(x, output_size)}: the output_padding is chosen to give the requested
+     * size (the layer's own output_padding is not used).
+     *
+     * @param outputSize the spatial sizes, or the full output shape in the input's form
+     * @throws IllegalArgumentException as {@link #forward(Tensor)}, or if a size is outside
+     *                                  {@code [min, min + stride - 1]} (PyTorch's message)
+     */
+    public final Tensor forward(Tensor x, int... outputSize) {
+        Problem p = spec.problem(x.shape()).withOutputSize(outputSize);
+        return new Tensor(p.outputShape(), plan(p).execute(x.data()));
+    }
+
+    /**
+     * The entry for engines: computes into the caller's buffer.
+     *
+     * @param x          input {@code (N, Cin, *spatial)} or {@code (Cin, *spatial)} row-major from {@code xOffset}
+     * @param inputShape the input's shape
+     * @param y          output row-major from {@code yOffset}, of {@link #outputShape(int...)} {@code (inputShape)};
+     *                   overwritten, nothing outside it is written
+     * @throws IllegalArgumentException if the shape is invalid, an offset is negative or a buffer is too
+     *                                  small (then nothing is written)
+     */
+    public final void forward(float[] x, int xOffset, int[] inputShape, float[] y, int yOffset) {
+        Problem p = spec.problem(inputShape);
+        p.checkInput(x, xOffset);
+        p.checkOutput(y, yOffset);
+        plan(p).execute(x, xOffset, y, yOffset);
+    }
+
+    /** The output shape for an input shape ({@code (N, Cout, *out)} or {@code (Cout, *out)}). */
+    public final int[] outputShape(int... inputShape) {
+        return spec.problem(inputShape).outputShape();
+    }
+
+    /** The plan for a problem of this layer's spec, reusing the last one while shape and weights are unchanged. */
+    private Plan plan(Problem p) {
+        Cached c = cached;
+        float[] w = weight.data();
+        float[] b = bias == null ? null : bias.data();
+        if (c != null && c.problem.equals(p) && Arrays.equals(c.weight, w) && Arrays.equals(c.bias, b)) {
+            return c.plan;
+        }
+        float[] wSnap = w.clone();
+        float[] bSnap = b == null ? null : b.clone();
+        Plan plan = Planner.plan(p, wSnap, bSnap);
+        cached = new Cached(p, plan, wSnap, bSnap);
+        return plan;
+    }
+
+    /** The kernel the last forward call used, or null before the first. */
+    public final String lastKernelName() {
+        Cached c = cached;
+        return c == null ? null : c.plan.kernelName();
+    }
+
+    @Override
+    public String toString() {
+        return spec.toString();
+    }
+
+    /**
+     * PyTorch's keyword parameters, for layers beyond the short constructor. Every tuple setter takes
+     * one value (all dimensions) or one per dimension.
+     *
+     * @param <L> the layer type built
+     */
+    public static final class Builder<L extends ConvTransposeNd> {
+        @FunctionalInterface
+        interface Factory<L> {
+            L make(ConvTransposeSpec spec, long seed);
+        }
+
+        private final ConvTransposeSpec.Builder spec;
+        private final Factory<L> factory;
+        private long seed = DEFAULT_SEED;
+
+        Builder(ConvTransposeSpec.Builder spec, Factory<L> factory) {
+            this.spec = spec;
+            this.factory = factory;
+        }
+
+        public Builder<L> stride(int... v) { spec.stride(v); return this; }
+        public Builder<L> padding(int... v) { spec.padding(v); return this; }
+        public Builder<L> outputPadding(int... v) { spec.outputPadding(v); return this; }
+        public Builder<L> groups(int v) { spec.groups(v); return this; }
+        public Builder<L> bias(boolean v) { spec.bias(v); return this; }
+        public Builder<L> dilation(int... v) { spec.dilation(v); return this; }
+        /** @throws IllegalArgumentException for any mode but {@code "zeros"} (PyTorch's message) */
+        public Builder<L> paddingMode(String mode) { spec.paddingMode(mode); return this; }
+        /** The seed of the weight and bias initialisation (default {@link #DEFAULT_SEED}). */
+        public Builder<L> seed(long v) { seed = v; return this; }
+
+        /** @throws IllegalArgumentException if a parameter breaks a rule of {@link ConvTransposeSpec} */
+        public L build() {
+            return factory.make(spec.build(), seed);
+        }
+    }
+}
