@@ -18,10 +18,22 @@ public final class ErrorBound {
      * else a message naming the first element outside it.
      */
     public static String check(Problem p, float[] x, float[] w, float[] bias, float[] y) {
+        double[] y64 = new double[p.outputLength()];
+        ReferenceKernel.compute64(p, TestData.toDouble(x), TestData.toDouble(w),
+                bias == null ? null : TestData.toDouble(bias), y64);
+        return check(p, x, w, bias, y, y64);
+    }
+
+    /**
+     * As {@link #check(Problem, float[], float[], float[], float[])}, against a given float64 result
+     * {@code y64} (for example one computed by PyTorch) instead of the reference's.
+     */
+    public static String check(Problem p, float[] x, float[] w, float[] bias, float[] y, double[] y64) {
+        if (y64.length != p.outputLength()) {
+            return "y64 has " + y64.length + " values, but the output has " + p.outputLength() + " for " + p;
+        }
         double[] x64 = TestData.toDouble(x), w64 = TestData.toDouble(w);
         double[] b64 = bias == null ? null : TestData.toDouble(bias);
-        double[] y64 = new double[p.outputLength()];
-        ReferenceKernel.compute64(p, x64, w64, b64, y64);
         double[] abs = new double[p.outputLength()];
         int[] terms = new int[p.outputLength()];
         ReferenceKernel.absSumAndTerms(p, x64, w64, abs, terms);
