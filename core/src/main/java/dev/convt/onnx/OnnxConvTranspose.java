@@ -28,13 +28,15 @@ import java.util.Objects;
  *       {@code SAME_UPPER} puts {@code total/2} at the beginning and the rest (the odd extra) at the
  *       end; every other mode puts the odd extra at the beginning, as the operator spec writes it.
  *       The node test {@code test_convtranspose_autopad_same} (odd total, SAME_UPPER, crops the last
- *       row and column) agrees. ONNX Runtime's CPU kernel splits an odd total the other way round, so
- *       for an odd total under NOTSET or SAME_LOWER its output is shifted by one position from this
- *       mapping's.</li>
+ *       row and column) agrees. ONNX Runtime's CPU kernel ({@code conv_transpose_attributes.h},
+ *       {@code ComputeTransposePadAndOutputShape}) splits an odd total the other way round in both
+ *       branches, so where the total is odd its output is shifted by one position from this mapping's;
+ *       the ONNX reference implementation ({@code op_conv_transpose.py}) ignores the split under NOTSET
+ *       and crops only at the end.</li>
  *   <li>A negative total (the requested output is larger than the full result): pads are 0 and the
  *       deficit is added to {@code output_padding}, so the extra positions are at the end and hold
  *       only the bias. This is what ONNX Runtime (which clamps the total at 0 and allocates the requested
- *       size) and the ONNX reference implementation compute, and what the node test
+ *       size) and, under NOTSET, the ONNX reference implementation compute, and what the node test
  *       {@code test_convtranspose_output_shape} expects (it equals {@code test_convtranspose_pad}).
  *       The resulting {@code output_padding} must still be smaller than the stride or the dilation
  *       (PyTorch's rule, enforced by {@link ConvTransposeSpec}); a larger deficit is rejected with an
