@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * dense and exact counts, and the characterisation of when it equals the work done. Coverage facts
  * in these properties come from {@link BruteCoverage}, not from the code under test.
  */
-class PublishedEstimateProperties {
+class PublishedEstimatePropertiesTest {
 
     @Provide
     Arbitrary<Problem> problems() {

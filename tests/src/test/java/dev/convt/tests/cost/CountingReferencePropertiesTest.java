@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * The counting reference (the reference kernel doing the work and ticking a counter) against the
  * closed forms, and the closed per-dimension coverage against a brute-force tally.
  */
-class CountingReferenceProperties {
+class CountingReferencePropertiesTest {
 
     @Provide
     Arbitrary<Problem> problems() {
