@@ -46,11 +46,12 @@ import dev.convt.Problem;
  * covered output without. Subtracting: {@code published = dense multiplications + exact additions
  * − [no bias]·N·Cout·U}. The published formula charges {@code K} multiplications to every output
  * (the dense count) while its additions term is the exact one, except that without bias it also
- * saves one addition at every output that receives nothing, which is why it can fall below the
- * work done on the additions side (and {@code additions_per_filter} goes negative) where the
- * stride leaves gaps or padding leaves an uncovered tail.
+ * saves one addition at every output that receives nothing. So where the stride leaves gaps or
+ * output_padding leaves an uncovered tail, its additions term falls below the additions done, and
+ * {@code additions_per_filter = S − P} goes negative once the gaps outnumber the overlaps.
  *
- * <p>Since {@code S ≤ P·K}, {@code published − exact = N·Cout·((Cin/g)·(P·K − S) − [no bias]·U) ≥ 0},
+ * <p>It follows that {@code published − exact = N·Cout·((Cin/g)·(P·K − S) − [no bias]·U)}, which is
+ * never negative because an uncovered output misses all {@code K} taps ({@code P·K − S ≥ K·U ≥ U}),
  * and it is zero exactly when every output receives {@code K} products per channel pair, or in the
  * degenerate case {@code K = 1, Cin/g = 1}, no bias (each uncovered output then costs one
  * multiplication in the published count and saves one addition).
@@ -217,7 +218,7 @@ public final class CostModels {
         return new DimCoverage(out, products(in, out, k, s, d, pad), covered(in, out, k, s, d, pad));
     }
 
-    /** Σ over taps t of #{i ∈ [0, in) : 0 ≤ i·s − pad + t·d < out}. */
+    /** {@code Σ over taps t of #{i ∈ [0, in) : 0 ≤ i·s − pad + t·d < out}}. */
     private static long products(int in, int out, int k, int s, int d, int pad) {
         long sum = 0;
         for (long t = 0; t < k; t++) {
@@ -232,7 +233,7 @@ public final class CostModels {
     /**
      * #{o ∈ [0, out) : some (i, t) lands on o}. With g = gcd(s, d), m = s/g, e = d/g, taps
      * t ≡ t0 (mod m) land on positions ≡ t0·d (mod s), disjoint classes for t0 ∈ [0, m). Within a
-     * class, taps t0 + j·m (j < J) reach {@code o + pad = t0·d + s·u} for u in the union of the
+     * class, taps {@code t0 + j·m (j < J)} reach {@code o + pad = t0·d + s·u} for u in the union of the
      * intervals [j·e, j·e + in): count that union inside the output window.
      */
     private static long covered(int in, int out, int k, int s, int d, int pad) {
@@ -252,7 +253,7 @@ public final class CostModels {
         return count;
     }
 
-    /** |{u < x} ∩ ∪_{j < taps} [j·e, j·e + len)|. */
+    /** {@code |{u < x} ∩ ∪_{j < taps} [j·e, j·e + len)|}. */
     private static long unionBelow(long x, long taps, long e, long len) {
         if (x <= 0) {
             return 0;
