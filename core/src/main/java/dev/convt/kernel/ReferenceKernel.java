@@ -21,6 +21,8 @@ import dev.convt.Problem;
  * product folded into an accumulator: every product when the spec has a bias; every product but
  * the first that reaches an element when it has none (adding the first product to the +0 start is
  * exact and is the same as starting at that product). Outputs that receive no product cost nothing.
+ * {@link dev.convt.cost.CostModels#exact} gives the same two numbers in closed form; the tests
+ * check that they agree.
  */
 public final class ReferenceKernel implements Kernel {
     /** The kernel's name: {@value}. */
