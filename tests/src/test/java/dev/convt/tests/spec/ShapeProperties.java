@@ -10,6 +10,7 @@ import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
 import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.statistics.Statistics;
 
 import java.util.TreeSet;
 
@@ -36,7 +37,8 @@ class ShapeProperties {
         return full - pb - pe;
     }
 
-    @Property
+    /** Cheap (no kernel runs), so it fixes 200 tries: enough for the coverage checks to be stable whatever the default. */
+    @Property(tries = 200)
     void outputShapeMatchesTheSimulation(@ForAll("problems") Problem p) {
         ConvTransposeSpec s = p.spec();
         int[] in = p.inputSpatial();
@@ -49,6 +51,29 @@ class ShapeProperties {
         }
         assertArrayEquals(expected, p.outputShape());
         assertEquals((long) p.batch() * s.outChannels() * product(p.outputSpatial()), p.outputLength());
+
+        // the generator must reach the edges the issue names (checked over all tries)
+        boolean kernelGtInput = false;
+        for (int i = 0; i < s.rank(); i++) {
+            kernelGtInput |= s.kernelSize(i) > in[i];
+        }
+        Statistics.label("rank").collect(s.rank());
+        Statistics.label("rank").coverage(c -> {
+            for (int r = 1; r <= 3; r++) {
+                c.check(r).percentage(pc -> pc >= 10);
+            }
+        });
+        coverage("kernel larger than the input", kernelGtInput, 5);
+        coverage("grouped", s.groups() > 1, 20);
+        coverage("depthwise (Cin/groups = 1, groups > 1)", s.groups() > 1 && s.inChannelsPerGroup() == 1, 5);
+        coverage("asymmetric pads", !java.util.Arrays.equals(s.padBegin(), s.padEnd()), 10);
+        coverage("output_padding > 0", java.util.Arrays.stream(s.outputPadding()).anyMatch(v -> v > 0), 10);
+        coverage("no bias", !s.hasBias(), 20);
+    }
+
+    private static void coverage(String label, boolean value, double minPercent) {
+        Statistics.label(label).collect(value);
+        Statistics.label(label).coverage(c -> c.check(true).percentage(pc -> pc >= minPercent));
     }
 
     @Property
