@@ -1,6 +1,6 @@
 /** convt vector: the Vector API kernels (im2col + packed SGEMM + col2im, direct scatter). */
 module dev.convt.vector {
-    requires dev.convt.core;
+    requires transitive dev.convt.core;
     requires jdk.incubator.vector;
     requires jdk.management;
     exports dev.convt.vector;

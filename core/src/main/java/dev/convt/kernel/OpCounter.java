@@ -26,6 +26,9 @@ public interface OpCounter {
         private long multiplications;
         private long additions;
 
+        /** A tally at zero. */
+        public Tally() {}
+
         @Override public void multiplications(long n) { multiplications += n; }
         @Override public void additions(long n) { additions += n; }
         public long multiplications() { return multiplications; }

@@ -28,6 +28,9 @@ public final class ReferenceKernel implements Kernel {
     /** The kernel's name: {@value}. */
     public static final String NAME = "reference";
 
+    /** The reference kernel (stateless). */
+    public ReferenceKernel() {}
+
     @Override
     public String name() { return NAME; }
 

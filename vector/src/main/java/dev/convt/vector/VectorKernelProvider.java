@@ -16,6 +16,9 @@ import java.util.List;
 public final class VectorKernelProvider implements KernelProvider {
     private static final String ENABLE = "run java with --add-modules jdk.incubator.vector on a HotSpot JVM with C2 (the default server VM)";
 
+    /** Called by {@link java.util.ServiceLoader}. */
+    public VectorKernelProvider() {}
+
     @Override
     public String name() {
         return "vector";
