@@ -3,10 +3,10 @@ package dev.convt.bench;
 import java.util.SplittableRandom;
 
 /** The runner's deterministic data: uniform values in [-1, 1) from a seed derived from the layer name. */
-final class Data {
+public final class Data {
     private Data() {}
 
-    static float[] uniform(int n, long seed) {
+    public static float[] uniform(int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] a = new float[n];
         for (int i = 0; i < n; i++) {
@@ -16,12 +16,12 @@ final class Data {
     }
 
     /** A stable seed for a name (String.hashCode is specified, so runs on any JVM see the same data). */
-    static long seed(String name, int salt) {
+    public static long seed(String name, int salt) {
         return name.hashCode() * 0x9E3779B97F4A7C15L + salt;
     }
 
     /** A cheap fold of an output that touches a spread of elements, so a run's result is used. */
-    static double checksum(float[] y) {
+    public static double checksum(float[] y) {
         double s = 0;
         int step = Math.max(1, y.length / 64);
         for (int i = 0; i < y.length; i += step) {
@@ -31,7 +31,7 @@ final class Data {
     }
 
     /** max |a − b| over two equally long arrays. */
-    static double maxAbsDiff(float[] a, float[] b) {
+    public static double maxAbsDiff(float[] a, float[] b) {
         double m = 0;
         for (int i = 0; i < a.length; i++) {
             double d = Math.abs((double) a[i] - b[i]);

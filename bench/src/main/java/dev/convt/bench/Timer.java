@@ -7,8 +7,9 @@ import java.util.Arrays;
  * output that is checked), warm-up runs until the JIT has had {@code warmupSeconds}, then a number of
  * timed runs chosen so they take about {@code targetSeconds} (clamped to {@code [minRuns, maxRuns]}),
  * each timed alone with {@link System#nanoTime}. A computation whose first run is slower than
- * {@code coldLimitSeconds} is reported from that single run (the scalar reference on the biggest layers
- * takes seconds; its loops are compiled on the stack during that run).
+ * {@code singleLimitSeconds} is reported from that single run (the scalar reference on the bigger layers
+ * takes seconds a run; the suite JIT-compiles every kernel on small layers first, so that run is
+ * compiled code).
  *
  * <p>Every run's output is folded into {@link #sink} through {@link Body#run}'s return value, so no
  * run is dead code.
@@ -21,23 +22,23 @@ final class Timer {
     }
 
     /** How long to warm up and to time. */
-    record Settings(double warmupSeconds, double targetSeconds, int minRuns, int maxRuns, double coldLimitSeconds) {
+    record Settings(double warmupSeconds, double targetSeconds, int minRuns, int maxRuns, double singleLimitSeconds) {
         /** The default suite: about a minute for the 17 layers on two or three kernels. */
-        static final Settings DEFAULT = new Settings(0.2, 0.4, 3, 200, 1.0);
+        static final Settings DEFAULT = new Settings(0.2, 0.4, 3, 200, 0.5);
         /** {@code --quick}: a smoke run for CI. */
-        static final Settings QUICK = new Settings(0.05, 0.1, 3, 20, 1.0);
+        static final Settings QUICK = new Settings(0.05, 0.1, 3, 20, 0.5);
     }
 
     /**
      * The timed runs of one computation, in milliseconds.
      *
-     * @param cold whether the figure is the single first run (no warm-up)
+     * @param single whether the figure is the first run alone (no warm-up on this computation)
      */
-    record Measurement(int runs, boolean cold, double medianMs, double minMs, double maxMs, double q1Ms, double q3Ms) {
-        static Measurement of(double[] ms, boolean cold) {
+    record Measurement(int runs, boolean single, double medianMs, double minMs, double maxMs, double q1Ms, double q3Ms) {
+        static Measurement of(double[] ms, boolean single) {
             double[] s = ms.clone();
             Arrays.sort(s);
-            return new Measurement(s.length, cold, quantile(s, 0.5), s[0], s[s.length - 1], quantile(s, 0.25), quantile(s, 0.75));
+            return new Measurement(s.length, single, quantile(s, 0.5), s[0], s[s.length - 1], quantile(s, 0.25), quantile(s, 0.75));
         }
 
         /** Half the min–max range as a fraction of the median. */
@@ -75,7 +76,7 @@ final class Timer {
 
     /** Warms up and times {@code body}, whose first run took {@code firstSeconds}. */
     static Measurement measure(Body body, double firstSeconds, Settings settings) {
-        if (firstSeconds >= settings.coldLimitSeconds()) {
+        if (firstSeconds >= settings.singleLimitSeconds()) {
             return Measurement.of(new double[] {firstSeconds * 1e3}, true);
         }
         double warmed = firstSeconds;

@@ -21,17 +21,17 @@ import java.util.Map;
  * default as in PyTorch (N 1, stride 1, padding 0, output_padding 0, dilation 1, groups 1, bias true).
  * The benchmark workload ships inside the jar as a copy of that file.
  */
-final class Workload {
+public final class Workload {
     /** The embedded copy of {@code shared/workloads/layers.json}. */
     static final String RESOURCE = "/dev/convt/bench/layers.json";
 
     /** One named layer. */
-    record Layer(String name, Problem problem, String source) {}
+    public record Layer(String name, Problem problem, String source) {}
 
     private Workload() {}
 
     /** The embedded workload (17 layers from published networks). */
-    static List<Layer> embedded() {
+    public static List<Layer> embedded() {
         try (InputStream in = Workload.class.getResourceAsStream(RESOURCE)) {
             if (in == null) {
                 throw new IllegalStateException("the embedded workload " + RESOURCE + " is missing from the jar");
@@ -39,6 +39,19 @@ final class Workload {
             return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "the embedded workload");
         } catch (IOException e) {
             throw new IllegalStateException("cannot read the embedded workload: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The embedded layer of that name.
+     *
+     * @throws IllegalArgumentException naming the known layers
+     */
+    public static Layer embedded(String name) {
+        try {
+            return select(embedded(), List.of(name)).getFirst();
+        } catch (UsageException e) {
+            throw new IllegalArgumentException(e.getMessage());
         }
     }
 
