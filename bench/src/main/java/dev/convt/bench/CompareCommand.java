@@ -98,7 +98,7 @@ final class CompareCommand {
             out.println("note: the runs were on different machines (base: " + base.machine() + "; new: " + now.machine()
                     + "), so the ratios mix machine and code");
         }
-        String threshold = String.format(Locale.ROOT, "%.4g%%", pct);
+        String threshold = java.math.BigDecimal.valueOf(pct).stripTrailingZeros().toPlainString() + "%";
         out.println("compared " + compared + " (layer, kernel) pair" + (compared == 1 ? "" : "s") + ": "
                 + regressed + " regressed beyond " + threshold + " and the spread, " + faster + " faster");
         if (compared == 0) {
