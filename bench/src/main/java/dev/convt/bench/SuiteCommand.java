@@ -241,6 +241,16 @@ final class SuiteCommand {
                 r = new Result(layer.name(), AUTO, chosen, same.declined(), same.m(), same.maxAbsError(), same.gflops(), same.speedup());
             } else {
                 progress.step(layer.name(), k.equals(AUTO) ? AUTO + " → " + chosen : k);
+                String declines = null;
+                for (Planner.Decision d : k.equals(AUTO) ? List.<Planner.Decision>of() : Planner.explain(p, false)) {
+                    if (d.kernel().equals(k)) {
+                        declines = d.reason();
+                    }
+                }
+                if (declines != null) {
+                    rows.add(new Result(layer.name(), k, null, declines, null, Double.NaN, Double.NaN, Double.NaN));
+                    continue;
+                }
                 Plan plan;
                 try {
                     plan = Planner.plan(p, w, 0, b, 0, k.equals(AUTO) ? KernelChoice.AUTO : KernelChoice.parse(k));
@@ -394,7 +404,7 @@ final class SuiteCommand {
 
         Progress(PrintStream err) {
             this.err = err;
-            this.terminal = err == System.err && System.console() != null;
+            this.terminal = err == System.err && System.console() != null && System.console().isTerminal();
         }
 
         void layer(int i, int n, String name) {
