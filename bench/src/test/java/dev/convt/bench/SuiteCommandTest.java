@@ -79,6 +79,7 @@ class SuiteCommandTest {
             // GFLOP/s = 2 × exact multiplications ÷ median, with the multiplications counted here by brute force
             long mults = e.get("layer").equals("tiny1d") ? OpsCommandTest.exactMultiplications(Workload.parse(TINY, "t").get(0).problem())
                                                          : OpsCommandTest.exactMultiplications(Workload.parse(TINY, "t").get(1).problem());
+            assertNotNull(e.get("gflops"), "gflops comes from CostModels.exact (issue 3): " + e);
             double gflops = ((Number) e.get("gflops")).doubleValue();
             assertEquals(2.0 * mults / (median * 1e-3) / 1e9, gflops, 1e-9 * gflops, e.toString());
         }
