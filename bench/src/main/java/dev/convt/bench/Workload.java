@@ -1,0 +1,201 @@
+package dev.convt.bench;
+
+import dev.convt.ConvTransposeSpec;
+import dev.convt.Problem;
+import dev.convt.internal.Json;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Layers in the format of {@code shared/workloads/layers.json}: an object whose {@code layers} array
+ * holds {@code {name, dims, N, Cin, Cout, in, k, s, p, op, d, g, bias, src}} (tuples as lists with one
+ * entry per spatial dimension, or one int for all). Fields other than name, Cin, Cout, in and k
+ * default as in PyTorch (N 1, stride 1, padding 0, output_padding 0, dilation 1, groups 1, bias true).
+ * The benchmark workload ships inside the jar as a copy of that file.
+ */
+public final class Workload {
+    /** The embedded copy of {@code shared/workloads/layers.json}. */
+    static final String RESOURCE = "/dev/convt/bench/layers.json";
+
+    /** One named layer. */
+    public record Layer(String name, Problem problem, String source) {}
+
+    private Workload() {}
+
+    /** The embedded workload (17 layers from published networks). */
+    public static List<Layer> embedded() {
+        try (InputStream in = Workload.class.getResourceAsStream(RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException("the embedded workload " + RESOURCE + " is missing from the jar");
+            }
+            return parse(new String(in.readAllBytes(), StandardCharsets.UTF_8), "the embedded workload");
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read the embedded workload: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The embedded layer of that name.
+     *
+     * @throws IllegalArgumentException naming the known layers
+     */
+    public static Layer embedded(String name) {
+        try {
+            return select(embedded(), List.of(name)).getFirst();
+        } catch (UsageException e) {
+            throw new IllegalArgumentException(e.getMessage());
+        }
+    }
+
+    /** Reads a layers file; a missing or malformed file is a {@link UsageException}. */
+    static List<Layer> read(Path file) {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (IOException e) {
+            throw new UsageException("cannot read " + file + ": " + describe(e));
+        }
+        return parse(text, file.toString());
+    }
+
+    static String describe(IOException e) {
+        return e instanceof java.nio.file.NoSuchFileException ? "no such file"
+                : e instanceof java.nio.file.AccessDeniedException ? "permission denied"
+                : e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** Parses layers text; {@code where} names the source in messages. */
+    static List<Layer> parse(String text, String where) {
+        Object root;
+        try {
+            root = Json.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(where + ": " + e.getMessage());
+        }
+        Object list = root instanceof Map<?, ?> m ? m.get("layers") : root;
+        if (!(list instanceof List<?> items)) {
+            throw new UsageException(where + ": expected an object with a \"layers\" array (the format of shared/workloads/layers.json)");
+        }
+        List<Layer> layers = new ArrayList<>();
+        Map<String, Boolean> seen = new LinkedHashMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            if (!(items.get(i) instanceof Map<?, ?> raw)) {
+                throw new UsageException(where + ": layer #" + (i + 1) + " is not an object");
+            }
+            @SuppressWarnings("unchecked")
+            Map<String, Object> o = (Map<String, Object>) raw;
+            Object n = o.get("name");
+            String name = n == null ? "#" + (i + 1) : n.toString();
+            try {
+                Layer layer = layer(name, o);
+                if (seen.put(name, true) != null) {
+                    throw new IllegalArgumentException("the name is used twice");
+                }
+                layers.add(layer);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(where + ": layer " + name + ": " + e.getMessage());
+            }
+        }
+        if (layers.isEmpty()) {
+            throw new UsageException(where + ": no layers");
+        }
+        return layers;
+    }
+
+    private static Layer layer(String name, Map<String, Object> o) {
+        if (!(o.get("name") instanceof String)) {
+            throw new IllegalArgumentException("missing field 'name' (a string)");
+        }
+        int[] in = tuple(o, "in", null);
+        int dims = o.containsKey("dims") ? integer(o, "dims", 0) : in.length;
+        ConvTransposeSpec spec = ConvTransposeSpec.builder(dims, integer(o, "Cin", null), integer(o, "Cout", null), tuple(o, "k", null))
+                .stride(tuple(o, "s", 1))
+                .padding(tuple(o, "p", 0))
+                .outputPadding(tuple(o, "op", 0))
+                .dilation(tuple(o, "d", 1))
+                .groups(integer(o, "g", 1))
+                .bias(bool(o, "bias", true))
+                .build();
+        Problem problem = spec.problem(integer(o, "N", 1), in);
+        Object src = o.get("src");
+        return new Layer(name, problem, src == null ? "" : src.toString());
+    }
+
+    private static int integer(Map<String, Object> o, String field, Integer fallback) {
+        Object v = o.get(field);
+        if (v == null) {
+            if (fallback == null) {
+                throw new IllegalArgumentException("missing field '" + field + "'");
+            }
+            return fallback;
+        }
+        if (v instanceof Long l && l == l.intValue()) {
+            return l.intValue();
+        }
+        throw new IllegalArgumentException("field '" + field + "' must be an integer, but got " + Json.write(v));
+    }
+
+    private static int[] tuple(Map<String, Object> o, String field, Integer fallback) {
+        Object v = o.get(field);
+        if (v == null) {
+            if (fallback == null) {
+                throw new IllegalArgumentException("missing field '" + field + "'");
+            }
+            return new int[] {fallback};
+        }
+        if (v instanceof Long) {
+            return new int[] {integer(o, field, null)};
+        }
+        if (v instanceof List<?> l && !l.isEmpty()) {
+            int[] r = new int[l.size()];
+            for (int i = 0; i < r.length; i++) {
+                if (!(l.get(i) instanceof Long x) || x != x.intValue()) {
+                    throw new IllegalArgumentException("field '" + field + "' must be an int or a list of ints, but got " + Json.write(v));
+                }
+                r[i] = (int) (long) (Long) l.get(i);
+            }
+            return r;
+        }
+        throw new IllegalArgumentException("field '" + field + "' must be an int or a list of ints, but got " + Json.write(v));
+    }
+
+    private static boolean bool(Map<String, Object> o, String field, boolean fallback) {
+        Object v = o.get(field);
+        if (v == null) {
+            return fallback;
+        }
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        throw new IllegalArgumentException("field '" + field + "' must be true or false, but got " + Json.write(v));
+    }
+
+    /**
+     * The layers named in {@code names} (in that order), or all when null.
+     *
+     * @throws UsageException naming an unknown layer and the known ones
+     */
+    static List<Layer> select(List<Layer> all, List<String> names) {
+        if (names == null) {
+            return all;
+        }
+        List<Layer> out = new ArrayList<>();
+        for (String n : names) {
+            Layer hit = all.stream().filter(l -> l.name().equals(n)).findFirst().orElse(null);
+            if (hit == null) {
+                throw new UsageException("unknown layer '" + n + "'; the layers are: "
+                        + String.join(", ", all.stream().map(Layer::name).toList()));
+            }
+            out.add(hit);
+        }
+        return out;
+    }
+}

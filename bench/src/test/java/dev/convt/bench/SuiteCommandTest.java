@@ -1,0 +1,98 @@
+package dev.convt.bench;
+
+import dev.convt.Planner;
+import dev.convt.internal.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code suite --quick} on a tiny layer file: the table and the JSON's shape and figures. */
+class SuiteCommandTest {
+    /** Two tiny layers: 1D with bias, stride gaps and output_padding; 2D grouped without bias. */
+    static final String TINY = """
+            {"layers": [
+              {"name": "tiny1d", "dims": 1, "N": 2, "Cin": 3, "Cout": 4, "in": [9], "k": [3], "s": [2], "p": [1], "op": [1], "d": [1], "g": 1, "bias": true},
+              {"name": "tiny2d", "dims": 2, "N": 1, "Cin": 4, "Cout": 6, "in": [5, 4], "k": [3, 2], "s": [3, 1], "p": [0, 1], "op": [0, 0], "d": [1, 2], "g": 2, "bias": false}
+            ]}
+            """;
+
+    @Test
+    void writesEveryFigureAsJson(@TempDir Path dir) throws Exception {
+        Path layers = dir.resolve("tiny.json");
+        Files.writeString(layers, TINY);
+        Path json = dir.resolve("out/results.json");
+        Cli r = Cli.run("suite", "--quick", "--file", layers.toString(), "--json", json.toString());
+        assertEquals(0, r.status(), r.err());
+
+        assertTrue(r.out().contains("tiny1d") && r.out().contains("tiny2d"), r.out());
+        assertTrue(r.out().contains("median ms") && r.out().contains("GFLOP/s") && r.out().contains("max |err|"), r.out());
+        assertTrue(r.out().contains("2×3×9 → 2×4×18"), "shapes: (9-1)*2 - 2 + 2 + 1 + 1 = 18\n" + r.out());
+        assertTrue(r.out().contains("geometric-mean speedup"), r.out());
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> root = (Map<String, Object>) Json.parse(Files.readString(json));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> machine = (Map<String, Object>) root.get("machine");
+        for (String key : List.of("jdk", "cpu", "cores", "vector_species_length", "threads", "kernels")) {
+            assertTrue(machine.containsKey(key), "machine." + key);
+        }
+        assertEquals(System.getProperty("java.version"), machine.get("jdk"));
+        assertEquals(1L, machine.get("threads"));
+
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> results = (List<Map<String, Object>>) root.get("results");
+        Set<String> expected = new HashSet<>();
+        for (String layer : List.of("tiny1d", "tiny2d")) {
+            for (String k : Planner.kernelNames()) {
+                expected.add(layer + "/" + k);
+            }
+            expected.add(layer + "/auto");
+        }
+        Set<String> seen = new HashSet<>();
+        for (Map<String, Object> e : results) {
+            seen.add(e.get("layer") + "/" + e.get("kernel"));
+            assertEquals(1L, e.get("threads"));
+            if (e.containsKey("declined")) {
+                continue;
+            }
+            double median = ((Number) e.get("median_ms")).doubleValue();
+            double min = ((Number) e.get("min_ms")).doubleValue();
+            double max = ((Number) e.get("max_ms")).doubleValue();
+            assertTrue(0 < min && min <= median && median <= max, e.toString());
+            assertTrue(((Number) e.get("max_abs_error")).doubleValue() >= 0, e.toString());
+            if (e.get("kernel").equals("reference")) {
+                assertEquals(0.0, ((Number) e.get("max_abs_error")).doubleValue());
+            }
+            if (e.get("kernel").equals("auto")) {
+                assertTrue(Planner.kernelNames().contains((String) e.get("chose")), e.toString());
+            }
+            // GFLOP/s = 2 × exact multiplications ÷ median, with the multiplications counted here by brute force
+            long mults = e.get("layer").equals("tiny1d") ? OpsCommandTest.exactMultiplications(Workload.parse(TINY, "t").get(0).problem())
+                                                         : OpsCommandTest.exactMultiplications(Workload.parse(TINY, "t").get(1).problem());
+            assertNotNull(e.get("gflops"), "gflops comes from CostModels.exact (issue 3): " + e);
+            double gflops = ((Number) e.get("gflops")).doubleValue();
+            assertEquals(2.0 * mults / (median * 1e-3) / 1e9, gflops, 1e-9 * gflops, e.toString());
+        }
+        assertEquals(expected, seen);
+    }
+
+    @Test
+    void kernelListPutsTheReferenceFirstAndKeepsAuto() {
+        List<String> all = SuiteCommand.kernels(null);
+        assertEquals("reference", all.getFirst());
+        assertTrue(all.contains("auto"));
+        assertEquals(Planner.kernelNames().size() + 1, all.size());
+        assertEquals(List.of("reference", "auto"), SuiteCommand.kernels(List.of("AUTO", "reference")));
+        assertNotNull(SuiteCommand.kernels(List.of("all")));
+    }
+}
