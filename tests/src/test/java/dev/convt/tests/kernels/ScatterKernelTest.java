@@ -1,0 +1,201 @@
+package dev.convt.tests.kernels;
+
+import dev.convt.ConvTransposeSpec;
+import dev.convt.Plan;
+import dev.convt.Planner;
+import dev.convt.Problem;
+import dev.convt.kernel.KernelChoice;
+import dev.convt.kernel.KernelPlan;
+import dev.convt.kernel.ReferenceKernel;
+import dev.convt.tests.support.ErrorBound;
+import dev.convt.tests.support.Problems;
+import dev.convt.tests.support.TestData;
+import dev.convt.vector.ScatterKernel;
+import dev.convt.vector.scatter.ScatterTuning;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Example;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The direct scatter kernel against the scalar reference: bitwise on small-integer data (where
+ * float32 is exact), within DESIGN.md's error bound on uniform data, only the output region
+ * written, and no allocation once warm.
+ */
+class ScatterKernelTest {
+    private static final int V = ScatterTuning.V;
+    private static final int GUARD = 37;
+    private static final float SENTINEL = -12345.5f;
+
+    // ---- generators -----------------------------------------------------------------------
+
+    @Provide
+    Arbitrary<Problem> small() {
+        return Problems.problems(2);
+    }
+
+    /**
+     * Problems long enough along the width for every register tile, one per code path:
+     * 0 stride 1 (direct stores), 1 stride = V with kernel width a multiple of V (tap vectors),
+     * 2 stride 2–3 with dilation (phase tiles, strided stores), 3 depthwise.
+     */
+    @Provide
+    Arbitrary<Problem> wide() {
+        Arbitrary<Integer> path = Arbitraries.integers().between(0, 3);
+        Arbitrary<Integer> rank = Arbitraries.integers().between(1, 2);
+        Arbitrary<List<Integer>> genes = Arbitraries.integers().between(0, 1 << 20).list().ofSize(16);
+        Arbitrary<Boolean> bias = Arbitraries.of(true, false);
+        return Combinators.combine(path, rank, genes, bias).as(ScatterKernelTest::widePath);
+    }
+
+    private static final int[] CI = {1, 2, 3, 5};
+    private static final int[] CO = {1, 2, 3, 4, 5, 8, 9};
+
+    private static Problem widePath(int path, int rank, List<Integer> g, boolean bias) {
+        int groups = path == 3 ? 1 + g.get(0) % 5 : 1 + g.get(0) % 2;
+        int ciPerG = path == 3 ? 1 : CI[g.get(1) % CI.length];
+        int coPerG = path == 3 ? 1 + g.get(2) % 2 : CO[g.get(2) % CO.length];
+        int[] k = new int[rank], s = new int[rank], d = new int[rank], in = new int[rank];
+        int[] pb = new int[rank], pe = new int[rank], op = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            boolean width = i == rank - 1;
+            int base = 3 + 6 * i;
+            switch (path) {
+                case 0 -> { s[i] = 1; k[i] = 1 + g.get(base) % 5; d[i] = 1 + g.get(base + 1) % 3; }
+                case 1 -> {
+                    s[i] = width ? V : 1 + g.get(base) % 2;
+                    k[i] = width ? V * (1 + g.get(base) % 2) : 1 + g.get(base) % 3;
+                    d[i] = 1;
+                }
+                case 2 -> { s[i] = 2 + g.get(base) % 2; k[i] = 1 + g.get(base + 1) % 5; d[i] = 1 + g.get(base + 1) % 3; }
+                default -> { s[i] = 1 + g.get(base) % (width ? 8 : 2); k[i] = 1 + g.get(base + 1) % (width ? 16 : 3); d[i] = 1; }
+            }
+            int maxIn = width ? (rank == 1 ? 90 : 40) : 3;
+            in[i] = 1 + g.get(base + 2) % maxIn;
+            op[i] = g.get(base + 3) % Math.max(s[i], d[i]);
+            int maxPad = (in[i] - 1) * s[i] + d[i] * (k[i] - 1) + op[i];
+            pb[i] = g.get(base + 4) % (Math.min(maxPad, 2 * k[i] * d[i]) + 1);
+            pe[i] = g.get(base + 5) % (Math.min(maxPad - pb[i], 2 * k[i] * d[i]) + 1);
+        }
+        ConvTransposeSpec spec = ConvTransposeSpec.builder(rank, ciPerG * groups, coPerG * groups, k)
+                .stride(s).dilation(d).pads(pb, pe).outputPadding(op).groups(groups).bias(bias).build();
+        return spec.problem(1 + g.get(15) % 2, in);
+    }
+
+    // ---- properties -----------------------------------------------------------------------
+
+    @Property
+    void bitwiseEqualToReferenceOnSmallIntegers(@ForAll("small") Problem p) {
+        assertBitwise(p, 1);
+    }
+
+    @Property(tries = 60)
+    void bitwiseEqualOnWideProblemsOfEveryPath(@ForAll("wide") Problem p) {
+        assertBitwise(p, 2);
+    }
+
+    @Property(tries = 60)
+    void withinErrorBoundOnUniformData(@ForAll("wide") Problem p) {
+        float[] x = TestData.uniform(p.inputLength(), 11);
+        float[] w = TestData.uniform(p.weightLength(), 12);
+        float[] b = p.spec().hasBias() ? TestData.uniform(p.spec().outChannels(), 13) : null;
+        float[] y = Planner.plan(p, w, 0, b, 0, KernelChoice.SCATTER).execute(x);
+        String err = ErrorBound.check(p, x, w, b, y);
+        assertNull(err, err);
+    }
+
+    @Property
+    void acceptsEveryRank1And2Problem(@ForAll("small") Problem p) {
+        assertNull(new ScatterKernel().declineReason(p));
+    }
+
+    @Example
+    void declinesRank3WithAReason() {
+        Problem p = ConvTransposeSpec.builder(3, 2, 2, 2).build().problem(1, new int[] {2, 2, 2});
+        assertNotNull(new ScatterKernel().declineReason(p));
+    }
+
+    @Example
+    void isRegisteredWithThePlanner() {
+        assertTrue(Planner.kernelNames().contains(ScatterKernel.NAME), Planner.kernelNames().toString());
+    }
+
+    /**
+     * Once the JIT has compiled the kernel, {@code execute} allocates nothing: measured with the
+     * thread's allocation counter over repeated calls, after a warm-up; the property is that some
+     * round (of a bounded number) allocates zero bytes for every one of the paths.
+     */
+    @Example
+    void executeAllocatesNothingOnceWarm() {
+        var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        List<Problem> paths = new ArrayList<>();
+        paths.add(ConvTransposeSpec.builder1d(8, 8, 3).dilation(2).padding(2).groups(2).build().problem(1, new int[] {50}));
+        paths.add(ConvTransposeSpec.builder1d(3, 1, 5).stride(3).padding(1).outputPadding(1).build().problem(1, new int[] {90}));
+        paths.add(ConvTransposeSpec.builder2d(3, 3, 2 * V).stride(V).padding(2).groups(3).bias(false).build().problem(1, new int[] {3, 20}));
+        paths.add(ConvTransposeSpec.builder1d(2, 5, 2 * V).stride(V).build().problem(1, new int[] {30}));
+        for (Problem p : paths) {
+            float[] x = TestData.uniform(p.inputLength(), 1);
+            float[] w = TestData.uniform(p.weightLength(), 2);
+            float[] b = p.spec().hasBias() ? TestData.uniform(p.spec().outChannels(), 3) : null;
+            // the kernel's own plan: Plan.execute's buffer checks are core's business
+            KernelPlan plan = new ScatterKernel().prepare(p, w, 0, b, 0);
+            float[] y = new float[p.outputLength()];
+            long allocated = -1;
+            for (int round = 0; round < 40 && allocated != 0; round++) {
+                for (int i = 0; i < 500; i++) {
+                    plan.execute(x, 0, y, 0);
+                }
+                long before = bean.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < 20; i++) {
+                    plan.execute(x, 0, y, 0);
+                }
+                allocated = bean.getCurrentThreadAllocatedBytes() - before;
+            }
+            assertEquals(0, allocated, "bytes allocated by 20 warm executions of " + p);
+        }
+    }
+
+    // ---- helpers --------------------------------------------------------------------------
+
+    /** Runs the scatter plan on small-integer data at offsets, with guard zones, and compares bits. */
+    private static void assertBitwise(Problem p, long seed) {
+        float[] x = TestData.smallInts(p.inputLength(), seed);
+        float[] w = TestData.smallInts(p.weightLength(), seed + 1);
+        float[] b = p.spec().hasBias() ? TestData.smallInts(p.spec().outChannels(), seed + 2) : null;
+        float[] expected = new float[p.outputLength()];
+        ReferenceKernel.compute(p, x, 0, w, 0, b, 0, expected, 0);
+
+        // inputs at an offset too, so the kernel's indexing is checked against a shifted buffer
+        float[] xs = new float[x.length + 2 * GUARD];
+        System.arraycopy(x, 0, xs, GUARD, x.length);
+        float[] y = new float[p.outputLength() + 2 * GUARD];
+        Arrays.fill(y, SENTINEL);
+        Plan plan = Planner.plan(p, w, 0, b, 0, KernelChoice.SCATTER);
+        assertEquals(ScatterKernel.NAME, plan.kernelName());
+        plan.execute(xs, GUARD, y, GUARD);
+        for (int i = 0; i < GUARD; i++) {
+            if (y[i] != SENTINEL || y[GUARD + p.outputLength() + i] != SENTINEL) {
+                fail("wrote outside the output region (guard index " + i + ") for " + p);
+            }
+        }
+        for (int i = 0; i < expected.length; i++) {
+            if (Float.floatToRawIntBits(y[GUARD + i]) != Float.floatToRawIntBits(expected[i])) {
+                fail("element " + i + ": scatter " + y[GUARD + i] + " != reference " + expected[i] + " for " + p);
+            }
+        }
+    }
+}

@@ -1,0 +1,400 @@
+package dev.convt.vector.scatter;
+
+import dev.convt.Problem;
+import dev.convt.kernel.KernelPlan;
+
+/**
+ * The prepared direct-scatter computation of one rank-1 or rank-2 problem: no column buffer; every
+ * output element is computed once, in registers, from the products that land on it, and stored once.
+ *
+ * <p>Work is cut into output rows of one register block of output channels (of one group, one batch
+ * item). For each row a <em>tap list</em> names every (input channel, kernel row, kernel column)
+ * whose products land on that row; along the width the row is covered by register tiles
+ * (micro-kernels of {@link PhaseMicroKernels} or {@link TapVectorMicroKernels}) where every tap of
+ * every lane reads inside the input, and by a scalar loop at the edges (cropped taps, padding,
+ * output_padding tails, rows too short for a vector), which checks each tap. Outputs that receive
+ * no product get the bias, or +0 without bias, exactly as the reference.
+ *
+ * <p>Two width modes, chosen at planning:
+ * <ul>
+ * <li><b>phase</b> (any stride and dilation): outputs of one residue class {@code ow + pad ≡ r (mod
+ * stride)} read consecutive inputs; tiles run over that class; with stride 1 they store directly,
+ * otherwise through a small per-thread buffer to the strided outputs.</li>
+ * <li><b>tap-vector</b> (stride = V lanes, dilation 1, kernel width a multiple of V): each input
+ * pixel is broadcast against a contiguous vector of taps, and V consecutive outputs are stored
+ * as one vector.</li>
+ * </ul>
+ *
+ * <p>Weights are prepacked once per plan: per group and channel block, {@code [ciL][kh][kw][c]}
+ * (phase) or {@code [ciL][kh][j][c][lane]} (tap-vector, tap {@code j*V + lane}). Workspace is per
+ * thread (a {@link ThreadLocal}), sized at planning; {@code execute} allocates nothing after the
+ * thread's first call.
+ */
+public final class ScatterPlan implements KernelPlan {
+    private static final int V = ScatterTuning.V;
+
+    private final int batch, cin, cout, ciPerG, coPerG, groups;
+    private final int inH, inW, outH, outW, kH, kW, sH, sW, pH, pW, dH, dW;
+    private final int inPlane, outPlane, taps;
+    private final boolean tapVector;
+    private final int tapGroups;
+    private final float[] packed;
+    private final float[] bias;
+    private final int[] blockStart;
+    private final int[] blockSize;
+    private final ThreadLocal<Workspace> workspace;
+
+    /** Per-thread scratch: the current row's kernel rows and tap list, and the strided-store buffer. */
+    private static final class Workspace {
+        final int[] rowKh, rowIh, tapX, tapW, tapC;
+        final float[] tmp;
+
+        Workspace(int kH, int maxTaps) {
+            rowKh = new int[kH];
+            rowIh = new int[kH];
+            tapX = new int[maxTaps];
+            tapW = new int[maxTaps];
+            tapC = new int[maxTaps];
+            tmp = new float[Math.max(ScatterTuning.CO_BLOCK * ScatterTuning.TILE_WIDE_CO, ScatterTuning.TILE_ONE_CO) * V];
+        }
+    }
+
+    /**
+     * Whether the tap-vector width mode applies: stride equal to the lane count, dilation 1, kernel
+     * width a multiple of the lane count (so no lane meets a tap outside the kernel).
+     */
+    public static boolean tapVectorApplies(Problem p) {
+        int r = p.rank();
+        return p.spec().stride(r - 1) == V && p.spec().dilation(r - 1) == 1 && p.spec().kernelSize(r - 1) % V == 0;
+    }
+
+    /**
+     * Plans a rank-1 or rank-2 problem.
+     *
+     * @param weight (Cin, Cout/groups, *kernel) from {@code weightOffset}
+     * @param bias   Cout values from {@code biasOffset}, or null without bias
+     * @throws IllegalArgumentException if the problem's rank is not 1 or 2
+     */
+    public ScatterPlan(Problem p, float[] weight, int weightOffset, float[] bias, int biasOffset) {
+        if (p.rank() > 2) {
+            throw new IllegalArgumentException("the scatter kernel supports spatial rank 1 and 2, but got rank " + p.rank());
+        }
+        int[] in = p.in3(), out = p.out3(), k = p.kernel3(), s = p.stride3(), pad = p.padBegin3(), d = p.dilation3();
+        batch = p.batch();
+        cin = p.spec().inChannels();
+        cout = p.spec().outChannels();
+        groups = p.spec().groups();
+        ciPerG = p.spec().inChannelsPerGroup();
+        coPerG = p.spec().outChannelsPerGroup();
+        inH = in[1]; inW = in[2]; outH = out[1]; outW = out[2];
+        kH = k[1]; kW = k[2]; sH = s[1]; sW = s[2]; pH = pad[1]; pW = pad[2]; dH = d[1]; dW = d[2];
+        inPlane = inH * inW;
+        outPlane = outH * outW;
+        taps = kH * kW;
+        tapVector = tapVectorApplies(p);
+        tapGroups = tapVector ? kW / V : 0;
+
+        int full = coPerG >= ScatterTuning.CO_BLOCK ? coPerG / ScatterTuning.CO_BLOCK : 0;
+        int singles = coPerG - full * ScatterTuning.CO_BLOCK;
+        blockStart = new int[full + singles];
+        blockSize = new int[full + singles];
+        for (int b = 0; b < blockStart.length; b++) {
+            blockStart[b] = b < full ? b * ScatterTuning.CO_BLOCK : full * ScatterTuning.CO_BLOCK + (b - full);
+            blockSize[b] = b < full ? ScatterTuning.CO_BLOCK : 1;
+        }
+
+        this.packed = new float[p.weightLength()];
+        pack(weight, weightOffset);
+        this.bias = new float[cout]; // +0 without bias: the reference's start
+        if (bias != null) {
+            System.arraycopy(bias, biasOffset, this.bias, 0, cout);
+        }
+        int maxTaps = ciPerG * taps;
+        this.workspace = ThreadLocal.withInitial(() -> new Workspace(kH, maxTaps));
+    }
+
+    private void pack(float[] w, int wOff) {
+        for (int g = 0; g < groups; g++) {
+            for (int b = 0; b < blockStart.length; b++) {
+                int co0 = blockStart[b], cb = blockSize[b];
+                int base = (g * coPerG + co0) * ciPerG * taps;
+                for (int ciL = 0; ciL < ciPerG; ciL++) {
+                    int ci = g * ciPerG + ciL;
+                    for (int c = 0; c < cb; c++) {
+                        int src = wOff + (ci * coPerG + co0 + c) * taps;
+                        for (int kh = 0; kh < kH; kh++) {
+                            for (int kw = 0; kw < kW; kw++) {
+                                packed[base + packedIndex(ciL, kh, kw, c, cb)] = w[src + kh * kW + kw];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Index of weight (ciL, kh, kw, channel c of a block of cb) inside its block. */
+    private int packedIndex(int ciL, int kh, int kw, int c, int cb) {
+        if (tapVector) {
+            int j = kw / V, lane = kw % V;
+            return (((ciL * kH + kh) * tapGroups + j) * cb + c) * V + lane;
+        }
+        return (ciL * taps + kh * kW + kw) * cb + c;
+    }
+
+    @Override
+    public long packedWeightBytes() {
+        return 4L * (packed.length + bias.length);
+    }
+
+    @Override
+    public long workspaceBytes() {
+        return 4L * (2L * kH + 3L * ciPerG * taps
+                + (long) Math.max(ScatterTuning.CO_BLOCK * ScatterTuning.TILE_WIDE_CO, ScatterTuning.TILE_ONE_CO) * V);
+    }
+
+    /** Whether this plan uses the tap-vector width mode (else the phase mode). */
+    public boolean usesTapVector() {
+        return tapVector;
+    }
+
+    @Override
+    public void execute(float[] x, int xOffset, float[] y, int yOffset) {
+        Workspace ws = workspace.get();
+        for (int n = 0; n < batch; n++) {
+            for (int g = 0; g < groups; g++) {
+                int xg = xOffset + (n * cin + g * ciPerG) * inPlane;
+                int yg = yOffset + (n * cout + g * coPerG) * outPlane;
+                for (int b = 0; b < blockStart.length; b++) {
+                    int co0 = blockStart[b], cb = blockSize[b];
+                    int wb = (g * coPerG + co0) * ciPerG * taps;
+                    int bi = g * coPerG + co0;
+                    for (int oh = 0; oh < outH; oh++) {
+                        int rows = kernelRows(oh, ws);
+                        int yRow = yg + co0 * outPlane + oh * outW;
+                        if (tapVector) {
+                            rowTapVector(x, xg, wb, bi, cb, rows, y, yRow, ws);
+                        } else {
+                            for (int r = 0; r < sW; r++) {
+                                rowPhase(r, x, xg, wb, bi, cb, rows, y, yRow, ws);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Fills the (kh, ih) pairs whose products land on output row oh; returns their count. */
+    private int kernelRows(int oh, Workspace ws) {
+        int rows = 0;
+        int th = oh + pH;
+        for (int kh = 0; kh < kH; kh++) {
+            int u = th - kh * dH;
+            if (u < 0) {
+                break;
+            }
+            if (u % sH != 0) {
+                continue;
+            }
+            int ih = u / sH;
+            if (ih < inH) {
+                ws.rowKh[rows] = kh;
+                ws.rowIh[rows] = ih;
+                rows++;
+            }
+        }
+        return rows;
+    }
+
+    // ---- phase mode -------------------------------------------------------------------------
+
+    private void rowPhase(int r, float[] x, int xg, int wb, int bi, int cb, int rows, float[] y, int yRow, Workspace ws) {
+        int qFirst = Math.ceilDiv(pW - r, sW);
+        int qLast = Math.floorDiv(outW - 1 + pW - r, sW);
+        if (qFirst > qLast) {
+            return;
+        }
+        int cMin = Integer.MAX_VALUE, cMax = Integer.MIN_VALUE;
+        for (int kw = 0; kw < kW; kw++) {
+            if ((kw * dW - r) % sW == 0) {
+                int c = (kw * dW - r) / sW;
+                cMin = Math.min(cMin, c);
+                cMax = Math.max(cMax, c);
+            }
+        }
+        int nt = 0;
+        if (cMax >= 0) {
+            int[] tapX = ws.tapX, tapW = ws.tapW, tapC = ws.tapC;
+            for (int ciL = 0; ciL < ciPerG; ciL++) {
+                for (int i = 0; i < rows; i++) {
+                    int kh = ws.rowKh[i];
+                    int xRow = (ciL * inH + ws.rowIh[i]) * inW;
+                    for (int kw = 0; kw < kW; kw++) {
+                        if ((kw * dW - r) % sW == 0) {
+                            int c = (kw * dW - r) / sW;
+                            tapX[nt] = xRow - c;
+                            tapC[nt] = c;
+                            tapW[nt] = (ciL * taps + kh * kW + kw) * cb;
+                            nt++;
+                        }
+                    }
+                }
+            }
+        }
+        // interior: every tap of every lane reads inside the input row
+        int lo = cMax >= 0 ? Math.max(qFirst, cMax) : qFirst;
+        int hi = cMax >= 0 ? Math.min(qLast, inW - 1 + cMin) : qLast;
+        int q = qFirst;
+        for (; q < lo && q <= qLast; q++) {
+            phaseScalar(q, r, x, xg, wb, bi, cb, nt, y, yRow, ws);
+        }
+        if (cb == ScatterTuning.CO_BLOCK) {
+            int span = ScatterTuning.TILE_WIDE_CO * V;
+            for (; q + span - 1 <= hi; q += span) {
+                phaseTile4(q, r, span, true, x, xg, wb, bi, nt, y, yRow, ws);
+            }
+            for (; q + V - 1 <= hi; q += V) {
+                phaseTile4(q, r, V, false, x, xg, wb, bi, nt, y, yRow, ws);
+            }
+        } else {
+            int span = ScatterTuning.TILE_ONE_CO * V;
+            for (; q + span - 1 <= hi; q += span) {
+                phaseTile1(q, r, span, true, x, xg, wb, bi, nt, y, yRow, ws);
+            }
+            for (; q + V - 1 <= hi; q += V) {
+                phaseTile1(q, r, V, false, x, xg, wb, bi, nt, y, yRow, ws);
+            }
+        }
+        for (; q <= qLast; q++) {
+            phaseScalar(q, r, x, xg, wb, bi, cb, nt, y, yRow, ws);
+        }
+    }
+
+    private void phaseTile4(int q, int r, int span, boolean wide, float[] x, int xg, int wb, int bi, int nt,
+                            float[] y, int yRow, Workspace ws) {
+        int ow0 = q * sW + r - pW;
+        boolean direct = sW == 1;
+        float[] dst = direct ? y : ws.tmp;
+        int d = direct ? yRow + ow0 : 0;
+        int cs = direct ? outPlane : span;
+        if (wide) {
+            PhaseMicroKernels.c4x2(x, xg + q, ws.tapX, nt, packed, wb, ws.tapW,
+                    bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], dst, d, cs);
+        } else {
+            PhaseMicroKernels.c4x1(x, xg + q, ws.tapX, nt, packed, wb, ws.tapW,
+                    bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], dst, d, cs);
+        }
+        if (!direct) {
+            spread(ws.tmp, span, ScatterTuning.CO_BLOCK, span, y, yRow + ow0);
+        }
+    }
+
+    private void phaseTile1(int q, int r, int span, boolean wide, float[] x, int xg, int wb, int bi, int nt,
+                            float[] y, int yRow, Workspace ws) {
+        int ow0 = q * sW + r - pW;
+        boolean direct = sW == 1;
+        float[] dst = direct ? y : ws.tmp;
+        int d = direct ? yRow + ow0 : 0;
+        if (wide) {
+            PhaseMicroKernels.c1x8(x, xg + q, ws.tapX, nt, packed, wb, ws.tapW, bias[bi], dst, d);
+        } else {
+            PhaseMicroKernels.c1x1(x, xg + q, ws.tapX, nt, packed, wb, ws.tapW, bias[bi], dst, d);
+        }
+        if (!direct) {
+            spread(ws.tmp, span, 1, span, y, yRow + ow0);
+        }
+    }
+
+    /** Copies {@code len} consecutive results per channel to every stride-th output of the row. */
+    private void spread(float[] tmp, int len, int channels, int cs, float[] y, int y0) {
+        for (int c = 0; c < channels; c++) {
+            int src = c * cs;
+            int dst = y0 + c * outPlane;
+            for (int i = 0; i < len; i++) {
+                y[dst + i * sW] = tmp[src + i];
+            }
+        }
+    }
+
+    private void phaseScalar(int q, int r, float[] x, int xg, int wb, int bi, int cb, int nt, float[] y, int yRow, Workspace ws) {
+        int ow = q * sW + r - pW;
+        int[] tapX = ws.tapX, tapW = ws.tapW, tapC = ws.tapC;
+        for (int c = 0; c < cb; c++) {
+            float acc = bias[bi + c];
+            for (int t = 0; t < nt; t++) {
+                int iw = q - tapC[t];
+                if (iw >= 0 && iw < inW) {
+                    acc = Math.fma(x[xg + tapX[t] + q], packed[wb + tapW[t] + c], acc);
+                }
+            }
+            y[yRow + c * outPlane + ow] = acc;
+        }
+    }
+
+    // ---- tap-vector mode ---------------------------------------------------------------------
+
+    private void rowTapVector(float[] x, int xg, int wb, int bi, int cb, int rows, float[] y, int yRow, Workspace ws) {
+        int nt = 0;
+        int[] tapX = ws.tapX, tapW = ws.tapW, tapC = ws.tapC;
+        for (int ciL = 0; ciL < ciPerG; ciL++) {
+            for (int i = 0; i < rows; i++) {
+                int kh = ws.rowKh[i];
+                int xRow = (ciL * inH + ws.rowIh[i]) * inW;
+                for (int j = 0; j < tapGroups; j++) {
+                    tapX[nt] = xRow - j;
+                    tapC[nt] = j;
+                    tapW[nt] = ((ciL * kH + kh) * tapGroups + j) * cb * V;
+                    nt++;
+                }
+            }
+        }
+        // q whose V outputs all exist and whose taps all read inside the input row
+        int lo = Math.max(Math.ceilDiv(pW, V), tapGroups - 1);
+        int hi = Math.min(Math.floorDiv(outW + pW - V, V), inW - 1);
+        int ow = 0;
+        if (lo <= hi) {
+            for (; ow < lo * V - pW; ow++) {
+                tapScalar(ow, x, xg, wb, bi, cb, nt, y, yRow, ws);
+            }
+            int q = lo;
+            if (cb == ScatterTuning.CO_BLOCK) {
+                for (; q + ScatterTuning.TILE_WIDE_CO - 1 <= hi; q += ScatterTuning.TILE_WIDE_CO) {
+                    TapVectorMicroKernels.b4x2(x, xg + q, tapX, nt, packed, wb, tapW,
+                            bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], y, yRow + q * V - pW, outPlane);
+                }
+                for (; q <= hi; q++) {
+                    TapVectorMicroKernels.b4x1(x, xg + q, tapX, nt, packed, wb, tapW,
+                            bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], y, yRow + q * V - pW, outPlane);
+                }
+            } else {
+                for (; q + ScatterTuning.TILE_ONE_CO - 1 <= hi; q += ScatterTuning.TILE_ONE_CO) {
+                    TapVectorMicroKernels.b1x8(x, xg + q, tapX, nt, packed, wb, tapW, bias[bi], y, yRow + q * V - pW);
+                }
+                for (; q <= hi; q++) {
+                    TapVectorMicroKernels.b1x1(x, xg + q, tapX, nt, packed, wb, tapW, bias[bi], y, yRow + q * V - pW);
+                }
+            }
+            ow = q * V - pW;
+        }
+        for (; ow < outW; ow++) {
+            tapScalar(ow, x, xg, wb, bi, cb, nt, y, yRow, ws);
+        }
+    }
+
+    private void tapScalar(int ow, float[] x, int xg, int wb, int bi, int cb, int nt, float[] y, int yRow, Workspace ws) {
+        int t = ow + pW;
+        int q = t / V, lane = t % V;
+        int[] tapX = ws.tapX, tapW = ws.tapW, tapC = ws.tapC;
+        for (int c = 0; c < cb; c++) {
+            float acc = bias[bi + c];
+            for (int i = 0; i < nt; i++) {
+                int iw = q - tapC[i];
+                if (iw >= 0 && iw < inW) {
+                    acc = Math.fma(x[xg + tapX[i] + q], packed[wb + tapW[i] + c * V + lane], acc);
+                }
+            }
+            y[yRow + c * outPlane + ow] = acc;
+        }
+    }
+}
