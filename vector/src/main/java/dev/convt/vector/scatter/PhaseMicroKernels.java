@@ -1,6 +1,7 @@
 package dev.convt.vector.scatter;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -22,12 +23,25 @@ import jdk.incubator.vector.VectorSpecies;
 final class PhaseMicroKernels {
     private PhaseMicroKernels() {}
 
-    private static final VectorSpecies<Float> S = ScatterTuning.SPECIES;
+    private static final VectorSpecies<Float> S = ScatterTuning.PHASE_SPECIES;
     private static final int V = S.length();
 
+    /** A tile's starting accumulator: the bias (first pass) or the partial sums already in {@code dst} (later passes). */
+    static FloatVector start(boolean more, float bias, float[] dst, int d) {
+        return more ? FloatVector.fromArray(S, dst, d) : FloatVector.broadcast(S, bias);
+    }
+
+    /** {@link #start(boolean, float, float[], int)} reading only the lanes of {@code m}. */
+    static FloatVector start(boolean more, float bias, float[] dst, int d, VectorMask<Float> m) {
+        return more ? FloatVector.fromArray(S, dst, d, m) : FloatVector.broadcast(S, bias);
+    }
+
     static void c1x8(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
-                     float b0, float[] dst, int d) {
-        FloatVector a0 = FloatVector.broadcast(S, b0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+                     float b0, float[] dst, int d, boolean more) {
+        FloatVector a0 = start(more, b0, dst, d), a1 = start(more, b0, dst, d + V);
+        FloatVector a2 = start(more, b0, dst, d + 2 * V), a3 = start(more, b0, dst, d + 3 * V);
+        FloatVector a4 = start(more, b0, dst, d + 4 * V), a5 = start(more, b0, dst, d + 5 * V);
+        FloatVector a6 = start(more, b0, dst, d + 6 * V), a7 = start(more, b0, dst, d + 7 * V);
         for (int t = 0; t < nt; t++) {
             int xi = xq + tapX[t];
             FloatVector wv = FloatVector.broadcast(S, w[wb + tapW[t]]);
@@ -50,21 +64,12 @@ final class PhaseMicroKernels {
         a7.intoArray(dst, d + 7 * V);
     }
 
-    static void c1x1(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
-                     float b0, float[] dst, int d) {
-        FloatVector a0 = FloatVector.broadcast(S, b0);
-        for (int t = 0; t < nt; t++) {
-            a0 = FloatVector.fromArray(S, x, xq + tapX[t]).fma(FloatVector.broadcast(S, w[wb + tapW[t]]), a0);
-        }
-        a0.intoArray(dst, d);
-    }
-
     static void c4x2(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
-                     float b0, float b1, float b2, float b3, float[] dst, int d, int cs) {
-        FloatVector a00 = FloatVector.broadcast(S, b0), a01 = a00;
-        FloatVector a10 = FloatVector.broadcast(S, b1), a11 = a10;
-        FloatVector a20 = FloatVector.broadcast(S, b2), a21 = a20;
-        FloatVector a30 = FloatVector.broadcast(S, b3), a31 = a30;
+                     float b0, float b1, float b2, float b3, float[] dst, int d, int cs, boolean more) {
+        FloatVector a00 = start(more, b0, dst, d), a01 = start(more, b0, dst, d + V);
+        FloatVector a10 = start(more, b1, dst, d + cs), a11 = start(more, b1, dst, d + cs + V);
+        FloatVector a20 = start(more, b2, dst, d + 2 * cs), a21 = start(more, b2, dst, d + 2 * cs + V);
+        FloatVector a30 = start(more, b3, dst, d + 3 * cs), a31 = start(more, b3, dst, d + 3 * cs + V);
         for (int t = 0; t < nt; t++) {
             int xi = xq + tapX[t];
             int wi = wb + tapW[t];
@@ -93,23 +98,35 @@ final class PhaseMicroKernels {
         a31.intoArray(dst, d + 3 * cs + V);
     }
 
-    static void c4x1(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
-                     float b0, float b1, float b2, float b3, float[] dst, int d, int cs) {
-        FloatVector a0 = FloatVector.broadcast(S, b0);
-        FloatVector a1 = FloatVector.broadcast(S, b1);
-        FloatVector a2 = FloatVector.broadcast(S, b2);
-        FloatVector a3 = FloatVector.broadcast(S, b3);
+    static void c1x4(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
+                     float b0, float[] dst, int d, boolean more) {
+        FloatVector a0 = start(more, b0, dst, d), a1 = start(more, b0, dst, d + V);
+        FloatVector a2 = start(more, b0, dst, d + 2 * V), a3 = start(more, b0, dst, d + 3 * V);
         for (int t = 0; t < nt; t++) {
-            int wi = wb + tapW[t];
-            FloatVector x0 = FloatVector.fromArray(S, x, xq + tapX[t]);
-            a0 = x0.fma(FloatVector.broadcast(S, w[wi]), a0);
-            a1 = x0.fma(FloatVector.broadcast(S, w[wi + 1]), a1);
-            a2 = x0.fma(FloatVector.broadcast(S, w[wi + 2]), a2);
-            a3 = x0.fma(FloatVector.broadcast(S, w[wi + 3]), a3);
+            int xi = xq + tapX[t];
+            FloatVector wv = FloatVector.broadcast(S, w[wb + tapW[t]]);
+            a0 = FloatVector.fromArray(S, x, xi).fma(wv, a0);
+            a1 = FloatVector.fromArray(S, x, xi + V).fma(wv, a1);
+            a2 = FloatVector.fromArray(S, x, xi + 2 * V).fma(wv, a2);
+            a3 = FloatVector.fromArray(S, x, xi + 3 * V).fma(wv, a3);
         }
         a0.intoArray(dst, d);
-        a1.intoArray(dst, d + cs);
-        a2.intoArray(dst, d + 2 * cs);
-        a3.intoArray(dst, d + 3 * cs);
+        a1.intoArray(dst, d + V);
+        a2.intoArray(dst, d + 2 * V);
+        a3.intoArray(dst, d + 3 * V);
+    }
+
+    /**
+     * One vector of one channel on its first {@code lanes} lanes only (reads and writes nothing past
+     * them): the fallback at the very end of the input array, kept small so both JIT tiers compile it.
+     */
+    static void c1x1m(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
+                      float b0, float[] dst, int d, int lanes, boolean more) {
+        VectorMask<Float> m = S.indexInRange(0, lanes);
+        FloatVector a0 = start(more, b0, dst, d, m);
+        for (int t = 0; t < nt; t++) {
+            a0 = FloatVector.fromArray(S, x, xq + tapX[t], m).fma(FloatVector.broadcast(S, w[wb + tapW[t]]), a0);
+        }
+        a0.intoArray(dst, d, m);
     }
 }

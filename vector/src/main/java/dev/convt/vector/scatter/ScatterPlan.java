@@ -20,18 +20,19 @@ import dev.convt.kernel.KernelPlan;
  * <li><b>phase</b> (any stride and dilation): outputs of one residue class {@code ow + pad ≡ r (mod
  * stride)} read consecutive inputs; tiles run over that class; with stride 1 they store directly,
  * otherwise through a small per-thread buffer to the strided outputs.</li>
- * <li><b>tap-vector</b> (stride = V lanes, dilation 1, kernel width a multiple of V): each input
- * pixel is broadcast against a contiguous vector of taps, and V consecutive outputs are stored
+ * <li><b>tap-vector</b> (stride = {@link ScatterTuning#TAP_V} lanes, dilation 1, kernel width a multiple of it): each input
+ * pixel is broadcast against a contiguous vector of taps, and TAP_V consecutive outputs are stored
  * as one vector.</li>
  * </ul>
  *
  * <p>Weights are prepacked once per plan: per group and channel block, {@code [ciL][kh][kw][c]}
- * (phase) or {@code [ciL][kh][j][c][lane]} (tap-vector, tap {@code j*V + lane}). Workspace is per
+ * (phase) or {@code [ciL][kh][j][c][lane]} (tap-vector, tap {@code j*TAP_V + lane}). Workspace is per
  * thread (a {@link ThreadLocal}), sized at planning; {@code execute} allocates nothing after the
  * thread's first call.
  */
 public final class ScatterPlan implements KernelPlan {
-    private static final int V = ScatterTuning.V;
+    private static final int PV = ScatterTuning.PHASE_V;
+    private static final int TV = ScatterTuning.TAP_V;
 
     private final int batch, cin, cout, ciPerG, coPerG, groups;
     private final int inH, inW, outH, outW, kH, kW, sH, sW, pH, pW, dH, dW;
@@ -43,11 +44,17 @@ public final class ScatterPlan implements KernelPlan {
     private final int[] blockStart;
     private final int[] blockSize;
     private final ThreadLocal<Workspace> workspace;
+    /** Phase mode: the kernel columns of phase r are phaseKw[phaseStart[r] .. phaseStart[r+1]), ascending, with input shift phaseShift. */
+    private final int[] phaseStart, phaseKw, phaseShift;
+    /** Input channels per pass (see {@link ScatterTuning#MAX_TAPS_PER_PASS}). */
+    private final int ciPass;
 
     /** Per-thread scratch: the current row's kernel rows and tap list, and the strided-store buffer. */
     private static final class Workspace {
         final int[] rowKh, rowIh, tapX, tapW, tapC;
         final float[] tmp;
+        /** The largest entry of tapX in the current list. */
+        int maxTapX;
 
         Workspace(int kH, int maxTaps) {
             rowKh = new int[kH];
@@ -55,7 +62,7 @@ public final class ScatterPlan implements KernelPlan {
             tapX = new int[maxTaps];
             tapW = new int[maxTaps];
             tapC = new int[maxTaps];
-            tmp = new float[Math.max(ScatterTuning.CO_BLOCK * ScatterTuning.TILE_WIDE_CO, ScatterTuning.TILE_ONE_CO) * V];
+            tmp = new float[Math.max(ScatterTuning.CO_BLOCK * ScatterTuning.TILE_WIDE_CO, ScatterTuning.TILE_ONE_CO) * PV];
         }
     }
 
@@ -65,7 +72,7 @@ public final class ScatterPlan implements KernelPlan {
      */
     public static boolean tapVectorApplies(Problem p) {
         int r = p.rank();
-        return p.spec().stride(r - 1) == V && p.spec().dilation(r - 1) == 1 && p.spec().kernelSize(r - 1) % V == 0;
+        return p.spec().stride(r - 1) == TV && p.spec().dilation(r - 1) == 1 && p.spec().kernelSize(r - 1) % TV == 0;
     }
 
     /**
@@ -92,7 +99,7 @@ public final class ScatterPlan implements KernelPlan {
         outPlane = outH * outW;
         taps = kH * kW;
         tapVector = tapVectorApplies(p);
-        tapGroups = tapVector ? kW / V : 0;
+        tapGroups = tapVector ? kW / TV : 0;
 
         int full = coPerG >= ScatterTuning.CO_BLOCK ? coPerG / ScatterTuning.CO_BLOCK : 0;
         int singles = coPerG - full * ScatterTuning.CO_BLOCK;
@@ -109,6 +116,23 @@ public final class ScatterPlan implements KernelPlan {
         if (bias != null) {
             System.arraycopy(bias, biasOffset, this.bias, 0, cout);
         }
+        phaseStart = new int[sW + 1];
+        phaseKw = new int[kW];
+        phaseShift = new int[kW];
+        int e = 0;
+        for (int r = 0; r < sW; r++) {
+            phaseStart[r] = e;
+            for (int kw = 0; kw < kW; kw++) {
+                if ((kw * dW - r) % sW == 0) {
+                    phaseKw[e] = kw;
+                    phaseShift[e] = (kw * dW - r) / sW;
+                    e++;
+                }
+            }
+        }
+        phaseStart[sW] = e;
+        int tapsPerChannel = Math.max(1, Math.ceilDiv(kH, sH) * Math.ceilDiv(kW, sW));
+        ciPass = Math.clamp(ScatterTuning.MAX_TAPS_PER_PASS / tapsPerChannel, 1, ciPerG);
         int maxTaps = ciPerG * taps;
         this.workspace = ThreadLocal.withInitial(() -> new Workspace(kH, maxTaps));
     }
@@ -136,8 +160,8 @@ public final class ScatterPlan implements KernelPlan {
     /** Index of weight (ciL, kh, kw, channel c of a block of cb) inside its block. */
     private int packedIndex(int ciL, int kh, int kw, int c, int cb) {
         if (tapVector) {
-            int j = kw / V, lane = kw % V;
-            return (((ciL * kH + kh) * tapGroups + j) * cb + c) * V + lane;
+            int j = kw / TV, lane = kw % TV;
+            return (((ciL * kH + kh) * tapGroups + j) * cb + c) * TV + lane;
         }
         return (ciL * taps + kh * kW + kw) * cb + c;
     }
@@ -150,7 +174,7 @@ public final class ScatterPlan implements KernelPlan {
     @Override
     public long workspaceBytes() {
         return 4L * (2L * kH + 3L * ciPerG * taps
-                + (long) Math.max(ScatterTuning.CO_BLOCK * ScatterTuning.TILE_WIDE_CO, ScatterTuning.TILE_ONE_CO) * V);
+                + (long) Math.max(ScatterTuning.CO_BLOCK * ScatterTuning.TILE_WIDE_CO, ScatterTuning.TILE_ONE_CO) * PV);
     }
 
     /** Whether this plan uses the tap-vector width mode (else the phase mode). */
@@ -172,11 +196,20 @@ public final class ScatterPlan implements KernelPlan {
                     for (int oh = 0; oh < outH; oh++) {
                         int rows = kernelRows(oh, ws);
                         int yRow = yg + co0 * outPlane + oh * outW;
-                        if (tapVector) {
-                            rowTapVector(x, xg, wb, bi, cb, rows, y, yRow, ws);
-                        } else {
-                            for (int r = 0; r < sW; r++) {
-                                rowPhase(r, x, xg, wb, bi, cb, rows, y, yRow, ws);
+                        // input channels in passes, so the input rows of one pass stay in L1 across
+                        // the tiles and phases of the row; later passes add to the stored sums
+                        for (int ci0 = 0; ci0 < ciPerG; ci0 += ciPass) {
+                            int ci1 = Math.min(ciPerG, ci0 + ciPass);
+                            boolean more = ci0 > 0;
+                            if (more && rows == 0) {
+                                break;
+                            }
+                            if (tapVector) {
+                                rowTapVector(ci0, ci1, more, x, xg, wb, bi, cb, rows, y, yRow, ws);
+                            } else {
+                                for (int r = 0; r < sW; r++) {
+                                    rowPhase(r, ci0, ci1, more, x, xg, wb, bi, cb, rows, y, yRow, ws);
+                                }
                             }
                         }
                     }
@@ -209,100 +242,140 @@ public final class ScatterPlan implements KernelPlan {
 
     // ---- phase mode -------------------------------------------------------------------------
 
-    private void rowPhase(int r, float[] x, int xg, int wb, int bi, int cb, int rows, float[] y, int yRow, Workspace ws) {
+    private void rowPhase(int r, int ci0, int ci1, boolean more, float[] x, int xg, int wb, int bi, int cb, int rows, float[] y, int yRow, Workspace ws) {
         int qFirst = Math.ceilDiv(pW - r, sW);
         int qLast = Math.floorDiv(outW - 1 + pW - r, sW);
         if (qFirst > qLast) {
             return;
         }
-        int cMin = Integer.MAX_VALUE, cMax = Integer.MIN_VALUE;
-        for (int kw = 0; kw < kW; kw++) {
-            if ((kw * dW - r) % sW == 0) {
-                int c = (kw * dW - r) / sW;
-                cMin = Math.min(cMin, c);
-                cMax = Math.max(cMax, c);
-            }
-        }
+        // the kernel columns of this phase and their input shifts, found at planning (no division here)
+        int k0 = phaseStart[r], k1 = phaseStart[r + 1];
         int nt = 0;
-        if (cMax >= 0) {
+        int maxTapX = 0;
+        if (k1 > k0) {
             int[] tapX = ws.tapX, tapW = ws.tapW, tapC = ws.tapC;
-            for (int ciL = 0; ciL < ciPerG; ciL++) {
+            for (int ciL = ci0; ciL < ci1; ciL++) {
                 for (int i = 0; i < rows; i++) {
                     int kh = ws.rowKh[i];
                     int xRow = (ciL * inH + ws.rowIh[i]) * inW;
-                    for (int kw = 0; kw < kW; kw++) {
-                        if ((kw * dW - r) % sW == 0) {
-                            int c = (kw * dW - r) / sW;
-                            tapX[nt] = xRow - c;
-                            tapC[nt] = c;
-                            tapW[nt] = (ciL * taps + kh * kW + kw) * cb;
-                            nt++;
-                        }
+                    int wRow = ciL * taps + kh * kW;
+                    for (int e = k0; e < k1; e++) {
+                        int c = phaseShift[e];
+                        tapX[nt] = xRow - c;
+                        tapC[nt] = c;
+                        tapW[nt] = (wRow + phaseKw[e]) * cb;
+                        maxTapX = Math.max(maxTapX, xRow - c);
+                        nt++;
                     }
                 }
             }
         }
+        ws.maxTapX = maxTapX;
+        int cMin = k1 > k0 ? phaseShift[k0] : 0;
+        int cMax = k1 > k0 ? phaseShift[k1 - 1] : -1;
         // interior: every tap of every lane reads inside the input row
         int lo = cMax >= 0 ? Math.max(qFirst, cMax) : qFirst;
         int hi = cMax >= 0 ? Math.min(qLast, inW - 1 + cMin) : qLast;
         int q = qFirst;
         for (; q < lo && q <= qLast; q++) {
-            phaseScalar(q, r, x, xg, wb, bi, cb, nt, y, yRow, ws);
+            phaseScalar(q, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
         }
         if (cb == ScatterTuning.CO_BLOCK) {
-            int span = ScatterTuning.TILE_WIDE_CO * V;
-            for (; q + span - 1 <= hi; q += span) {
-                phaseTile4(q, r, span, true, x, xg, wb, bi, nt, y, yRow, ws);
-            }
-            for (; q + V - 1 <= hi; q += V) {
-                phaseTile4(q, r, V, false, x, xg, wb, bi, nt, y, yRow, ws);
+            int span = ScatterTuning.TILE_WIDE_CO * PV;
+            for (; q <= hi; q += span) {
+                phaseTile4(q, r, Math.min(span, hi - q + 1), more, x, xg, wb, bi, nt, y, yRow, ws);
             }
         } else {
-            int span = ScatterTuning.TILE_ONE_CO * V;
+            int span = ScatterTuning.TILE_ONE_CO * PV;
             for (; q + span - 1 <= hi; q += span) {
-                phaseTile1(q, r, span, true, x, xg, wb, bi, nt, y, yRow, ws);
+                phaseTile1(q, r, span, more, x, xg, wb, bi, nt, y, yRow, ws);
             }
-            for (; q + V - 1 <= hi; q += V) {
-                phaseTile1(q, r, V, false, x, xg, wb, bi, nt, y, yRow, ws);
+            span = ScatterTuning.TILE_ONE_CO_MID * PV;
+            for (; q <= hi; q += span) {
+                phaseTile1(q, r, Math.min(span, hi - q + 1), more, x, xg, wb, bi, nt, y, yRow, ws);
             }
+        }
+        if (lo <= hi) {
+            q = hi + 1;
         }
         for (; q <= qLast; q++) {
-            phaseScalar(q, r, x, xg, wb, bi, cb, nt, y, yRow, ws);
+            phaseScalar(q, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
         }
     }
 
-    private void phaseTile4(int q, int r, int span, boolean wide, float[] x, int xg, int wb, int bi, int nt,
+    /**
+     * A tile of 4 channels × {@code len} (≤ 2V) consecutive q: 2 full vectors straight into place
+     * (stride 1), else through the workspace; at the very end of the input array, masked vectors.
+     */
+    private void phaseTile4(int q, int r, int len, boolean more, float[] x, int xg, int wb, int bi, int nt,
                             float[] y, int yRow, Workspace ws) {
         int ow0 = q * sW + r - pW;
-        boolean direct = sW == 1;
-        float[] dst = direct ? y : ws.tmp;
-        int d = direct ? yRow + ow0 : 0;
-        int cs = direct ? outPlane : span;
-        if (wide) {
+        int span = ScatterTuning.TILE_WIDE_CO * PV;
+        if (len == span && sW == 1) {
             PhaseMicroKernels.c4x2(x, xg + q, ws.tapX, nt, packed, wb, ws.tapW,
-                    bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], dst, d, cs);
+                    bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], y, yRow + ow0, outPlane, more);
+            return;
+        }
+        if (more) {
+            gather(ws.tmp, len, ScatterTuning.CO_BLOCK, span, y, yRow + ow0);
+        }
+        if ((long) xg + q + ws.maxTapX + span <= x.length) {
+            PhaseMicroKernels.c4x2(x, xg + q, ws.tapX, nt, packed, wb, ws.tapW,
+                    bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], ws.tmp, 0, span, more);
         } else {
-            PhaseMicroKernels.c4x1(x, xg + q, ws.tapX, nt, packed, wb, ws.tapW,
-                    bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], dst, d, cs);
+            for (int c = 0; c < ScatterTuning.CO_BLOCK; c++) {
+                for (int v = 0; v < len; v += PV) {
+                    PhaseMicroKernels.c1x1m(x, xg + q + v, ws.tapX, nt, packed, wb + c, ws.tapW, bias[bi + c],
+                            ws.tmp, c * span + v, Math.min(PV, len - v), more);
+                }
+            }
         }
-        if (!direct) {
-            spread(ws.tmp, span, ScatterTuning.CO_BLOCK, span, y, yRow + ow0);
-        }
+        spread(ws.tmp, len, ScatterTuning.CO_BLOCK, span, y, yRow + ow0);
     }
 
-    private void phaseTile1(int q, int r, int span, boolean wide, float[] x, int xg, int wb, int bi, int nt,
+    /**
+     * A tile of 1 channel × {@code len} consecutive q: 8 full vectors straight into place, or up to
+     * 4 through the workspace (the lanes past {@code len} compute discarded sums of inputs that lie
+     * inside the array), or, at the very end of the input array, masked vectors.
+     */
+    private void phaseTile1(int q, int r, int len, boolean more, float[] x, int xg, int wb, int bi, int nt,
                             float[] y, int yRow, Workspace ws) {
         int ow0 = q * sW + r - pW;
-        boolean direct = sW == 1;
-        float[] dst = direct ? y : ws.tmp;
-        int d = direct ? yRow + ow0 : 0;
-        if (wide) {
-            PhaseMicroKernels.c1x8(x, xg + q, ws.tapX, nt, packed, wb, ws.tapW, bias[bi], dst, d);
-        } else {
-            PhaseMicroKernels.c1x1(x, xg + q, ws.tapX, nt, packed, wb, ws.tapW, bias[bi], dst, d);
+        if (len == ScatterTuning.TILE_ONE_CO * PV) {
+            boolean direct = sW == 1;
+            float[] dst = direct ? y : ws.tmp;
+            int d = direct ? yRow + ow0 : 0;
+            if (more && !direct) {
+                gather(ws.tmp, len, 1, 0, y, yRow + ow0);
+            }
+            PhaseMicroKernels.c1x8(x, xg + q, ws.tapX, nt, packed, wb, ws.tapW, bias[bi], dst, d, more);
+            if (!direct) {
+                spread(ws.tmp, len, 1, 0, y, yRow + ow0);
+            }
+            return;
         }
-        if (!direct) {
-            spread(ws.tmp, span, 1, span, y, yRow + ow0);
+        if (more) {
+            gather(ws.tmp, len, 1, 0, y, yRow + ow0);
+        }
+        if ((long) xg + q + ws.maxTapX + ScatterTuning.TILE_ONE_CO_MID * PV <= x.length) {
+            PhaseMicroKernels.c1x4(x, xg + q, ws.tapX, nt, packed, wb, ws.tapW, bias[bi], ws.tmp, 0, more);
+        } else {
+            for (int v = 0; v < len; v += PV) {
+                PhaseMicroKernels.c1x1m(x, xg + q + v, ws.tapX, nt, packed, wb, ws.tapW, bias[bi], ws.tmp, v,
+                        Math.min(PV, len - v), more);
+            }
+        }
+        spread(ws.tmp, len, 1, 0, y, yRow + ow0);
+    }
+
+    /** The inverse of {@link #spread}: fetches the partial sums of a strided tile for a later pass. */
+    private void gather(float[] tmp, int len, int channels, int cs, float[] y, int y0) {
+        for (int c = 0; c < channels; c++) {
+            int dst = c * cs;
+            int src = y0 + c * outPlane;
+            for (int i = 0; i < len; i++) {
+                tmp[dst + i] = y[src + i * sW];
+            }
         }
     }
 
@@ -317,11 +390,11 @@ public final class ScatterPlan implements KernelPlan {
         }
     }
 
-    private void phaseScalar(int q, int r, float[] x, int xg, int wb, int bi, int cb, int nt, float[] y, int yRow, Workspace ws) {
+    private void phaseScalar(int q, int r, boolean more, float[] x, int xg, int wb, int bi, int cb, int nt, float[] y, int yRow, Workspace ws) {
         int ow = q * sW + r - pW;
         int[] tapX = ws.tapX, tapW = ws.tapW, tapC = ws.tapC;
         for (int c = 0; c < cb; c++) {
-            float acc = bias[bi + c];
+            float acc = more ? y[yRow + c * outPlane + ow] : bias[bi + c];
             for (int t = 0; t < nt; t++) {
                 int iw = q - tapC[t];
                 if (iw >= 0 && iw < inW) {
@@ -334,64 +407,64 @@ public final class ScatterPlan implements KernelPlan {
 
     // ---- tap-vector mode ---------------------------------------------------------------------
 
-    private void rowTapVector(float[] x, int xg, int wb, int bi, int cb, int rows, float[] y, int yRow, Workspace ws) {
+    private void rowTapVector(int ci0, int ci1, boolean more, float[] x, int xg, int wb, int bi, int cb, int rows, float[] y, int yRow, Workspace ws) {
         int nt = 0;
         int[] tapX = ws.tapX, tapW = ws.tapW, tapC = ws.tapC;
-        for (int ciL = 0; ciL < ciPerG; ciL++) {
+        for (int ciL = ci0; ciL < ci1; ciL++) {
             for (int i = 0; i < rows; i++) {
                 int kh = ws.rowKh[i];
                 int xRow = (ciL * inH + ws.rowIh[i]) * inW;
                 for (int j = 0; j < tapGroups; j++) {
                     tapX[nt] = xRow - j;
                     tapC[nt] = j;
-                    tapW[nt] = ((ciL * kH + kh) * tapGroups + j) * cb * V;
+                    tapW[nt] = ((ciL * kH + kh) * tapGroups + j) * cb * TV;
                     nt++;
                 }
             }
         }
-        // q whose V outputs all exist and whose taps all read inside the input row
-        int lo = Math.max(Math.ceilDiv(pW, V), tapGroups - 1);
-        int hi = Math.min(Math.floorDiv(outW + pW - V, V), inW - 1);
+        // q whose TV outputs all exist and whose taps all read inside the input row
+        int lo = Math.max(Math.ceilDiv(pW, TV), tapGroups - 1);
+        int hi = Math.min(Math.floorDiv(outW + pW - TV, TV), inW - 1);
         int ow = 0;
         if (lo <= hi) {
-            for (; ow < lo * V - pW; ow++) {
-                tapScalar(ow, x, xg, wb, bi, cb, nt, y, yRow, ws);
+            for (; ow < lo * TV - pW; ow++) {
+                tapScalar(ow, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
             }
             int q = lo;
             if (cb == ScatterTuning.CO_BLOCK) {
                 for (; q + ScatterTuning.TILE_WIDE_CO - 1 <= hi; q += ScatterTuning.TILE_WIDE_CO) {
                     TapVectorMicroKernels.b4x2(x, xg + q, tapX, nt, packed, wb, tapW,
-                            bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], y, yRow + q * V - pW, outPlane);
+                            bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], y, yRow + q * TV - pW, outPlane, more);
                 }
                 for (; q <= hi; q++) {
                     TapVectorMicroKernels.b4x1(x, xg + q, tapX, nt, packed, wb, tapW,
-                            bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], y, yRow + q * V - pW, outPlane);
+                            bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], y, yRow + q * TV - pW, outPlane, more);
                 }
             } else {
                 for (; q + ScatterTuning.TILE_ONE_CO - 1 <= hi; q += ScatterTuning.TILE_ONE_CO) {
-                    TapVectorMicroKernels.b1x8(x, xg + q, tapX, nt, packed, wb, tapW, bias[bi], y, yRow + q * V - pW);
+                    TapVectorMicroKernels.b1x8(x, xg + q, tapX, nt, packed, wb, tapW, bias[bi], y, yRow + q * TV - pW, more);
                 }
                 for (; q <= hi; q++) {
-                    TapVectorMicroKernels.b1x1(x, xg + q, tapX, nt, packed, wb, tapW, bias[bi], y, yRow + q * V - pW);
+                    TapVectorMicroKernels.b1x1(x, xg + q, tapX, nt, packed, wb, tapW, bias[bi], y, yRow + q * TV - pW, more);
                 }
             }
-            ow = q * V - pW;
+            ow = q * TV - pW;
         }
         for (; ow < outW; ow++) {
-            tapScalar(ow, x, xg, wb, bi, cb, nt, y, yRow, ws);
+            tapScalar(ow, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
         }
     }
 
-    private void tapScalar(int ow, float[] x, int xg, int wb, int bi, int cb, int nt, float[] y, int yRow, Workspace ws) {
+    private void tapScalar(int ow, boolean more, float[] x, int xg, int wb, int bi, int cb, int nt, float[] y, int yRow, Workspace ws) {
         int t = ow + pW;
-        int q = t / V, lane = t % V;
+        int q = t / TV, lane = t % TV;
         int[] tapX = ws.tapX, tapW = ws.tapW, tapC = ws.tapC;
         for (int c = 0; c < cb; c++) {
-            float acc = bias[bi + c];
+            float acc = more ? y[yRow + c * outPlane + ow] : bias[bi + c];
             for (int i = 0; i < nt; i++) {
                 int iw = q - tapC[i];
                 if (iw >= 0 && iw < inW) {
-                    acc = Math.fma(x[xg + tapX[i] + q], packed[wb + tapW[i] + c * V + lane], acc);
+                    acc = Math.fma(x[xg + tapX[i] + q], packed[wb + tapW[i] + c * TV + lane], acc);
                 }
             }
             y[yRow + c * outPlane + ow] = acc;

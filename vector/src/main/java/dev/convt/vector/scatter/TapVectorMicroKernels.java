@@ -17,12 +17,20 @@ import jdk.incubator.vector.VectorSpecies;
 final class TapVectorMicroKernels {
     private TapVectorMicroKernels() {}
 
-    private static final VectorSpecies<Float> S = ScatterTuning.SPECIES;
+    private static final VectorSpecies<Float> S = ScatterTuning.TAP_SPECIES;
     private static final int V = S.length();
 
+    /** A tile's starting accumulator: the bias (first pass) or the partial sums already in {@code dst} (later passes). */
+    private static FloatVector start(boolean more, float bias, float[] dst, int d) {
+        return more ? FloatVector.fromArray(S, dst, d) : FloatVector.broadcast(S, bias);
+    }
+
     static void b1x8(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
-                     float b0, float[] dst, int d) {
-        FloatVector a0 = FloatVector.broadcast(S, b0), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+                     float b0, float[] dst, int d, boolean more) {
+        FloatVector a0 = start(more, b0, dst, d), a1 = start(more, b0, dst, d + V);
+        FloatVector a2 = start(more, b0, dst, d + 2 * V), a3 = start(more, b0, dst, d + 3 * V);
+        FloatVector a4 = start(more, b0, dst, d + 4 * V), a5 = start(more, b0, dst, d + 5 * V);
+        FloatVector a6 = start(more, b0, dst, d + 6 * V), a7 = start(more, b0, dst, d + 7 * V);
         for (int t = 0; t < nt; t++) {
             int xi = xq + tapX[t];
             FloatVector wv = FloatVector.fromArray(S, w, wb + tapW[t]);
@@ -46,8 +54,8 @@ final class TapVectorMicroKernels {
     }
 
     static void b1x1(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
-                     float b0, float[] dst, int d) {
-        FloatVector a0 = FloatVector.broadcast(S, b0);
+                     float b0, float[] dst, int d, boolean more) {
+        FloatVector a0 = start(more, b0, dst, d);
         for (int t = 0; t < nt; t++) {
             a0 = FloatVector.broadcast(S, x[xq + tapX[t]]).fma(FloatVector.fromArray(S, w, wb + tapW[t]), a0);
         }
@@ -55,11 +63,11 @@ final class TapVectorMicroKernels {
     }
 
     static void b4x2(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
-                     float b0, float b1, float b2, float b3, float[] dst, int d, int cs) {
-        FloatVector a00 = FloatVector.broadcast(S, b0), a01 = a00;
-        FloatVector a10 = FloatVector.broadcast(S, b1), a11 = a10;
-        FloatVector a20 = FloatVector.broadcast(S, b2), a21 = a20;
-        FloatVector a30 = FloatVector.broadcast(S, b3), a31 = a30;
+                     float b0, float b1, float b2, float b3, float[] dst, int d, int cs, boolean more) {
+        FloatVector a00 = start(more, b0, dst, d), a01 = start(more, b0, dst, d + V);
+        FloatVector a10 = start(more, b1, dst, d + cs), a11 = start(more, b1, dst, d + cs + V);
+        FloatVector a20 = start(more, b2, dst, d + 2 * cs), a21 = start(more, b2, dst, d + 2 * cs + V);
+        FloatVector a30 = start(more, b3, dst, d + 3 * cs), a31 = start(more, b3, dst, d + 3 * cs + V);
         for (int t = 0; t < nt; t++) {
             int xi = xq + tapX[t];
             int wi = wb + tapW[t];
@@ -89,11 +97,11 @@ final class TapVectorMicroKernels {
     }
 
     static void b4x1(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
-                     float b0, float b1, float b2, float b3, float[] dst, int d, int cs) {
-        FloatVector a0 = FloatVector.broadcast(S, b0);
-        FloatVector a1 = FloatVector.broadcast(S, b1);
-        FloatVector a2 = FloatVector.broadcast(S, b2);
-        FloatVector a3 = FloatVector.broadcast(S, b3);
+                     float b0, float b1, float b2, float b3, float[] dst, int d, int cs, boolean more) {
+        FloatVector a0 = start(more, b0, dst, d);
+        FloatVector a1 = start(more, b1, dst, d + cs);
+        FloatVector a2 = start(more, b2, dst, d + 2 * cs);
+        FloatVector a3 = start(more, b3, dst, d + 3 * cs);
         for (int t = 0; t < nt; t++) {
             int wi = wb + tapW[t];
             FloatVector x0 = FloatVector.broadcast(S, x[xq + tapX[t]]);
