@@ -48,17 +48,19 @@ public final class ScatterPlan implements KernelPlan {
     private final int[] phaseStart, phaseKw, phaseShift;
     /** Input channels per pass (see {@link ScatterTuning#MAX_TAPS_PER_PASS}). */
     private final int ciPass;
+    /** The (kh, ih) pairs whose products land on output row oh: rowKh/rowIh[rowStart[oh] .. rowStart[oh+1]). */
+    private final int[] rowStart, rowKh, rowIh;
 
     /** Per-thread scratch: the current row's kernel rows and tap list, and the strided-store buffer. */
     private static final class Workspace {
-        final int[] rowKh, rowIh, tapX, tapW, tapC;
+        final int[] tapX, tapW, tapC;
+        /** Where the current output row's kernel rows start in rowKh/rowIh. */
+        int rowBase;
         final float[] tmp;
         /** The largest entry of tapX in the current list. */
         int maxTapX;
 
-        Workspace(int kH, int maxTaps) {
-            rowKh = new int[kH];
-            rowIh = new int[kH];
+        Workspace(int maxTaps) {
             tapX = new int[maxTaps];
             tapW = new int[maxTaps];
             tapC = new int[maxTaps];
@@ -131,10 +133,35 @@ public final class ScatterPlan implements KernelPlan {
             }
         }
         phaseStart[sW] = e;
+        rowStart = new int[outH + 1];
+        int[] rowKhFill = null, rowIhFill = null;
+        for (int pass = 0; pass < 2; pass++) { // count, then fill
+            int m = 0;
+            for (int oh = 0; oh < outH; oh++) {
+                rowStart[oh] = m;
+                for (int kh = 0; kh < kH; kh++) {
+                    int u = oh + pH - kh * dH;
+                    if (u >= 0 && u % sH == 0 && u / sH < inH) {
+                        if (pass == 1) {
+                            rowKhFill[m] = kh;
+                            rowIhFill[m] = u / sH;
+                        }
+                        m++;
+                    }
+                }
+            }
+            rowStart[outH] = m;
+            if (pass == 0) {
+                rowKhFill = new int[m];
+                rowIhFill = new int[m];
+            }
+        }
+        rowKh = rowKhFill;
+        rowIh = rowIhFill;
         int tapsPerChannel = Math.max(1, Math.ceilDiv(kH, sH) * Math.ceilDiv(kW, sW));
         ciPass = Math.clamp(ScatterTuning.MAX_TAPS_PER_PASS / tapsPerChannel, 1, ciPerG);
         int maxTaps = ciPerG * taps;
-        this.workspace = ThreadLocal.withInitial(() -> new Workspace(kH, maxTaps));
+        this.workspace = ThreadLocal.withInitial(() -> new Workspace(maxTaps));
     }
 
     private void pack(float[] w, int wOff) {
@@ -168,12 +195,12 @@ public final class ScatterPlan implements KernelPlan {
 
     @Override
     public long packedWeightBytes() {
-        return 4L * (packed.length + bias.length);
+        return 4L * (packed.length + bias.length) + 4L * (rowStart.length + rowKh.length + rowIh.length);
     }
 
     @Override
     public long workspaceBytes() {
-        return 4L * (2L * kH + 3L * ciPerG * taps
+        return 4L * (3L * ciPerG * taps
                 + (long) Math.max(ScatterTuning.CO_BLOCK * ScatterTuning.TILE_WIDE_CO, ScatterTuning.TILE_ONE_CO) * PV);
     }
 
@@ -218,26 +245,10 @@ public final class ScatterPlan implements KernelPlan {
         }
     }
 
-    /** Fills the (kh, ih) pairs whose products land on output row oh; returns their count. */
+    /** Points the workspace at the (kh, ih) pairs whose products land on output row oh; returns their count. */
     private int kernelRows(int oh, Workspace ws) {
-        int rows = 0;
-        int th = oh + pH;
-        for (int kh = 0; kh < kH; kh++) {
-            int u = th - kh * dH;
-            if (u < 0) {
-                break;
-            }
-            if (u % sH != 0) {
-                continue;
-            }
-            int ih = u / sH;
-            if (ih < inH) {
-                ws.rowKh[rows] = kh;
-                ws.rowIh[rows] = ih;
-                rows++;
-            }
-        }
-        return rows;
+        ws.rowBase = rowStart[oh];
+        return rowStart[oh + 1] - rowStart[oh];
     }
 
     // ---- phase mode -------------------------------------------------------------------------
@@ -256,8 +267,8 @@ public final class ScatterPlan implements KernelPlan {
             int[] tapX = ws.tapX, tapW = ws.tapW, tapC = ws.tapC;
             for (int ciL = ci0; ciL < ci1; ciL++) {
                 for (int i = 0; i < rows; i++) {
-                    int kh = ws.rowKh[i];
-                    int xRow = (ciL * inH + ws.rowIh[i]) * inW;
+                    int kh = rowKh[ws.rowBase + i];
+                    int xRow = (ciL * inH + rowIh[ws.rowBase + i]) * inW;
                     int wRow = ciL * taps + kh * kW;
                     for (int e = k0; e < k1; e++) {
                         int c = phaseShift[e];
@@ -412,8 +423,8 @@ public final class ScatterPlan implements KernelPlan {
         int[] tapX = ws.tapX, tapW = ws.tapW, tapC = ws.tapC;
         for (int ciL = ci0; ciL < ci1; ciL++) {
             for (int i = 0; i < rows; i++) {
-                int kh = ws.rowKh[i];
-                int xRow = (ciL * inH + ws.rowIh[i]) * inW;
+                int kh = rowKh[ws.rowBase + i];
+                int xRow = (ciL * inH + rowIh[ws.rowBase + i]) * inW;
                 for (int j = 0; j < tapGroups; j++) {
                     tapX[nt] = xRow - j;
                     tapC[nt] = j;
@@ -425,12 +436,12 @@ public final class ScatterPlan implements KernelPlan {
         // q whose TV outputs all exist and whose taps all read inside the input row
         int lo = Math.max(Math.ceilDiv(pW, TV), tapGroups - 1);
         int hi = Math.min(Math.floorDiv(outW + pW - TV, TV), inW - 1);
-        int ow = 0;
+        int qMin = pW / TV, qMax = (outW - 1 + pW) / TV;
+        int q = qMin;
+        for (; q <= qMax && (q < lo || lo > hi); q++) {
+            tapEdge(q, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+        }
         if (lo <= hi) {
-            for (; ow < lo * TV - pW; ow++) {
-                tapScalar(ow, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
-            }
-            int q = lo;
             if (cb == ScatterTuning.CO_BLOCK) {
                 for (; q + ScatterTuning.TILE_WIDE_CO - 1 <= hi; q += ScatterTuning.TILE_WIDE_CO) {
                     TapVectorMicroKernels.b4x2(x, xg + q, tapX, nt, packed, wb, tapW,
@@ -448,26 +459,32 @@ public final class ScatterPlan implements KernelPlan {
                     TapVectorMicroKernels.b1x1(x, xg + q, tapX, nt, packed, wb, tapW, bias[bi], y, yRow + q * TV - pW, more);
                 }
             }
-            ow = q * TV - pW;
         }
-        for (; ow < outW; ow++) {
-            tapScalar(ow, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+        for (; q <= qMax; q++) {
+            tapEdge(q, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
         }
     }
 
-    private void tapScalar(int ow, boolean more, float[] x, int xg, int wb, int bi, int cb, int nt, float[] y, int yRow, Workspace ws) {
-        int t = ow + pW;
-        int q = t / TV, lane = t % TV;
-        int[] tapX = ws.tapX, tapW = ws.tapW, tapC = ws.tapC;
+    /**
+     * A q column at an edge of the row: some taps read outside the input (skipped, as the reference
+     * skips them) or some lanes fall outside the output (computed in the workspace, not copied).
+     */
+    private void tapEdge(int q, boolean more, float[] x, int xg, int wb, int bi, int cb, int nt, float[] y, int yRow, Workspace ws) {
+        int ow0 = q * TV - pW;
+        int l0 = Math.max(0, -ow0), l1 = Math.min(TV, outW - ow0);
+        float[] tmp = ws.tmp;
         for (int c = 0; c < cb; c++) {
-            float acc = more ? y[yRow + c * outPlane + ow] : bias[bi + c];
-            for (int i = 0; i < nt; i++) {
-                int iw = q - tapC[i];
-                if (iw >= 0 && iw < inW) {
-                    acc = Math.fma(x[xg + tapX[i] + q], packed[wb + tapW[i] + c * TV + lane], acc);
+            int row = yRow + c * outPlane + ow0;
+            if (more) {
+                for (int l = l0; l < l1; l++) {
+                    tmp[l] = y[row + l];
                 }
             }
-            y[yRow + c * outPlane + ow] = acc;
+            TapVectorMicroKernels.b1edge(x, xg + q, q, inW, ws.tapX, ws.tapC, nt, packed, wb + c * TV, ws.tapW,
+                    bias[bi + c], tmp, 0, more);
+            for (int l = l0; l < l1; l++) {
+                y[row + l] = tmp[l];
+            }
         }
     }
 }

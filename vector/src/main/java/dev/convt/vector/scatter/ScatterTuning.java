@@ -46,7 +46,7 @@ public final class ScatterTuning {
      * stored: input channels are taken in passes of about this many taps, so the input rows of a pass
      * stay in L1 while the tiles and phases of an output row reuse them.
      */
-    public static final int MAX_TAPS_PER_PASS = Integer.getInteger("taps", 96);
+    public static final int MAX_TAPS_PER_PASS = 96;
 
     /**
      * Automatic choice: take the problem when a group has at most this many input channels per

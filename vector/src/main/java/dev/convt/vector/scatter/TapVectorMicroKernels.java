@@ -115,4 +115,20 @@ final class TapVectorMicroKernels {
         a2.intoArray(dst, d + 2 * cs);
         a3.intoArray(dst, d + 3 * cs);
     }
+
+    /**
+     * One q column at the edge of a row, one channel: only the taps whose input {@code q - tapC[t]}
+     * lies in {@code [0, inW)} (the same for every lane of the column), into {@code dst[d..d+V)}.
+     */
+    static void b1edge(float[] x, int xq, int q, int inW, int[] tapX, int[] tapC, int nt, float[] w, int wb, int[] tapW,
+                       float b0, float[] dst, int d, boolean more) {
+        FloatVector a0 = start(more, b0, dst, d);
+        for (int t = 0; t < nt; t++) {
+            int iw = q - tapC[t];
+            if (iw >= 0 && iw < inW) {
+                a0 = FloatVector.broadcast(S, x[xq + tapX[t]]).fma(FloatVector.fromArray(S, w, wb + tapW[t]), a0);
+            }
+        }
+        a0.intoArray(dst, d);
+    }
 }
