@@ -401,18 +401,40 @@ public final class ScatterPlan implements KernelPlan {
         }
     }
 
+    /**
+     * One output q per channel of the block, checking every tap. Four partial sums break the FMA
+     * latency chain of long tap lists; the extra ones start at -0, the identity of float addition,
+     * so an output whose taps all fall outside still gets exactly its bias (even a -0 bias).
+     */
     private void phaseScalar(int q, int r, boolean more, float[] x, int xg, int wb, int bi, int cb, int nt, float[] y, int yRow, Workspace ws) {
         int ow = q * sW + r - pW;
         int[] tapX = ws.tapX, tapW = ws.tapW, tapC = ws.tapC;
+        int xq = xg + q;
         for (int c = 0; c < cb; c++) {
-            float acc = more ? y[yRow + c * outPlane + ow] : bias[bi + c];
-            for (int t = 0; t < nt; t++) {
-                int iw = q - tapC[t];
-                if (iw >= 0 && iw < inW) {
-                    acc = Math.fma(x[xg + tapX[t] + q], packed[wb + tapW[t] + c], acc);
+            int wc = wb + c;
+            float a0 = more ? y[yRow + c * outPlane + ow] : bias[bi + c];
+            float a1 = -0f, a2 = -0f, a3 = -0f;
+            int t = 0;
+            for (; t + 3 < nt; t += 4) {
+                if (Integer.compareUnsigned(q - tapC[t], inW) < 0) {
+                    a0 = Math.fma(x[xq + tapX[t]], packed[wc + tapW[t]], a0);
+                }
+                if (Integer.compareUnsigned(q - tapC[t + 1], inW) < 0) {
+                    a1 = Math.fma(x[xq + tapX[t + 1]], packed[wc + tapW[t + 1]], a1);
+                }
+                if (Integer.compareUnsigned(q - tapC[t + 2], inW) < 0) {
+                    a2 = Math.fma(x[xq + tapX[t + 2]], packed[wc + tapW[t + 2]], a2);
+                }
+                if (Integer.compareUnsigned(q - tapC[t + 3], inW) < 0) {
+                    a3 = Math.fma(x[xq + tapX[t + 3]], packed[wc + tapW[t + 3]], a3);
                 }
             }
-            y[yRow + c * outPlane + ow] = acc;
+            for (; t < nt; t++) {
+                if (Integer.compareUnsigned(q - tapC[t], inW) < 0) {
+                    a0 = Math.fma(x[xq + tapX[t]], packed[wc + tapW[t]], a0);
+                }
+            }
+            y[yRow + c * outPlane + ow] = a0 + ((a1 + a2) + a3);
         }
     }
 

@@ -20,17 +20,12 @@ final class TapVectorMicroKernels {
     private static final VectorSpecies<Float> S = ScatterTuning.TAP_SPECIES;
     private static final int V = S.length();
 
-    /** A tile's starting accumulator: the bias (first pass) or the partial sums already in {@code dst} (later passes). */
-    private static FloatVector start(boolean more, float bias, float[] dst, int d) {
-        return more ? FloatVector.fromArray(S, dst, d) : FloatVector.broadcast(S, bias);
-    }
-
     static void b1x8(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
                      float b0, float[] dst, int d, boolean more) {
-        FloatVector a0 = start(more, b0, dst, d), a1 = start(more, b0, dst, d + V);
-        FloatVector a2 = start(more, b0, dst, d + 2 * V), a3 = start(more, b0, dst, d + 3 * V);
-        FloatVector a4 = start(more, b0, dst, d + 4 * V), a5 = start(more, b0, dst, d + 5 * V);
-        FloatVector a6 = start(more, b0, dst, d + 6 * V), a7 = start(more, b0, dst, d + 7 * V);
+        FloatVector a0 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d), S.maskAll(more)), a1 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + V), S.maskAll(more));
+        FloatVector a2 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + 2 * V), S.maskAll(more)), a3 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + 3 * V), S.maskAll(more));
+        FloatVector a4 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + 4 * V), S.maskAll(more)), a5 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + 5 * V), S.maskAll(more));
+        FloatVector a6 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + 6 * V), S.maskAll(more)), a7 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + 7 * V), S.maskAll(more));
         for (int t = 0; t < nt; t++) {
             int xi = xq + tapX[t];
             FloatVector wv = FloatVector.fromArray(S, w, wb + tapW[t]);
@@ -55,7 +50,7 @@ final class TapVectorMicroKernels {
 
     static void b1x1(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
                      float b0, float[] dst, int d, boolean more) {
-        FloatVector a0 = start(more, b0, dst, d);
+        FloatVector a0 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d), S.maskAll(more));
         for (int t = 0; t < nt; t++) {
             a0 = FloatVector.broadcast(S, x[xq + tapX[t]]).fma(FloatVector.fromArray(S, w, wb + tapW[t]), a0);
         }
@@ -64,10 +59,10 @@ final class TapVectorMicroKernels {
 
     static void b4x2(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
                      float b0, float b1, float b2, float b3, float[] dst, int d, int cs, boolean more) {
-        FloatVector a00 = start(more, b0, dst, d), a01 = start(more, b0, dst, d + V);
-        FloatVector a10 = start(more, b1, dst, d + cs), a11 = start(more, b1, dst, d + cs + V);
-        FloatVector a20 = start(more, b2, dst, d + 2 * cs), a21 = start(more, b2, dst, d + 2 * cs + V);
-        FloatVector a30 = start(more, b3, dst, d + 3 * cs), a31 = start(more, b3, dst, d + 3 * cs + V);
+        FloatVector a00 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d), S.maskAll(more)), a01 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + V), S.maskAll(more));
+        FloatVector a10 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + cs), S.maskAll(more)), a11 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + cs + V), S.maskAll(more));
+        FloatVector a20 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs), S.maskAll(more)), a21 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs + V), S.maskAll(more));
+        FloatVector a30 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs), S.maskAll(more)), a31 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs + V), S.maskAll(more));
         for (int t = 0; t < nt; t++) {
             int xi = xq + tapX[t];
             int wi = wb + tapW[t];
@@ -98,10 +93,10 @@ final class TapVectorMicroKernels {
 
     static void b4x1(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
                      float b0, float b1, float b2, float b3, float[] dst, int d, int cs, boolean more) {
-        FloatVector a0 = start(more, b0, dst, d);
-        FloatVector a1 = start(more, b1, dst, d + cs);
-        FloatVector a2 = start(more, b2, dst, d + 2 * cs);
-        FloatVector a3 = start(more, b3, dst, d + 3 * cs);
+        FloatVector a0 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d), S.maskAll(more));
+        FloatVector a1 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + cs), S.maskAll(more));
+        FloatVector a2 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs), S.maskAll(more));
+        FloatVector a3 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs), S.maskAll(more));
         for (int t = 0; t < nt; t++) {
             int wi = wb + tapW[t];
             FloatVector x0 = FloatVector.broadcast(S, x[xq + tapX[t]]);
@@ -122,12 +117,13 @@ final class TapVectorMicroKernels {
      */
     static void b1edge(float[] x, int xq, int q, int inW, int[] tapX, int[] tapC, int nt, float[] w, int wb, int[] tapW,
                        float b0, float[] dst, int d, boolean more) {
-        FloatVector a0 = start(more, b0, dst, d);
+        FloatVector a0 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d), S.maskAll(more));
         for (int t = 0; t < nt; t++) {
-            int iw = q - tapC[t];
-            if (iw >= 0 && iw < inW) {
-                a0 = FloatVector.broadcast(S, x[xq + tapX[t]]).fma(FloatVector.fromArray(S, w, wb + tapW[t]), a0);
-            }
+            // a skipped tap reads a harmless in-range input and is blended away: no branch on a vector
+            boolean valid = Integer.compareUnsigned(q - tapC[t], inW) < 0;
+            int xi = valid ? xq + tapX[t] : 0;
+            FloatVector sum = FloatVector.broadcast(S, x[xi]).fma(FloatVector.fromArray(S, w, wb + tapW[t]), a0);
+            a0 = a0.blend(sum, S.maskAll(valid));
         }
         a0.intoArray(dst, d);
     }
