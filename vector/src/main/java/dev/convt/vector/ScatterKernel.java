@@ -12,10 +12,12 @@ import dev.convt.vector.scatter.ScatterTuning;
  * Computes every rank-1 and rank-2 problem (batch, groups, stride, dilation, asymmetric pads,
  * output_padding, bias); declines rank 3.
  *
- * <p><b>Automatic choice.</b> The planner takes this kernel when a GEMM formulation would have a
- * tiny dimension: grouped layers with at most {@value ScatterTuning#AUTO_MAX_IN_PER_GROUP} input
- * channels per group (depthwise included), or at most {@value ScatterTuning#AUTO_MAX_OUT_PER_GROUP}
- * output channels per group.
+ * <p><b>Automatic choice</b> (measured on the layer suite, see the README): the planner takes this
+ * kernel for grouped layers with at most {@value ScatterTuning#AUTO_MAX_IN_PER_GROUP} input channels
+ * per group (depthwise included), for every rank-1 layer (long rows fill the register tiles), and for
+ * rank-2 layers in the tap-vector shape (width stride {@link ScatterTuning#TAP_V}, dilation 1,
+ * kernel width a multiple of it, as FCN's 16/8 upsampling). Other rank-2 layers, whose short rows
+ * leave much work to the scalar edges, go to a GEMM.
  */
 public final class ScatterKernel implements Kernel {
     /** The kernel's name: {@value}. */
@@ -40,14 +42,14 @@ public final class ScatterKernel implements Kernel {
         if (why != null) {
             return why;
         }
-        int ciPerG = problem.spec().inChannelsPerGroup();
-        int coPerG = problem.spec().outChannelsPerGroup();
-        boolean grouped = problem.spec().groups() > 1 && ciPerG <= ScatterTuning.AUTO_MAX_IN_PER_GROUP;
-        if (grouped || coPerG <= ScatterTuning.AUTO_MAX_OUT_PER_GROUP) {
+        boolean grouped = problem.spec().groups() > 1
+                && problem.spec().inChannelsPerGroup() <= ScatterTuning.AUTO_MAX_IN_PER_GROUP;
+        if (grouped || problem.rank() == 1 || ScatterPlan.tapVectorApplies(problem)) {
             return null;
         }
-        return "a GEMM is expected to be faster: Cout/groups = " + coPerG + " > " + ScatterTuning.AUTO_MAX_OUT_PER_GROUP
-                + " and not grouped with Cin/groups ≤ " + ScatterTuning.AUTO_MAX_IN_PER_GROUP;
+        return "a GEMM is expected to be faster on a rank-2 problem that is neither grouped with Cin/groups <= "
+                + ScatterTuning.AUTO_MAX_IN_PER_GROUP + " nor of width stride " + ScatterTuning.TAP_V
+                + " with dilation 1 and kernel width a multiple of " + ScatterTuning.TAP_V;
     }
 
     @Override

@@ -48,12 +48,6 @@ public final class ScatterTuning {
      */
     public static final int MAX_TAPS_PER_PASS = 96;
 
-    /**
-     * Automatic choice: take the problem when a group has at most this many input channels per
-     * output channel block of work (grouped/depthwise layers, where a GEMM has a tiny inner dimension).
-     */
+    /** Automatic choice: grouped layers with at most this many input channels per group go to scatter. */
     public static final int AUTO_MAX_IN_PER_GROUP = 16;
-
-    /** Automatic choice: take the problem when a group has at most this many output channels (a GEMM with tiny M). */
-    public static final int AUTO_MAX_OUT_PER_GROUP = 4;
 }
