@@ -5,15 +5,17 @@ import dev.convt.kernel.KernelPlan;
 
 /**
  * The prepared direct-scatter computation of one rank-1 or rank-2 problem: no column buffer; every
- * output element is computed once, in registers, from the products that land on it, and stored once.
+ * output element is summed in registers from the products that land on it, starting at its bias
+ * (or +0), and stored once per pass of input channels (later passes add to the stored sums).
  *
  * <p>Work is cut into output rows of one register block of output channels (of one group, one batch
- * item). For each row a <em>tap list</em> names every (input channel, kernel row, kernel column)
- * whose products land on that row; along the width the row is covered by register tiles
+ * item). For each row and pass a <em>tap list</em> names every (input channel, kernel row, kernel
+ * column) whose products land on that row; along the width the row is covered by register tiles
  * (micro-kernels of {@link PhaseMicroKernels} or {@link TapVectorMicroKernels}) where every tap of
- * every lane reads inside the input, and by a scalar loop at the edges (cropped taps, padding,
- * output_padding tails, rows too short for a vector), which checks each tap. Outputs that receive
- * no product get the bias, or +0 without bias, exactly as the reference.
+ * every lane reads inside the input, and at the edges (cropped taps, padding, output_padding tails,
+ * rows too short for a tile) by vector edge columns (tap-vector mode) or a scalar loop (phase mode)
+ * that checks each tap. Outputs that receive no product get the bias, or +0 without bias, exactly as
+ * the reference.
  *
  * <p>Two width modes, chosen at planning:
  * <ul>
