@@ -23,6 +23,9 @@ public final class ScatterKernel implements Kernel {
     /** The kernel's name: {@value}. */
     public static final String NAME = "scatter";
 
+    /** The kernel; stateless (plans hold the prepacked weights and workspace). */
+    public ScatterKernel() {}
+
     @Override
     public String name() {
         return NAME;
