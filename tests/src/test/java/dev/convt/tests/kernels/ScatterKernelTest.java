@@ -147,6 +147,40 @@ class ScatterKernelTest {
         assertNull(k.declineReason(dense2d), "the automatic choice may skip it, but the kernel computes it");
     }
 
+    /** Two threads executing one plan at once on distinct buffers get the single-thread results (workspace is per thread). */
+    @Example
+    void onePlanServesTwoThreadsAtOnce() throws Exception {
+        for (Problem p : ScatterAllocationProbe.paths()) {
+            float[] w = TestData.smallInts(p.weightLength(), 5);
+            float[] b = p.spec().hasBias() ? TestData.smallInts(p.spec().outChannels(), 6) : null;
+            Plan plan = Planner.plan(p, w, 0, b, 0, KernelChoice.SCATTER);
+            float[][] xs = {TestData.smallInts(p.inputLength(), 7), TestData.smallInts(p.inputLength(), 8)};
+            float[][] expected = {plan.execute(xs[0]), plan.execute(xs[1])};
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.FutureTask<Boolean>> tasks = new java.util.ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                int id = t;
+                java.util.concurrent.FutureTask<Boolean> task = new java.util.concurrent.FutureTask<>(() -> {
+                    float[] y = new float[p.outputLength()];
+                    go.await();
+                    for (int i = 0; i < 200; i++) {
+                        plan.execute(xs[id], 0, y, 0);
+                        if (!Arrays.equals(y, expected[id])) {
+                            return false;
+                        }
+                    }
+                    return true;
+                });
+                new Thread(task).start();
+                tasks.add(task);
+            }
+            go.countDown();
+            for (var task : tasks) {
+                assertTrue(task.get(), "a thread got a result different from the single-thread one for " + p);
+            }
+        }
+    }
+
     @Example
     void isRegisteredWithThePlanner() {
         assertTrue(Planner.kernelNames().contains(ScatterKernel.NAME), Planner.kernelNames().toString());
