@@ -175,9 +175,18 @@ public final class Problem {
     }
 
     /** Checks an input buffer for this problem (see {@link #checkBuffer}). */
-    public void checkInput(float[] x, int offset) { checkBuffer("input", x, offset, inputLength(), inputShape()); }
+    public void checkInput(float[] x, int offset) {
+        // the shape (a fresh array) only for the message: execute must not allocate
+        if (x == null || offset < 0 || (long) offset + inputLength() > x.length) {
+            checkBuffer("input", x, offset, inputLength(), inputShape());
+        }
+    }
     /** Checks an output buffer for this problem (see {@link #checkBuffer}). */
-    public void checkOutput(float[] y, int offset) { checkBuffer("output", y, offset, outputLength(), outputShape()); }
+    public void checkOutput(float[] y, int offset) {
+        if (y == null || offset < 0 || (long) offset + outputLength() > y.length) {
+            checkBuffer("output", y, offset, outputLength(), outputShape());
+        }
+    }
     /** Checks a weight buffer of shape (Cin, Cout/groups, *kernel). */
     public void checkWeight(float[] w, int offset) { checkBuffer("weight", w, offset, weightLength(), spec.weightShape()); }
 

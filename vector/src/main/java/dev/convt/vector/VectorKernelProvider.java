@@ -70,7 +70,7 @@ public final class VectorKernelProvider implements KernelProvider {
 
     @Override
     public List<Kernel> kernels() {
-        return List.of();
+        return List.of(new ScatterKernel());
     }
 
     /** Holds the only Vector API reference of this class, reached after the module check. */

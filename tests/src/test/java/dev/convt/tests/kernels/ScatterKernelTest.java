@@ -1,0 +1,238 @@
+package dev.convt.tests.kernels;
+
+import dev.convt.ConvTransposeSpec;
+import dev.convt.Plan;
+import dev.convt.Planner;
+import dev.convt.Problem;
+import dev.convt.kernel.KernelChoice;
+import dev.convt.kernel.ReferenceKernel;
+import dev.convt.tests.support.ErrorBound;
+import dev.convt.tests.support.Problems;
+import dev.convt.tests.support.TestData;
+import dev.convt.vector.ScatterKernel;
+import dev.convt.vector.scatter.ScatterTuning;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.Example;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The direct scatter kernel against the scalar reference: bitwise on small-integer data (where
+ * float32 is exact), within DESIGN.md's error bound on uniform data, only the output region
+ * written, and no allocation once warm.
+ */
+class ScatterKernelTest {
+    /** The stride of the tap-vector path. */
+    private static final int V = ScatterTuning.TAP_V;
+    private static final int GUARD = 37;
+    private static final float SENTINEL = -12345.5f;
+
+    // ---- generators -----------------------------------------------------------------------
+
+    @Provide
+    Arbitrary<Problem> small() {
+        return Problems.problems(2);
+    }
+
+    /**
+     * Problems long enough along the width for every register tile, one per code path:
+     * 0 stride 1 (direct stores), 1 stride = V with kernel width a multiple of V (tap vectors),
+     * 2 stride 2–3 with dilation (phase tiles, strided stores), 3 depthwise.
+     */
+    @Provide
+    Arbitrary<Problem> wide() {
+        Arbitrary<Integer> path = Arbitraries.integers().between(0, 3);
+        Arbitrary<Integer> rank = Arbitraries.integers().between(1, 2);
+        Arbitrary<List<Integer>> genes = Arbitraries.integers().between(0, 1 << 20).list().ofSize(17);
+        Arbitrary<Boolean> bias = Arbitraries.of(true, false);
+        return Combinators.combine(path, rank, genes, bias).as(ScatterKernelTest::widePath);
+    }
+
+    /** Input channels per group; 40 forces several passes of input channels (more than 96 taps). */
+    private static final int[] CI = {1, 2, 3, 5, 40};
+    private static final int[] CO = {1, 2, 3, 4, 5, 8, 9};
+
+    private static Problem widePath(int path, int rank, List<Integer> g, boolean bias) {
+        int groups = path == 3 ? 1 + g.get(0) % 5 : 1 + g.get(0) % 2;
+        // the tap-vector path takes few taps per channel: half its problems get 40 channels, for several passes
+        int ciPerG = path == 3 ? 1 : path == 1 && g.get(16) % 2 == 0 ? 40 : CI[g.get(1) % CI.length];
+        int coPerG = path == 3 ? 1 + g.get(2) % 2 : CO[g.get(2) % CO.length];
+        int[] k = new int[rank], s = new int[rank], d = new int[rank], in = new int[rank];
+        int[] pb = new int[rank], pe = new int[rank], op = new int[rank];
+        for (int i = 0; i < rank; i++) {
+            boolean width = i == rank - 1;
+            int base = 3 + 6 * i;
+            switch (path) {
+                case 0 -> { s[i] = 1; k[i] = 1 + g.get(base) % 5; d[i] = 1 + g.get(base + 1) % 3; }
+                case 1 -> {
+                    s[i] = width ? V : 1 + g.get(base) % 2;
+                    k[i] = width ? V * (1 + g.get(base) % 2) : 1 + g.get(base) % 3;
+                    d[i] = 1;
+                }
+                case 2 -> { s[i] = 2 + g.get(base) % 2; k[i] = 1 + g.get(base + 1) % 5; d[i] = 1 + g.get(base + 1) % 3; }
+                default -> { s[i] = 1 + g.get(base) % (width ? 8 : 2); k[i] = 1 + g.get(base + 1) % (width ? 16 : 3); d[i] = 1; }
+            }
+            int maxIn = width ? (rank == 1 ? 90 : 40) : 3;
+            in[i] = 1 + g.get(base + 2) % maxIn;
+            op[i] = g.get(base + 3) % Math.max(s[i], d[i]);
+            int maxPad = (in[i] - 1) * s[i] + d[i] * (k[i] - 1) + op[i];
+            pb[i] = g.get(base + 4) % (Math.min(maxPad, 2 * k[i] * d[i]) + 1);
+            pe[i] = g.get(base + 5) % (Math.min(maxPad - pb[i], 2 * k[i] * d[i]) + 1);
+        }
+        ConvTransposeSpec spec = ConvTransposeSpec.builder(rank, ciPerG * groups, coPerG * groups, k)
+                .stride(s).dilation(d).pads(pb, pe).outputPadding(op).groups(groups).bias(bias).build();
+        return spec.problem(1 + g.get(15) % 2, in);
+    }
+
+    // ---- properties -----------------------------------------------------------------------
+
+    @Property
+    void bitwiseEqualToReferenceOnSmallIntegers(@ForAll("small") Problem p) {
+        assertBitwise(p, 1);
+    }
+
+    @Property
+    void bitwiseEqualOnWideProblemsOfEveryPath(@ForAll("wide") Problem p) {
+        assertBitwise(p, 2);
+    }
+
+    @Property
+    void withinErrorBoundOnUniformData(@ForAll("wide") Problem p) {
+        float[] x = TestData.uniform(p.inputLength(), 11);
+        float[] w = TestData.uniform(p.weightLength(), 12);
+        float[] b = p.spec().hasBias() ? TestData.uniform(p.spec().outChannels(), 13) : null;
+        float[] y = Planner.plan(p, w, 0, b, 0, KernelChoice.SCATTER).execute(x);
+        String err = ErrorBound.check(p, x, w, b, y);
+        assertNull(err, err);
+    }
+
+    @Property
+    void acceptsEveryRank1And2Problem(@ForAll("small") Problem p) {
+        assertNull(new ScatterKernel().declineReason(p));
+    }
+
+    @Example
+    void declinesRank3WithAReason() {
+        Problem p = ConvTransposeSpec.builder(3, 2, 2, 2).build().problem(1, new int[] {2, 2, 2});
+        assertNotNull(new ScatterKernel().declineReason(p));
+    }
+
+    @Example
+    void automaticChoiceFollowsTheDocumentedRule() {
+        ScatterKernel k = new ScatterKernel();
+        Problem depthwise = ConvTransposeSpec.builder2d(21, 21, 16).stride(8).padding(4).groups(21).bias(false).build().problem(1, new int[] {7, 7});
+        Problem longRank1 = ConvTransposeSpec.builder1d(64, 32, 4).stride(2).padding(1).build().problem(1, new int[] {300});
+        Problem tapShaped = ConvTransposeSpec.builder2d(21, 21, 2 * V).stride(V).build().problem(1, new int[] {5, 5});
+        Problem dense2d = ConvTransposeSpec.builder2d(64, 32, 4).stride(2).padding(1).build().problem(1, new int[] {8, 8});
+        Problem wideGroups2d = ConvTransposeSpec.builder2d(64, 64, 3).groups(2).build().problem(1, new int[] {8, 8});
+        assertNull(k.autoDeclineReason(depthwise));
+        assertNull(k.autoDeclineReason(longRank1));
+        assertNull(k.autoDeclineReason(tapShaped));
+        assertNotNull(k.autoDeclineReason(dense2d));
+        assertNotNull(k.autoDeclineReason(wideGroups2d));
+        assertNull(k.declineReason(dense2d), "the automatic choice may skip it, but the kernel computes it");
+    }
+
+    /** Two threads executing one plan at once on distinct buffers get the single-thread results (workspace is per thread). */
+    @Example
+    void onePlanServesTwoThreadsAtOnce() throws Exception {
+        for (Problem p : ScatterAllocationProbe.paths()) {
+            float[] w = TestData.smallInts(p.weightLength(), 5);
+            float[] b = p.spec().hasBias() ? TestData.smallInts(p.spec().outChannels(), 6) : null;
+            Plan plan = Planner.plan(p, w, 0, b, 0, KernelChoice.SCATTER);
+            float[][] xs = {TestData.smallInts(p.inputLength(), 7), TestData.smallInts(p.inputLength(), 8)};
+            float[][] expected = {plan.execute(xs[0]), plan.execute(xs[1])};
+            java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+            List<java.util.concurrent.FutureTask<Boolean>> tasks = new java.util.ArrayList<>();
+            for (int t = 0; t < 2; t++) {
+                int id = t;
+                java.util.concurrent.FutureTask<Boolean> task = new java.util.concurrent.FutureTask<>(() -> {
+                    float[] y = new float[p.outputLength()];
+                    go.await();
+                    for (int i = 0; i < 200; i++) {
+                        plan.execute(xs[id], 0, y, 0);
+                        if (!Arrays.equals(y, expected[id])) {
+                            return false;
+                        }
+                    }
+                    return true;
+                });
+                new Thread(task).start();
+                tasks.add(task);
+            }
+            go.countDown();
+            for (var task : tasks) {
+                assertTrue(task.get(), "a thread got a result different from the single-thread one for " + p);
+            }
+        }
+    }
+
+    @Example
+    void isRegisteredWithThePlanner() {
+        assertTrue(Planner.kernelNames().contains(ScatterKernel.NAME), Planner.kernelNames().toString());
+    }
+
+    /**
+     * Once the JIT has compiled the kernel, {@code execute} allocates nothing: measured in a fresh JVM
+     * ({@link ScatterAllocationProbe}) with the thread's allocation counter over 20 calls after a
+     * warm-up, for one problem per code path.
+     */
+    @Example
+    void executeAllocatesNothingOnceWarm() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process proc = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC",
+                "-cp", System.getProperty("java.class.path"), ScatterAllocationProbe.class.getName())
+                .redirectErrorStream(true).start();
+        String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, proc.waitFor(), out);
+        List<String> lines = out.lines().filter(l -> l.matches("-?\\d+\t.*")).toList();
+        assertEquals(ScatterAllocationProbe.paths().size(), lines.size(), out);
+        for (String line : lines) {
+            assertTrue(line.startsWith("0\t"), "bytes allocated by 20 warm executions: " + line);
+        }
+    }
+
+    // ---- helpers --------------------------------------------------------------------------
+
+    /** Runs the scatter plan on small-integer data at offsets, with guard zones, and compares bits. */
+    private static void assertBitwise(Problem p, long seed) {
+        float[] x = TestData.smallInts(p.inputLength(), seed);
+        float[] w = TestData.smallInts(p.weightLength(), seed + 1);
+        float[] b = p.spec().hasBias() ? TestData.smallInts(p.spec().outChannels(), seed + 2) : null;
+        float[] expected = new float[p.outputLength()];
+        ReferenceKernel.compute(p, x, 0, w, 0, b, 0, expected, 0);
+
+        // the input at an offset too, ending where the array ends: the kernel must not read past it
+        float[] xs = new float[x.length + GUARD];
+        System.arraycopy(x, 0, xs, GUARD, x.length);
+        float[] y = new float[p.outputLength() + 2 * GUARD];
+        Arrays.fill(y, SENTINEL);
+        Plan plan = Planner.plan(p, w, 0, b, 0, KernelChoice.SCATTER);
+        assertEquals(ScatterKernel.NAME, plan.kernelName());
+        plan.execute(xs, GUARD, y, GUARD);
+        for (int i = 0; i < GUARD; i++) {
+            if (y[i] != SENTINEL || y[GUARD + p.outputLength() + i] != SENTINEL) {
+                fail("wrote outside the output region (guard index " + i + ") for " + p);
+            }
+        }
+        for (int i = 0; i < expected.length; i++) {
+            if (Float.floatToRawIntBits(y[GUARD + i]) != Float.floatToRawIntBits(expected[i])) {
+                fail("element " + i + ": scatter " + y[GUARD + i] + " != reference " + expected[i] + " for " + p);
+            }
+        }
+    }
+}

@@ -1,0 +1,514 @@
+package dev.convt.vector.scatter;
+
+import dev.convt.Problem;
+import dev.convt.kernel.KernelPlan;
+
+/**
+ * The prepared direct-scatter computation of one rank-1 or rank-2 problem: no column buffer; every
+ * output element is summed in registers from the products that land on it, starting at its bias
+ * (or +0), and stored once per pass of input channels (later passes add to the stored sums).
+ *
+ * <p>Work is cut into output rows of one register block of output channels (of one group, one batch
+ * item). For each row and pass a <em>tap list</em> names every (input channel, kernel row, kernel
+ * column) whose products land on that row; along the width the row is covered by register tiles
+ * (micro-kernels of {@link PhaseMicroKernels} or {@link TapVectorMicroKernels}) where every tap of
+ * every lane reads inside the input, and at the edges (cropped taps, padding, output_padding tails,
+ * rows too short for a tile) by vector edge columns (tap-vector mode) or a scalar loop (phase mode)
+ * that checks each tap. Outputs that receive no product get the bias, or +0 without bias, exactly as
+ * the reference.
+ *
+ * <p>Two width modes, chosen at planning:
+ * <ul>
+ * <li><b>phase</b> (any stride and dilation): outputs of one residue class {@code ow + pad ≡ r (mod
+ * stride)} read consecutive inputs; tiles run over that class; with stride 1 they store directly,
+ * otherwise through a small per-thread buffer to the strided outputs.</li>
+ * <li><b>tap-vector</b> (stride = {@link ScatterTuning#TAP_V} lanes, dilation 1, kernel width a multiple of it): each input
+ * pixel is broadcast against a contiguous vector of taps, and TAP_V consecutive outputs are stored
+ * as one vector.</li>
+ * </ul>
+ *
+ * <p>Weights are prepacked once per plan: per group and channel block, {@code [ciL][kh][kw][c]}
+ * (phase) or {@code [ciL][kh][j][c][lane]} (tap-vector, tap {@code j*TAP_V + lane}). Workspace is per
+ * thread (a {@link ThreadLocal}), sized at planning; {@code execute} allocates nothing after the
+ * thread's first call.
+ */
+public final class ScatterPlan implements KernelPlan {
+    private static final int PV = ScatterTuning.PHASE_V;
+    private static final int TV = ScatterTuning.TAP_V;
+
+    private final int batch, cin, cout, ciPerG, coPerG, groups;
+    private final int inH, inW, outH, outW, kH, kW, sH, sW, pH, pW, dH, dW;
+    private final int inPlane, outPlane, taps;
+    private final boolean tapVector;
+    private final int tapGroups;
+    private final float[] packed;
+    private final float[] bias;
+    private final int[] blockStart;
+    private final int[] blockSize;
+    private final ThreadLocal<Workspace> workspace;
+    /** Phase mode: the kernel columns of phase r are phaseKw[phaseStart[r] .. phaseStart[r+1]), ascending, with input shift phaseShift. */
+    private final int[] phaseStart, phaseKw, phaseShift;
+    /** Input channels per pass (see {@link ScatterTuning#MAX_TAPS_PER_PASS}). */
+    private final int ciPass;
+    /** The (kh, ih) pairs whose products land on output row oh: rowKh/rowIh[rowStart[oh] .. rowStart[oh+1]). */
+    private final int[] rowStart, rowKh, rowIh;
+
+    /** Per-thread scratch: the current row's kernel rows and tap list, and the strided-store buffer. */
+    private static final class Workspace {
+        final int[] tapX, tapW, tapC;
+        /** Where the current output row's kernel rows start in rowKh/rowIh. */
+        int rowBase;
+        final float[] tmp;
+        /** The largest entry of tapX in the current list. */
+        int maxTapX;
+
+        Workspace(int maxTaps) {
+            tapX = new int[maxTaps];
+            tapW = new int[maxTaps];
+            tapC = new int[maxTaps];
+            tmp = new float[Math.max(ScatterTuning.CO_BLOCK * ScatterTuning.TILE_WIDE_CO, ScatterTuning.TILE_ONE_CO) * PV];
+        }
+    }
+
+    /**
+     * Whether the tap-vector width mode applies: stride equal to the lane count, dilation 1, kernel
+     * width a multiple of the lane count (so no lane meets a tap outside the kernel).
+     */
+    public static boolean tapVectorApplies(Problem p) {
+        int r = p.rank();
+        return p.spec().stride(r - 1) == TV && p.spec().dilation(r - 1) == 1 && p.spec().kernelSize(r - 1) % TV == 0;
+    }
+
+    /**
+     * Plans a rank-1 or rank-2 problem.
+     *
+     * @param weight (Cin, Cout/groups, *kernel) from {@code weightOffset}
+     * @param bias   Cout values from {@code biasOffset}, or null without bias
+     * @throws IllegalArgumentException if the problem's rank is not 1 or 2
+     */
+    public ScatterPlan(Problem p, float[] weight, int weightOffset, float[] bias, int biasOffset) {
+        if (p.rank() > 2) {
+            throw new IllegalArgumentException("the scatter kernel supports spatial rank 1 and 2, but got rank " + p.rank());
+        }
+        int[] in = p.in3(), out = p.out3(), k = p.kernel3(), s = p.stride3(), pad = p.padBegin3(), d = p.dilation3();
+        batch = p.batch();
+        cin = p.spec().inChannels();
+        cout = p.spec().outChannels();
+        groups = p.spec().groups();
+        ciPerG = p.spec().inChannelsPerGroup();
+        coPerG = p.spec().outChannelsPerGroup();
+        inH = in[1]; inW = in[2]; outH = out[1]; outW = out[2];
+        kH = k[1]; kW = k[2]; sH = s[1]; sW = s[2]; pH = pad[1]; pW = pad[2]; dH = d[1]; dW = d[2];
+        inPlane = inH * inW;
+        outPlane = outH * outW;
+        taps = kH * kW;
+        tapVector = tapVectorApplies(p);
+        tapGroups = tapVector ? kW / TV : 0;
+
+        int full = coPerG >= ScatterTuning.CO_BLOCK ? coPerG / ScatterTuning.CO_BLOCK : 0;
+        int singles = coPerG - full * ScatterTuning.CO_BLOCK;
+        blockStart = new int[full + singles];
+        blockSize = new int[full + singles];
+        for (int b = 0; b < blockStart.length; b++) {
+            blockStart[b] = b < full ? b * ScatterTuning.CO_BLOCK : full * ScatterTuning.CO_BLOCK + (b - full);
+            blockSize[b] = b < full ? ScatterTuning.CO_BLOCK : 1;
+        }
+
+        this.packed = new float[p.weightLength()];
+        pack(weight, weightOffset);
+        this.bias = new float[cout]; // +0 without bias: the reference's start
+        if (bias != null) {
+            System.arraycopy(bias, biasOffset, this.bias, 0, cout);
+        }
+        phaseStart = new int[sW + 1];
+        phaseKw = new int[kW];
+        phaseShift = new int[kW];
+        int e = 0;
+        for (int r = 0; r < sW; r++) {
+            phaseStart[r] = e;
+            for (int kw = 0; kw < kW; kw++) {
+                if ((kw * dW - r) % sW == 0) {
+                    phaseKw[e] = kw;
+                    phaseShift[e] = (kw * dW - r) / sW;
+                    e++;
+                }
+            }
+        }
+        phaseStart[sW] = e;
+        rowStart = new int[outH + 1];
+        int[] rowKhFill = null, rowIhFill = null;
+        for (int pass = 0; pass < 2; pass++) { // count, then fill
+            int m = 0;
+            for (int oh = 0; oh < outH; oh++) {
+                rowStart[oh] = m;
+                for (int kh = 0; kh < kH; kh++) {
+                    int u = oh + pH - kh * dH;
+                    if (u >= 0 && u % sH == 0 && u / sH < inH) {
+                        if (pass == 1) {
+                            rowKhFill[m] = kh;
+                            rowIhFill[m] = u / sH;
+                        }
+                        m++;
+                    }
+                }
+            }
+            rowStart[outH] = m;
+            if (pass == 0) {
+                rowKhFill = new int[m];
+                rowIhFill = new int[m];
+            }
+        }
+        rowKh = rowKhFill;
+        rowIh = rowIhFill;
+        int tapsPerChannel = Math.max(1, Math.ceilDiv(kH, sH) * Math.ceilDiv(kW, sW));
+        ciPass = Math.clamp(ScatterTuning.MAX_TAPS_PER_PASS / tapsPerChannel, 1, ciPerG);
+        int maxTaps = ciPerG * taps;
+        this.workspace = ThreadLocal.withInitial(() -> new Workspace(maxTaps));
+    }
+
+    private void pack(float[] w, int wOff) {
+        for (int g = 0; g < groups; g++) {
+            for (int b = 0; b < blockStart.length; b++) {
+                int co0 = blockStart[b], cb = blockSize[b];
+                int base = (g * coPerG + co0) * ciPerG * taps;
+                for (int ciL = 0; ciL < ciPerG; ciL++) {
+                    int ci = g * ciPerG + ciL;
+                    for (int c = 0; c < cb; c++) {
+                        int src = wOff + (ci * coPerG + co0 + c) * taps;
+                        for (int kh = 0; kh < kH; kh++) {
+                            for (int kw = 0; kw < kW; kw++) {
+                                packed[base + packedIndex(ciL, kh, kw, c, cb)] = w[src + kh * kW + kw];
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Index of weight (ciL, kh, kw, channel c of a block of cb) inside its block. */
+    private int packedIndex(int ciL, int kh, int kw, int c, int cb) {
+        if (tapVector) {
+            int j = kw / TV, lane = kw % TV;
+            return (((ciL * kH + kh) * tapGroups + j) * cb + c) * TV + lane;
+        }
+        return (ciL * taps + kh * kW + kw) * cb + c;
+    }
+
+    @Override
+    public long packedWeightBytes() {
+        return 4L * (packed.length + bias.length) + 4L * (rowStart.length + rowKh.length + rowIh.length);
+    }
+
+    @Override
+    public long workspaceBytes() {
+        return 4L * (3L * ciPerG * taps
+                + (long) Math.max(ScatterTuning.CO_BLOCK * ScatterTuning.TILE_WIDE_CO, ScatterTuning.TILE_ONE_CO) * PV);
+    }
+
+    /** Whether this plan uses the tap-vector width mode (else the phase mode). */
+    public boolean usesTapVector() {
+        return tapVector;
+    }
+
+    @Override
+    public void execute(float[] x, int xOffset, float[] y, int yOffset) {
+        Workspace ws = workspace.get();
+        for (int n = 0; n < batch; n++) {
+            for (int g = 0; g < groups; g++) {
+                int xg = xOffset + (n * cin + g * ciPerG) * inPlane;
+                int yg = yOffset + (n * cout + g * coPerG) * outPlane;
+                for (int b = 0; b < blockStart.length; b++) {
+                    int co0 = blockStart[b], cb = blockSize[b];
+                    int wb = (g * coPerG + co0) * ciPerG * taps;
+                    int bi = g * coPerG + co0;
+                    for (int oh = 0; oh < outH; oh++) {
+                        int rows = kernelRows(oh, ws);
+                        int yRow = yg + co0 * outPlane + oh * outW;
+                        // input channels in passes, so the input rows of one pass stay in L1 across
+                        // the tiles and phases of the row; later passes add to the stored sums
+                        for (int ci0 = 0; ci0 < ciPerG; ci0 += ciPass) {
+                            int ci1 = Math.min(ciPerG, ci0 + ciPass);
+                            boolean more = ci0 > 0;
+                            if (more && rows == 0) {
+                                break;
+                            }
+                            if (tapVector) {
+                                rowTapVector(ci0, ci1, more, x, xg, wb, bi, cb, rows, y, yRow, ws);
+                            } else {
+                                for (int r = 0; r < sW; r++) {
+                                    rowPhase(r, ci0, ci1, more, x, xg, wb, bi, cb, rows, y, yRow, ws);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** Points the workspace at the (kh, ih) pairs whose products land on output row oh; returns their count. */
+    private int kernelRows(int oh, Workspace ws) {
+        ws.rowBase = rowStart[oh];
+        return rowStart[oh + 1] - rowStart[oh];
+    }
+
+    // ---- phase mode -------------------------------------------------------------------------
+
+    private void rowPhase(int r, int ci0, int ci1, boolean more, float[] x, int xg, int wb, int bi, int cb, int rows, float[] y, int yRow, Workspace ws) {
+        int qFirst = Math.ceilDiv(pW - r, sW);
+        int qLast = Math.floorDiv(outW - 1 + pW - r, sW);
+        if (qFirst > qLast) {
+            return;
+        }
+        // the kernel columns of this phase and their input shifts, found at planning (no division here)
+        int k0 = phaseStart[r], k1 = phaseStart[r + 1];
+        int nt = 0;
+        int maxTapX = 0;
+        if (k1 > k0) {
+            int[] tapX = ws.tapX, tapW = ws.tapW, tapC = ws.tapC;
+            for (int ciL = ci0; ciL < ci1; ciL++) {
+                for (int i = 0; i < rows; i++) {
+                    int kh = rowKh[ws.rowBase + i];
+                    int xRow = (ciL * inH + rowIh[ws.rowBase + i]) * inW;
+                    int wRow = ciL * taps + kh * kW;
+                    for (int e = k0; e < k1; e++) {
+                        int c = phaseShift[e];
+                        tapX[nt] = xRow - c;
+                        tapC[nt] = c;
+                        tapW[nt] = (wRow + phaseKw[e]) * cb;
+                        maxTapX = Math.max(maxTapX, xRow - c);
+                        nt++;
+                    }
+                }
+            }
+        }
+        ws.maxTapX = maxTapX;
+        int cMin = k1 > k0 ? phaseShift[k0] : 0;
+        int cMax = k1 > k0 ? phaseShift[k1 - 1] : -1;
+        // interior: every tap of every lane reads inside the input row
+        int lo = cMax >= 0 ? Math.max(qFirst, cMax) : qFirst;
+        int hi = cMax >= 0 ? Math.min(qLast, inW - 1 + cMin) : qLast;
+        int q = qFirst;
+        for (; q < lo && q <= qLast; q++) {
+            phaseScalar(q, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+        }
+        if (cb == ScatterTuning.CO_BLOCK) {
+            int span = ScatterTuning.TILE_WIDE_CO * PV;
+            for (; q <= hi; q += span) {
+                phaseTile4(q, r, Math.min(span, hi - q + 1), more, x, xg, wb, bi, nt, y, yRow, ws);
+            }
+        } else {
+            int span = ScatterTuning.TILE_ONE_CO * PV;
+            for (; q + span - 1 <= hi; q += span) {
+                phaseTile1(q, r, span, more, x, xg, wb, bi, nt, y, yRow, ws);
+            }
+            span = ScatterTuning.TILE_ONE_CO_MID * PV;
+            for (; q <= hi; q += span) {
+                phaseTile1(q, r, Math.min(span, hi - q + 1), more, x, xg, wb, bi, nt, y, yRow, ws);
+            }
+        }
+        if (lo <= hi) {
+            q = hi + 1;
+        }
+        for (; q <= qLast; q++) {
+            phaseScalar(q, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+        }
+    }
+
+    /**
+     * A tile of 4 channels × {@code len} (≤ 2V) consecutive q: 2 full vectors straight into place
+     * (stride 1), else through the workspace; at the very end of the input array, masked vectors.
+     */
+    private void phaseTile4(int q, int r, int len, boolean more, float[] x, int xg, int wb, int bi, int nt,
+                            float[] y, int yRow, Workspace ws) {
+        int ow0 = q * sW + r - pW;
+        int span = ScatterTuning.TILE_WIDE_CO * PV;
+        if (len == span && sW == 1) {
+            PhaseMicroKernels.c4x2(x, xg + q, ws.tapX, nt, packed, wb, ws.tapW,
+                    bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], y, yRow + ow0, outPlane, more);
+            return;
+        }
+        if (more) {
+            gather(ws.tmp, len, ScatterTuning.CO_BLOCK, span, y, yRow + ow0);
+        }
+        if ((long) xg + q + ws.maxTapX + span <= x.length) {
+            PhaseMicroKernels.c4x2(x, xg + q, ws.tapX, nt, packed, wb, ws.tapW,
+                    bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], ws.tmp, 0, span, more);
+        } else {
+            for (int c = 0; c < ScatterTuning.CO_BLOCK; c++) {
+                for (int v = 0; v < len; v += PV) {
+                    PhaseMicroKernels.c1x1m(x, xg + q + v, ws.tapX, nt, packed, wb + c, ws.tapW, bias[bi + c],
+                            ws.tmp, c * span + v, Math.min(PV, len - v), more);
+                }
+            }
+        }
+        spread(ws.tmp, len, ScatterTuning.CO_BLOCK, span, y, yRow + ow0);
+    }
+
+    /**
+     * A tile of 1 channel × {@code len} consecutive q: 8 full vectors straight into place, or up to
+     * 4 through the workspace (the lanes past {@code len} compute discarded sums of inputs that lie
+     * inside the array), or, at the very end of the input array, masked vectors.
+     */
+    private void phaseTile1(int q, int r, int len, boolean more, float[] x, int xg, int wb, int bi, int nt,
+                            float[] y, int yRow, Workspace ws) {
+        int ow0 = q * sW + r - pW;
+        if (len == ScatterTuning.TILE_ONE_CO * PV) {
+            boolean direct = sW == 1;
+            float[] dst = direct ? y : ws.tmp;
+            int d = direct ? yRow + ow0 : 0;
+            if (more && !direct) {
+                gather(ws.tmp, len, 1, 0, y, yRow + ow0);
+            }
+            PhaseMicroKernels.c1x8(x, xg + q, ws.tapX, nt, packed, wb, ws.tapW, bias[bi], dst, d, more);
+            if (!direct) {
+                spread(ws.tmp, len, 1, 0, y, yRow + ow0);
+            }
+            return;
+        }
+        if (more) {
+            gather(ws.tmp, len, 1, 0, y, yRow + ow0);
+        }
+        if ((long) xg + q + ws.maxTapX + ScatterTuning.TILE_ONE_CO_MID * PV <= x.length) {
+            PhaseMicroKernels.c1x4(x, xg + q, ws.tapX, nt, packed, wb, ws.tapW, bias[bi], ws.tmp, 0, more);
+        } else {
+            for (int v = 0; v < len; v += PV) {
+                PhaseMicroKernels.c1x1m(x, xg + q + v, ws.tapX, nt, packed, wb, ws.tapW, bias[bi], ws.tmp, v,
+                        Math.min(PV, len - v), more);
+            }
+        }
+        spread(ws.tmp, len, 1, 0, y, yRow + ow0);
+    }
+
+    /** The inverse of {@link #spread}: fetches the partial sums of a strided tile for a later pass. */
+    private void gather(float[] tmp, int len, int channels, int cs, float[] y, int y0) {
+        for (int c = 0; c < channels; c++) {
+            int dst = c * cs;
+            int src = y0 + c * outPlane;
+            for (int i = 0; i < len; i++) {
+                tmp[dst + i] = y[src + i * sW];
+            }
+        }
+    }
+
+    /** Copies {@code len} consecutive results per channel to every stride-th output of the row. */
+    private void spread(float[] tmp, int len, int channels, int cs, float[] y, int y0) {
+        for (int c = 0; c < channels; c++) {
+            int src = c * cs;
+            int dst = y0 + c * outPlane;
+            for (int i = 0; i < len; i++) {
+                y[dst + i * sW] = tmp[src + i];
+            }
+        }
+    }
+
+    /**
+     * One output q per channel of the block, checking every tap. Four partial sums break the FMA
+     * latency chain of long tap lists; the extra ones start at -0, the identity of float addition,
+     * so an output whose taps all fall outside still gets exactly its bias (even a -0 bias).
+     */
+    private void phaseScalar(int q, int r, boolean more, float[] x, int xg, int wb, int bi, int cb, int nt, float[] y, int yRow, Workspace ws) {
+        int ow = q * sW + r - pW;
+        int[] tapX = ws.tapX, tapW = ws.tapW, tapC = ws.tapC;
+        int xq = xg + q;
+        for (int c = 0; c < cb; c++) {
+            int wc = wb + c;
+            float a0 = more ? y[yRow + c * outPlane + ow] : bias[bi + c];
+            float a1 = -0f, a2 = -0f, a3 = -0f;
+            int t = 0;
+            for (; t + 3 < nt; t += 4) {
+                if (Integer.compareUnsigned(q - tapC[t], inW) < 0) {
+                    a0 = Math.fma(x[xq + tapX[t]], packed[wc + tapW[t]], a0);
+                }
+                if (Integer.compareUnsigned(q - tapC[t + 1], inW) < 0) {
+                    a1 = Math.fma(x[xq + tapX[t + 1]], packed[wc + tapW[t + 1]], a1);
+                }
+                if (Integer.compareUnsigned(q - tapC[t + 2], inW) < 0) {
+                    a2 = Math.fma(x[xq + tapX[t + 2]], packed[wc + tapW[t + 2]], a2);
+                }
+                if (Integer.compareUnsigned(q - tapC[t + 3], inW) < 0) {
+                    a3 = Math.fma(x[xq + tapX[t + 3]], packed[wc + tapW[t + 3]], a3);
+                }
+            }
+            for (; t < nt; t++) {
+                if (Integer.compareUnsigned(q - tapC[t], inW) < 0) {
+                    a0 = Math.fma(x[xq + tapX[t]], packed[wc + tapW[t]], a0);
+                }
+            }
+            y[yRow + c * outPlane + ow] = a0 + ((a1 + a2) + a3);
+        }
+    }
+
+    // ---- tap-vector mode ---------------------------------------------------------------------
+
+    private void rowTapVector(int ci0, int ci1, boolean more, float[] x, int xg, int wb, int bi, int cb, int rows, float[] y, int yRow, Workspace ws) {
+        int nt = 0;
+        int[] tapX = ws.tapX, tapW = ws.tapW, tapC = ws.tapC;
+        for (int ciL = ci0; ciL < ci1; ciL++) {
+            for (int i = 0; i < rows; i++) {
+                int kh = rowKh[ws.rowBase + i];
+                int xRow = (ciL * inH + rowIh[ws.rowBase + i]) * inW;
+                for (int j = 0; j < tapGroups; j++) {
+                    tapX[nt] = xRow - j;
+                    tapC[nt] = j;
+                    tapW[nt] = ((ciL * kH + kh) * tapGroups + j) * cb * TV;
+                    nt++;
+                }
+            }
+        }
+        // q whose TV outputs all exist and whose taps all read inside the input row
+        int lo = Math.max(Math.ceilDiv(pW, TV), tapGroups - 1);
+        int hi = Math.min(Math.floorDiv(outW + pW - TV, TV), inW - 1);
+        int qMin = pW / TV, qMax = (outW - 1 + pW) / TV;
+        int q = qMin;
+        for (; q <= qMax && (q < lo || lo > hi); q++) {
+            tapEdge(q, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+        }
+        if (lo <= hi) {
+            if (cb == ScatterTuning.CO_BLOCK) {
+                for (; q + ScatterTuning.TILE_WIDE_CO - 1 <= hi; q += ScatterTuning.TILE_WIDE_CO) {
+                    TapVectorMicroKernels.b4x2(x, xg + q, tapX, nt, packed, wb, tapW,
+                            bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], y, yRow + q * TV - pW, outPlane, more);
+                }
+                for (; q <= hi; q++) {
+                    TapVectorMicroKernels.b4x1(x, xg + q, tapX, nt, packed, wb, tapW,
+                            bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], y, yRow + q * TV - pW, outPlane, more);
+                }
+            } else {
+                for (; q + ScatterTuning.TILE_ONE_CO - 1 <= hi; q += ScatterTuning.TILE_ONE_CO) {
+                    TapVectorMicroKernels.b1x8(x, xg + q, tapX, nt, packed, wb, tapW, bias[bi], y, yRow + q * TV - pW, more);
+                }
+                for (; q <= hi; q++) {
+                    TapVectorMicroKernels.b1x1(x, xg + q, tapX, nt, packed, wb, tapW, bias[bi], y, yRow + q * TV - pW, more);
+                }
+            }
+        }
+        for (; q <= qMax; q++) {
+            tapEdge(q, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+        }
+    }
+
+    /**
+     * A q column at an edge of the row: some taps read outside the input (skipped, as the reference
+     * skips them) or some lanes fall outside the output (computed in the workspace, not copied).
+     */
+    private void tapEdge(int q, boolean more, float[] x, int xg, int wb, int bi, int cb, int nt, float[] y, int yRow, Workspace ws) {
+        int ow0 = q * TV - pW;
+        int l0 = Math.max(0, -ow0), l1 = Math.min(TV, outW - ow0);
+        float[] tmp = ws.tmp;
+        for (int c = 0; c < cb; c++) {
+            int row = yRow + c * outPlane + ow0;
+            if (more) {
+                for (int l = l0; l < l1; l++) {
+                    tmp[l] = y[row + l];
+                }
+            }
+            TapVectorMicroKernels.b1edge(x, xg + q, q, inW, ws.tapX, ws.tapC, nt, packed, wb + c * TV, ws.tapW,
+                    bias[bi + c], tmp, 0, more);
+            for (int l = l0; l < l1; l++) {
+                y[row + l] = tmp[l];
+            }
+        }
+    }
+}

@@ -1,0 +1,53 @@
+package dev.convt.vector.scatter;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Every tuning constant of the scatter kernel, in one place. The register tiles stay at or below
+ * 9 accumulators (VECTOR-API-NOTES.md: beyond that C2 spills on 16 ymm registers).
+ */
+public final class ScatterTuning {
+    private ScatterTuning() {}
+
+    /**
+     * The species of the phase micro-kernels: the widest the JVM prefers (512 bits on Zen 4, which
+     * runs them as two 256-bit halves but with half the instructions and 32 registers);
+     * {@code static final} so C2 folds it.
+     */
+    public static final VectorSpecies<Float> PHASE_SPECIES = FloatVector.SPECIES_PREFERRED;
+
+    /** Lanes per phase vector. */
+    public static final int PHASE_V = PHASE_SPECIES.length();
+
+    /**
+     * The species of the tap-vector micro-kernels, which need the width stride to equal the lane
+     * count: 8 lanes fits the stride-8 upsampling layers (FCN, HiFi-GAN, Conv-TasNet).
+     */
+    public static final VectorSpecies<Float> TAP_SPECIES = FloatVector.SPECIES_256;
+
+    /** Lanes per tap vector: the width stride the tap-vector mode takes. */
+    public static final int TAP_V = TAP_SPECIES.length();
+
+    /** Output channels per register block when a group has at least this many (else blocks of 1). */
+    public static final int CO_BLOCK = 4;
+
+    /** Vectors along the width per tile with {@link #CO_BLOCK} channels: 4 × 2 = 8 accumulators. */
+    public static final int TILE_WIDE_CO = 2;
+
+    /** Vectors along the width per tile with one channel (the rest of a row in masked tiles of {@link #TILE_ONE_CO_MID}). */
+    public static final int TILE_ONE_CO = 8;
+
+    /** Vectors of the masked one-channel tile that finishes a row. */
+    public static final int TILE_ONE_CO_MID = 4;
+
+    /**
+     * Taps (input channel × kernel row × kernel column) a tile sums before its partial result is
+     * stored: input channels are taken in passes of about this many taps, so the input rows of a pass
+     * stay in L1 while the tiles and phases of an output row reuse them.
+     */
+    public static final int MAX_TAPS_PER_PASS = 96;
+
+    /** Automatic choice: grouped layers with at most this many input channels per group go to scatter. */
+    public static final int AUTO_MAX_IN_PER_GROUP = 16;
+}
