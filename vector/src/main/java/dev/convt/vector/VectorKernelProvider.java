@@ -67,7 +67,7 @@ public final class VectorKernelProvider implements KernelProvider {
 
     @Override
     public List<Kernel> kernels() {
-        return List.of();
+        return List.of(new Im2colKernel());
     }
 
     /** Holds the only Vector API reference of this class, reached after the module check. */
