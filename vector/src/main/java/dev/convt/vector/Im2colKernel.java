@@ -145,7 +145,7 @@ public final class Im2colKernel implements Kernel {
                     packColumns(x, xOffset, g, j0, width, ws.b);
                     for (int mp = 0; mp < mPanels; mp += MC_PANELS) {
                         int panels = Math.min(MC_PANELS, mPanels - mp);
-                        Sgemm.multiplyPacked(k, packedW, g * packedGroupLength + mp * k * MR, panels,
+                        Sgemm.multiplyPacked(k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
                                 ws.b, 0, nPanels, ws.c, 0, ldc);
                         col2im.add(g, mp * MR, Math.min(m, (mp + panels) * MR), j0, width, ws.c, ldc, y, yOffset);
                     }

@@ -9,10 +9,12 @@ import java.util.Arrays;
  * Packing of SGEMM operands into the panel layouts {@link SgemmMicroKernel} streams through.
  *
  * <ul>
- *   <li><b>Packed A</b> ({@code M × K}): panels of {@link Blocking#MR} rows; panel {@code r} holds,
- *       for each {@code k}, the MR values of its rows: {@code packed[r·K·MR + k·MR + i] = A[r·MR + i][k]}.
- *       Rows past M are zero. The K block starting at {@code pc} of panel r starts at
- *       {@code r·K·MR + pc·MR} and is contiguous.</li>
+ *   <li><b>Packed A</b> ({@code M × K}, {@code Mp} = M rounded up to {@link Blocking#MR}): K blocks
+ *       of {@link Blocking#KC} (the last shorter), one after the other; inside the block starting at
+ *       {@code pc} (depth {@code kc}), panels of MR rows, and in a panel, for each k, the MR values of
+ *       its rows: {@code packed[pc·Mp + r·kc·MR + (k − pc)·MR + i] = A[r·MR + i][k]}. Rows past M are
+ *       zero. So the A block of consecutive panels that one K block of the GEMM sweeps is one
+ *       contiguous stream (prefetch-friendly when A comes from memory).</li>
  *   <li><b>Packed B</b> ({@code K × N}): panels of {@link Blocking#NR} columns;
  *       {@code packed[q·K·NR + k·NR + j] = B[k][q·NR + j]}. Columns past N are zero.</li>
  * </ul>
@@ -41,20 +43,24 @@ public final class Packing {
      */
     public static void packA(int m, int k, float[] src, int srcOff, int rowStride, int colStride,
                              float[] dst, int dstOff) {
-        int panels = (m + MR - 1) / MR;
-        for (int r = 0; r < panels; r++) {
-            int base = dstOff + r * k * MR;
-            for (int i = 0; i < MR; i++) {
-                int row = r * MR + i;
-                if (row >= m) {
-                    for (int p = 0; p < k; p++) {
-                        dst[base + p * MR + i] = 0f;
+        int mPadded = Blocking.roundUp(m, MR);
+        int panels = mPadded / MR;
+        for (int pc = 0; pc < k; pc += Blocking.KC) {
+            int kc = Math.min(Blocking.KC, k - pc);
+            for (int r = 0; r < panels; r++) {
+                int base = dstOff + pc * mPadded + r * kc * MR;
+                for (int i = 0; i < MR; i++) {
+                    int row = r * MR + i;
+                    if (row >= m) {
+                        for (int p = 0; p < kc; p++) {
+                            dst[base + p * MR + i] = 0f;
+                        }
+                        continue;
                     }
-                    continue;
-                }
-                int s = srcOff + row * rowStride;
-                for (int p = 0; p < k; p++) {
-                    dst[base + p * MR + i] = src[s + p * colStride];
+                    int s = srcOff + row * rowStride + pc * colStride;
+                    for (int p = 0; p < kc; p++) {
+                        dst[base + p * MR + i] = src[s + p * colStride];
+                    }
                 }
             }
         }
@@ -73,26 +79,27 @@ public final class Packing {
      */
     public static void packBColumns(int k, int w, float[] src, int srcOff, int ldb,
                                      float[] dst, int dstOff, int dstCol) {
-        int j = 0;
-        int col = dstCol;
-        while (j < w) {
-            int q = col / NR;
-            int lane = col - q * NR;
-            int len = Math.min(NR - lane, w - j);
-            int d = dstOff + q * k * NR + lane;
-            int s = srcOff + j;
-            if (len == NR) {
-                for (int p = 0; p < k; p++, d += NR, s += ldb) {
-                    FloatVector.fromArray(S, src, s).intoArray(dst, d);
-                    FloatVector.fromArray(S, src, s + L).intoArray(dst, d + L);
+        // Row by row: each source row is read sequentially (prefetch-friendly even when the rows are
+        // far apart, as in a large image); the scattered writes land in the L2-sized packed tile.
+        int panelStride = k * NR;
+        for (int p = 0; p < k; p++) {
+            int s = srcOff + p * ldb;
+            int j = 0;
+            int col = dstCol;
+            while (j < w) {
+                int q = col / NR;
+                int lane = col - q * NR;
+                int len = Math.min(NR - lane, w - j);
+                int d = dstOff + q * panelStride + p * NR + lane;
+                if (len == NR) {
+                    FloatVector.fromArray(S, src, s + j).intoArray(dst, d);
+                    FloatVector.fromArray(S, src, s + j + L).intoArray(dst, d + L);
+                } else {
+                    System.arraycopy(src, s + j, dst, d, len);
                 }
-            } else {
-                for (int p = 0; p < k; p++, d += NR, s += ldb) {
-                    System.arraycopy(src, s, dst, d, len);
-                }
+                j += len;
+                col += len;
             }
-            j += len;
-            col += len;
         }
     }
 

@@ -25,21 +25,22 @@ public final class Sgemm {
     private float[] cTile = new float[0];
 
     /**
-     * The blocked core: {@code C = Apanels · Bpanels} for {@code mPanels} packed A panels (of depth
-     * {@code k}, the first at {@code apOff}) and {@code nPanels} packed B panels (the first at
-     * {@code bpOff}), into the padded block {@code C[0 .. mPanels·MR)[0 .. nPanels·NR)} at
-     * {@code cOff} with leading dimension {@code ldc ≥ nPanels·NR}. C is overwritten (not added to).
-     * For the A block to stay in L2, callers pass at most {@code MC / MR} panels.
+     * The blocked core: {@code C = Apanels · Bpanels} for the {@code mPanels} packed A panels from
+     * panel {@code panelFrom} of a packed A of depth {@code k} and {@code mPadded} rows (at
+     * {@code apOff}), and {@code nPanels} packed B panels (the first at {@code bpOff}), into the
+     * padded block {@code C[0 .. mPanels·MR)[0 .. nPanels·NR)} at {@code cOff} with leading dimension
+     * {@code ldc ≥ nPanels·NR}. C is overwritten (not added to). For the A block to stay in L2,
+     * callers pass at most {@code MC / MR} panels.
      *
      * @param k depth, ≥ 1
      */
-    public static void multiplyPacked(int k, float[] ap, int apOff, int mPanels,
+    public static void multiplyPacked(int k, float[] ap, int apOff, int mPadded, int panelFrom, int mPanels,
                                       float[] bp, int bpOff, int nPanels, float[] c, int cOff, int ldc) {
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
             boolean accumulate = pc > 0;
-            int aBlock = apOff + pc * MR;
-            int aPanelStride = k * MR;
+            int aPanelStride = kc * MR;
+            int aBlock = apOff + pc * mPadded + panelFrom * aPanelStride;
             for (int q = 0; q < nPanels; q++) {
                 int b = bpOff + q * k * NR + pc * NR;
                 int cq = cOff + q * NR;
@@ -84,7 +85,7 @@ public final class Sgemm {
             Packing.packB(k, w, b, bOff + jc, ldb, packedB, 0);
             for (int ic = 0; ic < m; ic += MC) {
                 int h = Math.min(MC, m - ic);
-                multiplyPacked(k, packedA, ic * k, (h + MR - 1) / MR, packedB, 0, nPanels, cTile, 0, ldt);
+                multiplyPacked(k, packedA, 0, Blocking.roundUp(m, MR), ic / MR, (h + MR - 1) / MR, packedB, 0, nPanels, cTile, 0, ldt);
                 for (int i = 0; i < h; i++) {
                     System.arraycopy(cTile, i * ldt, c, cOff + (ic + i) * ldc + jc, w);
                 }
