@@ -12,6 +12,11 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The in-range input columns of each tap are precomputed per kernel row and column, so the
  * inner loop is a plain (strided) run with no bounds test: a vector add when the stride is 1, a
  * scalar strided add otherwise. Rank-1 problems are rank 2 with one input row.
+ *
+ * <p>When every output element receives exactly one (tap, input position) pair ({@link #singleCover}:
+ * stride = kernel, dilation 1, no padding, no output_padding, as in U-Net's and Mask R-CNN's 2×2
+ * stride-2 up-convolutions) the output need not be pre-filled: col2im writes {@code bias + cols}
+ * once, saving a full read and write of the output.
  */
 final class Col2im {
     private static final VectorSpecies<Float> S = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
@@ -22,8 +27,14 @@ final class Col2im {
     private final int[] iwLo, iwHi;
     /** Per kernel row kh: the input rows {@code [ihLo, ihHi)} whose products land inside the output. */
     private final int[] ihLo, ihHi;
+    /** Whether each output element receives exactly one column value (see the class comment). */
+    final boolean singleCover;
+    /** The bias (Cout values) used in single-cover mode, or null for none. */
+    private final float[] bias;
 
-    Col2im(Problem p) {
+    /** @param bias Cout values or null; used only when {@link #singleCover} */
+    Col2im(Problem p, float[] bias) {
+        this.bias = bias;
         int[] in = p.in3(), out = p.out3(), k = p.kernel3(), s = p.stride3(), pad = p.padBegin3(), d = p.dilation3();
         inPlane = p.inputPlane();
         inW = in[2];
@@ -39,6 +50,11 @@ final class Col2im {
         dW = d[2];
         coPerG = p.spec().outChannelsPerGroup();
         cout = p.spec().outChannels();
+        boolean single = true;
+        for (int i = 1; i < 3; i++) {
+            single &= d[i] == 1 && s[i] == k[i] && pad[i] == 0 && p.padEnd3()[i] == 0 && p.outputPadding3()[i] == 0;
+        }
+        singleCover = single;
         iwLo = new int[k[2]];
         iwHi = new int[k[2]];
         for (int kw = 0; kw < k[2]; kw++) {
@@ -81,6 +97,7 @@ final class Col2im {
                 continue;
             }
             int co = g * coPerG + col;
+            float b = bias == null ? 0f : bias[co];
             int owOff = kw * dW - pW;
             int ohOff = kh * dH - pH;
             int cRow = (row - rowFrom) * ldc;
@@ -99,7 +116,11 @@ final class Col2im {
                     int iwB = Math.min(iwB0, pEnd - a);
                     if (iwA < iwB) {
                         int yi = yBase + (ih * sH + ohOff) * outW + iwA * sW + owOff;
-                        addRun(y, yi, sW, c, cBase + a + iwA, iwB - iwA);
+                        if (singleCover) {
+                            storeRun(y, yi, sW, b, c, cBase + a + iwA, iwB - iwA);
+                        } else {
+                            addRun(y, yi, sW, c, cBase + a + iwA, iwB - iwA);
+                        }
                     }
                 }
                 j += pEnd - p0;
@@ -120,6 +141,24 @@ final class Col2im {
         } else {
             for (int t = 0; t < count; t++) {
                 y[yi + t * s] += c[ci + t];
+            }
+        }
+    }
+
+    /** {@code y[yi + t·s] = b + c[ci + t]} for {@code t < count} (+0 + c is c: column values are never −0). */
+    private static void storeRun(float[] y, int yi, int s, float b, float[] c, int ci, int count) {
+        if (s == 1) {
+            int t = 0;
+            FloatVector bv = FloatVector.broadcast(S, b);
+            for (int upper = count - L; t <= upper; t += L) {
+                bv.add(FloatVector.fromArray(S, c, ci + t)).intoArray(y, yi + t);
+            }
+            for (; t < count; t++) {
+                y[yi + t] = b + c[ci + t];
+            }
+        } else {
+            for (int t = 0; t < count; t++) {
+                y[yi + t * s] = b + c[ci + t];
             }
         }
     }

@@ -112,7 +112,7 @@ public final class Im2colKernel implements Kernel {
                 Packing.packA(m, k, weight, weightOffset + g * k * m, 1, m, packedW, g * packedGroupLength);
             }
             this.bias = bias == null ? null : Arrays.copyOfRange(bias, biasOffset, biasOffset + cout);
-            col2im = new Col2im(p);
+            col2im = new Col2im(p, this.bias);
             int bLength = Packing.packedBLength(k, nc);
             int cLength = Blocking.MC * nc;
             workspace = ThreadLocal.withInitial(() -> new Workspace(bLength, cLength));
@@ -131,7 +131,7 @@ public final class Im2colKernel implements Kernel {
         @Override
         public void execute(float[] x, int xOffset, float[] y, int yOffset) {
             Workspace ws = workspace.get();
-            for (int n = 0; n < batch; n++) {
+            for (int n = 0; n < batch && !col2im.singleCover; n++) {
                 for (int co = 0; co < cout; co++) {
                     int base = yOffset + (n * cout + co) * outPlane;
                     Arrays.fill(y, base, base + outPlane, bias == null ? 0f : bias[co]);

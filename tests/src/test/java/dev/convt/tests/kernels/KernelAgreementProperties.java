@@ -110,7 +110,7 @@ class KernelAgreementProperties {
         }
     }
 
-    /** Sizes past the cache blocks: K over one KC block (256), M over one MC block, columns over one N tile. */
+    /** Sizes past the cache blocks (K over one KC block of 256, M over one MC block, columns over one N tile), and single-cover layers. */
     @Example
     void blockBoundariesEqualTheReferenceBitwise() {
         Problem[] cases = {
@@ -122,6 +122,9 @@ class KernelAgreementProperties {
                 // J = 3·700 columns > one N tile (1024), images split across tiles
                 dev.convt.ConvTransposeSpec.builder1d(8, 3, 3).stride(3).dilation(2).outputPadding(1).bias(false)
                         .build().problem(3, new int[] {700}),
+                // stride = kernel, no padding: every output gets exactly one column value (U-Net shape)
+                dev.convt.ConvTransposeSpec.builder2d(9, 7, 2, 3).stride(2, 3).build().problem(2, new int[] {5, 11}),
+                dev.convt.ConvTransposeSpec.builder1d(4, 6, 2).stride(2).groups(2).bias(false).build().problem(3, new int[] {19}),
         };
         for (Problem p : cases) {
             checkBitwise(p, 7);
