@@ -2,6 +2,7 @@ package dev.convt.vector;
 
 import dev.convt.Problem;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -21,6 +22,9 @@ import jdk.incubator.vector.VectorSpecies;
 final class Col2im {
     private static final VectorSpecies<Float> S = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
     private static final int L = S.length();
+    /** Zips the low (high) halves of two vectors: a0 b0 a1 b1 … */
+    private static final VectorShuffle<Float> ZIP_LO = VectorShuffle.makeZip(S, 0);
+    private static final VectorShuffle<Float> ZIP_HI = VectorShuffle.makeZip(S, 1);
 
     private final int inPlane, inW, outW, outPlane, taps, kW, sH, sW, pH, pW, dH, dW, coPerG, cout;
     /** Per kernel column kw: the input columns {@code [iwLo, iwHi)} whose products land inside the output. */
@@ -84,46 +88,110 @@ final class Col2im {
      * Adds rows {@code [rowFrom, rowTo)} of group {@code g} (row = local output channel · taps + tap)
      * and columns {@code [j0, j0 + width)} (column = n · inPlane + input position) of the block
      * {@code c} (row {@code rowFrom} at index 0, leading dimension {@code ldc}) into {@code y}.
+     *
+     * <p>With stride 2 and dilation 1 along the width, the rows of taps {@code kw} and {@code kw + 1}
+     * (adjacent in the block) land on interleaved output columns: they are zipped with vector
+     * shuffles into one contiguous run instead of two strided scalar loops.
      */
     void add(int g, int rowFrom, int rowTo, int j0, int width, float[] c, int ldc, float[] y, int yOff) {
         int end = j0 + width;
+        boolean pairs = sW == 2 && dW == 1 && kW >= 2;
         for (int row = rowFrom; row < rowTo; row++) {
             int col = row / taps;
             int tap = row - col * taps;
             int kh = tap / kW;
             int kw = tap - kh * kW;
-            int iwA0 = iwLo[kw], iwB0 = iwHi[kw], ihA0 = ihLo[kh], ihB0 = ihHi[kh];
-            if (iwA0 >= iwB0 || ihA0 >= ihB0) {
-                continue;
-            }
+            boolean pair = pairs && (kw & 1) == 0 && kw + 1 < kW && row + 1 < rowTo;
+            int ihA0 = ihLo[kh], ihB0 = ihHi[kh];
+            int lo0 = iwLo[kw], hi0 = iwHi[kw];
+            int lo1 = pair ? iwLo[kw + 1] : 0, hi1 = pair ? iwHi[kw + 1] : 0;
             int co = g * coPerG + col;
             float b = bias == null ? 0f : bias[co];
             int owOff = kw * dW - pW;
             int ohOff = kh * dH - pH;
             int cRow = (row - rowFrom) * ldc;
-            int j = j0;
-            while (j < end) {
-                int n = j / inPlane;
-                int p0 = j - n * inPlane;
-                int pEnd = Math.min(inPlane, p0 + end - j);
-                int cBase = cRow + (j - j0) - p0;
-                int yBase = yOff + (n * cout + co) * outPlane;
-                int ihA = Math.max(p0 / inW, ihA0);
-                int ihB = Math.min((pEnd - 1) / inW + 1, ihB0);
-                for (int ih = ihA; ih < ihB; ih++) {
-                    int a = ih * inW;
-                    int iwA = Math.max(iwA0, p0 - a);
-                    int iwB = Math.min(iwB0, pEnd - a);
-                    if (iwA < iwB) {
-                        int yi = yBase + (ih * sH + ohOff) * outW + iwA * sW + owOff;
-                        if (singleCover) {
-                            storeRun(y, yi, sW, b, c, cBase + a + iwA, iwB - iwA);
+            if (ihA0 < ihB0 && (lo0 < hi0 || lo1 < hi1)) {
+                int j = j0;
+                while (j < end) {
+                    int n = j / inPlane;
+                    int p0 = j - n * inPlane;
+                    int pEnd = Math.min(inPlane, p0 + end - j);
+                    int cBase = cRow + (j - j0) - p0;
+                    int yBase = yOff + (n * cout + co) * outPlane;
+                    int ihA = Math.max(p0 / inW, ihA0);
+                    int ihB = Math.min((pEnd - 1) / inW + 1, ihB0);
+                    for (int ih = ihA; ih < ihB; ih++) {
+                        int a = ih * inW;
+                        int iwA = Math.max(0, p0 - a);
+                        int iwB = Math.min(inW, pEnd - a);
+                        // y index of input column iw for tap kw: yRow + iw·sW; for kw + 1 one more
+                        int yRow = yBase + (ih * sH + ohOff) * outW + owOff;
+                        int cIn = cBase + a;
+                        if (pair) {
+                            int cs = Math.max(iwA, Math.max(lo0, lo1));
+                            int ce = Math.min(iwB, Math.min(hi0, hi1));
+                            if (cs < ce) {
+                                pairRun(y, yRow + cs * 2, c, cIn + cs, cIn + ldc + cs, ce - cs, b);
+                                run(y, yRow, c, cIn, iwA, cs, lo0, hi0, b);
+                                run(y, yRow, c, cIn, ce, iwB, lo0, hi0, b);
+                                run(y, yRow + 1, c, cIn + ldc, iwA, cs, lo1, hi1, b);
+                                run(y, yRow + 1, c, cIn + ldc, ce, iwB, lo1, hi1, b);
+                            } else {
+                                run(y, yRow, c, cIn, iwA, iwB, lo0, hi0, b);
+                                run(y, yRow + 1, c, cIn + ldc, iwA, iwB, lo1, hi1, b);
+                            }
                         } else {
-                            addRun(y, yi, sW, c, cBase + a + iwA, iwB - iwA);
+                            run(y, yRow, c, cIn, iwA, iwB, lo0, hi0, b);
                         }
                     }
+                    j += pEnd - p0;
                 }
-                j += pEnd - p0;
+            }
+            if (pair) {
+                row++;
+            }
+        }
+    }
+
+    /** One tap's input columns {@code [from, to) ∩ [lo, hi)} of one input row: {@code y[yRow + iw·sW] (+)= c[cIn + iw]}. */
+    private void run(float[] y, int yRow, float[] c, int cIn, int from, int to, int lo, int hi, float b) {
+        int a = Math.max(from, lo);
+        int e = Math.min(to, hi);
+        if (a < e) {
+            if (singleCover) {
+                storeRun(y, yRow + a * sW, sW, b, c, cIn + a, e - a);
+            } else {
+                addRun(y, yRow + a * sW, sW, c, cIn + a, e - a);
+            }
+        }
+    }
+
+    /** {@code y[yi + 2t] (+)= c[c0 + t]; y[yi + 2t + 1] (+)= c[c1 + t]} for {@code t < count}. */
+    private void pairRun(float[] y, int yi, float[] c, int c0, int c1, int count, float b) {
+        int t = 0;
+        if (singleCover) {
+            FloatVector bv = FloatVector.broadcast(S, b);
+            for (int upper = count - L; t <= upper; t += L) {
+                FloatVector v0 = FloatVector.fromArray(S, c, c0 + t);
+                FloatVector v1 = FloatVector.fromArray(S, c, c1 + t);
+                bv.add(v0.rearrange(ZIP_LO, v1)).intoArray(y, yi + 2 * t);
+                bv.add(v0.rearrange(ZIP_HI, v1)).intoArray(y, yi + 2 * t + L);
+            }
+            for (; t < count; t++) {
+                y[yi + 2 * t] = b + c[c0 + t];
+                y[yi + 2 * t + 1] = b + c[c1 + t];
+            }
+        } else {
+            for (int upper = count - L; t <= upper; t += L) {
+                FloatVector v0 = FloatVector.fromArray(S, c, c0 + t);
+                FloatVector v1 = FloatVector.fromArray(S, c, c1 + t);
+                int i = yi + 2 * t;
+                FloatVector.fromArray(S, y, i).add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i);
+                FloatVector.fromArray(S, y, i + L).add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L);
+            }
+            for (; t < count; t++) {
+                y[yi + 2 * t] += c[c0 + t];
+                y[yi + 2 * t + 1] += c[c1 + t];
             }
         }
     }

@@ -125,6 +125,7 @@ class KernelAgreementProperties {
                 // stride = kernel, no padding: every output gets exactly one column value (U-Net shape)
                 dev.convt.ConvTransposeSpec.builder2d(9, 7, 2, 3).stride(2, 3).build().problem(2, new int[] {5, 11}),
                 dev.convt.ConvTransposeSpec.builder1d(4, 6, 2).stride(2).groups(2).bias(false).build().problem(3, new int[] {19}),
+                dev.convt.ConvTransposeSpec.builder2d(5, 6, 2, 2).stride(2).build().problem(2, new int[] {3, 20}),
         };
         for (Problem p : cases) {
             checkBitwise(p, 7);
