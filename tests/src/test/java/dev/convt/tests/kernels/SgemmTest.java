@@ -19,7 +19,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /** The packed SGEMM alone against a naive triple loop, for sizes that hit every tile and block tail. */
-class SgemmProperties {
+class SgemmTest {
 
     /** Sizes below, at and past the register tile (4 × 16), the M block (64) and the K block (256). */
     @Provide

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * bitwise on small integers, within {@link ErrorBound} on random reals, and writing nothing outside
  * its output region, for generated rank-1 and rank-2 problems.
  */
-class KernelAgreementProperties {
+class KernelAgreementTest {
 
     @Provide
     Arbitrary<Problem> problems() {
