@@ -20,7 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  * once, saving a full read and write of the output.
  */
 final class Col2im {
-    private static final VectorSpecies<Float> S = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = dev.convt.vector.gemm.Blocking.SPECIES;
     private static final int L = S.length();
     /** Zips the low (high) halves of two vectors: a0 b0 a1 b1 … */
     private static final VectorShuffle<Float> ZIP_LO = VectorShuffle.makeZip(S, 0);
@@ -93,14 +93,23 @@ final class Col2im {
      * (adjacent in the block) land on interleaved output columns: they are zipped with vector
      * shuffles into one contiguous run instead of two strided scalar loops.
      */
-    void add(int g, int rowFrom, int rowTo, int j0, int width, float[] c, int ldc, float[] y, int yOff) {
+    void add(int g, int rowFrom, int rowTo, int j0, int width, float[] c, int ldc, float[] y, int yOff, int[] gather) {
         int end = j0 + width;
         boolean pairs = sW == 2 && dW == 1 && kW >= 2;
+        boolean lanes = sW == L && dW == 1 && kW >= L;
+        for (int i = 0; i < L; i++) {
+            gather[i] = i * ldc;
+        }
         for (int row = rowFrom; row < rowTo; row++) {
             int col = row / taps;
             int tap = row - col * taps;
             int kh = tap / kW;
             int kw = tap - kh * kW;
+            if (lanes && kw % L == 0 && kw + L <= kW && row + L <= rowTo) {
+                addLaneGroup(g, col, kh, kw, row - rowFrom, j0, end, c, ldc, y, yOff, gather);
+                row += L - 1;
+                continue;
+            }
             boolean pair = pairs && (kw & 1) == 0 && kw + 1 < kW && row + 1 < rowTo;
             int ihA0 = ihLo[kh], ihB0 = ihHi[kh];
             int lo0 = iwLo[kw], hi0 = iwHi[kw];
@@ -150,6 +159,69 @@ final class Col2im {
             if (pair) {
                 row++;
             }
+        }
+    }
+
+    /**
+     * Stride = vector length (8 with AVX2), dilation 1: the L taps {@code kw0 .. kw0 + L} of one kernel
+     * row (L adjacent rows of the block) land on L consecutive output columns per input column, so
+     * one gather down the block's column gives one contiguous output vector.
+     */
+    private void addLaneGroup(int g, int col, int kh, int kw0, int blockRow, int j0, int end, float[] c, int ldc,
+                              float[] y, int yOff, int[] gather) {
+        int ihA0 = ihLo[kh], ihB0 = ihHi[kh];
+        if (ihA0 >= ihB0) {
+            return;
+        }
+        int lo = 0, hi = inW;
+        for (int t = 0; t < L; t++) {
+            lo = Math.max(lo, iwLo[kw0 + t]);
+            hi = Math.min(hi, iwHi[kw0 + t]);
+        }
+        int co = g * coPerG + col;
+        float b = bias == null ? 0f : bias[co];
+        FloatVector bv = FloatVector.broadcast(S, b);
+        int owOff = kw0 * dW - pW;
+        int ohOff = kh * dH - pH;
+        int cRow = blockRow * ldc;
+        int j = j0;
+        while (j < end) {
+            int n = j / inPlane;
+            int p0 = j - n * inPlane;
+            int pEnd = Math.min(inPlane, p0 + end - j);
+            int cBase = cRow + (j - j0) - p0;
+            int yBase = yOff + (n * cout + co) * outPlane;
+            int ihA = Math.max(p0 / inW, ihA0);
+            int ihB = Math.min((pEnd - 1) / inW + 1, ihB0);
+            for (int ih = ihA; ih < ihB; ih++) {
+                int a = ih * inW;
+                int iwA = Math.max(0, p0 - a);
+                int iwB = Math.min(inW, pEnd - a);
+                int yRow = yBase + (ih * sH + ohOff) * outW + owOff;
+                int cIn = cBase + a;
+                int cs = Math.max(iwA, lo);
+                int ce = Math.min(iwB, hi);
+                if (cs < ce) {
+                    for (int iw = cs; iw < ce; iw++) {
+                        FloatVector v = FloatVector.fromArray(S, c, cIn + iw, gather, 0);
+                        int yi = yRow + iw * L;
+                        if (singleCover) {
+                            bv.add(v).intoArray(y, yi);
+                        } else {
+                            FloatVector.fromArray(S, y, yi).add(v).intoArray(y, yi);
+                        }
+                    }
+                } else {
+                    cs = ce = iwB;
+                }
+                // the edges, where only some of the L taps land inside the output
+                for (int t = 0; t < L; t++) {
+                    int kw = kw0 + t;
+                    run(y, yRow + t, c, cIn + t * ldc, iwA, cs, iwLo[kw], iwHi[kw], b);
+                    run(y, yRow + t, c, cIn + t * ldc, ce, iwB, iwLo[kw], iwHi[kw], b);
+                }
+            }
+            j += pEnd - p0;
         }
     }
 

@@ -147,7 +147,7 @@ public final class Im2colKernel implements Kernel {
                         int panels = Math.min(MC_PANELS, mPanels - mp);
                         Sgemm.multiplyPacked(k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
                                 ws.b, 0, nPanels, ws.c, 0, ldc);
-                        col2im.add(g, mp * MR, Math.min(m, (mp + panels) * MR), j0, width, ws.c, ldc, y, yOffset);
+                        col2im.add(g, mp * MR, Math.min(m, (mp + panels) * MR), j0, width, ws.c, ldc, y, yOffset, ws.gather);
                     }
                 }
             }
@@ -172,6 +172,8 @@ public final class Im2colKernel implements Kernel {
     private static final class Workspace {
         final float[] b;
         final float[] c;
+        /** Col2im's gather offsets down a column of the block. */
+        final int[] gather = new int[Blocking.LANES];
 
         Workspace(int bLength, int cLength) {
             b = new float[bLength];

@@ -132,6 +132,24 @@ class KernelAgreementTest {
         }
     }
 
+    /** Strides of one vector length and beyond (the generators stay at stride ≤ 3), with kernels of 1–2 vectors. */
+    @Example
+    void stridesOfAVectorLengthEqualTheReferenceBitwise() {
+        int l = dev.convt.vector.gemm.Blocking.LANES;
+        Problem[] cases = {
+                dev.convt.ConvTransposeSpec.builder1d(5, 3, 2 * l).stride(l).padding(l / 2).build().problem(2, new int[] {37}),
+                dev.convt.ConvTransposeSpec.builder2d(3, 2, 3, 2 * l + 3).stride(2, l).pads(new int[] {1, 0}, new int[] {0, 3})
+                        .outputPadding(1, 2).build().problem(1, new int[] {4, 13}),
+                dev.convt.ConvTransposeSpec.builder1d(4, 5, l).stride(l).build().problem(2, new int[] {11}),
+                dev.convt.ConvTransposeSpec.builder2d(4, 4, 1, 2 * l).stride(1, l).groups(2).bias(false).padding(0, 3)
+                        .build().problem(2, new int[] {2, 9}),
+                dev.convt.ConvTransposeSpec.builder1d(3, 2, 2 * l + 1).stride(l + 1).padding(2).build().problem(1, new int[] {6}),
+        };
+        for (Problem p : cases) {
+            checkBitwise(p, 11);
+        }
+    }
+
     /** Rank 1 and 2 are fully supported by im2col: it never declines them. */
     @Property
     void im2colAcceptsEveryRank1And2Problem(@ForAll("problems") Problem p) {
