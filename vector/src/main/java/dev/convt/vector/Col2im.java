@@ -25,6 +25,15 @@ final class Col2im {
     /** Zips the low (high) halves of two vectors: a0 b0 a1 b1 … */
     private static final VectorShuffle<Float> ZIP_LO = VectorShuffle.makeZip(S, 0);
     private static final VectorShuffle<Float> ZIP_HI = VectorShuffle.makeZip(S, 1);
+    /**
+     * The species of the gathered stride-8 path: 8 taps × stride 8 (HiFi-GAN, Conv-TasNet, FCN's
+     * 16/8 up-sampling) fill exactly one 256-bit vector per input column, whatever the preferred width.
+     */
+    private static final VectorSpecies<Float> G = FloatVector.SPECIES_256;
+    /** Lanes of {@link #G}: the stride the gathered path serves. */
+    static final int GL = 8;
+    /** The gathered path only where 256-bit vectors are native (not emulated). */
+    private static final boolean GATHER_OK = S.vectorBitSize() >= 256;
 
     private final int inPlane, inW, outW, outPlane, taps, kW, sH, sW, pH, pW, dH, dW, coPerG, cout;
     /** Per kernel column kw: the input columns {@code [iwLo, iwHi)} whose products land inside the output. */
@@ -96,8 +105,8 @@ final class Col2im {
     void add(int g, int rowFrom, int rowTo, int j0, int width, float[] c, int ldc, float[] y, int yOff, int[] gather) {
         int end = j0 + width;
         boolean pairs = sW == 2 && dW == 1 && kW >= 2;
-        boolean lanes = sW == L && dW == 1 && kW >= L;
-        for (int i = 0; i < L; i++) {
+        boolean lanes = GATHER_OK && sW == GL && dW == 1 && kW >= GL;
+        for (int i = 0; i < GL; i++) {
             gather[i] = i * ldc;
         }
         for (int row = rowFrom; row < rowTo; row++) {
@@ -105,9 +114,9 @@ final class Col2im {
             int tap = row - col * taps;
             int kh = tap / kW;
             int kw = tap - kh * kW;
-            if (lanes && kw % L == 0 && kw + L <= kW && row + L <= rowTo) {
+            if (lanes && kw % GL == 0 && kw + GL <= kW && row + GL <= rowTo) {
                 addLaneGroup(g, col, kh, kw, row - rowFrom, j0, end, c, ldc, y, yOff, gather);
-                row += L - 1;
+                row += GL - 1;
                 continue;
             }
             boolean pair = pairs && (kw & 1) == 0 && kw + 1 < kW && row + 1 < rowTo;
@@ -163,9 +172,9 @@ final class Col2im {
     }
 
     /**
-     * Stride = vector length (8 with AVX2), dilation 1: the L taps {@code kw0 .. kw0 + L} of one kernel
-     * row (L adjacent rows of the block) land on L consecutive output columns per input column, so
-     * one gather down the block's column gives one contiguous output vector.
+     * Stride 8, dilation 1: the 8 taps {@code kw0 .. kw0 + 8} of one kernel row (8 adjacent rows of
+     * the block) land on 8 consecutive output columns per input column, so one gather down the
+     * block's column gives one contiguous 256-bit output vector.
      */
     private void addLaneGroup(int g, int col, int kh, int kw0, int blockRow, int j0, int end, float[] c, int ldc,
                               float[] y, int yOff, int[] gather) {
@@ -174,13 +183,13 @@ final class Col2im {
             return;
         }
         int lo = 0, hi = inW;
-        for (int t = 0; t < L; t++) {
+        for (int t = 0; t < GL; t++) {
             lo = Math.max(lo, iwLo[kw0 + t]);
             hi = Math.min(hi, iwHi[kw0 + t]);
         }
         int co = g * coPerG + col;
         float b = bias == null ? 0f : bias[co];
-        FloatVector bv = FloatVector.broadcast(S, b);
+        FloatVector bv = FloatVector.broadcast(G, b);
         int owOff = kw0 * dW - pW;
         int ohOff = kh * dH - pH;
         int cRow = blockRow * ldc;
@@ -203,19 +212,19 @@ final class Col2im {
                 int ce = Math.min(iwB, hi);
                 if (cs < ce) {
                     for (int iw = cs; iw < ce; iw++) {
-                        FloatVector v = FloatVector.fromArray(S, c, cIn + iw, gather, 0);
-                        int yi = yRow + iw * L;
+                        FloatVector v = FloatVector.fromArray(G, c, cIn + iw, gather, 0);
+                        int yi = yRow + iw * GL;
                         if (singleCover) {
                             bv.add(v).intoArray(y, yi);
                         } else {
-                            FloatVector.fromArray(S, y, yi).add(v).intoArray(y, yi);
+                            FloatVector.fromArray(G, y, yi).add(v).intoArray(y, yi);
                         }
                     }
                 } else {
                     cs = ce = iwB;
                 }
                 // the edges, where only some of the L taps land inside the output
-                for (int t = 0; t < L; t++) {
+                for (int t = 0; t < GL; t++) {
                     int kw = kw0 + t;
                     run(y, yRow + t, c, cIn + t * ldc, iwA, cs, iwLo[kw], iwHi[kw], b);
                     run(y, yRow + t, c, cIn + t * ldc, ce, iwB, iwLo[kw], iwHi[kw], b);

@@ -173,7 +173,7 @@ public final class Im2colKernel implements Kernel {
         final float[] b;
         final float[] c;
         /** Col2im's gather offsets down a column of the block. */
-        final int[] gather = new int[Blocking.LANES];
+        final int[] gather = new int[Col2im.GL];
 
         Workspace(int bLength, int cLength) {
             b = new float[bLength];

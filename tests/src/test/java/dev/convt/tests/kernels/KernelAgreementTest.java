@@ -132,10 +132,15 @@ class KernelAgreementTest {
         }
     }
 
-    /** Strides of one vector length and beyond (the generators stay at stride ≤ 3), with kernels of 1–2 vectors. */
+    /** Strides of 8 (col2im's gathered path), of the vector length and beyond (the generators stay at stride ≤ 3). */
     @Example
     void stridesOfAVectorLengthEqualTheReferenceBitwise() {
-        int l = dev.convt.vector.gemm.Blocking.LANES;
+        for (int l : new int[] {8, dev.convt.vector.gemm.Blocking.LANES}) {
+            stridesOf(l);
+        }
+    }
+
+    private static void stridesOf(int l) {
         Problem[] cases = {
                 dev.convt.ConvTransposeSpec.builder1d(5, 3, 2 * l).stride(l).padding(l / 2).build().problem(2, new int[] {37}),
                 dev.convt.ConvTransposeSpec.builder2d(3, 2, 3, 2 * l + 3).stride(2, l).pads(new int[] {1, 0}, new int[] {0, 3})
