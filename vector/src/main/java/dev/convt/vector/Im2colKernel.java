@@ -23,7 +23,8 @@ import java.util.Arrays;
  *
  * <p>Workspace per executing thread: the packed X tile, {@code 4·K·nc} bytes (≤ 384 KiB unless
  * {@code K > 6144}, then {@code 4·K·NR} bytes: 16 MiB only at {@code K = 262 144}), plus the column
- * block, {@code 4·MC·nc} bytes (≤ 256 KiB, or 384 KiB with AVX-512's 6-row tile). Created lazily on each thread's first execute; later
+ * block, {@code 4·MC·nc} bytes (≤ 256 KiB, or 384 KiB with AVX-512's 6-row tile). Created lazily
+ * on each thread's first execute; later
  * executes allocate nothing once C2 has compiled the kernel (before that, the interpreter boxes
  * Vector API values).
  *
