@@ -21,8 +21,10 @@ import java.util.Arrays;
  * {@link Blocking#MC} rows at a time into a small column block that col2im scatters while it is
  * still in L2, so the full column buffer ({@code M × J}) never exists.
  *
- * <p>Workspace per executing thread: the packed X tile, {@code 4·K·nc} bytes (≤ 384 KiB unless
- * {@code K > 6144}, then {@code 4·K·NR} bytes: 16 MiB only at {@code K = 262 144}), plus the column
+ * <p>Workspace per executing thread: the packed X tile, {@code 4·K·nc} bytes (≤ 384 KiB while
+ * {@code K·NR ≤ 98 304}, i.e. K ≤ 6144 with AVX2's NR = 16 and K ≤ 3072 with AVX-512's NR = 32; beyond,
+ * one panel of {@code 4·K·NR} bytes, which reaches 16 MiB only at K = 262 144 (AVX2) or 131 072
+ * (AVX-512) input channels per group), plus the column
  * block, {@code 4·MC·nc} bytes (≤ 256 KiB, or 384 KiB with AVX-512's 6-row tile). Created lazily
  * on each thread's first execute; later
  * executes allocate nothing once C2 has compiled the kernel (before that, the interpreter boxes
