@@ -4,5 +4,6 @@ module dev.convt.vector {
     requires jdk.incubator.vector;
     requires jdk.management;
     exports dev.convt.vector;
+    exports dev.convt.vector.gemm;
     provides dev.convt.kernel.KernelProvider with dev.convt.vector.VectorKernelProvider;
 }

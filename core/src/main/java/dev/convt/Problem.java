@@ -176,16 +176,20 @@ public final class Problem {
 
     /** Checks an input buffer for this problem (see {@link #checkBuffer}). */
     public void checkInput(float[] x, int offset) {
-        // the shape (a fresh array) only for the message: execute must not allocate
-        if (x == null || offset < 0 || (long) offset + inputLength() > x.length) {
+        // the shape (an allocation) is built only for the message: Plan.execute must not allocate
+        if (x == null || !fits(x, offset, inputLength())) {
             checkBuffer("input", x, offset, inputLength(), inputShape());
         }
     }
     /** Checks an output buffer for this problem (see {@link #checkBuffer}). */
     public void checkOutput(float[] y, int offset) {
-        if (y == null || offset < 0 || (long) offset + outputLength() > y.length) {
+        if (y == null || !fits(y, offset, outputLength())) {
             checkBuffer("output", y, offset, outputLength(), outputShape());
         }
+    }
+
+    private static boolean fits(float[] buf, int offset, int length) {
+        return offset >= 0 && (long) offset + length <= buf.length;
     }
     /** Checks a weight buffer of shape (Cin, Cout/groups, *kernel). */
     public void checkWeight(float[] w, int offset) { checkBuffer("weight", w, offset, weightLength(), spec.weightShape()); }

@@ -70,7 +70,8 @@ public final class VectorKernelProvider implements KernelProvider {
 
     @Override
     public List<Kernel> kernels() {
-        return List.of(new ScatterKernel());
+        // scatter first: its automatic rule is the narrow one (grouped, 1-D, wide strided kernels)
+        return List.of(new ScatterKernel(), new Im2colKernel());
     }
 
     /** Holds the only Vector API reference of this class, reached after the module check. */

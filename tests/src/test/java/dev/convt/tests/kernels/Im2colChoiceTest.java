@@ -1,0 +1,53 @@
+package dev.convt.tests.kernels;
+
+import dev.convt.Planner;
+import dev.convt.Problem;
+import dev.convt.kernel.Kernel;
+import dev.convt.kernel.KernelChoice;
+import dev.convt.tests.support.Problems;
+import dev.convt.vector.Im2colKernel;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The im2col kernel's place in the automatic choice: its documented decline rules, and nothing else. */
+class Im2colChoiceTest {
+
+    @Provide
+    Arbitrary<Problem> problems() {
+        return Problems.problems(1, 3, 2, 4);
+    }
+
+    @Property(tries = 50)
+    void declinesForTheAutomaticChoiceExactlyWhenRank3OrFewInputChannelsPerGroup(@ForAll("problems") Problem p) {
+        Kernel im2col = Planner.kernel(KernelChoice.IM2COL);
+        boolean rank3 = p.rank() == 3;
+        boolean shallow = p.spec().inChannelsPerGroup() < Im2colKernel.AUTO_MIN_CHANNELS_PER_GROUP;
+        assertEquals(rank3, im2col.declineReason(p) != null, () -> "declineReason: " + im2col.declineReason(p));
+        assertEquals(rank3 || shallow, im2col.autoDeclineReason(p) != null, () -> "autoDeclineReason: " + im2col.autoDeclineReason(p));
+        if (rank3 || shallow) {
+            assertNotEquals(Im2colKernel.NAME, Planner.choose(p).name());
+        }
+    }
+
+    @Example
+    void aDenseLayerGoesToIm2colAndADepthwiseOneDoesNot() {
+        Problem dense = dev.convt.ConvTransposeSpec.builder2d(64, 32, 4, 4).stride(2).padding(1).build().problem(1, new int[] {8, 8});
+        assertEquals(Im2colKernel.NAME, Planner.choose(dense).name());
+        Problem depthwise = dev.convt.ConvTransposeSpec.builder2d(21, 21, 16, 16).stride(8).padding(4).groups(21).bias(false)
+                .build().problem(1, new int[] {4, 4});
+        String why = Planner.kernel(KernelChoice.IM2COL).autoDeclineReason(depthwise);
+        assertNotNull(why);
+        assertTrue(why.contains("Cin/groups = 1"), why);
+        // still available on request
+        assertNull(Planner.kernel(KernelChoice.IM2COL).declineReason(depthwise));
+    }
+}

@@ -1,0 +1,181 @@
+package dev.convt.tests.kernels;
+
+import dev.convt.Plan;
+import dev.convt.Planner;
+import dev.convt.Problem;
+import dev.convt.kernel.KernelChoice;
+import dev.convt.tests.support.ErrorBound;
+import dev.convt.tests.support.Problems;
+import dev.convt.tests.support.TestData;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.LongRange;
+
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Every non-reference kernel of {@link Planner#kernelNames()} against {@link dev.convt.kernel.ReferenceKernel}:
+ * bitwise on small integers, within {@link ErrorBound} on random reals, and writing nothing outside
+ * its output region, for generated rank-1 and rank-2 problems.
+ */
+class KernelAgreementTest {
+
+    @Provide
+    Arbitrary<Problem> problems() {
+        return Problems.problems(1, 2, 3, 6);
+    }
+
+    @Provide
+    Arbitrary<Problem> tails() {
+        return TailProblems.problems();
+    }
+
+    @Example
+    void theVectorKernelsAreRegistered() {
+        assertNull(Planner.vectorUnavailableReason(), "this suite runs with the vector path on");
+        assertFalse(FastKernels.all().isEmpty(), "no fast kernel to test: " + Planner.kernelNames());
+    }
+
+    @Property
+    void smallIntegersEqualTheReferenceBitwise(@ForAll("problems") Problem p, @ForAll @LongRange(min = 0, max = 1000) long seed) {
+        checkBitwise(p, seed);
+    }
+
+    @Property
+    void smallIntegersEqualTheReferenceBitwiseAtTails(@ForAll("tails") Problem p, @ForAll @LongRange(min = 0, max = 1000) long seed) {
+        checkBitwise(p, seed);
+    }
+
+    @Property
+    void randomDataIsWithinTheErrorBound(@ForAll("tails") Problem p, @ForAll @LongRange(min = 0, max = 1000) long seed) {
+        float[] x = TestData.uniform(p.inputLength(), seed);
+        float[] w = TestData.uniform(p.weightLength(), seed + 1);
+        float[] b = p.spec().hasBias() ? TestData.uniform(p.biasLength(), seed + 2) : null;
+        for (KernelChoice k : FastKernels.all()) {
+            if (!FastKernels.accepts(k, p)) {
+                continue;
+            }
+            String why = ErrorBound.check(p, x, w, b, FastKernels.run(k, p, x, w, b));
+            assertNull(why, () -> k.kernelName() + ": " + why);
+        }
+    }
+
+    @Property
+    void writesOnlyItsOutputAndReadsThroughOffsets(@ForAll("tails") Problem p, @ForAll @LongRange(min = 1, max = 40) long gap) {
+        int off = (int) gap;
+        float[] x = TestData.smallInts(p.inputLength(), gap);
+        float[] w = TestData.smallInts(p.weightLength(), gap + 1);
+        float[] b = p.spec().hasBias() ? TestData.smallInts(p.biasLength(), gap + 2) : null;
+        float[] expected = FastKernels.reference(p, x, w, b);
+        float sentinel = 12345f;
+        // input inside a larger array, surrounded by values that would show if read
+        float[] xBig = new float[off + x.length + off];
+        Arrays.fill(xBig, Float.NaN);
+        System.arraycopy(x, 0, xBig, off, x.length);
+        float[] xCopy = xBig.clone();
+        // weights and bias at offsets too
+        float[] wBig = new float[off + w.length];
+        System.arraycopy(w, 0, wBig, off, w.length);
+        float[] bBig = null;
+        if (b != null) {
+            bBig = new float[off + b.length];
+            System.arraycopy(b, 0, bBig, off, b.length);
+        }
+        for (KernelChoice k : FastKernels.all()) {
+            if (!FastKernels.accepts(k, p)) {
+                continue;
+            }
+            Plan plan = Planner.plan(p, wBig, off, bBig, b == null ? 0 : off, k);
+            float[] yBig = new float[off + p.outputLength() + off];
+            Arrays.fill(yBig, sentinel);
+            plan.execute(xBig, off, yBig, off);
+            for (int i = 0; i < yBig.length; i++) {
+                boolean inside = i >= off && i < off + p.outputLength();
+                if (!inside && Float.floatToRawIntBits(yBig[i]) != Float.floatToRawIntBits(sentinel)) {
+                    fail(k.kernelName() + " wrote y[" + i + "] = " + yBig[i] + " outside its output [" + off + ", "
+                            + (off + p.outputLength()) + ") for " + p);
+                }
+            }
+            int diff = FastKernels.firstBitDifference(expected, Arrays.copyOfRange(yBig, off, off + p.outputLength()));
+            assertEquals(-1, diff, () -> k.kernelName() + " differs from the reference at " + diff + " for " + p);
+            assertEquals(-1, FastKernels.firstBitDifference(xCopy, xBig), () -> k.kernelName() + " modified its input");
+        }
+    }
+
+    /** Sizes past the cache blocks (K over one KC block of 256, M over one MC block, columns over one N tile), and single-cover layers. */
+    @Example
+    void blockBoundariesEqualTheReferenceBitwise() {
+        Problem[] cases = {
+                // K = 300 > KC: two K blocks accumulate into one column block
+                dev.convt.ConvTransposeSpec.builder1d(300, 9, 4).stride(2).padding(1).build().problem(2, new int[] {37}),
+                // M = 17·9 = 153 > MC: three M blocks; 2-D with asymmetric pads
+                dev.convt.ConvTransposeSpec.builder2d(8, 17, 3, 3).stride(2, 1).pads(new int[] {1, 0}, new int[] {0, 2})
+                        .outputPadding(1, 0).build().problem(1, new int[] {5, 23}),
+                // J = 3·700 columns > one N tile (1024), images split across tiles
+                dev.convt.ConvTransposeSpec.builder1d(8, 3, 3).stride(3).dilation(2).outputPadding(1).bias(false)
+                        .build().problem(3, new int[] {700}),
+                // stride = kernel, no padding: every output gets exactly one column value (U-Net shape)
+                dev.convt.ConvTransposeSpec.builder2d(9, 7, 2, 3).stride(2, 3).build().problem(2, new int[] {5, 11}),
+                dev.convt.ConvTransposeSpec.builder1d(4, 6, 2).stride(2).groups(2).bias(false).build().problem(3, new int[] {19}),
+                dev.convt.ConvTransposeSpec.builder2d(5, 6, 2, 2).stride(2).build().problem(2, new int[] {3, 20}),
+        };
+        for (Problem p : cases) {
+            checkBitwise(p, 7);
+        }
+    }
+
+    /** Strides of 8 (col2im's gathered path), of the vector length and beyond (the generators stay at stride ≤ 3). */
+    @Example
+    void stridesOfAVectorLengthEqualTheReferenceBitwise() {
+        for (int l : new int[] {8, dev.convt.vector.gemm.Blocking.LANES}) {
+            stridesOf(l);
+        }
+    }
+
+    private static void stridesOf(int l) {
+        Problem[] cases = {
+                dev.convt.ConvTransposeSpec.builder1d(5, 3, 2 * l).stride(l).padding(l / 2).build().problem(2, new int[] {37}),
+                dev.convt.ConvTransposeSpec.builder2d(3, 2, 3, 2 * l + 3).stride(2, l).pads(new int[] {1, 0}, new int[] {0, 3})
+                        .outputPadding(1, 2).build().problem(1, new int[] {4, 13}),
+                dev.convt.ConvTransposeSpec.builder1d(4, 5, l).stride(l).build().problem(2, new int[] {11}),
+                dev.convt.ConvTransposeSpec.builder2d(4, 4, 1, 2 * l).stride(1, l).groups(2).bias(false).padding(0, 3)
+                        .build().problem(2, new int[] {2, 9}),
+                dev.convt.ConvTransposeSpec.builder1d(3, 2, 2 * l + 1).stride(l + 1).padding(2).build().problem(1, new int[] {6}),
+        };
+        for (Problem p : cases) {
+            checkBitwise(p, 11);
+        }
+    }
+
+    /** Rank 1 and 2 are fully supported by im2col: it never declines them. */
+    @Property
+    void im2colAcceptsEveryRank1And2Problem(@ForAll("problems") Problem p) {
+        if (Planner.kernelNames().contains(KernelChoice.IM2COL.kernelName())) {
+            assertNull(Planner.kernel(KernelChoice.IM2COL).declineReason(p));
+        }
+    }
+
+    private static void checkBitwise(Problem p, long seed) {
+        float[] x = TestData.smallInts(p.inputLength(), seed);
+        float[] w = TestData.smallInts(p.weightLength(), seed + 1);
+        float[] b = p.spec().hasBias() ? TestData.smallInts(p.biasLength(), seed + 2) : null;
+        float[] expected = FastKernels.reference(p, x, w, b);
+        for (KernelChoice k : FastKernels.all()) {
+            if (!FastKernels.accepts(k, p)) {
+                continue;
+            }
+            float[] y = FastKernels.run(k, p, x, w, b);
+            int i = FastKernels.firstBitDifference(expected, y);
+            assertEquals(-1, i, () -> k.kernelName() + " differs from the reference at " + i + ": " + y[i]
+                    + " vs " + expected[i] + " for " + p);
+        }
+    }
+}

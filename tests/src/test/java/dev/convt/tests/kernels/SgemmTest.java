@@ -1,0 +1,112 @@
+package dev.convt.tests.kernels;
+
+import dev.convt.tests.support.TestData;
+import dev.convt.vector.gemm.Blocking;
+import dev.convt.vector.gemm.Sgemm;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+
+import java.util.Arrays;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/** The packed SGEMM alone against a naive triple loop, for sizes that hit every tile and block tail. */
+class SgemmTest {
+
+    /** Sizes below, at and past the register tile (4 × 16), the M block (64) and the K block (256). */
+    @Provide
+    Arbitrary<Integer> sizes() {
+        return Arbitraries.oneOf(Arbitraries.integers().between(1, 40),
+                Arbitraries.of(63, 64, 65, 67, 2 * Blocking.NR + 3, 129, 255, 257, 301));
+    }
+
+    @Property(tries = 60)
+    void smallIntegersEqualTheNaiveLoopBitwise(@ForAll("sizes") int m, @ForAll("sizes") int n, @ForAll("sizes") int k,
+                                               @ForAll @IntRange(min = 0, max = 5) int pad, @ForAll @LongRange(max = 100) long seed) {
+        int lda = k + pad, ldb = n + pad, ldc = n + pad;
+        float[] a = TestData.smallInts(pad + m * lda, seed);
+        float[] b = TestData.smallInts(pad + k * ldb, seed + 1);
+        float sentinel = 12345f;
+        float[] c = new float[pad + m * ldc + pad];
+        Arrays.fill(c, sentinel);
+        new Sgemm().multiply(m, n, k, a, pad, lda, b, pad, ldb, c, pad, ldc);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float s = 0f;
+                for (int p = 0; p < k; p++) {
+                    s += a[pad + i * lda + p] * b[pad + p * ldb + j];
+                }
+                float got = c[pad + i * ldc + j];
+                if (Float.floatToRawIntBits(s) != Float.floatToRawIntBits(got)) {
+                    fail("C[" + i + "][" + j + "] = " + got + ", naive " + s + " (m=" + m + " n=" + n + " k=" + k + ")");
+                }
+            }
+        }
+        // every element outside the m × n result (offset gap, row padding, trailing gap) is untouched
+        for (int idx = 0; idx < c.length; idx++) {
+            int r = (idx - pad) / ldc, col = (idx - pad) % ldc;
+            boolean inside = idx >= pad && r < m && col < n;
+            if (!inside) {
+                assertEquals(sentinel, c[idx], "wrote outside C at " + idx);
+            }
+        }
+    }
+
+    @Property(tries = 60)
+    void randomDataIsWithinTheDotProductBound(@ForAll("sizes") int m, @ForAll("sizes") int n, @ForAll("sizes") int k,
+                                              @ForAll @LongRange(max = 100) long seed) {
+        float[] a = TestData.uniform(m * k, seed);
+        float[] b = TestData.uniform(k * n, seed + 1);
+        float[] c = new float[m * n];
+        new Sgemm().multiply(m, n, k, a, 0, k, b, 0, n, c, 0, n);
+        double u = 0x1p-24;
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                double exact = 0, abs = 0;
+                for (int p = 0; p < k; p++) {
+                    double prod = (double) a[i * k + p] * b[p * n + j];
+                    exact += prod;
+                    abs += Math.abs(prod);
+                }
+                // the standard dot-product bound, c = 2 as in DESIGN.md
+                double bound = 2 * k * u * abs;
+                double err = Math.abs(c[i * n + j] - exact);
+                assertTrue(err <= bound, "C[" + i + "][" + j + "]: |err| " + err + " > " + bound);
+            }
+        }
+    }
+
+    @Property(tries = 20)
+    void aWorkspaceIsReusableAcrossShapes(@ForAll("sizes") int m, @ForAll("sizes") int n, @ForAll("sizes") int k) {
+        Sgemm shared = new Sgemm();
+        float[] a = TestData.smallInts(m * k, 1), b = TestData.smallInts(k * n, 2);
+        // a bigger call first leaves larger, dirty buffers behind
+        float[] big = new float[301 * 301];
+        shared.multiply(301, 301, 301, TestData.smallInts(301 * 301, 3), 0, 301, TestData.smallInts(301 * 301, 4), 0, 301, big, 0, 301);
+        float[] c1 = new float[m * n], c2 = new float[m * n];
+        shared.multiply(m, n, k, a, 0, k, b, 0, n, c1, 0, n);
+        new Sgemm().multiply(m, n, k, a, 0, k, b, 0, n, c2, 0, n);
+        assertEquals(-1, FastKernels.firstBitDifference(c2, c1));
+    }
+
+    @Property(tries = 10)
+    void badArgumentsAreRejectedBeforeWriting(@ForAll @IntRange(min = 1, max = 9) int m) {
+        float[] c = new float[m * 4];
+        Arrays.fill(c, 7f);
+        float[] a = new float[m * 3], b = new float[3 * 4];
+        assertThrows(IllegalArgumentException.class, () -> new Sgemm().multiply(m, 4, 3, a, 0, 3, b, 0, 4, c, 1, 4));
+        assertThrows(IllegalArgumentException.class, () -> new Sgemm().multiply(m, 4, 3, a, 0, 2, b, 0, 4, c, 0, 4));
+        assertThrows(IllegalArgumentException.class, () -> new Sgemm().multiply(m, 4, 3, a, 0, 3, b, 1, 4, c, 0, 4));
+        for (float v : c) {
+            assertEquals(7f, v);
+        }
+    }
+}

@@ -1,0 +1,314 @@
+package dev.convt.vector;
+
+import dev.convt.Problem;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * col2im for rank-1 and rank-2 problems: scatter-adds a block of the column buffer
+ * {@code cols[(co, kh, kw)][(n, ih, iw)]} into the output, {@code y[n, co, ih·sh − ph + kh·dh,
+ * iw·sw − pw + kw·dw] += cols[...]}, skipping the products that padding crops.
+ *
+ * <p>The in-range input columns of each tap are precomputed per kernel row and column, so the
+ * inner loop is a plain (strided) run with no bounds test: a vector add when the stride is 1, a
+ * scalar strided add otherwise. Rank-1 problems are rank 2 with one input row.
+ *
+ * <p>When every output element receives exactly one (tap, input position) pair ({@link #singleCover}:
+ * stride = kernel, dilation 1, no padding, no output_padding, as in U-Net's and Mask R-CNN's 2×2
+ * stride-2 up-convolutions) the output need not be pre-filled: col2im writes {@code bias + cols}
+ * once, saving a full read and write of the output.
+ */
+final class Col2im {
+    private static final VectorSpecies<Float> S = dev.convt.vector.gemm.Blocking.SPECIES;
+    private static final int L = S.length();
+    /** Zips the low (high) halves of two vectors: a0 b0 a1 b1 … */
+    private static final VectorShuffle<Float> ZIP_LO = VectorShuffle.makeZip(S, 0);
+    private static final VectorShuffle<Float> ZIP_HI = VectorShuffle.makeZip(S, 1);
+    /**
+     * The species of the gathered stride-8 path: 8 taps × stride 8 (HiFi-GAN, Conv-TasNet, FCN's
+     * 16/8 up-sampling) fill exactly one 256-bit vector per input column, whatever the preferred width.
+     */
+    private static final VectorSpecies<Float> G = FloatVector.SPECIES_256;
+    /** Lanes of {@link #G}: the stride the gathered path serves. */
+    static final int GL = 8;
+    /** The gathered path only where 256-bit vectors are native (not emulated). */
+    private static final boolean GATHER_OK = S.vectorBitSize() >= 256;
+
+    private final int inPlane, inW, outW, outPlane, taps, kW, sH, sW, pH, pW, dH, dW, coPerG, cout;
+    /** Per kernel column kw: the input columns {@code [iwLo, iwHi)} whose products land inside the output. */
+    private final int[] iwLo, iwHi;
+    /** Per kernel row kh: the input rows {@code [ihLo, ihHi)} whose products land inside the output. */
+    private final int[] ihLo, ihHi;
+    /** Whether each output element receives exactly one column value (see the class comment). */
+    final boolean singleCover;
+    /** The bias (Cout values) used in single-cover mode, or null for none. */
+    private final float[] bias;
+
+    /** @param bias Cout values or null; used only when {@link #singleCover} */
+    Col2im(Problem p, float[] bias) {
+        this.bias = bias;
+        int[] in = p.in3(), out = p.out3(), k = p.kernel3(), s = p.stride3(), pad = p.padBegin3(), d = p.dilation3();
+        inPlane = p.inputPlane();
+        inW = in[2];
+        outW = out[2];
+        outPlane = p.outputPlane();
+        taps = k[1] * k[2];
+        kW = k[2];
+        sH = s[1];
+        sW = s[2];
+        pH = pad[1];
+        pW = pad[2];
+        dH = d[1];
+        dW = d[2];
+        coPerG = p.spec().outChannelsPerGroup();
+        cout = p.spec().outChannels();
+        boolean single = true;
+        for (int i = 1; i < 3; i++) {
+            single &= d[i] == 1 && s[i] == k[i] && pad[i] == 0 && p.padEnd3()[i] == 0 && p.outputPadding3()[i] == 0;
+        }
+        singleCover = single;
+        iwLo = new int[k[2]];
+        iwHi = new int[k[2]];
+        for (int kw = 0; kw < k[2]; kw++) {
+            iwLo[kw] = lo(kw * dW - pW, sW, in[2]);
+            iwHi[kw] = hi(kw * dW - pW, sW, in[2], out[2]);
+        }
+        ihLo = new int[k[1]];
+        ihHi = new int[k[1]];
+        for (int kh = 0; kh < k[1]; kh++) {
+            ihLo[kh] = lo(kh * dH - pH, sH, in[1]);
+            ihHi[kh] = hi(kh * dH - pH, sH, in[1], out[1]);
+        }
+    }
+
+    /** Smallest i ≥ 0 with {@code i·s + off ≥ 0}, at most {@code n}. */
+    private static int lo(int off, int s, int n) {
+        return off >= 0 ? 0 : (int) Math.min(n, Math.ceilDiv((long) -off, s));
+    }
+
+    /** One past the largest i < n with {@code i·s + off ≤ out − 1}, at least 0. */
+    private static int hi(int off, int s, int n, int out) {
+        long last = Math.floorDiv((long) out - 1 - off, s);
+        return (int) Math.max(0, Math.min(n, last + 1));
+    }
+
+    /**
+     * Adds rows {@code [rowFrom, rowTo)} of group {@code g} (row = local output channel · taps + tap)
+     * and columns {@code [j0, j0 + width)} (column = n · inPlane + input position) of the block
+     * {@code c} (row {@code rowFrom} at index 0, leading dimension {@code ldc}) into {@code y}.
+     *
+     * <p>With stride 2 and dilation 1 along the width, the rows of taps {@code kw} and {@code kw + 1}
+     * (adjacent in the block) land on interleaved output columns: they are zipped with vector
+     * shuffles into one contiguous run instead of two strided scalar loops.
+     */
+    void add(int g, int rowFrom, int rowTo, int j0, int width, float[] c, int ldc, float[] y, int yOff, int[] gather) {
+        int end = j0 + width;
+        boolean pairs = sW == 2 && dW == 1 && kW >= 2;
+        boolean lanes = GATHER_OK && sW == GL && dW == 1 && kW >= GL;
+        for (int i = 0; i < GL; i++) {
+            gather[i] = i * ldc;
+        }
+        for (int row = rowFrom; row < rowTo; row++) {
+            int col = row / taps;
+            int tap = row - col * taps;
+            int kh = tap / kW;
+            int kw = tap - kh * kW;
+            if (lanes && kw % GL == 0 && kw + GL <= kW && row + GL <= rowTo) {
+                addLaneGroup(g, col, kh, kw, row - rowFrom, j0, end, c, ldc, y, yOff, gather);
+                row += GL - 1;
+                continue;
+            }
+            boolean pair = pairs && (kw & 1) == 0 && kw + 1 < kW && row + 1 < rowTo;
+            int ihA0 = ihLo[kh], ihB0 = ihHi[kh];
+            int lo0 = iwLo[kw], hi0 = iwHi[kw];
+            int lo1 = pair ? iwLo[kw + 1] : 0, hi1 = pair ? iwHi[kw + 1] : 0;
+            int co = g * coPerG + col;
+            float b = bias == null ? 0f : bias[co];
+            int owOff = kw * dW - pW;
+            int ohOff = kh * dH - pH;
+            int cRow = (row - rowFrom) * ldc;
+            if (ihA0 < ihB0 && (lo0 < hi0 || lo1 < hi1)) {
+                int j = j0;
+                while (j < end) {
+                    int n = j / inPlane;
+                    int p0 = j - n * inPlane;
+                    int pEnd = Math.min(inPlane, p0 + end - j);
+                    int cBase = cRow + (j - j0) - p0;
+                    int yBase = yOff + (n * cout + co) * outPlane;
+                    int ihA = Math.max(p0 / inW, ihA0);
+                    int ihB = Math.min((pEnd - 1) / inW + 1, ihB0);
+                    for (int ih = ihA; ih < ihB; ih++) {
+                        int a = ih * inW;
+                        int iwA = Math.max(0, p0 - a);
+                        int iwB = Math.min(inW, pEnd - a);
+                        // y index of input column iw for tap kw: yRow + iw·sW; for kw + 1 one more
+                        int yRow = yBase + (ih * sH + ohOff) * outW + owOff;
+                        int cIn = cBase + a;
+                        if (pair) {
+                            int cs = Math.max(iwA, Math.max(lo0, lo1));
+                            int ce = Math.min(iwB, Math.min(hi0, hi1));
+                            if (cs < ce) {
+                                pairRun(y, yRow + cs * 2, c, cIn + cs, cIn + ldc + cs, ce - cs, b);
+                                run(y, yRow, c, cIn, iwA, cs, lo0, hi0, b);
+                                run(y, yRow, c, cIn, ce, iwB, lo0, hi0, b);
+                                run(y, yRow + 1, c, cIn + ldc, iwA, cs, lo1, hi1, b);
+                                run(y, yRow + 1, c, cIn + ldc, ce, iwB, lo1, hi1, b);
+                            } else {
+                                run(y, yRow, c, cIn, iwA, iwB, lo0, hi0, b);
+                                run(y, yRow + 1, c, cIn + ldc, iwA, iwB, lo1, hi1, b);
+                            }
+                        } else {
+                            run(y, yRow, c, cIn, iwA, iwB, lo0, hi0, b);
+                        }
+                    }
+                    j += pEnd - p0;
+                }
+            }
+            if (pair) {
+                row++;
+            }
+        }
+    }
+
+    /**
+     * Stride 8, dilation 1: the 8 taps {@code kw0 .. kw0 + 8} of one kernel row (8 adjacent rows of
+     * the block) land on 8 consecutive output columns per input column, so one gather down the
+     * block's column gives one contiguous 256-bit output vector.
+     */
+    private void addLaneGroup(int g, int col, int kh, int kw0, int blockRow, int j0, int end, float[] c, int ldc,
+                              float[] y, int yOff, int[] gather) {
+        int ihA0 = ihLo[kh], ihB0 = ihHi[kh];
+        if (ihA0 >= ihB0) {
+            return;
+        }
+        int lo = 0, hi = inW;
+        for (int t = 0; t < GL; t++) {
+            lo = Math.max(lo, iwLo[kw0 + t]);
+            hi = Math.min(hi, iwHi[kw0 + t]);
+        }
+        int co = g * coPerG + col;
+        float b = bias == null ? 0f : bias[co];
+        FloatVector bv = FloatVector.broadcast(G, b);
+        int owOff = kw0 * dW - pW;
+        int ohOff = kh * dH - pH;
+        int cRow = blockRow * ldc;
+        int j = j0;
+        while (j < end) {
+            int n = j / inPlane;
+            int p0 = j - n * inPlane;
+            int pEnd = Math.min(inPlane, p0 + end - j);
+            int cBase = cRow + (j - j0) - p0;
+            int yBase = yOff + (n * cout + co) * outPlane;
+            int ihA = Math.max(p0 / inW, ihA0);
+            int ihB = Math.min((pEnd - 1) / inW + 1, ihB0);
+            for (int ih = ihA; ih < ihB; ih++) {
+                int a = ih * inW;
+                int iwA = Math.max(0, p0 - a);
+                int iwB = Math.min(inW, pEnd - a);
+                int yRow = yBase + (ih * sH + ohOff) * outW + owOff;
+                int cIn = cBase + a;
+                int cs = Math.max(iwA, lo);
+                int ce = Math.min(iwB, hi);
+                if (cs < ce) {
+                    for (int iw = cs; iw < ce; iw++) {
+                        FloatVector v = FloatVector.fromArray(G, c, cIn + iw, gather, 0);
+                        int yi = yRow + iw * GL;
+                        if (singleCover) {
+                            bv.add(v).intoArray(y, yi);
+                        } else {
+                            FloatVector.fromArray(G, y, yi).add(v).intoArray(y, yi);
+                        }
+                    }
+                } else {
+                    cs = ce = iwB;
+                }
+                // the edges, where only some of the L taps land inside the output
+                for (int t = 0; t < GL; t++) {
+                    int kw = kw0 + t;
+                    run(y, yRow + t, c, cIn + t * ldc, iwA, cs, iwLo[kw], iwHi[kw], b);
+                    run(y, yRow + t, c, cIn + t * ldc, ce, iwB, iwLo[kw], iwHi[kw], b);
+                }
+            }
+            j += pEnd - p0;
+        }
+    }
+
+    /** One tap's input columns {@code [from, to) ∩ [lo, hi)} of one input row: {@code y[yRow + iw·sW] (+)= c[cIn + iw]}. */
+    private void run(float[] y, int yRow, float[] c, int cIn, int from, int to, int lo, int hi, float b) {
+        int a = Math.max(from, lo);
+        int e = Math.min(to, hi);
+        if (a < e) {
+            if (singleCover) {
+                storeRun(y, yRow + a * sW, sW, b, c, cIn + a, e - a);
+            } else {
+                addRun(y, yRow + a * sW, sW, c, cIn + a, e - a);
+            }
+        }
+    }
+
+    /** {@code y[yi + 2t] (+)= c[c0 + t]; y[yi + 2t + 1] (+)= c[c1 + t]} for {@code t < count}. */
+    private void pairRun(float[] y, int yi, float[] c, int c0, int c1, int count, float b) {
+        int t = 0;
+        if (singleCover) {
+            FloatVector bv = FloatVector.broadcast(S, b);
+            for (int upper = count - L; t <= upper; t += L) {
+                FloatVector v0 = FloatVector.fromArray(S, c, c0 + t);
+                FloatVector v1 = FloatVector.fromArray(S, c, c1 + t);
+                bv.add(v0.rearrange(ZIP_LO, v1)).intoArray(y, yi + 2 * t);
+                bv.add(v0.rearrange(ZIP_HI, v1)).intoArray(y, yi + 2 * t + L);
+            }
+            for (; t < count; t++) {
+                y[yi + 2 * t] = b + c[c0 + t];
+                y[yi + 2 * t + 1] = b + c[c1 + t];
+            }
+        } else {
+            for (int upper = count - L; t <= upper; t += L) {
+                FloatVector v0 = FloatVector.fromArray(S, c, c0 + t);
+                FloatVector v1 = FloatVector.fromArray(S, c, c1 + t);
+                int i = yi + 2 * t;
+                FloatVector.fromArray(S, y, i).add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i);
+                FloatVector.fromArray(S, y, i + L).add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L);
+            }
+            for (; t < count; t++) {
+                y[yi + 2 * t] += c[c0 + t];
+                y[yi + 2 * t + 1] += c[c1 + t];
+            }
+        }
+    }
+
+    /** {@code y[yi + t·s] += c[ci + t]} for {@code t < count}. */
+    private static void addRun(float[] y, int yi, int s, float[] c, int ci, int count) {
+        if (s == 1) {
+            int t = 0;
+            for (int upper = count - L; t <= upper; t += L) {
+                FloatVector.fromArray(S, y, yi + t).add(FloatVector.fromArray(S, c, ci + t)).intoArray(y, yi + t);
+            }
+            for (; t < count; t++) {
+                y[yi + t] += c[ci + t];
+            }
+        } else {
+            for (int t = 0; t < count; t++) {
+                y[yi + t * s] += c[ci + t];
+            }
+        }
+    }
+
+    /** {@code y[yi + t·s] = b + c[ci + t]} for {@code t < count} (+0 + c is c: column values are never −0). */
+    private static void storeRun(float[] y, int yi, int s, float b, float[] c, int ci, int count) {
+        if (s == 1) {
+            int t = 0;
+            FloatVector bv = FloatVector.broadcast(S, b);
+            for (int upper = count - L; t <= upper; t += L) {
+                bv.add(FloatVector.fromArray(S, c, ci + t)).intoArray(y, yi + t);
+            }
+            for (; t < count; t++) {
+                y[yi + t] = b + c[ci + t];
+            }
+        } else {
+            for (int t = 0; t < count; t++) {
+                y[yi + t * s] = b + c[ci + t];
+            }
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.convt.vector.gemm;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Every size of the packed SGEMM in one place (BLIS style): the register tile of the micro-kernel
+ * and the cache blocks around it.
+ *
+ * <p>The tile follows the preferred vector width. With 8-lane (AVX2) floats it is
+ * {@code MR × NR = 4 × 16}: 8 accumulators + 2 B vectors + broadcasts fit the 16 ymm registers (the
+ * register-tile cliff of VECTOR-API-NOTES.md: 12 accumulators spill and halve throughput). With
+ * 16-lane (AVX-512) floats and 32 registers it is {@code 6 × 32} (12 accumulators), measured
+ * ~10–20% faster than 4 × 32 on the development machine (an AVX-512 Xeon). Cache blocks assume a
+ * 32 KiB L1d and an L2 of at least 1 MiB per core.
+ */
+public final class Blocking {
+    private Blocking() {}
+
+    /** The float species of every kernel in this package; {@code static final} so C2 folds it. */
+    public static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+
+    /** Floats per vector (8 with AVX2). */
+    public static final int LANES = SPECIES.length();
+
+    /**
+     * Rows of the register tile: A values broadcast per k step. 4 where vectors are at most 256 bits
+     * (16 registers: 8 accumulators), 6 with 512-bit vectors (32 registers: 12 accumulators).
+     */
+    public static final int MR = LANES >= 16 ? 6 : 4;
+
+    /** Columns of the register tile: two vectors of B per k step. */
+    public static final int NR = 2 * LANES;
+
+    /**
+     * Depth of one K block: a B micro-panel of {@code KC × NR} floats (16 KiB with NR = 16) stays in
+     * the 32 KiB L1 while the micro-kernel sweeps the A panels of an M block across it.
+     */
+    public static final int KC = 256;
+
+    /**
+     * Rows of one M block (16 panels of {@link #MR}): the A block {@code MC × KC} (64 or 96 KiB) is
+     * re-read from L2 for every B micro-panel; the C block {@code MC × NC} is what col2im scatters
+     * while it is still in L2.
+     */
+    public static final int MC = 16 * MR;
+
+    /** Bytes allowed for one packed B tile ({@code K × NC} floats) so it stays in L2 beside the C block. */
+    public static final int B_TILE_BYTES = 384 * 1024;
+
+    /** Largest N tile (columns): bounds the C block {@code MC × NC} to 256 KiB (MR 4) or 384 KiB (MR 6). */
+    public static final int NC_MAX = 1024;
+
+    /**
+     * The N tile for a GEMM of depth {@code k}: as many whole {@link #NR} panels as fit
+     * {@link #B_TILE_BYTES}, at least one panel, at most {@link #NC_MAX} columns.
+     */
+    public static int ncFor(int k) {
+        long fit = B_TILE_BYTES / (4L * Math.max(1, k));
+        long nc = fit / NR * NR;
+        return (int) Math.max(NR, Math.min(NC_MAX, nc));
+    }
+
+    /** {@code n} rounded up to a multiple of {@code m}. */
+    static int roundUp(int n, int m) {
+        return (n + m - 1) / m * m;
+    }
+}

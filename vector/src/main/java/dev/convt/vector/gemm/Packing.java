@@ -1,0 +1,117 @@
+package dev.convt.vector.gemm;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.util.Arrays;
+
+/**
+ * Packing of SGEMM operands into the panel layouts {@link SgemmMicroKernel} streams through.
+ *
+ * <ul>
+ *   <li><b>Packed A</b> ({@code M × K}, {@code Mp} = M rounded up to {@link Blocking#MR}): K blocks
+ *       of {@link Blocking#KC} (the last shorter), one after the other; inside the block starting at
+ *       {@code pc} (depth {@code kc}), panels of MR rows, and in a panel, for each k, the MR values of
+ *       its rows: {@code packed[pc·Mp + r·kc·MR + (k − pc)·MR + i] = A[r·MR + i][k]}. Rows past M are
+ *       zero. So the A block of consecutive panels that one K block of the GEMM sweeps is one
+ *       contiguous stream (prefetch-friendly when A comes from memory).</li>
+ *   <li><b>Packed B</b> ({@code K × N}): panels of {@link Blocking#NR} columns;
+ *       {@code packed[q·K·NR + k·NR + j] = B[k][q·NR + j]}. Columns past N are zero.</li>
+ * </ul>
+ */
+public final class Packing {
+    private Packing() {}
+
+    private static final VectorSpecies<Float> S = Blocking.SPECIES;
+    private static final int L = S.length();
+    private static final int MR = Blocking.MR;
+    private static final int NR = Blocking.NR;
+
+    /** Floats of a packed A of {@code m × k}. */
+    public static int packedALength(int m, int k) {
+        return Math.multiplyExact(Blocking.roundUp(m, MR), k);
+    }
+
+    /** Floats of a packed B of {@code k × n}. */
+    public static int packedBLength(int k, int n) {
+        return Math.multiplyExact(Blocking.roundUp(n, NR), k);
+    }
+
+    /**
+     * Packs {@code A[i][p] = src[srcOff + i·rowStride + p·colStride]} ({@code m × k}) at {@code dst[dstOff]}.
+     * General strides let a caller pack a transpose without copying it first.
+     */
+    public static void packA(int m, int k, float[] src, int srcOff, int rowStride, int colStride,
+                             float[] dst, int dstOff) {
+        int mPadded = Blocking.roundUp(m, MR);
+        int panels = mPadded / MR;
+        for (int pc = 0; pc < k; pc += Blocking.KC) {
+            int kc = Math.min(Blocking.KC, k - pc);
+            for (int r = 0; r < panels; r++) {
+                int base = dstOff + pc * mPadded + r * kc * MR;
+                for (int i = 0; i < MR; i++) {
+                    int row = r * MR + i;
+                    if (row >= m) {
+                        for (int p = 0; p < kc; p++) {
+                            dst[base + p * MR + i] = 0f;
+                        }
+                        continue;
+                    }
+                    int s = srcOff + row * rowStride + pc * colStride;
+                    for (int p = 0; p < kc; p++) {
+                        dst[base + p * MR + i] = src[s + p * colStride];
+                    }
+                }
+            }
+        }
+    }
+
+    /** Packs a row-major {@code k × n} B ({@code B[p][j] = src[srcOff + p·ldb + j]}) at {@code dst[dstOff]}. */
+    public static void packB(int k, int n, float[] src, int srcOff, int ldb, float[] dst, int dstOff) {
+        packBColumns(k, n, src, srcOff, ldb, dst, dstOff, 0);
+        zeroBTail(k, n, dst, dstOff);
+    }
+
+    /**
+     * Packs {@code w} columns of a row-major {@code k}-row source ({@code src[srcOff + p·ldb + j]},
+     * {@code j < w}) into columns {@code dstCol .. dstCol + w} of a packed B of depth {@code k}.
+     * Lets a caller assemble one B from pieces (e.g. the spatial columns of several images).
+     */
+    public static void packBColumns(int k, int w, float[] src, int srcOff, int ldb,
+                                     float[] dst, int dstOff, int dstCol) {
+        // Row by row: each source row is read sequentially (prefetch-friendly even when the rows are
+        // far apart, as in a large image); the scattered writes land in the L2-sized packed tile.
+        int panelStride = k * NR;
+        for (int p = 0; p < k; p++) {
+            int s = srcOff + p * ldb;
+            int j = 0;
+            int col = dstCol;
+            while (j < w) {
+                int q = col / NR;
+                int lane = col - q * NR;
+                int len = Math.min(NR - lane, w - j);
+                int d = dstOff + q * panelStride + p * NR + lane;
+                if (len == NR) {
+                    FloatVector.fromArray(S, src, s + j).intoArray(dst, d);
+                    FloatVector.fromArray(S, src, s + j + L).intoArray(dst, d + L);
+                } else {
+                    System.arraycopy(src, s + j, dst, d, len);
+                }
+                j += len;
+                col += len;
+            }
+        }
+    }
+
+    /** Zeroes the columns of the last panel past {@code n} (so padded columns compute zeros, not garbage). */
+    public static void zeroBTail(int k, int n, float[] dst, int dstOff) {
+        int rem = n % NR;
+        if (rem == 0) {
+            return;
+        }
+        int base = dstOff + (n / NR) * k * NR;
+        for (int p = 0; p < k; p++) {
+            Arrays.fill(dst, base + p * NR + rem, base + p * NR + NR, 0f);
+        }
+    }
+}

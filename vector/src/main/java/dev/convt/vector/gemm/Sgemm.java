@@ -1,0 +1,114 @@
+package dev.convt.vector.gemm;
+
+import java.util.Objects;
+
+/**
+ * Single-precision GEMM on the Vector API in the BLIS shape: packed A and B panels
+ * ({@link Packing}), cache blocks ({@link Blocking}) and one register-tile micro-kernel
+ * ({@link SgemmMicroKernel}).
+ *
+ * <p>{@link #multiplyPacked} is the blocked core on already packed operands (the im2col kernel calls
+ * it with weights packed once per plan). An instance is a reusable workspace for the general
+ * row-major {@link #multiply}; it is not thread-safe (use one per thread).
+ *
+ * <p>Summation order: each {@code C[i][j]} is a chain of fused multiply-adds over k in increasing
+ * order, starting at +0 (one rounding per term).
+ */
+public final class Sgemm {
+    private static final int MR = Blocking.MR;
+    private static final int NR = Blocking.NR;
+    private static final int KC = Blocking.KC;
+    private static final int MC = Blocking.MC;
+
+    private float[] packedA = new float[0];
+    private float[] packedB = new float[0];
+    private float[] cTile = new float[0];
+
+    /**
+     * The blocked core: {@code C = Apanels · Bpanels} for the {@code mPanels} packed A panels from
+     * panel {@code panelFrom} of a packed A of depth {@code k} and {@code mPadded} rows (at
+     * {@code apOff}), and {@code nPanels} packed B panels (the first at {@code bpOff}), into the
+     * padded block {@code C[0 .. mPanels·MR)[0 .. nPanels·NR)} at {@code cOff} with leading dimension
+     * {@code ldc ≥ nPanels·NR}. C is overwritten (not added to). For the A block to stay in L2,
+     * callers pass at most {@code MC / MR} panels.
+     *
+     * @param k depth, ≥ 1
+     */
+    public static void multiplyPacked(int k, float[] ap, int apOff, int mPadded, int panelFrom, int mPanels,
+                                      float[] bp, int bpOff, int nPanels, float[] c, int cOff, int ldc) {
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            boolean accumulate = pc > 0;
+            int aPanelStride = kc * MR;
+            int aBlock = apOff + pc * mPadded + panelFrom * aPanelStride;
+            for (int q = 0; q < nPanels; q++) {
+                int b = bpOff + q * k * NR + pc * NR;
+                int cq = cOff + q * NR;
+                for (int r = 0; r < mPanels; r++) {
+                    SgemmMicroKernel.compute(kc, ap, aBlock + r * aPanelStride, bp, b, c, cq + r * MR * ldc, ldc, accumulate);
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code C = A · B} for row-major {@code A (m × k)}, {@code B (k × n)}, {@code C (m × n)}, with
+     * leading dimensions {@code lda ≥ k}, {@code ldb ≥ n}, {@code ldc ≥ n}. Packs A once and B per
+     * N tile (packing included in the cost). Writes only the m × n elements of C.
+     *
+     * @throws IllegalArgumentException if a size is negative, a leading dimension too small, or a
+     *                                  buffer too short for its offset and shape
+     */
+    public void multiply(int m, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                         float[] c, int cOff, int ldc) {
+        check("a", a, aOff, m, k, lda);
+        check("b", b, bOff, k, n, ldb);
+        check("c", c, cOff, m, n, ldc);
+        if (m == 0 || n == 0) {
+            return;
+        }
+        if (k == 0) {
+            for (int i = 0; i < m; i++) {
+                java.util.Arrays.fill(c, cOff + i * ldc, cOff + i * ldc + n, 0f);
+            }
+            return;
+        }
+        int nc = Math.min(Blocking.ncFor(k), Blocking.roundUp(n, NR));
+        packedA = ensure(packedA, Packing.packedALength(m, k));
+        packedB = ensure(packedB, Packing.packedBLength(k, nc));
+        cTile = ensure(cTile, MC * nc);
+        Packing.packA(m, k, a, aOff, lda, 1, packedA, 0);
+        for (int jc = 0; jc < n; jc += nc) {
+            int w = Math.min(nc, n - jc);
+            int nPanels = (w + NR - 1) / NR;
+            int ldt = nPanels * NR;
+            Packing.packB(k, w, b, bOff + jc, ldb, packedB, 0);
+            for (int ic = 0; ic < m; ic += MC) {
+                int h = Math.min(MC, m - ic);
+                multiplyPacked(k, packedA, 0, Blocking.roundUp(m, MR), ic / MR, (h + MR - 1) / MR, packedB, 0, nPanels, cTile, 0, ldt);
+                for (int i = 0; i < h; i++) {
+                    System.arraycopy(cTile, i * ldt, c, cOff + (ic + i) * ldc + jc, w);
+                }
+            }
+        }
+    }
+
+    private static float[] ensure(float[] buf, int length) {
+        return buf.length >= length ? buf : new float[length];
+    }
+
+    private static void check(String name, float[] buf, int off, int rows, int cols, int ld) {
+        Objects.requireNonNull(buf, name);
+        if (rows < 0 || cols < 0) {
+            throw new IllegalArgumentException(name + ": sizes must be non-negative, but got " + rows + " x " + cols);
+        }
+        if (ld < cols) {
+            throw new IllegalArgumentException("ld" + name + " must be at least the column count " + cols + ", but got " + ld);
+        }
+        long need = rows == 0 || cols == 0 ? 0 : (long) (rows - 1) * ld + cols;
+        if (off < 0 || off + need > buf.length) {
+            throw new IllegalArgumentException(name + " buffer too small: length " + buf.length + ", offset " + off
+                    + ", but " + rows + " x " + cols + " with leading dimension " + ld + " needs " + need + " elements");
+        }
+    }
+}
