@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The im2col kernel's place in the automatic choice: its documented decline rules, and nothing else. */
+/** The im2col kernel's place in the automatic choice: its documented decline rules; and that the vector kernels together cover rank 1 and 2. */
 class Im2colChoiceTest {
 
     @Provide
@@ -49,5 +49,12 @@ class Im2colChoiceTest {
         assertTrue(why.contains("Cin/groups = 1"), why);
         // still available on request
         assertNull(Planner.kernel(KernelChoice.IM2COL).declineReason(depthwise));
+    }
+
+    @Property(tries = 50)
+    void theAutomaticChoiceLeavesNoRank1Or2ProblemToTheScalarReference(@ForAll("problems") Problem p) {
+        // with the vector kernels available, the reference is only the fallback for rank 3
+        String chosen = Planner.choose(p).name();
+        assertEquals(p.rank() == 3, "reference".equals(chosen), () -> "auto chose " + chosen + " for " + p);
     }
 }

@@ -137,11 +137,13 @@ class ScatterKernelTest {
         Problem depthwise = ConvTransposeSpec.builder2d(21, 21, 16).stride(8).padding(4).groups(21).bias(false).build().problem(1, new int[] {7, 7});
         Problem longRank1 = ConvTransposeSpec.builder1d(64, 32, 4).stride(2).padding(1).build().problem(1, new int[] {300});
         Problem tapShaped = ConvTransposeSpec.builder2d(21, 21, 2 * V).stride(V).build().problem(1, new int[] {5, 5});
+        Problem fewChannels = ConvTransposeSpec.builder2d(3, 8, 4).stride(2).build().problem(1, new int[] {8, 8});
         Problem dense2d = ConvTransposeSpec.builder2d(64, 32, 4).stride(2).padding(1).build().problem(1, new int[] {8, 8});
         Problem wideGroups2d = ConvTransposeSpec.builder2d(64, 64, 3).groups(2).build().problem(1, new int[] {8, 8});
         assertNull(k.autoDeclineReason(depthwise));
-        assertNull(k.autoDeclineReason(longRank1));
-        assertNull(k.autoDeclineReason(tapShaped));
+        assertNull(k.autoDeclineReason(fewChannels), "the GEMM declines Cin/groups < 4 for the automatic choice");
+        assertNotNull(k.autoDeclineReason(longRank1));
+        assertNotNull(k.autoDeclineReason(tapShaped));
         assertNotNull(k.autoDeclineReason(dense2d));
         assertNotNull(k.autoDeclineReason(wideGroups2d));
         assertNull(k.declineReason(dense2d), "the automatic choice may skip it, but the kernel computes it");
