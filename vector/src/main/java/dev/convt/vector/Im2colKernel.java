@@ -85,7 +85,6 @@ public final class Im2colKernel implements Kernel {
 
     /** A prepared im2col computation: packed weights, bias, geometry, per-thread workspace. */
     static final class Im2colPlan implements KernelPlan {
-        private static final int NR = Blocking.NR;
         private static final int MR = Blocking.MR;
         private static final int MC_PANELS = Blocking.MC / Blocking.MR;
 
@@ -107,7 +106,7 @@ public final class Im2colKernel implements Kernel {
             outPlane = p.outputPlane();
             batch = p.batch();
             columns = batch * inPlane;
-            nc = Math.min(Blocking.ncFor(k), (columns + NR - 1) / NR * NR);
+            nc = Math.min(Blocking.ncFor(k), Blocking.paddedColumns(columns));
             packedGroupLength = Packing.packedALength(m, k);
             packedW = new float[Math.multiplyExact(packedGroupLength, groups)];
             for (int g = 0; g < groups; g++) {
@@ -143,13 +142,12 @@ public final class Im2colKernel implements Kernel {
             for (int g = 0; g < groups; g++) {
                 for (int j0 = 0; j0 < columns; j0 += nc) {
                     int width = Math.min(nc, columns - j0);
-                    int nPanels = (width + NR - 1) / NR;
-                    int ldc = nPanels * NR;
+                    int ldc = Blocking.paddedColumns(width);
                     packColumns(x, xOffset, g, j0, width, ws.b);
                     for (int mp = 0; mp < mPanels; mp += MC_PANELS) {
                         int panels = Math.min(MC_PANELS, mPanels - mp);
                         Sgemm.multiplyPacked(k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
-                                ws.b, 0, nPanels, ws.c, 0, ldc);
+                                ws.b, 0, width, ws.c, 0, ldc);
                         col2im.add(g, mp * MR, Math.min(m, (mp + panels) * MR), j0, width, ws.c, ldc, y, yOffset, ws.gather);
                     }
                 }
