@@ -7,6 +7,7 @@ import dev.convt.vector.gemm.Blocking;
 import dev.convt.vector.gemm.Packing;
 import dev.convt.vector.gemm.Sgemm;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
@@ -155,7 +156,7 @@ public final class Im2colKernel implements Kernel {
         }
 
         /** Packs X columns {@code [j0, j0 + width)} of group g (one piece per image) into packed B. */
-        private void packColumns(float[] x, int xOffset, int g, int j0, int width, float[] b) {
+        private void packColumns(float[] x, int xOffset, int g, int j0, int width, MemorySegment b) {
             int end = j0 + width;
             int j = j0;
             while (j < end) {
@@ -169,15 +170,15 @@ public final class Im2colKernel implements Kernel {
         }
     }
 
-    /** One thread's buffers: the packed X tile and the column block. */
+    /** One thread's buffers: the packed X tile (off-heap, cache-line aligned) and the column block. */
     private static final class Workspace {
-        final float[] b;
+        final MemorySegment b;
         final float[] c;
         /** Col2im's gather offsets down a column of the block. */
         final int[] gather = new int[Col2im.GL];
 
         Workspace(int bLength, int cLength) {
-            b = new float[bLength];
+            b = Packing.newPackedB(bLength);
             c = new float[cLength];
         }
     }

@@ -1,5 +1,6 @@
 package dev.convt.vector.gemm;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
 /**
@@ -21,7 +22,7 @@ public final class Sgemm {
     private static final int MC = Blocking.MC;
 
     private float[] packedA = new float[0];
-    private float[] packedB = new float[0];
+    private MemorySegment packedB = MemorySegment.NULL;
     private float[] cTile = new float[0];
 
     /**
@@ -36,7 +37,7 @@ public final class Sgemm {
      * @param n columns, ≥ 1
      */
     public static void multiplyPacked(int k, float[] ap, int apOff, int mPadded, int panelFrom, int mPanels,
-                                      float[] bp, int bpOff, int n, float[] c, int cOff, int ldc) {
+                                      MemorySegment bp, int bpOff, int n, float[] c, int cOff, int ldc) {
         int nPanels = (n + NR - 1) / NR;
         int rem = n - (nPanels - 1) * NR;
         // the last two panels as one wide tile when the last is at most half full
@@ -89,7 +90,10 @@ public final class Sgemm {
         }
         int nc = Math.min(Blocking.ncFor(k), Blocking.paddedColumns(n));
         packedA = ensure(packedA, Packing.packedALength(m, k));
-        packedB = ensure(packedB, Packing.packedBLength(k, nc));
+        int bLength = Packing.packedBLength(k, nc);
+        if (packedB.byteSize() < 4L * bLength) {
+            packedB = Packing.newPackedB(bLength);
+        }
         cTile = ensure(cTile, MC * nc);
         Packing.packA(m, k, a, aOff, lda, 1, packedA, 0);
         for (int jc = 0; jc < n; jc += nc) {
