@@ -369,32 +369,44 @@ final class Col2im {
         }
     }
 
-    /** {@code y[yi + 2t] (+)= c[c0 + t]; y[yi + 2t + 1] (+)= c[c1 + t]} for {@code t < count}. */
+    /**
+     * {@code y[yi + 2t] (+)= c[c0 + t]; y[yi + 2t + 1] (+)= c[c1 + t]} for {@code t < count}. The
+     * tail (fewer than L columns: all of a short input row, e.g. Mask R-CNN's 14, DCGAN's 4) is one
+     * masked step rather than scalar pairs.
+     */
     private void pairRun(float[] y, int yi, float[] c, int c0, int c1, int count, float b) {
         int t = 0;
-        if (singleCover) {
-            FloatVector bv = FloatVector.broadcast(S, b);
-            for (int upper = count - L; t <= upper; t += L) {
-                FloatVector v0 = FloatVector.fromArray(S, c, c0 + t);
-                FloatVector v1 = FloatVector.fromArray(S, c, c1 + t);
-                bv.add(v0.rearrange(ZIP_LO, v1)).intoArray(y, yi + 2 * t);
-                bv.add(v0.rearrange(ZIP_HI, v1)).intoArray(y, yi + 2 * t + L);
-            }
-            for (; t < count; t++) {
-                y[yi + 2 * t] = b + c[c0 + t];
-                y[yi + 2 * t + 1] = b + c[c1 + t];
-            }
-        } else {
-            for (int upper = count - L; t <= upper; t += L) {
-                FloatVector v0 = FloatVector.fromArray(S, c, c0 + t);
-                FloatVector v1 = FloatVector.fromArray(S, c, c1 + t);
-                int i = yi + 2 * t;
+        FloatVector bv = FloatVector.broadcast(S, b);
+        for (int upper = count - L; t <= upper; t += L) {
+            FloatVector v0 = FloatVector.fromArray(S, c, c0 + t);
+            FloatVector v1 = FloatVector.fromArray(S, c, c1 + t);
+            int i = yi + 2 * t;
+            if (singleCover) {
+                bv.add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i);
+                bv.add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L);
+            } else {
                 FloatVector.fromArray(S, y, i).add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i);
                 FloatVector.fromArray(S, y, i + L).add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L);
             }
-            for (; t < count; t++) {
-                y[yi + 2 * t] += c[c0 + t];
-                y[yi + 2 * t + 1] += c[c1 + t];
+        }
+        int rest = count - t;
+        if (rest > 0) {
+            VectorMask<Float> in = S.indexInRange(0, rest);
+            FloatVector v0 = FloatVector.fromArray(S, c, c0 + t, in);
+            FloatVector v1 = FloatVector.fromArray(S, c, c1 + t, in);
+            int i = yi + 2 * t;
+            VectorMask<Float> lo = S.indexInRange(0, 2 * rest);
+            VectorMask<Float> hi = S.indexInRange(L, 2 * rest);
+            if (singleCover) {
+                bv.add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i, lo);
+                if (2 * rest > L) {
+                    bv.add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L, hi);
+                }
+            } else {
+                FloatVector.fromArray(S, y, i, lo).add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i, lo);
+                if (2 * rest > L) {
+                    FloatVector.fromArray(S, y, i + L, hi).add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L, hi);
+                }
             }
         }
     }
