@@ -22,7 +22,9 @@ import java.util.Arrays;
  * {@link Blocking#MC} rows at a time into a small column block that col2im scatters while it is
  * still in L2, so the full column buffer ({@code M × J}) never exists.
  *
- * <p>Workspace per executing thread: the packed X tile, {@code 4·K·nc} bytes (≤ 384 KiB while
+ * <p>Workspace per executing thread: the packed X tile (off-heap, cache-line aligned: see
+ * {@link Packing#newPackedB}), {@code 4·K·nc} bytes rounded up to whole NR panels (≤ 384 KiB, plus
+ * with AVX-512 at most one half panel of {@code 4·K·16} bytes, while
  * {@code K·NR ≤ 98 304}, i.e. K ≤ 6144 with AVX2's NR = 16 and K ≤ 3072 with AVX-512's NR = 32; beyond,
  * one panel of {@code 4·K·NR} bytes, which reaches 16 MiB only at K = 262 144 (AVX2) or 131 072
  * (AVX-512) input channels per group), plus the column

@@ -45,7 +45,9 @@ public final class Packing {
      * A zeroed packed-B buffer of {@code length} floats, aligned to {@link Blocking#B_ALIGN} bytes
      * and freed by the GC once unreachable. Off-heap because only there is the alignment known: a
      * float[]'s data sits at an address the JVM chooses, and the micro-kernel's B vector loads that
-     * straddle two cache lines cost ~13% of the SGEMM's speed (measured on an AVX-512 Xeon).
+     * straddle two cache lines cost ~13% of the SGEMM's speed (measured on an AVX-512 Xeon). The
+     * memory counts against {@code -XX:MaxDirectMemorySize}, like a direct buffer's, so many
+     * unreachable workspaces trigger a GC rather than grow native memory without bound.
      */
     public static MemorySegment newPackedB(int length) {
         return Arena.ofAuto().allocate(4L * Math.max(1, length), Blocking.B_ALIGN);
