@@ -2,6 +2,7 @@ package dev.convt.vector;
 
 import dev.convt.Problem;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -34,6 +35,33 @@ final class Col2im {
     static final int GL = 8;
     /** The gathered path only where 256-bit vectors are native (not emulated). */
     private static final boolean GATHER_OK = S.vectorBitSize() >= 256;
+    /**
+     * Stride 3: three taps' runs of L input columns interleave into 3 output vectors
+     * ({@code out[3t + j] = tap j's value at t}). Output vector v, lane i takes tap
+     * {@code (L·v + i) % 3} at {@code t = (L·v + i) / 3}: one permute per tap, two blends.
+     */
+    private static final boolean TRIPLES_OK = S.vectorBitSize() >= 256;
+    private static final VectorShuffle<Float> TRI_0 = triShuffle(0), TRI_1 = triShuffle(1), TRI_2 = triShuffle(2);
+    /** Lanes of output vector v that come from tap 1 (tap 2). */
+    private static final VectorMask<Float> TRI_0_TAP1 = triMask(0, 1), TRI_1_TAP1 = triMask(1, 1), TRI_2_TAP1 = triMask(2, 1);
+    private static final VectorMask<Float> TRI_0_TAP2 = triMask(0, 2), TRI_1_TAP2 = triMask(1, 2), TRI_2_TAP2 = triMask(2, 2);
+
+    /** The source lane of each lane of interleaved output vector {@code v} (the same t for all three taps). */
+    private static VectorShuffle<Float> triShuffle(int v) {
+        int[] idx = new int[L];
+        for (int i = 0; i < L; i++) {
+            idx[i] = (L * v + i) / 3;
+        }
+        return VectorShuffle.fromArray(S, idx, 0);
+    }
+
+    private static VectorMask<Float> triMask(int v, int tap) {
+        boolean[] bits = new boolean[L];
+        for (int i = 0; i < L; i++) {
+            bits[i] = (L * v + i) % 3 == tap;
+        }
+        return VectorMask.fromArray(S, bits, 0);
+    }
 
     private final int inPlane, inW, outW, outPlane, taps, kW, sH, sW, pH, pW, dH, dW, coPerG, cout;
     /** Per kernel column kw: the input columns {@code [iwLo, iwHi)} whose products land inside the output. */
@@ -106,6 +134,7 @@ final class Col2im {
         int end = j0 + width;
         boolean pairs = sW == 2 && dW == 1 && kW >= 2;
         boolean lanes = GATHER_OK && sW == GL && dW == 1 && kW >= GL;
+        boolean triples = TRIPLES_OK && sW == 3 && dW == 1 && kW >= 3;
         for (int i = 0; i < GL; i++) {
             gather[i] = i * ldc;
         }
@@ -117,6 +146,11 @@ final class Col2im {
             if (lanes && kw % GL == 0 && kw + GL <= kW && row + GL <= rowTo) {
                 addLaneGroup(g, col, kh, kw, row - rowFrom, j0, end, c, ldc, y, yOff, gather);
                 row += GL - 1;
+                continue;
+            }
+            if (triples && kw % 3 == 0 && kw + 3 <= kW && row + 3 <= rowTo) {
+                addTriple(g, col, kh, kw, row - rowFrom, j0, end, c, ldc, y, yOff);
+                row += 2;
                 continue;
             }
             boolean pair = pairs && (kw & 1) == 0 && kw + 1 < kW && row + 1 < rowTo;
@@ -234,6 +268,94 @@ final class Col2im {
         }
     }
 
+    /**
+     * Stride 3, dilation 1: the taps {@code kw0 .. kw0 + 3} of one kernel row (3 adjacent rows of
+     * the block) land on 3 consecutive output columns per input column; where all three are inside
+     * the output, one interleaved contiguous run ({@link #tripleRun}).
+     */
+    private void addTriple(int g, int col, int kh, int kw0, int blockRow, int j0, int end, float[] c, int ldc,
+                           float[] y, int yOff) {
+        int ihA0 = ihLo[kh], ihB0 = ihHi[kh];
+        if (ihA0 >= ihB0) {
+            return;
+        }
+        int lo = Math.max(iwLo[kw0], Math.max(iwLo[kw0 + 1], iwLo[kw0 + 2]));
+        int hi = Math.min(iwHi[kw0], Math.min(iwHi[kw0 + 1], iwHi[kw0 + 2]));
+        int co = g * coPerG + col;
+        float b = bias == null ? 0f : bias[co];
+        int owOff = kw0 * dW - pW;
+        int ohOff = kh * dH - pH;
+        int cRow = blockRow * ldc;
+        int j = j0;
+        while (j < end) {
+            int n = j / inPlane;
+            int p0 = j - n * inPlane;
+            int pEnd = Math.min(inPlane, p0 + end - j);
+            int cBase = cRow + (j - j0) - p0;
+            int yBase = yOff + (n * cout + co) * outPlane;
+            int ihA = Math.max(p0 / inW, ihA0);
+            int ihB = Math.min((pEnd - 1) / inW + 1, ihB0);
+            for (int ih = ihA; ih < ihB; ih++) {
+                int a = ih * inW;
+                int iwA = Math.max(0, p0 - a);
+                int iwB = Math.min(inW, pEnd - a);
+                int yRow = yBase + (ih * sH + ohOff) * outW + owOff;
+                int cIn = cBase + a;
+                int cs = Math.max(iwA, lo);
+                int ce = Math.min(iwB, hi);
+                if (cs < ce) {
+                    tripleRun(y, yRow + cs * 3, c, cIn + cs, ldc, ce - cs, b);
+                } else {
+                    cs = ce = iwB;
+                }
+                // the edges, where only some of the three taps land inside the output
+                for (int t = 0; t < 3; t++) {
+                    int kw = kw0 + t;
+                    run(y, yRow + t, c, cIn + t * ldc, iwA, cs, iwLo[kw], iwHi[kw], b);
+                    run(y, yRow + t, c, cIn + t * ldc, ce, iwB, iwLo[kw], iwHi[kw], b);
+                }
+            }
+            j += pEnd - p0;
+        }
+    }
+
+    /** {@code y[yi + 3t + u] (+)= c[c0 + u·ldc + t]} for {@code t < count}, {@code u < 3}. */
+    private void tripleRun(float[] y, int yi, float[] c, int c0, int ldc, int count, float b) {
+        int c1 = c0 + ldc, c2 = c1 + ldc;
+        int t = 0;
+        FloatVector bv = FloatVector.broadcast(S, b);
+        for (int upper = count - L; t <= upper; t += L) {
+            FloatVector v0 = FloatVector.fromArray(S, c, c0 + t);
+            FloatVector v1 = FloatVector.fromArray(S, c, c1 + t);
+            FloatVector v2 = FloatVector.fromArray(S, c, c2 + t);
+            FloatVector o0 = v0.rearrange(TRI_0).blend(v1.rearrange(TRI_0), TRI_0_TAP1).blend(v2.rearrange(TRI_0), TRI_0_TAP2);
+            FloatVector o1 = v0.rearrange(TRI_1).blend(v1.rearrange(TRI_1), TRI_1_TAP1).blend(v2.rearrange(TRI_1), TRI_1_TAP2);
+            FloatVector o2 = v0.rearrange(TRI_2).blend(v1.rearrange(TRI_2), TRI_2_TAP1).blend(v2.rearrange(TRI_2), TRI_2_TAP2);
+            int i = yi + 3 * t;
+            if (singleCover) {
+                bv.add(o0).intoArray(y, i);
+                bv.add(o1).intoArray(y, i + L);
+                bv.add(o2).intoArray(y, i + 2 * L);
+            } else {
+                FloatVector.fromArray(S, y, i).add(o0).intoArray(y, i);
+                FloatVector.fromArray(S, y, i + L).add(o1).intoArray(y, i + L);
+                FloatVector.fromArray(S, y, i + 2 * L).add(o2).intoArray(y, i + 2 * L);
+            }
+        }
+        for (; t < count; t++) {
+            int i = yi + 3 * t;
+            if (singleCover) {
+                y[i] = b + c[c0 + t];
+                y[i + 1] = b + c[c1 + t];
+                y[i + 2] = b + c[c2 + t];
+            } else {
+                y[i] += c[c0 + t];
+                y[i + 1] += c[c1 + t];
+                y[i + 2] += c[c2 + t];
+            }
+        }
+    }
+
     /** One tap's input columns {@code [from, to) ∩ [lo, hi)} of one input row: {@code y[yRow + iw·sW] (+)= c[cIn + iw]}. */
     private void run(float[] y, int yRow, float[] c, int cIn, int from, int to, int lo, int hi, float b) {
         int a = Math.max(from, lo);
@@ -247,32 +369,44 @@ final class Col2im {
         }
     }
 
-    /** {@code y[yi + 2t] (+)= c[c0 + t]; y[yi + 2t + 1] (+)= c[c1 + t]} for {@code t < count}. */
+    /**
+     * {@code y[yi + 2t] (+)= c[c0 + t]; y[yi + 2t + 1] (+)= c[c1 + t]} for {@code t < count}. The
+     * tail (fewer than L columns: all of a short input row, e.g. Mask R-CNN's 14, DCGAN's 4) is one
+     * masked step rather than scalar pairs.
+     */
     private void pairRun(float[] y, int yi, float[] c, int c0, int c1, int count, float b) {
         int t = 0;
-        if (singleCover) {
-            FloatVector bv = FloatVector.broadcast(S, b);
-            for (int upper = count - L; t <= upper; t += L) {
-                FloatVector v0 = FloatVector.fromArray(S, c, c0 + t);
-                FloatVector v1 = FloatVector.fromArray(S, c, c1 + t);
-                bv.add(v0.rearrange(ZIP_LO, v1)).intoArray(y, yi + 2 * t);
-                bv.add(v0.rearrange(ZIP_HI, v1)).intoArray(y, yi + 2 * t + L);
-            }
-            for (; t < count; t++) {
-                y[yi + 2 * t] = b + c[c0 + t];
-                y[yi + 2 * t + 1] = b + c[c1 + t];
-            }
-        } else {
-            for (int upper = count - L; t <= upper; t += L) {
-                FloatVector v0 = FloatVector.fromArray(S, c, c0 + t);
-                FloatVector v1 = FloatVector.fromArray(S, c, c1 + t);
-                int i = yi + 2 * t;
+        FloatVector bv = FloatVector.broadcast(S, b);
+        for (int upper = count - L; t <= upper; t += L) {
+            FloatVector v0 = FloatVector.fromArray(S, c, c0 + t);
+            FloatVector v1 = FloatVector.fromArray(S, c, c1 + t);
+            int i = yi + 2 * t;
+            if (singleCover) {
+                bv.add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i);
+                bv.add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L);
+            } else {
                 FloatVector.fromArray(S, y, i).add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i);
                 FloatVector.fromArray(S, y, i + L).add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L);
             }
-            for (; t < count; t++) {
-                y[yi + 2 * t] += c[c0 + t];
-                y[yi + 2 * t + 1] += c[c1 + t];
+        }
+        int rest = count - t;
+        if (rest > 0) {
+            VectorMask<Float> in = S.indexInRange(0, rest);
+            FloatVector v0 = FloatVector.fromArray(S, c, c0 + t, in);
+            FloatVector v1 = FloatVector.fromArray(S, c, c1 + t, in);
+            int i = yi + 2 * t;
+            VectorMask<Float> lo = S.indexInRange(0, 2 * rest);
+            VectorMask<Float> hi = S.indexInRange(L, 2 * rest);
+            if (singleCover) {
+                bv.add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i, lo);
+                if (2 * rest > L) {
+                    bv.add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L, hi);
+                }
+            } else {
+                FloatVector.fromArray(S, y, i, lo).add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i, lo);
+                if (2 * rest > L) {
+                    FloatVector.fromArray(S, y, i + L, hi).add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L, hi);
+                }
             }
         }
     }

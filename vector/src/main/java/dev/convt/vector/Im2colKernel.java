@@ -7,6 +7,7 @@ import dev.convt.vector.gemm.Blocking;
 import dev.convt.vector.gemm.Packing;
 import dev.convt.vector.gemm.Sgemm;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
@@ -21,7 +22,9 @@ import java.util.Arrays;
  * {@link Blocking#MC} rows at a time into a small column block that col2im scatters while it is
  * still in L2, so the full column buffer ({@code M × J}) never exists.
  *
- * <p>Workspace per executing thread: the packed X tile, {@code 4·K·nc} bytes (≤ 384 KiB while
+ * <p>Workspace per executing thread: the packed X tile (off-heap, cache-line aligned: see
+ * {@link Packing#newPackedB}), {@code 4·K·nc} bytes rounded up to whole NR panels (≤ 384 KiB, plus
+ * with AVX-512 at most one half panel of {@code 4·K·16} bytes, while
  * {@code K·NR ≤ 98 304}, i.e. K ≤ 6144 with AVX2's NR = 16 and K ≤ 3072 with AVX-512's NR = 32; beyond,
  * one panel of {@code 4·K·NR} bytes, which reaches 16 MiB only at K = 262 144 (AVX2) or 131 072
  * (AVX-512) input channels per group), plus the column
@@ -85,7 +88,6 @@ public final class Im2colKernel implements Kernel {
 
     /** A prepared im2col computation: packed weights, bias, geometry, per-thread workspace. */
     static final class Im2colPlan implements KernelPlan {
-        private static final int NR = Blocking.NR;
         private static final int MR = Blocking.MR;
         private static final int MC_PANELS = Blocking.MC / Blocking.MR;
 
@@ -107,7 +109,7 @@ public final class Im2colKernel implements Kernel {
             outPlane = p.outputPlane();
             batch = p.batch();
             columns = batch * inPlane;
-            nc = Math.min(Blocking.ncFor(k), (columns + NR - 1) / NR * NR);
+            nc = Math.min(Blocking.ncFor(k), Blocking.paddedColumns(columns));
             packedGroupLength = Packing.packedALength(m, k);
             packedW = new float[Math.multiplyExact(packedGroupLength, groups)];
             for (int g = 0; g < groups; g++) {
@@ -143,13 +145,12 @@ public final class Im2colKernel implements Kernel {
             for (int g = 0; g < groups; g++) {
                 for (int j0 = 0; j0 < columns; j0 += nc) {
                     int width = Math.min(nc, columns - j0);
-                    int nPanels = (width + NR - 1) / NR;
-                    int ldc = nPanels * NR;
+                    int ldc = Blocking.paddedColumns(width);
                     packColumns(x, xOffset, g, j0, width, ws.b);
                     for (int mp = 0; mp < mPanels; mp += MC_PANELS) {
                         int panels = Math.min(MC_PANELS, mPanels - mp);
                         Sgemm.multiplyPacked(k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
-                                ws.b, 0, nPanels, ws.c, 0, ldc);
+                                ws.b, 0, width, ws.c, 0, ldc);
                         col2im.add(g, mp * MR, Math.min(m, (mp + panels) * MR), j0, width, ws.c, ldc, y, yOffset, ws.gather);
                     }
                 }
@@ -157,7 +158,7 @@ public final class Im2colKernel implements Kernel {
         }
 
         /** Packs X columns {@code [j0, j0 + width)} of group g (one piece per image) into packed B. */
-        private void packColumns(float[] x, int xOffset, int g, int j0, int width, float[] b) {
+        private void packColumns(float[] x, int xOffset, int g, int j0, int width, MemorySegment b) {
             int end = j0 + width;
             int j = j0;
             while (j < end) {
@@ -171,15 +172,15 @@ public final class Im2colKernel implements Kernel {
         }
     }
 
-    /** One thread's buffers: the packed X tile and the column block. */
+    /** One thread's buffers: the packed X tile (off-heap, cache-line aligned) and the column block. */
     private static final class Workspace {
-        final float[] b;
+        final MemorySegment b;
         final float[] c;
         /** Col2im's gather offsets down a column of the block. */
         final int[] gather = new int[Col2im.GL];
 
         Workspace(int bLength, int cLength) {
-            b = new float[bLength];
+            b = Packing.newPackedB(bLength);
             c = new float[cLength];
         }
     }

@@ -155,6 +155,29 @@ class KernelAgreementTest {
         }
     }
 
+    /**
+     * Stride 3 (col2im's interleaved triples: FSRCNN's 9-tap kernel, single-cover 3×3, taps past a
+     * multiple of 3, a tap group split by an M block) and column counts that end in a half-full B
+     * panel (the wide GEMM tail: 48 = pose_deconv1's columns, 40, 16·3 + 1).
+     */
+    @Example
+    void strideThreeAndHalfPanelTailsEqualTheReferenceBitwise() {
+        Problem[] cases = {
+                dev.convt.ConvTransposeSpec.builder2d(6, 2, 9, 9).stride(3).padding(4).outputPadding(2).build()
+                        .problem(1, new int[] {7, 41}),
+                dev.convt.ConvTransposeSpec.builder2d(5, 3, 3, 3).stride(3).build().problem(2, new int[] {3, 37}),
+                dev.convt.ConvTransposeSpec.builder1d(4, 3, 5).stride(3).padding(1).bias(false).build().problem(2, new int[] {53}),
+                // M = 11·9 = 99: the last tap group of the first M block (96 rows) straddles the boundary
+                dev.convt.ConvTransposeSpec.builder1d(7, 11, 9).stride(3).padding(2).build().problem(1, new int[] {50}),
+                dev.convt.ConvTransposeSpec.builder2d(40, 8, 4, 4).stride(2).padding(1).build().problem(1, new int[] {8, 6}),
+                dev.convt.ConvTransposeSpec.builder1d(9, 5, 3).stride(2).build().problem(1, new int[] {40}),
+                dev.convt.ConvTransposeSpec.builder1d(9, 5, 3).stride(2).build().problem(1, new int[] {49}),
+        };
+        for (Problem p : cases) {
+            checkBitwise(p, 13);
+        }
+    }
+
     /** Rank 1 and 2 are fully supported by im2col: it never declines them. */
     @Property
     void im2colAcceptsEveryRank1And2Problem(@ForAll("problems") Problem p) {

@@ -45,6 +45,9 @@ public final class Blocking {
      */
     public static final int MC = 16 * MR;
 
+    /** Byte alignment of packed B: one 64-byte cache line, so no B vector load spans two. */
+    public static final int B_ALIGN = 64;
+
     /** Bytes allowed for one packed B tile ({@code K × NC} floats) so it stays in L2 beside the C block. */
     public static final int B_TILE_BYTES = 384 * 1024;
 
@@ -52,13 +55,32 @@ public final class Blocking {
     public static final int NC_MAX = 1024;
 
     /**
-     * The N tile for a GEMM of depth {@code k}: as many whole {@link #NR} panels as fit
-     * {@link #B_TILE_BYTES}, at least one panel, at most {@link #NC_MAX} columns.
+     * Whether a block whose last B panel holds at most {@link #LANES} columns finishes with the wide
+     * {@code MR × (NR + LANES)} tile over its last two panels instead of computing a half-empty
+     * panel: 18 accumulators fit AVX-512's 32 registers, not AVX2's 16. Saves the padding of small or
+     * odd column counts (pose_deconv1's 48 columns: 64 computed without it).
+     */
+    public static final boolean WIDE_TAIL = MR == 6;
+
+    /**
+     * The N tile for a GEMM of depth {@code k}: as many whole {@link #NR} panels (half panels where
+     * {@link #WIDE_TAIL} computes them without padding) as fit {@link #B_TILE_BYTES}, at least one
+     * panel, at most {@link #NC_MAX} columns.
      */
     public static int ncFor(int k) {
         long fit = B_TILE_BYTES / (4L * Math.max(1, k));
-        long nc = fit / NR * NR;
+        int step = WIDE_TAIL ? LANES : NR;
+        long nc = fit / step * step;
         return (int) Math.max(NR, Math.min(NC_MAX, nc));
+    }
+
+    /**
+     * The columns the GEMM computes (and writes to its C block) for {@code n} columns: {@code n}
+     * rounded up to whole panels, or to a half panel when the {@link #WIDE_TAIL} tile covers the last
+     * two. Also the smallest leading dimension of that C block.
+     */
+    public static int paddedColumns(int n) {
+        return WIDE_TAIL && n > NR ? roundUp(n, LANES) : roundUp(n, NR);
     }
 
     /** {@code n} rounded up to a multiple of {@code m}. */

@@ -1,5 +1,6 @@
 package dev.convt.vector.gemm;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
 /**
@@ -21,31 +22,45 @@ public final class Sgemm {
     private static final int MC = Blocking.MC;
 
     private float[] packedA = new float[0];
-    private float[] packedB = new float[0];
+    private MemorySegment packedB = MemorySegment.NULL;
     private float[] cTile = new float[0];
 
     /**
      * The blocked core: {@code C = Apanels · Bpanels} for the {@code mPanels} packed A panels from
      * panel {@code panelFrom} of a packed A of depth {@code k} and {@code mPadded} rows (at
-     * {@code apOff}), and {@code nPanels} packed B panels (the first at {@code bpOff}), into the
-     * padded block {@code C[0 .. mPanels·MR)[0 .. nPanels·NR)} at {@code cOff} with leading dimension
-     * {@code ldc ≥ nPanels·NR}. C is overwritten (not added to). For the A block to stay in L2,
-     * callers pass at most {@code MC / MR} panels.
+     * {@code apOff}), and the first {@code n} columns of a packed B (its first panel at {@code bpOff}),
+     * into the padded block {@code C[0 .. mPanels·MR)[0 .. Blocking.paddedColumns(n))} at
+     * {@code cOff} with leading dimension {@code ldc ≥ Blocking.paddedColumns(n)}. C is overwritten
+     * (not added to). For the A block to stay in L2, callers pass at most {@code MC / MR} panels.
      *
      * @param k depth, ≥ 1
+     * @param n columns, ≥ 1
      */
     public static void multiplyPacked(int k, float[] ap, int apOff, int mPadded, int panelFrom, int mPanels,
-                                      float[] bp, int bpOff, int nPanels, float[] c, int cOff, int ldc) {
+                                      MemorySegment bp, int bpOff, int n, float[] c, int cOff, int ldc) {
+        int nPanels = (n + NR - 1) / NR;
+        int rem = n - (nPanels - 1) * NR;
+        // the last two panels as one wide tile when the last is at most half full
+        boolean wide = Blocking.WIDE_TAIL && nPanels >= 2 && rem <= Blocking.LANES;
+        int narrowPanels = wide ? nPanels - 2 : nPanels;
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);
             boolean accumulate = pc > 0;
             int aPanelStride = kc * MR;
             int aBlock = apOff + pc * mPadded + panelFrom * aPanelStride;
-            for (int q = 0; q < nPanels; q++) {
+            for (int q = 0; q < narrowPanels; q++) {
                 int b = bpOff + q * k * NR + pc * NR;
                 int cq = cOff + q * NR;
                 for (int r = 0; r < mPanels; r++) {
                     SgemmMicroKernel.compute(kc, ap, aBlock + r * aPanelStride, bp, b, c, cq + r * MR * ldc, ldc, accumulate);
+                }
+            }
+            if (wide) {
+                int q = narrowPanels;
+                int b = bpOff + q * k * NR + pc * NR;
+                int cq = cOff + q * NR;
+                for (int r = 0; r < mPanels; r++) {
+                    SgemmMicroKernel.computeWide(kc, ap, aBlock + r * aPanelStride, bp, b, b + k * NR, c, cq + r * MR * ldc, ldc, accumulate);
                 }
             }
         }
@@ -73,19 +88,21 @@ public final class Sgemm {
             }
             return;
         }
-        int nc = Math.min(Blocking.ncFor(k), Blocking.roundUp(n, NR));
+        int nc = Math.min(Blocking.ncFor(k), Blocking.paddedColumns(n));
         packedA = ensure(packedA, Packing.packedALength(m, k));
-        packedB = ensure(packedB, Packing.packedBLength(k, nc));
+        int bLength = Packing.packedBLength(k, nc);
+        if (packedB.byteSize() < 4L * bLength) {
+            packedB = Packing.newPackedB(bLength);
+        }
         cTile = ensure(cTile, MC * nc);
         Packing.packA(m, k, a, aOff, lda, 1, packedA, 0);
         for (int jc = 0; jc < n; jc += nc) {
             int w = Math.min(nc, n - jc);
-            int nPanels = (w + NR - 1) / NR;
-            int ldt = nPanels * NR;
+            int ldt = Blocking.paddedColumns(w);
             Packing.packB(k, w, b, bOff + jc, ldb, packedB, 0);
             for (int ic = 0; ic < m; ic += MC) {
                 int h = Math.min(MC, m - ic);
-                multiplyPacked(k, packedA, 0, Blocking.roundUp(m, MR), ic / MR, (h + MR - 1) / MR, packedB, 0, nPanels, cTile, 0, ldt);
+                multiplyPacked(k, packedA, 0, Blocking.roundUp(m, MR), ic / MR, (h + MR - 1) / MR, packedB, 0, w, cTile, 0, ldt);
                 for (int i = 0; i < h; i++) {
                     System.arraycopy(cTile, i * ldt, c, cOff + (ic + i) * ldc + jc, w);
                 }
