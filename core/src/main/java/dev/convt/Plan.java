@@ -9,7 +9,9 @@ import dev.convt.kernel.KernelPlan;
  *
  * <p>{@link #execute} checks the buffers, then writes only the output region
  * {@code y[yOffset .. yOffset + problem().outputLength())}; on a bad buffer it throws before
- * writing anything. After its first call on a thread it allocates nothing on the heap. Distinct
+ * writing anything. Once warm on a thread (its workspace made on the first call, the Vector API code
+ * compiled by C2 after a few calls; before that the Vector API's interpreted code allocates) it
+ * allocates nothing on the heap. Distinct
  * threads may execute one plan at once on distinct outputs (workspace is per thread).
  */
 public final class Plan {

@@ -7,7 +7,8 @@ package dev.convt.kernel;
 public interface KernelPlan {
     /**
      * Computes {@code y = convT(x)} for the whole batch, overwriting the output region (and nothing else).
-     * Must allocate nothing on the Java heap once the calling thread has executed the plan once.
+     * Must allocate nothing on the Java heap once warm: after the calling thread's first call (which may
+     * make its workspace) and the JIT's compilation of the kernel.
      */
     void execute(float[] x, int xOffset, float[] y, int yOffset);
 
