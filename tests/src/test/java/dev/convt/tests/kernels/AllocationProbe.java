@@ -1,0 +1,96 @@
+package dev.convt.tests.kernels;
+
+import dev.convt.ConvTransposeSpec;
+import dev.convt.Plan;
+import dev.convt.Planner;
+import dev.convt.Problem;
+import dev.convt.kernel.KernelChoice;
+import dev.convt.tests.support.TestData;
+import dev.convt.vector.scatter.ScatterTuning;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Run in a fresh JVM by {@link ZeroAllocationTest}: for every fast kernel and problem of
+ * {@link #cases()}, warms the plan, then prints the bytes its thread allocated over
+ * {@value #WINDOW} executions ({@code bytes<TAB>kernel<TAB>problem}): the first zero of a bounded
+ * number of rounds, else the last count.
+ *
+ * <p>A fresh JVM, because in the test JVM the JIT state left by hundreds of other problem shapes can
+ * keep a Vector API path out of C2 for a while (seen for both kernels: interpreted Vector API code
+ * allocates its vectors), which is not what this measures.
+ */
+public final class AllocationProbe {
+    private AllocationProbe() {}
+
+    /** Executions measured per round. */
+    static final int WINDOW = 50;
+
+    /** A kernel and a problem to measure. */
+    record Case(KernelChoice kernel, Problem problem) {}
+
+    /** Problems every fast kernel takes: a padded 2-D layer with output_padding, a grouped 1-D one without bias. */
+    static List<Problem> general() {
+        return List.of(
+                ConvTransposeSpec.builder2d(19, 10, 3, 3).stride(2).padding(1).outputPadding(1).build().problem(2, new int[] {7, 9}),
+                ConvTransposeSpec.builder1d(12, 8, 4).stride(2).padding(1).groups(2).bias(false).build().problem(2, new int[] {33}));
+    }
+
+    /** One problem per code path of the scatter kernel: stride 1 with 4-channel blocks, strided phases, tap vectors (both block sizes). */
+    static List<Problem> scatterPaths() {
+        int v = ScatterTuning.TAP_V;
+        return List.of(
+                ConvTransposeSpec.builder1d(8, 8, 3).dilation(2).padding(2).groups(2).build().problem(1, new int[] {50}),
+                ConvTransposeSpec.builder1d(3, 1, 5).stride(3).padding(1).outputPadding(1).build().problem(1, new int[] {90}),
+                ConvTransposeSpec.builder1d(4, 4, 3).stride(2).padding(1).build().problem(1, new int[] {70}),
+                ConvTransposeSpec.builder2d(3, 3, 2 * v).stride(v).padding(2).groups(3).bias(false).build().problem(1, new int[] {3, 20}),
+                ConvTransposeSpec.builder1d(2, 5, 2 * v).stride(v).build().problem(1, new int[] {30}));
+    }
+
+    /** Every fast kernel on the general problems it accepts, plus the scatter kernel on each of its paths. */
+    static List<Case> cases() {
+        List<Case> cases = new ArrayList<>();
+        for (KernelChoice k : FastKernels.all()) {
+            for (Problem p : general()) {
+                if (FastKernels.accepts(k, p)) {
+                    cases.add(new Case(k, p));
+                }
+            }
+            if (k == KernelChoice.SCATTER) {
+                for (Problem p : scatterPaths()) {
+                    cases.add(new Case(k, p));
+                }
+            }
+        }
+        return cases;
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        for (Case c : cases()) {
+            Problem p = c.problem();
+            float[] x = TestData.uniform(p.inputLength(), 1);
+            float[] w = TestData.uniform(p.weightLength(), 2);
+            float[] b = p.spec().hasBias() ? TestData.uniform(p.spec().outChannels(), 3) : null;
+            Plan plan = Planner.plan(p, w, 0, b, 0, c.kernel());
+            float[] y = new float[p.outputLength()];
+            long allocated = -1;
+            for (int round = 0; round < 300 && allocated != 0; round++) {
+                for (int i = 0; i < 500; i++) {
+                    plan.execute(x, 0, y, 0);
+                }
+                long before = bean.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < WINDOW; i++) {
+                    plan.execute(x, 0, y, 0);
+                }
+                allocated = bean.getCurrentThreadAllocatedBytes() - before;
+                if (allocated != 0) {
+                    Thread.sleep(20); // let a busy JIT finish compiling
+                }
+            }
+            System.out.println(allocated + "\t" + c.kernel().kernelName() + "\t" + p);
+        }
+    }
+}
