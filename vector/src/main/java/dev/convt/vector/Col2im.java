@@ -33,8 +33,13 @@ final class Col2im {
     private static final VectorSpecies<Float> G = FloatVector.SPECIES_256;
     /** Lanes of {@link #G}: the stride the gathered path serves. */
     static final int GL = 8;
-    /** The gathered path only where 256-bit vectors are native (not emulated). */
-    private static final boolean GATHER_OK = S.vectorBitSize() >= 256;
+    /**
+     * The gathered path only where 256 bits is the preferred width. Mixing vector shapes in one JVM
+     * pollutes the type profiles of the Vector API's shared methods: with 256-bit code running beside
+     * the 512-bit SGEMM, C2 sometimes left the SGEMM on the API's boxed fallback for good (seen in
+     * about one fresh JVM in seven; never without the 256-bit paths).
+     */
+    private static final boolean GATHER_OK = S.vectorBitSize() == 256;
     /**
      * Stride 3: three taps' runs of L input columns interleave into 3 output vectors
      * ({@code out[3t + j] = tap j's value at t}). Output vector v, lane i takes tap

@@ -26,6 +26,14 @@ public final class ScatterTuning {
      */
     public static final VectorSpecies<Float> TAP_SPECIES = FloatVector.SPECIES_256;
 
+    /**
+     * The tap-vector mode runs only where its species is the preferred one (AVX2). With the preferred
+     * species wider, its 256-bit code would run beside 512-bit code, and mixing vector shapes in one
+     * JVM pollutes the type profiles of the Vector API's shared methods: C2 then sometimes leaves other
+     * kernels on the API's boxed, allocating fallback for good.
+     */
+    public static final boolean TAP_VECTOR_ENABLED = TAP_SPECIES.vectorBitSize() == PHASE_SPECIES.vectorBitSize();
+
     /** Lanes per tap vector: the width stride the tap-vector mode takes. */
     public static final int TAP_V = TAP_SPECIES.length();
 
