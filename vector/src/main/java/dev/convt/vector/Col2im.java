@@ -115,6 +115,11 @@ final class Col2im {
         }
     }
 
+    /** Ints of the per-tap input-range tables this object holds (for the plan's byte count). */
+    long tableInts() {
+        return (long) iwLo.length + iwHi.length + ihLo.length + ihHi.length;
+    }
+
     /** Smallest i ≥ 0 with {@code i·s + off ≥ 0}, at most {@code n}. */
     private static int lo(int off, int s, int n) {
         return off >= 0 ? 0 : (int) Math.min(n, Math.ceilDiv((long) -off, s));

@@ -197,7 +197,8 @@ public final class ScatterPlan implements KernelPlan {
 
     @Override
     public long packedWeightBytes() {
-        return 4L * (packed.length + bias.length) + 4L * (rowStart.length + rowKh.length + rowIh.length);
+        return 4L * (packed.length + bias.length) + 4L * (rowStart.length + rowKh.length + rowIh.length)
+                + 4L * (phaseStart.length + phaseKw.length + phaseShift.length + blockStart.length + blockSize.length);
     }
 
     @Override
