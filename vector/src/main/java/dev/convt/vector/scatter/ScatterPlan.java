@@ -76,7 +76,7 @@ public final class ScatterPlan implements KernelPlan {
      */
     public static boolean tapVectorApplies(Problem p) {
         int r = p.rank();
-        return ScatterTuning.TAP_VECTOR_ENABLED && p.spec().stride(r - 1) == TV && p.spec().dilation(r - 1) == 1 && p.spec().kernelSize(r - 1) % TV == 0;
+        return p.spec().stride(r - 1) == TV && p.spec().dilation(r - 1) == 1 && p.spec().kernelSize(r - 1) % TV == 0;
     }
 
     /**
