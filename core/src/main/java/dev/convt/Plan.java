@@ -1,5 +1,6 @@
 package dev.convt;
 
+import dev.convt.kernel.Kernel;
 import dev.convt.kernel.KernelPlan;
 
 /**
@@ -13,16 +14,44 @@ import dev.convt.kernel.KernelPlan;
  * compiled by C2 after a few calls; before that the Vector API's interpreted code allocates) it
  * allocates nothing on the heap. Distinct
  * threads may execute one plan at once on distinct outputs (workspace is per thread).
+ *
+ * <p><b>Warm-up.</b> The Vector API kernels run about a hundred times slower until the JIT (C2) has
+ * compiled them, so by default {@link Planner#plan} warms a new plan's code paths before returning it:
+ * it runs a small proxy problem (the same kernel, stride, padding and dilation, with few channels and a
+ * small size; see {@link Kernel#warmUpProblem}) on scratch buffers of its own until the runs stop
+ * allocating and stop getting faster, within a time budget. Paths are warmed once per JVM: a plan whose
+ * proxy was warmed before (by any plan) skips it, so planning many layers pays mostly for the distinct
+ * paths. The first {@link #execute} of a plan then runs near its steady speed. Warm-up never writes the
+ * caller's buffers and never changes results (they are bitwise the same with it on or off).
+ * {@code -Ddev.convt.warmup=false} switches plan-time warm-up off (plans are then cheaper to make and
+ * slow on their first executes); {@link #warmUp()} warms a plan explicitly, for example when models
+ * are loaded ahead of time with the property off, or on another thread. {@code -Ddev.convt.warmup.millis}
+ * bounds one warm-up's time (1000 ms by default).
  */
 public final class Plan {
     private final Problem problem;
     private final String kernelName;
     private final KernelPlan kernelPlan;
+    /** The kernel that made the plan, for warm-up; null for a plan with nothing to compute. */
+    private final Kernel kernel;
 
-    Plan(Problem problem, String kernelName, KernelPlan kernelPlan) {
+    Plan(Problem problem, Kernel kernel, KernelPlan kernelPlan) {
         this.problem = problem;
-        this.kernelName = kernelName;
+        this.kernelName = kernel.name();
         this.kernelPlan = kernelPlan;
+        this.kernel = problem.isEmpty() ? null : kernel;
+    }
+
+    /**
+     * Warms this plan's code paths (see the class comment): runs the kernel's proxy problem on scratch
+     * buffers until the JIT has compiled what it walks, within the time budget. Does nothing when this
+     * JVM has warmed the same paths before (plans do so when made unless {@code -Ddev.convt.warmup=false}),
+     * or when the kernel needs no warm-up. Writes no caller buffer; results are unchanged. Thread-safe.
+     *
+     * @return the proxy runs performed; 0 when the paths were already warm or need no warm-up
+     */
+    public int warmUp() {
+        return kernel == null ? 0 : WarmUp.warm(kernel, problem);
     }
 
     public Problem problem() { return problem; }
