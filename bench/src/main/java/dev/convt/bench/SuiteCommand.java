@@ -5,6 +5,7 @@ import dev.convt.Planner;
 import dev.convt.Problem;
 import dev.convt.kernel.KernelChoice;
 import dev.convt.kernel.ReferenceKernel;
+import dev.convt.testkit.TestData;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -195,9 +196,9 @@ final class SuiteCommand {
         for (String k : kernels) {
             KernelChoice choice = k.equals(AUTO) ? KernelChoice.AUTO : KernelChoice.parse(k);
             for (Problem p : small) {
-                float[] x = Data.uniform(p.inputLength(), 1);
-                float[] w = Data.uniform(p.weightLength(), 2);
-                float[] b = p.spec().hasBias() ? Data.uniform(p.spec().outChannels(), 3) : null;
+                float[] x = TestData.uniform(p.inputLength(), 1);
+                float[] w = TestData.uniform(p.weightLength(), 2);
+                float[] b = p.spec().hasBias() ? TestData.uniform(p.spec().outChannels(), 3) : null;
                 Plan plan;
                 try {
                     plan = Planner.plan(p, w, 0, b, 0, choice);
@@ -220,9 +221,9 @@ final class SuiteCommand {
     private static List<Result> runLayer(Workload.Layer layer, Costs costs, String chosen, List<String> kernels,
                                          Timer.Settings settings, Progress progress) {
         Problem p = layer.problem();
-        float[] x = Data.uniform(p.inputLength(), Data.seed(layer.name(), 1));
-        float[] w = Data.uniform(p.weightLength(), Data.seed(layer.name(), 2));
-        float[] b = p.spec().hasBias() ? Data.uniform(p.spec().outChannels(), Data.seed(layer.name(), 3)) : null;
+        float[] x = TestData.uniform(p.inputLength(), Data.seed(layer.name(), 1));
+        float[] w = TestData.uniform(p.weightLength(), Data.seed(layer.name(), 2));
+        float[] b = p.spec().hasBias() ? TestData.uniform(p.spec().outChannels(), Data.seed(layer.name(), 3)) : null;
 
         progress.step(layer.name(), ReferenceKernel.NAME);
         float[] yRef = new float[p.outputLength()];
