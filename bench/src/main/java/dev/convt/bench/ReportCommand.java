@@ -169,7 +169,7 @@ final class ReportCommand {
         Map<String, RunFile.Entry> n = index(now);
         Map<String, RunFile.Entry> b = index(base);
         Map<String, Object> ratios = new LinkedHashMap<>();
-        List<String> regressed = new ArrayList<>();
+        List<Map<String, Object>> regressed = new ArrayList<>();
         int compared = 0;
         int faster = 0;
         for (String s : series) {
@@ -188,7 +188,7 @@ final class ReportCommand {
                 double noise = CompareCommand.spread(bt, nt) / bt.medianMs();
                 CompareCommand.Verdict v = CompareCommand.verdict(bt, nt, pct);
                 if (v == CompareCommand.Verdict.REGRESSED) {
-                    regressed.add(layer + " / " + s + " ×" + String.format(Locale.ROOT, "%.2f", ratio));
+                    regressed.add(Map.of("layer", layer, "series", s, "ratio", ratio));
                 } else if (v == CompareCommand.Verdict.FASTER) {
                     faster++;
                 }
