@@ -42,19 +42,28 @@ public final class Plan {
      * @param x input {@code (N, Cin, *in)} row-major from {@code xOffset}
      * @param y output {@code (N, Cout, *out)} row-major from {@code yOffset}; overwritten
      * @throws NullPointerException     if a buffer is null
-     * @throws IllegalArgumentException if an offset is negative or a buffer is too small (nothing is written)
+     * @throws IllegalArgumentException if an offset is negative, a buffer is too small, or {@code x} and
+     *                                  {@code y} are the same array with overlapping ranges (nothing is written)
      */
     public void execute(float[] x, int xOffset, float[] y, int yOffset) {
-        problem.checkInput(x, xOffset);
-        problem.checkOutput(y, yOffset);
-        kernelPlan.execute(x, xOffset, y, yOffset);
+        problem.checkExecution(x, xOffset, y, yOffset);
+        if (!problem.isEmpty()) {
+            kernelPlan.execute(x, xOffset, y, yOffset);
+        }
     }
 
-    /** {@link #execute} into a new output array. */
+    /**
+     * {@link #execute} into a new output array.
+     *
+     * @throws NullPointerException     if {@code x} is null
+     * @throws IllegalArgumentException if {@code x} is shorter than the problem's input
+     */
     public float[] execute(float[] x) {
         problem.checkInput(x, 0);
         float[] y = new float[problem.outputLength()];
-        kernelPlan.execute(x, 0, y, 0);
+        if (!problem.isEmpty()) {
+            kernelPlan.execute(x, 0, y, 0);
+        }
         return y;
     }
 
