@@ -76,7 +76,8 @@ public final class Plan {
      * @param x input {@code (N, Cin, *in)} row-major from {@code xOffset}
      * @param y output {@code (N, Cout, *out)} row-major from {@code yOffset}; overwritten
      * @throws NullPointerException     if a buffer is null
-     * @throws IllegalArgumentException if an offset is negative or a buffer is too small (nothing is written)
+     * @throws IllegalArgumentException if an offset is negative, a buffer is too small, or {@code x} and
+     *                                  {@code y} are the same array with overlapping ranges (nothing is written)
      */
     public void execute(float[] x, int xOffset, float[] y, int yOffset) {
         execute(x, xOffset, y, yOffset, parallelism);
@@ -86,16 +87,21 @@ public final class Plan {
      * {@link #execute(float[], int, float[], int)} with the given parallelism for this call only.
      *
      * @throws NullPointerException     if a buffer or the parallelism is null
-     * @throws IllegalArgumentException if an offset is negative or a buffer is too small (nothing is written)
+     * @throws IllegalArgumentException if an offset is negative, a buffer is too small, or {@code x} and
+     *                                  {@code y} are the same array with overlapping ranges (nothing is written)
      */
     public void execute(float[] x, int xOffset, float[] y, int yOffset, Parallelism parallelism) {
         java.util.Objects.requireNonNull(parallelism, "parallelism");
-        problem.checkInput(x, xOffset);
-        problem.checkOutput(y, yOffset);
+        problem.checkExecution(x, xOffset, y, yOffset);
         run(x, xOffset, y, yOffset, parallelism);
     }
 
-    /** {@link #execute} into a new output array. */
+    /**
+     * {@link #execute} into a new output array.
+     *
+     * @throws NullPointerException     if {@code x} is null
+     * @throws IllegalArgumentException if {@code x} is shorter than the problem's input
+     */
     public float[] execute(float[] x) {
         problem.checkInput(x, 0);
         float[] y = new float[problem.outputLength()];
@@ -104,6 +110,9 @@ public final class Plan {
     }
 
     private void run(float[] x, int xOffset, float[] y, int yOffset, Parallelism par) {
+        if (problem.isEmpty()) {
+            return;
+        }
         KernelPlan.Tasks tasks = par.threads() == 1 ? null : splits.get(kernelPlan, par.threads(), par.minTaskWork());
         if (tasks == null || tasks.count() == 1) {
             kernelPlan.execute(x, xOffset, y, yOffset);

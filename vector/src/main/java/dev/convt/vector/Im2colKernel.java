@@ -54,17 +54,51 @@ public final class Im2colKernel implements Kernel {
         return NAME;
     }
 
+    /** The most floats of one plan structure (packed weights, packed X tile, column block): a Java array, less a margin. */
+    static final long MAX_STRUCTURE_FLOATS = Integer.MAX_VALUE - 16;
+
+    /**
+     * Declines rank 3, and every problem whose packed weights, packed X tile or column block (the
+     * sizes {@link #packedWeightFloats} and {@link #workspaceFloats} give, computed in {@code long})
+     * would not fit a Java array, so planning never allocates a part of a plan it cannot finish.
+     */
     @Override
     public String declineReason(Problem problem) {
         if (problem.rank() > 2) {
             return "rank " + problem.rank() + " falls back to the reference (im2col handles rank 1 and 2)";
         }
-        long m = (long) problem.spec().outChannelsPerGroup() * problem.spec().kernelVolume();
-        long packed = (m + Blocking.MR - 1) / Blocking.MR * Blocking.MR * problem.spec().inChannels();
-        if (packed > Integer.MAX_VALUE - 16) {
-            return "the packed weights (" + packed + " floats) would not fit a Java array";
+        long columns = (long) problem.batch() * problem.inputPlane();
+        if (columns + Blocking.NR > Integer.MAX_VALUE) {
+            return "the GEMM's column count N*prod(input) = " + columns + " leaves no room to pad it to whole panels of "
+                    + Blocking.NR + " within an int";
+        }
+        long packed = packedWeightFloats(problem);
+        if (packed > MAX_STRUCTURE_FLOATS) {
+            return "the packed weights (" + packed + " floats) would not fit a Java array (limit " + MAX_STRUCTURE_FLOATS + ")";
+        }
+        long tile = workspaceFloats(problem);
+        if (tile > MAX_STRUCTURE_FLOATS) {
+            return "the workspace (packed X tile and column block, " + tile + " floats for Cin/groups = "
+                    + problem.spec().inChannelsPerGroup() + ") would not fit a Java array (limit " + MAX_STRUCTURE_FLOATS + ")";
         }
         return null;
+    }
+
+    /** Floats of the packed weights: per group, {@code M = Cout/g·Πk} rounded up to whole MR panels, times {@code K = Cin/g}. */
+    static long packedWeightFloats(Problem p) {
+        long m = (long) p.spec().outChannelsPerGroup() * p.spec().kernelVolume();
+        return Math.ceilDiv(m, Blocking.MR) * Blocking.MR * p.spec().inChannels();
+    }
+
+    /** Floats of one thread's workspace: the packed X tile ({@code K} rows of {@code nc} columns in whole NR panels) and the column block. */
+    static long workspaceFloats(Problem p) {
+        long nc = nc(p.spec().inChannelsPerGroup(), (long) p.batch() * p.inputPlane());
+        return Math.ceilDiv(nc, Blocking.NR) * Blocking.NR * p.spec().inChannelsPerGroup() + Blocking.MC * nc;
+    }
+
+    /** The N tile: {@link Blocking#ncFor} for depth k, at most the padded column count (columns + NR fits an int: checked first). */
+    private static int nc(int k, long columns) {
+        return Math.min(Blocking.ncFor(k), Blocking.paddedColumns((int) columns));
     }
 
     @Override
@@ -113,7 +147,7 @@ public final class Im2colKernel implements Kernel {
             outPlane = p.outputPlane();
             batch = p.batch();
             columns = batch * inPlane;
-            nc = Math.min(Blocking.ncFor(k), Blocking.paddedColumns(columns));
+            nc = nc(k, columns);
             packedGroupLength = Packing.packedALength(m, k);
             packedW = new float[Math.multiplyExact(packedGroupLength, groups)];
             for (int g = 0; g < groups; g++) {
@@ -129,12 +163,14 @@ public final class Im2colKernel implements Kernel {
 
         @Override
         public long workspaceBytes() {
-            return 4L * (Packing.packedBLength(k, nc) + (long) Blocking.MC * nc);
+            // the packed X tile, the column block, and col2im's gather offsets
+            return 4L * (Packing.packedBLength(k, nc) + (long) Blocking.MC * nc + Col2im.GL);
         }
 
         @Override
         public long packedWeightBytes() {
-            return 4L * packedW.length;
+            // the packed A panels, the bias copy, and col2im's per-tap input ranges
+            return 4L * packedW.length + 4L * (bias == null ? 0 : bias.length) + 4L * col2im.tableInts();
         }
 
         @Override

@@ -76,7 +76,7 @@ public final class ScatterPlan implements KernelPlan {
      */
     public static boolean tapVectorApplies(Problem p) {
         int r = p.rank();
-        return ScatterTuning.TAP_VECTOR_ENABLED && p.spec().stride(r - 1) == TV && p.spec().dilation(r - 1) == 1 && p.spec().kernelSize(r - 1) % TV == 0;
+        return p.spec().stride(r - 1) == TV && p.spec().dilation(r - 1) == 1 && p.spec().kernelSize(r - 1) % TV == 0;
     }
 
     /**
@@ -197,7 +197,8 @@ public final class ScatterPlan implements KernelPlan {
 
     @Override
     public long packedWeightBytes() {
-        return 4L * (packed.length + bias.length) + 4L * (rowStart.length + rowKh.length + rowIh.length);
+        return 4L * (packed.length + bias.length) + 4L * (rowStart.length + rowKh.length + rowIh.length)
+                + 4L * (phaseStart.length + phaseKw.length + phaseShift.length + blockStart.length + blockSize.length);
     }
 
     @Override
