@@ -4,8 +4,6 @@ module dev.convt.core {
     exports dev.convt.kernel;
     exports dev.convt.cost;
     exports dev.convt.onnx;
-    // the project's own JSON reader, for its tools and tests; not API
-    exports dev.convt.internal;
     uses dev.convt.kernel.KernelProvider;
     // the thread allocation counter: plan-time warm-up stops once the kernel's code runs compiled
     requires static jdk.management;
