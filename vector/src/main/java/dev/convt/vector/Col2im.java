@@ -21,25 +21,17 @@ import jdk.incubator.vector.VectorSpecies;
  * once, saving a full read and write of the output.
  */
 final class Col2im {
-    private static final VectorSpecies<Float> S = dev.convt.vector.gemm.Blocking.SPECIES;
+    private static final VectorSpecies<Float> S = VectorConfig.SPECIES;
     private static final int L = S.length();
     /** Zips the low (high) halves of two vectors: a0 b0 a1 b1 … */
     private static final VectorShuffle<Float> ZIP_LO = VectorShuffle.makeZip(S, 0);
     private static final VectorShuffle<Float> ZIP_HI = VectorShuffle.makeZip(S, 1);
-    /**
-     * The species of the gathered stride-8 path: 8 taps × stride 8 (HiFi-GAN, Conv-TasNet, FCN's
-     * 16/8 up-sampling) fill exactly one 256-bit vector per input column, whatever the preferred width.
-     */
-    private static final VectorSpecies<Float> G = FloatVector.SPECIES_256;
-    /** Lanes of {@link #G}: the stride the gathered path serves. */
+    /** The species of the gathered stride-8 path (the configured one: one vector shape per JVM). */
+    private static final VectorSpecies<Float> G = S;
+    /** The stride the gathered path serves: 8 taps × stride 8 (HiFi-GAN, Conv-TasNet, FCN's 16/8 up-sampling). */
     static final int GL = 8;
-    /**
-     * The gathered path only where 256 bits is the preferred width. Mixing vector shapes in one JVM
-     * pollutes the type profiles of the Vector API's shared methods: with 256-bit code running beside
-     * the 512-bit SGEMM, C2 sometimes left the SGEMM on the API's boxed fallback for good (seen in
-     * about one fresh JVM in seven; never without the 256-bit paths).
-     */
-    private static final boolean GATHER_OK = S.vectorBitSize() == 256;
+    /** The gathered path where one vector holds the 8 taps of one input column. */
+    private static final boolean GATHER_OK = L == GL;
     /**
      * Stride 3: three taps' runs of L input columns interleave into 3 output vectors
      * ({@code out[3t + j] = tap j's value at t}). Output vector v, lane i takes tap
@@ -112,6 +104,38 @@ final class Col2im {
         for (int kh = 0; kh < k[1]; kh++) {
             ihLo[kh] = lo(kh * dH - pH, sH, in[1]);
             ihHi[kh] = hi(kh * dH - pH, sH, in[1], out[1]);
+        }
+    }
+
+    /** A copy with other in-range bounds (see {@link #rows} and {@link #columns}). */
+    private Col2im(Col2im o, int[] ihLo, int[] ihHi, int[] iwLo, int[] iwHi) {
+        bias = o.bias;
+        inPlane = o.inPlane; inW = o.inW; outW = o.outW; outPlane = o.outPlane; taps = o.taps; kW = o.kW;
+        sH = o.sH; sW = o.sW; pH = o.pH; pW = o.pW; dH = o.dH; dW = o.dW; coPerG = o.coPerG; cout = o.cout;
+        singleCover = o.singleCover;
+        this.ihLo = ihLo; this.ihHi = ihHi; this.iwLo = iwLo; this.iwHi = iwHi;
+    }
+
+    /** This col2im writing only output rows {@code [from, to)} (a band for one thread). */
+    Col2im rows(int from, int to) {
+        int[] lo = ihLo.clone(), hi = ihHi.clone();
+        band(lo, hi, dH, pH, sH, from, to);
+        return new Col2im(this, lo, hi, iwLo, iwHi);
+    }
+
+    /** This col2im writing only output columns {@code [from, to)} (a band for one thread). */
+    Col2im columns(int from, int to) {
+        int[] lo = iwLo.clone(), hi = iwHi.clone();
+        band(lo, hi, dW, pW, sW, from, to);
+        return new Col2im(this, ihLo, ihHi, lo, hi);
+    }
+
+    /** Narrows each tap's input range to the inputs i whose output {@code i·s − p + t·d} is in {@code [from, to)}. */
+    private static void band(int[] lo, int[] hi, int d, int p, int s, int from, int to) {
+        for (int t = 0; t < lo.length; t++) {
+            int off = t * d - p;
+            lo[t] = Math.max(lo[t], lo(off - from, s, Integer.MAX_VALUE));
+            hi[t] = Math.max(lo[t], Math.min(hi[t], hi(off, s, Integer.MAX_VALUE, to)));
         }
     }
 

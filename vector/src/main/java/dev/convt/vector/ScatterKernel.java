@@ -15,8 +15,8 @@ import dev.convt.vector.scatter.ScatterTuning;
  * <p><b>Automatic choice</b> (measured on the layer suite with {@code bench/convt suite}, see the
  * README): the planner takes this kernel for grouped layers with at most
  * {@value ScatterTuning#AUTO_MAX_IN_PER_GROUP} input channels per group (depthwise included:
- * dilated_1d 0.62 ms against im2col's 0.83; fcn8s_up_dw 2.3 against 3.6 on AVX-512, 0.5 with the
- * tap-vector mode where 256 bits is the preferred width), and for layers with
+ * dilated_1d 0.62 ms against im2col's 0.83; fcn8s_up_dw 2.3 against 3.6 at 512 bits in phase mode,
+ * 0.5 in the tap-vector mode at 256 bits), and for layers with
  * fewer than {@value Im2colKernel#AUTO_MIN_CHANNELS_PER_GROUP} input channels per group, which the
  * GEMM declines. Everything else goes to the im2col GEMM, which was faster on every other suite layer
  * (including the long rank-1 layers and FCN's 16/8 upsampling, where this kernel's tap-vector mode

@@ -38,14 +38,10 @@ public final class VectorKernelProvider implements KernelProvider {
             return why + "; " + ENABLE;
         }
         try {
-            int bits = Species.preferredBits();
-            if (bits < 128) {
-                return "the preferred float vector is " + bits + " bits, below the 128 these kernels need";
-            }
+            return Species.reason();
         } catch (LinkageError e) {
             return "the Vector API failed to load (" + e + "); " + ENABLE;
         }
-        return null;
     }
 
     private static String c2Reason() {
@@ -74,10 +70,21 @@ public final class VectorKernelProvider implements KernelProvider {
         return List.of(new ScatterKernel(), new Im2colKernel());
     }
 
-    /** Holds the only Vector API reference of this class, reached after the module check. */
+    /** Holds the only Vector API references of this class, reached after the module check. */
     private static final class Species {
-        static int preferredBits() {
-            return jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize();
+        /** Why the configured vector cannot serve (a bad override, or under 128 bits), or null. */
+        static String reason() {
+            int preferred = jdk.incubator.vector.FloatVector.SPECIES_PREFERRED.vectorBitSize();
+            if (preferred < 128) {
+                return "the preferred float vector is " + preferred + " bits, below the 128 these kernels need";
+            }
+            try {
+                VectorConfig.bits(System.getProperty(VectorConfig.BITS_PROPERTY), preferred);
+                VectorConfig.registers(System.getProperty(VectorConfig.REGISTERS_PROPERTY), "", preferred);
+            } catch (IllegalArgumentException e) {
+                return e.getMessage();
+            }
+            return null;
         }
     }
 }

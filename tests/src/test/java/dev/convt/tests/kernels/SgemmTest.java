@@ -1,6 +1,6 @@
 package dev.convt.tests.kernels;
 
-import dev.convt.tests.support.TestData;
+import dev.convt.testkit.TestData;
 import dev.convt.vector.gemm.Blocking;
 import dev.convt.vector.gemm.Sgemm;
 import net.jqwik.api.Arbitraries;

@@ -1,9 +1,11 @@
 package dev.convt.tests.kernels;
 
+import dev.convt.vector.VectorConfig;
 import org.junit.jupiter.api.Test;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -25,9 +27,15 @@ class ZeroAllocationTest {
     void executeAllocatesNothingOnceWarm() throws Exception {
         assertFalse(AllocationProbe.cases().isEmpty(), "no fast kernel to measure");
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Process proc = new ProcessBuilder(java, "--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC",
-                "-cp", System.getProperty("java.class.path"), AllocationProbe.class.getName())
-                .redirectErrorStream(true).start();
+        List<String> command = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC"));
+        // the probe runs the vector configuration of this JVM (JAVA_TOOL_OPTIONS reach it through the environment)
+        for (String property : List.of(VectorConfig.BITS_PROPERTY, VectorConfig.REGISTERS_PROPERTY)) {
+            if (System.getProperty(property) != null) {
+                command.add("-D" + property + "=" + System.getProperty(property));
+            }
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), AllocationProbe.class.getName()));
+        Process proc = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, proc.waitFor(), out);
         List<String> lines = out.lines().filter(l -> l.matches("-?\\d+\t.*")).toList();

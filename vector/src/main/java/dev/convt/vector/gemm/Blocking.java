@@ -1,36 +1,36 @@
 package dev.convt.vector.gemm;
 
-import jdk.incubator.vector.FloatVector;
+import dev.convt.vector.VectorConfig;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Every size of the packed SGEMM in one place (BLIS style): the register tile of the micro-kernel
  * and the cache blocks around it.
  *
- * <p>The tile follows the preferred vector width. With 8-lane (AVX2) floats it is
- * {@code MR × NR = 4 × 16}: 8 accumulators + 2 B vectors + broadcasts fit the 16 ymm registers (the
- * register-tile cliff of VECTOR-API-NOTES.md: 12 accumulators spill and halve throughput). With
- * 16-lane (AVX-512) floats and 32 registers it is {@code 6 × 32} (12 accumulators), measured
- * ~10–20% faster than 4 × 32 on the development machine (an AVX-512 Xeon). Cache blocks assume a
- * 32 KiB L1d and an L2 of at least 1 MiB per core.
+ * <p>The register tile is the one {@link VectorConfig} chose for the register count, in vectors of
+ * its species. With 16 registers (AVX2) it is {@code MR × NR = 4 × 2 vectors}: 8 accumulators + 2 B
+ * vectors + broadcasts fit (the register-tile cliff of VECTOR-API-NOTES.md: 12 accumulators spill
+ * and halve throughput). With 32 registers (AVX-512, NEON) it is {@code 6 × 2 vectors} (12
+ * accumulators), measured ~10–20% faster than 4 × 2 vectors at 512 bits on an AVX-512 Xeon. Cache
+ * blocks assume a 32 KiB L1d and an L2 of at least 1 MiB per core.
  */
 public final class Blocking {
     private Blocking() {}
 
-    /** The float species of every kernel in this package; {@code static final} so C2 folds it. */
-    public static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    /** The float species of every kernel in this package ({@link VectorConfig#SPECIES}); {@code static final} so C2 folds it. */
+    public static final VectorSpecies<Float> SPECIES = VectorConfig.SPECIES;
 
     /** Floats per vector (8 with AVX2). */
     public static final int LANES = SPECIES.length();
 
-    /**
-     * Rows of the register tile: A values broadcast per k step. 4 where vectors are at most 256 bits
-     * (16 registers: 8 accumulators), 6 with 512-bit vectors (32 registers: 12 accumulators).
-     */
-    public static final int MR = LANES >= 16 ? 6 : 4;
+    /** The register tile and its micro-kernel ({@link VectorConfig#GEMM_TILE}). */
+    public static final SgemmMicroKernel.Tile TILE = VectorConfig.GEMM_TILE;
 
-    /** Columns of the register tile: two vectors of B per k step. */
-    public static final int NR = 2 * LANES;
+    /** Rows of the register tile: A values broadcast per k step (4 with 16 registers, 6 with 32). */
+    public static final int MR = TILE.rows;
+
+    /** Columns of the register tile: {@code TILE.vectors} vectors of B per k step. */
+    public static final int NR = TILE.vectors * LANES;
 
     /**
      * Depth of one K block: a B micro-panel of {@code KC × NR} floats (16 KiB with NR = 16) stays in
@@ -57,10 +57,10 @@ public final class Blocking {
     /**
      * Whether a block whose last B panel holds at most {@link #LANES} columns finishes with the wide
      * {@code MR × (NR + LANES)} tile over its last two panels instead of computing a half-empty
-     * panel: 18 accumulators fit AVX-512's 32 registers, not AVX2's 16. Saves the padding of small or
-     * odd column counts (pose_deconv1's 48 columns: 64 computed without it).
+     * panel: where the tile has that kernel (18 accumulators fit 32 registers, not 16). Saves the
+     * padding of small or odd column counts (pose_deconv1's 48 columns: 64 computed without it).
      */
-    public static final boolean WIDE_TAIL = MR == 6;
+    public static final boolean WIDE_TAIL = TILE.wideTail;
 
     /**
      * The N tile for a GEMM of depth {@code k}: as many whole {@link #NR} panels (half panels where

@@ -22,6 +22,32 @@ import java.nio.ByteOrder;
 public final class SgemmMicroKernel {
     private SgemmMicroKernel() {}
 
+    /**
+     * The register tiles that have code here: {@code rows × vectors} of B per k step. The vector
+     * configuration picks one ({@link dev.convt.vector.VectorConfig#GEMM_TILE}); {@link Blocking}
+     * takes its sizes from it, so a tile size without a kernel cannot be configured.
+     */
+    public enum Tile {
+        /** 4 rows × 2 vectors: 8 accumulators, for 16 vector registers. */
+        F32_4X2V(4, 2, false),
+        /** 6 rows × 2 vectors: 12 accumulators, and the 6 × 3-vector wide tail (18), for 32 registers. */
+        F32_6X2V(6, 2, true);
+
+        /** Rows of the tile (A values broadcast per k step). */
+        public final int rows;
+        /** B vectors per k step (the tile is {@code vectors × lanes} columns wide). */
+        public final int vectors;
+        /** Whether {@link #computeWide} exists for this tile. */
+        public final boolean wideTail;
+
+        Tile(int rows, int vectors, boolean wideTail) {
+            this.rows = rows;
+            this.vectors = vectors;
+            this.wideTail = wideTail;
+        }
+    }
+
+    private static final Tile TILE = Blocking.TILE;
     private static final VectorSpecies<Float> S = Blocking.SPECIES;
     private static final int L = S.length();
     private static final int MR = Blocking.MR;
@@ -48,7 +74,7 @@ public final class SgemmMicroKernel {
      */
     public static void compute(int kc, float[] a, int aOff, MemorySegment b, int bOff,
                                float[] c, int cOff, int ldc, boolean accumulate) {
-        if (MR == 6) {
+        if (TILE == Tile.F32_6X2V) {
             compute6(kc, a, aOff, b, bOff, c, cOff, ldc, accumulate);
         } else {
             compute4(kc, a, aOff, b, bOff, c, cOff, ldc, accumulate);

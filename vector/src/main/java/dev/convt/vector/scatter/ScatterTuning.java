@@ -1,6 +1,6 @@
 package dev.convt.vector.scatter;
 
-import jdk.incubator.vector.FloatVector;
+import dev.convt.vector.VectorConfig;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -10,31 +10,19 @@ import jdk.incubator.vector.VectorSpecies;
 public final class ScatterTuning {
     private ScatterTuning() {}
 
-    /**
-     * The species of the phase micro-kernels: the widest the JVM prefers (512 bits on Zen 4, which
-     * runs them as two 256-bit halves but with half the instructions and 32 registers);
-     * {@code static final} so C2 folds it.
-     */
-    public static final VectorSpecies<Float> PHASE_SPECIES = FloatVector.SPECIES_PREFERRED;
+    /** The species of the phase micro-kernels: the configured one ({@link VectorConfig#SPECIES}); {@code static final} so C2 folds it. */
+    public static final VectorSpecies<Float> PHASE_SPECIES = VectorConfig.SPECIES;
 
     /** Lanes per phase vector. */
     public static final int PHASE_V = PHASE_SPECIES.length();
 
     /**
-     * The species of the tap-vector micro-kernels, which need the width stride to equal the lane
-     * count: 8 lanes fits the stride-8 upsampling layers (FCN, HiFi-GAN, Conv-TasNet).
+     * The species of the tap-vector micro-kernels: the configured one too (one vector shape per
+     * JVM, see {@link VectorConfig}).
      */
-    public static final VectorSpecies<Float> TAP_SPECIES = FloatVector.SPECIES_256;
+    public static final VectorSpecies<Float> TAP_SPECIES = VectorConfig.SPECIES;
 
-    /**
-     * The tap-vector mode runs only where its species is the preferred one (AVX2). With the preferred
-     * species wider, its 256-bit code would run beside 512-bit code, and mixing vector shapes in one
-     * JVM pollutes the type profiles of the Vector API's shared methods: C2 then sometimes leaves other
-     * kernels on the API's boxed, allocating fallback for good.
-     */
-    public static final boolean TAP_VECTOR_ENABLED = TAP_SPECIES.vectorBitSize() == PHASE_SPECIES.vectorBitSize();
-
-    /** Lanes per tap vector: the width stride the tap-vector mode takes. */
+    /** Lanes per tap vector. */
     public static final int TAP_V = TAP_SPECIES.length();
 
     /** Output channels per register block when a group has at least this many (else blocks of 1). */

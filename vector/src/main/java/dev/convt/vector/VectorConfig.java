@@ -1,0 +1,110 @@
+package dev.convt.vector;
+
+import dev.convt.vector.gemm.SgemmMicroKernel;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.util.Locale;
+
+/**
+ * The one vector configuration of this JVM, chosen once when the class initialises: the float
+ * species every kernel uses, the vector register count it assumes, and each micro-kernel's tile
+ * bound to the code that implements it. Every other class reads its species and tile sizes from
+ * here ({@code static final} copies, so C2 folds them), so one JVM's hot code never mixes two
+ * vector shapes: with 256-bit and 512-bit {@code FloatVector} code in one JVM, the Vector API's
+ * shared methods see two shapes in their type profiles, and C2 was seen to leave the SGEMM on the
+ * API's boxed, allocating fallback for good in about one fresh JVM in seven.
+ *
+ * <p><b>Width.</b> The preferred species of the JVM ({@code FloatVector.SPECIES_PREFERRED}: 512 bits
+ * on AVX-512, 256 with AVX2 or {@code -XX:UseAVX=2}, 128 on NEON or with
+ * {@code -XX:MaxVectorSize=16}), unless the system property {@value #BITS_PROPERTY} asks for
+ * {@code 128}, {@code 256} or {@code 512} bits (as Lucene's {@code tests.vectorsize}): then that
+ * width, capped at the preferred one (wider vectors than the hardware's run on the API's slow
+ * Java fallback). So the tests run every narrower width's code on any machine.
+ *
+ * <p><b>Registers.</b> 32 vector registers on AArch64 (NEON, SVE) and on x86 with AVX-512 (a
+ * preferred width of 512 bits), 16 on other x86 (AVX2: 16 ymm), unless {@value #REGISTERS_PROPERTY}
+ * says {@code 16} or {@code 32} (e.g. to run the AVX2 configuration on an AVX-512 machine). The
+ * register tiles are chosen for it: C2 hoists every broadcast and B load of the SGEMM's k loop, so a
+ * tile needs accumulators + B vectors + broadcasts within the register file, or it spills and its
+ * throughput halves (VECTOR-API-NOTES.md).
+ */
+public final class VectorConfig {
+    private VectorConfig() {}
+
+    /** System property overriding the vector width in bits: {@value}. */
+    public static final String BITS_PROPERTY = "dev.convt.vector.bits";
+
+    /** System property overriding the assumed vector register count: {@value}. */
+    public static final String REGISTERS_PROPERTY = "dev.convt.vector.registers";
+
+    /** Bits of the preferred float species of this JVM (the hardware and JVM flags' width). */
+    public static final int PREFERRED_BITS = FloatVector.SPECIES_PREFERRED.vectorBitSize();
+
+    /** Bits of the configured vector: the preferred width, or the override capped at it. */
+    public static final int BITS = Math.min(PREFERRED_BITS, bits(System.getProperty(BITS_PROPERTY), PREFERRED_BITS));
+
+    /** The float species of every kernel. */
+    public static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED.vectorBitSize() == BITS
+            ? FloatVector.SPECIES_PREFERRED
+            : VectorSpecies.of(float.class, VectorShape.forBitSize(BITS));
+
+    /** Floats per vector. */
+    public static final int LANES = SPECIES.length();
+
+    /** Vector registers the tiles may use. */
+    public static final int REGISTERS = registers(System.getProperty(REGISTERS_PROPERTY),
+            System.getProperty("os.arch", ""), PREFERRED_BITS);
+
+    /**
+     * The SGEMM register tile and its micro-kernel: {@code 6 × 2 vectors} (12 accumulators, and the
+     * 18-accumulator wide tail) with 32 registers, {@code 4 × 2 vectors} (8 accumulators) with 16.
+     */
+    public static final SgemmMicroKernel.Tile GEMM_TILE = REGISTERS >= 32 ? SgemmMicroKernel.Tile.F32_6X2V : SgemmMicroKernel.Tile.F32_4X2V;
+
+    /** One line for logs and benchmark reports, e.g. {@code "512-bit float vectors (16 lanes), 32 registers, SGEMM f32_6x2v"}. */
+    public static String describe() {
+        String bits = BITS == PREFERRED_BITS ? BITS + "-bit" : BITS + "-bit (of " + PREFERRED_BITS + " preferred)";
+        return bits + " float vectors (" + LANES + " lanes), " + REGISTERS + " registers, SGEMM "
+                + GEMM_TILE.name().toLowerCase(Locale.ROOT);
+    }
+
+    /**
+     * The width a value of {@value #BITS_PROPERTY} asks for: {@code fallback} when null or empty.
+     *
+     * @throws IllegalArgumentException if it is not 128, 256 or 512
+     */
+    public static int bits(String value, int fallback) {
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        return switch (value.strip()) {
+            case "128" -> 128;
+            case "256" -> 256;
+            case "512" -> 512;
+            default -> throw new IllegalArgumentException(BITS_PROPERTY + " must be 128, 256 or 512, but got '" + value + "'");
+        };
+    }
+
+    /**
+     * The register count a value of {@value #REGISTERS_PROPERTY} asks for, or the count of the
+     * architecture {@code arch} ({@code os.arch}) with the given preferred vector width.
+     *
+     * @throws IllegalArgumentException if the value is not 16 or 32
+     */
+    public static int registers(String value, String arch, int preferredBits) {
+        if (value != null && !value.isBlank()) {
+            return switch (value.strip()) {
+                case "16" -> 16;
+                case "32" -> 32;
+                default -> throw new IllegalArgumentException(REGISTERS_PROPERTY + " must be 16 or 32, but got '" + value + "'");
+            };
+        }
+        String a = arch.toLowerCase(Locale.ROOT);
+        if (a.equals("aarch64") || a.equals("arm64")) {
+            return 32;
+        }
+        return preferredBits >= 512 ? 32 : 16;
+    }
+}
