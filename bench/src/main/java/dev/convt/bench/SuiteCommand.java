@@ -53,12 +53,13 @@ final class SuiteCommand {
                                of the embedded one
 
             Timing, per kernel and layer: a first run (it also produces the output that is checked),
-            then warm-up batches of about 0.1 s until a batch's median is no more than 3%% better than
-            the one before and the JIT compiled nothing meanwhile (at most 5 s; a row still falling
-            then is marked '!'), then timed runs sized to take about 0.4 s, 3 to 200 of them (with
-            --quick: 0.025 s batches, at most 1 s, 0.1 s, 3 to 20). A kernel whose warm run takes over
-            0.5 s (the scalar reference on the bigger layers, compiled on small problems first) is
-            reported from one run: the 'runs' column then says '1*'.
+            then warm-up batches of about 0.05 s until one is settled: its median no more than 3%%
+            better than the batch before, no JIT compilation finished meanwhile, and no more than
+            64 KiB allocated per run (Vector API code allocates until C2 has compiled it); at most
+            5 s, after which a row still unsettled is marked '!'. Then timed runs sized to take about
+            0.25 s, 3 to 200 of them (--quick: 0.02 s batches, at most 1 s; 0.1 s, 3 to 20 runs).
+            A kernel whose warm run takes over 0.5 s (the scalar reference on the bigger layers,
+            compiled on small problems first) is reported from one run: 'runs' then says '1*'.
             """.formatted(DEFAULT_FORKS);
 
     /**

@@ -9,12 +9,16 @@ import java.util.Arrays;
  * output that is checked), warm-up batches until the times stop falling, then timed runs.
  *
  * <p><b>Warm-up</b> works as JMH's warm-up iterations, but adaptive: batches of runs of about
- * {@code batchSeconds} each (at least one run), until a batch's median is no more than
- * {@code tolerance} better than the batch before and the JIT compiled nothing during that batch,
- * after at least {@code minWarmupBatches} batches and within {@code maxWarmupSeconds}. Vector API code
- * is about a hundred times slower before C2 has compiled it, and on a busy machine C2's threads may
- * take seconds to get to it, so a fixed warm-up time reported cold figures as steady; a warm-up that
- * hits the cap while still falling is reported as not steady ({@link Warmup#steady()}).
+ * {@code batchSeconds} each (at least one run), until a batch is <em>settled</em>: its median no more
+ * than {@code tolerance} better than the batch before, no JIT compilation finished during it, and at
+ * most {@link #SETTLED_BYTES_PER_RUN} bytes allocated per run; after at least
+ * {@code minWarmupBatches} batches and within {@code maxWarmupSeconds}. Vector API code is about a
+ * hundred times slower before C2 has compiled it, and on a busy machine C2's threads may take
+ * seconds to get to it, so a fixed warm-up time reported cold figures as steady. The allocation
+ * test sees what the compilation counter cannot (it counts compilations when they finish): until
+ * C2 has compiled a kernel's Vector API code, the interpreter and C1 box every vector, megabytes a
+ * run, while compiled kernels allocate nothing. A warm-up that reaches the cap unsettled is
+ * reported as not steady ({@link Warmup#steady()}).
  *
  * <p><b>Timed runs</b>: as many as take about {@code targetSeconds} at the last warm-up median,
  * clamped to {@code [minRuns, maxRuns]}, each timed alone with {@link System#nanoTime}.
@@ -48,10 +52,10 @@ final class Timer {
      */
     record Settings(double batchSeconds, int minWarmupBatches, double maxWarmupSeconds, double tolerance,
                     double targetSeconds, int minRuns, int maxRuns, double singleLimitSeconds) {
-        /** The default suite. */
-        static final Settings DEFAULT = new Settings(0.1, 2, 5.0, 0.03, 0.4, 3, 200, 0.5);
+        /** The default suite: about half a second per kernel and layer once warm. */
+        static final Settings DEFAULT = new Settings(0.05, 2, 5.0, 0.03, 0.25, 3, 200, 0.5);
         /** {@code --quick}: a smoke run for CI. */
-        static final Settings QUICK = new Settings(0.025, 2, 1.0, 0.05, 0.1, 3, 20, 0.5);
+        static final Settings QUICK = new Settings(0.02, 2, 1.0, 0.05, 0.1, 3, 20, 0.5);
     }
 
     /**
@@ -97,6 +101,9 @@ final class Timer {
         /** Total JIT compilation time so far in milliseconds, or −1 where the JVM does not count it. */
         long compilationMillis();
 
+        /** Bytes this thread has allocated so far, or −1 where the JVM does not count them. */
+        long allocatedBytes();
+
         /** {@link System#nanoTime} and the JVM's compilation bean. */
         Clock SYSTEM = new Clock() {
             @Override
@@ -108,8 +115,19 @@ final class Timer {
             public long compilationMillis() {
                 return JIT != null && JIT.isCompilationTimeMonitoringSupported() ? JIT.getTotalCompilationTime() : -1;
             }
+
+            @Override
+            public long allocatedBytes() {
+                return THREADS == null ? -1 : THREADS.getCurrentThreadAllocatedBytes();
+            }
         };
     }
+
+    /**
+     * A warm-up batch allocating more than this per run is not settled: compiled kernels allocate
+     * nothing, and Vector API code before C2 allocates megabytes a run on the workload's layers.
+     */
+    static final long SETTLED_BYTES_PER_RUN = 64 * 1024;
 
     /** Folded outputs of every run; volatile so the folding cannot be dropped. */
     static volatile double sink;
@@ -138,11 +156,6 @@ final class Timer {
         int lo = (int) Math.floor(pos);
         int hi = Math.min(lo + 1, sorted.length - 1);
         return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
-    }
-
-    /** Bytes this thread has allocated so far, or −1 where the JVM does not count them. */
-    static long allocatedBytes() {
-        return THREADS == null ? -1 : THREADS.getCurrentThreadAllocatedBytes();
     }
 
     /**
@@ -198,13 +211,13 @@ final class Timer {
         runs = Math.max(settings.minRuns(), Math.min(settings.maxRuns(), runs));
         double[] ms = new double[runs];
         double acc = 0;
-        long bytes0 = allocatedBytes();
+        long bytes0 = clock.allocatedBytes();
         for (int i = 0; i < runs; i++) {
             long t0 = clock.nanoTime();
             acc += body.run();
             ms[i] = (clock.nanoTime() - t0) * 1e-6;
         }
-        long bytes1 = allocatedBytes();
+        long bytes1 = clock.allocatedBytes();
         sink += acc;
         return Measurement.of(ms, false, w.warmup, bytes0 < 0 ? Double.NaN : (double) (bytes1 - bytes0) / runs);
     }
@@ -221,6 +234,7 @@ final class Timer {
         double[] times = new double[16];
         for (int batch = 1; ; batch++) {
             long jit0 = clock.compilationMillis();
+            long bytes0 = clock.allocatedBytes();
             double batchSpent = 0;
             int n = 0;
             double last;
@@ -235,18 +249,19 @@ final class Timer {
                 batchSpent += last;
             } while (batchSpent < settings.batchSeconds());
             boolean compiled = clock.compilationMillis() != jit0;
+            boolean allocating = bytes0 >= 0 && (clock.allocatedBytes() - bytes0) / n > SETTLED_BYTES_PER_RUN;
             runs += n;
             spent += batchSpent;
             Arrays.sort(times, 0, n);
             double median = quantile(Arrays.copyOf(times, n), 0.5);
-            boolean flat = median >= previous * (1 - settings.tolerance());
-            if (batch >= settings.minWarmupBatches() && flat && !compiled) {
+            boolean settled = median >= previous * (1 - settings.tolerance()) && !compiled && !allocating;
+            if (batch >= settings.minWarmupBatches() && settled) {
                 sink += acc;
                 return new Warming(new Warmup(runs, batch, spent, true), median, last);
             }
             if (spent >= settings.maxWarmupSeconds()) {
                 sink += acc;
-                return new Warming(new Warmup(runs, batch, spent, flat && !compiled), median, last);
+                return new Warming(new Warmup(runs, batch, spent, settled), median, last);
             }
             previous = median;
         }
