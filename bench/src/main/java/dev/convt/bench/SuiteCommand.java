@@ -155,7 +155,7 @@ final class SuiteCommand {
             root.put("format", "convt-bench-suite/2");
             Map<String, Object> machine = MachineInfo.describe(threads);
             machine.put("fma_peak_gflops", Double.isNaN(peak) ? null : peak);
-            machine.put("fma_peak_method", FmaPeak.CHAINS + " independent FMA chains on the preferred species, best run after warm-up, one core");
+            machine.put("fma_peak_method", FmaPeak.CHAINS + " independent FMA chains on the kernels' vector species, best run after warm-up, one core");
             machine.put("load_average_start", load0 == null ? null : toList(load0));
             machine.put("load_average_end", load1 == null ? null : toList(load1));
             root.put("machine", machine);
@@ -197,7 +197,7 @@ final class SuiteCommand {
         s.put("workload", a.option("file") == null ? "embedded shared/workloads/layers.json" : a.option("file"));
         s.put("data", "uniform [-1, 1), seeded per layer");
         s.put("forks", forks);
-        s.put("reference_forks", forks == 0 ? 0 : 1);
+        s.put("reference_runs_in", forks == 0 ? "this JVM" : "fork 1");
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("warmup_batch_s", settings.batchSeconds());
         t.put("warmup_min_batches", settings.minWarmupBatches());
