@@ -321,8 +321,9 @@ final class SuiteCommand {
                 forks.stream().mapToDouble(m -> m.warmup().seconds()).sum(),
                 forks.stream().allMatch(m -> m.warmup().steady()));
         double alloc = forks.stream().mapToDouble(Timer.Measurement::allocatedBytesPerRun).max().orElse(Double.NaN);
+        double[] cpu = forks.stream().mapToDouble(Timer.Measurement::cpuMedianMs).sorted().toArray();
         return new Timer.Measurement(runs, single, Timer.quantile(medians, 0.5), medians[0], medians[medians.length - 1],
-                Timer.quantile(medians, 0.25), Timer.quantile(medians, 0.75), w, alloc);
+                Timer.quantile(medians, 0.25), Timer.quantile(medians, 0.75), w, alloc, Timer.quantile(cpu, 0.5));
     }
 
     /** Measures the requested kernels on every layer in this JVM; {@code reference}: whether to run the reference here. */
@@ -495,6 +496,8 @@ final class SuiteCommand {
     private static Map<String, Object> summarize(List<Result> results, List<String> kernels, int layerCount, int forks,
                                                  double wallSeconds, PrintStream out) {
         Map<String, Object> totals = new LinkedHashMap<>();
+        Map<String, Object> cpuTotals = new LinkedHashMap<>();
+        List<String> cpuText = new ArrayList<>();
         Map<String, Object> forkTotals = new LinkedHashMap<>();
         Map<String, Object> geomeans = new LinkedHashMap<>();
         List<String> totalText = new ArrayList<>();
@@ -503,6 +506,7 @@ final class SuiteCommand {
         List<String> errorText = new ArrayList<>();
         for (String k : kernels) {
             double total = 0;
+            double cpuTotal = 0;
             double[] perFork = null;
             double logSum = 0;
             int timed = 0;
@@ -513,6 +517,7 @@ final class SuiteCommand {
                     continue;
                 }
                 total += r.m().medianMs();
+                cpuTotal += r.m().cpuMedianMs();
                 if (r.forks().size() > 1) {
                     perFork = perFork == null ? new double[r.forks().size()] : perFork;
                     for (int f = 0; f < Math.min(perFork.length, r.forks().size()); f++) {
@@ -533,6 +538,10 @@ final class SuiteCommand {
             totals.put(k, total);
             String of = timed == layerCount ? "" : " (" + timed + " of " + layerCount + " layers)";
             totalText.add(k + " " + Table.ms(total) + " ms" + of);
+            if (!Double.isNaN(cpuTotal)) {
+                cpuTotals.put(k, cpuTotal);
+                cpuText.add(k + " " + Table.ms(cpuTotal) + " ms" + of);
+            }
             if (perFork != null) {
                 forkTotals.put(k, toList(perFork));
                 double lo = java.util.Arrays.stream(perFork).min().orElse(Double.NaN);
@@ -553,6 +562,10 @@ final class SuiteCommand {
         if (!forkText.isEmpty()) {
             out.println("each fork's total: " + String.join(" · ", forkText));
         }
+        if (!cpuText.isEmpty()) {
+            out.println("total of the runs' CPU-time medians (the timing thread; less than the above when other processes share the cores): "
+                    + String.join(" · ", cpuText));
+        }
         if (!speedText.isEmpty()) {
             out.println("geometric-mean speedup over the reference: " + String.join(" · ", speedText));
         }
@@ -562,6 +575,7 @@ final class SuiteCommand {
         out.println(String.format(Locale.ROOT, "wall time %.1f s", wallSeconds));
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("total_ms", totals);
+        s.put("cpu_total_ms", cpuTotals);
         if (!forkTotals.isEmpty()) {
             s.put("total_ms_per_fork", forkTotals);
         }
@@ -655,6 +669,7 @@ final class SuiteCommand {
         m.put("warmup_s", t.warmup().seconds());
         m.put("steady", t.warmup().steady());
         m.put("alloc_bytes_per_run", Double.isNaN(t.allocatedBytesPerRun()) ? null : t.allocatedBytesPerRun());
+        m.put("cpu_median_ms", Double.isNaN(t.cpuMedianMs()) ? null : t.cpuMedianMs());
         return m;
     }
 
@@ -664,7 +679,7 @@ final class SuiteCommand {
                 number(m.get("median_ms")), number(m.get("min_ms")), number(m.get("max_ms")), number(m.get("q1_ms")), number(m.get("q3_ms")),
                 new Timer.Warmup(((Number) m.get("warmup_runs")).intValue(), ((Number) m.get("warmup_batches")).intValue(),
                         number(m.get("warmup_s")), Boolean.TRUE.equals(m.get("steady"))),
-                number(m.get("alloc_bytes_per_run")));
+                number(m.get("alloc_bytes_per_run")), number(m.get("cpu_median_ms")));
     }
 
     /** The progress line on stderr: rewritten in place on a terminal, one line per layer otherwise. */

@@ -78,14 +78,23 @@ final class Timer {
      * @param allocatedBytesPerRun heap bytes the thread allocated per timed run (0 once the Vector API
      *                             code is compiled; more means boxed vectors, i.e. the API's fallback),
      *                             or NaN where the JVM cannot count them
+     * @param cpuMedianMs          median of the timed runs' CPU time on the calling thread, or NaN: on a
+     *                             shared machine it leaves out the time other processes had the core
+     *                             (it counts one thread only, so it is not the figure for --threads N)
      */
     record Measurement(int runs, boolean single, double medianMs, double minMs, double maxMs, double q1Ms, double q3Ms,
-                       Warmup warmup, double allocatedBytesPerRun) {
-        static Measurement of(double[] ms, boolean single, Warmup warmup, double allocatedBytesPerRun) {
+                       Warmup warmup, double allocatedBytesPerRun, double cpuMedianMs) {
+        static Measurement of(double[] ms, double[] cpuMs, boolean single, Warmup warmup, double allocatedBytesPerRun) {
             double[] s = ms.clone();
             Arrays.sort(s);
+            double cpu = Double.NaN;
+            if (cpuMs != null) {
+                double[] c = cpuMs.clone();
+                Arrays.sort(c);
+                cpu = quantile(c, 0.5);
+            }
             return new Measurement(s.length, single, quantile(s, 0.5), s[0], s[s.length - 1], quantile(s, 0.25),
-                    quantile(s, 0.75), warmup, allocatedBytesPerRun);
+                    quantile(s, 0.75), warmup, allocatedBytesPerRun, cpu);
         }
 
         /** Half the min–max range as a fraction of the median. */
@@ -104,6 +113,9 @@ final class Timer {
         /** Bytes this thread has allocated so far, or −1 where the JVM does not count them. */
         long allocatedBytes();
 
+        /** CPU time of this thread so far in nanoseconds, or −1 where the JVM does not measure it. */
+        long threadCpuNanos();
+
         /** {@link System#nanoTime} and the JVM's compilation bean. */
         Clock SYSTEM = new Clock() {
             @Override
@@ -120,6 +132,11 @@ final class Timer {
             public long allocatedBytes() {
                 return THREADS == null ? -1 : THREADS.getCurrentThreadAllocatedBytes();
             }
+
+            @Override
+            public long threadCpuNanos() {
+                return CPU ? THREADS.getCurrentThreadCpuTime() : -1;
+            }
         };
     }
 
@@ -134,6 +151,7 @@ final class Timer {
 
     private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
     private static final com.sun.management.ThreadMXBean THREADS = threads();
+    private static final boolean CPU = THREADS != null && THREADS.isCurrentThreadCpuTimeSupported() && THREADS.isThreadCpuTimeEnabled();
 
     private Timer() {}
 
@@ -196,30 +214,35 @@ final class Timer {
     static Measurement measure(Body body, Run first, Settings settings, boolean warm, Clock clock) {
         if (warm && first.seconds() >= settings.singleLimitSeconds()) {
             if (!first.jitBusy()) {
-                return Measurement.of(new double[] {first.seconds() * 1e3}, true, Warmup.NONE, Double.NaN);
+                return Measurement.of(new double[] {first.seconds() * 1e3}, null, true, Warmup.NONE, Double.NaN);
             }
             // code changed during the run (a deoptimisation on a new shape): the second run counts
             Run again = first(body, clock);
-            return Measurement.of(new double[] {again.seconds() * 1e3}, true, new Warmup(1, 0, again.seconds(), true), Double.NaN);
+            return Measurement.of(new double[] {again.seconds() * 1e3}, null, true, new Warmup(1, 0, again.seconds(), true), Double.NaN);
         }
         Warming w = warmUp(body, first.seconds(), settings, clock);
         if (w.lastMedian >= settings.singleLimitSeconds() && w.warmup.steady()) {
             // steady and slow: the last warm-up run stands for the rest
-            return Measurement.of(new double[] {w.lastRun * 1e3}, true, w.warmup, Double.NaN);
+            return Measurement.of(new double[] {w.lastRun * 1e3}, null, true, w.warmup, Double.NaN);
         }
         int runs = (int) Math.round(settings.targetSeconds() / Math.max(w.lastMedian, 1e-9));
         runs = Math.max(settings.minRuns(), Math.min(settings.maxRuns(), runs));
         double[] ms = new double[runs];
+        double[] cpu = clock.threadCpuNanos() < 0 ? null : new double[runs];
         double acc = 0;
         long bytes0 = clock.allocatedBytes();
         for (int i = 0; i < runs; i++) {
+            long c0 = cpu == null ? 0 : clock.threadCpuNanos();
             long t0 = clock.nanoTime();
             acc += body.run();
             ms[i] = (clock.nanoTime() - t0) * 1e-6;
+            if (cpu != null) {
+                cpu[i] = (clock.threadCpuNanos() - c0) * 1e-6;
+            }
         }
         long bytes1 = clock.allocatedBytes();
         sink += acc;
-        return Measurement.of(ms, false, w.warmup, bytes0 < 0 ? Double.NaN : (double) (bytes1 - bytes0) / runs);
+        return Measurement.of(ms, cpu, false, w.warmup, bytes0 < 0 ? Double.NaN : (double) (bytes1 - bytes0) / runs);
     }
 
     /** The outcome of warming up: the warm-up summary, the last batch's median and its last run, in seconds. */

@@ -32,6 +32,11 @@ class TimerTest {
         public long allocatedBytes() {
             return bytes;
         }
+
+        @Override
+        public long threadCpuNanos() {
+            return now / 2; // as if the core were shared half the time
+        }
     }
 
     /** A body whose n-th run takes {@code ms[min(n, last)]} milliseconds on the fake clock. */
@@ -81,6 +86,7 @@ class TimerTest {
         assertEquals(1.0, m.medianMs(), 1e-9, "the timed runs see only the floor: " + m);
         assertEquals(1.0, m.maxMs(), 1e-9, m.toString());
         assertEquals(30, m.runs(), "about 30 ms of 1 ms runs");
+        assertEquals(0.5, m.cpuMedianMs(), 1e-9, "the thread's CPU time per run, measured beside the wall time");
         assertFalse(m.single());
     }
 
