@@ -3,6 +3,7 @@ package dev.convt.bench;
 import dev.convt.Plan;
 import dev.convt.Planner;
 import dev.convt.Problem;
+import dev.convt.testkit.TestData;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -135,15 +136,15 @@ final class ColdCommand {
         double[] planMs = new double[n], firstMs = new double[n];
         for (int i = 0; i < n; i++) {
             Problem p = layers.get(i).problem();
-            xs[i] = Data.uniform(p.inputLength(), Data.seed(layers.get(i).name(), 1));
+            xs[i] = TestData.uniform(p.inputLength(), Data.seed(layers.get(i).name(), 1));
             ys[i] = new float[p.outputLength()];
         }
         for (int i = 0; i < n; i++) {
             Workload.Layer layer = layers.get(i);
             Problem p = layer.problem();
             // the weights an engine would already hold: made before the clock starts
-            float[] w = Data.uniform(p.weightLength(), Data.seed(layer.name(), 2));
-            float[] b = p.spec().hasBias() ? Data.uniform(p.spec().outChannels(), Data.seed(layer.name(), 3)) : null;
+            float[] w = TestData.uniform(p.weightLength(), Data.seed(layer.name(), 2));
+            float[] b = p.spec().hasBias() ? TestData.uniform(p.spec().outChannels(), Data.seed(layer.name(), 3)) : null;
             long t0 = System.nanoTime();
             plans[i] = Planner.plan(p, w, 0, b, 0);
             long t1 = System.nanoTime();

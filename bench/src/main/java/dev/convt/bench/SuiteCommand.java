@@ -5,6 +5,7 @@ import dev.convt.Planner;
 import dev.convt.Problem;
 import dev.convt.kernel.KernelChoice;
 import dev.convt.kernel.ReferenceKernel;
+import dev.convt.testkit.TestData;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -396,9 +397,9 @@ final class SuiteCommand {
                 dev.convt.ConvTransposeSpec.builder(1, 16, 8, 5).stride(3).padding(2).dilation(2).build().problem(2, new int[] {40}),
                 dev.convt.ConvTransposeSpec.builder(1, 16, 8, 4).stride(2).padding(1).bias(false).build().problem(1, new int[] {33}));
         for (Problem p : small) {
-            float[] x = Data.uniform(p.inputLength(), 1);
-            float[] w = Data.uniform(p.weightLength(), 2);
-            float[] b = p.spec().hasBias() ? Data.uniform(p.spec().outChannels(), 3) : null;
+            float[] x = TestData.uniform(p.inputLength(), 1);
+            float[] w = TestData.uniform(p.weightLength(), 2);
+            float[] b = p.spec().hasBias() ? TestData.uniform(p.spec().outChannels(), 3) : null;
             Plan plan = Planner.plan(p, w, 0, b, 0, KernelChoice.REFERENCE);
             float[] y = new float[p.outputLength()];
             Timer.Body body = () -> {
@@ -416,9 +417,9 @@ final class SuiteCommand {
     private static List<Result> runLayer(Workload.Layer layer, Costs costs, String chosen, List<String> kernels,
                                          boolean reference, Timer.Settings settings, Progress progress) {
         Problem p = layer.problem();
-        float[] x = Data.uniform(p.inputLength(), Data.seed(layer.name(), 1));
-        float[] w = Data.uniform(p.weightLength(), Data.seed(layer.name(), 2));
-        float[] b = p.spec().hasBias() ? Data.uniform(p.spec().outChannels(), Data.seed(layer.name(), 3)) : null;
+        float[] x = TestData.uniform(p.inputLength(), Data.seed(layer.name(), 1));
+        float[] w = TestData.uniform(p.weightLength(), Data.seed(layer.name(), 2));
+        float[] b = p.spec().hasBias() ? TestData.uniform(p.spec().outChannels(), Data.seed(layer.name(), 3)) : null;
 
         float[] yRef = null;
         Timer.Measurement refM = null;
