@@ -113,13 +113,13 @@ public abstract sealed class ConvTransposeNd permits ConvTranspose1d, ConvTransp
      * @param inputShape the input's shape
      * @param y          output row-major from {@code yOffset}, of {@link #outputShape(int...)} {@code (inputShape)};
      *                   overwritten, nothing outside it is written
-     * @throws IllegalArgumentException if the shape is invalid, an offset is negative or a buffer is too
-     *                                  small (then nothing is written)
+     * @throws IllegalArgumentException if the shape is invalid, an offset is negative, a buffer is too
+     *                                  small, or {@code x} and {@code y} are the same array with overlapping
+     *                                  ranges (then nothing is written)
      */
     public final void forward(float[] x, int xOffset, int[] inputShape, float[] y, int yOffset) {
         Problem p = spec.problem(inputShape);
-        p.checkInput(x, xOffset);
-        p.checkOutput(y, yOffset);
+        p.checkExecution(x, xOffset, y, yOffset);
         plan(p).execute(x, xOffset, y, yOffset);
     }
 

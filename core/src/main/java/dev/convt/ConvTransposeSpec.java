@@ -127,6 +127,9 @@ public final class ConvTransposeSpec {
                         + dilation[i] + ", kernel_size=" + kernel[i] + " (dimension " + i + ")");
             }
         }
+        // A weight no Java array holds cannot be given to a plan or a layer: reject the spec itself, so
+        // no size derived from it (kernel volume, weight length, init bound) can wrap.
+        Sizes.elements("the weight (in_channels, out_channels/groups, *kernel_size)", weightShape());
     }
 
     private static void requireAll(String param, int[] values, int min, String rule) {
@@ -162,9 +165,9 @@ public final class ConvTransposeSpec {
     public int outputPadding(int dim) { return outputPadding[dim]; }
     public int dilation(int dim) { return dilation[dim]; }
 
-    /** Π kernel: taps of one filter. */
+    /** Π kernel: taps of one filter (it fits an int: the spec's weight, which holds it, does). */
     public int kernelVolume() {
-        return Math.toIntExact(product(kernel));
+        return Sizes.elements("kernel_size", kernel);
     }
 
     /** The weight's shape, {@code (Cin, Cout/groups, *kernel)}. */
@@ -178,12 +181,7 @@ public final class ConvTransposeSpec {
 
     /** Number of weight elements, {@code Cin * Cout/groups * Π kernel}. */
     public int weightLength() {
-        long n = (long) inChannels * outChannelsPerGroup() * product(kernel);
-        if (n > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("the weight " + Arrays.toString(weightShape()) + " has " + n
-                    + " elements, more than a Java array holds (" + Integer.MAX_VALUE + ")");
-        }
-        return (int) n;
+        return Sizes.elements("the weight (in_channels, out_channels/groups, *kernel_size)", weightShape());
     }
 
     /**
@@ -268,11 +266,7 @@ public final class ConvTransposeSpec {
     }
 
     static long product(int[] a) {
-        long p = 1;
-        for (int v : a) {
-            p *= v;
-        }
-        return p;
+        return Sizes.product("shape", a);
     }
 
     @Override

@@ -12,18 +12,80 @@ import dev.convt.kernel.KernelPlan;
  * writing anything. Once warm on a thread (its workspace made on the first call, the Vector API code
  * compiled by C2 after a few calls; before that the Vector API's interpreted code allocates) it
  * allocates nothing on the heap. Distinct
- * threads may execute one plan at once on distinct outputs (workspace is per thread).
+ * threads may execute one plan at once on distinct outputs (workspace is per thread). The input
+ * and the output must not overlap (the same array is allowed with disjoint ranges); an overlap is
+ * rejected before anything is written. An empty batch (N = 0) computes nothing and writes nothing.
+ *
+ * <h2>Numerics: what every kernel promises against the reference</h2>
+ * The {@link dev.convt.kernel.ReferenceKernel reference} defines the result: each output starts at its
+ * bias (+0 without bias) and adds each product {@code x·w}, rounded to float32, with a float32
+ * addition, in its documented order. The fast kernels sum the same products in other orders, with
+ * fused multiply-adds (one rounding per product and addition). So:
+ * <ol>
+ * <li><b>Exact data</b>: where every product and every partial sum is exactly representable in float32
+ *     (for example small integers, including ±0, with sums below 2<sup>24</sup>), every kernel returns
+ *     the reference's result <em>bitwise</em>, including the sign of zero (a result is −0 exactly when
+ *     the bias and every product landing on it are −0).</li>
+ * <li><b>Finite data</b> whose products and sums stay in the normal float32 range: within DESIGN.md's
+ *     bound {@code |y − y64| ≤ 2·n·u·Σ|x·w| + |bias|·u} of the float64 result ({@code n} products,
+ *     {@code u = 2^-24}); the bits may differ from the reference's.</li>
+ * <li><b>NaN and infinities in the data</b>: an output is NaN in a fast kernel exactly where it is
+ *     NaN in the reference, and ±Inf where the reference has the same infinity, as long as no finite
+ *     product or sum overflows (item 4).</li>
+ * <li><b>Overflow</b>: where a product or partial sum of finite data passes {@code Float.MAX_VALUE}
+ *     the kernels may disagree. The reference rounds each product before adding, so
+ *     {@code 0 + (−MAX) + round(2·MAX) = +Inf}; a fused multiply-add keeps the exact product,
+ *     {@code fma(2, MAX, −MAX) = MAX}, finite. Either may be ±Inf, NaN or finite where the other is not.</li>
+ * <li><b>Underflow</b>: where a product is subnormal or rounds to zero, the absolute error may exceed
+ *     the bound by about {@code n·2^-149}, and the sign of a zero result may differ: the reference
+ *     gives {@code +0 + round(−tiny) = +0 + −0 = +0}, a fused multiply-add from +0 gives
+ *     {@code round(+0 − tiny) = −0}.</li>
+ * </ol>
+ *
+ * <h2>Threads</h2>
+ * A plan runs on the calling thread alone unless given a {@link Parallelism}: once for the plan
+ * ({@link #withParallelism}, like ONNX Runtime's {@code intra_op_num_threads} at session creation)
+ * or per call ({@link #execute(float[], int, float[], int, Parallelism)}, like XNNPACK's threadpool
+ * argument). The default, {@link Parallelism#serial()}, starts no thread. With more threads the
+ * output is bit-identical to the serial one; every worker has its own workspace; the parallel
+ * machinery allocates nothing once warm (with convt's own pool); a failure in a worker is thrown to
+ * the caller as the same exception (the output is then unspecified, and nothing else is written);
+ * several callers may execute one plan at once, each in parallel. The vector kernels split the work;
+ * the scalar reference always runs on the calling thread.
  */
 public final class Plan {
     private final Problem problem;
     private final String kernelName;
     private final KernelPlan kernelPlan;
+    private final Parallelism parallelism;
+    /** Task splits already made, shared by every view of this plan (see {@link #withParallelism}). */
+    private final SplitCache splits;
 
     Plan(Problem problem, String kernelName, KernelPlan kernelPlan) {
+        this(problem, kernelName, kernelPlan, Parallelism.serial(), new SplitCache());
+    }
+
+    private Plan(Problem problem, String kernelName, KernelPlan kernelPlan, Parallelism parallelism, SplitCache splits) {
         this.problem = problem;
         this.kernelName = kernelName;
         this.kernelPlan = kernelPlan;
+        this.parallelism = parallelism;
+        this.splits = splits;
     }
+
+    /**
+     * This plan running with another parallelism by default: the same prepacked weights (nothing is
+     * copied), so it is cheap, and both plans may be used at once.
+     *
+     * @throws NullPointerException if parallelism is null
+     */
+    public Plan withParallelism(Parallelism parallelism) {
+        java.util.Objects.requireNonNull(parallelism, "parallelism");
+        return new Plan(problem, kernelName, kernelPlan, parallelism, splits);
+    }
+
+    /** The parallelism {@link #execute(float[], int, float[], int)} uses ({@link Parallelism#serial()} unless set). */
+    public Parallelism parallelism() { return parallelism; }
 
     public Problem problem() { return problem; }
 
@@ -42,20 +104,74 @@ public final class Plan {
      * @param x input {@code (N, Cin, *in)} row-major from {@code xOffset}
      * @param y output {@code (N, Cout, *out)} row-major from {@code yOffset}; overwritten
      * @throws NullPointerException     if a buffer is null
-     * @throws IllegalArgumentException if an offset is negative or a buffer is too small (nothing is written)
+     * @throws IllegalArgumentException if an offset is negative, a buffer is too small, or {@code x} and
+     *                                  {@code y} are the same array with overlapping ranges (nothing is written)
      */
     public void execute(float[] x, int xOffset, float[] y, int yOffset) {
-        problem.checkInput(x, xOffset);
-        problem.checkOutput(y, yOffset);
-        kernelPlan.execute(x, xOffset, y, yOffset);
+        execute(x, xOffset, y, yOffset, parallelism);
     }
 
-    /** {@link #execute} into a new output array. */
+    /**
+     * {@link #execute(float[], int, float[], int)} with the given parallelism for this call only.
+     *
+     * @throws NullPointerException     if a buffer or the parallelism is null
+     * @throws IllegalArgumentException if an offset is negative, a buffer is too small, or {@code x} and
+     *                                  {@code y} are the same array with overlapping ranges (nothing is written)
+     */
+    public void execute(float[] x, int xOffset, float[] y, int yOffset, Parallelism parallelism) {
+        java.util.Objects.requireNonNull(parallelism, "parallelism");
+        problem.checkExecution(x, xOffset, y, yOffset);
+        run(x, xOffset, y, yOffset, parallelism);
+    }
+
+    /**
+     * {@link #execute} into a new output array.
+     *
+     * @throws NullPointerException     if {@code x} is null
+     * @throws IllegalArgumentException if {@code x} is shorter than the problem's input
+     */
     public float[] execute(float[] x) {
         problem.checkInput(x, 0);
         float[] y = new float[problem.outputLength()];
-        kernelPlan.execute(x, 0, y, 0);
+        run(x, 0, y, 0, parallelism);
         return y;
+    }
+
+    private void run(float[] x, int xOffset, float[] y, int yOffset, Parallelism par) {
+        if (problem.isEmpty()) {
+            return;
+        }
+        KernelPlan.Tasks tasks = par.threads() == 1 ? null : splits.get(kernelPlan, par.threads(), par.minTaskWork());
+        if (tasks == null || tasks.count() == 1) {
+            kernelPlan.execute(x, xOffset, y, yOffset);
+        } else {
+            ForkJoin.run(tasks, par, x, xOffset, y, yOffset);
+        }
+    }
+
+    /** The last few splits asked for, by (threads, minTaskWork); made once each, then reused without allocation. */
+    private static final class SplitCache {
+        private record Entry(int threads, long minTaskWork, KernelPlan.Tasks tasks) {}
+
+        private final Entry[] entries = new Entry[4];
+        private int nextSlot;
+
+        KernelPlan.Tasks get(KernelPlan plan, int threads, long minTaskWork) {
+            Entry[] e = entries;
+            synchronized (this) {
+                for (Entry entry : e) {
+                    if (entry != null && entry.threads == threads && entry.minTaskWork == minTaskWork) {
+                        return entry.tasks;
+                    }
+                }
+            }
+            KernelPlan.Tasks tasks = plan.tasks(threads, minTaskWork);
+            synchronized (this) {
+                e[nextSlot] = new Entry(threads, minTaskWork, tasks);
+                nextSlot = (nextSlot + 1) % e.length;
+            }
+            return tasks;
+        }
     }
 
     /**
@@ -73,6 +189,6 @@ public final class Plan {
 
     @Override
     public String toString() {
-        return "Plan[" + kernelName + ": " + problem + "]";
+        return "Plan[" + kernelName + ": " + problem + (parallelism.threads() == 1 ? "" : ", " + parallelism) + "]";
     }
 }

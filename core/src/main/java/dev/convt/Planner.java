@@ -2,6 +2,7 @@ package dev.convt;
 
 import dev.convt.kernel.Kernel;
 import dev.convt.kernel.KernelChoice;
+import dev.convt.kernel.KernelPlan;
 import dev.convt.kernel.KernelProvider;
 import dev.convt.kernel.ReferenceKernel;
 
@@ -141,10 +142,15 @@ public final class Planner {
     /**
      * Plans a problem.
      *
+     * <p>An empty batch (N = 0) plans without prepacking: its plan writes the empty output and computes
+     * nothing, as PyTorch and ONNX Runtime do.
+     *
      * @param weight (Cin, Cout/groups, *kernel) row-major from {@code weightOffset}; copied/prepacked
      * @param bias   Cout values from {@code biasOffset}; must be null exactly when the spec has no bias
-     * @throws IllegalArgumentException      if a buffer is missing, too small, or at a negative offset
-     * @throws UnsupportedOperationException if the chosen kernel is not available or declines the problem
+     * @throws IllegalArgumentException      if a buffer is missing, too small, or at a negative offset, or
+     *                                       the explicitly chosen kernel declines the problem (the message
+     *                                       gives its reason; {@link #explain} lists every kernel's)
+     * @throws UnsupportedOperationException if the chosen kernel is not available on this JVM
      */
     public static Plan plan(Problem problem, float[] weight, int weightOffset, float[] bias, int biasOffset,
                             KernelChoice choice) {
@@ -158,9 +164,15 @@ public final class Planner {
             k = kernel(choice);
             String why = k.declineReason(problem);
             if (why != null) {
-                throw new UnsupportedOperationException("kernel '" + k.name() + "' declines " + problem + ": " + why);
+                throw new IllegalArgumentException("kernel '" + k.name() + "' declines " + problem + ": " + why);
             }
+        }
+        if (problem.isEmpty()) {
+            return new Plan(problem, k.name(), EMPTY_BATCH);
         }
         return new Plan(problem, k.name(), k.prepare(problem, weight, weightOffset, bias, biasOffset));
     }
+
+    /** The plan of an empty batch: no packed weights, no workspace, nothing to compute. */
+    private static final KernelPlan EMPTY_BATCH = (x, xOffset, y, yOffset) -> { };
 }

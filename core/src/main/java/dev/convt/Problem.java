@@ -21,18 +21,24 @@ public final class Problem {
     private final boolean batched;
     private final int[] inSpatial;
     private final int[] outSpatial;
+    private final int inputLength, outputLength, inputPlane, outputPlane;
 
     private Problem(ConvTransposeSpec spec, int batch, boolean batched, int[] inSpatial) {
         this.spec = Objects.requireNonNull(spec, "spec");
-        if (batch < 1) {
-            throw new IllegalArgumentException("batch size must be positive, but got N=" + batch);
+        if (batch < 0) {
+            throw new IllegalArgumentException("batch size must be non-negative, but got N=" + batch);
         }
         this.batch = batch;
         this.batched = batched;
         this.inSpatial = inSpatial.clone();
         this.outSpatial = spec.outputSpatial(this.inSpatial);
-        checkFits("input", inputShapeBatched());
-        checkFits("output", outputShapeBatched());
+        // every size below is checked once here, so the int accessors cannot wrap
+        Sizes.elements("the input tensor", shape(1, spec.inChannels(), this.inSpatial));
+        Sizes.elements("the output tensor", shape(1, spec.outChannels(), this.outSpatial));
+        this.inputLength = Sizes.elements("the input tensor", inputShapeBatched());
+        this.outputLength = Sizes.elements("the output tensor", outputShapeBatched());
+        this.inputPlane = Sizes.elements("the input plane", this.inSpatial);
+        this.outputPlane = Sizes.elements("the output plane", this.outSpatial);
         spec.weightLength();
     }
 
@@ -58,24 +64,10 @@ public final class Problem {
                     + spec.inChannels() + " channels, but got " + c + " channels instead");
         }
         int n = isBatched ? inputShape[0] : 1;
-        if (isBatched && n < 1) {
-            throw new IllegalArgumentException("batch size must be positive, but got input of size " + Arrays.toString(inputShape));
+        if (isBatched && n < 0) {
+            throw new IllegalArgumentException("batch size must be non-negative, but got input of size " + Arrays.toString(inputShape));
         }
         return new Problem(spec, n, isBatched, Arrays.copyOfRange(inputShape, isBatched ? 2 : 1, inputShape.length));
-    }
-
-    private static void checkFits(String what, int[] shape) {
-        long n = ConvTransposeSpec.product(shape);
-        // product of ints ≤ 2^31 each can overflow a long only past 3 factors of 2^31; recompute safely
-        double approx = 1;
-        for (int v : shape) {
-            approx *= v;
-        }
-        if (approx > Integer.MAX_VALUE || n > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("the " + what + " tensor " + Arrays.toString(shape) + " has "
-                    + (approx > 9e18 ? String.format("%.3g", approx) : Long.toString(n))
-                    + " elements, more than a Java array holds (" + Integer.MAX_VALUE + ")");
-        }
     }
 
     /**
@@ -129,13 +121,15 @@ public final class Problem {
     }
 
     /** Π inSpatial: positions in one input channel. */
-    public int inputPlane() { return (int) ConvTransposeSpec.product(inSpatial); }
+    public int inputPlane() { return inputPlane; }
     /** Π outSpatial: positions in one output channel. */
-    public int outputPlane() { return (int) ConvTransposeSpec.product(outSpatial); }
-    /** Elements of the input tensor, N·Cin·Π in. */
-    public int inputLength() { return batch * spec.inChannels() * inputPlane(); }
-    /** Elements of the output tensor, N·Cout·Π out. */
-    public int outputLength() { return batch * spec.outChannels() * outputPlane(); }
+    public int outputPlane() { return outputPlane; }
+    /** Elements of the input tensor, N·Cin·Π in (0 for an empty batch). */
+    public int inputLength() { return inputLength; }
+    /** Elements of the output tensor, N·Cout·Π out (0 for an empty batch). */
+    public int outputLength() { return outputLength; }
+    /** Whether there is nothing to compute: an empty batch (N = 0), whose output is empty, as in PyTorch and ONNX Runtime. */
+    public boolean isEmpty() { return batch == 0; }
     /** Elements of the weight tensor, Cin·(Cout/groups)·Π kernel. */
     public int weightLength() { return spec.weightLength(); }
     /** Elements of the bias vector: Cout, or 0 without bias. */
@@ -163,11 +157,15 @@ public final class Problem {
      * Checks that {@code buf} holds {@code length} elements from {@code offset}.
      *
      * @throws NullPointerException     if {@code buf} is null
-     * @throws IllegalArgumentException if the offset is negative or the buffer is too small
+     * @throws IllegalArgumentException if the offset is negative or the buffer is too small (each with its own message)
      */
     public static void checkBuffer(String name, float[] buf, int offset, int length, int[] shape) {
         Objects.requireNonNull(buf, name);
-        if (offset < 0 || (long) offset + length > buf.length) {
+        if (offset < 0) {
+            throw new IllegalArgumentException(name + " offset must be non-negative, but got a negative offset: offset="
+                    + offset + " (" + name + ".length=" + buf.length + ")");
+        }
+        if ((long) offset + length > buf.length) {
             throw new IllegalArgumentException(name + " buffer too small: " + name + ".length=" + buf.length
                     + ", offset=" + offset + ", but shape " + Arrays.toString(shape) + " needs " + length
                     + " elements from the offset");
@@ -185,6 +183,39 @@ public final class Problem {
     public void checkOutput(float[] y, int offset) {
         if (y == null || !fits(y, offset, outputLength())) {
             checkBuffer("output", y, offset, outputLength(), outputShape());
+        }
+    }
+
+    /**
+     * Checks the input and output buffers of one execution: each as {@link #checkInput} and
+     * {@link #checkOutput}, and that they do not overlap. Kernels write the output while they still
+     * read the input, so an input and output sharing elements would give wrong values: the same array
+     * is allowed only with disjoint ranges.
+     *
+     * @throws NullPointerException     if a buffer is null
+     * @throws IllegalArgumentException if a buffer is bad or the two ranges overlap (nothing is written)
+     */
+    public void checkExecution(float[] x, int xOffset, float[] y, int yOffset) {
+        checkInput(x, xOffset);
+        checkOutput(y, yOffset);
+        checkDisjoint("input", x, xOffset, inputLength(), "output", y, yOffset, outputLength());
+    }
+
+    /**
+     * Checks that a range read by a kernel and the range it writes share no element.
+     *
+     * @throws IllegalArgumentException naming both ranges if they are in the same array and overlap
+     */
+    public static void checkDisjoint(String readName, float[] read, int readOffset, int readLength,
+                                     String writeName, float[] write, int writeOffset, int writeLength) {
+        if (read != write || readLength == 0 || writeLength == 0) {
+            return;
+        }
+        long readEnd = (long) readOffset + readLength, writeEnd = (long) writeOffset + writeLength;
+        if (readOffset < writeEnd && writeOffset < readEnd) {
+            throw new IllegalArgumentException(readName + " and " + writeName + " overlap: they are the same array and "
+                    + readName + " [" + readOffset + ", " + readEnd + ") shares elements with " + writeName + " ["
+                    + writeOffset + ", " + writeEnd + "); the " + writeName + " must not overlap the " + readName);
         }
     }
 

@@ -13,33 +13,36 @@ public final class Tensor {
 
     /**
      * @throws IllegalArgumentException if a dimension is negative or the data length is not Π shape
+     *                                  (computed exactly: a product past the long range is rejected, never wrapped)
      */
     public Tensor(int[] shape, float[] data) {
         this.shape = Objects.requireNonNull(shape, "shape").clone();
         this.data = Objects.requireNonNull(data, "data");
-        long n = 1;
         for (int v : shape) {
             if (v < 0) {
                 throw new IllegalArgumentException("tensor dimensions must be non-negative, but got shape " + Arrays.toString(shape));
             }
-            n *= v;
         }
+        long n = Sizes.product("the tensor shape", this.shape);
         if (n != data.length) {
             throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " needs " + n
                     + " values, but data has " + data.length);
         }
     }
 
-    /** A zero tensor of the given shape. */
+    /**
+     * A zero tensor of the given shape.
+     *
+     * @throws IllegalArgumentException if a dimension is negative or Π shape exceeds {@link Sizes#MAX_ELEMENTS}
+     */
     public static Tensor zeros(int... shape) {
-        long n = 1;
+        Objects.requireNonNull(shape, "shape");
         for (int v : shape) {
-            n *= v;
+            if (v < 0) {
+                throw new IllegalArgumentException("tensor dimensions must be non-negative, but got shape " + Arrays.toString(shape));
+            }
         }
-        if (n > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("shape " + Arrays.toString(shape) + " has more elements than a Java array holds");
-        }
-        return new Tensor(shape, new float[(int) n]);
+        return new Tensor(shape, new float[Sizes.elements("the tensor shape", shape)]);
     }
 
     public int[] shape() { return shape.clone(); }

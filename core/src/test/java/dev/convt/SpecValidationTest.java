@@ -92,7 +92,7 @@ class SpecValidationTest {
         rejects(() -> s.problem(3, 4, 4), "expected input[3, 4, 4] to have 4 channels, but got 3 channels instead");
         rejects(() -> s.problem(4, 4), "3D (unbatched) or 4D (batched)", "[4, 4]");
         rejects(() -> s.problem(1, 1, 4, 4, 4), "3D (unbatched) or 4D (batched)");
-        rejects(() -> s.problem(0, 4, 4, 4), "batch", "[0, 4, 4, 4]");
+        rejects(() -> s.problem(-1, 4, 4, 4), "batch", "[-1, 4, 4, 4]"); // N = 0 is an empty batch, not an error
         rejects(() -> s.problem(1, 4, 0, 4), "input size", "positive");
     }
 

@@ -109,6 +109,43 @@ final class Col2im {
         }
     }
 
+    /** A copy with other in-range bounds (see {@link #rows} and {@link #columns}). */
+    private Col2im(Col2im o, int[] ihLo, int[] ihHi, int[] iwLo, int[] iwHi) {
+        bias = o.bias;
+        inPlane = o.inPlane; inW = o.inW; outW = o.outW; outPlane = o.outPlane; taps = o.taps; kW = o.kW;
+        sH = o.sH; sW = o.sW; pH = o.pH; pW = o.pW; dH = o.dH; dW = o.dW; coPerG = o.coPerG; cout = o.cout;
+        singleCover = o.singleCover;
+        this.ihLo = ihLo; this.ihHi = ihHi; this.iwLo = iwLo; this.iwHi = iwHi;
+    }
+
+    /** This col2im writing only output rows {@code [from, to)} (a band for one thread). */
+    Col2im rows(int from, int to) {
+        int[] lo = ihLo.clone(), hi = ihHi.clone();
+        band(lo, hi, dH, pH, sH, from, to);
+        return new Col2im(this, lo, hi, iwLo, iwHi);
+    }
+
+    /** This col2im writing only output columns {@code [from, to)} (a band for one thread). */
+    Col2im columns(int from, int to) {
+        int[] lo = iwLo.clone(), hi = iwHi.clone();
+        band(lo, hi, dW, pW, sW, from, to);
+        return new Col2im(this, ihLo, ihHi, lo, hi);
+    }
+
+    /** Narrows each tap's input range to the inputs i whose output {@code i·s − p + t·d} is in {@code [from, to)}. */
+    private static void band(int[] lo, int[] hi, int d, int p, int s, int from, int to) {
+        for (int t = 0; t < lo.length; t++) {
+            int off = t * d - p;
+            lo[t] = Math.max(lo[t], lo(off - from, s, Integer.MAX_VALUE));
+            hi[t] = Math.max(lo[t], Math.min(hi[t], hi(off, s, Integer.MAX_VALUE, to)));
+        }
+    }
+
+    /** Ints of the per-tap input-range tables this object holds (for the plan's byte count). */
+    long tableInts() {
+        return (long) iwLo.length + iwHi.length + ihLo.length + ihHi.length;
+    }
+
     /** Smallest i ≥ 0 with {@code i·s + off ≥ 0}, at most {@code n}. */
     private static int lo(int off, int s, int n) {
         return off >= 0 ? 0 : (int) Math.min(n, Math.ceilDiv((long) -off, s));
@@ -432,7 +469,7 @@ final class Col2im {
         }
     }
 
-    /** {@code y[yi + t·s] = b + c[ci + t]} for {@code t < count} (+0 + c is c: column values are never −0). */
+    /** {@code y[yi + t·s] = b + c[ci + t]} for {@code t < count}: the bias plus the one column value, as the reference's bias + products. */
     private static void storeRun(float[] y, int yi, int s, float b, float[] c, int ci, int count) {
         if (s == 1) {
             int t = 0;

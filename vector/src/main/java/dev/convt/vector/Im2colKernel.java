@@ -33,9 +33,12 @@ import java.util.Arrays;
  * executes allocate nothing once C2 has compiled the kernel (before that, the interpreter boxes
  * Vector API values).
  *
- * <p>Float32 order: each column value is a chain of FMAs over the input channels from +0; the output
- * then adds those values to the bias. With exactly representable data (small integers) this equals
- * the reference bitwise, including the sign of zero (the reference also starts at +0).
+ * <p>Float32 order: each column value is a chain of FMAs over the input channels from −0 (the
+ * identity of float addition, see {@link dev.convt.vector.gemm.Sgemm}); the output then adds those
+ * values to the bias (or +0). Where every product and partial sum is exact (small integers) this
+ * equals the reference bitwise, including the sign of zero: a result is −0 exactly when the bias and
+ * every product are −0, in both. The rest of the numerics contract (FMA, overflow, underflow) is
+ * {@link dev.convt.Plan}'s.
  *
  * <p>Rank 1 and 2 only (rank 3 falls back to the reference). For the automatic choice it declines
  * problems with fewer than {@value #AUTO_MIN_CHANNELS_PER_GROUP} input channels per group (depthwise
@@ -54,17 +57,51 @@ public final class Im2colKernel implements Kernel {
         return NAME;
     }
 
+    /** The most floats of one plan structure (packed weights, packed X tile, column block): a Java array, less a margin. */
+    static final long MAX_STRUCTURE_FLOATS = Integer.MAX_VALUE - 16;
+
+    /**
+     * Declines rank 3, and every problem whose packed weights, packed X tile or column block (the
+     * sizes {@link #packedWeightFloats} and {@link #workspaceFloats} give, computed in {@code long})
+     * would not fit a Java array, so planning never allocates a part of a plan it cannot finish.
+     */
     @Override
     public String declineReason(Problem problem) {
         if (problem.rank() > 2) {
             return "rank " + problem.rank() + " falls back to the reference (im2col handles rank 1 and 2)";
         }
-        long m = (long) problem.spec().outChannelsPerGroup() * problem.spec().kernelVolume();
-        long packed = (m + Blocking.MR - 1) / Blocking.MR * Blocking.MR * problem.spec().inChannels();
-        if (packed > Integer.MAX_VALUE - 16) {
-            return "the packed weights (" + packed + " floats) would not fit a Java array";
+        long columns = (long) problem.batch() * problem.inputPlane();
+        if (columns + Blocking.NR > Integer.MAX_VALUE) {
+            return "the GEMM's column count N*prod(input) = " + columns + " leaves no room to pad it to whole panels of "
+                    + Blocking.NR + " within an int";
+        }
+        long packed = packedWeightFloats(problem);
+        if (packed > MAX_STRUCTURE_FLOATS) {
+            return "the packed weights (" + packed + " floats) would not fit a Java array (limit " + MAX_STRUCTURE_FLOATS + ")";
+        }
+        long tile = workspaceFloats(problem);
+        if (tile > MAX_STRUCTURE_FLOATS) {
+            return "the workspace (packed X tile and column block, " + tile + " floats for Cin/groups = "
+                    + problem.spec().inChannelsPerGroup() + ") would not fit a Java array (limit " + MAX_STRUCTURE_FLOATS + ")";
         }
         return null;
+    }
+
+    /** Floats of the packed weights: per group, {@code M = Cout/g·Πk} rounded up to whole MR panels, times {@code K = Cin/g}. */
+    static long packedWeightFloats(Problem p) {
+        long m = (long) p.spec().outChannelsPerGroup() * p.spec().kernelVolume();
+        return Math.ceilDiv(m, Blocking.MR) * Blocking.MR * p.spec().inChannels();
+    }
+
+    /** Floats of one thread's workspace: the packed X tile ({@code K} rows of {@code nc} columns in whole NR panels) and the column block. */
+    static long workspaceFloats(Problem p) {
+        long nc = nc(p.spec().inChannelsPerGroup(), (long) p.batch() * p.inputPlane());
+        return Math.ceilDiv(nc, Blocking.NR) * Blocking.NR * p.spec().inChannelsPerGroup() + Blocking.MC * nc;
+    }
+
+    /** The N tile: {@link Blocking#ncFor} for depth k, at most the padded column count (columns + NR fits an int: checked first). */
+    private static int nc(int k, long columns) {
+        return Math.min(Blocking.ncFor(k), Blocking.paddedColumns((int) columns));
     }
 
     @Override
@@ -88,18 +125,22 @@ public final class Im2colKernel implements Kernel {
 
     /** A prepared im2col computation: packed weights, bias, geometry, per-thread workspace. */
     static final class Im2colPlan implements KernelPlan {
-        private static final int MR = Blocking.MR;
+        static final int MR = Blocking.MR;
         private static final int MC_PANELS = Blocking.MC / Blocking.MR;
 
-        private final int groups, k, m, mPanels, cin, cout, inPlane, outPlane, batch, columns, nc;
+        final int groups, k, m, mPanels, cin, cout, coPerG, taps, inPlane, outPlane, batch, columns, nc;
+        final Problem problem;
         private final int packedGroupLength;
         private final float[] packedW;
         private final float[] bias;
-        private final Col2im col2im;
-        private final ThreadLocal<Workspace> workspace;
+        final Col2im col2im;
+        final ThreadLocal<Workspace> workspace;
 
         Im2colPlan(Problem p, float[] weight, int weightOffset, float[] bias, int biasOffset) {
+            problem = p;
             groups = p.spec().groups();
+            coPerG = p.spec().outChannelsPerGroup();
+            taps = p.spec().kernelVolume();
             k = p.spec().inChannelsPerGroup();
             m = p.spec().outChannelsPerGroup() * p.spec().kernelVolume();
             mPanels = (m + MR - 1) / MR;
@@ -109,7 +150,7 @@ public final class Im2colKernel implements Kernel {
             outPlane = p.outputPlane();
             batch = p.batch();
             columns = batch * inPlane;
-            nc = Math.min(Blocking.ncFor(k), Blocking.paddedColumns(columns));
+            nc = nc(k, columns);
             packedGroupLength = Packing.packedALength(m, k);
             packedW = new float[Math.multiplyExact(packedGroupLength, groups)];
             for (int g = 0; g < groups; g++) {
@@ -125,34 +166,61 @@ public final class Im2colKernel implements Kernel {
 
         @Override
         public long workspaceBytes() {
-            return 4L * (Packing.packedBLength(k, nc) + (long) Blocking.MC * nc);
+            // the packed X tile, the column block, and col2im's gather offsets
+            return 4L * (Packing.packedBLength(k, nc) + (long) Blocking.MC * nc + Col2im.GL);
         }
 
         @Override
         public long packedWeightBytes() {
-            return 4L * packedW.length;
+            // the packed A panels, the bias copy, and col2im's per-tap input ranges
+            return 4L * packedW.length + 4L * (bias == null ? 0 : bias.length) + 4L * col2im.tableInts();
         }
 
         @Override
         public void execute(float[] x, int xOffset, float[] y, int yOffset) {
             Workspace ws = workspace.get();
-            for (int n = 0; n < batch && !col2im.singleCover; n++) {
-                for (int co = 0; co < cout; co++) {
-                    int base = yOffset + (n * cout + co) * outPlane;
-                    Arrays.fill(y, base, base + outPlane, bias == null ? 0f : bias[co]);
+            for (int g = 0; g < groups; g++) {
+                runPart(g, 0, coPerG, 0, batch, 0, outPlane, 0, inPlane, col2im, x, xOffset, y, yOffset, ws);
+            }
+        }
+
+        @Override
+        public Tasks tasks(int threads, long minTaskWork) {
+            return Im2colSplit.make(this, threads, minTaskWork);
+        }
+
+        /**
+         * One piece of the computation: group g, its local output channels {@code [co0, co1)} (a
+         * whole number of A panels unless co1 is the last), images {@code [n0, n1)}, output plane
+         * positions {@code [pA, pB)} (filled with the bias here) fed by the input plane positions
+         * {@code [qA, qB)} (whose columns are computed here), scattered by {@code c2i} (which writes
+         * only inside {@code [pA, pB)}). The columns are cut at the same N tiles as the whole
+         * computation, so each output element gets its products in the same order: by N tile, then
+         * by kernel tap.
+         */
+        void runPart(int g, int co0, int co1, int n0, int n1, int pA, int pB, int qA, int qB, Col2im c2i,
+                     float[] x, int xOffset, float[] y, int yOffset, Workspace ws) {
+            if (!c2i.singleCover) {
+                for (int n = n0; n < n1; n++) {
+                    for (int co = g * coPerG + co0; co < g * coPerG + co1; co++) {
+                        int base = yOffset + (n * cout + co) * outPlane;
+                        Arrays.fill(y, base + pA, base + pB, bias == null ? 0f : bias[co]);
+                    }
                 }
             }
-            for (int g = 0; g < groups; g++) {
-                for (int j0 = 0; j0 < columns; j0 += nc) {
-                    int width = Math.min(nc, columns - j0);
-                    int ldc = Blocking.paddedColumns(width);
-                    packColumns(x, xOffset, g, j0, width, ws.b);
-                    for (int mp = 0; mp < mPanels; mp += MC_PANELS) {
-                        int panels = Math.min(MC_PANELS, mPanels - mp);
-                        Sgemm.multiplyPacked(k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
-                                ws.b, 0, width, ws.c, 0, ldc);
-                        col2im.add(g, mp * MR, Math.min(m, (mp + panels) * MR), j0, width, ws.c, ldc, y, yOffset, ws.gather);
-                    }
+            int rowFrom = co0 * taps, rowTo = co1 * taps;
+            int pFrom = rowFrom / MR, pTo = (rowTo + MR - 1) / MR;
+            int jFrom = n0 * inPlane + qA, jTo = (n1 - 1) * inPlane + qB;
+            for (int jt = jFrom / nc * nc; jt < jTo; jt += nc) {
+                int ja = Math.max(jt, jFrom);
+                int width = Math.min(jt + nc, jTo) - ja;
+                int ldc = Blocking.paddedColumns(width);
+                packColumns(x, xOffset, g, ja, width, ws.b);
+                for (int mp = pFrom; mp < pTo; mp += MC_PANELS) {
+                    int panels = Math.min(MC_PANELS, pTo - mp);
+                    Sgemm.multiplyPacked(k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
+                            ws.b, 0, width, ws.c, 0, ldc);
+                    c2i.add(g, mp * MR, Math.min(rowTo, (mp + panels) * MR), ja, width, ws.c, ldc, y, yOffset, ws.gather);
                 }
             }
         }
@@ -173,7 +241,7 @@ public final class Im2colKernel implements Kernel {
     }
 
     /** One thread's buffers: the packed X tile (off-heap, cache-line aligned) and the column block. */
-    private static final class Workspace {
+    static final class Workspace {
         final MemorySegment b;
         final float[] c;
         /** Col2im's gather offsets down a column of the block. */

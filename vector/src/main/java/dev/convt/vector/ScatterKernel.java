@@ -34,10 +34,63 @@ public final class ScatterKernel implements Kernel {
         return NAME;
     }
 
+    /**
+     * Room kept below {@code Integer.MAX_VALUE} past the padded output frame of each dimension: the
+     * phase arithmetic steps a register tile (at most 8 vectors of 16 lanes) and a stride beyond the
+     * last output it computes.
+     */
+    static final long INT_HEADROOM = 1 << 16;
+
+    /** Planning steps allowed per element of output and weight (see {@link #declineReason}). */
+    static final long WORK_PER_ELEMENT = 64;
+
+    /** Planning steps always allowed, so tiny problems with a stride wider than their output still run here. */
+    static final long WORK_ALLOWANCE = 1 << 16;
+
+    /**
+     * Declines, with the reason: rank 3; a problem whose phase arithmetic (in {@code int}, per
+     * dimension: output position + pad begin + pad end + stride, plus {@link #INT_HEADROOM}) could leave
+     * the {@code int} range; and a problem whose plan would be disproportionate to its data. The
+     * plan's phase table and per-row phase loop grow with the width stride, its row table with
+     * {@code out_h · kernel_h}, so the kernel takes a problem only while
+     * {@code stride_w·kernel_w + out_h·kernel_h + out_h·stride_w ≤ 64·(output + weight elements) + 65 536}:
+     * planning time and memory then stay proportional to the data, never to a stride, dilation or
+     * pad alone. Declined problems go to the next kernel (the reference takes every one).
+     */
     @Override
     public String declineReason(Problem problem) {
         if (problem.rank() > 2) {
             return "the scatter kernel supports spatial rank 1 and 2, not " + problem.rank();
+        }
+        String why = intRangeReason(problem);
+        return why != null ? why : planWorkReason(problem);
+    }
+
+    private static String intRangeReason(Problem p) {
+        int rank = p.rank();
+        for (int d = 0; d < rank; d++) {
+            var s = p.spec();
+            long frame = (long) p.outputSpatial()[d] + s.padBegin(d) + s.padEnd(d) + s.stride(d);
+            if (frame + INT_HEADROOM > Integer.MAX_VALUE) {
+                return "its phase arithmetic would leave the int range: in dimension " + d + " output size "
+                        + p.outputSpatial()[d] + " + pad_begin " + s.padBegin(d) + " + pad_end " + s.padEnd(d)
+                        + " + stride " + s.stride(d) + " = " + frame + ", above the limit " + (Integer.MAX_VALUE - INT_HEADROOM);
+            }
+        }
+        return null;
+    }
+
+    private static String planWorkReason(Problem p) {
+        int[] out = p.out3(), k = p.kernel3(), st = p.stride3();
+        long limit = WORK_PER_ELEMENT * ((long) p.outputLength() + p.weightLength()) + WORK_ALLOWANCE;
+        long phases = (long) st[2] * k[2];
+        long rows = (long) out[1] * k[1];
+        long rowPhases = (long) out[1] * st[2];
+        // each term is below 2^62, so the sum is compared only once every term is below the limit
+        if (phases > limit || rows > limit || rowPhases > limit || phases + rows + rowPhases > limit) {
+            return "its plan would be disproportionate to the data: stride_w*kernel_w + out_h*kernel_h + out_h*stride_w = "
+                    + st[2] + "*" + k[2] + " + " + out[1] + "*" + k[1] + " + " + out[1] + "*" + st[2]
+                    + " steps, more than " + WORK_PER_ELEMENT + "*(output + weight elements) + " + WORK_ALLOWANCE + " = " + limit;
         }
         return null;
     }

@@ -68,8 +68,7 @@ def gemm_tile(mr, nv, wide):
         for v in range(nvec):
             out.append(f"            {acc[r][v]} = FloatVector.fromArray(S, c, {term(f'r{r}', v, 'L')});")
     out.append("        } else {")
-    out.append("            // +0: a sum of exact products then has the reference's sign of zero")
-    out.append("            FloatVector zero = FloatVector.zero(S);")
+    out.append("            FloatVector zero = FloatVector.broadcast(S, START);")
     for r in range(mr):
         out.append("            " + " ".join(f"{x} = zero;" for x in acc[r]))
     out.append("        }")
@@ -161,6 +160,13 @@ public final class SgemmMicroKernel {{
     private static final int L = S.length();
     private static final int NR = Blocking.NR;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    /**
+     * Where a fresh tile's sums start: −0, the identity of float addition ({{@code −0 + v == v}} for
+     * every v, including +0), so each sum is exactly its chain of products: all-(−0) products sum to
+     * −0 and anything else as without it. Starting at +0 would turn an all-(−0) sum into +0, and an
+     * output whose bias and products are all −0 would lose the reference's sign of zero.
+     */
+    private static final float START = -0f;
     // B offsets in the k loops are long byte offsets stepped by the loop: C2 then hoists the
     // segment's bounds checks (an int float index scaled to long each step kept them, ~10% slower)
 

@@ -222,7 +222,8 @@ public final class ScatterPlan implements KernelPlan {
 
     @Override
     public long packedWeightBytes() {
-        return 4L * (packed.length + bias.length) + 4L * (rowStart.length + rowKh.length + rowIh.length);
+        return 4L * (packed.length + bias.length) + 4L * (rowStart.length + rowKh.length + rowIh.length)
+                + 4L * (phaseStart.length + phaseKw.length + phaseShift.length + blockStart.length + blockSize.length);
     }
 
     @Override
@@ -238,37 +239,79 @@ public final class ScatterPlan implements KernelPlan {
 
     @Override
     public void execute(float[] x, int xOffset, float[] y, int yOffset) {
+        rows(0, rowCount(), x, xOffset, y, yOffset);
+    }
+
+    /**
+     * The output rows of the whole computation, in its order: row {@code f} is output row
+     * {@code f % outH} of channel block {@code (f / outH) % blocks} of group {@code (f / outH / blocks) % groups}
+     * of image {@code f / outH / blocks / groups}.
+     */
+    public int rowCount() {
+        return batch * groups * blockStart.length * outH;
+    }
+
+    /** Multiply-adds of the whole computation (an estimate counting cropped taps), for sizing tasks. */
+    public long work() {
+        return (long) batch * cout * ciPerG * taps * inPlane;
+    }
+
+    /** Output rows per plane (1 for rank 1). */
+    public int outputRows() {
+        return outH;
+    }
+
+    /** Floats of output per output row ({@link #rowCount} order): rows of one channel block start this far apart within a plane. */
+    public int outputWidth() {
+        return outW;
+    }
+
+    @Override
+    public Tasks tasks(int threads, long minTaskWork) {
+        return ScatterSplit.make(this, threads, minTaskWork);
+    }
+
+    /**
+     * Computes rows {@code [f0, f1)} of {@link #rowCount} order. Each row's outputs are summed over
+     * every input channel within the row, so any cut of the rows gives the same bits; two cuts
+     * write disjoint outputs.
+     */
+    public void rows(int f0, int f1, float[] x, int xOffset, float[] y, int yOffset) {
         Workspace ws = workspace.get();
-        for (int n = 0; n < batch; n++) {
-            for (int g = 0; g < groups; g++) {
-                int xg = xOffset + (n * cin + g * ciPerG) * inPlane;
-                int yg = yOffset + (n * cout + g * coPerG) * outPlane;
-                for (int b = 0; b < blockStart.length; b++) {
-                    int co0 = blockStart[b], cb = blockSize[b];
-                    int wb = (g * coPerG + co0) * wPerChannel;
-                    int bi = g * coPerG + co0;
-                    for (int oh = 0; oh < outH; oh++) {
-                        int rows = kernelRows(oh, ws);
-                        int yRow = yg + co0 * outPlane + oh * outW;
-                        // input channels in passes, so the input rows of one pass stay in L1 across
-                        // the tiles and phases of the row; later passes add to the stored sums
-                        for (int ci0 = 0; ci0 < ciPerG; ci0 += ciPass) {
-                            int ci1 = Math.min(ciPerG, ci0 + ciPass);
-                            boolean more = ci0 > 0;
-                            if (more && rows == 0) {
-                                break;
-                            }
-                            if (tapVector) {
-                                rowTapVector(ci0, ci1, more, x, xg, wb, bi, cb, rows, y, yRow, ws);
-                            } else {
-                                for (int r = 0; r < sW; r++) {
-                                    rowPhase(r, ci0, ci1, more, x, xg, wb, bi, cb, rows, y, yRow, ws);
-                                }
-                            }
+        int blocks = blockStart.length;
+        for (int f = f0; f < f1; ) {
+            int unit = f / outH;
+            int ohFrom = f - unit * outH;
+            int ohTo = Math.min(outH, ohFrom + (f1 - f));
+            int b = unit % blocks;
+            int g = unit / blocks % groups;
+            int n = unit / blocks / groups;
+            int xg = xOffset + (n * cin + g * ciPerG) * inPlane;
+            int yg = yOffset + (n * cout + g * coPerG) * outPlane;
+            int co0 = blockStart[b], cb = blockSize[b];
+            int wb = (g * coPerG + co0) * wPerChannel;
+            int bi = g * coPerG + co0;
+            for (int oh = ohFrom; oh < ohTo; oh++) {
+                int rows = kernelRows(oh, ws);
+                int yRow = yg + co0 * outPlane + oh * outW;
+                // input channels in passes, so the input rows of one pass stay in L1 across
+                // the tiles and phases of the row; later passes add to the stored sums
+                for (int ci0 = 0; ci0 < ciPerG; ci0 += ciPass) {
+                    int ci1 = Math.min(ciPerG, ci0 + ciPass);
+                    boolean more = ci0 > 0;
+                    if (more && rows == 0) {
+                        break;
+                    }
+                    if (tapVector) {
+                        rowTapVector(ci0, ci1, more, x, xg, wb, bi, cb, rows, y, yRow, ws);
+                    } else {
+                        for (int r = 0; r < sW; r++) {
+                            rowPhase(r, ci0, ci1, more, x, xg, wb, bi, cb, rows, y, yRow, ws);
                         }
                     }
                 }
             }
+            f += ohTo - ohFrom;
         }
     }
 

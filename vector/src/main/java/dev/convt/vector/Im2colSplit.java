@@ -1,0 +1,172 @@
+package dev.convt.vector;
+
+import dev.convt.kernel.KernelPlan;
+
+/**
+ * How the im2col kernel cuts one execute into tasks that write disjoint outputs (see
+ * {@link KernelPlan#tasks}): whole groups where there are enough of them; else, per group, blocks
+ * of output channels (each block's GEMM rows are its channels' taps, a whole number of A panels, and
+ * its col2im writes only those channels); then ranges of images; then, for one image, bands of
+ * output rows (rank 2) or columns (rank 1), each computing the columns of the input rows or columns
+ * that reach its band (the halo is computed twice, written once) and scattering only inside it.
+ *
+ * <p>Every task computes its columns at the N tiles of the whole computation, so each output
+ * element receives its products in the same order as on one thread: the result is bit-identical.
+ * Bands start at multiples of {@link #ALIGN} floats of the output plane where the geometry allows,
+ * so two threads rarely share a cache line of output.
+ */
+final class Im2colSplit implements KernelPlan.Tasks {
+    /** Tasks per thread: a few, so a thread slowed by another process does not hold up the rest. */
+    static final int TASKS_PER_THREAD = 2;
+    /** Floats per 64-byte cache line: band boundaries fall on multiples of this where they can. */
+    static final int ALIGN = 16;
+
+    private final Im2colKernel.Im2colPlan plan;
+    /** Per task: groups [g0, g1), local channels [co0, co1), images [n0, n1), plane [pA, pB), input plane [qA, qB). */
+    private final int[] g0, g1, co0, co1, n0, n1, pA, pB, qA, qB;
+    private final Col2im[] col2im;
+
+    private Im2colSplit(Im2colKernel.Im2colPlan plan, int count) {
+        this.plan = plan;
+        g0 = new int[count]; g1 = new int[count]; co0 = new int[count]; co1 = new int[count];
+        n0 = new int[count]; n1 = new int[count]; pA = new int[count]; pB = new int[count];
+        qA = new int[count]; qB = new int[count];
+        col2im = new Col2im[count];
+    }
+
+    /** The split for up to {@code threads} threads, or null when the problem is too small to gain. */
+    static Im2colSplit make(Im2colKernel.Im2colPlan p, int threads, long minTaskWork) {
+        long work = (long) p.groups * p.m * p.k * p.columns;
+        long most = work / Math.max(1, minTaskWork);
+        int target = (int) Math.min(most, (long) threads * TASKS_PER_THREAD);
+        if (target < 2) {
+            return null;
+        }
+        Layout l = new Layout(p, target);
+        if (l.count() < 2) {
+            return null;
+        }
+        return l.build();
+    }
+
+    @Override
+    public int count() {
+        return g0.length;
+    }
+
+    @Override
+    public void run(int t, float[] x, int xOffset, float[] y, int yOffset) {
+        Im2colKernel.Workspace ws = plan.workspace.get();
+        for (int g = g0[t]; g < g1[t]; g++) {
+            plan.runPart(g, co0[t], co1[t], n0[t], n1[t], pA[t], pB[t], qA[t], qB[t], col2im[t], x, xOffset, y, yOffset, ws);
+        }
+    }
+
+    /** The chosen numbers of pieces along each axis. */
+    private static final class Layout {
+        final Im2colKernel.Im2colPlan p;
+        final int groupRanges, coBlocks, imageRanges, bands;
+        /** Output channels per step that keeps a block's first GEMM row on an A panel boundary. */
+        final int coStep;
+        final boolean rank1;
+        /** Band unit: output rows (rank 2) or columns (rank 1) per aligned step; and the band axis length. */
+        final int bandStep, bandLength;
+
+        Layout(Im2colKernel.Im2colPlan p, int target) {
+            this.p = p;
+            int mr = Im2colKernel.Im2colPlan.MR;
+            coStep = mr / gcd(p.taps, mr);
+            int[] out = p.problem.out3();
+            rank1 = out[1] == 1;
+            bandLength = rank1 ? out[2] : out[1];
+            bandStep = rank1 ? ALIGN : ALIGN / gcd(out[2], ALIGN);
+            if (p.groups >= target) {
+                groupRanges = target;
+                coBlocks = imageRanges = bands = 1;
+                return;
+            }
+            groupRanges = p.groups;
+            int perGroup = ceilDiv(target, p.groups);
+            coBlocks = Math.max(1, Math.min(perGroup, p.coPerG / coStep));
+            int rest = ceilDiv(perGroup, coBlocks);
+            imageRanges = Math.min(rest, p.batch);
+            rest = ceilDiv(rest, imageRanges);
+            bands = imageRanges == p.batch ? Math.max(1, Math.min(rest, bandLength / Math.max(bandStep, 2 * kernelReach()))) : 1;
+        }
+
+        /** Output rows (columns) one input row (column) reaches: bands narrower than this are mostly halo. */
+        private int kernelReach() {
+            int axis = rank1 ? 2 : 1;
+            return (p.problem.kernel3()[axis] - 1) * p.problem.dilation3()[axis] + 1;
+        }
+
+        int count() {
+            return groupRanges * coBlocks * imageRanges * bands;
+        }
+
+        Im2colSplit build() {
+            Im2colSplit s = new Im2colSplit(p, count());
+            int t = 0;
+            int[] in = p.problem.in3();
+            int axis = rank1 ? 2 : 1;
+            int st = p.problem.stride3()[axis], pad = p.problem.padBegin3()[axis];
+            int reach = kernelReach();
+            int inLen = in[axis], unit = rank1 ? 1 : in[2], outUnit = rank1 ? 1 : p.problem.out3()[2];
+            for (int gr = 0; gr < groupRanges; gr++) {
+                int ga = split(p.groups, groupRanges, gr, 1), gb = split(p.groups, groupRanges, gr + 1, 1);
+                boolean wholeGroups = groupRanges < p.groups || coBlocks * imageRanges * bands == 1;
+                for (int cb = 0; cb < coBlocks; cb++) {
+                    int ca = split(p.coPerG, coBlocks, cb, coStep), cz = split(p.coPerG, coBlocks, cb + 1, coStep);
+                    for (int ir = 0; ir < imageRanges; ir++) {
+                        int na = split(p.batch, imageRanges, ir, 1), nz = split(p.batch, imageRanges, ir + 1, 1);
+                        for (int b = 0; b < bands; b++) {
+                            int oa = split(bandLength, bands, b, bandStep), oz = split(bandLength, bands, b + 1, bandStep);
+                            s.g0[t] = ga;
+                            s.g1[t] = wholeGroups ? gb : ga + 1;
+                            s.co0[t] = ca;
+                            s.co1[t] = cz;
+                            s.n0[t] = na;
+                            s.n1[t] = nz;
+                            if (bands == 1) {
+                                s.pA[t] = 0;
+                                s.pB[t] = p.outPlane;
+                                s.qA[t] = 0;
+                                s.qB[t] = p.inPlane;
+                                s.col2im[t] = p.col2im;
+                            } else {
+                                // inputs i reach outputs [i·s − pad, i·s − pad + reach)
+                                int ia = Math.max(0, Math.floorDiv(oa + pad - reach + 1 + st - 1, st));
+                                int iz = Math.min(inLen, Math.floorDiv(oz - 1 + pad, st) + 1);
+                                iz = Math.max(ia, iz);
+                                s.pA[t] = oa * outUnit;
+                                s.pB[t] = oz * outUnit;
+                                s.qA[t] = ia * unit;
+                                s.qB[t] = iz * unit;
+                                s.col2im[t] = rank1 ? p.col2im.columns(oa, oz) : p.col2im.rows(oa, oz);
+                            }
+                            t++;
+                        }
+                    }
+                }
+            }
+            return s;
+        }
+    }
+
+    /** The start of piece i of n over {@code length}, on a multiple of {@code step} (or the end). */
+    static int split(int length, int n, int i, int step) {
+        if (i >= n) {
+            return length;
+        }
+        long units = ceilDiv(length, step);
+        return (int) Math.min(length, (units * i / n) * step);
+    }
+
+    private static int ceilDiv(int a, int b) {
+        return (a + b - 1) / b;
+    }
+
+    private static int gcd(int a, int b) {
+        return b == 0 ? a : gcd(b, a % b);
+    }
+}
