@@ -4,7 +4,5 @@ module dev.convt.core {
     exports dev.convt.kernel;
     exports dev.convt.cost;
     exports dev.convt.onnx;
-    // the project's own JSON reader, for its tools and tests; not API
-    exports dev.convt.internal;
     uses dev.convt.kernel.KernelProvider;
 }

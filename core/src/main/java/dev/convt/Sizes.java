@@ -23,9 +23,10 @@ public final class Sizes {
      * @throws IllegalArgumentException if a dimension is negative or the product exceeds the limit
      */
     public static int elements(String what, int... dims) {
-        long n = product(what, dims);
-        if (n > MAX_ELEMENTS) {
-            throw tooMany(what, dims);
+        long n = exactOrMinusOne(what, dims);
+        if (n < 0 || n > MAX_ELEMENTS) {
+            throw new IllegalArgumentException(what + " " + Arrays.toString(dims) + " has " + exactProduct(dims)
+                    + " elements, more than a Java array holds (" + MAX_ELEMENTS + ")");
         }
         return (int) n;
     }
@@ -36,6 +37,16 @@ public final class Sizes {
      * @throws IllegalArgumentException if a dimension is negative or the product exceeds {@code Long.MAX_VALUE}
      */
     public static long product(String what, int... dims) {
+        long n = exactOrMinusOne(what, dims);
+        if (n < 0) {
+            throw new IllegalArgumentException(what + " " + Arrays.toString(dims) + " has " + exactProduct(dims)
+                    + " elements, more than " + Long.MAX_VALUE + " (the largest long)");
+        }
+        return n;
+    }
+
+    /** The exact product, or −1 if it passes {@code Long.MAX_VALUE}; a zero dimension makes it 0. */
+    private static long exactOrMinusOne(String what, int[] dims) {
         long n = 1;
         boolean over = false;
         for (int v : dims) {
@@ -47,20 +58,16 @@ public final class Sizes {
                 return 0;
             }
             if (!over) {
-                long hi = Math.multiplyHigh(n, v);
                 long lo = n * v;
-                if (hi != 0 || lo < 0) {
+                // n and v are positive: the product fits a long exactly when the high half is 0 and the sign bit clear
+                if (Math.multiplyHigh(n, v) != 0 || lo < 0) {
                     over = true;
                 } else {
                     n = lo;
                 }
             }
         }
-        if (over) {
-            throw new IllegalArgumentException(what + " " + Arrays.toString(dims) + " has " + exactProduct(dims)
-                    + " elements, more than " + Long.MAX_VALUE + " (the largest long)");
-        }
-        return n;
+        return over ? -1 : n;
     }
 
     /**
@@ -108,11 +115,6 @@ public final class Sizes {
     /** {@link #toInt(String, long, int)} with the limit {@link #MAX_ELEMENTS}. */
     public static int toInt(String what, long value) {
         return toInt(what, value, MAX_ELEMENTS);
-    }
-
-    private static IllegalArgumentException tooMany(String what, int[] dims) {
-        return new IllegalArgumentException(what + " " + Arrays.toString(dims) + " has " + exactProduct(dims)
-                + " elements, more than a Java array holds (" + MAX_ELEMENTS + ")");
     }
 
     private static BigInteger exactProduct(int[] dims) {

@@ -14,6 +14,7 @@ final class Args {
     private final String command;
     private final Map<String, String> options = new LinkedHashMap<>();
     private final List<String> positional = new ArrayList<>();
+    private final Set<String> flagNames;
 
     /**
      * @param command   the subcommand's name, for messages
@@ -23,6 +24,7 @@ final class Args {
      */
     Args(String command, String[] args, Set<String> valued, Set<String> flags) {
         this.command = command;
+        this.flagNames = flags;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (!a.startsWith("--") || a.equals("--")) {
@@ -71,19 +73,28 @@ final class Args {
 
     /** A positive integer option, or the fallback when absent. */
     int intOption(String name, int fallback) {
+        return integerOption(name, fallback, 1, "a positive integer");
+    }
+
+    /** A non-negative integer option, or the fallback when absent. */
+    int countOption(String name, int fallback) {
+        return integerOption(name, fallback, 0, "a non-negative integer");
+    }
+
+    private int integerOption(String name, int fallback, int min, String rule) {
         String v = options.get(name);
         if (v == null) {
             return fallback;
         }
         try {
             int n = Integer.parseInt(v.trim());
-            if (n >= 1) {
+            if (n >= min) {
                 return n;
             }
         } catch (NumberFormatException e) {
             // reported below
         }
-        throw new UsageException(command + ": --" + name + " must be a positive integer, but got '" + v + "'");
+        throw new UsageException(command + ": --" + name + " must be " + rule + ", but got '" + v + "'");
     }
 
     /** A non-negative number option, or the fallback when absent. */
@@ -119,6 +130,20 @@ final class Args {
             throw new UsageException(command + ": --" + name + " needs at least one name");
         }
         return items;
+    }
+
+    /**
+     * The options given, as arguments again ({@code --flag}, {@code --name=value}), without those in
+     * {@code except}: to pass them on to a fresh JVM.
+     */
+    List<String> optionsAsArgs(Set<String> except) {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, String> e : options.entrySet()) {
+            if (!except.contains(e.getKey())) {
+                out.add(flagNames.contains(e.getKey()) ? "--" + e.getKey() : "--" + e.getKey() + "=" + e.getValue());
+            }
+        }
+        return out;
     }
 
     List<String> positional() {

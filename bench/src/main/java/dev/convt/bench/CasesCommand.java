@@ -1,9 +1,8 @@
 package dev.convt.bench;
 
-import dev.convt.Plan;
 import dev.convt.Planner;
-import dev.convt.internal.Json;
-import dev.convt.internal.PyTorchCase;
+import dev.convt.testkit.Json;
+import dev.convt.testkit.PyTorchCase;
 import dev.convt.kernel.KernelChoice;
 
 import java.io.BufferedReader;
@@ -13,6 +12,7 @@ import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -30,10 +30,15 @@ final class CasesCommand {
             Reads one case per line in the format of shared/conformance/pytorch-golden.jsonl (module
             parameters, input_shape, output_size, x, weight, bias_values; see that folder's README),
             runs each through the kernel (default: auto, the planner's choice), and writes one line
-            per case to OUT.jsonl:
+            per case to OUT.jsonl, in the input's order:
               {"id": ..., "y_shape": [...], "y": [...]}                       the output, float32 values
               {"id": ..., "error": {"type": ..., "message": ...}}            where convt rejects the case
+                                                                            or the kernel fails on it
             Fields such as y and y64 in the input are ignored: compare them with the output yourself.
+            Numbers may be Python's NaN, Infinity and -Infinity; non-finite outputs are written the
+            same way (json.loads reads them back exactly). The input is checked first (JSON syntax,
+            field names and types): a mistake there exits 2 before anything is computed or written.
+            Exit status 1 if the kernel failed on some case (their error lines are written too).
 
               --out FILE     where to write (required)
               --kernel NAME  auto (default) or one of the available kernels
@@ -41,7 +46,18 @@ final class CasesCommand {
 
     private CasesCommand() {}
 
+    /** Computes one case's output; the runner's is a plan of the chosen kernel. */
+    @FunctionalInterface
+    interface Compute {
+        float[] output(PyTorchCase c);
+    }
+
     static int run(String[] argv, PrintStream out, PrintStream err) {
+        return run(argv, out, err, null);
+    }
+
+    /** As {@link #run(String[], PrintStream, PrintStream)}, with the computation given (null: the chosen kernel's plan). */
+    static int run(String[] argv, PrintStream out, PrintStream err, Compute compute) {
         Args a = new Args("cases", argv, Set.of("out", "kernel"), Set.of("help"));
         if (a.flag("help")) {
             out.print(HELP);
@@ -55,35 +71,42 @@ final class CasesCommand {
         String kernel = a.option("kernel", SuiteCommand.AUTO).toLowerCase(java.util.Locale.ROOT);
         SuiteCommand.kernels(List.of(kernel)); // validates the name
         KernelChoice choice = kernel.equals(SuiteCommand.AUTO) ? KernelChoice.AUTO : KernelChoice.parse(kernel);
+        Compute computation = compute != null ? compute
+                : c -> Planner.plan(c.problem(), c.weight(), 0, c.bias(), 0, choice).execute(c.x());
         Path outFile = Path.of(outName);
         if (!Files.isRegularFile(in)) {
             throw new UsageException("cases: cannot read " + in + ": no such file");
         }
+        int cases = checkInput(in);
 
         int computed = 0;
         int rejected = 0;
-        int lineNo = 0;
-        Path tmp;
+        int failed = 0;
+        Path dir = outFile.toAbsolutePath().getParent();
+        // the output appears whole or not at all: written beside it, then moved; created without
+        // explicit permissions, so it follows the umask like any file the user makes
+        Path tmp = dir.resolve("." + outFile.getFileName() + ".partial-" + ProcessHandle.current().pid());
         try {
-            Path dir = outFile.toAbsolutePath().getParent();
             Files.createDirectories(dir);
-            tmp = Files.createTempFile(dir, ".cases-", ".jsonl");
         } catch (IOException e) {
             throw new UsageException("cannot write " + outFile + ": " + Workload.describe(e));
         }
-        try (BufferedReader r = Files.newBufferedReader(in); BufferedWriter w = Files.newBufferedWriter(tmp)) {
+        try (BufferedReader r = Files.newBufferedReader(in);
+             BufferedWriter w = Files.newBufferedWriter(tmp, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING, StandardOpenOption.WRITE)) {
             String line;
+            int lineNo = 0;
             while ((line = r.readLine()) != null) {
                 lineNo++;
                 if (line.isBlank()) {
                     continue;
                 }
-                Map<String, Object> json = parseLine(in, lineNo, line);
-                Map<String, Object> result = runCase(json, choice);
-                if (result.containsKey("error")) {
+                Map<String, Object> result = runCase(parseLine(in, lineNo, line), computation);
+                if (!result.containsKey("error")) {
+                    computed++;
+                } else if (isRejection(result)) {
                     rejected++;
                 } else {
-                    computed++;
+                    failed++;
                 }
                 w.write(Json.write(result));
                 w.write('\n');
@@ -91,7 +114,7 @@ final class CasesCommand {
         } catch (IOException e) {
             deleteQuietly(tmp);
             throw new UsageException("cannot read " + in + " or write " + outFile + ": " + Workload.describe(e));
-        } catch (RuntimeException e) {
+        } catch (RuntimeException | Error e) {
             deleteQuietly(tmp);
             throw e;
         }
@@ -101,9 +124,53 @@ final class CasesCommand {
             deleteQuietly(tmp);
             throw new UsageException("cannot write " + outFile + ": " + Workload.describe(e));
         }
-        out.println("cases: " + (computed + rejected) + " read from " + in + ", " + computed + " computed, " + rejected
-                + " rejected by convt; kernel " + kernel + "; wrote " + outFile);
+        out.println("cases: " + cases + " read from " + in + ", " + computed + " computed, " + rejected
+                + " rejected by convt" + (failed > 0 ? ", " + failed + " failed in the kernel" : "") + "; kernel " + kernel
+                + "; wrote " + outFile);
+        if (failed > 0) {
+            err.println("convt: the kernel failed on " + failed + " case(s); see their error lines in " + outFile);
+            return 1;
+        }
         return 0;
+    }
+
+    /**
+     * The first pass: every non-blank line is a JSON object whose fields have the format's names and
+     * types. A mistake is the user's: one line naming the file and line, before anything is computed.
+     *
+     * @return the number of cases
+     */
+    private static int checkInput(Path in) {
+        int cases = 0;
+        int lineNo = 0;
+        try (BufferedReader r = Files.newBufferedReader(in)) {
+            String line;
+            while ((line = readLine(r, in, lineNo + 1)) != null) {
+                lineNo++;
+                if (line.isBlank()) {
+                    continue;
+                }
+                Map<String, Object> json = parseLine(in, lineNo, line);
+                try {
+                    PyTorchCase.checkFormat(json);
+                } catch (IllegalArgumentException e) {
+                    throw new UsageException(in + " line " + lineNo + " (case " + PyTorchCase.id(json) + "): " + e.getMessage());
+                }
+                cases++;
+            }
+        } catch (IOException e) {
+            throw new UsageException("cannot read " + in + ": " + Workload.describe(e));
+        }
+        return cases;
+    }
+
+    private static String readLine(BufferedReader r, Path in, int lineNo) throws IOException {
+        try {
+            return r.readLine();
+        } catch (OutOfMemoryError e) {
+            throw new UsageException(in + " line " + lineNo + " is too long to read with a heap of "
+                    + (Runtime.getRuntime().maxMemory() >> 20) + " MB; give the JVM more heap, e.g. JAVA_TOOL_OPTIONS=-Xmx8g");
+        }
     }
 
     private static Map<String, Object> parseLine(Path in, int lineNo, String line) {
@@ -112,6 +179,9 @@ final class CasesCommand {
             v = Json.parse(line);
         } catch (IllegalArgumentException e) {
             throw new UsageException(in + " line " + lineNo + ": " + e.getMessage());
+        } catch (OutOfMemoryError e) {
+            throw new UsageException(in + " line " + lineNo + " is too big to parse with a heap of "
+                    + (Runtime.getRuntime().maxMemory() >> 20) + " MB; give the JVM more heap, e.g. JAVA_TOOL_OPTIONS=-Xmx8g");
         }
         if (!(v instanceof Map<?, ?>)) {
             throw new UsageException(in + " line " + lineNo + ": expected a JSON object (one case per line)");
@@ -121,17 +191,29 @@ final class CasesCommand {
         return m;
     }
 
-    /** The output line of one case: its output, or the library's rejection. */
-    static Map<String, Object> runCase(Map<String, Object> json, KernelChoice choice) {
+    /** Whether an error line is the library declining the case (bad parameters, unsupported), not a kernel failure. */
+    private static boolean isRejection(Map<String, Object> result) {
+        Object type = ((Map<?, ?>) result.get("error")).get("type");
+        return REJECTIONS.contains(String.valueOf(type));
+    }
+
+    private static final Set<String> REJECTIONS = Set.of("IllegalArgumentException", "UnsupportedOperationException",
+            "FormatException");
+
+    /**
+     * The output line of one case: its output, or an error line with the exception's type and message,
+     * whatever the library or the kernel throws (running out of memory or stack on one case included),
+     * so one case never costs the others.
+     */
+    static Map<String, Object> runCase(Map<String, Object> json, Compute compute) {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("id", PyTorchCase.id(json));
         try {
             PyTorchCase c = PyTorchCase.of(json);
-            Plan plan = Planner.plan(c.problem(), c.weight(), 0, c.bias(), 0, choice);
-            float[] y = plan.execute(c.x());
+            float[] y = compute.output(c);
             result.put("y_shape", c.problem().outputShape());
             result.put("y", y);
-        } catch (IllegalArgumentException | UnsupportedOperationException | ArithmeticException e) {
+        } catch (RuntimeException | OutOfMemoryError | StackOverflowError | AssertionError e) {
             Map<String, Object> error = new LinkedHashMap<>();
             error.put("type", e.getClass().getSimpleName());
             error.put("message", String.valueOf(e.getMessage()));

@@ -31,6 +31,9 @@ final class CompareCommand {
               --max-regression PCT   the threshold in percent (default 10)
             """;
 
+    /** The threshold of {@code --max-regression}, in percent, when none is given (compare and report). */
+    static final double DEFAULT_MAX_REGRESSION_PCT = 10;
+
     /** The time of one (layer, kernel, threads) in a file, in milliseconds per run. */
     record Point(double medianMs, double minMs, double maxMs, double q1Ms, double q3Ms, String chose) {
         /** Interquartile range when known, else the min–max range. */
@@ -51,7 +54,7 @@ final class CompareCommand {
             return 0;
         }
         List<String> files = a.positional(2, "two files (bench/convt compare BASE.json NEW.json)");
-        double pct = a.doubleOption("max-regression", 10);
+        double pct = a.doubleOption("max-regression", DEFAULT_MAX_REGRESSION_PCT);
         Run base = load(Path.of(files.get(0)));
         Run now = load(Path.of(files.get(1)));
 
@@ -72,20 +75,11 @@ final class CompareCommand {
             }
             compared++;
             double ratio = n.medianMs() / b.medianMs();
-            double spread = Math.max(b.spread(), n.spread());
-            double diff = n.medianMs() - b.medianMs();
-            String verdict;
-            if (ratio > 1 + pct / 100 && diff > spread) {
-                verdict = "REGRESSED";
-                regressed++;
-            } else if (ratio < 1 / (1 + pct / 100) && -diff > spread) {
-                verdict = "faster";
-                faster++;
-            } else if (Math.abs(ratio - 1) > pct / 100) {
-                verdict = "ok (within spread)";
-            } else {
-                verdict = "ok";
-            }
+            double spread = spread(b, n);
+            Verdict v = verdict(b, n, pct);
+            regressed += v == Verdict.REGRESSED ? 1 : 0;
+            faster += v == Verdict.FASTER ? 1 : 0;
+            String verdict = v.label;
             if (b.chose() != null && n.chose() != null && !b.chose().equals(n.chose())) {
                 verdict += " (auto chose " + b.chose() + ", now " + n.chose() + ")";
             }
@@ -105,6 +99,44 @@ final class CompareCommand {
             out.println("note: the files have no (layer, kernel, threads) in common");
         }
         return regressed > 0 ? 1 : 0;
+    }
+
+    /** How a new time compares with a base time. */
+    enum Verdict {
+        REGRESSED("REGRESSED"), FASTER("faster"), WITHIN_SPREAD("ok (within spread)"), OK("ok");
+
+        final String label;
+
+        Verdict(String label) {
+            this.label = label;
+        }
+    }
+
+    /**
+     * The noise of a pair: the larger spread of the two runs, in milliseconds. A difference of medians
+     * within it is not a change.
+     */
+    static double spread(Point base, Point now) {
+        return Math.max(base.spread(), now.spread());
+    }
+
+    /**
+     * REGRESSED when the new median is more than {@code pct} percent above the base and the difference
+     * exceeds the {@linkplain #spread noise}; FASTER symmetrically; otherwise OK, or WITHIN_SPREAD when
+     * only the noise kept the ratio from counting.
+     */
+    static Verdict verdict(Point base, Point now, double pct) {
+        double ratio = now.medianMs() / base.medianMs();
+        double spread = spread(base, now);
+        double diff = now.medianMs() - base.medianMs();
+        if (ratio > 1 + pct / 100 && diff > spread) {
+            return Verdict.REGRESSED;
+        } else if (ratio < 1 / (1 + pct / 100) && -diff > spread) {
+            return Verdict.FASTER;
+        } else if (Math.abs(ratio - 1) > pct / 100) {
+            return Verdict.WITHIN_SPREAD;
+        }
+        return Verdict.OK;
     }
 
     static String key(String layer, String kernel, long threads) {
@@ -217,7 +249,8 @@ final class CompareCommand {
         throw new UsageException(file + ": unknown JMH score unit '" + unit + "'");
     }
 
-    private static String string(Path file, Map<?, ?> m, String field) {
+    /** A required field as text; absent is a usage error naming the file and the field. */
+    static String string(Path file, Map<?, ?> m, String field) {
         Object v = m.get(field);
         if (v == null) {
             throw new UsageException(file + ": missing field \"" + field + "\"");

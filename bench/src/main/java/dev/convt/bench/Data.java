@@ -1,19 +1,11 @@
 package dev.convt.bench;
 
-import java.util.SplittableRandom;
-
-/** The runner's deterministic data: uniform values in [-1, 1) from a seed derived from the layer name. */
+/**
+ * The runner's deterministic data: {@link dev.convt.testkit.TestData#uniform} values in [-1, 1) from a
+ * seed derived from the layer name, and folds of outputs.
+ */
 public final class Data {
     private Data() {}
-
-    public static float[] uniform(int n, long seed) {
-        SplittableRandom r = new SplittableRandom(seed);
-        float[] a = new float[n];
-        for (int i = 0; i < n; i++) {
-            a[i] = (float) (2 * r.nextDouble() - 1);
-        }
-        return a;
-    }
 
     /** A stable seed for a name (String.hashCode is specified, so runs on any JVM see the same data). */
     public static long seed(String name, int salt) {

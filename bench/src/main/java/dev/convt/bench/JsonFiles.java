@@ -1,6 +1,6 @@
 package dev.convt.bench;
 
-import dev.convt.internal.Json;
+import dev.convt.testkit.Json;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -47,11 +47,18 @@ final class JsonFiles {
         }
     }
 
+    /**
+     * The text of a file. A file too big to hold and parse within the heap is a usage error (its
+     * parsed form takes several times its size), not an OutOfMemoryError.
+     */
     static String readText(Path file) {
         try {
+            checkFits(file, Files.size(file));
             return Files.readString(file);
         } catch (IOException e) {
             throw new UsageException("cannot read " + file + ": " + Workload.describe(e));
+        } catch (OutOfMemoryError e) {
+            throw tooBig(file);
         }
     }
 
@@ -62,6 +69,25 @@ final class JsonFiles {
             return Json.parse(text);
         } catch (IllegalArgumentException e) {
             throw new UsageException(file + ": " + e.getMessage());
+        } catch (OutOfMemoryError e) {
+            throw tooBig(file);
         }
+    }
+
+    /** The largest file read whole: an eighth of the heap (the text, then its parsed numbers, fit beside each other). */
+    static long maxFileBytes() {
+        return Runtime.getRuntime().maxMemory() / 8;
+    }
+
+    static void checkFits(Path file, long bytes) {
+        if (bytes > maxFileBytes()) {
+            throw tooBig(file);
+        }
+    }
+
+    static UsageException tooBig(Path file) {
+        long heapMb = Runtime.getRuntime().maxMemory() >> 20;
+        return new UsageException(file + " is too big to read with a heap of " + heapMb
+                + " MB; give the JVM more heap, e.g. JAVA_TOOL_OPTIONS=-Xmx8g");
     }
 }

@@ -38,6 +38,24 @@ final class MachineInfo {
                 + " · " + threads + " thread" + (threads == 1 ? "" : "s");
     }
 
+    /**
+     * The 1-, 5- and 15-minute load averages from {@code /proc/loadavg} (Linux), or null: how busy
+     * the machine was while a figure was measured.
+     */
+    static double[] loadAverage() {
+        try {
+            String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
+            return new double[] {Double.parseDouble(f[0]), Double.parseDouble(f[1]), Double.parseDouble(f[2])};
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** Load averages as {@code 1.02 0.80 0.55}, or "unknown". */
+    static String loadText(double[] load) {
+        return load == null ? "unknown" : String.format(java.util.Locale.ROOT, "%.2f %.2f %.2f", load[0], load[1], load[2]);
+    }
+
     /** The CPU model from /proc/cpuinfo (Linux), else the OS architecture. */
     static String cpuModel() {
         try {

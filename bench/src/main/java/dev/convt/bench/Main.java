@@ -4,7 +4,7 @@ import java.io.PrintStream;
 import java.util.Arrays;
 
 /**
- * The convt bench runner, the project's main job: {@code bench/convt suite | ops | cases | compare | jmh}.
+ * The convt bench runner, the project's main job: {@code bench/convt suite | cold | ops | cases | compare | export | report | jmh}.
  * A user's mistake (unknown option, layer or kernel; a missing or malformed file) prints one line to
  * stderr and exits with status 2; {@code compare} exits 1 when it finds a regression.
  */
@@ -14,9 +14,12 @@ public final class Main {
 
             commands:
               suite     time every kernel on the 17 published layers, check them against the reference
+              cold      cold start in fresh JVMs: plan and first execute per layer, against steady
               ops       the three cost models of each layer (published, exact, dense)
               cases     run PyTorch-golden-format cases through a kernel, write the outputs as JSON lines
               compare   compare two result files (the runner's or JMH's JSON); exit 1 on a regression
+              export    a result file in github-action-benchmark's format (history charts, PR alerts)
+              report    one self-contained HTML page of charts for a result file, against a base file
               jmh       run the JMH benchmarks (arguments go to JMH, e.g. jmh LayerBenchmark -rf json)
 
             bench/convt COMMAND --help describes each command.
@@ -55,15 +58,18 @@ public final class Main {
         try {
             return switch (command) {
                 case "suite" -> SuiteCommand.run(rest, out, err);
+                case "cold" -> ColdCommand.run(rest, out, err);
                 case "ops" -> OpsCommand.run(rest, out, err);
                 case "cases" -> CasesCommand.run(rest, out, err);
                 case "compare" -> CompareCommand.run(rest, out, err);
+                case "export" -> ExportCommand.run(rest, out, err);
+                case "report" -> ReportCommand.run(rest, out, err);
                 case "help", "--help", "-h" -> {
                     out.print(HELP);
                     yield 0;
                 }
                 case "jmh" -> throw new UsageException("jmh runs only from the launcher: bench/convt jmh [JMH options]");
-                default -> throw new UsageException("unknown command '" + command + "'; the commands are suite, ops, cases, compare, jmh (bench/convt --help)");
+                default -> throw new UsageException("unknown command '" + command + "'; the commands are suite, cold, ops, cases, compare, export, report, jmh (bench/convt --help)");
             };
         } catch (UsageException e) {
             err.println("convt: " + e.getMessage());

@@ -5,6 +5,7 @@ import dev.convt.Planner;
 import dev.convt.Problem;
 import dev.convt.kernel.KernelChoice;
 import dev.convt.kernel.ReferenceKernel;
+import dev.convt.testkit.TestData;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -22,40 +23,58 @@ import java.util.Set;
 final class SuiteCommand {
     static final String AUTO = "auto";
 
+    /**
+     * Fresh JVMs per suite by default (JMH's forks): two, so a figure that is one JVM's JIT state
+     * shows up as a spread between them, and the default suite stays near a minute (the scalar
+     * reference, most of the time, runs in the first fork only).
+     */
+    static final int DEFAULT_FORKS = 2;
+
     static final String HELP = """
             usage: bench/convt suite [--layers a,b] [--kernels auto,reference,im2col,scatter,...|all]
-                                     [--threads N] [--json FILE] [--quick] [--file LAYERS.json]
+                                     [--threads N] [--forks K] [--json FILE] [--quick] [--file LAYERS.json]
 
             Runs the workload (by default the 17 published layers embedded in the runner) on each kernel
             and prints one table: per layer its shapes, exact work, the published/exact op ratio and the
             automatic kernel choice; per kernel the median time of repeated runs after warm-up, the
-            spread, GFLOP/s (2 × exact multiplications ÷ median time), the speedup over the reference
-            and the max |error| against the reference on the same data (uniform [-1, 1), seeded per layer).
+            spread, GFLOP/s (2 × exact multiplications ÷ median time) and that as a fraction of this
+            machine's measured FMA peak, the speedup over the reference and the max |error| against the
+            reference on the same data (uniform [-1, 1), seeded per layer).
 
               --layers a,b     only these layers (names from the workload)
               --kernels k,...  kernels to time (default: all, i.e. every available kernel and auto;
                                'auto' is the planner's choice, reported with what it chose)
               --threads N      threads per run; only 1 is supported so far
+              --forks K        run the suite in K fresh JVMs and report the median of their medians
+                               and the spread between them (default %d; 0 = in this JVM; the
+                               reference runs in the first fork only)
               --json FILE      also write every figure, the machine and the settings as JSON
-              --quick          shorter warm-up and fewer runs (a smoke run, e.g. for CI)
+              --quick          shorter warm-up and fewer runs, in this JVM (a smoke run, e.g. for CI)
               --file F         a workload in the format of shared/workloads/layers.json instead
                                of the embedded one
 
-            Timing: a first run (it also produces the output that is checked), warm-up runs, then
-            timed runs sized to take about 0.4 s per kernel and layer (0.1 s with --quick), 3 to 200
-            of them (3 to 20). Every kernel is first JIT-compiled on small layers; a first run slower
-            than 0.5 s is then reported alone (the scalar reference on the bigger layers): the
-            'runs' column then says '1*'.
-            """;
+            Timing, per kernel and layer: a first run (it also produces the output that is checked),
+            then warm-up batches of about 0.1 s until a batch's median is no more than 3%% better than
+            the one before and the JIT compiled nothing meanwhile (at most 5 s; a row still falling
+            then is marked '!'), then timed runs sized to take about 0.4 s, 3 to 200 of them (with
+            --quick: 0.025 s batches, at most 1 s, 0.1 s, 3 to 20). A kernel whose warm run takes over
+            0.5 s (the scalar reference on the bigger layers, compiled on small problems first) is
+            reported from one run: the 'runs' column then says '1*'.
+            """.formatted(DEFAULT_FORKS);
 
-    /** One row of results: a kernel on a layer, or why it declined. */
+    /**
+     * One row of results: a kernel on a layer, or why it declined. With forks, {@code m} combines
+     * the forks' measurements (median of their medians; min, max and quartiles over their medians)
+     * and {@code forks} holds each one; in one JVM {@code forks} is empty.
+     */
     record Result(String layer, String kernel, String chose, String declined, Timer.Measurement m,
-                  double maxAbsError, double gflops, double speedup) {}
+                  double maxAbsError, double gflops, double speedup, List<Timer.Measurement> forks) {}
 
     private SuiteCommand() {}
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
-        Args a = new Args("suite", argv, Set.of("layers", "kernels", "threads", "json", "file"), Set.of("quick", "help"));
+        Args a = new Args("suite", argv, Set.of("layers", "kernels", "threads", "json", "file", "forks", Forks.CHILD_OPTION),
+                Set.of("quick", "help"));
         if (a.flag("help")) {
             out.print(HELP);
             return 0;
@@ -70,30 +89,35 @@ final class SuiteCommand {
         List<String> kernels = kernels(a.listOption("kernels"));
         boolean quick = a.flag("quick");
         Timer.Settings settings = quick ? Timer.Settings.QUICK : Timer.Settings.DEFAULT;
-
-        long wall0 = System.nanoTime();
-        Progress progress = new Progress(err);
-        progress.step("JIT warm-up", String.join(", ", kernels));
-        List<String> warm = new ArrayList<>(kernels);
-        if (!warm.contains(ReferenceKernel.NAME)) {
-            warm.add(ReferenceKernel.NAME); // it runs once on every layer to check the others
+        int forks = a.countOption("forks", quick ? 0 : DEFAULT_FORKS);
+        String child = a.option(Forks.CHILD_OPTION);
+        if (child != null) {
+            return runChild(a, child, layers, kernels, settings, err);
         }
-        prewarm(warm, settings);
+
+        double[] load0 = MachineInfo.loadAverage();
+        long wall0 = System.nanoTime();
+        List<Result> results;
+        if (forks == 0) {
+            results = measure(layers, kernels, settings, true, new Progress(err, ""));
+        } else {
+            results = forked(a, forks, layers, kernels, err);
+        }
+        double peak = FmaPeak.measureOrNaN();
+        double wallSeconds = (System.nanoTime() - wall0) * 1e-9;
+        double[] load1 = MachineInfo.loadAverage();
+
         List<Map<String, Object>> layerJson = new ArrayList<>();
-        List<Result> results = new ArrayList<>();
         Table table = new Table("layer", "input → output", ">exact MMAC", ">pub/exact", "auto", "kernel",
-                ">runs", ">median ms", ">±", ">GFLOP/s", ">vs ref", ">max |err|");
-        for (int i = 0; i < layers.size(); i++) {
-            Workload.Layer layer = layers.get(i);
-            progress.layer(i + 1, layers.size(), layer.name());
+                ">runs", ">median ms", ">±", ">GFLOP/s", ">of peak", ">vs ref", ">max |err|");
+        for (Workload.Layer layer : layers) {
             Costs costs = Costs.orNull(layer.problem());
             String chosen = Planner.choose(layer.problem()).name();
-            List<Result> rows = runLayer(layer, costs, chosen, kernels, settings, progress);
-            results.addAll(rows);
             layerJson.add(layerJson(layer, costs, chosen));
             boolean first = true;
-            for (Result r : rows) {
-                if (r.kernel().equals(AUTO) && r.chose() != null && kernels.contains(r.chose())) {
+            for (Result r : results) {
+                if (!r.layer().equals(layer.name())
+                        || r.kernel().equals(AUTO) && r.chose() != null && kernels.contains(r.chose())) {
                     continue; // the auto column already says which row it is
                 }
                 Problem p = layer.problem();
@@ -103,47 +127,222 @@ final class SuiteCommand {
                         first ? (costs == null ? "—" : Table.fixed(costs.publishedOverExact(), 2)) : "",
                         first ? chosen : "",
                         r.chose() == null ? r.kernel() : r.kernel() + " → " + r.chose(),
-                        r.declined() != null ? "" : r.m().runs() + (r.m().single() ? "*" : ""),
+                        r.declined() != null ? "" : runsCell(r),
                         r.declined() != null ? "declines" : Table.ms(r.m().medianMs()),
-                        r.declined() != null ? "" : r.m().runs() == 1 ? "" : Table.fixed(100 * r.m().halfRangeFraction(), 0) + "%",
+                        r.declined() != null || r.m().runs() == 1 ? "" : Table.fixed(100 * r.m().halfRangeFraction(), 0) + "%",
                         r.declined() != null ? "" : Table.fixed(r.gflops(), 2),
+                        r.declined() != null || Double.isNaN(peak) ? "" : Table.fixed(100 * r.gflops() / peak, 0) + "%",
                         r.declined() != null ? "" : Table.times(r.speedup()),
                         r.declined() != null || r.kernel().equals(ReferenceKernel.NAME) ? "" : Table.error(r.maxAbsError()));
                 first = false;
             }
         }
-        progress.done();
-        double wallSeconds = (System.nanoTime() - wall0) * 1e-9;
 
         out.println("convt suite — " + layers.size() + " layer" + (layers.size() == 1 ? "" : "s")
-                + (quick ? ", --quick" : "") + "; " + MachineInfo.summary(threads));
+                + (quick ? ", --quick" : "") + "; " + MachineInfo.summary(threads)
+                + " · FMA peak " + (Double.isNaN(peak) ? "not measured" : Table.fixed(peak, 0) + " GFLOP/s")
+                + " · " + (forks == 0 ? "in one JVM" : forks + " fresh JVM" + (forks == 1 ? "" : "s")));
         out.println();
         table.print(out);
         out.println();
-        Map<String, Object> summary = summarize(results, kernels, layers.size(), wallSeconds, out);
-        notes(results, settings, out);
+        Map<String, Object> summary = summarize(results, kernels, layers.size(), forks, wallSeconds, out);
+        out.println("load average " + MachineInfo.loadText(load0) + " at the start, " + MachineInfo.loadText(load1) + " at the end (1, 5, 15 min)");
+        notes(results, settings, forks, out);
 
         String json = a.option("json");
         if (json != null) {
             Map<String, Object> root = new LinkedHashMap<>();
-            root.put("format", "convt-bench-suite/1");
-            root.put("machine", MachineInfo.describe(threads));
-            Map<String, Object> s = new LinkedHashMap<>();
-            s.put("quick", quick);
-            s.put("kernels", kernels);
-            s.put("layers", layers.stream().map(Workload.Layer::name).toList());
-            s.put("workload", a.option("file") == null ? "embedded shared/workloads/layers.json" : a.option("file"));
-            s.put("data", "uniform [-1, 1), seeded per layer");
-            s.put("timing", Map.of("warmup_s", settings.warmupSeconds(), "target_s", settings.targetSeconds(),
-                    "min_runs", settings.minRuns(), "max_runs", settings.maxRuns(), "single_run_limit_s", settings.singleLimitSeconds()));
-            root.put("settings", s);
+            root.put("format", "convt-bench-suite/2");
+            Map<String, Object> machine = MachineInfo.describe(threads);
+            machine.put("fma_peak_gflops", Double.isNaN(peak) ? null : peak);
+            machine.put("fma_peak_method", FmaPeak.CHAINS + " independent FMA chains on the preferred species, best run after warm-up, one core");
+            machine.put("load_average_start", load0 == null ? null : toList(load0));
+            machine.put("load_average_end", load1 == null ? null : toList(load1));
+            root.put("machine", machine);
+            root.put("settings", settingsJson(a, kernels, layers, quick, settings, forks));
             root.put("layers", layerJson);
-            root.put("results", results.stream().map(r -> resultJson(r, threads)).toList());
+            root.put("results", results.stream().map(r -> resultJson(r, threads, peak)).toList());
             root.put("summary", summary);
             JsonFiles.write(Path.of(json), JsonFiles.pretty(root));
             out.println("wrote " + json);
         }
         return 0;
+    }
+
+    private static List<Double> toList(double[] v) {
+        List<Double> l = new ArrayList<>();
+        for (double d : v) {
+            l.add(d);
+        }
+        return l;
+    }
+
+    private static String runsCell(Result r) {
+        Timer.Measurement m = r.m();
+        String runs = r.forks().size() > 1 ? r.forks().size() + "×" + medianRuns(r.forks()) : String.valueOf(m.runs());
+        return runs + (m.single() ? "*" : "") + (m.warmup().steady() ? "" : "!");
+    }
+
+    private static int medianRuns(List<Timer.Measurement> forks) {
+        int[] runs = forks.stream().mapToInt(Timer.Measurement::runs).sorted().toArray();
+        return runs[runs.length / 2];
+    }
+
+    private static Map<String, Object> settingsJson(Args a, List<String> kernels, List<Workload.Layer> layers, boolean quick,
+                                                    Timer.Settings settings, int forks) {
+        Map<String, Object> s = new LinkedHashMap<>();
+        s.put("quick", quick);
+        s.put("kernels", kernels);
+        s.put("layers", layers.stream().map(Workload.Layer::name).toList());
+        s.put("workload", a.option("file") == null ? "embedded shared/workloads/layers.json" : a.option("file"));
+        s.put("data", "uniform [-1, 1), seeded per layer");
+        s.put("forks", forks);
+        s.put("reference_forks", forks == 0 ? 0 : 1);
+        Map<String, Object> t = new LinkedHashMap<>();
+        t.put("warmup_batch_s", settings.batchSeconds());
+        t.put("warmup_min_batches", settings.minWarmupBatches());
+        t.put("warmup_max_s", settings.maxWarmupSeconds());
+        t.put("warmup_tolerance", settings.tolerance());
+        t.put("target_s", settings.targetSeconds());
+        t.put("min_runs", settings.minRuns());
+        t.put("max_runs", settings.maxRuns());
+        t.put("single_run_limit_s", settings.singleLimitSeconds());
+        s.put("timing", t);
+        return s;
+    }
+
+    /**
+     * Fork {@code i/K}: measures in this fresh JVM (the reference, timing and checking, only in the
+     * first fork) and writes the results as JSON for the parent.
+     */
+    private static int runChild(Args a, String child, List<Workload.Layer> layers, List<String> kernels,
+                                Timer.Settings settings, PrintStream err) {
+        String json = a.option("json");
+        if (json == null || !child.matches("\\d+/\\d+")) {
+            throw new UsageException("suite: --" + Forks.CHILD_OPTION + " is the runner's own option (i/K, with --json)");
+        }
+        boolean reference = child.startsWith("1/");
+        List<Result> results = measure(layers, kernels, settings, reference, new Progress(err, "fork " + child + " · "));
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("format", "convt-bench-suite-fork/1");
+        root.put("results", results.stream().map(r -> resultJson(r, 1, Double.NaN)).toList());
+        JsonFiles.write(Path.of(json), JsonFiles.pretty(root));
+        return 0;
+    }
+
+    /** Runs the suite in {@code forks} fresh JVMs, one after another, and combines their results. */
+    private static List<Result> forked(Args a, int forks, List<Workload.Layer> layers, List<String> kernels, PrintStream err) {
+        List<List<Result>> perFork = new ArrayList<>();
+        for (int i = 1; i <= forks; i++) {
+            Path json = Forks.tempJson("convt-suite-fork");
+            List<String> args = new ArrayList<>(List.of("suite"));
+            args.addAll(a.optionsAsArgs(Set.of("forks", "json", Forks.CHILD_OPTION)));
+            args.addAll(List.of("--" + Forks.CHILD_OPTION + "=" + i + "/" + forks, "--json=" + json));
+            err.println("[fork " + i + "/" + forks + "] a fresh JVM" + (i == 1 ? " (with the reference)" : ""));
+            try {
+                Forks.run(args, "suite fork " + i + "/" + forks);
+            } catch (IllegalStateException e) {
+                throw new UsageException(e.getMessage());
+            }
+            perFork.add(readResults(json));
+        }
+        return combine(perFork, layers, kernels);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Result> readResults(Path json) {
+        Map<String, Object> root = (Map<String, Object>) JsonFiles.read(json);
+        List<Result> results = new ArrayList<>();
+        for (Object o : (List<Object>) root.get("results")) {
+            Map<String, Object> e = (Map<String, Object>) o;
+            String declined = (String) e.get("declined");
+            results.add(new Result((String) e.get("layer"), (String) e.get("kernel"), (String) e.get("chose"), declined,
+                    declined == null ? measurementFrom(e) : null, number(e.get("max_abs_error")), Double.NaN, Double.NaN, List.of()));
+        }
+        return results;
+    }
+
+    private static double number(Object o) {
+        return o instanceof Number n ? n.doubleValue() : Double.NaN;
+    }
+
+    /**
+     * One result per (layer, kernel) from the forks' results: the median of the forks' medians,
+     * the max error of the forks that checked, GFLOP/s and speedup from the combined medians.
+     */
+    static List<Result> combine(List<List<Result>> perFork, List<Workload.Layer> layers, List<String> kernels) {
+        Map<Key, Result> combined = new LinkedHashMap<>();
+        Map<Key, List<Timer.Measurement>> measurements = new LinkedHashMap<>();
+        Map<Key, Double> errors = new LinkedHashMap<>();
+        for (List<Result> fork : perFork) {
+            for (Result r : fork) {
+                Key key = new Key(r.layer(), r.kernel());
+                combined.putIfAbsent(key, r);
+                if (r.declined() == null) {
+                    measurements.computeIfAbsent(key, k -> new ArrayList<>()).add(r.m());
+                    if (!Double.isNaN(r.maxAbsError())) {
+                        errors.merge(key, r.maxAbsError(), Math::max);
+                    }
+                }
+            }
+        }
+        Map<String, Workload.Layer> byName = new LinkedHashMap<>();
+        layers.forEach(l -> byName.put(l.name(), l));
+        List<Result> out = new ArrayList<>();
+        for (Map.Entry<Key, Result> e : combined.entrySet()) {
+            Result r = e.getValue();
+            if (r.declined() != null) {
+                out.add(r);
+                continue;
+            }
+            List<Timer.Measurement> ms = measurements.get(e.getKey());
+            Timer.Measurement ref = measurements.containsKey(new Key(r.layer(), ReferenceKernel.NAME))
+                    ? combine(measurements.get(new Key(r.layer(), ReferenceKernel.NAME))) : null;
+            Costs costs = Costs.orNull(byName.get(r.layer()).problem());
+            Result one = result(r.layer(), r.kernel(), r.chose(), combine(ms), errors.getOrDefault(e.getKey(), Double.NaN), costs,
+                    kernels.contains(ReferenceKernel.NAME) ? ref : null);
+            out.add(new Result(one.layer(), one.kernel(), one.chose(), null, one.m(), one.maxAbsError(), one.gflops(), one.speedup(), List.copyOf(ms)));
+        }
+        return out;
+    }
+
+    private record Key(String layer, String kernel) {}
+
+    /** The forks' measurements as one: median, min, max and quartiles of their medians. */
+    static Timer.Measurement combine(List<Timer.Measurement> forks) {
+        if (forks.size() == 1) {
+            return forks.getFirst();
+        }
+        double[] medians = forks.stream().mapToDouble(Timer.Measurement::medianMs).sorted().toArray();
+        int runs = forks.stream().mapToInt(Timer.Measurement::runs).sum();
+        boolean single = forks.stream().allMatch(Timer.Measurement::single);
+        Timer.Warmup w = new Timer.Warmup(forks.stream().mapToInt(m -> m.warmup().runs()).sum(),
+                forks.stream().mapToInt(m -> m.warmup().batches()).sum(),
+                forks.stream().mapToDouble(m -> m.warmup().seconds()).sum(),
+                forks.stream().allMatch(m -> m.warmup().steady()));
+        double alloc = forks.stream().mapToDouble(Timer.Measurement::allocatedBytesPerRun).max().orElse(Double.NaN);
+        return new Timer.Measurement(runs, single, Timer.quantile(medians, 0.5), medians[0], medians[medians.length - 1],
+                Timer.quantile(medians, 0.25), Timer.quantile(medians, 0.75), w, alloc);
+    }
+
+    /** Measures the requested kernels on every layer in this JVM; {@code reference}: whether to run the reference here. */
+    private static List<Result> measure(List<Workload.Layer> layers, List<String> kernels, Timer.Settings settings,
+                                        boolean reference, Progress progress) {
+        List<String> timed = reference ? kernels : kernels.stream().filter(k -> !k.equals(ReferenceKernel.NAME)).toList();
+        if (reference) {
+            progress.step("JIT warm-up", ReferenceKernel.NAME + " on small problems");
+            warmReference(settings);
+        }
+        List<Result> results = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            Workload.Layer layer = layers.get(i);
+            progress.layer(i + 1, layers.size(), layer.name());
+            Costs costs = Costs.orNull(layer.problem());
+            String chosen = Planner.choose(layer.problem()).name();
+            results.addAll(runLayer(layer, costs, chosen, timed, reference, settings, progress));
+        }
+        progress.done();
+        return results;
     }
 
     /** The kernel names to time: the named ones, or every available kernel and auto. Reference first. */
@@ -181,68 +380,71 @@ final class SuiteCommand {
     }
 
     /**
-     * Runs each kernel for a moment on small layers (1D and 2D, with and without bias and groups),
-     * so its code is compiled before the first real layer: a run reported alone ('1*') then
-     * measures compiled code, not the interpreter.
+     * Compiles the scalar reference on small problems (1D and 2D, with and without bias, groups and
+     * dilation) until its times stop falling, so that its single runs on the big layers ('1*') are
+     * compiled code. Only the reference is warmed this way: its code is core's scalar loops, which no
+     * vector kernel shares. The vector kernels are warmed on each layer itself: warming them on small
+     * layers first (as this runner once did) compiled their hot loops with the small layers' profiles
+     * and branch statistics, and the big layers then ran on that code, or on the interpreter while C2
+     * recompiled it (see the report of issue 9).
      */
-    static void prewarm(List<String> kernels, Timer.Settings settings) {
+    static void warmReference(Timer.Settings settings) {
         List<Problem> small = List.of(
                 dev.convt.ConvTransposeSpec.builder(2, 8, 6, 3).stride(2).padding(1).outputPadding(1).build().problem(2, new int[] {9, 7}),
                 dev.convt.ConvTransposeSpec.builder(2, 8, 6, 4).stride(2).padding(1).groups(2).bias(false).build().problem(1, new int[] {8, 8}),
                 dev.convt.ConvTransposeSpec.builder(1, 16, 8, 5).stride(3).padding(2).dilation(2).build().problem(2, new int[] {40}),
                 dev.convt.ConvTransposeSpec.builder(1, 16, 8, 4).stride(2).padding(1).bias(false).build().problem(1, new int[] {33}));
-        double each = settings.warmupSeconds() / 2 / small.size();
-        for (String k : kernels) {
-            KernelChoice choice = k.equals(AUTO) ? KernelChoice.AUTO : KernelChoice.parse(k);
-            for (Problem p : small) {
-                float[] x = Data.uniform(p.inputLength(), 1);
-                float[] w = Data.uniform(p.weightLength(), 2);
-                float[] b = p.spec().hasBias() ? Data.uniform(p.spec().outChannels(), 3) : null;
-                Plan plan;
-                try {
-                    plan = Planner.plan(p, w, 0, b, 0, choice);
-                } catch (UnsupportedOperationException e) {
-                    continue; // a kernel that declines a shape is not warmed on it
-                }
-                float[] y = new float[p.outputLength()];
-                double acc = 0;
-                long end = System.nanoTime() + (long) (each * 1e9);
-                while (System.nanoTime() < end) {
-                    plan.execute(x, 0, y, 0);
-                    acc += y[0];
-                }
-                Timer.sink += acc;
-            }
+        for (Problem p : small) {
+            float[] x = TestData.uniform(p.inputLength(), 1);
+            float[] w = TestData.uniform(p.weightLength(), 2);
+            float[] b = p.spec().hasBias() ? TestData.uniform(p.spec().outChannels(), 3) : null;
+            Plan plan = Planner.plan(p, w, 0, b, 0, KernelChoice.REFERENCE);
+            float[] y = new float[p.outputLength()];
+            Timer.Body body = () -> {
+                plan.execute(x, 0, y, 0);
+                return y[0];
+            };
+            Timer.measure(body, Timer.first(body), settings, false);
         }
     }
 
-    /** Runs the reference (always: every kernel is checked against it) and the requested kernels on one layer. */
+    /**
+     * Runs the reference (when {@code reference}: every kernel is checked against it) and the
+     * requested kernels on one layer, each warmed on this layer until its times stop falling.
+     */
     private static List<Result> runLayer(Workload.Layer layer, Costs costs, String chosen, List<String> kernels,
-                                         Timer.Settings settings, Progress progress) {
+                                         boolean reference, Timer.Settings settings, Progress progress) {
         Problem p = layer.problem();
-        float[] x = Data.uniform(p.inputLength(), Data.seed(layer.name(), 1));
-        float[] w = Data.uniform(p.weightLength(), Data.seed(layer.name(), 2));
-        float[] b = p.spec().hasBias() ? Data.uniform(p.spec().outChannels(), Data.seed(layer.name(), 3)) : null;
+        float[] x = TestData.uniform(p.inputLength(), Data.seed(layer.name(), 1));
+        float[] w = TestData.uniform(p.weightLength(), Data.seed(layer.name(), 2));
+        float[] b = p.spec().hasBias() ? TestData.uniform(p.spec().outChannels(), Data.seed(layer.name(), 3)) : null;
 
-        progress.step(layer.name(), ReferenceKernel.NAME);
-        float[] yRef = new float[p.outputLength()];
-        Plan ref = Planner.plan(p, w, 0, b, 0, KernelChoice.REFERENCE);
-        Timer.Body refBody = () -> {
-            ref.execute(x, 0, yRef, 0);
-            return Data.checksum(yRef);
-        };
-        double refFirst = Timer.first(refBody);
-        Timer.Measurement refM = kernels.contains(ReferenceKernel.NAME) ? Timer.measure(refBody, refFirst, settings) : null;
+        float[] yRef = null;
+        Timer.Measurement refM = null;
+        if (reference) {
+            progress.step(layer.name(), ReferenceKernel.NAME);
+            float[] out = new float[p.outputLength()];
+            Plan ref = Planner.plan(p, w, 0, b, 0, KernelChoice.REFERENCE);
+            Timer.Body refBody = () -> {
+                ref.execute(x, 0, out, 0);
+                return Data.checksum(out);
+            };
+            Timer.Run refFirst = Timer.first(refBody);
+            yRef = out; // later reference runs write the same values
+            if (kernels.contains(ReferenceKernel.NAME)) {
+                refM = Timer.measure(refBody, refFirst, settings, true);
+            }
+        }
 
         List<Result> rows = new ArrayList<>();
         Map<String, Result> byKernel = new LinkedHashMap<>();
         for (String k : kernels) {
             Result r;
             if (k.equals(ReferenceKernel.NAME)) {
-                r = result(layer, k, null, refM, 0.0, costs, refM);
+                r = result(layer.name(), k, null, refM, 0.0, costs, refM);
             } else if (k.equals(AUTO) && byKernel.containsKey(chosen)) {
                 Result same = byKernel.get(chosen);
-                r = new Result(layer.name(), AUTO, chosen, same.declined(), same.m(), same.maxAbsError(), same.gflops(), same.speedup());
+                r = new Result(layer.name(), AUTO, chosen, same.declined(), same.m(), same.maxAbsError(), same.gflops(), same.speedup(), List.of());
             } else {
                 progress.step(layer.name(), k.equals(AUTO) ? AUTO + " → " + chosen : k);
                 String declines = null;
@@ -252,14 +454,14 @@ final class SuiteCommand {
                     }
                 }
                 if (declines != null) {
-                    rows.add(new Result(layer.name(), k, null, declines, null, Double.NaN, Double.NaN, Double.NaN));
+                    rows.add(declined(layer.name(), k, declines));
                     continue;
                 }
                 Plan plan;
                 try {
                     plan = Planner.plan(p, w, 0, b, 0, k.equals(AUTO) ? KernelChoice.AUTO : KernelChoice.parse(k));
                 } catch (UnsupportedOperationException e) {
-                    rows.add(new Result(layer.name(), k, null, e.getMessage(), null, Double.NaN, Double.NaN, Double.NaN));
+                    rows.add(declined(layer.name(), k, e.getMessage()));
                     continue;
                 }
                 float[] y = new float[p.outputLength()];
@@ -267,10 +469,10 @@ final class SuiteCommand {
                     plan.execute(x, 0, y, 0);
                     return Data.checksum(y);
                 };
-                double first = Timer.first(body);
-                double error = Data.maxAbsDiff(y, yRef);
-                Timer.Measurement m = Timer.measure(body, first, settings);
-                r = result(layer, k, k.equals(AUTO) ? plan.kernelName() : null, m, error, costs, refM);
+                Timer.Run first = Timer.first(body);
+                double error = yRef == null ? Double.NaN : Data.maxAbsDiff(y, yRef);
+                Timer.Measurement m = Timer.measure(body, first, settings, false);
+                r = result(layer.name(), k, k.equals(AUTO) ? plan.kernelName() : null, m, error, costs, refM);
             }
             rows.add(r);
             byKernel.put(k, r);
@@ -278,23 +480,30 @@ final class SuiteCommand {
         return rows;
     }
 
-    private static Result result(Workload.Layer layer, String kernel, String chose, Timer.Measurement m, double error,
+    private static Result declined(String layer, String kernel, String why) {
+        return new Result(layer, kernel, null, why, null, Double.NaN, Double.NaN, Double.NaN, List.of());
+    }
+
+    private static Result result(String layer, String kernel, String chose, Timer.Measurement m, double error,
                                  Costs costs, Timer.Measurement ref) {
         double gflops = costs == null ? Double.NaN : costs.flop() / (m.medianMs() * 1e-3) / 1e9;
         double speedup = ref == null ? Double.NaN : ref.medianMs() / m.medianMs();
-        return new Result(layer.name(), kernel, chose, null, m, error, gflops, speedup);
+        return new Result(layer, kernel, chose, null, m, error, gflops, speedup, List.of());
     }
 
     /** Prints the summary lines and returns them as JSON. */
-    private static Map<String, Object> summarize(List<Result> results, List<String> kernels, int layerCount,
+    private static Map<String, Object> summarize(List<Result> results, List<String> kernels, int layerCount, int forks,
                                                  double wallSeconds, PrintStream out) {
         Map<String, Object> totals = new LinkedHashMap<>();
+        Map<String, Object> forkTotals = new LinkedHashMap<>();
         Map<String, Object> geomeans = new LinkedHashMap<>();
         List<String> totalText = new ArrayList<>();
+        List<String> forkText = new ArrayList<>();
         List<String> speedText = new ArrayList<>();
         List<String> errorText = new ArrayList<>();
         for (String k : kernels) {
             double total = 0;
+            double[] perFork = null;
             double logSum = 0;
             int timed = 0;
             int compared = 0;
@@ -304,6 +513,12 @@ final class SuiteCommand {
                     continue;
                 }
                 total += r.m().medianMs();
+                if (r.forks().size() > 1) {
+                    perFork = perFork == null ? new double[r.forks().size()] : perFork;
+                    for (int f = 0; f < Math.min(perFork.length, r.forks().size()); f++) {
+                        perFork[f] += r.forks().get(f).medianMs();
+                    }
+                }
                 timed++;
                 if (!Double.isNaN(r.speedup())) {
                     logSum += Math.log(r.speedup());
@@ -318,6 +533,13 @@ final class SuiteCommand {
             totals.put(k, total);
             String of = timed == layerCount ? "" : " (" + timed + " of " + layerCount + " layers)";
             totalText.add(k + " " + Table.ms(total) + " ms" + of);
+            if (perFork != null) {
+                forkTotals.put(k, toList(perFork));
+                double lo = java.util.Arrays.stream(perFork).min().orElse(Double.NaN);
+                double hi = java.util.Arrays.stream(perFork).max().orElse(Double.NaN);
+                forkText.add(k + " " + String.join(", ", java.util.Arrays.stream(perFork).mapToObj(Table::ms).toList())
+                        + " ms (max/min " + Table.fixed(hi / lo, 2) + ")");
+            }
             if (compared > 0 && !k.equals(ReferenceKernel.NAME)) {
                 double g = Math.exp(logSum / compared);
                 geomeans.put(k, g);
@@ -327,7 +549,10 @@ final class SuiteCommand {
                 errorText.add(k + " " + Table.error(maxError));
             }
         }
-        out.println("total of medians: " + String.join(" · ", totalText));
+        out.println("total of medians" + (forks > 1 ? " (median of the forks' medians per layer)" : "") + ": " + String.join(" · ", totalText));
+        if (!forkText.isEmpty()) {
+            out.println("each fork's total: " + String.join(" · ", forkText));
+        }
         if (!speedText.isEmpty()) {
             out.println("geometric-mean speedup over the reference: " + String.join(" · ", speedText));
         }
@@ -337,20 +562,38 @@ final class SuiteCommand {
         out.println(String.format(Locale.ROOT, "wall time %.1f s", wallSeconds));
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("total_ms", totals);
+        if (!forkTotals.isEmpty()) {
+            s.put("total_ms_per_fork", forkTotals);
+        }
         s.put("geomean_speedup", geomeans);
         s.put("wall_s", wallSeconds);
         return s;
     }
 
-    private static void notes(List<Result> results, Timer.Settings settings, PrintStream out) {
+    private static void notes(List<Result> results, Timer.Settings settings, int forks, PrintStream out) {
         if (results.stream().anyMatch(r -> r.m() != null && r.m().single())) {
-            out.println("1* = a single run, no warm-up on that layer (each kernel is JIT-compiled on small layers first), for runs over "
+            out.println("1* = a single run of a kernel already compiled on small problems (the reference), for runs over "
                     + Table.fixed(settings.singleLimitSeconds(), 1) + " s");
         }
-        out.println("MMAC = 10^6 exact multiply-adds; GFLOP/s = 2 × exact multiplications ÷ median; ± = half the min–max range");
+        if (results.stream().anyMatch(r -> r.m() != null && !r.m().warmup().steady())) {
+            out.println("! = still getting faster when warm-up reached its cap (" + Table.fixed(settings.maxWarmupSeconds(), 1)
+                    + " s): not a steady figure");
+        }
+        if (forks > 1) {
+            out.println("runs = forks × timed runs per fork; median = median of the forks' medians; ± = half the range of the forks' medians");
+        } else {
+            out.println("± = half the min–max range of the timed runs");
+        }
+        out.println("MMAC = 10^6 exact multiply-adds; GFLOP/s = 2 × exact multiplications ÷ median; of peak = GFLOP/s ÷ the measured FMA peak");
         for (Result r : results) {
             if (r.declined() != null) {
                 out.println(r.layer() + ": " + r.kernel() + " declines: " + r.declined());
+            }
+        }
+        for (Result r : results) {
+            if (r.m() != null && r.m().allocatedBytesPerRun() > 1024 && !r.kernel().equals(ReferenceKernel.NAME)) {
+                out.println(r.layer() + ": " + r.kernel() + " allocated " + Table.count((long) r.m().allocatedBytesPerRun())
+                        + " bytes per timed run (a compiled plan allocates nothing: some of its Vector API code is not compiled)");
             }
         }
         String why = Planner.vectorUnavailableReason();
@@ -374,7 +617,7 @@ final class SuiteCommand {
         return m;
     }
 
-    private static Map<String, Object> resultJson(Result r, int threads) {
+    private static Map<String, Object> resultJson(Result r, int threads, double peak) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("layer", r.layer());
         m.put("kernel", r.kernel());
@@ -386,33 +629,61 @@ final class SuiteCommand {
             m.put("declined", r.declined());
             return m;
         }
-        m.put("runs", r.m().runs());
-        m.put("single_run", r.m().single());
-        m.put("median_ms", r.m().medianMs());
-        m.put("min_ms", r.m().minMs());
-        m.put("max_ms", r.m().maxMs());
-        m.put("q1_ms", r.m().q1Ms());
-        m.put("q3_ms", r.m().q3Ms());
+        m.putAll(measurementJson(r.m()));
         m.put("gflops", r.gflops());
+        m.put("fraction_of_peak", Double.isNaN(peak) || Double.isNaN(r.gflops()) ? null : r.gflops() / peak);
         m.put("speedup_vs_reference", r.speedup());
         m.put("max_abs_error", r.maxAbsError());
+        if (!r.forks().isEmpty()) {
+            m.put("forks", r.forks().stream().map(SuiteCommand::measurementJson).toList());
+        }
         return m;
+    }
+
+    /** A measurement's figures, as written per result and per fork. */
+    static Map<String, Object> measurementJson(Timer.Measurement t) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("runs", t.runs());
+        m.put("single_run", t.single());
+        m.put("median_ms", t.medianMs());
+        m.put("min_ms", t.minMs());
+        m.put("max_ms", t.maxMs());
+        m.put("q1_ms", t.q1Ms());
+        m.put("q3_ms", t.q3Ms());
+        m.put("warmup_runs", t.warmup().runs());
+        m.put("warmup_batches", t.warmup().batches());
+        m.put("warmup_s", t.warmup().seconds());
+        m.put("steady", t.warmup().steady());
+        m.put("alloc_bytes_per_run", Double.isNaN(t.allocatedBytesPerRun()) ? null : t.allocatedBytesPerRun());
+        return m;
+    }
+
+    /** The inverse of {@link #measurementJson}. */
+    static Timer.Measurement measurementFrom(Map<String, Object> m) {
+        return new Timer.Measurement(((Number) m.get("runs")).intValue(), Boolean.TRUE.equals(m.get("single_run")),
+                number(m.get("median_ms")), number(m.get("min_ms")), number(m.get("max_ms")), number(m.get("q1_ms")), number(m.get("q3_ms")),
+                new Timer.Warmup(((Number) m.get("warmup_runs")).intValue(), ((Number) m.get("warmup_batches")).intValue(),
+                        number(m.get("warmup_s")), Boolean.TRUE.equals(m.get("steady"))),
+                number(m.get("alloc_bytes_per_run")));
     }
 
     /** The progress line on stderr: rewritten in place on a terminal, one line per layer otherwise. */
     static final class Progress {
         private final PrintStream err;
         private final boolean terminal;
+        private final String label;
         private String prefix = "";
         private int width;
 
-        Progress(PrintStream err) {
+        /** @param label printed before each line (e.g. which fork this is), or empty */
+        Progress(PrintStream err, String label) {
             this.err = err;
+            this.label = label;
             this.terminal = err == System.err && System.console() != null && System.console().isTerminal();
         }
 
         void layer(int i, int n, String name) {
-            prefix = String.format(Locale.ROOT, "[%" + String.valueOf(n).length() + "d/%d] ", i, n);
+            prefix = String.format(Locale.ROOT, "[%s%" + String.valueOf(n).length() + "d/%d] ", label, i, n);
             if (!terminal) {
                 err.println(prefix + name);
             }

@@ -1,15 +1,28 @@
 package dev.convt.bench;
 
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.util.Arrays;
 
 /**
- * Times one computation the way the runner reports it: one first run (cold, it also produces the
- * output that is checked), warm-up runs until the JIT has had {@code warmupSeconds}, then a number of
- * timed runs chosen so they take about {@code targetSeconds} (clamped to {@code [minRuns, maxRuns]}),
- * each timed alone with {@link System#nanoTime}. A computation whose first run is slower than
- * {@code singleLimitSeconds} is reported from that single run (the scalar reference on the bigger layers
- * takes seconds a run; the suite JIT-compiles every kernel on small layers first, so that run is
- * compiled code).
+ * Times one computation the way the runner reports it: one first run (cold; it also produces the
+ * output that is checked), warm-up batches until the times stop falling, then timed runs.
+ *
+ * <p><b>Warm-up</b> works as JMH's warm-up iterations, but adaptive: batches of runs of about
+ * {@code batchSeconds} each (at least one run), until a batch's median is no more than
+ * {@code tolerance} better than the batch before and the JIT compiled nothing during that batch,
+ * after at least {@code minWarmupBatches} batches and within {@code maxWarmupSeconds}. Vector API code
+ * is about a hundred times slower before C2 has compiled it, and on a busy machine C2's threads may
+ * take seconds to get to it, so a fixed warm-up time reported cold figures as steady; a warm-up that
+ * hits the cap while still falling is reported as not steady ({@link Warmup#steady()}).
+ *
+ * <p><b>Timed runs</b>: as many as take about {@code targetSeconds} at the last warm-up median,
+ * clamped to {@code [minRuns, maxRuns]}, each timed alone with {@link System#nanoTime}.
+ *
+ * <p><b>Single runs</b>: a computation whose steady run is slower than {@code singleLimitSeconds}
+ * (the scalar reference on the bigger layers, seconds a run) is reported from one run, and only when
+ * the caller knows its code is already compiled ({@code warm}); if the JIT compiled anything during
+ * that run (a deoptimisation on a new shape), it runs once more and reports the second.
  *
  * <p>Every run's output is folded into {@link #sink} through {@link Body#run}'s return value, so no
  * run is dead code.
@@ -21,24 +34,54 @@ final class Timer {
         double run();
     }
 
-    /** How long to warm up and to time. */
-    record Settings(double warmupSeconds, double targetSeconds, int minRuns, int maxRuns, double singleLimitSeconds) {
-        /** The default suite: about a minute for the 17 layers on two or three kernels. */
-        static final Settings DEFAULT = new Settings(0.2, 0.4, 3, 200, 0.5);
+    /**
+     * How long to warm up and to time.
+     *
+     * @param batchSeconds       length of one warm-up batch
+     * @param minWarmupBatches   warm-up batches before the times may count as steady
+     * @param maxWarmupSeconds   cap on warm-up (the result then says whether it was still falling)
+     * @param tolerance          a batch median better than the previous one by more than this fraction means still falling
+     * @param targetSeconds      time the timed runs aim to take
+     * @param minRuns            fewest timed runs
+     * @param maxRuns            most timed runs
+     * @param singleLimitSeconds runs slower than this (once warm) are reported alone
+     */
+    record Settings(double batchSeconds, int minWarmupBatches, double maxWarmupSeconds, double tolerance,
+                    double targetSeconds, int minRuns, int maxRuns, double singleLimitSeconds) {
+        /** The default suite. */
+        static final Settings DEFAULT = new Settings(0.1, 2, 5.0, 0.03, 0.4, 3, 200, 0.5);
         /** {@code --quick}: a smoke run for CI. */
-        static final Settings QUICK = new Settings(0.05, 0.1, 3, 20, 0.5);
+        static final Settings QUICK = new Settings(0.025, 2, 1.0, 0.05, 0.1, 3, 20, 0.5);
+    }
+
+    /**
+     * What warming up took.
+     *
+     * @param runs    warm-up runs (the first run not counted)
+     * @param batches warm-up batches
+     * @param seconds time spent in them
+     * @param steady  whether the times had stopped falling (false: the cap was reached first)
+     */
+    record Warmup(int runs, int batches, double seconds, boolean steady) {
+        static final Warmup NONE = new Warmup(0, 0, 0, true);
     }
 
     /**
      * The timed runs of one computation, in milliseconds.
      *
-     * @param single whether the figure is the first run alone (no warm-up on this computation)
+     * @param single              whether the figure is one run alone (a warm kernel slower than the single-run limit)
+     * @param warmup              the warm-up before the timed runs
+     * @param allocatedBytesPerRun heap bytes the thread allocated per timed run (0 once the Vector API
+     *                             code is compiled; more means boxed vectors, i.e. the API's fallback),
+     *                             or NaN where the JVM cannot count them
      */
-    record Measurement(int runs, boolean single, double medianMs, double minMs, double maxMs, double q1Ms, double q3Ms) {
-        static Measurement of(double[] ms, boolean single) {
+    record Measurement(int runs, boolean single, double medianMs, double minMs, double maxMs, double q1Ms, double q3Ms,
+                       Warmup warmup, double allocatedBytesPerRun) {
+        static Measurement of(double[] ms, boolean single, Warmup warmup, double allocatedBytesPerRun) {
             double[] s = ms.clone();
             Arrays.sort(s);
-            return new Measurement(s.length, single, quantile(s, 0.5), s[0], s[s.length - 1], quantile(s, 0.25), quantile(s, 0.75));
+            return new Measurement(s.length, single, quantile(s, 0.5), s[0], s[s.length - 1], quantile(s, 0.25),
+                    quantile(s, 0.75), warmup, allocatedBytesPerRun);
         }
 
         /** Half the min–max range as a fraction of the median. */
@@ -47,10 +90,47 @@ final class Timer {
         }
     }
 
+    /** Where the timer reads the time and the JIT's activity: {@link #SYSTEM}, or a fake one in tests. */
+    interface Clock {
+        long nanoTime();
+
+        /** Total JIT compilation time so far in milliseconds, or −1 where the JVM does not count it. */
+        long compilationMillis();
+
+        /** {@link System#nanoTime} and the JVM's compilation bean. */
+        Clock SYSTEM = new Clock() {
+            @Override
+            public long nanoTime() {
+                return System.nanoTime();
+            }
+
+            @Override
+            public long compilationMillis() {
+                return JIT != null && JIT.isCompilationTimeMonitoringSupported() ? JIT.getTotalCompilationTime() : -1;
+            }
+        };
+    }
+
     /** Folded outputs of every run; volatile so the folding cannot be dropped. */
     static volatile double sink;
 
+    private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
+    private static final com.sun.management.ThreadMXBean THREADS = threads();
+
     private Timer() {}
+
+    private static com.sun.management.ThreadMXBean threads() {
+        try {
+            if (ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
+                    && t.isThreadAllocatedMemorySupported()) {
+                t.setThreadAllocatedMemoryEnabled(true);
+                return t;
+            }
+        } catch (RuntimeException | LinkageError e) {
+            // not HotSpot: no allocation counts
+        }
+        return null;
+    }
 
     /** Linear-interpolated quantile of sorted values. */
     static double quantile(double[] sorted, double q) {
@@ -60,44 +140,115 @@ final class Timer {
         return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
     }
 
+    /** Bytes this thread has allocated so far, or −1 where the JVM does not count them. */
+    static long allocatedBytes() {
+        return THREADS == null ? -1 : THREADS.getCurrentThreadAllocatedBytes();
+    }
+
+    /**
+     * One run on its own.
+     *
+     * @param seconds its time
+     * @param jitBusy whether the JIT compiled anything while it ran (its code may have changed under it)
+     */
+    record Run(double seconds, boolean jitBusy) {}
+
     /**
      * Runs the first (cold) run. Separate from {@link #measure} so the caller can keep its output
      * before more runs overwrite it.
-     *
-     * @return its time in seconds
      */
-    static double first(Body body) {
-        long t0 = System.nanoTime();
-        double c = body.run();
-        double s = (System.nanoTime() - t0) * 1e-9;
-        sink += c;
-        return s;
+    static Run first(Body body) {
+        return first(body, Clock.SYSTEM);
     }
 
-    /** Warms up and times {@code body}, whose first run took {@code firstSeconds}. */
-    static Measurement measure(Body body, double firstSeconds, Settings settings) {
-        if (firstSeconds >= settings.singleLimitSeconds()) {
-            return Measurement.of(new double[] {firstSeconds * 1e3}, true);
+    static Run first(Body body, Clock clock) {
+        long jit0 = clock.compilationMillis();
+        long t0 = clock.nanoTime();
+        double c = body.run();
+        double s = (clock.nanoTime() - t0) * 1e-9;
+        sink += c;
+        return new Run(s, clock.compilationMillis() != jit0);
+    }
+
+    /**
+     * Warms up and times {@code body}, whose first run was {@code first}.
+     *
+     * @param warm whether the computation's code is known to be compiled already (it reached steady
+     *             times on other data), so that a run over the single-run limit may be reported alone
+     */
+    static Measurement measure(Body body, Run first, Settings settings, boolean warm) {
+        return measure(body, first, settings, warm, Clock.SYSTEM);
+    }
+
+    static Measurement measure(Body body, Run first, Settings settings, boolean warm, Clock clock) {
+        if (warm && first.seconds() >= settings.singleLimitSeconds()) {
+            if (!first.jitBusy()) {
+                return Measurement.of(new double[] {first.seconds() * 1e3}, true, Warmup.NONE, Double.NaN);
+            }
+            // code changed during the run (a deoptimisation on a new shape): the second run counts
+            Run again = first(body, clock);
+            return Measurement.of(new double[] {again.seconds() * 1e3}, true, new Warmup(1, 0, again.seconds(), true), Double.NaN);
         }
-        double warmed = firstSeconds;
-        double last = firstSeconds;
-        double acc = 0;
-        // at least one warm-up run: the first run of a short computation is mostly interpreter and JIT
-        for (int warmRuns = 0; warmRuns == 0 || warmed < settings.warmupSeconds(); warmRuns++) {
-            long t0 = System.nanoTime();
-            acc += body.run();
-            last = (System.nanoTime() - t0) * 1e-9;
-            warmed += last;
+        Warming w = warmUp(body, first.seconds(), settings, clock);
+        if (w.lastMedian >= settings.singleLimitSeconds() && w.warmup.steady()) {
+            // steady and slow: the last warm-up run stands for the rest
+            return Measurement.of(new double[] {w.lastRun * 1e3}, true, w.warmup, Double.NaN);
         }
-        int runs = (int) Math.round(settings.targetSeconds() / Math.max(last, 1e-9));
+        int runs = (int) Math.round(settings.targetSeconds() / Math.max(w.lastMedian, 1e-9));
         runs = Math.max(settings.minRuns(), Math.min(settings.maxRuns(), runs));
         double[] ms = new double[runs];
+        double acc = 0;
+        long bytes0 = allocatedBytes();
         for (int i = 0; i < runs; i++) {
-            long t0 = System.nanoTime();
+            long t0 = clock.nanoTime();
             acc += body.run();
-            ms[i] = (System.nanoTime() - t0) * 1e-6;
+            ms[i] = (clock.nanoTime() - t0) * 1e-6;
         }
+        long bytes1 = allocatedBytes();
         sink += acc;
-        return Measurement.of(ms, false);
+        return Measurement.of(ms, false, w.warmup, bytes0 < 0 ? Double.NaN : (double) (bytes1 - bytes0) / runs);
+    }
+
+    /** The outcome of warming up: the warm-up summary, the last batch's median and its last run, in seconds. */
+    private record Warming(Warmup warmup, double lastMedian, double lastRun) {}
+
+    /** Warm-up batches until the times stop falling (see the class comment). */
+    private static Warming warmUp(Body body, double firstSeconds, Settings settings, Clock clock) {
+        double previous = firstSeconds;
+        double spent = 0;
+        int runs = 0;
+        double acc = 0;
+        double[] times = new double[16];
+        for (int batch = 1; ; batch++) {
+            long jit0 = clock.compilationMillis();
+            double batchSpent = 0;
+            int n = 0;
+            double last;
+            do {
+                long t0 = clock.nanoTime();
+                acc += body.run();
+                last = (clock.nanoTime() - t0) * 1e-9;
+                if (n == times.length) {
+                    times = Arrays.copyOf(times, 2 * n);
+                }
+                times[n++] = last;
+                batchSpent += last;
+            } while (batchSpent < settings.batchSeconds());
+            boolean compiled = clock.compilationMillis() != jit0;
+            runs += n;
+            spent += batchSpent;
+            Arrays.sort(times, 0, n);
+            double median = quantile(Arrays.copyOf(times, n), 0.5);
+            boolean flat = median >= previous * (1 - settings.tolerance());
+            if (batch >= settings.minWarmupBatches() && flat && !compiled) {
+                sink += acc;
+                return new Warming(new Warmup(runs, batch, spent, true), median, last);
+            }
+            if (spent >= settings.maxWarmupSeconds()) {
+                sink += acc;
+                return new Warming(new Warmup(runs, batch, spent, flat && !compiled), median, last);
+            }
+            previous = median;
+        }
     }
 }

@@ -2,7 +2,7 @@ package dev.convt.bench;
 
 import dev.convt.ConvTransposeSpec;
 import dev.convt.Problem;
-import dev.convt.internal.Json;
+import dev.convt.testkit.Json;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -13,17 +13,25 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Layers in the format of {@code shared/workloads/layers.json}: an object whose {@code layers} array
  * holds {@code {name, dims, N, Cin, Cout, in, k, s, p, op, d, g, bias, src}} (tuples as lists with one
  * entry per spatial dimension, or one int for all). Fields other than name, Cin, Cout, in and k
  * default as in PyTorch (N 1, stride 1, padding 0, output_padding 0, dilation 1, groups 1, bias true).
+ * Any other field is an error (a misspelt {@code "stride"} for {@code "s"} must not run with stride 1),
+ * and so are non-integral numbers where integers belong and strings where booleans do.
  * The benchmark workload ships inside the jar as a copy of that file.
  */
 public final class Workload {
     /** The embedded copy of {@code shared/workloads/layers.json}. */
     static final String RESOURCE = "/dev/convt/bench/layers.json";
+
+    /** The fields of a layer. */
+    static final Set<String> LAYER_FIELDS = Set.of("name", "dims", "N", "Cin", "Cout", "in", "k", "s", "p", "op", "d", "g", "bias", "src");
+    /** The fields of the file's top-level object. */
+    static final Set<String> ROOT_FIELDS = Set.of("about", "layers");
 
     /** One named layer. */
     public record Layer(String name, Problem problem, String source) {}
@@ -57,13 +65,7 @@ public final class Workload {
 
     /** Reads a layers file; a missing or malformed file is a {@link UsageException}. */
     static List<Layer> read(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new UsageException("cannot read " + file + ": " + describe(e));
-        }
-        return parse(text, file.toString());
+        return parse(JsonFiles.readText(file), file.toString());
     }
 
     static String describe(IOException e) {
@@ -79,6 +81,15 @@ public final class Workload {
             root = Json.parse(text);
         } catch (IllegalArgumentException e) {
             throw new UsageException(where + ": " + e.getMessage());
+        }
+        if (root instanceof Map<?, ?> m) {
+            @SuppressWarnings("unchecked")
+            Map<String, Object> top = (Map<String, Object>) m;
+            try {
+                Json.requireKnownFields(top, ROOT_FIELDS, "top level");
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(where + ": " + e.getMessage());
+            }
         }
         Object list = root instanceof Map<?, ?> m ? m.get("layers") : root;
         if (!(list instanceof List<?> items)) {
@@ -114,6 +125,7 @@ public final class Workload {
         if (!(o.get("name") instanceof String)) {
             throw new IllegalArgumentException("missing field 'name' (a string)");
         }
+        Json.requireKnownFields(o, LAYER_FIELDS, "");
         int[] in = tuple(o, "in", null);
         int dims = o.containsKey("dims") ? integer(o, "dims", 0) : in.length;
         ConvTransposeSpec spec = ConvTransposeSpec.builder(dims, integer(o, "Cin", null), integer(o, "Cout", null), tuple(o, "k", null))
@@ -137,10 +149,7 @@ public final class Workload {
             }
             return fallback;
         }
-        if (v instanceof Long l && l == l.intValue()) {
-            return l.intValue();
-        }
-        throw new IllegalArgumentException("field '" + field + "' must be an integer, but got " + Json.write(v));
+        return Json.integer(field, v);
     }
 
     private static int[] tuple(Map<String, Object> o, String field, Integer fallback) {
@@ -151,31 +160,12 @@ public final class Workload {
             }
             return new int[] {fallback};
         }
-        if (v instanceof Long) {
-            return new int[] {integer(o, field, null)};
-        }
-        if (v instanceof List<?> l && !l.isEmpty()) {
-            int[] r = new int[l.size()];
-            for (int i = 0; i < r.length; i++) {
-                if (!(l.get(i) instanceof Long x) || x != x.intValue()) {
-                    throw new IllegalArgumentException("field '" + field + "' must be an int or a list of ints, but got " + Json.write(v));
-                }
-                r[i] = (int) (long) (Long) l.get(i);
-            }
-            return r;
-        }
-        throw new IllegalArgumentException("field '" + field + "' must be an int or a list of ints, but got " + Json.write(v));
+        return Json.ints(field, v);
     }
 
     private static boolean bool(Map<String, Object> o, String field, boolean fallback) {
         Object v = o.get(field);
-        if (v == null) {
-            return fallback;
-        }
-        if (v instanceof Boolean b) {
-            return b;
-        }
-        throw new IllegalArgumentException("field '" + field + "' must be true or false, but got " + Json.write(v));
+        return v == null ? fallback : Json.bool(field, v);
     }
 
     /**

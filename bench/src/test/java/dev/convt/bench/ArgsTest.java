@@ -57,6 +57,12 @@ class ArgsTest {
                 {"suite", "--threads", "2"},
                 {"suite", "--threads", "-1"},
                 {"suite", "stray"},
+                {"suite", "--forks", "-1"},
+                {"suite", "--forks", "many"},
+                {"cold", "--layers", "no_such_layer"},
+                {"cold", "--bogus"},
+                {"cold", "stray"},
+                {"cold", "--forks", "-2"},
                 {"ops", "--file", bad.toString()},
                 {"ops", "--file", badLayer.toString()},
                 {"ops", "--file", "/no/such/file.json"},
@@ -91,7 +97,7 @@ class ArgsTest {
 
     @Test
     void helpForEveryCommandExits0() {
-        for (String[] args : new String[][] {{"--help"}, {"help"}, {"suite", "--help"}, {"ops", "--help"},
+        for (String[] args : new String[][] {{"--help"}, {"help"}, {"suite", "--help"}, {"cold", "--help"}, {"ops", "--help"},
                 {"cases", "--help"}, {"compare", "--help"}}) {
             Cli r = Cli.run(args);
             assertEquals(0, r.status(), String.join(" ", args));

@@ -1,12 +1,18 @@
 package dev.convt.bench;
 
-import dev.convt.internal.Json;
-import dev.convt.internal.PyTorchCase;
+import dev.convt.testkit.Json;
+import dev.convt.testkit.PyTorchCase;
+import dev.convt.Planner;
+import dev.convt.kernel.KernelChoice;
 import dev.convt.kernel.ReferenceKernel;
+import dev.convt.testkit.ErrorBound;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.util.zip.GZIPInputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,13 +26,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code cases}: golden-format cases in, one output line per case out. */
 class CasesCommandTest {
-    private static final double U = 0x1p-24;
-
-    /** The first few cases of shared/conformance/pytorch-golden.jsonl, plus one the library must reject. */
-    private static List<String> someGoldenLines() throws Exception {
-        Path golden = SharedFiles.require("conformance/pytorch-golden.jsonl");
+    /** The first few PyTorch golden cases of the repository's conformance subset. */
+    static List<String> someGoldenLines() throws Exception {
+        Path golden = RepoFiles.path("tests/src/test/resources/conformance/pytorch-golden-subset.jsonl.gz");
         List<String> lines = new ArrayList<>();
-        try (BufferedReader r = Files.newBufferedReader(golden)) {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(new GZIPInputStream(Files.newInputStream(golden)), StandardCharsets.UTF_8))) {
             String line;
             while (lines.size() < 6 && (line = r.readLine()) != null) {
                 lines.add(line);
@@ -45,7 +49,7 @@ class CasesCommandTest {
         List<String> lines = someGoldenLines();
         Map<String, Object> bad = new LinkedHashMap<>(parse(lines.getFirst()));
         bad.put("id", "rejected_groups");
-        bad.put("groups", 5L); // in_channels is not divisible by 5
+        bad.put("groups", 5); // in_channels is not divisible by 5
         List<String> input = new ArrayList<>(lines);
         input.add("");
         input.add(Json.write(bad));
@@ -67,11 +71,8 @@ class CasesCommandTest {
                 float[] y = floats(got.get("y"));
                 PyTorchCase c = PyTorchCase.of(golden);
                 assertEquals(c.y64().length, y.length);
-                for (int j = 0; j < y.length; j++) {
-                    double[] e = OutputCheck.element(c.problem(), c.x(), c.weight(), c.bias(), j);
-                    double bound = 2 * e[2] * U * e[1] + (c.bias() == null ? 0 : Math.abs(c.bias()[j / c.problem().outputPlane() % c.problem().spec().outChannels()]) * U);
-                    assertTrue(Math.abs(y[j] - c.y64()[j]) <= bound, golden.get("id") + " y[" + j + "] = " + y[j] + ", PyTorch float64 " + c.y64()[j]);
-                }
+                String why = ErrorBound.check(c.problem(), c.x(), c.weight(), c.bias(), y, c.y64());
+                assertTrue(why == null, golden.get("id") + ": " + why);
                 if (kernel.equals("reference")) {
                     // the text written parses back to exactly the floats the reference computed
                     float[] ref = new float[c.problem().outputLength()];
@@ -90,13 +91,118 @@ class CasesCommandTest {
 
     @Test
     void malformedLineIsAUserMistake(@TempDir Path dir) throws Exception {
+        userMistake(dir, someGoldenLines().getFirst() + "\n{not json\n", "line 2");
+    }
+
+    /** Input of the given text: exit 2, one line on stderr containing {@code word}, nothing computed or written. */
+    static void userMistake(Path dir, String text, String word) throws Exception {
         Path in = dir.resolve("in.jsonl");
-        Files.writeString(in, "{\"id\": \"a\"}\n{not json\n");
+        Files.writeString(in, text);
         Path out = dir.resolve("out.jsonl");
         Cli r = Cli.run("cases", in.toString(), "--out", out.toString());
-        assertEquals(2, r.status());
-        assertTrue(r.err().contains("line 2"), r.err());
-        assertTrue(Files.notExists(out), "nothing written for a malformed file");
+        assertEquals(2, r.status(), r.err());
+        assertEquals(1, r.errLines().length, r.err());
+        assertTrue(r.err().contains(word), r.err());
+        try (var files = Files.list(dir)) {
+            assertEquals(List.of(in), files.toList(), "nothing written for a malformed file");
+        }
+    }
+
+    /** The first golden line with one field replaced by raw JSON text. */
+    private static String withField(String field, String rawValue) throws Exception {
+        Map<String, Object> m = new LinkedHashMap<>(parse(someGoldenLines().getFirst()));
+        m.put(field, "@@");
+        return Json.write(m).replace("\"@@\"", rawValue) + "\n";
+    }
+
+    @Test
+    void deepNestingIsAUserMistakeNotAStackOverflow(@TempDir Path dir) throws Exception {
+        userMistake(dir, "[".repeat(100_000) + "\n", "nesting depth");
+    }
+
+    @Test
+    void unknownFieldsAreUserMistakes(@TempDir Path dir) throws Exception {
+        userMistake(dir, withField("strides", "2"), "unknown field 'strides'");
+    }
+
+    @Test
+    void nonIntegralNumbersWhereIntegersBelongAreUserMistakes(@TempDir Path dir) throws Exception {
+        userMistake(dir, withField("kernel_size", "[6.9]"), "kernel_size[0]");
+        userMistake(dir, withField("groups", "1.0"), "groups");
+        userMistake(dir, withField("stride", "NaN"), "stride");
+    }
+
+    @Test
+    void stringsWhereBooleansBelongAreUserMistakes(@TempDir Path dir) throws Exception {
+        userMistake(dir, withField("bias", "\"true\""), "bias");
+    }
+
+    @Test
+    void aKernelThrowingAnythingGivesAnErrorLineAndEveryOtherCaseIsKept(@TempDir Path dir) throws Exception {
+        List<String> lines = someGoldenLines();
+        Path in = dir.resolve("in.jsonl");
+        Files.write(in, lines);
+        Path out = dir.resolve("out.jsonl");
+        String victim = (String) parse(lines.get(2)).get("id");
+        java.io.ByteArrayOutputStream o = new java.io.ByteArrayOutputStream(), e = new java.io.ByteArrayOutputStream();
+        int status = CasesCommand.run(new String[] {in.toString(), "--out", out.toString()}, new java.io.PrintStream(o, true),
+                new java.io.PrintStream(e, true), c -> {
+                    if (c.id().equals(victim)) {
+                        throw new NegativeArraySizeException("-4");
+                    }
+                    return Planner.plan(c.problem(), c.weight(), 0, c.bias(), 0, KernelChoice.REFERENCE).execute(c.x());
+                });
+        assertEquals(1, status, "a kernel failure is not the user's mistake: " + e);
+        List<String> written = Files.readAllLines(out);
+        assertEquals(lines.size(), written.size(), "a line for every case");
+        for (int i = 0; i < lines.size(); i++) {
+            Map<String, Object> got = parse(written.get(i));
+            assertEquals(parse(lines.get(i)).get("id"), got.get("id"));
+            if (i == 2) {
+                assertEquals(Map.of("type", "NegativeArraySizeException", "message", "-4"), got.get("error"));
+            } else {
+                assertTrue(got.containsKey("y"), written.get(i));
+            }
+        }
+        assertTrue(o.toString().contains("1 failed in the kernel"), o.toString());
+    }
+
+    @Test
+    void nonFiniteInputsAreReadAndNonFiniteOutputsWrittenLosslessly(@TempDir Path dir) throws Exception {
+        Map<String, Object> m = new LinkedHashMap<>(parse(someGoldenLines().getFirst()));
+        @SuppressWarnings("unchecked")
+        List<Object> x = new ArrayList<>((List<Object>) m.get("x"));
+        x.set(0, Double.NaN);
+        x.set(1, Double.POSITIVE_INFINITY);
+        x.set(2, Double.NEGATIVE_INFINITY);
+        m.put("x", x);
+        String line = Json.write(m);
+        assertTrue(line.contains("NaN") && line.contains("-Infinity"), "written as Python's tokens: " + line.substring(0, 200));
+        Path in = dir.resolve("in.jsonl");
+        Files.writeString(in, line + "\n");
+        Path out = dir.resolve("out.jsonl");
+        Cli r = Cli.run("cases", in.toString(), "--out", out.toString(), "--kernel", "reference");
+        assertEquals(0, r.status(), r.err());
+        String text = Files.readString(out);
+        assertTrue(text.contains("NaN") && !text.contains("null"), "non-finite outputs as tokens, not null");
+        PyTorchCase c = PyTorchCase.of(parse(line));
+        float[] expected = new float[c.problem().outputLength()];
+        ReferenceKernel.compute(c.problem(), c.x(), 0, c.weight(), 0, c.bias(), 0, expected, 0);
+        float[] y = floats(parse(text.strip()).get("y"));
+        assertEquals(expected.length, y.length);
+        for (int i = 0; i < y.length; i++) {
+            assertEquals(Float.floatToIntBits(expected[i]), Float.floatToIntBits(y[i]), "y[" + i + "] = " + y[i] + " vs " + expected[i]);
+        }
+    }
+
+    @Test
+    void theOutputFileFollowsTheUmask(@TempDir Path dir) throws Exception {
+        Path in = dir.resolve("in.jsonl");
+        Files.write(in, someGoldenLines().subList(0, 1));
+        Path out = dir.resolve("out.jsonl");
+        assertEquals(0, Cli.run("cases", in.toString(), "--out", out.toString()).status());
+        Path control = Files.writeString(dir.resolve("control.txt"), "made like any file the user makes");
+        assertEquals(Files.getPosixFilePermissions(control), Files.getPosixFilePermissions(out));
     }
 
     private static float[] floats(Object list) {

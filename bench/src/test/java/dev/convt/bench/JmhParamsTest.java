@@ -30,9 +30,11 @@ class JmhParamsTest {
 
     @Test
     void embeddedWorkloadIsTheSharedOne() throws Exception {
-        java.nio.file.Path shared = SharedFiles.require("workloads/layers.json");
-        assertEquals(Workload.parse(java.nio.file.Files.readString(shared), "shared").stream().map(Workload.Layer::name).toList(),
-                Workload.embedded().stream().map(Workload.Layer::name).toList());
         assertEquals(17, Workload.embedded().size());
+        java.nio.file.Path shared = RepoFiles.shared("workloads/layers.json");
+        if (shared != null) { // the shared folder only adds a comparison
+            assertEquals(java.nio.file.Files.readString(shared),
+                    java.nio.file.Files.readString(RepoFiles.path("bench/src/main/resources" + Workload.RESOURCE)));
+        }
     }
 }

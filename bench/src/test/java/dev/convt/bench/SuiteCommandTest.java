@@ -1,7 +1,7 @@
 package dev.convt.bench;
 
 import dev.convt.Planner;
-import dev.convt.internal.Json;
+import dev.convt.testkit.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -13,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -48,6 +49,9 @@ class SuiteCommandTest {
         }
         assertEquals(System.getProperty("java.version"), machine.get("jdk"));
         assertEquals(1L, machine.get("threads"));
+        double peak = ((Number) machine.get("fma_peak_gflops")).doubleValue();
+        assertTrue(peak > 0, "the measured FMA peak: " + machine);
+        assertTrue(r.out().contains("FMA peak") && r.out().contains("of peak"), r.out());
 
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> results = (List<Map<String, Object>>) root.get("results");
@@ -82,8 +86,67 @@ class SuiteCommandTest {
             assertNotNull(e.get("gflops"), "gflops comes from CostModels.exact (issue 3): " + e);
             double gflops = ((Number) e.get("gflops")).doubleValue();
             assertEquals(2.0 * mults / (median * 1e-3) / 1e9, gflops, 1e-9 * gflops, e.toString());
+            assertEquals(gflops / peak, ((Number) e.get("fraction_of_peak")).doubleValue(), 1e-9 * gflops / peak, e.toString());
+            assertTrue(e.get("steady") instanceof Boolean && e.get("warmup_runs") instanceof Number, e.toString());
+            assertFalse(e.containsKey("forks"), "one JVM: no per-fork figures: " + e);
         }
         assertEquals(expected, seen);
+    }
+
+    /** {@code --forks 2}: two fresh JVMs, the median of their medians, per-fork figures, the reference in the first only. */
+    @Test
+    void forksRunInFreshJvmsAndReportTheMedianOfTheirMedians(@TempDir Path dir) throws Exception {
+        Path layers = dir.resolve("tiny.json");
+        Files.writeString(layers, TINY);
+        Path json = dir.resolve("forks.json");
+        Cli r = Cli.run("suite", "--quick", "--forks", "2", "--kernels", "reference,auto", "--file", layers.toString(), "--json", json.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.err().contains("[fork 1/2]") && r.err().contains("[fork 2/2]"), r.err());
+        assertTrue(r.out().contains("2 fresh JVMs") && r.out().contains("each fork's total"), r.out());
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> root = (Map<String, Object>) Json.parse(Files.readString(json));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> settings = (Map<String, Object>) root.get("settings");
+        assertEquals(2L, settings.get("forks"));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> results = (List<Map<String, Object>>) root.get("results");
+        assertEquals(4, results.size(), results.toString());
+        for (Map<String, Object> e : results) {
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> forks = (List<Map<String, Object>>) e.get("forks");
+            boolean reference = e.get("kernel").equals("reference");
+            assertEquals(reference ? 1 : 2, forks.size(), "the reference runs in the first fork only: " + e);
+            double[] medians = forks.stream().mapToDouble(f -> ((Number) f.get("median_ms")).doubleValue()).sorted().toArray();
+            double expected = medians.length == 1 ? medians[0] : (medians[0] + medians[1]) / 2;
+            assertEquals(expected, ((Number) e.get("median_ms")).doubleValue(), 1e-12, e.toString());
+            if (medians.length == 2) {
+                assertEquals(medians[0], ((Number) e.get("min_ms")).doubleValue(), 1e-12, "min over the forks' medians: " + e);
+            }
+            assertTrue(((Number) e.get("max_abs_error")).doubleValue() >= 0, "checked in the first fork: " + e);
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> summary = (Map<String, Object>) root.get("summary");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> perFork = (Map<String, Object>) summary.get("total_ms_per_fork");
+        assertEquals(2, ((List<?>) perFork.get("auto")).size(), summary.toString());
+    }
+
+    @Test
+    void combiningForksTakesTheMedianOfTheirMedians() {
+        Timer.Warmup w = new Timer.Warmup(5, 2, 0.1, true);
+        List<Timer.Measurement> forks = List.of(
+                new Timer.Measurement(10, false, 4.0, 3.0, 9.0, 3.5, 5.0, w, 0),
+                new Timer.Measurement(12, false, 2.0, 1.9, 2.5, 1.95, 2.2, w, 0),
+                new Timer.Measurement(11, false, 3.0, 2.0, 4.0, 2.5, 3.5, new Timer.Warmup(7, 3, 0.2, false), 64));
+        Timer.Measurement m = SuiteCommand.combine(forks);
+        assertEquals(3.0, m.medianMs());
+        assertEquals(2.0, m.minMs());
+        assertEquals(4.0, m.maxMs());
+        assertEquals(33, m.runs());
+        assertFalse(m.warmup().steady(), "one fork not steady makes the figure not steady");
+        assertEquals(64.0, m.allocatedBytesPerRun());
+        assertEquals(1.0 / 3, m.halfRangeFraction(), 1e-12, "± is half the range of the forks' medians");
     }
 
     @Test

@@ -2,7 +2,8 @@ package dev.convt.kernel;
 
 /**
  * A kernel's prepared computation for one problem. Callers use {@link dev.convt.Plan}, which checks
- * buffers before delegating here; implementations may assume valid, large-enough buffers.
+ * buffers before delegating here (sizes, offsets, and that input and output do not overlap) and
+ * never calls it for an empty batch; implementations may assume valid, large-enough, disjoint buffers.
  */
 public interface KernelPlan {
     /**

@@ -46,12 +46,18 @@ public final class ReferenceKernel implements Kernel {
 
     /**
      * Computes the problem in float32 (see the class comment for the order), overwriting
-     * {@code y[yOffset .. yOffset + outputLength)}. Buffers are assumed checked.
+     * {@code y[yOffset .. yOffset + outputLength)}. Buffer sizes are assumed checked; the output must
+     * not overlap the input, the weight or the bias (it is written while they are read).
      *
      * @param bias null when the spec has no bias
+     * @throws IllegalArgumentException if the output overlaps another buffer (nothing is written)
      */
     public static void compute(Problem p, float[] x, int xOffset, float[] w, int wOffset,
                                float[] bias, int bOffset, float[] y, int yOffset, OpCounter counter) {
+        int outLength = p.outputLength();
+        Problem.checkDisjoint("input", x, xOffset, p.inputLength(), "output", y, yOffset, outLength);
+        Problem.checkDisjoint("weight", w, wOffset, p.weightLength(), "output", y, yOffset, outLength);
+        Problem.checkDisjoint("bias", bias, bOffset, bias == null ? 0 : p.spec().outChannels(), "output", y, yOffset, outLength);
         int plane = p.outputPlane();
         for (int n = 0; n < p.batch(); n++) {
             for (int co = 0; co < p.spec().outChannels(); co++) {
@@ -135,22 +141,23 @@ public final class ReferenceKernel implements Kernel {
                                     int co = g * coPerG + col;
                                     int yChannel = (n * cout + co) * outPlane;
                                     int wFilter = (ci * coPerG + col) * taps;
+                                    // positions in long: stride·input and pads may each pass the int range
                                     for (int kd = 0; kd < k[0]; kd++) {
-                                        int od = id * s[0] - pad[0] + kd * d[0];
+                                        long od = (long) id * s[0] - pad[0] + (long) kd * d[0];
                                         if (od < 0 || od >= out[0]) {
                                             continue;
                                         }
                                         for (int kh = 0; kh < k[1]; kh++) {
-                                            int oh = ih * s[1] - pad[1] + kh * d[1];
+                                            long oh = (long) ih * s[1] - pad[1] + (long) kh * d[1];
                                             if (oh < 0 || oh >= out[1]) {
                                                 continue;
                                             }
                                             for (int kw = 0; kw < k[2]; kw++) {
-                                                int ow = iw * s[2] - pad[2] + kw * d[2];
+                                                long ow = (long) iw * s[2] - pad[2] + (long) kw * d[2];
                                                 if (ow < 0 || ow >= out[2]) {
                                                     continue;
                                                 }
-                                                sink.accept(yChannel + (od * out[1] + oh) * out[2] + ow, xi,
+                                                sink.accept(yChannel + ((int) od * out[1] + (int) oh) * out[2] + (int) ow, xi,
                                                         wFilter + (kd * k[1] + kh) * k[2] + kw);
                                             }
                                         }

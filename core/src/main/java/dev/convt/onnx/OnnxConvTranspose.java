@@ -121,13 +121,18 @@ public final class OnnxConvTranspose {
      * lists as {@code List<Number>} (or {@code int[]}), {@code group} as a {@code Number},
      * {@code auto_pad} as a {@code String}.
      *
-     * @throws IllegalArgumentException for an unknown attribute name or a value of the wrong type
+     * @throws IllegalArgumentException for an unknown or null attribute name or a value of the wrong type
      */
     public static Attributes attributes(Map<String, ?> attrs) {
+        Objects.requireNonNull(attrs, "attributes");
         Attributes a = new Attributes();
         for (Map.Entry<String, ?> e : attrs.entrySet()) {
             String name = e.getKey();
             Object v = e.getValue();
+            if (name == null) {
+                throw new IllegalArgumentException("attribute names must not be null, but got a null name (with value " + v
+                        + "): expected auto_pad, dilations, group, kernel_shape, output_padding, output_shape, pads, strides");
+            }
             switch (name) {
                 case "kernel_shape" -> a.kernelShape(ints(name, v));
                 case "strides" -> a.strides(ints(name, v));
@@ -198,20 +203,23 @@ public final class OnnxConvTranspose {
         int[] strides = orDefault("strides", a.strides, n, 1);
         int[] dilations = orDefault("dilations", a.dilations, n, 1);
         int[] outputPadding = orDefault("output_padding", a.outputPadding, n, 0);
+        // ONNX's names in the messages: the spec would report these under PyTorch's
+        requirePositive("strides", strides);
+        requirePositive("dilations", dilations);
+        requireNonNegative("output_padding", outputPadding);
         int[] padBegin = new int[n];
         int[] padEnd = new int[n];
-        int[] target = target(a, in, strides, n);
+        int[] target = target(a, xShape, m, strides, n);
         if (target == null) {
             if (a.autoPad == AutoPad.NOTSET) {
                 int[] pads = orDefault("pads", a.pads, 2 * n, 0);
+                requireNonNegative("pads", pads);
                 System.arraycopy(pads, 0, padBegin, 0, n);
                 System.arraycopy(pads, n, padEnd, 0, n);
             }
         } else {
             // the spec checks these too, but the pad arithmetic below needs them first
             requirePositive("X spatial dimensions", in);
-            requirePositive("strides", strides);
-            requirePositive("dilations", dilations);
             requirePositive("kernel_shape", kernel);
             for (int i = 0; i < n; i++) {
                 long total = (long) strides[i] * (in[i] - 1) + outputPadding[i]
@@ -227,8 +235,16 @@ public final class OnnxConvTranspose {
                     outputPadding[i] = (int) op;
                 } else {
                     long small = total / 2;
-                    padBegin[i] = Math.toIntExact(a.autoPad == AutoPad.SAME_UPPER ? small : total - small);
-                    padEnd[i] = Math.toIntExact(total - padBegin[i]);
+                    long begin = a.autoPad == AutoPad.SAME_UPPER ? small : total - small;
+                    if (total - small > Integer.MAX_VALUE) {
+                        throw new IllegalArgumentException("the pads that give " + (a.outputShape != null
+                                ? "output_shape=" + Arrays.toString(a.outputShape) : "auto_pad=" + a.autoPad + "'s output " + target[i])
+                                + " in dimension " + i + " total strides*(X-1) + output_padding + (kernel_shape-1)*dilations + 1 - output = "
+                                + strides[i] + "*" + (in[i] - 1) + " + " + outputPadding[i] + " + " + (kernel[i] - 1) + "*" + dilations[i]
+                                + " + 1 - " + target[i] + " = " + total + "; each of the two pads must be at most " + Integer.MAX_VALUE);
+                    }
+                    padBegin[i] = (int) begin;
+                    padEnd[i] = (int) (total - begin);
                 }
             }
         }
@@ -249,10 +265,15 @@ public final class OnnxConvTranspose {
     }
 
     /** The output size the pads must produce, or null when the pads are given (or VALID). */
-    private static int[] target(Attributes a, int[] in, int[] strides, int n) {
+    private static int[] target(Attributes a, int[] xShape, long m, int[] strides, int n) {
+        int[] in = Arrays.copyOfRange(xShape, 2, xShape.length);
         if (a.outputShape != null) {
             int[] s = a.outputShape;
             if (s.length == n + 2) {
+                if (s[0] != xShape[0] || s[1] != m) {
+                    throw new IllegalArgumentException("a full output_shape (N, M, *spatial) must start with X's N=" + xShape[0]
+                            + " and M=W[1]*group=" + m + ", but got output_shape=" + Arrays.toString(s));
+                }
                 s = Arrays.copyOfRange(s, 2, s.length);
             } else if (s.length != n) {
                 throw new IllegalArgumentException("output_shape must have " + n + " (spatial) or " + (n + 2)
@@ -264,7 +285,13 @@ public final class OnnxConvTranspose {
         if (a.autoPad == AutoPad.SAME_UPPER || a.autoPad == AutoPad.SAME_LOWER) {
             int[] t = new int[n];
             for (int i = 0; i < n; i++) {
-                t[i] = Math.toIntExact((long) in[i] * strides[i]);
+                long size = (long) in[i] * strides[i];
+                if (size > Integer.MAX_VALUE) {
+                    throw new IllegalArgumentException("auto_pad=" + a.autoPad + " asks for an output of X's size times strides = "
+                            + in[i] + "*" + strides[i] + " = " + size + " in dimension " + i + ", more than " + Integer.MAX_VALUE
+                            + " (strides=" + Arrays.toString(strides) + ")");
+                }
+                t[i] = (int) size;
             }
             return t;
         }
@@ -275,6 +302,14 @@ public final class OnnxConvTranspose {
         for (int x : v) {
             if (x < 1) {
                 throw new IllegalArgumentException(name + " must be positive, but got " + name + "=" + Arrays.toString(v));
+            }
+        }
+    }
+
+    private static void requireNonNegative(String name, int[] v) {
+        for (int x : v) {
+            if (x < 0) {
+                throw new IllegalArgumentException(name + " must be non-negative, but got " + name + "=" + Arrays.toString(v));
             }
         }
     }

@@ -462,7 +462,7 @@ final class Col2im {
         }
     }
 
-    /** {@code y[yi + t·s] = b + c[ci + t]} for {@code t < count} (+0 + c is c: column values are never −0). */
+    /** {@code y[yi + t·s] = b + c[ci + t]} for {@code t < count}: the bias plus the one column value, as the reference's bias + products. */
     private static void storeRun(float[] y, int yi, int s, float b, float[] c, int ci, int count) {
         if (s == 1) {
             int t = 0;

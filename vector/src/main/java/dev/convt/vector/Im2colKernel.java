@@ -33,9 +33,12 @@ import java.util.Arrays;
  * executes allocate nothing once C2 has compiled the kernel (before that, the interpreter boxes
  * Vector API values).
  *
- * <p>Float32 order: each column value is a chain of FMAs over the input channels from +0; the output
- * then adds those values to the bias. With exactly representable data (small integers) this equals
- * the reference bitwise, including the sign of zero (the reference also starts at +0).
+ * <p>Float32 order: each column value is a chain of FMAs over the input channels from −0 (the
+ * identity of float addition, see {@link dev.convt.vector.gemm.Sgemm}); the output then adds those
+ * values to the bias (or +0). Where every product and partial sum is exact (small integers) this
+ * equals the reference bitwise, including the sign of zero: a result is −0 exactly when the bias and
+ * every product are −0, in both. The rest of the numerics contract (FMA, overflow, underflow) is
+ * {@link dev.convt.Plan}'s.
  *
  * <p>Rank 1 and 2 only (rank 3 falls back to the reference). For the automatic choice it declines
  * problems with fewer than {@value #AUTO_MIN_CHANNELS_PER_GROUP} input channels per group (depthwise

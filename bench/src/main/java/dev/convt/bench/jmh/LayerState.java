@@ -4,10 +4,11 @@ import dev.convt.Plan;
 import dev.convt.Planner;
 import dev.convt.Problem;
 import dev.convt.bench.Data;
-import dev.convt.bench.OutputCheck;
 import dev.convt.bench.Workload;
 import dev.convt.cost.CostModels;
 import dev.convt.kernel.KernelChoice;
+import dev.convt.testkit.ErrorBound;
+import dev.convt.testkit.TestData;
 
 import java.util.Arrays;
 
@@ -39,13 +40,16 @@ final class LayerState {
             throw new IllegalStateException("kernel '" + kernel + "' is not available in this JVM"
                     + (why == null ? "" : ": " + why) + "; available: " + Planner.kernelNames());
         }
-        x = Data.uniform(problem.inputLength(), Data.seed(layer, 1));
-        float[] w = Data.uniform(problem.weightLength(), Data.seed(layer, 2));
-        float[] b = problem.spec().hasBias() ? Data.uniform(problem.spec().outChannels(), Data.seed(layer, 3)) : null;
+        x = TestData.uniform(problem.inputLength(), Data.seed(layer, 1));
+        float[] w = TestData.uniform(problem.weightLength(), Data.seed(layer, 2));
+        float[] b = problem.spec().hasBias() ? TestData.uniform(problem.spec().outChannels(), Data.seed(layer, 3)) : null;
         plan = Planner.plan(problem, w, 0, b, 0, choice);
         y = new float[problem.outputLength()];
         plan.execute(x, 0, y, 0);
-        OutputCheck.check(problem, x, w, b, y, 2000, Data.seed(layer, 4));
+        String wrong = ErrorBound.checkSampled(problem, x, w, b, y, 2000, Data.seed(layer, 4));
+        if (wrong != null) {
+            throw new IllegalStateException(wrong);
+        }
         checked = y.clone();
         gflopPerRun = 2.0 * CostModels.exact(problem).multiplications() / 1e9;
     }

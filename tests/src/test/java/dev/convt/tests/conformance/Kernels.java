@@ -3,23 +3,45 @@ package dev.convt.tests.conformance;
 import dev.convt.Plan;
 import dev.convt.Planner;
 import dev.convt.Problem;
-import dev.convt.kernel.Kernel;
 import dev.convt.kernel.KernelChoice;
-import org.junit.jupiter.api.Assumptions;
+import dev.convt.kernel.ReferenceKernel;
+import org.junit.jupiter.api.DynamicTest;
 
-/** Runs one problem on one named kernel, skipping visibly when the kernel declines it. */
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Function;
+import java.util.stream.Stream;
+
+/** Runs conformance cases on every kernel that accepts them (a kernel that declines a case gets no test for it, and says so in its container's name). */
 final class Kernels {
     private Kernels() {}
 
-    /** The output of {@code kernelName} on the problem; aborts the test (skipped, with the kernel's reason) if it declines. */
+    /** Whether the kernel takes the problem. */
+    static boolean accepts(String kernelName, Problem p) {
+        return Planner.kernel(KernelChoice.parse(kernelName)).declineReason(p) == null;
+    }
+
+    /** The display name of a kernel's container: the kernel, and how many cases it declines. */
+    static <T> String container(String kernel, List<T> cases, Function<T, Problem> problem) {
+        long declined = cases.stream().filter(c -> !accepts(kernel, problem.apply(c))).count();
+        if (kernel.equals(ReferenceKernel.NAME) && declined > 0) {
+            throw new IllegalStateException("the reference declines " + declined + " conformance case(s)");
+        }
+        return declined == 0 ? kernel : kernel + " (declines " + declined + " of " + cases.size() + ")";
+    }
+
+    /** One test per case the kernel accepts. */
+    static <T> Stream<DynamicTest> tests(String kernel, List<T> cases, Function<T, Problem> problem,
+                                         Function<T, String> name, java.util.function.Consumer<T> check) {
+        return cases.stream().filter(c -> accepts(kernel, problem.apply(c)))
+                .map(c -> DynamicTest.dynamicTest(name.apply(c) + " [" + kernel + "]", () -> check.accept(c)));
+    }
+
+    /** The output of {@code kernelName} on the problem, every element written (checked against a NaN fill). */
     static float[] run(String kernelName, Problem p, float[] x, float[] w, float[] b) {
-        KernelChoice choice = KernelChoice.parse(kernelName);
-        Kernel k = Planner.kernel(choice);
-        String why = k.declineReason(p);
-        Assumptions.assumeTrue(why == null, () -> "SKIPPED: kernel '" + kernelName + "' declines " + p + ": " + why);
-        Plan plan = Planner.plan(p, w, 0, b, 0, choice);
+        Plan plan = Planner.plan(p, w, 0, b, 0, KernelChoice.parse(kernelName));
         float[] y = new float[p.outputLength()];
-        java.util.Arrays.fill(y, Float.NaN); // every element must be written
+        Arrays.fill(y, Float.NaN);
         plan.execute(x, 0, y, 0);
         return y;
     }

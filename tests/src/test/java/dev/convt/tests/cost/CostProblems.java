@@ -2,7 +2,7 @@ package dev.convt.tests.cost;
 
 import dev.convt.ConvTransposeSpec;
 import dev.convt.Problem;
-import dev.convt.tests.support.Problems;
+import dev.convt.testkit.Problems;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -21,42 +21,9 @@ final class CostProblems {
         return Problems.problems(3);
     }
 
-    /**
-     * Rank 1–3 problems that favour the corners: stride often larger than the dilated kernel span
-     * (gaps no product reaches), padding up to the whole output (outputs of size 1, uncovered
-     * output_padding tails), groups and no bias.
-     */
+    /** The corners where the published estimate and the work done part ways ({@link Problems#corners()}). */
     static Arbitrary<Problem> corners() {
-        Arbitrary<Integer> rank = Arbitraries.integers().between(1, 3);
-        Arbitrary<Integer> batch = Arbitraries.integers().between(1, 2);
-        Arbitrary<Integer> groups = Arbitraries.integers().between(1, 3);
-        Arbitrary<Integer> ciPerG = Arbitraries.integers().between(1, 3);
-        Arbitrary<Integer> coPerG = Arbitraries.integers().between(1, 3);
-        Arbitrary<Boolean> bias = Arbitraries.of(true, false);
-        Arbitrary<List<Integer>> genes = Arbitraries.integers().between(0, 1 << 20).list().ofSize(3 * 8);
-        return Combinators.combine(rank, batch, groups, ciPerG, coPerG, bias, genes)
-                .as((r, n, g, ci, co, b, gs) -> {
-                    int[] k = new int[r], s = new int[r], d = new int[r], in = new int[r];
-                    int[] pb = new int[r], pe = new int[r], op = new int[r];
-                    for (int i = 0; i < r; i++) {
-                        int base = 8 * i;
-                        k[i] = 1 + gs.get(base) % 4;
-                        d[i] = 1 + gs.get(base + 1) % 3;
-                        int span = d[i] * (k[i] - 1) + 1;
-                        // half the time a stride past the span: gaps between kernel footprints
-                        s[i] = gs.get(base + 2) % 2 == 0 ? 1 + gs.get(base + 3) % 3 : span + 1 + gs.get(base + 3) % 3;
-                        in[i] = 1 + gs.get(base + 4) % 4;
-                        op[i] = gs.get(base + 5) % Math.max(s[i], d[i]);
-                        int full = (in[i] - 1) * s[i] + span + op[i]; // the output without padding
-                        // total padding anywhere up to full − 1 (output of size 1), split unevenly
-                        int total = gs.get(base + 6) % 3 == 0 ? full - 1 : gs.get(base + 6) % full;
-                        pb[i] = total == 0 ? 0 : gs.get(base + 7) % (total + 1);
-                        pe[i] = total - pb[i];
-                    }
-                    ConvTransposeSpec spec = ConvTransposeSpec.builder(r, ci * g, co * g, k).stride(s).dilation(d)
-                            .pads(pb, pe).outputPadding(op).groups(g).bias(b).build();
-                    return spec.problem(n, in);
-                });
+        return Problems.corners();
     }
 
     /**

@@ -4,7 +4,7 @@ import dev.convt.Problem;
 import dev.convt.cost.CostModels;
 import dev.convt.kernel.OpCounter;
 import dev.convt.kernel.ReferenceKernel;
-import dev.convt.tests.support.TestData;
+import dev.convt.testkit.TestData;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.EdgeCasesMode;

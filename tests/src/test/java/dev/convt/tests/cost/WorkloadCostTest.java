@@ -3,9 +3,9 @@ package dev.convt.tests.cost;
 import dev.convt.ConvTransposeSpec;
 import dev.convt.Problem;
 import dev.convt.cost.CostModels;
-import dev.convt.internal.Json;
 import dev.convt.kernel.OpCounter;
 import dev.convt.kernel.ReferenceKernel;
+import dev.convt.testkit.Json;
 import dev.convt.tests.support.SharedData;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.TestFactory;
@@ -18,17 +18,20 @@ import java.util.stream.Stream;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
- * The closed forms on the 17 layers of shared/workloads/layers.json against a brute-force coverage
+ * The closed forms on the 17 layers of the workload (the bench runner's embedded copy of
+ * shared/workloads/layers.json) against a brute-force coverage
  * tally of the whole output plane, and against the counting reference run on the layer's
  * one-channel "ones" version (the full layers are too large for the scalar reference).
  */
 class WorkloadCostTest {
 
+    static final String WORKLOAD = "bench/src/main/resources/dev/convt/bench/layers.json";
+
     @TestFactory
-    Stream<DynamicTest> closedFormsAgreeWithBruteForceOnEveryWorkloadLayer() {
+    Stream<DynamicTest> closedFormsAgreeWithBruteForceOnEveryWorkloadLayer() throws java.io.IOException {
         @SuppressWarnings("unchecked")
-        List<Map<String, Object>> layers = (List<Map<String, Object>>)
-                ((Map<String, Object>) Json.parse(SharedData.read("workloads/layers.json"))).get("layers");
+        List<Map<String, Object>> layers = (List<Map<String, Object>>) ((Map<String, Object>)
+                Json.parse(java.nio.file.Files.readString(SharedData.repoFile(WORKLOAD)))).get("layers");
         assertEquals(17, layers.size(), "layers in workloads/layers.json");
         return layers.stream().map(l -> DynamicTest.dynamicTest((String) l.get("name"), () -> check(problem(l))));
     }
@@ -77,15 +80,15 @@ class WorkloadCostTest {
         int g = num(l, "g");
         ConvTransposeSpec spec = ConvTransposeSpec.builder(dims, num(l, "Cin"), num(l, "Cout"), ints(l, "k"))
                 .stride(ints(l, "s")).padding(ints(l, "p")).outputPadding(ints(l, "op")).dilation(ints(l, "d"))
-                .groups(g).bias((Boolean) l.get("bias")).build();
+                .groups(g).bias(Json.bool("bias", l.get("bias"))).build();
         return spec.problem(num(l, "N"), ints(l, "in"));
     }
 
     private static int num(Map<String, Object> l, String key) {
-        return Math.toIntExact((Long) l.get(key));
+        return Json.integer(key, l.get(key));
     }
 
     private static int[] ints(Map<String, Object> l, String key) {
-        return ((List<?>) l.get(key)).stream().mapToInt(v -> Math.toIntExact((Long) v)).toArray();
+        return Json.ints(key, l.get(key));
     }
 }

@@ -112,6 +112,185 @@ class HostileDefectsTest {
         }
     }
 
+    // ---- defect 3: accepted specs whose sizes overflow ----
+
+    /** A 3-D kernel of 2^22·2^21·2^21 = 2^64 taps wrapped to a weight of 0 elements; the spec now rejects it. */
+    @Test
+    void aKernelVolumePastTheLongRangeIsRejected() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConvTransposeSpec.builder3d(1, 1, 1 << 22, 1 << 21, 1 << 21).build());
+        assertMentions(e, "weight", "kernel_size", "18446744073709551616", "2147483647");
+    }
+
+    /** A 65 536 × 65 536 kernel: kernelVolume() and the layers' init bound threw ArithmeticException. */
+    @Test
+    void aKernelVolumePastTheIntRangeIsRejectedBeforeAnyLayerExists() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> ConvTransposeSpec.builder2d(1, 1, 65536, 65536).build());
+        assertMentions(e, "weight", "4294967296", "2147483647");
+        assertThrows(IllegalArgumentException.class, () -> dev.convt.ConvTranspose2d.builder(1, 1, 65536, 65536).build());
+    }
+
+    /** A shape of 2^64 elements wrapped to numel 0 and was accepted with an empty array. */
+    @Test
+    void aTensorShapePastTheLongRangeIsRejected() {
+        int[] shape = {1 << 16, 1 << 16, 1 << 16, 1 << 16};
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> new dev.convt.Tensor(shape, new float[0]));
+        assertMentions(e, "[65536, 65536, 65536, 65536]", "18446744073709551616");
+        assertMentions(assertThrows(IllegalArgumentException.class, () -> dev.convt.Tensor.zeros(1 << 16, 1 << 16)),
+                "4294967296", "2147483647");
+    }
+
+    // ---- defect 4: raw exceptions instead of a clear message ----
+
+    @Test
+    void onnxSameAutoPadPastTheIntRangeNamesItsAttributes() {
+        var a = dev.convt.onnx.OnnxConvTranspose.attributes().strides(65536).autoPad("SAME_UPPER");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> dev.convt.onnx.OnnxConvTranspose.problem(a, new int[] {1, 1, 65537}, new int[] {1, 1, 1}, false));
+        assertMentions(e, "auto_pad=SAME_UPPER", "strides", "65537*65536", "4295032832", "2147483647");
+    }
+
+    @Test
+    void onnxOutputShapeWhosePadsPassTheIntRangeNamesItsAttributes() {
+        var a = dev.convt.onnx.OnnxConvTranspose.attributes().strides(65536).outputShape(1);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> dev.convt.onnx.OnnxConvTranspose.problem(a, new int[] {1, 1, 65537}, new int[] {1, 1, 1}, false));
+        assertMentions(e, "pads", "output_shape=[1]", "strides", "4294967296", "2147483647");
+    }
+
+    @Test
+    void onnxNullAttributeNameIsRejectedClearly() {
+        java.util.Map<String, Object> attrs = new java.util.HashMap<>();
+        attrs.put(null, java.util.List.of(2));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> dev.convt.onnx.OnnxConvTranspose.problem(attrs, new int[] {1, 1, 3}, new int[] {1, 1, 3}, false));
+        assertMentions(e, "attribute name", "null");
+    }
+
+    @Test
+    void onnxFullOutputShapeMustAgreeWithXAndW() {
+        int[] x = {1, 2, 3}, w = {2, 3, 3};   // N = 1, M = 3
+        var wrongN = dev.convt.onnx.OnnxConvTranspose.attributes().outputShape(2, 3, 5);
+        assertMentions(assertThrows(IllegalArgumentException.class, () -> dev.convt.onnx.OnnxConvTranspose.problem(wrongN, x, w, false)),
+                "output_shape=[2, 3, 5]", "N=1");
+        var wrongM = dev.convt.onnx.OnnxConvTranspose.attributes().outputShape(1, 4, 5);
+        assertMentions(assertThrows(IllegalArgumentException.class, () -> dev.convt.onnx.OnnxConvTranspose.problem(wrongM, x, w, false)),
+                "output_shape=[1, 4, 5]", "M=W[1]*group=3");
+        var right = dev.convt.onnx.OnnxConvTranspose.attributes().outputShape(1, 3, 5);
+        assertArrayEquals(new int[] {1, 3, 5}, dev.convt.onnx.OnnxConvTranspose.problem(right, x, w, false).outputShape());
+    }
+
+    @Test
+    void onnxNegativePadsAreReportedUnderOnnxsNameWithEveryValue() {
+        var a = dev.convt.onnx.OnnxConvTranspose.attributes().pads(1, -2);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> dev.convt.onnx.OnnxConvTranspose.problem(a, new int[] {1, 1, 5}, new int[] {1, 1, 3}, false));
+        assertMentions(e, "pads=[1, -2]", "non-negative");
+    }
+
+    @Test
+    void aNegativeOffsetIsReportedAsANegativeOffset() {
+        Problem p = ConvTransposeSpec.builder1d(1, 1, 2).build().problem(1, new int[] {3});
+        Plan plan = Planner.plan(p, new float[2], new float[1]);
+        float[] y = new float[p.outputLength()];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> plan.execute(new float[3], -1, y, 0));
+        assertMentions(e, "input", "negative offset", "-1");
+        assertTrue(!e.getMessage().contains("too small"), e.getMessage());
+        assertMentions(assertThrows(IllegalArgumentException.class, () -> Planner.plan(p, new float[2], -3, new float[1], 0)),
+                "weight", "negative offset", "-3");
+    }
+
+    // ---- defect 6: numerics that contradicted the documentation ----
+
+    /** Bias −0 and every product −0 (0 × −1): the reference gives −0; im2col gave +0. Exact data, so every kernel must agree bitwise. */
+    @Test
+    void aSumOfNegativeZerosIsNegativeZeroOnEveryKernel() {
+        Problem p = ConvTransposeSpec.builder2d(5, 3, 2).stride(2).build().problem(2, new int[] {3, 4});
+        float[] x = new float[p.inputLength()];               // +0 everywhere
+        float[] w = new float[p.weightLength()];
+        Arrays.fill(w, -1f);                                  // every product +0 × −1 = −0
+        float[] b = {-0f, -0f, 1f};
+        float[] want = Guarded.reference(p, x, w, b);
+        int plane = p.outputPlane();
+        for (int i = 0; i < want.length; i++) {
+            float expected = (i / plane) % 3 == 2 ? 1f : -0f; // −0 + −0 + … = −0 (IEEE 754 §6.3); 1 + −0 = 1
+            assertEquals0(expected, want[i], "reference at " + i);
+        }
+        for (KernelChoice c : Guarded.choices()) {
+            assertNotNull(Guarded.check(c, p, x, w, b, want), c + " must take this problem");
+        }
+    }
+
+    // ---- an empty batch (N = 0): an empty output, as PyTorch and ONNX Runtime ----
+
+    @Test
+    void anEmptyBatchGivesAnEmptyOutputOnEveryEntryPoint() {
+        ConvTransposeSpec spec = ConvTransposeSpec.builder2d(1, 2, 3).stride(2).build();
+        Problem p = spec.problem(0, 1, 3, 3);
+        assertArrayEquals(new int[] {0, 2, 7, 7}, p.outputShape());
+        assertEquals0(0, p.outputLength(), "output length");
+        float[] w = new float[spec.weightLength()];
+        for (KernelChoice c : Guarded.choices()) {
+            Plan plan = Planner.plan(p, w, 0, new float[2], 0, c);
+            assertEquals0(0, plan.execute(new float[0]).length, c + " output");
+            float[] y = {7f};
+            plan.execute(new float[0], 0, y, 1);
+            assertEquals0(7f, y[0], c + " wrote outside its empty output");
+        }
+        dev.convt.ConvTranspose2d layer = dev.convt.ConvTranspose2d.builder(1, 2, 3).stride(2).build();
+        assertArrayEquals(new int[] {0, 2, 7, 7}, layer.forward(new dev.convt.Tensor(new int[] {0, 1, 3, 3}, new float[0])).shape());
+        assertArrayEquals(new int[] {0, 2, 8, 8}, layer.forward(new dev.convt.Tensor(new int[] {0, 1, 3, 3}, new float[0]), 8, 8).shape());
+        layer.forward(new float[0], 0, new int[] {0, 1, 3, 3}, new float[0], 0);
+        // ONNX Runtime's DimWithZero: X [0, 1, 3, 3]
+        Problem onnx = dev.convt.onnx.OnnxConvTranspose.problem(dev.convt.onnx.OnnxConvTranspose.attributes(),
+                new int[] {0, 1, 3, 3}, new int[] {1, 2, 3, 3}, true);
+        assertArrayEquals(new int[] {0, 2, 5, 5}, onnx.outputShape());
+        // other zero sizes keep their errors
+        assertThrows(IllegalArgumentException.class, () -> spec.problem(1, 1, 0, 3));
+        assertThrows(IllegalArgumentException.class, () -> spec.problem(1, 0, 3, 3));
+    }
+
+    // ---- aliasing (issue 11): input and output overlapping in one array ----
+
+    @Test
+    void overlappingInputAndOutputAreRejectedWithNothingWritten() {
+        Problem p = ConvTransposeSpec.builder1d(1, 1, 3).build().problem(1, new int[] {4});   // 4 in, 6 out
+        float[] w = {1f, 2f, 3f};
+        float[] b = {1f};
+        for (KernelChoice c : Guarded.choices()) {
+            Plan plan = Planner.plan(p, w, 0, b, 0, c);
+            float[] buf = new float[12];
+            for (int i = 0; i < buf.length; i++) {
+                buf[i] = i;
+            }
+            float[] before = buf.clone();
+            for (int yOffset : new int[] {0, 2, 3}) {                      // output [yOffset, yOffset + 6) meets input [3, 7)
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> plan.execute(buf, 3, buf, yOffset));
+                assertMentions(e, "overlap");
+                assertArrayEquals(before, buf, c + " wrote into an overlapping buffer");
+            }
+            plan.execute(buf, 0, buf, 4);                                  // disjoint ranges of one array: allowed
+            float[] want = Guarded.reference(p, Arrays.copyOf(before, 4), w, b);
+            assertArrayEquals(want, Arrays.copyOfRange(buf, 4, 10), c + " on disjoint ranges of one array");
+        }
+        dev.convt.ConvTranspose1d layer = dev.convt.ConvTranspose1d.builder(1, 1, 3).build();
+        float[] buf = new float[12];
+        assertMentions(assertThrows(IllegalArgumentException.class, () -> layer.forward(buf, 0, new int[] {1, 1, 4}, buf, 2)), "overlap");
+        assertMentions(assertThrows(IllegalArgumentException.class,
+                () -> dev.convt.kernel.ReferenceKernel.compute(p, buf, 0, w, 0, b, 0, buf, 1)), "overlap");
+    }
+
+    private static void assertEquals0(float want, float got, String what) {
+        assertTrue(Float.floatToRawIntBits(want) == Float.floatToRawIntBits(got), () -> what + ": " + got + " instead of " + want);
+    }
+
+    private static void assertMentions(Throwable e, String... words) {
+        for (String w : words) {
+            assertTrue(e.getMessage() != null && e.getMessage().contains(w), () -> "message '" + e.getMessage() + "' lacks '" + w + "'");
+        }
+    }
+
     private static void plansWithinBoundsOnEveryChoice(Problem p) {
         float[] x = Guarded.smallInts(p.inputLength(), 1);
         float[] w = Guarded.smallInts(p.weightLength(), 2);

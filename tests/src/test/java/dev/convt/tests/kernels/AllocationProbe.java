@@ -6,7 +6,7 @@ import dev.convt.Plan;
 import dev.convt.Planner;
 import dev.convt.Problem;
 import dev.convt.kernel.KernelChoice;
-import dev.convt.tests.support.TestData;
+import dev.convt.testkit.TestData;
 import dev.convt.vector.scatter.ScatterTuning;
 
 import java.lang.management.ManagementFactory;

@@ -5,6 +5,7 @@ import dev.convt.Planner;
 import dev.convt.Problem;
 import dev.convt.kernel.KernelChoice;
 import dev.convt.kernel.ReferenceKernel;
+import dev.convt.testkit.Agreement;
 
 import java.util.List;
 
@@ -27,9 +28,7 @@ final class FastKernels {
 
     /** The reference output, from index 0. */
     static float[] reference(Problem p, float[] x, float[] w, float[] b) {
-        float[] y = new float[p.outputLength()];
-        ReferenceKernel.compute(p, x, 0, w, 0, b, 0, y, 0);
-        return y;
+        return Agreement.reference(p, x, w, b);
     }
 
     /** The kernel's output, from index 0, on a fresh plan. */
@@ -42,11 +41,6 @@ final class FastKernels {
 
     /** The first index where the two arrays differ in bits, or -1. */
     static int firstBitDifference(float[] a, float[] b) {
-        for (int i = 0; i < a.length; i++) {
-            if (Float.floatToRawIntBits(a[i]) != Float.floatToRawIntBits(b[i])) {
-                return i;
-            }
-        }
-        return a.length == b.length ? -1 : Math.min(a.length, b.length);
+        return Agreement.firstBitDifference(a, b);
     }
 }

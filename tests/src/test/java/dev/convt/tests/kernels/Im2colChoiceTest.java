@@ -4,7 +4,7 @@ import dev.convt.Planner;
 import dev.convt.Problem;
 import dev.convt.kernel.Kernel;
 import dev.convt.kernel.KernelChoice;
-import dev.convt.tests.support.Problems;
+import dev.convt.testkit.Problems;
 import dev.convt.vector.Im2colKernel;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;

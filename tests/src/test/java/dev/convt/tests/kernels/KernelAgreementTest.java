@@ -4,9 +4,11 @@ import dev.convt.Plan;
 import dev.convt.Planner;
 import dev.convt.Problem;
 import dev.convt.kernel.KernelChoice;
-import dev.convt.tests.support.ErrorBound;
-import dev.convt.tests.support.Problems;
-import dev.convt.tests.support.TestData;
+import dev.convt.testkit.Agreement;
+import dev.convt.testkit.Engine;
+import dev.convt.testkit.ErrorBound;
+import dev.convt.testkit.Problems;
+import dev.convt.testkit.TestData;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
@@ -23,7 +25,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Every non-reference kernel of {@link Planner#kernelNames()} against {@link dev.convt.kernel.ReferenceKernel}:
- * bitwise on small integers, within {@link ErrorBound} on random reals, and writing nothing outside
+ * through the testkit's {@link Agreement}: bitwise on small integers, within {@link ErrorBound} on random reals, and writing nothing outside
  * its output region, for generated rank-1 and rank-2 problems.
  */
 class KernelAgreementTest {
@@ -35,7 +37,7 @@ class KernelAgreementTest {
 
     @Provide
     Arbitrary<Problem> tails() {
-        return TailProblems.problems();
+        return Problems.tails();
     }
 
     @Example
@@ -56,15 +58,10 @@ class KernelAgreementTest {
 
     @Property
     void randomDataIsWithinTheErrorBound(@ForAll("tails") Problem p, @ForAll @LongRange(min = 0, max = 1000) long seed) {
-        float[] x = TestData.uniform(p.inputLength(), seed);
-        float[] w = TestData.uniform(p.weightLength(), seed + 1);
-        float[] b = p.spec().hasBias() ? TestData.uniform(p.biasLength(), seed + 2) : null;
         for (KernelChoice k : FastKernels.all()) {
-            if (!FastKernels.accepts(k, p)) {
-                continue;
+            if (FastKernels.accepts(k, p)) {
+                Agreement.assertWithinErrorBound(Engine.of(k), p, seed);
             }
-            String why = ErrorBound.check(p, x, w, b, FastKernels.run(k, p, x, w, b));
-            assertNull(why, () -> k.kernelName() + ": " + why);
         }
     }
 
@@ -187,18 +184,10 @@ class KernelAgreementTest {
     }
 
     private static void checkBitwise(Problem p, long seed) {
-        float[] x = TestData.smallInts(p.inputLength(), seed);
-        float[] w = TestData.smallInts(p.weightLength(), seed + 1);
-        float[] b = p.spec().hasBias() ? TestData.smallInts(p.biasLength(), seed + 2) : null;
-        float[] expected = FastKernels.reference(p, x, w, b);
         for (KernelChoice k : FastKernels.all()) {
-            if (!FastKernels.accepts(k, p)) {
-                continue;
+            if (FastKernels.accepts(k, p)) {
+                Agreement.assertBitwiseOnSmallIntegers(Engine.of(k), p, seed);
             }
-            float[] y = FastKernels.run(k, p, x, w, b);
-            int i = FastKernels.firstBitDifference(expected, y);
-            assertEquals(-1, i, () -> k.kernelName() + " differs from the reference at " + i + ": " + y[i]
-                    + " vs " + expected[i] + " for " + p);
         }
     }
 }

@@ -1,6 +1,6 @@
 package dev.convt.tests.kernels;
 
-import dev.convt.tests.support.TestData;
+import dev.convt.testkit.TestData;
 import dev.convt.vector.gemm.Blocking;
 import dev.convt.vector.gemm.Sgemm;
 import net.jqwik.api.Arbitraries;
@@ -40,7 +40,7 @@ class SgemmTest {
         new Sgemm().multiply(m, n, k, a, pad, lda, b, pad, ldb, c, pad, ldc);
         for (int i = 0; i < m; i++) {
             for (int j = 0; j < n; j++) {
-                float s = 0f;
+                float s = -0f; // the float sum of the products: -0 is the identity, so all-(-0) products sum to -0
                 for (int p = 0; p < k; p++) {
                     s += a[pad + i * lda + p] * b[pad + p * ldb + j];
                 }

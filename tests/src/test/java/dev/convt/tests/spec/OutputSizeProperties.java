@@ -2,7 +2,7 @@ package dev.convt.tests.spec;
 
 import dev.convt.ConvTransposeSpec;
 import dev.convt.Problem;
-import dev.convt.tests.support.Problems;
+import dev.convt.testkit.Problems;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;

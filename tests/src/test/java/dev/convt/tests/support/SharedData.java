@@ -1,16 +1,12 @@
 package dev.convt.tests.support;
 
-import org.junit.jupiter.api.Assumptions;
-
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
  * The shared data folder ({@code ../shared} beside the repository root, or {@code -Dconvt.shared}).
- * Tests that need it call {@link #require(String)}: where it is absent they are skipped with a
- * message saying what is missing, never silently.
+ * It only adds data: every test runs on the repository's own copies, and where this folder is present
+ * the full sets are added ({@link ConformanceData}).
  */
 public final class SharedData {
     private SharedData() {}
@@ -30,22 +26,22 @@ public final class SharedData {
         return null;
     }
 
-    /** The path of a file under the shared folder; skips the calling test (with a message) if absent. */
-    public static Path require(String relative) {
+    /** A file under the shared folder, or null when the folder or the file is absent. */
+    public static Path optional(String relative) {
         Path d = dir();
-        Assumptions.assumeTrue(d != null,
-                "SKIPPED: the shared data folder ../shared (beside the repository root) is absent; this test needs " + relative);
+        if (d == null) {
+            return null;
+        }
         Path f = d.resolve(relative);
-        Assumptions.assumeTrue(Files.isRegularFile(f), "SKIPPED: " + f + " is absent");
-        return f;
+        return Files.isRegularFile(f) ? f : null;
     }
 
-    /** The text of a shared file (see {@link #require}). */
-    public static String read(String relative) {
-        try {
-            return Files.readString(require(relative));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    /** A file of this repository, by its path from the repository root (Surefire runs in the module folder). */
+    public static Path repoFile(String relative) {
+        Path f = Path.of("..").resolve(relative).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(f)) {
+            throw new IllegalStateException("the repository file " + relative + " is missing (looked at " + f + ")");
         }
+        return f;
     }
 }

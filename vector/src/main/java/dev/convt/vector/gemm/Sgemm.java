@@ -13,7 +13,8 @@ import java.util.Objects;
  * row-major {@link #multiply}; it is not thread-safe (use one per thread).
  *
  * <p>Summation order: each {@code C[i][j]} is a chain of fused multiply-adds over k in increasing
- * order, starting at +0 (one rounding per term).
+ * order, starting at −0, the identity of float addition (one rounding per term): products that are
+ * all −0 sum to −0, as the float sum of those products does.
  */
 public final class Sgemm {
     private static final int MR = Blocking.MR;

@@ -53,6 +53,13 @@ public final class SgemmMicroKernel {
     private static final int MR = Blocking.MR;
     private static final int NR = Blocking.NR;
     private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    /**
+     * Where a fresh tile's sums start: −0, the identity of float addition ({@code −0 + v == v} for
+     * every v, including +0), so each sum is exactly its chain of products: all-(−0) products sum to
+     * −0 and anything else as without it. Starting at +0 would turn an all-(−0) sum into +0, and an
+     * output whose bias and products are all −0 would lose the reference's sign of zero.
+     */
+    private static final float START = -0f;
     // B offsets in the k loops are long byte offsets stepped by the loop: C2 then hoists the
     // segment's bounds checks (an int float index scaled to long each step kept them, ~10% slower)
 
@@ -89,8 +96,7 @@ public final class SgemmMicroKernel {
             c30 = FloatVector.fromArray(S, c, r3);
             c31 = FloatVector.fromArray(S, c, r3 + L);
         } else {
-            // +0: a sum of exact products then has the reference's sign of zero
-            FloatVector zero = FloatVector.zero(S);
+            FloatVector zero = FloatVector.broadcast(S, START);
             c00 = zero; c01 = zero; c10 = zero; c11 = zero;
             c20 = zero; c21 = zero; c30 = zero; c31 = zero;
         }
@@ -141,7 +147,7 @@ public final class SgemmMicroKernel {
             c50 = FloatVector.fromArray(S, c, r5);
             c51 = FloatVector.fromArray(S, c, r5 + L);
         } else {
-            FloatVector zero = FloatVector.zero(S);
+            FloatVector zero = FloatVector.broadcast(S, START);
             c00 = zero; c01 = zero; c10 = zero; c11 = zero; c20 = zero; c21 = zero;
             c30 = zero; c31 = zero; c40 = zero; c41 = zero; c50 = zero; c51 = zero;
         }
@@ -213,7 +219,7 @@ public final class SgemmMicroKernel {
             c51 = FloatVector.fromArray(S, c, r5 + L);
             c52 = FloatVector.fromArray(S, c, r5 + 2 * L);
         } else {
-            FloatVector zero = FloatVector.zero(S);
+            FloatVector zero = FloatVector.broadcast(S, START);
             c00 = zero; c01 = zero; c02 = zero; c10 = zero; c11 = zero; c12 = zero;
             c20 = zero; c21 = zero; c22 = zero; c30 = zero; c31 = zero; c32 = zero;
             c40 = zero; c41 = zero; c42 = zero; c50 = zero; c51 = zero; c52 = zero;

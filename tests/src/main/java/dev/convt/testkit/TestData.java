@@ -1,4 +1,4 @@
-package dev.convt.tests.support;
+package dev.convt.testkit;
 
 import java.util.SplittableRandom;
 
@@ -19,7 +19,7 @@ public final class TestData {
         return a;
     }
 
-    /** Uniform values in [-1, 1). */
+    /** Uniform values in [-1, 1): the data of the error-bound checks and of the bench runner. */
     public static float[] uniform(int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] a = new float[n];
@@ -29,6 +29,7 @@ public final class TestData {
         return a;
     }
 
+    /** The values widened to double (exactly). */
     public static double[] toDouble(float[] a) {
         double[] d = new double[a.length];
         for (int i = 0; i < a.length; i++) {

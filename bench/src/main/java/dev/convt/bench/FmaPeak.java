@@ -1,0 +1,81 @@
+package dev.convt.bench;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * This machine's single-core float32 FMA peak at the running vector width, measured: the roofline
+ * the runner's GFLOP/s figures are a fraction of. Twelve independent FMA chains on the preferred
+ * species keep both FMA units busy through their latency (4 cycles × 2 units needs at least 8 in
+ * flight) and fit in 16 registers, so the same loop measures AVX2 and AVX-512 machines.
+ *
+ * <p>Warm-up ends when the run times stop falling and the JIT is idle (at most 2 s, on a machine
+ * too busy to compile sooner); the best of about 0.15 s of runs counts, so a run that shared its
+ * core counts less.
+ *
+ * <p>Loaded only where {@code jdk.incubator.vector} is (see {@link #measureOrNaN}).
+ */
+final class FmaPeak {
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    /** Independent accumulators in {@link #chains}. */
+    static final int CHAINS = 12;
+    /** Loop trips per timed run: about a millisecond at tens of GFLOP/s. */
+    private static final int TRIPS = 4096;
+    /** Warm-up and timing (see the class comment). */
+    private static final Timer.Settings SETTINGS = new Timer.Settings(0.02, 3, 2.0, 0.02, 0.15, 20, 400, 10);
+
+    private FmaPeak() {}
+
+    /** The peak in GFLOP/s (2 FLOP per lane per FMA), or NaN where the Vector API is not loaded. */
+    static double measureOrNaN() {
+        if (MachineInfo.vectorSpeciesLength() == null) {
+            return Double.NaN;
+        }
+        try {
+            return measure();
+        } catch (LinkageError e) {
+            return Double.NaN;
+        }
+    }
+
+    /** Warms the loop until its times stop falling, then reports the best of its timed runs. */
+    static double measure() {
+        Timer.Body body = () -> chains(TRIPS, 1e-7f, 1e-7f);
+        Timer.Measurement m = Timer.measure(body, Timer.first(body), SETTINGS, false);
+        double flop = 2.0 * CHAINS * S.length() * TRIPS;
+        return flop / (m.minMs() * 1e-3) / 1e9;
+    }
+
+    /**
+     * {@code trips} steps of {@value #CHAINS} independent {@code c = a·b + c} chains. Written out
+     * rather than as an array of vectors, which would live in memory instead of registers.
+     */
+    static double chains(int trips, float a, float b) {
+        FloatVector va = FloatVector.broadcast(S, a);
+        FloatVector vb = FloatVector.broadcast(S, b);
+        // distinct starting values, so the compiler cannot merge identical chains
+        FloatVector c0 = start(0), c1 = start(1), c2 = start(2), c3 = start(3), c4 = start(4), c5 = start(5);
+        FloatVector c6 = start(6), c7 = start(7), c8 = start(8), c9 = start(9), c10 = start(10), c11 = start(11);
+        for (int i = 0; i < trips; i++) {
+            c0 = va.fma(vb, c0);
+            c1 = va.fma(vb, c1);
+            c2 = va.fma(vb, c2);
+            c3 = va.fma(vb, c3);
+            c4 = va.fma(vb, c4);
+            c5 = va.fma(vb, c5);
+            c6 = va.fma(vb, c6);
+            c7 = va.fma(vb, c7);
+            c8 = va.fma(vb, c8);
+            c9 = va.fma(vb, c9);
+            c10 = va.fma(vb, c10);
+            c11 = va.fma(vb, c11);
+        }
+        FloatVector sum = c0.add(c1).add(c2).add(c3).add(c4).add(c5).add(c6).add(c7).add(c8).add(c9).add(c10).add(c11);
+        return sum.reduceLanes(VectorOperators.ADD);
+    }
+
+    private static FloatVector start(int chain) {
+        return FloatVector.broadcast(S, chain);
+    }
+}

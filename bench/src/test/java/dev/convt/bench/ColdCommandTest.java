@@ -1,0 +1,68 @@
+package dev.convt.bench;
+
+import dev.convt.internal.Json;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code cold} on the tiny layers: the table, and the JSON's figures agreeing with each other. */
+class ColdCommandTest {
+
+    @Test
+    void inThisJvmEveryFigureIsConsistent(@TempDir Path dir) throws Exception {
+        Path json = check(dir, "0");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> root = (Map<String, Object>) Json.parse(Files.readString(json));
+        assertEquals(0L, ((Map<?, ?>) root.get("settings")).get("forks"));
+    }
+
+    @Test
+    void inAFreshJvm(@TempDir Path dir) throws Exception {
+        check(dir, "1");
+    }
+
+    private static Path check(Path dir, String forks) throws Exception {
+        Path layers = dir.resolve("tiny.json");
+        Files.writeString(layers, SuiteCommandTest.TINY);
+        Path json = dir.resolve("cold.json");
+        Cli r = Cli.run("cold", "--forks", forks, "--file", layers.toString(), "--json", json.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("first ÷ steady") && r.out().contains("whole first pass"), r.out());
+
+        @SuppressWarnings("unchecked")
+        Map<String, Object> root = (Map<String, Object>) Json.parse(Files.readString(json));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> rows = (List<Map<String, Object>>) root.get("layers");
+        assertEquals(List.of("tiny1d", "tiny2d"), rows.stream().map(m -> m.get("name")).toList());
+        double plan = 0, first = 0;
+        for (Map<String, Object> row : rows) {
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> perFork = (List<Map<String, Object>>) row.get("forks");
+            assertEquals(1, perFork.size(), row.toString());
+            Map<String, Object> f = perFork.getFirst();
+            double firstMs = num(f, "first_ms"), steady = num(f, "steady_ms");
+            assertTrue(firstMs > 0 && steady > 0 && num(f, "plan_ms") >= 0 && num(f, "second_ms") > 0, f.toString());
+            assertEquals(firstMs / steady, num(f, "first_over_steady"), 1e-9 * firstMs / steady, f.toString());
+            assertTrue(num(f, "executes_to_within_1_2x") >= 1, f.toString());
+            assertEquals(firstMs, num(row, "first_ms"), 1e-12, "one fork: the median is that fork's figure");
+            plan += num(f, "plan_ms");
+            first += num(f, "first_ms");
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> totals = (Map<String, Object>) root.get("totals");
+        assertEquals(plan, num(totals, "plan_ms"), 1e-9 * plan);
+        assertEquals(plan + first, num(totals, "pass_ms"), 1e-9 * (plan + first));
+        return json;
+    }
+
+    private static double num(Map<String, Object> m, String key) {
+        return ((Number) m.get(key)).doubleValue();
+    }
+}

@@ -1,0 +1,147 @@
+package dev.convt.bench;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The warm-up rule on computations with known run times, on a fake clock (so the times are exact
+ * on a busy machine too): it goes on while the times fall or the JIT compiles, stops when they are
+ * flat, and never reports a still-falling computation as steady.
+ */
+class TimerTest {
+    /** A clock that only the bodies move, and a JIT that compiles when told to. */
+    static final class FakeClock implements Timer.Clock {
+        long now;
+        long jit;
+
+        @Override
+        public long nanoTime() {
+            return now;
+        }
+
+        @Override
+        public long compilationMillis() {
+            return jit;
+        }
+    }
+
+    /** A body whose n-th run takes {@code ms[min(n, last)]} milliseconds on the fake clock. */
+    static final class Fake implements Timer.Body {
+        final FakeClock clock = new FakeClock();
+        private final double[] ms;
+        int runs;
+        /** Runs before which the JIT compiles something (while the run goes on). */
+        int compilingUntil;
+
+        Fake(double... ms) {
+            this.ms = ms;
+        }
+
+        @Override
+        public double run() {
+            double d = ms[Math.min(runs, ms.length - 1)];
+            if (runs < compilingUntil) {
+                clock.jit++;
+            }
+            runs++;
+            clock.now += (long) (d * 1e6);
+            return d;
+        }
+
+        Timer.Measurement measure(Timer.Settings settings, boolean warm) {
+            return Timer.measure(this, Timer.first(this, clock), settings, warm, clock);
+        }
+    }
+
+    /** Batches of 10 ms; tolerance 3%; a cap of 2 s; 30 ms of timed runs; single-run limit 0.5 s. */
+    static final Timer.Settings SETTINGS = new Timer.Settings(0.01, 2, 2.0, 0.03, 0.03, 3, 50, 0.5);
+
+    @Test
+    void warmsUpWhileTheTimesFallAndTimesOnlyTheSteadyRuns() {
+        // a cold first run, then runs that halve down to a floor of 1 ms
+        double[] ms = {40, 20, 10, 5, 2.5, 1.25, 1};
+        Fake f = new Fake(ms);
+        Timer.Measurement m = f.measure(SETTINGS, false);
+        assertTrue(m.warmup().steady(), m.toString());
+        assertTrue(m.warmup().runs() >= 6, "the falling runs are warm-up: " + m);
+        assertEquals(1.0, m.medianMs(), 1e-9, "the timed runs see only the floor: " + m);
+        assertEquals(1.0, m.maxMs(), 1e-9, m.toString());
+        assertEquals(30, m.runs(), "about 30 ms of 1 ms runs");
+        assertFalse(m.single());
+    }
+
+    @Test
+    void stopsAfterTheMinimumBatchesOnFlatTimes() {
+        Fake f = new Fake(1);
+        Timer.Measurement m = f.measure(SETTINGS, false);
+        assertTrue(m.warmup().steady(), m.toString());
+        assertEquals(2, m.warmup().batches(), m.toString());
+        assertEquals(20, m.warmup().runs(), "two batches of 10 ms");
+    }
+
+    @Test
+    void goesOnWhileTheJitCompiles() {
+        Fake f = new Fake(1);
+        f.compilingUntil = 60; // flat times, but the code may change under them until run 60
+        Timer.Measurement m = f.measure(SETTINGS, false);
+        assertTrue(m.warmup().steady(), m.toString());
+        assertTrue(m.warmup().runs() >= 59, m.toString());
+    }
+
+    @Test
+    void aComputationStillFallingAtTheCapIsNotSteady() {
+        // 10% less every run: batches (one run each) still fall by 10% when the 0.2 s cap comes
+        double[] ms = new double[60];
+        for (int i = 0; i < ms.length; i++) {
+            ms[i] = 30 * Math.pow(0.9, i);
+        }
+        Fake f = new Fake(ms);
+        Timer.Measurement m = f.measure(new Timer.Settings(0.01, 2, 0.2, 0.03, 0.02, 3, 10, 0.5), false);
+        assertFalse(m.warmup().steady(), m.toString());
+
+        Fake busy = new Fake(1);
+        busy.compilingUntil = Integer.MAX_VALUE;
+        assertFalse(busy.measure(new Timer.Settings(0.01, 2, 0.2, 0.03, 0.02, 3, 10, 0.5), false).warmup().steady(),
+                "flat but the JIT never idle: not steady");
+    }
+
+    @Test
+    void aSlowWarmComputationIsOneRunAndAColdOneIsWarmedFirst() {
+        Timer.Settings lowLimit = new Timer.Settings(0.01, 2, 2.0, 0.03, 0.03, 3, 50, 0.02);
+        Fake warm = new Fake(25);
+        Timer.Measurement single = warm.measure(lowLimit, true);
+        assertTrue(single.single(), single.toString());
+        assertEquals(1, single.runs());
+        assertEquals(25.0, single.medianMs(), 1e-9);
+        assertEquals(1, warm.runs, "a warm kernel over the limit runs once");
+
+        Fake recompiled = new Fake(60, 25);
+        recompiled.compilingUntil = 1; // the JIT compiled during the first run: it does not count
+        Timer.Measurement again = recompiled.measure(lowLimit, true);
+        assertEquals(2, recompiled.runs);
+        assertEquals(25.0, again.medianMs(), 1e-9);
+
+        // not known to be warm: its slow first run is warm-up, whatever its length
+        Fake cold = new Fake(25, 5);
+        Timer.Measurement m = cold.measure(lowLimit, false);
+        assertFalse(m.single(), m.toString());
+        assertEquals(5.0, m.medianMs(), 1e-9, m.toString());
+    }
+
+    static volatile byte[] kept;
+
+    @Test
+    void countsTheAllocationOfTimedRuns() {
+        Timer.Body allocating = () -> {
+            kept = new byte[4096]; // escapes, so the JIT cannot remove it
+            return kept.length;
+        };
+        Timer.Measurement m = Timer.measure(allocating, Timer.first(allocating), SETTINGS, false);
+        if (!Double.isNaN(m.allocatedBytesPerRun())) {
+            assertTrue(m.allocatedBytesPerRun() >= 4096, m.toString());
+        }
+    }
+}

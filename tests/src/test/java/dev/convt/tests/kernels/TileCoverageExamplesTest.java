@@ -1,0 +1,54 @@
+package dev.convt.tests.kernels;
+
+import dev.convt.ConvTransposeSpec;
+import dev.convt.Planner;
+import dev.convt.Problem;
+import dev.convt.kernel.KernelChoice;
+import dev.convt.tests.support.TestData;
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+/**
+ * Fixed problems that reach register tiles and column blocks the generated properties rarely hit,
+ * each checked bitwise against the reference on small-integer data (exact in float32). Each was found
+ * by a mutant that left the rest of the suite green.
+ */
+class TileCoverageExamplesTest {
+
+    /**
+     * Scatter's widest single-channel tile (8 vectors of one output channel) on a later pass over
+     * the input channels, where it must reload every one of its 8 partial sums from the output:
+     * 64 input channels make several passes, Cout 1 selects the single-channel tile, and a width of
+     * 300 gives each stride-2 phase enough outputs for the full 8-vector tile.
+     */
+    @Test
+    void scatterWideSingleChannelTileOnALaterInputChannelPass() {
+        Problem p = ConvTransposeSpec.builder1d(64, 1, 4).stride(2).build().problem(1, 64, 300);
+        assertAgreesWithReference(KernelChoice.SCATTER, p);
+    }
+
+    /**
+     * im2col's col2im where kernel = stride (every output covered by exactly one tap, the
+     * single-cover runs), with a 48×48 input so that a column block of the SGEMM starts in the
+     * middle of an input row.
+     */
+    @Test
+    void im2colSingleCoverRunsWithAColumnBlockStartingMidRow() {
+        Problem p = ConvTransposeSpec.builder2d(8, 4, 4).stride(4).build().problem(1, 8, 48, 48);
+        assertAgreesWithReference(KernelChoice.IM2COL, p);
+    }
+
+    private static void assertAgreesWithReference(KernelChoice k, Problem p) {
+        assertNull(Planner.kernel(k).declineReason(p), () -> k + " must take " + p);
+        float[] x = TestData.smallInts(p.inputLength(), 11);
+        float[] w = TestData.smallInts(p.weightLength(), 12);
+        float[] b = p.biasLength() == 0 ? null : TestData.smallInts(p.biasLength(), 13);
+        float[] expected = FastKernels.reference(p, x, w, b);
+        float[] actual = FastKernels.run(k, p, x, w, b);
+        int i = FastKernels.firstBitDifference(expected, actual);
+        assertEquals(-1, i, () -> k + " differs from the reference at output " + i + ": "
+                + actual[i] + " instead of " + expected[i] + " for " + p);
+    }
+}
