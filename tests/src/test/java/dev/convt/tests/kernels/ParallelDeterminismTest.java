@@ -6,8 +6,8 @@ import dev.convt.Plan;
 import dev.convt.Planner;
 import dev.convt.Problem;
 import dev.convt.kernel.KernelChoice;
-import dev.convt.tests.support.Problems;
-import dev.convt.tests.support.TestData;
+import dev.convt.testkit.Problems;
+import dev.convt.testkit.TestData;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -40,7 +40,7 @@ class ParallelDeterminismTest {
 
     @Provide
     Arbitrary<Problem> problems() {
-        return Arbitraries.oneOf(Problems.problems(1, 2, 4, 12), TailProblems.problems(), fewChannels());
+        return Arbitraries.oneOf(Problems.problems(1, 2, 4, 12), Problems.tails(), fewChannels());
     }
 
     /** Cout/groups of 1 to 3 and one or two images, long enough for bands along rows or columns. */

@@ -4,7 +4,7 @@ import dev.convt.ConvTransposeSpec;
 import dev.convt.Planner;
 import dev.convt.Problem;
 import dev.convt.kernel.KernelChoice;
-import dev.convt.tests.support.TestData;
+import dev.convt.testkit.TestData;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
