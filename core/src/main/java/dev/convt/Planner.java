@@ -27,6 +27,12 @@ import java.util.ServiceLoader;
  * readable), and the planner then runs on the scalar kernels and logs once how to enable the fast
  * path. {@code -Ddev.convt.vector=false} switches every provider off; {@code -Ddev.convt.verbose=true}
  * logs each automatic choice with the reasons of the kernels that declined.
+ *
+ * <p>Plans run on the calling thread alone ({@link Parallelism#serial()}). To run one plan on
+ * several cores, give it a {@link Parallelism}: {@code Planner.plan(...).withParallelism(Parallelism.threads(4))}
+ * (convt's own daemon workers) or {@code Parallelism.executor(enginePool, 4)} (the engine's
+ * executor), or pass one per call to {@link Plan#execute(float[], int, float[], int, Parallelism)}.
+ * Results are bit-identical at any thread count.
  */
 public final class Planner {
     private static final System.Logger LOG = System.getLogger("dev.convt");

@@ -44,7 +44,9 @@ final class SuiteCommand {
               --layers a,b     only these layers (names from the workload)
               --kernels k,...  kernels to time (default: all, i.e. every available kernel and auto;
                                'auto' is the planner's choice, reported with what it chose)
-              --threads N      threads per run; only 1 is supported so far
+              --threads N|1,2  threads per run, or a list: one row per kernel and thread count
+                               (default 1: the calling thread; N > 1: convt's own worker pool;
+                               the reference always runs on one thread)
               --forks K        run the suite in K fresh JVMs and report the median of their medians
                                and the spread between them (default %d; 0 = in this JVM; the
                                reference runs in the first fork only)
@@ -81,13 +83,11 @@ final class SuiteCommand {
             return 0;
         }
         a.positional(0, "no positional arguments");
-        int threads = a.intOption("threads", 1);
-        if (threads != 1) {
-            throw new UsageException("suite: --threads " + threads + " is not supported yet: the kernels run a plan on the calling thread only; use --threads 1");
-        }
+        List<Integer> threadCounts = ThreadCounts.parse(a, "suite");
+        int threads = threadCounts.getLast();
         List<Workload.Layer> all = a.option("file") == null ? Workload.embedded() : Workload.read(Path.of(a.option("file")));
         List<Workload.Layer> layers = Workload.select(all, a.listOption("layers"));
-        List<String> kernels = kernels(a.listOption("kernels"));
+        List<String> kernels = ThreadCounts.expand(kernels(a.listOption("kernels")), threadCounts);
         boolean quick = a.flag("quick");
         Timer.Settings settings = quick ? Timer.Settings.QUICK : Timer.Settings.DEFAULT;
         int forks = a.countOption("forks", quick ? 0 : DEFAULT_FORKS);
@@ -118,7 +118,8 @@ final class SuiteCommand {
             boolean first = true;
             for (Result r : results) {
                 if (!r.layer().equals(layer.name())
-                        || r.kernel().equals(AUTO) && r.chose() != null && kernels.contains(r.chose())) {
+                        || ThreadCounts.kernel(r.kernel()).equals(AUTO) && r.chose() != null
+                        && kernels.contains(ThreadCounts.label(r.chose(), ThreadCounts.threads(r.kernel())))) {
                     continue; // the auto column already says which row it is
                 }
                 Problem p = layer.problem();
@@ -147,6 +148,9 @@ final class SuiteCommand {
         table.print(out);
         out.println();
         Map<String, Object> summary = summarize(results, kernels, layers.size(), forks, wallSeconds, out);
+        if (threadCounts.size() > 1) {
+            summary.put("thread_speedup", threadSpeedups(results, kernels, out));
+        }
         out.println("load average " + MachineInfo.loadText(load0) + " at the start, " + MachineInfo.loadText(load1) + " at the end (1, 5, 15 min)");
         notes(results, settings, forks, out);
 
@@ -162,7 +166,7 @@ final class SuiteCommand {
             root.put("machine", machine);
             root.put("settings", settingsJson(a, kernels, layers, quick, settings, forks));
             root.put("layers", layerJson);
-            root.put("results", results.stream().map(r -> resultJson(r, threads, peak)).toList());
+            root.put("results", results.stream().map(r -> resultJson(r, peak)).toList());
             root.put("summary", summary);
             JsonFiles.write(Path.of(json), JsonFiles.pretty(root));
             out.println("wrote " + json);
@@ -226,7 +230,7 @@ final class SuiteCommand {
         List<Result> results = measure(layers, kernels, settings, reference, new Progress(err, "fork " + child + " · "));
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("format", "convt-bench-suite-fork/1");
-        root.put("results", results.stream().map(r -> resultJson(r, 1, Double.NaN)).toList());
+        root.put("results", results.stream().map(r -> resultJson(r, Double.NaN)).toList());
         JsonFiles.write(Path.of(json), JsonFiles.pretty(root));
         return 0;
     }
@@ -257,7 +261,8 @@ final class SuiteCommand {
         for (Object o : (List<Object>) root.get("results")) {
             Map<String, Object> e = (Map<String, Object>) o;
             String declined = (String) e.get("declined");
-            results.add(new Result((String) e.get("layer"), (String) e.get("kernel"), (String) e.get("chose"), declined,
+            String label = ThreadCounts.label((String) e.get("kernel"), e.get("threads") instanceof Number t ? t.longValue() : 1);
+            results.add(new Result((String) e.get("layer"), label, (String) e.get("chose"), declined,
                     declined == null ? measurementFrom(e) : null, number(e.get("max_abs_error")), Double.NaN, Double.NaN, List.of()));
         }
         return results;
@@ -444,14 +449,15 @@ final class SuiteCommand {
             Result r;
             if (k.equals(ReferenceKernel.NAME)) {
                 r = result(layer.name(), k, null, refM, 0.0, costs, refM);
-            } else if (k.equals(AUTO) && byKernel.containsKey(chosen)) {
-                Result same = byKernel.get(chosen);
-                r = new Result(layer.name(), AUTO, chosen, same.declined(), same.m(), same.maxAbsError(), same.gflops(), same.speedup(), List.of());
+            } else if (ThreadCounts.kernel(k).equals(AUTO) && byKernel.containsKey(ThreadCounts.label(chosen, ThreadCounts.threads(k)))) {
+                Result same = byKernel.get(ThreadCounts.label(chosen, ThreadCounts.threads(k)));
+                r = new Result(layer.name(), k, chosen, same.declined(), same.m(), same.maxAbsError(), same.gflops(), same.speedup(), List.of());
             } else {
-                progress.step(layer.name(), k.equals(AUTO) ? AUTO + " → " + chosen : k);
+                progress.step(layer.name(), ThreadCounts.kernel(k).equals(AUTO) ? k + " → " + chosen : k);
+                String kernel = ThreadCounts.kernel(k);
                 String declines = null;
-                for (Planner.Decision d : k.equals(AUTO) ? List.<Planner.Decision>of() : Planner.explain(p, false)) {
-                    if (d.kernel().equals(k)) {
+                for (Planner.Decision d : kernel.equals(AUTO) ? List.<Planner.Decision>of() : Planner.explain(p, false)) {
+                    if (d.kernel().equals(kernel)) {
                         declines = d.reason();
                     }
                 }
@@ -461,7 +467,8 @@ final class SuiteCommand {
                 }
                 Plan plan;
                 try {
-                    plan = Planner.plan(p, w, 0, b, 0, k.equals(AUTO) ? KernelChoice.AUTO : KernelChoice.parse(k));
+                    plan = Planner.plan(p, w, 0, b, 0, kernel.equals(AUTO) ? KernelChoice.AUTO : KernelChoice.parse(kernel))
+                            .withParallelism(ThreadCounts.parallelism(ThreadCounts.threads(k)));
                 } catch (UnsupportedOperationException e) {
                     rows.add(declined(layer.name(), k, e.getMessage()));
                     continue;
@@ -474,7 +481,7 @@ final class SuiteCommand {
                 Timer.Run first = Timer.first(body);
                 double error = yRef == null ? Double.NaN : Data.maxAbsDiff(y, yRef);
                 Timer.Measurement m = Timer.measure(body, first, settings, false);
-                r = result(layer.name(), k, k.equals(AUTO) ? plan.kernelName() : null, m, error, costs, refM);
+                r = result(layer.name(), k, kernel.equals(AUTO) ? plan.kernelName() : null, m, error, costs, refM);
             }
             rows.add(r);
             byKernel.put(k, r);
@@ -585,6 +592,55 @@ final class SuiteCommand {
         return s;
     }
 
+    /**
+     * Per kernel and thread count above one: the suite's total at one thread over its total at N
+     * (the layers both timed), and the worst layer's ratio. Prints them and returns them as JSON.
+     */
+    static Map<String, Object> threadSpeedups(List<Result> results, List<String> labels, PrintStream out) {
+        Map<String, Result> byKey = new LinkedHashMap<>();
+        for (Result r : results) {
+            if (r.declined() == null) {
+                byKey.put(r.layer() + "\t" + r.kernel(), r);
+            }
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        List<String> text = new ArrayList<>();
+        for (String label : labels) {
+            if (ThreadCounts.threads(label) == 1) {
+                continue;
+            }
+            String one = ThreadCounts.kernel(label);
+            double t1 = 0, tn = 0, worst = Double.POSITIVE_INFINITY;
+            String worstLayer = null;
+            for (Result r : results) {
+                Result base = byKey.get(r.layer() + "\t" + one);
+                if (!r.kernel().equals(label) || r.declined() != null || base == null) {
+                    continue;
+                }
+                t1 += base.m().medianMs();
+                tn += r.m().medianMs();
+                double ratio = base.m().medianMs() / r.m().medianMs();
+                if (ratio < worst) {
+                    worst = ratio;
+                    worstLayer = r.layer();
+                }
+            }
+            if (worstLayer == null) {
+                continue;
+            }
+            Map<String, Object> k = new LinkedHashMap<>();
+            k.put("total_speedup", t1 / tn);
+            k.put("worst_layer", worstLayer);
+            k.put("worst_layer_speedup", worst);
+            json.put(label, k);
+            text.add(label + " " + Table.times(t1 / tn) + " (worst " + worstLayer + " " + Table.times(worst) + ")");
+        }
+        if (!text.isEmpty()) {
+            out.println("speedup over one thread (suite total, worst layer): " + String.join(" · ", text));
+        }
+        return json;
+    }
+
     private static void notes(List<Result> results, Timer.Settings settings, int forks, PrintStream out) {
         if (results.stream().anyMatch(r -> r.m() != null && r.m().single())) {
             out.println("1* = a single run of a kernel already compiled on small problems (the reference), for runs over "
@@ -632,14 +688,14 @@ final class SuiteCommand {
         return m;
     }
 
-    private static Map<String, Object> resultJson(Result r, int threads, double peak) {
+    private static Map<String, Object> resultJson(Result r, double peak) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("layer", r.layer());
-        m.put("kernel", r.kernel());
+        m.put("kernel", ThreadCounts.kernel(r.kernel()));
         if (r.chose() != null) {
             m.put("chose", r.chose());
         }
-        m.put("threads", threads);
+        m.put("threads", ThreadCounts.threads(r.kernel()));
         if (r.declined() != null) {
             m.put("declined", r.declined());
             return m;

@@ -93,6 +93,43 @@ class SuiteCommandTest {
         assertEquals(expected, seen);
     }
 
+    /** {@code --threads 1,2}: one row per kernel and thread count, the reference at one thread, JSON keyed by threads. */
+    @Test
+    void aListOfThreadCountsGivesOneRowPerKernelAndCount(@TempDir Path dir) throws Exception {
+        Path layers = dir.resolve("tiny.json");
+        Files.writeString(layers, TINY);
+        Path json = dir.resolve("results.json");
+        Cli r = Cli.run("suite", "--quick", "--file", layers.toString(), "--threads", "1,2", "--json", json.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("speedup over one thread"), r.out());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> root = (Map<String, Object>) Json.parse(Files.readString(json));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> results = (List<Map<String, Object>>) root.get("results");
+        Set<String> seen = new HashSet<>();
+        for (Map<String, Object> e : results) {
+            seen.add(e.get("layer") + "/" + e.get("kernel") + "/" + e.get("threads"));
+        }
+        Set<String> expected = new HashSet<>();
+        for (String layer : List.of("tiny1d", "tiny2d")) {
+            expected.add(layer + "/reference/1");
+            for (String k : Planner.kernelNames()) {
+                if (!k.equals("reference")) {
+                    expected.add(layer + "/" + k + "/1");
+                    expected.add(layer + "/" + k + "/2");
+                }
+            }
+            expected.add(layer + "/auto/1");
+            expected.add(layer + "/auto/2");
+        }
+        assertEquals(expected, seen);
+        for (Map<String, Object> e : results) {
+            if (!e.containsKey("declined") && !e.get("kernel").equals("reference")) {
+                assertEquals(0.0, ((Number) e.get("max_abs_error")).doubleValue(), 2e-6, e.toString());
+            }
+        }
+    }
+
     /** {@code --forks 2}: two fresh JVMs, the median of their medians, per-fork figures, the reference in the first only. */
     @Test
     void forksRunInFreshJvmsAndReportTheMedianOfTheirMedians(@TempDir Path dir) throws Exception {
