@@ -28,6 +28,12 @@ import java.util.ServiceLoader;
  * path. {@code -Ddev.convt.vector=false} switches every provider off; {@code -Ddev.convt.verbose=true}
  * logs each automatic choice with the reasons of the kernels that declined.
  *
+ * <p>Plans run on the calling thread alone ({@link Parallelism#serial()}). To run one plan on
+ * several cores, give it a {@link Parallelism}: {@code Planner.plan(...).withParallelism(Parallelism.threads(4))}
+ * (convt's own daemon workers) or {@code Parallelism.executor(enginePool, 4)} (the engine's
+ * executor), or pass one per call to {@link Plan#execute(float[], int, float[], int, Parallelism)}.
+ * Results are bit-identical at any thread count.
+ *
  * <p>{@link #plan} warms the new plan's code paths before returning it, once per JVM for each distinct
  * set of paths (see {@link Plan#warmUp} and the {@link Plan} class comment), so the first execute runs
  * near steady speed; {@code -Ddev.convt.warmup=false} switches this off.

@@ -281,7 +281,7 @@ public final class Im2colKernel implements Kernel {
         final MemorySegment b;
         final float[] c;
         /** Col2im's gather offsets down a column of the block. */
-        final int[] gather = new int[Col2im.GL];
+        final int[] gather = new int[Col2im.GATHER_LENGTH];
 
         Workspace(int bLength, int cLength) {
             b = Packing.newPackedB(bLength);
