@@ -65,8 +65,10 @@ import dev.convt.kernel.KernelPlan;
  * caller's buffers and never changes results (they are bitwise the same with it on or off).
  * {@code -Ddev.convt.warmup=false} switches plan-time warm-up off (plans are then cheaper to make and
  * slow on their first executes); {@link #warmUp()} warms a plan explicitly, for example when models
- * are loaded ahead of time with the property off, or on another thread. {@code -Ddev.convt.warmup.millis}
- * bounds one warm-up's time (2000 ms by default).
+ * are loaded ahead of time with the property off, or on another thread. Each proxy runs for at most
+ * a second; plan-time warm-ups share a budget per JVM, {@code -Ddev.convt.warmup.millis} (5000 ms by
+ * default), after which plans stop warming up (where the JIT is starved of CPU, as on a machine with
+ * far more busy threads than cores, warm-ups cannot finish and would only add to planning).
  */
 public final class Plan {
     private final Problem problem;
@@ -100,7 +102,14 @@ public final class Plan {
      * @return the proxy runs performed; 0 when the paths were already warm or need no warm-up
      */
     public int warmUp() {
-        return problem.isEmpty() ? 0 : WarmUp.warm(kernel, problem);
+        return problem.isEmpty() ? 0 : WarmUp.warm(kernel, problem, false);
+    }
+
+    /** The warm-up {@link Planner#plan} does: as {@link #warmUp}, within the JVM's plan-time budget. */
+    void warmUpAtPlanTime() {
+        if (!problem.isEmpty()) {
+            WarmUp.warm(kernel, problem, true);
+        }
     }
 
     /**

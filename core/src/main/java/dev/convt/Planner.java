@@ -186,7 +186,7 @@ public final class Planner {
         }
         Plan plan = new Plan(problem, k, k.prepare(problem, weight, weightOffset, bias, biasOffset));
         if (WarmUp.enabled()) {
-            plan.warmUp();
+            plan.warmUpAtPlanTime();
         }
         return plan;
     }

@@ -12,19 +12,24 @@ import java.util.concurrent.ConcurrentHashMap;
  * speed.
  *
  * <p>Why: Vector API code runs on the API's Java fallback, boxing every vector, until C2 has compiled
- * it with the intrinsics; a big layer's first execute then spends most of its time in that slow code
- * while the compile it triggered waits in the queue, and a new layer's untaken branches deoptimise the
- * code again. A proxy with the same kernel paths but few channels and a small size gets the same
- * methods compiled, with the same branches profiled, for a fraction of the work.
+ * it with the intrinsics. Run cold, a big layer's first execute spends most of its time there: the
+ * kernel's methods run in the interpreter and C1, the fallback's own methods (the lambdas and
+ * templates behind each vector operation) become the hottest code in the JVM and are compiled by C2
+ * first, ahead of the kernel methods whose compilation makes them unnecessary, and each new layer's
+ * untaken branches deoptimise compiled kernels again. A proxy with the same kernel paths but few
+ * channels and a small size reaches C2's call and loop thresholds, with the same branches profiled,
+ * after a fraction of that fallback work.
  *
  * <p>Stopping rule: run the proxy until {@value #CLEAN_RUNS} consecutive runs allocate nothing on the
  * heap (the fallback boxes every vector; C2's code does not) and the last is within
  * {@value #STEADY_FACTOR}× of the fastest; or until {@value #CALM_RUNS} consecutive runs are no faster
  * than the fastest and allocate at most 1/{@value #BOXING_DROP} of the most any run allocated (a
  * method the proxy calls rarely can stay in C1 for thousands of runs; the real problem's long loops
- * get it compiled on their own). A time budget bounds it ({@value #BUDGET_PROPERTY},
- * milliseconds). Each proxy is warmed once per JVM: the kernel's name and the proxy problem are
- * remembered, so layers sharing kernel paths pay once, and a warm JVM pays nothing.
+ * get it compiled on their own), or after {@value #PROXY_MILLIS} ms. Plan-time warm-ups also share
+ * one budget per JVM ({@value #BUDGET_PROPERTY}, milliseconds, {@value #DEFAULT_BUDGET_MILLIS} by
+ * default): where the JIT is starved (a machine with many more busy threads than cores), warm-ups
+ * cannot finish and only add to planning, so once the budget is spent plans stop warming up. Each proxy is warmed once per JVM: the kernel's name and the proxy problem are
+ * remembered, so layers sharing kernel paths pay once.
  *
  * <p>{@code -Ddev.convt.verbose=true} logs each warm-up: the proxy, its runs and why it stopped.
  *
@@ -37,10 +42,16 @@ final class WarmUp {
     /** {@code -Ddev.convt.warmup=false} switches plan-time warm-up off ({@link Plan#warmUp} still works). */
     static final String PROPERTY = "dev.convt.warmup";
 
-    /** The time budget of one warm-up in milliseconds ({@value #DEFAULT_BUDGET_MILLIS} by default). */
+    /** The time plan-time warm-ups may take in this JVM, in milliseconds (see the class comment). */
     static final String BUDGET_PROPERTY = "dev.convt.warmup.millis";
 
-    static final long DEFAULT_BUDGET_MILLIS = 2000;
+    static final long DEFAULT_BUDGET_MILLIS = 5000;
+
+    /** The most time one proxy is run for. */
+    static final long PROXY_MILLIS = 1000;
+
+    /** Nanoseconds spent by plan-time warm-ups in this JVM. */
+    private static final java.util.concurrent.atomic.AtomicLong SPENT = new java.util.concurrent.atomic.AtomicLong();
 
     /** Consecutive runs that allocate nothing and end a warm-up. */
     static final int CLEAN_RUNS = 3;
@@ -75,7 +86,7 @@ final class WarmUp {
                 throw new IllegalArgumentException(BUDGET_PROPERTY + " must be a whole number of milliseconds, but got '" + v + "'");
             }
         }
-        return millis * 1_000_000L;
+        return Math.min(millis, Long.MAX_VALUE / 2_000_000) * 1_000_000L;
     }
 
     /**
@@ -84,17 +95,25 @@ final class WarmUp {
      * @return the proxy runs performed: 0 when the kernel needs no warm-up or this JVM warmed the same
      *         paths before
      */
-    static int warm(Kernel k, Problem problem) {
+    static int warm(Kernel k, Problem problem, boolean planTime) {
         int runs = 0;
         for (Problem proxy : k.warmUpProblems(problem)) {
             if (!proxy.isEmpty() && k.declineReason(proxy) == null) {
-                runs += warmProxy(k, proxy);
+                runs += warmProxy(k, proxy, planTime);
             }
         }
         return runs;
     }
 
-    private static int warmProxy(Kernel k, Problem proxy) {
+    private static int warmProxy(Kernel k, Problem proxy, boolean planTime) {
+        long start = System.nanoTime();
+        long allowed = PROXY_MILLIS * 1_000_000L;
+        if (planTime) {
+            allowed = Math.min(allowed, budgetNanos() - SPENT.get());
+            if (allowed <= 0) {
+                return 0;
+            }
+        }
         String signature = k.name() + " " + proxy;
         if (!WARMED.add(signature)) {
             return 0;
@@ -104,7 +123,11 @@ final class WarmUp {
         float[] x = scratch(proxy.inputLength(), 3);
         float[] y = new float[proxy.outputLength()];
         KernelPlan plan = k.prepare(proxy, w, 0, b, 0);
-        return run(signature, plan, x, y, System.nanoTime() + budgetNanos());
+        int runs = run(signature, plan, x, y, start + allowed);
+        if (planTime) {
+            SPENT.addAndGet(System.nanoTime() - start);
+        }
+        return runs;
     }
 
     private static final System.Logger LOG = System.getLogger("dev.convt");

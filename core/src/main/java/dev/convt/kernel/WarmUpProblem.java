@@ -4,7 +4,7 @@ import dev.convt.ConvTransposeSpec;
 import dev.convt.Problem;
 
 /**
- * Shrinks a problem into a cheap proxy for plan-time warm-up ({@link Kernel#warmUpProblem}): the same
+ * Shrinks a problem into a cheap proxy for plan-time warm-up ({@link Kernel#warmUpProblems}): the same
  * kernel, stride, padding, dilation, output_padding and bias, so a plan of the proxy runs the same
  * code paths as the problem's (the same micro-kernel variants, the same kinds of row and channel
  * tails), on a batch of one, at most {@value #MAX_GROUPS} groups, few channels and a small spatial

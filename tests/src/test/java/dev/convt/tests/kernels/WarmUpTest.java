@@ -28,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class WarmUpTest {
     private static final String PROPERTY = "dev.convt.warmup";
+    private static final String BUDGET = "dev.convt.warmup.millis";
 
     @Provide
     Arbitrary<Problem> problems() {
@@ -116,17 +117,24 @@ class WarmUpTest {
         return out;
     }
 
+    /** Runs the action with plan-time warm-up on or off, and (when on) a JVM budget other tests cannot have spent. */
     private static <T> T withWarmUp(boolean on, java.util.function.Supplier<T> action) {
-        String before = System.getProperty(PROPERTY);
+        String before = System.getProperty(PROPERTY), budget = System.getProperty(BUDGET);
         System.setProperty(PROPERTY, Boolean.toString(on));
+        System.setProperty(BUDGET, Long.toString(Long.MAX_VALUE / 2_000_000));
         try {
             return action.get();
         } finally {
-            if (before == null) {
-                System.clearProperty(PROPERTY);
-            } else {
-                System.setProperty(PROPERTY, before);
-            }
+            restore(PROPERTY, before);
+            restore(BUDGET, budget);
+        }
+    }
+
+    private static void restore(String property, String value) {
+        if (value == null) {
+            System.clearProperty(property);
+        } else {
+            System.setProperty(property, value);
         }
     }
 }
