@@ -1,6 +1,6 @@
 package dev.convt.bench;
 
-import dev.convt.internal.Json;
+import dev.convt.testkit.Json;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -15,7 +15,7 @@ import java.util.Objects;
  * data to an output. {@link Agreement} judges one against convt's scalar reference.
  *
  * <p>Adapters: {@link #of(Kernel)} (a convt kernel), {@link #of(KernelChoice)} (through the planner),
- * {@link #ofPlans(PlanMaker)} (anything that makes a {@link Plan}), {@link #ofArrays(ArrayConvolution)}
+ * {@link #ofPlans(String, PlanMaker)} (anything that makes a {@link Plan}), {@link #ofArrays(String, ArrayConvolution)}
  * (a plain function over arrays and PyTorch's parameters, for engines that know nothing of convt),
  * or a lambda over the problem.
  */
@@ -97,6 +97,8 @@ public interface Engine {
     @FunctionalInterface
     interface PlanMaker {
         /**
+         * Makes the plan.
+         *
          * @param problem the problem
          * @param weight  the weight
          * @param bias    the bias, or null
@@ -120,6 +122,8 @@ public interface Engine {
     @FunctionalInterface
     interface ArrayConvolution {
         /**
+         * Computes the output.
+         *
          * @param x             the input, row-major
          * @param xShape        (N, C_in, *spatial), or (C_in, *spatial) for an unbatched problem
          * @param weight        the weight, row-major
