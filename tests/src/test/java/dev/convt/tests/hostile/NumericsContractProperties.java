@@ -3,7 +3,7 @@ package dev.convt.tests.hostile;
 import dev.convt.ConvTransposeSpec;
 import dev.convt.Problem;
 import dev.convt.kernel.KernelChoice;
-import dev.convt.tests.support.Problems;
+import dev.convt.testkit.Problems;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
