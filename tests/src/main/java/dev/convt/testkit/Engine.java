@@ -15,7 +15,7 @@ import java.util.Objects;
  * data to an output. {@link Agreement} judges one against convt's scalar reference.
  *
  * <p>Adapters: {@link #of(Kernel)} (a convt kernel), {@link #of(KernelChoice)} (through the planner),
- * {@link #ofPlans(PlanMaker)} (anything that makes a {@link Plan}), {@link #ofArrays(ArrayConvolution)}
+ * {@link #ofPlans(String, PlanMaker)} (anything that makes a {@link Plan}), {@link #ofArrays(String, ArrayConvolution)}
  * (a plain function over arrays and PyTorch's parameters, for engines that know nothing of convt),
  * or a lambda over the problem.
  */
