@@ -1,5 +1,6 @@
 package dev.convt.bench;
 
+import dev.convt.Parallelism;
 import dev.convt.Planner;
 import dev.convt.testkit.Json;
 import dev.convt.testkit.PyTorchCase;
@@ -25,7 +26,7 @@ import java.util.Set;
  */
 final class CasesCommand {
     static final String HELP = """
-            usage: bench/convt cases IN.jsonl --out OUT.jsonl [--kernel NAME]
+            usage: bench/convt cases IN.jsonl --out OUT.jsonl [--kernel NAME] [--threads N] [--min-task-work M]
 
             Reads one case per line in the format of shared/conformance/pytorch-golden.jsonl (module
             parameters, input_shape, output_size, x, weight, bias_values; see that folder's README),
@@ -42,6 +43,12 @@ final class CasesCommand {
 
               --out FILE     where to write (required)
               --kernel NAME  auto (default) or one of the available kernels
+              --threads N    threads per case (default 1; above 1, convt's own worker pool): the
+                             output is the same, bit for bit, at any thread count
+              --min-task-work M
+                             least multiply-adds per parallel task (default: the library's, which
+                             keeps small cases on one thread; 1 splits every case as far as its
+                             kernel splits anything, to check that splitting changes nothing)
             """;
 
     private CasesCommand() {}
@@ -58,7 +65,7 @@ final class CasesCommand {
 
     /** As {@link #run(String[], PrintStream, PrintStream)}, with the computation given (null: the chosen kernel's plan). */
     static int run(String[] argv, PrintStream out, PrintStream err, Compute compute) {
-        Args a = new Args("cases", argv, Set.of("out", "kernel"), Set.of("help"));
+        Args a = new Args("cases", argv, Set.of("out", "kernel", "threads", "min-task-work"), Set.of("help"));
         if (a.flag("help")) {
             out.print(HELP);
             return 0;
@@ -71,8 +78,17 @@ final class CasesCommand {
         String kernel = a.option("kernel", SuiteCommand.AUTO).toLowerCase(java.util.Locale.ROOT);
         SuiteCommand.kernels(List.of(kernel)); // validates the name
         KernelChoice choice = kernel.equals(SuiteCommand.AUTO) ? KernelChoice.AUTO : KernelChoice.parse(kernel);
+        List<Integer> threadCounts = ThreadCounts.parse(a, "cases");
+        if (threadCounts.size() != 1) {
+            throw new UsageException("cases: --threads takes one thread count, but got " + threadCounts);
+        }
+        Parallelism parallelism = ThreadCounts.parallelism(threadCounts.getFirst());
+        if (a.option("min-task-work") != null) {
+            parallelism = parallelism.withMinTaskWork(a.intOption("min-task-work", 1));
+        }
+        Parallelism par = parallelism;
         Compute computation = compute != null ? compute
-                : c -> Planner.plan(c.problem(), c.weight(), 0, c.bias(), 0, choice).execute(c.x());
+                : c -> Planner.plan(c.problem(), c.weight(), 0, c.bias(), 0, choice).withParallelism(par).execute(c.x());
         Path outFile = Path.of(outName);
         if (!Files.isRegularFile(in)) {
             throw new UsageException("cases: cannot read " + in + ": no such file");
@@ -126,6 +142,7 @@ final class CasesCommand {
         }
         out.println("cases: " + cases + " read from " + in + ", " + computed + " computed, " + rejected
                 + " rejected by convt" + (failed > 0 ? ", " + failed + " failed in the kernel" : "") + "; kernel " + kernel
+                + (par.threads() == 1 ? "" : ", " + par.threads() + " threads")
                 + "; wrote " + outFile);
         if (failed > 0) {
             err.println("convt: the kernel failed on " + failed + " case(s); see their error lines in " + outFile);

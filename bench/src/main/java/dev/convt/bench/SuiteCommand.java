@@ -44,7 +44,9 @@ final class SuiteCommand {
               --layers a,b     only these layers (names from the workload)
               --kernels k,...  kernels to time (default: all, i.e. every available kernel and auto;
                                'auto' is the planner's choice, reported with what it chose)
-              --threads N      threads per run; only 1 is supported so far
+              --threads N|1,2  threads per run, or a list: one row per kernel and thread count
+                               (default 1: the calling thread; N > 1: convt's own worker pool;
+                               the reference always runs on one thread)
               --forks K        run the suite in K fresh JVMs and report the median of their medians
                                and the spread between them (default %d; 0 = in this JVM; the
                                reference runs in the first fork only)
@@ -54,12 +56,13 @@ final class SuiteCommand {
                                of the embedded one
 
             Timing, per kernel and layer: a first run (it also produces the output that is checked),
-            then warm-up batches of about 0.1 s until a batch's median is no more than 3%% better than
-            the one before and the JIT compiled nothing meanwhile (at most 5 s; a row still falling
-            then is marked '!'), then timed runs sized to take about 0.4 s, 3 to 200 of them (with
-            --quick: 0.025 s batches, at most 1 s, 0.1 s, 3 to 20). A kernel whose warm run takes over
-            0.5 s (the scalar reference on the bigger layers, compiled on small problems first) is
-            reported from one run: the 'runs' column then says '1*'.
+            then warm-up batches of about 0.05 s until one is settled: its median no more than 3%%
+            better than the batch before, no JIT compilation finished meanwhile, and no more than
+            64 KiB allocated per run (Vector API code allocates until C2 has compiled it); at most
+            5 s, after which a row still unsettled is marked '!'. Then timed runs sized to take about
+            0.25 s, 3 to 200 of them (--quick: 0.02 s batches, at most 1 s; 0.1 s, 3 to 20 runs).
+            A kernel whose warm run takes over 0.5 s (the scalar reference on the bigger layers,
+            compiled on small problems first) is reported from one run: 'runs' then says '1*'.
             """.formatted(DEFAULT_FORKS);
 
     /**
@@ -80,13 +83,11 @@ final class SuiteCommand {
             return 0;
         }
         a.positional(0, "no positional arguments");
-        int threads = a.intOption("threads", 1);
-        if (threads != 1) {
-            throw new UsageException("suite: --threads " + threads + " is not supported yet: the kernels run a plan on the calling thread only; use --threads 1");
-        }
+        List<Integer> threadCounts = ThreadCounts.parse(a, "suite");
+        int threads = threadCounts.getLast();
         List<Workload.Layer> all = a.option("file") == null ? Workload.embedded() : Workload.read(Path.of(a.option("file")));
         List<Workload.Layer> layers = Workload.select(all, a.listOption("layers"));
-        List<String> kernels = kernels(a.listOption("kernels"));
+        List<String> kernels = ThreadCounts.expand(kernels(a.listOption("kernels")), threadCounts);
         boolean quick = a.flag("quick");
         Timer.Settings settings = quick ? Timer.Settings.QUICK : Timer.Settings.DEFAULT;
         int forks = a.countOption("forks", quick ? 0 : DEFAULT_FORKS);
@@ -117,7 +118,8 @@ final class SuiteCommand {
             boolean first = true;
             for (Result r : results) {
                 if (!r.layer().equals(layer.name())
-                        || r.kernel().equals(AUTO) && r.chose() != null && kernels.contains(r.chose())) {
+                        || ThreadCounts.kernel(r.kernel()).equals(AUTO) && r.chose() != null
+                        && kernels.contains(ThreadCounts.label(r.chose(), ThreadCounts.threads(r.kernel())))) {
                     continue; // the auto column already says which row it is
                 }
                 Problem p = layer.problem();
@@ -146,6 +148,9 @@ final class SuiteCommand {
         table.print(out);
         out.println();
         Map<String, Object> summary = summarize(results, kernels, layers.size(), forks, wallSeconds, out);
+        if (threadCounts.size() > 1) {
+            summary.put("thread_speedup", threadSpeedups(results, kernels, out));
+        }
         out.println("load average " + MachineInfo.loadText(load0) + " at the start, " + MachineInfo.loadText(load1) + " at the end (1, 5, 15 min)");
         notes(results, settings, forks, out);
 
@@ -155,13 +160,13 @@ final class SuiteCommand {
             root.put("format", "convt-bench-suite/2");
             Map<String, Object> machine = MachineInfo.describe(threads);
             machine.put("fma_peak_gflops", Double.isNaN(peak) ? null : peak);
-            machine.put("fma_peak_method", FmaPeak.CHAINS + " independent FMA chains on the preferred species, best run after warm-up, one core");
+            machine.put("fma_peak_method", FmaPeak.CHAINS + " independent FMA chains on the kernels' vector species, best run after warm-up, one core");
             machine.put("load_average_start", load0 == null ? null : toList(load0));
             machine.put("load_average_end", load1 == null ? null : toList(load1));
             root.put("machine", machine);
             root.put("settings", settingsJson(a, kernels, layers, quick, settings, forks));
             root.put("layers", layerJson);
-            root.put("results", results.stream().map(r -> resultJson(r, threads, peak)).toList());
+            root.put("results", results.stream().map(r -> resultJson(r, peak)).toList());
             root.put("summary", summary);
             JsonFiles.write(Path.of(json), JsonFiles.pretty(root));
             out.println("wrote " + json);
@@ -197,7 +202,7 @@ final class SuiteCommand {
         s.put("workload", a.option("file") == null ? "embedded shared/workloads/layers.json" : a.option("file"));
         s.put("data", "uniform [-1, 1), seeded per layer");
         s.put("forks", forks);
-        s.put("reference_forks", forks == 0 ? 0 : 1);
+        s.put("reference_runs_in", forks == 0 ? "this JVM" : "fork 1");
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("warmup_batch_s", settings.batchSeconds());
         t.put("warmup_min_batches", settings.minWarmupBatches());
@@ -225,7 +230,7 @@ final class SuiteCommand {
         List<Result> results = measure(layers, kernels, settings, reference, new Progress(err, "fork " + child + " · "));
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("format", "convt-bench-suite-fork/1");
-        root.put("results", results.stream().map(r -> resultJson(r, 1, Double.NaN)).toList());
+        root.put("results", results.stream().map(r -> resultJson(r, Double.NaN)).toList());
         JsonFiles.write(Path.of(json), JsonFiles.pretty(root));
         return 0;
     }
@@ -256,7 +261,8 @@ final class SuiteCommand {
         for (Object o : (List<Object>) root.get("results")) {
             Map<String, Object> e = (Map<String, Object>) o;
             String declined = (String) e.get("declined");
-            results.add(new Result((String) e.get("layer"), (String) e.get("kernel"), (String) e.get("chose"), declined,
+            String label = ThreadCounts.label((String) e.get("kernel"), e.get("threads") instanceof Number t ? t.longValue() : 1);
+            results.add(new Result((String) e.get("layer"), label, (String) e.get("chose"), declined,
                     declined == null ? measurementFrom(e) : null, number(e.get("max_abs_error")), Double.NaN, Double.NaN, List.of()));
         }
         return results;
@@ -321,8 +327,9 @@ final class SuiteCommand {
                 forks.stream().mapToDouble(m -> m.warmup().seconds()).sum(),
                 forks.stream().allMatch(m -> m.warmup().steady()));
         double alloc = forks.stream().mapToDouble(Timer.Measurement::allocatedBytesPerRun).max().orElse(Double.NaN);
+        double[] cpu = forks.stream().mapToDouble(Timer.Measurement::cpuMedianMs).sorted().toArray();
         return new Timer.Measurement(runs, single, Timer.quantile(medians, 0.5), medians[0], medians[medians.length - 1],
-                Timer.quantile(medians, 0.25), Timer.quantile(medians, 0.75), w, alloc);
+                Timer.quantile(medians, 0.25), Timer.quantile(medians, 0.75), w, alloc, Timer.quantile(cpu, 0.5));
     }
 
     /** Measures the requested kernels on every layer in this JVM; {@code reference}: whether to run the reference here. */
@@ -442,14 +449,15 @@ final class SuiteCommand {
             Result r;
             if (k.equals(ReferenceKernel.NAME)) {
                 r = result(layer.name(), k, null, refM, 0.0, costs, refM);
-            } else if (k.equals(AUTO) && byKernel.containsKey(chosen)) {
-                Result same = byKernel.get(chosen);
-                r = new Result(layer.name(), AUTO, chosen, same.declined(), same.m(), same.maxAbsError(), same.gflops(), same.speedup(), List.of());
+            } else if (ThreadCounts.kernel(k).equals(AUTO) && byKernel.containsKey(ThreadCounts.label(chosen, ThreadCounts.threads(k)))) {
+                Result same = byKernel.get(ThreadCounts.label(chosen, ThreadCounts.threads(k)));
+                r = new Result(layer.name(), k, chosen, same.declined(), same.m(), same.maxAbsError(), same.gflops(), same.speedup(), List.of());
             } else {
-                progress.step(layer.name(), k.equals(AUTO) ? AUTO + " → " + chosen : k);
+                progress.step(layer.name(), ThreadCounts.kernel(k).equals(AUTO) ? k + " → " + chosen : k);
+                String kernel = ThreadCounts.kernel(k);
                 String declines = null;
-                for (Planner.Decision d : k.equals(AUTO) ? List.<Planner.Decision>of() : Planner.explain(p, false)) {
-                    if (d.kernel().equals(k)) {
+                for (Planner.Decision d : kernel.equals(AUTO) ? List.<Planner.Decision>of() : Planner.explain(p, false)) {
+                    if (d.kernel().equals(kernel)) {
                         declines = d.reason();
                     }
                 }
@@ -459,7 +467,8 @@ final class SuiteCommand {
                 }
                 Plan plan;
                 try {
-                    plan = Planner.plan(p, w, 0, b, 0, k.equals(AUTO) ? KernelChoice.AUTO : KernelChoice.parse(k));
+                    plan = Planner.plan(p, w, 0, b, 0, kernel.equals(AUTO) ? KernelChoice.AUTO : KernelChoice.parse(kernel))
+                            .withParallelism(ThreadCounts.parallelism(ThreadCounts.threads(k)));
                 } catch (UnsupportedOperationException e) {
                     rows.add(declined(layer.name(), k, e.getMessage()));
                     continue;
@@ -472,7 +481,7 @@ final class SuiteCommand {
                 Timer.Run first = Timer.first(body);
                 double error = yRef == null ? Double.NaN : Data.maxAbsDiff(y, yRef);
                 Timer.Measurement m = Timer.measure(body, first, settings, false);
-                r = result(layer.name(), k, k.equals(AUTO) ? plan.kernelName() : null, m, error, costs, refM);
+                r = result(layer.name(), k, kernel.equals(AUTO) ? plan.kernelName() : null, m, error, costs, refM);
             }
             rows.add(r);
             byKernel.put(k, r);
@@ -495,6 +504,8 @@ final class SuiteCommand {
     private static Map<String, Object> summarize(List<Result> results, List<String> kernels, int layerCount, int forks,
                                                  double wallSeconds, PrintStream out) {
         Map<String, Object> totals = new LinkedHashMap<>();
+        Map<String, Object> cpuTotals = new LinkedHashMap<>();
+        List<String> cpuText = new ArrayList<>();
         Map<String, Object> forkTotals = new LinkedHashMap<>();
         Map<String, Object> geomeans = new LinkedHashMap<>();
         List<String> totalText = new ArrayList<>();
@@ -503,6 +514,7 @@ final class SuiteCommand {
         List<String> errorText = new ArrayList<>();
         for (String k : kernels) {
             double total = 0;
+            double cpuTotal = 0;
             double[] perFork = null;
             double logSum = 0;
             int timed = 0;
@@ -513,6 +525,7 @@ final class SuiteCommand {
                     continue;
                 }
                 total += r.m().medianMs();
+                cpuTotal += r.m().cpuMedianMs();
                 if (r.forks().size() > 1) {
                     perFork = perFork == null ? new double[r.forks().size()] : perFork;
                     for (int f = 0; f < Math.min(perFork.length, r.forks().size()); f++) {
@@ -533,6 +546,10 @@ final class SuiteCommand {
             totals.put(k, total);
             String of = timed == layerCount ? "" : " (" + timed + " of " + layerCount + " layers)";
             totalText.add(k + " " + Table.ms(total) + " ms" + of);
+            if (!Double.isNaN(cpuTotal)) {
+                cpuTotals.put(k, cpuTotal);
+                cpuText.add(k + " " + Table.ms(cpuTotal) + " ms" + of);
+            }
             if (perFork != null) {
                 forkTotals.put(k, toList(perFork));
                 double lo = java.util.Arrays.stream(perFork).min().orElse(Double.NaN);
@@ -553,6 +570,10 @@ final class SuiteCommand {
         if (!forkText.isEmpty()) {
             out.println("each fork's total: " + String.join(" · ", forkText));
         }
+        if (!cpuText.isEmpty()) {
+            out.println("total of the runs' CPU-time medians (the timing thread; less than the above when other processes share the cores): "
+                    + String.join(" · ", cpuText));
+        }
         if (!speedText.isEmpty()) {
             out.println("geometric-mean speedup over the reference: " + String.join(" · ", speedText));
         }
@@ -562,12 +583,62 @@ final class SuiteCommand {
         out.println(String.format(Locale.ROOT, "wall time %.1f s", wallSeconds));
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("total_ms", totals);
+        s.put("cpu_total_ms", cpuTotals);
         if (!forkTotals.isEmpty()) {
             s.put("total_ms_per_fork", forkTotals);
         }
         s.put("geomean_speedup", geomeans);
         s.put("wall_s", wallSeconds);
         return s;
+    }
+
+    /**
+     * Per kernel and thread count above one: the suite's total at one thread over its total at N
+     * (the layers both timed), and the worst layer's ratio. Prints them and returns them as JSON.
+     */
+    static Map<String, Object> threadSpeedups(List<Result> results, List<String> labels, PrintStream out) {
+        Map<String, Result> byKey = new LinkedHashMap<>();
+        for (Result r : results) {
+            if (r.declined() == null) {
+                byKey.put(r.layer() + "\t" + r.kernel(), r);
+            }
+        }
+        Map<String, Object> json = new LinkedHashMap<>();
+        List<String> text = new ArrayList<>();
+        for (String label : labels) {
+            if (ThreadCounts.threads(label) == 1) {
+                continue;
+            }
+            String one = ThreadCounts.kernel(label);
+            double t1 = 0, tn = 0, worst = Double.POSITIVE_INFINITY;
+            String worstLayer = null;
+            for (Result r : results) {
+                Result base = byKey.get(r.layer() + "\t" + one);
+                if (!r.kernel().equals(label) || r.declined() != null || base == null) {
+                    continue;
+                }
+                t1 += base.m().medianMs();
+                tn += r.m().medianMs();
+                double ratio = base.m().medianMs() / r.m().medianMs();
+                if (ratio < worst) {
+                    worst = ratio;
+                    worstLayer = r.layer();
+                }
+            }
+            if (worstLayer == null) {
+                continue;
+            }
+            Map<String, Object> k = new LinkedHashMap<>();
+            k.put("total_speedup", t1 / tn);
+            k.put("worst_layer", worstLayer);
+            k.put("worst_layer_speedup", worst);
+            json.put(label, k);
+            text.add(label + " " + Table.times(t1 / tn) + " (worst " + worstLayer + " " + Table.times(worst) + ")");
+        }
+        if (!text.isEmpty()) {
+            out.println("speedup over one thread (suite total, worst layer): " + String.join(" · ", text));
+        }
+        return json;
     }
 
     private static void notes(List<Result> results, Timer.Settings settings, int forks, PrintStream out) {
@@ -617,14 +688,14 @@ final class SuiteCommand {
         return m;
     }
 
-    private static Map<String, Object> resultJson(Result r, int threads, double peak) {
+    private static Map<String, Object> resultJson(Result r, double peak) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("layer", r.layer());
-        m.put("kernel", r.kernel());
+        m.put("kernel", ThreadCounts.kernel(r.kernel()));
         if (r.chose() != null) {
             m.put("chose", r.chose());
         }
-        m.put("threads", threads);
+        m.put("threads", ThreadCounts.threads(r.kernel()));
         if (r.declined() != null) {
             m.put("declined", r.declined());
             return m;
@@ -655,6 +726,7 @@ final class SuiteCommand {
         m.put("warmup_s", t.warmup().seconds());
         m.put("steady", t.warmup().steady());
         m.put("alloc_bytes_per_run", Double.isNaN(t.allocatedBytesPerRun()) ? null : t.allocatedBytesPerRun());
+        m.put("cpu_median_ms", Double.isNaN(t.cpuMedianMs()) ? null : t.cpuMedianMs());
         return m;
     }
 
@@ -664,7 +736,7 @@ final class SuiteCommand {
                 number(m.get("median_ms")), number(m.get("min_ms")), number(m.get("max_ms")), number(m.get("q1_ms")), number(m.get("q3_ms")),
                 new Timer.Warmup(((Number) m.get("warmup_runs")).intValue(), ((Number) m.get("warmup_batches")).intValue(),
                         number(m.get("warmup_s")), Boolean.TRUE.equals(m.get("steady"))),
-                number(m.get("alloc_bytes_per_run")));
+                number(m.get("alloc_bytes_per_run")), number(m.get("cpu_median_ms")));
     }
 
     /** The progress line on stderr: rewritten in place on a terminal, one line per layer otherwise. */

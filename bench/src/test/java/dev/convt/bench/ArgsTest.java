@@ -54,8 +54,11 @@ class ArgsTest {
                 {"suite", "--layers", "no_such_layer"},
                 {"suite", "--kernels", "no_such_kernel"},
                 {"suite", "--kernels", "gather"},
-                {"suite", "--threads", "2"},
+                {"suite", "--threads", "0"},
                 {"suite", "--threads", "-1"},
+                {"suite", "--threads", "1,x"},
+                {"suite", "--threads", "257"},
+                {"cases", "in.jsonl", "--out", "o.jsonl", "--threads", "1,2"},
                 {"suite", "stray"},
                 {"suite", "--forks", "-1"},
                 {"suite", "--forks", "many"},
@@ -90,7 +93,7 @@ class ArgsTest {
         assertTrue(Cli.run("suite", "--layers", "no_such_layer").err().contains("unknown layer 'no_such_layer'"));
         assertTrue(Cli.run("suite", "--layers", "no_such_layer").err().contains("dcgan_g2"), "lists the known layers");
         assertTrue(Cli.run("suite", "--kernels", "no_such_kernel").err().contains("unknown kernel 'no_such_kernel'"));
-        assertTrue(Cli.run("suite", "--threads", "2").err().contains("not supported yet"));
+        assertTrue(Cli.run("suite", "--threads", "0").err().contains("--threads takes thread counts from 1 to 256 (e.g. 2 or 1,2), but got '0'"));
         assertTrue(Cli.run("suite", "--bogus").err().contains("unknown option --bogus"));
         assertTrue(Cli.run("ops", "--file", "/no/such/file.json").err().contains("no such file"));
     }

@@ -44,6 +44,22 @@ class CasesCommandTest {
         return (Map<String, Object>) Json.parse(line);
     }
 
+    /** The output file is the same, byte for byte, at 1 and 2 threads, with every case split as far as its kernel splits. */
+    @Test
+    void twoThreadsWriteTheSameBytes(@TempDir Path dir) throws Exception {
+        Path in = dir.resolve("in.jsonl");
+        Files.write(in, someGoldenLines());
+        for (String kernel : Planner.kernelNames()) {
+            Path one = dir.resolve(kernel + "-1.jsonl"), two = dir.resolve(kernel + "-2.jsonl");
+            Cli r1 = Cli.run("cases", in.toString(), "--out", one.toString(), "--kernel", kernel, "--threads", "1");
+            Cli r2 = Cli.run("cases", in.toString(), "--out", two.toString(), "--kernel", kernel, "--threads", "2", "--min-task-work", "1");
+            assertEquals(0, r1.status(), r1.err());
+            assertEquals(0, r2.status(), r2.err());
+            assertTrue(r2.out().contains("2 threads"), r2.out());
+            assertArrayEquals(Files.readAllBytes(one), Files.readAllBytes(two), kernel);
+        }
+    }
+
     @Test
     void roundTripsGoldenCases(@TempDir Path dir) throws Exception {
         List<String> lines = someGoldenLines();
@@ -128,7 +144,7 @@ class CasesCommandTest {
     @Test
     void nonIntegralNumbersWhereIntegersBelongAreUserMistakes(@TempDir Path dir) throws Exception {
         userMistake(dir, withField("kernel_size", "[6.9]"), "kernel_size[0]");
-        userMistake(dir, withField("groups", "1.0"), "groups");
+        userMistake(dir, withField("groups", "1.5"), "groups");
         userMistake(dir, withField("stride", "NaN"), "stride");
     }
 

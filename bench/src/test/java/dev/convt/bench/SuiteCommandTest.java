@@ -93,6 +93,43 @@ class SuiteCommandTest {
         assertEquals(expected, seen);
     }
 
+    /** {@code --threads 1,2}: one row per kernel and thread count, the reference at one thread, JSON keyed by threads. */
+    @Test
+    void aListOfThreadCountsGivesOneRowPerKernelAndCount(@TempDir Path dir) throws Exception {
+        Path layers = dir.resolve("tiny.json");
+        Files.writeString(layers, TINY);
+        Path json = dir.resolve("results.json");
+        Cli r = Cli.run("suite", "--quick", "--file", layers.toString(), "--threads", "1,2", "--json", json.toString());
+        assertEquals(0, r.status(), r.err());
+        assertTrue(r.out().contains("speedup over one thread"), r.out());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> root = (Map<String, Object>) Json.parse(Files.readString(json));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> results = (List<Map<String, Object>>) root.get("results");
+        Set<String> seen = new HashSet<>();
+        for (Map<String, Object> e : results) {
+            seen.add(e.get("layer") + "/" + e.get("kernel") + "/" + e.get("threads"));
+        }
+        Set<String> expected = new HashSet<>();
+        for (String layer : List.of("tiny1d", "tiny2d")) {
+            expected.add(layer + "/reference/1");
+            for (String k : Planner.kernelNames()) {
+                if (!k.equals("reference")) {
+                    expected.add(layer + "/" + k + "/1");
+                    expected.add(layer + "/" + k + "/2");
+                }
+            }
+            expected.add(layer + "/auto/1");
+            expected.add(layer + "/auto/2");
+        }
+        assertEquals(expected, seen);
+        for (Map<String, Object> e : results) {
+            if (!e.containsKey("declined") && !e.get("kernel").equals("reference")) {
+                assertEquals(0.0, ((Number) e.get("max_abs_error")).doubleValue(), 2e-6, e.toString());
+            }
+        }
+    }
+
     /** {@code --forks 2}: two fresh JVMs, the median of their medians, per-fork figures, the reference in the first only. */
     @Test
     void forksRunInFreshJvmsAndReportTheMedianOfTheirMedians(@TempDir Path dir) throws Exception {
@@ -136,9 +173,9 @@ class SuiteCommandTest {
     void combiningForksTakesTheMedianOfTheirMedians() {
         Timer.Warmup w = new Timer.Warmup(5, 2, 0.1, true);
         List<Timer.Measurement> forks = List.of(
-                new Timer.Measurement(10, false, 4.0, 3.0, 9.0, 3.5, 5.0, w, 0),
-                new Timer.Measurement(12, false, 2.0, 1.9, 2.5, 1.95, 2.2, w, 0),
-                new Timer.Measurement(11, false, 3.0, 2.0, 4.0, 2.5, 3.5, new Timer.Warmup(7, 3, 0.2, false), 64));
+                new Timer.Measurement(10, false, 4.0, 3.0, 9.0, 3.5, 5.0, w, 0, 3.0),
+                new Timer.Measurement(12, false, 2.0, 1.9, 2.5, 1.95, 2.2, w, 0, 1.0),
+                new Timer.Measurement(11, false, 3.0, 2.0, 4.0, 2.5, 3.5, new Timer.Warmup(7, 3, 0.2, false), 64, 2.5));
         Timer.Measurement m = SuiteCommand.combine(forks);
         assertEquals(3.0, m.medianMs());
         assertEquals(2.0, m.minMs());
@@ -146,6 +183,7 @@ class SuiteCommandTest {
         assertEquals(33, m.runs());
         assertFalse(m.warmup().steady(), "one fork not steady makes the figure not steady");
         assertEquals(64.0, m.allocatedBytesPerRun());
+        assertEquals(2.5, m.cpuMedianMs(), "the median of the forks' CPU-time medians");
         assertEquals(1.0 / 3, m.halfRangeFraction(), 1e-12, "± is half the range of the forks' medians");
     }
 

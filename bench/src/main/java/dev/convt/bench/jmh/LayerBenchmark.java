@@ -19,7 +19,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * How fast is each kernel on each layer of the workload? One plan per (layer, kernel), timed in
  * runs per second, with GFLOP/s reported through the {@link Work} counter ({@code ·gflop}).
- * The output of the first run is checked against the definition of transposed convolution in setup,
+ * {@code threads} sets the threads of each execute. The output of the first run is checked against
+ * the definition of transposed convolution in setup,
  * and every iteration must reproduce it exactly. A kernel not available in the JVM (the vector
  * kernels without {@code jdk.incubator.vector}) fails its trials at setup, saying why.
  *
@@ -40,11 +41,19 @@ public class LayerBenchmark {
     @Param({"im2col", "scatter", "auto"})
     public String kernel;
 
+    /**
+     * Threads per execute (the plan's {@link dev.convt.Parallelism}: 1 is the calling thread, more
+     * adds convt's own workers): {@code -p threads=1,2} compares them. Not JMH's {@code -t}, which
+     * runs several benchmark threads each executing on its own.
+     */
+    @Param({"1"})
+    public int threads;
+
     private LayerState state;
 
     @Setup(Level.Trial)
     public void setup() {
-        state = new LayerState(layer, kernel);
+        state = new LayerState(layer, kernel, threads);
     }
 
     @TearDown(Level.Iteration)

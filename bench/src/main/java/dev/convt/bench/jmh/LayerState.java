@@ -28,10 +28,11 @@ final class LayerState {
     final double gflopPerRun;
 
     /**
-     * @param kernel "auto" or a kernel name
+     * @param kernel  "auto" or a kernel name
+     * @param threads threads per execute (1: the calling thread; more: convt's own pool)
      * @throws IllegalStateException if the kernel is not available here or declines the layer, or the output is wrong
      */
-    LayerState(String layer, String kernel) {
+    LayerState(String layer, String kernel, int threads) {
         Workload.Layer l = Workload.embedded(layer);
         problem = l.problem();
         KernelChoice choice = KernelChoice.parse(kernel);
@@ -43,7 +44,7 @@ final class LayerState {
         x = TestData.uniform(problem.inputLength(), Data.seed(layer, 1));
         float[] w = TestData.uniform(problem.weightLength(), Data.seed(layer, 2));
         float[] b = problem.spec().hasBias() ? TestData.uniform(problem.spec().outChannels(), Data.seed(layer, 3)) : null;
-        plan = Planner.plan(problem, w, 0, b, 0, choice);
+        plan = Planner.plan(problem, w, 0, b, 0, choice).withParallelism(dev.convt.Parallelism.threads(threads));
         y = new float[problem.outputLength()];
         plan.execute(x, 0, y, 0);
         String wrong = ErrorBound.checkSampled(problem, x, w, b, y, 2000, Data.seed(layer, 4));

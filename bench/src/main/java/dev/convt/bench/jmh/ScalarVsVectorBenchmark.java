@@ -39,7 +39,7 @@ public class ScalarVsVectorBenchmark {
 
     @Setup(Level.Trial)
     public void setup(BenchmarkParams params) {
-        state = new LayerState(layer, "auto");
+        state = new LayerState(layer, "auto", 1);
         boolean scalar = params.getBenchmark().endsWith(".scalar");
         if (scalar != state.plan.kernelName().equals("reference")) {
             throw new IllegalStateException(params.getBenchmark() + " on " + layer + " planned '" + state.plan.kernelName() + "'"

@@ -1,6 +1,7 @@
 package dev.convt.tests.kernels;
 
 import dev.convt.ConvTransposeSpec;
+import dev.convt.Parallelism;
 import dev.convt.Plan;
 import dev.convt.Planner;
 import dev.convt.Problem;
@@ -14,7 +15,8 @@ import java.util.List;
 
 /**
  * Run in a fresh JVM by {@link ZeroAllocationTest}: for every fast kernel and problem of
- * {@link #cases()}, warms the plan, then prints the bytes its thread allocated over
+ * {@link #cases()}, warms the plan, then prints the bytes its thread (and convt's worker threads, at
+ * 2 threads) allocated over
  * {@value #WINDOW} executions ({@code bytes<TAB>kernel<TAB>problem}): the first zero of a bounded
  * number of rounds, else the last count.
  *
@@ -28,8 +30,11 @@ public final class AllocationProbe {
     /** Executions measured per round. */
     static final int WINDOW = 50;
 
-    /** A kernel and a problem to measure. */
-    record Case(KernelChoice kernel, Problem problem) {}
+    /** A kernel, a problem and a thread count to measure. */
+    record Case(KernelChoice kernel, Problem problem, int threads) {}
+
+    /** Thread counts measured: one, and two (caller plus one convt worker, every problem split). */
+    static final int[] THREADS = {1, 2};
 
     /** Problems every fast kernel takes: a padded 2-D layer with output_padding, a grouped 1-D one without bias. */
     static List<Problem> general() {
@@ -56,12 +61,16 @@ public final class AllocationProbe {
         for (KernelChoice k : FastKernels.all()) {
             for (Problem p : general()) {
                 if (FastKernels.accepts(k, p)) {
-                    cases.add(new Case(k, p));
+                    for (int t : THREADS) {
+                        cases.add(new Case(k, p, t));
+                    }
                 }
             }
             if (k == KernelChoice.SCATTER) {
                 for (Problem p : scatterPaths()) {
-                    cases.add(new Case(k, p));
+                    for (int t : THREADS) {
+                        cases.add(new Case(k, p, t));
+                    }
                 }
             }
         }
@@ -75,23 +84,43 @@ public final class AllocationProbe {
             float[] x = TestData.uniform(p.inputLength(), 1);
             float[] w = TestData.uniform(p.weightLength(), 2);
             float[] b = p.spec().hasBias() ? TestData.uniform(p.spec().outChannels(), 3) : null;
-            Plan plan = Planner.plan(p, w, 0, b, 0, c.kernel());
+            Plan plan = Planner.plan(p, w, 0, b, 0, c.kernel())
+                    .withParallelism(Parallelism.threads(c.threads()).withMinTaskWork(1));
             float[] y = new float[p.outputLength()];
             long allocated = -1;
             for (int round = 0; round < 300 && allocated != 0; round++) {
                 for (int i = 0; i < 500; i++) {
                     plan.execute(x, 0, y, 0);
                 }
+                long[] workers = workerIds();
+                // the workers' counts come back in a new array: read them outside the caller's window
+                long workersBefore = sum(bean.getThreadAllocatedBytes(workers));
                 long before = bean.getCurrentThreadAllocatedBytes();
                 for (int i = 0; i < WINDOW; i++) {
                     plan.execute(x, 0, y, 0);
                 }
-                allocated = bean.getCurrentThreadAllocatedBytes() - before;
+                long callerBytes = bean.getCurrentThreadAllocatedBytes() - before;
+                allocated = callerBytes + sum(bean.getThreadAllocatedBytes(workers)) - workersBefore;
                 if (allocated != 0) {
                     Thread.sleep(20); // let a busy JIT finish compiling
                 }
             }
-            System.out.println(allocated + "\t" + c.kernel().kernelName() + "\t" + p);
+            System.out.println(allocated + "\t" + c.kernel().kernelName() + "\t" + c.threads() + " threads\t" + p);
         }
+    }
+
+    /** The ids of convt's pool threads (the caller's helpers at 2 threads). */
+    private static long[] workerIds() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.getName().startsWith("convt-worker-"))
+                .mapToLong(Thread::threadId).toArray();
+    }
+
+    private static long sum(long[] bytes) {
+        long s = 0;
+        for (long b : bytes) {
+            s += Math.max(0, b);
+        }
+        return s;
     }
 }
