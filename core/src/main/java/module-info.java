@@ -5,4 +5,6 @@ module dev.convt.core {
     exports dev.convt.cost;
     exports dev.convt.onnx;
     uses dev.convt.kernel.KernelProvider;
+    // the thread allocation counter: plan-time warm-up stops once the kernel's code runs compiled
+    requires static jdk.management;
 }

@@ -1,5 +1,6 @@
 package dev.convt;
 
+import dev.convt.kernel.Kernel;
 import dev.convt.kernel.KernelPlan;
 
 /**
@@ -52,25 +53,54 @@ import dev.convt.kernel.KernelPlan;
  * the caller as the same exception (the output is then unspecified, and nothing else is written);
  * several callers may execute one plan at once, each in parallel. The vector kernels split the work;
  * the scalar reference always runs on the calling thread.
+ *
+ * <h2>Warm-up</h2>
+ * The Vector API kernels run about a hundred times slower until the JIT (C2) has
+ * compiled them, so by default {@link Planner#plan} warms a new plan's code paths before returning it:
+ * it runs a small proxy problem (the same kernel, stride, padding and dilation, with few channels and a
+ * small size; see {@link Kernel#warmUpProblem}) on scratch buffers of its own until the runs stop
+ * allocating and stop getting faster, within a time budget. Paths are warmed once per JVM: a plan whose
+ * proxy was warmed before (by any plan) skips it, so planning many layers pays mostly for the distinct
+ * paths. The first {@link #execute} of a plan then runs near its steady speed. Warm-up never writes the
+ * caller's buffers and never changes results (they are bitwise the same with it on or off).
+ * {@code -Ddev.convt.warmup=false} switches plan-time warm-up off (plans are then cheaper to make and
+ * slow on their first executes); {@link #warmUp()} warms a plan explicitly, for example when models
+ * are loaded ahead of time with the property off, or on another thread. {@code -Ddev.convt.warmup.millis}
+ * bounds one warm-up's time (1000 ms by default).
  */
 public final class Plan {
     private final Problem problem;
     private final String kernelName;
     private final KernelPlan kernelPlan;
+    /** The kernel that made the plan, for warm-up. */
+    private final Kernel kernel;
     private final Parallelism parallelism;
     /** Task splits already made, shared by every view of this plan (see {@link #withParallelism}). */
     private final SplitCache splits;
 
-    Plan(Problem problem, String kernelName, KernelPlan kernelPlan) {
-        this(problem, kernelName, kernelPlan, Parallelism.serial(), new SplitCache());
+    Plan(Problem problem, Kernel kernel, KernelPlan kernelPlan) {
+        this(problem, kernel, kernelPlan, Parallelism.serial(), new SplitCache());
     }
 
-    private Plan(Problem problem, String kernelName, KernelPlan kernelPlan, Parallelism parallelism, SplitCache splits) {
+    private Plan(Problem problem, Kernel kernel, KernelPlan kernelPlan, Parallelism parallelism, SplitCache splits) {
         this.problem = problem;
-        this.kernelName = kernelName;
+        this.kernelName = kernel.name();
         this.kernelPlan = kernelPlan;
+        this.kernel = kernel;
         this.parallelism = parallelism;
         this.splits = splits;
+    }
+
+    /**
+     * Warms this plan's code paths (see the class comment): runs the kernel's proxy problem on scratch
+     * buffers until the JIT has compiled what it walks, within the time budget. Does nothing when this
+     * JVM has warmed the same paths before (plans do so when made unless {@code -Ddev.convt.warmup=false}),
+     * or when the kernel needs no warm-up. Writes no caller buffer; results are unchanged. Thread-safe.
+     *
+     * @return the proxy runs performed; 0 when the paths were already warm or need no warm-up
+     */
+    public int warmUp() {
+        return problem.isEmpty() ? 0 : WarmUp.warm(kernel, problem);
     }
 
     /**
@@ -81,7 +111,7 @@ public final class Plan {
      */
     public Plan withParallelism(Parallelism parallelism) {
         java.util.Objects.requireNonNull(parallelism, "parallelism");
-        return new Plan(problem, kernelName, kernelPlan, parallelism, splits);
+        return new Plan(problem, kernel, kernelPlan, parallelism, splits);
     }
 
     /** The parallelism {@link #execute(float[], int, float[], int)} uses ({@link Parallelism#serial()} unless set). */

@@ -33,6 +33,10 @@ import java.util.ServiceLoader;
  * (convt's own daemon workers) or {@code Parallelism.executor(enginePool, 4)} (the engine's
  * executor), or pass one per call to {@link Plan#execute(float[], int, float[], int, Parallelism)}.
  * Results are bit-identical at any thread count.
+ *
+ * <p>{@link #plan} warms the new plan's code paths before returning it, once per JVM for each distinct
+ * set of paths (see {@link Plan#warmUp} and the {@link Plan} class comment), so the first execute runs
+ * near steady speed; {@code -Ddev.convt.warmup=false} switches this off.
  */
 public final class Planner {
     private static final System.Logger LOG = System.getLogger("dev.convt");
@@ -151,6 +155,10 @@ public final class Planner {
      * <p>An empty batch (N = 0) plans without prepacking: its plan writes the empty output and computes
      * nothing, as PyTorch and ONNX Runtime do.
      *
+     * <p>Unless {@code -Ddev.convt.warmup=false}, the plan's code paths are warmed before it is returned
+     * ({@link Plan#warmUp}): the first call in a JVM for a new kind of problem takes longer, and its first
+     * execute is near steady speed.
+     *
      * @param weight (Cin, Cout/groups, *kernel) row-major from {@code weightOffset}; copied/prepacked
      * @param bias   Cout values from {@code biasOffset}; must be null exactly when the spec has no bias
      * @throws IllegalArgumentException      if a buffer is missing, too small, or at a negative offset, or
@@ -174,9 +182,13 @@ public final class Planner {
             }
         }
         if (problem.isEmpty()) {
-            return new Plan(problem, k.name(), EMPTY_BATCH);
+            return new Plan(problem, k, EMPTY_BATCH);
         }
-        return new Plan(problem, k.name(), k.prepare(problem, weight, weightOffset, bias, biasOffset));
+        Plan plan = new Plan(problem, k, k.prepare(problem, weight, weightOffset, bias, biasOffset));
+        if (WarmUp.enabled()) {
+            plan.warmUp();
+        }
+        return plan;
     }
 
     /** The plan of an empty batch: no packed weights, no workspace, nothing to compute. */

@@ -6,9 +6,11 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * This machine's single-core float32 FMA peak at the running vector width, measured: the roofline
- * the runner's GFLOP/s figures are a fraction of. Twelve independent FMA chains on the preferred
- * species keep both FMA units busy through their latency (4 cycles × 2 units needs at least 8 in
- * flight) and fit in 16 registers, so the same loop measures AVX2 and AVX-512 machines.
+ * the runner's GFLOP/s figures are a fraction of. Twelve independent FMA chains on the kernels'
+ * species ({@code VectorConfig.SPECIES}: the preferred one unless overridden, and never a second
+ * vector shape beside the kernels', which would pollute the Vector API's type profiles) keep both
+ * FMA units busy through their latency (4 cycles × 2 units needs at least 8 in flight) and fit in 16
+ * registers, so the same loop measures AVX2 and AVX-512 machines.
  *
  * <p>Warm-up ends when the run times stop falling and the JIT is idle (at most 2 s, on a machine
  * too busy to compile sooner); the best of about 0.15 s of runs counts, so a run that shared its
@@ -17,7 +19,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Loaded only where {@code jdk.incubator.vector} is (see {@link #measureOrNaN}).
  */
 final class FmaPeak {
-    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> S = dev.convt.vector.VectorConfig.SPECIES;
     /** Independent accumulators in {@link #chains}. */
     static final int CHAINS = 12;
     /** Loop trips per timed run: about a millisecond at tens of GFLOP/s. */

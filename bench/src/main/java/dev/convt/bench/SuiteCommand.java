@@ -56,12 +56,13 @@ final class SuiteCommand {
                                of the embedded one
 
             Timing, per kernel and layer: a first run (it also produces the output that is checked),
-            then warm-up batches of about 0.1 s until a batch's median is no more than 3%% better than
-            the one before and the JIT compiled nothing meanwhile (at most 5 s; a row still falling
-            then is marked '!'), then timed runs sized to take about 0.4 s, 3 to 200 of them (with
-            --quick: 0.025 s batches, at most 1 s, 0.1 s, 3 to 20). A kernel whose warm run takes over
-            0.5 s (the scalar reference on the bigger layers, compiled on small problems first) is
-            reported from one run: the 'runs' column then says '1*'.
+            then warm-up batches of about 0.05 s until one is settled: its median no more than 3%%
+            better than the batch before, no JIT compilation finished meanwhile, and no more than
+            64 KiB allocated per run (Vector API code allocates until C2 has compiled it); at most
+            5 s, after which a row still unsettled is marked '!'. Then timed runs sized to take about
+            0.25 s, 3 to 200 of them (--quick: 0.02 s batches, at most 1 s; 0.1 s, 3 to 20 runs).
+            A kernel whose warm run takes over 0.5 s (the scalar reference on the bigger layers,
+            compiled on small problems first) is reported from one run: 'runs' then says '1*'.
             """.formatted(DEFAULT_FORKS);
 
     /**
@@ -159,7 +160,7 @@ final class SuiteCommand {
             root.put("format", "convt-bench-suite/2");
             Map<String, Object> machine = MachineInfo.describe(threads);
             machine.put("fma_peak_gflops", Double.isNaN(peak) ? null : peak);
-            machine.put("fma_peak_method", FmaPeak.CHAINS + " independent FMA chains on the preferred species, best run after warm-up, one core");
+            machine.put("fma_peak_method", FmaPeak.CHAINS + " independent FMA chains on the kernels' vector species, best run after warm-up, one core");
             machine.put("load_average_start", load0 == null ? null : toList(load0));
             machine.put("load_average_end", load1 == null ? null : toList(load1));
             root.put("machine", machine);
@@ -201,7 +202,7 @@ final class SuiteCommand {
         s.put("workload", a.option("file") == null ? "embedded shared/workloads/layers.json" : a.option("file"));
         s.put("data", "uniform [-1, 1), seeded per layer");
         s.put("forks", forks);
-        s.put("reference_forks", forks == 0 ? 0 : 1);
+        s.put("reference_runs_in", forks == 0 ? "this JVM" : "fork 1");
         Map<String, Object> t = new LinkedHashMap<>();
         t.put("warmup_batch_s", settings.batchSeconds());
         t.put("warmup_min_batches", settings.minWarmupBatches());
@@ -326,8 +327,9 @@ final class SuiteCommand {
                 forks.stream().mapToDouble(m -> m.warmup().seconds()).sum(),
                 forks.stream().allMatch(m -> m.warmup().steady()));
         double alloc = forks.stream().mapToDouble(Timer.Measurement::allocatedBytesPerRun).max().orElse(Double.NaN);
+        double[] cpu = forks.stream().mapToDouble(Timer.Measurement::cpuMedianMs).sorted().toArray();
         return new Timer.Measurement(runs, single, Timer.quantile(medians, 0.5), medians[0], medians[medians.length - 1],
-                Timer.quantile(medians, 0.25), Timer.quantile(medians, 0.75), w, alloc);
+                Timer.quantile(medians, 0.25), Timer.quantile(medians, 0.75), w, alloc, Timer.quantile(cpu, 0.5));
     }
 
     /** Measures the requested kernels on every layer in this JVM; {@code reference}: whether to run the reference here. */
@@ -502,6 +504,8 @@ final class SuiteCommand {
     private static Map<String, Object> summarize(List<Result> results, List<String> kernels, int layerCount, int forks,
                                                  double wallSeconds, PrintStream out) {
         Map<String, Object> totals = new LinkedHashMap<>();
+        Map<String, Object> cpuTotals = new LinkedHashMap<>();
+        List<String> cpuText = new ArrayList<>();
         Map<String, Object> forkTotals = new LinkedHashMap<>();
         Map<String, Object> geomeans = new LinkedHashMap<>();
         List<String> totalText = new ArrayList<>();
@@ -510,6 +514,7 @@ final class SuiteCommand {
         List<String> errorText = new ArrayList<>();
         for (String k : kernels) {
             double total = 0;
+            double cpuTotal = 0;
             double[] perFork = null;
             double logSum = 0;
             int timed = 0;
@@ -520,6 +525,7 @@ final class SuiteCommand {
                     continue;
                 }
                 total += r.m().medianMs();
+                cpuTotal += r.m().cpuMedianMs();
                 if (r.forks().size() > 1) {
                     perFork = perFork == null ? new double[r.forks().size()] : perFork;
                     for (int f = 0; f < Math.min(perFork.length, r.forks().size()); f++) {
@@ -540,6 +546,10 @@ final class SuiteCommand {
             totals.put(k, total);
             String of = timed == layerCount ? "" : " (" + timed + " of " + layerCount + " layers)";
             totalText.add(k + " " + Table.ms(total) + " ms" + of);
+            if (!Double.isNaN(cpuTotal)) {
+                cpuTotals.put(k, cpuTotal);
+                cpuText.add(k + " " + Table.ms(cpuTotal) + " ms" + of);
+            }
             if (perFork != null) {
                 forkTotals.put(k, toList(perFork));
                 double lo = java.util.Arrays.stream(perFork).min().orElse(Double.NaN);
@@ -560,6 +570,10 @@ final class SuiteCommand {
         if (!forkText.isEmpty()) {
             out.println("each fork's total: " + String.join(" · ", forkText));
         }
+        if (!cpuText.isEmpty()) {
+            out.println("total of the runs' CPU-time medians (the timing thread; less than the above when other processes share the cores): "
+                    + String.join(" · ", cpuText));
+        }
         if (!speedText.isEmpty()) {
             out.println("geometric-mean speedup over the reference: " + String.join(" · ", speedText));
         }
@@ -569,6 +583,7 @@ final class SuiteCommand {
         out.println(String.format(Locale.ROOT, "wall time %.1f s", wallSeconds));
         Map<String, Object> s = new LinkedHashMap<>();
         s.put("total_ms", totals);
+        s.put("cpu_total_ms", cpuTotals);
         if (!forkTotals.isEmpty()) {
             s.put("total_ms_per_fork", forkTotals);
         }
@@ -711,6 +726,7 @@ final class SuiteCommand {
         m.put("warmup_s", t.warmup().seconds());
         m.put("steady", t.warmup().steady());
         m.put("alloc_bytes_per_run", Double.isNaN(t.allocatedBytesPerRun()) ? null : t.allocatedBytesPerRun());
+        m.put("cpu_median_ms", Double.isNaN(t.cpuMedianMs()) ? null : t.cpuMedianMs());
         return m;
     }
 
@@ -720,7 +736,7 @@ final class SuiteCommand {
                 number(m.get("median_ms")), number(m.get("min_ms")), number(m.get("max_ms")), number(m.get("q1_ms")), number(m.get("q3_ms")),
                 new Timer.Warmup(((Number) m.get("warmup_runs")).intValue(), ((Number) m.get("warmup_batches")).intValue(),
                         number(m.get("warmup_s")), Boolean.TRUE.equals(m.get("steady"))),
-                number(m.get("alloc_bytes_per_run")));
+                number(m.get("alloc_bytes_per_run")), number(m.get("cpu_median_ms")));
     }
 
     /** The progress line on stderr: rewritten in place on a terminal, one line per layer otherwise. */

@@ -9,12 +9,16 @@ import java.util.Arrays;
  * output that is checked), warm-up batches until the times stop falling, then timed runs.
  *
  * <p><b>Warm-up</b> works as JMH's warm-up iterations, but adaptive: batches of runs of about
- * {@code batchSeconds} each (at least one run), until a batch's median is no more than
- * {@code tolerance} better than the batch before and the JIT compiled nothing during that batch,
- * after at least {@code minWarmupBatches} batches and within {@code maxWarmupSeconds}. Vector API code
- * is about a hundred times slower before C2 has compiled it, and on a busy machine C2's threads may
- * take seconds to get to it, so a fixed warm-up time reported cold figures as steady; a warm-up that
- * hits the cap while still falling is reported as not steady ({@link Warmup#steady()}).
+ * {@code batchSeconds} each (at least one run), until a batch is <em>settled</em>: its median no more
+ * than {@code tolerance} better than the batch before, no JIT compilation finished during it, and at
+ * most {@link #SETTLED_BYTES_PER_RUN} bytes allocated per run; after at least
+ * {@code minWarmupBatches} batches and within {@code maxWarmupSeconds}. Vector API code is about a
+ * hundred times slower before C2 has compiled it, and on a busy machine C2's threads may take
+ * seconds to get to it, so a fixed warm-up time reported cold figures as steady. The allocation
+ * test sees what the compilation counter cannot (it counts compilations when they finish): until
+ * C2 has compiled a kernel's Vector API code, the interpreter and C1 box every vector, megabytes a
+ * run, while compiled kernels allocate nothing. A warm-up that reaches the cap unsettled is
+ * reported as not steady ({@link Warmup#steady()}).
  *
  * <p><b>Timed runs</b>: as many as take about {@code targetSeconds} at the last warm-up median,
  * clamped to {@code [minRuns, maxRuns]}, each timed alone with {@link System#nanoTime}.
@@ -48,10 +52,10 @@ final class Timer {
      */
     record Settings(double batchSeconds, int minWarmupBatches, double maxWarmupSeconds, double tolerance,
                     double targetSeconds, int minRuns, int maxRuns, double singleLimitSeconds) {
-        /** The default suite. */
-        static final Settings DEFAULT = new Settings(0.1, 2, 5.0, 0.03, 0.4, 3, 200, 0.5);
+        /** The default suite: about half a second per kernel and layer once warm. */
+        static final Settings DEFAULT = new Settings(0.05, 2, 5.0, 0.03, 0.25, 3, 200, 0.5);
         /** {@code --quick}: a smoke run for CI. */
-        static final Settings QUICK = new Settings(0.025, 2, 1.0, 0.05, 0.1, 3, 20, 0.5);
+        static final Settings QUICK = new Settings(0.02, 2, 1.0, 0.05, 0.1, 3, 20, 0.5);
     }
 
     /**
@@ -74,14 +78,23 @@ final class Timer {
      * @param allocatedBytesPerRun heap bytes the thread allocated per timed run (0 once the Vector API
      *                             code is compiled; more means boxed vectors, i.e. the API's fallback),
      *                             or NaN where the JVM cannot count them
+     * @param cpuMedianMs          median of the timed runs' CPU time on the calling thread, or NaN: on a
+     *                             shared machine it leaves out the time other processes had the core
+     *                             (it counts one thread only, so it is not the figure for --threads N)
      */
     record Measurement(int runs, boolean single, double medianMs, double minMs, double maxMs, double q1Ms, double q3Ms,
-                       Warmup warmup, double allocatedBytesPerRun) {
-        static Measurement of(double[] ms, boolean single, Warmup warmup, double allocatedBytesPerRun) {
+                       Warmup warmup, double allocatedBytesPerRun, double cpuMedianMs) {
+        static Measurement of(double[] ms, double[] cpuMs, boolean single, Warmup warmup, double allocatedBytesPerRun) {
             double[] s = ms.clone();
             Arrays.sort(s);
+            double cpu = Double.NaN;
+            if (cpuMs != null) {
+                double[] c = cpuMs.clone();
+                Arrays.sort(c);
+                cpu = quantile(c, 0.5);
+            }
             return new Measurement(s.length, single, quantile(s, 0.5), s[0], s[s.length - 1], quantile(s, 0.25),
-                    quantile(s, 0.75), warmup, allocatedBytesPerRun);
+                    quantile(s, 0.75), warmup, allocatedBytesPerRun, cpu);
         }
 
         /** Half the min–max range as a fraction of the median. */
@@ -97,6 +110,12 @@ final class Timer {
         /** Total JIT compilation time so far in milliseconds, or −1 where the JVM does not count it. */
         long compilationMillis();
 
+        /** Bytes this thread has allocated so far, or −1 where the JVM does not count them. */
+        long allocatedBytes();
+
+        /** CPU time of this thread so far in nanoseconds, or −1 where the JVM does not measure it. */
+        long threadCpuNanos();
+
         /** {@link System#nanoTime} and the JVM's compilation bean. */
         Clock SYSTEM = new Clock() {
             @Override
@@ -108,14 +127,31 @@ final class Timer {
             public long compilationMillis() {
                 return JIT != null && JIT.isCompilationTimeMonitoringSupported() ? JIT.getTotalCompilationTime() : -1;
             }
+
+            @Override
+            public long allocatedBytes() {
+                return THREADS == null ? -1 : THREADS.getCurrentThreadAllocatedBytes();
+            }
+
+            @Override
+            public long threadCpuNanos() {
+                return CPU ? THREADS.getCurrentThreadCpuTime() : -1;
+            }
         };
     }
+
+    /**
+     * A warm-up batch allocating more than this per run is not settled: compiled kernels allocate
+     * nothing, and Vector API code before C2 allocates megabytes a run on the workload's layers.
+     */
+    static final long SETTLED_BYTES_PER_RUN = 64 * 1024;
 
     /** Folded outputs of every run; volatile so the folding cannot be dropped. */
     static volatile double sink;
 
     private static final CompilationMXBean JIT = ManagementFactory.getCompilationMXBean();
     private static final com.sun.management.ThreadMXBean THREADS = threads();
+    private static final boolean CPU = THREADS != null && THREADS.isCurrentThreadCpuTimeSupported() && THREADS.isThreadCpuTimeEnabled();
 
     private Timer() {}
 
@@ -138,11 +174,6 @@ final class Timer {
         int lo = (int) Math.floor(pos);
         int hi = Math.min(lo + 1, sorted.length - 1);
         return sorted[lo] + (pos - lo) * (sorted[hi] - sorted[lo]);
-    }
-
-    /** Bytes this thread has allocated so far, or −1 where the JVM does not count them. */
-    static long allocatedBytes() {
-        return THREADS == null ? -1 : THREADS.getCurrentThreadAllocatedBytes();
     }
 
     /**
@@ -183,30 +214,35 @@ final class Timer {
     static Measurement measure(Body body, Run first, Settings settings, boolean warm, Clock clock) {
         if (warm && first.seconds() >= settings.singleLimitSeconds()) {
             if (!first.jitBusy()) {
-                return Measurement.of(new double[] {first.seconds() * 1e3}, true, Warmup.NONE, Double.NaN);
+                return Measurement.of(new double[] {first.seconds() * 1e3}, null, true, Warmup.NONE, Double.NaN);
             }
             // code changed during the run (a deoptimisation on a new shape): the second run counts
             Run again = first(body, clock);
-            return Measurement.of(new double[] {again.seconds() * 1e3}, true, new Warmup(1, 0, again.seconds(), true), Double.NaN);
+            return Measurement.of(new double[] {again.seconds() * 1e3}, null, true, new Warmup(1, 0, again.seconds(), true), Double.NaN);
         }
         Warming w = warmUp(body, first.seconds(), settings, clock);
         if (w.lastMedian >= settings.singleLimitSeconds() && w.warmup.steady()) {
             // steady and slow: the last warm-up run stands for the rest
-            return Measurement.of(new double[] {w.lastRun * 1e3}, true, w.warmup, Double.NaN);
+            return Measurement.of(new double[] {w.lastRun * 1e3}, null, true, w.warmup, Double.NaN);
         }
         int runs = (int) Math.round(settings.targetSeconds() / Math.max(w.lastMedian, 1e-9));
         runs = Math.max(settings.minRuns(), Math.min(settings.maxRuns(), runs));
         double[] ms = new double[runs];
+        double[] cpu = clock.threadCpuNanos() < 0 ? null : new double[runs];
         double acc = 0;
-        long bytes0 = allocatedBytes();
+        long bytes0 = clock.allocatedBytes();
         for (int i = 0; i < runs; i++) {
+            long c0 = cpu == null ? 0 : clock.threadCpuNanos();
             long t0 = clock.nanoTime();
             acc += body.run();
             ms[i] = (clock.nanoTime() - t0) * 1e-6;
+            if (cpu != null) {
+                cpu[i] = (clock.threadCpuNanos() - c0) * 1e-6;
+            }
         }
-        long bytes1 = allocatedBytes();
+        long bytes1 = clock.allocatedBytes();
         sink += acc;
-        return Measurement.of(ms, false, w.warmup, bytes0 < 0 ? Double.NaN : (double) (bytes1 - bytes0) / runs);
+        return Measurement.of(ms, cpu, false, w.warmup, bytes0 < 0 ? Double.NaN : (double) (bytes1 - bytes0) / runs);
     }
 
     /** The outcome of warming up: the warm-up summary, the last batch's median and its last run, in seconds. */
@@ -221,6 +257,7 @@ final class Timer {
         double[] times = new double[16];
         for (int batch = 1; ; batch++) {
             long jit0 = clock.compilationMillis();
+            long bytes0 = clock.allocatedBytes();
             double batchSpent = 0;
             int n = 0;
             double last;
@@ -235,18 +272,19 @@ final class Timer {
                 batchSpent += last;
             } while (batchSpent < settings.batchSeconds());
             boolean compiled = clock.compilationMillis() != jit0;
+            boolean allocating = bytes0 >= 0 && (clock.allocatedBytes() - bytes0) / n > SETTLED_BYTES_PER_RUN;
             runs += n;
             spent += batchSpent;
             Arrays.sort(times, 0, n);
             double median = quantile(Arrays.copyOf(times, n), 0.5);
-            boolean flat = median >= previous * (1 - settings.tolerance());
-            if (batch >= settings.minWarmupBatches() && flat && !compiled) {
+            boolean settled = median >= previous * (1 - settings.tolerance()) && !compiled && !allocating;
+            if (batch >= settings.minWarmupBatches() && settled) {
                 sink += acc;
                 return new Warming(new Warmup(runs, batch, spent, true), median, last);
             }
             if (spent >= settings.maxWarmupSeconds()) {
                 sink += acc;
-                return new Warming(new Warmup(runs, batch, spent, flat && !compiled), median, last);
+                return new Warming(new Warmup(runs, batch, spent, settled), median, last);
             }
             previous = median;
         }

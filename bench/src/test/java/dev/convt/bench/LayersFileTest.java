@@ -49,7 +49,7 @@ class LayersFileTest {
     @Test
     void nonIntegralNumbersWhereIntegersBelong(@TempDir Path dir) throws Exception {
         mistake(dir, layers(GOOD.replace("\"k\": [3]", "\"k\": [6.9]")), "field 'k[0]' must be an integer", "6.9");
-        mistake(dir, layers(GOOD.replace("\"Cin\": 2", "\"Cin\": 2.0")), "field 'Cin' must be an integer");
+        mistake(dir, layers(GOOD.replace("\"Cin\": 2", "\"Cin\": 2.5")), "field 'Cin' must be an integer");
         mistake(dir, layers(GOOD.replace("\"s\": 2", "\"s\": NaN")), "field 's' must be an integer");
         mistake(dir, layers(GOOD.replace("\"s\": 2", "\"s\": 4294967298")), "int range");
     }

@@ -173,9 +173,9 @@ class SuiteCommandTest {
     void combiningForksTakesTheMedianOfTheirMedians() {
         Timer.Warmup w = new Timer.Warmup(5, 2, 0.1, true);
         List<Timer.Measurement> forks = List.of(
-                new Timer.Measurement(10, false, 4.0, 3.0, 9.0, 3.5, 5.0, w, 0),
-                new Timer.Measurement(12, false, 2.0, 1.9, 2.5, 1.95, 2.2, w, 0),
-                new Timer.Measurement(11, false, 3.0, 2.0, 4.0, 2.5, 3.5, new Timer.Warmup(7, 3, 0.2, false), 64));
+                new Timer.Measurement(10, false, 4.0, 3.0, 9.0, 3.5, 5.0, w, 0, 3.0),
+                new Timer.Measurement(12, false, 2.0, 1.9, 2.5, 1.95, 2.2, w, 0, 1.0),
+                new Timer.Measurement(11, false, 3.0, 2.0, 4.0, 2.5, 3.5, new Timer.Warmup(7, 3, 0.2, false), 64, 2.5));
         Timer.Measurement m = SuiteCommand.combine(forks);
         assertEquals(3.0, m.medianMs());
         assertEquals(2.0, m.minMs());
@@ -183,6 +183,7 @@ class SuiteCommandTest {
         assertEquals(33, m.runs());
         assertFalse(m.warmup().steady(), "one fork not steady makes the figure not steady");
         assertEquals(64.0, m.allocatedBytesPerRun());
+        assertEquals(2.5, m.cpuMedianMs(), "the median of the forks' CPU-time medians");
         assertEquals(1.0 / 3, m.halfRangeFraction(), 1e-12, "± is half the range of the forks' medians");
     }
 

@@ -12,10 +12,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * flat, and never reports a still-falling computation as steady.
  */
 class TimerTest {
-    /** A clock that only the bodies move, and a JIT that compiles when told to. */
+    /** A clock that only the bodies move, a JIT that compiles and a heap that allocates when told to. */
     static final class FakeClock implements Timer.Clock {
         long now;
         long jit;
+        long bytes;
 
         @Override
         public long nanoTime() {
@@ -26,6 +27,16 @@ class TimerTest {
         public long compilationMillis() {
             return jit;
         }
+
+        @Override
+        public long allocatedBytes() {
+            return bytes;
+        }
+
+        @Override
+        public long threadCpuNanos() {
+            return now / 2; // as if the core were shared half the time
+        }
     }
 
     /** A body whose n-th run takes {@code ms[min(n, last)]} milliseconds on the fake clock. */
@@ -35,6 +46,8 @@ class TimerTest {
         int runs;
         /** Runs before which the JIT compiles something (while the run goes on). */
         int compilingUntil;
+        /** Runs before which each run allocates a megabyte (boxed vectors before C2). */
+        int allocatingUntil;
 
         Fake(double... ms) {
             this.ms = ms;
@@ -45,6 +58,9 @@ class TimerTest {
             double d = ms[Math.min(runs, ms.length - 1)];
             if (runs < compilingUntil) {
                 clock.jit++;
+            }
+            if (runs < allocatingUntil) {
+                clock.bytes += 1 << 20;
             }
             runs++;
             clock.now += (long) (d * 1e6);
@@ -70,6 +86,7 @@ class TimerTest {
         assertEquals(1.0, m.medianMs(), 1e-9, "the timed runs see only the floor: " + m);
         assertEquals(1.0, m.maxMs(), 1e-9, m.toString());
         assertEquals(30, m.runs(), "about 30 ms of 1 ms runs");
+        assertEquals(0.5, m.cpuMedianMs(), 1e-9, "the thread's CPU time per run, measured beside the wall time");
         assertFalse(m.single());
     }
 
@@ -89,6 +106,16 @@ class TimerTest {
         Timer.Measurement m = f.measure(SETTINGS, false);
         assertTrue(m.warmup().steady(), m.toString());
         assertTrue(m.warmup().runs() >= 59, m.toString());
+    }
+
+    @Test
+    void goesOnWhileTheRunsAllocate() {
+        Fake f = new Fake(1);
+        f.allocatingUntil = 45; // flat times, but Vector API code still boxing: C2 has not finished
+        Timer.Measurement m = f.measure(SETTINGS, false);
+        assertTrue(m.warmup().steady(), m.toString());
+        assertTrue(m.warmup().runs() >= 44, m.toString());
+        assertEquals(0.0, m.allocatedBytesPerRun(), "the timed runs came after: " + m);
     }
 
     @Test

@@ -43,4 +43,20 @@ public interface Kernel {
      * @param bias   Cout values from {@code biasOffset}, or null when the spec has no bias
      */
     KernelPlan prepare(Problem problem, float[] weight, int weightOffset, float[] bias, int biasOffset);
+
+    /**
+     * A small problem whose plan, executed on scratch data, walks the code paths a plan of
+     * {@code problem} will take (micro-kernel variants, tails), so that the planner can have the JIT
+     * compile them before the first real execute (see {@link dev.convt.Plan#warmUp}); or {@code null}
+     * when this kernel needs no warm-up. The planner only warms a proxy this kernel accepts
+     * ({@link #declineReason} null). Defaults to {@link WarmUpProblem#shrink(Problem, int)} with
+     * {@value #WARM_UP_CHANNELS} channels per group; a kernel whose paths depend on other sizes
+     * (a depth blocked in chunks, say) overrides it.
+     */
+    default Problem warmUpProblem(Problem problem) {
+        return WarmUpProblem.shrink(problem, WARM_UP_CHANNELS);
+    }
+
+    /** Channels per group a default warm-up proxy keeps (see {@link #warmUpProblem}). */
+    int WARM_UP_CHANNELS = 16;
 }

@@ -37,6 +37,10 @@ public final class ReferenceKernel implements Kernel {
     @Override
     public String declineReason(Problem problem) { return null; }
 
+    /** None: scalar loops, which the JIT compiles on its own within the first execute (no Vector API to box). */
+    @Override
+    public Problem warmUpProblem(Problem problem) { return null; }
+
     @Override
     public KernelPlan prepare(Problem problem, float[] weight, int weightOffset, float[] bias, int biasOffset) {
         float[] w = java.util.Arrays.copyOfRange(weight, weightOffset, weightOffset + problem.weightLength());

@@ -162,18 +162,28 @@ public final class Json {
     // ---- the one coercion from JSON values to the parameters of a convolution ----
 
     /**
-     * An int: a JSON number written without fraction or exponent, within the int range. {@code 6.0}
-     * and {@code 6.9} are rejected, as PyTorch rejects a float kernel_size.
+     * An int: a number with an integral value within the int range ({@code 6} or {@code 6.0}; not
+     * {@code 6.9}, NaN or the infinities, never truncated). The same rule as the ONNX mapping's
+     * attribute map in core ({@code OnnxConvTranspose.attributes}), which takes already-parsed values.
      *
      * @throws IllegalArgumentException naming the field and the value
      */
     public static int integer(String field, Object v) {
-        if (v instanceof Integer || v instanceof Long || v instanceof BigInteger || v instanceof Short || v instanceof Byte) {
+        if (v instanceof Integer || v instanceof Long || v instanceof Short || v instanceof Byte || v instanceof BigInteger) {
             BigInteger b = v instanceof BigInteger big ? big : BigInteger.valueOf(((Number) v).longValue());
             if (b.bitLength() < 32) {
                 return b.intValue();
             }
             throw new IllegalArgumentException("field '" + field + "' must be an integer in the int range, but got " + v);
+        }
+        if (v instanceof Number n && !(v instanceof java.math.BigDecimal)) {
+            double d = n.doubleValue();
+            if (d == Math.rint(d) && d >= Integer.MIN_VALUE && d <= Integer.MAX_VALUE) {
+                return (int) d;
+            }
+            if (d == Math.rint(d)) {
+                throw new IllegalArgumentException("field '" + field + "' must be an integer in the int range, but got " + describe(v));
+            }
         }
         throw new IllegalArgumentException("field '" + field + "' must be an integer, but got " + describe(v));
     }

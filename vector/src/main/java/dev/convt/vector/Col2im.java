@@ -26,12 +26,14 @@ final class Col2im {
     /** Zips the low (high) halves of two vectors: a0 b0 a1 b1 … */
     private static final VectorShuffle<Float> ZIP_LO = VectorShuffle.makeZip(S, 0);
     private static final VectorShuffle<Float> ZIP_HI = VectorShuffle.makeZip(S, 1);
-    /** The species of the gathered stride-8 path (the configured one: one vector shape per JVM). */
-    private static final VectorSpecies<Float> G = S;
     /** The stride the gathered path serves: 8 taps × stride 8 (HiFi-GAN, Conv-TasNet, FCN's 16/8 up-sampling). */
     static final int GL = 8;
-    /** The gathered path where one vector holds the 8 taps of one input column. */
-    private static final boolean GATHER_OK = L == GL;
+    /** Input columns per gathered vector: 2 at 512 bits (lanes 0–7 the 8 taps of one column, 8–15 of the next), else 1. */
+    private static final int G_COLUMNS = Math.max(1, L / GL);
+    /** Gathered vectors per input column: 2 at 128 bits (taps 0–3, 4–7), else 1. */
+    private static final int G_VECTORS = Math.max(1, GL / L);
+    /** Entries of the gather offsets ({@link #G_COLUMNS} columns × 8 taps, or 8 taps in {@link #G_VECTORS} vectors). */
+    static final int GATHER_LENGTH = Math.max(L, GL);
     /**
      * Stride 3: three taps' runs of L input columns interleave into 3 output vectors
      * ({@code out[3t + j] = tap j's value at t}). Output vector v, lane i takes tap
@@ -167,10 +169,10 @@ final class Col2im {
     void add(int g, int rowFrom, int rowTo, int j0, int width, float[] c, int ldc, float[] y, int yOff, int[] gather) {
         int end = j0 + width;
         boolean pairs = sW == 2 && dW == 1 && kW >= 2;
-        boolean lanes = GATHER_OK && sW == GL && dW == 1 && kW >= GL;
+        boolean lanes = sW == GL && dW == 1 && kW >= GL;
         boolean triples = TRIPLES_OK && sW == 3 && dW == 1 && kW >= 3;
-        for (int i = 0; i < GL; i++) {
-            gather[i] = i * ldc;
+        for (int i = 0; i < GATHER_LENGTH; i++) {
+            gather[i] = (i % GL) * ldc + i / GL; // lane i: tap i % 8 of input column i / 8
         }
         for (int row = rowFrom; row < rowTo; row++) {
             int col = row / taps;
@@ -241,8 +243,9 @@ final class Col2im {
 
     /**
      * Stride 8, dilation 1: the 8 taps {@code kw0 .. kw0 + 8} of one kernel row (8 adjacent rows of
-     * the block) land on 8 consecutive output columns per input column, so one gather down the
-     * block's column gives one contiguous 256-bit output vector.
+     * the block) land on 8 consecutive output columns per input column, so gathers down the block's
+     * columns give contiguous output vectors: one per column at 256 bits, one per two columns at 512,
+     * two per column at 128.
      */
     private void addLaneGroup(int g, int col, int kh, int kw0, int blockRow, int j0, int end, float[] c, int ldc,
                               float[] y, int yOff, int[] gather) {
@@ -257,7 +260,7 @@ final class Col2im {
         }
         int co = g * coPerG + col;
         float b = bias == null ? 0f : bias[co];
-        FloatVector bv = FloatVector.broadcast(G, b);
+        FloatVector bv = FloatVector.broadcast(S, b);
         int owOff = kw0 * dW - pW;
         int ohOff = kh * dH - pH;
         int cRow = blockRow * ldc;
@@ -279,15 +282,19 @@ final class Col2im {
                 int cs = Math.max(iwA, lo);
                 int ce = Math.min(iwB, hi);
                 if (cs < ce) {
-                    for (int iw = cs; iw < ce; iw++) {
-                        FloatVector v = FloatVector.fromArray(G, c, cIn + iw, gather, 0);
-                        int yi = yRow + iw * GL;
-                        if (singleCover) {
-                            bv.add(v).intoArray(y, yi);
-                        } else {
-                            FloatVector.fromArray(G, y, yi).add(v).intoArray(y, yi);
+                    int iw = cs;
+                    for (; iw + G_COLUMNS <= ce; iw += G_COLUMNS) {
+                        for (int u = 0; u < G_VECTORS; u++) {
+                            FloatVector v = FloatVector.fromArray(S, c, cIn + iw, gather, u * L);
+                            int yi = yRow + iw * GL + u * L;
+                            if (singleCover) {
+                                bv.add(v).intoArray(y, yi);
+                            } else {
+                                FloatVector.fromArray(S, y, yi).add(v).intoArray(y, yi);
+                            }
                         }
                     }
+                    ce = iw; // a last odd column (two columns per vector) goes with the edges
                 } else {
                     cs = ce = iwB;
                 }

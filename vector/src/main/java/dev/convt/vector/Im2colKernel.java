@@ -3,6 +3,7 @@ package dev.convt.vector;
 import dev.convt.Problem;
 import dev.convt.kernel.Kernel;
 import dev.convt.kernel.KernelPlan;
+import dev.convt.kernel.WarmUpProblem;
 import dev.convt.vector.gemm.Blocking;
 import dev.convt.vector.gemm.Packing;
 import dev.convt.vector.gemm.Sgemm;
@@ -116,6 +117,36 @@ public final class Im2colKernel implements Kernel {
                     + ": a GEMM this shallow spends its time on the column buffer; direct scatter avoids it";
         }
         return null;
+    }
+
+    /** Output channels per group of a warm-up proxy (see {@link #warmUpProblem}). */
+    static final int WARM_UP_OUT_CHANNELS = 2;
+
+    /**
+     * The default proxy ({@link WarmUpProblem}) with {@value #WARM_UP_OUT_CHANNELS} output channels per
+     * group, except that a depth above one K block
+     * ({@link Blocking#KC}) keeps a second, partial block (the micro-kernel's accumulating path), and
+     * that a problem whose GEMM finishes a column tile with the wide tail tile keeps its spatial size
+     * (and, if needed, its batch) so the proxy's does too.
+     */
+    @Override
+    public Problem warmUpProblem(Problem problem) {
+        int k = problem.spec().inChannelsPerGroup();
+        int inCap = k > Blocking.KC ? Blocking.KC + WarmUpProblem.RESIDUE : WARM_UP_CHANNELS;
+        // GEMM rows are Cout/g·Πk: two output channels give whole and padded MR panels at a fraction of the work
+        Problem proxy = WarmUpProblem.shrink(problem, inCap, WARM_UP_OUT_CHANNELS);
+        if (!wideTail(problem) || wideTail(proxy)) {
+            return proxy;
+        }
+        Problem sameSize = proxy.spec().problem(1, problem.inputSpatial());
+        return wideTail(sameSize) ? sameSize : proxy.spec().problem(problem.batch(), problem.inputSpatial());
+    }
+
+    /** Whether some column tile of the problem's GEMM ends with the wide tail tile ({@link Sgemm#multiplyPacked}). */
+    private static boolean wideTail(Problem p) {
+        long columns = (long) p.batch() * p.inputPlane();
+        int nc = nc(p.spec().inChannelsPerGroup(), columns);
+        return (columns >= nc && Blocking.usesWideTail(nc)) || (columns % nc != 0 && Blocking.usesWideTail((int) (columns % nc)));
     }
 
     @Override
@@ -245,7 +276,7 @@ public final class Im2colKernel implements Kernel {
         final MemorySegment b;
         final float[] c;
         /** Col2im's gather offsets down a column of the block. */
-        final int[] gather = new int[Col2im.GL];
+        final int[] gather = new int[Col2im.GATHER_LENGTH];
 
         Workspace(int bLength, int cLength) {
             b = Packing.newPackedB(bLength);

@@ -46,6 +46,26 @@ class HostileDefectsTest {
         everyChoiceGives(p, new float[] {.5f, .5f, .5f, .5f, .5f, 6.5f, .5f, .5f, .5f, .5f});
     }
 
+    /**
+     * A dilation near Integer.MAX_VALUE with stride 1 and one input: the plan is tiny (no stride to
+     * loop over), but pad_begin + output passes the int range; only the last tap lands, on output 9.
+     */
+    @Test
+    void hugeDilationWithPadPlusOutputPastTheIntRangeGivesTheRightValues() {
+        Problem p = ConvTransposeSpec.builder1d(1, 1, 2).dilation(MAX - 1).pads(new int[] {MAX - 10}, new int[] {0})
+                .build().problem(1, new int[] {1});
+        assertArrayEquals(new int[] {1, 1, 10}, p.outputShape());
+        float[] x = {3f};
+        float[] w = {5f, 2f};
+        float[] b = {.5f};
+        float[] want = {.5f, .5f, .5f, .5f, .5f, .5f, .5f, .5f, .5f, 6.5f};
+        assertArrayEquals(want, Guarded.reference(p, x, w, b), "the reference");
+        for (KernelChoice c : Guarded.choices()) {
+            Guarded.check(c, p, x, w, b, want);
+        }
+        assertNotNull(Guarded.check(KernelChoice.AUTO, p, x, w, b, want), "the automatic choice must compute it");
+    }
+
     /** x = 3 everywhere, w = 2, bias 0.5: an output hit by one input is 6.5, every other one 0.5. */
     private static void everyChoiceGives(Problem p, float[] want) {
         float[] x = new float[p.inputLength()];

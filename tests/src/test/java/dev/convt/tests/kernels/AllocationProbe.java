@@ -43,7 +43,7 @@ public final class AllocationProbe {
                 ConvTransposeSpec.builder1d(12, 8, 4).stride(2).padding(1).groups(2).bias(false).build().problem(2, new int[] {33}));
     }
 
-    /** One problem per code path of the scatter kernel: stride 1 with 4-channel blocks, strided phases, tap vectors (both block sizes). */
+    /** One problem per code path of the scatter kernel: stride 1 with 4-channel blocks, strided phases, tap vectors (both block sizes, strides V and V/2). */
     static List<Problem> scatterPaths() {
         int v = ScatterTuning.TAP_V;
         return List.of(
@@ -51,7 +51,8 @@ public final class AllocationProbe {
                 ConvTransposeSpec.builder1d(3, 1, 5).stride(3).padding(1).outputPadding(1).build().problem(1, new int[] {90}),
                 ConvTransposeSpec.builder1d(4, 4, 3).stride(2).padding(1).build().problem(1, new int[] {70}),
                 ConvTransposeSpec.builder2d(3, 3, 2 * v).stride(v).padding(2).groups(3).bias(false).build().problem(1, new int[] {3, 20}),
-                ConvTransposeSpec.builder1d(2, 5, 2 * v).stride(v).build().problem(1, new int[] {30}));
+                ConvTransposeSpec.builder1d(2, 5, 2 * v).stride(v).build().problem(1, new int[] {30}),
+                ConvTransposeSpec.builder2d(2, 2, 4, v).stride(2, v / 2).padding(1, v / 4).groups(2).build().problem(1, new int[] {4, 40}));
     }
 
     /** Every fast kernel on the general problems it accepts, plus the scatter kernel on each of its paths. */

@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -48,7 +49,7 @@ class ScatterKernelTest {
 
     /**
      * Problems long enough along the width for every register tile, one per code path:
-     * 0 stride 1 (direct stores), 1 stride = V with kernel width a multiple of V (tap vectors),
+     * 0 stride 1 (direct stores), 1 stride = V or V/2 with kernel width a multiple of it (tap vectors),
      * 2 stride 2–3 with dilation (phase tiles, strided stores), 3 depthwise.
      */
     @Provide
@@ -77,8 +78,10 @@ class ScatterKernelTest {
             switch (path) {
                 case 0 -> { s[i] = 1; k[i] = 1 + g.get(base) % 5; d[i] = 1 + g.get(base + 1) % 3; }
                 case 1 -> {
-                    s[i] = width ? V : 1 + g.get(base) % 2;
-                    k[i] = width ? V * (1 + g.get(base) % 2) : 1 + g.get(base) % 3;
+                    // stride V (one input column per vector) or V/2 (two, with pair entries)
+                    int tv = g.get(base + 1) % 2 == 0 ? V : V / 2;
+                    s[i] = width ? tv : 1 + g.get(base) % 2;
+                    k[i] = width ? tv * (1 + g.get(base) % 3) : 1 + g.get(base) % 3;
                     d[i] = 1;
                 }
                 case 2 -> { s[i] = 2 + g.get(base) % 2; k[i] = 1 + g.get(base + 1) % 5; d[i] = 1 + g.get(base + 1) % 3; }
@@ -179,6 +182,21 @@ class ScatterKernelTest {
                 assertTrue(task.get(), "a thread got a result different from the single-thread one for " + p);
             }
         }
+    }
+
+    /** The tap-vector mode takes strides of V and V/2 lanes with a kernel width a multiple of the stride, nothing else. */
+    @Example
+    void tapVectorModeTakesStridesOfOneAndHalfAVector() {
+        Problem full = ConvTransposeSpec.builder1d(2, 2, 2 * V).stride(V).build().problem(1, new int[] {9});
+        Problem half = ConvTransposeSpec.builder2d(2, 2, 3, V).stride(2, V / 2).build().problem(1, new int[] {3, 9});
+        Problem oddKernel = ConvTransposeSpec.builder1d(2, 2, V + 1).stride(V).build().problem(1, new int[] {9});
+        Problem dilated = ConvTransposeSpec.builder1d(2, 2, V).stride(V).dilation(2).build().problem(1, new int[] {9});
+        Problem quarter = ConvTransposeSpec.builder1d(2, 2, V).stride(Math.max(1, V / 4)).build().problem(1, new int[] {9});
+        assertTrue(dev.convt.vector.scatter.ScatterPlan.tapVectorApplies(full));
+        assertTrue(dev.convt.vector.scatter.ScatterPlan.tapVectorApplies(half));
+        assertFalse(dev.convt.vector.scatter.ScatterPlan.tapVectorApplies(oddKernel));
+        assertFalse(dev.convt.vector.scatter.ScatterPlan.tapVectorApplies(dilated));
+        assertFalse(dev.convt.vector.scatter.ScatterPlan.tapVectorApplies(quarter));
     }
 
     @Example

@@ -83,6 +83,12 @@ public final class Blocking {
         return WIDE_TAIL && n > NR ? roundUp(n, LANES) : roundUp(n, NR);
     }
 
+    /** Whether {@link Sgemm#multiplyPacked} computes the last two panels of {@code n} columns as one wide tile. */
+    public static boolean usesWideTail(int n) {
+        int nPanels = (n + NR - 1) / NR;
+        return WIDE_TAIL && nPanels >= 2 && n - (nPanels - 1) * NR <= LANES;
+    }
+
     /** {@code n} rounded up to a multiple of {@code m}. */
     static int roundUp(int n, int m) {
         return (n + m - 1) / m * m;

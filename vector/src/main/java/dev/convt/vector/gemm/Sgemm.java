@@ -40,9 +40,8 @@ public final class Sgemm {
     public static void multiplyPacked(int k, float[] ap, int apOff, int mPadded, int panelFrom, int mPanels,
                                       MemorySegment bp, int bpOff, int n, float[] c, int cOff, int ldc) {
         int nPanels = (n + NR - 1) / NR;
-        int rem = n - (nPanels - 1) * NR;
         // the last two panels as one wide tile when the last is at most half full
-        boolean wide = Blocking.WIDE_TAIL && nPanels >= 2 && rem <= Blocking.LANES;
+        boolean wide = Blocking.usesWideTail(n);
         int narrowPanels = wide ? nPanels - 2 : nPanels;
         for (int pc = 0; pc < k; pc += KC) {
             int kc = Math.min(KC, k - pc);

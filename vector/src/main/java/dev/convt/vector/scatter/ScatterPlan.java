@@ -22,13 +22,18 @@ import dev.convt.kernel.KernelPlan;
  * <li><b>phase</b> (any stride and dilation): outputs of one residue class {@code ow + pad ≡ r (mod
  * stride)} read consecutive inputs; tiles run over that class; with stride 1 they store directly,
  * otherwise through a small per-thread buffer to the strided outputs.</li>
- * <li><b>tap-vector</b> (stride = {@link ScatterTuning#TAP_V} lanes, dilation 1, kernel width a multiple of it): each input
- * pixel is broadcast against a contiguous vector of taps, and TAP_V consecutive outputs are stored
- * as one vector.</li>
+ * <li><b>tap-vector</b> (stride s = V or V/2 for {@link ScatterTuning#TAP_V} = V lanes, dilation 1,
+ * kernel width a multiple of s): each input pixel is broadcast against a contiguous vector of taps,
+ * and V consecutive outputs are stored as one vector; a vector covers {@code qs = V/s} input
+ * columns' output blocks. Per kernel row, {@code kW/s} entries: with {@code qs = 1}, entry j holds
+ * taps {@code j·s + lane} of input {@code q − j}; with {@code qs = 2}, entries {@code j < kW/s − 1}
+ * hold taps {@code j·s + lane} of input {@code q − j} (all V lanes), and the last, a pair entry,
+ * taps {@code kW − s + lane} of input {@code q − (kW/s − 1)} on the low half and taps
+ * {@code lane − s} of input {@code q + 1} on the high half.</li>
  * </ul>
  *
  * <p>Weights are prepacked once per plan: per group and channel block, {@code [ciL][kh][kw][c]}
- * (phase) or {@code [ciL][kh][j][c][lane]} (tap-vector, tap {@code j*TAP_V + lane}). Workspace is per
+ * (phase) or {@code [ciL][kh][entry][c][lane]} (tap-vector). Workspace is per
  * thread (a {@link ThreadLocal}), sized at planning; {@code execute} allocates nothing after the
  * thread's first call.
  */
@@ -40,7 +45,10 @@ public final class ScatterPlan implements KernelPlan {
     private final int inH, inW, outH, outW, kH, kW, sH, sW, pH, pW, dH, dW;
     private final int inPlane, outPlane, taps;
     private final boolean tapVector;
-    private final int tapGroups;
+    /** Tap-vector mode: entries per kernel row ({@code kW/s}), input columns per vector ({@code V/s}), plain entries per row. */
+    private final int tapEntries, qs, plainEntries;
+    /** Packed floats per output channel. */
+    private final int wPerChannel;
     private final float[] packed;
     private final float[] bias;
     private final int[] blockStart;
@@ -56,6 +64,8 @@ public final class ScatterPlan implements KernelPlan {
     /** Per-thread scratch: the current row's kernel rows and tap list, and the strided-store buffer. */
     private static final class Workspace {
         final int[] tapX, tapW, tapC;
+        /** Tap-vector pair entries: the input and its shift for the high half of the lanes. */
+        final int[] tapX2, tapC2;
         /** Where the current output row's kernel rows start in rowKh/rowIh. */
         int rowBase;
         final float[] tmp;
@@ -66,17 +76,21 @@ public final class ScatterPlan implements KernelPlan {
             tapX = new int[maxTaps];
             tapW = new int[maxTaps];
             tapC = new int[maxTaps];
+            tapX2 = new int[maxTaps];
+            tapC2 = new int[maxTaps];
             tmp = new float[Math.max(ScatterTuning.CO_BLOCK * ScatterTuning.TILE_WIDE_CO, ScatterTuning.TILE_ONE_CO) * PV];
         }
     }
 
     /**
-     * Whether the tap-vector width mode applies: stride equal to the lane count, dilation 1, kernel
-     * width a multiple of the lane count (so no lane meets a tap outside the kernel).
+     * Whether the tap-vector width mode applies: a width stride s equal to the lane count or half of
+     * it, dilation 1, a kernel width that is a multiple of s (so every lane of every entry is a real
+     * tap).
      */
     public static boolean tapVectorApplies(Problem p) {
         int r = p.rank();
-        return p.spec().stride(r - 1) == TV && p.spec().dilation(r - 1) == 1 && p.spec().kernelSize(r - 1) % TV == 0;
+        int s = p.spec().stride(r - 1);
+        return (s == TV || 2 * s == TV) && p.spec().dilation(r - 1) == 1 && p.spec().kernelSize(r - 1) % s == 0;
     }
 
     /**
@@ -103,7 +117,10 @@ public final class ScatterPlan implements KernelPlan {
         outPlane = outH * outW;
         taps = kH * kW;
         tapVector = tapVectorApplies(p);
-        tapGroups = tapVector ? kW / TV : 0;
+        tapEntries = tapVector ? kW / sW : 0;
+        qs = tapVector ? TV / sW : 1;
+        plainEntries = tapEntries - (qs - 1);
+        wPerChannel = ciPerG * taps * qs;
 
         int full = coPerG >= ScatterTuning.CO_BLOCK ? coPerG / ScatterTuning.CO_BLOCK : 0;
         int singles = coPerG - full * ScatterTuning.CO_BLOCK;
@@ -114,7 +131,7 @@ public final class ScatterPlan implements KernelPlan {
             blockSize[b] = b < full ? ScatterTuning.CO_BLOCK : 1;
         }
 
-        this.packed = new float[p.weightLength()];
+        this.packed = new float[Math.multiplyExact(cout, wPerChannel)];
         pack(weight, weightOffset);
         this.bias = new float[cout]; // +0 without bias: the reference's start
         if (bias != null) {
@@ -170,14 +187,23 @@ public final class ScatterPlan implements KernelPlan {
         for (int g = 0; g < groups; g++) {
             for (int b = 0; b < blockStart.length; b++) {
                 int co0 = blockStart[b], cb = blockSize[b];
-                int base = (g * coPerG + co0) * ciPerG * taps;
+                int base = (g * coPerG + co0) * wPerChannel;
                 for (int ciL = 0; ciL < ciPerG; ciL++) {
                     int ci = g * ciPerG + ciL;
                     for (int c = 0; c < cb; c++) {
                         int src = wOff + (ci * coPerG + co0 + c) * taps;
                         for (int kh = 0; kh < kH; kh++) {
-                            for (int kw = 0; kw < kW; kw++) {
-                                packed[base + packedIndex(ciL, kh, kw, c, cb)] = w[src + kh * kW + kw];
+                            if (tapVector) {
+                                for (int e = 0; e < tapEntries; e++) {
+                                    for (int lane = 0; lane < TV; lane++) {
+                                        int i = (((ciL * kH + kh) * tapEntries + e) * cb + c) * TV + lane;
+                                        packed[base + i] = w[src + kh * kW + entryTap(e, lane)];
+                                    }
+                                }
+                            } else {
+                                for (int kw = 0; kw < kW; kw++) {
+                                    packed[base + (ciL * taps + kh * kW + kw) * cb + c] = w[src + kh * kW + kw];
+                                }
                             }
                         }
                     }
@@ -186,13 +212,12 @@ public final class ScatterPlan implements KernelPlan {
         }
     }
 
-    /** Index of weight (ciL, kh, kw, channel c of a block of cb) inside its block. */
-    private int packedIndex(int ciL, int kh, int kw, int c, int cb) {
-        if (tapVector) {
-            int j = kw / TV, lane = kw % TV;
-            return (((ciL * kH + kh) * tapGroups + j) * cb + c) * TV + lane;
+    /** Tap-vector mode: the kernel column of lane {@code lane} of entry {@code e} (see the class comment). */
+    private int entryTap(int e, int lane) {
+        if (e < plainEntries) {
+            return e * sW + lane;
         }
-        return (ciL * taps + kh * kW + kw) * cb + c;
+        return lane < sW ? kW - sW + lane : lane - sW;
     }
 
     @Override
@@ -203,7 +228,7 @@ public final class ScatterPlan implements KernelPlan {
 
     @Override
     public long workspaceBytes() {
-        return 4L * (3L * ciPerG * taps
+        return 4L * (5L * ciPerG * taps
                 + (long) Math.max(ScatterTuning.CO_BLOCK * ScatterTuning.TILE_WIDE_CO, ScatterTuning.TILE_ONE_CO) * PV);
     }
 
@@ -264,7 +289,7 @@ public final class ScatterPlan implements KernelPlan {
             int xg = xOffset + (n * cin + g * ciPerG) * inPlane;
             int yg = yOffset + (n * cout + g * coPerG) * outPlane;
             int co0 = blockStart[b], cb = blockSize[b];
-            int wb = (g * coPerG + co0) * ciPerG * taps;
+            int wb = (g * coPerG + co0) * wPerChannel;
             int bi = g * coPerG + co0;
             for (int oh = ohFrom; oh < ohTo; oh++) {
                 int rows = kernelRows(oh, ws);
@@ -487,47 +512,62 @@ public final class ScatterPlan implements KernelPlan {
 
     private void rowTapVector(int ci0, int ci1, boolean more, float[] x, int xg, int wb, int bi, int cb, int rows, float[] y, int yRow, Workspace ws) {
         int nt = 0;
-        int[] tapX = ws.tapX, tapW = ws.tapW, tapC = ws.tapC;
-        for (int ciL = ci0; ciL < ci1; ciL++) {
-            for (int i = 0; i < rows; i++) {
-                int kh = rowKh[ws.rowBase + i];
-                int xRow = (ciL * inH + rowIh[ws.rowBase + i]) * inW;
-                for (int j = 0; j < tapGroups; j++) {
-                    tapX[nt] = xRow - j;
-                    tapC[nt] = j;
-                    tapW[nt] = ((ciL * kH + kh) * tapGroups + j) * cb * TV;
-                    nt++;
+        int[] tapX = ws.tapX, tapW = ws.tapW, tapC = ws.tapC, tapX2 = ws.tapX2, tapC2 = ws.tapC2;
+        // the plain entries of every channel and kernel row, then the pair entries (qs = 2)
+        for (int pass = 0; pass < 2; pass++) {
+            int e0 = pass == 0 ? 0 : plainEntries, e1 = pass == 0 ? plainEntries : tapEntries;
+            for (int ciL = ci0; ciL < ci1; ciL++) {
+                for (int i = 0; i < rows; i++) {
+                    int kh = rowKh[ws.rowBase + i];
+                    int xRow = (ciL * inH + rowIh[ws.rowBase + i]) * inW;
+                    for (int e = e0; e < e1; e++) {
+                        tapX[nt] = xRow - e;
+                        tapC[nt] = e;
+                        tapX2[nt] = pass == 0 ? xRow - e : xRow + 1;
+                        tapC2[nt] = pass == 0 ? e : -1;
+                        tapW[nt] = ((ciL * kH + kh) * tapEntries + e) * cb * TV;
+                        nt++;
+                    }
                 }
             }
         }
-        // q whose TV outputs all exist and whose taps all read inside the input row
-        int lo = Math.max(Math.ceilDiv(pW, TV), tapGroups - 1);
-        int hi = Math.min(Math.floorDiv(outW + pW - TV, TV), inW - 1);
-        int qMin = pW / TV, qMax = (outW - 1 + pW) / TV;
+        int nPlain = (ci1 - ci0) * rows * plainEntries;
+        // vectors at q (covering the qs blocks q .. q + qs - 1) whose V outputs all exist and whose
+        // entries all read inside the input row
+        int lo = Math.max(Math.ceilDiv(pW, sW), tapEntries - 1);
+        int hi = Math.min(Math.floorDiv(outW + pW - TV, sW), inW - qs);
+        int qMin = pW / sW, qMax = (outW - 1 + pW) / sW;
         int q = qMin;
-        for (; q <= qMax && (q < lo || lo > hi); q++) {
+        for (; q <= qMax && (q < lo || lo > hi); q += qs) {
             tapEdge(q, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
         }
         if (lo <= hi) {
             if (cb == ScatterTuning.CO_BLOCK) {
-                for (; q + ScatterTuning.TILE_WIDE_CO - 1 <= hi; q += ScatterTuning.TILE_WIDE_CO) {
-                    TapVectorMicroKernels.b4x2(x, xg + q, tapX, nt, packed, wb, tapW,
-                            bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], y, yRow + q * TV - pW, outPlane, more);
+                for (; q + (ScatterTuning.TILE_WIDE_CO - 1) * qs <= hi; q += ScatterTuning.TILE_WIDE_CO * qs) {
+                    TapVectorMicroKernels.b4x2(x, xg + q, qs, tapX, tapX2, nPlain, nt, packed, wb, tapW,
+                            bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], y, yRow + q * sW - pW, outPlane, more);
                 }
-                for (; q <= hi; q++) {
-                    TapVectorMicroKernels.b4x1(x, xg + q, tapX, nt, packed, wb, tapW,
-                            bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], y, yRow + q * TV - pW, outPlane, more);
+                for (; q <= hi; q += qs) {
+                    TapVectorMicroKernels.b4x1(x, xg + q, qs, tapX, tapX2, nPlain, nt, packed, wb, tapW,
+                            bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], y, yRow + q * sW - pW, outPlane, more);
                 }
             } else {
-                for (; q + ScatterTuning.TILE_ONE_CO - 1 <= hi; q += ScatterTuning.TILE_ONE_CO) {
-                    TapVectorMicroKernels.b1x8(x, xg + q, tapX, nt, packed, wb, tapW, bias[bi], y, yRow + q * TV - pW, more);
+                if (qs == 1) {
+                    for (; q + ScatterTuning.TILE_ONE_CO - 1 <= hi; q += ScatterTuning.TILE_ONE_CO) {
+                        TapVectorMicroKernels.b1x8(x, xg + q, tapX, nt, packed, wb, tapW, bias[bi], y, yRow + q * sW - pW, more);
+                    }
+                } else {
+                    // with pair entries the 4-vector tile: 8 vectors with pair broadcasts outgrow C2's inlining
+                    for (; q + (ScatterTuning.TILE_ONE_CO_MID - 1) * qs <= hi; q += ScatterTuning.TILE_ONE_CO_MID * qs) {
+                        TapVectorMicroKernels.b1x4(x, xg + q, qs, tapX, tapX2, nPlain, nt, packed, wb, tapW, bias[bi], y, yRow + q * sW - pW, more);
+                    }
                 }
-                for (; q <= hi; q++) {
-                    TapVectorMicroKernels.b1x1(x, xg + q, tapX, nt, packed, wb, tapW, bias[bi], y, yRow + q * TV - pW, more);
+                for (; q <= hi; q += qs) {
+                    TapVectorMicroKernels.b1x1(x, xg + q, qs, tapX, tapX2, nPlain, nt, packed, wb, tapW, bias[bi], y, yRow + q * sW - pW, more);
                 }
             }
         }
-        for (; q <= qMax; q++) {
+        for (; q <= qMax; q += qs) {
             tapEdge(q, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
         }
     }
@@ -537,7 +577,7 @@ public final class ScatterPlan implements KernelPlan {
      * skips them) or some lanes fall outside the output (computed in the workspace, not copied).
      */
     private void tapEdge(int q, boolean more, float[] x, int xg, int wb, int bi, int cb, int nt, float[] y, int yRow, Workspace ws) {
-        int ow0 = q * TV - pW;
+        int ow0 = q * sW - pW;
         int l0 = Math.max(0, -ow0), l1 = Math.min(TV, outW - ow0);
         float[] tmp = ws.tmp;
         for (int c = 0; c < cb; c++) {
@@ -547,8 +587,8 @@ public final class ScatterPlan implements KernelPlan {
                     tmp[l] = y[row + l];
                 }
             }
-            TapVectorMicroKernels.b1edge(x, xg + q, q, inW, ws.tapX, ws.tapC, nt, packed, wb + c * TV, ws.tapW,
-                    bias[bi + c], tmp, 0, more);
+            TapVectorMicroKernels.b1edge(x, xg + q, q, inW, ws.tapX, ws.tapC, ws.tapX2, ws.tapC2, nt, packed, wb + c * TV,
+                    ws.tapW, bias[bi + c], tmp, 0, more);
             for (int l = l0; l < l1; l++) {
                 y[row + l] = tmp[l];
             }

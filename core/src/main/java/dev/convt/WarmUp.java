@@ -1,0 +1,167 @@
+package dev.convt;
+
+import dev.convt.kernel.Kernel;
+import dev.convt.kernel.KernelPlan;
+
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Plan-time warm-up: runs a kernel's small proxy problem ({@link Kernel#warmUpProblem}) on scratch
+ * buffers until the JIT has compiled the code it walks, so a plan's first execute runs near steady
+ * speed.
+ *
+ * <p>Why: Vector API code runs on the API's Java fallback, boxing every vector, until C2 has compiled
+ * it with the intrinsics; a big layer's first execute then spends most of its time in that slow code
+ * while the compile it triggered waits in the queue, and a new layer's untaken branches deoptimise the
+ * code again. A proxy with the same kernel paths but few channels and a small size gets the same
+ * methods compiled, with the same branches profiled, for a fraction of the work.
+ *
+ * <p>Stopping rule: run the proxy until {@value #CLEAN_RUNS} consecutive runs allocate nothing on the
+ * heap (the fallback boxes every vector; C2's code does not) and the last is within
+ * {@value #STEADY_FACTOR}× of the fastest; or until {@value #CALM_RUNS} consecutive runs are no faster
+ * than the fastest and allocate at most 1/{@value #BOXING_DROP} of the most any run allocated (a
+ * method the proxy calls rarely can stay in C1 for thousands of runs; the real problem's long loops
+ * get it compiled on their own). A time budget bounds it ({@value #BUDGET_PROPERTY},
+ * milliseconds). Each proxy is warmed once per JVM: the kernel's name and the proxy problem are
+ * remembered, so layers sharing kernel paths pay once, and a warm JVM pays nothing.
+ *
+ * <p>{@code -Ddev.convt.verbose=true} logs each warm-up: the proxy, its runs and why it stopped.
+ *
+ * <p>Warm-up writes only buffers it allocates itself (the proxy's weights, input and output, all
+ * dropped afterwards); the caller's buffers and the plan being made are never touched.
+ */
+final class WarmUp {
+    private WarmUp() {}
+
+    /** {@code -Ddev.convt.warmup=false} switches plan-time warm-up off ({@link Plan#warmUp} still works). */
+    static final String PROPERTY = "dev.convt.warmup";
+
+    /** The time budget of one warm-up in milliseconds ({@value #DEFAULT_BUDGET_MILLIS} by default). */
+    static final String BUDGET_PROPERTY = "dev.convt.warmup.millis";
+
+    static final long DEFAULT_BUDGET_MILLIS = 1000;
+
+    /** Consecutive runs that allocate nothing and end a warm-up. */
+    static final int CLEAN_RUNS = 3;
+
+    /** Consecutive runs no faster than the fastest that end a warm-up (see {@link #BOXING_DROP}). */
+    static final int CALM_RUNS = 8;
+
+    /** A run counts as faster when it takes less than this fraction of the fastest before it. */
+    static final double FASTER = 0.9;
+
+    /** Calm runs must allocate at most this fraction (1/n) of the most any run allocated. */
+    static final int BOXING_DROP = 32;
+
+    /** How close to the fastest run the last must be. */
+    static final double STEADY_FACTOR = 1.5;
+
+    /** The kernel-and-proxy signatures already warmed in this JVM. */
+    private static final Set<String> WARMED = ConcurrentHashMap.newKeySet();
+
+    /** Whether plans warm up when made: true unless {@value #PROPERTY} is {@code false} (read at each plan). */
+    static boolean enabled() {
+        return !"false".equalsIgnoreCase(System.getProperty(PROPERTY, "true"));
+    }
+
+    private static long budgetNanos() {
+        long millis = DEFAULT_BUDGET_MILLIS;
+        String v = System.getProperty(BUDGET_PROPERTY);
+        if (v != null) {
+            try {
+                millis = Math.max(0, Long.parseLong(v.trim()));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(BUDGET_PROPERTY + " must be a whole number of milliseconds, but got '" + v + "'");
+            }
+        }
+        return millis * 1_000_000L;
+    }
+
+    /**
+     * Warms the code paths a plan of {@code problem} on kernel {@code k} takes.
+     *
+     * @return the proxy runs performed: 0 when the kernel needs no warm-up or this JVM warmed the same
+     *         paths before
+     */
+    static int warm(Kernel k, Problem problem) {
+        Problem proxy = k.warmUpProblem(problem);
+        if (proxy == null || proxy.isEmpty() || k.declineReason(proxy) != null) {
+            return 0;
+        }
+        String signature = k.name() + " " + proxy;
+        if (!WARMED.add(signature)) {
+            return 0;
+        }
+        float[] w = scratch(proxy.weightLength(), 1);
+        float[] b = proxy.spec().hasBias() ? scratch(proxy.spec().outChannels(), 2) : null;
+        float[] x = scratch(proxy.inputLength(), 3);
+        float[] y = new float[proxy.outputLength()];
+        KernelPlan plan = k.prepare(proxy, w, 0, b, 0);
+        return run(signature, plan, x, y, System.nanoTime() + budgetNanos());
+    }
+
+    private static final System.Logger LOG = System.getLogger("dev.convt");
+    private static final boolean VERBOSE = Boolean.getBoolean("dev.convt.verbose");
+
+    private static int run(String signature, KernelPlan plan, float[] x, float[] y, long deadline) {
+        Allocation alloc = Allocation.counter();
+        plan.execute(x, 0, y, 0); // the first run makes the plan's workspace: not counted
+        int runs = 1, clean = 0, calm = 0;
+        long best = Long.MAX_VALUE, mostBytes = 0, lastNanos = 0, lastBytes = 0;
+        while (clean < CLEAN_RUNS && calm < CALM_RUNS && System.nanoTime() < deadline) {
+            long bytes = alloc.bytes();
+            long t0 = System.nanoTime();
+            plan.execute(x, 0, y, 0);
+            long t = System.nanoTime() - t0;
+            bytes = alloc.bytes() - bytes;
+            runs++;
+            mostBytes = Math.max(mostBytes, bytes);
+            boolean faster = t < FASTER * best;
+            best = Math.min(best, t);
+            clean = alloc.available() && bytes == 0 && t <= STEADY_FACTOR * best ? clean + 1 : 0;
+            // without the counter, or where a rarely called method still runs boxed: time decides once the boxing is mostly gone
+            calm = !faster && bytes * BOXING_DROP <= mostBytes ? calm + 1 : 0;
+            lastNanos = t;
+            lastBytes = bytes;
+        }
+        if (VERBOSE) {
+            LOG.log(System.Logger.Level.INFO, "convt: warm-up of " + signature + ": " + runs + " runs, "
+                    + (clean >= CLEAN_RUNS ? "allocation-free" : calm >= CALM_RUNS ? "time settled" : "time budget reached")
+                    + "; last run " + lastNanos / 1000 + " us, " + lastBytes + " bytes");
+        }
+        return runs;
+    }
+
+    /** Small integers (exact in float32, so the proxy's sums never overflow or go subnormal). */
+    private static float[] scratch(int n, int seed) {
+        float[] v = new float[n];
+        for (int i = 0; i < n; i++) {
+            v[i] = (i * 7 + seed) % 5 - 2;
+        }
+        return v;
+    }
+
+    /** The calling thread's allocated-bytes counter, where the JVM offers one. */
+    private record Allocation(com.sun.management.ThreadMXBean bean) {
+        static Allocation counter() {
+            try {
+                if (java.lang.management.ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean t
+                        && t.isThreadAllocatedMemorySupported() && t.isThreadAllocatedMemoryEnabled()) {
+                    return new Allocation(t);
+                }
+            } catch (LinkageError | RuntimeException e) {
+                // no jdk.management: time alone decides
+            }
+            return new Allocation(null);
+        }
+
+        boolean available() {
+            return bean != null;
+        }
+
+        long bytes() {
+            return bean == null ? 0 : bean.getCurrentThreadAllocatedBytes();
+        }
+    }
+}

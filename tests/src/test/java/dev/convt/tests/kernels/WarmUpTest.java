@@ -1,0 +1,132 @@
+package dev.convt.tests.kernels;
+
+import dev.convt.ConvTransposeSpec;
+import dev.convt.Plan;
+import dev.convt.Planner;
+import dev.convt.Problem;
+import dev.convt.kernel.KernelChoice;
+import dev.convt.testkit.Problems;
+import dev.convt.testkit.TestData;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.LongRange;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Plan-time warm-up ({@link Plan#warmUp}): it never writes the caller's buffers, never changes a
+ * result (bitwise), and {@code -Ddev.convt.warmup=false} switches it off. No timing is asserted.
+ */
+class WarmUpTest {
+    private static final String PROPERTY = "dev.convt.warmup";
+
+    @Provide
+    Arbitrary<Problem> problems() {
+        return Problems.problems(1, 2, 3, 6);
+    }
+
+    /**
+     * For every kernel that takes the problem: a plan made with warm-up off and a plan made with it on
+     * (then warmed again explicitly, between executes) give bitwise the same output; planning and
+     * warming leave the weight, bias and input arrays as they were, and an explicit warm-up after an
+     * execute leaves the output array (and guard zones around it) untouched.
+     */
+    @Property(tries = 40)
+    void warmUpWritesNoCallerBufferAndChangesNoResult(@ForAll("problems") Problem p,
+                                                     @ForAll @LongRange(min = 0, max = 1000) long seed) {
+        float[] x = TestData.smallInts(p.inputLength(), seed);
+        float[] w = TestData.smallInts(p.weightLength(), seed + 1);
+        float[] b = p.spec().hasBias() ? TestData.smallInts(p.biasLength(), seed + 2) : null;
+        float[] x0 = x.clone(), w0 = w.clone(), b0 = b == null ? null : b.clone();
+        for (KernelChoice k : choices(p)) {
+            Plan cold = withWarmUp(false, () -> Planner.plan(p, w, 0, b, 0, k));
+            Plan warm = withWarmUp(true, () -> Planner.plan(p, w, 0, b, 0, k));
+            assertArrayEquals(w0, w, k + ": planning wrote the weight array");
+            assertArrayEquals(b0, b, k + ": planning wrote the bias array");
+            float[] expected = new float[p.outputLength()];
+            cold.execute(x, 0, expected, 0);
+
+            int guard = 7;
+            float sentinel = -12345f;
+            float[] y = new float[guard + p.outputLength() + guard];
+            Arrays.fill(y, sentinel);
+            warm.execute(x, 0, y, guard);
+            float[] after = y.clone();
+            cold.warmUp();
+            warm.warmUp();
+            assertArrayEquals(after, y, k + ": a warm-up wrote the caller's output array");
+            assertArrayEquals(x0, x, k + ": the input array changed");
+            assertArrayEquals(w0, w, k + ": a warm-up wrote the weight array");
+            assertArrayEquals(b0, b, k + ": a warm-up wrote the bias array");
+            float[] got = Arrays.copyOfRange(y, guard, guard + p.outputLength());
+            int at = FastKernels.firstBitDifference(expected, got);
+            assertEquals(-1, at, () -> k + ": warm plan differs from the cold plan at " + at + " for " + p);
+            // and again after the explicit warm-ups (which share nothing with the plan's own state)
+            float[] again = new float[p.outputLength()];
+            warm.execute(x, 0, again, 0);
+            assertEquals(-1, FastKernels.firstBitDifference(expected, again), () -> k + ": result changed after warmUp() for " + p);
+        }
+    }
+
+    /**
+     * With the property off a new plan is not warmed (its explicit warm-up then has runs to do); with
+     * it on (the default) the plan was warmed when made (its explicit warm-up has nothing left). Each
+     * case uses a shape no other test plans, so the JVM-wide memory of warmed paths starts empty for it.
+     */
+    @Example
+    void thePropertySwitchesPlanTimeWarmUpOff() {
+        for (KernelChoice k : FastKernels.all()) {
+            Problem off = unusual(k, 13);
+            Problem on = unusual(k, 11);
+            float[] wOff = TestData.smallInts(off.weightLength(), 1), wOn = TestData.smallInts(on.weightLength(), 1);
+            Plan notWarmed = withWarmUp(false, () -> Planner.plan(off, wOff, 0, null, 0, k));
+            Plan warmed = withWarmUp(true, () -> Planner.plan(on, wOn, 0, null, 0, k));
+            assertTrue(notWarmed.warmUp() > 0, k + ": with " + PROPERTY + "=false the plan was warmed when made");
+            assertEquals(0, notWarmed.warmUp(), k + ": the same paths were warmed twice");
+            assertEquals(0, warmed.warmUp(), k + ": with warm-up on the plan was not warmed when made");
+        }
+    }
+
+    /** A 1-D problem with a shape (kernel 11 or 13, stride 5, padding 4, 3 groups) used nowhere else. */
+    private static Problem unusual(KernelChoice k, int kernel) {
+        Problem p = ConvTransposeSpec.builder1d(6, 9, kernel).stride(5).padding(4).groups(3).bias(false).build()
+                .problem(1, new int[] {37});
+        assertTrue(FastKernels.accepts(k, p), k + " declines " + p);
+        return p;
+    }
+
+    /** Every fast kernel that takes the problem, or the automatic choice (the reference for rank 3). */
+    private static List<KernelChoice> choices(Problem p) {
+        List<KernelChoice> out = new ArrayList<>();
+        for (KernelChoice k : FastKernels.all()) {
+            if (FastKernels.accepts(k, p)) {
+                out.add(k);
+            }
+        }
+        out.add(KernelChoice.AUTO);
+        return out;
+    }
+
+    private static <T> T withWarmUp(boolean on, java.util.function.Supplier<T> action) {
+        String before = System.getProperty(PROPERTY);
+        System.setProperty(PROPERTY, Boolean.toString(on));
+        try {
+            return action.get();
+        } finally {
+            if (before == null) {
+                System.clearProperty(PROPERTY);
+            } else {
+                System.setProperty(PROPERTY, before);
+            }
+        }
+    }
+}
