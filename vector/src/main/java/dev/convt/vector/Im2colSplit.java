@@ -77,8 +77,7 @@ final class Im2colSplit implements KernelPlan.Tasks {
             int mr = Im2colKernel.Im2colPlan.MR;
             coStep = mr / gcd(p.taps, mr);
             int[] out = p.problem.out3();
-            // bands along the width need one input row too: with a single output row but several input
-            // rows (padding crops the others), a column band must read every input row
+            // along the width when there is one row of input and output (rank 1), else along the rows
             rank1 = out[1] == 1 && p.problem.in3()[1] == 1;
             bandLength = rank1 ? out[2] : out[1];
             bandStep = rank1 ? ALIGN : ALIGN / gcd(out[2], ALIGN);
