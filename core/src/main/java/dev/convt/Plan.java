@@ -58,7 +58,7 @@ import dev.convt.kernel.KernelPlan;
  * The Vector API kernels run about a hundred times slower until the JIT (C2) has
  * compiled them, so by default {@link Planner#plan} warms a new plan's code paths before returning it:
  * it runs a small proxy problem (the same kernel, stride, padding and dilation, with few channels and a
- * small size; see {@link Kernel#warmUpProblem}) on scratch buffers of its own until the runs stop
+ * small size; see {@link Kernel#warmUpProblems}) on scratch buffers of its own until the runs stop
  * allocating and stop getting faster, within a time budget. Paths are warmed once per JVM: a plan whose
  * proxy was warmed before (by any plan) skips it, so planning many layers pays mostly for the distinct
  * paths. The first {@link #execute} of a plan then runs near its steady speed. Warm-up never writes the
@@ -66,7 +66,7 @@ import dev.convt.kernel.KernelPlan;
  * {@code -Ddev.convt.warmup=false} switches plan-time warm-up off (plans are then cheaper to make and
  * slow on their first executes); {@link #warmUp()} warms a plan explicitly, for example when models
  * are loaded ahead of time with the property off, or on another thread. {@code -Ddev.convt.warmup.millis}
- * bounds one warm-up's time (1000 ms by default).
+ * bounds one warm-up's time (2000 ms by default).
  */
 public final class Plan {
     private final Problem problem;

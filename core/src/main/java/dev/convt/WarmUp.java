@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Plan-time warm-up: runs a kernel's small proxy problem ({@link Kernel#warmUpProblem}) on scratch
+ * Plan-time warm-up: runs a kernel's small proxy problem ({@link Kernel#warmUpProblems}) on scratch
  * buffers until the JIT has compiled the code it walks, so a plan's first execute runs near steady
  * speed.
  *
@@ -40,7 +40,7 @@ final class WarmUp {
     /** The time budget of one warm-up in milliseconds ({@value #DEFAULT_BUDGET_MILLIS} by default). */
     static final String BUDGET_PROPERTY = "dev.convt.warmup.millis";
 
-    static final long DEFAULT_BUDGET_MILLIS = 1000;
+    static final long DEFAULT_BUDGET_MILLIS = 2000;
 
     /** Consecutive runs that allocate nothing and end a warm-up. */
     static final int CLEAN_RUNS = 3;
@@ -85,10 +85,16 @@ final class WarmUp {
      *         paths before
      */
     static int warm(Kernel k, Problem problem) {
-        Problem proxy = k.warmUpProblem(problem);
-        if (proxy == null || proxy.isEmpty() || k.declineReason(proxy) != null) {
-            return 0;
+        int runs = 0;
+        for (Problem proxy : k.warmUpProblems(problem)) {
+            if (!proxy.isEmpty() && k.declineReason(proxy) == null) {
+                runs += warmProxy(k, proxy);
+            }
         }
+        return runs;
+    }
+
+    private static int warmProxy(Kernel k, Problem proxy) {
         String signature = k.name() + " " + proxy;
         if (!WARMED.add(signature)) {
             return 0;

@@ -2,6 +2,8 @@ package dev.convt.kernel;
 
 import dev.convt.Problem;
 
+import java.util.List;
+
 /**
  * One implementation of transposed convolution. Kernels are stateless; {@link #prepare} makes a
  * {@link KernelPlan} that owns prepacked weights and workspace for one {@link Problem}.
@@ -45,18 +47,24 @@ public interface Kernel {
     KernelPlan prepare(Problem problem, float[] weight, int weightOffset, float[] bias, int biasOffset);
 
     /**
-     * A small problem whose plan, executed on scratch data, walks the code paths a plan of
+     * Small problems whose plans, executed on scratch data, walk the code paths a plan of
      * {@code problem} will take (micro-kernel variants, tails), so that the planner can have the JIT
-     * compile them before the first real execute (see {@link dev.convt.Plan#warmUp}); or {@code null}
-     * when this kernel needs no warm-up. The planner only warms a proxy this kernel accepts
-     * ({@link #declineReason} null). Defaults to {@link WarmUpProblem#shrink(Problem, int)} with
-     * {@value #WARM_UP_CHANNELS} channels per group; a kernel whose paths depend on other sizes
-     * (a depth blocked in chunks, say) overrides it.
+     * compile them before the first real execute (see {@link dev.convt.Plan#warmUp}); warmed in this
+     * order; empty when this kernel needs no warm-up. Only proxies this kernel accepts
+     * ({@link #declineReason} null) are run.
+     *
+     * <p>Make them as cheap per kernel call as the paths allow: HotSpot compiles a method with C2 once
+     * its call and loop counters pass thresholds, and until then every vector operation runs the
+     * Vector API's Java fallback, whose own methods C2 then compiles first; the less fallback work per
+     * counted call, the sooner the kernel's own methods are compiled.
+     *
+     * <p>Defaults to {@link WarmUpProblem#shrink(Problem, int)} with {@value #WARM_UP_CHANNELS} channels
+     * per group; a kernel whose paths depend on other sizes overrides it.
      */
-    default Problem warmUpProblem(Problem problem) {
-        return WarmUpProblem.shrink(problem, WARM_UP_CHANNELS);
+    default List<Problem> warmUpProblems(Problem problem) {
+        return List.of(WarmUpProblem.shrink(problem, WARM_UP_CHANNELS));
     }
 
-    /** Channels per group a default warm-up proxy keeps (see {@link #warmUpProblem}). */
+    /** Channels per group a default warm-up proxy keeps (see {@link #warmUpProblems}). */
     int WARM_UP_CHANNELS = 16;
 }

@@ -39,7 +39,7 @@ public final class ReferenceKernel implements Kernel {
 
     /** None: scalar loops, which the JIT compiles on its own within the first execute (no Vector API to box). */
     @Override
-    public Problem warmUpProblem(Problem problem) { return null; }
+    public java.util.List<Problem> warmUpProblems(Problem problem) { return java.util.List.of(); }
 
     @Override
     public KernelPlan prepare(Problem problem, float[] weight, int weightOffset, float[] bias, int biasOffset) {

@@ -46,8 +46,17 @@ public final class WarmUpProblem {
     /** As {@link #shrink(Problem, int)}, with separate caps for input and output channels per group. */
     public static Problem shrink(Problem problem, int inCap, int outCap) {
         ConvTransposeSpec s = problem.spec();
+        return resize(problem, channels(s.inChannelsPerGroup(), inCap), channels(s.outChannelsPerGroup(), outCap));
+    }
+
+    /**
+     * A proxy of {@code problem} with exactly {@code in} input and {@code out} output channels per group
+     * (for kernels whose code paths do not depend on the channel counts), the rest as
+     * {@link #shrink(Problem, int)}.
+     */
+    public static Problem resize(Problem problem, int in, int out) {
+        ConvTransposeSpec s = problem.spec();
         int groups = Math.min(s.groups(), MAX_GROUPS);
-        int in = channels(s.inChannelsPerGroup(), inCap), out = channels(s.outChannelsPerGroup(), outCap);
         ConvTransposeSpec proxy = ConvTransposeSpec.builder(s.rank(), in * groups, out * groups, s.kernelSize())
                 .stride(s.stride()).pads(s.padBegin(), s.padEnd()).outputPadding(s.outputPadding())
                 .dilation(s.dilation()).groups(groups).bias(s.hasBias()).build();

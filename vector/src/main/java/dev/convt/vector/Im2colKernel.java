@@ -10,6 +10,7 @@ import dev.convt.vector.gemm.Sgemm;
 
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * The im2col kernel ({@value #NAME}): per group, one GEMM {@code cols = Wᵀ · X} followed by a
@@ -119,27 +120,31 @@ public final class Im2colKernel implements Kernel {
         return null;
     }
 
-    /** Output channels per group of a warm-up proxy (see {@link #warmUpProblem}). */
-    static final int WARM_UP_OUT_CHANNELS = 2;
+    /**
+     * The proxy of every problem deeper than one K block ({@link Blocking#KC}): one output channel, a
+     * depth of {@code KC + 1} (a full block, then the micro-kernel's accumulating path), one tile of
+     * columns. The same for every such layer, so it is warmed once per JVM.
+     */
+    private static final Problem DEEP_PROXY = dev.convt.ConvTransposeSpec.builder1d(Blocking.KC + 1, 1, 1).bias(false).build()
+            .problem(1, new int[] {Blocking.NR});
 
     /**
-     * The default proxy ({@link WarmUpProblem}) with {@value #WARM_UP_OUT_CHANNELS} output channels per
-     * group, except that a depth above one K block
-     * ({@link Blocking#KC}) keeps a second, partial block (the micro-kernel's accumulating path), and
-     * that a problem whose GEMM finishes a column tile with the wide tail tile keeps its spatial size
-     * (and, if needed, its batch) so the proxy's does too.
+     * Warm-up proxies ({@link WarmUpProblem#resize}): first, for a problem deeper than one K block,
+     * {@link #DEEP_PROXY}, so C2 compiles the micro-kernel with both its overwriting and accumulating
+     * paths profiled; then the problem's geometry (kernel, stride, padding, dilation: col2im's paths)
+     * with one input and one output channel per group, so each micro-kernel call is a single k step
+     * and the JIT's counters reach C2's thresholds after little work on the Vector API's fallback. A
+     * problem whose GEMM finishes a column tile with the wide tail tile keeps its spatial size (and, if
+     * needed, its batch) so the proxy's does too.
      */
     @Override
-    public Problem warmUpProblem(Problem problem) {
-        int k = problem.spec().inChannelsPerGroup();
-        int inCap = k > Blocking.KC ? Blocking.KC + WarmUpProblem.RESIDUE : WARM_UP_CHANNELS;
-        // GEMM rows are Cout/g·Πk: two output channels give whole and padded MR panels at a fraction of the work
-        Problem proxy = WarmUpProblem.shrink(problem, inCap, WARM_UP_OUT_CHANNELS);
-        if (!wideTail(problem) || wideTail(proxy)) {
-            return proxy;
+    public List<Problem> warmUpProblems(Problem problem) {
+        Problem proxy = WarmUpProblem.resize(problem, 1, 1);
+        if (wideTail(problem) && !wideTail(proxy)) {
+            Problem sameSize = proxy.spec().problem(1, problem.inputSpatial());
+            proxy = wideTail(sameSize) ? sameSize : proxy.spec().problem(problem.batch(), problem.inputSpatial());
         }
-        Problem sameSize = proxy.spec().problem(1, problem.inputSpatial());
-        return wideTail(sameSize) ? sameSize : proxy.spec().problem(problem.batch(), problem.inputSpatial());
+        return problem.spec().inChannelsPerGroup() > Blocking.KC ? List.of(DEEP_PROXY, proxy) : List.of(proxy);
     }
 
     /** Whether some column tile of the problem's GEMM ends with the wide tail tile ({@link Sgemm#multiplyPacked}). */
