@@ -113,6 +113,7 @@ final class ReportCommand {
         d.put("gflops", gflops);
         d.put("has_gflops", now.entries().stream().anyMatch(e -> !Double.isNaN(e.gflops())));
         d.put("fma_peak_gflops", now.fmaPeakGflops());
+        d.put("fma_peak_method", now.fmaPeakGflops() == null ? null : now.machine().get("fma_peak_method"));
         d.put("comparison", base == null ? null : comparison(now, base, layers, series, pct));
         return d;
     }

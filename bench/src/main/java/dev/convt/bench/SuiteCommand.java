@@ -390,10 +390,18 @@ final class SuiteCommand {
      * Compiles the scalar reference on small problems (1D and 2D, with and without bias, groups and
      * dilation) until its times stop falling, so that its single runs on the big layers ('1*') are
      * compiled code. Only the reference is warmed this way: its code is core's scalar loops, which no
-     * vector kernel shares. The vector kernels are warmed on each layer itself: warming them on small
-     * layers first (as this runner once did) compiled their hot loops with the small layers' profiles
-     * and branch statistics, and the big layers then ran on that code, or on the interpreter while C2
-     * recompiled it (see the report of issue 9).
+     * vector kernel shares. The vector kernels are warmed on each layer itself, until settled.
+     *
+     * <p>Why (issue 9): this runner once warmed every kernel for a fixed 25 ms on each of four small
+     * problems, then reported any first run over 0.5 s alone as compiled code. On a busy machine C2
+     * had not compiled the Vector API code by then, so cold runs were reported as steady figures
+     * (dcgan_g2's first run took 430–1,000 ms after that pre-warm, against a steady 5 ms: the '1*'
+     * rows of 508–545 ms). The "whole JVM 2× slower" state was not that pre-warm's doing: it shows in
+     * fresh JVMs with or without it, per layer, and can switch during a layer. The JIT logs show C2
+     * recompiling Col2im.pairRun without loop predication, Col2im.add without profile predicates and
+     * ScatterPlan.rowPhase without loop-limit checks once those speculations trap on new shapes, so
+     * the code a layer runs on depends on the JVM's history; running the suite in several forks shows
+     * such a state as a spread between them rather than as one figure.
      */
     static void warmReference(Timer.Settings settings) {
         List<Problem> small = List.of(

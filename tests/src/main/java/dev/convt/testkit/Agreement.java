@@ -26,6 +26,9 @@ public final class Agreement {
     /**
      * The engine's output on small-integer data (from {@code seed}) against the reference, bitwise.
      *
+     * @param engine the implementation under test
+     * @param p      the problem
+     * @param seed   the data's seed (input from seed, weight seed + 1, bias seed + 2)
      * @return null if equal, else the report
      */
     public static String bitwiseOnSmallIntegers(Engine engine, Problem p, long seed) {
@@ -46,6 +49,9 @@ public final class Agreement {
      * The engine's output on uniform data in [-1, 1) (from {@code seed}) against the float64
      * reference, within {@link ErrorBound}.
      *
+     * @param engine the implementation under test
+     * @param p      the problem
+     * @param seed   the data's seed (input from seed, weight seed + 1, bias seed + 2)
      * @return null if within the bound, else the report
      */
     public static String withinErrorBound(Engine engine, Problem p, long seed) {
@@ -63,6 +69,9 @@ public final class Agreement {
     /**
      * Both checks.
      *
+     * @param engine the implementation under test
+     * @param p      the problem
+     * @param seed   the data's seed (input from seed, weight seed + 1, bias seed + 2)
      * @throws AssertionError with the report of the first that fails
      */
     public static void assertAgrees(Engine engine, Problem p, long seed) {
@@ -73,6 +82,9 @@ public final class Agreement {
     /**
      * {@link #bitwiseOnSmallIntegers} as an assertion.
      *
+     * @param engine the implementation under test
+     * @param p      the problem
+     * @param seed   the data's seed (input from seed, weight seed + 1, bias seed + 2)
      * @throws AssertionError with its report
      */
     public static void assertBitwiseOnSmallIntegers(Engine engine, Problem p, long seed) {
@@ -85,6 +97,9 @@ public final class Agreement {
     /**
      * {@link #withinErrorBound} as an assertion.
      *
+     * @param engine the implementation under test
+     * @param p      the problem
+     * @param seed   the data's seed (input from seed, weight seed + 1, bias seed + 2)
      * @throws AssertionError with its report
      */
     public static void assertWithinErrorBound(Engine engine, Problem p, long seed) {
@@ -94,7 +109,15 @@ public final class Agreement {
         }
     }
 
-    /** The reference output, from index 0. */
+    /**
+     * The reference output.
+     *
+     * @param p the problem
+     * @param x the input
+     * @param w the weight
+     * @param b the bias, or null
+     * @return {@link Problem#outputLength()} values, from index 0
+     */
     public static float[] reference(Problem p, float[] x, float[] w, float[] b) {
         float[] y = new float[p.outputLength()];
         ReferenceKernel.compute(p, x, 0, w, 0, b, 0, y, 0);
@@ -104,6 +127,8 @@ public final class Agreement {
     /**
      * The first index where the two arrays differ in their raw bits (+0 differs from −0), or -1.
      *
+     * @param a one array
+     * @param b the other
      * @return the index, or -1 when equal in length and bits
      */
     public static int firstBitDifference(float[] a, float[] b) {

@@ -97,6 +97,8 @@ public interface Engine {
     @FunctionalInterface
     interface PlanMaker {
         /**
+         * Makes the plan.
+         *
          * @param problem the problem
          * @param weight  the weight
          * @param bias    the bias, or null
@@ -120,6 +122,8 @@ public interface Engine {
     @FunctionalInterface
     interface ArrayConvolution {
         /**
+         * Computes the output.
+         *
          * @param x             the input, row-major
          * @param xShape        (N, C_in, *spatial), or (C_in, *spatial) for an unbatched problem
          * @param weight        the weight, row-major

@@ -40,6 +40,11 @@ public final class ErrorBound {
     /**
      * Checks every element of {@code y} (from index 0) against the scalar reference's float64 result.
      *
+     * @param p    the problem
+     * @param x    the input
+     * @param w    the weight
+     * @param bias the bias, or null
+     * @param y    the float32 output to judge
      * @return null if every element is within the bound, else a message naming the first element outside it and the problem
      */
     public static String check(Problem p, float[] x, float[] w, float[] bias, float[] y) {
@@ -53,6 +58,12 @@ public final class ErrorBound {
      * As {@link #check(Problem, float[], float[], float[], float[])}, against a given float64 result
      * {@code y64} (for example one computed by PyTorch) instead of the reference's.
      *
+     * @param p    the problem
+     * @param x    the input
+     * @param w    the weight
+     * @param bias the bias, or null
+     * @param y    the float32 output to judge
+     * @param y64  the float64 result to judge it against
      * @return null if within the bound, else a message naming the first element outside it
      */
     public static String check(Problem p, float[] x, float[] w, float[] bias, float[] y, double[] y64) {
@@ -77,6 +88,13 @@ public final class ErrorBound {
      * {@code seed}), each recomputed in float64 by an independent gather over the taps that land on
      * it: cheap enough for layers where the scalar reference takes seconds.
      *
+     * @param p    the problem
+     * @param x    the input
+     * @param w    the weight
+     * @param bias the bias, or null
+     * @param y       the float32 output to judge
+     * @param samples how many elements to check
+     * @param seed    which elements (beyond the first and the last)
      * @return null if every sampled element is within the bound, else a message naming the first outside it
      */
     public static String checkSampled(Problem p, float[] x, float[] w, float[] bias, float[] y, int samples, long seed) {
@@ -116,7 +134,16 @@ public final class ErrorBound {
      */
     public record Element(double value, double absSum, long products) {}
 
-    /** One output element by a gather over the (input, tap) pairs that land on it, in float64. */
+    /**
+     * One output element by a gather over the (input, tap) pairs that land on it, in float64.
+     *
+     * @param p    the problem
+     * @param x    the input
+     * @param w    the weight
+     * @param bias the bias, or null
+     * @param idx  the element's index in the output
+     * @return its value, Σ|x·w| and number of products
+     */
     public static Element element(Problem p, float[] x, float[] w, float[] bias, int idx) {
         int[] out = p.out3();
         int[] in = p.in3();

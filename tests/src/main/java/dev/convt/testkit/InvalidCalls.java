@@ -29,28 +29,51 @@ public final class InvalidCalls {
 
     /** One way to break a valid call, and a word its message must contain. */
     public enum Breakage {
+        /** In_channels = 0. */
         IN_CHANNELS_0("in_channels"),
+        /** Out_channels = 0. */
         OUT_CHANNELS_0("out_channels"),
+        /** Groups = 0. */
         GROUPS_0("groups"),
+        /** Groups that does not divide the channel counts. */
         GROUPS_NOT_DIVIDING("divisible by groups"),
+        /** A kernel size of 0 in one dimension. */
         KERNEL_0("kernel_size"),
+        /** A stride of 0. */
         STRIDE_0("stride"),
+        /** A dilation of 0. */
         DILATION_0("dilation"),
+        /** A negative padding at the beginning. */
         NEGATIVE_PAD_BEGIN("padding"),
+        /** A negative padding at the end. */
         NEGATIVE_PAD_END("padding"),
+        /** A negative output_padding. */
         NEGATIVE_OUTPUT_PADDING("output_padding"),
+        /** Output_padding equal to max(stride, dilation). */
         OUTPUT_PADDING_NOT_BELOW_STRIDE_OR_DILATION("output_padding"),
+        /** A stride tuple one too long. */
         STRIDE_TUPLE_LENGTH("stride"),
+        /** A kernel tuple of the wrong length. */
         KERNEL_TUPLE_LENGTH("kernel_size"),
+        /** An input with the wrong channel count. */
         WRONG_INPUT_CHANNELS("channels"),
+        /** An input shape of the wrong rank. */
         WRONG_INPUT_RANK("input"),
+        /** A weight buffer one value short. */
         SHORT_WEIGHT("weight"),
+        /** A bias one value short, or a bias where the spec has none. */
         WRONG_BIAS_LENGTH("bias"),
+        /** An input buffer one value short. */
         SHORT_INPUT("input"),
+        /** An output buffer too short from its offset. */
         SHORT_OUTPUT("output"),
+        /** A negative input offset. */
         NEGATIVE_INPUT_OFFSET("input"),
+        /** A negative output offset. */
         NEGATIVE_OUTPUT_OFFSET("output"),
+        /** A negative weight offset. */
         NEGATIVE_WEIGHT_OFFSET("weight"),
+        /** A negative bias offset, or a bias where the spec has none. */
         NEGATIVE_BIAS_OFFSET("bias");
 
         /** A word the rejection's message must contain. */

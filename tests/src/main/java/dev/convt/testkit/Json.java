@@ -50,6 +50,8 @@ public final class Json {
     /**
      * Parses one JSON value.
      *
+     * @param text the JSON text
+     * @return the value (see the class comment for the types)
      * @throws IllegalArgumentException naming the line and column of the first error, on one line
      */
     public static Object parse(String text) {
@@ -62,7 +64,13 @@ public final class Json {
         }
     }
 
-    /** As {@link #parse(String)}, from a reader (read to its end, not closed). */
+    /**
+     * As {@link #parse(String)}, from a reader (read to its end, not closed).
+     *
+     * @param reader the JSON text
+     * @return the value
+     * @throws IOException if reading fails
+     */
     public static Object parse(Reader reader) throws IOException {
         try {
             return longs(JSON_IO.anyFrom(reader));
@@ -121,6 +129,9 @@ public final class Json {
      * Writes a value made of maps, lists, strings, numbers, booleans, null and int[], long[], float[],
      * double[] on one line. Floats are written in their shortest round-tripping form; NaN and the
      * infinities as {@code NaN}, {@code Infinity}, {@code -Infinity}.
+     *
+     * @param value the value
+     * @return its JSON text
      */
     public static String write(Object value) {
         try {
@@ -166,6 +177,9 @@ public final class Json {
      * {@code 6.9}, NaN or the infinities, never truncated). The same rule as the ONNX mapping's
      * attribute map in core ({@code OnnxConvTranspose.attributes}), which takes already-parsed values.
      *
+     * @param field the field's name, for the message
+     * @param v     the parsed value
+     * @return the int
      * @throws IllegalArgumentException naming the field and the value
      */
     public static int integer(String field, Object v) {
@@ -191,6 +205,10 @@ public final class Json {
     /**
      * An int or a non-empty list of ints (PyTorch's int-or-tuple parameters); a single int gives an
      * array of length 1.
+     *
+     * @param field the field's name, for the message
+     * @param v     the parsed value
+     * @return the ints
      */
     public static int[] ints(String field, Object v) {
         if (!(v instanceof List<?> l)) {
@@ -209,7 +227,13 @@ public final class Json {
         return r;
     }
 
-    /** {@code true} or {@code false}; the string {@code "true"} is not a boolean. */
+    /**
+     * {@code true} or {@code false}; the string {@code "true"} is not a boolean.
+     *
+     * @param field the field's name, for the message
+     * @param v     the parsed value
+     * @return the boolean
+     */
     public static boolean bool(String field, Object v) {
         if (v instanceof Boolean b) {
             return b;
@@ -217,7 +241,13 @@ public final class Json {
         throw new IllegalArgumentException("field '" + field + "' must be true or false, but got " + describe(v));
     }
 
-    /** A string. */
+    /**
+     * A string.
+     *
+     * @param field the field's name, for the message
+     * @param v     the parsed value
+     * @return the string
+     */
     public static String string(String field, Object v) {
         if (v instanceof String s) {
             return s;
@@ -225,7 +255,13 @@ public final class Json {
         throw new IllegalArgumentException("field '" + field + "' must be a string, but got " + describe(v));
     }
 
-    /** A list of numbers (NaN and the infinities included) as doubles. */
+    /**
+     * A list of numbers (NaN and the infinities included) as doubles.
+     *
+     * @param field the field's name, for the message
+     * @param v     the parsed value
+     * @return the numbers
+     */
     public static double[] numbers(String field, Object v) {
         if (!(v instanceof List<?> l)) {
             throw new IllegalArgumentException("field '" + field + "' must be a list of numbers, but got " + describe(v));
@@ -240,7 +276,13 @@ public final class Json {
         return r;
     }
 
-    /** As {@link #numbers}, rounded to float32 (exact for values written from float32). */
+    /**
+     * As {@link #numbers}, rounded to float32 (exact for values written from float32).
+     *
+     * @param field the field's name, for the message
+     * @param v     the parsed value
+     * @return the floats
+     */
     public static float[] floats(String field, Object v) {
         double[] d = numbers(field, v);
         float[] f = new float[d.length];
@@ -254,6 +296,8 @@ public final class Json {
      * Rejects fields outside {@code known}, so a misspelt field ({@code "stride"} for {@code "s"}) is
      * an error and not a silently applied default.
      *
+     * @param object the parsed object
+     * @param known  the fields it may have
      * @param what names the object in the message, e.g. {@code "layer dcgan_g2"}, or "" where the caller names it
      */
     public static void requireKnownFields(Map<String, ?> object, Set<String> known, String what) {

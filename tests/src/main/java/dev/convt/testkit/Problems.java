@@ -33,6 +33,8 @@ public final class Problems {
     }
 
     /**
+     * Problems with the ranges given.
+     *
      * @param minRank  smallest spatial rank
      * @param maxRank  largest spatial rank
      * @param maxBatch largest N

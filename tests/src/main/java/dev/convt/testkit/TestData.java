@@ -9,6 +9,10 @@ public final class TestData {
     /**
      * Integers in [-4, 4] as floats: with them every product and every partial sum of a test-sized
      * problem is exact in float32, so every kernel must agree with the reference bitwise.
+     *
+     * @param n    how many
+     * @param seed the seed
+     * @return the values
      */
     public static float[] smallInts(int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
@@ -19,7 +23,13 @@ public final class TestData {
         return a;
     }
 
-    /** Uniform values in [-1, 1): the data of the error-bound checks and of the bench runner. */
+    /**
+     * Uniform values in [-1, 1): the data of the error-bound checks and of the bench runner.
+     *
+     * @param n    how many
+     * @param seed the seed
+     * @return the values
+     */
     public static float[] uniform(int n, long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         float[] a = new float[n];
@@ -29,7 +39,12 @@ public final class TestData {
         return a;
     }
 
-    /** The values widened to double (exactly). */
+    /**
+     * The values widened to double (exactly).
+     *
+     * @param a the floats
+     * @return the doubles
+     */
     public static double[] toDouble(float[] a) {
         double[] d = new double[a.length];
         for (int i = 0; i < a.length; i++) {

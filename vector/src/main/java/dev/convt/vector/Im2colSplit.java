@@ -77,7 +77,8 @@ final class Im2colSplit implements KernelPlan.Tasks {
             int mr = Im2colKernel.Im2colPlan.MR;
             coStep = mr / gcd(p.taps, mr);
             int[] out = p.problem.out3();
-            rank1 = out[1] == 1;
+            // along the width when there is one row of input and output (rank 1), else along the rows
+            rank1 = out[1] == 1 && p.problem.in3()[1] == 1;
             bandLength = rank1 ? out[2] : out[1];
             bandStep = rank1 ? ALIGN : ALIGN / gcd(out[2], ALIGN);
             if (p.groups >= target) {

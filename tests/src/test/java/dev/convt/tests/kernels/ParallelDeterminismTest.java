@@ -151,6 +151,14 @@ class ParallelDeterminismTest {
         }
     }
 
+    /** Found by the property: one output row fed by two input rows is not a rank-1 band along the width. */
+    @Example
+    void oneOutputRowFromSeveralInputRows() {
+        Problem p = ConvTransposeSpec.builder(2, 1, 1, new int[] {1, 1}).pads(new int[] {1, 0}, new int[] {0, 0})
+                .build().problem(1, new int[] {2, 35});
+        everyThreadCountGivesTheOneThreadBits(p, 2, 7);
+    }
+
     @Example
     void aTinyProblemStaysOnTheCallerByDefault() {
         Problem p = ConvTransposeSpec.builder2d(4, 4, 3).build().problem(1, new int[] {5, 5});
