@@ -55,20 +55,20 @@ import dev.convt.kernel.KernelPlan;
  * the scalar reference always runs on the calling thread.
  *
  * <h2>Warm-up</h2>
- * The Vector API kernels run about a hundred times slower until the JIT (C2) has
- * compiled them, so by default {@link Planner#plan} warms a new plan's code paths before returning it:
- * it runs a small proxy problem (the same kernel, stride, padding and dilation, with few channels and a
- * small size; see {@link Kernel#warmUpProblems}) on scratch buffers of its own until the runs stop
- * allocating and stop getting faster, within a time budget. Paths are warmed once per JVM: a plan whose
- * proxy was warmed before (by any plan) skips it, so planning many layers pays mostly for the distinct
- * paths. The first {@link #execute} of a plan then runs near its steady speed. Warm-up never writes the
- * caller's buffers and never changes results (they are bitwise the same with it on or off).
- * {@code -Ddev.convt.warmup=false} switches plan-time warm-up off (plans are then cheaper to make and
- * slow on their first executes); {@link #warmUp()} warms a plan explicitly, for example when models
- * are loaded ahead of time with the property off, or on another thread. Each proxy runs for at most
- * a second; plan-time warm-ups share a budget per JVM, {@code -Ddev.convt.warmup.millis} (5000 ms by
- * default), after which plans stop warming up (where the JIT is starved of CPU, as on a machine with
- * far more busy threads than cores, warm-ups cannot finish and would only add to planning).
+ * The Vector API kernels run about a hundred times slower until the JIT (C2) has compiled them, so a
+ * fresh JVM's first {@link #execute} of a plan is far slower than the next ones. {@link #warmUp()}
+ * warms a plan's code paths ahead of its first execute: it runs a small proxy problem (the same
+ * kernel, stride, padding and dilation, with few channels and a small size; see
+ * {@link Kernel#warmUpProblems}) on scratch buffers of its own until the runs stop allocating and stop
+ * getting faster, at most a second per proxy. Paths are warmed once per JVM: a plan whose proxy was
+ * warmed before (by any plan) skips it, so warming many layers pays mostly for the distinct paths.
+ * Warm-up never writes the caller's buffers and never changes results (they are bitwise the same
+ * with or without it). With {@code -Ddev.convt.warmup=true}, {@link Planner#plan} warms every new
+ * plan itself, within a budget per JVM ({@code -Ddev.convt.warmup.millis}, 5000 ms by default) after
+ * which plans stop warming up. Plan-time warm-up is off by default: on shared machines with far more
+ * busy threads than cores the JIT is starved of CPU, the proxies' compiles cannot finish, and in
+ * fresh-JVM measurements of the 17 workload layers under such load the whole first pass was slower
+ * with it on.
  */
 public final class Plan {
     private final Problem problem;
@@ -96,7 +96,7 @@ public final class Plan {
     /**
      * Warms this plan's code paths (see the class comment): runs the kernel's proxy problem on scratch
      * buffers until the JIT has compiled what it walks, within the time budget. Does nothing when this
-     * JVM has warmed the same paths before (plans do so when made unless {@code -Ddev.convt.warmup=false}),
+     * JVM has warmed the same paths before (plans do so when made with {@code -Ddev.convt.warmup=true}),
      * or when the kernel needs no warm-up. Writes no caller buffer; results are unchanged. Thread-safe.
      *
      * @return the proxy runs performed; 0 when the paths were already warm or need no warm-up

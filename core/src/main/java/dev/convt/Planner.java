@@ -34,9 +34,9 @@ import java.util.ServiceLoader;
  * executor), or pass one per call to {@link Plan#execute(float[], int, float[], int, Parallelism)}.
  * Results are bit-identical at any thread count.
  *
- * <p>{@link #plan} warms the new plan's code paths before returning it, once per JVM for each distinct
+ * <p>With {@code -Ddev.convt.warmup=true}, {@link #plan} warms the new plan's code paths before returning it, once per JVM for each distinct
  * set of paths (see {@link Plan#warmUp} and the {@link Plan} class comment), so the first execute runs
- * near steady speed; {@code -Ddev.convt.warmup=false} switches this off.
+ * near steady speed; it is off by default (see {@link Plan#warmUp}).
  */
 public final class Planner {
     private static final System.Logger LOG = System.getLogger("dev.convt");
@@ -155,7 +155,7 @@ public final class Planner {
      * <p>An empty batch (N = 0) plans without prepacking: its plan writes the empty output and computes
      * nothing, as PyTorch and ONNX Runtime do.
      *
-     * <p>Unless {@code -Ddev.convt.warmup=false}, the plan's code paths are warmed before it is returned
+     * <p>With {@code -Ddev.convt.warmup=true}, the plan's code paths are warmed before it is returned
      * ({@link Plan#warmUp}): the first call in a JVM for a new kind of problem takes longer, and its first
      * execute is near steady speed.
      *

@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Plan-time warm-up ({@link Plan#warmUp}): it never writes the caller's buffers, never changes a
- * result (bitwise), and {@code -Ddev.convt.warmup=false} switches it off. No timing is asserted.
+ * result (bitwise), and {@code -Ddev.convt.warmup} switches plan-time warm-up (off by default). No
+ * timing is asserted.
  */
 class WarmUpTest {
     private static final String PROPERTY = "dev.convt.warmup";
@@ -79,8 +80,8 @@ class WarmUpTest {
     }
 
     /**
-     * With the property off a new plan is not warmed (its explicit warm-up then has runs to do); with
-     * it on (the default) the plan was warmed when made (its explicit warm-up has nothing left). Each
+     * With the property off, or unset (the default), a new plan is not warmed (its explicit warm-up then
+     * has runs to do); with it on the plan was warmed when made (its explicit warm-up has nothing left). Each
      * case uses a shape no other test plans, so the JVM-wide memory of warmed paths starts empty for it.
      */
     @Example
@@ -88,16 +89,25 @@ class WarmUpTest {
         for (KernelChoice k : FastKernels.all()) {
             Problem off = unusual(k, 13);
             Problem on = unusual(k, 11);
+            Problem unset = unusual(k, 9);
             float[] wOff = TestData.smallInts(off.weightLength(), 1), wOn = TestData.smallInts(on.weightLength(), 1);
             Plan notWarmed = withWarmUp(false, () -> Planner.plan(off, wOff, 0, null, 0, k));
             Plan warmed = withWarmUp(true, () -> Planner.plan(on, wOn, 0, null, 0, k));
             assertTrue(notWarmed.warmUp() > 0, k + ": with " + PROPERTY + "=false the plan was warmed when made");
             assertEquals(0, notWarmed.warmUp(), k + ": the same paths were warmed twice");
             assertEquals(0, warmed.warmUp(), k + ": with warm-up on the plan was not warmed when made");
+            String before = System.getProperty(PROPERTY);
+            System.clearProperty(PROPERTY);
+            try {
+                Plan byDefault = Planner.plan(unset, TestData.smallInts(unset.weightLength(), 1), 0, null, 0, k);
+                assertTrue(byDefault.warmUp() > 0, k + ": plan-time warm-up is on by default");
+            } finally {
+                restore(PROPERTY, before);
+            }
         }
     }
 
-    /** A 1-D problem with a shape (kernel 11 or 13, stride 5, padding 4, 3 groups) used nowhere else. */
+    /** A 1-D problem with a shape (kernel 9, 11 or 13, stride 5, padding 4, 3 groups) used nowhere else. */
     private static Problem unusual(KernelChoice k, int kernel) {
         Problem p = ConvTransposeSpec.builder1d(6, 9, kernel).stride(5).padding(4).groups(3).bias(false).build()
                 .problem(1, new int[] {37});
