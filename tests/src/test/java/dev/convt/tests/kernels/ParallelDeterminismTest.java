@@ -60,7 +60,9 @@ class ParallelDeterminismTest {
                 d[i] = 1 + g.get(base + 2) % 2;
                 in[i] = r == 1 ? 20 + g.get(base + 3) % 200 : 4 + g.get(base + 3) % 30;
                 op[i] = g.get(base + 4) % Math.max(s[i], d[i]);
-                pad[i] = g.get(base + 5) % Math.min(5, (in[i] - 1) * s[i] + d[i] * (k[i] - 1) + op[i] + 1);
+                // symmetric padding: 2·pad ≤ the full output − 1 keeps at least one output
+                int maxPad = ((in[i] - 1) * s[i] + d[i] * (k[i] - 1) + op[i]) / 2;
+                pad[i] = g.get(base + 5) % (Math.min(4, maxPad) + 1);
             }
             return ConvTransposeSpec.builder(r, ci, co, k).stride(s).dilation(d).padding(pad).outputPadding(op)
                     .bias(b).build().problem(n, in);
