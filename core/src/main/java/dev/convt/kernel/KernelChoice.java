@@ -12,9 +12,7 @@ public enum KernelChoice {
     /** Vector API im2col: packed SGEMM into a column buffer, then col2im scatter-add. */
     IM2COL,
     /** Vector API direct scatter: input times kernel taps accumulated straight into the output. */
-    SCATTER,
-    /** Vector API phase-decomposed gather (not yet implemented; declines every problem). */
-    GATHER;
+    SCATTER;
 
     /** The kernel name, lower case ({@code "im2col"}). */
     public String kernelName() {

@@ -122,24 +122,31 @@ public final class Im2colKernel implements Kernel {
 
     /**
      * The proxy of every problem deeper than one K block ({@link Blocking#KC}): one output channel, a
-     * depth of {@code KC + 1} (a full block, then the micro-kernel's accumulating path), one tile of
-     * columns. The same for every such layer, so it is warmed once per JVM.
+     * depth of {@code KC + 1} (a full block, then the micro-kernel's accumulating path), and two and a
+     * half panels of columns, so both the register tile and the wide tail tile run that path. The same
+     * for every such layer, so it is warmed once per JVM.
      */
     private static final Problem DEEP_PROXY = dev.convt.ConvTransposeSpec.builder1d(Blocking.KC + 1, 1, 1).bias(false).build()
-            .problem(1, new int[] {Blocking.NR});
+            .problem(1, new int[] {2 * Blocking.NR + Math.max(1, Blocking.LANES / 2)});
+
+    /**
+     * Input channels per group of the geometry proxy: two, so the micro-kernel's k loop takes its back
+     * branch (with one, C2 would compile the loop as never repeating and deoptimise on the real depth).
+     */
+    static final int WARM_UP_DEPTH = 2;
 
     /**
      * Warm-up proxies ({@link WarmUpProblem#resize}): first, for a problem deeper than one K block,
-     * {@link #DEEP_PROXY}, so C2 compiles the micro-kernel with both its overwriting and accumulating
+     * {@link #DEEP_PROXY}, so C2 compiles the micro-kernels with both their overwriting and accumulating
      * paths profiled; then the problem's geometry (kernel, stride, padding, dilation: col2im's paths)
-     * with one input and one output channel per group, so each micro-kernel call is a single k step
-     * and the JIT's counters reach C2's thresholds after little work on the Vector API's fallback. A
-     * problem whose GEMM finishes a column tile with the wide tail tile keeps its spatial size (and, if
-     * needed, its batch) so the proxy's does too.
+     * with {@value #WARM_UP_DEPTH} input channels and one output channel per group, so each
+     * micro-kernel call is two k steps and the JIT's counters reach C2's thresholds after little work
+     * on the Vector API's fallback. A problem whose GEMM finishes a column tile with the wide tail tile
+     * keeps its spatial size (and, if needed, its batch) so the proxy's does too.
      */
     @Override
     public List<Problem> warmUpProblems(Problem problem) {
-        Problem proxy = WarmUpProblem.resize(problem, 1, 1);
+        Problem proxy = WarmUpProblem.resize(problem, Math.min(WARM_UP_DEPTH, problem.spec().inChannelsPerGroup()), 1);
         if (wideTail(problem) && !wideTail(proxy)) {
             Problem sameSize = proxy.spec().problem(1, problem.inputSpatial());
             proxy = wideTail(sameSize) ? sameSize : proxy.spec().problem(problem.batch(), problem.inputSpatial());

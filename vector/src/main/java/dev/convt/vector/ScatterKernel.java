@@ -50,7 +50,8 @@ public final class ScatterKernel implements Kernel {
     /**
      * Declines, with the reason: rank 3; a problem whose phase arithmetic (in {@code int}, per
      * dimension: output position + pad begin + pad end + stride, plus {@link #INT_HEADROOM}) could leave
-     * the {@code int} range; and a problem whose plan would be disproportionate to its data. The
+     * the {@code int} range; a problem whose packed weights (in the tap-vector mode, several copies of
+     * each tap) would not fit a Java array; and a problem whose plan would be disproportionate to its data. The
      * plan's phase table and per-row phase loop grow with the width stride, its row table with
      * {@code out_h · kernel_h}, so the kernel takes a problem only while
      * {@code stride_w·kernel_w + out_h·kernel_h + out_h·stride_w ≤ 64·(output + weight elements) + 65 536}:
@@ -63,7 +64,21 @@ public final class ScatterKernel implements Kernel {
             return "the scatter kernel supports spatial rank 1 and 2, not " + problem.rank();
         }
         String why = intRangeReason(problem);
+        if (why == null) {
+            why = packedSizeReason(problem);
+        }
         return why != null ? why : planWorkReason(problem);
+    }
+
+    /** The packed weights hold TAP_V / stride copies of each tap in the tap-vector mode: they must fit a Java array. */
+    private static String packedSizeReason(Problem p) {
+        long copies = ScatterPlan.tapVectorApplies(p) ? ScatterTuning.TAP_V / p.spec().stride(p.rank() - 1) : 1;
+        long floats = copies * p.weightLength();
+        if (floats > Integer.MAX_VALUE - 16) {
+            return "its packed weights (" + copies + " x " + p.weightLength() + " = " + floats
+                    + " floats) would not fit a Java array (limit " + (Integer.MAX_VALUE - 16) + ")";
+        }
+        return null;
     }
 
     private static String intRangeReason(Problem p) {
