@@ -41,6 +41,19 @@ class ExportCommandTest {
                 .orElseThrow(() -> new AssertionError("no entry " + name + " in " + entries));
     }
 
+    /** The runner writes figures it has no value for (a speedup without a reference run) as NaN tokens; export reads them. */
+    @Test
+    void readsTheRunnersNonFiniteTokens(@TempDir Path dir) throws Exception {
+        Path run = SuiteRunFixture.standard("", 1).write(dir.resolve("run.json"));
+        String text = Files.readString(run);
+        String withNaN = text.replaceFirst("(\"speedup_vs_reference\"\\s*:\\s*)[-+0-9.eE]+", "$1NaN");
+        assertTrue(withNaN.contains("NaN"), "the fixture got a NaN token");
+        Files.writeString(run, withNaN);
+        Cli r = Cli.run("export", run.toString(), "--format", "github-action-benchmark");
+        assertEquals(0, r.status(), r.err());
+        assertFalse(entries(r.out()).isEmpty());
+    }
+
     @Test
     void oneEntryPerMeasuredLayerKernelThreads(@TempDir Path dir) throws Exception {
         Path run = SuiteRunFixture.standard("", 1).declined("unet_up1", "scatter").write(dir.resolve("run.json"));
