@@ -82,7 +82,10 @@ public final class AllocationProbe {
 
     public static void main(String[] args) throws InterruptedException {
         var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        for (Case c : cases()) {
+        List<Case> all = cases();
+        // one case per JVM when given its index (see ZeroAllocationTest)
+        List<Case> run = args.length == 0 ? all : List.of(all.get(Integer.parseInt(args[0])));
+        for (Case c : run) {
             Problem p = c.problem();
             float[] x = TestData.uniform(p.inputLength(), 1);
             float[] w = TestData.uniform(p.weightLength(), 2);
