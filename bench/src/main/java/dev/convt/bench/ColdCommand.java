@@ -68,8 +68,7 @@ final class ColdCommand {
             return 0;
         }
         a.positional(0, "no positional arguments");
-        List<Workload.Layer> all = a.option("file") == null ? Workload.embedded() : Workload.read(Path.of(a.option("file")));
-        List<Workload.Layer> layers = Workload.select(all, a.listOption("layers"));
+        List<Workload.Layer> layers = Workload.chosen(a);
         int forks = a.countOption("forks", DEFAULT_FORKS);
         if (a.option(Forks.CHILD_OPTION) != null) {
             String json = a.option("json");

@@ -39,8 +39,7 @@ final class OpsCommand {
             return 0;
         }
         a.positional(0, "no positional arguments");
-        List<Workload.Layer> all = a.option("file") == null ? Workload.embedded() : Workload.read(Path.of(a.option("file")));
-        List<Workload.Layer> layers = Workload.select(all, a.listOption("layers"));
+        List<Workload.Layer> layers = Workload.chosen(a);
 
         Table table = new Table("layer", "input → output", ">ψ", ">λ", ">γ", ">add/filter", ">published",
                 ">exact mul", ">exact add", ">exact total", ">dense mul", ">dense total", ">pub/exact");

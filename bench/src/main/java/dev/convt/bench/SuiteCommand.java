@@ -85,8 +85,7 @@ final class SuiteCommand {
         a.positional(0, "no positional arguments");
         List<Integer> threadCounts = ThreadCounts.parse(a, "suite");
         int threads = threadCounts.getLast();
-        List<Workload.Layer> all = a.option("file") == null ? Workload.embedded() : Workload.read(Path.of(a.option("file")));
-        List<Workload.Layer> layers = Workload.select(all, a.listOption("layers"));
+        List<Workload.Layer> layers = Workload.chosen(a);
         List<String> kernels = ThreadCounts.expand(kernels(a.listOption("kernels")), threadCounts);
         boolean quick = a.flag("quick");
         Timer.Settings settings = quick ? Timer.Settings.QUICK : Timer.Settings.DEFAULT;

@@ -168,6 +168,12 @@ public final class Workload {
         return v == null ? fallback : Json.bool(field, v);
     }
 
+    /** The layers a command's {@code --file} (or the embedded workload) and {@code --layers} options name. */
+    static List<Layer> chosen(Args a) {
+        List<Layer> all = a.option("file") == null ? embedded() : read(java.nio.file.Path.of(a.option("file")));
+        return select(all, a.listOption("layers"));
+    }
+
     /**
      * The layers named in {@code names} (in that order), or all when null.
      *
