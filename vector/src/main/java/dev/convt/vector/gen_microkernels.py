@@ -202,11 +202,22 @@ def dst_index(c, u):
     return " + ".join(parts)
 
 
+def start(b, d, keep):
+    """An accumulator's start: the stored partial sum of an earlier pass where {keep} (the mask of
+    `more`) is set, else the bias. Written out, never a helper method: see NO_VECTOR_HELPERS."""
+    return f"FloatVector.broadcast(S, {b}).blend(FloatVector.fromArray(S, dst, {d}), {keep})"
+
+
+def pair(lo, hi):
+    """A vector of {lo} on the low half of the lanes and {hi} on the high half (written out)."""
+    return f"FloatVector.broadcast(S, {lo}).blend(FloatVector.broadcast(S, {hi}), HIGH)"
+
+
 def starts(C, T):
-    out = []
+    out = ["        VectorMask<Float> keep = S.maskAll(more);"]
     for c in range(C):
         for u in range(T):
-            out.append(f"        FloatVector a{c}{u} = start(b{c}, dst, {dst_index(c, u)}, more);")
+            out.append(f"        FloatVector a{c}{u} = {start(f'b{c}', dst_index(c, u), 'keep')};")
     return out
 
 
@@ -281,18 +292,18 @@ def tap_tile(C, T, pairs):
         out.append("        for (int t = nPlain; t < nt; t++) {")
         out.append("            int xi = xq + tapX[t], xj = xq + tapX2[t];")
         out.append("            int wi = wb + tapW[t];")
-        out += fma_body(C, T, lambda u: f"pair(x[{at('xi', u)}], x[{at('xj', u)}])", wexpr, 12)
+        out += fma_body(C, T, lambda u: pair(f"x[{at('xi', u)}]", f"x[{at('xj', u)}]"), wexpr, 12)
         out.append("        }")
     out += stores(C, T)
     out.append("    }")
     return "\n".join(out) + "\n"
 
 
-START_HELPER = """
-    /** An accumulator's start: the stored partial sum of an earlier pass when {@code more}, else the bias. */
-    private static FloatVector start(float b, float[] dst, int d, boolean more) {
-        return FloatVector.broadcast(S, b).blend(FloatVector.fromArray(S, dst, d), S.maskAll(more));
-    }
+NO_VECTOR_HELPERS = """
+    // No helper method here takes or returns a vector: the set-up expressions are written out by
+    // the generator. C2 leaves a call out of line when its profile calls the call site rare, and a
+    // vector returned from an out-of-line call is a heap object of inexact type, which keeps the
+    // intrinsics of the code around it on the Vector API's allocating fallback for good.
 """
 
 
@@ -325,7 +336,7 @@ final class PhaseMicroKernels {
 
     private static final VectorSpecies<Float> S = ScatterTuning.PHASE_SPECIES;
     private static final int V = S.length();
-""" + START_HELPER + tiles + """
+""" + NO_VECTOR_HELPERS + tiles + """
     /**
      * One vector of one channel on its first {@code lanes} lanes only (reads and writes nothing past
      * them): the fallback at the very end of the input array, kept small so both JIT tiers compile it.
@@ -375,12 +386,7 @@ final class TapVectorMicroKernels {
     private static final int V = S.length();
     /** The high half of the lanes (a pair entry's second input): lanes i with {@code 0 <= i - V/2 < V/2}. */
     private static final VectorMask<Float> HIGH = S.indexInRange(-V / 2, V / 2);
-""" + START_HELPER + """
-    /** A vector of {@code lo} on the low half of the lanes and {@code hi} on the high half. */
-    private static FloatVector pair(float lo, float hi) {
-        return FloatVector.broadcast(S, lo).blend(FloatVector.broadcast(S, hi), HIGH);
-    }
-""" + tiles + """
+""" + NO_VECTOR_HELPERS + tiles + """
     /**
      * One vector at the edge of a row, one channel: only the entries whose inputs lie in
      * {@code [0, inW)} (per half of the lanes for pair entries: input {@code q - tapC[t]} on the low
@@ -388,13 +394,13 @@ final class TapVectorMicroKernels {
      */
     static void b1edge(float[] x, int xq, int q, int inW, int[] tapX, int[] tapC, int[] tapX2, int[] tapC2, int nt,
                        float[] w, int wb, int[] tapW, float b0, float[] dst, int d, boolean more) {
-        FloatVector a0 = start(b0, dst, d, more);
+        FloatVector a0 = """ + start("b0", "d", "S.maskAll(more)") + """;
         for (int t = 0; t < nt; t++) {
             // a skipped input reads a harmless in-range value and is blended away: no branch on a vector
             boolean lo = Integer.compareUnsigned(q - tapC[t], inW) < 0;
             boolean hi = Integer.compareUnsigned(q - tapC2[t], inW) < 0;
             float xl = x[lo ? xq + tapX[t] : 0], xh = x[hi ? xq + tapX2[t] : 0];
-            FloatVector sum = pair(xl, xh).fma(FloatVector.fromArray(S, w, wb + tapW[t]), a0);
+            FloatVector sum = """ + pair("xl", "xh") + """.fma(FloatVector.fromArray(S, w, wb + tapW[t]), a0);
             // blends on maskAll and the constant HIGH only: no vector merged across branches
             FloatVector low = a0.blend(sum, S.maskAll(lo));
             a0 = low.blend(a0.blend(sum, S.maskAll(hi)), HIGH);

@@ -83,8 +83,9 @@ public final class AllocationProbe {
     public static void main(String[] args) throws InterruptedException {
         var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
         List<Case> all = cases();
-        // one case per JVM when given its index (see ZeroAllocationTest)
-        List<Case> run = args.length == 0 ? all : List.of(all.get(Integer.parseInt(args[0])));
+        // the cases whose indices are given (one per JVM in ZeroAllocationTest), else all
+        List<Case> run = args.length == 0 ? all
+                : java.util.Arrays.stream(args).map(a -> all.get(Integer.parseInt(a))).toList();
         for (Case c : run) {
             Problem p = c.problem();
             float[] x = TestData.uniform(p.inputLength(), 1);

@@ -27,21 +27,22 @@ final class PhaseMicroKernels {
     private static final VectorSpecies<Float> S = ScatterTuning.PHASE_SPECIES;
     private static final int V = S.length();
 
-    /** An accumulator's start: the stored partial sum of an earlier pass when {@code more}, else the bias. */
-    private static FloatVector start(float b, float[] dst, int d, boolean more) {
-        return FloatVector.broadcast(S, b).blend(FloatVector.fromArray(S, dst, d), S.maskAll(more));
-    }
+    // No helper method here takes or returns a vector: the set-up expressions are written out by
+    // the generator. C2 leaves a call out of line when its profile calls the call site rare, and a
+    // vector returned from an out-of-line call is a heap object of inexact type, which keeps the
+    // intrinsics of the code around it on the Vector API's allocating fallback for good.
 
     static void c1x8(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
                      float b0, float[] dst, int d, boolean more) {
-        FloatVector a00 = start(b0, dst, d, more);
-        FloatVector a01 = start(b0, dst, d + V, more);
-        FloatVector a02 = start(b0, dst, d + 2 * V, more);
-        FloatVector a03 = start(b0, dst, d + 3 * V, more);
-        FloatVector a04 = start(b0, dst, d + 4 * V, more);
-        FloatVector a05 = start(b0, dst, d + 5 * V, more);
-        FloatVector a06 = start(b0, dst, d + 6 * V, more);
-        FloatVector a07 = start(b0, dst, d + 7 * V, more);
+        VectorMask<Float> keep = S.maskAll(more);
+        FloatVector a00 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d), keep);
+        FloatVector a01 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + V), keep);
+        FloatVector a02 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + 2 * V), keep);
+        FloatVector a03 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + 3 * V), keep);
+        FloatVector a04 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + 4 * V), keep);
+        FloatVector a05 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + 5 * V), keep);
+        FloatVector a06 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + 6 * V), keep);
+        FloatVector a07 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + 7 * V), keep);
         for (int t = 0; t < nt; t++) {
             int xi = xq + tapX[t];
             int wi = wb + tapW[t];
@@ -67,14 +68,15 @@ final class PhaseMicroKernels {
 
     static void c4x2(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
                      float b0, float b1, float b2, float b3, float[] dst, int d, int cs, boolean more) {
-        FloatVector a00 = start(b0, dst, d, more);
-        FloatVector a01 = start(b0, dst, d + V, more);
-        FloatVector a10 = start(b1, dst, d + cs, more);
-        FloatVector a11 = start(b1, dst, d + cs + V, more);
-        FloatVector a20 = start(b2, dst, d + 2 * cs, more);
-        FloatVector a21 = start(b2, dst, d + 2 * cs + V, more);
-        FloatVector a30 = start(b3, dst, d + 3 * cs, more);
-        FloatVector a31 = start(b3, dst, d + 3 * cs + V, more);
+        VectorMask<Float> keep = S.maskAll(more);
+        FloatVector a00 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d), keep);
+        FloatVector a01 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + V), keep);
+        FloatVector a10 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + cs), keep);
+        FloatVector a11 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + cs + V), keep);
+        FloatVector a20 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs), keep);
+        FloatVector a21 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs + V), keep);
+        FloatVector a30 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs), keep);
+        FloatVector a31 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs + V), keep);
         for (int t = 0; t < nt; t++) {
             int xi = xq + tapX[t];
             int wi = wb + tapW[t];
@@ -105,10 +107,11 @@ final class PhaseMicroKernels {
 
     static void c1x4(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
                      float b0, float[] dst, int d, boolean more) {
-        FloatVector a00 = start(b0, dst, d, more);
-        FloatVector a01 = start(b0, dst, d + V, more);
-        FloatVector a02 = start(b0, dst, d + 2 * V, more);
-        FloatVector a03 = start(b0, dst, d + 3 * V, more);
+        VectorMask<Float> keep = S.maskAll(more);
+        FloatVector a00 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d), keep);
+        FloatVector a01 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + V), keep);
+        FloatVector a02 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + 2 * V), keep);
+        FloatVector a03 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + 3 * V), keep);
         for (int t = 0; t < nt; t++) {
             int xi = xq + tapX[t];
             int wi = wb + tapW[t];

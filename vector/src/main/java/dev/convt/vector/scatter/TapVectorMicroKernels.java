@@ -30,27 +30,23 @@ final class TapVectorMicroKernels {
     /** The high half of the lanes (a pair entry's second input): lanes i with {@code 0 <= i - V/2 < V/2}. */
     private static final VectorMask<Float> HIGH = S.indexInRange(-V / 2, V / 2);
 
-    /** An accumulator's start: the stored partial sum of an earlier pass when {@code more}, else the bias. */
-    private static FloatVector start(float b, float[] dst, int d, boolean more) {
-        return FloatVector.broadcast(S, b).blend(FloatVector.fromArray(S, dst, d), S.maskAll(more));
-    }
-
-    /** A vector of {@code lo} on the low half of the lanes and {@code hi} on the high half. */
-    private static FloatVector pair(float lo, float hi) {
-        return FloatVector.broadcast(S, lo).blend(FloatVector.broadcast(S, hi), HIGH);
-    }
+    // No helper method here takes or returns a vector: the set-up expressions are written out by
+    // the generator. C2 leaves a call out of line when its profile calls the call site rare, and a
+    // vector returned from an out-of-line call is a heap object of inexact type, which keeps the
+    // intrinsics of the code around it on the Vector API's allocating fallback for good.
 
     /** Only for one input column per vector ({@code qs = 1}, no pair entries). */
     static void b1x8(float[] x, int xq, int[] tapX, int nt,
                      float[] w, int wb, int[] tapW, float b0, float[] dst, int d, boolean more) {
-        FloatVector a00 = start(b0, dst, d, more);
-        FloatVector a01 = start(b0, dst, d + V, more);
-        FloatVector a02 = start(b0, dst, d + 2 * V, more);
-        FloatVector a03 = start(b0, dst, d + 3 * V, more);
-        FloatVector a04 = start(b0, dst, d + 4 * V, more);
-        FloatVector a05 = start(b0, dst, d + 5 * V, more);
-        FloatVector a06 = start(b0, dst, d + 6 * V, more);
-        FloatVector a07 = start(b0, dst, d + 7 * V, more);
+        VectorMask<Float> keep = S.maskAll(more);
+        FloatVector a00 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d), keep);
+        FloatVector a01 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + V), keep);
+        FloatVector a02 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + 2 * V), keep);
+        FloatVector a03 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + 3 * V), keep);
+        FloatVector a04 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + 4 * V), keep);
+        FloatVector a05 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + 5 * V), keep);
+        FloatVector a06 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + 6 * V), keep);
+        FloatVector a07 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + 7 * V), keep);
         for (int t = 0; t < nt; t++) {
             int xi = xq + tapX[t];
             int wi = wb + tapW[t];
@@ -76,10 +72,11 @@ final class TapVectorMicroKernels {
 
     static void b1x4(float[] x, int xq, int qs, int[] tapX, int[] tapX2, int nPlain, int nt,
                      float[] w, int wb, int[] tapW, float b0, float[] dst, int d, boolean more) {
-        FloatVector a00 = start(b0, dst, d, more);
-        FloatVector a01 = start(b0, dst, d + V, more);
-        FloatVector a02 = start(b0, dst, d + 2 * V, more);
-        FloatVector a03 = start(b0, dst, d + 3 * V, more);
+        VectorMask<Float> keep = S.maskAll(more);
+        FloatVector a00 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d), keep);
+        FloatVector a01 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + V), keep);
+        FloatVector a02 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + 2 * V), keep);
+        FloatVector a03 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + 3 * V), keep);
         for (int t = 0; t < nPlain; t++) {
             int xi = xq + tapX[t];
             int wi = wb + tapW[t];
@@ -93,10 +90,10 @@ final class TapVectorMicroKernels {
             int xi = xq + tapX[t], xj = xq + tapX2[t];
             int wi = wb + tapW[t];
             FloatVector w0 = FloatVector.fromArray(S, w, wi);
-            a00 = pair(x[xi], x[xj]).fma(w0, a00);
-            a01 = pair(x[xi + qs], x[xj + qs]).fma(w0, a01);
-            a02 = pair(x[xi + 2 * qs], x[xj + 2 * qs]).fma(w0, a02);
-            a03 = pair(x[xi + 3 * qs], x[xj + 3 * qs]).fma(w0, a03);
+            a00 = FloatVector.broadcast(S, x[xi]).blend(FloatVector.broadcast(S, x[xj]), HIGH).fma(w0, a00);
+            a01 = FloatVector.broadcast(S, x[xi + qs]).blend(FloatVector.broadcast(S, x[xj + qs]), HIGH).fma(w0, a01);
+            a02 = FloatVector.broadcast(S, x[xi + 2 * qs]).blend(FloatVector.broadcast(S, x[xj + 2 * qs]), HIGH).fma(w0, a02);
+            a03 = FloatVector.broadcast(S, x[xi + 3 * qs]).blend(FloatVector.broadcast(S, x[xj + 3 * qs]), HIGH).fma(w0, a03);
         }
         a00.intoArray(dst, d);
         a01.intoArray(dst, d + V);
@@ -106,7 +103,8 @@ final class TapVectorMicroKernels {
 
     static void b1x1(float[] x, int xq, int qs, int[] tapX, int[] tapX2, int nPlain, int nt,
                      float[] w, int wb, int[] tapW, float b0, float[] dst, int d, boolean more) {
-        FloatVector a00 = start(b0, dst, d, more);
+        VectorMask<Float> keep = S.maskAll(more);
+        FloatVector a00 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d), keep);
         for (int t = 0; t < nPlain; t++) {
             int xi = xq + tapX[t];
             int wi = wb + tapW[t];
@@ -117,21 +115,22 @@ final class TapVectorMicroKernels {
             int xi = xq + tapX[t], xj = xq + tapX2[t];
             int wi = wb + tapW[t];
             FloatVector w0 = FloatVector.fromArray(S, w, wi);
-            a00 = pair(x[xi], x[xj]).fma(w0, a00);
+            a00 = FloatVector.broadcast(S, x[xi]).blend(FloatVector.broadcast(S, x[xj]), HIGH).fma(w0, a00);
         }
         a00.intoArray(dst, d);
     }
 
     static void b4x2(float[] x, int xq, int qs, int[] tapX, int[] tapX2, int nPlain, int nt,
                      float[] w, int wb, int[] tapW, float b0, float b1, float b2, float b3, float[] dst, int d, int cs, boolean more) {
-        FloatVector a00 = start(b0, dst, d, more);
-        FloatVector a01 = start(b0, dst, d + V, more);
-        FloatVector a10 = start(b1, dst, d + cs, more);
-        FloatVector a11 = start(b1, dst, d + cs + V, more);
-        FloatVector a20 = start(b2, dst, d + 2 * cs, more);
-        FloatVector a21 = start(b2, dst, d + 2 * cs + V, more);
-        FloatVector a30 = start(b3, dst, d + 3 * cs, more);
-        FloatVector a31 = start(b3, dst, d + 3 * cs + V, more);
+        VectorMask<Float> keep = S.maskAll(more);
+        FloatVector a00 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d), keep);
+        FloatVector a01 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + V), keep);
+        FloatVector a10 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + cs), keep);
+        FloatVector a11 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + cs + V), keep);
+        FloatVector a20 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs), keep);
+        FloatVector a21 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs + V), keep);
+        FloatVector a30 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs), keep);
+        FloatVector a31 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs + V), keep);
         for (int t = 0; t < nPlain; t++) {
             int xi = xq + tapX[t];
             int wi = wb + tapW[t];
@@ -153,8 +152,8 @@ final class TapVectorMicroKernels {
         for (int t = nPlain; t < nt; t++) {
             int xi = xq + tapX[t], xj = xq + tapX2[t];
             int wi = wb + tapW[t];
-            FloatVector x0 = pair(x[xi], x[xj]);
-            FloatVector x1 = pair(x[xi + qs], x[xj + qs]);
+            FloatVector x0 = FloatVector.broadcast(S, x[xi]).blend(FloatVector.broadcast(S, x[xj]), HIGH);
+            FloatVector x1 = FloatVector.broadcast(S, x[xi + qs]).blend(FloatVector.broadcast(S, x[xj + qs]), HIGH);
             FloatVector w0 = FloatVector.fromArray(S, w, wi);
             a00 = x0.fma(w0, a00);
             a01 = x1.fma(w0, a01);
@@ -180,10 +179,11 @@ final class TapVectorMicroKernels {
 
     static void b4x1(float[] x, int xq, int qs, int[] tapX, int[] tapX2, int nPlain, int nt,
                      float[] w, int wb, int[] tapW, float b0, float b1, float b2, float b3, float[] dst, int d, int cs, boolean more) {
-        FloatVector a00 = start(b0, dst, d, more);
-        FloatVector a10 = start(b1, dst, d + cs, more);
-        FloatVector a20 = start(b2, dst, d + 2 * cs, more);
-        FloatVector a30 = start(b3, dst, d + 3 * cs, more);
+        VectorMask<Float> keep = S.maskAll(more);
+        FloatVector a00 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d), keep);
+        FloatVector a10 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + cs), keep);
+        FloatVector a20 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs), keep);
+        FloatVector a30 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs), keep);
         for (int t = 0; t < nPlain; t++) {
             int xi = xq + tapX[t];
             int wi = wb + tapW[t];
@@ -200,7 +200,7 @@ final class TapVectorMicroKernels {
         for (int t = nPlain; t < nt; t++) {
             int xi = xq + tapX[t], xj = xq + tapX2[t];
             int wi = wb + tapW[t];
-            FloatVector x0 = pair(x[xi], x[xj]);
+            FloatVector x0 = FloatVector.broadcast(S, x[xi]).blend(FloatVector.broadcast(S, x[xj]), HIGH);
             FloatVector w0 = FloatVector.fromArray(S, w, wi);
             a00 = x0.fma(w0, a00);
             FloatVector w1 = FloatVector.fromArray(S, w, wi + V);
@@ -223,13 +223,13 @@ final class TapVectorMicroKernels {
      */
     static void b1edge(float[] x, int xq, int q, int inW, int[] tapX, int[] tapC, int[] tapX2, int[] tapC2, int nt,
                        float[] w, int wb, int[] tapW, float b0, float[] dst, int d, boolean more) {
-        FloatVector a0 = start(b0, dst, d, more);
+        FloatVector a0 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d), S.maskAll(more));
         for (int t = 0; t < nt; t++) {
             // a skipped input reads a harmless in-range value and is blended away: no branch on a vector
             boolean lo = Integer.compareUnsigned(q - tapC[t], inW) < 0;
             boolean hi = Integer.compareUnsigned(q - tapC2[t], inW) < 0;
             float xl = x[lo ? xq + tapX[t] : 0], xh = x[hi ? xq + tapX2[t] : 0];
-            FloatVector sum = pair(xl, xh).fma(FloatVector.fromArray(S, w, wb + tapW[t]), a0);
+            FloatVector sum = FloatVector.broadcast(S, xl).blend(FloatVector.broadcast(S, xh), HIGH).fma(FloatVector.fromArray(S, w, wb + tapW[t]), a0);
             // blends on maskAll and the constant HIGH only: no vector merged across branches
             FloatVector low = a0.blend(sum, S.maskAll(lo));
             a0 = low.blend(a0.blend(sum, S.maskAll(hi)), HIGH);
