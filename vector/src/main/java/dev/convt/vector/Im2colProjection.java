@@ -41,7 +41,11 @@ final class Im2colProjection {
     private final float[] biasRow;
     private final ThreadLocal<Workspace> workspace;
 
-    /** Whether the problem is one GEMM whose result is the output: one input position, and every tap its own output position. */
+    /**
+     * Whether the problem is one GEMM whose result is the output (one input position, every tap its
+     * own output position) and its packed weights and workspace fit Java arrays (else im2col's
+     * general path plans it, or declines it with its own reason).
+     */
     static boolean applies(Problem p) {
         if (p.inputPlane() != 1) {
             return false;
@@ -52,7 +56,7 @@ final class Im2colProjection {
                 return false;
             }
         }
-        return true;
+        return packedWeightFloats(p) <= Im2colKernel.MAX_STRUCTURE_FLOATS && workspaceFloats(p) <= Im2colKernel.MAX_STRUCTURE_FLOATS;
     }
 
     /** Floats of the packed weights: per group, {@code M} rounded up to whole NR panels, times {@code K}. */
