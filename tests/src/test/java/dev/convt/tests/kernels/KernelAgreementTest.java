@@ -76,6 +76,17 @@ class KernelAgreementTest {
         checkErrorBound(p, seed);
     }
 
+    /** Ranks 1 to 3 at the corners: strides past the kernel span (gaps), padding up to the whole output, groups. */
+    @Property(tries = 300)
+    void cornersSmallIntegersEqualTheReferenceBitwise(@ForAll("corners") Problem p, @ForAll @LongRange(min = 0, max = 1000) long seed) {
+        checkBitwise(p, seed);
+    }
+
+    @Provide
+    Arbitrary<Problem> corners() {
+        return Problems.corners();
+    }
+
     @Property(tries = 300)
     void singlePositionSmallIntegersEqualTheReferenceBitwise(@ForAll("singlePosition") Problem p, @ForAll @LongRange(min = 0, max = 1000) long seed) {
         checkBitwise(p, seed);
