@@ -43,11 +43,13 @@ final class Im2colProjection {
 
     /**
      * Whether the problem is one GEMM whose result is the output (one input position, every tap its
-     * own output position) and its packed weights and workspace fit Java arrays (else im2col's
-     * general path plans it, or declines it with its own reason).
+     * own output position), wide enough that whole B panels at most double its weights
+     * ({@code M ≥ NR/2}: a layer of a handful of outputs per image would pack mostly zeros), and its
+     * packed weights and workspace fit Java arrays. Else im2col's general path plans it, or declines
+     * it with its own reason.
      */
     static boolean applies(Problem p) {
-        if (p.inputPlane() != 1) {
+        if (p.inputPlane() != 1 || 2L * p.spec().outChannelsPerGroup() * p.spec().kernelVolume() < NR) {
             return false;
         }
         int[] d = p.dilation3(), pb = p.padBegin3(), pe = p.padEnd3(), op = p.outputPadding3();
@@ -65,9 +67,15 @@ final class Im2colProjection {
         return Math.ceilDiv(m, NR) * NR * p.spec().inChannels();
     }
 
-    /** Floats of one thread's workspace: the packed A block ({@code MC} images of depth K) and the result block ({@code MC × nc}). */
+    /** Floats of one thread's workspace: the packed A block ({@link #blockRows} images of depth K) and the result block ({@code blockRows × nc}). */
     static long workspaceFloats(Problem p) {
-        return (long) MC * p.spec().inChannelsPerGroup() + (long) MC * nc(p.spec().inChannelsPerGroup());
+        int k = p.spec().inChannelsPerGroup();
+        return (long) blockRows(p.batch()) * (k + (long) nc(k));
+    }
+
+    /** Rows of the A and result blocks: the batch in whole MR panels, at most {@code MC}. */
+    private static int blockRows(int batch) {
+        return (int) Math.min(MC, ((long) batch + MR - 1) / MR * MR);
     }
 
     /** The N tile: {@link Blocking#ncFor} in whole NR panels, so every tile starts on a panel of the packed weights. */
@@ -97,7 +105,7 @@ final class Im2colProjection {
                 java.util.Arrays.fill(biasRow, co * taps, (co + 1) * taps, bias[co]);
             }
         }
-        int aLength = MC * k, cLength = MC * nc;
+        int aLength = blockRows(batch) * k, cLength = blockRows(batch) * nc;
         workspace = ThreadLocal.withInitial(() -> new Workspace(aLength, cLength));
     }
 
@@ -108,7 +116,7 @@ final class Im2colProjection {
 
     /** Bytes of one thread's workspace. */
     long workspaceBytes() {
-        return 4L * (MC * k + (long) MC * nc);
+        return 4L * blockRows(batch) * (k + (long) nc);
     }
 
     /**

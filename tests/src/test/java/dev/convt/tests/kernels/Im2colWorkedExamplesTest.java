@@ -54,21 +54,27 @@ class Im2colWorkedExamplesTest {
     }
 
     /**
-     * One input position, Cin 2 → Cout 2, kernel 2×2, batch 2: y[n][co][t] = b[co] + x[n][0]·w[0][co][t]
-     * + x[n][1]·w[1][co][t]. x = {(1, 2), (3, −1)}; w[0][0] = 1 2 3 4, w[0][1] = 5 6 7 8,
-     * w[1][0] = 10 20 30 40, w[1][1] = −1 −2 −3 −4; b = (0.5, −0.5).
-     * Image 0: co 0: 1 + 20, 2 + 40, 3 + 60, 4 + 80; co 1: 5 − 2, 6 − 4, 7 − 6, 8 − 8.
-     * Image 1: co 0: 3 − 10, 6 − 20, 9 − 30, 12 − 40; co 1: 15 + 1, 18 + 2, 21 + 3, 24 + 4.
+     * One input position, Cin 2 → Cout 2, kernel 3×3 (M = 2·9 = 18 output columns, wide enough for the
+     * one-GEMM path at every vector width), batch 2: y[n][co][t] = b[co] + x[n][0]·w[0][co][t] +
+     * x[n][1]·w[1][co][t] with w[0][0][t] = t, w[0][1][t] = 1, w[1][0][t] = 10, w[1][1][t] = −t and
+     * b = (0.5, −0.5). So y[n][0][t] = x[n][0]·t + 10·x[n][1] + 0.5 and y[n][1][t] = x[n][0] − x[n][1]·t − 0.5.
+     * x = {(1, 2), (3, −1)}: image 0: t + 20.5 and 0.5 − 2t; image 1: 3t − 9.5 and t + 2.5.
      */
     @Test
     void aSinglePositionInputIsOneGemm() {
-        Problem p = ConvTransposeSpec.builder2d(2, 2, 2, 2).build().problem(2, new int[] {1, 1});
+        Problem p = ConvTransposeSpec.builder2d(2, 2, 3, 3).build().problem(2, new int[] {1, 1});
         float[] x = {1, 2, 3, -1};
-        float[] w = {1, 2, 3, 4, 5, 6, 7, 8, 10, 20, 30, 40, -1, -2, -3, -4};
+        float[] w = {
+                0, 1, 2, 3, 4, 5, 6, 7, 8,
+                1, 1, 1, 1, 1, 1, 1, 1, 1,
+                10, 10, 10, 10, 10, 10, 10, 10, 10,
+                0, -1, -2, -3, -4, -5, -6, -7, -8};
         float[] b = {0.5f, -0.5f};
         float[] want = {
-                21.5f, 42.5f, 63.5f, 84.5f, 2.5f, 1.5f, 0.5f, -0.5f,
-                -6.5f, -13.5f, -20.5f, -27.5f, 15.5f, 19.5f, 23.5f, 27.5f};
+                20.5f, 21.5f, 22.5f, 23.5f, 24.5f, 25.5f, 26.5f, 27.5f, 28.5f,
+                0.5f, -1.5f, -3.5f, -5.5f, -7.5f, -9.5f, -11.5f, -13.5f, -15.5f,
+                -9.5f, -6.5f, -3.5f, -0.5f, 2.5f, 5.5f, 8.5f, 11.5f, 14.5f,
+                2.5f, 3.5f, 4.5f, 5.5f, 6.5f, 7.5f, 8.5f, 9.5f, 10.5f};
         check(p, x, w, b, want);
     }
 
