@@ -91,6 +91,45 @@ public final class Problems {
         return spec.problem(batch, in);
     }
 
+    /**
+     * Rank-3 problems for the fast kernels, small enough that the reference stays quick: every
+     * parameter of the spec varied as in {@link #problems(int, int, int, int)}, inputs up to 4 per
+     * dimension, batches of 1 or 2.
+     *
+     * @return the generator
+     */
+    public static Arbitrary<Problem> rank3() {
+        return problems(3, 3, 2, 4);
+    }
+
+    /**
+     * Problems whose input has one spatial position and whose output is the kernel (dilation 1, no
+     * padding, no output_padding): the whole layer is one GEMM, as a DCGAN generator's first layer.
+     * Ranks 1 to 3, batches up to 2·16 + 3 (the images are the GEMM's rows), channel counts at the
+     * tails, groups, with and without bias.
+     *
+     * @return the generator
+     */
+    public static Arbitrary<Problem> singlePosition() {
+        Arbitrary<Integer> rank = Arbitraries.integers().between(1, 3);
+        Arbitrary<Integer> batch = Arbitraries.integers().between(1, 35);
+        Arbitrary<Integer> groups = Arbitraries.integers().between(1, 3);
+        Arbitrary<Integer> ciGene = Arbitraries.integers().between(0, TAILS.length - 1);
+        Arbitrary<Integer> coGene = Arbitraries.integers().between(0, TAILS.length - 1);
+        Arbitrary<Boolean> bias = Arbitraries.of(true, false);
+        Arbitrary<List<Integer>> genes = Arbitraries.integers().between(0, 1 << 20).list().ofSize(6);
+        return Combinators.combine(rank, batch, groups, ciGene, coGene, bias, genes).as((r, n, g, cg, og, b, gs) -> {
+            int[] k = new int[r], s = new int[r], in = new int[r];
+            for (int i = 0; i < r; i++) {
+                k[i] = 1 + gs.get(2 * i) % 5;
+                s[i] = 1 + gs.get(2 * i + 1) % 3; // the stride has no effect on one input position
+                in[i] = 1;
+            }
+            ConvTransposeSpec spec = ConvTransposeSpec.builder(r, TAILS[cg] * g, TAILS[og] * g, k).stride(s).groups(g).bias(b).build();
+            return spec.problem(n, in);
+        });
+    }
+
     /** Sizes around 8-lane vectors and a 4×16 register tile: below, at and past a vector; 2·16 + 3. */
     public static final int[] TAILS = {1, 2, 7, 8, 9, 17, 35};
     /** Widths of the contiguous dimension: the tails plus longer rows. */

@@ -7,13 +7,15 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * col2im for rank-1 and rank-2 problems: scatter-adds a block of the column buffer
- * {@code cols[(co, kh, kw)][(n, ih, iw)]} into the output, {@code y[n, co, ih·sh − ph + kh·dh,
- * iw·sw − pw + kw·dw] += cols[...]}, skipping the products that padding crops.
+ * col2im for problems of rank 1 to 3: scatter-adds a block of the column buffer
+ * {@code cols[(co, kd, kh, kw)][(n, id, ih, iw)]} into the output, {@code y[n, co, id·sd − pd + kd·dd,
+ * ih·sh − ph + kh·dh, iw·sw − pw + kw·dw] += cols[...]}, skipping the products that padding crops.
  *
  * <p>The in-range input columns of each tap are precomputed per kernel row and column, so the
  * inner loop is a plain (strided) run with no bounds test: a vector add when the stride is 1, a
- * scalar strided add otherwise. Rank-1 problems are rank 2 with one input row.
+ * scalar strided add otherwise. Every rank is rank 3 with leading size-1 dimensions
+ * ({@link Problem#in3()}): the column walk goes one (image, input depth) slice at a time
+ * ({@link #sliceBase}) and within a slice row by row, so rank 1 and 2 (depth 1) walk as before.
  *
  * <p>When every output element receives exactly one (tap, input position) pair ({@link #singleCover}:
  * stride = kernel, dilation 1, no padding, no output_padding, as in U-Net's and Mask R-CNN's 2×2
@@ -62,11 +64,19 @@ final class Col2im {
         return VectorMask.fromArray(S, bits, 0);
     }
 
-    private final int inPlane, inW, outW, outPlane, taps, kW, sH, sW, pH, pW, dH, dW, coPerG, cout;
+    /**
+     * Input positions of one (image, input depth) slice, {@code inH·inW}, and the input depth: the
+     * column walk goes slice by slice, so depth is the outer part of the image walk (rank 1 and 2
+     * have depth 1 and their slice is the image).
+     */
+    private final int slice, inD;
+    private final int inW, outW, outPlane, outSlice, taps, kHW, kW, sD, sH, sW, pD, pH, pW, dD, dH, dW, coPerG, cout;
     /** Per kernel column kw: the input columns {@code [iwLo, iwHi)} whose products land inside the output. */
     private final int[] iwLo, iwHi;
     /** Per kernel row kh: the input rows {@code [ihLo, ihHi)} whose products land inside the output. */
     private final int[] ihLo, ihHi;
+    /** Per kernel depth kd: the input depths {@code [idLo, idHi)} whose products land inside the output. */
+    private final int[] idLo, idHi;
     /** Whether each output element receives exactly one column value (see the class comment). */
     final boolean singleCover;
     /** The bias (Cout values) used in single-cover mode, or null for none. */
@@ -76,66 +86,78 @@ final class Col2im {
     Col2im(Problem p, float[] bias) {
         this.bias = bias;
         int[] in = p.in3(), out = p.out3(), k = p.kernel3(), s = p.stride3(), pad = p.padBegin3(), d = p.dilation3();
-        inPlane = p.inputPlane();
+        slice = in[1] * in[2];
+        inD = in[0];
         inW = in[2];
         outW = out[2];
         outPlane = p.outputPlane();
-        taps = k[1] * k[2];
+        outSlice = out[1] * out[2];
+        taps = k[0] * k[1] * k[2];
+        kHW = k[1] * k[2];
         kW = k[2];
+        sD = s[0];
         sH = s[1];
         sW = s[2];
+        pD = pad[0];
         pH = pad[1];
         pW = pad[2];
+        dD = d[0];
         dH = d[1];
         dW = d[2];
         coPerG = p.spec().outChannelsPerGroup();
         cout = p.spec().outChannels();
         boolean single = true;
-        for (int i = 1; i < 3; i++) {
+        for (int i = 0; i < 3; i++) {
             single &= d[i] == 1 && s[i] == k[i] && pad[i] == 0 && p.padEnd3()[i] == 0 && p.outputPadding3()[i] == 0;
         }
         singleCover = single;
-        iwLo = new int[k[2]];
-        iwHi = new int[k[2]];
-        for (int kw = 0; kw < k[2]; kw++) {
-            iwLo[kw] = lo(kw * dW - pW, sW, in[2]);
-            iwHi[kw] = hi(kw * dW - pW, sW, in[2], out[2]);
-        }
+        idLo = new int[k[0]];
+        idHi = new int[k[0]];
+        ranges(idLo, idHi, dD, pD, sD, in[0], out[0]);
         ihLo = new int[k[1]];
         ihHi = new int[k[1]];
-        for (int kh = 0; kh < k[1]; kh++) {
-            ihLo[kh] = lo(kh * dH - pH, sH, in[1]);
-            ihHi[kh] = hi(kh * dH - pH, sH, in[1], out[1]);
+        ranges(ihLo, ihHi, dH, pH, sH, in[1], out[1]);
+        iwLo = new int[k[2]];
+        iwHi = new int[k[2]];
+        ranges(iwLo, iwHi, dW, pW, sW, in[2], out[2]);
+    }
+
+    /** Per tap t of one axis: the inputs {@code [lo[t], hi[t])} of {@code n} whose output {@code i·s − p + t·d} is inside {@code [0, out)}. */
+    private static void ranges(int[] lo, int[] hi, int d, int p, int s, int n, int out) {
+        for (int t = 0; t < lo.length; t++) {
+            lo[t] = lo((long) t * d - p, s, n);
+            hi[t] = hi((long) t * d - p, s, n, out);
         }
     }
 
-    /** A copy with other in-range bounds (see {@link #rows} and {@link #columns}). */
-    private Col2im(Col2im o, int[] ihLo, int[] ihHi, int[] iwLo, int[] iwHi) {
+    /** A copy with other in-range bounds (see {@link #band}). */
+    private Col2im(Col2im o, int[][] lo, int[][] hi) {
         bias = o.bias;
-        inPlane = o.inPlane; inW = o.inW; outW = o.outW; outPlane = o.outPlane; taps = o.taps; kW = o.kW;
-        sH = o.sH; sW = o.sW; pH = o.pH; pW = o.pW; dH = o.dH; dW = o.dW; coPerG = o.coPerG; cout = o.cout;
+        slice = o.slice; inD = o.inD; inW = o.inW; outW = o.outW; outPlane = o.outPlane; outSlice = o.outSlice;
+        taps = o.taps; kHW = o.kHW; kW = o.kW;
+        sD = o.sD; sH = o.sH; sW = o.sW; pD = o.pD; pH = o.pH; pW = o.pW; dD = o.dD; dH = o.dH; dW = o.dW;
+        coPerG = o.coPerG; cout = o.cout;
         singleCover = o.singleCover;
-        this.ihLo = ihLo; this.ihHi = ihHi; this.iwLo = iwLo; this.iwHi = iwHi;
+        idLo = lo[0]; idHi = hi[0]; ihLo = lo[1]; ihHi = hi[1]; iwLo = lo[2]; iwHi = hi[2];
     }
 
-    /** This col2im writing only output rows {@code [from, to)} (a band for one thread). */
-    Col2im rows(int from, int to) {
-        int[] lo = ihLo.clone(), hi = ihHi.clone();
-        band(lo, hi, dH, pH, sH, from, to);
-        return new Col2im(this, lo, hi, iwLo, iwHi);
-    }
-
-    /** This col2im writing only output columns {@code [from, to)} (a band for one thread). */
-    Col2im columns(int from, int to) {
-        int[] lo = iwLo.clone(), hi = iwHi.clone();
-        band(lo, hi, dW, pW, sW, from, to);
-        return new Col2im(this, ihLo, ihHi, lo, hi);
+    /**
+     * This col2im writing only the outputs whose index along {@code axis} (0 depth, 1 rows, 2 columns
+     * of the 3-D view {@link Problem#out3()}) is in {@code [from, to)}: a band for one thread.
+     */
+    Col2im band(int axis, int from, int to) {
+        int[][] lo = {idLo, ihLo, iwLo}, hi = {idHi, ihHi, iwHi};
+        int[] d = {dD, dH, dW}, p = {pD, pH, pW}, s = {sD, sH, sW};
+        lo[axis] = lo[axis].clone();
+        hi[axis] = hi[axis].clone();
+        band(lo[axis], hi[axis], d[axis], p[axis], s[axis], from, to);
+        return new Col2im(this, lo, hi);
     }
 
     /** Narrows each tap's input range to the inputs i whose output {@code i·s − p + t·d} is in {@code [from, to)}. */
     private static void band(int[] lo, int[] hi, int d, int p, int s, int from, int to) {
         for (int t = 0; t < lo.length; t++) {
-            int off = t * d - p;
+            long off = (long) t * d - p;
             lo[t] = Math.max(lo[t], lo(off - from, s, Integer.MAX_VALUE));
             hi[t] = Math.max(lo[t], Math.min(hi[t], hi(off, s, Integer.MAX_VALUE, to)));
         }
@@ -143,23 +165,39 @@ final class Col2im {
 
     /** Ints of the per-tap input-range tables this object holds (for the plan's byte count). */
     long tableInts() {
-        return (long) iwLo.length + iwHi.length + ihLo.length + ihHi.length;
+        return (long) iwLo.length + iwHi.length + ihLo.length + ihHi.length + idLo.length + idHi.length;
     }
 
     /** Smallest i ≥ 0 with {@code i·s + off ≥ 0}, at most {@code n}. */
-    private static int lo(int off, int s, int n) {
-        return off >= 0 ? 0 : (int) Math.min(n, Math.ceilDiv((long) -off, s));
+    private static int lo(long off, int s, int n) {
+        return off >= 0 ? 0 : (int) Math.min(n, Math.ceilDiv(-off, s));
     }
 
     /** One past the largest i < n with {@code i·s + off ≤ out − 1}, at least 0. */
-    private static int hi(int off, int s, int n, int out) {
-        long last = Math.floorDiv((long) out - 1 - off, s);
+    private static int hi(long off, int s, int n, int out) {
+        long last = Math.floorDiv(out - 1 - off, s);
         return (int) Math.max(0, Math.min(n, last + 1));
     }
 
     /**
-     * Adds rows {@code [rowFrom, rowTo)} of group {@code g} (row = local output channel · taps + tap)
-     * and columns {@code [j0, j0 + width)} (column = n · inPlane + input position) of the block
+     * The output index of row 0, column 0 of the output depth slice that input depth slice {@code sl}
+     * (= n · inD + id) reaches through depth tap {@code kd}, in output channel {@code co}; or −1 when
+     * that tap puts the slice outside the output depth (cropped by padding).
+     */
+    private int sliceBase(int sl, int kd, int co, int yOff) {
+        int n = inD == 1 ? sl : sl / inD;
+        int id = sl - n * inD;
+        if (id < idLo[kd] || id >= idHi[kd]) {
+            return -1;
+        }
+        // in range, so the sum is the true index even where id·sD or kd·dD − pD alone would wrap
+        return yOff + (n * cout + co) * outPlane + (id * sD + kd * dD - pD) * outSlice;
+    }
+
+    /**
+     * Adds rows {@code [rowFrom, rowTo)} of group {@code g} (row = local output channel · taps + tap,
+     * tap = (kd · kH + kh) · kW + kw) and columns {@code [j0, j0 + width)} (column = n · inPlane + input
+     * position; the walk takes them one (image, input depth) slice of {@code inH · inW} at a time) of the block
      * {@code c} (row {@code rowFrom} at index 0, leading dimension {@code ldc}) into {@code y}.
      *
      * <p>With stride 2 and dilation 1 along the width, the rows of taps {@code kw} and {@code kw + 1}
@@ -177,15 +215,16 @@ final class Col2im {
         for (int row = rowFrom; row < rowTo; row++) {
             int col = row / taps;
             int tap = row - col * taps;
-            int kh = tap / kW;
-            int kw = tap - kh * kW;
+            int kd = tap / kHW;
+            int kh = (tap - kd * kHW) / kW;
+            int kw = tap - kd * kHW - kh * kW;
             if (lanes && kw % GL == 0 && kw + GL <= kW && row + GL <= rowTo) {
-                addLaneGroup(g, col, kh, kw, row - rowFrom, j0, end, c, ldc, y, yOff, gather);
+                addLaneGroup(g, col, kd, kh, kw, row - rowFrom, j0, end, c, ldc, y, yOff, gather);
                 row += GL - 1;
                 continue;
             }
             if (triples && kw % 3 == 0 && kw + 3 <= kW && row + 3 <= rowTo) {
-                addTriple(g, col, kh, kw, row - rowFrom, j0, end, c, ldc, y, yOff);
+                addTriple(g, col, kd, kh, kw, row - rowFrom, j0, end, c, ldc, y, yOff);
                 row += 2;
                 continue;
             }
@@ -198,16 +237,16 @@ final class Col2im {
             int owOff = kw * dW - pW;
             int ohOff = kh * dH - pH;
             int cRow = (row - rowFrom) * ldc;
-            if (ihA0 < ihB0 && (lo0 < hi0 || lo1 < hi1)) {
+            if (ihA0 < ihB0 && idLo[kd] < idHi[kd] && (lo0 < hi0 || lo1 < hi1)) {
                 int j = j0;
                 while (j < end) {
-                    int n = j / inPlane;
-                    int p0 = j - n * inPlane;
-                    int pEnd = Math.min(inPlane, p0 + end - j);
+                    int sl = j / slice;
+                    int p0 = j - sl * slice;
+                    int pEnd = Math.min(slice, p0 + end - j);
                     int cBase = cRow + (j - j0) - p0;
-                    int yBase = yOff + (n * cout + co) * outPlane;
+                    int yBase = sliceBase(sl, kd, co, yOff);
                     int ihA = Math.max(p0 / inW, ihA0);
-                    int ihB = Math.min((pEnd - 1) / inW + 1, ihB0);
+                    int ihB = yBase < 0 ? ihA : Math.min((pEnd - 1) / inW + 1, ihB0);
                     for (int ih = ihA; ih < ihB; ih++) {
                         int a = ih * inW;
                         int iwA = Math.max(0, p0 - a);
@@ -247,10 +286,10 @@ final class Col2im {
      * columns give contiguous output vectors: one per column at 256 bits, one per two columns at 512,
      * two per column at 128.
      */
-    private void addLaneGroup(int g, int col, int kh, int kw0, int blockRow, int j0, int end, float[] c, int ldc,
+    private void addLaneGroup(int g, int col, int kd, int kh, int kw0, int blockRow, int j0, int end, float[] c, int ldc,
                               float[] y, int yOff, int[] gather) {
         int ihA0 = ihLo[kh], ihB0 = ihHi[kh];
-        if (ihA0 >= ihB0) {
+        if (ihA0 >= ihB0 || idLo[kd] >= idHi[kd]) {
             return;
         }
         int lo = 0, hi = inW;
@@ -266,13 +305,13 @@ final class Col2im {
         int cRow = blockRow * ldc;
         int j = j0;
         while (j < end) {
-            int n = j / inPlane;
-            int p0 = j - n * inPlane;
-            int pEnd = Math.min(inPlane, p0 + end - j);
+            int sl = j / slice;
+            int p0 = j - sl * slice;
+            int pEnd = Math.min(slice, p0 + end - j);
             int cBase = cRow + (j - j0) - p0;
-            int yBase = yOff + (n * cout + co) * outPlane;
+            int yBase = sliceBase(sl, kd, co, yOff);
             int ihA = Math.max(p0 / inW, ihA0);
-            int ihB = Math.min((pEnd - 1) / inW + 1, ihB0);
+            int ihB = yBase < 0 ? ihA : Math.min((pEnd - 1) / inW + 1, ihB0);
             for (int ih = ihA; ih < ihB; ih++) {
                 int a = ih * inW;
                 int iwA = Math.max(0, p0 - a);
@@ -314,10 +353,10 @@ final class Col2im {
      * the block) land on 3 consecutive output columns per input column; where all three are inside
      * the output, one interleaved contiguous run ({@link #tripleRun}).
      */
-    private void addTriple(int g, int col, int kh, int kw0, int blockRow, int j0, int end, float[] c, int ldc,
+    private void addTriple(int g, int col, int kd, int kh, int kw0, int blockRow, int j0, int end, float[] c, int ldc,
                            float[] y, int yOff) {
         int ihA0 = ihLo[kh], ihB0 = ihHi[kh];
-        if (ihA0 >= ihB0) {
+        if (ihA0 >= ihB0 || idLo[kd] >= idHi[kd]) {
             return;
         }
         int lo = Math.max(iwLo[kw0], Math.max(iwLo[kw0 + 1], iwLo[kw0 + 2]));
@@ -329,13 +368,13 @@ final class Col2im {
         int cRow = blockRow * ldc;
         int j = j0;
         while (j < end) {
-            int n = j / inPlane;
-            int p0 = j - n * inPlane;
-            int pEnd = Math.min(inPlane, p0 + end - j);
+            int sl = j / slice;
+            int p0 = j - sl * slice;
+            int pEnd = Math.min(slice, p0 + end - j);
             int cBase = cRow + (j - j0) - p0;
-            int yBase = yOff + (n * cout + co) * outPlane;
+            int yBase = sliceBase(sl, kd, co, yOff);
             int ihA = Math.max(p0 / inW, ihA0);
-            int ihB = Math.min((pEnd - 1) / inW + 1, ihB0);
+            int ihB = yBase < 0 ? ihA : Math.min((pEnd - 1) / inW + 1, ihB0);
             for (int ih = ihA; ih < ihB; ih++) {
                 int a = ih * inW;
                 int iwA = Math.max(0, p0 - a);

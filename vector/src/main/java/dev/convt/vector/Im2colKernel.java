@@ -17,12 +17,16 @@ import java.util.List;
  * col2im scatter-add into the output, which starts at the bias.
  *
  * <p>Shapes, per group g: {@code Wᵀ} is {@code M × K} with {@code M = Cout/g · Πk} (row
- * {@code (co, kh, kw)}) and {@code K = Cin/g}; X is {@code K × J} with {@code J = N · Π in}: the
+ * {@code (co, kd, kh, kw)}) and {@code K = Cin/g}; X is {@code K × J} with {@code J = N · Π in}: the
  * columns of every image of the batch side by side, so small images still make a wide GEMM.
  * {@code Wᵀ} is packed once per plan (the packed A panels are the prepacked weights). X is packed
  * per N tile of {@code nc} columns ({@link Blocking#ncFor}); the GEMM then runs one M block of
  * {@link Blocking#MC} rows at a time into a small column block that col2im scatters while it is
  * still in L2, so the full column buffer ({@code M × J}) never exists.
+ *
+ * <p>A layer whose input has one spatial position and whose output is exactly its kernel (a DCGAN
+ * generator's first layer) is one GEMM whose result is the output: {@link Im2colProjection} runs it
+ * with the roles swapped (weights as the packed B, images as the rows of A) and no col2im.
  *
  * <p>Workspace per executing thread: the packed X tile (off-heap, cache-line aligned: see
  * {@link Packing#newPackedB}), {@code 4·K·nc} bytes rounded up to whole NR panels (≤ 384 KiB, plus
@@ -42,10 +46,12 @@ import java.util.List;
  * every product are −0, in both. The rest of the numerics contract (FMA, overflow, underflow) is
  * {@link dev.convt.Plan}'s.
  *
- * <p>Rank 1 and 2 only (rank 3 falls back to the reference). For the automatic choice it declines
- * problems with fewer than {@value #AUTO_MIN_CHANNELS_PER_GROUP} input channels per group (depthwise
- * and near-depthwise): the GEMM depth is then so small that writing and re-reading the column block
- * costs more than the arithmetic, and direct scatter does the same products without it.
+ * <p>Every rank (1 to 3: {@link Col2im} walks depth as the outer part of its image walk). For the
+ * automatic choice it declines rank-1 and rank-2 problems with fewer than
+ * {@value #AUTO_MIN_CHANNELS_PER_GROUP} input channels per group (depthwise and near-depthwise): the
+ * GEMM depth is then so small that writing and re-reading the column block costs more than the
+ * arithmetic, and direct scatter does the same products without it (scatter takes no rank 3, so
+ * im2col keeps shallow rank-3 problems off the scalar reference).
  */
 public final class Im2colKernel implements Kernel {
     /** The kernel's name: {@value}. */
@@ -63,15 +69,12 @@ public final class Im2colKernel implements Kernel {
     static final long MAX_STRUCTURE_FLOATS = Integer.MAX_VALUE - 16;
 
     /**
-     * Declines rank 3, and every problem whose packed weights, packed X tile or column block (the
+     * Declines every problem whose packed weights, packed X tile or column block (the
      * sizes {@link #packedWeightFloats} and {@link #workspaceFloats} give, computed in {@code long})
      * would not fit a Java array, so planning never allocates a part of a plan it cannot finish.
      */
     @Override
     public String declineReason(Problem problem) {
-        if (problem.rank() > 2) {
-            return "rank " + problem.rank() + " falls back to the reference (im2col handles rank 1 and 2)";
-        }
         long columns = (long) problem.batch() * problem.inputPlane();
         if (columns + Blocking.NR > Integer.MAX_VALUE) {
             return "the GEMM's column count N*prod(input) = " + columns + " leaves no room to pad it to whole panels of "
@@ -89,14 +92,20 @@ public final class Im2colKernel implements Kernel {
         return null;
     }
 
-    /** Floats of the packed weights: per group, {@code M = Cout/g·Πk} rounded up to whole MR panels, times {@code K = Cin/g}. */
+    /** Floats of the packed weights: per group, {@code M = Cout/g·Πk} rounded up to whole MR panels, times {@code K = Cin/g} (or {@link Im2colProjection}'s). */
     static long packedWeightFloats(Problem p) {
+        if (Im2colProjection.applies(p)) {
+            return Im2colProjection.packedWeightFloats(p);
+        }
         long m = (long) p.spec().outChannelsPerGroup() * p.spec().kernelVolume();
         return Math.ceilDiv(m, Blocking.MR) * Blocking.MR * p.spec().inChannels();
     }
 
     /** Floats of one thread's workspace: the packed X tile ({@code K} rows of {@code nc} columns in whole NR panels) and the column block. */
     static long workspaceFloats(Problem p) {
+        if (Im2colProjection.applies(p)) {
+            return Im2colProjection.workspaceFloats(p);
+        }
         long nc = nc(p.spec().inChannelsPerGroup(), (long) p.batch() * p.inputPlane());
         return Math.ceilDiv(nc, Blocking.NR) * Blocking.NR * p.spec().inChannelsPerGroup() + Blocking.MC * nc;
     }
@@ -113,7 +122,8 @@ public final class Im2colKernel implements Kernel {
             return why;
         }
         int k = problem.spec().inChannelsPerGroup();
-        if (k < AUTO_MIN_CHANNELS_PER_GROUP) {
+        // direct scatter takes rank 1 and 2 only: a shallow rank-3 problem stays here rather than fall to the reference
+        if (k < AUTO_MIN_CHANNELS_PER_GROUP && problem.rank() < 3) {
             return "Cin/groups = " + k + " < " + AUTO_MIN_CHANNELS_PER_GROUP
                     + ": a GEMM this shallow spends its time on the column buffer; direct scatter avoids it";
         }
@@ -178,6 +188,8 @@ public final class Im2colKernel implements Kernel {
         private final float[] bias;
         final Col2im col2im;
         final ThreadLocal<Workspace> workspace;
+        /** The whole layer as one GEMM whose result is the output ({@link Im2colProjection#applies}), or null. */
+        final Im2colProjection projection;
 
         Im2colPlan(Problem p, float[] weight, int weightOffset, float[] bias, int biasOffset) {
             problem = p;
@@ -194,27 +206,34 @@ public final class Im2colKernel implements Kernel {
             batch = p.batch();
             columns = batch * inPlane;
             nc = nc(k, columns);
-            packedGroupLength = Packing.packedALength(m, k);
+            this.bias = bias == null ? null : Arrays.copyOfRange(bias, biasOffset, biasOffset + cout);
+            projection = Im2colProjection.applies(p) ? new Im2colProjection(p, weight, weightOffset, this.bias) : null;
+            packedGroupLength = projection != null ? 0 : Packing.packedALength(m, k);
             packedW = new float[Math.multiplyExact(packedGroupLength, groups)];
-            for (int g = 0; g < groups; g++) {
+            for (int g = 0; g < groups && projection == null; g++) {
                 // Wᵀ[row][ci] = weight[(g·K + ci)·M + row]: rows are contiguous in the weight
                 Packing.packA(m, k, weight, weightOffset + g * k * m, 1, m, packedW, g * packedGroupLength);
             }
-            this.bias = bias == null ? null : Arrays.copyOfRange(bias, biasOffset, biasOffset + cout);
             col2im = new Col2im(p, this.bias);
-            int bLength = Packing.packedBLength(k, nc);
-            int cLength = Blocking.MC * nc;
+            int bLength = projection != null ? 0 : Packing.packedBLength(k, nc);
+            int cLength = projection != null ? 0 : Blocking.MC * nc;
             workspace = ThreadLocal.withInitial(() -> new Workspace(bLength, cLength));
         }
 
         @Override
         public long workspaceBytes() {
+            if (projection != null) {
+                return projection.workspaceBytes();
+            }
             // the packed X tile, the column block, and col2im's gather offsets
             return 4L * (Packing.packedBLength(k, nc) + (long) Blocking.MC * nc + Col2im.GL);
         }
 
         @Override
         public long packedWeightBytes() {
+            if (projection != null) {
+                return projection.packedWeightBytes() + 4L * (bias == null ? 0 : bias.length);
+            }
             // the packed A panels, the bias copy, and col2im's per-tap input ranges
             return 4L * packedW.length + 4L * (bias == null ? 0 : bias.length) + 4L * col2im.tableInts();
         }
@@ -243,6 +262,10 @@ public final class Im2colKernel implements Kernel {
          */
         void runPart(int g, int co0, int co1, int n0, int n1, int pA, int pB, int qA, int qB, Col2im c2i,
                      float[] x, int xOffset, float[] y, int yOffset, Workspace ws) {
+            if (projection != null) {
+                projection.run(g, co0, co1, n0, n1, x, xOffset, y, yOffset);
+                return;
+            }
             if (!c2i.singleCover) {
                 for (int n = n0; n < n1; n++) {
                     for (int co = g * coPerG + co0; co < g * coPerG + co1; co++) {

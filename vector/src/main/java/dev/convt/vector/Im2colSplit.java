@@ -6,9 +6,10 @@ import dev.convt.kernel.KernelPlan;
  * How the im2col kernel cuts one execute into tasks that write disjoint outputs (see
  * {@link KernelPlan#tasks}): whole groups where there are enough of them; else, per group, blocks
  * of output channels (each block's GEMM rows are its channels' taps, a whole number of A panels, and
- * its col2im writes only those channels); then ranges of images; then, for one image, bands of
- * output rows (rank 2) or columns (rank 1), each computing the columns of the input rows or columns
- * that reach its band (the halo is computed twice, written once) and scattering only inside it.
+ * its col2im writes only those channels); then ranges of images; then, for one image, bands along
+ * the outermost axis with more than one position (depth for rank 3, rows for rank 2, columns for
+ * rank 1), each computing the columns of the input slices, rows or columns that reach its band (the
+ * halo is computed twice, written once) and scattering only inside it.
  *
  * <p>Every task computes its columns at the N tiles of the whole computation, so each output
  * element receives its products in the same order as on one thread: the result is bit-identical.
@@ -68,19 +69,30 @@ final class Im2colSplit implements KernelPlan.Tasks {
         final int groupRanges, coBlocks, imageRanges, bands;
         /** Output channels per step that keeps a block's first GEMM row on an A panel boundary. */
         final int coStep;
-        final boolean rank1;
-        /** Band unit: output rows (rank 2) or columns (rank 1) per aligned step; and the band axis length. */
+        /** The band axis of the 3-D view ({@link dev.convt.Problem#out3()}): 0 depth, 1 rows, 2 columns. */
+        final int axis;
+        /** Band unit: positions along the axis per aligned step; and the band axis length. */
         final int bandStep, bandLength;
+        /** Input (output) plane positions per position along the band axis: the product of the inner sizes. */
+        final int unit, outUnit;
 
         Layout(Im2colKernel.Im2colPlan p, int target) {
             this.p = p;
             int mr = Im2colKernel.Im2colPlan.MR;
             coStep = mr / gcd(p.taps, mr);
-            int[] out = p.problem.out3();
-            // along the width when there is one row of input and output (rank 1), else along the rows
-            rank1 = out[1] == 1 && p.problem.in3()[1] == 1;
-            bandLength = rank1 ? out[2] : out[1];
-            bandStep = rank1 ? ALIGN : ALIGN / gcd(out[2], ALIGN);
+            int[] out = p.problem.out3(), in = p.problem.in3();
+            // the outermost axis where the input or the output has more than one position
+            axis = out[0] > 1 || in[0] > 1 ? 0 : out[1] > 1 || in[1] > 1 ? 1 : 2;
+            int u = 1, ou = 1;
+            for (int a = axis + 1; a < 3; a++) {
+                u *= in[a];
+                ou *= out[a];
+            }
+            unit = u;
+            outUnit = ou;
+            bandLength = out[axis];
+            // a depth band is whole output planes: a cache line shared at its boundary is one of many
+            bandStep = axis == 0 ? 1 : ALIGN / gcd(outUnit, ALIGN);
             if (p.groups >= target) {
                 groupRanges = target;
                 coBlocks = imageRanges = bands = 1;
@@ -92,12 +104,12 @@ final class Im2colSplit implements KernelPlan.Tasks {
             int rest = ceilDiv(perGroup, coBlocks);
             imageRanges = Math.min(rest, p.batch);
             rest = ceilDiv(rest, imageRanges);
-            bands = imageRanges == p.batch ? Math.max(1, Math.min(rest, bandLength / Math.max(bandStep, 2 * kernelReach()))) : 1;
+            // a projection's tasks compute whole outputs of their images: no bands
+            bands = imageRanges == p.batch && p.projection == null ? (int) Math.max(1, Math.min(rest, bandLength / Math.max(bandStep, 2L * kernelReach()))) : 1;
         }
 
-        /** Output rows (columns) one input row (column) reaches: bands narrower than this are mostly halo. */
+        /** Output positions along the band axis one input position reaches: bands narrower than this are mostly halo. */
         private int kernelReach() {
-            int axis = rank1 ? 2 : 1;
             return (p.problem.kernel3()[axis] - 1) * p.problem.dilation3()[axis] + 1;
         }
 
@@ -108,11 +120,9 @@ final class Im2colSplit implements KernelPlan.Tasks {
         Im2colSplit build() {
             Im2colSplit s = new Im2colSplit(p, count());
             int t = 0;
-            int[] in = p.problem.in3();
-            int axis = rank1 ? 2 : 1;
             int st = p.problem.stride3()[axis], pad = p.problem.padBegin3()[axis];
             int reach = kernelReach();
-            int inLen = in[axis], unit = rank1 ? 1 : in[2], outUnit = rank1 ? 1 : p.problem.out3()[2];
+            int inLen = p.problem.in3()[axis];
             for (int gr = 0; gr < groupRanges; gr++) {
                 int ga = split(p.groups, groupRanges, gr, 1), gb = split(p.groups, groupRanges, gr + 1, 1);
                 boolean wholeGroups = groupRanges < p.groups || coBlocks * imageRanges * bands == 1;
@@ -136,14 +146,14 @@ final class Im2colSplit implements KernelPlan.Tasks {
                                 s.col2im[t] = p.col2im;
                             } else {
                                 // inputs i reach outputs [i·s − pad, i·s − pad + reach)
-                                int ia = Math.max(0, Math.floorDiv(oa + pad - reach + 1 + st - 1, st));
-                                int iz = Math.min(inLen, Math.floorDiv(oz - 1 + pad, st) + 1);
+                                int ia = (int) Math.max(0, Math.floorDiv((long) oa + pad - reach + st, st));
+                                int iz = (int) Math.min(inLen, Math.floorDiv((long) oz - 1 + pad, st) + 1);
                                 iz = Math.max(ia, iz);
                                 s.pA[t] = oa * outUnit;
                                 s.pB[t] = oz * outUnit;
                                 s.qA[t] = ia * unit;
                                 s.qB[t] = iz * unit;
-                                s.col2im[t] = rank1 ? p.col2im.columns(oa, oz) : p.col2im.rows(oa, oz);
+                                s.col2im[t] = p.col2im.band(axis, oa, oz);
                             }
                             t++;
                         }

@@ -83,9 +83,9 @@ final class HostileSpecs {
         return Combinators.combine(kernel, stride, dilation, in, opGene, out, split).as(List::of);
     }
 
-    /** Hostile problems of rank 1 or 2. */
+    /** Hostile problems of rank 1 to 3. */
     static Arbitrary<Hostile> problems() {
-        Arbitrary<Integer> rank = Arbitraries.integers().between(1, 2);
+        Arbitrary<Integer> rank = Arbitraries.integers().between(1, 3);
         Arbitrary<Integer> batch = Arbitraries.frequencyOf(
                 net.jqwik.api.Tuple.of(8, Arbitraries.integers().between(1, 2)),
                 net.jqwik.api.Tuple.of(1, Arbitraries.just(0)));
@@ -93,7 +93,7 @@ final class HostileSpecs {
         Arbitrary<Integer> ci = Arbitraries.integers().between(1, 5);
         Arbitrary<Integer> co = Arbitraries.integers().between(1, 3);
         Arbitrary<Boolean> bias = Arbitraries.of(true, false);
-        Arbitrary<List<List<Integer>>> dims = dimension().list().ofSize(2);
+        Arbitrary<List<List<Integer>>> dims = dimension().list().ofSize(3);
         return Combinators.combine(rank, batch, groups, ci, co, bias, dims).as(HostileSpecs::build);
     }
 

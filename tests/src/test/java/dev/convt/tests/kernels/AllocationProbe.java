@@ -39,11 +39,16 @@ public final class AllocationProbe {
     /** Thread counts measured: one, and two (caller plus one convt worker, every problem split). */
     static final int[] THREADS = {1, 2};
 
-    /** Problems every fast kernel takes: a padded 2-D layer with output_padding, a grouped 1-D one without bias. */
+    /**
+     * Problems for every fast kernel that takes them: a padded 2-D layer with output_padding, a grouped
+     * 1-D one without bias, a padded 3-D one, and a single input position (im2col's one-GEMM path).
+     */
     static List<Problem> general() {
         return List.of(
                 ConvTransposeSpec.builder2d(19, 10, 3, 3).stride(2).padding(1).outputPadding(1).build().problem(2, new int[] {7, 9}),
-                ConvTransposeSpec.builder1d(12, 8, 4).stride(2).padding(1).groups(2).bias(false).build().problem(2, new int[] {33}));
+                ConvTransposeSpec.builder1d(12, 8, 4).stride(2).padding(1).groups(2).bias(false).build().problem(2, new int[] {33}),
+                ConvTransposeSpec.builder(3, 9, 5, new int[] {3, 2, 3}).stride(2).padding(1, 0, 1).build().problem(2, new int[] {5, 4, 6}),
+                ConvTransposeSpec.builder2d(20, 24, 4, 4).bias(false).build().problem(9, new int[] {1, 1}));
     }
 
     /** One problem per code path of the scatter kernel: stride 1 with 4-channel blocks, strided phases, tap vectors (both block sizes, strides V and V/2). */

@@ -18,7 +18,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The im2col kernel's place in the automatic choice: its documented decline rules; and that the vector kernels together cover rank 1 and 2. */
+/** The im2col kernel's place in the automatic choice: its documented decline rules; and that the vector kernels together cover every rank. */
 class Im2colChoiceTest {
 
     @Provide
@@ -27,13 +27,12 @@ class Im2colChoiceTest {
     }
 
     @Property(tries = 50)
-    void declinesForTheAutomaticChoiceExactlyWhenRank3OrFewInputChannelsPerGroup(@ForAll("problems") Problem p) {
+    void declinesForTheAutomaticChoiceExactlyWhenRank1Or2WithFewInputChannelsPerGroup(@ForAll("problems") Problem p) {
         Kernel im2col = Planner.kernel(KernelChoice.IM2COL);
-        boolean rank3 = p.rank() == 3;
-        boolean shallow = p.spec().inChannelsPerGroup() < Im2colKernel.AUTO_MIN_CHANNELS_PER_GROUP;
-        assertEquals(rank3, im2col.declineReason(p) != null, () -> "declineReason: " + im2col.declineReason(p));
-        assertEquals(rank3 || shallow, im2col.autoDeclineReason(p) != null, () -> "autoDeclineReason: " + im2col.autoDeclineReason(p));
-        if (rank3 || shallow) {
+        boolean shallow = p.spec().inChannelsPerGroup() < Im2colKernel.AUTO_MIN_CHANNELS_PER_GROUP && p.rank() < 3;
+        assertNull(im2col.declineReason(p), () -> "declineReason: " + im2col.declineReason(p));
+        assertEquals(shallow, im2col.autoDeclineReason(p) != null, () -> "autoDeclineReason: " + im2col.autoDeclineReason(p));
+        if (shallow) {
             assertNotEquals(Im2colKernel.NAME, Planner.choose(p).name());
         }
     }
@@ -52,9 +51,19 @@ class Im2colChoiceTest {
     }
 
     @Property(tries = 50)
-    void theAutomaticChoiceLeavesNoRank1Or2ProblemToTheScalarReference(@ForAll("problems") Problem p) {
-        // with the vector kernels available, the reference is only the fallback for rank 3
+    void theAutomaticChoiceLeavesNoProblemToTheScalarReference(@ForAll("problems") Problem p) {
+        // with the vector kernels available, no problem of any rank falls to the reference
         String chosen = Planner.choose(p).name();
-        assertEquals(p.rank() == 3, "reference".equals(chosen), () -> "auto chose " + chosen + " for " + p);
+        assertNotEquals("reference", chosen, () -> "auto chose the reference for " + p);
+    }
+
+    /** A 3-D U-Net decoder's up-convolution and a DCGAN head (one input position) go to im2col. */
+    @Example
+    void a3dUpConvolutionAndASinglePositionProjectionGoToIm2col() {
+        Problem unet3d = dev.convt.ConvTransposeSpec.builder(3, 64, 32, new int[] {2, 2, 2}).stride(2, 2, 2).build()
+                .problem(1, new int[] {8, 8, 8});
+        assertEquals(Im2colKernel.NAME, Planner.choose(unet3d).name());
+        Problem head = dev.convt.ConvTransposeSpec.builder2d(100, 512, 4, 4).bias(false).build().problem(16, new int[] {1, 1});
+        assertEquals(Im2colKernel.NAME, Planner.choose(head).name());
     }
 }

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.fail;
 /**
  * Every non-reference kernel of {@link Planner#kernelNames()} against {@link dev.convt.kernel.ReferenceKernel}:
  * through the testkit's {@link Agreement}: bitwise on small integers, within {@link ErrorBound} on random reals, and writing nothing outside
- * its output region, for generated rank-1 and rank-2 problems.
+ * its output region, for generated problems of rank 1 to 3 and single-position inputs (one GEMM).
  */
 class KernelAgreementTest {
 
@@ -56,8 +56,35 @@ class KernelAgreementTest {
         checkBitwise(p, seed);
     }
 
+    @Property(tries = 500)
+    void rank3AndSinglePositionSmallIntegersEqualTheReferenceBitwise(@ForAll("rank3OrSinglePosition") Problem p,
+                                                                     @ForAll @LongRange(min = 0, max = 1000) long seed) {
+        checkBitwise(p, seed);
+    }
+
+    @Property(tries = 500)
+    void rank3AndSinglePositionRandomDataIsWithinTheErrorBound(@ForAll("rank3OrSinglePosition") Problem p,
+                                                               @ForAll @LongRange(min = 0, max = 1000) long seed) {
+        checkErrorBound(p, seed);
+    }
+
+    /** Ranks 1 to 3 at the corners: strides past the kernel span (gaps), padding up to the whole output, groups. */
+    @Property(tries = 300)
+    void cornersSmallIntegersEqualTheReferenceBitwise(@ForAll("corners") Problem p, @ForAll @LongRange(min = 0, max = 1000) long seed) {
+        checkBitwise(p, seed);
+    }
+
+    @Provide
+    Arbitrary<Problem> corners() {
+        return Problems.corners();
+    }
+
     @Property
     void randomDataIsWithinTheErrorBound(@ForAll("tails") Problem p, @ForAll @LongRange(min = 0, max = 1000) long seed) {
+        checkErrorBound(p, seed);
+    }
+
+    private static void checkErrorBound(Problem p, long seed) {
         for (KernelChoice k : FastKernels.all()) {
             if (FastKernels.accepts(k, p)) {
                 Agreement.assertWithinErrorBound(Engine.of(k), p, seed);
@@ -67,6 +94,21 @@ class KernelAgreementTest {
 
     @Property
     void writesOnlyItsOutputAndReadsThroughOffsets(@ForAll("tails") Problem p, @ForAll @LongRange(min = 1, max = 40) long gap) {
+        checkOffsetsAndBounds(p, gap);
+    }
+
+    @Property(tries = 200)
+    void rank3AndSinglePositionWriteOnlyTheirOutputAndReadThroughOffsets(@ForAll("rank3OrSinglePosition") Problem p,
+                                                                          @ForAll @LongRange(min = 1, max = 40) long gap) {
+        checkOffsetsAndBounds(p, gap);
+    }
+
+    @Provide
+    Arbitrary<Problem> rank3OrSinglePosition() {
+        return net.jqwik.api.Arbitraries.oneOf(Problems.rank3(), Problems.singlePosition());
+    }
+
+    private static void checkOffsetsAndBounds(Problem p, long gap) {
         int off = (int) gap;
         float[] x = TestData.smallInts(p.inputLength(), gap);
         float[] w = TestData.smallInts(p.weightLength(), gap + 1);
@@ -178,9 +220,14 @@ class KernelAgreementTest {
         }
     }
 
-    /** Rank 1 and 2 are fully supported by im2col: it never declines them. */
+    @Provide
+    Arbitrary<Problem> everyRank() {
+        return Problems.problems(1, 3, 2, 4);
+    }
+
+    /** Every rank is supported by im2col: it never declines a test-sized problem of rank 1, 2 or 3. */
     @Property
-    void im2colAcceptsEveryRank1And2Problem(@ForAll("problems") Problem p) {
+    void im2colAcceptsEveryProblemOfEveryRank(@ForAll("everyRank") Problem p) {
         if (Planner.kernelNames().contains(KernelChoice.IM2COL.kernelName())) {
             assertNull(Planner.kernel(KernelChoice.IM2COL).declineReason(p));
         }

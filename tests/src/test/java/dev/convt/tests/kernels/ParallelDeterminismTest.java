@@ -40,7 +40,8 @@ class ParallelDeterminismTest {
 
     @Provide
     Arbitrary<Problem> problems() {
-        return Arbitraries.oneOf(Problems.problems(1, 2, 4, 12), Problems.tails(), fewChannels());
+        return Arbitraries.oneOf(Problems.problems(1, 2, 4, 12), Problems.tails(), fewChannels(), Problems.rank3(),
+                Problems.singlePosition());
     }
 
     /** Cout/groups of 1 to 3 and one or two images, long enough for bands along rows or columns. */
@@ -112,7 +113,7 @@ class ParallelDeterminismTest {
         }
     }
 
-    /** One problem per way of splitting: groups, channel blocks, images, row bands, column bands; scatter rows. */
+    /** One problem per way of splitting: groups, channel blocks, images, row bands, column bands, depth bands; scatter rows; a single-position GEMM. */
     static List<Problem> splitShapes() {
         return List.of(
                 ConvTransposeSpec.builder2d(16, 12, 4).stride(2).padding(1).groups(4).build().problem(1, new int[] {9, 9}),
@@ -120,7 +121,10 @@ class ParallelDeterminismTest {
                 ConvTransposeSpec.builder2d(16, 3, 4).stride(2).padding(1).build().problem(5, new int[] {12, 12}),
                 ConvTransposeSpec.builder2d(9, 1, 9).stride(3).padding(4).outputPadding(2).build().problem(1, new int[] {40, 33}),
                 ConvTransposeSpec.builder1d(40, 1, 16).stride(8).bias(false).build().problem(1, new int[] {300}),
-                ConvTransposeSpec.builder1d(8, 8, 3).dilation(2).padding(2).groups(4).build().problem(2, new int[] {500}));
+                ConvTransposeSpec.builder1d(8, 8, 3).dilation(2).padding(2).groups(4).build().problem(2, new int[] {500}),
+                ConvTransposeSpec.builder(3, 6, 1, new int[] {3, 3, 3}).stride(2, 1, 2).padding(1, 1, 0).outputPadding(1, 0, 0)
+                        .build().problem(1, new int[] {12, 5, 7}),
+                ConvTransposeSpec.builder2d(20, 40, 4, 4).bias(false).build().problem(7, new int[] {1, 1}));
     }
 
     @Example
@@ -150,6 +154,16 @@ class ParallelDeterminismTest {
             }
         } finally {
             ex.threads.shutdownNow();
+        }
+    }
+
+    /** Rank 3 split into depth bands on 2 to 8 threads: the halo of input slices, cropped depth taps at both ends. */
+    @Example
+    void depthBandsOfARank3ProblemKeepTheBits() {
+        Problem p = ConvTransposeSpec.builder(3, 5, 2, new int[] {3, 2, 3}).stride(2, 2, 1).padding(1, 0, 1).dilation(1, 1, 2)
+                .build().problem(1, new int[] {16, 3, 6});
+        for (int threads = 2; threads <= 8; threads++) {
+            everyThreadCountGivesTheOneThreadBits(p, threads, threads);
         }
     }
 

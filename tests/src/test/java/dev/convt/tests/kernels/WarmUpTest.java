@@ -33,7 +33,7 @@ class WarmUpTest {
 
     @Provide
     Arbitrary<Problem> problems() {
-        return Problems.problems(1, 2, 3, 6);
+        return net.jqwik.api.Arbitraries.oneOf(Problems.problems(1, 2, 3, 6), Problems.rank3(), Problems.singlePosition());
     }
 
     /**
@@ -115,7 +115,7 @@ class WarmUpTest {
         return p;
     }
 
-    /** Every fast kernel that takes the problem, or the automatic choice (the reference for rank 3). */
+    /** Every fast kernel that takes the problem, and the automatic choice. */
     private static List<KernelChoice> choices(Problem p) {
         List<KernelChoice> out = new ArrayList<>();
         for (KernelChoice k : FastKernels.all()) {
