@@ -27,6 +27,8 @@ final class PhaseAxis {
     final int[] origin;
     /** Per super-pixel: the input of tap 0 ({@code q}, at most {@code in + taps}). */
     final int[] top;
+    /** The super-pixels {@code [fullFrom, fullTo)} whose phases {@code [0, phases)} all lie inside the output. */
+    final int fullFrom, fullTo;
 
     PhaseAxis(int kernel, int stride, int pad, int in, int out) {
         this.stride = stride;
@@ -48,6 +50,19 @@ final class PhaseAxis {
             origin[u] = (int) o;
             top[u] = (int) Math.min(q, (long) in + taps);
         }
+        int from = 0, to = count;
+        while (from < count && !full(from)) {
+            from++;
+        }
+        while (to > from && !full(to - 1)) {
+            to--;
+        }
+        fullFrom = from;
+        fullTo = to;
+    }
+
+    private boolean full(int u) {
+        return lo[u] == 0 && hi[u] >= phases;
     }
 
     /** Taps per phase: {@code k / s}, or 1 when {@code k < s}. */

@@ -6,7 +6,6 @@ import dev.convt.vector.gemm.Blocking;
 import dev.convt.vector.gemm.Packing;
 import dev.convt.vector.gemm.Sgemm;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -103,7 +102,7 @@ final class SubpixelPlan implements KernelPlan {
         weights = negZero == null ? null : Arrays.copyOfRange(weight, weightOffset, weightOffset + p.weightLength());
         int aLength = Packing.packedALength(blockRows, depth);
         int cLength = blockRows * Blocking.paddedColumns(nc);
-        workspace = ThreadLocal.withInitial(() -> new Workspace(aLength, cLength));
+        workspace = ThreadLocal.withInitial(() -> new Workspace(aLength, cLength, blockRows));
     }
 
     /** Packs B per group: the phases' weights side by side (rows {@code (ci, th, tw)}, columns {@code (co, rh, rw)}). */
@@ -135,7 +134,7 @@ final class SubpixelPlan implements KernelPlan {
     @Override
     public long workspaceBytes() {
         return 4L * (Packing.packedALength(blockRows, depth) + (long) blockRows * Blocking.paddedColumns(nc))
-                + 4L * Workspace.PIXEL_INTS * MR;
+                + 4L * Workspace.PIXEL_INTS * blockRows;
     }
 
     @Override
@@ -174,7 +173,7 @@ final class SubpixelPlan implements KernelPlan {
                 int ldc = Blocking.paddedColumns(n);
                 Sgemm.multiplyPacked(depth, ws.a, 0, panels * MR, 0, panels, packedB, g * groupB + (j0 / NR) * depth * NR,
                         n, ws.c, 0, ldc);
-                writeOut(g, p0, rows, j0, n, ws.c, ldc, x, xOffset, y, yOffset);
+                writeOut(g, p0, rows, j0, n, ws.c, ldc, x, xOffset, y, yOffset, ws);
             }
             if (gaps) {
                 fillGaps(g, p0, rows, jA, jB, y, yOffset);
@@ -190,41 +189,40 @@ final class SubpixelPlan implements KernelPlan {
     private void gather(int g, int p0, int rows, float[] x, int xOffset, Workspace ws) {
         int mPadded = (rows + MR - 1) / MR * MR;
         int tapsPer = h.taps * w.taps;
+        int perImage = h.count * w.count;
         float[] a = ws.a;
-        for (int r = 0; r * MR < rows; r++) {
-            for (int i = 0; i < MR; i++) {
-                int row = r * MR + i;
-                if (row >= rows) {
-                    ws.base[i] = -1;
-                    continue;
-                }
-                int p = p0 + row;
-                int perImage = h.count * w.count;
-                int n = p / perImage;
-                int rest = p - n * perImage;
-                int uh = rest / w.count;
-                int uw = rest - uh * w.count;
-                ws.base[i] = xOffset + (n * cin + g * cinG) * inPlane;
-                ws.top[i] = h.top[uh];
-                ws.left[i] = w.top[uw];
-            }
-            for (int pc = 0; pc < depth; pc += KC) {
-                int kc = Math.min(KC, depth - pc);
-                int dst = pc * mPadded + r * kc * MR;
-                for (int kk = pc; kk < pc + kc; kk++, dst += MR) {
-                    int ci = kk / tapsPer;
-                    int t = kk - ci * tapsPer;
-                    int th = t / w.taps;
-                    int tw = t - th * w.taps;
-                    int channel = ci * inPlane;
-                    for (int i = 0; i < MR; i++) {
-                        int ih = ws.top[i] - th, iw = ws.left[i] - tw;
-                        float v = 0f;
-                        if (ws.base[i] >= 0 && ih >= 0 && ih < inH && iw >= 0 && iw < inW) {
-                            v = x[ws.base[i] + channel + ih * inW + iw];
+        int[] base = ws.base, top = ws.top, left = ws.left;
+        for (int row = 0; row < rows; row++) {
+            int p = p0 + row;
+            int n = p / perImage;
+            int rest = p - n * perImage;
+            int uh = rest / w.count;
+            int uw = rest - uh * w.count;
+            base[row] = xOffset + (n * cin + g * cinG) * inPlane;
+            top[row] = h.top[uh];
+            left[row] = w.top[uw];
+        }
+        for (int pc = 0; pc < depth; pc += KC) {
+            int kc = Math.min(KC, depth - pc);
+            for (int kk = pc; kk < pc + kc; kk++) {
+                int ci = kk / tapsPer;
+                int t = kk - ci * tapsPer;
+                int th = t / w.taps;
+                int tw = t - th * w.taps;
+                int channel = ci * inPlane;
+                // row r·MR + i of this k goes to panel r, slot i
+                int dst = pc * mPadded + (kk - pc) * MR;
+                int panelStride = kc * MR;
+                for (int row = 0; row < mPadded; row++) {
+                    float v = 0f;
+                    if (row < rows) {
+                        int ih = top[row] - th, iw = left[row] - tw;
+                        if (Integer.compareUnsigned(ih, inH) < 0 && Integer.compareUnsigned(iw, inW) < 0) {
+                            v = x[base[row] + channel + ih * inW + iw];
                         }
-                        a[dst + i] = v;
                     }
+                    int r = row / MR;
+                    a[dst + r * panelStride + (row - r * MR)] = v;
                 }
             }
         }
@@ -233,39 +231,63 @@ final class SubpixelPlan implements KernelPlan {
     /**
      * Writes C rows {@code [p0, p0 + rows)}, columns {@code [j0, j0 + n)} to the output: each run of
      * one output channel and row phase ({@code w.phases} columns) is a contiguous piece of one output
-     * row, cropped to the phases whose outputs lie inside.
+     * row, cropped to the phases whose outputs lie inside. Where the runs of consecutive super-pixels
+     * tile the output row (every column phase has taps) and a vector holds whole runs, one gathering
+     * load takes {@code LANES / w.phases} runs from consecutive C rows and one store writes them.
      */
     private void writeOut(int g, int p0, int rows, int j0, int n, float[] c, int ldc,
-                          float[] x, int xOffset, float[] y, int yOffset) {
+                          float[] x, int xOffset, float[] y, int yOffset, Workspace ws) {
         int pw = w.phases, ph = h.phases;
         int perImage = h.count * w.count;
         int uFirst = j0 / pw, uEnd = (j0 + n + pw - 1) / pw;
-        for (int row = 0; row < rows; row++) {
+        boolean vectorRuns = pw == w.stride && pw < LANES && LANES % pw == 0;
+        int perVector = LANES / pw;
+        if (vectorRuns && ws.mapLdc != ldc) {
+            for (int i = 0; i < LANES; i++) {
+                ws.map[i] = (i / pw) * ldc + i % pw;
+            }
+            ws.mapLdc = ldc;
+        }
+        int row = 0;
+        while (row < rows) {
             int p = p0 + row;
             int img = p / perImage;
             int rest = p - img * perImage;
             int uh = rest / w.count;
-            int uw = rest - uh * w.count;
+            int uw0 = rest - uh * w.count;
+            // the super-pixels of this block in one row of super-pixels
+            int segment = Math.min(rows - row, w.count - uw0);
             int hLo = h.lo[uh], hHi = Math.min(h.hi[uh], ph);
-            int wLo = w.lo[uw], wHi = Math.min(w.hi[uw], pw);
-            if (hLo >= hHi || wLo >= wHi) {
-                continue;
-            }
             int imageBase = yOffset + (img * cout + g * coutG) * outPlane;
-            int cRow = row * ldc - j0;
             int co = uFirst / ph, rh = uFirst - co * ph;
             for (int u = uFirst; u < uEnd; u++) {
                 if (rh >= hLo && rh < hHi) {
                     int runStart = u * pw;
-                    int from = Math.max(j0, runStart + wLo), to = Math.min(j0 + n, runStart + wHi);
-                    if (from < to) {
-                        // output (co, origin_h + rh, origin_w + rw) for rw = column − runStart
-                        int dst = imageBase + co * outPlane + (h.origin[uh] + rh) * outW + w.origin[uw] + (from - runStart);
-                        float b = bias == null ? 0f : bias[g * coutG + co];
-                        addBias(b, c, cRow + from, y, dst, to - from);
-                        if (negativeZeroBias != null && negativeZeroBias[g * coutG + co]) {
-                            fixSignOfZero(g, co, img, uh, uw, rh, from - runStart, to - runStart, x, xOffset, y, dst);
+                    boolean whole = runStart >= j0 && runStart + pw <= j0 + n;
+                    float b = bias == null ? 0f : bias[g * coutG + co];
+                    boolean fix = negativeZeroBias != null && negativeZeroBias[g * coutG + co];
+                    boolean fast = vectorRuns && whole && !fix;
+                    FloatVector bv = FloatVector.broadcast(S, b);
+                    // output (co, origin_h + rh, origin_w + rw) for rw = column − runStart
+                    int outRow = imageBase + co * outPlane + (h.origin[uh] + rh) * outW;
+                    int k = 0;
+                    while (k < segment) {
+                        int uw = uw0 + k;
+                        int cRow = (row + k) * ldc - j0;
+                        if (fast && k + perVector <= segment && uw >= w.fullFrom && uw + perVector <= w.fullTo) {
+                            bv.add(FloatVector.fromArray(S, c, cRow + runStart, ws.map, 0)).intoArray(y, outRow + w.origin[uw]);
+                            k += perVector;
+                            continue;
                         }
+                        int from = Math.max(j0, runStart + w.lo[uw]), to = Math.min(j0 + n, runStart + Math.min(w.hi[uw], pw));
+                        if (from < to) {
+                            int dst = outRow + w.origin[uw] + (from - runStart);
+                            addBias(b, c, cRow + from, y, dst, to - from);
+                            if (fix) {
+                                fixSignOfZero(g, co, img, uh, uw, rh, from - runStart, to - runStart, x, xOffset, y, dst);
+                            }
+                        }
+                        k++;
                     }
                 }
                 if (++rh == ph) {
@@ -273,19 +295,21 @@ final class SubpixelPlan implements KernelPlan {
                     co++;
                 }
             }
+            row += segment;
         }
     }
 
-    /** {@code y[dst + i] = b + c[src + i]} for {@code i < len}, in vectors (the last one masked). */
+    /** {@code y[dst + i] = b + c[src + i]} for {@code i < len}: whole vectors, then the rest one by one. */
     private static void addBias(float b, float[] c, int src, float[] y, int dst, int len) {
-        FloatVector bv = FloatVector.broadcast(S, b);
         int i = 0;
-        for (; i <= len - LANES; i += LANES) {
-            bv.add(FloatVector.fromArray(S, c, src + i)).intoArray(y, dst + i);
+        if (len >= LANES) {
+            FloatVector bv = FloatVector.broadcast(S, b);
+            for (; i <= len - LANES; i += LANES) {
+                bv.add(FloatVector.fromArray(S, c, src + i)).intoArray(y, dst + i);
+            }
         }
-        if (i < len) {
-            VectorMask<Float> m = S.indexInRange(i, len);
-            bv.add(FloatVector.fromArray(S, c, src + i, m)).intoArray(y, dst + i, m);
+        for (; i < len; i++) {
+            y[dst + i] = b + c[src + i];
         }
     }
 
@@ -363,11 +387,17 @@ final class SubpixelPlan implements KernelPlan {
         /** Ints of per-row state per panel row: base, top, left. */
         static final int PIXEL_INTS = 3;
         final float[] a, c;
-        final int[] base = new int[MR], top = new int[MR], left = new int[MR];
+        final int[] base, top, left;
+        /** The write-out's gather map for C blocks of leading dimension {@link #mapLdc}. */
+        final int[] map = new int[LANES];
+        int mapLdc = -1;
 
-        Workspace(int aLength, int cLength) {
+        Workspace(int aLength, int cLength, int rows) {
             a = new float[aLength];
             c = new float[cLength];
+            base = new int[rows];
+            top = new int[rows];
+            left = new int[rows];
         }
     }
 }
