@@ -233,6 +233,38 @@ class SubpixelKernelTest {
         assertEquals(SubpixelKernel.NAME, Planner.choose(fcn).name());
     }
 
+    /**
+     * Every way the kernel splits (groups; super-pixel ranges with bias-only phases; GEMM column
+     * ranges, where few super-pixels meet many output channels) gives the one-thread bits at 2–8
+     * threads, writing nothing outside the output.
+     */
+    @Example
+    void everySplitKeepsTheOneThreadBits() {
+        Problem[] shapes = {
+                ConvTransposeSpec.builder2d(8, 12, 8).stride(4).padding(2).groups(4).build().problem(1, new int[] {6, 6}),
+                ConvTransposeSpec.builder2d(5, 3, 3).stride(5).padding(1).outputPadding(2).build().problem(2, new int[] {9, 11}),
+                ConvTransposeSpec.builder2d(6, 200, 4).stride(2).padding(1).build().problem(1, new int[] {2, 2}),
+                ConvTransposeSpec.builder1d(7, 5, 16).stride(8).padding(4).build().problem(1, new int[] {301}),
+        };
+        for (Problem p : shapes) {
+            float[] x = TestData.uniform(p.inputLength(), 1);
+            float[] w = TestData.uniform(p.weightLength(), 2);
+            float[] b = p.spec().hasBias() ? TestData.uniform(p.biasLength(), 3) : null;
+            Plan plan = Planner.plan(p, w, 0, b, 0, K);
+            float[] one = plan.execute(x);
+            for (int threads = 2; threads <= 8; threads++) {
+                float[] many = new float[GUARD + p.outputLength() + GUARD];
+                Arrays.fill(many, Float.NaN);
+                plan.execute(x, 0, many, GUARD, dev.convt.Parallelism.threads(threads).withMinTaskWork(1));
+                for (int i = 0; i < GUARD; i++) {
+                    assertTrue(Float.isNaN(many[i]) && Float.isNaN(many[many.length - 1 - i]), "wrote outside its output");
+                }
+                int at = FastKernels.firstBitDifference(one, Arrays.copyOfRange(many, GUARD, GUARD + p.outputLength()));
+                assertEquals(-1, at, threads + " threads differ from one at " + at + " for " + p);
+            }
+        }
+    }
+
     // ---- helpers --------------------------------------------------------------------------
 
     /**
