@@ -230,6 +230,8 @@ class SubpixelKernelTest {
         assertNull(k.autoDeclineReason(fcn));
         assertNotNull(k.autoDeclineReason(fcnDepthwise));
         assertNotNull(k.autoDeclineReason(dcgan));
+        Problem hifigan = ConvTransposeSpec.builder1d(512, 256, 16).stride(8).padding(4).build().problem(1, new int[] {86});
+        assertNotNull(k.autoDeclineReason(hifigan));
         assertEquals(SubpixelKernel.NAME, Planner.choose(fcn).name());
     }
 

@@ -29,9 +29,17 @@ import java.util.List;
  * <p>A plan whose weights hold a NaN or an infinity runs the im2col kernel instead: the gathered
  * zeros outside the input would multiply them into NaNs the reference never computes.
  *
- * <p><b>Automatic choice</b>: taken for strides of at least {@value #AUTO_MIN_STRIDE} in some
- * dimension with at least {@value #AUTO_MIN_CHANNELS_PER_GROUP} input channels per group (measured
- * with {@code bench/convt suite}; see the README).
+ * <p><b>Automatic choice</b> (measured with {@code bench/convt suite}, A/B against im2col in one
+ * JVM): taken for strides of at least {@value #AUTO_MIN_STRIDE} in some dimension with
+ * {@value #AUTO_MIN_CHANNELS_PER_GROUP} to {@value #AUTO_MAX_CHANNELS_PER_GROUP} input channels per
+ * group. There im2col's GEMM is shallow (depth Cin/g) beside its overlap-add of {@code k²} taps per
+ * input, while this GEMM is {@code (k/s)²} times deeper and writes each output once: fcn8s_up
+ * (Cin 21, k 16, s 8) ran in about half im2col's time. With deep input channels im2col's GEMM is
+ * already efficient and this kernel's gathered panel costs more than the overlap-add it saves
+ * (hifigan_up1/2, demucs_dec: 10–20% slower than im2col); with one output channel (tasnet_dec,
+ * fsrcnn_last) its GEMM has a handful of columns in a register tile of NR and the gather of
+ * thousands of input channels is bound by cache misses (5–10× slower). Depthwise layers stay with
+ * scatter.
  */
 public final class SubpixelKernel implements Kernel {
     /** The kernel's name: {@value}. */
@@ -42,6 +50,9 @@ public final class SubpixelKernel implements Kernel {
 
     /** Below this many input channels per group the automatic choice leaves the problem to scatter. */
     public static final int AUTO_MIN_CHANNELS_PER_GROUP = 4;
+
+    /** Above this many input channels per group the automatic choice leaves the problem to im2col. */
+    public static final int AUTO_MAX_CHANNELS_PER_GROUP = 128;
 
     /** The most dense multiply-adds per landing product: super-pixels per input position (with an allowance). */
     static final long MAX_WASTE = 4;
@@ -116,9 +127,13 @@ public final class SubpixelKernel implements Kernel {
         if (Math.max(st[1], st[2]) < AUTO_MIN_STRIDE) {
             return "strides below " + AUTO_MIN_STRIDE + ": the im2col GEMM is expected to be faster";
         }
-        if (p.spec().inChannelsPerGroup() < AUTO_MIN_CHANNELS_PER_GROUP) {
-            return "Cin/groups = " + p.spec().inChannelsPerGroup() + " < " + AUTO_MIN_CHANNELS_PER_GROUP
-                    + ": a GEMM this shallow loses to direct scatter";
+        int cinG = p.spec().inChannelsPerGroup();
+        if (cinG < AUTO_MIN_CHANNELS_PER_GROUP) {
+            return "Cin/groups = " + cinG + " < " + AUTO_MIN_CHANNELS_PER_GROUP + ": a GEMM this shallow loses to direct scatter";
+        }
+        if (cinG > AUTO_MAX_CHANNELS_PER_GROUP) {
+            return "Cin/groups = " + cinG + " > " + AUTO_MAX_CHANNELS_PER_GROUP
+                    + ": the im2col GEMM is deep enough to be faster than gathering the input panel";
         }
         return null;
     }
