@@ -20,8 +20,9 @@ import java.util.List;
  * written exactly once, as its bias plus one GEMM element, or as its bias alone where its phase has no
  * tap (see {@link SubpixelPlan} and {@link PhaseAxis}).
  *
- * <p>Computes rank 1 and 2 with dilation 1 and, per dimension, {@code k % s == 0} or {@code k < s}
- * (any padding, output_padding, groups, batch, bias). Declines rank 3, dilation ≠ 1 and kernels with
+ * <p>Computes rank 1 and 2 with dilation 1 (or a kernel of size 1, where dilation has no effect)
+ * and, per dimension, {@code k % s == 0} or {@code k < s} (any padding, output_padding, groups,
+ * batch, bias). Declines rank 3, dilation ≠ 1 and kernels with
  * uneven phases ({@code k > s}, {@code k % s ≠ 0}), and problems whose dense phase GEMM would do more
  * than {@value #MAX_WASTE}× the products that land (super-pixels beyond the input, e.g. a kernel far
  * larger than a tiny input with stride 1) or whose structures would not fit a Java array.
@@ -81,7 +82,7 @@ public final class SubpixelKernel implements Kernel {
         int[] k = p.kernel3(), st = p.stride3(), d = p.dilation3();
         for (int axis = 1; axis <= 2; axis++) {
             int dim = axis - (3 - p.rank());
-            if (d[axis] != 1) {
+            if (d[axis] != 1 && k[axis] > 1) {
                 return "dilation " + d[axis] + " in dimension " + dim + ": the sub-pixel kernel handles dilation 1 only";
             }
             String uneven = PhaseAxis.unevenReason(k[axis], st[axis]);
