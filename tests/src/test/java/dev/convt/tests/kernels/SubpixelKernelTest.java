@@ -246,6 +246,8 @@ class SubpixelKernelTest {
                 ConvTransposeSpec.builder2d(8, 12, 8).stride(4).padding(2).groups(4).build().problem(1, new int[] {6, 6}),
                 ConvTransposeSpec.builder2d(5, 3, 3).stride(5).padding(1).outputPadding(2).build().problem(2, new int[] {9, 11}),
                 ConvTransposeSpec.builder2d(6, 200, 4).stride(2).padding(1).build().problem(1, new int[] {2, 2}),
+                // column ranges and bias-only phases: each channel's gaps written by the range holding its first column
+                ConvTransposeSpec.builder2d(4, 100, 3).stride(5).padding(1).build().problem(1, new int[] {2, 3}),
                 ConvTransposeSpec.builder1d(7, 5, 16).stride(8).padding(4).build().problem(1, new int[] {301}),
         };
         for (Problem p : shapes) {

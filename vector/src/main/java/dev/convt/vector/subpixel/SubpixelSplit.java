@@ -95,6 +95,6 @@ final class SubpixelSplit implements KernelPlan.Tasks {
     }
 
     private static int ceilDiv(int a, int b) {
-        return (a + b - 1) / b;
+        return Math.ceilDiv(a, b);
     }
 }
