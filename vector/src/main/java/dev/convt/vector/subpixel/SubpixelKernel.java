@@ -89,6 +89,10 @@ public final class SubpixelKernel implements Kernel {
             if (uneven != null) {
                 return "in dimension " + dim + ", " + uneven;
             }
+            long reach = (long) p.in3()[axis] + PhaseAxis.tapsOf(k[axis], st[axis]);
+            if (reach >= Integer.MAX_VALUE) {
+                return "in dimension " + dim + ", input size + taps = " + reach + " would leave the int range of its gather";
+            }
         }
         long pixels = pixels(p);
         long inputs = (long) p.batch() * p.inputPlane();

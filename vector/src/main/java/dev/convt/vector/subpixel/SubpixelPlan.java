@@ -134,7 +134,7 @@ final class SubpixelPlan implements KernelPlan {
     @Override
     public long workspaceBytes() {
         return 4L * (Packing.packedALength(blockRows, depth) + (long) blockRows * Blocking.paddedColumns(nc))
-                + 4L * Workspace.PIXEL_INTS * blockRows;
+                + 4L * (Workspace.PIXEL_INTS * blockRows + LANES);
     }
 
     @Override
