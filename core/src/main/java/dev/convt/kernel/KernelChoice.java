@@ -12,7 +12,9 @@ public enum KernelChoice {
     /** Vector API im2col: packed SGEMM into a column buffer, then col2im scatter-add. */
     IM2COL,
     /** Vector API direct scatter: input times kernel taps accumulated straight into the output. */
-    SCATTER;
+    SCATTER,
+    /** Vector API sub-pixel: one GEMM over every output phase (dense over the input), no overlap-add. */
+    SUBPIXEL;
 
     /** The kernel name, lower case ({@code "im2col"}). */
     public String kernelName() {

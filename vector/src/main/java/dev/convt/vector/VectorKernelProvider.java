@@ -66,8 +66,8 @@ public final class VectorKernelProvider implements KernelProvider {
 
     @Override
     public List<Kernel> kernels() {
-        // scatter first: its automatic rule is the narrow one (grouped, 1-D, wide strided kernels)
-        return List.of(new ScatterKernel(), new Im2colKernel());
+        // narrowest automatic rule first: sub-pixel (large strides), then scatter (grouped, few channels)
+        return List.of(new dev.convt.vector.subpixel.SubpixelKernel(), new ScatterKernel(), new Im2colKernel());
     }
 
     /** Holds the only Vector API references of this class, reached after the module check. */

@@ -36,6 +36,16 @@ final class Guarded {
         return all;
     }
 
+    /**
+     * Whether the choice says it takes the problem: the automatic one always does; a kernel that covers
+     * only part of rank 1 and 2 (the sub-pixel kernel) may decline with a reason. Checks of "every kernel
+     * computes this" apply to the choices that take it; which problems im2col and scatter must take is
+     * pinned by their own tests.
+     */
+    static boolean takes(KernelChoice c, Problem p) {
+        return c == KernelChoice.AUTO || Planner.kernel(c).declineReason(p) == null;
+    }
+
     /** The reference's output, computed straight by the scalar definition (no plan). */
     static float[] reference(Problem p, float[] x, float[] w, float[] b) {
         float[] y = new float[p.outputLength()];

@@ -1,0 +1,403 @@
+package dev.convt.vector.subpixel;
+
+import dev.convt.Problem;
+import dev.convt.kernel.KernelPlan;
+import dev.convt.vector.gemm.Blocking;
+import dev.convt.vector.gemm.Packing;
+import dev.convt.vector.gemm.Sgemm;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+
+/**
+ * A prepared sub-pixel computation (see {@link SubpixelKernel}): per group one GEMM
+ * {@code C = A · B} whose rows are super-pixels and whose columns are output phases.
+ *
+ * <ul>
+ *   <li><b>B</b> ({@code K × M}, packed once here): row {@code (ci, th, tw)}, column
+ *       {@code (co, rh, rw)} holds {@code w[ci][co][rh + s_h·th][rw + s_w·tw]}: every phase's weights
+ *       side by side, so one gathered input panel serves all {@code s_h·s_w} phases.</li>
+ *   <li><b>A</b> ({@code pixels × K}, gathered per execute, one block of {@link Blocking#MC}
+ *       super-pixels at a time): row {@code (n, qh, qw)}, column {@code (ci, th, tw)} holds
+ *       {@code x[n][ci][qh − th][qw − tw]}, zero outside the input.</li>
+ *   <li>Row {@code (n, qh, qw)} of C, columns {@code (co, rh, ·)}, is the output run
+ *       {@code y[n][co][qh·s_h − pad_h + rh][qw·s_w − pad_w + rw]}, contiguous in {@code rw}: it is
+ *       written once, as {@code bias + C}, cropped to the output.</li>
+ * </ul>
+ *
+ * <p>Float32 order: each C element is the SGEMM's FMA chain over {@code (ci, th, tw)} from −0
+ * ({@link Sgemm}); the output is the bias (or +0) plus it, as in the im2col kernel. The gathered
+ * zeros outside the input add products {@code ±0·w} the reference never computes: they cannot change
+ * a nonzero sum, and an output whose bias is −0 and whose computed value is zero is set to −0 exactly
+ * when every product the reference adds is −0 ({@link #fixSignOfZero}). Weights with a NaN or an
+ * infinity would turn those zeros into NaN: the kernel does not use this plan for them.
+ */
+final class SubpixelPlan implements KernelPlan {
+    private static final VectorSpecies<Float> S = Blocking.SPECIES;
+    private static final int LANES = S.length();
+    private static final int MR = Blocking.MR;
+    private static final int NR = Blocking.NR;
+    private static final int KC = Blocking.KC;
+    private static final int NEGATIVE_ZERO_BITS = 0x8000_0000;
+
+    final Problem problem;
+    final PhaseAxis h, w;
+    final int groups, cin, cout, cinG, coutG, batch;
+    /** GEMM depth {@code Cin/g · Th · Tw}, columns {@code Cout/g · Ph · Pw}, rows {@code N · Qh · Qw}. */
+    final int depth, columns, pixels;
+    private final int inH, inW, inPlane, outW, outPlane, kh, kw;
+    /** Super-pixels per GEMM block; columns per GEMM call (a multiple of NR, or all columns). */
+    final int blockRows, nc;
+    private final boolean gaps;
+    private final MemorySegment packedB;
+    private final int groupB;
+    private final float[] bias;
+    /** Per output channel: whether its bias is −0 (null when none is); then the weights, for the sign fix-up. */
+    private final boolean[] negativeZeroBias;
+    private final float[] weights;
+    final ThreadLocal<Workspace> workspace;
+
+    SubpixelPlan(Problem p, float[] weight, int weightOffset, float[] bias, int biasOffset) {
+        problem = p;
+        int[] k = p.kernel3(), st = p.stride3(), pad = p.padBegin3(), in = p.in3(), out = p.out3();
+        h = new PhaseAxis(k[1], st[1], pad[1], in[1], out[1]);
+        w = new PhaseAxis(k[2], st[2], pad[2], in[2], out[2]);
+        groups = p.spec().groups();
+        cin = p.spec().inChannels();
+        cout = p.spec().outChannels();
+        cinG = p.spec().inChannelsPerGroup();
+        coutG = p.spec().outChannelsPerGroup();
+        batch = p.batch();
+        kh = k[1];
+        kw = k[2];
+        inH = in[1];
+        inW = in[2];
+        inPlane = p.inputPlane();
+        outW = out[2];
+        outPlane = p.outputPlane();
+        depth = SubpixelKernel.depth(p);
+        columns = SubpixelKernel.columns(p);
+        pixels = (int) SubpixelKernel.pixels(p);
+        blockRows = SubpixelKernel.blockRows(pixels);
+        nc = SubpixelKernel.columnTile(columns);
+        gaps = h.phases < h.stride || w.phases < w.stride;
+        groupB = Packing.packedBLength(depth, columns);
+        packedB = Packing.newPackedB(Math.multiplyExact(groupB, groups));
+        packWeights(weight, weightOffset);
+        this.bias = bias == null ? null : Arrays.copyOfRange(bias, biasOffset, biasOffset + cout);
+        boolean[] negZero = null;
+        if (this.bias != null) {
+            for (int co = 0; co < cout; co++) {
+                if (Float.floatToRawIntBits(this.bias[co]) == NEGATIVE_ZERO_BITS) {
+                    if (negZero == null) {
+                        negZero = new boolean[cout];
+                    }
+                    negZero[co] = true;
+                }
+            }
+        }
+        negativeZeroBias = negZero;
+        weights = negZero == null ? null : Arrays.copyOfRange(weight, weightOffset, weightOffset + p.weightLength());
+        int aLength = Packing.packedALength(blockRows, depth);
+        int cLength = blockRows * Blocking.paddedColumns(nc);
+        workspace = ThreadLocal.withInitial(() -> new Workspace(aLength, cLength, blockRows));
+    }
+
+    /** Packs B per group: the phases' weights side by side (rows {@code (ci, th, tw)}, columns {@code (co, rh, rw)}). */
+    private void packWeights(float[] weight, int weightOffset) {
+        float[] rowMajor = new float[Math.multiplyExact(depth, columns)];
+        int taps = kh * kw;
+        for (int g = 0; g < groups; g++) {
+            int row = 0;
+            for (int ci = 0; ci < cinG; ci++) {
+                for (int th = 0; th < h.taps; th++) {
+                    for (int tw = 0; tw < w.taps; tw++, row++) {
+                        int col = 0;
+                        for (int co = 0; co < coutG; co++) {
+                            int src = weightOffset + ((g * cinG + ci) * coutG + co) * taps;
+                            for (int rh = 0; rh < h.phases; rh++) {
+                                int srcRow = src + (rh + h.stride * th) * kw + w.stride * tw;
+                                for (int rw = 0; rw < w.phases; rw++, col++) {
+                                    rowMajor[row * columns + col] = weight[srcRow + rw];
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            Packing.packB(depth, columns, rowMajor, 0, columns, packedB, g * groupB);
+        }
+    }
+
+    @Override
+    public long workspaceBytes() {
+        return 4L * (Packing.packedALength(blockRows, depth) + (long) blockRows * Blocking.paddedColumns(nc))
+                + 4L * (Workspace.PIXEL_INTS * blockRows + LANES);
+    }
+
+    @Override
+    public long packedWeightBytes() {
+        long tables = 4L * 4 * (h.count + w.count);
+        return 4L * groupB * groups + 4L * (bias == null ? 0 : bias.length) + tables
+                + (weights == null ? 0 : 4L * weights.length + negativeZeroBias.length);
+    }
+
+    @Override
+    public void execute(float[] x, int xOffset, float[] y, int yOffset) {
+        Workspace ws = workspace.get();
+        for (int g = 0; g < groups; g++) {
+            runPart(g, 0, pixels, 0, columns, x, xOffset, y, yOffset, ws);
+        }
+    }
+
+    @Override
+    public Tasks tasks(int threads, long minTaskWork) {
+        return SubpixelSplit.make(this, threads, minTaskWork);
+    }
+
+    /**
+     * One piece: group g, super-pixels {@code [pA, pB)}, GEMM columns {@code [jA, jB)} (jA a multiple
+     * of NR), and the bias-only outputs of those super-pixels for the output channels whose first
+     * column lies in {@code [jA, jB)}. Every C element is the same full-depth chain whichever piece
+     * computes it, so any cut gives the bits of {@link #execute}.
+     */
+    void runPart(int g, int pA, int pB, int jA, int jB, float[] x, int xOffset, float[] y, int yOffset, Workspace ws) {
+        for (int p0 = pA; p0 < pB; p0 += blockRows) {
+            int rows = Math.min(blockRows, pB - p0);
+            int panels = (rows + MR - 1) / MR;
+            gather(g, p0, rows, x, xOffset, ws);
+            for (int j0 = jA; j0 < jB; j0 += nc) {
+                int n = Math.min(nc, jB - j0);
+                int ldc = Blocking.paddedColumns(n);
+                Sgemm.multiplyPacked(depth, ws.a, 0, panels * MR, 0, panels, packedB, g * groupB + (j0 / NR) * depth * NR,
+                        n, ws.c, 0, ldc);
+                writeOut(g, p0, rows, j0, n, ws.c, ldc, x, xOffset, y, yOffset, ws);
+            }
+            if (gaps) {
+                fillGaps(g, p0, rows, jA, jB, y, yOffset);
+            }
+        }
+    }
+
+    /**
+     * Gathers A rows {@code [p0, p0 + rows)} of group g into the packed-A layout of {@link Packing}
+     * (K blocks of {@link Blocking#KC}, panels of MR rows, MR values per k), zero outside the input
+     * and past the last row.
+     */
+    private void gather(int g, int p0, int rows, float[] x, int xOffset, Workspace ws) {
+        int mPadded = (rows + MR - 1) / MR * MR;
+        int tapsPer = h.taps * w.taps;
+        int perImage = h.count * w.count;
+        float[] a = ws.a;
+        int[] base = ws.base, top = ws.top, left = ws.left;
+        for (int row = 0; row < rows; row++) {
+            int p = p0 + row;
+            int n = p / perImage;
+            int rest = p - n * perImage;
+            int uh = rest / w.count;
+            int uw = rest - uh * w.count;
+            base[row] = xOffset + (n * cin + g * cinG) * inPlane;
+            top[row] = h.top[uh];
+            left[row] = w.top[uw];
+        }
+        for (int pc = 0; pc < depth; pc += KC) {
+            int kc = Math.min(KC, depth - pc);
+            for (int kk = pc; kk < pc + kc; kk++) {
+                int ci = kk / tapsPer;
+                int t = kk - ci * tapsPer;
+                int th = t / w.taps;
+                int tw = t - th * w.taps;
+                int channel = ci * inPlane;
+                // row r·MR + i of this k goes to panel r, slot i
+                int dst = pc * mPadded + (kk - pc) * MR;
+                int panelStride = kc * MR;
+                for (int row = 0; row < mPadded; row++) {
+                    float v = 0f;
+                    if (row < rows) {
+                        int ih = top[row] - th, iw = left[row] - tw;
+                        if (Integer.compareUnsigned(ih, inH) < 0 && Integer.compareUnsigned(iw, inW) < 0) {
+                            v = x[base[row] + channel + ih * inW + iw];
+                        }
+                    }
+                    int r = row / MR;
+                    a[dst + r * panelStride + (row - r * MR)] = v;
+                }
+            }
+        }
+    }
+
+    /**
+     * Writes C rows {@code [p0, p0 + rows)}, columns {@code [j0, j0 + n)} to the output: each run of
+     * one output channel and row phase ({@code w.phases} columns) is a contiguous piece of one output
+     * row, cropped to the phases whose outputs lie inside. Where the runs of consecutive super-pixels
+     * tile the output row (every column phase has taps) and a vector holds whole runs, one gathering
+     * load takes {@code LANES / w.phases} runs from consecutive C rows and one store writes them.
+     */
+    private void writeOut(int g, int p0, int rows, int j0, int n, float[] c, int ldc,
+                          float[] x, int xOffset, float[] y, int yOffset, Workspace ws) {
+        int pw = w.phases, ph = h.phases;
+        int perImage = h.count * w.count;
+        int uFirst = j0 / pw, uEnd = (j0 + n + pw - 1) / pw;
+        boolean vectorRuns = pw == w.stride && pw < LANES && LANES % pw == 0;
+        int perVector = LANES / pw;
+        if (vectorRuns && ws.mapLdc != ldc) {
+            for (int i = 0; i < LANES; i++) {
+                ws.map[i] = (i / pw) * ldc + i % pw;
+            }
+            ws.mapLdc = ldc;
+        }
+        int row = 0;
+        while (row < rows) {
+            int p = p0 + row;
+            int img = p / perImage;
+            int rest = p - img * perImage;
+            int uh = rest / w.count;
+            int uw0 = rest - uh * w.count;
+            // the super-pixels of this block in one row of super-pixels
+            int segment = Math.min(rows - row, w.count - uw0);
+            int hLo = h.lo[uh], hHi = Math.min(h.hi[uh], ph);
+            int imageBase = yOffset + (img * cout + g * coutG) * outPlane;
+            int co = uFirst / ph, rh = uFirst - co * ph;
+            for (int u = uFirst; u < uEnd; u++) {
+                if (rh >= hLo && rh < hHi) {
+                    int runStart = u * pw;
+                    boolean whole = runStart >= j0 && runStart + pw <= j0 + n;
+                    float b = bias == null ? 0f : bias[g * coutG + co];
+                    boolean fix = negativeZeroBias != null && negativeZeroBias[g * coutG + co];
+                    boolean fast = vectorRuns && whole && !fix;
+                    FloatVector bv = FloatVector.broadcast(S, b);
+                    // output (co, origin_h + rh, origin_w + rw) for rw = column − runStart
+                    int outRow = imageBase + co * outPlane + (h.origin[uh] + rh) * outW;
+                    int k = 0;
+                    while (k < segment) {
+                        int uw = uw0 + k;
+                        int cRow = (row + k) * ldc - j0;
+                        if (fast && k + perVector <= segment && uw >= w.fullFrom && uw + perVector <= w.fullTo) {
+                            bv.add(FloatVector.fromArray(S, c, cRow + runStart, ws.map, 0)).intoArray(y, outRow + w.origin[uw]);
+                            k += perVector;
+                            continue;
+                        }
+                        int from = Math.max(j0, runStart + w.lo[uw]), to = Math.min(j0 + n, runStart + Math.min(w.hi[uw], pw));
+                        if (from < to) {
+                            int dst = outRow + w.origin[uw] + (from - runStart);
+                            addBias(b, c, cRow + from, y, dst, to - from);
+                            if (fix) {
+                                fixSignOfZero(g, co, img, uh, uw, rh, from - runStart, to - runStart, x, xOffset, y, dst);
+                            }
+                        }
+                        k++;
+                    }
+                }
+                if (++rh == ph) {
+                    rh = 0;
+                    co++;
+                }
+            }
+            row += segment;
+        }
+    }
+
+    /** {@code y[dst + i] = b + c[src + i]} for {@code i < len}: whole vectors, then the rest one by one. */
+    private static void addBias(float b, float[] c, int src, float[] y, int dst, int len) {
+        int i = 0;
+        if (len >= LANES) {
+            FloatVector bv = FloatVector.broadcast(S, b);
+            for (; i <= len - LANES; i += LANES) {
+                bv.add(FloatVector.fromArray(S, c, src + i)).intoArray(y, dst + i);
+            }
+        }
+        for (; i < len; i++) {
+            y[dst + i] = b + c[src + i];
+        }
+    }
+
+    /**
+     * For an output channel whose bias is −0: an output of phases {@code (rh, rw)}, {@code rw ∈ [rwFrom, rwTo)},
+     * written as ±0 is −0 in the reference exactly when every product it adds is −0 (−0 plus −0s);
+     * the gathered zeros' products may have made it +0 here, so such outputs are decided from the
+     * products themselves. Runs only where a bias is −0 (no trained layer has one).
+     */
+    private void fixSignOfZero(int g, int co, int img, int uh, int uw, int rh, int rwFrom, int rwTo,
+                               float[] x, int xOffset, float[] y, int dst) {
+        for (int rw = rwFrom; rw < rwTo; rw++) {
+            int at = dst + rw - rwFrom;
+            if (y[at] != 0f) {
+                continue;
+            }
+            boolean allNegativeZero = true;
+            for (int ci = 0; ci < cinG && allNegativeZero; ci++) {
+                int xBase = xOffset + (img * cin + g * cinG + ci) * inPlane;
+                int wBase = ((g * cinG + ci) * coutG + co) * kh * kw;
+                for (int th = 0; th < h.taps && allNegativeZero; th++) {
+                    int ih = h.top[uh] - th;
+                    if (ih < 0 || ih >= inH) {
+                        continue;
+                    }
+                    for (int tw = 0; tw < w.taps; tw++) {
+                        int iw = w.top[uw] - tw;
+                        if (iw < 0 || iw >= inW) {
+                            continue;
+                        }
+                        float product = x[xBase + ih * inW + iw] * weights[wBase + (rh + h.stride * th) * kw + rw + w.stride * tw];
+                        if (Float.floatToRawIntBits(product) != NEGATIVE_ZERO_BITS) {
+                            allNegativeZero = false;
+                            break;
+                        }
+                    }
+                }
+            }
+            y[at] = allNegativeZero ? -0f : 0f;
+        }
+    }
+
+    /**
+     * Writes the bias to the outputs of super-pixels {@code [p0, p0 + rows)} whose phase has no tap
+     * (row phase ≥ {@code h.phases} or column phase ≥ {@code w.phases}, only when the kernel is smaller
+     * than the stride), for the output channels whose first GEMM column lies in {@code [jA, jB)}.
+     */
+    private void fillGaps(int g, int p0, int rows, int jA, int jB, float[] y, int yOffset) {
+        int perChannel = h.phases * w.phases;
+        int coFrom = (jA + perChannel - 1) / perChannel, coTo = Math.min(coutG, (jB + perChannel - 1) / perChannel);
+        int perImage = h.count * w.count;
+        for (int row = 0; row < rows; row++) {
+            int p = p0 + row;
+            int img = p / perImage;
+            int rest = p - img * perImage;
+            int uh = rest / w.count;
+            int uw = rest - uh * w.count;
+            int wLo = w.lo[uw], wHi = w.hi[uw];
+            for (int co = coFrom; co < coTo; co++) {
+                float b = bias == null ? 0f : bias[g * coutG + co];
+                int channel = yOffset + (img * cout + g * coutG + co) * outPlane;
+                for (int rh = h.lo[uh]; rh < h.hi[uh]; rh++) {
+                    int from = rh >= h.phases ? wLo : Math.max(wLo, w.phases);
+                    if (from < wHi) {
+                        int at = channel + (h.origin[uh] + rh) * outW + w.origin[uw];
+                        Arrays.fill(y, at + from, at + wHi, b);
+                    }
+                }
+            }
+        }
+    }
+
+    /** One thread's buffers: a gathered A block, its C block, and the per-row gather state of one panel. */
+    static final class Workspace {
+        /** Ints of per-row state per panel row: base, top, left. */
+        static final int PIXEL_INTS = 3;
+        final float[] a, c;
+        final int[] base, top, left;
+        /** The write-out's gather map for C blocks of leading dimension {@link #mapLdc}. */
+        final int[] map = new int[LANES];
+        int mapLdc = -1;
+
+        Workspace(int aLength, int cLength, int rows) {
+            a = new float[aLength];
+            c = new float[cLength];
+            base = new int[rows];
+            top = new int[rows];
+            left = new int[rows];
+        }
+    }
+}
