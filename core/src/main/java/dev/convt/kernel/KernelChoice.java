@@ -14,7 +14,7 @@ public enum KernelChoice {
     /** Vector API direct scatter: input times kernel taps accumulated straight into the output. */
     SCATTER;
 
-    /** The kernel name, lower case ({@code "im2col"}). */
+    /** {@return the kernel name, lower case ({@code "im2col"}), as {@link Kernel#name()} gives it} */
     public String kernelName() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -22,6 +22,8 @@ public enum KernelChoice {
     /**
      * Parses a kernel name, case-insensitively.
      *
+     * @param name a kernel name, e.g. {@code "im2col"}, or {@code "auto"}
+     * @return the choice of that name
      * @throws IllegalArgumentException naming the valid choices
      */
     public static KernelChoice parse(String name) {
