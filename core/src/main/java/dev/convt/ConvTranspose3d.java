@@ -17,6 +17,9 @@ public final class ConvTranspose3d extends ConvTransposeNd {
      * padding 0, output_padding 0, groups 1, bias true, dilation 1, padding_mode "zeros") and
      * {@link #DEFAULT_SEED}.
      *
+     * @param inChannels  Cin, the channels of the input, at least 1
+     * @param outChannels Cout, the channels of the output, at least 1
+     * @param kernelSize  the kernel size, the same in every spatial dimension, at least 1
      * @throws IllegalArgumentException if a parameter breaks a rule of {@link ConvTransposeSpec}
      */
     public ConvTranspose3d(int inChannels, int outChannels, int kernelSize) {
@@ -27,6 +30,17 @@ public final class ConvTranspose3d extends ConvTransposeNd {
      * PyTorch's full parameter list in its order (int forms; use {@link #builder} for per-dimension tuples),
      * plus the initialisation seed.
      *
+     * @param inChannels    Cin, the channels of the input, at least 1
+     * @param outChannels   Cout, the channels of the output, at least 1
+     * @param kernelSize    the kernel size, the same in every spatial dimension, at least 1
+     * @param stride        the stride, the same in every spatial dimension, at least 1
+     * @param padding       the implicit padding removed from both ends of the output, the same in every spatial dimension, at least 0
+     * @param outputPadding the size added to one end of the output, the same in every spatial dimension, less than stride or dilation
+     * @param groups        the groups, dividing both Cin and Cout
+     * @param bias          whether the layer adds a learnable bias of Cout values
+     * @param dilation      the spacing between kernel taps, the same in every spatial dimension, at least 1
+     * @param paddingMode   PyTorch's {@code padding_mode}; only {@code "zeros"} exists for transposed convolution
+     * @param seed          the seed of the weight and bias initialisation
      * @throws IllegalArgumentException if a parameter breaks a rule of {@link ConvTransposeSpec}, or
      *                                  {@code paddingMode} is not {@code "zeros"}
      */
@@ -40,13 +54,22 @@ public final class ConvTranspose3d extends ConvTransposeNd {
     /**
      * A layer for a spec of spatial rank 3, initialised from {@code seed}.
      *
+     * @param spec the hyper-parameters
+     * @param seed the seed of the weight and bias initialisation
      * @throws IllegalArgumentException if the spec's rank is not 3
      */
     public ConvTranspose3d(ConvTransposeSpec spec, long seed) {
         super(spec, 3, seed);
     }
 
-    /** Starts a layer with PyTorch's defaults; set keyword parameters, then {@code build()}. */
+    /**
+     * Starts a layer with PyTorch's defaults; set keyword parameters, then {@code build()}.
+     *
+     * @param inChannels  Cin, the channels of the input
+     * @param outChannels Cout, the channels of the output
+     * @param kernelSize  the kernel size: one value (every dimension) or one per dimension
+     * @return a builder; nothing is checked until {@link Builder#build()}
+     */
     public static Builder<ConvTranspose3d> builder(int inChannels, int outChannels, int... kernelSize) {
         return new Builder<>(ConvTransposeSpec.builder(3, inChannels, outChannels, kernelSize), ConvTranspose3d::new);
     }

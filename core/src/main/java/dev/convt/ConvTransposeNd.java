@@ -52,6 +52,8 @@ public abstract sealed class ConvTransposeNd permits ConvTranspose1d, ConvTransp
     /**
      * Re-initialises weight and bias from {@code U(-√k, √k)}, {@code k = groups / (Cout · Π kernel)},
      * with a {@link SplittableRandom} of the given seed (weights first, then bias).
+     *
+     * @param seed the seed; the same seed gives the same values on every JVM
      */
     public final void reset(long seed) {
         double bound = initBound(spec);
@@ -62,7 +64,12 @@ public abstract sealed class ConvTransposeNd permits ConvTranspose1d, ConvTransp
         }
     }
 
-    /** {@code √(groups / (Cout · Π kernel))}: PyTorch's initialisation bound for the weight and the bias. */
+    /**
+     * {@code √(groups / (Cout · Π kernel))}: PyTorch's initialisation bound for the weight and the bias.
+     *
+     * @param spec the layer's hyper-parameters
+     * @return the bound {@code b} of the uniform distribution {@code U(-b, b)}
+     */
     public static double initBound(ConvTransposeSpec spec) {
         return Math.sqrt((double) spec.groups() / ((double) spec.outChannels() * spec.kernelVolume()));
     }
@@ -73,17 +80,19 @@ public abstract sealed class ConvTransposeNd permits ConvTranspose1d, ConvTransp
         }
     }
 
+    /** {@return the layer's hyper-parameters} */
     public final ConvTransposeSpec spec() { return spec; }
 
-    /** The live weight, shape {@code (Cin, Cout/groups, *kernel)}. */
+    /** {@return the live weight, shape {@code (Cin, Cout/groups, *kernel)}} */
     public final Tensor weight() { return weight; }
 
-    /** The live bias, shape {@code (Cout)}, or null when the layer has none. */
+    /** {@return the live bias, shape {@code (Cout)}, or null when the layer has none} */
     public final Tensor bias() { return bias; }
 
     /**
      * Applies the layer to {@code x} of shape {@code (N, Cin, *spatial)} or {@code (Cin, *spatial)}.
      *
+     * @param x the input, NCHW-style row-major (channels before spatial dimensions)
      * @return a new tensor {@code (N, Cout, *out)} or {@code (Cout, *out)}
      * @throws IllegalArgumentException if the shape has the wrong rank or channel count, or the output
      *                                  would be empty or too large
@@ -97,7 +106,9 @@ public abstract sealed class ConvTransposeNd permits ConvTranspose1d, ConvTransp
      * PyTorch's {@code forward(x, output_size)}: the output_padding is chosen to give the requested
      * size (the layer's own output_padding is not used).
      *
+     * @param x          the input, as for {@link #forward(Tensor)}
      * @param outputSize the spatial sizes, or the full output shape in the input's form
+     * @return a new tensor of the requested output size
      * @throws IllegalArgumentException as {@link #forward(Tensor)}, or if a size is outside
      *                                  {@code [min, min + stride - 1]} (PyTorch's message)
      */
@@ -110,9 +121,11 @@ public abstract sealed class ConvTransposeNd permits ConvTranspose1d, ConvTransp
      * The entry for engines: computes into the caller's buffer.
      *
      * @param x          input {@code (N, Cin, *spatial)} or {@code (Cin, *spatial)} row-major from {@code xOffset}
+     * @param xOffset    where the input starts in {@code x}
      * @param inputShape the input's shape
      * @param y          output row-major from {@code yOffset}, of {@link #outputShape(int...)} {@code (inputShape)};
      *                   overwritten, nothing outside it is written
+     * @param yOffset    where the output starts in {@code y}
      * @throws IllegalArgumentException if the shape is invalid, an offset is negative, a buffer is too
      *                                  small, or {@code x} and {@code y} are the same array with overlapping
      *                                  ranges (then nothing is written)
@@ -123,7 +136,14 @@ public abstract sealed class ConvTransposeNd permits ConvTranspose1d, ConvTransp
         plan(p).execute(x, xOffset, y, yOffset);
     }
 
-    /** The output shape for an input shape ({@code (N, Cout, *out)} or {@code (Cout, *out)}). */
+    /**
+     * The output shape for an input shape.
+     *
+     * @param inputShape {@code (N, Cin, *spatial)} or {@code (Cin, *spatial)}
+     * @return {@code (N, Cout, *out)} or {@code (Cout, *out)}, in the input's form
+     * @throws IllegalArgumentException if the shape has the wrong rank or channel count, or the output
+     *                                  would be empty or too large
+     */
     public final int[] outputShape(int... inputShape) {
         return spec.problem(inputShape).outputShape();
     }
@@ -143,7 +163,7 @@ public abstract sealed class ConvTransposeNd permits ConvTranspose1d, ConvTransp
         return plan;
     }
 
-    /** The kernel the last forward call used, or null before the first. */
+    /** {@return the name of the kernel the last forward call used ({@link Plan#kernelName()}), or null before the first} */
     public final String lastKernelName() {
         Cached c = cached;
         return c == null ? null : c.plan.kernelName();
@@ -175,18 +195,70 @@ public abstract sealed class ConvTransposeNd permits ConvTranspose1d, ConvTransp
             this.factory = factory;
         }
 
+        /**
+         * PyTorch's {@code stride} (default 1).
+         *
+         * @param v one value for every dimension, or one per dimension, each at least 1
+         * @return this builder
+         */
         public Builder<L> stride(int... v) { spec.stride(v); return this; }
+        /**
+         * PyTorch's {@code padding}: cropped from both ends of each output dimension (default 0).
+         *
+         * @param v one value for every dimension, or one per dimension, each at least 0
+         * @return this builder
+         */
         public Builder<L> padding(int... v) { spec.padding(v); return this; }
+        /**
+         * PyTorch's {@code output_padding}: added to the far end of each output dimension (default 0).
+         *
+         * @param v one value for every dimension, or one per dimension, each below its stride or dilation
+         * @return this builder
+         */
         public Builder<L> outputPadding(int... v) { spec.outputPadding(v); return this; }
+        /**
+         * PyTorch's {@code groups} (default 1).
+         *
+         * @param v the groups, dividing both Cin and Cout
+         * @return this builder
+         */
         public Builder<L> groups(int v) { spec.groups(v); return this; }
+        /**
+         * PyTorch's {@code bias} (default true).
+         *
+         * @param v whether the layer adds a learnable bias of Cout values
+         * @return this builder
+         */
         public Builder<L> bias(boolean v) { spec.bias(v); return this; }
+        /**
+         * PyTorch's {@code dilation} (default 1).
+         *
+         * @param v one value for every dimension, or one per dimension, each at least 1
+         * @return this builder
+         */
         public Builder<L> dilation(int... v) { spec.dilation(v); return this; }
-        /** @throws IllegalArgumentException for any mode but {@code "zeros"} (PyTorch's message) */
+        /**
+         * PyTorch's {@code padding_mode}.
+         *
+         * @param mode {@code "zeros"}, the only mode transposed convolution defines
+         * @return this builder
+         * @throws IllegalArgumentException for any mode but {@code "zeros"} (PyTorch's message)
+         */
         public Builder<L> paddingMode(String mode) { spec.paddingMode(mode); return this; }
-        /** The seed of the weight and bias initialisation (default {@link #DEFAULT_SEED}). */
+        /**
+         * The seed of the weight and bias initialisation (default {@link #DEFAULT_SEED}).
+         *
+         * @param v the seed
+         * @return this builder
+         */
         public Builder<L> seed(long v) { seed = v; return this; }
 
-        /** @throws IllegalArgumentException if a parameter breaks a rule of {@link ConvTransposeSpec} */
+        /**
+         * Validates the parameters and makes the layer, its weight and bias initialised from the seed.
+         *
+         * @return the new layer
+         * @throws IllegalArgumentException if a parameter breaks a rule of {@link ConvTransposeSpec}
+         */
         public L build() {
             return factory.make(spec.build(), seed);
         }

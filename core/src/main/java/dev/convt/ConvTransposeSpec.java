@@ -53,28 +53,52 @@ public final class ConvTransposeSpec {
      * @param inChannels  Cin ≥ 1
      * @param outChannels Cout ≥ 1
      * @param kernelSize  one value for every dimension, or one per dimension
+     * @return a builder; the other rules are checked by {@link Builder#build()}
      * @throws IllegalArgumentException if the rank is not 1, 2 or 3 or a tuple has the wrong length
      */
     public static Builder builder(int rank, int inChannels, int outChannels, int... kernelSize) {
         return new Builder(rank, inChannels, outChannels, kernelSize);
     }
 
-    /** Shorthand for {@code builder(1, ...)}: PyTorch's {@code ConvTranspose1d}. */
+    /**
+     * Shorthand for {@code builder(1, ...)}: PyTorch's {@code ConvTranspose1d}.
+     *
+     * @param inChannels  Cin ≥ 1
+     * @param outChannels Cout ≥ 1
+     * @param kernelSize  the kernel length ≥ 1
+     * @return a builder with PyTorch's defaults
+     */
     public static Builder builder1d(int inChannels, int outChannels, int kernelSize) {
         return builder(1, inChannels, outChannels, kernelSize);
     }
 
-    /** Shorthand for {@code builder(2, ...)}: PyTorch's {@code ConvTranspose2d}. */
+    /**
+     * Shorthand for {@code builder(2, ...)}: PyTorch's {@code ConvTranspose2d}.
+     *
+     * @param inChannels  Cin ≥ 1
+     * @param outChannels Cout ≥ 1
+     * @param kernelSize  one value for both dimensions, or {@code (kH, kW)}
+     * @return a builder with PyTorch's defaults
+     * @throws IllegalArgumentException if {@code kernelSize} has the wrong length
+     */
     public static Builder builder2d(int inChannels, int outChannels, int... kernelSize) {
         return builder(2, inChannels, outChannels, kernelSize);
     }
 
-    /** Shorthand for {@code builder(3, ...)}: PyTorch's {@code ConvTranspose3d}. */
+    /**
+     * Shorthand for {@code builder(3, ...)}: PyTorch's {@code ConvTranspose3d}.
+     *
+     * @param inChannels  Cin ≥ 1
+     * @param outChannels Cout ≥ 1
+     * @param kernelSize  one value for every dimension, or {@code (kD, kH, kW)}
+     * @return a builder with PyTorch's defaults
+     * @throws IllegalArgumentException if {@code kernelSize} has the wrong length
+     */
     public static Builder builder3d(int inChannels, int outChannels, int... kernelSize) {
         return builder(3, inChannels, outChannels, kernelSize);
     }
 
-    /** A builder pre-filled with this spec's values. */
+    /** {@return a new builder pre-filled with this spec's values, for a variant of it} */
     public Builder toBuilder() {
         Builder b = new Builder(rank, inChannels, outChannels, kernel);
         b.stride = stride.clone();
@@ -140,37 +164,83 @@ public final class ConvTransposeSpec {
         }
     }
 
-    /** Spatial rank: 1, 2 or 3. */
+    /** {@return the spatial rank: 1, 2 or 3} */
     public int rank() { return rank; }
+    /** {@return Cin, the input channels} */
     public int inChannels() { return inChannels; }
+    /** {@return Cout, the output channels} */
     public int outChannels() { return outChannels; }
+    /** {@return the groups, dividing both Cin and Cout} */
     public int groups() { return groups; }
+    /** {@return whether the convolution adds a bias of Cout values} */
     public boolean hasBias() { return bias; }
-    /** Cin / groups: input channels seen by one group. */
+    /** {@return Cin / groups: input channels seen by one group} */
     public int inChannelsPerGroup() { return inChannels / groups; }
-    /** Cout / groups: output channels produced by one group. */
+    /** {@return Cout / groups: output channels produced by one group} */
     public int outChannelsPerGroup() { return outChannels / groups; }
 
+    /** {@return a copy of the kernel size, one value per spatial dimension, outermost first} */
     public int[] kernelSize() { return kernel.clone(); }
+    /** {@return a copy of the stride, one value per spatial dimension} */
     public int[] stride() { return stride.clone(); }
+    /** {@return a copy of the padding cropped from the beginning of each output dimension} */
     public int[] padBegin() { return padBegin.clone(); }
+    /** {@return a copy of the padding cropped from the end of each output dimension} */
     public int[] padEnd() { return padEnd.clone(); }
+    /** {@return a copy of the output padding added to the end of each output dimension} */
     public int[] outputPadding() { return outputPadding.clone(); }
+    /** {@return a copy of the dilation, one value per spatial dimension} */
     public int[] dilation() { return dilation.clone(); }
 
+    /**
+     * The kernel size of one dimension.
+     *
+     * @param dim the spatial dimension, {@code 0 <= dim < rank()}
+     * @return {@code kernelSize()[dim]}
+     */
     public int kernelSize(int dim) { return kernel[dim]; }
+    /**
+     * The stride of one dimension.
+     *
+     * @param dim the spatial dimension, {@code 0 <= dim < rank()}
+     * @return {@code stride()[dim]}
+     */
     public int stride(int dim) { return stride[dim]; }
+    /**
+     * The beginning padding of one dimension.
+     *
+     * @param dim the spatial dimension, {@code 0 <= dim < rank()}
+     * @return {@code padBegin()[dim]}
+     */
     public int padBegin(int dim) { return padBegin[dim]; }
+    /**
+     * The end padding of one dimension.
+     *
+     * @param dim the spatial dimension, {@code 0 <= dim < rank()}
+     * @return {@code padEnd()[dim]}
+     */
     public int padEnd(int dim) { return padEnd[dim]; }
+    /**
+     * The output padding of one dimension.
+     *
+     * @param dim the spatial dimension, {@code 0 <= dim < rank()}
+     * @return {@code outputPadding()[dim]}
+     */
     public int outputPadding(int dim) { return outputPadding[dim]; }
+    /**
+     * The dilation of one dimension.
+     *
+     * @param dim the spatial dimension, {@code 0 <= dim < rank()}
+     * @return {@code dilation()[dim]}
+     */
     public int dilation(int dim) { return dilation[dim]; }
 
-    /** Π kernel: taps of one filter (it fits an int: the spec's weight, which holds it, does). */
+    /** {@return Π kernel: taps of one filter (it fits an int: the spec's weight, which holds it, does)} */
     public int kernelVolume() {
         return Sizes.elements("kernel_size", kernel);
     }
 
-    /** The weight's shape, {@code (Cin, Cout/groups, *kernel)}. */
+    /** {@return the weight's shape, {@code (Cin, Cout/groups, *kernel)} (a new array)} */
     public int[] weightShape() {
         int[] s = new int[rank + 2];
         s[0] = inChannels;
@@ -179,7 +249,7 @@ public final class ConvTransposeSpec {
         return s;
     }
 
-    /** Number of weight elements, {@code Cin * Cout/groups * Π kernel}. */
+    /** {@return the number of weight elements, {@code Cin * Cout/groups * Π kernel}} */
     public int weightLength() {
         return Sizes.elements("the weight (in_channels, out_channels/groups, *kernel_size)", weightShape());
     }
@@ -187,6 +257,10 @@ public final class ConvTransposeSpec {
     /**
      * The output size of one spatial dimension for an input size, as a {@code long} (may be ≤ 0 for
      * bad parameters; see {@link #outputSpatial(int[])} for the checked version).
+     *
+     * @param dim the spatial dimension, {@code 0 <= dim < rank()}
+     * @param in  the input size along it
+     * @return {@code (in - 1)*stride - padBegin - padEnd + dilation*(kernel - 1) + outputPadding + 1}
      */
     public long rawOutputSize(int dim, long in) {
         return (in - 1) * stride[dim] - padBegin[dim] - padEnd[dim]
@@ -196,6 +270,8 @@ public final class ConvTransposeSpec {
     /**
      * The output spatial sizes for the given input spatial sizes.
      *
+     * @param inputSpatial the input's spatial sizes, {@code rank()} of them, each ≥ 1
+     * @return the output's spatial sizes, each in {@code [1, Integer.MAX_VALUE]}
      * @throws IllegalArgumentException if the length is not the rank, an input size is &lt; 1, or an
      *                                  output size is ≤ 0 or does not fit an int
      */
@@ -238,13 +314,22 @@ public final class ConvTransposeSpec {
      * The problem this spec solves on an input of the given shape, {@code (Cin, *spatial)}
      * (unbatched) or {@code (N, Cin, *spatial)} (batched), as PyTorch accepts.
      *
+     * @param inputShape the input's shape
+     * @return the problem, its sizes checked to fit Java arrays
      * @throws IllegalArgumentException if the shape has the wrong rank or channel count
      */
     public Problem problem(int... inputShape) {
         return Problem.of(this, inputShape);
     }
 
-    /** The problem for a batch of {@code n} inputs of the given spatial size. */
+    /**
+     * The problem for a batch of inputs of the given spatial size (batched shapes).
+     *
+     * @param batch        N ≥ 0 (0 is an empty batch that computes nothing)
+     * @param inputSpatial the input's spatial sizes
+     * @return the problem on input {@code (batch, Cin, *inputSpatial)}
+     * @throws IllegalArgumentException if the batch is negative, a spatial size is wrong, or a size does not fit
+     */
     public Problem problem(int batch, int[] inputSpatial) {
         return Problem.batched(this, batch, inputSpatial);
     }
@@ -260,6 +345,7 @@ public final class ConvTransposeSpec {
      * @throws IllegalArgumentException if the length is wrong or a size is outside the legal range
      *                                  {@code [min, min + stride - 1]}, min being the size with output_padding 0
      *                                  (PyTorch's rule and message)
+     * @return the spec with the computed {@code output_padding}
      */
     public ConvTransposeSpec withOutputSize(int[] inputSpatial, int[] outputSize) {
         return toBuilder().outputPadding(OutputSize.outputPadding(this, inputSpatial, outputSize)).build();
@@ -342,30 +428,78 @@ public final class ConvTransposeSpec {
             return values.clone();
         }
 
+        /**
+         * PyTorch's {@code stride} (default 1).
+         *
+         * @param stride one value, or one per dimension; each ≥ 1 (checked by {@link #build()})
+         * @return this builder
+         * @throws IllegalArgumentException if the tuple has the wrong length
+         */
         public Builder stride(int... stride) { this.stride = tuple("stride", stride); return this; }
 
-        /** Symmetric zero padding (PyTorch's {@code padding}): the same at the beginning and the end. */
+        /**
+         * Symmetric zero padding (PyTorch's {@code padding}): the same at the beginning and the end.
+         *
+         * @param padding one value, or one per dimension; each ≥ 0 (checked by {@link #build()})
+         * @return this builder
+         * @throws IllegalArgumentException if the tuple has the wrong length
+         */
         public Builder padding(int... padding) {
             this.padBegin = tuple("padding", padding);
             this.padEnd = this.padBegin.clone();
             return this;
         }
 
-        /** Asymmetric padding (ONNX's {@code pads} split into begin and end). */
+        /**
+         * Asymmetric padding (ONNX's {@code pads} split into begin and end).
+         *
+         * @param begin the padding at the beginning of each dimension (one value, or one per dimension)
+         * @param end   the padding at the end of each dimension (one value, or one per dimension)
+         * @return this builder
+         * @throws IllegalArgumentException if a tuple has the wrong length
+         */
         public Builder pads(int[] begin, int[] end) {
             this.padBegin = tuple("pads (begin)", begin);
             this.padEnd = tuple("pads (end)", end);
             return this;
         }
 
+        /**
+         * PyTorch's {@code output_padding} (default 0).
+         *
+         * @param outputPadding one value, or one per dimension; each below its stride or dilation (checked by {@link #build()})
+         * @return this builder
+         * @throws IllegalArgumentException if the tuple has the wrong length
+         */
         public Builder outputPadding(int... outputPadding) { this.outputPadding = tuple("output_padding", outputPadding); return this; }
+        /**
+         * PyTorch's {@code dilation} (default 1).
+         *
+         * @param dilation one value, or one per dimension; each ≥ 1 (checked by {@link #build()})
+         * @return this builder
+         * @throws IllegalArgumentException if the tuple has the wrong length
+         */
         public Builder dilation(int... dilation) { this.dilation = tuple("dilation", dilation); return this; }
+        /**
+         * PyTorch's {@code groups} (default 1).
+         *
+         * @param groups ≥ 1, dividing both Cin and Cout (checked by {@link #build()})
+         * @return this builder
+         */
         public Builder groups(int groups) { this.groups = groups; return this; }
+        /**
+         * PyTorch's {@code bias} (default true).
+         *
+         * @param bias whether the convolution adds a bias of Cout values
+         * @return this builder
+         */
         public Builder bias(boolean bias) { this.bias = bias; return this; }
 
         /**
          * PyTorch's {@code padding_mode}: only {@code "zeros"} is defined for transposed convolution.
          *
+         * @param mode {@code "zeros"}
+         * @return this builder
          * @throws IllegalArgumentException for any other mode, with PyTorch's message
          */
         public Builder paddingMode(String mode) {
@@ -376,7 +510,12 @@ public final class ConvTransposeSpec {
             return this;
         }
 
-        /** @throws IllegalArgumentException if any parameter breaks a rule (see the class comment) */
+        /**
+         * Validates every parameter and makes the spec.
+         *
+         * @return the immutable spec
+         * @throws IllegalArgumentException if any parameter breaks a rule (see the class comment)
+         */
         public ConvTransposeSpec build() {
             return new ConvTransposeSpec(this);
         }

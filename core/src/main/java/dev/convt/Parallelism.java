@@ -54,7 +54,11 @@ public final class Parallelism {
         this.minTaskWork = minTaskWork;
     }
 
-    /** The calling thread only: the default of every plan. */
+    /**
+     * The calling thread only: the default of every plan.
+     *
+     * @return the shared serial instance
+     */
     public static Parallelism serial() {
         return SERIAL;
     }
@@ -62,6 +66,8 @@ public final class Parallelism {
     /**
      * The calling thread plus up to {@code threads − 1} workers of convt's own pool.
      *
+     * @param threads the most threads one execute uses, the calling thread included; 1 is {@link #serial()}
+     * @return a parallelism over convt's pool, with {@link #DEFAULT_MIN_TASK_WORK}
      * @throws IllegalArgumentException if threads is not in [1, {@value #MAX_THREADS}]
      */
     public static Parallelism threads(int threads) {
@@ -72,6 +78,9 @@ public final class Parallelism {
     /**
      * The calling thread plus up to {@code threads − 1} helpers run by the engine's executor.
      *
+     * @param executor runs the helpers; convt never waits for one that has not started, so any executor works
+     * @param threads  the most threads one execute uses, the calling thread included
+     * @return a parallelism over {@code executor}, with {@link #DEFAULT_MIN_TASK_WORK}
      * @throws NullPointerException     if executor is null
      * @throws IllegalArgumentException if threads is not in [1, {@value #MAX_THREADS}]
      */
@@ -91,6 +100,8 @@ public final class Parallelism {
      * The same parallelism with another least work per task (multiply-adds). Lower values split
      * smaller problems (tests use 1 to exercise every split); the result stays bit-identical.
      *
+     * @param multiplyAdds the least multiply-adds per task, at least 1
+     * @return a new parallelism with the same threads and executor
      * @throws IllegalArgumentException if multiplyAdds is below 1
      */
     public Parallelism withMinTaskWork(long multiplyAdds) {
@@ -100,17 +111,17 @@ public final class Parallelism {
         return new Parallelism(threads, executor, multiplyAdds);
     }
 
-    /** The most threads one execute uses, the calling thread included. */
+    /** {@return the most threads one execute uses, the calling thread included, in [1, {@value #MAX_THREADS}]} */
     public int threads() {
         return threads;
     }
 
-    /** The engine's executor, or null for convt's own pool (or none, when serial). */
+    /** {@return the engine's executor, or null for convt's own pool (or none, when serial)} */
     public Executor executor() {
         return executor;
     }
 
-    /** The least work per task, in multiply-adds. */
+    /** {@return the least work per task, in multiply-adds} */
     public long minTaskWork() {
         return minTaskWork;
     }

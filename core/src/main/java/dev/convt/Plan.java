@@ -116,6 +116,8 @@ public final class Plan {
      * This plan running with another parallelism by default: the same prepacked weights (nothing is
      * copied), so it is cheap, and both plans may be used at once.
      *
+     * @param parallelism what {@link #execute(float[], int, float[], int)} uses from now on
+     * @return a plan over the same prepacked weights and kernel
      * @throws NullPointerException if parallelism is null
      */
     public Plan withParallelism(Parallelism parallelism) {
@@ -123,25 +125,28 @@ public final class Plan {
         return new Plan(problem, kernel, kernelPlan, parallelism, splits);
     }
 
-    /** The parallelism {@link #execute(float[], int, float[], int)} uses ({@link Parallelism#serial()} unless set). */
+    /** {@return the parallelism {@link #execute(float[], int, float[], int)} uses ({@link Parallelism#serial()} unless set)} */
     public Parallelism parallelism() { return parallelism; }
 
+    /** {@return the problem this plan computes} */
     public Problem problem() { return problem; }
 
-    /** The name of the kernel that computes this plan ({@code "im2col"}, {@code "scatter"}, {@code "reference"}, ...). */
+    /** {@return the name of the kernel that computes this plan ({@code "im2col"}, {@code "scatter"}, {@code "reference"}, ...)} */
     public String kernelName() { return kernelName; }
 
-    /** Workspace bytes per executing thread. */
+    /** {@return the workspace bytes each executing thread keeps (made on its first execute)} */
     public long workspaceBytes() { return kernelPlan.workspaceBytes(); }
 
-    /** Bytes of prepacked weights. */
+    /** {@return the bytes of prepacked weights, held once and shared by every thread} */
     public long packedWeightBytes() { return kernelPlan.packedWeightBytes(); }
 
     /**
      * Computes {@code y = convT(x)} (plus bias) for the whole batch.
      *
-     * @param x input {@code (N, Cin, *in)} row-major from {@code xOffset}
-     * @param y output {@code (N, Cout, *out)} row-major from {@code yOffset}; overwritten
+     * @param x       input {@code (N, Cin, *in)} row-major from {@code xOffset}
+     * @param xOffset where the input starts in {@code x}
+     * @param y       output {@code (N, Cout, *out)} row-major from {@code yOffset}; overwritten
+     * @param yOffset where the output starts in {@code y}
      * @throws NullPointerException     if a buffer is null
      * @throws IllegalArgumentException if an offset is negative, a buffer is too small, or {@code x} and
      *                                  {@code y} are the same array with overlapping ranges (nothing is written)
@@ -153,6 +158,11 @@ public final class Plan {
     /**
      * {@link #execute(float[], int, float[], int)} with the given parallelism for this call only.
      *
+     * @param x           input {@code (N, Cin, *in)} row-major from {@code xOffset}
+     * @param xOffset     where the input starts in {@code x}
+     * @param y           output {@code (N, Cout, *out)} row-major from {@code yOffset}; overwritten
+     * @param yOffset     where the output starts in {@code y}
+     * @param parallelism the threads this call may use
      * @throws NullPointerException     if a buffer or the parallelism is null
      * @throws IllegalArgumentException if an offset is negative, a buffer is too small, or {@code x} and
      *                                  {@code y} are the same array with overlapping ranges (nothing is written)
@@ -166,6 +176,8 @@ public final class Plan {
     /**
      * {@link #execute} into a new output array.
      *
+     * @param x input {@code (N, Cin, *in)} row-major from index 0
+     * @return a new array of {@link Problem#outputLength()} floats, {@code (N, Cout, *out)} row-major
      * @throws NullPointerException     if {@code x} is null
      * @throws IllegalArgumentException if {@code x} is shorter than the problem's input
      */
@@ -216,6 +228,8 @@ public final class Plan {
     /**
      * Computes the output tensor for an input tensor of exactly the problem's input shape.
      *
+     * @param x the input, of shape {@link Problem#inputShape()}
+     * @return a new tensor of shape {@link Problem#outputShape()}
      * @throws IllegalArgumentException if the tensor's shape is not {@link Problem#inputShape()}
      */
     public Tensor forward(Tensor x) {

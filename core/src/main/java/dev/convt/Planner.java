@@ -43,8 +43,14 @@ public final class Planner {
 
     private Planner() {}
 
-    /** A kernel and whether it takes a problem: {@code reason} is null when it does. */
+    /**
+     * A kernel and whether it takes a problem: {@code reason} is null when it does.
+     *
+     * @param kernel the kernel's name
+     * @param reason why it declines the problem, or null when it takes it
+     */
     public record Decision(String kernel, String reason) {
+        /** {@return whether the kernel takes the problem} */
         public boolean accepted() { return reason == null; }
     }
 
@@ -86,22 +92,29 @@ public final class Planner {
         }
     }
 
-    /** The kernels in the order the automatic choice tries them (the reference last). */
+    /** {@return the kernels in the order the automatic choice tries them (the reference last); unmodifiable} */
     public static List<Kernel> kernels() {
         return Registry.KERNELS;
     }
 
-    /** The names of the available kernels, in order. */
+    /** {@return the names of the available kernels, in order} */
     public static List<String> kernelNames() {
         return Registry.KERNELS.stream().map(Kernel::name).toList();
     }
 
-    /** Why the vector kernels are not in use (with how to enable them), or null if they are. */
+    /** {@return why the vector kernels are not in use (with how to enable them), or null if they are} */
     public static String vectorUnavailableReason() {
         return Registry.UNAVAILABLE;
     }
 
-    /** Every kernel's answer for the problem, in order: for the automatic choice when {@code auto}, else capability. */
+    /**
+     * Every kernel's answer for the problem, in order: for the automatic choice when {@code auto}, else capability.
+     *
+     * @param problem the problem
+     * @param auto    true for {@link Kernel#autoDeclineReason} (would the automatic choice take it),
+     *                false for {@link Kernel#declineReason} (can it compute it at all)
+     * @return one decision per kernel, in the planner's order
+     */
     public static List<Decision> explain(Problem problem, boolean auto) {
         List<Decision> out = new ArrayList<>();
         for (Kernel k : Registry.KERNELS) {
@@ -110,7 +123,12 @@ public final class Planner {
         return out;
     }
 
-    /** The kernel the automatic choice takes for a problem. */
+    /**
+     * The kernel the automatic choice takes for a problem: the first that does not decline it.
+     *
+     * @param problem the problem
+     * @return the kernel; the reference when every other declines
+     */
     public static Kernel choose(Problem problem) {
         for (Kernel k : Registry.KERNELS) {
             if (k.autoDeclineReason(problem) == null) {
@@ -123,7 +141,14 @@ public final class Planner {
         throw new AssertionError("the reference kernel accepts every problem");
     }
 
-    /** The named kernel, if available. */
+    /**
+     * The named kernel, if available.
+     *
+     * @param choice a kernel, not {@link KernelChoice#AUTO}
+     * @return the kernel of that name
+     * @throws IllegalArgumentException      for {@link KernelChoice#AUTO}
+     * @throws UnsupportedOperationException if the kernel is not available on this JVM (the message says why)
+     */
     public static Kernel kernel(KernelChoice choice) {
         Objects.requireNonNull(choice, "choice");
         if (choice == KernelChoice.AUTO) {
@@ -139,12 +164,30 @@ public final class Planner {
                 + "; available: " + kernelNames());
     }
 
-    /** {@link #plan(Problem, float[], int, float[], int, KernelChoice)} with the automatic choice. */
+    /**
+     * {@link #plan(Problem, float[], int, float[], int, KernelChoice)} with the automatic choice.
+     *
+     * @param problem      the problem
+     * @param weight       (Cin, Cout/groups, *kernel) row-major from {@code weightOffset}; copied/prepacked
+     * @param weightOffset where the weights start in {@code weight}
+     * @param bias         Cout values from {@code biasOffset}; must be null exactly when the spec has no bias
+     * @param biasOffset   where the bias starts in {@code bias}
+     * @return the plan
+     * @throws IllegalArgumentException if a buffer is missing, too small, or at a negative offset
+     */
     public static Plan plan(Problem problem, float[] weight, int weightOffset, float[] bias, int biasOffset) {
         return plan(problem, weight, weightOffset, bias, biasOffset, KernelChoice.AUTO);
     }
 
-    /** {@link #plan(Problem, float[], int, float[], int, KernelChoice)} with offsets 0 and the automatic choice. */
+    /**
+     * {@link #plan(Problem, float[], int, float[], int, KernelChoice)} with offsets 0 and the automatic choice.
+     *
+     * @param problem the problem
+     * @param weight  (Cin, Cout/groups, *kernel) row-major from index 0; copied/prepacked
+     * @param bias    Cout values from index 0; must be null exactly when the spec has no bias
+     * @return the plan
+     * @throws IllegalArgumentException if a buffer is missing or too small
+     */
     public static Plan plan(Problem problem, float[] weight, float[] bias) {
         return plan(problem, weight, 0, bias, 0, KernelChoice.AUTO);
     }
@@ -159,8 +202,13 @@ public final class Planner {
      * ({@link Plan#warmUp}): the first call in a JVM for a new kind of problem takes longer, and its first
      * execute is near steady speed.
      *
-     * @param weight (Cin, Cout/groups, *kernel) row-major from {@code weightOffset}; copied/prepacked
-     * @param bias   Cout values from {@code biasOffset}; must be null exactly when the spec has no bias
+     * @param problem      the problem
+     * @param weight       (Cin, Cout/groups, *kernel) row-major from {@code weightOffset}; copied/prepacked
+     * @param weightOffset where the weights start in {@code weight}
+     * @param bias         Cout values from {@code biasOffset}; must be null exactly when the spec has no bias
+     * @param biasOffset   where the bias starts in {@code bias}
+     * @param choice       {@link KernelChoice#AUTO}, or the kernel to use
+     * @return the plan, {@link Parallelism#serial()} by default
      * @throws IllegalArgumentException      if a buffer is missing, too small, or at a negative offset, or
      *                                       the explicitly chosen kernel declines the problem (the message
      *                                       gives its reason; {@link #explain} lists every kernel's)

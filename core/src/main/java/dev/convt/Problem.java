@@ -77,6 +77,7 @@ public final class Problem {
      * @param outputSize the spatial sizes, or the full output shape matching the input's form
      *                   ((N, Cout, *spatial) for a batched input, (Cout, *spatial) for an unbatched one);
      *                   only the spatial entries of a full shape are used, as in PyTorch
+     * @return a new problem over the same input whose output has exactly those spatial sizes
      * @throws IllegalArgumentException if the length is wrong (PyTorch's message) or a size is outside
      *                                  {@code [min, min + stride - 1]} (see {@link ConvTransposeSpec#withOutputSize})
      */
@@ -91,18 +92,22 @@ public final class Problem {
         return new Problem(spec.withOutputSize(inSpatial, outputSize), batch, batched, inSpatial);
     }
 
+    /** {@return the layer's hyper-parameters} */
     public ConvTransposeSpec spec() { return spec; }
-    /** N (1 for an unbatched problem). */
+    /** {@return N, the batch size (1 for an unbatched problem; 0 for an empty batch)} */
     public int batch() { return batch; }
-    /** Whether the caller's shapes carry the batch dimension. */
+    /** {@return whether the caller's shapes carry the batch dimension} */
     public boolean isBatched() { return batched; }
+    /** {@return the number of spatial dimensions: 1, 2 or 3} */
     public int rank() { return spec.rank(); }
+    /** {@return a copy of the input's spatial sizes, outermost first ({@code (H, W)} in 2-D)} */
     public int[] inputSpatial() { return inSpatial.clone(); }
+    /** {@return a copy of the output's spatial sizes, outermost first} */
     public int[] outputSpatial() { return outSpatial.clone(); }
 
-    /** Input shape as the caller gives it: {@code (N, Cin, *in)} or {@code (Cin, *in)}. */
+    /** {@return the input shape as the caller gives it: {@code (N, Cin, *in)} or {@code (Cin, *in)} (a new array)} */
     public int[] inputShape() { return batched ? inputShapeBatched() : drop1(inputShapeBatched()); }
-    /** Output shape as the caller gets it: {@code (N, Cout, *out)} or {@code (Cout, *out)}. */
+    /** {@return the output shape as the caller gets it: {@code (N, Cout, *out)} or {@code (Cout, *out)} (a new array)} */
     public int[] outputShape() { return batched ? outputShapeBatched() : drop1(outputShapeBatched()); }
 
     private int[] inputShapeBatched() { return shape(batch, spec.inChannels(), inSpatial); }
@@ -120,30 +125,36 @@ public final class Problem {
         return Arrays.copyOfRange(s, 1, s.length);
     }
 
-    /** Π inSpatial: positions in one input channel. */
+    /** {@return Π inSpatial: positions in one input channel} */
     public int inputPlane() { return inputPlane; }
-    /** Π outSpatial: positions in one output channel. */
+    /** {@return Π outSpatial: positions in one output channel} */
     public int outputPlane() { return outputPlane; }
-    /** Elements of the input tensor, N·Cin·Π in (0 for an empty batch). */
+    /** {@return the elements of the input tensor, N·Cin·Π in (0 for an empty batch)} */
     public int inputLength() { return inputLength; }
-    /** Elements of the output tensor, N·Cout·Π out (0 for an empty batch). */
+    /** {@return the elements of the output tensor, N·Cout·Π out (0 for an empty batch)} */
     public int outputLength() { return outputLength; }
-    /** Whether there is nothing to compute: an empty batch (N = 0), whose output is empty, as in PyTorch and ONNX Runtime. */
+    /** {@return whether there is nothing to compute: an empty batch (N = 0), whose output is empty, as in PyTorch and ONNX Runtime} */
     public boolean isEmpty() { return batch == 0; }
-    /** Elements of the weight tensor, Cin·(Cout/groups)·Π kernel. */
+    /** {@return the elements of the weight tensor, Cin·(Cout/groups)·Π kernel} */
     public int weightLength() { return spec.weightLength(); }
-    /** Elements of the bias vector: Cout, or 0 without bias. */
+    /** {@return the elements of the bias vector: Cout, or 0 without bias} */
     public int biasLength() { return spec.hasBias() ? spec.outChannels() : 0; }
 
-    /** Input spatial sizes as 3 dimensions (depth, height, width), leading 1s added. */
+    /** {@return the input spatial sizes as 3 dimensions (depth, height, width), leading 1s added (a new array)} */
     public int[] in3() { return to3(inSpatial, 1); }
-    /** Output spatial sizes as 3 dimensions. */
+    /** {@return the output spatial sizes as 3 dimensions, leading 1s added (a new array)} */
     public int[] out3() { return to3(outSpatial, 1); }
+    /** {@return the kernel size as 3 dimensions, leading 1s added (a new array)} */
     public int[] kernel3() { return to3(spec.kernelSize(), 1); }
+    /** {@return the stride as 3 dimensions, leading 1s added (a new array)} */
     public int[] stride3() { return to3(spec.stride(), 1); }
+    /** {@return the padding before each dimension as 3 dimensions, leading 0s added (a new array)} */
     public int[] padBegin3() { return to3(spec.padBegin(), 0); }
+    /** {@return the padding after each dimension as 3 dimensions, leading 0s added (a new array)} */
     public int[] padEnd3() { return to3(spec.padEnd(), 0); }
+    /** {@return the dilation as 3 dimensions, leading 1s added (a new array)} */
     public int[] dilation3() { return to3(spec.dilation(), 1); }
+    /** {@return the output padding as 3 dimensions, leading 0s added (a new array)} */
     public int[] outputPadding3() { return to3(spec.outputPadding(), 0); }
 
     private static int[] to3(int[] a, int fill) {
@@ -156,6 +167,11 @@ public final class Problem {
     /**
      * Checks that {@code buf} holds {@code length} elements from {@code offset}.
      *
+     * @param name   names the buffer in the messages ({@code "input"}, {@code "weight"}, ...)
+     * @param buf    the buffer
+     * @param offset where the tensor starts in {@code buf}
+     * @param length the elements the tensor needs
+     * @param shape  the tensor's shape, for the message only
      * @throws NullPointerException     if {@code buf} is null
      * @throws IllegalArgumentException if the offset is negative or the buffer is too small (each with its own message)
      */
@@ -172,14 +188,28 @@ public final class Problem {
         }
     }
 
-    /** Checks an input buffer for this problem (see {@link #checkBuffer}). */
+    /**
+     * Checks an input buffer for this problem (see {@link #checkBuffer}); allocates nothing when it passes.
+     *
+     * @param x      the input, {@link #inputShape()} row-major from {@code offset}
+     * @param offset where the input starts in {@code x}
+     * @throws NullPointerException     if {@code x} is null
+     * @throws IllegalArgumentException if the offset is negative or {@code x} is too small
+     */
     public void checkInput(float[] x, int offset) {
         // the shape (an allocation) is built only for the message: Plan.execute must not allocate
         if (x == null || !fits(x, offset, inputLength())) {
             checkBuffer("input", x, offset, inputLength(), inputShape());
         }
     }
-    /** Checks an output buffer for this problem (see {@link #checkBuffer}). */
+    /**
+     * Checks an output buffer for this problem (see {@link #checkBuffer}); allocates nothing when it passes.
+     *
+     * @param y      the output, {@link #outputShape()} row-major from {@code offset}
+     * @param offset where the output starts in {@code y}
+     * @throws NullPointerException     if {@code y} is null
+     * @throws IllegalArgumentException if the offset is negative or {@code y} is too small
+     */
     public void checkOutput(float[] y, int offset) {
         if (y == null || !fits(y, offset, outputLength())) {
             checkBuffer("output", y, offset, outputLength(), outputShape());
@@ -192,6 +222,10 @@ public final class Problem {
      * read the input, so an input and output sharing elements would give wrong values: the same array
      * is allowed only with disjoint ranges.
      *
+     * @param x       the input
+     * @param xOffset where the input starts in {@code x}
+     * @param y       the output
+     * @param yOffset where the output starts in {@code y}
      * @throws NullPointerException     if a buffer is null
      * @throws IllegalArgumentException if a buffer is bad or the two ranges overlap (nothing is written)
      */
@@ -202,8 +236,17 @@ public final class Problem {
     }
 
     /**
-     * Checks that a range read by a kernel and the range it writes share no element.
+     * Checks that a range read by a kernel and the range it writes share no element. Ranges in different
+     * arrays, and empty ranges, never overlap.
      *
+     * @param readName    names the range read, in the message
+     * @param read        the array read
+     * @param readOffset  the first element read
+     * @param readLength  the elements read
+     * @param writeName   names the range written, in the message
+     * @param write       the array written
+     * @param writeOffset the first element written
+     * @param writeLength the elements written
      * @throws IllegalArgumentException naming both ranges if they are in the same array and overlap
      */
     public static void checkDisjoint(String readName, float[] read, int readOffset, int readLength,
@@ -222,12 +265,21 @@ public final class Problem {
     private static boolean fits(float[] buf, int offset, int length) {
         return offset >= 0 && (long) offset + length <= buf.length;
     }
-    /** Checks a weight buffer of shape (Cin, Cout/groups, *kernel). */
+    /**
+     * Checks a weight buffer of shape (Cin, Cout/groups, *kernel).
+     *
+     * @param w      the weights, PyTorch's layout, row-major from {@code offset}
+     * @param offset where the weights start in {@code w}
+     * @throws NullPointerException     if {@code w} is null
+     * @throws IllegalArgumentException if the offset is negative or {@code w} is too small
+     */
     public void checkWeight(float[] w, int offset) { checkBuffer("weight", w, offset, weightLength(), spec.weightShape()); }
 
     /**
      * Checks a bias buffer: required of length Cout with bias, and must be null without.
      *
+     * @param b      the bias, Cout values from {@code offset}, or null for a spec without bias
+     * @param offset where the bias starts in {@code b}
      * @throws IllegalArgumentException if present when the spec has no bias, or missing or short when it has
      */
     public void checkBias(float[] b, int offset) {

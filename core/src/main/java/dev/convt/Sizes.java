@@ -20,6 +20,8 @@ public final class Sizes {
      * The number of elements of a shape, {@code Π dims}, checked against {@link #MAX_ELEMENTS}.
      *
      * @param what names the tensor in the message (e.g. {@code "the output tensor"})
+     * @param dims the dimensions
+     * @return the product, in {@code [0, MAX_ELEMENTS]} (0 if any dimension is 0)
      * @throws IllegalArgumentException if a dimension is negative or the product exceeds the limit
      */
     public static int elements(String what, int... dims) {
@@ -34,6 +36,9 @@ public final class Sizes {
     /**
      * {@code Π dims} as a {@code long}, exact.
      *
+     * @param what names the shape in the message
+     * @param dims the dimensions
+     * @return the product, {@code >= 0}
      * @throws IllegalArgumentException if a dimension is negative or the product exceeds {@code Long.MAX_VALUE}
      */
     public static long product(String what, int... dims) {
@@ -73,6 +78,10 @@ public final class Sizes {
     /**
      * {@code a · b}, exact.
      *
+     * @param what names the product in the message
+     * @param a    a factor
+     * @param b    the other factor
+     * @return {@code a · b}
      * @throws IllegalArgumentException naming {@code what} if the product leaves the {@code long} range
      */
     public static long multiply(String what, long a, long b) {
@@ -88,6 +97,10 @@ public final class Sizes {
     /**
      * {@code a + b}, exact.
      *
+     * @param what names the sum in the message
+     * @param a    a term
+     * @param b    the other term
+     * @return {@code a + b}
      * @throws IllegalArgumentException naming {@code what} if the sum leaves the {@code long} range
      */
     public static long add(String what, long a, long b) {
@@ -103,6 +116,9 @@ public final class Sizes {
      * Narrows a count of elements to an {@code int}.
      *
      * @param what  names the quantity (e.g. {@code "the packed weights (floats)"})
+     * @param value the count
+     * @param limit the largest value allowed
+     * @return {@code value} as an {@code int}
      * @throws IllegalArgumentException if {@code value} is negative or exceeds {@code limit}
      */
     public static int toInt(String what, long value, int limit) {
@@ -112,7 +128,14 @@ public final class Sizes {
         return (int) value;
     }
 
-    /** {@link #toInt(String, long, int)} with the limit {@link #MAX_ELEMENTS}. */
+    /**
+     * {@link #toInt(String, long, int)} with the limit {@link #MAX_ELEMENTS}.
+     *
+     * @param what  names the quantity in the message
+     * @param value the count
+     * @return {@code value} as an {@code int}
+     * @throws IllegalArgumentException if {@code value} is negative or exceeds {@link #MAX_ELEMENTS}
+     */
     public static int toInt(String what, long value) {
         return toInt(what, value, MAX_ELEMENTS);
     }

@@ -69,12 +69,28 @@ public final class CostModels {
      * {@code ψ = Cin·Cout/groups}, {@code λ = Π out·Π kernel + additions_per_filter},
      * {@code γ = Cout·Π out·(Cin/groups − [no bias])}. ψ, λ, γ and additionsPerFilter are per batch
      * element, as the seeds define them; {@code total} includes N.
+     *
+     * @param psi                ψ = Cin·Cout/groups, the channel pairs
+     * @param lambda             λ = Π out·Π kernel + additionsPerFilter, per channel pair
+     * @param gamma              γ = Cout·Π out·(Cin/groups − [no bias]), the bias and channel-sum additions
+     * @param additionsPerFilter the "ones" experiment's Σ(y − 1); negative where the stride leaves gaps
+     * @param total              N·(ψ·λ + γ), the estimate for the whole batch
      */
     public record PublishedEstimate(long psi, long lambda, long gamma, long additionsPerFilter, long total) {}
 
-    /** A count of multiplications and additions. */
+    /**
+     * A count of multiplications and additions (float32 operations, one FMA counted as one of each).
+     *
+     * @param multiplications the multiplications
+     * @param additions       the additions
+     */
     public record OpCount(long multiplications, long additions) {
-        /** multiplications + additions. @throws ArithmeticException if it exceeds a long */
+        /**
+         * multiplications + additions.
+         *
+         * @return the sum of both counts
+         * @throws ArithmeticException if it exceeds a long
+         */
         public long total() { return Math.addExact(multiplications, additions); }
     }
 
@@ -93,6 +109,8 @@ public final class CostModels {
      * {@code additions_per_filter} is the closed form of the seeds' "ones" experiment and may be
      * negative.
      *
+     * @param p the problem (its batch, channels, shapes and bias)
+     * @return the estimate and its parts
      * @throws ArithmeticException if a count exceeds {@code Long.MAX_VALUE}
      */
     public static PublishedEstimate published(Problem p) {
@@ -113,6 +131,8 @@ public final class CostModels {
      * product with bias, and without bias one fewer per output element that receives a product,
      * {@code − N·Cout·Π_dim covered_dim}.
      *
+     * @param p the problem (its batch, channels, shapes and bias)
+     * @return the counted multiplications and additions
      * @throws ArithmeticException if a count exceeds {@code Long.MAX_VALUE}
      */
     public static OpCount exact(Problem p) {
@@ -137,6 +157,8 @@ public final class CostModels {
      * {@code N·Cout·Π out·(Cin/g)·Π kernel} multiplications; with bias each product is added to the
      * accumulator, without bias one fewer per output element.
      *
+     * @param p the problem (its batch, channels, shapes and bias)
+     * @return the multiplications and additions of the dense gather
      * @throws ArithmeticException if a count exceeds {@code Long.MAX_VALUE}
      */
     public static OpCount dense(Problem p) {
@@ -153,6 +175,10 @@ public final class CostModels {
      * experiment (N = 1, Cin = Cout = 1, groups 1, no bias, all-ones input and weight, the same
      * kernel, stride, padding, output_padding and dilation). Each output there equals its coverage,
      * so this is {@code Π_dim Σc_dim − Π out}. Negative when some outputs receive no product.
+     *
+     * @param p the problem; only its kernel, stride, padding, dilation and shapes matter
+     * @return {@code Π_dim Σc_dim − Π out}
+     * @throws ArithmeticException if a count exceeds {@code Long.MAX_VALUE}
      */
     public static long additionsPerFilter(Problem p) {
         long products = 1;
@@ -165,6 +191,10 @@ public final class CostModels {
     /**
      * Output positions of one channel plane that receive no product (their value is the bias, or
      * 0): {@code Π out − Π_dim covered_dim}.
+     *
+     * @param p the problem; only its kernel, stride, padding, dilation and shapes matter
+     * @return the uncovered positions of one plane, in {@code [0, Π out]}
+     * @throws ArithmeticException if a count exceeds {@code Long.MAX_VALUE}
      */
     public static long uncoveredOutputs(Problem p) {
         long covered = 1;
@@ -179,6 +209,9 @@ public final class CostModels {
      * summed over the kernel taps; the covered positions over the stride residues (at most
      * {@code min(kernel, stride)} terms), never over the output positions.
      *
+     * @param p   the problem
+     * @param dim the spatial dimension, outermost first
+     * @return the dimension's output size, products and covered positions
      * @throws IllegalArgumentException if {@code dim} is not in {@code [0, rank)}
      */
     public static DimCoverage coverage(Problem p, int dim) {
@@ -196,6 +229,9 @@ public final class CostModels {
      * {@code 2 × exact multiplications ÷ seconds ÷ 10⁹} (one multiply-add = 2 FLOP), whatever the
      * kernel actually multiplied.
      *
+     * @param p       the problem executed
+     * @param seconds the wall time of one execution, in seconds
+     * @return billions of floating-point operations per second
      * @throws IllegalArgumentException if {@code seconds} is not positive and finite
      */
     public static double gflops(Problem p, double seconds) {

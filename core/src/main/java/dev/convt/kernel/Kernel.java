@@ -13,7 +13,7 @@ import java.util.List;
  * the first that accepts a problem wins, and one that declines says why.
  */
 public interface Kernel {
-    /** The kernel's name, as used by {@link KernelChoice} and the bench runner. */
+    /** {@return the kernel's name, lower case, as used by {@link KernelChoice} and the bench runner} */
     String name();
 
     /**
@@ -26,12 +26,18 @@ public interface Kernel {
      * problem it cannot plan within that or whose index arithmetic would leave its integer range.
      * A kernel chosen explicitly that declines makes {@link dev.convt.Planner#plan} throw an
      * {@link IllegalArgumentException} with this reason.
+     *
+     * @param problem a valid problem (its spec and shapes already checked)
+     * @return the reason, a sentence naming the parameter that breaks the rule, or {@code null} to accept
      */
     String declineReason(Problem problem);
 
     /**
      * Why the automatic choice should skip this kernel for the problem (it can, but another is
      * expected to be faster), or {@code null} to take it. Defaults to {@link #declineReason}.
+     *
+     * @param problem a valid problem
+     * @return the reason, or {@code null} to take the problem in the automatic choice
      */
     default String autoDeclineReason(Problem problem) {
         return declineReason(problem);
@@ -41,8 +47,13 @@ public interface Kernel {
      * Prepares a plan: prepacks the weights, sizes the workspace. Called only for a problem the kernel
      * accepts, with buffers already checked against the problem's shapes.
      *
-     * @param weight (Cin, Cout/groups, *kernel) from {@code weightOffset}
-     * @param bias   Cout values from {@code biasOffset}, or null when the spec has no bias
+     * @param problem      the problem, one this kernel accepts
+     * @param weight       (Cin, Cout/groups, *kernel) from {@code weightOffset}
+     * @param weightOffset where the weights start in {@code weight}
+     * @param bias         Cout values from {@code biasOffset}, or null when the spec has no bias
+     * @param biasOffset   where the bias starts in {@code bias}
+     * @return a plan that keeps its own copy of whatever it needs of the weights and bias (the caller's
+     *         arrays may change afterwards)
      */
     KernelPlan prepare(Problem problem, float[] weight, int weightOffset, float[] bias, int biasOffset);
 
@@ -60,6 +71,9 @@ public interface Kernel {
      *
      * <p>Defaults to {@link WarmUpProblem#shrink(Problem, int)} with {@value #WARM_UP_CHANNELS} channels
      * per group; a kernel whose paths depend on other sizes overrides it.
+     *
+     * @param problem the problem a plan is being made for
+     * @return the proxies to warm, in order; possibly empty
      */
     default List<Problem> warmUpProblems(Problem problem) {
         return List.of(WarmUpProblem.shrink(problem, WARM_UP_CHANNELS));

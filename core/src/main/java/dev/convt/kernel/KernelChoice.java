@@ -16,7 +16,7 @@ public enum KernelChoice {
     /** Vector API sub-pixel: one GEMM over every output phase (dense over the input), no overlap-add. */
     SUBPIXEL;
 
-    /** The kernel name, lower case ({@code "im2col"}). */
+    /** {@return the kernel name, lower case ({@code "im2col"}), as {@link Kernel#name()} gives it} */
     public String kernelName() {
         return name().toLowerCase(Locale.ROOT);
     }
@@ -24,6 +24,8 @@ public enum KernelChoice {
     /**
      * Parses a kernel name, case-insensitively.
      *
+     * @param name a kernel name, e.g. {@code "im2col"}, or {@code "auto"}
+     * @return the choice of that name
      * @throws IllegalArgumentException naming the valid choices
      */
     public static KernelChoice parse(String name) {

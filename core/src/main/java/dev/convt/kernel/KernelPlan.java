@@ -10,13 +10,18 @@ public interface KernelPlan {
      * Computes {@code y = convT(x)} for the whole batch, overwriting the output region (and nothing else).
      * Must allocate nothing on the Java heap once warm: after the calling thread's first call (which may
      * make its workspace) and the JIT's compilation of the kernel.
+     *
+     * @param x       the input, {@code (N, Cin, *in)} row-major from {@code xOffset}
+     * @param xOffset where the input starts in {@code x}
+     * @param y       the output, {@code (N, Cout, *out)} row-major from {@code yOffset}; overwritten
+     * @param yOffset where the output starts in {@code y}
      */
     void execute(float[] x, int xOffset, float[] y, int yOffset);
 
-    /** Bytes of workspace the plan keeps per executing thread (not counting prepacked weights). */
+    /** {@return the bytes of workspace the plan keeps per executing thread (not counting prepacked weights)} */
     default long workspaceBytes() { return 0; }
 
-    /** Bytes of prepacked weights the plan holds. */
+    /** {@return the bytes of prepacked weights (and bias copy) the plan holds, shared by every thread} */
     default long packedWeightBytes() { return 0; }
 
     /**
@@ -31,6 +36,7 @@ public interface KernelPlan {
      *
      * @param threads     the most threads that will run the tasks, ≥ 2
      * @param minTaskWork the least work per task, in multiply-adds
+     * @return the tasks, or {@code null} to run {@link #execute} on the calling thread
      */
     default Tasks tasks(int threads, long minTaskWork) { return null; }
 
@@ -39,10 +45,18 @@ public interface KernelPlan {
      * be called from any thread, allocates nothing once warm, and writes only its part of the output.
      */
     interface Tasks {
-        /** How many tasks there are, ≥ 1. */
+        /** {@return how many tasks there are, ≥ 1} */
         int count();
 
-        /** Runs task {@code task} (0 ≤ task &lt; count) of the execute with these buffers. */
+        /**
+         * Runs task {@code task} of the execute with these buffers.
+         *
+         * @param task    which task, {@code 0 ≤ task < count()}
+         * @param x       the input, as for {@link KernelPlan#execute}
+         * @param xOffset where the input starts in {@code x}
+         * @param y       the output, as for {@link KernelPlan#execute}; only this task's part is written
+         * @param yOffset where the output starts in {@code y}
+         */
         void run(int task, float[] x, int xOffset, float[] y, int yOffset);
     }
 }

@@ -5,13 +5,21 @@ package dev.convt.kernel;
  * multiplies and where it adds; {@link #NONE} (the default) ignores the calls.
  */
 public interface OpCounter {
-    /** Counts {@code n} multiplications. */
+    /**
+     * Counts multiplications.
+     *
+     * @param n how many, ≥ 0
+     */
     void multiplications(long n);
 
-    /** Counts {@code n} additions. */
+    /**
+     * Counts additions.
+     *
+     * @param n how many, ≥ 0
+     */
     void additions(long n);
 
-    /** Whether counts are wanted at all; kernels skip the bookkeeping when not. */
+    /** {@return whether counts are wanted at all; kernels skip the bookkeeping when not} */
     default boolean enabled() { return true; }
 
     /** The counter that counts nothing. */
@@ -31,8 +39,11 @@ public interface OpCounter {
 
         @Override public void multiplications(long n) { multiplications += n; }
         @Override public void additions(long n) { additions += n; }
+        /** {@return the multiplications counted so far} */
         public long multiplications() { return multiplications; }
+        /** {@return the additions counted so far} */
         public long additions() { return additions; }
+        /** {@return multiplications plus additions} */
         public long total() { return multiplications + additions; }
 
         @Override public String toString() {

@@ -53,7 +53,16 @@ public final class ReferenceKernel implements Kernel {
      * {@code y[yOffset .. yOffset + outputLength)}. Buffer sizes are assumed checked; the output must
      * not overlap the input, the weight or the bias (it is written while they are read).
      *
-     * @param bias null when the spec has no bias
+     * @param p       the problem
+     * @param x       the input, {@code (N, Cin, *in)} row-major from {@code xOffset}
+     * @param xOffset where the input starts in {@code x}
+     * @param w       the weights, {@code (Cin, Cout/groups, *kernel)} row-major from {@code wOffset}
+     * @param wOffset where the weights start in {@code w}
+     * @param bias    Cout values from {@code bOffset}; null when the spec has no bias
+     * @param bOffset where the bias starts in {@code bias}
+     * @param y       the output, {@code (N, Cout, *out)} row-major from {@code yOffset}; overwritten
+     * @param yOffset where the output starts in {@code y}
+     * @param counter receives the multiplications and additions performed ({@link OpCounter#NONE} for none)
      * @throws IllegalArgumentException if the output overlaps another buffer (nothing is written)
      */
     public static void compute(Problem p, float[] x, int xOffset, float[] w, int wOffset,
@@ -79,7 +88,21 @@ public final class ReferenceKernel implements Kernel {
         scatter(p, sink);
     }
 
-    /** {@link #compute} without counting. */
+    /**
+     * {@link #compute(Problem, float[], int, float[], int, float[], int, float[], int, OpCounter) compute}
+     * without counting.
+     *
+     * @param p       the problem
+     * @param x       the input, {@code (N, Cin, *in)} row-major from {@code xOffset}
+     * @param xOffset where the input starts in {@code x}
+     * @param w       the weights, {@code (Cin, Cout/groups, *kernel)} row-major from {@code wOffset}
+     * @param wOffset where the weights start in {@code w}
+     * @param bias    Cout values from {@code bOffset}; null when the spec has no bias
+     * @param bOffset where the bias starts in {@code bias}
+     * @param y       the output, {@code (N, Cout, *out)} row-major from {@code yOffset}; overwritten
+     * @param yOffset where the output starts in {@code y}
+     * @throws IllegalArgumentException if the output overlaps another buffer (nothing is written)
+     */
     public static void compute(Problem p, float[] x, int xOffset, float[] w, int wOffset,
                                float[] bias, int bOffset, float[] y, int yOffset) {
         compute(p, x, xOffset, w, wOffset, bias, bOffset, y, yOffset, OpCounter.NONE);
@@ -88,6 +111,12 @@ public final class ReferenceKernel implements Kernel {
     /**
      * The same computation in float64 with the same loop order, for tests that judge float32 error.
      * Arrays start at index 0; {@code bias} is null without bias; {@code y} is overwritten.
+     *
+     * @param p    the problem
+     * @param x    the input, {@code (N, Cin, *in)}
+     * @param w    the weights, {@code (Cin, Cout/groups, *kernel)}
+     * @param bias Cout values, or null
+     * @param y    the output, {@code (N, Cout, *out)}; must not be {@code x}, {@code w} or {@code bias}
      */
     public static void compute64(Problem p, double[] x, double[] w, double[] bias, double[] y) {
         int plane = p.outputPlane();
@@ -105,6 +134,12 @@ public final class ReferenceKernel implements Kernel {
      * For each output element, the sum of |x·w| over the products that land on it, and (in
      * {@code terms}) how many there are: the inputs of DESIGN.md's error bound
      * {@code |y - y64| ≤ c·n·u·Σ|x·w| + |bias|·u}. Arrays start at index 0.
+     *
+     * @param p      the problem
+     * @param x      the input, {@code (N, Cin, *in)}
+     * @param w      the weights, {@code (Cin, Cout/groups, *kernel)}
+     * @param absSum receives, per output element, {@code Σ|x·w|} over its products (output-sized, overwritten)
+     * @param terms  receives, per output element, the number of products (output-sized, overwritten)
      */
     public static void absSumAndTerms(Problem p, double[] x, double[] w, double[] absSum, int[] terms) {
         java.util.Arrays.fill(absSum, 0, p.outputLength(), 0);

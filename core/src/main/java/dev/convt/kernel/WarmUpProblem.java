@@ -37,13 +37,22 @@ public final class WarmUpProblem {
      * channels per group, or the problem's own sizes where a shrunk size would give an empty or
      * invalid output.
      *
+     * @param problem    the problem a plan is being made for
      * @param channelCap channels per group kept as they are up to this count
+     * @return the proxy, a batched problem of batch 1
      */
     public static Problem shrink(Problem problem, int channelCap) {
         return shrink(problem, channelCap, channelCap);
     }
 
-    /** As {@link #shrink(Problem, int)}, with separate caps for input and output channels per group. */
+    /**
+     * As {@link #shrink(Problem, int)}, with separate caps for input and output channels per group.
+     *
+     * @param problem the problem a plan is being made for
+     * @param inCap   input channels per group kept as they are up to this count
+     * @param outCap  output channels per group kept as they are up to this count
+     * @return the proxy, a batched problem of batch 1
+     */
     public static Problem shrink(Problem problem, int inCap, int outCap) {
         ConvTransposeSpec s = problem.spec();
         return resize(problem, channels(s.inChannelsPerGroup(), inCap), channels(s.outChannelsPerGroup(), outCap));
@@ -53,6 +62,11 @@ public final class WarmUpProblem {
      * A proxy of {@code problem} with exactly {@code in} input and {@code out} output channels per group
      * (for kernels whose code paths do not depend on the channel counts), the rest as
      * {@link #shrink(Problem, int)}.
+     *
+     * @param problem the problem a plan is being made for
+     * @param in      input channels per group of the proxy
+     * @param out     output channels per group of the proxy
+     * @return the proxy, a batched problem of batch 1
      */
     public static Problem resize(Problem problem, int in, int out) {
         ConvTransposeSpec s = problem.spec();

@@ -50,13 +50,22 @@ import java.util.Objects;
 public final class OnnxConvTranspose {
     private OnnxConvTranspose() {}
 
-    /** ONNX's {@code auto_pad}. */
+    /** ONNX's {@code auto_pad}: how the pads are found (see the class comment, "Pads"). */
     public enum AutoPad {
-        NOTSET, SAME_UPPER, SAME_LOWER, VALID;
+        /** The default: {@code pads} as given, or derived from {@code output_shape} when it is set. */
+        NOTSET,
+        /** Output {@code in·stride} (or {@code output_shape}); an odd total padding puts the extra at the end. */
+        SAME_UPPER,
+        /** Output {@code in·stride} (or {@code output_shape}); an odd total padding puts the extra at the beginning. */
+        SAME_LOWER,
+        /** No padding; {@code pads} is ignored. */
+        VALID;
 
         /**
          * Parses an attribute value, case-sensitively as ONNX writes it.
          *
+         * @param value the attribute's string, e.g. {@code "SAME_UPPER"}
+         * @return the constant of that name
          * @throws IllegalArgumentException for any other value, naming the valid ones
          */
         public static AutoPad parse(String value) {
@@ -70,7 +79,11 @@ public final class OnnxConvTranspose {
         }
     }
 
-    /** Starts an empty attribute set (every attribute at its ONNX default). */
+    /**
+     * Starts an empty attribute set (every attribute at its ONNX default).
+     *
+     * @return a new mutable attribute set
+     */
     public static Attributes attributes() {
         return new Attributes();
     }
@@ -92,17 +105,71 @@ public final class OnnxConvTranspose {
 
         private Attributes() {}
 
+        /**
+         * {@code kernel_shape}: checked against W's spatial dimensions by {@link #problem}.
+         *
+         * @param v the n kernel sizes (copied), or null for "from W"
+         * @return this attribute set
+         */
         public Attributes kernelShape(int... v) { kernelShape = copy(v); return this; }
+        /**
+         * {@code strides} (default 1 in every dimension).
+         *
+         * @param v the n strides (copied), or null for the default
+         * @return this attribute set
+         */
         public Attributes strides(int... v) { strides = copy(v); return this; }
-        /** {@code pads}: the n begin values, then the n end values. */
+        /**
+         * {@code pads}: the n begin values, then the n end values (default 0); ignored under
+         * {@code output_shape}, VALID or SAME.
+         *
+         * @param v 2n pads (copied), or null for the default
+         * @return this attribute set
+         */
         public Attributes pads(int... v) { pads = copy(v); return this; }
+        /**
+         * {@code dilations} (default 1 in every dimension).
+         *
+         * @param v the n dilations (copied), or null for the default
+         * @return this attribute set
+         */
         public Attributes dilations(int... v) { dilations = copy(v); return this; }
+        /**
+         * {@code group} (default 1).
+         *
+         * @param v the groups, dividing C and M
+         * @return this attribute set
+         */
         public Attributes group(int v) { group = v; return this; }
+        /**
+         * {@code output_padding} (default 0), smaller than the stride or the dilation in each dimension.
+         *
+         * @param v the n output paddings (copied), or null for the default
+         * @return this attribute set
+         */
         public Attributes outputPadding(int... v) { outputPadding = copy(v); return this; }
-        /** {@code output_shape}: the n spatial sizes, or the full shape (N, M, *spatial). */
+        /**
+         * {@code output_shape}: the n spatial sizes, or the full shape (N, M, *spatial).
+         *
+         * @param v the requested output shape (copied), or null for none
+         * @return this attribute set
+         */
         public Attributes outputShape(int... v) { outputShape = copy(v); return this; }
+        /**
+         * {@code auto_pad} (default {@link AutoPad#NOTSET}).
+         *
+         * @param v the mode
+         * @return this attribute set
+         * @throws NullPointerException if {@code v} is null
+         */
         public Attributes autoPad(AutoPad v) { autoPad = Objects.requireNonNull(v, "auto_pad"); return this; }
-        /** @throws IllegalArgumentException for a value other than NOTSET, SAME_UPPER, SAME_LOWER, VALID */
+        /**
+         * {@code auto_pad} as ONNX writes it.
+         *
+         * @param v {@code "NOTSET"}, {@code "SAME_UPPER"}, {@code "SAME_LOWER"} or {@code "VALID"}
+         * @return this attribute set
+         * @throws IllegalArgumentException for a value other than NOTSET, SAME_UPPER, SAME_LOWER, VALID
+         */
         public Attributes autoPad(String v) { autoPad = AutoPad.parse(v); return this; }
 
         private static int[] copy(int[] v) { return v == null ? null : v.clone(); }
@@ -121,6 +188,8 @@ public final class OnnxConvTranspose {
      * lists as {@code List<Number>} (or {@code int[]}), {@code group} as a {@code Number},
      * {@code auto_pad} as a {@code String}.
      *
+     * @param attrs the node's attributes by ONNX name
+     * @return a new attribute set; values are checked against the shapes by {@link #problem}
      * @throws IllegalArgumentException for an unknown or null attribute name or a value of the wrong type
      */
     public static Attributes attributes(Map<String, ?> attrs) {
@@ -154,7 +223,16 @@ public final class OnnxConvTranspose {
         return a;
     }
 
-    /** {@link #problem(Attributes, int[], int[], boolean)} with attributes read by {@link #attributes(Map)}. */
+    /**
+     * {@link #problem(Attributes, int[], int[], boolean)} with attributes read by {@link #attributes(Map)}.
+     *
+     * @param attrs   the node's attributes by ONNX name
+     * @param xShape  X's shape (N, C, *spatial)
+     * @param wShape  W's shape (C, M/group, *kernel)
+     * @param hasBias whether the node has the input B
+     * @return the problem the node computes
+     * @throws IllegalArgumentException as {@link #attributes(Map)} and {@link #problem(Attributes, int[], int[], boolean)}
+     */
     public static Problem problem(Map<String, ?> attrs, int[] xShape, int[] wShape, boolean hasBias) {
         return problem(attributes(attrs), xShape, wShape, hasBias);
     }
@@ -162,9 +240,11 @@ public final class OnnxConvTranspose {
     /**
      * The problem an ONNX ConvTranspose node computes.
      *
+     * @param a       the node's attributes (read, not kept)
      * @param xShape  X's shape (N, C, *spatial), 1 to 3 spatial dimensions
      * @param wShape  W's shape (C, M/group, *kernel)
      * @param hasBias whether the node has the input B (of length M = W[1]·group)
+     * @return the problem, batched, whose spec carries the resolved pads and output_padding
      * @throws IllegalArgumentException if the shapes disagree with each other or with the attributes,
      *                                  an attribute has the wrong length or value, or the output would be
      *                                  empty (each message names the attribute or tensor)

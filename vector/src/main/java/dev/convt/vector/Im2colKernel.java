@@ -60,6 +60,9 @@ public final class Im2colKernel implements Kernel {
     /** Below this many input channels per group the automatic choice prefers another kernel. */
     public static final int AUTO_MIN_CHANNELS_PER_GROUP = 4;
 
+    /** The im2col kernel (stateless); the planner makes one through {@link VectorKernelProvider}. */
+    public Im2colKernel() {}
+
     @Override
     public String name() {
         return NAME;

@@ -63,7 +63,7 @@ public final class VectorConfig {
      */
     public static final SgemmMicroKernel.Tile GEMM_TILE = REGISTERS >= 32 ? SgemmMicroKernel.Tile.F32_6X2V : SgemmMicroKernel.Tile.F32_4X2V;
 
-    /** One line for logs and benchmark reports, e.g. {@code "512-bit float vectors (16 lanes), 32 registers, SGEMM f32_6x2v"}. */
+    /** {@return one line for logs and benchmark reports, e.g. {@code "512-bit float vectors (16 lanes), 32 registers, SGEMM f32_6x2v"}} */
     public static String describe() {
         String bits = BITS == PREFERRED_BITS ? BITS + "-bit" : BITS + "-bit (of " + PREFERRED_BITS + " preferred)";
         return bits + " float vectors (" + LANES + " lanes), " + REGISTERS + " registers, SGEMM "
@@ -73,6 +73,9 @@ public final class VectorConfig {
     /**
      * The width a value of {@value #BITS_PROPERTY} asks for: {@code fallback} when null or empty.
      *
+     * @param value    the property's value, or null
+     * @param fallback the width when no value is given
+     * @return 128, 256, 512 or {@code fallback}
      * @throws IllegalArgumentException if it is not 128, 256 or 512
      */
     public static int bits(String value, int fallback) {
@@ -91,6 +94,10 @@ public final class VectorConfig {
      * The register count a value of {@value #REGISTERS_PROPERTY} asks for, or the count of the
      * architecture {@code arch} ({@code os.arch}) with the given preferred vector width.
      *
+     * @param value         the property's value, or null
+     * @param arch          the architecture, as {@code os.arch} names it
+     * @param preferredBits the JVM's preferred float vector width in bits
+     * @return 16 or 32
      * @throws IllegalArgumentException if the value is not 16 or 32
      */
     public static int registers(String value, String arch, int preferredBits) {

@@ -66,6 +66,9 @@ public final class Blocking {
      * The N tile for a GEMM of depth {@code k}: as many whole {@link #NR} panels (half panels where
      * {@link #WIDE_TAIL} computes them without padding) as fit {@link #B_TILE_BYTES}, at least one
      * panel, at most {@link #NC_MAX} columns.
+     *
+     * @param k the GEMM depth
+     * @return the N tile, in columns
      */
     public static int ncFor(int k) {
         long fit = B_TILE_BYTES / (4L * Math.max(1, k));
@@ -78,12 +81,20 @@ public final class Blocking {
      * The columns the GEMM computes (and writes to its C block) for {@code n} columns: {@code n}
      * rounded up to whole panels, or to a half panel when the {@link #WIDE_TAIL} tile covers the last
      * two. Also the smallest leading dimension of that C block.
+     *
+     * @param n the real columns, ≥ 0
+     * @return the computed columns, ≥ n
      */
     public static int paddedColumns(int n) {
         return WIDE_TAIL && n > NR ? roundUp(n, LANES) : roundUp(n, NR);
     }
 
-    /** Whether {@link Sgemm#multiplyPacked} computes the last two panels of {@code n} columns as one wide tile. */
+    /**
+     * Whether {@link Sgemm#multiplyPacked} computes the last two panels of {@code n} columns as one wide tile.
+     *
+     * @param n the real columns
+     * @return true when the tile has a wide tail and the last of at least two panels is at most half full
+     */
     public static boolean usesWideTail(int n) {
         int nPanels = (n + NR - 1) / NR;
         return WIDE_TAIL && nPanels >= 2 && n - (nPanels - 1) * NR <= LANES;

@@ -31,12 +31,26 @@ public final class Packing {
     private static final int MR = Blocking.MR;
     private static final int NR = Blocking.NR;
 
-    /** Floats of a packed A of {@code m × k}. */
+    /**
+     * The floats of a packed A of {@code m × k}: {@code m} rounded up to {@link Blocking#MR}, times {@code k}.
+     *
+     * @param m rows of A, ≥ 0
+     * @param k columns of A (the GEMM depth), ≥ 0
+     * @return the length {@link #packA} fills
+     * @throws ArithmeticException if the length exceeds an {@code int}
+     */
     public static int packedALength(int m, int k) {
         return Math.multiplyExact(Blocking.roundUp(m, MR), k);
     }
 
-    /** Floats of a packed B of {@code k × n}. */
+    /**
+     * The floats of a packed B of {@code k × n}: {@code n} rounded up to {@link Blocking#NR}, times {@code k}.
+     *
+     * @param k rows of B (the GEMM depth), ≥ 0
+     * @param n columns of B, ≥ 0
+     * @return the length {@link #packB} fills
+     * @throws ArithmeticException if the length exceeds an {@code int}
+     */
     public static int packedBLength(int k, int n) {
         return Math.multiplyExact(Blocking.roundUp(n, NR), k);
     }
@@ -48,6 +62,9 @@ public final class Packing {
      * straddle two cache lines cost ~13% of the SGEMM's speed (measured on an AVX-512 Xeon). The
      * memory counts against {@code -XX:MaxDirectMemorySize}, like a direct buffer's, so many
      * unreachable workspaces trigger a GC rather than grow native memory without bound.
+     *
+     * @param length floats, ≥ 0 (at least one float is allocated)
+     * @return a new zeroed segment owned by an automatic arena
      */
     public static MemorySegment newPackedB(int length) {
         return Arena.ofAuto().allocate(4L * Math.max(1, length), Blocking.B_ALIGN);
@@ -56,6 +73,15 @@ public final class Packing {
     /**
      * Packs {@code A[i][p] = src[srcOff + i·rowStride + p·colStride]} ({@code m × k}) at {@code dst[dstOff]}.
      * General strides let a caller pack a transpose without copying it first.
+     *
+     * @param m         rows of A
+     * @param k         columns of A (the GEMM depth)
+     * @param src       the source
+     * @param srcOff    where {@code A[0][0]} is in {@code src}
+     * @param rowStride the distance in {@code src} between {@code A[i][p]} and {@code A[i + 1][p]}
+     * @param colStride the distance in {@code src} between {@code A[i][p]} and {@code A[i][p + 1]}
+     * @param dst       receives the packed A, {@link #packedALength(int, int)} floats from {@code dstOff}
+     * @param dstOff    where the packed A starts in {@code dst}
      */
     public static void packA(int m, int k, float[] src, int srcOff, int rowStride, int colStride,
                              float[] dst, int dstOff) {
@@ -82,7 +108,18 @@ public final class Packing {
         }
     }
 
-    /** Packs a row-major {@code k × n} B ({@code B[p][j] = src[srcOff + p·ldb + j]}) at float {@code dstOff} of {@code dst}. */
+    /**
+     * Packs a row-major {@code k × n} B ({@code B[p][j] = src[srcOff + p·ldb + j]}) at float
+     * {@code dstOff} of {@code dst}, zeroing the padded columns of the last panel.
+     *
+     * @param k      rows of B (the GEMM depth)
+     * @param n      columns of B
+     * @param src    the source
+     * @param srcOff where {@code B[0][0]} is in {@code src}
+     * @param ldb    the leading dimension of B in {@code src}, ≥ n
+     * @param dst    receives the packed B, {@link #packedBLength(int, int)} floats from {@code dstOff}
+     * @param dstOff where the packed B starts in {@code dst}, in floats
+     */
     public static void packB(int k, int n, float[] src, int srcOff, int ldb, MemorySegment dst, int dstOff) {
         packBColumns(k, n, src, srcOff, ldb, dst, dstOff, 0);
         zeroBTail(k, n, dst, dstOff);
@@ -92,6 +129,15 @@ public final class Packing {
      * Packs {@code w} columns of a row-major {@code k}-row source ({@code src[srcOff + p·ldb + j]},
      * {@code j < w}) into columns {@code dstCol .. dstCol + w} of a packed B of depth {@code k}.
      * Lets a caller assemble one B from pieces (e.g. the spatial columns of several images).
+     *
+     * @param k      rows (the depth of the packed B)
+     * @param w      columns to pack
+     * @param src    the source
+     * @param srcOff where the first source row starts in {@code src}
+     * @param ldb    the distance in {@code src} between consecutive rows, ≥ w
+     * @param dst    the packed B
+     * @param dstOff where the packed B starts in {@code dst}, in floats
+     * @param dstCol the first packed column to write
      */
     public static void packBColumns(int k, int w, float[] src, int srcOff, int ldb,
                                      MemorySegment dst, int dstOff, int dstCol) {
@@ -119,7 +165,14 @@ public final class Packing {
         }
     }
 
-    /** Zeroes the columns of the last panel past {@code n} (so padded columns compute zeros, not garbage). */
+    /**
+     * Zeroes the columns of the last panel past {@code n} (so padded columns compute zeros, not garbage).
+     *
+     * @param k      rows (the depth of the packed B)
+     * @param n      the real columns
+     * @param dst    the packed B
+     * @param dstOff where the packed B starts in {@code dst}, in floats
+     */
     public static void zeroBTail(int k, int n, MemorySegment dst, int dstOff) {
         int rem = n % NR;
         if (rem == 0) {

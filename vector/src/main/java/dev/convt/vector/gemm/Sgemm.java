@@ -26,6 +26,9 @@ public final class Sgemm {
     private MemorySegment packedB = MemorySegment.NULL;
     private float[] cTile = new float[0];
 
+    /** A workspace for {@link #multiply}, empty until the first call sizes it. */
+    public Sgemm() {}
+
     /**
      * The blocked core: {@code C = Apanels · Bpanels} for the {@code mPanels} packed A panels from
      * panel {@code panelFrom} of a packed A of depth {@code k} and {@code mPadded} rows (at
@@ -34,8 +37,18 @@ public final class Sgemm {
      * {@code cOff} with leading dimension {@code ldc ≥ Blocking.paddedColumns(n)}. C is overwritten
      * (not added to). For the A block to stay in L2, callers pass at most {@code MC / MR} panels.
      *
-     * @param k depth, ≥ 1
-     * @param n columns, ≥ 1
+     * @param k         depth, ≥ 1
+     * @param ap        packed A ({@link Packing#packA})
+     * @param apOff     where the packed A starts in {@code ap}
+     * @param mPadded   the packed A's rows, a multiple of {@link Blocking#MR}
+     * @param panelFrom the first A panel to multiply
+     * @param mPanels   how many A panels to multiply
+     * @param bp        packed B ({@link Packing#packB}), depth {@code k}
+     * @param bpOff     where the packed B's first panel starts in {@code bp}, in floats
+     * @param n         columns, ≥ 1
+     * @param c         receives the C block
+     * @param cOff      where the C block starts in {@code c}
+     * @param ldc       C's leading dimension, ≥ {@code Blocking.paddedColumns(n)}
      */
     public static void multiplyPacked(int k, float[] ap, int apOff, int mPadded, int panelFrom, int mPanels,
                                       MemorySegment bp, int bpOff, int n, float[] c, int cOff, int ldc) {
@@ -71,6 +84,18 @@ public final class Sgemm {
      * leading dimensions {@code lda ≥ k}, {@code ldb ≥ n}, {@code ldc ≥ n}. Packs A once and B per
      * N tile (packing included in the cost). Writes only the m × n elements of C.
      *
+     * @param m    rows of A and C
+     * @param n    columns of B and C
+     * @param k    columns of A, rows of B (the depth); 0 makes C zero
+     * @param a    A
+     * @param aOff where {@code A[0][0]} is in {@code a}
+     * @param lda  A's leading dimension
+     * @param b    B
+     * @param bOff where {@code B[0][0]} is in {@code b}
+     * @param ldb  B's leading dimension
+     * @param c    C, overwritten
+     * @param cOff where {@code C[0][0]} is in {@code c}
+     * @param ldc  C's leading dimension
      * @throws IllegalArgumentException if a size is negative, a leading dimension too small, or a
      *                                  buffer too short for its offset and shape
      */

@@ -68,8 +68,12 @@ public final class SgemmMicroKernel {
      *
      * @param kc         number of k steps (≥ 1)
      * @param a          packed A, the micro-panel at {@code aOff}: {@code a[aOff + k*MR + r]}
+     * @param aOff       where the A micro-panel starts in {@code a}
      * @param b          packed B, the micro-panel at float {@code bOff}: {@code b[bOff + k*NR + j]}
+     * @param bOff       the float offset of the B micro-panel in {@code b}
      * @param c          C, row-major with leading dimension {@code ldc}; the tile at {@code cOff}
+     * @param cOff       where the tile's first row starts in {@code c}
+     * @param ldc        C's leading dimension, at least {@code NR}
      * @param accumulate add to C when true, overwrite C when false
      */
     public static void compute(int kc, float[] a, int aOff, MemorySegment b, int bOff,
@@ -202,6 +206,17 @@ public final class SgemmMicroKernel {
      * columns {@code 0 .. NR} from the B micro-panel at {@code bOff}, columns {@code NR .. NR + L}
      * from the first {@code L} columns of the next panel, at {@code b2Off}. Each C element gets the
      * same FMA chain as in {@link #compute}.
+     *
+     * @param kc         number of k steps (≥ 1)
+     * @param a          packed A, the micro-panel at {@code aOff}: {@code a[aOff + k*MR + r]}
+     * @param aOff       where the A micro-panel starts in {@code a}
+     * @param b          packed B, the two micro-panels at float offsets {@code bOff} and {@code b2Off}
+     * @param bOff       the float offset of the full B micro-panel (columns {@code 0 .. NR})
+     * @param b2Off      the float offset of the next B micro-panel, whose first {@code L} columns are used
+     * @param c          C, row-major with leading dimension {@code ldc}; the tile at {@code cOff}
+     * @param cOff       where the tile's first row starts in {@code c}
+     * @param ldc        C's leading dimension, at least {@code NR + L}
+     * @param accumulate add to C when true, overwrite C when false
      */
     public static void computeWide(int kc, float[] a, int aOff, MemorySegment b, int bOff, int b2Off,
                                    float[] c, int cOff, int ldc, boolean accumulate) {

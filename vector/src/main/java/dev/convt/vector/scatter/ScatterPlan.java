@@ -86,6 +86,9 @@ public final class ScatterPlan implements KernelPlan {
      * Whether the tap-vector width mode applies: a width stride s equal to the lane count or half of
      * it, dilation 1, a kernel width that is a multiple of s (so every lane of every entry is a real
      * tap).
+     *
+     * @param p a rank-1 or rank-2 problem
+     * @return whether a plan of {@code p} uses the tap-vector mode
      */
     public static boolean tapVectorApplies(Problem p) {
         int r = p.rank();
@@ -96,8 +99,11 @@ public final class ScatterPlan implements KernelPlan {
     /**
      * Plans a rank-1 or rank-2 problem.
      *
-     * @param weight (Cin, Cout/groups, *kernel) from {@code weightOffset}
-     * @param bias   Cout values from {@code biasOffset}, or null without bias
+     * @param p            the problem, of rank 1 or 2
+     * @param weight       (Cin, Cout/groups, *kernel) from {@code weightOffset}; packed, not kept
+     * @param weightOffset where the weights start in {@code weight}
+     * @param bias         Cout values from {@code biasOffset}, or null without bias; copied
+     * @param biasOffset   where the bias starts in {@code bias}
      * @throws IllegalArgumentException if the problem's rank is not 1 or 2
      */
     public ScatterPlan(Problem p, float[] weight, int weightOffset, float[] bias, int biasOffset) {
@@ -232,7 +238,7 @@ public final class ScatterPlan implements KernelPlan {
                 + (long) Math.max(ScatterTuning.CO_BLOCK * ScatterTuning.TILE_WIDE_CO, ScatterTuning.TILE_ONE_CO) * PV);
     }
 
-    /** Whether this plan uses the tap-vector width mode (else the phase mode). */
+    /** {@return whether this plan uses the tap-vector width mode (else the phase mode)} */
     public boolean usesTapVector() {
         return tapVector;
     }
@@ -246,22 +252,24 @@ public final class ScatterPlan implements KernelPlan {
      * The output rows of the whole computation, in its order: row {@code f} is output row
      * {@code f % outH} of channel block {@code (f / outH) % blocks} of group {@code (f / outH / blocks) % groups}
      * of image {@code f / outH / blocks / groups}.
+     *
+     * @return the number of output rows: the unit {@link #rows} takes and tasks are cut in
      */
     public int rowCount() {
         return batch * groups * blockStart.length * outH;
     }
 
-    /** Multiply-adds of the whole computation (an estimate counting cropped taps), for sizing tasks. */
+    /** {@return the multiply-adds of the whole computation (an estimate counting cropped taps), for sizing tasks} */
     public long work() {
         return (long) batch * cout * ciPerG * taps * inPlane;
     }
 
-    /** Output rows per plane (1 for rank 1). */
+    /** {@return the output rows per plane (1 for rank 1)} */
     public int outputRows() {
         return outH;
     }
 
-    /** Floats of output per output row ({@link #rowCount} order): rows of one channel block start this far apart within a plane. */
+    /** {@return the floats of output per output row ({@link #rowCount} order): rows of one channel block start this far apart within a plane} */
     public int outputWidth() {
         return outW;
     }
@@ -275,6 +283,13 @@ public final class ScatterPlan implements KernelPlan {
      * Computes rows {@code [f0, f1)} of {@link #rowCount} order. Each row's outputs are summed over
      * every input channel within the row, so any cut of the rows gives the same bits; two cuts
      * write disjoint outputs.
+     *
+     * @param f0      the first row, in {@code [0, rowCount()]}
+     * @param f1      the row after the last, in {@code [f0, rowCount()]}
+     * @param x       the input, {@code (N, Cin, *in)} row-major from {@code xOffset}
+     * @param xOffset where the input starts in {@code x}
+     * @param y       the output, {@code (N, Cout, *out)} row-major from {@code yOffset}; only these rows are written
+     * @param yOffset where the output starts in {@code y}
      */
     public void rows(int f0, int f1, float[] x, int xOffset, float[] y, int yOffset) {
         Workspace ws = workspace.get();

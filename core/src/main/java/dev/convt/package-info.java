@@ -1,0 +1,108 @@
+/**
+ * Transposed convolution for the JVM (PyTorch's {@code ConvTranspose1d/2d/3d}, ONNX's
+ * {@code ConvTranspose}): the spec, its validation and output shapes, the planner, plans, and the
+ * PyTorch-style layers. This page is the overview for engine authors; every class carries the
+ * details.
+ *
+ * <h2>Two ways in</h2>
+ * <ul>
+ * <li><b>Layers</b> ({@link dev.convt.ConvTranspose1d}, {@link dev.convt.ConvTranspose2d},
+ *     {@link dev.convt.ConvTranspose3d}): PyTorch's constructor defaults and initialisation,
+ *     {@code forward(x)} and {@code forward(x, outputSize)} on {@link dev.convt.Tensor}s, and
+ *     {@code forward(x, xOffset, inputShape, y, yOffset)} into the caller's array. A layer plans on
+ *     its first call and re-plans when the input shape or a weight value changes (see
+ *     {@link dev.convt.ConvTransposeNd}).</li>
+ * <li><b>Spec, problem, plan</b>, the path for engines:
+ * <pre>{@code
+ * ConvTransposeSpec spec = ConvTransposeSpec.builder2d(16, 8, 3).stride(2).padding(1).outputPadding(1).build();
+ * Problem problem = spec.problem(1, 16, 32, 32);          // (N, Cin, H, W); problem.outputShape() = [1, 8, 64, 64]
+ * Plan plan = Planner.plan(problem, weight, 0, bias, 0);  // checks the buffers, picks a kernel, prepacks
+ * plan.execute(x, 0, y, 0);                               // as often as needed, from any thread
+ * }</pre>
+ *     A {@link dev.convt.ConvTransposeSpec} holds the hyper-parameters and validates them with
+ *     PyTorch's rules; a {@link dev.convt.Problem} is a spec applied to one input shape (batched
+ *     {@code (N, Cin, *spatial)} or unbatched {@code (Cin, *spatial)}), with every size checked to
+ *     fit Java arrays; ONNX nodes map to problems through {@link dev.convt.onnx.OnnxConvTranspose}.</li>
+ * </ul>
+ * Bad input of any kind (a hyper-parameter, a shape, a buffer, an offset) is an
+ * {@link java.lang.IllegalArgumentException} naming the parameter, its value and the rule, thrown
+ * before anything is allocated or written.
+ *
+ * <h2>Plans and the planner</h2>
+ * {@link dev.convt.Planner#plan} validates the weight and bias buffers, chooses a kernel, and has it
+ * prepare a {@link dev.convt.Plan}: the weights are copied into the layout that kernel wants (later
+ * writes to the caller's weight array do not affect the plan), and the per-thread workspace is
+ * sized. A plan is fixed to its problem: a new batch size or spatial size is a new problem, and
+ * planning it packs the weights again.
+ *
+ * <p>The kernels form one ordered list ({@link dev.convt.Planner#kernels()}), as oneDNN's
+ * implementation list: the Vector API kernels of the {@code convt-vector} module when it is present
+ * and usable (found with {@link java.util.ServiceLoader}), then the scalar
+ * {@link dev.convt.kernel.ReferenceKernel}, which accepts every problem and defines the semantics.
+ * {@link dev.convt.kernel.KernelChoice#AUTO} takes the first kernel that does not decline;
+ * {@link dev.convt.Planner#explain} lists every kernel with the reason it declined, and
+ * {@code -Ddev.convt.verbose=true} logs each automatic choice. Any available kernel can be chosen
+ * explicitly ({@link dev.convt.Planner#plan(Problem, float[], int, float[], int, dev.convt.kernel.KernelChoice)});
+ * one that cannot compute the problem then throws with its reason. Where the Vector API cannot work
+ * (no {@code --add-modules jdk.incubator.vector}, no C2, vectors under 128 bits) the planner runs on
+ * the scalar kernel and logs once how to enable the fast path; {@code -Ddev.convt.vector=false}
+ * switches the vector kernels off.
+ *
+ * <h2>Threads</h2>
+ * A {@link dev.convt.Plan} is safe to share: any number of threads may call
+ * {@link dev.convt.Plan#execute(float[], int, float[], int) execute} on one plan at once, each on its
+ * own output. By default an execute runs on the calling thread alone
+ * ({@link dev.convt.Parallelism#serial()}), so an engine that already runs requests in parallel keeps
+ * control of its cores and convt starts no thread. To spread one execute over several cores, give the
+ * plan a {@link dev.convt.Parallelism} ({@link dev.convt.Plan#withParallelism}, or per call):
+ * convt's own daemon pool ({@link dev.convt.Parallelism#threads(int)}) or the engine's executor
+ * ({@link dev.convt.Parallelism#executor(java.util.concurrent.Executor, int)}). Results are
+ * bit-identical at every thread count. The layer classes are not safe for concurrent
+ * {@code forward} calls while their weights are being written.
+ *
+ * <h2>Memory</h2>
+ * <ul>
+ * <li>Buffers are {@code float[]} with offsets. Input, output and weights are row-major in PyTorch's
+ *     layouts; an execute writes exactly the output region and nothing else.</li>
+ * <li>Packed weights belong to the plan ({@link dev.convt.Plan#packedWeightBytes()}), are made once
+ *     and are read by every thread that executes it; {@link dev.convt.Plan#withParallelism} shares
+ *     them. Plans of different problems do not share packed weights.</li>
+ * <li>Workspace is per executing thread ({@link dev.convt.Plan#workspaceBytes()} each; none for the
+ *     scalar reference), kept by the vector kernels' plans in a {@link java.lang.ThreadLocal} and made
+ *     on that thread's first execute of the plan, so a thread
+ *     that executes once (for example a fresh virtual thread per call) pays for a new workspace every
+ *     time; reuse threads for repeated executes. Once a thread's workspace exists and the JIT has
+ *     compiled the kernel, {@code execute} allocates nothing on the heap. The caller cannot provide
+ *     the workspace.</li>
+ * </ul>
+ *
+ * <h2>Warm-up</h2>
+ * The Vector API kernels run on the API's slow, allocating Java fallback until the JIT's C2 has
+ * compiled them, so the first executes of a plan in a fresh JVM are far slower than the later ones.
+ * {@link dev.convt.Plan#warmUp()} runs a small proxy of the plan's problem on scratch buffers until
+ * its code is compiled; each set of code paths is warmed once per JVM. With
+ * {@code -Ddev.convt.warmup=true} the planner warms every new plan itself, within a per-JVM budget
+ * ({@code -Ddev.convt.warmup.millis}). Warm-up never writes the caller's buffers and never changes a
+ * result. See {@link dev.convt.Plan}, "Warm-up", for when it pays.
+ *
+ * <h2>Aliasing</h2>
+ * The input and the output of one execute must not overlap: the kernels write the output while they
+ * still read the input. The same array is allowed for both only with disjoint ranges; overlapping
+ * ranges are rejected with an {@link java.lang.IllegalArgumentException} before anything is written
+ * ({@link dev.convt.Problem#checkExecution}), by every kernel. The weights and bias cannot alias the
+ * output at execute time: the plan reads its own copy of them.
+ *
+ * <h2>Layouts and what is not there yet</h2>
+ * Tensors are channels-first (NCL, NCHW, NCDHW), batched or unbatched, with weights in PyTorch's
+ * {@code (Cin, Cout/groups, *kernel)} layout and an optional bias of {@code Cout} values. Not
+ * available in this version: channels-last (NHWC) input or output, {@code MemorySegment} or direct
+ * buffer entry points (off-heap tensors must be copied into a {@code float[]}), packed weights
+ * shared by plans of different input shapes, and a caller-provided workspace.
+ *
+ * <h2>Numerics</h2>
+ * The reference kernel defines every result; the fast kernels agree with it bitwise on exactly
+ * representable data and within a stated error bound otherwise. The contract, including NaN,
+ * infinities, overflow and underflow, is in {@link dev.convt.Plan}'s class comment, "Numerics".
+ * Operation counts and GFLOP/s are defined in {@link dev.convt.cost.CostModels}.
+ */
+package dev.convt;
