@@ -5,10 +5,13 @@ import dev.convt.Planner;
 import dev.convt.Problem;
 import dev.convt.kernel.KernelChoice;
 import dev.convt.testkit.TestData;
+import dev.convt.vector.VectorConfig;
+import dev.convt.vector.scatter.ScatterPlan;
 import org.junit.jupiter.api.Test;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Fixed problems that reach register tiles and column blocks the generated properties rarely hit,
@@ -27,6 +30,26 @@ class TileCoverageExamplesTest {
     void scatterWideSingleChannelTileOnALaterInputChannelPass() {
         Problem p = ConvTransposeSpec.builder1d(64, 1, 4).stride(2).build().problem(1, 64, 300);
         assertAgreesWithReference(KernelChoice.SCATTER, p);
+    }
+
+    /**
+     * Scatter's tap-vector tiles (stride = the vector's lane count, or half of it) on a later pass over
+     * the input channels, where each tile must reload all its partial sums from the output: a kernel of
+     * 4 strides makes 4 taps per channel, so 24 channels fill a pass (96 taps) and 32 channels make two;
+     * Cout 1 selects the 8-vector single-channel tile (full stride only), Cout 4 the 4-channel tiles of
+     * two and of one vector position, and 40 input columns give each enough positions. Lanes are those of
+     * the vector configuration the test runs under (the surefire runs at 256 and 128 bits reach the others).
+     */
+    @Test
+    void scatterTapVectorTilesOnALaterInputChannelPass() {
+        int lanes = VectorConfig.LANES;
+        for (int stride : new int[] {lanes, lanes / 2}) {
+            for (int cout : new int[] {1, 4}) {
+                Problem p = ConvTransposeSpec.builder1d(32, cout, 4 * stride).stride(stride).build().problem(1, 32, 40);
+                assertTrue(ScatterPlan.tapVectorApplies(p), () -> "not a tap-vector problem: " + p);
+                assertAgreesWithReference(KernelChoice.SCATTER, p);
+            }
+        }
     }
 
     /**
