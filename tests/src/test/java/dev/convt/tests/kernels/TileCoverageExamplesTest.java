@@ -37,7 +37,8 @@ class TileCoverageExamplesTest {
      * the input channels, where each tile must reload all its partial sums from the output: a kernel of
      * 4 strides makes 4 taps per channel, so 24 channels fill a pass (96 taps) and 32 channels make two;
      * Cout 1 selects the 8-vector single-channel tile (full stride only), Cout 4 the 4-channel tiles of
-     * two and of one vector position, and 40 input columns give each enough positions. Lanes are those of
+     * two and of one vector position, and 40 input columns give each enough positions; the same in 2-D
+     * with padding, where kernel rows read different input rows and edge columns run on the later pass too. Lanes are those of
      * the vector configuration the test runs under (the surefire runs at 256 and 128 bits reach the others).
      */
     @Test
@@ -48,6 +49,12 @@ class TileCoverageExamplesTest {
                 Problem p = ConvTransposeSpec.builder1d(32, cout, 4 * stride).stride(stride).build().problem(1, 32, 40);
                 assertTrue(ScatterPlan.tapVectorApplies(p), () -> "not a tap-vector problem: " + p);
                 assertAgreesWithReference(KernelChoice.SCATTER, p);
+                // in 2-D the kernel rows reach different input rows (3 × 4 taps per channel: 8 channels a pass),
+                // and padding puts vector positions at both edges of each output row
+                Problem q = ConvTransposeSpec.builder2d(16, cout, 3, 4 * stride).stride(2, stride).padding(1, stride + 1)
+                        .build().problem(1, 16, 3, 40);
+                assertTrue(ScatterPlan.tapVectorApplies(q), () -> "not a tap-vector problem: " + q);
+                assertAgreesWithReference(KernelChoice.SCATTER, q);
             }
         }
     }
