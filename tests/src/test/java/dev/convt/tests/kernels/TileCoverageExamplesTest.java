@@ -70,6 +70,23 @@ class TileCoverageExamplesTest {
         assertAgreesWithReference(KernelChoice.IM2COL, p);
     }
 
+    /**
+     * col2im's vector paths for strides 2 (zipped pairs), 3 (interleaved triples) and 8 (8-tap gathers),
+     * in 2-D with padding on both sides, kernels of one and two strides plus one (single-cover runs, edge
+     * taps), batch 2 and 64 input channels over a 4 × 300 input, so that an SGEMM column block ends in
+     * the middle of an input row and the next one starts there, in either image of the batch.
+     */
+    @Test
+    void im2colStridedPathsWithPaddingAcrossColumnBlocks() {
+        for (int stride : new int[] {2, 3, 8}) {
+            for (int kernel : new int[] {stride, 2 * stride + 1}) {
+                Problem p = ConvTransposeSpec.builder2d(64, 3, 2, kernel).stride(2, stride).padding(1, stride + 1)
+                        .build().problem(2, 64, 4, 300);
+                assertAgreesWithReference(KernelChoice.IM2COL, p);
+            }
+        }
+    }
+
     private static void assertAgreesWithReference(KernelChoice k, Problem p) {
         assertNull(Planner.kernel(k).declineReason(p), () -> k + " must take " + p);
         float[] x = TestData.smallInts(p.inputLength(), 11);
