@@ -2,6 +2,7 @@ package dev.convt.tests.spec;
 
 import dev.convt.ConvTransposeSpec;
 import dev.convt.Problem;
+import dev.convt.kernel.ReferenceKernel;
 import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
@@ -75,6 +76,30 @@ class BufferChecksProperties {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> p.checkExecution(x, xOffset, y, yOffset));
             assertTrue(e.getMessage().startsWith(xFits ? "output buffer too small" : "input buffer too small"), e.getMessage());
         }
+    }
+
+    @Example
+    void theReferenceRejectsAnOutputOverlappingItsWeightOrBias() {
+        // 1 → 1 channel, kernel 2, input 3: 2 weights, 1 bias, 4 outputs
+        Problem p = ConvTransposeSpec.builder1d(1, 1, 2).build().problem(1, 1, 3);
+        float[] x = {1, 2, 3};
+        float[] buf = new float[8];
+        // weight [0, 2), output [1, 5): they share index 1
+        IllegalArgumentException w = assertThrows(IllegalArgumentException.class,
+                () -> ReferenceKernel.compute(p, x, 0, buf, 0, new float[1], 0, buf, 1));
+        assertTrue(w.getMessage().startsWith("weight and output overlap"), w.getMessage());
+        // bias [4, 5), output [1, 5)
+        IllegalArgumentException b = assertThrows(IllegalArgumentException.class,
+                () -> ReferenceKernel.compute(p, x, 0, new float[2], 0, buf, 4, buf, 1));
+        assertTrue(b.getMessage().startsWith("bias and output overlap"), b.getMessage());
+        // weight [0, 2), bias [2, 3), output [3, 7): disjoint ranges of one array are fine
+        buf[0] = 1; buf[1] = 10; buf[2] = 100;
+        ReferenceKernel.compute(p, x, 0, buf, 0, buf, 2, buf, 3);
+        // y = 100 + (x ⊛ [1, 10]) = 100 + [1, 10 + 2, 20 + 3, 30]
+        assertEquals(101f, buf[3]);
+        assertEquals(112f, buf[4]);
+        assertEquals(123f, buf[5]);
+        assertEquals(130f, buf[6]);
     }
 
     @Example
