@@ -8,6 +8,7 @@ import dev.convt.testkit.TestData;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.EdgeCasesMode;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -82,6 +83,38 @@ class CountingReferencePropertiesTest {
         assertEquals(c.length, cov.outSize());
         assertEquals(BruteCoverage.sum(c), cov.products(), () -> "products of " + p);
         assertEquals(c.length - BruteCoverage.zeros(c), cov.covered(), () -> "covered outputs of " + p);
+    }
+
+    /**
+     * The same tally over every small case: dilations larger than the input (gaps between one tap
+     * class's intervals), every split of the padding and every output_padding. Exhaustive, so it does
+     * not depend on what a random sample happens to draw.
+     */
+    @Example
+    void dimensionCoverageEqualsTallyOnEverySmallCase() {
+        for (int in = 1; in <= 4; in++) {
+            for (int k = 1; k <= 4; k++) {
+                for (int s = 1; s <= 4; s++) {
+                    for (int d = 1; d <= 6; d++) {
+                        int full = (in - 1) * s + d * (k - 1) + 1;
+                        for (int op = 0; op < Math.max(s, d); op++) {
+                            for (int pb = 0; pb < full + op; pb++) {
+                                for (int pe = 0; pb + pe < full + op; pe++) {
+                                    int[] c = BruteCoverage.line(in, full + op - pb - pe, k, s, d, pb);
+                                    Problem p = dev.convt.ConvTransposeSpec.builder1d(1, 1, k).stride(s).dilation(d)
+                                            .pads(new int[] {pb}, new int[] {pe}).outputPadding(op).bias(false).build()
+                                            .problem(1, new int[] {in});
+                                    CostModels.DimCoverage cov = CostModels.coverage(p, 0);
+                                    assertEquals(c.length, cov.outSize(), () -> "output size of " + p);
+                                    assertEquals(BruteCoverage.sum(c), cov.products(), () -> "products of " + p);
+                                    assertEquals(c.length - BruteCoverage.zeros(c), cov.covered(), () -> "covered outputs of " + p);
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+        }
     }
 
     private static float[] filled(int n) {
