@@ -30,6 +30,15 @@ public interface Kernel {
     String declineReason(Problem problem);
 
     /**
+     * Whether this kernel's plans apply the spec's {@link dev.convt.Activation} themselves (in their
+     * output stage, in {@link KernelPlan#execute} and in every task of {@link KernelPlan#tasks}).
+     * The planner gives a kernel that does not (the default) a separate scalar pass over the output
+     * after it, so a kernel that knows nothing of activations still computes them correctly, only
+     * without fusion (and on the calling thread alone when the spec has an activation).
+     */
+    default boolean fusesActivation() { return false; }
+
+    /**
      * Why the automatic choice should skip this kernel for the problem (it can, but another is
      * expected to be faster), or {@code null} to take it. Defaults to {@link #declineReason}.
      */

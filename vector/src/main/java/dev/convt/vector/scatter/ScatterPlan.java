@@ -58,6 +58,8 @@ public final class ScatterPlan implements KernelPlan {
     private final int[] phaseStart, phaseKw, phaseShift;
     /** Input channels per pass (see {@link ScatterTuning#MAX_TAPS_PER_PASS}). */
     private final int ciPass;
+    /** The fused activation, applied to each output row of a channel block once it is summed. */
+    private final dev.convt.Activation activation;
     /** The (kh, ih) pairs whose products land on output row oh: rowKh/rowIh[rowStart[oh] .. rowStart[oh+1]). */
     private final int[] rowStart, rowKh, rowIh;
 
@@ -117,6 +119,7 @@ public final class ScatterPlan implements KernelPlan {
         outPlane = outH * outW;
         taps = kH * kW;
         tapVector = tapVectorApplies(p);
+        activation = p.spec().activation();
         tapEntries = tapVector ? kW / sW : 0;
         qs = tapVector ? TV / sW : 1;
         plainEntries = tapEntries - (qs - 1);
@@ -310,6 +313,7 @@ public final class ScatterPlan implements KernelPlan {
                         }
                     }
                 }
+                dev.convt.vector.Epilogue.apply(activation, y, yRow, outW, cb, outPlane);
             }
             f += ohTo - ohFrom;
         }
