@@ -278,6 +278,7 @@ public final class Im2colKernel implements Kernel {
                 }
                 finished = frontier.finish(finished, frontier.finalBefore(ja + width, qB, pB), pA, pB, g * coPerG + co0, co1 - co0, y, yOffset);
             }
+            // the loop finishes every region its tiles reach; this, a piece with no columns on a tile boundary
             frontier.finish(finished, (n1 - 1) * outPlane + pB, pA, pB, g * coPerG + co0, co1 - co0, y, yOffset);
         }
 

@@ -123,6 +123,20 @@ class ActivationAgreementTest {
         }
     }
 
+    /**
+     * Row bands that no input row reaches (stride 40 along the rows leaves 39 rows between two input
+     * rows with the bias alone): such a band's GEMM has no columns (a tile of width 0), and the band
+     * still gets its activation.
+     */
+    @Example
+    void bandsWithoutProductsGetTheActivationToo() {
+        Problem p = ConvTransposeSpec.builder2d(2, 1, 1).stride(40, 1).activation(Activation.sigmoid()).build()
+                .problem(1, new int[] {2, 16});
+        for (int threads = 2; threads <= 8; threads++) {
+            new ParallelDeterminismTest().everyThreadCountGivesTheOneThreadBits(p, threads, 3);
+        }
+    }
+
     /** The reference and every fast kernel that takes the problem. */
     private static List<String> engines(Problem p) {
         List<String> names = new ArrayList<>();
