@@ -73,11 +73,11 @@ public final class Epilogue {
     public static void apply(Activation act, float[] y, int from, int to) {
         switch (act.kind()) {
             case NONE -> { }
-            case RELU -> run(RELU, 0, 0, y, from, to);
-            case LEAKY_RELU -> run(LEAKY, act.alpha(), 0, y, from, to);
-            case CLAMP -> run(CLAMP, act.min(), act.max(), y, from, to);
-            case TANH -> run(TANH, 0, 0, y, from, to);
-            case SIGMOID -> run(SIGMOID, 0, 0, y, from, to);
+            case RELU -> reluRun(y, from, to);
+            case LEAKY_RELU -> leakyReluRun(act.alpha(), y, from, to);
+            case CLAMP -> clampRun(act.min(), act.max(), y, from, to);
+            case TANH -> tanhRun(y, from, to);
+            case SIGMOID -> sigmoidRun(y, from, to);
         }
     }
 
@@ -94,28 +94,45 @@ public final class Epilogue {
         }
     }
 
-    private static final int RELU = 1, LEAKY = 2, CLAMP = 3, TANH = 4, SIGMOID = 5;
+    // One loop per kind, each its own method so C2 compiles each kind's vector code alone: one method
+    // holding several kinds' code passed C2's inlining budget and boxed its vectors. Every vector is
+    // loaded and stored under its in-range mask (whole vectors compile to plain loads and stores), so
+    // the kind's code has one call site, in the loop: a second, cold one for the tail was left out of
+    // line, and its vectors were allocated.
 
-    /** One loop for every kind: whole vectors, then the masked tail; {@code a}, {@code b} are the kind's parameters. */
-    private static void run(int kind, float a, float b, float[] y, int from, int to) {
-        int i = from;
-        for (; i <= to - L; i += L) {
-            op(kind, FloatVector.fromArray(S, y, i), a, b).intoArray(y, i);
-        }
-        if (i < to) {
+    private static void reluRun(float[] y, int from, int to) {
+        for (int i = from; i < to; i += L) {
             VectorMask<Float> m = S.indexInRange(i, to);
-            op(kind, FloatVector.fromArray(S, y, i, m), a, b).intoArray(y, i, m);
+            relu(FloatVector.fromArray(S, y, i, m)).intoArray(y, i, m);
         }
     }
 
-    private static FloatVector op(int kind, FloatVector v, float a, float b) {
-        return switch (kind) {
-            case RELU -> relu(v);
-            case LEAKY -> leakyRelu(v, a);
-            case CLAMP -> clamp(v, a, b);
-            case TANH -> tanh(v);
-            default -> sigmoid(v);
-        };
+    private static void leakyReluRun(float alpha, float[] y, int from, int to) {
+        for (int i = from; i < to; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, to);
+            leakyRelu(FloatVector.fromArray(S, y, i, m), alpha).intoArray(y, i, m);
+        }
+    }
+
+    private static void clampRun(float min, float max, float[] y, int from, int to) {
+        for (int i = from; i < to; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, to);
+            clamp(FloatVector.fromArray(S, y, i, m), min, max).intoArray(y, i, m);
+        }
+    }
+
+    private static void tanhRun(float[] y, int from, int to) {
+        for (int i = from; i < to; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, to);
+            tanh(FloatVector.fromArray(S, y, i, m)).intoArray(y, i, m);
+        }
+    }
+
+    private static void sigmoidRun(float[] y, int from, int to) {
+        for (int i = from; i < to; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, to);
+            sigmoid(FloatVector.fromArray(S, y, i, m)).intoArray(y, i, m);
+        }
     }
 
     /** {@code v < 0 ? +0 : v}: NaN and −0 pass through, as {@link Activation#apply(float)}. */
@@ -138,7 +155,7 @@ public final class Epilogue {
     static FloatVector tanh(FloatVector v) {
         FloatVector a = v.abs();
         FloatVector t = a.mul(a);
-        FloatVector q = t.fma(Q4, Q3).fma(t, c(Q2)).fma(t, c(Q1)).fma(t, c(Q0));
+        FloatVector q = t.fma(Q4, Q3).fma(t, FloatVector.broadcast(S, Q2)).fma(t, FloatVector.broadcast(S, Q1)).fma(t, FloatVector.broadcast(S, Q0));
         FloatVector poly = a.mul(t).fma(q, a);
         FloatVector z = expNonPositive(a.mul(-2f));
         FloatVector far = z.neg().add(1f).div(z.add(1f));
@@ -162,22 +179,17 @@ public final class Epilogue {
         FloatVector t = r.fma(LOG2E, ROUNDER);
         FloatVector n = t.sub(ROUNDER);
         IntVector ni = t.reinterpretAsInts().sub(ROUNDER_BITS);
-        FloatVector f = n.fma(c(-LN2_HI), r);
-        f = n.fma(c(-LN2_LO), f);
-        FloatVector p = f.fma(P4, P3).fma(f, c(P2)).fma(f, c(P1)).fma(f, c(P0));
+        FloatVector f = n.fma(FloatVector.broadcast(S, -LN2_HI), r);
+        f = n.fma(FloatVector.broadcast(S, -LN2_LO), f);
+        FloatVector p = f.fma(P4, P3).fma(f, FloatVector.broadcast(S, P2)).fma(f, FloatVector.broadcast(S, P1)).fma(f, FloatVector.broadcast(S, P0));
         FloatVector e = f.mul(f).fma(p, f).add(1f);
         // 2^n in two factors, each a normal float for n in [-150, 0]: the first product is exact
         IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
         IntVector n2 = ni.sub(n1);
-        return e.mul(scale(n1)).mul(scale(n2));
+        // 2^k from the exponent bits, written out here: each helper level counts against C2's inlining depth
+        FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return e.mul(s1).mul(s2);
     }
 
-    private static FloatVector c(float value) {
-        return FloatVector.broadcast(S, value);
-    }
-
-    /** {@code 2^n} for {@code -126 ≤ n ≤ 127}, from the exponent bits. */
-    private static FloatVector scale(IntVector n) {
-        return n.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-    }
 }

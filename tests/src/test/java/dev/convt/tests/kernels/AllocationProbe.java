@@ -39,10 +39,15 @@ public final class AllocationProbe {
     /** Thread counts measured: one, and two (caller plus one convt worker, every problem split). */
     static final int[] THREADS = {1, 2};
 
-    /** Problems every fast kernel takes: a padded 2-D layer with output_padding, a grouped 1-D one without bias. */
+    /**
+     * Problems every fast kernel takes: a padded 2-D layer with output_padding, the same with a fused
+     * tanh (the epilogue's longest vector code, and its masked row tails), a grouped 1-D one without bias.
+     */
     static List<Problem> general() {
         return List.of(
                 ConvTransposeSpec.builder2d(19, 10, 3, 3).stride(2).padding(1).outputPadding(1).build().problem(2, new int[] {7, 9}),
+                ConvTransposeSpec.builder2d(19, 10, 3, 3).stride(2).padding(1).outputPadding(1).activation(dev.convt.Activation.tanh())
+                        .build().problem(2, new int[] {7, 9}),
                 ConvTransposeSpec.builder1d(12, 8, 4).stride(2).padding(1).groups(2).bias(false).build().problem(2, new int[] {33}));
     }
 
