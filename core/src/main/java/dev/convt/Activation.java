@@ -165,8 +165,7 @@ public final class Activation {
             case RELU -> v < 0 ? 0f : v;
             case LEAKY_RELU -> v > 0 ? v : v * alpha;
             case CLAMP -> v < min ? min : (v > max ? max : v);
-            case TANH -> (float) Math.tanh(v);
-            case SIGMOID -> (float) (1 / (1 + Math.exp(-(double) v)));
+            case TANH, SIGMOID -> (float) apply((double) v);
         };
     }
 

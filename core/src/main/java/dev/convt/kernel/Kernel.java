@@ -19,7 +19,8 @@ public interface Kernel {
     /**
      * Why this kernel cannot compute the problem at all, or {@code null} if it can. A kernel that
      * accepts must then meet the numerics contract of {@link dev.convt.Plan} (bitwise equal to the
-     * reference on exactly representable data, including the sign of zero), and its plan's memory
+     * reference on exactly representable data, including the sign of zero, with no activation or an
+     * exact one), and its plan's memory
      * ({@link KernelPlan#packedWeightBytes()} + {@link KernelPlan#workspaceBytes()}, which must be the
      * truth) and planning time must stay proportional to the problem's data (input, output and
      * weights), never to a stride, dilation or pad alone: a kernel declines, with the reason, a

@@ -15,7 +15,8 @@ import dev.convt.kernel.KernelPlan;
  * every lane reads inside the input, and at the edges (cropped taps, padding, output_padding tails,
  * rows too short for a tile) by vector edge columns (tap-vector mode) or a scalar loop (phase mode)
  * that checks each tap. Outputs that receive no product get the bias, or +0 without bias, exactly as
- * the reference.
+ * the reference. Once a row of a channel block has all its passes, the spec's activation is applied
+ * to it ({@link dev.convt.vector.Epilogue}) while it is still in cache.
  *
  * <p>Two width modes, chosen at planning:
  * <ul>
