@@ -28,11 +28,10 @@ import java.util.Objects;
  * float32 input (a comparison and at most one rounded product), so every kernel applies them to the
  * same bits. {@link #apply(float)} is the definition the reference kernel uses: for tanh and sigmoid
  * it evaluates in float64 ({@code Math.tanh}, {@code 1/(1 + Math.exp(−v))}) and rounds once to
- * float32, which is within about half an ulp of the exact value; the vector kernels use the Vector
- * API's lane-wise {@code TANH} and {@code EXP}, whose accuracy is that of {@code Math.tanh} (2.5 ulp)
- * and {@code Math.exp} (1 ulp), so their tanh is within 2.5 ulp and their sigmoid
- * {@code 1/(1 + exp(−v))} within a relative {@code 2^-22} (exp's ulp, then one rounding for the sum
- * and one for the quotient) of the exact value of their own float32 convolution result.
+ * float32, which is within about half an ulp of the exact value; the vector kernels evaluate them
+ * with IEEE operations alone (the same bits at every vector width, thread count and JIT state),
+ * within 2 ulp (tanh) and 3 ulp (sigmoid) of the exact value of their own float32 convolution
+ * result (see {@link Plan}, "Numerics").
  *
  * <p>The cost models count the convolution only: an activation adds no multiplications or additions
  * to {@link dev.convt.cost.CostModels}' counts.
@@ -59,7 +58,7 @@ public final class Activation {
             this.pytorchName = pytorchName;
         }
 
-        /** PyTorch's lower-case name of the function ({@code "relu"}, {@code "leaky_relu"}, ...). */
+        /** {@return PyTorch's lower-case name of the function ({@code "relu"}, {@code "leaky_relu"}, ...)} */
         public String pytorchName() {
             return pytorchName;
         }
@@ -67,6 +66,9 @@ public final class Activation {
         /**
          * The kind with this PyTorch name (case-insensitive).
          *
+         * @param name a name as {@link #pytorchName()} spells it, in any case
+         * @return the kind
+         * @throws NullPointerException if {@code name} is null
          * @throws IllegalArgumentException naming the accepted names if there is none
          */
         public static Kind of(String name) {
@@ -98,22 +100,23 @@ public final class Activation {
         this.max = max;
     }
 
-    /** No activation (the default of every spec). */
+    /** {@return no activation, the identity (the default of every spec)} */
     public static Activation none() { return NONE; }
 
-    /** ReLU: {@code v < 0 ? +0 : v} (see the class comment for −0 and NaN). */
+    /** {@return ReLU, {@code v < 0 ? +0 : v}: NaN and −0 pass through unchanged} */
     public static Activation relu() { return RELU; }
 
-    /** Tanh. */
+    /** {@return tanh, the hyperbolic tangent: odd ({@code tanh(−0) = −0}), ±1 at ±∞, NaN for NaN} */
     public static Activation tanh() { return TANH; }
 
-    /** Sigmoid: {@code 1 / (1 + e^−v)}. */
+    /** {@return sigmoid, {@code 1 / (1 + e^−v)}: 0 at −∞, 1 at +∞, {@code 0.5} at ±0, NaN for NaN} */
     public static Activation sigmoid() { return SIGMOID; }
 
     /**
      * LeakyReLU with PyTorch's {@code negative_slope}: {@code v > 0 ? v : v·alpha}.
      *
      * @param alpha the slope below zero, finite (PyTorch's default is 0.01)
+     * @return the activation ({@code −0} gives {@code −0·alpha}; NaN passes through)
      * @throws IllegalArgumentException if {@code alpha} is NaN or infinite
      */
     public static Activation leakyRelu(float alpha) {
@@ -128,6 +131,7 @@ public final class Activation {
      *
      * @param min the lower bound, not NaN (may be −∞)
      * @param max the upper bound, not NaN (may be +∞), at least {@code min}
+     * @return the activation (a zero inside the range keeps its sign; NaN passes through)
      * @throws IllegalArgumentException if a bound is NaN or {@code min > max}
      */
     public static Activation clamp(float min, float max) {
@@ -140,24 +144,28 @@ public final class Activation {
         return new Activation(Kind.CLAMP, 0, min, max);
     }
 
-    /** Which function this is. */
+    /** {@return which function this is} */
     public Kind kind() { return kind; }
 
-    /** Whether this is {@link #none()}: the output is the convolution's. */
+    /** {@return whether this is {@link #none()}: the output is the convolution's} */
     public boolean isNone() { return kind == Kind.NONE; }
 
-    /** LeakyReLU's negative slope (0 for the other kinds). */
+    /** {@return LeakyReLU's negative slope (0 for the other kinds)} */
     public float alpha() { return alpha; }
 
-    /** Clamp's lower bound (0 for the other kinds). */
+    /** {@return clamp's lower bound (0 for the other kinds)} */
     public float min() { return min; }
 
-    /** Clamp's upper bound (0 for the other kinds). */
+    /** {@return clamp's upper bound (0 for the other kinds)} */
     public float max() { return max; }
 
     /**
      * The definition: this activation of one float32 value, as the reference kernel applies it
-     * (see the class comment).
+     * (see the class comment). Exact for none, ReLU, LeakyReLU (one rounded product) and clamp;
+     * tanh and sigmoid are evaluated in float64 and rounded once.
+     *
+     * @param v the value, any float including NaN, ±∞ and ±0
+     * @return the activated value (NaN for NaN)
      */
     public float apply(float v) {
         return switch (kind) {
@@ -169,7 +177,12 @@ public final class Activation {
         };
     }
 
-    /** This activation evaluated in float64 (for error bounds): the same formulas on doubles. */
+    /**
+     * This activation evaluated in float64 (for error bounds): the same formulas on doubles.
+     *
+     * @param v the value, any double including NaN, ±∞ and ±0
+     * @return the activated value (NaN for NaN)
+     */
     public double apply(double v) {
         return switch (kind) {
             case NONE -> v;
@@ -181,7 +194,15 @@ public final class Activation {
         };
     }
 
-    /** Applies {@link #apply(float)} to {@code y[from .. to)} in place (the scalar output stage). */
+    /**
+     * Applies {@link #apply(float)} to {@code y[from .. to)} in place (the scalar output stage).
+     *
+     * @param y    the values
+     * @param from the first index
+     * @param to   the index past the last; nothing is done when {@code to <= from}
+     * @throws ArrayIndexOutOfBoundsException if the range leaves {@code y} and this is not
+     *         {@link #none()} (values before the bad index are already replaced)
+     */
     public void apply(float[] y, int from, int to) {
         if (kind == Kind.NONE) {
             return;
@@ -193,8 +214,10 @@ public final class Activation {
 
     /**
      * The largest slope of the function, {@code sup |act'|}: how far an error in the input can move the
-     * output (1 for tanh and the piecewise-linear kinds with {@code |alpha| ≤ 1}, 1/4 for sigmoid,
-     * {@code max(1, |alpha|)} for LeakyReLU, 0 for a clamp to a single point).
+     * output.
+     *
+     * @return 1 for none, ReLU, tanh and clamp, 1/4 for sigmoid, {@code max(1, |alpha|)} for
+     *         LeakyReLU, 0 for a clamp to a single point
      */
     public double lipschitz() {
         return switch (kind) {

@@ -39,6 +39,8 @@ public interface Kernel {
      * The planner gives a kernel that does not (the default) a separate scalar pass over the output
      * after it, so a kernel that knows nothing of activations still computes them correctly, only
      * without fusion (and on the calling thread alone when the spec has an activation).
+     *
+     * @return whether the plans apply the activation themselves; false by default
      */
     default boolean fusesActivation() { return false; }
 

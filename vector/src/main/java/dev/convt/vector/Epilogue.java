@@ -68,7 +68,15 @@ public final class Epilogue {
 
     /**
      * Applies {@code act} to {@code y[from .. to)} in place (nothing for {@link Activation#none()}).
-     * Each value's result depends on that value alone (see the class comment).
+     * Each value's result depends on that value alone (see the class comment): NaN stays NaN, and
+     * ReLU, clamp and tanh keep the sign of a zero.
+     *
+     * @param act  the activation
+     * @param y    the values
+     * @param from the first index
+     * @param to   the index past the last; nothing is done when {@code to <= from}
+     * @throws IndexOutOfBoundsException if the range leaves {@code y} and {@code act} is not none
+     *         (whole vectors before the bad one are already replaced)
      */
     public static void apply(Activation act, float[] y, int from, int to) {
         switch (act.kind()) {
@@ -83,7 +91,16 @@ public final class Epilogue {
 
     /**
      * Applies {@code act} to {@code count} runs of {@code length} values that start {@code stride}
-     * apart from {@code from} (rows or planes of several channels).
+     * apart from {@code from} (rows or planes of several channels), as
+     * {@link #apply(Activation, float[], int, int)} on each run.
+     *
+     * @param act    the activation
+     * @param y      the values
+     * @param from   the first index of the first run
+     * @param length values per run; nothing is done when it is not positive
+     * @param count  the number of runs
+     * @param stride the distance from one run's start to the next
+     * @throws IndexOutOfBoundsException if a run leaves {@code y} and {@code act} is not none
      */
     public static void apply(Activation act, float[] y, int from, int length, int count, int stride) {
         if (act.isNone() || length <= 0) {
