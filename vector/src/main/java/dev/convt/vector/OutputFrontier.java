@@ -32,13 +32,8 @@ final class OutputFrontier {
         while (a < 2 && in[a] == 1) {
             a++;
         }
-        int u = 1, ou = 1;
-        for (int d = a + 1; d < 3; d++) {
-            u *= in[d];
-            ou *= out[d];
-        }
-        unit = u;
-        outUnit = ou;
+        unit = Im2colSplit.inner(in, a);
+        outUnit = Im2colSplit.inner(out, a);
         slices = in[a];
         outSlices = out[a];
         stride = p.stride3()[a];
