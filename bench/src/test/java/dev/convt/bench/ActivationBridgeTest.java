@@ -59,6 +59,11 @@ class ActivationBridgeTest {
             assertTrue(flagged.out().contains("activation clamp(min=-Infinity, max=0.5)"), flagged.out());
             List<String> plain = Files.readAllLines(plainOut), act = Files.readAllLines(actOut), flag = Files.readAllLines(flagOut);
             for (int i = 0; i < lines.size(); i++) {
+                if (parse(plain.get(i)).containsKey("error")) {
+                    // a kernel that declines the case (the sub-pixel kernel takes only some geometries) declines it with any activation
+                    assertTrue(parse(act.get(i)).containsKey("error") && parse(flag.get(i)).containsKey("error"), kernel + " case " + i);
+                    continue;
+                }
                 List<Double> p = y(plain.get(i)), a = y(act.get(i)), f = y(flag.get(i));
                 boolean changed = false;
                 for (int j = 0; j < p.size(); j++) {
