@@ -66,11 +66,18 @@ public final class AllocationProbe {
                 ConvTransposeSpec.builder2d(2, 2, 4, v).stride(2, v / 2).padding(1, v / 4).groups(2).build().problem(1, new int[] {4, 40}));
     }
 
-    /** The sub-pixel kernel's 2-D paths: FCN's k 16 s 8 (gathered runs), and a kernel below the stride (bias-only phases). */
+    /**
+     * The sub-pixel kernel's 2-D paths: FCN's k 16 s 8 (gathered runs), and a kernel below the stride
+     * (bias-only phases), each also with a fused tanh (the epilogue on the runs and on the gaps).
+     */
     static List<Problem> subpixelPaths() {
         return List.of(
                 ConvTransposeSpec.builder2d(5, 6, 16).stride(8).padding(4).build().problem(1, new int[] {9, 10}),
-                ConvTransposeSpec.builder2d(4, 3, 3).stride(5).padding(1).outputPadding(2).build().problem(1, new int[] {6, 7}));
+                ConvTransposeSpec.builder2d(4, 3, 3).stride(5).padding(1).outputPadding(2).build().problem(1, new int[] {6, 7}),
+                ConvTransposeSpec.builder2d(5, 6, 16).stride(8).padding(4).activation(dev.convt.Activation.tanh()).build()
+                        .problem(1, new int[] {9, 10}),
+                ConvTransposeSpec.builder2d(4, 3, 3).stride(5).padding(1).outputPadding(2).activation(dev.convt.Activation.tanh()).build()
+                        .problem(1, new int[] {6, 7}));
     }
 
     /** Every fast kernel on the general problems it accepts, plus the scatter and sub-pixel kernels on each of their paths. */
