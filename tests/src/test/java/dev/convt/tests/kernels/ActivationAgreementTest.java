@@ -138,6 +138,26 @@ class ActivationAgreementTest {
         }
     }
 
+    /**
+     * Rank 3 with a fused activation: in depth bands, where the input has many depth slices (the
+     * output frontier advances along depth, as the bands); and an input of a single depth slice whose
+     * output has several (the frontier advances along the rows of the first output depth slice only,
+     * the rest is finished with the image; the split cuts channels).
+     */
+    @Example
+    void depthBandsOfRank3KeepTheBitsWithAnActivation() {
+        Problem deep = ConvTransposeSpec.builder(3, 5, 2, new int[] {3, 2, 3}).stride(2, 2, 1).padding(1, 0, 1).dilation(1, 1, 2)
+                .activation(Activation.tanh()).build().problem(1, new int[] {16, 3, 6});
+        Problem flat = ConvTransposeSpec.builder(3, 4, 3, new int[] {5, 3, 2}).stride(1, 2, 2).padding(0, 1, 0)
+                .activation(Activation.sigmoid()).build().problem(1, new int[] {1, 9, 5});
+        for (Problem p : List.of(deep, flat)) {
+            for (int threads = 2; threads <= 8; threads++) {
+                new ParallelDeterminismTest().everyThreadCountGivesTheOneThreadBits(p, threads, threads);
+            }
+            checkBound(p, 7);
+        }
+    }
+
     /** The reference and every fast kernel that takes the problem. */
     private static List<String> engines(Problem p) {
         List<String> names = new ArrayList<>();
