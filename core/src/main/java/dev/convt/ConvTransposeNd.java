@@ -18,6 +18,11 @@ import java.util.SplittableRandom;
  * {@link #weight()} and {@link #bias()} return the live tensors: write into their {@code data()} to
  * load trained weights (for example PyTorch's {@code state_dict}, whose layout is the same).
  *
+ * <h2>Activation</h2>
+ * A spec with an {@link Activation} ({@link Builder#activation}) makes the layer PyTorch's
+ * {@code nn.Sequential(ConvTranspose2d(...), nn.ReLU())} (or LeakyReLU, Hardtanh-style clamp, Tanh,
+ * Sigmoid) in one step: the activation is applied in the kernel's output stage, not in a pass of its own.
+ *
  * <h2>Plans</h2>
  * A {@link Plan} copies (prepacks) the weights. The layer keeps the plan of the last input shape
  * together with a snapshot of the weights and bias it was made from, and makes a new plan whenever the
@@ -237,6 +242,14 @@ public abstract sealed class ConvTransposeNd permits ConvTranspose1d, ConvTransp
          * @return this builder
          */
         public Builder<L> dilation(int... v) { spec.dilation(v); return this; }
+        /**
+         * The activation fused into the output, {@code y = act(conv + bias)} (default {@link Activation#none()}).
+         *
+         * @param v the activation (see {@link Activation} for each kind's definition, NaN and −0)
+         * @return this builder
+         * @throws NullPointerException if {@code v} is null
+         */
+        public Builder<L> activation(Activation v) { spec.activation(v); return this; }
         /**
          * PyTorch's {@code padding_mode}.
          *

@@ -14,6 +14,9 @@ import java.util.Objects;
  * PyTorch's symmetric {@code padding} sets {@code padBegin = padEnd}; ONNX's {@code pads}
  * (begin..., end...) may differ.
  *
+ * <p>An optional {@link Activation} is applied to the output, {@code y = act(conv + bias)}, fused
+ * into every kernel's output stage (none by default).
+ *
  * <p>Validation follows PyTorch's rules and wording where it has them; every violation is an
  * {@link IllegalArgumentException} naming the parameter, its value and the rule.
  */
@@ -29,6 +32,7 @@ public final class ConvTransposeSpec {
     private final int[] padEnd;
     private final int[] outputPadding;
     private final int[] dilation;
+    private final Activation activation;
 
     private ConvTransposeSpec(Builder b) {
         this.rank = b.rank;
@@ -42,6 +46,7 @@ public final class ConvTransposeSpec {
         this.padEnd = b.padEnd.clone();
         this.outputPadding = b.outputPadding.clone();
         this.dilation = b.dilation.clone();
+        this.activation = b.activation;
         validate();
     }
 
@@ -108,6 +113,7 @@ public final class ConvTransposeSpec {
         b.dilation = dilation.clone();
         b.groups = groups;
         b.bias = bias;
+        b.activation = activation;
         return b;
     }
 
@@ -174,6 +180,8 @@ public final class ConvTransposeSpec {
     public int groups() { return groups; }
     /** {@return whether the convolution adds a bias of Cout values} */
     public boolean hasBias() { return bias; }
+    /** {@return the activation applied to the output, {@code y = act(conv + bias)}; {@link Activation#none()} by default} */
+    public Activation activation() { return activation; }
     /** {@return Cin / groups: input channels seen by one group} */
     public int inChannelsPerGroup() { return inChannels / groups; }
     /** {@return Cout / groups: output channels produced by one group} */
@@ -361,14 +369,15 @@ public final class ConvTransposeSpec {
                 && outChannels == s.outChannels && groups == s.groups && bias == s.bias
                 && Arrays.equals(kernel, s.kernel) && Arrays.equals(stride, s.stride)
                 && Arrays.equals(padBegin, s.padBegin) && Arrays.equals(padEnd, s.padEnd)
-                && Arrays.equals(outputPadding, s.outputPadding) && Arrays.equals(dilation, s.dilation);
+                && Arrays.equals(outputPadding, s.outputPadding) && Arrays.equals(dilation, s.dilation)
+                && activation.equals(s.activation);
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(rank, inChannels, outChannels, groups, bias, Arrays.hashCode(kernel),
                 Arrays.hashCode(stride), Arrays.hashCode(padBegin), Arrays.hashCode(padEnd),
-                Arrays.hashCode(outputPadding), Arrays.hashCode(dilation));
+                Arrays.hashCode(outputPadding), Arrays.hashCode(dilation), activation);
     }
 
     @Override
@@ -379,7 +388,8 @@ public final class ConvTransposeSpec {
                 + (symmetric ? ", padding=" + Arrays.toString(padBegin)
                              : ", pads=" + Arrays.toString(padBegin) + "+" + Arrays.toString(padEnd))
                 + ", output_padding=" + Arrays.toString(outputPadding) + ", dilation=" + Arrays.toString(dilation)
-                + ", groups=" + groups + ", bias=" + bias + ")";
+                + ", groups=" + groups + ", bias=" + bias
+                + (activation.isNone() ? "" : ", activation=" + activation) + ")";
     }
 
     /**
@@ -398,6 +408,7 @@ public final class ConvTransposeSpec {
         private int[] dilation;
         private int groups = 1;
         private boolean bias = true;
+        private Activation activation = Activation.none();
 
         private Builder(int rank, int inChannels, int outChannels, int[] kernelSize) {
             if (rank < 1 || rank > 3) {
@@ -494,6 +505,20 @@ public final class ConvTransposeSpec {
          * @return this builder
          */
         public Builder bias(boolean bias) { this.bias = bias; return this; }
+
+        /**
+         * The activation fused into the output stage, {@code y = act(conv + bias)} (default
+         * {@link Activation#none()}). Its parameters were validated when it was made
+         * ({@link Activation#leakyRelu}, {@link Activation#clamp}).
+         *
+         * @param activation the activation
+         * @return this builder
+         * @throws NullPointerException if {@code activation} is null
+         */
+        public Builder activation(Activation activation) {
+            this.activation = Objects.requireNonNull(activation, "activation");
+            return this;
+        }
 
         /**
          * PyTorch's {@code padding_mode}: only {@code "zeros"} is defined for transposed convolution.

@@ -26,7 +26,11 @@ import dev.convt.kernel.KernelPlan;
  * <li><b>Exact data</b>: where every product and every partial sum is exactly representable in float32
  *     (for example small integers, including ±0, with sums below 2<sup>24</sup>), every kernel returns
  *     the reference's result <em>bitwise</em>, including the sign of zero (a result is −0 exactly when
- *     the bias and every product landing on it are −0).</li>
+ *     the bias and every product landing on it are −0). With the spec's {@link Activation} this holds
+ *     for ReLU, LeakyReLU and clamp (exact functions of the float32 sum, where the scaled value is exact);
+ *     tanh and sigmoid are evaluated differently by the reference (float64, rounded once) and the
+ *     vector kernels ({@code dev.convt.vector.Epilogue}: within 2 and 3 ulp), so there only the
+ *     error bound holds.</li>
  * <li><b>Finite data</b> whose products and sums stay in the normal float32 range: within DESIGN.md's
  *     bound {@code |y − y64| ≤ 2·n·u·Σ|x·w| + |bias|·u} of the float64 result ({@code n} products,
  *     {@code u = 2^-24}); the bits may differ from the reference's.</li>

@@ -232,11 +232,36 @@ public final class Planner {
         if (problem.isEmpty()) {
             return new Plan(problem, k, EMPTY_BATCH);
         }
-        Plan plan = new Plan(problem, k, k.prepare(problem, weight, weightOffset, bias, biasOffset));
+        Plan plan = new Plan(problem, k, separateActivation(problem, k, k.prepare(problem, weight, weightOffset, bias, biasOffset)));
         if (WarmUp.enabled()) {
             plan.warmUpAtPlanTime();
         }
         return plan;
+    }
+
+    /**
+     * The kernel's plan, followed by a scalar pass of the spec's activation over the whole output when
+     * the kernel does not fuse it ({@link Kernel#fusesActivation}); such a plan runs on the calling thread.
+     */
+    private static KernelPlan separateActivation(Problem problem, Kernel kernel, KernelPlan plan) {
+        Activation act = problem.spec().activation();
+        if (act.isNone() || kernel.fusesActivation()) {
+            return plan;
+        }
+        int length = problem.outputLength();
+        return new KernelPlan() {
+            @Override
+            public void execute(float[] x, int xOffset, float[] y, int yOffset) {
+                plan.execute(x, xOffset, y, yOffset);
+                act.apply(y, yOffset, yOffset + length);
+            }
+
+            @Override
+            public long workspaceBytes() { return plan.workspaceBytes(); }
+
+            @Override
+            public long packedWeightBytes() { return plan.packedWeightBytes(); }
+        };
     }
 
     /** The plan of an empty batch: no packed weights, no workspace, nothing to compute. */

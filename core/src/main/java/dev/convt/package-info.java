@@ -24,7 +24,12 @@
  *     {@code (N, Cin, *spatial)} or unbatched {@code (Cin, *spatial)}), with every size checked to
  *     fit Java arrays; ONNX nodes map to problems through {@link dev.convt.onnx.OnnxConvTranspose}.</li>
  * </ul>
- * Bad input of any kind (a hyper-parameter, a shape, a buffer, an offset) is an
+ * A spec may carry an {@link dev.convt.Activation} (ReLU, LeakyReLU, clamp, tanh, sigmoid):
+ * {@code y = act(conv(x) + bias)}, applied by the vector kernels in their output stage while the
+ * output is in cache, and by the planner in a separate pass after a kernel that does not fuse it
+ * ({@link dev.convt.kernel.Kernel#fusesActivation()}).
+ *
+ * <p>Bad input of any kind (a hyper-parameter, a shape, a buffer, an offset) is an
  * {@link java.lang.IllegalArgumentException} naming the parameter, its value and the rule, thrown
  * before anything is allocated or written.
  *

@@ -27,6 +27,7 @@ import java.util.Set;
 final class CasesCommand {
     static final String HELP = """
             usage: bench/convt cases IN.jsonl --out OUT.jsonl [--kernel NAME] [--threads N] [--min-task-work M]
+                                     [--activation KIND[:params]]
 
             Reads one case per line in the format of shared/conformance/pytorch-golden.jsonl (module
             parameters, input_shape, output_size, x, weight, bias_values; see that folder's README),
@@ -35,6 +36,11 @@ final class CasesCommand {
               {"id": ..., "y_shape": [...], "y": [...]}                       the output, float32 values
               {"id": ..., "error": {"type": ..., "message": ...}}            where convt rejects the case
                                                                             or the kernel fails on it
+            A case may also carry "activation": {"kind": "relu" | "leaky_relu" | "clamp" | "tanh" |
+            "sigmoid" | "none", "alpha": A (leaky_relu; default 0.01), "min": MIN, "max": MAX (clamp;
+            at least one)}: y is then act(conv + bias), as the layer followed by torch.relu,
+            F.leaky_relu(negative_slope=A), torch.clamp, torch.tanh or torch.sigmoid. An unknown
+            kind or field exits 2; a value the library rejects (NaN alpha, min > max) is an error line.
             Fields such as y and y64 in the input are ignored: compare them with the output yourself.
             Numbers may be Python's NaN, Infinity and -Infinity; non-finite outputs are written the
             same way (json.loads reads them back exactly). The input is checked first (JSON syntax,
@@ -49,6 +55,9 @@ final class CasesCommand {
                              least multiply-adds per parallel task (default: the library's, which
                              keeps small cases on one thread; 1 splits every case as far as its
                              kernel splits anything, to check that splitting changes nothing)
+              --activation KIND[:params]
+                             the activation of every case without an "activation" field of its own:
+                             none, relu, tanh, sigmoid, leaky_relu[:ALPHA] or clamp:MIN:MAX
             """;
 
     private CasesCommand() {}
@@ -65,7 +74,7 @@ final class CasesCommand {
 
     /** As {@link #run(String[], PrintStream, PrintStream)}, with the computation given (null: the chosen kernel's plan). */
     static int run(String[] argv, PrintStream out, PrintStream err, Compute compute) {
-        Args a = new Args("cases", argv, Set.of("out", "kernel", "threads", "min-task-work"), Set.of("help"));
+        Args a = new Args("cases", argv, Set.of("out", "kernel", "threads", "min-task-work", "activation"), Set.of("help"));
         if (a.flag("help")) {
             out.print(HELP);
             return 0;
@@ -87,6 +96,8 @@ final class CasesCommand {
             parallelism = parallelism.withMinTaskWork(a.intOption("min-task-work", 1));
         }
         Parallelism par = parallelism;
+        dev.convt.Activation activation = a.option("activation") == null ? dev.convt.Activation.none()
+                : ActivationOption.parse("cases", a.option("activation"));
         Compute computation = compute != null ? compute
                 : c -> Planner.plan(c.problem(), c.weight(), 0, c.bias(), 0, choice).withParallelism(par).execute(c.x());
         Path outFile = Path.of(outName);
@@ -116,7 +127,7 @@ final class CasesCommand {
                 if (line.isBlank()) {
                     continue;
                 }
-                Map<String, Object> result = runCase(parseLine(in, lineNo, line), computation);
+                Map<String, Object> result = runCase(parseLine(in, lineNo, line), activation, computation);
                 if (!result.containsKey("error")) {
                     computed++;
                 } else if (isRejection(result)) {
@@ -143,6 +154,7 @@ final class CasesCommand {
         out.println("cases: " + cases + " read from " + in + ", " + computed + " computed, " + rejected
                 + " rejected by convt" + (failed > 0 ? ", " + failed + " failed in the kernel" : "") + "; kernel " + kernel
                 + (par.threads() == 1 ? "" : ", " + par.threads() + " threads")
+                + (activation.isNone() ? "" : "; activation " + activation + " where a case has none")
                 + "; wrote " + outFile);
         if (failed > 0) {
             err.println("convt: the kernel failed on " + failed + " case(s); see their error lines in " + outFile);
@@ -221,12 +233,14 @@ final class CasesCommand {
      * The output line of one case: its output, or an error line with the exception's type and message,
      * whatever the library or the kernel throws (running out of memory or stack on one case included),
      * so one case never costs the others.
+     *
+     * @param activation the activation of a case without an {@code "activation"} field
      */
-    static Map<String, Object> runCase(Map<String, Object> json, Compute compute) {
+    static Map<String, Object> runCase(Map<String, Object> json, dev.convt.Activation activation, Compute compute) {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("id", PyTorchCase.id(json));
         try {
-            PyTorchCase c = PyTorchCase.of(json);
+            PyTorchCase c = PyTorchCase.of(json, activation);
             float[] y = compute.output(c);
             result.put("y_shape", c.problem().outputShape());
             result.put("y", y);

@@ -33,6 +33,7 @@ final class SuiteCommand {
     static final String HELP = """
             usage: bench/convt suite [--layers a,b] [--kernels auto,reference,im2col,scatter,...|all]
                                      [--threads N] [--forks K] [--json FILE] [--quick] [--file LAYERS.json]
+                                     [--activation KIND[:params],...]
 
             Runs the workload (by default the 17 published layers embedded in the runner) on each kernel
             and prints one table: per layer its shapes, exact work, the published/exact op ratio and the
@@ -54,6 +55,11 @@ final class SuiteCommand {
               --quick          shorter warm-up and fewer runs, in this JVM (a smoke run, e.g. for CI)
               --file F         a workload in the format of shared/workloads/layers.json instead
                                of the embedded one
+              --activation A,… the fused activation of every layer: none, relu, tanh, sigmoid,
+                               leaky_relu[:ALPHA] or clamp:MIN:MAX; a list (e.g. none,relu,tanh)
+                               runs each layer once per activation, one after the other (rows
+                               'layer', 'layer+relu', ...), and prints each activation's total
+                               time against the first's
 
             Timing, per kernel and layer: a first run (it also produces the output that is checked),
             then warm-up batches of about 0.05 s until one is settled: its median no more than 3%%
@@ -76,7 +82,7 @@ final class SuiteCommand {
     private SuiteCommand() {}
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
-        Args a = new Args("suite", argv, Set.of("layers", "kernels", "threads", "json", "file", "forks", Forks.CHILD_OPTION),
+        Args a = new Args("suite", argv, Set.of("layers", "kernels", "threads", "json", "file", "forks", "activation", Forks.CHILD_OPTION),
                 Set.of("quick", "help"));
         if (a.flag("help")) {
             out.print(HELP);
@@ -85,7 +91,8 @@ final class SuiteCommand {
         a.positional(0, "no positional arguments");
         List<Integer> threadCounts = ThreadCounts.parse(a, "suite");
         int threads = threadCounts.getLast();
-        List<Workload.Layer> layers = Workload.chosen(a);
+        List<dev.convt.Activation> activations = ActivationOption.parseList("suite", a.listOption("activation"));
+        List<Workload.Layer> layers = ActivationOption.expand(Workload.chosen(a), activations);
         List<String> kernels = ThreadCounts.expand(kernels(a.listOption("kernels")), threadCounts);
         boolean quick = a.flag("quick");
         Timer.Settings settings = quick ? Timer.Settings.QUICK : Timer.Settings.DEFAULT;
@@ -150,6 +157,9 @@ final class SuiteCommand {
         if (threadCounts.size() > 1) {
             summary.put("thread_speedup", threadSpeedups(results, kernels, out));
         }
+        if (activations.size() > 1) {
+            summary.put("activation_totals", activationTotals(results, kernels, layers, activations, out));
+        }
         out.println("load average " + MachineInfo.loadText(load0) + " at the start, " + MachineInfo.loadText(load1) + " at the end (1, 5, 15 min)");
         notes(results, settings, forks, out);
 
@@ -200,6 +210,7 @@ final class SuiteCommand {
         s.put("layers", layers.stream().map(Workload.Layer::name).toList());
         s.put("workload", a.option("file") == null ? "embedded shared/workloads/layers.json" : a.option("file"));
         s.put("data", "uniform [-1, 1), seeded per layer");
+        s.put("activations", ActivationOption.parseList("suite", a.listOption("activation")).stream().map(ActivationOption::label).toList());
         s.put("forks", forks);
         s.put("reference_runs_in", forks == 0 ? "this JVM" : "fork 1");
         Map<String, Object> t = new LinkedHashMap<>();
@@ -329,6 +340,58 @@ final class SuiteCommand {
         double[] cpu = forks.stream().mapToDouble(Timer.Measurement::cpuMedianMs).sorted().toArray();
         return new Timer.Measurement(runs, single, Timer.quantile(medians, 0.5), medians[0], medians[medians.length - 1],
                 Timer.quantile(medians, 0.25), Timer.quantile(medians, 0.75), w, alloc, Timer.quantile(cpu, 0.5));
+    }
+
+    /**
+     * Per kernel, the total median time of the layers with each activation and its ratio to the first
+     * activation's total (the added cost of the fused activation), over the layers every activation's
+     * row of that kernel has: printed, and returned for the JSON.
+     */
+    private static Map<String, Object> activationTotals(List<Result> results, List<String> kernels, List<Workload.Layer> layers,
+                                                        List<dev.convt.Activation> activations, PrintStream out) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        int n = activations.size();
+        for (String k : kernels) {
+            double[] total = new double[n];
+            int counted = 0;
+            for (int i = 0; i + n <= layers.size(); i += n) {
+                double[] t = new double[n];
+                boolean all = true;
+                for (int j = 0; j < n; j++) {
+                    Result r = find(results, layers.get(i + j).name(), k);
+                    all &= r != null && r.declined() == null;
+                    t[j] = r == null || r.m() == null ? Double.NaN : r.m().medianMs();
+                }
+                if (all) {
+                    counted++;
+                    for (int j = 0; j < n; j++) {
+                        total[j] += t[j];
+                    }
+                }
+            }
+            if (counted == 0) {
+                continue;
+            }
+            Map<String, Object> perKernel = new LinkedHashMap<>();
+            List<String> text = new ArrayList<>();
+            for (int j = 0; j < n; j++) {
+                String label = ActivationOption.label(activations.get(j));
+                perKernel.put(label, total[j]);
+                text.add(label + " " + Table.ms(total[j]) + " ms" + (j == 0 ? "" : " (" + Table.fixed(100 * (total[j] / total[0] - 1), 1) + "%)"));
+            }
+            json.put(k, perKernel);
+            out.println("activation totals, " + k + " (" + counted + " layers): " + String.join(", ", text));
+        }
+        return json;
+    }
+
+    private static Result find(List<Result> results, String layer, String kernel) {
+        for (Result r : results) {
+            if (r.layer().equals(layer) && r.kernel().equals(kernel)) {
+                return r;
+            }
+        }
+        return null;
     }
 
     /** Measures the requested kernels on every layer in this JVM; {@code reference}: whether to run the reference here. */

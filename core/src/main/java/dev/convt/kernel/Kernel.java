@@ -19,7 +19,8 @@ public interface Kernel {
     /**
      * Why this kernel cannot compute the problem at all, or {@code null} if it can. A kernel that
      * accepts must then meet the numerics contract of {@link dev.convt.Plan} (bitwise equal to the
-     * reference on exactly representable data, including the sign of zero), and its plan's memory
+     * reference on exactly representable data, including the sign of zero, with no activation or an
+     * exact one), and its plan's memory
      * ({@link KernelPlan#packedWeightBytes()} + {@link KernelPlan#workspaceBytes()}, which must be the
      * truth) and planning time must stay proportional to the problem's data (input, output and
      * weights), never to a stride, dilation or pad alone: a kernel declines, with the reason, a
@@ -31,6 +32,17 @@ public interface Kernel {
      * @return the reason, a sentence naming the parameter that breaks the rule, or {@code null} to accept
      */
     String declineReason(Problem problem);
+
+    /**
+     * Whether this kernel's plans apply the spec's {@link dev.convt.Activation} themselves (in their
+     * output stage, in {@link KernelPlan#execute} and in every task of {@link KernelPlan#tasks}).
+     * The planner gives a kernel that does not (the default) a separate scalar pass over the output
+     * after it, so a kernel that knows nothing of activations still computes them correctly, only
+     * without fusion (and on the calling thread alone when the spec has an activation).
+     *
+     * @return whether the plans apply the activation themselves; false by default
+     */
+    default boolean fusesActivation() { return false; }
 
     /**
      * Why the automatic choice should skip this kernel for the problem (it can, but another is

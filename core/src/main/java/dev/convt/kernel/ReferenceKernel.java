@@ -14,7 +14,9 @@ import dev.convt.Problem;
  * {@code x[n, ci, id, ih, iw] * w[ci, co, kd, kh, kw]} is rounded to float32 and then added to the
  * output element it lands on, {@code y[n, g*Cout/g + co, id*sd - pd + kd*dd, ...]}, with a float32
  * addition (Java never fuses the two). Products landing outside the output (cropped by padding)
- * are not computed.
+ * are not computed. Last, the spec's {@link dev.convt.Activation} replaces every output element
+ * {@code v} by {@link dev.convt.Activation#apply(float) act(v)} (nothing for none): the definition of
+ * the fused output stage.
  *
  * <h2>Counting</h2>
  * With an {@link OpCounter} it counts one multiplication per computed product and one addition per
@@ -22,7 +24,7 @@ import dev.convt.Problem;
  * the first that reaches an element when it has none (adding the first product to the +0 start is
  * exact and is the same as starting at that product). Outputs that receive no product cost nothing.
  * {@link dev.convt.cost.CostModels#exact} gives the same two numbers in closed form; the tests
- * check that they agree.
+ * check that they agree. The activation is not counted.
  */
 public final class ReferenceKernel implements Kernel {
     /** The kernel's name: {@value}. */
@@ -36,6 +38,10 @@ public final class ReferenceKernel implements Kernel {
 
     @Override
     public String declineReason(Problem problem) { return null; }
+
+    /** Yes: {@link #compute} applies it as the definition. */
+    @Override
+    public boolean fusesActivation() { return true; }
 
     /** None: scalar loops, which the JIT compiles on its own within the first execute (no Vector API to box). */
     @Override
@@ -86,6 +92,7 @@ public final class ReferenceKernel implements Kernel {
             sink = new FloatSink(x, xOffset, w, wOffset, y, yOffset);
         }
         scatter(p, sink);
+        p.spec().activation().apply(y, yOffset, yOffset + outLength);
     }
 
     /**
@@ -109,8 +116,9 @@ public final class ReferenceKernel implements Kernel {
     }
 
     /**
-     * The same computation in float64 with the same loop order, for tests that judge float32 error.
-     * Arrays start at index 0; {@code bias} is null without bias; {@code y} is overwritten.
+     * The same computation in float64 with the same loop order, for tests that judge float32 error,
+     * the activation included ({@link dev.convt.Activation#apply(double)}). Arrays start at index 0;
+     * {@code bias} is null without bias; {@code y} is overwritten.
      *
      * @param p    the problem
      * @param x    the input, {@code (N, Cin, *in)}
@@ -128,6 +136,12 @@ public final class ReferenceKernel implements Kernel {
             }
         }
         scatter(p, new DoubleSink(x, w, y));
+        dev.convt.Activation act = p.spec().activation();
+        if (!act.isNone()) {
+            for (int i = 0; i < p.outputLength(); i++) {
+                y[i] = act.apply(y[i]);
+            }
+        }
     }
 
     /**

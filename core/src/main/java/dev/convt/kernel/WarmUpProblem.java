@@ -5,7 +5,7 @@ import dev.convt.Problem;
 
 /**
  * Shrinks a problem into a cheap proxy for plan-time warm-up ({@link Kernel#warmUpProblems}): the same
- * kernel, stride, padding, dilation, output_padding and bias, so a plan of the proxy runs the same
+ * kernel, stride, padding, dilation, output_padding, bias and activation, so a plan of the proxy runs the same
  * code paths as the problem's (the same micro-kernel variants, the same kinds of row and channel
  * tails), on a batch of one, at most {@value #MAX_GROUPS} groups, few channels and a small spatial
  * size.
@@ -73,7 +73,7 @@ public final class WarmUpProblem {
         int groups = Math.min(s.groups(), MAX_GROUPS);
         ConvTransposeSpec proxy = ConvTransposeSpec.builder(s.rank(), in * groups, out * groups, s.kernelSize())
                 .stride(s.stride()).pads(s.padBegin(), s.padEnd()).outputPadding(s.outputPadding())
-                .dilation(s.dilation()).groups(groups).bias(s.hasBias()).build();
+                .dilation(s.dilation()).groups(groups).bias(s.hasBias()).activation(s.activation()).build();
         int[] spatial = problem.inputSpatial();
         int[] small = spatial.clone();
         int last = small.length - 1;

@@ -1,5 +1,6 @@
 package dev.convt.testkit;
 
+import dev.convt.Activation;
 import dev.convt.ConvTransposeSpec;
 import dev.convt.Problem;
 
@@ -28,7 +29,17 @@ public record PyTorchCase(String id, Problem problem, float[] x, float[] weight,
     /** Every field of the format; any other field is a mistake (a misspelt parameter must not be ignored). */
     public static final Set<String> FIELDS = Set.of("id", "dims", "batched", "input_shape", "in_channels", "out_channels",
             "kernel_size", "stride", "padding", "output_padding", "dilation", "groups", "bias", "padding_mode",
-            "output_size", "weight_shape", "x", "weight", "bias_values", "y_shape", "y", "y64", "tags");
+            "output_size", "weight_shape", "x", "weight", "bias_values", "y_shape", "y", "y64", "tags", "activation");
+
+    /**
+     * The fields of {@code "activation"} per kind: {@code {"kind": "relu"}}, {@code {"kind":
+     * "leaky_relu", "alpha": 0.25}} (alpha defaults to PyTorch's 0.01), {@code {"kind": "clamp", "min": 0,
+     * "max": 6}} (either bound may be left out, not both: PyTorch's rule), {@code tanh}, {@code sigmoid},
+     * {@code none}.
+     */
+    public static final Map<String, Set<String>> ACTIVATION_FIELDS = Map.of(
+            "none", Set.of("kind"), "relu", Set.of("kind"), "tanh", Set.of("kind"), "sigmoid", Set.of("kind"),
+            "leaky_relu", Set.of("kind", "alpha"), "clamp", Set.of("kind", "min", "max"));
 
     /**
      * Reads the case's id alone (for error reports on lines that fail to map).
@@ -57,7 +68,51 @@ public record PyTorchCase(String id, Problem problem, float[] x, float[] weight,
     /** The fields of one line as Java values, before the library sees them. */
     private record Fields(int dims, int[] inputShape, int inChannels, int outChannels, int[] kernel, int[] stride,
                           int[] padding, int[] outputPadding, int[] dilation, int groups, boolean bias, String paddingMode,
-                          int[] outputSize, float[] x, float[] weight, float[] biasValues, int[] yShape, float[] y, double[] y64) {}
+                          int[] outputSize, float[] x, float[] weight, float[] biasValues, int[] yShape, float[] y, double[] y64,
+                          ActivationFields activation) {}
+
+    /** The {@code "activation"} object's values (null bounds: left out), before the library validates them. */
+    private record ActivationFields(String kind, float alpha, Float min, Float max) {
+        Activation build() {
+            return switch (kind) {
+                case "none" -> Activation.none();
+                case "relu" -> Activation.relu();
+                case "tanh" -> Activation.tanh();
+                case "sigmoid" -> Activation.sigmoid();
+                case "leaky_relu" -> Activation.leakyRelu(alpha);
+                default -> Activation.clamp(min == null ? Float.NEGATIVE_INFINITY : min, max == null ? Float.POSITIVE_INFINITY : max);
+            };
+        }
+    }
+
+    private static ActivationFields activationFields(Object v) {
+        if (!(v instanceof Map<?, ?> raw)) {
+            throw new FormatException("field 'activation' must be an object such as {\"kind\": \"relu\"}, but got " + Json.describe(v));
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> m = (Map<String, Object>) raw;
+        if (!m.containsKey("kind")) {
+            throw new FormatException("field 'activation' needs a 'kind' (" + String.join(", ", new java.util.TreeSet<>(ACTIVATION_FIELDS.keySet()))
+                    + "), but got " + Json.describe(v));
+        }
+        String kind = Json.string("activation.kind", m.get("kind"));
+        Set<String> known = ACTIVATION_FIELDS.get(kind);
+        if (known == null) {
+            throw new FormatException("activation kind must be one of " + String.join(", ", new java.util.TreeSet<>(ACTIVATION_FIELDS.keySet()))
+                    + ", but got \"" + kind + "\"");
+        }
+        Json.requireKnownFields(m, known, "activation " + kind);
+        if (kind.equals("clamp") && m.get("min") == null && m.get("max") == null) {
+            throw new FormatException("activation clamp needs at least one of 'min' or 'max'");
+        }
+        return new ActivationFields(kind, m.containsKey("alpha") ? number("activation.alpha", m.get("alpha")) : 0.01f,
+                m.get("min") == null ? null : number("activation.min", m.get("min")),
+                m.get("max") == null ? null : number("activation.max", m.get("max")));
+    }
+
+    private static float number(String field, Object v) {
+        return Json.floats(field, java.util.List.of(v))[0];
+    }
 
     private static Fields fields(Map<String, Object> json) {
         try {
@@ -74,7 +129,8 @@ public record PyTorchCase(String id, Problem problem, float[] x, float[] weight,
                     json.get("bias_values") == null ? null : Json.floats("bias_values", json.get("bias_values")),
                     json.get("y_shape") == null ? null : ints(json, "y_shape"),
                     json.get("y") == null ? null : Json.floats("y", json.get("y")),
-                    json.get("y64") == null ? null : Json.numbers("y64", json.get("y64")));
+                    json.get("y64") == null ? null : Json.numbers("y64", json.get("y64")),
+                    json.get("activation") == null ? null : activationFields(json.get("activation")));
         } catch (FormatException e) {
             throw e;
         } catch (IllegalArgumentException e) {
@@ -103,6 +159,18 @@ public record PyTorchCase(String id, Problem problem, float[] x, float[] weight,
      * @throws IllegalArgumentException if the library rejects the parameters (its own message)
      */
     public static PyTorchCase of(Map<String, Object> json) {
+        return of(json, Activation.none());
+    }
+
+    /**
+     * As {@link #of(Map)}, with the activation the case applies when it has no {@code "activation"}
+     * field of its own (the runner's {@code --activation}).
+     *
+     * @param json       one parsed line
+     * @param activation the activation of a case without one
+     * @return the case
+     */
+    public static PyTorchCase of(Map<String, Object> json, Activation activation) {
         Fields f = fields(json);
         ConvTransposeSpec.Builder b = ConvTransposeSpec.builder(f.dims(), f.inChannels(), f.outChannels(), f.kernel())
                 .stride(f.stride())
@@ -110,7 +178,8 @@ public record PyTorchCase(String id, Problem problem, float[] x, float[] weight,
                 .outputPadding(f.outputPadding())
                 .dilation(f.dilation())
                 .groups(f.groups())
-                .bias(f.bias());
+                .bias(f.bias())
+                .activation(f.activation() == null ? activation : f.activation().build());
         if (f.paddingMode() != null) {
             b.paddingMode(f.paddingMode());
         }

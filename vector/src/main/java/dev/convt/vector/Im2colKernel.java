@@ -174,6 +174,12 @@ public final class Im2colKernel implements Kernel {
         return (columns >= nc && Blocking.usesWideTail(nc)) || (columns % nc != 0 && Blocking.usesWideTail((int) (columns % nc)));
     }
 
+    /** Yes: each output region gets the activation as soon as col2im has finished it ({@link OutputFrontier}). */
+    @Override
+    public boolean fusesActivation() {
+        return true;
+    }
+
     @Override
     public KernelPlan prepare(Problem problem, float[] weight, int weightOffset, float[] bias, int biasOffset) {
         return new Im2colPlan(problem, weight, weightOffset, bias, biasOffset);
@@ -193,6 +199,8 @@ public final class Im2colKernel implements Kernel {
         final ThreadLocal<Workspace> workspace;
         /** The whole layer as one GEMM whose result is the output ({@link Im2colProjection#applies}), or null. */
         final Im2colProjection projection;
+        /** The fused activation, applied where the output is final. */
+        private final OutputFrontier frontier;
 
         Im2colPlan(Problem p, float[] weight, int weightOffset, float[] bias, int biasOffset) {
             problem = p;
@@ -218,6 +226,7 @@ public final class Im2colKernel implements Kernel {
                 Packing.packA(m, k, weight, weightOffset + g * k * m, 1, m, packedW, g * packedGroupLength);
             }
             col2im = new Col2im(p, this.bias);
+            frontier = new OutputFrontier(p);
             int bLength = projection != null ? 0 : Packing.packedBLength(k, nc);
             int cLength = projection != null ? 0 : Blocking.MC * nc;
             workspace = ThreadLocal.withInitial(() -> new Workspace(bLength, cLength));
@@ -261,7 +270,8 @@ public final class Im2colKernel implements Kernel {
          * {@code [qA, qB)} (whose columns are computed here), scattered by {@code c2i} (which writes
          * only inside {@code [pA, pB)}). The columns are cut at the same N tiles as the whole
          * computation, so each output element gets its products in the same order: by N tile, then
-         * by kernel tap.
+         * by kernel tap. Each output region gets the activation once the columns that reach it are
+         * all scattered ({@link OutputFrontier}).
          */
         void runPart(int g, int co0, int co1, int n0, int n1, int pA, int pB, int qA, int qB, Col2im c2i,
                      float[] x, int xOffset, float[] y, int yOffset, Workspace ws) {
@@ -280,6 +290,7 @@ public final class Im2colKernel implements Kernel {
             int rowFrom = co0 * taps, rowTo = co1 * taps;
             int pFrom = rowFrom / MR, pTo = (rowTo + MR - 1) / MR;
             int jFrom = n0 * inPlane + qA, jTo = (n1 - 1) * inPlane + qB;
+            int finished = n0 * outPlane;
             for (int jt = jFrom / nc * nc; jt < jTo; jt += nc) {
                 int ja = Math.max(jt, jFrom);
                 int width = Math.min(jt + nc, jTo) - ja;
@@ -291,7 +302,10 @@ public final class Im2colKernel implements Kernel {
                             ws.b, 0, width, ws.c, 0, ldc);
                     c2i.add(g, mp * MR, Math.min(rowTo, (mp + panels) * MR), ja, width, ws.c, ldc, y, yOffset, ws.gather);
                 }
+                finished = frontier.finish(finished, frontier.finalBefore(ja + width, qB, pB), pA, pB, g * coPerG + co0, co1 - co0, y, yOffset);
             }
+            // the loop finishes every region its tiles reach; this, a piece with no columns on a tile boundary
+            frontier.finish(finished, (n1 - 1) * outPlane + pB, pA, pB, g * coPerG + co0, co1 - co0, y, yOffset);
         }
 
         /** Packs X columns {@code [j0, j0 + width)} of group g (one piece per image) into packed B. */

@@ -1,5 +1,6 @@
 package dev.convt.vector;
 
+import dev.convt.Activation;
 import dev.convt.Problem;
 import dev.convt.vector.gemm.Blocking;
 import dev.convt.vector.gemm.Packing;
@@ -22,7 +23,9 @@ import java.lang.foreign.MemorySegment;
  * ({@code M = Cout/g · Πk}), are the packed B, packed once per plan, so the long dimension M runs
  * along the vectors; the images are the rows of A, packed per execute ({@link Blocking#MC} at a
  * time); each row of the result is one image's output of the group, contiguous in {@code y}, and
- * gets the bias as it is copied there.
+ * gets the bias as it is copied there, then the spec's activation ({@link Epilogue}) while it is
+ * still in cache: each output is written once, whole, so the activation is applied once per element
+ * whatever the split.
  *
  * <p>Float32 order: the same as im2col's ({@code bias + (−0 + Σ products by FMA over the input
  * channels in order)}), so the result is bit-identical to the col2im path's.
@@ -39,6 +42,8 @@ final class Im2colProjection {
     private final MemorySegment packedW;
     /** The bias of each output column of every group ({@code Cout · Πk} values; zeros without bias). */
     private final float[] biasRow;
+    /** The spec's activation, applied to each stored run. */
+    private final Activation activation;
     private final ThreadLocal<Workspace> workspace;
 
     /**
@@ -93,6 +98,7 @@ final class Im2colProjection {
         cin = p.spec().inChannels();
         cout = p.spec().outChannels();
         batch = p.batch();
+        activation = p.spec().activation();
         nc = nc(k);
         packedGroupLength = Packing.packedBLength(k, m);
         packedW = Packing.newPackedB(Math.multiplyExact(packedGroupLength, groups));
@@ -121,7 +127,8 @@ final class Im2colProjection {
 
     /**
      * Group g's output channels {@code [co0, co1)} of images {@code [n0, n1)}: every element of that
-     * region is written once, with its whole sum (so any split into such regions is bit-identical).
+     * region is written once, with its whole sum and then the activation (so any split into such
+     * regions is bit-identical).
      */
     void run(int g, int co0, int co1, int n0, int n1, float[] x, int xOffset, float[] y, int yOffset) {
         Workspace ws = workspace.get();
@@ -139,7 +146,9 @@ final class Im2colProjection {
                 int from = Math.max(jt, colFrom);
                 for (int i = 0; i < h; i++) {
                     int yRow = yOffset + ((nb + i) * cout + g * coPerG) * taps;
-                    store(y, yRow + from, biasRow, g * m + from, ws.c, i * ldc + from - jt, width - (from - jt));
+                    int count = width - (from - jt);
+                    store(y, yRow + from, biasRow, g * m + from, ws.c, i * ldc + from - jt, count);
+                    Epilogue.apply(activation, y, yRow + from, yRow + from + count);
                 }
             }
         }

@@ -83,13 +83,8 @@ final class Im2colSplit implements KernelPlan.Tasks {
             int[] out = p.problem.out3(), in = p.problem.in3();
             // the outermost axis where the input or the output has more than one position
             axis = out[0] > 1 || in[0] > 1 ? 0 : out[1] > 1 || in[1] > 1 ? 1 : 2;
-            int u = 1, ou = 1;
-            for (int a = axis + 1; a < 3; a++) {
-                u *= in[a];
-                ou *= out[a];
-            }
-            unit = u;
-            outUnit = ou;
+            unit = inner(in, axis);
+            outUnit = inner(out, axis);
             bandLength = out[axis];
             // a depth band is whole output planes: a cache line shared at its boundary is one of many
             bandStep = axis == 0 ? 1 : ALIGN / gcd(outUnit, ALIGN);
@@ -171,6 +166,15 @@ final class Im2colSplit implements KernelPlan.Tasks {
         }
         long units = ceilDiv(length, step);
         return (int) Math.min(length, (units * i / n) * step);
+    }
+
+    /** Positions per slice along {@code axis} of a 3-D size: the product of the sizes inside it. */
+    static int inner(int[] size3, int axis) {
+        int product = 1;
+        for (int a = axis + 1; a < 3; a++) {
+            product *= size3[a];
+        }
+        return product;
     }
 
     private static int ceilDiv(int a, int b) {

@@ -125,6 +125,12 @@ public final class ScatterKernel implements Kernel {
                 + ScatterTuning.AUTO_MAX_IN_PER_GROUP + " and has Cin/groups >= " + Im2colKernel.AUTO_MIN_CHANNELS_PER_GROUP;
     }
 
+    /** Yes: each output row of a channel block gets the activation as soon as it is summed. */
+    @Override
+    public boolean fusesActivation() {
+        return true;
+    }
+
     @Override
     public KernelPlan prepare(Problem problem, float[] weight, int weightOffset, float[] bias, int biasOffset) {
         return new ScatterPlan(problem, weight, weightOffset, bias, biasOffset);

@@ -10,7 +10,15 @@
  * <li>{@link dev.convt.vector.ScatterKernel} ({@code "scatter"}): products accumulated in registers
  *     straight into the output, without a column buffer; taken automatically where it is the faster
  *     one (see its class comment).</li>
+ * <li>{@code dev.convt.vector.subpixel.SubpixelKernel} ({@code "subpixel"}): for a kernel that is a
+ *     multiple of the stride (or smaller than it), all output phases of a group as one packed SGEMM
+ *     over a gathered input panel, each output written once; taken automatically for large strides
+ *     (see its class comment).</li>
  * </ul>
+ *
+ * <p>Every kernel here fuses the spec's activation ({@link dev.convt.Activation}) into its output
+ * stage through {@link dev.convt.vector.Epilogue}, which applies it to each output once, right after
+ * its final value is written.
  *
  * <p>{@link dev.convt.vector.VectorConfig} fixes, once per JVM, the float species and register tiles
  * every kernel uses; {@code -Ddev.convt.vector.bits} and {@code -Ddev.convt.vector.registers} override

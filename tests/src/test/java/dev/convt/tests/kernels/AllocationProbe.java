@@ -40,12 +40,15 @@ public final class AllocationProbe {
     static final int[] THREADS = {1, 2};
 
     /**
-     * Problems for every fast kernel that takes them: a padded 2-D layer with output_padding, a grouped
-     * 1-D one without bias, a padded 3-D one, and a single input position (im2col's one-GEMM path).
+     * Problems for every fast kernel that takes them: a padded 2-D layer with output_padding, the same
+     * with a fused tanh (the epilogue's longest vector code, and its masked row tails), a grouped 1-D
+     * one without bias, a padded 3-D one, and a single input position (im2col's one-GEMM path).
      */
     static List<Problem> general() {
         return List.of(
                 ConvTransposeSpec.builder2d(19, 10, 3, 3).stride(2).padding(1).outputPadding(1).build().problem(2, new int[] {7, 9}),
+                ConvTransposeSpec.builder2d(19, 10, 3, 3).stride(2).padding(1).outputPadding(1).activation(dev.convt.Activation.tanh())
+                        .build().problem(2, new int[] {7, 9}),
                 ConvTransposeSpec.builder1d(12, 8, 4).stride(2).padding(1).groups(2).bias(false).build().problem(2, new int[] {33}),
                 ConvTransposeSpec.builder(3, 9, 5, new int[] {3, 2, 3}).stride(2).padding(1, 0, 1).build().problem(2, new int[] {5, 4, 6}),
                 ConvTransposeSpec.builder2d(20, 24, 4, 4).bias(false).build().problem(9, new int[] {1, 1}));
@@ -63,11 +66,18 @@ public final class AllocationProbe {
                 ConvTransposeSpec.builder2d(2, 2, 4, v).stride(2, v / 2).padding(1, v / 4).groups(2).build().problem(1, new int[] {4, 40}));
     }
 
-    /** The sub-pixel kernel's 2-D paths: FCN's k 16 s 8 (gathered runs), and a kernel below the stride (bias-only phases). */
+    /**
+     * The sub-pixel kernel's 2-D paths: FCN's k 16 s 8 (gathered runs), and a kernel below the stride
+     * (bias-only phases), each also with a fused tanh (the epilogue on the runs and on the gaps).
+     */
     static List<Problem> subpixelPaths() {
         return List.of(
                 ConvTransposeSpec.builder2d(5, 6, 16).stride(8).padding(4).build().problem(1, new int[] {9, 10}),
-                ConvTransposeSpec.builder2d(4, 3, 3).stride(5).padding(1).outputPadding(2).build().problem(1, new int[] {6, 7}));
+                ConvTransposeSpec.builder2d(4, 3, 3).stride(5).padding(1).outputPadding(2).build().problem(1, new int[] {6, 7}),
+                ConvTransposeSpec.builder2d(5, 6, 16).stride(8).padding(4).activation(dev.convt.Activation.tanh()).build()
+                        .problem(1, new int[] {9, 10}),
+                ConvTransposeSpec.builder2d(4, 3, 3).stride(5).padding(1).outputPadding(2).activation(dev.convt.Activation.tanh()).build()
+                        .problem(1, new int[] {6, 7}));
     }
 
     /** Every fast kernel on the general problems it accepts, plus the scatter and sub-pixel kernels on each of their paths. */

@@ -1,5 +1,6 @@
 package dev.convt.tests.kernels;
 
+import dev.convt.Activation;
 import dev.convt.ConvTransposeSpec;
 import dev.convt.Plan;
 import dev.convt.Planner;
@@ -95,6 +96,33 @@ class SubpixelKernelTest {
         float[] y = Planner.plan(p, w, 0, b, 0, K).execute(x);
         String err = ErrorBound.check(p, x, w, b, y);
         assertNull(err, err);
+    }
+
+    /**
+     * The fused activation on the kernel's paths (vector runs, cropped runs, bias-only phases, the
+     * sign fix-up of a −0 bias, which must come before the activation): bitwise the reference's for
+     * the exact kinds.
+     */
+    @Property(tries = 200)
+    void exactActivationsEqualTheReferenceBitwise(@ForAll("accepted") Problem plain, @ForAll("exactActivations") Activation act,
+                                                  @ForAll @LongRange(min = 0, max = 1000) long seed) {
+        assertBitwise(ActivationAgreementTest.with(plain, act), seed);
+    }
+
+    @Property(tries = 60)
+    void tanhAndSigmoidAreWithinTheDerivedBound(@ForAll("accepted") Problem plain, @ForAll("smoothActivations") Activation act,
+                                                @ForAll @LongRange(min = 0, max = 1000) long seed) {
+        ActivationAgreementTest.checkBound(ActivationAgreementTest.with(plain, act), seed);
+    }
+
+    @Provide
+    Arbitrary<Activation> exactActivations() {
+        return new ActivationAgreementTest().exact();
+    }
+
+    @Provide
+    Arbitrary<Activation> smoothActivations() {
+        return new ActivationAgreementTest().smooth();
     }
 
     // ---- worked examples ------------------------------------------------------------------
@@ -238,7 +266,7 @@ class SubpixelKernelTest {
     /**
      * Every way the kernel splits (groups; super-pixel ranges with bias-only phases; GEMM column
      * ranges, where few super-pixels meet many output channels) gives the one-thread bits at 2–8
-     * threads, writing nothing outside the output.
+     * threads, writing nothing outside the output; with and without a fused tanh.
      */
     @Example
     void everySplitKeepsTheOneThreadBits() {
@@ -250,7 +278,7 @@ class SubpixelKernelTest {
                 ConvTransposeSpec.builder2d(4, 100, 3).stride(5).padding(1).build().problem(1, new int[] {2, 3}),
                 ConvTransposeSpec.builder1d(7, 5, 16).stride(8).padding(4).build().problem(1, new int[] {301}),
         };
-        for (Problem p : shapes) {
+        for (Problem p : Arrays.stream(shapes).flatMap(s -> java.util.stream.Stream.of(s, ActivationAgreementTest.with(s, Activation.tanh()))).toList()) {
             float[] x = TestData.uniform(p.inputLength(), 1);
             float[] w = TestData.uniform(p.weightLength(), 2);
             float[] b = p.spec().hasBias() ? TestData.uniform(p.biasLength(), 3) : null;

@@ -15,7 +15,8 @@ import dev.convt.kernel.KernelPlan;
  * every lane reads inside the input, and at the edges (cropped taps, padding, output_padding tails,
  * rows too short for a tile) by vector edge columns (tap-vector mode) or a scalar loop (phase mode)
  * that checks each tap. Outputs that receive no product get the bias, or +0 without bias, exactly as
- * the reference.
+ * the reference. Once a row of a channel block has all its passes, the spec's activation is applied
+ * to it ({@link dev.convt.vector.Epilogue}) while it is still in cache.
  *
  * <p>Two width modes, chosen at planning:
  * <ul>
@@ -58,6 +59,8 @@ public final class ScatterPlan implements KernelPlan {
     private final int[] phaseStart, phaseKw, phaseShift;
     /** Input channels per pass (see {@link ScatterTuning#MAX_TAPS_PER_PASS}). */
     private final int ciPass;
+    /** The fused activation, applied to each output row of a channel block once it is summed. */
+    private final dev.convt.Activation activation;
     /** The (kh, ih) pairs whose products land on output row oh: rowKh/rowIh[rowStart[oh] .. rowStart[oh+1]). */
     private final int[] rowStart, rowKh, rowIh;
 
@@ -123,6 +126,7 @@ public final class ScatterPlan implements KernelPlan {
         outPlane = outH * outW;
         taps = kH * kW;
         tapVector = tapVectorApplies(p);
+        activation = p.spec().activation();
         tapEntries = tapVector ? kW / sW : 0;
         qs = tapVector ? TV / sW : 1;
         plainEntries = tapEntries - (qs - 1);
@@ -325,6 +329,7 @@ public final class ScatterPlan implements KernelPlan {
                         }
                     }
                 }
+                dev.convt.vector.Epilogue.apply(activation, y, yRow, outW, cb, outPlane);
             }
             f += ohTo - ohFrom;
         }

@@ -162,6 +162,15 @@ public final class SubpixelKernel implements Kernel {
         return out;
     }
 
+    /**
+     * Yes: each output gets the activation right after its one write ({@link SubpixelPlan}); the
+     * im2col fallback for non-finite weights fuses it too.
+     */
+    @Override
+    public boolean fusesActivation() {
+        return true;
+    }
+
     @Override
     public KernelPlan prepare(Problem p, float[] weight, int weightOffset, float[] bias, int biasOffset) {
         for (int i = weightOffset, e = weightOffset + p.weightLength(); i < e; i++) {

@@ -1,7 +1,9 @@
 package dev.convt.vector.subpixel;
 
+import dev.convt.Activation;
 import dev.convt.Problem;
 import dev.convt.kernel.KernelPlan;
+import dev.convt.vector.Epilogue;
 import dev.convt.vector.gemm.Blocking;
 import dev.convt.vector.gemm.Packing;
 import dev.convt.vector.gemm.Sgemm;
@@ -26,6 +28,10 @@ import java.util.Arrays;
  *       {@code y[n][co][qh·s_h − pad_h + rh][qw·s_w − pad_w + rw]}, contiguous in {@code rw}: it is
  *       written once, as {@code bias + C}, cropped to the output.</li>
  * </ul>
+ * Each output's final value is written once, in the task that computes it, and the spec's activation
+ * ({@link Epilogue}) is applied to it right after, while it is in cache: to each output row's runs
+ * as they are written ({@link #writeOut}) and to the bias-only outputs as they are filled
+ * ({@link #fillGaps}). So an element gets the activation once, and the bits do not depend on the split.
  *
  * <p>Float32 order: each C element is the SGEMM's FMA chain over {@code (ci, th, tw)} from −0
  * ({@link Sgemm}); the output is the bias (or +0) plus it, as in the im2col kernel. The gathered
@@ -54,6 +60,8 @@ final class SubpixelPlan implements KernelPlan {
     private final MemorySegment packedB;
     private final int groupB;
     private final float[] bias;
+    /** The spec's activation, applied to each output once it is final. */
+    private final Activation activation;
     /** Per output channel: whether its bias is −0 (null when none is); then the weights, for the sign fix-up. */
     private final boolean[] negativeZeroBias;
     private final float[] weights;
@@ -87,6 +95,7 @@ final class SubpixelPlan implements KernelPlan {
         packedB = Packing.newPackedB(Math.multiplyExact(groupB, groups));
         packWeights(weight, weightOffset);
         this.bias = bias == null ? null : Arrays.copyOfRange(bias, biasOffset, biasOffset + cout);
+        activation = p.spec().activation();
         boolean[] negZero = null;
         if (this.bias != null) {
             for (int co = 0; co < cout; co++) {
@@ -270,25 +279,39 @@ final class SubpixelPlan implements KernelPlan {
                     FloatVector bv = FloatVector.broadcast(S, b);
                     // output (co, origin_h + rh, origin_w + rw) for rw = column − runStart
                     int outRow = imageBase + co * outPlane + (h.origin[uh] + rh) * outW;
+                    // the output run written since the activation was last applied: [doneFrom, doneTo) of this row
+                    int doneFrom = outRow, doneTo = outRow;
                     int k = 0;
                     while (k < segment) {
                         int uw = uw0 + k;
                         int cRow = (row + k) * ldc - j0;
+                        int dst, len;
                         if (fast && k + perVector <= segment && uw >= w.fullFrom && uw + perVector <= w.fullTo) {
-                            bv.add(FloatVector.fromArray(S, c, cRow + runStart, ws.map, 0)).intoArray(y, outRow + w.origin[uw]);
+                            dst = outRow + w.origin[uw];
+                            len = LANES;
+                            bv.add(FloatVector.fromArray(S, c, cRow + runStart, ws.map, 0)).intoArray(y, dst);
                             k += perVector;
-                            continue;
-                        }
-                        int from = Math.max(j0, runStart + w.lo[uw]), to = Math.min(j0 + n, runStart + Math.min(w.hi[uw], pw));
-                        if (from < to) {
-                            int dst = outRow + w.origin[uw] + (from - runStart);
-                            addBias(b, c, cRow + from, y, dst, to - from);
+                        } else {
+                            int from = Math.max(j0, runStart + w.lo[uw]), to = Math.min(j0 + n, runStart + Math.min(w.hi[uw], pw));
+                            k++;
+                            if (from >= to) {
+                                continue;
+                            }
+                            dst = outRow + w.origin[uw] + (from - runStart);
+                            len = to - from;
+                            addBias(b, c, cRow + from, y, dst, len);
                             if (fix) {
                                 fixSignOfZero(g, co, img, uh, uw, rh, from - runStart, to - runStart, x, xOffset, y, dst);
                             }
                         }
-                        k++;
+                        // runs that tile the row are activated together, a run apart from the last on its own
+                        if (dst != doneTo) {
+                            Epilogue.apply(activation, y, doneFrom, doneTo);
+                            doneFrom = dst;
+                        }
+                        doneTo = dst + len;
                     }
+                    Epilogue.apply(activation, y, doneFrom, doneTo);
                 }
                 if (++rh == ph) {
                     rh = 0;
@@ -355,7 +378,8 @@ final class SubpixelPlan implements KernelPlan {
     /**
      * Writes the bias to the outputs of super-pixels {@code [p0, p0 + rows)} whose phase has no tap
      * (row phase ≥ {@code h.phases} or column phase ≥ {@code w.phases}, only when the kernel is smaller
-     * than the stride), for the output channels whose first GEMM column lies in {@code [jA, jB)}.
+     * than the stride), for the output channels whose first GEMM column lies in {@code [jA, jB)},
+     * and applies the activation to them.
      */
     private void fillGaps(int g, int p0, int rows, int jA, int jB, float[] y, int yOffset) {
         int perChannel = h.phases * w.phases;
@@ -376,6 +400,7 @@ final class SubpixelPlan implements KernelPlan {
                     if (from < wHi) {
                         int at = channel + (h.origin[uh] + rh) * outW + w.origin[uw];
                         Arrays.fill(y, at + from, at + wHi, b);
+                        Epilogue.apply(activation, y, at + from, at + wHi);
                     }
                 }
             }

@@ -1,0 +1,85 @@
+package dev.convt.vector;
+
+import dev.convt.Activation;
+import dev.convt.Problem;
+
+/**
+ * Where the im2col kernel's output is final as its input columns are consumed, so the activation
+ * ({@link Epilogue}) runs on each output region right after col2im finished it, while it is still in
+ * cache, instead of in a pass of its own over the whole output.
+ *
+ * <p>Positions are flattened as {@code image · outPlane + position in the plane}. Input columns are
+ * consumed in order (image, then plane position in row-major order); along the outermost spatial
+ * axis with more than one input position, output slice {@code o} receives products only from input
+ * slices {@code i ≤ ⌊(o + pad)/stride⌋}, so once the first {@code s} input slices of an image are
+ * consumed, its output slices {@code o < s·stride − pad} are final; once all of an image's columns
+ * are, the whole image is. Finishing each output element exactly once (the frontier only moves
+ * forward) keeps the result independent of how a computation is cut into tasks.
+ */
+final class OutputFrontier {
+    private final Activation act;
+    private final int inPlane, outPlane, cout;
+    /** The axis: input positions per slice, output positions per slice, input slices, output slices, stride, pad begin. */
+    private final int unit, outUnit, slices, outSlices, stride, pad;
+
+    OutputFrontier(Problem p) {
+        act = p.spec().activation();
+        inPlane = p.inputPlane();
+        outPlane = p.outputPlane();
+        cout = p.spec().outChannels();
+        int[] in = p.in3(), out = p.out3();
+        int a = 0;
+        while (a < 2 && in[a] == 1) {
+            a++;
+        }
+        unit = Im2colSplit.inner(in, a);
+        outUnit = Im2colSplit.inner(out, a);
+        slices = in[a];
+        outSlices = out[a];
+        stride = p.stride3()[a];
+        pad = p.padBegin3()[a];
+    }
+
+    /** Whether there is anything to apply. */
+    boolean active() {
+        return !act.isNone();
+    }
+
+    /**
+     * The flattened position below which outputs are final once the input columns before {@code jEnd}
+     * (over the batch) are consumed, for a piece whose columns of an image end at plane position
+     * {@code qB} and whose outputs end at {@code pB}.
+     */
+    int finalBefore(int jEnd, int qB, int pB) {
+        int n = (jEnd - 1) / inPlane;
+        int q = jEnd - n * inPlane;
+        if (q >= qB) {
+            return n * outPlane + pB;
+        }
+        long s = q / unit;
+        long o = s >= slices ? outSlices : Math.clamp(s * stride - pad, 0, outSlices);
+        return n * outPlane + (int) o * outUnit;
+    }
+
+    /**
+     * Applies the activation to the outputs in flattened positions {@code [done, upTo)} that lie in
+     * plane positions {@code [pA, pB)}, for {@code channels} output channels from {@code c0}; returns
+     * the new frontier, {@code max(done, upTo)}.
+     */
+    int finish(int done, int upTo, int pA, int pB, int c0, int channels, float[] y, int yOffset) {
+        if (!active()) {
+            return upTo;
+        }
+        while (done < upTo) {
+            int n = done / outPlane;
+            int base = n * outPlane;
+            int end = Math.min(upTo - base, outPlane);
+            int from = Math.max(done - base, pA), to = Math.min(end, pB);
+            if (to > from) {
+                Epilogue.apply(act, y, yOffset + (n * cout + c0) * outPlane + from, to - from, channels, outPlane);
+            }
+            done = base + end;
+        }
+        return done;
+    }
+}
