@@ -83,6 +83,13 @@ public final class VectorKernelProvider implements KernelProvider {
                 VectorConfig.registers(System.getProperty(VectorConfig.REGISTERS_PROPERTY), "", preferred);
             } catch (IllegalArgumentException e) {
                 return e.getMessage();
+            } catch (ExceptionInInitializerError e) {
+                // the first touch of VectorConfig runs its initialiser, which reads the same properties:
+                // give the user the rule it broke, not the wrapper
+                if (e.getCause() instanceof IllegalArgumentException bad) {
+                    return bad.getMessage();
+                }
+                throw e;
             }
             return null;
         }
