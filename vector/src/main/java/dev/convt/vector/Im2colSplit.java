@@ -1,6 +1,7 @@
 package dev.convt.vector;
 
 import dev.convt.kernel.KernelPlan;
+import dev.convt.vector.gemm.Blocking;
 
 /**
  * How the im2col kernel cuts one execute into tasks that write disjoint outputs (see
@@ -119,14 +120,14 @@ final class Im2colSplit implements KernelPlan.Tasks {
             int reach = kernelReach();
             int inLen = p.problem.in3()[axis];
             for (int gr = 0; gr < groupRanges; gr++) {
-                int ga = split(p.groups, groupRanges, gr, 1), gb = split(p.groups, groupRanges, gr + 1, 1);
+                int ga = Blocking.pieceStart(p.groups, groupRanges, gr, 1), gb = Blocking.pieceStart(p.groups, groupRanges, gr + 1, 1);
                 boolean wholeGroups = groupRanges < p.groups || coBlocks * imageRanges * bands == 1;
                 for (int cb = 0; cb < coBlocks; cb++) {
-                    int ca = split(p.coPerG, coBlocks, cb, coStep), cz = split(p.coPerG, coBlocks, cb + 1, coStep);
+                    int ca = Blocking.pieceStart(p.coPerG, coBlocks, cb, coStep), cz = Blocking.pieceStart(p.coPerG, coBlocks, cb + 1, coStep);
                     for (int ir = 0; ir < imageRanges; ir++) {
-                        int na = split(p.batch, imageRanges, ir, 1), nz = split(p.batch, imageRanges, ir + 1, 1);
+                        int na = Blocking.pieceStart(p.batch, imageRanges, ir, 1), nz = Blocking.pieceStart(p.batch, imageRanges, ir + 1, 1);
                         for (int b = 0; b < bands; b++) {
-                            int oa = split(bandLength, bands, b, bandStep), oz = split(bandLength, bands, b + 1, bandStep);
+                            int oa = Blocking.pieceStart(bandLength, bands, b, bandStep), oz = Blocking.pieceStart(bandLength, bands, b + 1, bandStep);
                             s.g0[t] = ga;
                             s.g1[t] = wholeGroups ? gb : ga + 1;
                             s.co0[t] = ca;
@@ -159,14 +160,6 @@ final class Im2colSplit implements KernelPlan.Tasks {
         }
     }
 
-    /** The start of piece i of n over {@code length}, on a multiple of {@code step} (or the end). */
-    static int split(int length, int n, int i, int step) {
-        if (i >= n) {
-            return length;
-        }
-        long units = ceilDiv(length, step);
-        return (int) Math.min(length, (units * i / n) * step);
-    }
 
     /** Positions per slice along {@code axis} of a 3-D size: the product of the sizes inside it. */
     static int inner(int[] size3, int axis) {

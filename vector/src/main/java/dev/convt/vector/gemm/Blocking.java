@@ -104,4 +104,23 @@ public final class Blocking {
     static int roundUp(int n, int m) {
         return (n + m - 1) / m * m;
     }
+
+    /**
+     * The start of piece {@code i} of {@code n} when {@code [0, length)} is cut into nearly equal
+     * pieces on multiples of {@code step} (a GEMM panel: MR rows or NR columns), so that parallel
+     * tasks begin on panel boundaries.
+     *
+     * @param length the extent to cut
+     * @param n      the number of pieces, at least 1
+     * @param i      the piece, {@code 0 <= i <= n}
+     * @param step   the alignment, at least 1
+     * @return the first position of piece {@code i}; {@code length} for {@code i >= n}
+     */
+    public static int pieceStart(int length, int n, int i, int step) {
+        if (i >= n) {
+            return length;
+        }
+        long units = Math.ceilDiv(length, step);
+        return (int) Math.min(length, (units * i / n) * step);
+    }
 }

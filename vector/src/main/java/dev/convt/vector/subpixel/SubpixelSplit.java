@@ -53,16 +53,16 @@ final class SubpixelSplit implements KernelPlan.Tasks {
         SubpixelSplit s = new SubpixelSplit(p, count);
         int t = 0;
         for (int gr = 0; gr < groupRanges; gr++) {
-            int ga = split(p.groups, groupRanges, gr, 1), gb = split(p.groups, groupRanges, gr + 1, 1);
+            int ga = Blocking.pieceStart(p.groups, groupRanges, gr, 1), gb = Blocking.pieceStart(p.groups, groupRanges, gr + 1, 1);
             for (int pr = 0; pr < pixelRanges; pr++) {
-                int pa = split(p.pixels, pixelRanges, pr, Blocking.MR), pz = split(p.pixels, pixelRanges, pr + 1, Blocking.MR);
+                int pa = Blocking.pieceStart(p.pixels, pixelRanges, pr, Blocking.MR), pz = Blocking.pieceStart(p.pixels, pixelRanges, pr + 1, Blocking.MR);
                 for (int cr = 0; cr < columnRanges; cr++) {
                     s.g0[t] = ga;
                     s.g1[t] = gb;
                     s.pA[t] = pa;
                     s.pB[t] = pz;
-                    s.jA[t] = split(p.columns, columnRanges, cr, Blocking.NR);
-                    s.jB[t] = split(p.columns, columnRanges, cr + 1, Blocking.NR);
+                    s.jA[t] = Blocking.pieceStart(p.columns, columnRanges, cr, Blocking.NR);
+                    s.jB[t] = Blocking.pieceStart(p.columns, columnRanges, cr + 1, Blocking.NR);
                     t++;
                 }
             }
@@ -85,14 +85,6 @@ final class SubpixelSplit implements KernelPlan.Tasks {
         }
     }
 
-    /** The start of piece i of n over {@code length}, on a multiple of {@code step} (or the end). */
-    static int split(int length, int n, int i, int step) {
-        if (i >= n) {
-            return length;
-        }
-        long units = ceilDiv(length, step);
-        return (int) Math.min(length, (units * i / n) * step);
-    }
 
     private static int ceilDiv(int a, int b) {
         return Math.ceilDiv(a, b);
