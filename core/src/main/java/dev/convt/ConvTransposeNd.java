@@ -24,13 +24,16 @@ import java.util.SplittableRandom;
  * Sigmoid) in one step: the activation is applied in the kernel's output stage, not in a pass of its own.
  *
  * <h2>Plans</h2>
- * A {@link Plan} copies (prepacks) the weights. The layer keeps the plan of the last input shape
- * together with a snapshot of the weights and bias it was made from, and makes a new plan whenever the
- * shape, the output size or any weight or bias value differs from the snapshot. So writes into the
- * live arrays always take effect, at the cost of one comparison of the weights per call.
+ * The layer keeps {@link PackedWeights} made from a snapshot of its weights and bias, and the plan of
+ * the last input shape made from them. A new input shape or output size gets a new plan over the same
+ * packed weights ({@link Planner#plan(Problem, PackedWeights)}: no repacking, so a new batch size costs
+ * a small fraction of packing); only when some weight or bias value differs from the snapshot are the
+ * weights packed again. So writes into the live arrays always take effect, at the cost of one
+ * comparison of the weights per call.
  *
  * <p>Not thread-safe for concurrent {@code forward} calls while the weights are being written;
- * concurrent {@code forward} calls with fixed weights are safe (each may make its own plan).
+ * concurrent {@code forward} calls with fixed weights are safe (each may make its own plan, and two
+ * calls may each pack the weights once when they find the snapshot stale at the same time).
  */
 public abstract sealed class ConvTransposeNd permits ConvTranspose1d, ConvTranspose2d, ConvTranspose3d {
     /** The seed the constructors without one use. */
@@ -41,7 +44,8 @@ public abstract sealed class ConvTransposeNd permits ConvTranspose1d, ConvTransp
     private final Tensor bias;
     private volatile Cached cached;
 
-    private record Cached(Problem problem, Plan plan, float[] weight, float[] bias) {}
+    /** The packed weights of a snapshot of the weights, and the plan of the last problem from them (both null before a forward). */
+    private record Cached(PackedWeights packed, Problem problem, Plan plan) {}
 
     ConvTransposeNd(ConvTransposeSpec spec, int rank, long seed) {
         this.spec = Objects.requireNonNull(spec, "spec");
@@ -153,25 +157,43 @@ public abstract sealed class ConvTransposeNd permits ConvTranspose1d, ConvTransp
         return spec.problem(inputShape).outputShape();
     }
 
-    /** The plan for a problem of this layer's spec, reusing the last one while shape and weights are unchanged. */
+    /** The plan for a problem of this layer's spec: the last one while shape and weights are unchanged, else a new one over the packed weights. */
     private Plan plan(Problem p) {
         Cached c = cached;
-        float[] w = weight.data();
-        float[] b = bias == null ? null : bias.data();
-        if (c != null && c.problem.equals(p) && Arrays.equals(c.weight, w) && Arrays.equals(c.bias, b)) {
+        PackedWeights packed = c != null && c.packed.holds(weight.data(), bias == null ? null : bias.data()) ? c.packed : null;
+        if (packed != null && p.equals(c.problem)) {
             return c.plan;
         }
-        float[] wSnap = w.clone();
-        float[] bSnap = b == null ? null : b.clone();
-        Plan plan = Planner.plan(p, wSnap, bSnap);
-        cached = new Cached(p, plan, wSnap, bSnap);
+        if (packed == null) {
+            packed = Planner.pack(spec, weight.data(), bias == null ? null : bias.data());
+        }
+        Plan plan = Planner.plan(p, packed);
+        cached = new Cached(packed, p, plan);
         return plan;
     }
 
-    /** {@return the name of the kernel the last forward call used ({@link Plan#kernelName()}), or null before the first} */
+    /**
+     * The packed weights of the layer's current weight and bias values, to share with other code
+     * (see {@link PackedWeights}): the ones the last {@code forward} used while the weights are unchanged
+     * since, else new ones from a snapshot of them (which the next {@code forward} then uses).
+     *
+     * @return packed weights equal to the live weight and bias now; later writes to them do not reach it
+     */
+    public final PackedWeights packedWeights() {
+        Cached c = cached;
+        float[] w = weight.data(), b = bias == null ? null : bias.data();
+        if (c != null && c.packed.holds(w, b)) {
+            return c.packed;
+        }
+        PackedWeights packed = Planner.pack(spec, w, b);
+        cached = new Cached(packed, null, null);
+        return packed;
+    }
+
+    /** {@return the name of the kernel the last forward call used ({@link Plan#kernelName()}), or null before the first (and after {@link #packedWeights()} found the weights changed since)} */
     public final String lastKernelName() {
         Cached c = cached;
-        return c == null ? null : c.plan.kernelName();
+        return c == null || c.plan == null ? null : c.plan.kernelName();
     }
 
     @Override

@@ -219,20 +219,102 @@ public final class Planner {
         Objects.requireNonNull(problem, "problem");
         problem.checkWeight(weight, weightOffset);
         problem.checkBias(bias, biasOffset);
-        Kernel k;
-        if (choice == KernelChoice.AUTO) {
-            k = choose(problem);
-        } else {
-            k = kernel(choice);
-            String why = k.declineReason(problem);
-            if (why != null) {
-                throw new IllegalArgumentException("kernel '" + k.name() + "' declines " + problem + ": " + why);
-            }
-        }
+        Kernel k = kernelFor(problem, choice);
         if (problem.isEmpty()) {
             return new Plan(problem, k, EMPTY_BATCH);
         }
-        Plan plan = new Plan(problem, k, separateActivation(problem, k, k.prepare(problem, weight, weightOffset, bias, biasOffset)));
+        return finish(problem, k, k.prepare(problem, weight, weightOffset, bias, biasOffset));
+    }
+
+    /**
+     * Packs a layer's weights once for plans of every input shape (see {@link PackedWeights}): checks the
+     * buffers against the spec and copies them; each kernel packs them on the first plan that needs its
+     * layout ({@link #plan(Problem, PackedWeights)}).
+     *
+     * @param spec         the layer's hyper-parameters
+     * @param weight       (Cin, Cout/groups, *kernel) row-major from {@code weightOffset}; copied, so it
+     *                     may change afterwards
+     * @param weightOffset where the weights start in {@code weight}
+     * @param bias         Cout values from {@code biasOffset}; must be null exactly when the spec has no bias; copied
+     * @param biasOffset   where the bias starts in {@code bias}
+     * @return the packed weights, shareable by any threads
+     * @throws NullPointerException     if {@code spec} is null, or {@code weight} is
+     * @throws IllegalArgumentException if a buffer is missing, too small, or at a negative offset, or the bias
+     *                                  is given for a spec without bias (nothing is allocated)
+     */
+    public static PackedWeights pack(ConvTransposeSpec spec, float[] weight, int weightOffset, float[] bias, int biasOffset) {
+        return PackedWeights.of(spec, weight, weightOffset, bias, biasOffset);
+    }
+
+    /**
+     * {@link #pack(ConvTransposeSpec, float[], int, float[], int)} with offsets 0.
+     *
+     * @param spec   the layer's hyper-parameters
+     * @param weight (Cin, Cout/groups, *kernel) row-major from index 0; copied
+     * @param bias   Cout values from index 0; must be null exactly when the spec has no bias; copied
+     * @return the packed weights
+     * @throws NullPointerException     if {@code spec} is null, or {@code weight} is
+     * @throws IllegalArgumentException if a buffer is missing or too small, or the bias is given for a spec without bias
+     */
+    public static PackedWeights pack(ConvTransposeSpec spec, float[] weight, float[] bias) {
+        return PackedWeights.of(spec, weight, 0, bias, 0);
+    }
+
+    /**
+     * {@link #plan(Problem, PackedWeights, KernelChoice)} with the automatic choice.
+     *
+     * @param problem the problem, whose spec is the packed weights' (up to output_padding)
+     * @param packed  the layer's packed weights
+     * @return the plan
+     * @throws IllegalArgumentException if the problem's spec is not the packed weights' (beyond output_padding)
+     */
+    public static Plan plan(Problem problem, PackedWeights packed) {
+        return plan(problem, packed, KernelChoice.AUTO);
+    }
+
+    /**
+     * Plans a problem over packed weights: the cheap per-shape step (XNNPACK's reshape). The chosen
+     * kernel's pack is shared with every other plan of these weights that uses the same layout; the
+     * first plan that needs a layout packs it (at most once, see {@link PackedWeights}). The plan behaves
+     * as one made by {@link #plan(Problem, float[], int, float[], int, KernelChoice)} with the weights
+     * {@code packed} was made from, bit for bit.
+     *
+     * @param problem the problem, whose spec is the packed weights' (up to output_padding)
+     * @param packed  the layer's packed weights
+     * @param choice  {@link KernelChoice#AUTO}, or the kernel to use
+     * @return the plan, {@link Parallelism#serial()} by default
+     * @throws IllegalArgumentException      if the problem's spec is not the packed weights' (beyond
+     *                                       output_padding), or the explicitly chosen kernel declines the
+     *                                       problem (nothing is packed)
+     * @throws UnsupportedOperationException if the chosen kernel is not available on this JVM
+     */
+    public static Plan plan(Problem problem, PackedWeights packed, KernelChoice choice) {
+        Objects.requireNonNull(problem, "problem");
+        Objects.requireNonNull(packed, "packed");
+        packed.checkSpec(problem);
+        Kernel k = kernelFor(problem, choice);
+        if (problem.isEmpty()) {
+            return new Plan(problem, k, EMPTY_BATCH);
+        }
+        return finish(problem, k, packed.kernelPlan(k, problem));
+    }
+
+    /** The kernel the choice names for the problem, or the automatic one; an explicit kernel that declines throws. */
+    private static Kernel kernelFor(Problem problem, KernelChoice choice) {
+        if (choice == KernelChoice.AUTO) {
+            return choose(problem);
+        }
+        Kernel k = kernel(choice);
+        String why = k.declineReason(problem);
+        if (why != null) {
+            throw new IllegalArgumentException("kernel '" + k.name() + "' declines " + problem + ": " + why);
+        }
+        return k;
+    }
+
+    /** The plan around a kernel's plan of a non-empty problem, warmed when plan-time warm-up is on. */
+    private static Plan finish(Problem problem, Kernel k, KernelPlan kernelPlan) {
+        Plan plan = new Plan(problem, k, separateActivation(problem, k, kernelPlan));
         if (WarmUp.enabled()) {
             plan.warmUpAtPlanTime();
         }

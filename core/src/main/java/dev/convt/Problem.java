@@ -273,7 +273,12 @@ public final class Problem {
      * @throws NullPointerException     if {@code w} is null
      * @throws IllegalArgumentException if the offset is negative or {@code w} is too small
      */
-    public void checkWeight(float[] w, int offset) { checkBuffer("weight", w, offset, weightLength(), spec.weightShape()); }
+    public void checkWeight(float[] w, int offset) { checkWeight(spec, w, offset); }
+
+    /** {@link #checkWeight(float[], int)} for a spec alone (see {@link PackedWeights}). */
+    static void checkWeight(ConvTransposeSpec spec, float[] w, int offset) {
+        checkBuffer("weight", w, offset, spec.weightLength(), spec.weightShape());
+    }
 
     /**
      * Checks a bias buffer: required of length Cout with bias, and must be null without.
@@ -282,7 +287,10 @@ public final class Problem {
      * @param offset where the bias starts in {@code b}
      * @throws IllegalArgumentException if present when the spec has no bias, or missing or short when it has
      */
-    public void checkBias(float[] b, int offset) {
+    public void checkBias(float[] b, int offset) { checkBias(spec, b, offset); }
+
+    /** {@link #checkBias(float[], int)} for a spec alone (see {@link PackedWeights}). */
+    static void checkBias(ConvTransposeSpec spec, float[] b, int offset) {
         if (!spec.hasBias()) {
             if (b != null) {
                 throw new IllegalArgumentException("bias given but the layer was built with bias=false");

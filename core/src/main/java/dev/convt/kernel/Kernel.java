@@ -8,6 +8,13 @@ import java.util.List;
  * One implementation of transposed convolution. Kernels are stateless; {@link #prepare} makes a
  * {@link KernelPlan} that owns prepacked weights and workspace for one {@link Problem}.
  *
+ * <p>Planning is two steps, as XNNPACK's create / reshape: {@link #pack} packs the weights in a way
+ * that depends on the spec alone (one {@link KernelPack} per {@link #packLayout}, shared by every input
+ * shape through {@link dev.convt.PackedWeights}), and {@link #plan(Problem, KernelPack)} makes the cheap
+ * per-shape rest (tables, workspace sizes). {@link #prepare} is both at once. A kernel that packs
+ * nothing implements {@link #prepare} alone: its {@link #packLayout} is null and the default
+ * {@link #plan(Problem, KernelPack)} prepares from the {@link SourceWeights}.
+ *
  * <p>Implementations are found by name (lower case, e.g. {@code "reference"}, {@code "im2col"},
  * {@code "scatter"}) and tried in order by {@link dev.convt.Planner} (oneDNN's implementation list):
  * the first that accepts a problem wins, and one that declines says why.
@@ -68,6 +75,53 @@ public interface Kernel {
      *         arrays may change afterwards)
      */
     KernelPlan prepare(Problem problem, float[] weight, int weightOffset, float[] bias, int biasOffset);
+
+    /**
+     * Which packed layout of the weights a plan of this problem reads, or {@code null} when the kernel
+     * packs nothing (the default): then {@link dev.convt.PackedWeights} hands {@link #plan(Problem, KernelPack)}
+     * its {@link SourceWeights}. Problems of one spec with equal layouts share one {@link #pack}, so the
+     * layout must name everything of the problem that the pack depends on beyond the spec (for example
+     * im2col's one-GEMM projection packs the weights as the GEMM's other operand); it must not depend
+     * on the problem's batch.
+     *
+     * @param problem a problem this kernel accepts
+     * @return a short name of the layout ({@code "gemm-a"}), or null when the kernel packs nothing
+     */
+    default String packLayout(Problem problem) { return null; }
+
+    /**
+     * Packs the weights and bias for every problem of {@code problem}'s spec (up to output_padding)
+     * with the same {@link #packLayout}: the result depends on the spec and that layout only, never on
+     * the batch or the spatial size. Called only when {@link #packLayout} is not null; at most once per
+     * layout by {@link dev.convt.PackedWeights}.
+     *
+     * @param problem      a problem this kernel accepts, standing for every problem of its layout
+     * @param weight       (Cin, Cout/groups, *kernel) from {@code weightOffset}
+     * @param weightOffset where the weights start in {@code weight}
+     * @param bias         Cout values from {@code biasOffset}, or null when the spec has no bias
+     * @param biasOffset   where the bias starts in {@code bias}
+     * @return an immutable pack that keeps its own copy of what it needs (the arrays may change afterwards)
+     * @throws UnsupportedOperationException if this kernel packs nothing (the default)
+     */
+    default KernelPack pack(Problem problem, float[] weight, int weightOffset, float[] bias, int biasOffset) {
+        throw new UnsupportedOperationException("kernel '" + name() + "' packs no weights (its packLayout is null)");
+    }
+
+    /**
+     * The per-shape step: a plan of {@code problem} over a pack made by {@link #pack} for a problem of
+     * the same spec (up to output_padding) and {@link #packLayout}, or over the {@link SourceWeights}
+     * when the layout is null. Must not repack the weights (its cost is the plan's tables and sizes, not
+     * the weights) and must not write the pack. The default, for kernels that pack nothing, is
+     * {@link #prepare} on the source weights.
+     *
+     * @param problem a problem this kernel accepts, with its spec's weights in {@code pack}
+     * @param pack    the pack of the problem's layout, or {@link SourceWeights} for a null layout
+     * @return the plan, sharing the pack
+     */
+    default KernelPlan plan(Problem problem, KernelPack pack) {
+        SourceWeights source = (SourceWeights) pack;
+        return prepare(problem, source.weight(), 0, source.bias(), 0);
+    }
 
     /**
      * Small problems whose plans, executed on scratch data, walk the code paths a plan of

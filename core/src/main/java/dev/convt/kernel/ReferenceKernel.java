@@ -51,6 +51,14 @@ public final class ReferenceKernel implements Kernel {
     public KernelPlan prepare(Problem problem, float[] weight, int weightOffset, float[] bias, int biasOffset) {
         float[] w = java.util.Arrays.copyOfRange(weight, weightOffset, weightOffset + problem.weightLength());
         float[] b = bias == null ? null : java.util.Arrays.copyOfRange(bias, biasOffset, biasOffset + problem.spec().outChannels());
+        return plan(problem, new SourceWeights(w, b));
+    }
+
+    /** Reads the source weights in place: the reference packs nothing, so a new shape copies nothing. */
+    @Override
+    public KernelPlan plan(Problem problem, KernelPack pack) {
+        SourceWeights source = (SourceWeights) pack;
+        float[] w = source.weight(), b = source.bias();
         return (x, xOffset, y, yOffset) -> compute(problem, x, xOffset, w, 0, b, 0, y, yOffset, OpCounter.NONE);
     }
 

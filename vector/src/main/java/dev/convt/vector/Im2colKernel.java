@@ -2,6 +2,7 @@ package dev.convt.vector;
 
 import dev.convt.Problem;
 import dev.convt.kernel.Kernel;
+import dev.convt.kernel.KernelPack;
 import dev.convt.kernel.KernelPlan;
 import dev.convt.kernel.WarmUpProblem;
 import dev.convt.vector.gemm.Blocking;
@@ -19,7 +20,7 @@ import java.util.List;
  * <p>Shapes, per group g: {@code Wᵀ} is {@code M × K} with {@code M = Cout/g · Πk} (row
  * {@code (co, kd, kh, kw)}) and {@code K = Cin/g}; X is {@code K × J} with {@code J = N · Π in}: the
  * columns of every image of the batch side by side, so small images still make a wide GEMM.
- * {@code Wᵀ} is packed once per plan (the packed A panels are the prepacked weights). X is packed
+ * {@code Wᵀ} is packed once per spec ({@code Im2colWeights}, shared by the plans of every input shape). X is packed
  * per N tile of {@code nc} columns ({@link Blocking#ncFor}); the GEMM then runs one M block of
  * {@link Blocking#MC} rows at a time into a small column block that col2im scatters while it is
  * still in L2, so the full column buffer ({@code M × J}) never exists.
@@ -182,7 +183,65 @@ public final class Im2colKernel implements Kernel {
 
     @Override
     public KernelPlan prepare(Problem problem, float[] weight, int weightOffset, float[] bias, int biasOffset) {
-        return new Im2colPlan(problem, weight, weightOffset, bias, biasOffset);
+        return plan(problem, pack(problem, weight, weightOffset, bias, biasOffset));
+    }
+
+    /** The packed layout of the problem's weights: {@value #PROJECTION_LAYOUT} for {@link Im2colProjection}, else {@value #GEMM_LAYOUT}. */
+    @Override
+    public String packLayout(Problem problem) {
+        return Im2colProjection.applies(problem) ? PROJECTION_LAYOUT : GEMM_LAYOUT;
+    }
+
+    /** The layout of the GEMM's packed A panels ({@code Wᵀ} per group): every problem but the projection's. */
+    static final String GEMM_LAYOUT = "gemm-a";
+
+    /** The layout of {@link Im2colProjection}'s packed B (the weights as the GEMM's other operand). */
+    static final String PROJECTION_LAYOUT = "projection-b";
+
+    /** Packs {@code Wᵀ} as the GEMM's A panels, or the projection's B, with a copy of the bias: the spec's data alone. */
+    @Override
+    public KernelPack pack(Problem problem, float[] weight, int weightOffset, float[] bias, int biasOffset) {
+        return new Im2colWeights(problem.spec(), Im2colProjection.applies(problem), weight, weightOffset, bias, biasOffset);
+    }
+
+    /** The per-shape plan over the pack: col2im's tables, the output frontier, the workspace sizes. */
+    @Override
+    public KernelPlan plan(Problem problem, KernelPack pack) {
+        return new Im2colPlan(problem, (Im2colWeights) pack);
+    }
+
+    /**
+     * im2col's packed weights for one spec: the GEMM's A panels ({@code Wᵀ}, {@code M × K} per group in
+     * whole MR panels), or, for problems {@link Im2colProjection#applies} to, the projection's packed B;
+     * and the bias copy. Immutable once made.
+     */
+    static final class Im2colWeights implements KernelPack {
+        /** Per group, {@link #groupLength} floats of A panels; empty for the projection. */
+        final float[] packedA;
+        final int groupLength;
+        /** The projection's packed B, or null. */
+        final Im2colProjection.Weights projection;
+        /** Cout values, or null without bias. */
+        final float[] bias;
+
+        Im2colWeights(dev.convt.ConvTransposeSpec spec, boolean projection, float[] weight, int weightOffset,
+                      float[] bias, int biasOffset) {
+            int groups = spec.groups(), k = spec.inChannelsPerGroup();
+            int m = spec.outChannelsPerGroup() * spec.kernelVolume();
+            this.bias = bias == null ? null : Arrays.copyOfRange(bias, biasOffset, biasOffset + spec.outChannels());
+            this.projection = projection ? new Im2colProjection.Weights(spec, weight, weightOffset, this.bias) : null;
+            groupLength = projection ? 0 : Packing.packedALength(m, k);
+            packedA = new float[Math.multiplyExact(groupLength, groups)];
+            for (int g = 0; g < groups && !projection; g++) {
+                // Wᵀ[row][ci] = weight[(g·K + ci)·M + row]: rows are contiguous in the weight
+                Packing.packA(m, k, weight, weightOffset + g * k * m, 1, m, packedA, g * groupLength);
+            }
+        }
+
+        @Override
+        public long packedWeightBytes() {
+            return 4L * packedA.length + 4L * (bias == null ? 0 : bias.length) + (projection == null ? 0 : projection.bytes());
+        }
     }
 
     /** A prepared im2col computation: packed weights, bias, geometry, per-thread workspace. */
@@ -202,7 +261,7 @@ public final class Im2colKernel implements Kernel {
         /** The fused activation, applied where the output is final. */
         private final OutputFrontier frontier;
 
-        Im2colPlan(Problem p, float[] weight, int weightOffset, float[] bias, int biasOffset) {
+        Im2colPlan(Problem p, Im2colWeights weights) {
             problem = p;
             groups = p.spec().groups();
             coPerG = p.spec().outChannelsPerGroup();
@@ -217,14 +276,10 @@ public final class Im2colKernel implements Kernel {
             batch = p.batch();
             columns = batch * inPlane;
             nc = nc(k, columns);
-            this.bias = bias == null ? null : Arrays.copyOfRange(bias, biasOffset, biasOffset + cout);
-            projection = Im2colProjection.applies(p) ? new Im2colProjection(p, weight, weightOffset, this.bias) : null;
-            packedGroupLength = projection != null ? 0 : Packing.packedALength(m, k);
-            packedW = new float[Math.multiplyExact(packedGroupLength, groups)];
-            for (int g = 0; g < groups && projection == null; g++) {
-                // Wᵀ[row][ci] = weight[(g·K + ci)·M + row]: rows are contiguous in the weight
-                Packing.packA(m, k, weight, weightOffset + g * k * m, 1, m, packedW, g * packedGroupLength);
-            }
+            this.bias = weights.bias;
+            projection = weights.projection != null ? new Im2colProjection(p, weights.projection) : null;
+            packedGroupLength = weights.groupLength;
+            packedW = weights.packedA;
             col2im = new Col2im(p, this.bias);
             frontier = new OutputFrontier(p);
             int bLength = projection != null ? 0 : Packing.packedBLength(k, nc);

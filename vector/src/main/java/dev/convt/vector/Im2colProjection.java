@@ -20,7 +20,7 @@ import java.lang.foreign.MemorySegment;
  * <p>The roles of im2col's GEMM are swapped: its column count would be the batch (one column per
  * image, a mostly empty B panel) and col2im would scatter one value per image and tap. Here the
  * weights, in PyTorch's {@code (Cin, Cout/g, *k)} layout already row-major {@code K × M}
- * ({@code M = Cout/g · Πk}), are the packed B, packed once per plan, so the long dimension M runs
+ * ({@code M = Cout/g · Πk}), are the packed B, packed once per spec ({@link Weights}), so the long dimension M runs
  * along the vectors; the images are the rows of A, packed per execute ({@link Blocking#MC} at a
  * time); each row of the result is one image's output of the group, contiguous in {@code y}, and
  * gets the bias as it is copied there, then the spec's activation ({@link Epilogue}) while it is
@@ -88,8 +88,43 @@ final class Im2colProjection {
         return Math.max(NR, Blocking.ncFor(k) / NR * NR);
     }
 
-    /** Packs the weights; {@code bias} is the plan's copy (Cout values) or null. */
-    Im2colProjection(Problem p, float[] weight, int weightOffset, float[] bias) {
+    /**
+     * The packed B of every problem of one spec that {@link #applies}: it depends on the spec alone
+     * (never on the batch), so the plans of every batch share it ({@link dev.convt.PackedWeights}).
+     */
+    static final class Weights {
+        /** Per group, {@code K × M} in whole NR panels. */
+        final MemorySegment packedW;
+        final int packedGroupLength;
+        /** The bias of each output column of every group ({@code Cout · Πk} values; zeros without bias). */
+        final float[] biasRow;
+
+        /** Packs the weights; {@code bias} is the pack's copy (Cout values) or null. */
+        Weights(dev.convt.ConvTransposeSpec spec, float[] weight, int weightOffset, float[] bias) {
+            int groups = spec.groups(), k = spec.inChannelsPerGroup(), taps = spec.kernelVolume();
+            int m = spec.outChannelsPerGroup() * taps;
+            packedGroupLength = Packing.packedBLength(k, m);
+            packedW = Packing.newPackedB(Math.multiplyExact(packedGroupLength, groups));
+            for (int g = 0; g < groups; g++) {
+                Packing.packB(k, m, weight, weightOffset + g * k * m, m, packedW, g * packedGroupLength);
+            }
+            int cout = spec.outChannels();
+            biasRow = new float[cout * taps];
+            if (bias != null) {
+                for (int co = 0; co < cout; co++) {
+                    java.util.Arrays.fill(biasRow, co * taps, (co + 1) * taps, bias[co]);
+                }
+            }
+        }
+
+        /** Bytes of the packed weights and the bias row. */
+        long bytes() {
+            return packedW.byteSize() + 4L * biasRow.length;
+        }
+    }
+
+    /** A plan of {@code p} over packed weights made for its spec: nothing is copied. */
+    Im2colProjection(Problem p, Weights weights) {
         groups = p.spec().groups();
         coPerG = p.spec().outChannelsPerGroup();
         taps = p.spec().kernelVolume();
@@ -100,22 +135,14 @@ final class Im2colProjection {
         batch = p.batch();
         activation = p.spec().activation();
         nc = nc(k);
-        packedGroupLength = Packing.packedBLength(k, m);
-        packedW = Packing.newPackedB(Math.multiplyExact(packedGroupLength, groups));
-        for (int g = 0; g < groups; g++) {
-            Packing.packB(k, m, weight, weightOffset + g * k * m, m, packedW, g * packedGroupLength);
-        }
-        biasRow = new float[cout * taps];
-        if (bias != null) {
-            for (int co = 0; co < cout; co++) {
-                java.util.Arrays.fill(biasRow, co * taps, (co + 1) * taps, bias[co]);
-            }
-        }
+        packedGroupLength = weights.packedGroupLength;
+        packedW = weights.packedW;
+        biasRow = weights.biasRow;
         int aLength = blockRows(batch) * k, cLength = blockRows(batch) * nc;
         workspace = ThreadLocal.withInitial(() -> new Workspace(aLength, cLength));
     }
 
-    /** Bytes of the packed weights and the bias row. */
+    /** Bytes of the packed weights and the bias row (shared with every plan of the same {@link Weights}). */
     long packedWeightBytes() {
         return packedW.byteSize() + 4L * biasRow.length;
     }

@@ -2,9 +2,11 @@ package dev.convt.vector;
 
 import dev.convt.Problem;
 import dev.convt.kernel.Kernel;
+import dev.convt.kernel.KernelPack;
 import dev.convt.kernel.KernelPlan;
 import dev.convt.vector.scatter.ScatterPlan;
 import dev.convt.vector.scatter.ScatterTuning;
+import dev.convt.vector.scatter.ScatterWeights;
 
 /**
  * Direct scatter on the Vector API: no column buffer; the products of each input element and kernel
@@ -133,6 +135,24 @@ public final class ScatterKernel implements Kernel {
 
     @Override
     public KernelPlan prepare(Problem problem, float[] weight, int weightOffset, float[] bias, int biasOffset) {
-        return new ScatterPlan(problem, weight, weightOffset, bias, biasOffset);
+        return plan(problem, pack(problem, weight, weightOffset, bias, biasOffset));
+    }
+
+    /** The width mode's weight order, {@code "tap-vector"} or {@code "phase"}: a function of the spec alone. */
+    @Override
+    public String packLayout(Problem problem) {
+        return ScatterPlan.tapVectorApplies(problem) ? "tap-vector" : "phase";
+    }
+
+    /** The weights in the width mode's order per channel block, and the bias ({@link ScatterWeights}). */
+    @Override
+    public KernelPack pack(Problem problem, float[] weight, int weightOffset, float[] bias, int biasOffset) {
+        return new ScatterWeights(problem, weight, weightOffset, bias, biasOffset);
+    }
+
+    /** The per-shape plan over the pack: the phase and output-row tables and the workspace size. */
+    @Override
+    public KernelPlan plan(Problem problem, KernelPack pack) {
+        return new ScatterPlan(problem, (ScatterWeights) pack);
     }
 }

@@ -33,8 +33,9 @@ import dev.convt.kernel.KernelPlan;
  * {@code lane − s} of input {@code q + 1} on the high half.</li>
  * </ul>
  *
- * <p>Weights are prepacked once per plan: per group and channel block, {@code [ciL][kh][kw][c]}
- * (phase) or {@code [ciL][kh][entry][c][lane]} (tap-vector). Workspace is per
+ * <p>Weights are prepacked once per spec ({@link ScatterWeights}, shared by the plans of every input
+ * shape): per group and channel block, {@code [ciL][kh][kw][c]} (phase) or
+ * {@code [ciL][kh][entry][c][lane]} (tap-vector). Workspace is per
  * thread (a {@link ThreadLocal}), sized at planning; {@code execute} allocates nothing after the
  * thread's first call.
  */
@@ -54,6 +55,8 @@ public final class ScatterPlan implements KernelPlan {
     private final float[] bias;
     private final int[] blockStart;
     private final int[] blockSize;
+    /** The bytes of the shared {@link ScatterWeights}. */
+    private final long packBytes;
     private final ThreadLocal<Workspace> workspace;
     /** Phase mode: the kernel columns of phase r are phaseKw[phaseStart[r] .. phaseStart[r+1]), ascending, with input shift phaseShift. */
     private final int[] phaseStart, phaseKw, phaseShift;
@@ -100,7 +103,7 @@ public final class ScatterPlan implements KernelPlan {
     }
 
     /**
-     * Plans a rank-1 or rank-2 problem.
+     * Plans a rank-1 or rank-2 problem, packing its weights for it alone.
      *
      * @param p            the problem, of rank 1 or 2
      * @param weight       (Cin, Cout/groups, *kernel) from {@code weightOffset}; packed, not kept
@@ -110,6 +113,18 @@ public final class ScatterPlan implements KernelPlan {
      * @throws IllegalArgumentException if the problem's rank is not 1 or 2
      */
     public ScatterPlan(Problem p, float[] weight, int weightOffset, float[] bias, int biasOffset) {
+        this(p, new ScatterWeights(p, weight, weightOffset, bias, biasOffset));
+    }
+
+    /**
+     * Plans a rank-1 or rank-2 problem over weights packed for its spec (shared, not copied): only the
+     * shape's tables (phases, output rows) and workspace size are made here.
+     *
+     * @param p       the problem, of rank 1 or 2, of the spec {@code weights} was packed for
+     * @param weights the packed weights of the problem's spec
+     * @throws IllegalArgumentException if the problem's rank is not 1 or 2
+     */
+    public ScatterPlan(Problem p, ScatterWeights weights) {
         if (p.rank() > 2) {
             throw new IllegalArgumentException("the scatter kernel supports spatial rank 1 and 2, but got rank " + p.rank());
         }
@@ -125,28 +140,17 @@ public final class ScatterPlan implements KernelPlan {
         inPlane = inH * inW;
         outPlane = outH * outW;
         taps = kH * kW;
-        tapVector = tapVectorApplies(p);
         activation = p.spec().activation();
-        tapEntries = tapVector ? kW / sW : 0;
-        qs = tapVector ? TV / sW : 1;
-        plainEntries = tapEntries - (qs - 1);
-        wPerChannel = ciPerG * taps * qs;
-
-        int full = coPerG >= ScatterTuning.CO_BLOCK ? coPerG / ScatterTuning.CO_BLOCK : 0;
-        int singles = coPerG - full * ScatterTuning.CO_BLOCK;
-        blockStart = new int[full + singles];
-        blockSize = new int[full + singles];
-        for (int b = 0; b < blockStart.length; b++) {
-            blockStart[b] = b < full ? b * ScatterTuning.CO_BLOCK : full * ScatterTuning.CO_BLOCK + (b - full);
-            blockSize[b] = b < full ? ScatterTuning.CO_BLOCK : 1;
-        }
-
-        this.packed = new float[Math.multiplyExact(cout, wPerChannel)];
-        pack(weight, weightOffset);
-        this.bias = new float[cout]; // +0 without bias: the reference's start
-        if (bias != null) {
-            System.arraycopy(bias, biasOffset, this.bias, 0, cout);
-        }
+        tapVector = weights.tapVector;
+        tapEntries = weights.tapEntries;
+        qs = weights.qs;
+        plainEntries = weights.plainEntries;
+        wPerChannel = weights.wPerChannel;
+        blockStart = weights.blockStart;
+        blockSize = weights.blockSize;
+        packed = weights.packed;
+        bias = weights.bias;
+        packBytes = weights.packedWeightBytes();
         phaseStart = new int[sW + 1];
         phaseKw = new int[kW];
         phaseShift = new int[kW];
@@ -193,47 +197,10 @@ public final class ScatterPlan implements KernelPlan {
         this.workspace = ThreadLocal.withInitial(() -> new Workspace(maxTaps));
     }
 
-    private void pack(float[] w, int wOff) {
-        for (int g = 0; g < groups; g++) {
-            for (int b = 0; b < blockStart.length; b++) {
-                int co0 = blockStart[b], cb = blockSize[b];
-                int base = (g * coPerG + co0) * wPerChannel;
-                for (int ciL = 0; ciL < ciPerG; ciL++) {
-                    int ci = g * ciPerG + ciL;
-                    for (int c = 0; c < cb; c++) {
-                        int src = wOff + (ci * coPerG + co0 + c) * taps;
-                        for (int kh = 0; kh < kH; kh++) {
-                            if (tapVector) {
-                                for (int e = 0; e < tapEntries; e++) {
-                                    for (int lane = 0; lane < TV; lane++) {
-                                        int i = (((ciL * kH + kh) * tapEntries + e) * cb + c) * TV + lane;
-                                        packed[base + i] = w[src + kh * kW + entryTap(e, lane)];
-                                    }
-                                }
-                            } else {
-                                for (int kw = 0; kw < kW; kw++) {
-                                    packed[base + (ciL * taps + kh * kW + kw) * cb + c] = w[src + kh * kW + kw];
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-        }
-    }
-
-    /** Tap-vector mode: the kernel column of lane {@code lane} of entry {@code e} (see the class comment). */
-    private int entryTap(int e, int lane) {
-        if (e < plainEntries) {
-            return e * sW + lane;
-        }
-        return lane < sW ? kW - sW + lane : lane - sW;
-    }
-
     @Override
     public long packedWeightBytes() {
-        return 4L * (packed.length + bias.length) + 4L * (rowStart.length + rowKh.length + rowIh.length)
-                + 4L * (phaseStart.length + phaseKw.length + phaseShift.length + blockStart.length + blockSize.length);
+        return packBytes + 4L * (rowStart.length + rowKh.length + rowIh.length)
+                + 4L * (phaseStart.length + phaseKw.length + phaseShift.length);
     }
 
     @Override

@@ -2,6 +2,7 @@ package dev.convt.vector.subpixel;
 
 import dev.convt.Problem;
 import dev.convt.kernel.Kernel;
+import dev.convt.kernel.KernelPack;
 import dev.convt.kernel.KernelPlan;
 import dev.convt.kernel.WarmUpProblem;
 import dev.convt.vector.Im2colKernel;
@@ -173,12 +174,32 @@ public final class SubpixelKernel implements Kernel {
 
     @Override
     public KernelPlan prepare(Problem p, float[] weight, int weightOffset, float[] bias, int biasOffset) {
-        for (int i = weightOffset, e = weightOffset + p.weightLength(); i < e; i++) {
-            if (!Float.isFinite(weight[i])) {
-                return FALLBACK.prepare(p, weight, weightOffset, bias, biasOffset);
-            }
+        return plan(p, pack(p, weight, weightOffset, bias, biasOffset));
+    }
+
+    /** One layout, {@code "phases"}: the phase GEMM's packed B depends on the spec alone. */
+    @Override
+    public String packLayout(Problem problem) {
+        return "phases";
+    }
+
+    /** The phases' weights side by side as the GEMM's packed B, and the bias; non-finite weights are only copied. */
+    @Override
+    public KernelPack pack(Problem problem, float[] weight, int weightOffset, float[] bias, int biasOffset) {
+        return new SubpixelWeights(problem, weight, weightOffset, bias, biasOffset);
+    }
+
+    /**
+     * The per-shape plan over the pack: the phase tables and workspace sizes. For non-finite weights,
+     * im2col's plan from the pack's copy (which packs them for this shape alone: a rare case kept simple).
+     */
+    @Override
+    public KernelPlan plan(Problem problem, KernelPack pack) {
+        SubpixelWeights w = (SubpixelWeights) pack;
+        if (!w.finite) {
+            return FALLBACK.prepare(problem, w.source, 0, w.bias, 0);
         }
-        return new SubpixelPlan(p, weight, weightOffset, bias, biasOffset);
+        return new SubpixelPlan(problem, w);
     }
 
     /** Taps per phase over both dimensions, {@code Th·Tw}. */

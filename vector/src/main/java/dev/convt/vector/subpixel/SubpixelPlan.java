@@ -18,7 +18,7 @@ import java.util.Arrays;
  * {@code C = A · B} whose rows are super-pixels and whose columns are output phases.
  *
  * <ul>
- *   <li><b>B</b> ({@code K × M}, packed once here): row {@code (ci, th, tw)}, column
+ *   <li><b>B</b> ({@code K × M}, packed once per spec by {@link SubpixelWeights}): row {@code (ci, th, tw)}, column
  *       {@code (co, rh, rw)} holds {@code w[ci][co][rh + s_h·th][rw + s_w·tw]}: every phase's weights
  *       side by side, so one gathered input panel serves all {@code s_h·s_w} phases.</li>
  *   <li><b>A</b> ({@code pixels × K}, gathered per execute, one block of {@link Blocking#MC}
@@ -66,8 +66,11 @@ final class SubpixelPlan implements KernelPlan {
     private final boolean[] negativeZeroBias;
     private final float[] weights;
     final ThreadLocal<Workspace> workspace;
+    /** The bytes of the shared {@link SubpixelWeights}. */
+    private final long packBytes;
 
-    SubpixelPlan(Problem p, float[] weight, int weightOffset, float[] bias, int biasOffset) {
+    /** A plan of {@code p} over the finite weights packed for its spec (shared, not copied): the shape's phase tables and sizes. */
+    SubpixelPlan(Problem p, SubpixelWeights packed) {
         problem = p;
         int[] k = p.kernel3(), st = p.stride3(), pad = p.padBegin3(), in = p.in3(), out = p.out3();
         h = new PhaseAxis(k[1], st[1], pad[1], in[1], out[1]);
@@ -91,53 +94,16 @@ final class SubpixelPlan implements KernelPlan {
         blockRows = SubpixelKernel.blockRows(pixels);
         nc = SubpixelKernel.columnTile(columns);
         gaps = h.phases < h.stride || w.phases < w.stride;
-        groupB = Packing.packedBLength(depth, columns);
-        packedB = Packing.newPackedB(Math.multiplyExact(groupB, groups));
-        packWeights(weight, weightOffset);
-        this.bias = bias == null ? null : Arrays.copyOfRange(bias, biasOffset, biasOffset + cout);
+        groupB = packed.groupB;
+        packedB = packed.packedB;
+        this.bias = packed.bias;
         activation = p.spec().activation();
-        boolean[] negZero = null;
-        if (this.bias != null) {
-            for (int co = 0; co < cout; co++) {
-                if (Float.floatToRawIntBits(this.bias[co]) == NEGATIVE_ZERO_BITS) {
-                    if (negZero == null) {
-                        negZero = new boolean[cout];
-                    }
-                    negZero[co] = true;
-                }
-            }
-        }
-        negativeZeroBias = negZero;
-        weights = negZero == null ? null : Arrays.copyOfRange(weight, weightOffset, weightOffset + p.weightLength());
+        negativeZeroBias = packed.negativeZeroBias;
+        weights = packed.weights;
+        packBytes = packed.packedWeightBytes();
         int aLength = Packing.packedALength(blockRows, depth);
         int cLength = blockRows * Blocking.paddedColumns(nc);
         workspace = ThreadLocal.withInitial(() -> new Workspace(aLength, cLength, blockRows));
-    }
-
-    /** Packs B per group: the phases' weights side by side (rows {@code (ci, th, tw)}, columns {@code (co, rh, rw)}). */
-    private void packWeights(float[] weight, int weightOffset) {
-        float[] rowMajor = new float[Math.multiplyExact(depth, columns)];
-        int taps = kh * kw;
-        for (int g = 0; g < groups; g++) {
-            int row = 0;
-            for (int ci = 0; ci < cinG; ci++) {
-                for (int th = 0; th < h.taps; th++) {
-                    for (int tw = 0; tw < w.taps; tw++, row++) {
-                        int col = 0;
-                        for (int co = 0; co < coutG; co++) {
-                            int src = weightOffset + ((g * cinG + ci) * coutG + co) * taps;
-                            for (int rh = 0; rh < h.phases; rh++) {
-                                int srcRow = src + (rh + h.stride * th) * kw + w.stride * tw;
-                                for (int rw = 0; rw < w.phases; rw++, col++) {
-                                    rowMajor[row * columns + col] = weight[srcRow + rw];
-                                }
-                            }
-                        }
-                    }
-                }
-            }
-            Packing.packB(depth, columns, rowMajor, 0, columns, packedB, g * groupB);
-        }
     }
 
     @Override
@@ -149,8 +115,7 @@ final class SubpixelPlan implements KernelPlan {
     @Override
     public long packedWeightBytes() {
         long tables = 4L * 4 * (h.count + w.count);
-        return 4L * groupB * groups + 4L * (bias == null ? 0 : bias.length) + tables
-                + (weights == null ? 0 : 4L * weights.length + negativeZeroBias.length);
+        return packBytes + tables;
     }
 
     @Override
