@@ -10,8 +10,8 @@
  *     {@link dev.convt.ConvTranspose3d}): PyTorch's constructor defaults and initialisation,
  *     {@code forward(x)} and {@code forward(x, outputSize)} on {@link dev.convt.Tensor}s, and
  *     {@code forward(x, xOffset, inputShape, y, yOffset)} into the caller's array. A layer plans on
- *     its first call and re-plans when the input shape or a weight value changes (see
- *     {@link dev.convt.ConvTransposeNd}).</li>
+ *     its first call, plans a new input shape over the packed weights it keeps, and repacks only
+ *     when a weight value changes (see {@link dev.convt.ConvTransposeNd}).</li>
  * <li><b>Spec, problem, plan</b>, the path for engines:
  * <pre>{@code
  * ConvTransposeSpec spec = ConvTransposeSpec.builder2d(16, 8, 3).stride(2).padding(1).outputPadding(1).build();
@@ -38,7 +38,15 @@
  * prepare a {@link dev.convt.Plan}: the weights are copied into the layout that kernel wants (later
  * writes to the caller's weight array do not affect the plan), and the per-thread workspace is
  * sized. A plan is fixed to its problem: a new batch size or spatial size is a new problem, and
- * planning it packs the weights again.
+ * planning it from the weight arrays packs the weights again. To pack once per layer, make
+ * {@link dev.convt.PackedWeights} ({@link dev.convt.Planner#pack}) and plan each input shape from them
+ * ({@link dev.convt.PackedWeights#plan(int...)}, {@link dev.convt.Planner#plan(Problem, PackedWeights)}):
+ * a new batch or spatial size then costs only the plan's tables, as XNNPACK's create / reshape split.
+ * <pre>{@code
+ * PackedWeights packed = Planner.pack(spec, weight, 0, bias, 0);  // once per layer; shareable, thread-safe
+ * Plan b1 = packed.plan(1, 16, 32, 32);                          // cheap per input shape
+ * Plan b8 = packed.plan(8, 16, 32, 32);                          // the same packs, not repacked
+ * }</pre>
  *
  * <p>The kernels form one ordered list ({@link dev.convt.Planner#kernels()}), as oneDNN's
  * implementation list: the Vector API kernels of the {@code convt-vector} module when it is present
@@ -71,7 +79,9 @@
  *     layouts; an execute writes exactly the output region and nothing else.</li>
  * <li>Packed weights belong to the plan ({@link dev.convt.Plan#packedWeightBytes()}), are made once
  *     and are read by every thread that executes it; {@link dev.convt.Plan#withParallelism} shares
- *     them. Plans of different problems do not share packed weights.</li>
+ *     them. Plans made from the weight arrays do not share packed weights; plans made from one
+ *     {@link dev.convt.PackedWeights} do (its {@link dev.convt.PackedWeights#packedWeightBytes()} counts
+ *     them once).</li>
  * <li>Workspace is per executing thread ({@link dev.convt.Plan#workspaceBytes()} each; none for the
  *     scalar reference), kept by the vector kernels' plans in a {@link java.lang.ThreadLocal} and made
  *     on that thread's first execute of the plan, so a thread

@@ -1,0 +1,304 @@
+package dev.convt.tests.kernels;
+
+import com.sun.management.ThreadMXBean;
+import dev.convt.ConvTranspose2d;
+import dev.convt.ConvTransposeSpec;
+import dev.convt.PackedWeights;
+import dev.convt.Plan;
+import dev.convt.Planner;
+import dev.convt.Problem;
+import dev.convt.Tensor;
+import dev.convt.kernel.KernelChoice;
+import dev.convt.testkit.Problems;
+import dev.convt.testkit.TestData;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+import net.jqwik.api.constraints.Size;
+
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.TreeSet;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * {@link PackedWeights}: plans of several input shapes of one spec made from one shared pack agree
+ * bitwise with plans made directly from the weights, on every kernel (small-integer data); each kernel
+ * layout is packed once, also when many threads plan at once; a problem of another spec and short
+ * weights are rejected before anything is packed; the layer classes plan a new batch size over their
+ * packed weights and repack only when a weight changes.
+ */
+class PackedWeightsTest {
+
+    /** Every kernel choice: the automatic one, each fast kernel and the reference. */
+    private static List<KernelChoice> choices() {
+        List<KernelChoice> all = new ArrayList<>();
+        all.add(KernelChoice.AUTO);
+        all.add(KernelChoice.REFERENCE);
+        all.addAll(FastKernels.all());
+        return all;
+    }
+
+    @Provide
+    Arbitrary<Problem> specs() {
+        return Arbitraries.oneOf(Problems.problems(1, 3, 3, 6), Problems.singlePosition(), Problems.tails());
+    }
+
+    /**
+     * Other input shapes of {@code p}'s spec: batch 1–4 and each spatial size 1–7 from the genes (each
+     * pair of genes one shape); shapes whose output would be empty are skipped. {@code p} itself first.
+     */
+    private static List<Problem> shapesOf(Problem p, List<Integer> genes) {
+        List<Problem> out = new ArrayList<>();
+        out.add(p);
+        ConvTransposeSpec spec = p.spec();
+        for (int i = 0; i + 1 < genes.size(); i += 2) {
+            int batch = 1 + genes.get(i) % 4;
+            int[] in = p.inputSpatial();
+            int g = genes.get(i + 1);
+            // the gene keeps the spatial size half the time (a new batch alone), else changes it
+            if (g % 2 == 1) {
+                for (int d = 0; d < in.length; d++) {
+                    in[d] = 1 + (g >> (1 + 3 * d)) % 7;
+                }
+            }
+            try {
+                out.add(spec.problem(batch, in));
+            } catch (IllegalArgumentException emptyOutput) {
+                // padding crops this input's whole output: not a shape of the layer
+            }
+        }
+        return out;
+    }
+
+    private static float[] weights(Problem p, long seed) {
+        return TestData.smallInts(p.weightLength(), seed + 1);
+    }
+
+    private static float[] bias(Problem p, long seed) {
+        return p.spec().hasBias() ? TestData.smallInts(p.biasLength(), seed + 2) : null;
+    }
+
+    private static float[] run(Plan plan, float[] x) {
+        float[] y = new float[plan.problem().outputLength()];
+        Arrays.fill(y, Float.NaN);
+        plan.execute(x, 0, y, 0);
+        return y;
+    }
+
+    @Property(tries = 300)
+    void plansFromOneSharedPackEqualDirectPlansBitwiseOnEveryKernel(
+            @ForAll("specs") Problem p, @ForAll @Size(6) List<@IntRange(min = 0, max = 1 << 16) Integer> genes,
+            @ForAll @LongRange(min = 0, max = 1000) long seed) {
+        float[] w = weights(p, seed), b = bias(p, seed);
+        List<Problem> shapes = shapesOf(p, genes);
+        for (KernelChoice k : choices()) {
+            PackedWeights packed = Planner.pack(p.spec(), w, b);
+            TreeSet<String> layouts = new TreeSet<>();
+            for (Problem q : shapes) {
+                if (k != KernelChoice.AUTO && Planner.kernel(k).declineReason(q) != null) {
+                    continue;
+                }
+                Plan shared = Planner.plan(q, packed, k);
+                Plan direct = Planner.plan(q, w, 0, b, 0, k);
+                assertEquals(direct.kernelName(), shared.kernelName(), () -> k + " on " + q);
+                String layout = Planner.kernel(KernelChoice.parse(shared.kernelName())).packLayout(q);
+                if (layout != null) {
+                    layouts.add(shared.kernelName() + "/" + layout);
+                }
+                float[] x = TestData.smallInts(q.inputLength(), seed + 3);
+                float[] expected = run(direct, x), actual = run(shared, x);
+                int at = FastKernels.firstBitDifference(expected, actual);
+                if (at >= 0) {
+                    fail(k + " (" + shared.kernelName() + ") from a shared pack differs from a direct plan at " + at + ": "
+                            + actual[at] + " vs " + expected[at] + " on " + q + " (shapes " + shapes + ")");
+                }
+            }
+            // each layout the plans used was packed exactly once, and no other
+            assertEquals(new ArrayList<>(layouts), packed.packLayouts(), () -> k + " on " + shapes);
+            assertEquals(layouts.size(), packed.packsMade(), () -> k + " packed more than once per layout: " + packed);
+        }
+    }
+
+    /** Many threads plan new shapes from one fresh pack at once: each layout is packed once, every plan is right. */
+    @Property(tries = 15)
+    void concurrentPlanningFromManyThreadsMakesOnePack(@ForAll("concurrentKernels") KernelChoice k,
+                                                       @ForAll @LongRange(min = 0, max = 1000) long seed) throws Exception {
+        // big enough that packing takes a while, so the threads meet inside it
+        ConvTransposeSpec spec = ConvTransposeSpec.builder2d(64, 48, 4).stride(4).build();
+        float[] w = TestData.smallInts(spec.weightLength(), seed);
+        float[] b = TestData.smallInts(spec.outChannels(), seed + 1);
+        PackedWeights packed = Planner.pack(spec, w, b);
+        int threads = 8;
+        CountDownLatch start = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<Plan>> plans = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                Problem q = spec.problem(1 + t % 4, new int[] {2 + t / 4, 3});
+                plans.add(pool.submit(() -> {
+                    start.await();
+                    return Planner.plan(q, packed, k);
+                }));
+            }
+            start.countDown();
+            for (Future<Plan> f : plans) {
+                Plan plan = f.get();
+                Problem q = plan.problem();
+                float[] x = TestData.smallInts(q.inputLength(), seed + 2);
+                float[] expected = run(Planner.plan(q, w, 0, b, 0, k), x);
+                assertEquals(-1, FastKernels.firstBitDifference(expected, run(plan, x)), () -> k + " on " + q);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertEquals(1, packed.packLayouts().size(), packed::toString);
+        assertEquals(1, packed.packsMade(), () -> "packed " + packed.packsMade() + " times by " + threads + " threads: " + packed);
+    }
+
+    @Provide
+    Arbitrary<KernelChoice> concurrentKernels() {
+        return Arbitraries.of(FastKernels.all());
+    }
+
+    /** A new batch size reuses the pack: no new packing call, the same bytes. */
+    @Example
+    void aNewBatchSizeDoesNotRepack() {
+        ConvTransposeSpec spec = ConvTransposeSpec.builder2d(32, 16, 4).stride(2).padding(1).build();
+        PackedWeights packed = Planner.pack(spec, TestData.smallInts(spec.weightLength(), 1), TestData.smallInts(16, 2));
+        long sourceBytes = packed.packedWeightBytes();
+        packed.plan(2, 32, 5, 5);
+        long afterFirst = packed.packedWeightBytes();
+        assertTrue(afterFirst > sourceBytes, "the first plan packs its kernel's layout");
+        for (int n = 1; n <= 9; n++) {
+            packed.plan(n, 32, 5, 5);
+        }
+        assertEquals(1, packed.packsMade(), packed::toString);
+        assertEquals(afterFirst, packed.packedWeightBytes());
+    }
+
+    /** PyTorch's forward(x, output_size) changes output_padding only: allowed, and computed as a direct plan. */
+    @Example
+    void outputPaddingMayDifferFromThePackedSpec() {
+        ConvTransposeSpec spec = ConvTransposeSpec.builder2d(8, 9, 3).stride(2).padding(1).build();
+        float[] w = TestData.smallInts(spec.weightLength(), 5), b = TestData.smallInts(9, 6);
+        PackedWeights packed = Planner.pack(spec, w, b);
+        Problem q = spec.problem(2, 8, 4, 5).withOutputSize(8, 10);
+        for (KernelChoice k : choices()) {
+            if (k != KernelChoice.AUTO && Planner.kernel(k).declineReason(q) != null) {
+                continue;
+            }
+            float[] x = TestData.smallInts(q.inputLength(), 7);
+            assertEquals(-1, FastKernels.firstBitDifference(run(Planner.plan(q, w, 0, b, 0, k), x), run(Planner.plan(q, packed, k), x)),
+                    () -> k + " on " + q);
+        }
+    }
+
+    /** A problem of another spec is rejected, naming both, before anything is packed. */
+    @Example
+    void aProblemOfAnotherSpecIsRejectedBeforePacking() {
+        ConvTransposeSpec spec = ConvTransposeSpec.builder2d(8, 9, 3).stride(2).build();
+        PackedWeights packed = Planner.pack(spec, TestData.smallInts(spec.weightLength(), 5), TestData.smallInts(9, 6));
+        long bytes = packed.packedWeightBytes();
+        List<ConvTransposeSpec> others = List.of(
+                spec.toBuilder().stride(3).build(),
+                spec.toBuilder().padding(1).build(),
+                spec.toBuilder().bias(false).build(),
+                spec.toBuilder().dilation(2).build(),
+                spec.toBuilder().activation(dev.convt.Activation.relu()).build(),
+                ConvTransposeSpec.builder2d(8, 9, 4).stride(2).build(),
+                ConvTransposeSpec.builder2d(8, 3, 3).stride(2).build());
+        for (ConvTransposeSpec other : others) {
+            Problem q = other.problem(1, 8, 4, 4);
+            for (KernelChoice k : choices()) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Planner.plan(q, packed, k), other::toString);
+                assertTrue(e.getMessage().contains("only output_padding may differ") && e.getMessage().contains(other.toString()),
+                        e::getMessage);
+            }
+        }
+        assertEquals(0, packed.packsMade());
+        assertEquals(bytes, packed.packedWeightBytes());
+    }
+
+    /** Short or missing weights and a stray bias are rejected, naming the parameter, without copying the weights. */
+    @Example
+    void shortWeightsAreRejectedWithNothingAllocated() {
+        ConvTransposeSpec spec = ConvTransposeSpec.builder2d(512, 256, 4).build();
+        float[] w = new float[spec.weightLength()];
+        float[] b = new float[256];
+        ThreadMXBean bean = (ThreadMXBean) ManagementFactory.getThreadMXBean();
+        record Bad(String name, Runnable call, String says) {}
+        List<Bad> bad = List.of(
+                new Bad("short weight", () -> Planner.pack(spec, Arrays.copyOf(w, 0), 0, b, 0), "weight buffer too small"),
+                new Bad("offset past the weight", () -> Planner.pack(spec, w, 1, b, 0), "weight buffer too small"),
+                new Bad("negative offset", () -> Planner.pack(spec, w, -1, b, 0), "weight offset must be non-negative"),
+                new Bad("short bias", () -> Planner.pack(spec, w, 0, b, 1), "bias buffer too small"),
+                new Bad("missing bias", () -> Planner.pack(spec, w, 0, null, 0), "bias missing"),
+                new Bad("stray bias", () -> Planner.pack(spec.toBuilder().bias(false).build(), w, 0, b, 0), "bias given"));
+        for (Bad c : bad) {
+            long before = bean.getCurrentThreadAllocatedBytes();
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, c.call::run, c.name);
+            long allocated = bean.getCurrentThreadAllocatedBytes() - before;
+            assertTrue(e.getMessage().contains(c.says), () -> c.name + ": " + e.getMessage());
+            // the message and the exception, never a copy of the 2 M weights (8 MiB)
+            assertTrue(allocated < 256 * 1024, () -> c.name + " allocated " + allocated + " bytes");
+        }
+        assertThrows(NullPointerException.class, () -> Planner.pack(spec, null, 0, b, 0));
+        assertThrows(NullPointerException.class, () -> Planner.pack(null, w, 0, b, 0));
+    }
+
+    /** The caller's arrays may change after packing: plans keep computing with the packed values. */
+    @Example
+    void theCallersArraysMayChangeAfterPacking() {
+        ConvTransposeSpec spec = ConvTransposeSpec.builder1d(6, 5, 3).stride(2).build();
+        float[] w = TestData.smallInts(spec.weightLength(), 11), b = TestData.smallInts(5, 12);
+        Problem q = spec.problem(2, 6, 7);
+        float[] x = TestData.smallInts(q.inputLength(), 13);
+        for (KernelChoice k : choices()) {
+            if (k != KernelChoice.AUTO && Planner.kernel(k).declineReason(q) != null) {
+                continue;
+            }
+            float[] expected = run(Planner.plan(q, w, 0, b, 0, k), x);
+            float[] wCopy = w.clone(), bCopy = b.clone();
+            PackedWeights packed = Planner.pack(spec, wCopy, bCopy);
+            Arrays.fill(wCopy, 3f);
+            Arrays.fill(bCopy, -2f);
+            assertEquals(-1, FastKernels.firstBitDifference(expected, run(Planner.plan(q, packed, k), x)), k::toString);
+        }
+    }
+
+    /** The layer plans a new batch size over its packed weights, and repacks only when a weight changes. */
+    @Example
+    void theLayerPlansANewBatchSizeWithoutRepacking() {
+        ConvTranspose2d layer = ConvTranspose2d.builder(16, 8, 4).stride(2).padding(1).build();
+        PackedWeights before = layer.packedWeights();
+        Tensor y1 = layer.forward(new Tensor(new int[] {1, 16, 5, 5}, TestData.smallInts(16 * 25, 1)));
+        assertSame(before, layer.packedWeights(), "the forward used the packed weights");
+        int made = before.packsMade();
+        Tensor y3 = layer.forward(new Tensor(new int[] {3, 16, 5, 5}, TestData.smallInts(3 * 16 * 25, 2)));
+        assertSame(before, layer.packedWeights(), "a new batch size keeps the packed weights");
+        assertEquals(made, before.packsMade(), "a new batch size with the same kernel packs nothing");
+        assertEquals(3, y3.shape()[0]);
+        layer.weight().data()[0] += 1f;
+        Tensor y1b = layer.forward(new Tensor(new int[] {1, 16, 5, 5}, TestData.smallInts(16 * 25, 1)));
+        assertNotSame(before, layer.packedWeights(), "a changed weight is packed again");
+        assertTrue(FastKernels.firstBitDifference(y1.data(), y1b.data()) >= 0, "the changed weight takes effect");
+    }
+}
