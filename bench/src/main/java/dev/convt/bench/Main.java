@@ -4,7 +4,7 @@ import java.io.PrintStream;
 import java.util.Arrays;
 
 /**
- * The convt bench runner, the project's main job: {@code bench/convt suite | cold | ops | cases | compare | export | report | jmh}.
+ * The convt bench runner, the project's main job: {@code bench/convt suite | cold | ops | reshape | cases | compare | export | report | jmh}.
  * A user's mistake (unknown option, layer or kernel; a missing or malformed file) prints one line to
  * stderr and exits with status 2; {@code compare} exits 1 when it finds a regression.
  */
@@ -16,6 +16,7 @@ public final class Main {
               suite     time every kernel on the 17 published layers, check them against the reference
               cold      cold start in fresh JVMs: plan and first execute per layer, against steady
               ops       the three cost models of each layer (published, exact, dense)
+              reshape   what a new batch size costs a layer whose weights are packed, against a full plan
               cases     run PyTorch-golden-format cases through a kernel, write the outputs as JSON lines
               compare   compare two result files (the runner's or JMH's JSON); exit 1 on a regression
               export    a result file in github-action-benchmark's format (history charts, PR alerts)
@@ -60,6 +61,7 @@ public final class Main {
                 case "suite" -> SuiteCommand.run(rest, out, err);
                 case "cold" -> ColdCommand.run(rest, out, err);
                 case "ops" -> OpsCommand.run(rest, out, err);
+                case "reshape" -> ReshapeCommand.run(rest, out, err);
                 case "cases" -> CasesCommand.run(rest, out, err);
                 case "compare" -> CompareCommand.run(rest, out, err);
                 case "export" -> ExportCommand.run(rest, out, err);
@@ -69,7 +71,7 @@ public final class Main {
                     yield 0;
                 }
                 case "jmh" -> throw new UsageException("jmh runs only from the launcher: bench/convt jmh [JMH options]");
-                default -> throw new UsageException("unknown command '" + command + "'; the commands are suite, cold, ops, cases, compare, export, report, jmh (bench/convt --help)");
+                default -> throw new UsageException("unknown command '" + command + "'; the commands are suite, cold, ops, reshape, cases, compare, export, report, jmh (bench/convt --help)");
             };
         } catch (UsageException e) {
             err.println("convt: " + e.getMessage());

@@ -1,0 +1,39 @@
+package dev.convt.bench;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code reshape}: a row per layer with both timings and their ratio, the new shape's batch, and its usage errors (no timing is asserted). */
+class ReshapeCommandTest {
+
+    @Test
+    void printsARowPerLayerWithTheNewBatchAndTheRatio(@TempDir Path dir) throws Exception {
+        Path layers = dir.resolve("layers.json");
+        Files.writeString(layers, """
+                {"layers": [
+                  {"name": "head", "dims": 2, "N": 2, "Cin": 10, "Cout": 8, "in": [1, 1], "k": [4, 4], "bias": false},
+                  {"name": "up", "dims": 1, "N": 1, "Cin": 6, "Cout": 5, "in": [9], "k": [4], "s": [2], "p": [1], "bias": true}
+                ]}
+                """);
+        Cli r = Cli.run("reshape", "--file", layers.toString(), "--reps", "3", "--batch-step", "2");
+        assertEquals(0, r.status(), r.err());
+        String head = r.out().lines().filter(l -> l.startsWith("head")).findFirst().orElseThrow(() -> new AssertionError(r.out()));
+        String up = r.out().lines().filter(l -> l.startsWith("up")).findFirst().orElseThrow(() -> new AssertionError(r.out()));
+        assertTrue(head.contains("4×10×1×1") && head.contains("im2col") && head.contains("%"), head);
+        assertTrue(up.contains("3×6×9") && up.contains("%"), up);
+    }
+
+    @Test
+    void rejectsABadRepetitionCount() {
+        Cli r = Cli.run("reshape", "--reps", "0");
+        assertEquals(2, r.status());
+        assertTrue(r.err().contains("--reps must be a positive integer"), r.err());
+        assertEquals(0, Cli.run("reshape", "--help").status());
+    }
+}
