@@ -5,8 +5,8 @@ import dev.convt.kernel.KernelPlan;
 
 /**
  * A prepared transposed convolution: one {@link Problem}, one chosen kernel, weights prepacked
- * (the plan keeps its own copy; later changes to the caller's weight array do not affect it).
- * Made by {@link Planner}.
+ * (the plan keeps its own copy, or shares the packs of the {@link PackedWeights} it was made from;
+ * later changes to the caller's weight array do not affect it). Made by {@link Planner}.
  *
  * <p>{@link #execute} checks the buffers, then writes only the output region
  * {@code y[yOffset .. yOffset + problem().outputLength())}; on a bad buffer it throws before
@@ -141,7 +141,7 @@ public final class Plan {
     /** {@return the workspace bytes each executing thread keeps (made on its first execute)} */
     public long workspaceBytes() { return kernelPlan.workspaceBytes(); }
 
-    /** {@return the bytes of prepacked weights, held once and shared by every thread} */
+    /** {@return the bytes of prepacked weights, held once and shared by every thread (and by every plan of the same {@link PackedWeights})} */
     public long packedWeightBytes() { return kernelPlan.packedWeightBytes(); }
 
     /**
