@@ -115,7 +115,8 @@ public final class PackedWeights {
 
     /**
      * How many times a kernel has packed these weights: equal to {@code packLayouts().size()}, since
-     * each layout is packed at most once (a diagnostic, and what the tests check).
+     * each layout is packed at most once (a diagnostic, and what the tests check). A packing call that
+     * throws counts too; its layout stays unpacked, and the next plan that needs it tries again.
      *
      * @return the number of packing calls made
      */
