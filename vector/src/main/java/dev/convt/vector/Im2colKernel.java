@@ -174,6 +174,16 @@ public final class Im2colKernel implements Kernel {
         return (columns >= nc && Blocking.usesWideTail(nc)) || (columns % nc != 0 && Blocking.usesWideTail((int) (columns % nc)));
     }
 
+    /**
+     * Yes for every layout: channels-last columns are packed straight from the caller's input
+     * ({@link Packing#packBColumnsChannelsLast}), and a single input position
+     * ({@link Im2colProjection}) is stored alike in both layouts.
+     */
+    @Override
+    public boolean readsLayout(Problem problem) {
+        return true;
+    }
+
     /** Yes: each output region gets the activation as soon as col2im has finished it ({@link OutputFrontier}). */
     @Override
     public boolean fusesActivation() {
@@ -201,6 +211,8 @@ public final class Im2colKernel implements Kernel {
         final Im2colProjection projection;
         /** The fused activation, applied where the output is final. */
         private final OutputFrontier frontier;
+        /** Whether the input is channels last (packed by {@link Packing#packBColumnsChannelsLast}). */
+        private final boolean channelsLastInput;
 
         Im2colPlan(Problem p, float[] weight, int weightOffset, float[] bias, int biasOffset) {
             problem = p;
@@ -227,6 +239,7 @@ public final class Im2colKernel implements Kernel {
             }
             col2im = new Col2im(p, this.bias);
             frontier = new OutputFrontier(p);
+            channelsLastInput = p.layout() == dev.convt.Layout.CHANNELS_LAST;
             int bLength = projection != null ? 0 : Packing.packedBLength(k, nc);
             int cLength = projection != null ? 0 : Blocking.MC * nc;
             workspace = ThreadLocal.withInitial(() -> new Workspace(bLength, cLength));
@@ -316,7 +329,11 @@ public final class Im2colKernel implements Kernel {
                 int n = j / inPlane;
                 int p0 = j - n * inPlane;
                 int len = Math.min(inPlane - p0, end - j);
-                Packing.packBColumns(k, len, x, xOffset + (n * cin + g * k) * inPlane + p0, inPlane, b, 0, j - j0);
+                if (channelsLastInput) {
+                    Packing.packBColumnsChannelsLast(k, len, x, xOffset + (n * inPlane + p0) * cin + g * k, cin, b, 0, j - j0);
+                } else {
+                    Packing.packBColumns(k, len, x, xOffset + (n * cin + g * k) * inPlane + p0, inPlane, b, 0, j - j0);
+                }
                 j += len;
             }
             Packing.zeroBTail(k, width, b, 0);
