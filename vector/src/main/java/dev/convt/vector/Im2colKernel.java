@@ -184,6 +184,17 @@ public final class Im2colKernel implements Kernel {
         return true;
     }
 
+    /**
+     * Yes, but for a channels-last single input position ({@link Im2colProjection}, which the plan's
+     * layout stage transposes): col2im accumulates channels first in the executing thread's staging,
+     * and each output region moves to the caller's channels-last output as soon as it is final, while
+     * it is still in cache ({@link OutputFrontier}).
+     */
+    @Override
+    public boolean writesLayout(Problem problem) {
+        return problem.layout() == dev.convt.Layout.CHANNELS_FIRST || !Im2colProjection.applies(problem);
+    }
+
     /** Yes: each output region gets the activation as soon as col2im has finished it ({@link OutputFrontier}). */
     @Override
     public boolean fusesActivation() {
@@ -242,7 +253,8 @@ public final class Im2colKernel implements Kernel {
             channelsLastInput = p.layout() == dev.convt.Layout.CHANNELS_LAST;
             int bLength = projection != null ? 0 : Packing.packedBLength(k, nc);
             int cLength = projection != null ? 0 : Blocking.MC * nc;
-            workspace = ThreadLocal.withInitial(() -> new Workspace(bLength, cLength));
+            int staging = frontier.channelsLast() && projection == null ? p.outputLength() : 0;
+            workspace = ThreadLocal.withInitial(() -> new Workspace(bLength, cLength, staging));
         }
 
         @Override
@@ -250,8 +262,9 @@ public final class Im2colKernel implements Kernel {
             if (projection != null) {
                 return projection.workspaceBytes();
             }
-            // the packed X tile, the column block, and col2im's gather offsets
-            return 4L * (Packing.packedBLength(k, nc) + (long) Blocking.MC * nc + Col2im.GL);
+            // the packed X tile, the column block, col2im's gather offsets, and a channels-last output's staging
+            return 4L * (Packing.packedBLength(k, nc) + (long) Blocking.MC * nc + Col2im.GL
+                    + (frontier.channelsLast() ? problem.outputLength() : 0));
         }
 
         @Override
@@ -292,6 +305,13 @@ public final class Im2colKernel implements Kernel {
                 projection.run(g, co0, co1, n0, n1, x, xOffset, y, yOffset);
                 return;
             }
+            // a channels-last output is accumulated channels first in this thread's staging; the frontier moves it to y
+            float[] out = y;
+            int outOffset = yOffset;
+            if (frontier.channelsLast()) {
+                y = ws.staging;
+                yOffset = 0;
+            }
             if (!c2i.singleCover) {
                 for (int n = n0; n < n1; n++) {
                     for (int co = g * coPerG + co0; co < g * coPerG + co1; co++) {
@@ -315,10 +335,11 @@ public final class Im2colKernel implements Kernel {
                             ws.b, 0, width, ws.c, 0, ldc);
                     c2i.add(g, mp * MR, Math.min(rowTo, (mp + panels) * MR), ja, width, ws.c, ldc, y, yOffset, ws.gather);
                 }
-                finished = frontier.finish(finished, frontier.finalBefore(ja + width, qB, pB), pA, pB, g * coPerG + co0, co1 - co0, y, yOffset);
+                finished = frontier.finish(finished, frontier.finalBefore(ja + width, qB, pB), pA, pB, g * coPerG + co0, co1 - co0,
+                        y, yOffset, out, outOffset);
             }
             // the loop finishes every region its tiles reach; this, a piece with no columns on a tile boundary
-            frontier.finish(finished, (n1 - 1) * outPlane + pB, pA, pB, g * coPerG + co0, co1 - co0, y, yOffset);
+            frontier.finish(finished, (n1 - 1) * outPlane + pB, pA, pB, g * coPerG + co0, co1 - co0, y, yOffset, out, outOffset);
         }
 
         /** Packs X columns {@code [j0, j0 + width)} of group g (one piece per image) into packed B. */
@@ -347,9 +368,13 @@ public final class Im2colKernel implements Kernel {
         /** Col2im's gather offsets down a column of the block. */
         final int[] gather = new int[Col2im.GATHER_LENGTH];
 
-        Workspace(int bLength, int cLength) {
+        /** A channels-last output's channels-first accumulator (the whole output), or empty. */
+        final float[] staging;
+
+        Workspace(int bLength, int cLength, int stagingLength) {
             b = Packing.newPackedB(bLength);
             c = new float[cLength];
+            staging = new float[stagingLength];
         }
     }
 }
