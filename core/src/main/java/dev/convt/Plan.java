@@ -17,6 +17,15 @@ import dev.convt.kernel.KernelPlan;
  * and the output must not overlap (the same array is allowed with disjoint ranges); an overlap is
  * rejected before anything is written. An empty batch (N = 0) computes nothing and writes nothing.
  *
+ * <h2>Layouts</h2>
+ * The input and output are stored in the problem's {@link Layout} ({@link Problem#withLayout}):
+ * where the methods below say {@code (N, C, *spatial)} row-major, a channels-last problem's buffers
+ * are {@code (N, *spatial, C)} row-major, of the same length. Every kernel computes every layout with
+ * the same bits; a kernel that does not read or write the layout itself
+ * ({@link Kernel#readsLayout}, {@link Kernel#writesLayout}) runs between transposes into and out of
+ * staging buffers of the executing thread (counted in {@link #workspaceBytes()}, allocation-free once
+ * warm, split over the threads like the kernel).
+ *
  * <h2>Numerics: what every kernel promises against the reference</h2>
  * The {@link dev.convt.kernel.ReferenceKernel reference} defines the result: each output starts at its
  * bias (+0 without bias) and adds each product {@code x·w}, rounded to float32, with a float32
@@ -83,6 +92,10 @@ public final class Plan {
     private final Parallelism parallelism;
     /** Task splits already made, shared by every view of this plan (see {@link #withParallelism}). */
     private final SplitCache splits;
+    /** The transposes around a kernel that does not read or write the problem's layout itself, or null. */
+    private final LayoutStage layoutStage;
+    /** {@link #compute}, made once so the staged path allocates nothing. */
+    private final LayoutStage.Compute compute = this::compute;
 
     Plan(Problem problem, Kernel kernel, KernelPlan kernelPlan) {
         this(problem, kernel, kernelPlan, Parallelism.serial(), new SplitCache());
@@ -95,6 +108,7 @@ public final class Plan {
         this.kernel = kernel;
         this.parallelism = parallelism;
         this.splits = splits;
+        this.layoutStage = LayoutStage.of(problem, kernel);
     }
 
     /**
@@ -138,8 +152,13 @@ public final class Plan {
     /** {@return the name of the kernel that computes this plan ({@code "im2col"}, {@code "scatter"}, {@code "reference"}, ...)} */
     public String kernelName() { return kernelName; }
 
-    /** {@return the workspace bytes each executing thread keeps (made on its first execute)} */
-    public long workspaceBytes() { return kernelPlan.workspaceBytes(); }
+    /**
+     * {@return the workspace bytes each executing thread keeps (made on its first execute), with the
+     * staging buffers of a layout the kernel does not read or write itself (see {@link Problem#withLayout})}
+     */
+    public long workspaceBytes() {
+        return kernelPlan.workspaceBytes() + (layoutStage == null ? 0 : layoutStage.workspaceBytes());
+    }
 
     /** {@return the bytes of prepacked weights, held once and shared by every thread (and by every plan of the same {@link PackedWeights})} */
     public long packedWeightBytes() { return kernelPlan.packedWeightBytes(); }
@@ -196,6 +215,15 @@ public final class Plan {
         if (problem.isEmpty()) {
             return;
         }
+        if (layoutStage != null) {
+            layoutStage.run(compute, x, xOffset, y, yOffset, par);
+        } else {
+            compute(x, xOffset, y, yOffset, par);
+        }
+    }
+
+    /** The kernel on buffers in the layouts it reads and writes, serial or split into tasks. */
+    private void compute(float[] x, int xOffset, float[] y, int yOffset, Parallelism par) {
         KernelPlan.Tasks tasks = par.threads() == 1 ? null : splits.get(kernelPlan, par.threads(), par.minTaskWork());
         if (tasks == null || tasks.count() == 1) {
             kernelPlan.execute(x, xOffset, y, yOffset);

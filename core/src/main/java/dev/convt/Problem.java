@@ -7,8 +7,9 @@ import java.util.Objects;
  * One transposed convolution to compute: a {@link ConvTransposeSpec} applied to an input of a
  * known shape. Immutable; every size in it is checked to fit Java arrays.
  *
- * <p>Buffers are row-major: input {@code (N, Cin, *inSpatial)}, output {@code (N, Cout, *outSpatial)},
- * weight {@code (Cin, Cout/groups, *kernel)}, bias {@code (Cout)}. An unbatched problem (PyTorch's
+ * <p>Buffers are row-major: input {@code (N, Cin, *inSpatial)}, output {@code (N, Cout, *outSpatial)}
+ * (or channels last, {@code (N, *spatial, C)}, with {@link #withLayout}; shapes are reported logically
+ * in both), weight {@code (Cin, Cout/groups, *kernel)}, bias {@code (Cout)}. An unbatched problem (PyTorch's
  * {@code (Cin, *spatial)} input) has {@code N = 1} and reports shapes without the batch dimension.
  *
  * <p>Kernels see every problem as 3-D: {@link #in3()}, {@link #out3()} and the {@code *3()} tuples put
@@ -22,9 +23,15 @@ public final class Problem {
     private final int[] inSpatial;
     private final int[] outSpatial;
     private final int inputLength, outputLength, inputPlane, outputPlane;
+    private final Layout layout;
 
     private Problem(ConvTransposeSpec spec, int batch, boolean batched, int[] inSpatial) {
+        this(spec, batch, batched, inSpatial, Layout.CHANNELS_FIRST);
+    }
+
+    private Problem(ConvTransposeSpec spec, int batch, boolean batched, int[] inSpatial, Layout layout) {
         this.spec = Objects.requireNonNull(spec, "spec");
+        this.layout = Objects.requireNonNull(layout, "layout");
         if (batch < 0) {
             throw new IllegalArgumentException("batch size must be non-negative, but got N=" + batch);
         }
@@ -89,8 +96,27 @@ public final class Problem {
             throw new IllegalArgumentException("ConvTranspose" + r + "D: for " + (r + nonSpatial) + "D input, output_size must have "
                     + r + " or " + (r + nonSpatial) + " elements (got " + outputSize.length + ": " + Arrays.toString(outputSize) + ")");
         }
-        return new Problem(spec.withOutputSize(inSpatial, outputSize), batch, batched, inSpatial);
+        return new Problem(spec.withOutputSize(inSpatial, outputSize), batch, batched, inSpatial, layout);
     }
+
+    /**
+     * This problem with its input and output stored in another {@link Layout}: the same shapes (still
+     * reported logically, {@code (N, C, *spatial)}), the same buffer lengths, the same result, element
+     * {@code (n, c, *s)} found where the layout puts it. Every kernel computes every layout (a kernel
+     * that does not read or write it natively runs behind a transposing stage, see
+     * {@link dev.convt.kernel.Kernel#readsLayout}); the weights keep PyTorch's layout.
+     *
+     * @param layout the layout of the input and the output
+     * @return this problem if it has that layout already, else a new one
+     * @throws NullPointerException if {@code layout} is null
+     */
+    public Problem withLayout(Layout layout) {
+        Objects.requireNonNull(layout, "layout");
+        return layout == this.layout ? this : new Problem(spec, batch, batched, inSpatial, layout);
+    }
+
+    /** {@return how the input and output are stored: {@link Layout#CHANNELS_FIRST} (PyTorch's default) unless set by {@link #withLayout}} */
+    public Layout layout() { return layout; }
 
     /** {@return the layer's hyper-parameters} */
     public ConvTransposeSpec spec() { return spec; }
@@ -105,9 +131,9 @@ public final class Problem {
     /** {@return a copy of the output's spatial sizes, outermost first} */
     public int[] outputSpatial() { return outSpatial.clone(); }
 
-    /** {@return the input shape as the caller gives it: {@code (N, Cin, *in)} or {@code (Cin, *in)} (a new array)} */
+    /** {@return the input shape as the caller gives it, logically (whatever the {@link #layout()}): {@code (N, Cin, *in)} or {@code (Cin, *in)} (a new array)} */
     public int[] inputShape() { return batched ? inputShapeBatched() : drop1(inputShapeBatched()); }
-    /** {@return the output shape as the caller gets it: {@code (N, Cout, *out)} or {@code (Cout, *out)} (a new array)} */
+    /** {@return the output shape as the caller gets it, logically (whatever the {@link #layout()}): {@code (N, Cout, *out)} or {@code (Cout, *out)} (a new array)} */
     public int[] outputShape() { return batched ? outputShapeBatched() : drop1(outputShapeBatched()); }
 
     private int[] inputShapeBatched() { return shape(batch, spec.inChannels(), inSpatial); }
@@ -307,16 +333,17 @@ public final class Problem {
     @Override
     public boolean equals(Object o) {
         return o instanceof Problem p && spec.equals(p.spec) && batch == p.batch && batched == p.batched
-                && Arrays.equals(inSpatial, p.inSpatial);
+                && Arrays.equals(inSpatial, p.inSpatial) && layout == p.layout;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(spec, batch, batched, Arrays.hashCode(inSpatial));
+        return Objects.hash(spec, batch, batched, Arrays.hashCode(inSpatial), layout);
     }
 
     @Override
     public String toString() {
-        return spec + " on " + Arrays.toString(inputShape()) + " -> " + Arrays.toString(outputShape());
+        String stored = layout == Layout.CHANNELS_FIRST ? "" : " " + layout.name(rank());
+        return spec + " on " + Arrays.toString(inputShape()) + stored + " -> " + Arrays.toString(outputShape()) + stored;
     }
 }

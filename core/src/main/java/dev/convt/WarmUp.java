@@ -102,7 +102,9 @@ final class WarmUp {
      */
     static int warm(Kernel k, Problem problem, boolean planTime) {
         int runs = 0;
-        for (Problem proxy : k.warmUpProblems(problem)) {
+        for (Problem shape : k.warmUpProblems(problem)) {
+            // in the plan's layout, so a kernel that reads or writes it itself warms those paths
+            Problem proxy = shape.withLayout(problem.layout());
             if (!proxy.isEmpty() && k.declineReason(proxy) == null) {
                 runs += warmProxy(k, proxy, planTime);
             }

@@ -108,9 +108,16 @@
  * output at execute time: the plan reads its own copy of them.
  *
  * <h2>Layouts and what is not there yet</h2>
- * Tensors are channels-first (NCL, NCHW, NCDHW), batched or unbatched, with weights in PyTorch's
- * {@code (Cin, Cout/groups, *kernel)} layout and an optional bias of {@code Cout} values. Not
- * available in this version: channels-last (NHWC) input or output, {@code MemorySegment} or direct
+ * Tensors are channels first (NCL, NCHW, NCDHW) by default, or channels last (NLC, NHWC, NDHWC) for
+ * a problem made with {@link dev.convt.Problem#withLayout}({@link dev.convt.Layout#CHANNELS_LAST}),
+ * batched or unbatched; shapes are always reported logically, {@code (N, C, *spatial)}, and buffer
+ * lengths are the same in both layouts. Weights stay in PyTorch's {@code (Cin, Cout/groups, *kernel)}
+ * layout with an optional bias of {@code Cout} values. Every kernel computes both layouts with the same
+ * bits: the im2col kernel reads and writes channels last itself (packing the input's columns straight
+ * from it, moving each output region out of its channels-first accumulator once final); the others
+ * run between transposes into and out of per-thread staging buffers, counted in
+ * {@link dev.convt.Plan#workspaceBytes()}. Not
+ * available in this version: {@code MemorySegment} or direct
  * buffer entry points (off-heap tensors must be copied into a {@code float[]}), packed weights
  * shared by plans of different input shapes, and a caller-provided workspace.
  *

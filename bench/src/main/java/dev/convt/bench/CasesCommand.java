@@ -27,7 +27,7 @@ import java.util.Set;
 final class CasesCommand {
     static final String HELP = """
             usage: bench/convt cases IN.jsonl --out OUT.jsonl [--kernel NAME] [--threads N] [--min-task-work M]
-                                     [--activation KIND[:params]]
+                                     [--activation KIND[:params]] [--layout NAME]
 
             Reads one case per line in the format of shared/conformance/pytorch-golden.jsonl (module
             parameters, input_shape, output_size, x, weight, bias_values; see that folder's README),
@@ -41,6 +41,10 @@ final class CasesCommand {
             at least one)}: y is then act(conv + bias), as the layer followed by torch.relu,
             F.leaky_relu(negative_slope=A), torch.clamp, torch.tanh or torch.sigmoid. An unknown
             kind or field exits 2; a value the library rejects (NaN alpha, min > max) is an error line.
+            A case may carry "layout": "nchw" | "nhwc" (dims 2), "ncl" | "nlc" (dims 1), "ncdhw" |
+            "ndhwc" (dims 3): x is then stored in that layout, and so is the y written for it, while
+            input_shape and y_shape stay PyTorch's logical (N, C, *spatial) shapes; the weights keep
+            PyTorch's (C_in, C_out/groups, *kernel) layout. An unknown name, or another rank's, exits 2.
             Fields such as y and y64 in the input are ignored: compare them with the output yourself.
             Numbers may be Python's NaN, Infinity and -Infinity; non-finite outputs are written the
             same way (json.loads reads them back exactly). The input is checked first (JSON syntax,
@@ -58,6 +62,9 @@ final class CasesCommand {
               --activation KIND[:params]
                              the activation of every case without an "activation" field of its own:
                              none, relu, tanh, sigmoid, leaky_relu[:ALPHA] or clamp:MIN:MAX
+              --layout NAME  the layout of every case without a "layout" field of its own:
+                             channels_first (default) or channels_last, or a name of the cases'
+                             rank (nchw, nhwc, ncl, nlc, ncdhw, ndhwc; another rank's is an error line)
             """;
 
     private CasesCommand() {}
@@ -74,7 +81,7 @@ final class CasesCommand {
 
     /** As {@link #run(String[], PrintStream, PrintStream)}, with the computation given (null: the chosen kernel's plan). */
     static int run(String[] argv, PrintStream out, PrintStream err, Compute compute) {
-        Args a = new Args("cases", argv, Set.of("out", "kernel", "threads", "min-task-work", "activation"), Set.of("help"));
+        Args a = new Args("cases", argv, Set.of("out", "kernel", "threads", "min-task-work", "activation", "layout"), Set.of("help"));
         if (a.flag("help")) {
             out.print(HELP);
             return 0;
@@ -98,6 +105,14 @@ final class CasesCommand {
         Parallelism par = parallelism;
         dev.convt.Activation activation = a.option("activation") == null ? dev.convt.Activation.none()
                 : ActivationOption.parse("cases", a.option("activation"));
+        String layout = a.option("layout");
+        if (layout != null) {
+            try {
+                dev.convt.Layout.parse(layout);
+            } catch (IllegalArgumentException e) {
+                throw new UsageException("cases: --layout: " + e.getMessage());
+            }
+        }
         Compute computation = compute != null ? compute
                 : c -> Planner.plan(c.problem(), c.weight(), 0, c.bias(), 0, choice).withParallelism(par).execute(c.x());
         Path outFile = Path.of(outName);
@@ -127,7 +142,7 @@ final class CasesCommand {
                 if (line.isBlank()) {
                     continue;
                 }
-                Map<String, Object> result = runCase(parseLine(in, lineNo, line), activation, computation);
+                Map<String, Object> result = runCase(parseLine(in, lineNo, line), activation, layout, computation);
                 if (!result.containsKey("error")) {
                     computed++;
                 } else if (isRejection(result)) {
@@ -155,6 +170,7 @@ final class CasesCommand {
                 + " rejected by convt" + (failed > 0 ? ", " + failed + " failed in the kernel" : "") + "; kernel " + kernel
                 + (par.threads() == 1 ? "" : ", " + par.threads() + " threads")
                 + (activation.isNone() ? "" : "; activation " + activation + " where a case has none")
+                + (layout == null ? "" : "; layout " + layout + " where a case has none")
                 + "; wrote " + outFile);
         if (failed > 0) {
             err.println("convt: the kernel failed on " + failed + " case(s); see their error lines in " + outFile);
@@ -235,12 +251,15 @@ final class CasesCommand {
      * so one case never costs the others.
      *
      * @param activation the activation of a case without an {@code "activation"} field
+     * @param layout     the layout name ({@code --layout}) of a case without a {@code "layout"} field, or null
+     *                   for channels first; a name of another rank than the case's is an error line
      */
-    static Map<String, Object> runCase(Map<String, Object> json, dev.convt.Activation activation, Compute compute) {
+    static Map<String, Object> runCase(Map<String, Object> json, dev.convt.Activation activation, String layout, Compute compute) {
         Map<String, Object> result = new LinkedHashMap<>();
         result.put("id", PyTorchCase.id(json));
         try {
-            PyTorchCase c = PyTorchCase.of(json, activation);
+            PyTorchCase c = PyTorchCase.of(json, activation, layout == null ? dev.convt.Layout.CHANNELS_FIRST
+                    : dev.convt.Layout.parse(layout, ((Number) json.get("dims")).intValue()));
             float[] y = compute.output(c);
             result.put("y_shape", c.problem().outputShape());
             result.put("y", y);

@@ -33,7 +33,7 @@ final class SuiteCommand {
     static final String HELP = """
             usage: bench/convt suite [--layers a,b] [--kernels auto,reference,im2col,scatter,...|all]
                                      [--threads N] [--forks K] [--json FILE] [--quick] [--file LAYERS.json]
-                                     [--activation KIND[:params],...]
+                                     [--activation KIND[:params],...] [--layout nchw|nhwc,...]
 
             Runs the workload (by default the 17 published layers embedded in the runner) on each kernel
             and prints one table: per layer its shapes, exact work, the published/exact op ratio and the
@@ -60,6 +60,12 @@ final class SuiteCommand {
                                runs each layer once per activation, one after the other (rows
                                'layer', 'layer+relu', ...), and prints each activation's total
                                time against the first's
+              --layout L,…     the layout of every layer's input and output: nchw (channels first,
+                               the default; ncl/ncdhw alike) or nhwc (channels last; nlc/ndhwc
+                               alike, for the 1-D and 3-D layers too); a list (e.g. nchw,nhwc) runs
+                               each layer once per layout, one after the other (rows 'layer',
+                               'layer@nhwc'), and prints each layout's total time against the
+                               first's (not together with a list of activations)
 
             Timing, per kernel and layer: a first run (it also produces the output that is checked),
             then warm-up batches of about 0.05 s until one is settled: its median no more than 3%%
@@ -82,7 +88,7 @@ final class SuiteCommand {
     private SuiteCommand() {}
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
-        Args a = new Args("suite", argv, Set.of("layers", "kernels", "threads", "json", "file", "forks", "activation", Forks.CHILD_OPTION),
+        Args a = new Args("suite", argv, Set.of("layers", "kernels", "threads", "json", "file", "forks", "activation", "layout", Forks.CHILD_OPTION),
                 Set.of("quick", "help"));
         if (a.flag("help")) {
             out.print(HELP);
@@ -92,7 +98,12 @@ final class SuiteCommand {
         List<Integer> threadCounts = ThreadCounts.parse(a, "suite");
         int threads = threadCounts.getLast();
         List<dev.convt.Activation> activations = ActivationOption.parseList("suite", a.listOption("activation"));
-        List<Workload.Layer> layers = ActivationOption.expand(Workload.chosen(a), activations);
+        List<String> layouts = LayoutOption.parseList("suite", a.listOption("layout"));
+        if (layouts.size() > 1 && activations.size() > 1) {
+            throw new UsageException("suite: --activation and --layout each take a list, but not both at once (got "
+                    + a.listOption("activation") + " and " + a.listOption("layout") + ")");
+        }
+        List<Workload.Layer> layers = LayoutOption.expand(ActivationOption.expand(Workload.chosen(a), activations), layouts);
         List<String> kernels = ThreadCounts.expand(kernels(a.listOption("kernels")), threadCounts);
         boolean quick = a.flag("quick");
         Timer.Settings settings = quick ? Timer.Settings.QUICK : Timer.Settings.DEFAULT;
@@ -158,7 +169,11 @@ final class SuiteCommand {
             summary.put("thread_speedup", threadSpeedups(results, kernels, out));
         }
         if (activations.size() > 1) {
-            summary.put("activation_totals", activationTotals(results, kernels, layers, activations, out));
+            summary.put("activation_totals", variantTotals(results, kernels, layers,
+                    activations.stream().map(ActivationOption::label).toList(), "activation", out));
+        }
+        if (layouts.size() > 1) {
+            summary.put("layout_totals", variantTotals(results, kernels, layers, layouts, "layout", out));
         }
         out.println("load average " + MachineInfo.loadText(load0) + " at the start, " + MachineInfo.loadText(load1) + " at the end (1, 5, 15 min)");
         notes(results, settings, forks, out);
@@ -211,6 +226,7 @@ final class SuiteCommand {
         s.put("workload", a.option("file") == null ? "embedded shared/workloads/layers.json" : a.option("file"));
         s.put("data", "uniform [-1, 1), seeded per layer");
         s.put("activations", ActivationOption.parseList("suite", a.listOption("activation")).stream().map(ActivationOption::label).toList());
+        s.put("layouts", LayoutOption.parseList("suite", a.listOption("layout")));
         s.put("forks", forks);
         s.put("reference_runs_in", forks == 0 ? "this JVM" : "fork 1");
         Map<String, Object> t = new LinkedHashMap<>();
@@ -343,14 +359,15 @@ final class SuiteCommand {
     }
 
     /**
-     * Per kernel, the total median time of the layers with each activation and its ratio to the first
-     * activation's total (the added cost of the fused activation), over the layers every activation's
-     * row of that kernel has: printed, and returned for the JSON.
+     * Per kernel, the total median time of the layers in each variant (an activation, a layout) and
+     * its ratio to the first variant's total (the added cost of the fused activation, of the layout),
+     * over the layers every variant's row of that kernel has: printed, and returned for the JSON. The
+     * variants of one layer are adjacent in {@code layers}, in the order of {@code labels}.
      */
-    private static Map<String, Object> activationTotals(List<Result> results, List<String> kernels, List<Workload.Layer> layers,
-                                                        List<dev.convt.Activation> activations, PrintStream out) {
+    private static Map<String, Object> variantTotals(List<Result> results, List<String> kernels, List<Workload.Layer> layers,
+                                                     List<String> labels, String what, PrintStream out) {
         Map<String, Object> json = new LinkedHashMap<>();
-        int n = activations.size();
+        int n = labels.size();
         for (String k : kernels) {
             double[] total = new double[n];
             int counted = 0;
@@ -375,12 +392,12 @@ final class SuiteCommand {
             Map<String, Object> perKernel = new LinkedHashMap<>();
             List<String> text = new ArrayList<>();
             for (int j = 0; j < n; j++) {
-                String label = ActivationOption.label(activations.get(j));
+                String label = labels.get(j);
                 perKernel.put(label, total[j]);
                 text.add(label + " " + Table.ms(total[j]) + " ms" + (j == 0 ? "" : " (" + Table.fixed(100 * (total[j] / total[0] - 1), 1) + "%)"));
             }
             json.put(k, perKernel);
-            out.println("activation totals, " + k + " (" + counted + " layers): " + String.join(", ", text));
+            out.println(what + " totals, " + k + " (" + counted + " layers): " + String.join(", ", text));
         }
         return json;
     }

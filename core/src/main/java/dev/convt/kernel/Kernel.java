@@ -52,6 +52,33 @@ public interface Kernel {
     default boolean fusesActivation() { return false; }
 
     /**
+     * Whether this kernel's plan for the problem reads the input in the problem's
+     * {@link Problem#layout()} itself. When it does not (the default, for every layout but
+     * {@link dev.convt.Layout#CHANNELS_FIRST}), the {@link dev.convt.Plan} transposes the caller's input
+     * into a channels-first staging buffer of its own first and gives the kernel that; the kernel then
+     * reads channels-first whatever the problem says. The answer must not change between calls.
+     *
+     * @param problem a problem this kernel accepts
+     * @return whether {@link KernelPlan#execute} and its tasks read {@code x} in {@code problem.layout()}
+     */
+    default boolean readsLayout(Problem problem) {
+        return problem.layout() == dev.convt.Layout.CHANNELS_FIRST;
+    }
+
+    /**
+     * Whether this kernel's plan for the problem writes the output in the problem's
+     * {@link Problem#layout()} itself. When it does not (the default, for every layout but
+     * {@link dev.convt.Layout#CHANNELS_FIRST}), the kernel writes channels-first into a staging buffer
+     * of the {@link dev.convt.Plan}, which transposes it into the caller's output afterwards.
+     *
+     * @param problem a problem this kernel accepts
+     * @return whether {@link KernelPlan#execute} and its tasks write {@code y} in {@code problem.layout()}
+     */
+    default boolean writesLayout(Problem problem) {
+        return problem.layout() == dev.convt.Layout.CHANNELS_FIRST;
+    }
+
+    /**
      * Why the automatic choice should skip this kernel for the problem (it can, but another is
      * expected to be faster), or {@code null} to take it. Defaults to {@link #declineReason}.
      *

@@ -2,6 +2,7 @@ package dev.convt.testkit;
 
 import dev.convt.Activation;
 import dev.convt.ConvTransposeSpec;
+import dev.convt.Layout;
 import dev.convt.Problem;
 
 import java.util.Arrays;
@@ -16,11 +17,11 @@ import java.util.Set;
  *
  * @param id     the case's name
  * @param problem the problem PyTorch's module computes on {@code x}
- * @param x      the input
+ * @param x      the input, stored in the problem's {@link Problem#layout()}
  * @param weight the weight, laid out as PyTorch's {@code (C_in, C_out/groups, *kernel)}
  * @param bias   the bias values, or null without bias
  * @param yShape PyTorch's output shape, or null when the line has none
- * @param y      PyTorch's float32 output, or null when the line has none
+ * @param y      PyTorch's float32 output (in the problem's layout), or null when the line has none
  * @param y64    the float64 output, or null when the line has none
  */
 public record PyTorchCase(String id, Problem problem, float[] x, float[] weight, float[] bias,
@@ -29,7 +30,7 @@ public record PyTorchCase(String id, Problem problem, float[] x, float[] weight,
     /** Every field of the format; any other field is a mistake (a misspelt parameter must not be ignored). */
     public static final Set<String> FIELDS = Set.of("id", "dims", "batched", "input_shape", "in_channels", "out_channels",
             "kernel_size", "stride", "padding", "output_padding", "dilation", "groups", "bias", "padding_mode",
-            "output_size", "weight_shape", "x", "weight", "bias_values", "y_shape", "y", "y64", "tags", "activation");
+            "output_size", "weight_shape", "x", "weight", "bias_values", "y_shape", "y", "y64", "tags", "activation", "layout");
 
     /**
      * The fields of {@code "activation"} per kind: {@code {"kind": "relu"}}, {@code {"kind":
@@ -69,7 +70,7 @@ public record PyTorchCase(String id, Problem problem, float[] x, float[] weight,
     private record Fields(int dims, int[] inputShape, int inChannels, int outChannels, int[] kernel, int[] stride,
                           int[] padding, int[] outputPadding, int[] dilation, int groups, boolean bias, String paddingMode,
                           int[] outputSize, float[] x, float[] weight, float[] biasValues, int[] yShape, float[] y, double[] y64,
-                          ActivationFields activation) {}
+                          ActivationFields activation, Layout layout) {}
 
     /** The {@code "activation"} object's values (null bounds: left out), before the library validates them. */
     private record ActivationFields(String kind, float alpha, Float min, Float max) {
@@ -110,6 +111,16 @@ public record PyTorchCase(String id, Problem problem, float[] x, float[] weight,
                 m.get("max") == null ? null : number("activation.max", m.get("max")));
     }
 
+    /** The {@code "layout"} field: a name {@link Layout#parse(String, int)} takes for the case's {@code dims}. */
+    private static Layout layout(Map<String, Object> json) {
+        String name = Json.string("layout", json.get("layout"));
+        try {
+            return Layout.parse(name, Json.integer("dims", field(json, "dims")));
+        } catch (IllegalArgumentException e) {
+            throw new FormatException("field 'layout': " + e.getMessage());
+        }
+    }
+
     private static float number(String field, Object v) {
         return Json.floats(field, java.util.List.of(v))[0];
     }
@@ -130,7 +141,8 @@ public record PyTorchCase(String id, Problem problem, float[] x, float[] weight,
                     json.get("y_shape") == null ? null : ints(json, "y_shape"),
                     json.get("y") == null ? null : Json.floats("y", json.get("y")),
                     json.get("y64") == null ? null : Json.numbers("y64", json.get("y64")),
-                    json.get("activation") == null ? null : activationFields(json.get("activation")));
+                    json.get("activation") == null ? null : activationFields(json.get("activation")),
+                    json.get("layout") == null ? null : layout(json));
         } catch (FormatException e) {
             throw e;
         } catch (IllegalArgumentException e) {
@@ -171,6 +183,23 @@ public record PyTorchCase(String id, Problem problem, float[] x, float[] weight,
      * @return the case
      */
     public static PyTorchCase of(Map<String, Object> json, Activation activation) {
+        return of(json, activation, Layout.CHANNELS_FIRST);
+    }
+
+    /**
+     * As {@link #of(Map, Activation)}, with the layout the case's {@code x} (and its output) are
+     * stored in when it has no {@code "layout"} field of its own (the runner's {@code --layout}). The
+     * shapes ({@code input_shape}, {@code y_shape}) stay PyTorch's logical {@code (N, C, *spatial)}
+     * in every layout; {@code "layout"} is one of {@code "ncl"}/{@code "nlc"} (dims 1),
+     * {@code "nchw"}/{@code "nhwc"} (dims 2), {@code "ncdhw"}/{@code "ndhwc"} (dims 3), or
+     * {@code "channels_first"}/{@code "channels_last"}.
+     *
+     * @param json       one parsed line
+     * @param activation the activation of a case without one
+     * @param layout     the layout of a case without one
+     * @return the case, its problem in the case's layout
+     */
+    public static PyTorchCase of(Map<String, Object> json, Activation activation, Layout layout) {
         Fields f = fields(json);
         ConvTransposeSpec.Builder b = ConvTransposeSpec.builder(f.dims(), f.inChannels(), f.outChannels(), f.kernel())
                 .stride(f.stride())
@@ -189,6 +218,7 @@ public record PyTorchCase(String id, Problem problem, float[] x, float[] weight,
             problem = problem.withOutputSize(f.outputSize());
             spec = problem.spec();
         }
+        problem = problem.withLayout(f.layout() == null ? layout : f.layout());
         if (f.x().length != problem.inputLength()) {
             throw new FormatException("x has " + f.x().length + " values, but input_shape needs " + problem.inputLength());
         }

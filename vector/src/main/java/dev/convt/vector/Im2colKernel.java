@@ -175,6 +175,27 @@ public final class Im2colKernel implements Kernel {
         return (columns >= nc && Blocking.usesWideTail(nc)) || (columns % nc != 0 && Blocking.usesWideTail((int) (columns % nc)));
     }
 
+    /**
+     * Yes for every layout: channels-last columns are packed straight from the caller's input
+     * ({@link Packing#packBColumnsChannelsLast}), and a single input position
+     * ({@link Im2colProjection}) is stored alike in both layouts.
+     */
+    @Override
+    public boolean readsLayout(Problem problem) {
+        return true;
+    }
+
+    /**
+     * Yes, but for a channels-last single input position ({@link Im2colProjection}, which the plan's
+     * layout stage transposes): col2im accumulates channels first in the executing thread's staging,
+     * and each output region moves to the caller's channels-last output as soon as it is final, while
+     * it is still in cache ({@link OutputFrontier}).
+     */
+    @Override
+    public boolean writesLayout(Problem problem) {
+        return problem.layout() == dev.convt.Layout.CHANNELS_FIRST || !Im2colProjection.applies(problem);
+    }
+
     /** Yes: each output region gets the activation as soon as col2im has finished it ({@link OutputFrontier}). */
     @Override
     public boolean fusesActivation() {
@@ -260,6 +281,8 @@ public final class Im2colKernel implements Kernel {
         final Im2colProjection projection;
         /** The fused activation, applied where the output is final. */
         private final OutputFrontier frontier;
+        /** Whether the input is channels last (packed by {@link Packing#packBColumnsChannelsLast}). */
+        private final boolean channelsLastInput;
 
         Im2colPlan(Problem p, Im2colWeights weights) {
             problem = p;
@@ -282,9 +305,11 @@ public final class Im2colKernel implements Kernel {
             packedW = weights.packedA;
             col2im = new Col2im(p, this.bias);
             frontier = new OutputFrontier(p);
+            channelsLastInput = p.layout() == dev.convt.Layout.CHANNELS_LAST;
             int bLength = projection != null ? 0 : Packing.packedBLength(k, nc);
             int cLength = projection != null ? 0 : Blocking.MC * nc;
-            workspace = ThreadLocal.withInitial(() -> new Workspace(bLength, cLength));
+            int staging = frontier.channelsLast() && projection == null ? p.outputLength() : 0;
+            workspace = ThreadLocal.withInitial(() -> new Workspace(bLength, cLength, staging));
         }
 
         @Override
@@ -292,8 +317,9 @@ public final class Im2colKernel implements Kernel {
             if (projection != null) {
                 return projection.workspaceBytes();
             }
-            // the packed X tile, the column block, and col2im's gather offsets
-            return 4L * (Packing.packedBLength(k, nc) + (long) Blocking.MC * nc + Col2im.GL);
+            // the packed X tile, the column block, col2im's gather offsets, and a channels-last output's staging
+            return 4L * (Packing.packedBLength(k, nc) + (long) Blocking.MC * nc + Col2im.GL
+                    + (frontier.channelsLast() ? problem.outputLength() : 0));
         }
 
         @Override
@@ -334,6 +360,13 @@ public final class Im2colKernel implements Kernel {
                 projection.run(g, co0, co1, n0, n1, x, xOffset, y, yOffset);
                 return;
             }
+            // a channels-last output is accumulated channels first in this thread's staging; the frontier moves it to y
+            float[] out = y;
+            int outOffset = yOffset;
+            if (frontier.channelsLast()) {
+                y = ws.staging;
+                yOffset = 0;
+            }
             if (!c2i.singleCover) {
                 for (int n = n0; n < n1; n++) {
                     for (int co = g * coPerG + co0; co < g * coPerG + co1; co++) {
@@ -357,10 +390,11 @@ public final class Im2colKernel implements Kernel {
                             ws.b, 0, width, ws.c, 0, ldc);
                     c2i.add(g, mp * MR, Math.min(rowTo, (mp + panels) * MR), ja, width, ws.c, ldc, y, yOffset, ws.gather);
                 }
-                finished = frontier.finish(finished, frontier.finalBefore(ja + width, qB, pB), pA, pB, g * coPerG + co0, co1 - co0, y, yOffset);
+                finished = frontier.finish(finished, frontier.finalBefore(ja + width, qB, pB), pA, pB, g * coPerG + co0, co1 - co0,
+                        y, yOffset, out, outOffset);
             }
             // the loop finishes every region its tiles reach; this, a piece with no columns on a tile boundary
-            frontier.finish(finished, (n1 - 1) * outPlane + pB, pA, pB, g * coPerG + co0, co1 - co0, y, yOffset);
+            frontier.finish(finished, (n1 - 1) * outPlane + pB, pA, pB, g * coPerG + co0, co1 - co0, y, yOffset, out, outOffset);
         }
 
         /** Packs X columns {@code [j0, j0 + width)} of group g (one piece per image) into packed B. */
@@ -371,7 +405,11 @@ public final class Im2colKernel implements Kernel {
                 int n = j / inPlane;
                 int p0 = j - n * inPlane;
                 int len = Math.min(inPlane - p0, end - j);
-                Packing.packBColumns(k, len, x, xOffset + (n * cin + g * k) * inPlane + p0, inPlane, b, 0, j - j0);
+                if (channelsLastInput) {
+                    Packing.packBColumnsChannelsLast(k, len, x, xOffset + (n * inPlane + p0) * cin + g * k, cin, b, 0, j - j0);
+                } else {
+                    Packing.packBColumns(k, len, x, xOffset + (n * cin + g * k) * inPlane + p0, inPlane, b, 0, j - j0);
+                }
                 j += len;
             }
             Packing.zeroBTail(k, width, b, 0);
@@ -385,9 +423,13 @@ public final class Im2colKernel implements Kernel {
         /** Col2im's gather offsets down a column of the block. */
         final int[] gather = new int[Col2im.GATHER_LENGTH];
 
-        Workspace(int bLength, int cLength) {
+        /** A channels-last output's channels-first accumulator (the whole output), or empty. */
+        final float[] staging;
+
+        Workspace(int bLength, int cLength, int stagingLength) {
             b = Packing.newPackedB(bLength);
             c = new float[cLength];
+            staging = new float[stagingLength];
         }
     }
 }

@@ -15,15 +15,21 @@ import dev.convt.Problem;
  * consumed, its output slices {@code o < s·stride − pad} are final; once all of an image's columns
  * are, the whole image is. Finishing each output element exactly once (the frontier only moves
  * forward) keeps the result independent of how a computation is cut into tasks.
+ *
+ * <p>For a channels-last output the same regions, once final, are moved from the channels-first
+ * accumulator col2im wrote into the caller's output ({@link #finish}), in cache like the activation.
  */
 final class OutputFrontier {
     private final Activation act;
     private final int inPlane, outPlane, cout;
     /** The axis: input positions per slice, output positions per slice, input slices, output slices, stride, pad begin. */
     private final int unit, outUnit, slices, outSlices, stride, pad;
+    /** Whether the output is channels last: final regions are moved out of the channels-first accumulator. */
+    private final boolean channelsLast;
 
     OutputFrontier(Problem p) {
         act = p.spec().activation();
+        channelsLast = p.layout() == dev.convt.Layout.CHANNELS_LAST;
         inPlane = p.inputPlane();
         outPlane = p.outputPlane();
         cout = p.spec().outChannels();
@@ -40,9 +46,14 @@ final class OutputFrontier {
         pad = p.padBegin3()[a];
     }
 
-    /** Whether there is anything to apply. */
+    /** Whether there is an activation to apply. */
     boolean active() {
         return !act.isNone();
+    }
+
+    /** {@return whether final regions are moved to a channels-last output} */
+    boolean channelsLast() {
+        return channelsLast;
     }
 
     /**
@@ -63,11 +74,12 @@ final class OutputFrontier {
 
     /**
      * Applies the activation to the outputs in flattened positions {@code [done, upTo)} that lie in
-     * plane positions {@code [pA, pB)}, for {@code channels} output channels from {@code c0}; returns
-     * the new frontier, {@code max(done, upTo)}.
+     * plane positions {@code [pA, pB)}, for {@code channels} output channels from {@code c0}, and for a
+     * channels-last output moves them from {@code y} (channels first) to {@code out}; returns the new
+     * frontier, {@code max(done, upTo)}.
      */
-    int finish(int done, int upTo, int pA, int pB, int c0, int channels, float[] y, int yOffset) {
-        if (!active()) {
+    int finish(int done, int upTo, int pA, int pB, int c0, int channels, float[] y, int yOffset, float[] out, int outOffset) {
+        if (!active() && !channelsLast) {
             return upTo;
         }
         while (done < upTo) {
@@ -76,10 +88,35 @@ final class OutputFrontier {
             int end = Math.min(upTo - base, outPlane);
             int from = Math.max(done - base, pA), to = Math.min(end, pB);
             if (to > from) {
-                Epilogue.apply(act, y, yOffset + (n * cout + c0) * outPlane + from, to - from, channels, outPlane);
+                int at = yOffset + (n * cout + c0) * outPlane + from;
+                if (active()) {
+                    Epilogue.apply(act, y, at, to - from, channels, outPlane);
+                }
+                if (channelsLast) {
+                    toChannelsLast(y, at, out, outOffset + (n * outPlane + from) * cout + c0, to - from, channels);
+                }
             }
             done = base + end;
         }
         return done;
+    }
+
+    /** Positions per block of the move: one cache line of each channel's row. */
+    private static final int MOVE_BLOCK = 16;
+
+    /**
+     * {@code out[d + q·cout + c] = y[s + c·outPlane + q]} for {@code q < positions}, {@code c < channels}:
+     * blocks of positions, each channel's part of the block read in one run.
+     */
+    private void toChannelsLast(float[] y, int s, float[] out, int d, int positions, int channels) {
+        for (int q0 = 0; q0 < positions; q0 += MOVE_BLOCK) {
+            int q1 = Math.min(q0 + MOVE_BLOCK, positions);
+            for (int c = 0; c < channels; c++) {
+                int row = s + c * outPlane;
+                for (int q = q0; q < q1; q++) {
+                    out[d + q * cout + c] = y[row + q];
+                }
+            }
+        }
     }
 }

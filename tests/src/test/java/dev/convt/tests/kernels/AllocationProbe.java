@@ -80,11 +80,25 @@ public final class AllocationProbe {
                         .problem(1, new int[] {6, 7}));
     }
 
-    /** Every fast kernel on the general problems it accepts, plus the scatter and sub-pixel kernels on each of their paths. */
+    /**
+     * Channels-last problems (the layout stage's transposes and staging buffers, split at 2 threads):
+     * the padded 2-D layer, the grouped 1-D one, the 3-D one, the single input position, and the
+     * sub-pixel kernel's FCN geometry.
+     */
+    static List<Problem> channelsLast() {
+        List<Problem> g = general();
+        return java.util.stream.Stream.of(g.get(0), g.get(2), g.get(3), g.get(4), subpixelPaths().get(0))
+                .map(p -> p.withLayout(dev.convt.Layout.CHANNELS_LAST)).toList();
+    }
+
+    /**
+     * Every fast kernel on the general and channels-last problems it accepts, plus the scatter and
+     * sub-pixel kernels on each of their paths.
+     */
     static List<Case> cases() {
         List<Case> cases = new ArrayList<>();
         for (KernelChoice k : FastKernels.all()) {
-            for (Problem p : general()) {
+            for (Problem p : java.util.stream.Stream.concat(general().stream(), channelsLast().stream()).toList()) {
                 if (FastKernels.accepts(k, p)) {
                     for (int t : THREADS) {
                         cases.add(new Case(k, p, t));

@@ -166,6 +166,36 @@ public final class Packing {
     }
 
     /**
+     * Packs {@code w} columns of a channels-last B into packed B from column {@code dstCol}:
+     * {@code B[p][j] = src[srcOff + j·pixelStride + p]} (column j is one input position, whose
+     * {@code k} channels are contiguous), so a channels-last input is packed without a transposed
+     * copy of its own. Column by column: each position's channels are read in one run, and the
+     * strided writes land in the L2-sized packed tile.
+     *
+     * @param k           rows (the channels of a group)
+     * @param w           columns to pack
+     * @param src         the channels-last input
+     * @param srcOff      where column 0's first channel is in {@code src}
+     * @param pixelStride floats from one column (position) to the next: all the input's channels
+     * @param dst         the packed B
+     * @param dstOff      where the packed B starts in {@code dst}, in floats
+     * @param dstCol      the packed column of the first packed column
+     */
+    public static void packBColumnsChannelsLast(int k, int w, float[] src, int srcOff, int pixelStride,
+                                                MemorySegment dst, int dstOff, int dstCol) {
+        int panelStride = k * NR;
+        for (int j = 0; j < w; j++) {
+            int col = dstCol + j;
+            int q = col / NR;
+            int d = dstOff + q * panelStride + col - q * NR;
+            int s = srcOff + j * pixelStride;
+            for (int p = 0; p < k; p++) {
+                dst.setAtIndex(ValueLayout.JAVA_FLOAT, d + p * NR, src[s + p]);
+            }
+        }
+    }
+
+    /**
      * Zeroes the columns of the last panel past {@code n} (so padded columns compute zeros, not garbage).
      *
      * @param k      rows (the depth of the packed B)

@@ -1,0 +1,179 @@
+package dev.convt.tests.kernels;
+
+import dev.convt.Activation;
+import dev.convt.ConvTransposeSpec;
+import dev.convt.Layout;
+import dev.convt.Parallelism;
+import dev.convt.Plan;
+import dev.convt.Planner;
+import dev.convt.Problem;
+import dev.convt.kernel.KernelChoice;
+import dev.convt.testkit.Problems;
+import dev.convt.testkit.TestData;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+import net.jqwik.api.constraints.LongRange;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Channels-last problems ({@link Layout#CHANNELS_LAST}: NLC, NHWC, NDHWC) on every kernel, the
+ * reference included: executing on the channels-last input (the channels-first input transposed by
+ * this test's own loops) writes exactly the channels-first output transposed, bit for bit on
+ * small-integer data, at one thread and at two (every problem split as far as its kernel splits),
+ * with nothing written outside the output. Ranks 1–3, groups, padding, dilation, output_padding,
+ * single input positions (im2col's one-GEMM path), the sub-pixel kernel's geometries, and the
+ * activations whose result on integers is exact.
+ */
+class LayoutAgreementTest {
+
+    private static final int GUARD = 13;
+    private static final float SENTINEL = -3.25f;
+
+    @Provide
+    Arbitrary<Problem> problems() {
+        Arbitrary<Problem> shapes = Arbitraries.oneOf(Problems.problems(1, 2, 3, 9), Problems.tails(), Problems.rank3(),
+                Problems.singlePosition(), ParallelDeterminismTest.fewChannels(), new SubpixelKernelTest().accepted());
+        Arbitrary<Activation> acts = Arbitraries.of(Activation.none(), Activation.relu(), Activation.leakyRelu(0.25f),
+                Activation.clamp(-3, 5));
+        return net.jqwik.api.Combinators.combine(shapes, acts).as(ActivationAgreementTest::with);
+    }
+
+    @Property
+    void channelsLastIsChannelsFirstTransposedOnEveryKernel(@ForAll("problems") Problem p,
+                                                             @ForAll @IntRange(min = 1, max = 2) int threads,
+                                                             @ForAll @LongRange(min = 0, max = 1000) long seed) {
+        float[] x = TestData.smallInts(p.inputLength(), seed);
+        float[] w = TestData.smallInts(p.weightLength(), seed + 1);
+        float[] b = p.spec().hasBias() ? TestData.smallInts(p.biasLength(), seed + 2) : null;
+        Problem last = p.withLayout(Layout.CHANNELS_LAST);
+        float[] xLast = channelsLast(x, p.batch(), p.spec().inChannels(), p.inputPlane());
+        List<KernelChoice> kernels = new ArrayList<>(FastKernels.all());
+        kernels.add(KernelChoice.REFERENCE);
+        for (KernelChoice k : kernels) {
+            if (Planner.kernel(k).declineReason(p) != null) {
+                continue;
+            }
+            Parallelism par = Parallelism.threads(threads).withMinTaskWork(1);
+            float[] first = new float[p.outputLength()];
+            Planner.plan(p, w, 0, b, 0, k).execute(x, 0, first, 0, par);
+            float[] expected = channelsLast(first, p.batch(), p.spec().outChannels(), p.outputPlane());
+            float[] got = guarded(p.outputLength());
+            Planner.plan(last, w, 0, b, 0, k).execute(xLast, 0, got, GUARD, par);
+            checkGuards(got, p.outputLength(), k + " at " + threads + " threads on " + last);
+            float[] inner = Arrays.copyOfRange(got, GUARD, GUARD + p.outputLength());
+            int at = FastKernels.firstBitDifference(expected, inner);
+            if (at >= 0) {
+                fail(k.kernelName() + " at " + threads + " threads: channels-last output differs from the channels-first "
+                        + "one transposed at " + at + ": " + inner[at] + " vs " + expected[at] + " (" + last + ")");
+            }
+        }
+    }
+
+    /**
+     * A 1-D layer worked by hand, NLC in and out: Cin = Cout = 2, kernel 1, stride 2, no bias. Input
+     * channels c0 = [1, 2], c1 = [3, 4], stored position by position as [1, 3, 2, 4]; weights
+     * w[ci][co] = [[1, 2], [10, 20]]. Position 0: co0 = 1·1 + 3·10 = 31, co1 = 1·2 + 3·20 = 62;
+     * position 1 is a stride gap (0, 0); position 2: co0 = 2·1 + 4·10 = 42, co1 = 2·2 + 4·20 = 84.
+     */
+    @Example
+    void workedNlcExampleOnEveryKernel() {
+        Problem p = ConvTransposeSpec.builder1d(2, 2, 1).stride(2).bias(false).build().problem(1, new int[] {2})
+                .withLayout(Layout.parse("nlc", 1));
+        float[] x = {1, 3, 2, 4};
+        float[] w = {1, 2, 10, 20};
+        float[] expected = {31, 62, 0, 0, 42, 84};
+        List<KernelChoice> kernels = new ArrayList<>(FastKernels.all());
+        kernels.add(KernelChoice.REFERENCE);
+        int ran = 0;
+        for (KernelChoice k : kernels) {
+            if (Planner.kernel(k).declineReason(p) != null) {
+                continue;
+            }
+            for (int threads = 1; threads <= 2; threads++) {
+                float[] y = new float[6];
+                Planner.plan(p, w, 0, null, 0, k).execute(x, 0, y, 0, Parallelism.threads(threads).withMinTaskWork(1));
+                assertArrayEquals(expected, y, k + " at " + threads + " threads");
+            }
+            ran++;
+        }
+        assertTrue(ran >= 2, "the example ran on " + ran + " kernels");
+        assertArrayEquals(new int[] {1, 2, 3}, p.outputShape(), "shapes stay logical");
+    }
+
+    /**
+     * An NHWC layer worked by hand: one input position of 2 channels [1, 2], 3 output channels, kernel
+     * 2 × 1 (a column), weights w[ci][co][kh] = ci=0: [[1, 0], [0, 1], [1, 1]], ci=1: [[1, 1], [2, 0], [0, 3]],
+     * bias [10, 20, 30]. Row 0 holds every co's tap 0: co0 = 10 + 1·1 + 2·1 = 13, co1 = 20 + 0 + 2·2 = 24,
+     * co2 = 30 + 1 + 0 = 31; row 1 their tap 1: co0 = 10 + 0 + 2 = 12, co1 = 20 + 1 + 0 = 21,
+     * co2 = 30 + 1 + 6 = 37; stored row by row, channels innermost.
+     */
+    @Example
+    void workedNhwcExampleOnEveryKernel() {
+        Problem p = ConvTransposeSpec.builder2d(2, 3, 2, 1).build().problem(1, new int[] {1, 1}).withLayout(Layout.parse("NHWC"));
+        float[] x = {1, 2};
+        float[] w = {1, 0, 0, 1, 1, 1, 1, 1, 2, 0, 0, 3};
+        float[] b = {10, 20, 30};
+        float[] expected = {13, 24, 31, 12, 21, 37};
+        for (KernelChoice k : FastKernels.all()) {
+            if (Planner.kernel(k).declineReason(p) == null) {
+                assertArrayEquals(expected, Planner.plan(p, w, 0, b, 0, k).execute(x), k.kernelName());
+            }
+        }
+        assertArrayEquals(expected, Planner.plan(p, w, 0, b, 0, KernelChoice.REFERENCE).execute(x), "reference");
+    }
+
+    @Example
+    void aStagedPlanCountsItsStagingAndAFusingOneDoesNot() {
+        Problem p = ConvTransposeSpec.builder2d(8, 6, 3).stride(2).build().problem(2, new int[] {5, 7});
+        float[] w = new float[p.weightLength()];
+        float[] b = new float[p.biasLength()];
+        Plan first = Planner.plan(p, w, 0, b, 0, KernelChoice.REFERENCE);
+        Plan last = Planner.plan(p.withLayout(Layout.CHANNELS_LAST), w, 0, b, 0, KernelChoice.REFERENCE);
+        assertEquals(first.workspaceBytes() + 4L * (p.inputLength() + p.outputLength()), last.workspaceBytes(),
+                "the reference reads and writes channels first: both staging buffers");
+        assertEquals(p.inputLength(), last.problem().inputLength());
+        assertEquals(p.outputLength(), last.problem().outputLength());
+        assertArrayEquals(p.outputShape(), last.problem().outputShape());
+        assertFalse(last.toString().isEmpty());
+    }
+
+    /** {@code (N, C, P)} to {@code (N, P, C)}, by the definition. */
+    static float[] channelsLast(float[] a, int n, int c, int plane) {
+        float[] t = new float[a.length];
+        for (int i = 0; i < n; i++) {
+            for (int ch = 0; ch < c; ch++) {
+                for (int s = 0; s < plane; s++) {
+                    t[(i * plane + s) * c + ch] = a[(i * c + ch) * plane + s];
+                }
+            }
+        }
+        return t;
+    }
+
+    private static float[] guarded(int length) {
+        float[] y = new float[GUARD + length + GUARD];
+        Arrays.fill(y, SENTINEL);
+        return y;
+    }
+
+    private static void checkGuards(float[] y, int length, String what) {
+        for (int i = 0; i < GUARD; i++) {
+            assertEquals(SENTINEL, y[i], what + " wrote before its output");
+            assertEquals(SENTINEL, y[GUARD + length + i], what + " wrote after its output");
+        }
+    }
+}
