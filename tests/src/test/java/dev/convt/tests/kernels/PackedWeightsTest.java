@@ -284,6 +284,35 @@ class PackedWeightsTest {
         }
     }
 
+    /** A kernel that implements prepare alone still plans from packed weights: no layout, and the default plan prepares from the source. */
+    @Example
+    void aKernelWithoutPackingPlansFromTheSourceWeights() {
+        ConvTransposeSpec spec = ConvTransposeSpec.builder2d(3, 4, 3).stride(2).build();
+        Problem q = spec.problem(2, 3, 5, 4);
+        float[] w = TestData.smallInts(spec.weightLength(), 21), b = TestData.smallInts(4, 22);
+        int[] prepared = {0};
+        dev.convt.kernel.Kernel plain = new dev.convt.kernel.Kernel() {
+            @Override
+            public String name() { return "plain"; }
+
+            @Override
+            public String declineReason(Problem problem) { return null; }
+
+            @Override
+            public dev.convt.kernel.KernelPlan prepare(Problem problem, float[] weight, int weightOffset, float[] bias, int biasOffset) {
+                prepared[0]++;
+                return new dev.convt.kernel.ReferenceKernel().prepare(problem, weight, weightOffset, bias, biasOffset);
+            }
+        };
+        assertEquals(null, plain.packLayout(q));
+        assertThrows(UnsupportedOperationException.class, () -> plain.pack(q, w, 0, b, 0));
+        dev.convt.kernel.KernelPlan plan = plain.plan(q, new dev.convt.kernel.SourceWeights(w, b));
+        assertEquals(1, prepared[0], "the default plan step prepares from the source weights");
+        float[] x = TestData.smallInts(q.inputLength(), 23), y = new float[q.outputLength()];
+        plan.execute(x, 0, y, 0);
+        assertEquals(-1, FastKernels.firstBitDifference(FastKernels.reference(q, x, w, b), y));
+    }
+
     /** The layer plans a new batch size over its packed weights, and repacks only when a weight changes. */
     @Example
     void theLayerPlansANewBatchSizeWithoutRepacking() {
