@@ -283,6 +283,8 @@ public final class Im2colKernel implements Kernel {
         private final OutputFrontier frontier;
         /** Whether the input is channels last (packed by {@link Packing#packBColumnsChannelsLast}). */
         private final boolean channelsLastInput;
+        /** {@link Packing#pixelGather} of the input's channel count, for a channels-last input. */
+        private final int[] pixelGather;
 
         Im2colPlan(Problem p, Im2colWeights weights) {
             problem = p;
@@ -306,6 +308,7 @@ public final class Im2colKernel implements Kernel {
             col2im = new Col2im(p, this.bias);
             frontier = new OutputFrontier(p);
             channelsLastInput = p.layout() == dev.convt.Layout.CHANNELS_LAST;
+            pixelGather = Packing.pixelGather(cin);
             int bLength = projection != null ? 0 : Packing.packedBLength(k, nc);
             int cLength = projection != null ? 0 : Blocking.MC * nc;
             int staging = frontier.channelsLast() && projection == null ? p.outputLength() : 0;
@@ -406,7 +409,7 @@ public final class Im2colKernel implements Kernel {
                 int p0 = j - n * inPlane;
                 int len = Math.min(inPlane - p0, end - j);
                 if (channelsLastInput) {
-                    Packing.packBColumnsChannelsLast(k, len, x, xOffset + (n * inPlane + p0) * cin + g * k, cin, b, 0, j - j0);
+                    Packing.packBColumnsChannelsLast(k, len, x, xOffset + (n * inPlane + p0) * cin + g * k, cin, pixelGather, b, 0, j - j0);
                 } else {
                     Packing.packBColumns(k, len, x, xOffset + (n * cin + g * k) * inPlane + p0, inPlane, b, 0, j - j0);
                 }

@@ -26,10 +26,16 @@ final class OutputFrontier {
     private final int unit, outUnit, slices, outSlices, stride, pad;
     /** Whether the output is channels last: final regions are moved out of the channels-first accumulator. */
     private final boolean channelsLast;
+    /** The gather of one position's channels from a channels-first accumulator: lane i at {@code i · outPlane}. */
+    private final int[] channelGather;
 
     OutputFrontier(Problem p) {
         act = p.spec().activation();
         channelsLast = p.layout() == dev.convt.Layout.CHANNELS_LAST;
+        channelGather = new int[VectorConfig.SPECIES.length()];
+        for (int i = 0; i < channelGather.length; i++) {
+            channelGather[i] = i * p.outputPlane();
+        }
         inPlane = p.inputPlane();
         outPlane = p.outputPlane();
         cout = p.spec().outChannels();
@@ -101,21 +107,25 @@ final class OutputFrontier {
         return done;
     }
 
-    /** Positions per block of the move: one cache line of each channel's row. */
-    private static final int MOVE_BLOCK = 16;
+    private static final jdk.incubator.vector.VectorSpecies<Float> S = VectorConfig.SPECIES;
+    private static final int L = S.length();
 
     /**
      * {@code out[d + q·cout + c] = y[s + c·outPlane + q]} for {@code q < positions}, {@code c < channels}:
-     * blocks of positions, each channel's part of the block read in one run.
+     * per position, a vector of channels at a time, gathered from {@code L} channel rows through
+     * {@link #channelGather} (each row is read in order across the positions, so the rows stay in L1)
+     * and stored contiguously; the channels past the last whole vector one by one.
      */
     private void toChannelsLast(float[] y, int s, float[] out, int d, int positions, int channels) {
-        for (int q0 = 0; q0 < positions; q0 += MOVE_BLOCK) {
-            int q1 = Math.min(q0 + MOVE_BLOCK, positions);
-            for (int c = 0; c < channels; c++) {
-                int row = s + c * outPlane;
-                for (int q = q0; q < q1; q++) {
-                    out[d + q * cout + c] = y[row + q];
-                }
+        int vectorChannels = channels - channels % L;
+        for (int q = 0; q < positions; q++) {
+            int to = d + q * cout;
+            int c = 0;
+            for (; c < vectorChannels; c += L) {
+                jdk.incubator.vector.FloatVector.fromArray(S, y, s + c * outPlane + q, channelGather, 0).intoArray(out, to + c);
+            }
+            for (; c < channels; c++) {
+                out[to + c] = y[s + c * outPlane + q];
             }
         }
     }

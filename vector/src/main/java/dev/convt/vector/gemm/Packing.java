@@ -166,31 +166,58 @@ public final class Packing {
     }
 
     /**
+     * The index map {@link #packBColumnsChannelsLast} gathers a vector of columns with:
+     * {@code i · pixelStride} for each lane {@code i}.
+     *
+     * @param pixelStride floats from one column (input position) to the next
+     * @return a new map of {@link Blocking#LANES} offsets
+     */
+    public static int[] pixelGather(int pixelStride) {
+        int[] map = new int[L];
+        for (int i = 0; i < L; i++) {
+            map[i] = i * pixelStride;
+        }
+        return map;
+    }
+
+    /**
      * Packs {@code w} columns of a channels-last B into packed B from column {@code dstCol}:
      * {@code B[p][j] = src[srcOff + j·pixelStride + p]} (column j is one input position, whose
      * {@code k} channels are contiguous), so a channels-last input is packed without a transposed
-     * copy of its own. Column by column: each position's channels are read in one run, and the
-     * strided writes land in the L2-sized packed tile.
+     * copy of its own. A vector of columns at a time: for each channel one gathering load (lane i
+     * from column i, through {@code gather} = {@link #pixelGather}{@code (pixelStride)}) and one store
+     * into the panel's row; the columns' channels stay in L1 across the channel loop.
      *
      * @param k           rows (the channels of a group)
      * @param w           columns to pack
      * @param src         the channels-last input
      * @param srcOff      where column 0's first channel is in {@code src}
      * @param pixelStride floats from one column (position) to the next: all the input's channels
+     * @param gather      {@link #pixelGather}{@code (pixelStride)}
      * @param dst         the packed B
      * @param dstOff      where the packed B starts in {@code dst}, in floats
      * @param dstCol      the packed column of the first packed column
      */
-    public static void packBColumnsChannelsLast(int k, int w, float[] src, int srcOff, int pixelStride,
+    public static void packBColumnsChannelsLast(int k, int w, float[] src, int srcOff, int pixelStride, int[] gather,
                                                 MemorySegment dst, int dstOff, int dstCol) {
         int panelStride = k * NR;
-        for (int j = 0; j < w; j++) {
+        int j = 0;
+        while (j < w) {
             int col = dstCol + j;
             int q = col / NR;
-            int d = dstOff + q * panelStride + col - q * NR;
+            int lane = col - q * NR;
+            int d = dstOff + q * panelStride + lane;
             int s = srcOff + j * pixelStride;
-            for (int p = 0; p < k; p++) {
-                dst.setAtIndex(ValueLayout.JAVA_FLOAT, d + p * NR, src[s + p]);
+            if (lane + L <= NR && j + L <= w) {
+                for (int p = 0; p < k; p++) {
+                    FloatVector.fromArray(S, src, s + p, gather, 0).intoMemorySegment(dst, 4L * (d + p * NR), ByteOrder.nativeOrder());
+                }
+                j += L;
+            } else {
+                for (int p = 0; p < k; p++) {
+                    dst.setAtIndex(ValueLayout.JAVA_FLOAT, d + p * NR, src[s + p]);
+                }
+                j++;
             }
         }
     }
