@@ -27,7 +27,7 @@ import java.util.Set;
 final class CasesCommand {
     static final String HELP = """
             usage: bench/convt cases IN.jsonl --out OUT.jsonl [--kernel NAME] [--threads N] [--min-task-work M]
-                                     [--activation KIND[:params]]
+                                     [--activation KIND[:params]] [--memory heap|native]
 
             Reads one case per line in the format of shared/conformance/pytorch-golden.jsonl (module
             parameters, input_shape, output_size, x, weight, bias_values; see that folder's README),
@@ -58,6 +58,9 @@ final class CasesCommand {
               --activation KIND[:params]
                              the activation of every case without an "activation" field of its own:
                              none, relu, tanh, sigmoid, leaky_relu[:ALPHA] or clamp:MIN:MAX
+              --memory M     where each case's x and y live while the kernel runs: heap (heap
+                             MemorySegments) or native (off-heap MemorySegments); default float[]s.
+                             The output is the same, bit for bit
             """;
 
     private CasesCommand() {}
@@ -74,7 +77,7 @@ final class CasesCommand {
 
     /** As {@link #run(String[], PrintStream, PrintStream)}, with the computation given (null: the chosen kernel's plan). */
     static int run(String[] argv, PrintStream out, PrintStream err, Compute compute) {
-        Args a = new Args("cases", argv, Set.of("out", "kernel", "threads", "min-task-work", "activation"), Set.of("help"));
+        Args a = new Args("cases", argv, Set.of("out", "kernel", "threads", "min-task-work", "activation", "memory"), Set.of("help"));
         if (a.flag("help")) {
             out.print(HELP);
             return 0;
@@ -98,8 +101,12 @@ final class CasesCommand {
         Parallelism par = parallelism;
         dev.convt.Activation activation = a.option("activation") == null ? dev.convt.Activation.none()
                 : ActivationOption.parse("cases", a.option("activation"));
-        Compute computation = compute != null ? compute
-                : c -> Planner.plan(c.problem(), c.weight(), 0, c.bias(), 0, choice).withParallelism(par).execute(c.x());
+        MemoryOption memory = MemoryOption.parse("cases", a.option("memory"));
+        Compute computation = compute != null ? compute : c -> {
+            MemoryOption.Buffers buffers = memory.buffers(c.x(), c.problem().outputLength());
+            buffers.execute(Planner.plan(c.problem(), c.weight(), 0, c.bias(), 0, choice).withParallelism(par));
+            return buffers.output();
+        };
         Path outFile = Path.of(outName);
         if (!Files.isRegularFile(in)) {
             throw new UsageException("cases: cannot read " + in + ": no such file");

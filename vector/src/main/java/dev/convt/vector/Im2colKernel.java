@@ -230,6 +230,16 @@ public final class Im2colKernel implements Kernel {
             int bLength = projection != null ? 0 : Packing.packedBLength(k, nc);
             int cLength = projection != null ? 0 : Blocking.MC * nc;
             workspace = ThreadLocal.withInitial(() -> new Workspace(bLength, cLength));
+            this.bLength = bLength;
+            this.cLength = cLength;
+        }
+
+        /** The lengths of one workspace's packed X tile and column block. */
+        private final int bLength, cLength;
+
+        @Override
+        public Object newWorkspace() {
+            return projection != null ? projection.newWorkspace() : new Workspace(bLength, cLength);
         }
 
         @Override
@@ -251,8 +261,8 @@ public final class Im2colKernel implements Kernel {
         }
 
         @Override
-        public void execute(float[] x, int xOffset, float[] y, int yOffset) {
-            Workspace ws = workspace.get();
+        public void execute(MemorySegment x, int xOffset, MemorySegment y, int yOffset, Object workspace) {
+            Object ws = workspace != null ? workspace : projection != null ? null : this.workspace.get();
             for (int g = 0; g < groups; g++) {
                 runPart(g, 0, coPerG, 0, batch, 0, outPlane, 0, inPlane, col2im, x, xOffset, y, yOffset, ws);
             }
@@ -274,16 +284,17 @@ public final class Im2colKernel implements Kernel {
          * all scattered ({@link OutputFrontier}).
          */
         void runPart(int g, int co0, int co1, int n0, int n1, int pA, int pB, int qA, int qB, Col2im c2i,
-                     float[] x, int xOffset, float[] y, int yOffset, Workspace ws) {
+                     MemorySegment x, int xOffset, MemorySegment y, int yOffset, Object workspace) {
             if (projection != null) {
-                projection.run(g, co0, co1, n0, n1, x, xOffset, y, yOffset);
+                projection.run(g, co0, co1, n0, n1, x, xOffset, y, yOffset, workspace);
                 return;
             }
+            Workspace ws = workspace == null ? this.workspace.get() : (Workspace) workspace;
             if (!c2i.singleCover) {
                 for (int n = n0; n < n1; n++) {
                     for (int co = g * coPerG + co0; co < g * coPerG + co1; co++) {
                         int base = yOffset + (n * cout + co) * outPlane;
-                        Arrays.fill(y, base + pA, base + pB, bias == null ? 0f : bias[co]);
+                        FloatSegments.fill(y, base + pA, base + pB, bias == null ? 0f : bias[co]);
                     }
                 }
             }
@@ -309,7 +320,7 @@ public final class Im2colKernel implements Kernel {
         }
 
         /** Packs X columns {@code [j0, j0 + width)} of group g (one piece per image) into packed B. */
-        private void packColumns(float[] x, int xOffset, int g, int j0, int width, MemorySegment b) {
+        private void packColumns(MemorySegment x, int xOffset, int g, int j0, int width, MemorySegment b) {
             int end = j0 + width;
             int j = j0;
             while (j < end) {

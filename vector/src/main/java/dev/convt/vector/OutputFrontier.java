@@ -1,6 +1,8 @@
 package dev.convt.vector;
 
 import dev.convt.Activation;
+
+import java.lang.foreign.MemorySegment;
 import dev.convt.Problem;
 
 /**
@@ -66,7 +68,7 @@ final class OutputFrontier {
      * plane positions {@code [pA, pB)}, for {@code channels} output channels from {@code c0}; returns
      * the new frontier, {@code max(done, upTo)}.
      */
-    int finish(int done, int upTo, int pA, int pB, int c0, int channels, float[] y, int yOffset) {
+    int finish(int done, int upTo, int pA, int pB, int c0, int channels, MemorySegment y, int yOffset) {
         if (!active()) {
             return upTo;
         }

@@ -85,6 +85,24 @@ public final class Packing {
      */
     public static void packA(int m, int k, float[] src, int srcOff, int rowStride, int colStride,
                              float[] dst, int dstOff) {
+        packA(m, k, MemorySegment.ofArray(src), srcOff, rowStride, colStride, dst, dstOff);
+    }
+
+    /**
+     * {@link #packA(int, int, float[], int, int, int, float[], int) packA} from a segment (a caller's
+     * input, heap or native): {@code A[i][p]} is the float at index {@code srcOff + i·rowStride + p·colStride}.
+     *
+     * @param m         rows of A
+     * @param k         columns of A (the GEMM depth)
+     * @param src       the source, floats indexed from its start
+     * @param srcOff    the float index of {@code A[0][0]} in {@code src}
+     * @param rowStride the distance in floats between {@code A[i][p]} and {@code A[i + 1][p]}
+     * @param colStride the distance in floats between {@code A[i][p]} and {@code A[i][p + 1]}
+     * @param dst       receives the packed A, {@link #packedALength(int, int)} floats from {@code dstOff}
+     * @param dstOff    where the packed A starts in {@code dst}
+     */
+    public static void packA(int m, int k, MemorySegment src, int srcOff, int rowStride, int colStride,
+                             float[] dst, int dstOff) {
         int mPadded = Blocking.roundUp(m, MR);
         int panels = mPadded / MR;
         for (int pc = 0; pc < k; pc += Blocking.KC) {
@@ -101,7 +119,7 @@ public final class Packing {
                     }
                     int s = srcOff + row * rowStride + pc * colStride;
                     for (int p = 0; p < kc; p++) {
-                        dst[base + p * MR + i] = src[s + p * colStride];
+                        dst[base + p * MR + i] = src.getAtIndex(ValueLayout.JAVA_FLOAT, s + p * colStride);
                     }
                 }
             }
@@ -121,7 +139,7 @@ public final class Packing {
      * @param dstOff where the packed B starts in {@code dst}, in floats
      */
     public static void packB(int k, int n, float[] src, int srcOff, int ldb, MemorySegment dst, int dstOff) {
-        packBColumns(k, n, src, srcOff, ldb, dst, dstOff, 0);
+        packBColumns(k, n, MemorySegment.ofArray(src), srcOff, ldb, dst, dstOff, 0);
         zeroBTail(k, n, dst, dstOff);
     }
 
@@ -132,14 +150,14 @@ public final class Packing {
      *
      * @param k      rows (the depth of the packed B)
      * @param w      columns to pack
-     * @param src    the source
-     * @param srcOff where the first source row starts in {@code src}
-     * @param ldb    the distance in {@code src} between consecutive rows, ≥ w
+     * @param src    the source (a caller's input, heap or native), floats indexed from its start
+     * @param srcOff the float index where the first source row starts in {@code src}
+     * @param ldb    the distance in floats between consecutive rows, ≥ w
      * @param dst    the packed B
      * @param dstOff where the packed B starts in {@code dst}, in floats
      * @param dstCol the first packed column to write
      */
-    public static void packBColumns(int k, int w, float[] src, int srcOff, int ldb,
+    public static void packBColumns(int k, int w, MemorySegment src, int srcOff, int ldb,
                                      MemorySegment dst, int dstOff, int dstCol) {
         // Row by row: each source row is read sequentially (prefetch-friendly even when the rows are
         // far apart, as in a large image); the scattered writes land in the L2-sized packed tile.
@@ -154,10 +172,10 @@ public final class Packing {
                 int len = Math.min(NR - lane, w - j);
                 int d = dstOff + q * panelStride + p * NR + lane;
                 if (len == NR) {
-                    FloatVector.fromArray(S, src, s + j).intoMemorySegment(dst, 4L * d, ByteOrder.nativeOrder());
-                    FloatVector.fromArray(S, src, s + j + L).intoMemorySegment(dst, 4L * (d + L), ByteOrder.nativeOrder());
+                    FloatVector.fromMemorySegment(S, src, 4L * (s + j), ByteOrder.nativeOrder()).intoMemorySegment(dst, 4L * d, ByteOrder.nativeOrder());
+                    FloatVector.fromMemorySegment(S, src, 4L * (s + j + L), ByteOrder.nativeOrder()).intoMemorySegment(dst, 4L * (d + L), ByteOrder.nativeOrder());
                 } else {
-                    MemorySegment.copy(src, s + j, dst, ValueLayout.JAVA_FLOAT, 4L * d, len);
+                    MemorySegment.copy(src, 4L * (s + j), dst, 4L * d, 4L * len);
                 }
                 j += len;
                 col += len;
