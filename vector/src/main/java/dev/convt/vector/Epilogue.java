@@ -132,7 +132,7 @@ public final class Epilogue {
         int last = lastStart(y);
         for (int i = from; i < to; i += L) {
             int s = Math.min(i, last);
-            VectorMask<Float> m = S.indexInRange(s - i, to - i);
+            VectorMask<Float> m = S.indexInRange(0, to - s).andNot(S.indexInRange(0, i - s));
             relu(FloatVector.fromMemorySegment(S, y, 4L * s, FloatSegments.ORDER, m)).intoMemorySegment(y, 4L * s, FloatSegments.ORDER, m);
         }
     }
@@ -141,7 +141,7 @@ public final class Epilogue {
         int last = lastStart(y);
         for (int i = from; i < to; i += L) {
             int s = Math.min(i, last);
-            VectorMask<Float> m = S.indexInRange(s - i, to - i);
+            VectorMask<Float> m = S.indexInRange(0, to - s).andNot(S.indexInRange(0, i - s));
             leakyRelu(FloatVector.fromMemorySegment(S, y, 4L * s, FloatSegments.ORDER, m), alpha).intoMemorySegment(y, 4L * s, FloatSegments.ORDER, m);
         }
     }
@@ -150,7 +150,7 @@ public final class Epilogue {
         int last = lastStart(y);
         for (int i = from; i < to; i += L) {
             int s = Math.min(i, last);
-            VectorMask<Float> m = S.indexInRange(s - i, to - i);
+            VectorMask<Float> m = S.indexInRange(0, to - s).andNot(S.indexInRange(0, i - s));
             clamp(FloatVector.fromMemorySegment(S, y, 4L * s, FloatSegments.ORDER, m), min, max).intoMemorySegment(y, 4L * s, FloatSegments.ORDER, m);
         }
     }
@@ -159,7 +159,7 @@ public final class Epilogue {
         int last = lastStart(y);
         for (int i = from; i < to; i += L) {
             int s = Math.min(i, last);
-            VectorMask<Float> m = S.indexInRange(s - i, to - i);
+            VectorMask<Float> m = S.indexInRange(0, to - s).andNot(S.indexInRange(0, i - s));
             tanh(FloatVector.fromMemorySegment(S, y, 4L * s, FloatSegments.ORDER, m)).intoMemorySegment(y, 4L * s, FloatSegments.ORDER, m);
         }
     }
@@ -168,7 +168,7 @@ public final class Epilogue {
         int last = lastStart(y);
         for (int i = from; i < to; i += L) {
             int s = Math.min(i, last);
-            VectorMask<Float> m = S.indexInRange(s - i, to - i);
+            VectorMask<Float> m = S.indexInRange(0, to - s).andNot(S.indexInRange(0, i - s));
             sigmoid(FloatVector.fromMemorySegment(S, y, 4L * s, FloatSegments.ORDER, m)).intoMemorySegment(y, 4L * s, FloatSegments.ORDER, m);
         }
     }
