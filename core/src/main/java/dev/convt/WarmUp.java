@@ -140,15 +140,17 @@ final class WarmUp {
     private static final System.Logger LOG = System.getLogger("dev.convt");
     private static final boolean VERBOSE = Boolean.getBoolean("dev.convt.verbose");
 
-    private static int run(String signature, KernelPlan plan, float[] x, float[] y, long deadline) {
+    private static int run(String signature, KernelPlan plan, float[] xArray, float[] yArray, long deadline) {
+        // wrapped once: the kernels' one path is on segments, and a wrap per run would count as allocation
+        java.lang.foreign.MemorySegment x = java.lang.foreign.MemorySegment.ofArray(xArray), y = java.lang.foreign.MemorySegment.ofArray(yArray);
         Allocation alloc = Allocation.counter();
-        plan.execute(x, 0, y, 0); // the first run makes the plan's workspace: not counted
+        plan.execute(x, 0, y, 0, null); // the first run makes the plan's workspace: not counted
         int runs = 1, clean = 0, calm = 0;
         long best = Long.MAX_VALUE, mostBytes = 0, lastNanos = 0, lastBytes = 0;
         while (clean < CLEAN_RUNS && calm < CALM_RUNS && System.nanoTime() < deadline) {
             long bytes = alloc.bytes();
             long t0 = System.nanoTime();
-            plan.execute(x, 0, y, 0);
+            plan.execute(x, 0, y, 0, null);
             long t = System.nanoTime() - t0;
             bytes = alloc.bytes() - bytes;
             runs++;

@@ -75,20 +75,33 @@
  *
  * <h2>Memory</h2>
  * <ul>
- * <li>Buffers are {@code float[]} with offsets. Input, output and weights are row-major in PyTorch's
- *     layouts; an execute writes exactly the output region and nothing else.</li>
+ * <li>Buffers are {@code float[]} with offsets (in floats), or {@link java.lang.foreign.MemorySegment}s,
+ *     heap or native (a direct {@code FloatBuffer} through {@code MemorySegment.ofBuffer}), with offsets
+ *     in bytes as everywhere in {@code java.lang.foreign}
+ *     ({@link dev.convt.Plan#execute(java.lang.foreign.MemorySegment, long, java.lang.foreign.MemorySegment, long)};
+ *     weights and bias too, {@link dev.convt.Planner#plan(Problem, java.lang.foreign.MemorySegment,
+ *     java.lang.foreign.MemorySegment)}). Segments hold {@code JAVA_FLOAT}s: native byte order, 4-byte
+ *     aligned. Both kinds run the same kernels, which load and store the segment directly with the
+ *     Vector API (a {@code float[]} is wrapped as a heap segment, once per thread and array). Input,
+ *     output and weights are row-major in PyTorch's layouts; an execute writes exactly the output
+ *     region and nothing else. A JVM that runs the same kernel on both heap and native buffers gives
+ *     the JIT two kinds of segment at the same access sites, which can make it compile them more
+ *     slowly than a JVM that sees one kind.</li>
  * <li>Packed weights belong to the plan ({@link dev.convt.Plan#packedWeightBytes()}), are made once
  *     and are read by every thread that executes it; {@link dev.convt.Plan#withParallelism} shares
  *     them. Plans made from the weight arrays do not share packed weights; plans made from one
  *     {@link dev.convt.PackedWeights} do (its {@link dev.convt.PackedWeights#packedWeightBytes()} counts
  *     them once).</li>
- * <li>Workspace is per executing thread ({@link dev.convt.Plan#workspaceBytes()} each; none for the
- *     scalar reference), kept by the vector kernels' plans in a {@link java.lang.ThreadLocal} and made
- *     on that thread's first execute of the plan, so a thread
- *     that executes once (for example a fresh virtual thread per call) pays for a new workspace every
- *     time; reuse threads for repeated executes. Once a thread's workspace exists and the JIT has
- *     compiled the kernel, {@code execute} allocates nothing on the heap. The caller cannot provide
- *     the workspace.</li>
+ * <li>Workspace is per executing thread by default ({@link dev.convt.Plan#workspaceBytes()} each; none
+ *     for the scalar reference), kept by the vector kernels' plans in a {@link java.lang.ThreadLocal}
+ *     and made on that thread's first execute of the plan, so a thread that executes once pays for a
+ *     new workspace every time. Once a thread's workspace exists and the JIT has compiled the kernel,
+ *     {@code execute} allocates nothing on the heap. A caller that runs each call on a fresh thread
+ *     (a virtual thread per request) passes a {@link dev.convt.Scratchpad} instead
+ *     ({@link dev.convt.Plan#newScratchpad()}, {@link dev.convt.Plan#scratchpadBytes()}; oneDNN's
+ *     user scratchpad mode): that call keeps nothing per thread. In a parallel call the caller's
+ *     share of the work uses the scratchpad and convt's pool workers (or the executor's threads) use
+ *     the workspace each keeps for the plan.</li>
  * </ul>
  *
  * <h2>Warm-up</h2>
@@ -104,10 +117,11 @@
  * The input and the output of one execute must not overlap: the kernels write the output while they
  * still read the input. The same array is allowed for both only with disjoint ranges; overlapping
  * ranges are rejected with an {@link java.lang.IllegalArgumentException} before anything is written
- * ({@link dev.convt.Problem#checkExecution}), by every kernel. The weights and bias cannot alias the
+ * ({@link dev.convt.Problem#checkExecution}), by every kernel; so are segments that share memory in
+ * the ranges used (the same array behind two heap segments, or overlapping native addresses). The weights and bias cannot alias the
  * output at execute time: the plan reads its own copy of them.
  *
- * <h2>Layouts and what is not there yet</h2>
+ * <h2>Layouts</h2>
  * Tensors are channels first (NCL, NCHW, NCDHW) by default, or channels last (NLC, NHWC, NDHWC) for
  * a problem made with {@link dev.convt.Problem#withLayout}({@link dev.convt.Layout#CHANNELS_LAST}),
  * batched or unbatched; shapes are always reported logically, {@code (N, C, *spatial)}, and buffer
@@ -116,10 +130,7 @@
  * bits: the im2col kernel reads and writes channels last itself (packing the input's columns straight
  * from it, moving each output region out of its channels-first accumulator once final); the others
  * run between transposes into and out of per-thread staging buffers, counted in
- * {@link dev.convt.Plan#workspaceBytes()}. Not
- * available in this version: {@code MemorySegment} or direct
- * buffer entry points (off-heap tensors must be copied into a {@code float[]}), packed weights
- * shared by plans of different input shapes, and a caller-provided workspace.
+ * {@link dev.convt.Plan#workspaceBytes()} (or drawn from a {@link dev.convt.Scratchpad}).
  *
  * <h2>Numerics</h2>
  * The reference kernel defines every result; the fast kernels agree with it bitwise on exactly

@@ -283,8 +283,6 @@ public final class Im2colKernel implements Kernel {
         private final OutputFrontier frontier;
         /** Whether the input is channels last (packed by {@link Packing#packBColumnsChannelsLast}). */
         private final boolean channelsLastInput;
-        /** {@link Packing#pixelGather} of the input's channel count, for a channels-last input. */
-        private final int[] pixelGather;
 
         Im2colPlan(Problem p, Im2colWeights weights) {
             problem = p;
@@ -308,11 +306,21 @@ public final class Im2colKernel implements Kernel {
             col2im = new Col2im(p, this.bias);
             frontier = new OutputFrontier(p);
             channelsLastInput = p.layout() == dev.convt.Layout.CHANNELS_LAST;
-            pixelGather = Packing.pixelGather(cin);
             int bLength = projection != null ? 0 : Packing.packedBLength(k, nc);
             int cLength = projection != null ? 0 : Blocking.MC * nc;
             int staging = frontier.channelsLast() && projection == null ? p.outputLength() : 0;
             workspace = ThreadLocal.withInitial(() -> new Workspace(bLength, cLength, staging));
+            this.bLength = bLength;
+            this.cLength = cLength;
+            this.stagingLength = staging;
+        }
+
+        /** The lengths of one workspace's packed X tile, column block and channels-last staging. */
+        private final int bLength, cLength, stagingLength;
+
+        @Override
+        public Object newWorkspace() {
+            return projection != null ? projection.newWorkspace() : new Workspace(bLength, cLength, stagingLength);
         }
 
         @Override
@@ -321,7 +329,7 @@ public final class Im2colKernel implements Kernel {
                 return projection.workspaceBytes();
             }
             // the packed X tile, the column block, col2im's gather offsets, and a channels-last output's staging
-            return 4L * (Packing.packedBLength(k, nc) + (long) Blocking.MC * nc + Col2im.GL
+            return 4L * (Packing.packedBLength(k, nc) + (long) Blocking.MC * nc + Col2im.GL + Packing.channelsLastTileLength()
                     + (frontier.channelsLast() ? problem.outputLength() : 0));
         }
 
@@ -335,8 +343,8 @@ public final class Im2colKernel implements Kernel {
         }
 
         @Override
-        public void execute(float[] x, int xOffset, float[] y, int yOffset) {
-            Workspace ws = workspace.get();
+        public void execute(MemorySegment x, int xOffset, MemorySegment y, int yOffset, Object workspace) {
+            Object ws = workspace != null ? workspace : projection != null ? null : this.workspace.get();
             for (int g = 0; g < groups; g++) {
                 runPart(g, 0, coPerG, 0, batch, 0, outPlane, 0, inPlane, col2im, x, xOffset, y, yOffset, ws);
             }
@@ -358,13 +366,14 @@ public final class Im2colKernel implements Kernel {
          * all scattered ({@link OutputFrontier}).
          */
         void runPart(int g, int co0, int co1, int n0, int n1, int pA, int pB, int qA, int qB, Col2im c2i,
-                     float[] x, int xOffset, float[] y, int yOffset, Workspace ws) {
+                     MemorySegment x, int xOffset, MemorySegment y, int yOffset, Object workspace) {
             if (projection != null) {
-                projection.run(g, co0, co1, n0, n1, x, xOffset, y, yOffset);
+                projection.run(g, co0, co1, n0, n1, x, xOffset, y, yOffset, workspace);
                 return;
             }
+            Workspace ws = workspace == null ? this.workspace.get() : (Workspace) workspace;
             // a channels-last output is accumulated channels first in this thread's staging; the frontier moves it to y
-            float[] out = y;
+            MemorySegment out = y;
             int outOffset = yOffset;
             if (frontier.channelsLast()) {
                 y = ws.staging;
@@ -374,7 +383,7 @@ public final class Im2colKernel implements Kernel {
                 for (int n = n0; n < n1; n++) {
                     for (int co = g * coPerG + co0; co < g * coPerG + co1; co++) {
                         int base = yOffset + (n * cout + co) * outPlane;
-                        Arrays.fill(y, base + pA, base + pB, bias == null ? 0f : bias[co]);
+                        FloatSegments.fill(y, base + pA, base + pB, bias == null ? 0f : bias[co]);
                     }
                 }
             }
@@ -386,7 +395,7 @@ public final class Im2colKernel implements Kernel {
                 int ja = Math.max(jt, jFrom);
                 int width = Math.min(jt + nc, jTo) - ja;
                 int ldc = Blocking.paddedColumns(width);
-                packColumns(x, xOffset, g, ja, width, ws.b);
+                packColumns(x, xOffset, g, ja, width, ws.b, ws.tile);
                 for (int mp = pFrom; mp < pTo; mp += MC_PANELS) {
                     int panels = Math.min(MC_PANELS, pTo - mp);
                     Sgemm.multiplyPacked(k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
@@ -394,14 +403,14 @@ public final class Im2colKernel implements Kernel {
                     c2i.add(g, mp * MR, Math.min(rowTo, (mp + panels) * MR), ja, width, ws.c, ldc, y, yOffset, ws.gather);
                 }
                 finished = frontier.finish(finished, frontier.finalBefore(ja + width, qB, pB), pA, pB, g * coPerG + co0, co1 - co0,
-                        y, yOffset, out, outOffset);
+                        y, yOffset, ws.stagingArray, out, outOffset);
             }
             // the loop finishes every region its tiles reach; this, a piece with no columns on a tile boundary
-            frontier.finish(finished, (n1 - 1) * outPlane + pB, pA, pB, g * coPerG + co0, co1 - co0, y, yOffset, out, outOffset);
+            frontier.finish(finished, (n1 - 1) * outPlane + pB, pA, pB, g * coPerG + co0, co1 - co0, y, yOffset, ws.stagingArray, out, outOffset);
         }
 
         /** Packs X columns {@code [j0, j0 + width)} of group g (one piece per image) into packed B. */
-        private void packColumns(float[] x, int xOffset, int g, int j0, int width, MemorySegment b) {
+        private void packColumns(MemorySegment x, int xOffset, int g, int j0, int width, MemorySegment b, float[] tile) {
             int end = j0 + width;
             int j = j0;
             while (j < end) {
@@ -409,7 +418,7 @@ public final class Im2colKernel implements Kernel {
                 int p0 = j - n * inPlane;
                 int len = Math.min(inPlane - p0, end - j);
                 if (channelsLastInput) {
-                    Packing.packBColumnsChannelsLast(k, len, x, xOffset + (n * inPlane + p0) * cin + g * k, cin, pixelGather, b, 0, j - j0);
+                    Packing.packBColumnsChannelsLast(k, len, x, xOffset + (n * inPlane + p0) * cin + g * k, cin, tile, b, 0, j - j0);
                 } else {
                     Packing.packBColumns(k, len, x, xOffset + (n * cin + g * k) * inPlane + p0, inPlane, b, 0, j - j0);
                 }
@@ -425,14 +434,19 @@ public final class Im2colKernel implements Kernel {
         final float[] c;
         /** Col2im's gather offsets down a column of the block. */
         final int[] gather = new int[Col2im.GATHER_LENGTH];
+        /** The tile a channels-last input's columns are transposed through while packed. */
+        final float[] tile = new float[Packing.channelsLastTileLength()];
 
         /** A channels-last output's channels-first accumulator (the whole output), or empty. */
-        final float[] staging;
+        final MemorySegment staging;
+        /** The array behind {@link #staging} (the frontier gathers a position's channels from it). */
+        final float[] stagingArray;
 
         Workspace(int bLength, int cLength, int stagingLength) {
             b = Packing.newPackedB(bLength);
             c = new float[cLength];
-            staging = new float[stagingLength];
+            stagingArray = new float[stagingLength];
+            staging = MemorySegment.ofArray(stagingArray);
         }
     }
 }

@@ -140,11 +140,21 @@ final class Im2colProjection {
         biasRow = weights.biasRow;
         int aLength = blockRows(batch) * k, cLength = blockRows(batch) * nc;
         workspace = ThreadLocal.withInitial(() -> new Workspace(aLength, cLength));
+        this.aLength = aLength;
+        this.cLength = cLength;
     }
 
     /** Bytes of the packed weights and the bias row (shared with every plan of the same {@link Weights}). */
     long packedWeightBytes() {
         return packedW.byteSize() + 4L * biasRow.length;
+    }
+
+    /** The lengths of one workspace's A block and result block. */
+    private final int aLength, cLength;
+
+    /** A workspace of its own for a caller's scratchpad. */
+    Object newWorkspace() {
+        return new Workspace(aLength, cLength);
     }
 
     /** Bytes of one thread's workspace. */
@@ -157,8 +167,8 @@ final class Im2colProjection {
      * region is written once, with its whole sum and then the activation (so any split into such
      * regions is bit-identical).
      */
-    void run(int g, int co0, int co1, int n0, int n1, float[] x, int xOffset, float[] y, int yOffset) {
-        Workspace ws = workspace.get();
+    void run(int g, int co0, int co1, int n0, int n1, MemorySegment x, int xOffset, MemorySegment y, int yOffset, Object workspace) {
+        Workspace ws = workspace == null ? this.workspace.get() : (Workspace) workspace;
         int colFrom = co0 * taps, colTo = co1 * taps;
         for (int nb = n0; nb < n1; nb += MC) {
             int h = Math.min(MC, n1 - nb);
@@ -182,13 +192,13 @@ final class Im2colProjection {
     }
 
     /** {@code y[yi + t] = bias[bi + t] + c[ci + t]} for {@code t < count}: the bias plus the one sum, as the reference's bias + products. */
-    private static void store(float[] y, int yi, float[] bias, int bi, float[] c, int ci, int count) {
+    private static void store(MemorySegment y, int yi, float[] bias, int bi, float[] c, int ci, int count) {
         int t = 0;
         for (int upper = count - L; t <= upper; t += L) {
-            FloatVector.fromArray(S, bias, bi + t).add(FloatVector.fromArray(S, c, ci + t)).intoArray(y, yi + t);
+            FloatVector.fromArray(S, bias, bi + t).add(FloatVector.fromArray(S, c, ci + t)).intoMemorySegment(y, 4L * (yi + t), FloatSegments.ORDER);
         }
         for (; t < count; t++) {
-            y[yi + t] = bias[bi + t] + c[ci + t];
+            y.setAtIndex(FloatSegments.FLOAT, yi + t, bias[bi + t] + c[ci + t]);
         }
     }
 

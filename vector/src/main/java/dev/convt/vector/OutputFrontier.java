@@ -1,6 +1,8 @@
 package dev.convt.vector;
 
 import dev.convt.Activation;
+
+import java.lang.foreign.MemorySegment;
 import dev.convt.Problem;
 
 /**
@@ -81,10 +83,12 @@ final class OutputFrontier {
     /**
      * Applies the activation to the outputs in flattened positions {@code [done, upTo)} that lie in
      * plane positions {@code [pA, pB)}, for {@code channels} output channels from {@code c0}, and for a
-     * channels-last output moves them from {@code y} (channels first) to {@code out}; returns the new
+     * channels-last output moves them from {@code y} (channels first: the segment view of
+     * {@code staging}, read through the array for its gathers) to {@code out}; returns the new
      * frontier, {@code max(done, upTo)}.
      */
-    int finish(int done, int upTo, int pA, int pB, int c0, int channels, float[] y, int yOffset, float[] out, int outOffset) {
+    int finish(int done, int upTo, int pA, int pB, int c0, int channels, MemorySegment y, int yOffset,
+               float[] staging, MemorySegment out, int outOffset) {
         if (!active() && !channelsLast) {
             return upTo;
         }
@@ -99,7 +103,7 @@ final class OutputFrontier {
                     Epilogue.apply(act, y, at, to - from, channels, outPlane);
                 }
                 if (channelsLast) {
-                    toChannelsLast(y, at, out, outOffset + (n * outPlane + from) * cout + c0, to - from, channels);
+                    toChannelsLast(staging, at, out, outOffset + (n * outPlane + from) * cout + c0, to - from, channels);
                 }
             }
             done = base + end;
@@ -116,16 +120,17 @@ final class OutputFrontier {
      * {@link #channelGather} (each row is read in order across the positions, so the rows stay in L1)
      * and stored contiguously; the channels past the last whole vector one by one.
      */
-    private void toChannelsLast(float[] y, int s, float[] out, int d, int positions, int channels) {
+    private void toChannelsLast(float[] y, int s, MemorySegment out, int d, int positions, int channels) {
         int vectorChannels = channels - channels % L;
         for (int q = 0; q < positions; q++) {
             int to = d + q * cout;
             int c = 0;
             for (; c < vectorChannels; c += L) {
-                jdk.incubator.vector.FloatVector.fromArray(S, y, s + c * outPlane + q, channelGather, 0).intoArray(out, to + c);
+                jdk.incubator.vector.FloatVector.fromArray(S, y, s + c * outPlane + q, channelGather, 0)
+                        .intoMemorySegment(out, 4L * (to + c), java.nio.ByteOrder.nativeOrder());
             }
             for (; c < channels; c++) {
-                out[to + c] = y[s + c * outPlane + q];
+                out.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, to + c, y[s + c * outPlane + q]);
             }
         }
     }

@@ -32,6 +32,11 @@ PHASE_TILES = [(1, 8), (4, 2), (1, 4)]
 TAP_TILES = [(1, 8, False), (1, 4, True), (1, 1, True), (4, 2, True), (4, 1, True)]
 
 
+def byte_offset(index):
+    """The byte offset of a float index in a MemorySegment: 4L * index (parenthesised when a sum)."""
+    return f"4L * {index}" if index.isidentifier() else f"4L * ({index})"
+
+
 def term(base, k, unit):
     """base + k*unit, written as a person would: base, base + unit, base + 2 * unit."""
     if k == 0:
@@ -220,7 +225,7 @@ def dst_index(c, u):
 def start(b, d, keep):
     """An accumulator's start: the stored partial sum of an earlier pass where {keep} (the mask of
     `more`) is set, else the bias. Written out, never a helper method: see NO_VECTOR_HELPERS."""
-    return f"FloatVector.broadcast(S, {b}).blend(FloatVector.fromArray(S, dst, {d}), {keep})"
+    return f"FloatVector.broadcast(S, {b}).blend(FloatVector.fromMemorySegment(S, dst, {byte_offset(d)}, FloatSegments.ORDER), {keep})"
 
 
 def pair(lo, hi):
@@ -237,7 +242,7 @@ def starts(C, T):
 
 
 def stores(C, T):
-    return [f"        a{c}{u}.intoArray(dst, {dst_index(c, u)});" for c in range(C) for u in range(T)]
+    return [f"        a{c}{u}.intoMemorySegment(dst, {byte_offset(dst_index(c, u))}, FloatSegments.ORDER);" for c in range(C) for u in range(T)]
 
 
 def fma_body(C, T, xexpr, wexpr, indent):
@@ -261,15 +266,15 @@ def fma_body(C, T, xexpr, wexpr, indent):
 
 def phase_tile(C, T):
     cs = ", int cs" if C > 1 else ""
-    out = [f"    static void c{C}x{T}(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,",
-           f"                     {bias_params(C)}, float[] dst, int d{cs}, boolean more) {{"]
+    out = [f"    static void c{C}x{T}(MemorySegment x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,",
+           f"                     {bias_params(C)}, MemorySegment dst, int d{cs}, boolean more) {{"]
     out += starts(C, T)
     out.append("        for (int t = 0; t < nt; t++) {")
     out.append("            int xi = xq + tapX[t];")
     out.append("            int wi = wb + tapW[t];")
 
     def xexpr(u):
-        return f"FloatVector.fromArray(S, x, xi{'' if u == 0 else f' + {u} * V'})"
+        return f"FloatVector.fromMemorySegment(S, x, 4L * {'xi' if u == 0 else f'(xi + {u} * V)'}, FloatSegments.ORDER)"
 
     def wexpr(c):
         return f"FloatVector.broadcast(S, w[wi{'' if c == 0 else f' + {c}'}])"
@@ -283,12 +288,12 @@ def phase_tile(C, T):
 def tap_tile(C, T, pairs):
     cs = ", int cs" if C > 1 else ""
     if pairs:
-        out = [f"    static void b{C}x{T}(float[] x, int xq, int qs, int[] tapX, int[] tapX2, int nPlain, int nt,",
-               f"                     float[] w, int wb, int[] tapW, {bias_params(C)}, float[] dst, int d{cs}, boolean more) {{"]
+        out = [f"    static void b{C}x{T}(MemorySegment x, int xq, int qs, int[] tapX, int[] tapX2, int nPlain, int nt,",
+               f"                     float[] w, int wb, int[] tapW, {bias_params(C)}, MemorySegment dst, int d{cs}, boolean more) {{"]
     else:
         out = [f"    /** Only for one input column per vector ({{@code qs = 1}}, no pair entries). */",
-               f"    static void b{C}x{T}(float[] x, int xq, int[] tapX, int nt,",
-               f"                     float[] w, int wb, int[] tapW, {bias_params(C)}, float[] dst, int d{cs}, boolean more) {{"]
+               f"    static void b{C}x{T}(MemorySegment x, int xq, int[] tapX, int nt,",
+               f"                     float[] w, int wb, int[] tapW, {bias_params(C)}, MemorySegment dst, int d{cs}, boolean more) {{"]
     out += starts(C, T)
 
     def wexpr(c):
@@ -301,13 +306,13 @@ def tap_tile(C, T, pairs):
     out.append(f"        for (int t = 0; t < {'nPlain' if pairs else 'nt'}; t++) {{")
     out.append("            int xi = xq + tapX[t];")
     out.append("            int wi = wb + tapW[t];")
-    out += fma_body(C, T, lambda u: f"FloatVector.broadcast(S, x[{at('xi', u)}])", wexpr, 12)
+    out += fma_body(C, T, lambda u: f"FloatVector.broadcast(S, x.getAtIndex(FloatSegments.FLOAT, {at('xi', u)}))", wexpr, 12)
     out.append("        }")
     if pairs:
         out.append("        for (int t = nPlain; t < nt; t++) {")
         out.append("            int xi = xq + tapX[t], xj = xq + tapX2[t];")
         out.append("            int wi = wb + tapW[t];")
-        out += fma_body(C, T, lambda u: pair(f"x[{at('xi', u)}]", f"x[{at('xj', u)}]"), wexpr, 12)
+        out += fma_body(C, T, lambda u: pair(f"x.getAtIndex(FloatSegments.FLOAT, {at('xi', u)})", f"x.getAtIndex(FloatSegments.FLOAT, {at('xj', u)})"), wexpr, 12)
         out.append("        }")
     out += stores(C, T)
     out.append("    }")
@@ -326,9 +331,12 @@ def phase_file():
     tiles = "".join("\n" + phase_tile(C, T) for C, T in PHASE_TILES)
     return HEADER + """package dev.convt.vector.scatter;
 
+import dev.convt.vector.FloatSegments;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
 
 /**
  * Micro-kernels of one width phase: the outputs of a row whose position {@code ow + padBegin} is
@@ -354,16 +362,21 @@ final class PhaseMicroKernels {
 """ + NO_VECTOR_HELPERS + tiles + """
     /**
      * One vector of one channel on its first {@code lanes} lanes only (reads and writes nothing past
-     * them): the fallback at the very end of the input array, kept small so both JIT tiers compile it.
+     * them): the fallback at the very end of the input, lane by lane with the same fused
+     * multiply-adds as a vector lane (so the same bits). Scalar because there the vector's window
+     * runs past the end of the input segment, and a masked segment load past a segment's end runs
+     * the Vector API's allocating fallback (its lane check widens the offsets to longs, a vector
+     * wider than the machine's at 512 bits).
      */
-    static void c1x1m(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
-                      float b0, float[] dst, int d, int lanes, boolean more) {
-        VectorMask<Float> m = S.indexInRange(0, lanes);
-        FloatVector a0 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d, m), S.maskAll(more));
-        for (int t = 0; t < nt; t++) {
-            a0 = FloatVector.fromArray(S, x, xq + tapX[t], m).fma(FloatVector.broadcast(S, w[wb + tapW[t]]), a0);
+    static void c1x1m(MemorySegment x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
+                      float b0, MemorySegment dst, int d, int lanes, boolean more) {
+        for (int l = 0; l < lanes; l++) {
+            float a0 = more ? dst.getAtIndex(FloatSegments.FLOAT, d + l) : b0;
+            for (int t = 0; t < nt; t++) {
+                a0 = Math.fma(x.getAtIndex(FloatSegments.FLOAT, xq + tapX[t] + l), w[wb + tapW[t]], a0);
+            }
+            dst.setAtIndex(FloatSegments.FLOAT, d + l, a0);
         }
-        a0.intoArray(dst, d, m);
     }
 }
 """
@@ -373,9 +386,12 @@ def tap_file():
     tiles = "".join("\n" + tap_tile(C, T, pairs) for C, T, pairs in TAP_TILES)
     return HEADER + """package dev.convt.vector.scatter;
 
+import dev.convt.vector.FloatSegments;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
+
+import java.lang.foreign.MemorySegment;
 
 /**
  * Micro-kernels for a width stride {@code s} of V or V/2 (V the lane count), dilation 1: each input
@@ -407,20 +423,20 @@ final class TapVectorMicroKernels {
      * {@code [0, inW)} (per half of the lanes for pair entries: input {@code q - tapC[t]} on the low
      * half, {@code q - tapC2[t]} on the high half), into {@code dst[d..d+V)}.
      */
-    static void b1edge(float[] x, int xq, int q, int inW, int[] tapX, int[] tapC, int[] tapX2, int[] tapC2, int nt,
-                       float[] w, int wb, int[] tapW, float b0, float[] dst, int d, boolean more) {
+    static void b1edge(MemorySegment x, int xq, int q, int inW, int[] tapX, int[] tapC, int[] tapX2, int[] tapC2, int nt,
+                       float[] w, int wb, int[] tapW, float b0, MemorySegment dst, int d, boolean more) {
         FloatVector a0 = """ + start("b0", "d", "S.maskAll(more)") + """;
         for (int t = 0; t < nt; t++) {
             // a skipped input reads a harmless in-range value and is blended away: no branch on a vector
             boolean lo = Integer.compareUnsigned(q - tapC[t], inW) < 0;
             boolean hi = Integer.compareUnsigned(q - tapC2[t], inW) < 0;
-            float xl = x[lo ? xq + tapX[t] : 0], xh = x[hi ? xq + tapX2[t] : 0];
+            float xl = x.getAtIndex(FloatSegments.FLOAT, lo ? xq + tapX[t] : 0), xh = x.getAtIndex(FloatSegments.FLOAT, hi ? xq + tapX2[t] : 0);
             FloatVector sum = """ + pair("xl", "xh") + """.fma(FloatVector.fromArray(S, w, wb + tapW[t]), a0);
             // blends on maskAll and the constant HIGH only: no vector merged across branches
             FloatVector low = a0.blend(sum, S.maskAll(lo));
             a0 = low.blend(a0.blend(sum, S.maskAll(hi)), HIGH);
         }
-        a0.intoArray(dst, d);
+        a0.intoMemorySegment(dst, 4L * d, FloatSegments.ORDER);
     }
 }
 """

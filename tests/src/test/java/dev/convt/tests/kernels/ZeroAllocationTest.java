@@ -14,7 +14,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code execute} of every fast kernel allocates nothing on the heap in steady state, measured with
- * the thread's allocation counter (deterministic, not timing) by {@link AllocationProbe} in a fresh JVM.
+ * the thread's allocation counter (deterministic, not timing) by {@link AllocationProbe} in a fresh JVM:
+ * on {@code float[]}s, on heap and native segments, and with a scratchpad on a fresh virtual thread
+ * per call (nothing kept per thread is made again), at one and two threads.
  *
  * <p>Vector API values are objects until C2 compiles the code that uses them: in the interpreter and
  * in C1 every {@code FloatVector} is allocated. So the probe first runs each plan until the JIT has
@@ -45,6 +47,13 @@ class ZeroAllocationTest {
         assertEquals(AllocationProbe.cases().size(), lines.size(), out);
         for (String line : lines) {
             assertTrue(line.startsWith("0\t"), "bytes allocated by " + AllocationProbe.WINDOW + " warm executions: " + line);
+        }
+        // without a scratchpad, a fresh thread per call makes the plan's per-thread workspace: the
+        // fresh-thread measurement sees it (so its zeros above are the scratchpad's doing)
+        List<String> controls = out.lines().filter(l -> l.startsWith("control\t")).toList();
+        assertEquals(AllocationProbe.controls().size(), controls.size(), out);
+        for (String line : controls) {
+            assertTrue(Long.parseLong(line.split("\t")[1]) > 0, "a fresh thread without a scratchpad allocated nothing: " + line);
         }
     }
 }

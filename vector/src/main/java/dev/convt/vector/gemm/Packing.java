@@ -85,6 +85,24 @@ public final class Packing {
      */
     public static void packA(int m, int k, float[] src, int srcOff, int rowStride, int colStride,
                              float[] dst, int dstOff) {
+        packA(m, k, MemorySegment.ofArray(src), srcOff, rowStride, colStride, dst, dstOff);
+    }
+
+    /**
+     * {@link #packA(int, int, float[], int, int, int, float[], int) packA} from a segment (a caller's
+     * input, heap or native): {@code A[i][p]} is the float at index {@code srcOff + i·rowStride + p·colStride}.
+     *
+     * @param m         rows of A
+     * @param k         columns of A (the GEMM depth)
+     * @param src       the source, floats indexed from its start
+     * @param srcOff    the float index of {@code A[0][0]} in {@code src}
+     * @param rowStride the distance in floats between {@code A[i][p]} and {@code A[i + 1][p]}
+     * @param colStride the distance in floats between {@code A[i][p]} and {@code A[i][p + 1]}
+     * @param dst       receives the packed A, {@link #packedALength(int, int)} floats from {@code dstOff}
+     * @param dstOff    where the packed A starts in {@code dst}
+     */
+    public static void packA(int m, int k, MemorySegment src, int srcOff, int rowStride, int colStride,
+                             float[] dst, int dstOff) {
         int mPadded = Blocking.roundUp(m, MR);
         int panels = mPadded / MR;
         for (int pc = 0; pc < k; pc += Blocking.KC) {
@@ -101,7 +119,7 @@ public final class Packing {
                     }
                     int s = srcOff + row * rowStride + pc * colStride;
                     for (int p = 0; p < kc; p++) {
-                        dst[base + p * MR + i] = src[s + p * colStride];
+                        dst[base + p * MR + i] = src.getAtIndex(ValueLayout.JAVA_FLOAT, s + p * colStride);
                     }
                 }
             }
@@ -121,7 +139,7 @@ public final class Packing {
      * @param dstOff where the packed B starts in {@code dst}, in floats
      */
     public static void packB(int k, int n, float[] src, int srcOff, int ldb, MemorySegment dst, int dstOff) {
-        packBColumns(k, n, src, srcOff, ldb, dst, dstOff, 0);
+        packBColumns(k, n, MemorySegment.ofArray(src), srcOff, ldb, dst, dstOff, 0);
         zeroBTail(k, n, dst, dstOff);
     }
 
@@ -132,14 +150,14 @@ public final class Packing {
      *
      * @param k      rows (the depth of the packed B)
      * @param w      columns to pack
-     * @param src    the source
-     * @param srcOff where the first source row starts in {@code src}
-     * @param ldb    the distance in {@code src} between consecutive rows, ≥ w
+     * @param src    the source (a caller's input, heap or native), floats indexed from its start
+     * @param srcOff the float index where the first source row starts in {@code src}
+     * @param ldb    the distance in floats between consecutive rows, ≥ w
      * @param dst    the packed B
      * @param dstOff where the packed B starts in {@code dst}, in floats
      * @param dstCol the first packed column to write
      */
-    public static void packBColumns(int k, int w, float[] src, int srcOff, int ldb,
+    public static void packBColumns(int k, int w, MemorySegment src, int srcOff, int ldb,
                                      MemorySegment dst, int dstOff, int dstCol) {
         // Row by row: each source row is read sequentially (prefetch-friendly even when the rows are
         // far apart, as in a large image); the scattered writes land in the L2-sized packed tile.
@@ -154,10 +172,10 @@ public final class Packing {
                 int len = Math.min(NR - lane, w - j);
                 int d = dstOff + q * panelStride + p * NR + lane;
                 if (len == NR) {
-                    FloatVector.fromArray(S, src, s + j).intoMemorySegment(dst, 4L * d, ByteOrder.nativeOrder());
-                    FloatVector.fromArray(S, src, s + j + L).intoMemorySegment(dst, 4L * (d + L), ByteOrder.nativeOrder());
+                    FloatVector.fromMemorySegment(S, src, 4L * (s + j), ByteOrder.nativeOrder()).intoMemorySegment(dst, 4L * d, ByteOrder.nativeOrder());
+                    FloatVector.fromMemorySegment(S, src, 4L * (s + j + L), ByteOrder.nativeOrder()).intoMemorySegment(dst, 4L * (d + L), ByteOrder.nativeOrder());
                 } else {
-                    MemorySegment.copy(src, s + j, dst, ValueLayout.JAVA_FLOAT, 4L * d, len);
+                    MemorySegment.copy(src, 4L * (s + j), dst, 4L * d, 4L * len);
                 }
                 j += len;
                 col += len;
@@ -165,42 +183,45 @@ public final class Packing {
         }
     }
 
-    /**
-     * The index map {@link #packBColumnsChannelsLast} gathers a vector of columns with:
-     * {@code i · pixelStride} for each lane {@code i}.
-     *
-     * @param pixelStride floats from one column (input position) to the next
-     * @return a new map of {@link Blocking#LANES} offsets
-     */
-    public static int[] pixelGather(int pixelStride) {
+    /** The gather down one column of an {@code L × L} tile: lane i at {@code i · L}. */
+    private static final int[] TILE_COLUMN = tileColumn();
+
+    private static int[] tileColumn() {
         int[] map = new int[L];
         for (int i = 0; i < L; i++) {
-            map[i] = i * pixelStride;
+            map[i] = i * L;
         }
         return map;
+    }
+
+    /** {@return the length of the tile {@link #packBColumnsChannelsLast} transposes through: {@code L × L} floats} */
+    public static int channelsLastTileLength() {
+        return L * L;
     }
 
     /**
      * Packs {@code w} columns of a channels-last B into packed B from column {@code dstCol}:
      * {@code B[p][j] = src[srcOff + j·pixelStride + p]} (column j is one input position, whose
      * {@code k} channels are contiguous), so a channels-last input is packed without a transposed
-     * copy of its own. A vector of columns at a time: for each channel one gathering load (lane i
-     * from column i, through {@code gather} = {@link #pixelGather}{@code (pixelStride)}) and one store
-     * into the panel's row; the columns' channels stay in L1 across the channel loop.
+     * copy of its own. A block of {@code L} columns and {@code L} channels at a time: one vector load
+     * of each column's channels straight from the caller's segment into an {@code L × L} tile (in
+     * L1), then one gathering load down each tile column (a channel across the columns) stored into
+     * the panel's row; the remaining channels and columns one by one.
      *
      * @param k           rows (the channels of a group)
      * @param w           columns to pack
-     * @param src         the channels-last input
-     * @param srcOff      where column 0's first channel is in {@code src}
+     * @param src         the channels-last input (a caller's segment, heap or native)
+     * @param srcOff      the float index of column 0's first channel in {@code src}
      * @param pixelStride floats from one column (position) to the next: all the input's channels
-     * @param gather      {@link #pixelGather}{@code (pixelStride)}
+     * @param tile        scratch of {@link #channelsLastTileLength()} floats
      * @param dst         the packed B
      * @param dstOff      where the packed B starts in {@code dst}, in floats
      * @param dstCol      the packed column of the first packed column
      */
-    public static void packBColumnsChannelsLast(int k, int w, float[] src, int srcOff, int pixelStride, int[] gather,
+    public static void packBColumnsChannelsLast(int k, int w, MemorySegment src, int srcOff, int pixelStride, float[] tile,
                                                 MemorySegment dst, int dstOff, int dstCol) {
         int panelStride = k * NR;
+        int vectorChannels = k - k % L;
         int j = 0;
         while (j < w) {
             int col = dstCol + j;
@@ -209,13 +230,23 @@ public final class Packing {
             int d = dstOff + q * panelStride + lane;
             int s = srcOff + j * pixelStride;
             if (lane + L <= NR && j + L <= w) {
-                for (int p = 0; p < k; p++) {
-                    FloatVector.fromArray(S, src, s + p, gather, 0).intoMemorySegment(dst, 4L * (d + p * NR), ByteOrder.nativeOrder());
+                for (int p0 = 0; p0 < vectorChannels; p0 += L) {
+                    for (int i = 0; i < L; i++) {
+                        FloatVector.fromMemorySegment(S, src, 4L * (s + i * pixelStride + p0), ByteOrder.nativeOrder()).intoArray(tile, i * L);
+                    }
+                    for (int p = 0; p < L; p++) {
+                        FloatVector.fromArray(S, tile, p, TILE_COLUMN, 0).intoMemorySegment(dst, 4L * (d + (p0 + p) * NR), ByteOrder.nativeOrder());
+                    }
+                }
+                for (int p = vectorChannels; p < k; p++) {
+                    for (int i = 0; i < L; i++) {
+                        dst.setAtIndex(ValueLayout.JAVA_FLOAT, d + p * NR + i, src.getAtIndex(ValueLayout.JAVA_FLOAT, s + i * pixelStride + p));
+                    }
                 }
                 j += L;
             } else {
                 for (int p = 0; p < k; p++) {
-                    dst.setAtIndex(ValueLayout.JAVA_FLOAT, d + p * NR, src[s + p]);
+                    dst.setAtIndex(ValueLayout.JAVA_FLOAT, d + p * NR, src.getAtIndex(ValueLayout.JAVA_FLOAT, s + p));
                 }
                 j++;
             }
