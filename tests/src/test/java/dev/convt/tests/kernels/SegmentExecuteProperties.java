@@ -1,6 +1,7 @@
 package dev.convt.tests.kernels;
 
 import dev.convt.Activation;
+import dev.convt.Layout;
 import dev.convt.Parallelism;
 import dev.convt.Plan;
 import dev.convt.Planner;
@@ -32,6 +33,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * nothing outside its output; weights and bias planned from segments give the same plan. On
  * small-integer data the segment result is also the reference's, bitwise (exact activations);
  * random real data checks that nothing but the buffers changed (any change of order would show).
+ * Both layouts: a channels-last problem's segments go through the layout stage (its staging from the
+ * scratchpad when one is given) or im2col's own channels-last packing and write-out.
  */
 class SegmentExecuteProperties {
 
@@ -75,8 +78,8 @@ class SegmentExecuteProperties {
                                   @ForAll Memory xMemory, @ForAll Memory yMemory,
                                   @ForAll @IntRange(min = 0, max = 5) int xOff, @ForAll @IntRange(min = 0, max = 5) int yOff,
                                   @ForAll @IntRange(min = 1, max = 2) int threads, @ForAll boolean scratchpad,
-                                  @ForAll @LongRange(min = 0, max = 1000) long seed) {
-        Problem p = ActivationAgreementTest.with(plain, act);
+                                  @ForAll Layout layout, @ForAll @LongRange(min = 0, max = 1000) long seed) {
+        Problem p = ActivationAgreementTest.with(plain, act).withLayout(layout);
         float[] x = TestData.uniform(p.inputLength(), seed);
         float[] w = TestData.uniform(p.weightLength(), seed + 1);
         float[] b = p.spec().hasBias() ? TestData.uniform(p.biasLength(), seed + 2) : null;
@@ -112,9 +115,11 @@ class SegmentExecuteProperties {
     }
 
     @Property(tries = 50)
-    void aScratchpadOnFreshVirtualThreadsGivesTheSameBits(@ForAll("problems") Problem p, @ForAll @IntRange(min = 1, max = 2) int threads,
-                                                         @ForAll boolean arrays, @ForAll @LongRange(min = 0, max = 1000) long seed)
+    void aScratchpadOnFreshVirtualThreadsGivesTheSameBits(@ForAll("problems") Problem plain, @ForAll @IntRange(min = 1, max = 2) int threads,
+                                                         @ForAll boolean arrays, @ForAll Layout layout,
+                                                         @ForAll @LongRange(min = 0, max = 1000) long seed)
             throws InterruptedException {
+        Problem p = plain.withLayout(layout);
         float[] x = TestData.uniform(p.inputLength(), seed);
         float[] w = TestData.uniform(p.weightLength(), seed + 1);
         float[] b = p.spec().hasBias() ? TestData.uniform(p.biasLength(), seed + 2) : null;
