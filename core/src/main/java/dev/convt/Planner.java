@@ -263,6 +263,36 @@ public final class Planner {
     }
 
     /**
+     * Packs weights and bias held in memory segments (heap or native, e.g. a model file mapped with
+     * {@code FileChannel.map}): as {@link #pack(ConvTransposeSpec, float[], int, float[], int)}. The
+     * segments are read once, here, into the packed weights' own copy, and may be freed afterwards.
+     * Floats are {@link java.lang.foreign.ValueLayout#JAVA_FLOAT} (native byte order); slice a segment
+     * ({@link MemorySegment#asSlice}) to start elsewhere.
+     *
+     * @param spec   the layer's hyper-parameters
+     * @param weight (Cin, Cout/groups, *kernel) row-major from byte 0
+     * @param bias   Cout values from byte 0; must be null exactly when the spec has no bias
+     * @return the packed weights, shareable by any threads
+     * @throws NullPointerException     if {@code spec} or the weight segment is null
+     * @throws IllegalArgumentException if a segment is missing, too small or not 4-byte aligned, or the bias is
+     *                                  given for a spec without bias (nothing is packed)
+     * @throws IllegalStateException    if a segment's arena is closed
+     * @throws WrongThreadException     if a segment is confined to another thread
+     */
+    public static PackedWeights pack(ConvTransposeSpec spec, MemorySegment weight, MemorySegment bias) {
+        java.util.Objects.requireNonNull(spec, "spec");
+        SegmentChecks.check("weight", weight, 0, spec.weightLength(), spec, false);
+        if (bias != null && spec.hasBias()) {
+            SegmentChecks.check("bias", bias, 0, spec.outChannels(), spec, false);
+        }
+        float[] w = weight.asSlice(0, (long) Float.BYTES * spec.weightLength()).toArray(ValueLayout.JAVA_FLOAT);
+        float[] b = bias == null ? null : spec.hasBias()
+                ? bias.asSlice(0, (long) Float.BYTES * spec.outChannels()).toArray(ValueLayout.JAVA_FLOAT)
+                : new float[0]; // rejected by the bias check with the array rule's message
+        return PackedWeights.of(spec, w, 0, b, 0);
+    }
+
+    /**
      * {@link #plan(Problem, PackedWeights, KernelChoice)} with the automatic choice.
      *
      * @param problem the problem, whose spec is the packed weights' (up to output_padding)

@@ -25,6 +25,15 @@ final class SegmentChecks {
      * @param written whether the kernel writes it (a read-only segment is then rejected)
      */
     static void check(String name, MemorySegment s, long byteOffset, long floats, Problem p, boolean written) {
+        check(name, s, byteOffset, floats, p.spec(), p, written);
+    }
+
+    /** As {@link #check(String, MemorySegment, long, long, Problem, boolean)} for weights or bias, which need only the spec. */
+    static void check(String name, MemorySegment s, long byteOffset, long floats, ConvTransposeSpec spec, boolean written) {
+        check(name, s, byteOffset, floats, spec, null, written);
+    }
+
+    private static void check(String name, MemorySegment s, long byteOffset, long floats, ConvTransposeSpec spec, Problem p, boolean written) {
         java.util.Objects.requireNonNull(s, name);
         if (byteOffset < 0) {
             throw new IllegalArgumentException(name + " offset must be non-negative, but got a negative offset: byteOffset="
@@ -41,7 +50,7 @@ final class SegmentChecks {
         }
         if (byteOffset + Float.BYTES * floats > s.byteSize()) {
             throw new IllegalArgumentException(name + " segment too small: " + name + ".byteSize()=" + s.byteSize()
-                    + ", byteOffset=" + byteOffset + ", but shape " + Arrays.toString(shape(name, p)) + " needs " + floats
+                    + ", byteOffset=" + byteOffset + ", but shape " + Arrays.toString(shape(name, spec, p)) + " needs " + floats
                     + " floats (" + Float.BYTES * floats + " bytes) from the offset");
         }
         if (written && s.isReadOnly()) {
@@ -55,12 +64,12 @@ final class SegmentChecks {
         }
     }
 
-    private static int[] shape(String name, Problem p) {
+    private static int[] shape(String name, ConvTransposeSpec spec, Problem p) {
         return switch (name) {
             case "input" -> p.inputShape();
             case "output" -> p.outputShape();
-            case "weight" -> p.spec().weightShape();
-            default -> new int[] {p.spec().outChannels()};
+            case "weight" -> spec.weightShape();
+            default -> new int[] {spec.outChannels()};
         };
     }
 
