@@ -59,11 +59,16 @@ class SplitLayoutProperties {
         }
     }
 
-    /** Each way of splitting (groups, channel blocks, images, row, column and depth bands, scatter rows, a single-position GEMM). */
+    /**
+     * Each way of splitting (groups, channel blocks, images, row, column and depth bands, scatter rows, a
+     * single-position GEMM), and more groups than tasks (ranges of several whole groups).
+     */
     @Example
     void eachWayOfSplittingPartitionsOnAlignedBoundaries() {
-        for (Problem p : ParallelDeterminismTest.splitShapes()) {
-            for (int threads : new int[] {3}) {
+        List<Problem> shapes = new java.util.ArrayList<>(ParallelDeterminismTest.splitShapes());
+        shapes.add(ConvTransposeSpec.builder2d(12, 6, 3).stride(2).groups(6).build().problem(1, new int[] {10, 10}));
+        for (Problem p : shapes) {
+            for (int threads : new int[] {2}) {
                 for (KernelChoice k : FastKernels.all()) {
                     if (FastKernels.accepts(k, p)) {
                         checkSplit(k, p, threads);
