@@ -45,4 +45,43 @@ final class Kernels {
         plan.execute(x, 0, y, 0);
         return y;
     }
+
+    /**
+     * As {@link #run}, with the tensors channels last in native memory: the input transposed to
+     * {@code (N, *spatial, C)} in a native segment, packed weights made from native segments, the
+     * output written into a NaN-filled native segment, at two threads; returned channels first again.
+     */
+    static float[] runChannelsLastNative(String kernelName, Problem p, float[] x, float[] w, float[] b) {
+        Problem q = p.withLayout(dev.convt.Layout.CHANNELS_LAST);
+        int n = p.batch(), cin = p.spec().inChannels(), cout = p.spec().outChannels();
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared()) {
+            dev.convt.PackedWeights packed = Planner.pack(p.spec(), segment(arena, w), b == null ? null : segment(arena, b));
+            Plan plan = Planner.plan(q, packed, KernelChoice.parse(kernelName)).withParallelism(dev.convt.Parallelism.threads(2));
+            java.lang.foreign.MemorySegment xs = segment(arena, transpose(x, n, cin, p.inputPlane()));
+            float[] nan = new float[p.outputLength()];
+            Arrays.fill(nan, Float.NaN);
+            java.lang.foreign.MemorySegment ys = segment(arena, nan);
+            plan.execute(xs, ys);
+            return transpose(ys.toArray(java.lang.foreign.ValueLayout.JAVA_FLOAT), n, p.outputPlane(), cout);
+        }
+    }
+
+    /** Each of {@code n} row-major {@code rows × cols} matrices transposed. */
+    private static float[] transpose(float[] a, int n, int rows, int cols) {
+        float[] t = new float[a.length];
+        for (int i = 0; i < n; i++) {
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    t[(i * cols + c) * rows + r] = a[(i * rows + r) * cols + c];
+                }
+            }
+        }
+        return t;
+    }
+
+    private static java.lang.foreign.MemorySegment segment(java.lang.foreign.Arena arena, float[] data) {
+        java.lang.foreign.MemorySegment s = arena.allocate(4L * Math.max(1, data.length), 64);
+        java.lang.foreign.MemorySegment.copy(data, 0, s, java.lang.foreign.ValueLayout.JAVA_FLOAT, 0, data.length);
+        return s;
+    }
 }
