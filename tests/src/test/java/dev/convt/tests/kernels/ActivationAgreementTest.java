@@ -158,6 +158,32 @@ class ActivationAgreementTest {
         }
     }
 
+    /**
+     * Images whose input plane spans several of im2col's column tiles (over 1,024 input positions, or
+     * a deep GEMM whose tile is narrower), so the activation runs on part of an image while later
+     * columns are still to come: each output must get it exactly once and only once final. A
+     * LeakyReLU with slope 1/4 shows both faults on small integers, bitwise: applied twice a negative
+     * value is scaled by 1/16, applied to a partial sum the later products are not scaled. Batches of
+     * two (the frontier crosses into a second image), padding and strides (the final region is
+     * {@code o < s·stride − pad} after {@code s} input slices), ranks 1 to 3, one thread and several.
+     */
+    @Example
+    void imagesSpanningSeveralColumnTilesGetTheActivationOnceFinal() {
+        Activation leaky = Activation.leakyRelu(0.25f);
+        List<Problem> problems = List.of(
+                ConvTransposeSpec.builder2d(8, 3, 3).stride(2).padding(1).activation(leaky).build().problem(2, new int[] {34, 32}),
+                ConvTransposeSpec.builder1d(4, 2, 5).stride(3).padding(2).activation(leaky).build().problem(2, new int[] {1300}),
+                ConvTransposeSpec.builder(3, 5, 2, new int[] {3, 3, 2}).stride(2, 1, 2).padding(1, 1, 0).activation(leaky).build()
+                        .problem(2, new int[] {6, 12, 16}));
+        for (Problem p : problems) {
+            Agreement.assertBitwiseOnSmallIntegers(Engine.of(KernelChoice.IM2COL), p, 11);
+            new ParallelDeterminismTest().everyThreadCountGivesTheOneThreadBits(p, 3, 12);
+        }
+        // 768 input channels: a column tile of 128 positions, under the 144 of one image
+        Problem deep = ConvTransposeSpec.builder2d(768, 2, 3).stride(2).padding(1).activation(leaky).build().problem(2, new int[] {12, 12});
+        Agreement.assertBitwiseOnSmallIntegers(Engine.of(KernelChoice.IM2COL), deep, 13);
+    }
+
     /** The reference and every fast kernel that takes the problem. */
     private static List<String> engines(Problem p) {
         List<String> names = new ArrayList<>();

@@ -191,6 +191,50 @@ class ActivationExamplesTest {
         assertThrows(NullPointerException.class, () -> ConvTransposeSpec.builder1d(1, 1, 1).activation(null));
     }
 
+    /**
+     * The float64 definitions (the error-bound tests evaluate the activation of the float64 result with
+     * them) at the points where each formula turns, by hand: ReLU, LeakyReLU and clamp below, at and
+     * above their corners; PyTorch's names in any case; the slopes the error bounds scale by.
+     */
+    @Example
+    void theFloat64DefinitionsNamesAndSlopes() {
+        Activation leaky = Activation.leakyRelu(-3f);
+        Activation clamp = Activation.clamp(-1, 2);
+        double[][] vReluLeakyClamp = {
+                {-2.5, 0, 7.5, -1},
+                {-0.0, -0.0, 0.0, -0.0},
+                {0.0, 0.0, -0.0, 0.0},
+                {1.5, 1.5, 1.5, 1.5},
+                {-1.0, 0, 3.0, -1},
+                {2.0, 2.0, 2.0, 2.0},
+                {2.25, 2.25, 2.25, 2},
+                {Double.NEGATIVE_INFINITY, 0, Double.POSITIVE_INFINITY, -1}};
+        for (double[] c : vReluLeakyClamp) {
+            double v = c[0];
+            assertEquals(Double.doubleToRawLongBits(c[1]), Double.doubleToRawLongBits(Activation.relu().apply(v)), "relu(" + v + ")");
+            assertEquals(Double.doubleToRawLongBits(c[2]), Double.doubleToRawLongBits(leaky.apply(v)), "leaky_relu(" + v + ")");
+            assertEquals(Double.doubleToRawLongBits(c[3]), Double.doubleToRawLongBits(clamp.apply(v)), "clamp(" + v + ")");
+        }
+        // a zero equal to a bound keeps its own sign: only values strictly outside the range are replaced
+        assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(Activation.clamp(0, 6).apply(-0.0)));
+        assertEquals(Double.doubleToRawLongBits(0.0), Double.doubleToRawLongBits(Activation.clamp(-6, -0f).apply(0.0)));
+        assertEquals(Math.tanh(0.75), Activation.tanh().apply(0.75), 0);
+        assertEquals(1 / (1 + Math.exp(1.25)), Activation.sigmoid().apply(-1.25), 0);
+        for (Activation.Kind k : Activation.Kind.values()) {
+            assertEquals(k, Activation.Kind.of(k.pytorchName().toUpperCase(java.util.Locale.ROOT)));
+            assertEquals(k, Activation.Kind.of(k.pytorchName()));
+        }
+        // sup |act'|: 1 for the identity, ReLU, tanh and a clamp with room; 1/4 for sigmoid; |alpha| when above 1; 0 for a point
+        assertEquals(1, Activation.none().lipschitz());
+        assertEquals(1, Activation.relu().lipschitz());
+        assertEquals(1, Activation.tanh().lipschitz());
+        assertEquals(0.25, Activation.sigmoid().lipschitz());
+        assertEquals(3, leaky.lipschitz());
+        assertEquals(1, Activation.leakyRelu(0.5f).lipschitz());
+        assertEquals(1, clamp.lipschitz());
+        assertEquals(0, Activation.clamp(4, 4).lipschitz());
+    }
+
     private static void assertMessage(Runnable r, String... parts) {
         try {
             r.run();

@@ -34,7 +34,12 @@ class Im2colProjectionTest {
                 ConvTransposeSpec.builder2d(16, 24, 4, 4).padding(1).build().problem(3, new int[] {1, 1}),
                 ConvTransposeSpec.builder2d(16, 24, 3, 3).stride(2).outputPadding(1).build().problem(3, new int[] {1, 1}),
                 ConvTransposeSpec.builder2d(16, 24, 3, 3).dilation(2).build().problem(3, new int[] {1, 1}),
-                ConvTransposeSpec.builder3d(12, 10, 3, 3, 3).padding(1).build().problem(2, new int[] {1, 1, 1}));
+                ConvTransposeSpec.builder3d(12, 10, 3, 3, 3).padding(1).build().problem(2, new int[] {1, 1, 1}),
+                // rank 3 with the same departure on all three axes (no axis of the 3-D view left plain), one-sided pads too
+                ConvTransposeSpec.builder3d(6, 5, 3, 3, 3).pads(new int[] {1, 1, 1}, new int[] {0, 0, 0}).build().problem(2, new int[] {1, 1, 1}),
+                ConvTransposeSpec.builder3d(6, 5, 3, 3, 3).pads(new int[] {0, 0, 0}, new int[] {1, 1, 1}).build().problem(2, new int[] {1, 1, 1}),
+                ConvTransposeSpec.builder3d(6, 5, 3, 3, 3).dilation(2).build().problem(2, new int[] {1, 1, 1}),
+                ConvTransposeSpec.builder3d(6, 5, 3, 3, 3).stride(2).outputPadding(1).build().problem(2, new int[] {1, 1, 1}));
     }
 
     @Test

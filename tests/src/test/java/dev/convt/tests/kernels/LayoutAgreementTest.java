@@ -137,7 +137,7 @@ class LayoutAgreementTest {
     }
 
     @Example
-    void aStagedPlanCountsItsStagingAndAFusingOneDoesNot() {
+    void aStagedPlanCountsItsStagingAndANativeOneOnlyItsOwn() {
         Problem p = ConvTransposeSpec.builder2d(8, 6, 3).stride(2).build().problem(2, new int[] {5, 7});
         float[] w = new float[p.weightLength()];
         float[] b = new float[p.biasLength()];
@@ -149,6 +149,12 @@ class LayoutAgreementTest {
         assertEquals(p.outputLength(), last.problem().outputLength());
         assertArrayEquals(p.outputShape(), last.problem().outputShape());
         assertFalse(last.toString().isEmpty());
+        if (FastKernels.all().contains(KernelChoice.IM2COL)) {
+            Plan nchw = Planner.plan(p, w, 0, b, 0, KernelChoice.IM2COL);
+            Plan nhwc = Planner.plan(p.withLayout(Layout.CHANNELS_LAST), w, 0, b, 0, KernelChoice.IM2COL);
+            assertEquals(nchw.workspaceBytes() + 4L * p.outputLength(), nhwc.workspaceBytes(),
+                    "im2col reads channels last itself and keeps only its channels-first accumulator of the output");
+        }
     }
 
     /** {@code (N, C, P)} to {@code (N, P, C)}, by the definition. */

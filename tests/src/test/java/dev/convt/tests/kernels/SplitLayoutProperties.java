@@ -1,0 +1,178 @@
+package dev.convt.tests.kernels;
+
+import dev.convt.ConvTransposeSpec;
+import dev.convt.Problem;
+import dev.convt.kernel.KernelChoice;
+import dev.convt.kernel.KernelPlan;
+import dev.convt.Planner;
+import dev.convt.testkit.Problems;
+import dev.convt.testkit.TestData;
+import dev.convt.vector.gemm.Blocking;
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
+import net.jqwik.api.ForAll;
+import net.jqwik.api.Property;
+import net.jqwik.api.Provide;
+import net.jqwik.api.constraints.IntRange;
+
+import java.util.Arrays;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The tasks a kernel cuts an execute into ({@link KernelPlan#tasks}), run one at a time into an
+ * output filled with a value no small-integer result can take, so each task's written elements show:
+ * <ul>
+ * <li>the tasks partition the output (the contract: no element written by two tasks, none by none),
+ *     and together write {@link KernelPlan#execute}'s bits;</li>
+ * <li>every task writes something (a task with nothing to do is a hand-off for nothing);</li>
+ * <li>im2col's and scatter's part of an output plane starts at the plane's start or on a 64-byte
+ *     boundary of the plane (16 floats: im2col's bands and scatter's row ranges, "so two threads
+ *     rarely share a cache line of output"), or, for a rank-3 output with several depth slices, on a
+ *     whole depth slice (the sub-pixel kernel's tasks are ranges of super-pixels, not of the plane);</li>
+ * <li>im2col's channel blocks start on an A panel: a block's first output channel {@code c} within
+ *     its group has {@code c · Πk} a multiple of the GEMM's {@link Blocking#MR} rows.</li>
+ * </ul>
+ * The least work per task is 1 multiply-add so these small problems split as far as they can.
+ */
+class SplitLayoutProperties {
+    /** Not an integer: no small-integer output equals it, so an element still holding it was not written. */
+    private static final float UNWRITTEN = 0.4375f;
+
+    @Provide
+    Arbitrary<Problem> problems() {
+        return Arbitraries.oneOf(Problems.problems(1, 2, 4, 12), ParallelDeterminismTest.fewChannels(), Problems.rank3(),
+                Problems.singlePosition());
+    }
+
+    @Property
+    void tasksPartitionTheOutputOnAlignedBoundaries(@ForAll("problems") Problem p, @ForAll @IntRange(min = 2, max = 8) int threads) {
+        for (KernelChoice k : FastKernels.all()) {
+            if (FastKernels.accepts(k, p)) {
+                checkSplit(k, p, threads);
+            }
+        }
+    }
+
+    /**
+     * Each way of splitting (groups, channel blocks, images, row, column and depth bands, scatter rows, a
+     * single-position GEMM), and more groups than tasks (ranges of several whole groups).
+     */
+    @Example
+    void eachWayOfSplittingPartitionsOnAlignedBoundaries() {
+        List<Problem> shapes = new java.util.ArrayList<>(ParallelDeterminismTest.splitShapes());
+        shapes.add(ConvTransposeSpec.builder2d(12, 6, 3).stride(2).groups(6).build().problem(1, new int[] {10, 10}));
+        for (Problem p : shapes) {
+            for (int threads : new int[] {2}) {
+                for (KernelChoice k : FastKernels.all()) {
+                    if (FastKernels.accepts(k, p)) {
+                        checkSplit(k, p, threads);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * The least work per task decides whether to split: far above a problem's multiply-adds (every
+     * tap of every input counted, 2^40 here) no kernel splits it; at 1 multiply-add, two images are
+     * enough for two tasks on two threads, and so are two output rows of 16 floats for scatter (the
+     * second starts on a 64-byte boundary).
+     */
+    @Example
+    void theLeastWorkPerTaskDecidesWhetherToSplit() {
+        for (Problem p : ParallelDeterminismTest.splitShapes()) {
+            for (KernelChoice k : FastKernels.all()) {
+                if (FastKernels.accepts(k, p)) {
+                    KernelPlan plan = Planner.kernel(k).prepare(p, TestData.smallInts(p.weightLength(), 1), 0,
+                            p.spec().hasBias() ? TestData.smallInts(p.biasLength(), 2) : null, 0);
+                    assertNull(plan.tasks(8, 1L << 40), k.kernelName() + " split a problem of far less work than one task: " + p);
+                }
+            }
+        }
+        Problem twoImages = ConvTransposeSpec.builder1d(1, 1, 2).build().problem(2, new int[] {8});
+        Problem twoRows = ConvTransposeSpec.builder2d(1, 1, 1).build().problem(1, new int[] {2, 16});
+        for (Problem p : List.of(twoImages, twoRows)) {
+            for (KernelChoice k : FastKernels.all()) {
+                // im2col keeps two rows together (a band narrower than twice the kernel's reach is mostly halo)
+                boolean splits = p == twoImages ? k != KernelChoice.SUBPIXEL : k == KernelChoice.SCATTER;
+                if (FastKernels.accepts(k, p) && splits) {
+                    KernelPlan plan = Planner.kernel(k).prepare(p, TestData.smallInts(p.weightLength(), 1), 0,
+                            TestData.smallInts(p.biasLength(), 2), 0);
+                    KernelPlan.Tasks tasks = plan.tasks(2, 1);
+                    assertNotNull(tasks, k.kernelName() + " did not split " + p);
+                    assertEquals(2, tasks.count(), k.kernelName() + " " + p);
+                    checkSplit(k, p, 2);
+                }
+            }
+        }
+    }
+
+    static void checkSplit(KernelChoice k, Problem p, int threads) {
+        float[] x = TestData.smallInts(p.inputLength(), 3);
+        float[] w = TestData.smallInts(p.weightLength(), 4);
+        float[] b = p.spec().hasBias() ? TestData.smallInts(p.biasLength(), 5) : null;
+        KernelPlan plan = Planner.kernel(k).prepare(p, w, 0, b, 0);
+        KernelPlan.Tasks tasks = plan.tasks(threads, 1);
+        if (tasks == null) {
+            return;
+        }
+        String what = k.kernelName() + " on " + threads + " threads, " + tasks.count() + " tasks: " + p;
+        int length = p.outputLength();
+        float[] whole = new float[length];
+        plan.execute(x, 0, whole, 0);
+        int[] owner = new int[length];
+        Arrays.fill(owner, -1);
+        float[] union = new float[length];
+        int plane = p.outputPlane();
+        int[] out = p.outputShape();
+        int depthSlice = p.rank() == 3 && out[out.length - 3] > 1 ? out[out.length - 2] * out[out.length - 1] : 0;
+        int taps = p.spec().kernelVolume();
+        int coPerG = p.spec().outChannelsPerGroup();
+        for (int t = 0; t < tasks.count(); t++) {
+            float[] y = new float[length];
+            Arrays.fill(y, UNWRITTEN);
+            tasks.run(t, x, 0, y, 0);
+            int written = 0;
+            for (int i = 0; i < length; i++) {
+                if (Float.floatToRawIntBits(y[i]) == Float.floatToRawIntBits(UNWRITTEN)) {
+                    continue;
+                }
+                written++;
+                if (owner[i] >= 0) {
+                    fail("element " + i + " written by tasks " + owner[i] + " and " + t + " (" + what + ")");
+                }
+                owner[i] = t;
+                union[i] = y[i];
+                int pos = i % plane;
+                boolean firstInPlane = pos == 0 || Float.floatToRawIntBits(y[i - 1]) == Float.floatToRawIntBits(UNWRITTEN);
+                if (firstInPlane && pos != 0 && k != KernelChoice.SUBPIXEL) {
+                    int align = depthSlice > 0 ? depthSlice : 16;
+                    if (pos % align != 0) {
+                        fail("task " + t + " starts plane " + i / plane + " at position " + pos + ", not a multiple of " + align + " (" + what + ")");
+                    }
+                }
+                int channel = i / plane % p.spec().outChannels();
+                boolean firstChannel = channel == 0 || Float.floatToRawIntBits(y[i - plane]) == Float.floatToRawIntBits(UNWRITTEN);
+                if (k == KernelChoice.IM2COL && firstChannel && (channel % coPerG) * taps % Blocking.MR != 0) {
+                    fail("task " + t + " starts at output channel " + channel + " (" + channel % coPerG + " of its group, "
+                            + taps + " taps): not on an A panel of " + Blocking.MR + " rows (" + what + ")");
+                }
+            }
+            if (written == 0) {
+                fail("task " + t + " writes nothing (" + what + ")");
+            }
+        }
+        for (int i = 0; i < length; i++) {
+            if (owner[i] < 0) {
+                fail("element " + i + " written by no task (" + what + ")");
+            }
+        }
+        assertEquals(-1, FastKernels.firstBitDifference(whole, union), what);
+    }
+}
