@@ -45,4 +45,33 @@ final class Kernels {
         plan.execute(x, 0, y, 0);
         return y;
     }
+
+    /**
+     * As {@link #run}, with the tensors channels last: the input transposed to {@code (N, *spatial, C)},
+     * packed weights shared through {@link dev.convt.PackedWeights}, the output written into a
+     * NaN-filled array, at two threads; returned channels first again.
+     */
+    static float[] runChannelsLast(String kernelName, Problem p, float[] x, float[] w, float[] b) {
+        Problem q = p.withLayout(dev.convt.Layout.CHANNELS_LAST);
+        int n = p.batch(), cin = p.spec().inChannels(), cout = p.spec().outChannels();
+        dev.convt.PackedWeights packed = Planner.pack(p.spec(), w, 0, b, 0);
+        Plan plan = Planner.plan(q, packed, KernelChoice.parse(kernelName)).withParallelism(dev.convt.Parallelism.threads(2));
+        float[] y = new float[p.outputLength()];
+        Arrays.fill(y, Float.NaN);
+        plan.execute(transpose(x, n, cin, p.inputPlane()), 0, y, 0);
+        return transpose(y, n, p.outputPlane(), cout);
+    }
+
+    /** Each of {@code n} row-major {@code rows × cols} matrices transposed. */
+    private static float[] transpose(float[] a, int n, int rows, int cols) {
+        float[] t = new float[a.length];
+        for (int i = 0; i < n; i++) {
+            for (int r = 0; r < rows; r++) {
+                for (int c = 0; c < cols; c++) {
+                    t[(i * cols + c) * rows + r] = a[(i * rows + r) * cols + c];
+                }
+            }
+        }
+        return t;
+    }
 }
