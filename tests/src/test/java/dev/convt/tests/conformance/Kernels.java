@@ -58,20 +58,8 @@ final class Kernels {
         Plan plan = Planner.plan(q, packed, KernelChoice.parse(kernelName)).withParallelism(dev.convt.Parallelism.threads(2));
         float[] y = new float[p.outputLength()];
         Arrays.fill(y, Float.NaN);
-        plan.execute(transpose(x, n, cin, p.inputPlane()), 0, y, 0);
-        return transpose(y, n, p.outputPlane(), cout);
-    }
-
-    /** Each of {@code n} row-major {@code rows × cols} matrices transposed. */
-    private static float[] transpose(float[] a, int n, int rows, int cols) {
-        float[] t = new float[a.length];
-        for (int i = 0; i < n; i++) {
-            for (int r = 0; r < rows; r++) {
-                for (int c = 0; c < cols; c++) {
-                    t[(i * cols + c) * rows + r] = a[(i * rows + r) * cols + c];
-                }
-            }
-        }
-        return t;
+        plan.execute(dev.convt.tests.kernels.LayoutAgreementTest.channelsLast(x, n, cin, p.inputPlane()), 0, y, 0);
+        // (N, P, C) back to (N, C, P): the same transpose with the roles of C and P swapped
+        return dev.convt.tests.kernels.LayoutAgreementTest.channelsLast(y, n, p.outputPlane(), cout);
     }
 }
