@@ -28,6 +28,14 @@ class ForkJoinTest {
         final AtomicIntegerArray runs;
         final Set<String> threads = ConcurrentHashMap.newKeySet();
         final Set<Integer> failAt;
+        /**
+         * When set, a worker holds its first task until this thread (the caller) has run one, or 2 s
+         * pass: on 2 cores the caller can lose its core to two spinning workers for a whole time
+         * slice, long enough for them to take every task before it claims one.
+         */
+        volatile Thread caller;
+        private volatile boolean callerRan;
+        private final Set<Thread> held = ConcurrentHashMap.newKeySet();
 
         Counting(int n, Set<Integer> failAt) {
             runs = new AtomicIntegerArray(n);
@@ -39,6 +47,14 @@ class ForkJoinTest {
         @Override public void run(int task, java.lang.foreign.MemorySegment x, int xOffset, java.lang.foreign.MemorySegment y, int yOffset, Object ws) {
             runs.incrementAndGet(task);
             threads.add(Thread.currentThread().getName());
+            Thread me = Thread.currentThread();
+            if (caller != null && me == caller) {
+                callerRan = true;
+            } else if (caller != null && held.add(me)) {
+                for (long end = System.nanoTime() + 2_000_000_000L; !callerRan && System.nanoTime() < end; ) {
+                    Thread.onSpinWait();
+                }
+            }
             if (failAt.contains(task)) {
                 throw new IllegalStateException("task " + task);
             }
@@ -52,6 +68,7 @@ class ForkJoinTest {
     @Test
     void everyTaskRunsExactlyOnceOnTheCallerAndNamedWorkers() {
         Counting t = new Counting(64, Set.of());
+        t.caller = Thread.currentThread();
         ForkJoin.run(t, Parallelism.threads(3), ONE, 0, ONE, 0, null);
         for (int i = 0; i < t.count(); i++) {
             assertEquals(1, t.runs.get(i), "runs of task " + i);

@@ -105,6 +105,21 @@ class WorkerPoolTest {
     }
 
     /**
+     * Lends {@code n} workers to tasks that need them all at once (a barrier of caller + n), then waits
+     * for each to park; returns the workers.
+     */
+    private static Set<Thread> lendAllAndWaitIdle(WorkerPool pool, int n) throws InterruptedException {
+        Recording r = new Recording(n + 1, n + 1, 0);
+        execute(pool, r, n);
+        Set<Thread> workers = ConcurrentHashMap.newKeySet();
+        workers.addAll(r.threads);
+        workers.remove(Thread.currentThread());
+        assertEquals(n, workers.size(), "workers that took part: " + names(workers));
+        assertAllPark(workers, "idle worker");
+        return workers;
+    }
+
+    /**
      * Three tasks that can only finish together (a barrier of three) need the caller and both workers
      * lent at once: a pool that creates, starts or lends fewer deadlocks them (they fail after the
      * patience). The workers are new daemon threads named {@code convt-worker-1} and {@code -2}.
@@ -131,21 +146,9 @@ class WorkerPoolTest {
     @Test
     void workersParkWhenIdleAndAreLentAgain() throws Exception {
         WorkerPool pool = freshPool();
-        Recording first = new Recording(4, 4, 0);
-        execute(pool, first, 3);
-        Set<Thread> workers = ConcurrentHashMap.newKeySet();
-        workers.addAll(first.threads);
-        workers.remove(Thread.currentThread());
-        assertEquals(3, workers.size());
-        assertAllPark(workers, "idle worker");
+        Set<Thread> workers = lendAllAndWaitIdle(pool, 3);
         for (int round = 0; round < 3; round++) {
-            Recording again = new Recording(4, 4, 0);
-            execute(pool, again, 3);
-            Set<Thread> helped = ConcurrentHashMap.newKeySet();
-            helped.addAll(again.threads);
-            helped.remove(Thread.currentThread());
-            assertEquals(workers, helped, "round " + round + ": the pool's own workers, no new ones");
-            assertAllPark(workers, "idle worker");
+            assertEquals(workers, lendAllAndWaitIdle(pool, 3), "round " + round + ": the pool's own workers, no new ones");
         }
     }
 
@@ -156,13 +159,7 @@ class WorkerPoolTest {
     @Test
     void aLargerPoolLendsOnlyAsManyWorkersAsAsked() throws Exception {
         WorkerPool pool = freshPool();
-        Recording grow = new Recording(5, 5, 0);
-        execute(pool, grow, 4);
-        Set<Thread> all = ConcurrentHashMap.newKeySet();
-        all.addAll(grow.threads);
-        all.remove(Thread.currentThread());
-        assertEquals(4, all.size());
-        assertAllPark(all, "idle worker");
+        Set<Thread> all = lendAllAndWaitIdle(pool, 4);
         Recording two = new Recording(3 + 12, 3, 5);
         execute(pool, two, 2);
         assertEquals(3, two.threads.size(), "caller + 2 workers: " + names(two.threads));

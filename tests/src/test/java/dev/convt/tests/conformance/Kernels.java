@@ -57,26 +57,14 @@ final class Kernels {
         try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared()) {
             dev.convt.PackedWeights packed = Planner.pack(p.spec(), segment(arena, w), b == null ? null : segment(arena, b));
             Plan plan = Planner.plan(q, packed, KernelChoice.parse(kernelName)).withParallelism(dev.convt.Parallelism.threads(2));
-            java.lang.foreign.MemorySegment xs = segment(arena, transpose(x, n, cin, p.inputPlane()));
+            java.lang.foreign.MemorySegment xs = segment(arena, dev.convt.tests.kernels.LayoutAgreementTest.channelsLast(x, n, cin, p.inputPlane()));
             float[] nan = new float[p.outputLength()];
             Arrays.fill(nan, Float.NaN);
             java.lang.foreign.MemorySegment ys = segment(arena, nan);
             plan.execute(xs, ys);
-            return transpose(ys.toArray(java.lang.foreign.ValueLayout.JAVA_FLOAT), n, p.outputPlane(), cout);
+            // (N, P, C) back to (N, C, P): the same transpose with the roles of C and P swapped
+            return dev.convt.tests.kernels.LayoutAgreementTest.channelsLast(ys.toArray(java.lang.foreign.ValueLayout.JAVA_FLOAT), n, p.outputPlane(), cout);
         }
-    }
-
-    /** Each of {@code n} row-major {@code rows × cols} matrices transposed. */
-    private static float[] transpose(float[] a, int n, int rows, int cols) {
-        float[] t = new float[a.length];
-        for (int i = 0; i < n; i++) {
-            for (int r = 0; r < rows; r++) {
-                for (int c = 0; c < cols; c++) {
-                    t[(i * cols + c) * rows + r] = a[(i * rows + r) * cols + c];
-                }
-            }
-        }
-        return t;
     }
 
     private static java.lang.foreign.MemorySegment segment(java.lang.foreign.Arena arena, float[] data) {

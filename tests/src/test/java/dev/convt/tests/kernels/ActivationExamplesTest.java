@@ -215,6 +215,9 @@ class ActivationExamplesTest {
             assertEquals(Double.doubleToRawLongBits(c[2]), Double.doubleToRawLongBits(leaky.apply(v)), "leaky_relu(" + v + ")");
             assertEquals(Double.doubleToRawLongBits(c[3]), Double.doubleToRawLongBits(clamp.apply(v)), "clamp(" + v + ")");
         }
+        // a zero equal to a bound keeps its own sign: only values strictly outside the range are replaced
+        assertEquals(Double.doubleToRawLongBits(-0.0), Double.doubleToRawLongBits(Activation.clamp(0, 6).apply(-0.0)));
+        assertEquals(Double.doubleToRawLongBits(0.0), Double.doubleToRawLongBits(Activation.clamp(-6, -0f).apply(0.0)));
         assertEquals(Math.tanh(0.75), Activation.tanh().apply(0.75), 0);
         assertEquals(1 / (1 + Math.exp(1.25)), Activation.sigmoid().apply(-1.25), 0);
         for (Activation.Kind k : Activation.Kind.values()) {

@@ -38,7 +38,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  * single input positions (im2col's one-GEMM path), the sub-pixel kernel's geometries, and the
  * activations whose result on integers is exact.
  */
-class LayoutAgreementTest {
+public class LayoutAgreementTest {
 
     private static final int GUARD = 13;
     private static final float SENTINEL = -3.25f;
@@ -158,7 +158,7 @@ class LayoutAgreementTest {
     }
 
     /** {@code (N, C, P)} to {@code (N, P, C)}, by the definition. */
-    static float[] channelsLast(float[] a, int n, int c, int plane) {
+    public static float[] channelsLast(float[] a, int n, int c, int plane) {
         float[] t = new float[a.length];
         for (int i = 0; i < n; i++) {
             for (int ch = 0; ch < c; ch++) {
