@@ -2,6 +2,7 @@ package dev.convt;
 
 import dev.convt.kernel.Kernel;
 import dev.convt.kernel.KernelPlan;
+import dev.convt.kernel.SameKindBuffer;
 
 import java.lang.foreign.MemorySegment;
 
@@ -88,11 +89,12 @@ final class LayoutStage {
         return c == 1 || plane == 1;
     }
 
-    /** {@return new staging buffers sized for this stage (a scratchpad's)} */
+    /** {@return new staging buffers sized for this stage (a scratchpad's; the heap kind made now, the native one on need)} */
     Staging newStaging() {
         Staging staging = new Staging();
-        staging.input(input == null ? 0 : inputLength);
-        staging.output(output == null ? 0 : outputLength);
+        MemorySegment heap = MemorySegment.ofArray(new float[0]);
+        staging.input(heap, input == null ? 0 : inputLength);
+        staging.output(heap, output == null ? 0 : outputLength);
         return staging;
     }
 
@@ -118,12 +120,12 @@ final class LayoutStage {
         MemorySegment kx = x, ky = y;
         int kxOffset = xOffset, kyOffset = yOffset;
         if (input != null) {
-            kx = staging.input(inputLength);
+            kx = staging.input(x, inputLength);
             kxOffset = 0;
             input.run(x, xOffset, kx, 0, par, scratch);
         }
         if (output != null) {
-            ky = staging.output(outputLength);
+            ky = staging.output(y, outputLength);
             kyOffset = 0;
         }
         body.run(kx, kxOffset, ky, kyOffset, par, scratch);
@@ -132,22 +134,19 @@ final class LayoutStage {
         }
     }
 
-    /** One thread's (or scratchpad's) staging buffers, heap segments grown on need. */
+    /**
+     * One thread's (or scratchpad's) staging buffers, grown on need, each of the kind of the
+     * caller's tensor it stands for ({@link SameKindBuffer}).
+     */
     static final class Staging {
-        private MemorySegment input = MemorySegment.ofArray(new float[0]), output = input;
+        private final SameKindBuffer input = new SameKindBuffer(), output = new SameKindBuffer();
 
-        MemorySegment input(int length) {
-            if (input.byteSize() < 4L * length) {
-                input = MemorySegment.ofArray(new float[length]);
-            }
-            return input;
+        MemorySegment input(MemorySegment x, int length) {
+            return input.like(x, length);
         }
 
-        MemorySegment output(int length) {
-            if (output.byteSize() < 4L * length) {
-                output = MemorySegment.ofArray(new float[length]);
-            }
-            return output;
+        MemorySegment output(MemorySegment y, int length) {
+            return output.like(y, length);
         }
     }
 

@@ -14,7 +14,10 @@ import java.lang.foreign.MemorySegment;
  * {@code y[yOffset .. yOffset + problem().outputLength())}; on a bad buffer it throws before
  * writing anything. Buffers are {@code float[]}s with offsets in floats, or {@link MemorySegment}s
  * (heap or native, {@link #execute(MemorySegment, long, MemorySegment, long, Parallelism, Scratchpad)})
- * with offsets in bytes; both run the same kernels. Once warm on a thread (its workspace made on the
+ * with offsets in bytes; both run the same kernels. Pass one kind of memory per JVM, heap
+ * ({@code float[]}s or heap segments) or native: the JDK's segment-access code keeps one type profile
+ * for every caller, so a JVM whose tensors are of both kinds runs every kernel slower (see "One kind
+ * of memory per JVM" in the package overview). Once warm on a thread (its workspace made on the
  * first call, the Vector API code compiled by C2 after a few calls; before that the Vector API's
  * interpreted code allocates) it allocates nothing on the heap; with a caller's {@link Scratchpad}
  * ({@link #newScratchpad()}) not even a fresh thread's first call makes anything. Distinct
@@ -126,13 +129,26 @@ public final class Plan {
      * @return the proxy runs performed; 0 when the paths were already warm or need no warm-up
      */
     public int warmUp() {
-        return problem.isEmpty() ? 0 : WarmUp.warm(kernel, problem, false);
+        return warmUp(false);
+    }
+
+    /**
+     * As {@link #warmUp()}, on scratch tensors of the kind this JVM's callers pass: native segments
+     * when {@code nativeMemory}, else heap memory (as {@code float[]} callers and heap segments). Warm
+     * with the kind the real calls use: a warm-up on the other kind would leave the JDK's
+     * segment-access code profiled for both, which slows every kernel (see the package overview).
+     *
+     * @param nativeMemory warm on native segments (off-heap callers) rather than heap memory
+     * @return the proxy runs performed; 0 when the paths were already warm or need no warm-up
+     */
+    public int warmUp(boolean nativeMemory) {
+        return problem.isEmpty() ? 0 : WarmUp.warm(kernel, problem, false, nativeMemory);
     }
 
     /** The warm-up {@link Planner#plan} does: as {@link #warmUp}, within the JVM's plan-time budget. */
     void warmUpAtPlanTime() {
         if (!problem.isEmpty()) {
-            WarmUp.warm(kernel, problem, true);
+            WarmUp.warm(kernel, problem, true, false);
         }
     }
 

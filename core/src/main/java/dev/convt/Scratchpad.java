@@ -11,10 +11,12 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Made by {@link Plan#newScratchpad()}, for that plan and every plan sharing its prepacked weights
  * ({@link Plan#withParallelism}); {@link Plan#scratchpadBytes()} is its size. A typed object rather
- * than a bare {@code MemorySegment}, because the workspace mixes Java arrays the micro-kernels read
- * as arrays (the column block, gather tables) with aligned off-heap memory, and holds views built
- * once (so no call slices or wraps anything), and because the plan can then check that a scratchpad
- * was made for it.
+ * than a bare {@code MemorySegment}, because the workspace is the library's own {@code float[]}s
+ * (packed input tiles, the column block, gather tables), which the micro-kernels read as arrays so
+ * that their loads never share the JDK's segment-access profile with the caller's tensors, plus
+ * staging of the caller's kind of memory (heap or native, made on the first call of that kind), and
+ * holds views built once (so no call slices or wraps anything), and because the plan can then check
+ * that a scratchpad was made for it.
  *
  * <p>A scratchpad serves <b>one call at a time</b> (not thread-safe for concurrent calls), from any
  * thread: keep one per concurrent caller, e.g. in a pool of them. With a {@link Parallelism} of more

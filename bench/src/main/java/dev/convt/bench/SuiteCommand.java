@@ -523,14 +523,16 @@ final class SuiteCommand {
         Timer.Measurement refM = null;
         if (reference) {
             progress.step(layer.name(), ReferenceKernel.NAME);
-            float[] out = new float[p.outputLength()];
             Plan ref = Planner.plan(p, w, 0, b, 0, KernelChoice.REFERENCE);
+            // in the --memory chosen too: a reference on another kind would leave the JDK's segment
+            // accesses profiled for both kinds, slowing the kernels measured after it in this JVM
+            MemoryOption.Buffers refBuffers = memory.buffers(x, p.outputLength());
             Timer.Body refBody = () -> {
-                ref.execute(x, 0, out, 0);
-                return Data.checksum(out);
+                refBuffers.execute(ref);
+                return refBuffers.checksum();
             };
             Timer.Run refFirst = Timer.first(refBody);
-            yRef = out; // later reference runs write the same values
+            yRef = refBuffers.output(); // later reference runs write the same values
             if (kernels.contains(ReferenceKernel.NAME)) {
                 refM = Timer.measure(refBody, refFirst, settings, true);
             }
@@ -566,7 +568,7 @@ final class SuiteCommand {
                     rows.add(declined(layer.name(), k, e.getMessage()));
                     continue;
                 }
-                // the kernels' input and output in the --memory chosen (the reference runs on arrays)
+                // the kernels' input and output in the --memory chosen
                 MemoryOption.Buffers buffers = memory.buffers(x, p.outputLength());
                 Timer.Body body = () -> {
                     buffers.execute(plan);

@@ -4,6 +4,7 @@ import dev.convt.Problem;
 import dev.convt.kernel.Kernel;
 import dev.convt.kernel.KernelPack;
 import dev.convt.kernel.KernelPlan;
+import dev.convt.kernel.SameKindBuffer;
 import dev.convt.kernel.WarmUpProblem;
 import dev.convt.vector.gemm.Blocking;
 import dev.convt.vector.gemm.Packing;
@@ -29,8 +30,8 @@ import java.util.List;
  * generator's first layer) is one GEMM whose result is the output: {@link Im2colProjection} runs it
  * with the roles swapped (weights as the packed B, images as the rows of A) and no col2im.
  *
- * <p>Workspace per executing thread: the packed X tile (off-heap, cache-line aligned: see
- * {@link Packing#newPackedB}), {@code 4·K·nc} bytes rounded up to whole NR panels (≤ 384 KiB, plus
+ * <p>Workspace per executing thread: the packed X tile (a {@code float[]}, see {@link Packing}),
+ * {@code 4·K·nc} bytes rounded up to whole NR panels (≤ 384 KiB, plus
  * with AVX-512 at most one half panel of {@code 4·K·16} bytes, while
  * {@code K·NR ≤ 98 304}, i.e. K ≤ 6144 with AVX2's NR = 16 and K ≤ 3072 with AVX-512's NR = 32; beyond,
  * one panel of {@code 4·K·NR} bytes, which reaches 16 MiB only at K = 262 144 (AVX2) or 131 072
@@ -329,7 +330,7 @@ public final class Im2colKernel implements Kernel {
                 return projection.workspaceBytes();
             }
             // the packed X tile, the column block, col2im's gather offsets, and a channels-last output's staging
-            return 4L * (Packing.packedBLength(k, nc) + (long) Blocking.MC * nc + Col2im.GL + Packing.channelsLastTileLength()
+            return 4L * (Packing.packedBLength(k, nc) + (long) Blocking.MC * nc + Col2im.GL + FloatSegments.tileLength()
                     + (frontier.channelsLast() ? problem.outputLength() : 0));
         }
 
@@ -376,7 +377,7 @@ public final class Im2colKernel implements Kernel {
             MemorySegment out = y;
             int outOffset = yOffset;
             if (frontier.channelsLast()) {
-                y = ws.staging;
+                y = ws.staging.like(out, stagingLength);
                 yOffset = 0;
             }
             if (!c2i.singleCover) {
@@ -403,14 +404,14 @@ public final class Im2colKernel implements Kernel {
                     c2i.add(g, mp * MR, Math.min(rowTo, (mp + panels) * MR), ja, width, ws.c, ldc, y, yOffset, ws.gather);
                 }
                 finished = frontier.finish(finished, frontier.finalBefore(ja + width, qB, pB), pA, pB, g * coPerG + co0, co1 - co0,
-                        y, yOffset, ws.stagingArray, out, outOffset);
+                        y, yOffset, ws.tile, out, outOffset);
             }
             // the loop finishes every region its tiles reach; this, a piece with no columns on a tile boundary
-            frontier.finish(finished, (n1 - 1) * outPlane + pB, pA, pB, g * coPerG + co0, co1 - co0, y, yOffset, ws.stagingArray, out, outOffset);
+            frontier.finish(finished, (n1 - 1) * outPlane + pB, pA, pB, g * coPerG + co0, co1 - co0, y, yOffset, ws.tile, out, outOffset);
         }
 
         /** Packs X columns {@code [j0, j0 + width)} of group g (one piece per image) into packed B. */
-        private void packColumns(MemorySegment x, int xOffset, int g, int j0, int width, MemorySegment b, float[] tile) {
+        private void packColumns(MemorySegment x, int xOffset, int g, int j0, int width, float[] b, float[] tile) {
             int end = j0 + width;
             int j = j0;
             while (j < end) {
@@ -428,25 +429,25 @@ public final class Im2colKernel implements Kernel {
         }
     }
 
-    /** One thread's buffers: the packed X tile (off-heap, cache-line aligned) and the column block. */
+    /** One thread's buffers: the packed X tile, the column block, and a channels-last output's staging. */
     static final class Workspace {
-        final MemorySegment b;
+        final float[] b;
         final float[] c;
         /** Col2im's gather offsets down a column of the block. */
         final int[] gather = new int[Col2im.GATHER_LENGTH];
-        /** The tile a channels-last input's columns are transposed through while packed. */
-        final float[] tile = new float[Packing.channelsLastTileLength()];
+        /** The tile a channels-last input's columns (and output's positions) are transposed through. */
+        final float[] tile = new float[FloatSegments.tileLength()];
 
-        /** A channels-last output's channels-first accumulator (the whole output), or empty. */
-        final MemorySegment staging;
-        /** The array behind {@link #staging} (the frontier gathers a position's channels from it). */
-        final float[] stagingArray;
+        /**
+         * A channels-last output's channels-first accumulator (the whole output), of the output's
+         * kind: col2im and the epilogue write it through the same code as a channels-first output.
+         */
+        final SameKindBuffer staging = new SameKindBuffer();
 
         Workspace(int bLength, int cLength, int stagingLength) {
-            b = Packing.newPackedB(bLength);
+            b = new float[Math.max(1, bLength)];
             c = new float[cLength];
-            stagingArray = new float[stagingLength];
-            staging = MemorySegment.ofArray(stagingArray);
+            staging.like(MemorySegment.ofArray(c), stagingLength);
         }
     }
 }

@@ -39,7 +39,7 @@ final class Im2colProjection {
 
     private final int groups, k, m, cin, cout, coPerG, taps, batch, nc, packedGroupLength;
     /** The weights as packed B: per group, {@code K × M} in whole NR panels. */
-    private final MemorySegment packedW;
+    private final float[] packedW;
     /** The bias of each output column of every group ({@code Cout · Πk} values; zeros without bias). */
     private final float[] biasRow;
     /** The spec's activation, applied to each stored run. */
@@ -72,10 +72,13 @@ final class Im2colProjection {
         return Math.ceilDiv(m, NR) * NR * p.spec().inChannels();
     }
 
-    /** Floats of one thread's workspace: the packed A block ({@link #blockRows} images of depth K) and the result block ({@code blockRows × nc}). */
+    /**
+     * Floats of one thread's workspace: the block's input rows and the packed A block ({@link #blockRows}
+     * images of depth K each), and the result block ({@code blockRows × nc}).
+     */
     static long workspaceFloats(Problem p) {
         int k = p.spec().inChannelsPerGroup();
-        return (long) blockRows(p.batch()) * (k + (long) nc(k));
+        return (long) blockRows(p.batch()) * (2L * k + nc(k));
     }
 
     /** Rows of the A and result blocks: the batch in whole MR panels, at most {@code MC}. */
@@ -94,7 +97,7 @@ final class Im2colProjection {
      */
     static final class Weights {
         /** Per group, {@code K × M} in whole NR panels. */
-        final MemorySegment packedW;
+        final float[] packedW;
         final int packedGroupLength;
         /** The bias of each output column of every group ({@code Cout · Πk} values; zeros without bias). */
         final float[] biasRow;
@@ -104,7 +107,7 @@ final class Im2colProjection {
             int groups = spec.groups(), k = spec.inChannelsPerGroup(), taps = spec.kernelVolume();
             int m = spec.outChannelsPerGroup() * taps;
             packedGroupLength = Packing.packedBLength(k, m);
-            packedW = Packing.newPackedB(Math.multiplyExact(packedGroupLength, groups));
+            packedW = new float[Math.multiplyExact(packedGroupLength, groups)];
             for (int g = 0; g < groups; g++) {
                 Packing.packB(k, m, weight, weightOffset + g * k * m, m, packedW, g * packedGroupLength);
             }
@@ -119,7 +122,7 @@ final class Im2colProjection {
 
         /** Bytes of the packed weights and the bias row. */
         long bytes() {
-            return packedW.byteSize() + 4L * biasRow.length;
+            return 4L * (packedW.length + (long) biasRow.length);
         }
     }
 
@@ -146,7 +149,7 @@ final class Im2colProjection {
 
     /** Bytes of the packed weights and the bias row (shared with every plan of the same {@link Weights}). */
     long packedWeightBytes() {
-        return packedW.byteSize() + 4L * biasRow.length;
+        return 4L * (packedW.length + (long) biasRow.length);
     }
 
     /** The lengths of one workspace's A block and result block. */
@@ -159,7 +162,7 @@ final class Im2colProjection {
 
     /** Bytes of one thread's workspace. */
     long workspaceBytes() {
-        return 4L * blockRows(batch) * (k + (long) nc);
+        return 4L * blockRows(batch) * (2L * k + nc);
     }
 
     /**
@@ -173,8 +176,12 @@ final class Im2colProjection {
         for (int nb = n0; nb < n1; nb += MC) {
             int h = Math.min(MC, n1 - nb);
             int mPadded = (h + MR - 1) / MR * MR;
-            // A: the block's images, row n = x[n, g·K .. g·K + K)
-            Packing.packA(h, k, x, xOffset + nb * cin + g * k, cin, 1, ws.a, 0);
+            // A: the block's images, row n = x[n, g·K .. g·K + K), copied out of the caller's segment
+            // first, so the packing reads only the library's own arrays
+            for (int i = 0; i < h; i++) {
+                MemorySegment.copy(x, FloatSegments.FLOAT, 4L * (xOffset + (nb + i) * cin + g * k), ws.rows, i * k, k);
+            }
+            Packing.packA(h, k, ws.rows, 0, k, 1, ws.a, 0);
             for (int jt = colFrom / NR * NR; jt < colTo; jt += nc) {
                 int width = Math.min(nc, colTo - jt);
                 int ldc = Blocking.paddedColumns(width);
@@ -202,12 +209,14 @@ final class Im2colProjection {
         }
     }
 
-    /** One thread's buffers: the packed A block and the result block. */
+    /** One thread's buffers: the block's input rows, the packed A block and the result block. */
     private static final class Workspace {
+        final float[] rows;
         final float[] a;
         final float[] c;
 
         Workspace(int aLength, int cLength) {
+            rows = new float[aLength];
             a = new float[aLength];
             c = new float[cLength];
         }

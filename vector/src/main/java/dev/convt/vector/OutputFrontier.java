@@ -1,9 +1,10 @@
 package dev.convt.vector;
 
 import dev.convt.Activation;
+import dev.convt.Problem;
+import jdk.incubator.vector.FloatVector;
 
 import java.lang.foreign.MemorySegment;
-import dev.convt.Problem;
 
 /**
  * Where the im2col kernel's output is final as its input columns are consumed, so the activation
@@ -28,16 +29,10 @@ final class OutputFrontier {
     private final int unit, outUnit, slices, outSlices, stride, pad;
     /** Whether the output is channels last: final regions are moved out of the channels-first accumulator. */
     private final boolean channelsLast;
-    /** The gather of one position's channels from a channels-first accumulator: lane i at {@code i · outPlane}. */
-    private final int[] channelGather;
 
     OutputFrontier(Problem p) {
         act = p.spec().activation();
         channelsLast = p.layout() == dev.convt.Layout.CHANNELS_LAST;
-        channelGather = new int[VectorConfig.SPECIES.length()];
-        for (int i = 0; i < channelGather.length; i++) {
-            channelGather[i] = i * p.outputPlane();
-        }
         inPlane = p.inputPlane();
         outPlane = p.outputPlane();
         cout = p.spec().outChannels();
@@ -83,12 +78,12 @@ final class OutputFrontier {
     /**
      * Applies the activation to the outputs in flattened positions {@code [done, upTo)} that lie in
      * plane positions {@code [pA, pB)}, for {@code channels} output channels from {@code c0}, and for a
-     * channels-last output moves them from {@code y} (channels first: the segment view of
-     * {@code staging}, read through the array for its gathers) to {@code out}; returns the new
+     * channels-last output moves them from {@code y} (channels first, of the output's kind) to
+     * {@code out} through {@code tile} ({@link FloatSegments#tileLength()} floats); returns the new
      * frontier, {@code max(done, upTo)}.
      */
     int finish(int done, int upTo, int pA, int pB, int c0, int channels, MemorySegment y, int yOffset,
-               float[] staging, MemorySegment out, int outOffset) {
+               float[] tile, MemorySegment out, int outOffset) {
         if (!active() && !channelsLast) {
             return upTo;
         }
@@ -103,7 +98,7 @@ final class OutputFrontier {
                     Epilogue.apply(act, y, at, to - from, channels, outPlane);
                 }
                 if (channelsLast) {
-                    toChannelsLast(staging, at, out, outOffset + (n * outPlane + from) * cout + c0, to - from, channels);
+                    toChannelsLast(y, at, out, outOffset + (n * outPlane + from) * cout + c0, to - from, channels, tile);
                 }
             }
             done = base + end;
@@ -113,24 +108,34 @@ final class OutputFrontier {
 
     private static final jdk.incubator.vector.VectorSpecies<Float> S = VectorConfig.SPECIES;
     private static final int L = S.length();
+    /** The gather down one column of a transpose tile ({@link FloatSegments#tileColumn}). */
+    private static final int[] TILE_COLUMN = FloatSegments.tileColumn();
 
     /**
      * {@code out[d + q·cout + c] = y[s + c·outPlane + q]} for {@code q < positions}, {@code c < channels}:
-     * per position, a vector of channels at a time, gathered from {@code L} channel rows through
-     * {@link #channelGather} (each row is read in order across the positions, so the rows stay in L1)
-     * and stored contiguously; the channels past the last whole vector one by one.
+     * blocks of {@code L} positions × {@code L} channels through an L1 tile ({@link FloatSegments#loadTile}
+     * loads the channel rows, a gather down each tile column stores one position's channels
+     * contiguously); the channels and positions past the last whole block one by one.
      */
-    private void toChannelsLast(float[] y, int s, MemorySegment out, int d, int positions, int channels) {
-        int vectorChannels = channels - channels % L;
-        for (int q = 0; q < positions; q++) {
-            int to = d + q * cout;
+    private void toChannelsLast(MemorySegment y, int s, MemorySegment out, int d, int positions, int channels, float[] tile) {
+        int vectorChannels = channels - channels % L, vectorPositions = positions - positions % L;
+        for (int q0 = 0; q0 < vectorPositions; q0 += L) {
             int c = 0;
             for (; c < vectorChannels; c += L) {
-                jdk.incubator.vector.FloatVector.fromArray(S, y, s + c * outPlane + q, channelGather, 0)
-                        .intoMemorySegment(out, 4L * (to + c), java.nio.ByteOrder.nativeOrder());
+                FloatSegments.loadTile(y, s + c * outPlane + q0, outPlane, tile);
+                for (int q = 0; q < L; q++) {
+                    FloatVector.fromArray(S, tile, q, TILE_COLUMN, 0).intoMemorySegment(out, 4L * (d + (q0 + q) * cout + c), FloatSegments.ORDER);
+                }
             }
             for (; c < channels; c++) {
-                out.setAtIndex(java.lang.foreign.ValueLayout.JAVA_FLOAT, to + c, y[s + c * outPlane + q]);
+                for (int q = q0; q < q0 + L; q++) {
+                    out.setAtIndex(FloatSegments.FLOAT, d + q * cout + c, y.getAtIndex(FloatSegments.FLOAT, s + c * outPlane + q));
+                }
+            }
+        }
+        for (int q = vectorPositions; q < positions; q++) {
+            for (int c = 0; c < channels; c++) {
+                out.setAtIndex(FloatSegments.FLOAT, d + q * cout + c, y.getAtIndex(FloatSegments.FLOAT, s + c * outPlane + q));
             }
         }
     }

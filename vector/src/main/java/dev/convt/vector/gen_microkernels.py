@@ -62,19 +62,19 @@ def gemm_tile(mr, nv, wide):
                    f"     * @param kc         number of k steps (≥ 1)\n"
                    f"     * @param a          packed A, the micro-panel at {{@code aOff}}: {{@code a[aOff + k*MR + r]}}\n"
                    f"     * @param aOff       where the A micro-panel starts in {{@code a}}\n"
-                   f"     * @param b          packed B, the two micro-panels at float offsets {{@code bOff}} and {{@code b2Off}}\n"
-                   f"     * @param bOff       the float offset of the full B micro-panel (columns {{@code 0 .. NR}})\n"
-                   f"     * @param b2Off      the float offset of the next B micro-panel, whose first {{@code L}} columns are used\n"
+                   f"     * @param b          packed B, the two micro-panels at {{@code bOff}} and {{@code b2Off}}\n"
+                   f"     * @param bOff       where the full B micro-panel (columns {{@code 0 .. NR}}) starts in {{@code b}}\n"
+                   f"     * @param b2Off      where the next B micro-panel starts, whose first {{@code L}} columns are used\n"
                    f"     * @param c          C, row-major with leading dimension {{@code ldc}}; the tile at {{@code cOff}}\n"
                    f"     * @param cOff       where the tile's first row starts in {{@code c}}\n"
                    f"     * @param ldc        C's leading dimension, at least {{@code NR + L}}\n"
                    f"     * @param accumulate add to C when true, overwrite C when false\n"
                    f"     */\n"
-                   f"    public static void computeWide(int kc, float[] a, int aOff, MemorySegment b, int bOff, int b2Off,\n"
+                   f"    public static void computeWide(int kc, float[] a, int aOff, float[] b, int bOff, int b2Off,\n"
                    f"                                   float[] c, int cOff, int ldc, boolean accumulate) {{")
     else:
         out.append(f"    /** The {mr}-row, {nv}-vector tile ({mr * nv} accumulators). */\n"
-                   f"    private static void {name}(int kc, float[] a, int aOff, MemorySegment b, int bOff,\n"
+                   f"    private static void {name}(int kc, float[] a, int aOff, float[] b, int bOff,\n"
                    f"                                float[] c, int cOff, int ldc, boolean accumulate) {{")
     out.append(f"        FloatVector {', '.join(x for row in acc for x in row)};")
     rows = ", ".join(f"r{r} = " + term("cOff", r, "ldc") for r in range(mr))
@@ -90,14 +90,14 @@ def gemm_tile(mr, nv, wide):
     out.append("        }")
     out.append("        int ai = aOff;")
     if wide:
-        out.append("        long bi = 4L * bOff, bj = 4L * b2Off;")
-        out.append(f"        for (int k = 0; k < kc; k++, ai += {mr}, bi += 4 * NR, bj += 4 * NR) {{")
+        out.append("        int bi = bOff, bj = b2Off;")
+        out.append(f"        for (int k = 0; k < kc; k++, ai += {mr}, bi += NR, bj += NR) {{")
     else:
-        out.append("        long bi = 4L * bOff;")
-        out.append(f"        for (int k = 0; k < kc; k++, ai += {mr}, bi += 4 * NR) {{")
+        out.append("        int bi = bOff;")
+        out.append(f"        for (int k = 0; k < kc; k++, ai += {mr}, bi += NR) {{")
     for v in range(nvec):
-        src = "bj" if wide and v == nv else term("bi", v, "4 * L")
-        out.append(f"            FloatVector b{v} = FloatVector.fromMemorySegment(S, b, {src}, NATIVE);")
+        src = "bj" if wide and v == nv else term("bi", v, "L")
+        out.append(f"            FloatVector b{v} = FloatVector.fromArray(S, b, {src});")
     for r in range(mr):
         out.append(f"            FloatVector a{r} = FloatVector.broadcast(S, a[{'ai' if r == 0 else f'ai + {r}'}]);")
         for v in range(nvec):
@@ -130,19 +130,18 @@ def gemm_file():
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
-
 /**
  * The one place where the SGEMM does arithmetic: an {{@code MR × NR}} register tile (see {{@link Tile}};
  * the configuration picks one per JVM) of {{@code C[0..MR, 0..NR) (+)= Apanel · Bpanel}} over
  * {{@code kc}} steps.
  *
  * <p>Operands are packed (see {{@link Packing}}): the A micro-panel holds {{@code kc}} groups of
- * {{@link Blocking#MR}} values (one column of the tile's rows per k), the B micro-panel (in the
- * cache-line aligned off-heap segment of {{@link Packing#newPackedB}}) {{@code kc}}
- * rows of {{@link Blocking#NR}} values. Each k step broadcasts the MR A values and FMAs them with the
- * B vectors into the accumulators, written {{@code acc = a.fma(b, acc)}} (the form C2 keeps in
+ * {{@link Blocking#MR}} values (one column of the tile's rows per k), the B micro-panel {{@code kc}}
+ * rows of {{@link Blocking#NR}} values. Both are the library's own {{@code float[]}}s, loaded with
+ * {{@code fromArray}}: never a {{@code MemorySegment}}, whose vector loads share the JDK's type
+ * profile with the loads of the callers' tensors (see the {{@code dev.convt.vector}} package
+ * overview). Each k step broadcasts the MR A values and FMAs them with the B vectors into the
+ * accumulators, written {{@code acc = a.fma(b, acc)}} (the form C2 keeps in
  * registers). There are no tails here: packing pads A rows and B columns with zeros, and C is a
  * padded buffer, so every tile is full.
  */
@@ -175,7 +174,6 @@ public final class SgemmMicroKernel {{
     private static final VectorSpecies<Float> S = Blocking.SPECIES;
     private static final int L = S.length();
     private static final int NR = Blocking.NR;
-    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     /**
      * Where a fresh tile's sums start: −0, the identity of float addition ({{@code −0 + v == v}} for
      * every v, including +0), so each sum is exactly its chain of products: all-(−0) products sum to
@@ -183,8 +181,6 @@ public final class SgemmMicroKernel {{
      * output whose bias and products are all −0 would lose the reference's sign of zero.
      */
     private static final float START = -0f;
-    // B offsets in the k loops are long byte offsets stepped by the loop: C2 then hoists the
-    // segment's bounds checks (an int float index scaled to long each step kept them, ~10% slower)
 
     /**
      * Computes one register tile of the configured {{@link Tile}}.
@@ -192,14 +188,14 @@ public final class SgemmMicroKernel {{
      * @param kc         number of k steps (≥ 1)
      * @param a          packed A, the micro-panel at {{@code aOff}}: {{@code a[aOff + k*MR + r]}}
      * @param aOff       where the A micro-panel starts in {{@code a}}
-     * @param b          packed B, the micro-panel at float {{@code bOff}}: {{@code b[bOff + k*NR + j]}}
-     * @param bOff       the float offset of the B micro-panel in {{@code b}}
+     * @param b          packed B, the micro-panel at {{@code bOff}}: {{@code b[bOff + k*NR + j]}}
+     * @param bOff       where the B micro-panel starts in {{@code b}}
      * @param c          C, row-major with leading dimension {{@code ldc}}; the tile at {{@code cOff}}
      * @param cOff       where the tile's first row starts in {{@code c}}
      * @param ldc        C's leading dimension, at least {{@code NR}}
      * @param accumulate add to C when true, overwrite C when false
      */
-    public static void compute(int kc, float[] a, int aOff, MemorySegment b, int bOff,
+    public static void compute(int kc, float[] a, int aOff, float[] b, int bOff,
                                float[] c, int cOff, int ldc, boolean accumulate) {{
 {chr(10).join(dispatch)}
     }}

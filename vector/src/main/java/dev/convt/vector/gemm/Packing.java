@@ -1,12 +1,13 @@
 package dev.convt.vector.gemm;
 
+import dev.convt.vector.FloatSegments;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 
 /**
  * Packing of SGEMM operands into the panel layouts {@link SgemmMicroKernel} streams through.
@@ -19,9 +20,16 @@ import java.nio.ByteOrder;
  *       zero. So the A block of consecutive panels that one K block of the GEMM sweeps is one
  *       contiguous stream (prefetch-friendly when A comes from memory).</li>
  *   <li><b>Packed B</b> ({@code K × N}): panels of {@link Blocking#NR} columns;
- *       {@code packed[q·K·NR + k·NR + j] = B[k][q·NR + j]}. Columns past N are zero. Held in an
- *       aligned off-heap segment ({@link #newPackedB}); offsets into it count floats.</li>
+ *       {@code packed[q·K·NR + k·NR + j] = B[k][q·NR + j]}. Columns past N are zero.</li>
  * </ul>
+ *
+ * <p>Both packed operands are {@code float[]}s, read and written with {@code fromArray}/{@code intoArray}:
+ * only the packing of a caller's input ({@link #packBColumns}, {@link #packBColumnsChannelsLast})
+ * reads a {@code MemorySegment}. Packed B is not cache-line aligned (a {@code float[]}'s address is
+ * the JVM's), which costs its 512-bit loads some speed; an aligned off-heap B would be read through
+ * the same JDK segment-access code as the callers' tensors and, in a JVM whose callers pass arrays
+ * (heap segments), make every segment access in every kernel polymorphic (see the package overview
+ * of {@code dev.convt.vector}).
  */
 public final class Packing {
     private Packing() {}
@@ -30,6 +38,7 @@ public final class Packing {
     private static final int L = S.length();
     private static final int MR = Blocking.MR;
     private static final int NR = Blocking.NR;
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
     /**
      * The floats of a packed A of {@code m × k}: {@code m} rounded up to {@link Blocking#MR}, times {@code k}.
@@ -56,21 +65,6 @@ public final class Packing {
     }
 
     /**
-     * A zeroed packed-B buffer of {@code length} floats, aligned to {@link Blocking#B_ALIGN} bytes
-     * and freed by the GC once unreachable. Off-heap because only there is the alignment known: a
-     * float[]'s data sits at an address the JVM chooses, and the micro-kernel's B vector loads that
-     * straddle two cache lines cost ~13% of the SGEMM's speed (measured on an AVX-512 Xeon). The
-     * memory counts against {@code -XX:MaxDirectMemorySize}, like a direct buffer's, so many
-     * unreachable workspaces trigger a GC rather than grow native memory without bound.
-     *
-     * @param length floats, ≥ 0 (at least one float is allocated)
-     * @return a new zeroed segment owned by an automatic arena
-     */
-    public static MemorySegment newPackedB(int length) {
-        return Arena.ofAuto().allocate(4L * Math.max(1, length), Blocking.B_ALIGN);
-    }
-
-    /**
      * Packs {@code A[i][p] = src[srcOff + i·rowStride + p·colStride]} ({@code m × k}) at {@code dst[dstOff]}.
      * General strides let a caller pack a transpose without copying it first.
      *
@@ -84,24 +78,6 @@ public final class Packing {
      * @param dstOff    where the packed A starts in {@code dst}
      */
     public static void packA(int m, int k, float[] src, int srcOff, int rowStride, int colStride,
-                             float[] dst, int dstOff) {
-        packA(m, k, MemorySegment.ofArray(src), srcOff, rowStride, colStride, dst, dstOff);
-    }
-
-    /**
-     * {@link #packA(int, int, float[], int, int, int, float[], int) packA} from a segment (a caller's
-     * input, heap or native): {@code A[i][p]} is the float at index {@code srcOff + i·rowStride + p·colStride}.
-     *
-     * @param m         rows of A
-     * @param k         columns of A (the GEMM depth)
-     * @param src       the source, floats indexed from its start
-     * @param srcOff    the float index of {@code A[0][0]} in {@code src}
-     * @param rowStride the distance in floats between {@code A[i][p]} and {@code A[i + 1][p]}
-     * @param colStride the distance in floats between {@code A[i][p]} and {@code A[i][p + 1]}
-     * @param dst       receives the packed A, {@link #packedALength(int, int)} floats from {@code dstOff}
-     * @param dstOff    where the packed A starts in {@code dst}
-     */
-    public static void packA(int m, int k, MemorySegment src, int srcOff, int rowStride, int colStride,
                              float[] dst, int dstOff) {
         int mPadded = Blocking.roundUp(m, MR);
         int panels = mPadded / MR;
@@ -119,7 +95,7 @@ public final class Packing {
                     }
                     int s = srcOff + row * rowStride + pc * colStride;
                     for (int p = 0; p < kc; p++) {
-                        dst[base + p * MR + i] = src.getAtIndex(ValueLayout.JAVA_FLOAT, s + p * colStride);
+                        dst[base + p * MR + i] = src[s + p * colStride];
                     }
                 }
             }
@@ -136,10 +112,17 @@ public final class Packing {
      * @param srcOff where {@code B[0][0]} is in {@code src}
      * @param ldb    the leading dimension of B in {@code src}, ≥ n
      * @param dst    receives the packed B, {@link #packedBLength(int, int)} floats from {@code dstOff}
-     * @param dstOff where the packed B starts in {@code dst}, in floats
+     * @param dstOff where the packed B starts in {@code dst}
      */
-    public static void packB(int k, int n, float[] src, int srcOff, int ldb, MemorySegment dst, int dstOff) {
-        packBColumns(k, n, MemorySegment.ofArray(src), srcOff, ldb, dst, dstOff, 0);
+    public static void packB(int k, int n, float[] src, int srcOff, int ldb, float[] dst, int dstOff) {
+        // a panel's row (NR columns) at a time: for weights packed once and Sgemm#multiply, never a
+        // caller's tensor at execute time (that is packBColumns, from a segment)
+        for (int q = 0; q * NR < n; q++) {
+            int len = Math.min(NR, n - q * NR);
+            for (int p = 0; p < k; p++) {
+                System.arraycopy(src, srcOff + p * ldb + q * NR, dst, dstOff + (q * k + p) * NR, len);
+            }
+        }
         zeroBTail(k, n, dst, dstOff);
     }
 
@@ -154,11 +137,11 @@ public final class Packing {
      * @param srcOff the float index where the first source row starts in {@code src}
      * @param ldb    the distance in floats between consecutive rows, ≥ w
      * @param dst    the packed B
-     * @param dstOff where the packed B starts in {@code dst}, in floats
+     * @param dstOff where the packed B starts in {@code dst}
      * @param dstCol the first packed column to write
      */
     public static void packBColumns(int k, int w, MemorySegment src, int srcOff, int ldb,
-                                     MemorySegment dst, int dstOff, int dstCol) {
+                                     float[] dst, int dstOff, int dstCol) {
         // Row by row: each source row is read sequentially (prefetch-friendly even when the rows are
         // far apart, as in a large image); the scattered writes land in the L2-sized packed tile.
         int panelStride = k * NR;
@@ -172,10 +155,10 @@ public final class Packing {
                 int len = Math.min(NR - lane, w - j);
                 int d = dstOff + q * panelStride + p * NR + lane;
                 if (len == NR) {
-                    FloatVector.fromMemorySegment(S, src, 4L * (s + j), ByteOrder.nativeOrder()).intoMemorySegment(dst, 4L * d, ByteOrder.nativeOrder());
-                    FloatVector.fromMemorySegment(S, src, 4L * (s + j + L), ByteOrder.nativeOrder()).intoMemorySegment(dst, 4L * (d + L), ByteOrder.nativeOrder());
+                    FloatVector.fromMemorySegment(S, src, 4L * (s + j), ORDER).intoArray(dst, d);
+                    FloatVector.fromMemorySegment(S, src, 4L * (s + j + L), ORDER).intoArray(dst, d + L);
                 } else {
-                    MemorySegment.copy(src, 4L * (s + j), dst, 4L * d, 4L * len);
+                    MemorySegment.copy(src, ValueLayout.JAVA_FLOAT, 4L * (s + j), dst, d, len);
                 }
                 j += len;
                 col += len;
@@ -183,21 +166,8 @@ public final class Packing {
         }
     }
 
-    /** The gather down one column of an {@code L × L} tile: lane i at {@code i · L}. */
-    private static final int[] TILE_COLUMN = tileColumn();
-
-    private static int[] tileColumn() {
-        int[] map = new int[L];
-        for (int i = 0; i < L; i++) {
-            map[i] = i * L;
-        }
-        return map;
-    }
-
-    /** {@return the length of the tile {@link #packBColumnsChannelsLast} transposes through: {@code L × L} floats} */
-    public static int channelsLastTileLength() {
-        return L * L;
-    }
+    /** The gather down one column of a transpose tile ({@link FloatSegments#tileColumn}). */
+    private static final int[] TILE_COLUMN = FloatSegments.tileColumn();
 
     /**
      * Packs {@code w} columns of a channels-last B into packed B from column {@code dstCol}:
@@ -213,13 +183,13 @@ public final class Packing {
      * @param src         the channels-last input (a caller's segment, heap or native)
      * @param srcOff      the float index of column 0's first channel in {@code src}
      * @param pixelStride floats from one column (position) to the next: all the input's channels
-     * @param tile        scratch of {@link #channelsLastTileLength()} floats
+     * @param tile        scratch of {@link FloatSegments#tileLength()} floats
      * @param dst         the packed B
-     * @param dstOff      where the packed B starts in {@code dst}, in floats
+     * @param dstOff      where the packed B starts in {@code dst}
      * @param dstCol      the packed column of the first packed column
      */
     public static void packBColumnsChannelsLast(int k, int w, MemorySegment src, int srcOff, int pixelStride, float[] tile,
-                                                MemorySegment dst, int dstOff, int dstCol) {
+                                                float[] dst, int dstOff, int dstCol) {
         int panelStride = k * NR;
         int vectorChannels = k - k % L;
         int j = 0;
@@ -231,22 +201,20 @@ public final class Packing {
             int s = srcOff + j * pixelStride;
             if (lane + L <= NR && j + L <= w) {
                 for (int p0 = 0; p0 < vectorChannels; p0 += L) {
-                    for (int i = 0; i < L; i++) {
-                        FloatVector.fromMemorySegment(S, src, 4L * (s + i * pixelStride + p0), ByteOrder.nativeOrder()).intoArray(tile, i * L);
-                    }
+                    FloatSegments.loadTile(src, s + p0, pixelStride, tile);
                     for (int p = 0; p < L; p++) {
-                        FloatVector.fromArray(S, tile, p, TILE_COLUMN, 0).intoMemorySegment(dst, 4L * (d + (p0 + p) * NR), ByteOrder.nativeOrder());
+                        FloatVector.fromArray(S, tile, p, TILE_COLUMN, 0).intoArray(dst, d + (p0 + p) * NR);
                     }
                 }
                 for (int p = vectorChannels; p < k; p++) {
                     for (int i = 0; i < L; i++) {
-                        dst.setAtIndex(ValueLayout.JAVA_FLOAT, d + p * NR + i, src.getAtIndex(ValueLayout.JAVA_FLOAT, s + i * pixelStride + p));
+                        dst[d + p * NR + i] = src.getAtIndex(ValueLayout.JAVA_FLOAT, s + i * pixelStride + p);
                     }
                 }
                 j += L;
             } else {
                 for (int p = 0; p < k; p++) {
-                    dst.setAtIndex(ValueLayout.JAVA_FLOAT, d + p * NR, src.getAtIndex(ValueLayout.JAVA_FLOAT, s + p));
+                    dst[d + p * NR] = src.getAtIndex(ValueLayout.JAVA_FLOAT, s + p);
                 }
                 j++;
             }
@@ -259,18 +227,16 @@ public final class Packing {
      * @param k      rows (the depth of the packed B)
      * @param n      the real columns
      * @param dst    the packed B
-     * @param dstOff where the packed B starts in {@code dst}, in floats
+     * @param dstOff where the packed B starts in {@code dst}
      */
-    public static void zeroBTail(int k, int n, MemorySegment dst, int dstOff) {
+    public static void zeroBTail(int k, int n, float[] dst, int dstOff) {
         int rem = n % NR;
         if (rem == 0) {
             return;
         }
         int base = dstOff + (n / NR) * k * NR;
         for (int p = 0; p < k; p++) {
-            for (int j = base + p * NR + rem, e = base + p * NR + NR; j < e; j++) {
-                dst.setAtIndex(ValueLayout.JAVA_FLOAT, j, 0f);
-            }
+            Arrays.fill(dst, base + p * NR + rem, base + p * NR + NR, 0f);
         }
     }
 }

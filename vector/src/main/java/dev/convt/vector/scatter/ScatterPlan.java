@@ -2,6 +2,7 @@ package dev.convt.vector.scatter;
 
 import dev.convt.Problem;
 import dev.convt.kernel.KernelPlan;
+import dev.convt.kernel.SameKindBuffer;
 import dev.convt.vector.FloatSegments;
 
 import java.lang.foreign.MemorySegment;
@@ -74,14 +75,21 @@ public final class ScatterPlan implements KernelPlan {
     /** The tap-list capacity of one workspace. */
     private final int maxTaps;
 
+    /** Floats of a workspace's {@code tmp}: the largest strided tile. */
+    private static final int TMP_LENGTH = Math.max(ScatterTuning.CO_BLOCK * ScatterTuning.TILE_WIDE_CO, ScatterTuning.TILE_ONE_CO) * PV;
+
     private static final class Workspace {
         final int[] tapX, tapW, tapC;
         /** Tap-vector pair entries: the input and its shift for the high half of the lanes. */
         final int[] tapX2, tapC2;
         /** Where the current output row's kernel rows start in rowKh/rowIh. */
         int rowBase;
-        /** Partial sums of a strided or edge tile (a heap segment: the micro-kernels write the output or it alike). */
-        final MemorySegment tmp;
+        /**
+         * Partial sums of a strided or edge tile, of the output's kind (the micro-kernels write the
+         * output or it through the same code): {@link #tmpBuffers}' for the current call's output.
+         */
+        MemorySegment tmp;
+        final SameKindBuffer tmpBuffers = new SameKindBuffer();
         /** The largest entry of tapX in the current list. */
         int maxTapX;
 
@@ -91,7 +99,7 @@ public final class ScatterPlan implements KernelPlan {
             tapC = new int[maxTaps];
             tapX2 = new int[maxTaps];
             tapC2 = new int[maxTaps];
-            tmp = MemorySegment.ofArray(new float[Math.max(ScatterTuning.CO_BLOCK * ScatterTuning.TILE_WIDE_CO, ScatterTuning.TILE_ONE_CO) * PV]);
+            tmp = tmpBuffers.like(MemorySegment.ofArray(new float[0]), TMP_LENGTH);
         }
     }
 
@@ -278,6 +286,7 @@ public final class ScatterPlan implements KernelPlan {
      */
     public void rows(int f0, int f1, MemorySegment x, int xOffset, MemorySegment y, int yOffset, Object workspace) {
         Workspace ws = workspace == null ? this.workspace.get() : (Workspace) workspace;
+        ws.tmp = ws.tmpBuffers.like(y, TMP_LENGTH);
         int blocks = blockStart.length;
         for (int f = f0; f < f1; ) {
             int unit = f / outH;

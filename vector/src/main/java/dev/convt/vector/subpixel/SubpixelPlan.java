@@ -58,7 +58,7 @@ final class SubpixelPlan implements KernelPlan {
     /** Super-pixels per GEMM block; columns per GEMM call (a multiple of NR, or all columns). */
     final int blockRows, nc;
     private final boolean gaps;
-    private final MemorySegment packedB;
+    private final float[] packedB;
     private final int groupB;
     private final float[] bias;
     /** The spec's activation, applied to each output once it is final. */
