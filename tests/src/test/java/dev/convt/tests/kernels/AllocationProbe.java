@@ -44,7 +44,24 @@ public final class AllocationProbe {
      * scratchpad, each call on a fresh virtual thread (measured with the JVM's total allocation counter
      * from inside that thread, since a virtual thread has no counter of its own).
      */
-    enum Memory { ARRAY, HEAP, NATIVE, FRESH_VIRTUAL_THREAD_WITH_SCRATCHPAD }
+    enum Memory {
+        ARRAY, HEAP, NATIVE, FRESH_VIRTUAL_THREAD_WITH_SCRATCHPAD;
+
+        /** {@return whether the buffers are native segments (else heap memory: arrays or heap segments)} */
+        boolean isNative() {
+            return this == NATIVE || this == FRESH_VIRTUAL_THREAD_WITH_SCRATCHPAD;
+        }
+    }
+
+    /**
+     * The cases of one kind of memory, run in a JVM of their own: native, or heap (arrays and heap
+     * segments). One kind per JVM, as the package overview asks for full speed: the JDK's segment
+     * accesses share one type profile, and a JVM that sees both kinds may keep a path on the Vector
+     * API's (allocating) fallback, which is not what this measures.
+     */
+    static List<Case> cases(boolean nativeMemory) {
+        return cases().stream().filter(c -> c.memory().isNative() == nativeMemory).toList();
+    }
 
     /** Thread counts measured: one, and two (caller plus one convt worker, every problem split). */
     static final int[] THREADS = {1, 2};
@@ -208,10 +225,8 @@ public final class AllocationProbe {
 
     public static void main(String[] args) throws InterruptedException {
         var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        List<Case> all = cases();
-        // the cases whose indices are given (one per JVM in ZeroAllocationTest), else all
-        List<Case> run = args.length == 0 ? all
-                : java.util.Arrays.stream(args).map(a -> all.get(Integer.parseInt(a))).toList();
+        // the cases of the kind of memory given ("native" or "heap", one JVM each in ZeroAllocationTest), else all
+        List<Case> run = args.length == 0 ? cases() : cases("native".equals(args[0]));
         try (Arena arena = Arena.ofShared()) {
             for (Case c : run) {
                 Runner r = new Runner(c, true, arena);
@@ -236,7 +251,7 @@ public final class AllocationProbe {
                 System.out.println(allocated + "\t" + c.kernel().kernelName() + "\t" + c.threads() + " threads\t" + c.memory() + "\t" + c.problem());
             }
             // the controls: warm (the cases above ran the same code), then one window without the scratchpad
-            for (Case c : args.length == 0 ? controls() : List.<Case>of()) {
+            for (Case c : args.length == 0 || "native".equals(args[0]) ? controls() : List.<Case>of()) {
                 Runner r = new Runner(c, false, arena);
                 r.run(WINDOW, bean);
                 System.out.println("control\t" + r.run(WINDOW, bean) + "\t" + c.kernel().kernelName() + "\t" + c.problem());
