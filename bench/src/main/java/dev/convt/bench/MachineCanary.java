@@ -131,13 +131,14 @@ final class MachineCanary {
             c31 = x.fma(b1, c31);
         }
         int ld = COL_PANELS * NR;
-        c00.intoArray(c, ci);
-        c01.intoArray(c, ci + L);
-        c10.intoArray(c, ci + ld);
-        c11.intoArray(c, ci + ld + L);
-        c20.intoArray(c, ci + 2 * ld);
-        c21.intoArray(c, ci + 2 * ld + L);
-        c30.intoArray(c, ci + 3 * ld);
-        c31.intoArray(c, ci + 3 * ld + L);
+        storeRow(c00, c01, ci);
+        storeRow(c10, c11, ci + ld);
+        storeRow(c20, c21, ci + 2 * ld);
+        storeRow(c30, c31, ci + 3 * ld);
+    }
+
+    private void storeRow(FloatVector left, FloatVector right, int ci) {
+        left.intoArray(c, ci);
+        right.intoArray(c, ci + L);
     }
 }
