@@ -78,7 +78,8 @@ final class SuiteCommand {
             Right after each row's timed runs a fixed register-tiled multiply of the runner's own
             probes the machine: below %d%% of its best speed in that JVM (a shared host's slow
             state) the row is timed again, at most %d times in all; a row never timed in the normal
-            state is marked '~'.
+            state is marked '~'. A fork whose best probe stayed below that fraction of the fastest
+            fork's ran slow throughout: it is run again (at most K more forks in all).
             """.formatted(DEFAULT_FORKS, Math.round(100 * MachineCanary.SLOW), MachineCanary.ATTEMPTS);
 
     /**
@@ -183,8 +184,11 @@ final class SuiteCommand {
         if (canaryGflops.stream().anyMatch(v -> !Double.isNaN(v))) {
             out.println("machine canary (a fixed register-tiled multiply, best speed in each " + (forks == 0 ? "JVM" : "fork") + "): "
                     + String.join(", ", canaryGflops.stream().map(v -> Double.isNaN(v) ? "—" : Table.fixed(v, 0)).toList())
-                    + " GFLOP/s; a fork whose best is well below another's ran in a slow machine state throughout");
+                    + " GFLOP/s" + (forks == 0 ? "" : forksRunAgain == 0 ? "; no fork ran slow throughout"
+                    : "; " + forksRunAgain + " fork run" + (forksRunAgain == 1 ? "" : "s") + " again for running slow throughout (below "
+                    + Math.round(100 * MachineCanary.SLOW) + "% of the fastest fork's best)"));
             summary.put("machine_canary_gflops", canaryGflops.stream().map(v -> Double.isNaN(v) ? null : v).toList());
+            summary.put("forks_run_again", forks == 0 ? 0 : forksRunAgain);
         }
         out.println("load average " + MachineInfo.loadText(load0) + " at the start, " + MachineInfo.loadText(load1) + " at the end (1, 5, 15 min)");
         notes(results, settings, forks, out);
@@ -273,26 +277,71 @@ final class SuiteCommand {
         return 0;
     }
 
-    /** Runs the suite in {@code forks} fresh JVMs, one after another, and combines their results. */
+    /**
+     * Runs the suite in {@code forks} fresh JVMs, one after another, and combines their results. A
+     * fork whose best {@link MachineCanary} speed stayed below {@link MachineCanary#SLOW} of the
+     * fastest fork's ran in a slow machine state from start to end (its rows cannot tell, their probes
+     * compare with that fork's own best): it is run again, at most {@code forks} times in all, and the
+     * new run replaces it.
+     */
     private static List<Result> forked(Args a, int forks, List<Workload.Layer> layers, List<String> kernels, PrintStream err) {
         List<List<Result>> perFork = new ArrayList<>();
         canaries.clear();
+        forksRunAgain = 0;
         for (int i = 1; i <= forks; i++) {
-            Path json = Forks.tempJson("convt-suite-fork");
-            List<String> args = new ArrayList<>(List.of("suite"));
-            args.addAll(a.optionsAsArgs(Set.of("forks", "json", Forks.CHILD_OPTION)));
-            args.addAll(List.of("--" + Forks.CHILD_OPTION + "=" + i + "/" + forks, "--json=" + json));
-            err.println("[fork " + i + "/" + forks + "] a fresh JVM" + (i == 1 ? " (with the reference)" : ""));
-            try {
-                Forks.run(args, "suite fork " + i + "/" + forks);
-            } catch (IllegalStateException e) {
-                throw new UsageException(e.getMessage());
+            Fork f = runFork(a, i, forks, err, "");
+            perFork.add(f.results());
+            canaries.add(f.canaryGflops());
+        }
+        for (int again = 0; again < forks; again++) {
+            int slow = slowFork(canaries);
+            if (slow < 0) {
+                break;
             }
-            perFork.add(readResults(json));
-            Object canary = ((Map<?, ?>) JsonFiles.read(json)).get("machine_canary_gflops");
-            canaries.add(canary instanceof Number n ? n.doubleValue() : Double.NaN);
+            Fork f = runFork(a, slow + 1, forks, err, " again: the first ran in a slow machine state throughout (canary "
+                    + Table.fixed(canaries.get(slow), 0) + " against " + Table.fixed(maxOf(canaries), 0) + " GFLOP/s)");
+            perFork.set(slow, f.results());
+            canaries.set(slow, f.canaryGflops());
+            forksRunAgain++;
         }
         return combine(perFork, layers, kernels);
+    }
+
+    /** Forks run again by the last {@link #forked} because they ran slow throughout. */
+    private static int forksRunAgain;
+
+    /** One fork's results and its best {@link MachineCanary} speed (NaN: not probed). */
+    private record Fork(List<Result> results, double canaryGflops) {}
+
+    /** Runs fork {@code i/forks} in a fresh JVM and reads what it wrote. */
+    private static Fork runFork(Args a, int i, int forks, PrintStream err, String why) {
+        Path json = Forks.tempJson("convt-suite-fork");
+        List<String> args = new ArrayList<>(List.of("suite"));
+        args.addAll(a.optionsAsArgs(Set.of("forks", "json", Forks.CHILD_OPTION)));
+        args.addAll(List.of("--" + Forks.CHILD_OPTION + "=" + i + "/" + forks, "--json=" + json));
+        err.println("[fork " + i + "/" + forks + "] a fresh JVM" + (i == 1 ? " (with the reference)" : "") + why);
+        try {
+            Forks.run(args, "suite fork " + i + "/" + forks);
+        } catch (IllegalStateException e) {
+            throw new UsageException(e.getMessage());
+        }
+        Object canary = ((Map<?, ?>) JsonFiles.read(json)).get("machine_canary_gflops");
+        return new Fork(readResults(json), canary instanceof Number n ? n.doubleValue() : Double.NaN);
+    }
+
+    /** The first fork whose canary is below {@link MachineCanary#SLOW} of the fastest fork's, or −1. */
+    static int slowFork(List<Double> canaryGflops) {
+        double best = maxOf(canaryGflops);
+        for (int i = 0; i < canaryGflops.size(); i++) {
+            if (canaryGflops.get(i) < MachineCanary.SLOW * best) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static double maxOf(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
     }
 
     @SuppressWarnings("unchecked")

@@ -216,6 +216,15 @@ class SuiteCommandTest {
     }
 
     @Test
+    void aForkWhoseCanaryStayedFarBelowTheFastestForksRunsAgain() {
+        assertEquals(1, SuiteCommand.slowFork(List.of(120.0, 74.0)), "74 < 0.8 × 120");
+        assertEquals(0, SuiteCommand.slowFork(List.of(60.0, 150.0, 140.0)));
+        assertEquals(-1, SuiteCommand.slowFork(List.of(120.0, 100.0)), "within 80% of the fastest");
+        assertEquals(-1, SuiteCommand.slowFork(List.of(Double.NaN, 100.0)), "a fork without a probe is not slow");
+        assertEquals(-1, SuiteCommand.slowFork(List.of(Double.NaN, Double.NaN)));
+    }
+
+    @Test
     void kernelListPutsTheReferenceFirstAndKeepsAuto() {
         List<String> all = SuiteCommand.kernels(null);
         assertEquals("reference", all.getFirst());
