@@ -118,9 +118,9 @@ final class Im2colSplit implements KernelPlan.Tasks {
          * when its GEMM has fewer rows (the weights' side, {@code M = Cout/g·Πk}) than columns. Blocks of
          * output channels each pack and read every input column again and leave each task a GEMM of
          * M/blocks rows; cutting the columns packs each once and keeps all M rows per task, at the cost of
-         * reading the (smaller) packed weights once per task (measured, 2 threads, the same JVM, paired
-         * and interleaved: unet_up4 0.81×, maskrcnn_mask 0.90×, hifigan_up4 0.85×, dcgan_g4 0.92× the
-         * time of the channel blocks; unet_up1, whose M exceeds its columns, unchanged).
+         * reading the (smaller) packed weights once per task. Where M is at least the column count the
+         * weights are the bigger operand and channel blocks stay first (with columns first, U-Net's deep
+         * layer and Demucs' decoder ran slower).
          */
         private static boolean columnsFirst(Im2colKernel.Im2colPlan p) {
             return p.m < p.columns;
