@@ -136,6 +136,18 @@ class SubpixelKernelTest {
         assertBitwise(ConvTransposeSpec.builder2d(2, 2, 1, 2).stride(7, 9).bias(false).build().problem(1, new int[] {2, 3}), 3);
     }
 
+    /**
+     * Phase runs of two vectors and more: stride = kernel = 32 (or 40) along the width, so each
+     * super-pixel's row is one run of that many outputs, written through the bias-add loop (no
+     * gathering store: the run is wider than a vector) past its first vector, with a partial last
+     * vector at 40 and runs cropped by padding.
+     */
+    @Example
+    void phaseRunsOfSeveralVectors() {
+        assertBitwise(ConvTransposeSpec.builder1d(3, 2, 32).stride(32).build().problem(1, new int[] {5}), 31);
+        assertBitwise(ConvTransposeSpec.builder2d(3, 2, 2, 40).stride(2, 40).padding(0, 3).build().problem(1, new int[] {3, 4}), 32);
+    }
+
     /** Pads larger than the stride crop whole super-pixels and leave the first one partial; asymmetric. */
     @Example
     void paddingPastTheStride() {
