@@ -261,6 +261,40 @@ class SubpixelKernelTest {
         assertNull(k.declineReason(ConvTransposeSpec.builder1d(1, 1, 16).stride(8).build().problem(1, new int[] {1})));
     }
 
+    /**
+     * The automatic rule at its documented bounds (a stride of at least {@link SubpixelKernel#AUTO_MIN_STRIDE}
+     * in some dimension, {@link SubpixelKernel#AUTO_MIN_CHANNELS_PER_GROUP} to
+     * {@link SubpixelKernel#AUTO_MAX_CHANNELS_PER_GROUP} input channels per group: inclusive), a dilation
+     * on a kernel of size 1 (no effect, so no reason to decline), and every reason, forced or
+     * automatic, naming what it declines for (the planner's explanation shows it).
+     */
+    @Example
+    void automaticRuleAtItsBoundsAndReasonsThatNameTheirCause() {
+        SubpixelKernel k = new SubpixelKernel();
+        int s = SubpixelKernel.AUTO_MIN_STRIDE, lo = SubpixelKernel.AUTO_MIN_CHANNELS_PER_GROUP;
+        int hi = SubpixelKernel.AUTO_MAX_CHANNELS_PER_GROUP;
+        java.util.function.BiFunction<Integer, Integer, Problem> widthStride = (cin, stride) ->
+                ConvTransposeSpec.builder2d(cin, 8, 1, 2 * stride).stride(1, stride).build().problem(1, new int[] {4, 9});
+        assertNull(k.autoDeclineReason(widthStride.apply(lo, s)));
+        assertNull(k.autoDeclineReason(widthStride.apply(hi, s)));
+        assertReason(k.autoDeclineReason(widthStride.apply(lo - 1, s)), "Cin/groups = " + (lo - 1));
+        assertReason(k.autoDeclineReason(widthStride.apply(hi + 1, s)), "Cin/groups = " + (hi + 1));
+        assertReason(k.autoDeclineReason(widthStride.apply(lo, s - 1)), "strides below " + s);
+        assertNull(k.declineReason(ConvTransposeSpec.builder2d(4, 8, 1, 8).stride(1, 4).dilation(2, 1).build().problem(1, new int[] {4, 9})));
+        Problem rank3 = ConvTransposeSpec.builder(3, 2, 2, 2, 2, 2).stride(2, 2, 2).build().problem(1, new int[] {2, 2, 2});
+        assertReason(k.declineReason(rank3), "rank 1 and 2");
+        assertReason(k.autoDeclineReason(rank3), "rank 1 and 2");
+        assertReason(k.declineReason(ConvTransposeSpec.builder1d(2, 2, 3).stride(2).dilation(2).build().problem(1, new int[] {5})),
+                "dilation 2");
+        assertReason(k.declineReason(ConvTransposeSpec.builder1d(1, 1, 20_000).stride(1).build().problem(1, new int[] {1})),
+                "disproportionate");
+    }
+
+    private static void assertReason(String reason, String cause) {
+        assertNotNull(reason, () -> "no reason, expected one about '" + cause + "'");
+        assertTrue(reason.contains(cause), () -> "'" + reason + "' does not name '" + cause + "'");
+    }
+
     @Example
     void automaticChoiceFollowsTheDocumentedRule() {
         SubpixelKernel k = new SubpixelKernel();
