@@ -51,15 +51,15 @@ public abstract sealed class ConvTransposeNd permits ConvTranspose1d, ConvTransp
     private final ConvTransposeSpec spec;
     private final Tensor weight;
     private final Tensor bias;
-    /** Set by the builder before the layer is returned, never after. */
-    private Layout layout = Layout.CHANNELS_FIRST;
+    private final Layout layout;
     private volatile Cached cached;
 
     /** The packed weights of a snapshot of the weights, and the plan of the last problem from them (both null before a forward). */
     private record Cached(PackedWeights packed, Problem problem, Plan plan) {}
 
-    ConvTransposeNd(ConvTransposeSpec spec, int rank, long seed) {
+    ConvTransposeNd(ConvTransposeSpec spec, int rank, long seed, Layout layout) {
         this.spec = Objects.requireNonNull(spec, "spec");
+        this.layout = Objects.requireNonNull(layout, "layout");
         if (spec.rank() != rank) {
             throw new IllegalArgumentException("ConvTranspose" + rank + "d needs a spec of spatial rank " + rank
                     + ", but got " + spec);
@@ -226,7 +226,7 @@ public abstract sealed class ConvTransposeNd permits ConvTranspose1d, ConvTransp
     public static final class Builder<L extends ConvTransposeNd> {
         @FunctionalInterface
         interface Factory<L> {
-            L make(ConvTransposeSpec spec, long seed);
+            L make(ConvTransposeSpec spec, long seed, Layout layout);
         }
 
         private final ConvTransposeSpec.Builder spec;
@@ -323,9 +323,7 @@ public abstract sealed class ConvTransposeNd permits ConvTranspose1d, ConvTransp
          * @throws IllegalArgumentException if a parameter breaks a rule of {@link ConvTransposeSpec}
          */
         public L build() {
-            L layer = factory.make(spec.build(), seed);
-            ((ConvTransposeNd) layer).layout = layout;
-            return layer;
+            return factory.make(spec.build(), seed, layout);
         }
     }
 }

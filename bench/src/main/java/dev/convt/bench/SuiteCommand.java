@@ -325,8 +325,9 @@ final class SuiteCommand {
         } catch (IllegalStateException e) {
             throw new UsageException(e.getMessage());
         }
-        Object canary = ((Map<?, ?>) JsonFiles.read(json)).get("machine_canary_gflops");
-        return new Fork(readResults(json), canary instanceof Number n ? n.doubleValue() : Double.NaN);
+        Map<?, ?> root = (Map<?, ?>) JsonFiles.read(json);
+        Object canary = root.get("machine_canary_gflops");
+        return new Fork(readResults(root), canary instanceof Number n ? n.doubleValue() : Double.NaN);
     }
 
     /** The first fork whose canary is below {@link MachineCanary#SLOW} of the fastest fork's, or −1. */
@@ -345,8 +346,7 @@ final class SuiteCommand {
     }
 
     @SuppressWarnings("unchecked")
-    private static List<Result> readResults(Path json) {
-        Map<String, Object> root = (Map<String, Object>) JsonFiles.read(json);
+    private static List<Result> readResults(Map<?, ?> root) {
         List<Result> results = new ArrayList<>();
         for (Object o : (List<Object>) root.get("results")) {
             Map<String, Object> e = (Map<String, Object>) o;
