@@ -59,7 +59,11 @@ public final class ConvTranspose1d extends ConvTransposeNd {
      * @throws IllegalArgumentException if the spec's rank is not 1
      */
     public ConvTranspose1d(ConvTransposeSpec spec, long seed) {
-        super(spec, 1, seed);
+        this(spec, seed, Layout.CHANNELS_FIRST);
+    }
+
+    private ConvTranspose1d(ConvTransposeSpec spec, long seed, Layout layout) {
+        super(spec, 1, seed, layout);
     }
 
     /**

@@ -59,7 +59,11 @@ public final class ConvTranspose2d extends ConvTransposeNd {
      * @throws IllegalArgumentException if the spec's rank is not 2
      */
     public ConvTranspose2d(ConvTransposeSpec spec, long seed) {
-        super(spec, 2, seed);
+        this(spec, seed, Layout.CHANNELS_FIRST);
+    }
+
+    private ConvTranspose2d(ConvTransposeSpec spec, long seed, Layout layout) {
+        super(spec, 2, seed, layout);
     }
 
     /**

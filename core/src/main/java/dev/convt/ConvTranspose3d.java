@@ -59,7 +59,11 @@ public final class ConvTranspose3d extends ConvTransposeNd {
      * @throws IllegalArgumentException if the spec's rank is not 3
      */
     public ConvTranspose3d(ConvTransposeSpec spec, long seed) {
-        super(spec, 3, seed);
+        this(spec, seed, Layout.CHANNELS_FIRST);
+    }
+
+    private ConvTranspose3d(ConvTransposeSpec spec, long seed, Layout layout) {
+        super(spec, 3, seed, layout);
     }
 
     /**

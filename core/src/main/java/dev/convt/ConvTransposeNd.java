@@ -31,6 +31,15 @@ import java.util.SplittableRandom;
  * weights packed again. So writes into the live arrays always take effect, at the cost of one
  * comparison of the weights per call.
  *
+ * <h2>Layout</h2>
+ * By default the layer's tensors are channels first, PyTorch's default memory format. A layer built
+ * with {@link Builder#layout Builder.layout(Layout.CHANNELS_LAST)} reads its input and writes its
+ * output channels last ({@code (N, *spatial, C)} in memory, as PyTorch's {@code channels_last} and
+ * {@code channels_last_3d} memory formats and ONNX Runtime's NHWC kernels): shapes stay logical,
+ * {@code (N, C, *spatial)}, in every argument and result, as PyTorch reports a channels-last tensor's
+ * shape; only where element {@code (n, c, *s)} sits in the data changes. The weights keep PyTorch's
+ * layout {@code (Cin, Cout/groups, *kernel)} either way.
+ *
  * <p>Not thread-safe for concurrent {@code forward} calls while the weights are being written;
  * concurrent {@code forward} calls with fixed weights are safe (each may make its own plan, and two
  * calls may each pack the weights once when they find the snapshot stale at the same time).
@@ -42,13 +51,15 @@ public abstract sealed class ConvTransposeNd permits ConvTranspose1d, ConvTransp
     private final ConvTransposeSpec spec;
     private final Tensor weight;
     private final Tensor bias;
+    private final Layout layout;
     private volatile Cached cached;
 
     /** The packed weights of a snapshot of the weights, and the plan of the last problem from them (both null before a forward). */
     private record Cached(PackedWeights packed, Problem problem, Plan plan) {}
 
-    ConvTransposeNd(ConvTransposeSpec spec, int rank, long seed) {
+    ConvTransposeNd(ConvTransposeSpec spec, int rank, long seed, Layout layout) {
         this.spec = Objects.requireNonNull(spec, "spec");
+        this.layout = Objects.requireNonNull(layout, "layout");
         if (spec.rank() != rank) {
             throw new IllegalArgumentException("ConvTranspose" + rank + "d needs a spec of spatial rank " + rank
                     + ", but got " + spec);
@@ -89,6 +100,9 @@ public abstract sealed class ConvTransposeNd permits ConvTranspose1d, ConvTransp
         }
     }
 
+    /** {@return how the layer's input and output tensors are stored (channels first unless built with {@link Builder#layout})} */
+    public final Layout layout() { return layout; }
+
     /** {@return the layer's hyper-parameters} */
     public final ConvTransposeSpec spec() { return spec; }
 
@@ -101,13 +115,14 @@ public abstract sealed class ConvTransposeNd permits ConvTranspose1d, ConvTransp
     /**
      * Applies the layer to {@code x} of shape {@code (N, Cin, *spatial)} or {@code (Cin, *spatial)}.
      *
-     * @param x the input, NCHW-style row-major (channels before spatial dimensions)
-     * @return a new tensor {@code (N, Cout, *out)} or {@code (Cout, *out)}
+     * @param x the input, stored in the layer's {@link #layout()} (by default channels before spatial
+     *          dimensions, row-major)
+     * @return a new tensor {@code (N, Cout, *out)} or {@code (Cout, *out)}, stored in the layer's layout
      * @throws IllegalArgumentException if the shape has the wrong rank or channel count, or the output
      *                                  would be empty or too large
      */
     public final Tensor forward(Tensor x) {
-        Problem p = spec.problem(x.shape());
+        Problem p = spec.problem(x.shape()).withLayout(layout);
         return new Tensor(p.outputShape(), plan(p).execute(x.data()));
     }
 
@@ -122,25 +137,26 @@ public abstract sealed class ConvTransposeNd permits ConvTranspose1d, ConvTransp
      *                                  {@code [min, min + stride - 1]} (PyTorch's message)
      */
     public final Tensor forward(Tensor x, int... outputSize) {
-        Problem p = spec.problem(x.shape()).withOutputSize(outputSize);
+        Problem p = spec.problem(x.shape()).withOutputSize(outputSize).withLayout(layout);
         return new Tensor(p.outputShape(), plan(p).execute(x.data()));
     }
 
     /**
      * The entry for engines: computes into the caller's buffer.
      *
-     * @param x          input {@code (N, Cin, *spatial)} or {@code (Cin, *spatial)} row-major from {@code xOffset}
+     * @param x          input {@code (N, Cin, *spatial)} or {@code (Cin, *spatial)} from {@code xOffset}, stored
+     *                   in the layer's {@link #layout()}
      * @param xOffset    where the input starts in {@code x}
-     * @param inputShape the input's shape
-     * @param y          output row-major from {@code yOffset}, of {@link #outputShape(int...)} {@code (inputShape)};
-     *                   overwritten, nothing outside it is written
+     * @param inputShape the input's logical shape, {@code (N, Cin, *spatial)} in either layout
+     * @param y          output from {@code yOffset}, of {@link #outputShape(int...)} {@code (inputShape)}, stored
+     *                   in the layer's layout; overwritten, nothing outside it is written
      * @param yOffset    where the output starts in {@code y}
      * @throws IllegalArgumentException if the shape is invalid, an offset is negative, a buffer is too
      *                                  small, or {@code x} and {@code y} are the same array with overlapping
      *                                  ranges (then nothing is written)
      */
     public final void forward(float[] x, int xOffset, int[] inputShape, float[] y, int yOffset) {
-        Problem p = spec.problem(inputShape);
+        Problem p = spec.problem(inputShape).withLayout(layout);
         p.checkExecution(x, xOffset, y, yOffset);
         plan(p).execute(x, xOffset, y, yOffset);
     }
@@ -210,12 +226,13 @@ public abstract sealed class ConvTransposeNd permits ConvTranspose1d, ConvTransp
     public static final class Builder<L extends ConvTransposeNd> {
         @FunctionalInterface
         interface Factory<L> {
-            L make(ConvTransposeSpec spec, long seed);
+            L make(ConvTransposeSpec spec, long seed, Layout layout);
         }
 
         private final ConvTransposeSpec.Builder spec;
         private final Factory<L> factory;
         private long seed = DEFAULT_SEED;
+        private Layout layout = Layout.CHANNELS_FIRST;
 
         Builder(ConvTransposeSpec.Builder spec, Factory<L> factory) {
             this.spec = spec;
@@ -287,6 +304,17 @@ public abstract sealed class ConvTransposeNd permits ConvTranspose1d, ConvTransp
          * @return this builder
          */
         public Builder<L> seed(long v) { seed = v; return this; }
+        /**
+         * How the layer's input and output tensors are stored (default {@link Layout#CHANNELS_FIRST},
+         * PyTorch's default memory format): {@link Layout#CHANNELS_LAST} for PyTorch's
+         * {@code channels_last} tensors, NHWC (NLC, NDHWC). Shapes stay logical either way; see the
+         * class documentation.
+         *
+         * @param v the layout
+         * @return this builder
+         * @throws NullPointerException if {@code v} is null
+         */
+        public Builder<L> layout(Layout v) { layout = Objects.requireNonNull(v, "layout"); return this; }
 
         /**
          * Validates the parameters and makes the layer, its weight and bias initialised from the seed.
@@ -295,7 +323,7 @@ public abstract sealed class ConvTransposeNd permits ConvTranspose1d, ConvTransp
          * @throws IllegalArgumentException if a parameter breaks a rule of {@link ConvTransposeSpec}
          */
         public L build() {
-            return factory.make(spec.build(), seed);
+            return factory.make(spec.build(), seed, layout);
         }
     }
 }

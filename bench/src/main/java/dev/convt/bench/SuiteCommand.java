@@ -79,7 +79,12 @@ final class SuiteCommand {
             0.25 s, 3 to 200 of them (--quick: 0.02 s batches, at most 1 s; 0.1 s, 3 to 20 runs).
             A kernel whose warm run takes over 0.5 s (the scalar reference on the bigger layers,
             compiled on small problems first) is reported from one run: 'runs' then says '1*'.
-            """.formatted(DEFAULT_FORKS);
+            Right after each row's timed runs a fixed register-tiled multiply of the runner's own
+            probes the machine: below %d%% of its best speed in that JVM (a shared host's slow
+            state) the row is timed again, at most %d times in all; a row never timed in the normal
+            state is marked '~'. A fork whose best probe stayed below that fraction of the fastest
+            fork's ran slow throughout: it is run again (at most K more forks in all).
+            """.formatted(DEFAULT_FORKS, Math.round(100 * MachineCanary.SLOW), MachineCanary.ATTEMPTS);
 
     /**
      * One row of results: a kernel on a layer, or why it declined. With forks, {@code m} combines
@@ -180,6 +185,16 @@ final class SuiteCommand {
         if (layouts.size() > 1) {
             summary.put("layout_totals", variantTotals(results, kernels, layers, layouts, "layout", out));
         }
+        List<Double> canaryGflops = forks == 0 ? List.of(lastCanaryGflops) : List.copyOf(canaries);
+        if (canaryGflops.stream().anyMatch(v -> !Double.isNaN(v))) {
+            out.println("machine canary (a fixed register-tiled multiply, best speed in each " + (forks == 0 ? "JVM" : "fork") + "): "
+                    + String.join(", ", canaryGflops.stream().map(v -> Double.isNaN(v) ? "—" : Table.fixed(v, 0)).toList())
+                    + " GFLOP/s" + (forks == 0 ? "" : forksRunAgain == 0 ? "; no fork ran slow throughout"
+                    : "; " + forksRunAgain + " fork run" + (forksRunAgain == 1 ? "" : "s") + " again for running slow throughout (below "
+                    + Math.round(100 * MachineCanary.SLOW) + "% of the fastest fork's best)"));
+            summary.put("machine_canary_gflops", canaryGflops.stream().map(v -> Double.isNaN(v) ? null : v).toList());
+            summary.put("forks_run_again", forks == 0 ? 0 : forksRunAgain);
+        }
         out.println("load average " + MachineInfo.loadText(load0) + " at the start, " + MachineInfo.loadText(load1) + " at the end (1, 5, 15 min)");
         notes(results, settings, forks, out);
 
@@ -214,7 +229,7 @@ final class SuiteCommand {
     private static String runsCell(Result r) {
         Timer.Measurement m = r.m();
         String runs = r.forks().size() > 1 ? r.forks().size() + "×" + medianRuns(r.forks()) : String.valueOf(m.runs());
-        return runs + (m.single() ? "*" : "") + (m.warmup().steady() ? "" : "!");
+        return runs + (m.single() ? "*" : "") + (m.warmup().steady() ? "" : "!") + (m.slowMachine() ? "~" : "");
     }
 
     private static int medianRuns(List<Timer.Measurement> forks) {
@@ -262,33 +277,82 @@ final class SuiteCommand {
         List<Result> results = measure(layers, kernels, settings, memory, reference, new Progress(err, "fork " + child + " · "));
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("format", "convt-bench-suite-fork/1");
+        root.put("machine_canary_gflops", Double.isNaN(lastCanaryGflops) ? null : lastCanaryGflops);
         root.put("results", results.stream().map(r -> resultJson(r, Double.NaN)).toList());
         JsonFiles.write(Path.of(json), JsonFiles.pretty(root));
         return 0;
     }
 
-    /** Runs the suite in {@code forks} fresh JVMs, one after another, and combines their results. */
+    /**
+     * Runs the suite in {@code forks} fresh JVMs, one after another, and combines their results. A
+     * fork whose best {@link MachineCanary} speed stayed below {@link MachineCanary#SLOW} of the
+     * fastest fork's ran in a slow machine state from start to end (its rows cannot tell, their probes
+     * compare with that fork's own best): it is run again, at most {@code forks} times in all, and the
+     * new run replaces it.
+     */
     private static List<Result> forked(Args a, int forks, List<Workload.Layer> layers, List<String> kernels, PrintStream err) {
         List<List<Result>> perFork = new ArrayList<>();
+        canaries.clear();
+        forksRunAgain = 0;
         for (int i = 1; i <= forks; i++) {
-            Path json = Forks.tempJson("convt-suite-fork");
-            List<String> args = new ArrayList<>(List.of("suite"));
-            args.addAll(a.optionsAsArgs(Set.of("forks", "json", Forks.CHILD_OPTION)));
-            args.addAll(List.of("--" + Forks.CHILD_OPTION + "=" + i + "/" + forks, "--json=" + json));
-            err.println("[fork " + i + "/" + forks + "] a fresh JVM" + (i == 1 ? " (with the reference)" : ""));
-            try {
-                Forks.run(args, "suite fork " + i + "/" + forks);
-            } catch (IllegalStateException e) {
-                throw new UsageException(e.getMessage());
+            Fork f = runFork(a, i, forks, err, "");
+            perFork.add(f.results());
+            canaries.add(f.canaryGflops());
+        }
+        for (int again = 0; again < forks; again++) {
+            int slow = slowFork(canaries);
+            if (slow < 0) {
+                break;
             }
-            perFork.add(readResults(json));
+            Fork f = runFork(a, slow + 1, forks, err, " again: the first ran in a slow machine state throughout (canary "
+                    + Table.fixed(canaries.get(slow), 0) + " against " + Table.fixed(maxOf(canaries), 0) + " GFLOP/s)");
+            perFork.set(slow, f.results());
+            canaries.set(slow, f.canaryGflops());
+            forksRunAgain++;
         }
         return combine(perFork, layers, kernels);
     }
 
+    /** Forks run again by the last {@link #forked} because they ran slow throughout. */
+    private static int forksRunAgain;
+
+    /** One fork's results and its best {@link MachineCanary} speed (NaN: not probed). */
+    private record Fork(List<Result> results, double canaryGflops) {}
+
+    /** Runs fork {@code i/forks} in a fresh JVM and reads what it wrote. */
+    private static Fork runFork(Args a, int i, int forks, PrintStream err, String why) {
+        Path json = Forks.tempJson("convt-suite-fork");
+        List<String> args = new ArrayList<>(List.of("suite"));
+        args.addAll(a.optionsAsArgs(Set.of("forks", "json", Forks.CHILD_OPTION)));
+        args.addAll(List.of("--" + Forks.CHILD_OPTION + "=" + i + "/" + forks, "--json=" + json));
+        err.println("[fork " + i + "/" + forks + "] a fresh JVM" + (i == 1 ? " (with the reference)" : "") + why);
+        try {
+            Forks.run(args, "suite fork " + i + "/" + forks);
+        } catch (IllegalStateException e) {
+            throw new UsageException(e.getMessage());
+        }
+        Map<?, ?> root = (Map<?, ?>) JsonFiles.read(json);
+        Object canary = root.get("machine_canary_gflops");
+        return new Fork(readResults(root), canary instanceof Number n ? n.doubleValue() : Double.NaN);
+    }
+
+    /** The first fork whose canary is below {@link MachineCanary#SLOW} of the fastest fork's, or −1. */
+    static int slowFork(List<Double> canaryGflops) {
+        double best = maxOf(canaryGflops);
+        for (int i = 0; i < canaryGflops.size(); i++) {
+            if (canaryGflops.get(i) < MachineCanary.SLOW * best) {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    private static double maxOf(List<Double> values) {
+        return values.stream().mapToDouble(Double::doubleValue).filter(v -> !Double.isNaN(v)).max().orElse(Double.NaN);
+    }
+
     @SuppressWarnings("unchecked")
-    private static List<Result> readResults(Path json) {
-        Map<String, Object> root = (Map<String, Object>) JsonFiles.read(json);
+    private static List<Result> readResults(Map<?, ?> root) {
         List<Result> results = new ArrayList<>();
         for (Object o : (List<Object>) root.get("results")) {
             Map<String, Object> e = (Map<String, Object>) o;
@@ -360,8 +424,10 @@ final class SuiteCommand {
                 forks.stream().allMatch(m -> m.warmup().steady()));
         double alloc = forks.stream().mapToDouble(Timer.Measurement::allocatedBytesPerRun).max().orElse(Double.NaN);
         double[] cpu = forks.stream().mapToDouble(Timer.Measurement::cpuMedianMs).sorted().toArray();
+        double[] state = forks.stream().mapToDouble(Timer.Measurement::machineState).filter(v -> !Double.isNaN(v)).sorted().toArray();
         return new Timer.Measurement(runs, single, Timer.quantile(medians, 0.5), medians[0], medians[medians.length - 1],
-                Timer.quantile(medians, 0.25), Timer.quantile(medians, 0.75), w, alloc, Timer.quantile(cpu, 0.5));
+                Timer.quantile(medians, 0.25), Timer.quantile(medians, 0.75), w, alloc, Timer.quantile(cpu, 0.5),
+                state.length == 0 ? Double.NaN : Timer.quantile(state, 0.5));
     }
 
     /**
@@ -425,16 +491,44 @@ final class SuiteCommand {
             progress.step("JIT warm-up", ReferenceKernel.NAME + " on small problems");
             warmReference(settings);
         }
+        MachineCanary canary = MachineCanary.orNull();
         List<Result> results = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
             Workload.Layer layer = layers.get(i);
             progress.layer(i + 1, layers.size(), layer.name());
             Costs costs = Costs.orNull(layer.problem());
             String chosen = Planner.choose(layer.problem()).name();
-            results.addAll(runLayer(layer, costs, chosen, timed, reference, settings, memory, progress));
+            results.addAll(runLayer(layer, costs, chosen, timed, reference, settings, memory, progress, canary));
         }
         progress.done();
+        lastCanaryGflops = canary == null ? Double.NaN : canary.bestGflops();
         return results;
+    }
+
+    /** The best {@link MachineCanary} speed of each fork of the last {@link #forked} run, in GFLOP/s (NaN: none). */
+    private static final List<Double> canaries = new ArrayList<>();
+
+    /** The best {@link MachineCanary} speed of this JVM's last {@link #measure}, in GFLOP/s (NaN: none). */
+    private static double lastCanaryGflops = Double.NaN;
+
+    /**
+     * The measurement {@code m} with the machine state probed right after it; while that state is slow
+     * (see {@link MachineCanary}), the row is timed again, up to {@link #MachineCanary.ATTEMPTS} in all, and
+     * the attempt timed in the fastest machine state counts.
+     */
+    static Timer.Measurement inNormalState(Timer.Body body, Timer.Measurement m, Timer.Settings settings,
+                                           java.util.function.DoubleSupplier machineState) {
+        if (machineState == null || m.single()) {
+            return m;
+        }
+        Timer.Measurement best = m.withMachineState(machineState.getAsDouble());
+        for (int attempt = 1; attempt < MachineCanary.ATTEMPTS && best.slowMachine(); attempt++) {
+            Timer.Measurement again = Timer.measure(body, Timer.first(body), settings, false).withMachineState(machineState.getAsDouble());
+            if (again.machineState() > best.machineState()) {
+                best = again;
+            }
+        }
+        return best;
     }
 
     /** The kernel names to time: the named ones, or every available kernel and auto. Reference first. */
@@ -481,12 +575,12 @@ final class SuiteCommand {
      * problems, then reported any first run over 0.5 s alone as compiled code. On a busy machine C2
      * had not compiled the Vector API code by then, so cold runs were reported as steady figures
      * (dcgan_g2's first run took 430–1,000 ms after that pre-warm, against a steady 5 ms: the '1*'
-     * rows of 508–545 ms). The "whole JVM 2× slower" state was not that pre-warm's doing: it shows in
-     * fresh JVMs with or without it, per layer, and can switch during a layer. The JIT logs show C2
-     * recompiling Col2im.pairRun without loop predication, Col2im.add without profile predicates and
-     * ScatterPlan.rowPhase without loop-limit checks once those speculations trap on new shapes, so
-     * the code a layer runs on depends on the JVM's history; running the suite in several forks shows
-     * such a state as a spread between them rather than as one figure.
+     * rows of 508–545 ms). The "whole JVM 2× slower" state was not that pre-warm's doing, nor the
+     * JIT's: in one JVM, with the kernels' code compiled once, no compilation, no GC and the same
+     * arrays, every im2col layer flips between its normal time and about 1.7× (or 2.3×) that, all at
+     * once, for seconds to minutes at a time; a fixed multiply loop of the runner's own flips with them
+     * ({@link MachineCanary}). The host shares the cores with other machines. So each row is probed
+     * right after it is timed and timed again in a slow state ({@link #inNormalState}).
      */
     static void warmReference(Timer.Settings settings) {
         List<Problem> small = List.of(
@@ -513,7 +607,8 @@ final class SuiteCommand {
      * requested kernels on one layer, each warmed on this layer until its times stop falling.
      */
     private static List<Result> runLayer(Workload.Layer layer, Costs costs, String chosen, List<String> kernels,
-                                         boolean reference, Timer.Settings settings, MemoryOption memory, Progress progress) {
+                                         boolean reference, Timer.Settings settings, MemoryOption memory, Progress progress,
+                                         MachineCanary canary) {
         Problem p = layer.problem();
         float[] x = TestData.uniform(p.inputLength(), Data.seed(layer.name(), 1));
         float[] w = TestData.uniform(p.weightLength(), Data.seed(layer.name(), 2));
@@ -576,7 +671,8 @@ final class SuiteCommand {
                 };
                 Timer.Run first = Timer.first(body);
                 double error = yRef == null ? Double.NaN : Data.maxAbsDiff(buffers.output(), yRef);
-                Timer.Measurement m = Timer.measure(body, first, settings, false);
+                Timer.Measurement m = inNormalState(body, Timer.measure(body, first, settings, false), settings,
+                        canary == null ? null : canary::state);
                 r = result(layer.name(), k, kernel.equals(AUTO) ? plan.kernelName() : null, m, error, costs, refM);
             }
             rows.add(r);
@@ -746,6 +842,11 @@ final class SuiteCommand {
             out.println("! = still getting faster when warm-up reached its cap (" + Table.fixed(settings.maxWarmupSeconds(), 1)
                     + " s): not a steady figure");
         }
+        if (results.stream().anyMatch(r -> r.m() != null && r.m().slowMachine())) {
+            out.println("~ = timed while the machine ran slow: a fixed reference loop, probed right after the timed runs, reached below "
+                    + Table.fixed(100 * MachineCanary.SLOW, 0) + "% of its best speed in that JVM, also after "
+                    + MachineCanary.ATTEMPTS + " attempts (other virtual machines share the host's cores): the machine's figure, not the kernel's");
+        }
         if (forks > 1) {
             out.println("runs = forks × timed runs per fork; median = median of the forks' medians; ± = half the range of the forks' medians");
         } else {
@@ -823,6 +924,7 @@ final class SuiteCommand {
         m.put("steady", t.warmup().steady());
         m.put("alloc_bytes_per_run", Double.isNaN(t.allocatedBytesPerRun()) ? null : t.allocatedBytesPerRun());
         m.put("cpu_median_ms", Double.isNaN(t.cpuMedianMs()) ? null : t.cpuMedianMs());
+        m.put("machine_state", Double.isNaN(t.machineState()) ? null : t.machineState());
         return m;
     }
 
@@ -832,7 +934,7 @@ final class SuiteCommand {
                 number(m.get("median_ms")), number(m.get("min_ms")), number(m.get("max_ms")), number(m.get("q1_ms")), number(m.get("q3_ms")),
                 new Timer.Warmup(((Number) m.get("warmup_runs")).intValue(), ((Number) m.get("warmup_batches")).intValue(),
                         number(m.get("warmup_s")), Boolean.TRUE.equals(m.get("steady"))),
-                number(m.get("alloc_bytes_per_run")), number(m.get("cpu_median_ms")));
+                number(m.get("alloc_bytes_per_run")), number(m.get("cpu_median_ms")), number(m.get("machine_state")));
     }
 
     /** The progress line on stderr: rewritten in place on a terminal, one line per layer otherwise. */

@@ -81,9 +81,27 @@ final class Timer {
      * @param cpuMedianMs          median of the timed runs' CPU time on the calling thread, or NaN: on a
      *                             shared machine it leaves out the time other processes had the core
      *                             (it counts one thread only, so it is not the figure for --threads N)
+     * @param machineState         the speed of {@link MachineCanary} right after the timed runs over the best
+     *                             it reached in that JVM (1 = normal; below {@link MachineCanary#SLOW}: the
+     *                             machine was in a slow state), or NaN where it was not probed
      */
     record Measurement(int runs, boolean single, double medianMs, double minMs, double maxMs, double q1Ms, double q3Ms,
-                       Warmup warmup, double allocatedBytesPerRun, double cpuMedianMs) {
+                       Warmup warmup, double allocatedBytesPerRun, double cpuMedianMs, double machineState) {
+        Measurement(int runs, boolean single, double medianMs, double minMs, double maxMs, double q1Ms, double q3Ms,
+                    Warmup warmup, double allocatedBytesPerRun, double cpuMedianMs) {
+            this(runs, single, medianMs, minMs, maxMs, q1Ms, q3Ms, warmup, allocatedBytesPerRun, cpuMedianMs, Double.NaN);
+        }
+
+        /** This measurement with the machine state probed after it. */
+        Measurement withMachineState(double state) {
+            return new Measurement(runs, single, medianMs, minMs, maxMs, q1Ms, q3Ms, warmup, allocatedBytesPerRun, cpuMedianMs, state);
+        }
+
+        /** Whether the machine was probed in a slow state after the timed runs. */
+        boolean slowMachine() {
+            return machineState < MachineCanary.SLOW;
+        }
+
         static Measurement of(double[] ms, double[] cpuMs, boolean single, Warmup warmup, double allocatedBytesPerRun) {
             double[] s = ms.clone();
             Arrays.sort(s);

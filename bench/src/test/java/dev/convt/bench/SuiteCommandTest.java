@@ -185,6 +185,43 @@ class SuiteCommandTest {
         assertEquals(64.0, m.allocatedBytesPerRun());
         assertEquals(2.5, m.cpuMedianMs(), "the median of the forks' CPU-time medians");
         assertEquals(1.0 / 3, m.halfRangeFraction(), 1e-12, "± is half the range of the forks' medians");
+        Timer.Measurement states = SuiteCommand.combine(List.of(forks.get(0).withMachineState(0.5), forks.get(1).withMachineState(1.0),
+                forks.get(2).withMachineState(0.9)));
+        assertEquals(0.9, states.machineState(), "the median of the forks' machine states");
+    }
+
+    @Test
+    void aRowTimedInASlowMachineStateIsTimedAgainAndTheFastestStateCounts() {
+        int[] runs = {0};
+        Timer.Body body = () -> ++runs[0];
+        Timer.Measurement m = Timer.measure(body, Timer.first(body), Timer.Settings.QUICK, false);
+        java.util.Iterator<Double> states = List.of(0.5, 0.9, 0.6).iterator();
+        Timer.Measurement again = SuiteCommand.inNormalState(body, m, Timer.Settings.QUICK, states::next);
+        assertEquals(0.9, again.machineState(), "the second attempt ran in the normal state and stops the retries");
+        assertFalse(again.slowMachine());
+        assertTrue(states.hasNext(), "no third attempt after a normal one");
+
+        java.util.Iterator<Double> slow = List.of(0.5, 0.7, 0.6, 0.99).iterator();
+        Timer.Measurement never = SuiteCommand.inNormalState(body, m, Timer.Settings.QUICK, slow::next);
+        assertEquals(0.7, never.machineState(), "the attempt in the fastest state counts");
+        assertTrue(never.slowMachine(), "marked: never timed in the normal state");
+        assertEquals(0.99, slow.next(), MachineCanary.ATTEMPTS + " attempts in all");
+
+        int before = runs[0];
+        Timer.Measurement normal = SuiteCommand.inNormalState(body, m, Timer.Settings.QUICK, () -> 1.0);
+        assertEquals(before, runs[0], "a row timed in the normal state is not timed again");
+        assertEquals(1.0, normal.machineState());
+        assertEquals(m.medianMs(), normal.medianMs());
+        assertTrue(Double.isNaN(SuiteCommand.inNormalState(body, m, Timer.Settings.QUICK, null).machineState()), "no probe, no state");
+    }
+
+    @Test
+    void aForkWhoseCanaryStayedFarBelowTheFastestForksRunsAgain() {
+        assertEquals(1, SuiteCommand.slowFork(List.of(120.0, 74.0)), "74 < 0.8 × 120");
+        assertEquals(0, SuiteCommand.slowFork(List.of(60.0, 150.0, 140.0)));
+        assertEquals(-1, SuiteCommand.slowFork(List.of(120.0, 100.0)), "within 80% of the fastest");
+        assertEquals(-1, SuiteCommand.slowFork(List.of(Double.NaN, 100.0)), "a fork without a probe is not slow");
+        assertEquals(-1, SuiteCommand.slowFork(List.of(Double.NaN, Double.NaN)));
     }
 
     @Test

@@ -9,10 +9,14 @@ import java.lang.foreign.MemorySegment;
  * How the im2col kernel cuts one execute into tasks that write disjoint outputs (see
  * {@link KernelPlan#tasks}): whole groups where there are enough of them; else, per group, blocks
  * of output channels (each block's GEMM rows are its channels' taps, a whole number of A panels, and
- * its col2im writes only those channels); then ranges of images; then, for one image, bands along
+ * its col2im writes only those channels), ranges of images and, for one image, bands along
  * the outermost axis with more than one position (depth for rank 3, rows for rank 2, columns for
  * rank 1), each computing the columns of the input slices, rows or columns that reach its band (the
- * halo is computed twice, written once) and scattering only inside it.
+ * halo is computed twice, written once) and scattering only inside it. Channel blocks come first
+ * where the GEMM has more rows than columns (large weights, few columns: DCGAN's early layers, pose and U-Net's
+ * deep layers); images and bands come first where it has fewer (small weights, many columns:
+ * U-Net's and Mask R-CNN's 2×2 up-convolutions, HiFi-GAN's last layers), so each column is
+ * packed once.
  *
  * <p>Every task computes its columns at the N tiles of the whole computation, so each output
  * element receives its products in the same order as on one thread: the result is bit-identical.
@@ -97,12 +101,36 @@ final class Im2colSplit implements KernelPlan.Tasks {
             }
             groupRanges = p.groups;
             int perGroup = ceilDiv(target, p.groups);
-            coBlocks = Math.max(1, Math.min(perGroup, p.coPerG / coStep));
-            int rest = ceilDiv(perGroup, coBlocks);
-            imageRanges = Math.min(rest, p.batch);
-            rest = ceilDiv(rest, imageRanges);
-            // a projection's tasks compute whole outputs of their images: no bands
-            bands = imageRanges == p.batch && p.projection == null ? (int) Math.max(1, Math.min(rest, bandLength / Math.max(bandStep, 2L * kernelReach()))) : 1;
+            if (columnsFirst(p)) {
+                imageRanges = Math.min(perGroup, p.batch);
+                int rest = ceilDiv(perGroup, imageRanges);
+                bands = bands(rest);
+                coBlocks = Math.max(1, Math.min(ceilDiv(rest, bands), p.coPerG / coStep));
+            } else {
+                coBlocks = Math.max(1, Math.min(perGroup, p.coPerG / coStep));
+                int rest = ceilDiv(perGroup, coBlocks);
+                imageRanges = Math.min(rest, p.batch);
+                bands = bands(ceilDiv(rest, imageRanges));
+            }
+        }
+
+        /**
+         * Whether a group's work is cut by its columns (images, then bands) before its output channels:
+         * when its GEMM has fewer rows (the weights' side, {@code M = Cout/g·Πk}) than columns. Blocks of
+         * output channels each pack and read every input column again and leave each task a GEMM of
+         * M/blocks rows; cutting the columns packs each once and keeps all M rows per task, at the cost of
+         * reading the (smaller) packed weights once per task. Where M is at least the column count the
+         * weights are the bigger operand and channel blocks stay first (with columns first, U-Net's deep
+         * layer and Demucs' decoder ran slower).
+         */
+        private static boolean columnsFirst(Im2colKernel.Im2colPlan p) {
+            return p.m < p.columns;
+        }
+
+        /** Bands for one image range holding every image (else 1): a projection's tasks compute whole outputs of their images. */
+        private int bands(int wanted) {
+            return imageRanges == p.batch && p.projection == null
+                    ? (int) Math.max(1, Math.min(wanted, bandLength / Math.max(bandStep, 2L * kernelReach()))) : 1;
         }
 
         /** Output positions along the band axis one input position reaches: bands narrower than this are mostly halo. */

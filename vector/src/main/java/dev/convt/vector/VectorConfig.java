@@ -46,6 +46,7 @@ public final class VectorConfig {
     public static final int BITS = Math.min(PREFERRED_BITS, bits(System.getProperty(BITS_PROPERTY), PREFERRED_BITS));
 
     /** The float species of every kernel. */
+    @SuppressWarnings("exports") // the incubator module is not re-exported: its API may change between JDKs
     public static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED.vectorBitSize() == BITS
             ? FloatVector.SPECIES_PREFERRED
             : VectorSpecies.of(float.class, VectorShape.forBitSize(BITS));
@@ -60,7 +61,10 @@ public final class VectorConfig {
     /**
      * The SGEMM register tile and its micro-kernel: {@code 6 × 2 vectors} (12 accumulators, and the
      * 18-accumulator wide tail) with 32 registers, {@code 4 × 2 vectors} (8 accumulators) with 16.
+     * Its type lives in the SGEMM's package, which the module does not export (the kernels' insides):
+     * public for that package and for the tests and benchmarks on the class path.
      */
+    @SuppressWarnings("exports")
     public static final SgemmMicroKernel.Tile GEMM_TILE = REGISTERS >= 32 ? SgemmMicroKernel.Tile.F32_6X2V : SgemmMicroKernel.Tile.F32_4X2V;
 
     /** {@return one line for logs and benchmark reports, e.g. {@code "512-bit float vectors (16 lanes), 32 registers, SGEMM f32_6x2v"}} */

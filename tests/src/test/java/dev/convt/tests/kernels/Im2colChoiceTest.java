@@ -37,6 +37,21 @@ class Im2colChoiceTest {
         }
     }
 
+    /**
+     * The automatic rule at its bound: exactly {@link Im2colKernel#AUTO_MIN_CHANNELS_PER_GROUP} input
+     * channels per group are taken, one fewer is left to direct scatter in rank 1 and 2, kept in rank 3.
+     */
+    @Example
+    void theShallowBoundIsInclusive() {
+        Kernel im2col = Planner.kernel(KernelChoice.IM2COL);
+        int least = Im2colKernel.AUTO_MIN_CHANNELS_PER_GROUP;
+        assertNull(im2col.autoDeclineReason(dev.convt.ConvTransposeSpec.builder2d(least, 3, 4).stride(2).build().problem(1, new int[] {5, 5})));
+        String why = im2col.autoDeclineReason(dev.convt.ConvTransposeSpec.builder2d(least - 1, 3, 4).stride(2).build().problem(1, new int[] {5, 5}));
+        assertTrue(why != null && why.contains("Cin/groups = " + (least - 1)), () -> why);
+        assertNull(im2col.autoDeclineReason(dev.convt.ConvTransposeSpec.builder(3, least - 1, 3, 2, 2, 2).stride(2, 2, 2).build()
+                .problem(1, new int[] {3, 3, 3})));
+    }
+
     @Example
     void aDenseLayerGoesToIm2colAndADepthwiseOneDoesNot() {
         Problem dense = dev.convt.ConvTransposeSpec.builder2d(64, 32, 4, 4).stride(2).padding(1).build().problem(1, new int[] {8, 8});

@@ -132,6 +132,31 @@ class ScatterKernelTest {
         assertNotNull(new ScatterKernel().declineReason(p));
     }
 
+    /**
+     * The automatic rule at its documented bounds, both inclusive: grouped layers with at most
+     * {@link ScatterTuning#AUTO_MAX_IN_PER_GROUP} input channels per group, and any layer with fewer than
+     * {@link dev.convt.vector.Im2colKernel#AUTO_MIN_CHANNELS_PER_GROUP}; one group is not grouped. Reasons,
+     * forced or automatic, name their cause.
+     */
+    @Example
+    void automaticRuleAtItsBoundsAndReasonsThatNameTheirCause() {
+        ScatterKernel k = new ScatterKernel();
+        int most = ScatterTuning.AUTO_MAX_IN_PER_GROUP, least = dev.convt.vector.Im2colKernel.AUTO_MIN_CHANNELS_PER_GROUP;
+        java.util.function.BiFunction<Integer, Integer, Problem> layer = (perGroup, groups) ->
+                ConvTransposeSpec.builder2d(perGroup * groups, 2 * groups, 4).stride(2).groups(groups).build().problem(1, new int[] {6, 6});
+        assertNull(k.autoDeclineReason(layer.apply(most, 2)));
+        assertNull(k.autoDeclineReason(layer.apply(least - 1, 1)));
+        String faster = "the im2col GEMM is expected to be faster";
+        for (Problem p : List.of(layer.apply(most + 1, 2), layer.apply(least, 1), layer.apply(most, 1))) {
+            String why = k.autoDeclineReason(p);
+            assertTrue(why != null && why.contains(faster), () -> why + " for " + p);
+        }
+        Problem rank3 = ConvTransposeSpec.builder(3, 2, 2, 2).build().problem(1, new int[] {2, 2, 2});
+        for (String why : java.util.Arrays.asList(k.declineReason(rank3), k.autoDeclineReason(rank3))) {
+            assertTrue(why != null && why.contains("rank 1 and 2"), () -> why);
+        }
+    }
+
     @Example
     void automaticChoiceFollowsTheDocumentedRule() {
         ScatterKernel k = new ScatterKernel();

@@ -79,6 +79,45 @@ class SplitLayoutProperties {
     }
 
     /**
+     * im2col's bands of output rows (and of output columns, and depth slices) under a dilated kernel:
+     * each band narrows every tap's input range to the inputs whose output {@code i·s − p + t·d} falls
+     * in the band, which with dilation 3 differs from tap 1 on between {@code t·d} and anything else.
+     * One image and few channels, so the split is into bands.
+     */
+    @Example
+    void im2colBandsOfADilatedKernel() {
+        List<Problem> shapes = List.of(
+                ConvTransposeSpec.builder2d(2, 2, 3).dilation(3).padding(2).build().problem(1, new int[] {40, 33}),
+                ConvTransposeSpec.builder1d(2, 2, 3).dilation(3).stride(2).padding(1).build().problem(1, new int[] {700}),
+                ConvTransposeSpec.builder(3, 2, 2, new int[] {3, 2, 2}).dilation(3, 1, 1).padding(2, 0, 0)
+                        .build().problem(1, new int[] {24, 5, 6}));
+        for (Problem p : shapes) {
+            KernelPlan plan = Planner.kernel(KernelChoice.IM2COL).prepare(p, TestData.smallInts(p.weightLength(), 1), 0,
+                    TestData.smallInts(p.biasLength(), 2), 0);
+            KernelPlan.Tasks tasks = plan.tasks(3, 1);
+            assertNotNull(tasks, () -> "im2col did not split " + p);
+            checkSplit(KernelChoice.IM2COL, p, 3);
+        }
+    }
+
+    /**
+     * The sub-pixel kernel's GEMM column ranges (few super-pixels, many output channels) with phases
+     * that have no tap (kernel 3 < stride 5): each channel's bias-only outputs belong to the one range
+     * holding the channel's first column, so no two tasks write them.
+     */
+    @Example
+    void subpixelColumnRangesWithBiasOnlyPhases() {
+        Problem p = ConvTransposeSpec.builder2d(4, 100, 3).stride(5).padding(1).build().problem(1, new int[] {2, 3});
+        for (int threads = 2; threads <= 5; threads++) {
+            KernelPlan plan = Planner.kernel(KernelChoice.SUBPIXEL).prepare(p, TestData.smallInts(p.weightLength(), 1), 0,
+                    TestData.smallInts(p.biasLength(), 2), 0);
+            KernelPlan.Tasks tasks = plan.tasks(threads, 1);
+            assertNotNull(tasks, () -> "the sub-pixel kernel did not split " + p);
+            checkSplit(KernelChoice.SUBPIXEL, p, threads);
+        }
+    }
+
+    /**
      * The least work per task decides whether to split: far above a problem's multiply-adds (every
      * tap of every input counted, 2^40 here) no kernel splits it; at 1 multiply-add, two images are
      * enough for two tasks on two threads, and so are two output rows of 16 floats for scatter (the

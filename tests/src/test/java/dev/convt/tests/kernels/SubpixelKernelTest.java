@@ -136,6 +136,18 @@ class SubpixelKernelTest {
         assertBitwise(ConvTransposeSpec.builder2d(2, 2, 1, 2).stride(7, 9).bias(false).build().problem(1, new int[] {2, 3}), 3);
     }
 
+    /**
+     * Phase runs of two vectors and more: stride = kernel = 32 (or 40) along the width, so each
+     * super-pixel's row is one run of that many outputs, written through the bias-add loop (no
+     * gathering store: the run is wider than a vector) past its first vector, with a partial last
+     * vector at 40 and runs cropped by padding.
+     */
+    @Example
+    void phaseRunsOfSeveralVectors() {
+        assertBitwise(ConvTransposeSpec.builder1d(3, 2, 32).stride(32).build().problem(1, new int[] {5}), 31);
+        assertBitwise(ConvTransposeSpec.builder2d(3, 2, 2, 40).stride(2, 40).padding(0, 3).build().problem(1, new int[] {3, 4}), 32);
+    }
+
     /** Pads larger than the stride crop whole super-pixels and leave the first one partial; asymmetric. */
     @Example
     void paddingPastTheStride() {
@@ -247,6 +259,66 @@ class SubpixelKernelTest {
         // a kernel far past a one-element input at stride 1: the dense phase GEMM would do ~kernel times the landing products
         assertNotNull(k.declineReason(ConvTransposeSpec.builder1d(1, 1, 20_000).stride(1).build().problem(1, new int[] {1})));
         assertNull(k.declineReason(ConvTransposeSpec.builder1d(1, 1, 16).stride(8).build().problem(1, new int[] {1})));
+    }
+
+    /**
+     * The automatic rule at its documented bounds (a stride of at least {@link SubpixelKernel#AUTO_MIN_STRIDE}
+     * in some dimension, {@link SubpixelKernel#AUTO_MIN_CHANNELS_PER_GROUP} to
+     * {@link SubpixelKernel#AUTO_MAX_CHANNELS_PER_GROUP} input channels per group: inclusive), a dilation
+     * on a kernel of size 1 (no effect, so no reason to decline), and every reason, forced or
+     * automatic, naming what it declines for (the planner's explanation shows it).
+     */
+    @Example
+    void automaticRuleAtItsBoundsAndReasonsThatNameTheirCause() {
+        SubpixelKernel k = new SubpixelKernel();
+        int s = SubpixelKernel.AUTO_MIN_STRIDE, lo = SubpixelKernel.AUTO_MIN_CHANNELS_PER_GROUP;
+        int hi = SubpixelKernel.AUTO_MAX_CHANNELS_PER_GROUP;
+        java.util.function.BiFunction<Integer, Integer, Problem> widthStride = (cin, stride) ->
+                ConvTransposeSpec.builder2d(cin, 8, 1, 2 * stride).stride(1, stride).build().problem(1, new int[] {4, 9});
+        assertNull(k.autoDeclineReason(widthStride.apply(lo, s)));
+        assertNull(k.autoDeclineReason(widthStride.apply(hi, s)));
+        assertReason(k.autoDeclineReason(widthStride.apply(lo - 1, s)), "Cin/groups = " + (lo - 1));
+        assertReason(k.autoDeclineReason(widthStride.apply(hi + 1, s)), "Cin/groups = " + (hi + 1));
+        assertReason(k.autoDeclineReason(widthStride.apply(lo, s - 1)), "strides below " + s);
+        assertNull(k.declineReason(ConvTransposeSpec.builder2d(4, 8, 1, 8).stride(1, 4).dilation(2, 1).build().problem(1, new int[] {4, 9})));
+        Problem rank3 = ConvTransposeSpec.builder(3, 2, 2, 2, 2, 2).stride(2, 2, 2).build().problem(1, new int[] {2, 2, 2});
+        assertReason(k.declineReason(rank3), "rank 1 and 2");
+        assertReason(k.autoDeclineReason(rank3), "rank 1 and 2");
+        assertReason(k.declineReason(ConvTransposeSpec.builder1d(2, 2, 3).stride(2).dilation(2).build().problem(1, new int[] {5})),
+                "dilation 2");
+        assertReason(k.declineReason(ConvTransposeSpec.builder1d(1, 1, 20_000).stride(1).build().problem(1, new int[] {1})),
+                "disproportionate");
+    }
+
+    /**
+     * Warm-up proxies: a GEMM deeper than one K block ({@link Blocking#KC}) first gets a proxy of one
+     * output channel just past one block deep (the micro-kernel's accumulating path), then the
+     * plan's geometry with two input channels per group and its own output channels per group; a
+     * shallow GEMM only the latter. Kernel 8 at stride 4 gives 2 × 2 taps per phase, so 80 input
+     * channels make a depth of 320 > 256 and 8 make 32.
+     */
+    @Example
+    void warmUpProxiesOfADeepAndAShallowGemm() {
+        SubpixelKernel k = new SubpixelKernel();
+        int taps = 4;
+        Problem deep = ConvTransposeSpec.builder2d(80, 6, 8).stride(4).build().problem(1, new int[] {5, 5});
+        List<Problem> proxies = k.warmUpProblems(deep);
+        assertEquals(2, proxies.size(), proxies::toString);
+        int depth = proxies.get(0).spec().inChannelsPerGroup() * taps;
+        assertTrue(depth > Blocking.KC && depth <= Blocking.KC + taps, () -> "first proxy's depth " + depth);
+        assertEquals(1, proxies.get(0).spec().outChannelsPerGroup());
+        assertEquals(2, proxies.get(1).spec().inChannelsPerGroup());
+        assertEquals(6, proxies.get(1).spec().outChannelsPerGroup());
+        Problem shallow = ConvTransposeSpec.builder2d(8, 6, 8).stride(4).build().problem(1, new int[] {5, 5});
+        assertEquals(1, k.warmUpProblems(shallow).size());
+        for (Problem q : proxies) {
+            assertNull(k.declineReason(q), q::toString);
+        }
+    }
+
+    private static void assertReason(String reason, String cause) {
+        assertNotNull(reason, () -> "no reason, expected one about '" + cause + "'");
+        assertTrue(reason.contains(cause), () -> "'" + reason + "' does not name '" + cause + "'");
     }
 
     @Example

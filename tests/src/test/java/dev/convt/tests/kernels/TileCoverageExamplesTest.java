@@ -6,6 +6,7 @@ import dev.convt.Problem;
 import dev.convt.kernel.KernelChoice;
 import dev.convt.testkit.TestData;
 import dev.convt.vector.VectorConfig;
+import dev.convt.vector.gemm.Blocking;
 import dev.convt.vector.scatter.ScatterPlan;
 import org.junit.jupiter.api.Test;
 
@@ -84,6 +85,73 @@ class TileCoverageExamplesTest {
                         .build().problem(2, 64, 4, 300);
                 assertAgreesWithReference(KernelChoice.IM2COL, p);
             }
+        }
+    }
+
+    /**
+     * col2im's zipped pairs, interleaved triples and 8-tap gathers (strides 2, 3, 8 along the width)
+     * under a dilated kernel height, where kernel row kh lands on output row {@code ih·sh − ph + kh·dh}
+     * (dilation 3: kh·dh and kh/dh differ from kh = 1 on); and the same strides with a dilated kernel
+     * width, where those paths must not be taken (each needs its taps on adjacent output columns).
+     */
+    @Test
+    void im2colStridedPathsWithADilatedKernel() {
+        for (int stride : new int[] {2, 3, 8}) {
+            Problem rows = ConvTransposeSpec.builder2d(8, 3, 3, 2 * stride).stride(1, stride).dilation(3, 1).padding(2, 1)
+                    .build().problem(1, 8, 5, 20);
+            assertAgreesWithReference(KernelChoice.IM2COL, rows);
+            Problem columns = ConvTransposeSpec.builder2d(8, 3, 2, 2 * stride).stride(1, stride).dilation(1, 2)
+                    .build().problem(1, 8, 5, 20);
+            assertAgreesWithReference(KernelChoice.IM2COL, columns);
+        }
+    }
+
+    /**
+     * col2im's single-cover runs (kernel = stride, each output written once as bias + its one column
+     * value) along rows longer than two vectors at stride 1 (kernel width 1: the vector store loop past
+     * its first vector), and at stride 2 (zipped pairs) with rows whose masked tail fills more than half
+     * a vector (widths 14 and 15: 2·(width mod lanes) > lanes at 512, 256 and 128 bits).
+     */
+    @Test
+    void im2colSingleCoverRowsLongerThanTwoVectorsAndPairTails() {
+        for (int width : new int[] {14, 15, 53}) {
+            assertAgreesWithReference(KernelChoice.IM2COL,
+                    ConvTransposeSpec.builder2d(8, 3, 2, 1).stride(2, 1).build().problem(1, 8, 3, width));
+            assertAgreesWithReference(KernelChoice.IM2COL,
+                    ConvTransposeSpec.builder2d(8, 3, 1, 1).build().problem(1, 8, 3, width));
+            assertAgreesWithReference(KernelChoice.IM2COL,
+                    ConvTransposeSpec.builder2d(8, 3, 2, 2).stride(2).build().problem(1, 8, 3, width));
+        }
+    }
+
+    /**
+     * col2im's 8-tap gathers where exactly one input column has all 8 taps inside the output (an input
+     * one column wide, and three wide with padding): the gather loop takes columns two at a time at
+     * 512 bits, so the single column must go to the edge loop.
+     */
+    @Test
+    void im2colEightTapGathersOverASingleFullColumn() {
+        assertAgreesWithReference(KernelChoice.IM2COL,
+                ConvTransposeSpec.builder2d(8, 3, 1, 8).stride(1, 8).build().problem(1, 8, 3, 1));
+        assertAgreesWithReference(KernelChoice.IM2COL,
+                ConvTransposeSpec.builder2d(8, 3, 1, 8).stride(1, 8).padding(0, 8).build().problem(1, 8, 3, 3));
+    }
+
+    /**
+     * An SGEMM column block that ends one column into an input row (rows of {@code nc − 1} columns, nc
+     * the block width for 64 input channels), with padding that crops the first two input columns of
+     * kernel column 0 but only the first of kernel column 1 (stride 2, pad 3) or 1–7 (stride 8, pad 9):
+     * the pair and 8-tap paths of that row see a block end before their common range starts, and must
+     * add nothing past it (the rest of the row is the next block's).
+     */
+    @Test
+    void im2colColumnBlockEndingOneColumnIntoARow() {
+        int nc = Blocking.ncFor(64);
+        for (int stride : new int[] {2, 8}) {
+            Problem p = ConvTransposeSpec.builder2d(64, 2, 1, 2 * stride).stride(1, stride).padding(0, stride + 1)
+                    .build().problem(1, 64, 2, nc - 1);
+            assertTrue(p.inputPlane() > nc, () -> "one column block covers " + p);
+            assertAgreesWithReference(KernelChoice.IM2COL, p);
         }
     }
 

@@ -30,6 +30,17 @@ class VectorConfigTest {
         assertEquals(expected / 32, VectorConfig.LANES);
     }
 
+    /** The log line names the configured width, lanes, registers and SGEMM tile, and the preferred width only when it differs. */
+    @Test
+    void theDescriptionNamesTheConfiguration() {
+        String d = VectorConfig.describe();
+        assertTrue(d.startsWith(VectorConfig.BITS + "-bit"), d);
+        assertTrue(d.contains("(" + VectorConfig.LANES + " lanes)"), d);
+        assertTrue(d.contains(VectorConfig.REGISTERS + " registers"), d);
+        assertTrue(d.endsWith(VectorConfig.GEMM_TILE.name().toLowerCase(java.util.Locale.ROOT)), d);
+        assertEquals(VectorConfig.BITS != VectorConfig.PREFERRED_BITS, d.contains("of " + VectorConfig.PREFERRED_BITS + " preferred"), d);
+    }
+
     @Test
     void everyKernelReadsTheOneSpeciesAndTile() {
         assertSame(VectorConfig.SPECIES, Blocking.SPECIES);
