@@ -2,7 +2,6 @@ package dev.convt;
 
 import dev.convt.kernel.KernelPlan;
 
-import java.lang.foreign.MemorySegment;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -32,7 +31,7 @@ final class ForkJoin {
      * Runs every task, on the caller and up to {@code threads − 1} helpers; rethrows a task's failure.
      * The caller's tasks use {@code scratch}'s workspace and job when given (helpers use their own).
      */
-    static void run(KernelPlan.Tasks tasks, Parallelism parallelism, MemorySegment x, int xOffset, MemorySegment y, int yOffset,
+    static void run(KernelPlan.Tasks tasks, Parallelism parallelism, float[] x, int xOffset, float[] y, int yOffset,
                     Scratchpad scratch) {
         Job job = scratch == null ? JOB.get() : scratch.job();
         job.start(tasks, x, xOffset, y, yOffset, scratch == null ? null : scratch.workspace());
@@ -58,7 +57,7 @@ final class ForkJoin {
         private volatile boolean ownerParked;
         // the execute's arguments: written before claims is published, read after a valid claim
         private KernelPlan.Tasks tasks;
-        private MemorySegment x, y;
+        private float[] x, y;
         private int xOffset, yOffset, count;
         /** The owner's workspace (a scratchpad's), or null for its thread's own; helpers always use their own. */
         private Object ownerWorkspace;
@@ -67,7 +66,7 @@ final class ForkJoin {
         private int failedTask;
         private Runnable[] helpers = new Runnable[0];
 
-        void start(KernelPlan.Tasks tasks, MemorySegment x, int xOffset, MemorySegment y, int yOffset, Object workspace) {
+        void start(KernelPlan.Tasks tasks, float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
             this.owner = Thread.currentThread();
             this.ownerWorkspace = workspace;
             this.tasks = tasks;

@@ -2,11 +2,6 @@ package dev.convt;
 
 import dev.convt.kernel.Kernel;
 import dev.convt.kernel.KernelPlan;
-import dev.convt.kernel.SameKindBuffer;
-
-import java.lang.foreign.MemorySegment;
-
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
 
 /**
  * The stage around a kernel that does not read or write a problem's {@link Layout} itself
@@ -17,8 +12,7 @@ import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
  *
  * <p>The staging buffers belong to the executing thread and grow to the largest problem it has run
  * through a stage, so a warm thread allocates nothing; a call with a {@link Scratchpad} uses the
- * scratchpad's instead, so it keeps nothing per thread. The caller's buffers, heap or native
- * segments, are read and written in place. The caller's output is written only by the
+ * scratchpad's instead, so it keeps nothing per thread. The caller's output is written only by the
  * final transpose, after the kernel has finished: a kernel that fails leaves it untouched. With
  * several threads the transposes are split too (each task moves whole source rows, so no two tasks
  * write the same element).
@@ -36,7 +30,7 @@ final class LayoutStage {
          * @param par     the threads to use
          * @param scratch the caller's scratchpad, or null
          */
-        void run(MemorySegment x, int xOffset, MemorySegment y, int yOffset, Parallelism par, Scratchpad scratch);
+        void run(float[] x, int xOffset, float[] y, int yOffset, Parallelism par, Scratchpad scratch);
     }
 
     /**
@@ -89,12 +83,11 @@ final class LayoutStage {
         return c == 1 || plane == 1;
     }
 
-    /** {@return new staging buffers sized for this stage (a scratchpad's; the heap kind made now, the native one on need)} */
+    /** {@return new staging buffers sized for this stage (a scratchpad's)} */
     Staging newStaging() {
         Staging staging = new Staging();
-        MemorySegment heap = MemorySegment.ofArray(new float[0]);
-        staging.input(heap, input == null ? 0 : inputLength);
-        staging.output(heap, output == null ? 0 : outputLength);
+        staging.input(input == null ? 0 : inputLength);
+        staging.output(output == null ? 0 : outputLength);
         return staging;
     }
 
@@ -115,17 +108,17 @@ final class LayoutStage {
      * @param par     the threads the kernel may use; the transposes use them too
      * @param scratch the caller's scratchpad (whose staging is used), or null for this thread's
      */
-    void run(Compute body, MemorySegment x, int xOffset, MemorySegment y, int yOffset, Parallelism par, Scratchpad scratch) {
-        Staging staging = scratch == null ? STAGING.get() : (Staging) scratch.staging();
-        MemorySegment kx = x, ky = y;
+    void run(Compute body, float[] x, int xOffset, float[] y, int yOffset, Parallelism par, Scratchpad scratch) {
+        Staging staging = scratch == null ? STAGING.get() : scratch.layoutStaging();
+        float[] kx = x, ky = y;
         int kxOffset = xOffset, kyOffset = yOffset;
         if (input != null) {
-            kx = staging.input(x, inputLength);
+            kx = staging.input(inputLength);
             kxOffset = 0;
             input.run(x, xOffset, kx, 0, par, scratch);
         }
         if (output != null) {
-            ky = staging.output(y, outputLength);
+            ky = staging.output(outputLength);
             kyOffset = 0;
         }
         body.run(kx, kxOffset, ky, kyOffset, par, scratch);
@@ -134,19 +127,22 @@ final class LayoutStage {
         }
     }
 
-    /**
-     * One thread's (or scratchpad's) staging buffers, grown on need, each of the kind of the
-     * caller's tensor it stands for ({@link SameKindBuffer}).
-     */
+    /** One thread's (or scratchpad's) pair of staging buffers, grown on need. */
     static final class Staging {
-        private final SameKindBuffer input = new SameKindBuffer(), output = new SameKindBuffer();
+        private float[] input = new float[0], output = new float[0];
 
-        MemorySegment input(MemorySegment x, int length) {
-            return input.like(x, length);
+        float[] input(int length) {
+            if (input.length < length) {
+                input = new float[length];
+            }
+            return input;
         }
 
-        MemorySegment output(MemorySegment y, int length) {
-            return output.like(y, length);
+        float[] output(int length) {
+            if (output.length < length) {
+                output = new float[length];
+            }
+            return output;
         }
     }
 
@@ -171,7 +167,7 @@ final class LayoutStage {
         }
 
         /** Transposes every image, on the calling thread or split over {@code par}'s threads. */
-        void run(MemorySegment src, int srcOffset, MemorySegment dst, int dstOffset, Parallelism par, Scratchpad scratch) {
+        void run(float[] src, int srcOffset, float[] dst, int dstOffset, Parallelism par, Scratchpad scratch) {
             long elements = (long) images * rows * cols;
             if (par.threads() == 1 || tasks == 1 || elements < Math.min(MIN_PARALLEL_ELEMENTS, 2 * par.minTaskWork())) {
                 rows(0, images * rows, src, srcOffset, dst, dstOffset);
@@ -186,13 +182,13 @@ final class LayoutStage {
         }
 
         @Override
-        public void run(int task, MemorySegment src, int srcOffset, MemorySegment dst, int dstOffset, Object workspace) {
+        public void run(int task, float[] src, int srcOffset, float[] dst, int dstOffset, Object workspace) {
             long total = (long) images * rows;
             rows((int) (total * task / tasks), (int) (total * (task + 1) / tasks), src, srcOffset, dst, dstOffset);
         }
 
         /** Transposes the source rows {@code [from, to)}, counted across the images. */
-        private void rows(int from, int to, MemorySegment src, int srcOffset, MemorySegment dst, int dstOffset) {
+        private void rows(int from, int to, float[] src, int srcOffset, float[] dst, int dstOffset) {
             int image = rows * cols;
             while (from < to) {
                 int n = from / rows;
@@ -204,7 +200,7 @@ final class LayoutStage {
         }
 
         /** {@code dst[j·rows + i] = src[i·cols + j]} for rows {@code i} in {@code [r0, r1)} of one image, tile by tile. */
-        private void tile(MemorySegment src, int s, MemorySegment dst, int d, int r0, int r1) {
+        private void tile(float[] src, int s, float[] dst, int d, int r0, int r1) {
             for (int ib = r0; ib < r1; ib += TILE) {
                 int ie = Math.min(ib + TILE, r1);
                 for (int jb = 0; jb < cols; jb += TILE) {
@@ -212,7 +208,7 @@ final class LayoutStage {
                     for (int j = jb; j < je; j++) {
                         int dj = d + j * rows;
                         for (int i = ib; i < ie; i++) {
-                            dst.setAtIndex(JAVA_FLOAT, dj + i, src.getAtIndex(JAVA_FLOAT, s + i * cols + j));
+                            dst[dj + i] = src[s + i * cols + j];
                         }
                     }
                 }

@@ -4,6 +4,7 @@ import dev.convt.kernel.Kernel;
 import dev.convt.kernel.KernelPlan;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 /**
  * A prepared transposed convolution: one {@link Problem}, one chosen kernel, weights prepacked
@@ -14,13 +15,14 @@ import java.lang.foreign.MemorySegment;
  * {@code y[yOffset .. yOffset + problem().outputLength())}; on a bad buffer it throws before
  * writing anything. Buffers are {@code float[]}s with offsets in floats, or {@link MemorySegment}s
  * (heap or native, {@link #execute(MemorySegment, long, MemorySegment, long, Parallelism, Scratchpad)})
- * with offsets in bytes; both run the same kernels. Pass one kind of memory per JVM, heap
- * ({@code float[]}s or heap segments) or native: the JDK's segment-access code keeps one type profile
- * for every caller, so a JVM whose tensors are of both kinds runs every kernel slower (see "One kind
- * of memory per JVM" in the package overview). Once warm on a thread (its workspace made on the
- * first call, the Vector API code compiled by C2 after a few calls; before that the Vector API's
- * interpreted code allocates) it allocates nothing on the heap; with a caller's {@link Scratchpad}
- * ({@link #newScratchpad()}) not even a fresh thread's first call makes anything. Distinct
+ * with offsets in bytes. The kernels read and write arrays only: a heap segment over a {@code float[]}
+ * runs on that array in place, any other segment (native memory, a direct buffer's) is copied into an
+ * array of the executing thread (or of the scratchpad) before the kernel and the output copied back
+ * after it, one bulk copy each way (see "Memory" in the package overview). Once warm on a thread (its
+ * workspace made on the first call, the Vector API code compiled by C2 after a few calls; before that
+ * the Vector API's interpreted code allocates) it allocates nothing on the heap; with a caller's
+ * {@link Scratchpad} ({@link #newScratchpad()}) not even a fresh thread's first call makes anything
+ * (a native segment's staging excepted, made by the scratchpad's first call that needs it). Distinct
  * threads may execute one plan at once on distinct outputs (workspace is per thread, or per
  * scratchpad). The input and the output must not overlap (the same array is allowed with disjoint
  * ranges, and so are disjoint ranges of one segment); an overlap is rejected before anything is
@@ -129,26 +131,13 @@ public final class Plan {
      * @return the proxy runs performed; 0 when the paths were already warm or need no warm-up
      */
     public int warmUp() {
-        return warmUp(false);
-    }
-
-    /**
-     * As {@link #warmUp()}, on scratch tensors of the kind this JVM's callers pass: native segments
-     * when {@code nativeMemory}, else heap memory (as {@code float[]} callers and heap segments). Warm
-     * with the kind the real calls use: a warm-up on the other kind would leave the JDK's
-     * segment-access code profiled for both, which slows every kernel (see the package overview).
-     *
-     * @param nativeMemory warm on native segments (off-heap callers) rather than heap memory
-     * @return the proxy runs performed; 0 when the paths were already warm or need no warm-up
-     */
-    public int warmUp(boolean nativeMemory) {
-        return problem.isEmpty() ? 0 : WarmUp.warm(kernel, problem, false, nativeMemory);
+        return problem.isEmpty() ? 0 : WarmUp.warm(kernel, problem, false);
     }
 
     /** The warm-up {@link Planner#plan} does: as {@link #warmUp}, within the JVM's plan-time budget. */
     void warmUpAtPlanTime() {
         if (!problem.isEmpty()) {
-            WarmUp.warm(kernel, problem, true, false);
+            WarmUp.warm(kernel, problem, true);
         }
     }
 
@@ -233,8 +222,7 @@ public final class Plan {
     public void execute(float[] x, int xOffset, float[] y, int yOffset, Parallelism parallelism) {
         java.util.Objects.requireNonNull(parallelism, "parallelism");
         problem.checkExecution(x, xOffset, y, yOffset);
-        Scratchpad.ArrayViews views = VIEWS.get();
-        run(views.x(x), xOffset, views.y(y), yOffset, parallelism, null);
+        run(x, xOffset, y, yOffset, parallelism, null);
     }
 
     /**
@@ -256,13 +244,15 @@ public final class Plan {
         java.util.Objects.requireNonNull(parallelism, "parallelism");
         checkScratchpad(scratchpad);
         problem.checkExecution(x, xOffset, y, yOffset);
-        run(scratchpad.views.x(x), xOffset, scratchpad.views.y(y), yOffset, parallelism, scratchpad);
+        run(x, xOffset, y, yOffset, parallelism, scratchpad);
     }
 
     /**
      * Computes {@code y = convT(x)} (plus bias) for the whole batch on memory segments, heap or native
-     * (a direct {@code FloatBuffer} through {@link MemorySegment#ofBuffer}): the same kernels, which load
-     * and store the segments directly with the Vector API. Floats are read and written as
+     * (a direct {@code FloatBuffer} through {@link MemorySegment#ofBuffer}): the same kernels. A writable
+     * heap segment over a {@code float[]} is computed in place, as that array; any other segment is
+     * copied into an array of the executing thread (or of {@code scratchpad}), and the output copied
+     * back, with one bulk copy each way ({@link MemorySegment#copy}). Floats are read and written as
      * {@link java.lang.foreign.ValueLayout#JAVA_FLOAT}: native byte order, 4-byte aligned (a direct
      * buffer must be made with {@code order(ByteOrder.nativeOrder())} before {@code asFloatBuffer()}).
      * Offsets are in <b>bytes</b>, as everywhere in {@code java.lang.foreign}, and must be multiples of 4.
@@ -271,8 +261,8 @@ public final class Plan {
      * of two heap segments, or overlapping native addresses, in the ranges used). A segment of a closed
      * arena is an {@link IllegalStateException}, one of a confined arena of another thread a
      * {@link WrongThreadException}, as the JDK's accessors throw; both are checked before anything is
-     * written. Segments of a confined arena (its owner calling) run on the calling thread alone whatever
-     * the parallelism, since no other thread may touch them.
+     * written. Only the calling thread touches a copied segment, so segments of a confined arena (its
+     * owner calling) may run on several threads too.
      *
      * @param x           input {@code (N, Cin, *in)} row-major from byte {@code xByteOffset}
      * @param xByteOffset where the input starts in {@code x}, in bytes (a multiple of 4)
@@ -298,21 +288,51 @@ public final class Plan {
         SegmentChecks.check("input", x, xByteOffset, in, problem, false);
         SegmentChecks.check("output", y, yByteOffset, out, problem, true);
         SegmentChecks.checkDisjoint("input", x, xByteOffset, in, "output", y, yByteOffset, out);
-        if (!SegmentChecks.shared(x) || !SegmentChecks.shared(y)) {
-            parallelism = Parallelism.serial();
+        if (problem.isEmpty()) {
+            return;
         }
-        // the kernels index floats with ints: a region past the int range of its segment is sliced to start at 0
-        long xi = xByteOffset / Float.BYTES, yi = yByteOffset / Float.BYTES;
-        if (xi + in > Integer.MAX_VALUE) {
-            x = x.asSlice(xByteOffset);
-            xi = 0;
+        float[] xa = array(x), ya = array(y);
+        if (xa != null && ya != null) {
+            run(xa, index(x, xByteOffset), ya, index(y, yByteOffset), parallelism, scratchpad);
+            return;
         }
-        if (yi + out > Integer.MAX_VALUE) {
-            y = y.asSlice(yByteOffset);
-            yi = 0;
+        LayoutStage.Staging staging = scratchpad == null ? SEGMENT_STAGING.get() : scratchpad.segmentStaging();
+        float[] kx = xa, ky = ya;
+        int kxOffset = 0, kyOffset = 0;
+        if (xa == null) {
+            kx = staging.input((int) in);
+            MemorySegment.copy(x, ValueLayout.JAVA_FLOAT, xByteOffset, kx, 0, (int) in);
+        } else {
+            kxOffset = index(x, xByteOffset);
         }
-        run(x, (int) xi, y, (int) yi, parallelism, scratchpad);
+        if (ya == null) {
+            ky = staging.output((int) out);
+        } else {
+            kyOffset = index(y, yByteOffset);
+        }
+        run(kx, kxOffset, ky, kyOffset, parallelism, scratchpad);
+        if (ya == null) {
+            MemorySegment.copy(ky, 0, y, ValueLayout.JAVA_FLOAT, yByteOffset, (int) out);
+        }
     }
+
+    /**
+     * The {@code float[]} a segment is a writable view of, which the kernels then read and write in
+     * place, or null for any other segment (native, a read-only view, another array type), which is
+     * copied.
+     */
+    private static float[] array(MemorySegment s) {
+        return !s.isNative() && s.heapBase().orElse(null) instanceof float[] a ? a : null;
+    }
+
+    /** The index in its array of the float at {@code byteOffset} of a heap segment over a {@code float[]}. */
+    private static int index(MemorySegment s, long byteOffset) {
+        // a heap segment's address is its byte offset in the array
+        return (int) ((s.address() + byteOffset) / Float.BYTES);
+    }
+
+    /** Per thread, the arrays standing for segments that are not views of a {@code float[]}. */
+    private static final ThreadLocal<LayoutStage.Staging> SEGMENT_STAGING = ThreadLocal.withInitial(LayoutStage.Staging::new);
 
     /**
      * {@link #execute(MemorySegment, long, MemorySegment, long, Parallelism, Scratchpad)} with this plan's
@@ -374,8 +394,7 @@ public final class Plan {
     public float[] execute(float[] x) {
         problem.checkInput(x, 0);
         float[] y = new float[problem.outputLength()];
-        Scratchpad.ArrayViews views = VIEWS.get();
-        run(views.x(x), 0, views.y(y), 0, parallelism, null);
+        run(x, 0, y, 0, parallelism, null);
         return y;
     }
 
@@ -387,10 +406,7 @@ public final class Plan {
         }
     }
 
-    /** Per thread, heap views of the last arrays it passed: a float[] execute wraps each array once. */
-    private static final ThreadLocal<Scratchpad.ArrayViews> VIEWS = ThreadLocal.withInitial(Scratchpad.ArrayViews::new);
-
-    private void run(MemorySegment x, int xOffset, MemorySegment y, int yOffset, Parallelism par, Scratchpad scratchpad) {
+    private void run(float[] x, int xOffset, float[] y, int yOffset, Parallelism par, Scratchpad scratchpad) {
         if (problem.isEmpty()) {
             return;
         }
@@ -402,7 +418,7 @@ public final class Plan {
     }
 
     /** The kernel on buffers in the layouts it reads and writes, serial or split into tasks. */
-    private void compute(MemorySegment x, int xOffset, MemorySegment y, int yOffset, Parallelism par, Scratchpad scratchpad) {
+    private void compute(float[] x, int xOffset, float[] y, int yOffset, Parallelism par, Scratchpad scratchpad) {
         KernelPlan.Tasks tasks = par.threads() == 1 ? null : splits.get(kernelPlan, par.threads(), par.minTaskWork());
         if (tasks == null || tasks.count() == 1) {
             kernelPlan.execute(x, xOffset, y, yOffset, scratchpad == null ? null : scratchpad.workspace());

@@ -409,11 +409,9 @@ public final class Planner {
         int length = problem.outputLength();
         return new KernelPlan() {
             @Override
-            public void execute(MemorySegment x, int xOffset, MemorySegment y, int yOffset, Object workspace) {
+            public void execute(float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
                 plan.execute(x, xOffset, y, yOffset, workspace);
-                for (int i = yOffset; i < yOffset + length; i++) {
-                    y.setAtIndex(ValueLayout.JAVA_FLOAT, i, act.apply(y.getAtIndex(ValueLayout.JAVA_FLOAT, i)));
-                }
+                act.apply(y, yOffset, yOffset + length);
             }
 
             @Override

@@ -100,19 +100,19 @@ final class WarmUp {
      * @return the proxy runs performed: 0 when the kernel needs no warm-up or this JVM warmed the same
      *         paths before
      */
-    static int warm(Kernel k, Problem problem, boolean planTime, boolean nativeMemory) {
+    static int warm(Kernel k, Problem problem, boolean planTime) {
         int runs = 0;
         for (Problem shape : k.warmUpProblems(problem)) {
             // in the plan's layout, so a kernel that reads or writes it itself warms those paths
             Problem proxy = shape.withLayout(problem.layout());
             if (!proxy.isEmpty() && k.declineReason(proxy) == null) {
-                runs += warmProxy(k, proxy, planTime, nativeMemory);
+                runs += warmProxy(k, proxy, planTime);
             }
         }
         return runs;
     }
 
-    private static int warmProxy(Kernel k, Problem proxy, boolean planTime, boolean nativeMemory) {
+    private static int warmProxy(Kernel k, Problem proxy, boolean planTime) {
         long start = System.nanoTime();
         long allowed = PROXY_MILLIS * 1_000_000L;
         if (planTime) {
@@ -121,7 +121,7 @@ final class WarmUp {
                 return 0;
             }
         }
-        String signature = k.name() + " " + proxy + (nativeMemory ? " native" : "");
+        String signature = k.name() + " " + proxy;
         if (!WARMED.add(signature)) {
             return 0;
         }
@@ -130,15 +130,7 @@ final class WarmUp {
         float[] x = scratch(proxy.inputLength(), 3);
         float[] y = new float[proxy.outputLength()];
         KernelPlan plan = k.prepare(proxy, w, 0, b, 0);
-        int runs;
-        if (nativeMemory) {
-            try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
-                runs = run(signature, plan, copy(arena, x), arena.allocate(4L * Math.max(1, y.length), 64), start + allowed);
-            }
-        } else {
-            // wrapped once: the kernels' one path is on segments, and a wrap per run would count as allocation
-            runs = run(signature, plan, java.lang.foreign.MemorySegment.ofArray(x), java.lang.foreign.MemorySegment.ofArray(y), start + allowed);
-        }
+        int runs = run(signature, plan, x, y, start + allowed);
         if (planTime) {
             SPENT.addAndGet(System.nanoTime() - start);
         }
@@ -148,21 +140,15 @@ final class WarmUp {
     private static final System.Logger LOG = System.getLogger("dev.convt");
     private static final boolean VERBOSE = Boolean.getBoolean("dev.convt.verbose");
 
-    private static java.lang.foreign.MemorySegment copy(java.lang.foreign.Arena arena, float[] a) {
-        java.lang.foreign.MemorySegment s = arena.allocate(4L * Math.max(1, a.length), 64);
-        java.lang.foreign.MemorySegment.copy(a, 0, s, java.lang.foreign.ValueLayout.JAVA_FLOAT, 0, a.length);
-        return s;
-    }
-
-    private static int run(String signature, KernelPlan plan, java.lang.foreign.MemorySegment x, java.lang.foreign.MemorySegment y, long deadline) {
+    private static int run(String signature, KernelPlan plan, float[] x, float[] y, long deadline) {
         Allocation alloc = Allocation.counter();
-        plan.execute(x, 0, y, 0, null); // the first run makes the plan's workspace: not counted
+        plan.execute(x, 0, y, 0); // the first run makes the plan's workspace: not counted
         int runs = 1, clean = 0, calm = 0;
         long best = Long.MAX_VALUE, mostBytes = 0, lastNanos = 0, lastBytes = 0;
         while (clean < CLEAN_RUNS && calm < CALM_RUNS && System.nanoTime() < deadline) {
             long bytes = alloc.bytes();
             long t0 = System.nanoTime();
-            plan.execute(x, 0, y, 0, null);
+            plan.execute(x, 0, y, 0);
             long t = System.nanoTime() - t0;
             bytes = alloc.bytes() - bytes;
             runs++;

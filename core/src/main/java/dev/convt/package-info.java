@@ -81,23 +81,21 @@
  *     ({@link dev.convt.Plan#execute(java.lang.foreign.MemorySegment, long, java.lang.foreign.MemorySegment, long)};
  *     weights and bias too, {@link dev.convt.Planner#plan(Problem, java.lang.foreign.MemorySegment,
  *     java.lang.foreign.MemorySegment)}). Segments hold {@code JAVA_FLOAT}s: native byte order, 4-byte
- *     aligned. Both kinds run the same kernels, which load and store the caller's segment directly
- *     with the Vector API (a {@code float[]} is wrapped as a heap segment, once per thread and array).
- *     Input, output and weights are row-major in PyTorch's layouts; an execute writes exactly the
- *     output region and nothing else.</li>
- * <li><b>One kind of memory per JVM.</b> The JDK's segment accesses ({@code FloatVector.fromMemorySegment},
- *     {@code intoMemorySegment}, {@code MemorySegment.get}/{@code set}) choose their code by the
- *     segment's class from a type profile kept per JDK method, shared by every caller in the JVM, not
- *     per call site in convt. Where the tensors passed to convt's kernels are heap memory
- *     ({@code float[]}s, heap segments) at some calls and native segments at others, that profile
- *     holds both classes, and the JIT compiles every segment access of every kernel for both (or gives
- *     up its vector intrinsics there): every layer gets slower, not only the calls of the other kind.
- *     Keep one kind per process for full speed: all tensors off-heap, or all on the heap, and warm up
- *     with the same kind ({@link dev.convt.Plan#warmUp(boolean)}). convt's own memory (packed weights,
- *     column blocks, packed input tiles, tables) is {@code float[]}s read with {@code fromArray}, whose
- *     profile is apart; the few scratch buffers its kernels write through the caller's code paths
- *     (a layout stage's staging, channels-first accumulators) are made of the caller's kind. Weight
- *     and bias segments are read once, into the packed copy, at planning.</li>
+ *     aligned. Input, output and weights are row-major in PyTorch's layouts; an execute writes exactly
+ *     the output region and nothing else.</li>
+ * <li><b>How segments reach the kernels.</b> The kernels read and write {@code float[]}s only, with the
+ *     Vector API's {@code fromArray}/{@code intoArray}. A writable heap segment over a {@code float[]}
+ *     ({@code MemorySegment.ofArray}, a heap {@code FloatBuffer}'s) is computed in place, as that
+ *     array: it costs what the array costs. Any other segment (native memory, a direct buffer, a
+ *     read-only view) is copied whole into an array of the executing thread (or of the
+ *     {@link dev.convt.Scratchpad}) before the kernel, and the output copied back after it: one bulk
+ *     {@code MemorySegment.copy} each way, about the time of one pass over each tensor at memory
+ *     bandwidth, and the input's and output's floats of staging per thread. Why not the Vector API
+ *     on the segments themselves: the JDK's segment accesses choose their code by the segment's class
+ *     from a type profile kept per JDK method and shared by every caller in the JVM, so heap and native
+ *     segments at those sites (or the kernels' own aligned native packed tiles beside a caller's heap
+ *     segments) slow every kernel of the JVM; arrays keep the kernels' code one kind. Weight and bias
+ *     segments are read once, into the packed copy, at planning.</li>
  * <li>Packed weights belong to the plan ({@link dev.convt.Plan#packedWeightBytes()}), are made once
  *     and are read by every thread that executes it; {@link dev.convt.Plan#withParallelism} shares
  *     them. Plans made from the weight arrays do not share packed weights; plans made from one

@@ -21,7 +21,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /** The parallel machinery on its own: every task once, failures, thread names, concurrent callers, executors. */
 class ForkJoinTest {
     /** A one-float buffer: these tasks never touch it. */
-    private static final java.lang.foreign.MemorySegment ONE = java.lang.foreign.MemorySegment.ofArray(new float[1]);
+    private static final float[] ONE = new float[1];
 
     /** Tasks that count their runs and record the threads that ran them; task {@code failAt} throws. */
     private static final class Counting implements KernelPlan.Tasks {
@@ -44,7 +44,7 @@ class ForkJoinTest {
 
         @Override public int count() { return runs.length(); }
 
-        @Override public void run(int task, java.lang.foreign.MemorySegment x, int xOffset, java.lang.foreign.MemorySegment y, int yOffset, Object ws) {
+        @Override public void run(int task, float[] x, int xOffset, float[] y, int yOffset, Object ws) {
             runs.incrementAndGet(task);
             threads.add(Thread.currentThread().getName());
             Thread me = Thread.currentThread();
@@ -112,7 +112,7 @@ class ForkJoinTest {
         OutOfMemoryError oom = new OutOfMemoryError("workspace");
         KernelPlan.Tasks t = new KernelPlan.Tasks() {
             @Override public int count() { return 4; }
-            @Override public void run(int task, java.lang.foreign.MemorySegment x, int xo, java.lang.foreign.MemorySegment y, int yo, Object ws) {
+            @Override public void run(int task, float[] x, int xo, float[] y, int yo, Object ws) {
                 if (task == 2) {
                     throw oom;
                 }

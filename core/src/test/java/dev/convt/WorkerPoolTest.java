@@ -34,7 +34,7 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class WorkerPoolTest {
     /** A one-float buffer for tasks that ignore their buffers. */
-    private static final java.lang.foreign.MemorySegment ONE = java.lang.foreign.MemorySegment.ofArray(new float[1]);
+    private static final float[] ONE = new float[1];
 
     /** Long enough for any thread of a loaded machine to be scheduled; only a failing run waits it out. */
     private static final long PATIENCE_MS = 20_000;
@@ -62,7 +62,7 @@ class WorkerPoolTest {
 
         @Override public int count() { return count; }
 
-        @Override public void run(int task, java.lang.foreign.MemorySegment x, int xOffset, java.lang.foreign.MemorySegment y, int yOffset, Object workspace) {
+        @Override public void run(int task, float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
             threads.add(Thread.currentThread());
             try {
                 if (task < gated) {
@@ -180,7 +180,7 @@ class WorkerPoolTest {
             AtomicInteger callerStateSeen = new AtomicInteger(-1);
             KernelPlan.Tasks tasks = new KernelPlan.Tasks() {
                 @Override public int count() { return 2; }
-                @Override public void run(int task, java.lang.foreign.MemorySegment x, int xo, java.lang.foreign.MemorySegment y, int yo, Object workspace) {
+                @Override public void run(int task, float[] x, int xo, float[] y, int yo, Object workspace) {
                     try {
                         if (Thread.currentThread() == caller) {
                             // hold the caller's task until the helper has its own, so each runs one

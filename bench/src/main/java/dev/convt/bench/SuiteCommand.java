@@ -619,8 +619,7 @@ final class SuiteCommand {
         if (reference) {
             progress.step(layer.name(), ReferenceKernel.NAME);
             Plan ref = Planner.plan(p, w, 0, b, 0, KernelChoice.REFERENCE);
-            // in the --memory chosen too: a reference on another kind would leave the JDK's segment
-            // accesses profiled for both kinds, slowing the kernels measured after it in this JVM
+            // in the --memory chosen too, so its row times the same entry point as the kernels'
             MemoryOption.Buffers refBuffers = memory.buffers(x, p.outputLength());
             Timer.Body refBody = () -> {
                 refBuffers.execute(ref);

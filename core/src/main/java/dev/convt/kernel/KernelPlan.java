@@ -1,17 +1,13 @@
 package dev.convt.kernel;
 
-import java.lang.foreign.MemorySegment;
-
 /**
  * A kernel's prepared computation for one problem. Callers use {@link dev.convt.Plan}, which checks
- * buffers before delegating here (sizes, offsets, alignment, liveness, and that input and output do
- * not overlap) and never calls it for an empty batch; implementations may assume valid, large-enough,
- * disjoint buffers.
+ * buffers before delegating here (sizes, offsets, and that input and output do not overlap) and
+ * never calls it for an empty batch; implementations may assume valid, large-enough, disjoint buffers.
  *
- * <p>Buffers are {@link MemorySegment}s, heap ({@code MemorySegment.ofArray(float[])}) or native, read
- * and written as {@link java.lang.foreign.ValueLayout#JAVA_FLOAT} (native byte order, 4-byte aligned);
- * offsets count floats from the segment's start. {@code float[]} callers go through
- * {@link #execute(float[], int, float[], int)}, which wraps the arrays: one code path for both.
+ * <p>Buffers are {@code float[]}s: a caller's {@link java.lang.foreign.MemorySegment}s reach the kernels
+ * through {@link dev.convt.Plan}, as the arrays behind heap segments or through its staging of
+ * native ones, so every kernel reads and writes arrays only ({@code fromArray}/{@code intoArray}).
  */
 public interface KernelPlan {
     /**
@@ -20,19 +16,17 @@ public interface KernelPlan {
      * without one, the calling thread's first call, which may make its per-thread workspace) and the
      * JIT's compilation of the kernel.
      *
-     * @param x         the input, {@code (N, Cin, *in)} row-major from float {@code xOffset}
-     * @param xOffset   where the input starts in {@code x}, in floats
-     * @param y         the output, {@code (N, Cout, *out)} row-major from float {@code yOffset}; overwritten
-     * @param yOffset   where the output starts in {@code y}, in floats
+     * @param x         the input, {@code (N, Cin, *in)} row-major from {@code xOffset}
+     * @param xOffset   where the input starts in {@code x}
+     * @param y         the output, {@code (N, Cout, *out)} row-major from {@code yOffset}; overwritten
+     * @param yOffset   where the output starts in {@code y}
      * @param workspace what {@link #newWorkspace()} made (used by one call at a time), or {@code null} for
      *                  the calling thread's own workspace
      */
-    void execute(MemorySegment x, int xOffset, MemorySegment y, int yOffset, Object workspace);
+    void execute(float[] x, int xOffset, float[] y, int yOffset, Object workspace);
 
     /**
-     * {@link #execute(MemorySegment, int, MemorySegment, int, Object)} on arrays, with the calling
-     * thread's workspace. Wraps the arrays in heap segments (two small allocations per call: hot
-     * callers keep the segments, as {@link dev.convt.Plan} does).
+     * {@link #execute(float[], int, float[], int, Object)} with the calling thread's workspace.
      *
      * @param x       the input, {@code (N, Cin, *in)} row-major from {@code xOffset}
      * @param xOffset where the input starts in {@code x}
@@ -40,13 +34,13 @@ public interface KernelPlan {
      * @param yOffset where the output starts in {@code y}
      */
     default void execute(float[] x, int xOffset, float[] y, int yOffset) {
-        execute(MemorySegment.ofArray(x), xOffset, MemorySegment.ofArray(y), yOffset, null);
+        execute(x, xOffset, y, yOffset, null);
     }
 
     /**
-     * A new workspace for {@link #execute(MemorySegment, int, MemorySegment, int, Object)}: what the
-     * plan otherwise keeps per thread, made once for a caller that brings its own (a scratchpad), so
-     * that a fresh thread pays nothing. Used by one call at a time, from any thread.
+     * A new workspace for {@link #execute(float[], int, float[], int, Object)}: what the plan otherwise
+     * keeps per thread, made once for a caller that brings its own (a scratchpad), so that a fresh
+     * thread pays nothing. Used by one call at a time, from any thread.
      *
      * @return the workspace, or {@code null} when the plan needs none
      */
@@ -86,14 +80,14 @@ public interface KernelPlan {
          * Runs task {@code task} of the execute with these buffers.
          *
          * @param task      which task, {@code 0 ≤ task < count()}
-         * @param x         the input, as for {@link KernelPlan#execute(MemorySegment, int, MemorySegment, int, Object)}
-         * @param xOffset   where the input starts in {@code x}, in floats
-         * @param y         the output, as for {@link KernelPlan#execute(MemorySegment, int, MemorySegment, int, Object)};
+         * @param x         the input, as for {@link KernelPlan#execute(float[], int, float[], int, Object)}
+         * @param xOffset   where the input starts in {@code x}
+         * @param y         the output, as for {@link KernelPlan#execute(float[], int, float[], int, Object)};
          *                  only this task's part is written
-         * @param yOffset   where the output starts in {@code y}, in floats
+         * @param yOffset   where the output starts in {@code y}
          * @param workspace the caller's workspace ({@link KernelPlan#newWorkspace()}), or {@code null} for the
          *                  running thread's own
          */
-        void run(int task, MemorySegment x, int xOffset, MemorySegment y, int yOffset, Object workspace);
+        void run(int task, float[] x, int xOffset, float[] y, int yOffset, Object workspace);
     }
 }

@@ -2,10 +2,6 @@ package dev.convt.kernel;
 
 import dev.convt.Problem;
 
-import java.lang.foreign.MemorySegment;
-
-import static java.lang.foreign.ValueLayout.JAVA_FLOAT;
-
 /**
  * The scalar reference: the definition every other kernel is judged against. Plain loops in the
  * scatter form of the seeds, {@code Y[i*s - p + t*d] += X[i] * W[t]}, generalised to batch, groups,
@@ -63,46 +59,7 @@ public final class ReferenceKernel implements Kernel {
     public KernelPlan plan(Problem problem, KernelPack pack) {
         SourceWeights source = (SourceWeights) pack;
         float[] w = source.weight(), b = source.bias();
-        return new KernelPlan() {
-            @Override
-            public void execute(MemorySegment x, int xOffset, MemorySegment y, int yOffset, Object workspace) {
-                compute(problem, x, xOffset, w, b, y, yOffset);
-            }
-
-            @Override
-            public void execute(float[] x, int xOffset, float[] y, int yOffset) {
-                compute(problem, x, xOffset, w, 0, b, 0, y, yOffset, OpCounter.NONE);
-            }
-        };
-    }
-
-    /**
-     * The segment path of a plan: the same loops and order as {@link #compute(Problem, float[], int,
-     * float[], int, float[], int, float[], int, OpCounter) compute}, reading and writing the segments one
-     * float at a time (the reference is the definition, not a fast path). Buffers are checked by the plan.
-     */
-    private static void compute(Problem p, MemorySegment x, int xOffset, float[] w, float[] bias, MemorySegment y, int yOffset) {
-        int plane = p.outputPlane();
-        for (int n = 0; n < p.batch(); n++) {
-            for (int co = 0; co < p.spec().outChannels(); co++) {
-                float start = bias == null ? 0f : bias[co];
-                long base = yOffset + (long) (n * p.spec().outChannels() + co) * plane;
-                for (long i = base; i < base + plane; i++) {
-                    y.setAtIndex(JAVA_FLOAT, i, start);
-                }
-            }
-        }
-        scatter(p, (yi, xi, wi) -> {
-            float product = x.getAtIndex(JAVA_FLOAT, (long) xOffset + xi) * w[wi];
-            long at = (long) yOffset + yi;
-            y.setAtIndex(JAVA_FLOAT, at, y.getAtIndex(JAVA_FLOAT, at) + product);
-        });
-        dev.convt.Activation act = p.spec().activation();
-        if (!act.isNone()) {
-            for (long i = yOffset; i < (long) yOffset + p.outputLength(); i++) {
-                y.setAtIndex(JAVA_FLOAT, i, act.apply(y.getAtIndex(JAVA_FLOAT, i)));
-            }
-        }
+        return (x, xOffset, y, yOffset, workspace) -> compute(problem, x, xOffset, w, 0, b, 0, y, yOffset, OpCounter.NONE);
     }
 
     /**

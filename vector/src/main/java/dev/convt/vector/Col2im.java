@@ -6,8 +6,6 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
-import java.lang.foreign.MemorySegment;
-
 /**
  * col2im for problems of rank 1 to 3: scatter-adds a block of the column buffer
  * {@code cols[(co, kd, kh, kw)][(n, id, ih, iw)]} into the output, {@code y[n, co, id·sd − pd + kd·dd,
@@ -206,7 +204,7 @@ final class Col2im {
      * (adjacent in the block) land on interleaved output columns: they are zipped with vector
      * shuffles into one contiguous run instead of two strided scalar loops.
      */
-    void add(int g, int rowFrom, int rowTo, int j0, int width, float[] c, int ldc, MemorySegment y, int yOff, int[] gather) {
+    void add(int g, int rowFrom, int rowTo, int j0, int width, float[] c, int ldc, float[] y, int yOff, int[] gather) {
         int end = j0 + width;
         boolean pairs = sW == 2 && dW == 1 && kW >= 2;
         boolean lanes = sW == GL && dW == 1 && kW >= GL;
@@ -289,7 +287,7 @@ final class Col2im {
      * two per column at 128.
      */
     private void addLaneGroup(int g, int col, int kd, int kh, int kw0, int blockRow, int j0, int end, float[] c, int ldc,
-                              MemorySegment y, int yOff, int[] gather) {
+                              float[] y, int yOff, int[] gather) {
         int ihA0 = ihLo[kh], ihB0 = ihHi[kh];
         if (ihA0 >= ihB0 || idLo[kd] >= idHi[kd]) {
             return;
@@ -329,9 +327,9 @@ final class Col2im {
                             FloatVector v = FloatVector.fromArray(S, c, cIn + iw, gather, u * L);
                             int yi = yRow + iw * GL + u * L;
                             if (singleCover) {
-                                bv.add(v).intoMemorySegment(y, 4L * (yi), FloatSegments.ORDER);
+                                bv.add(v).intoArray(y, yi);
                             } else {
-                                FloatVector.fromMemorySegment(S, y, 4L * yi, FloatSegments.ORDER).add(v).intoMemorySegment(y, 4L * (yi), FloatSegments.ORDER);
+                                FloatVector.fromArray(S, y, yi).add(v).intoArray(y, yi);
                             }
                         }
                     }
@@ -356,7 +354,7 @@ final class Col2im {
      * the output, one interleaved contiguous run ({@link #tripleRun}).
      */
     private void addTriple(int g, int col, int kd, int kh, int kw0, int blockRow, int j0, int end, float[] c, int ldc,
-                           MemorySegment y, int yOff) {
+                           float[] y, int yOff) {
         int ihA0 = ihLo[kh], ihB0 = ihHi[kh];
         if (ihA0 >= ihB0 || idLo[kd] >= idHi[kd]) {
             return;
@@ -402,7 +400,7 @@ final class Col2im {
     }
 
     /** {@code y[yi + 3t + u] (+)= c[c0 + u·ldc + t]} for {@code t < count}, {@code u < 3}. */
-    private void tripleRun(MemorySegment y, int yi, float[] c, int c0, int ldc, int count, float b) {
+    private void tripleRun(float[] y, int yi, float[] c, int c0, int ldc, int count, float b) {
         int c1 = c0 + ldc, c2 = c1 + ldc;
         int t = 0;
         FloatVector bv = FloatVector.broadcast(S, b);
@@ -415,31 +413,31 @@ final class Col2im {
             FloatVector o2 = v0.rearrange(TRI_2).blend(v1.rearrange(TRI_2), TRI_2_TAP1).blend(v2.rearrange(TRI_2), TRI_2_TAP2);
             int i = yi + 3 * t;
             if (singleCover) {
-                bv.add(o0).intoMemorySegment(y, 4L * (i), FloatSegments.ORDER);
-                bv.add(o1).intoMemorySegment(y, 4L * (i + L), FloatSegments.ORDER);
-                bv.add(o2).intoMemorySegment(y, 4L * (i + 2 * L), FloatSegments.ORDER);
+                bv.add(o0).intoArray(y, i);
+                bv.add(o1).intoArray(y, i + L);
+                bv.add(o2).intoArray(y, i + 2 * L);
             } else {
-                FloatVector.fromMemorySegment(S, y, 4L * i, FloatSegments.ORDER).add(o0).intoMemorySegment(y, 4L * (i), FloatSegments.ORDER);
-                FloatVector.fromMemorySegment(S, y, 4L * (i + L), FloatSegments.ORDER).add(o1).intoMemorySegment(y, 4L * (i + L), FloatSegments.ORDER);
-                FloatVector.fromMemorySegment(S, y, 4L * (i + 2 * L), FloatSegments.ORDER).add(o2).intoMemorySegment(y, 4L * (i + 2 * L), FloatSegments.ORDER);
+                FloatVector.fromArray(S, y, i).add(o0).intoArray(y, i);
+                FloatVector.fromArray(S, y, i + L).add(o1).intoArray(y, i + L);
+                FloatVector.fromArray(S, y, i + 2 * L).add(o2).intoArray(y, i + 2 * L);
             }
         }
         for (; t < count; t++) {
             int i = yi + 3 * t;
             if (singleCover) {
-                y.setAtIndex(FloatSegments.FLOAT, i, b + c[c0 + t]);
-                y.setAtIndex(FloatSegments.FLOAT, i + 1, b + c[c1 + t]);
-                y.setAtIndex(FloatSegments.FLOAT, i + 2, b + c[c2 + t]);
+                y[i] = b + c[c0 + t];
+                y[i + 1] = b + c[c1 + t];
+                y[i + 2] = b + c[c2 + t];
             } else {
-                y.setAtIndex(FloatSegments.FLOAT, i, y.getAtIndex(FloatSegments.FLOAT, i) + c[c0 + t]);
-                y.setAtIndex(FloatSegments.FLOAT, i + 1, y.getAtIndex(FloatSegments.FLOAT, i + 1) + c[c1 + t]);
-                y.setAtIndex(FloatSegments.FLOAT, i + 2, y.getAtIndex(FloatSegments.FLOAT, i + 2) + c[c2 + t]);
+                y[i] += c[c0 + t];
+                y[i + 1] += c[c1 + t];
+                y[i + 2] += c[c2 + t];
             }
         }
     }
 
     /** One tap's input columns {@code [from, to) ∩ [lo, hi)} of one input row: {@code y[yRow + iw·sW] (+)= c[cIn + iw]}. */
-    private void run(MemorySegment y, int yRow, float[] c, int cIn, int from, int to, int lo, int hi, float b) {
+    private void run(float[] y, int yRow, float[] c, int cIn, int from, int to, int lo, int hi, float b) {
         int a = Math.max(from, lo);
         int e = Math.min(to, hi);
         if (a < e) {
@@ -456,7 +454,7 @@ final class Col2im {
      * tail (fewer than L columns: all of a short input row, e.g. Mask R-CNN's 14, DCGAN's 4) is one
      * masked step rather than scalar pairs.
      */
-    private void pairRun(MemorySegment y, int yi, float[] c, int c0, int c1, int count, float b) {
+    private void pairRun(float[] y, int yi, float[] c, int c0, int c1, int count, float b) {
         int t = 0;
         FloatVector bv = FloatVector.broadcast(S, b);
         for (int upper = count - L; t <= upper; t += L) {
@@ -464,88 +462,66 @@ final class Col2im {
             FloatVector v1 = FloatVector.fromArray(S, c, c1 + t);
             int i = yi + 2 * t;
             if (singleCover) {
-                bv.add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * (i), FloatSegments.ORDER);
-                bv.add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * (i + L), FloatSegments.ORDER);
+                bv.add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i);
+                bv.add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L);
             } else {
-                FloatVector.fromMemorySegment(S, y, 4L * i, FloatSegments.ORDER).add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * (i), FloatSegments.ORDER);
-                FloatVector.fromMemorySegment(S, y, 4L * (i + L), FloatSegments.ORDER).add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * (i + L), FloatSegments.ORDER);
+                FloatVector.fromArray(S, y, i).add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i);
+                FloatVector.fromArray(S, y, i + L).add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L);
             }
         }
         int rest = count - t;
-        if (rest > 0 && 4L * (yi + 2 * t + (2 * rest > L ? 2 * L : L)) > y.byteSize()) {
-            // the masked vectors would run past the segment's end, where a masked segment access runs
-            // the Vector API's allocating fallback: the same additions pair by pair
-            pairTail(y, yi + 2 * t, c, c0 + t, c1 + t, rest, b);
-        } else if (rest > 0) {
-            pairMasked(y, yi + 2 * t, c, c0 + t, c1 + t, rest, b);
-        }
-    }
-
-    /**
-     * {@link #pairRun}'s last {@code rest < L} pairs as one masked step (its own method, as
-     * {@link #pairTail}: pairRun must stay small enough for C1's profiling tier to compile it, or it
-     * never reaches C2 and its vectors stay boxed).
-     */
-    private void pairMasked(MemorySegment y, int i, float[] c, int c0, int c1, int rest, float b) {
-        FloatVector bv = FloatVector.broadcast(S, b); // a scalar argument: a vector one would be boxed
-        VectorMask<Float> in = S.indexInRange(0, rest);
-        FloatVector v0 = FloatVector.fromArray(S, c, c0, in);
-        FloatVector v1 = FloatVector.fromArray(S, c, c1, in);
-        VectorMask<Float> lo = S.indexInRange(0, 2 * rest);
-        VectorMask<Float> hi = S.indexInRange(L, 2 * rest);
-        if (singleCover) {
-            bv.add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * (i), FloatSegments.ORDER, lo);
-            if (2 * rest > L) {
-                bv.add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * (i + L), FloatSegments.ORDER, hi);
+        if (rest > 0) {
+            VectorMask<Float> in = S.indexInRange(0, rest);
+            FloatVector v0 = FloatVector.fromArray(S, c, c0 + t, in);
+            FloatVector v1 = FloatVector.fromArray(S, c, c1 + t, in);
+            int i = yi + 2 * t;
+            VectorMask<Float> lo = S.indexInRange(0, 2 * rest);
+            VectorMask<Float> hi = S.indexInRange(L, 2 * rest);
+            if (singleCover) {
+                bv.add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i, lo);
+                if (2 * rest > L) {
+                    bv.add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L, hi);
+                }
+            } else {
+                FloatVector.fromArray(S, y, i, lo).add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i, lo);
+                if (2 * rest > L) {
+                    FloatVector.fromArray(S, y, i + L, hi).add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L, hi);
+                }
             }
-        } else {
-            FloatVector.fromMemorySegment(S, y, 4L * i, FloatSegments.ORDER, lo).add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * (i), FloatSegments.ORDER, lo);
-            if (2 * rest > L) {
-                FloatVector.fromMemorySegment(S, y, 4L * (i + L), FloatSegments.ORDER, hi).add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * (i + L), FloatSegments.ORDER, hi);
-            }
-        }
-    }
-
-    /** {@link #pairRun}'s pairs one by one (its own method: pairRun must stay small enough for C1 to compile). */
-    private void pairTail(MemorySegment y, int yi, float[] c, int c0, int c1, int count, float b) {
-        for (int t = 0, i = yi; t < count; t++, i += 2) {
-            float lo = c[c0 + t], hi = c[c1 + t];
-            y.setAtIndex(FloatSegments.FLOAT, i, singleCover ? b + lo : y.getAtIndex(FloatSegments.FLOAT, i) + lo);
-            y.setAtIndex(FloatSegments.FLOAT, i + 1, singleCover ? b + hi : y.getAtIndex(FloatSegments.FLOAT, i + 1) + hi);
         }
     }
 
     /** {@code y[yi + t·s] += c[ci + t]} for {@code t < count}. */
-    private static void addRun(MemorySegment y, int yi, int s, float[] c, int ci, int count) {
+    private static void addRun(float[] y, int yi, int s, float[] c, int ci, int count) {
         if (s == 1) {
             int t = 0;
             for (int upper = count - L; t <= upper; t += L) {
-                FloatVector.fromMemorySegment(S, y, 4L * (yi + t), FloatSegments.ORDER).add(FloatVector.fromArray(S, c, ci + t)).intoMemorySegment(y, 4L * (yi + t), FloatSegments.ORDER);
+                FloatVector.fromArray(S, y, yi + t).add(FloatVector.fromArray(S, c, ci + t)).intoArray(y, yi + t);
             }
             for (; t < count; t++) {
-                y.setAtIndex(FloatSegments.FLOAT, yi + t, y.getAtIndex(FloatSegments.FLOAT, yi + t) + c[ci + t]);
+                y[yi + t] += c[ci + t];
             }
         } else {
             for (int t = 0; t < count; t++) {
-                y.setAtIndex(FloatSegments.FLOAT, yi + t * s, y.getAtIndex(FloatSegments.FLOAT, yi + t * s) + c[ci + t]);
+                y[yi + t * s] += c[ci + t];
             }
         }
     }
 
     /** {@code y[yi + t·s] = b + c[ci + t]} for {@code t < count}: the bias plus the one column value, as the reference's bias + products. */
-    private static void storeRun(MemorySegment y, int yi, int s, float b, float[] c, int ci, int count) {
+    private static void storeRun(float[] y, int yi, int s, float b, float[] c, int ci, int count) {
         if (s == 1) {
             int t = 0;
             FloatVector bv = FloatVector.broadcast(S, b);
             for (int upper = count - L; t <= upper; t += L) {
-                bv.add(FloatVector.fromArray(S, c, ci + t)).intoMemorySegment(y, 4L * (yi + t), FloatSegments.ORDER);
+                bv.add(FloatVector.fromArray(S, c, ci + t)).intoArray(y, yi + t);
             }
             for (; t < count; t++) {
-                y.setAtIndex(FloatSegments.FLOAT, yi + t, b + c[ci + t]);
+                y[yi + t] = b + c[ci + t];
             }
         } else {
             for (int t = 0; t < count; t++) {
-                y.setAtIndex(FloatSegments.FLOAT, yi + t * s, b + c[ci + t]);
+                y[yi + t * s] = b + c[ci + t];
             }
         }
     }

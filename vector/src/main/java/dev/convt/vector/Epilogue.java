@@ -1,8 +1,6 @@
 package dev.convt.vector;
 
 import dev.convt.Activation;
-
-import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -80,7 +78,7 @@ public final class Epilogue {
      * @throws IndexOutOfBoundsException if the range leaves {@code y} and {@code act} is not none
      *         (whole vectors before the bad one are already replaced)
      */
-    public static void apply(Activation act, MemorySegment y, int from, int to) {
+    public static void apply(Activation act, float[] y, int from, int to) {
         switch (act.kind()) {
             case NONE -> { }
             case RELU -> reluRun(y, from, to);
@@ -94,7 +92,7 @@ public final class Epilogue {
     /**
      * Applies {@code act} to {@code count} runs of {@code length} values that start {@code stride}
      * apart from {@code from} (rows or planes of several channels), as
-     * {@link #apply(Activation, MemorySegment, int, int)} on each run.
+     * {@link #apply(Activation, float[], int, int)} on each run.
      *
      * @param act    the activation
      * @param y      the values
@@ -104,7 +102,7 @@ public final class Epilogue {
      * @param stride the distance from one run's start to the next
      * @throws IndexOutOfBoundsException if a run leaves {@code y} and {@code act} is not none
      */
-    public static void apply(Activation act, MemorySegment y, int from, int length, int count, int stride) {
+    public static void apply(Activation act, float[] y, int from, int length, int count, int stride) {
         if (act.isNone() || length <= 0) {
             return;
         }
@@ -117,59 +115,40 @@ public final class Epilogue {
     // holding several kinds' code passed C2's inlining budget and boxed its vectors. Every vector is
     // loaded and stored under its in-range mask (whole vectors compile to plain loads and stores), so
     // the kind's code has one call site, in the loop: a second, cold one for the tail was left out of
-    // line, and its vectors were allocated. The vector never starts past the segment's last whole
-    // vector (shifted back, with the lanes before `from` or at `to` and beyond masked off), because
-    // a masked segment access past a segment's end runs the Vector API's allocating fallback (its
-    // lane check widens the offsets to longs, a vector wider than the machine's at 512 bits); only
-    // a segment shorter than one vector still takes it.
+    // line, and its vectors were allocated.
 
-    /** The float index of the segment's last whole vector (negative for a segment shorter than one). */
-    private static int lastStart(MemorySegment y) {
-        return (int) Math.min(Integer.MAX_VALUE, y.byteSize() / Float.BYTES - L);
-    }
-
-    private static void reluRun(MemorySegment y, int from, int to) {
-        int last = lastStart(y);
+    private static void reluRun(float[] y, int from, int to) {
         for (int i = from; i < to; i += L) {
-            int s = Math.min(i, last);
-            VectorMask<Float> m = S.indexInRange(0, to - s).andNot(S.indexInRange(0, i - s));
-            relu(FloatVector.fromMemorySegment(S, y, 4L * s, FloatSegments.ORDER, m)).intoMemorySegment(y, 4L * s, FloatSegments.ORDER, m);
+            VectorMask<Float> m = S.indexInRange(i, to);
+            relu(FloatVector.fromArray(S, y, i, m)).intoArray(y, i, m);
         }
     }
 
-    private static void leakyReluRun(float alpha, MemorySegment y, int from, int to) {
-        int last = lastStart(y);
+    private static void leakyReluRun(float alpha, float[] y, int from, int to) {
         for (int i = from; i < to; i += L) {
-            int s = Math.min(i, last);
-            VectorMask<Float> m = S.indexInRange(0, to - s).andNot(S.indexInRange(0, i - s));
-            leakyRelu(FloatVector.fromMemorySegment(S, y, 4L * s, FloatSegments.ORDER, m), alpha).intoMemorySegment(y, 4L * s, FloatSegments.ORDER, m);
+            VectorMask<Float> m = S.indexInRange(i, to);
+            leakyRelu(FloatVector.fromArray(S, y, i, m), alpha).intoArray(y, i, m);
         }
     }
 
-    private static void clampRun(float min, float max, MemorySegment y, int from, int to) {
-        int last = lastStart(y);
+    private static void clampRun(float min, float max, float[] y, int from, int to) {
         for (int i = from; i < to; i += L) {
-            int s = Math.min(i, last);
-            VectorMask<Float> m = S.indexInRange(0, to - s).andNot(S.indexInRange(0, i - s));
-            clamp(FloatVector.fromMemorySegment(S, y, 4L * s, FloatSegments.ORDER, m), min, max).intoMemorySegment(y, 4L * s, FloatSegments.ORDER, m);
+            VectorMask<Float> m = S.indexInRange(i, to);
+            clamp(FloatVector.fromArray(S, y, i, m), min, max).intoArray(y, i, m);
         }
     }
 
-    private static void tanhRun(MemorySegment y, int from, int to) {
-        int last = lastStart(y);
+    private static void tanhRun(float[] y, int from, int to) {
         for (int i = from; i < to; i += L) {
-            int s = Math.min(i, last);
-            VectorMask<Float> m = S.indexInRange(0, to - s).andNot(S.indexInRange(0, i - s));
-            tanh(FloatVector.fromMemorySegment(S, y, 4L * s, FloatSegments.ORDER, m)).intoMemorySegment(y, 4L * s, FloatSegments.ORDER, m);
+            VectorMask<Float> m = S.indexInRange(i, to);
+            tanh(FloatVector.fromArray(S, y, i, m)).intoArray(y, i, m);
         }
     }
 
-    private static void sigmoidRun(MemorySegment y, int from, int to) {
-        int last = lastStart(y);
+    private static void sigmoidRun(float[] y, int from, int to) {
         for (int i = from; i < to; i += L) {
-            int s = Math.min(i, last);
-            VectorMask<Float> m = S.indexInRange(0, to - s).andNot(S.indexInRange(0, i - s));
-            sigmoid(FloatVector.fromMemorySegment(S, y, 4L * s, FloatSegments.ORDER, m)).intoMemorySegment(y, 4L * s, FloatSegments.ORDER, m);
+            VectorMask<Float> m = S.indexInRange(i, to);
+            sigmoid(FloatVector.fromArray(S, y, i, m)).intoArray(y, i, m);
         }
     }
 

@@ -4,7 +4,6 @@ import dev.convt.Problem;
 import dev.convt.kernel.Kernel;
 import dev.convt.kernel.KernelPack;
 import dev.convt.kernel.KernelPlan;
-import dev.convt.kernel.SameKindBuffer;
 import dev.convt.kernel.WarmUpProblem;
 import dev.convt.vector.gemm.Blocking;
 import dev.convt.vector.gemm.Packing;
@@ -30,8 +29,8 @@ import java.util.List;
  * generator's first layer) is one GEMM whose result is the output: {@link Im2colProjection} runs it
  * with the roles swapped (weights as the packed B, images as the rows of A) and no col2im.
  *
- * <p>Workspace per executing thread: the packed X tile (a {@code float[]}, see {@link Packing}),
- * {@code 4·K·nc} bytes rounded up to whole NR panels (≤ 384 KiB, plus
+ * <p>Workspace per executing thread: the packed X tile (off-heap, cache-line aligned: see
+ * {@link Packing#newPackedB}), {@code 4·K·nc} bytes rounded up to whole NR panels (≤ 384 KiB, plus
  * with AVX-512 at most one half panel of {@code 4·K·16} bytes, while
  * {@code K·NR ≤ 98 304}, i.e. K ≤ 6144 with AVX2's NR = 16 and K ≤ 3072 with AVX-512's NR = 32; beyond,
  * one panel of {@code 4·K·NR} bytes, which reaches 16 MiB only at K = 262 144 (AVX2) or 131 072
@@ -284,6 +283,8 @@ public final class Im2colKernel implements Kernel {
         private final OutputFrontier frontier;
         /** Whether the input is channels last (packed by {@link Packing#packBColumnsChannelsLast}). */
         private final boolean channelsLastInput;
+        /** {@link Packing#pixelGather} of the input's channel count, for a channels-last input. */
+        private final int[] pixelGather;
 
         Im2colPlan(Problem p, Im2colWeights weights) {
             problem = p;
@@ -307,6 +308,7 @@ public final class Im2colKernel implements Kernel {
             col2im = new Col2im(p, this.bias);
             frontier = new OutputFrontier(p);
             channelsLastInput = p.layout() == dev.convt.Layout.CHANNELS_LAST;
+            pixelGather = Packing.pixelGather(cin);
             int bLength = projection != null ? 0 : Packing.packedBLength(k, nc);
             int cLength = projection != null ? 0 : Blocking.MC * nc;
             int staging = frontier.channelsLast() && projection == null ? p.outputLength() : 0;
@@ -330,7 +332,7 @@ public final class Im2colKernel implements Kernel {
                 return projection.workspaceBytes();
             }
             // the packed X tile, the column block, col2im's gather offsets, and a channels-last output's staging
-            return 4L * (Packing.packedBLength(k, nc) + (long) Blocking.MC * nc + Col2im.GL + FloatSegments.tileLength()
+            return 4L * (Packing.packedBLength(k, nc) + (long) Blocking.MC * nc + Col2im.GL
                     + (frontier.channelsLast() ? problem.outputLength() : 0));
         }
 
@@ -344,7 +346,7 @@ public final class Im2colKernel implements Kernel {
         }
 
         @Override
-        public void execute(MemorySegment x, int xOffset, MemorySegment y, int yOffset, Object workspace) {
+        public void execute(float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
             Object ws = workspace != null ? workspace : projection != null ? null : this.workspace.get();
             for (int g = 0; g < groups; g++) {
                 runPart(g, 0, coPerG, 0, batch, 0, outPlane, 0, inPlane, col2im, x, xOffset, y, yOffset, ws);
@@ -367,24 +369,24 @@ public final class Im2colKernel implements Kernel {
          * all scattered ({@link OutputFrontier}).
          */
         void runPart(int g, int co0, int co1, int n0, int n1, int pA, int pB, int qA, int qB, Col2im c2i,
-                     MemorySegment x, int xOffset, MemorySegment y, int yOffset, Object workspace) {
+                     float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
             if (projection != null) {
                 projection.run(g, co0, co1, n0, n1, x, xOffset, y, yOffset, workspace);
                 return;
             }
             Workspace ws = workspace == null ? this.workspace.get() : (Workspace) workspace;
             // a channels-last output is accumulated channels first in this thread's staging; the frontier moves it to y
-            MemorySegment out = y;
+            float[] out = y;
             int outOffset = yOffset;
             if (frontier.channelsLast()) {
-                y = ws.staging.like(out, stagingLength);
+                y = ws.staging;
                 yOffset = 0;
             }
             if (!c2i.singleCover) {
                 for (int n = n0; n < n1; n++) {
                     for (int co = g * coPerG + co0; co < g * coPerG + co1; co++) {
                         int base = yOffset + (n * cout + co) * outPlane;
-                        FloatSegments.fill(y, base + pA, base + pB, bias == null ? 0f : bias[co]);
+                        Arrays.fill(y, base + pA, base + pB, bias == null ? 0f : bias[co]);
                     }
                 }
             }
@@ -396,7 +398,7 @@ public final class Im2colKernel implements Kernel {
                 int ja = Math.max(jt, jFrom);
                 int width = Math.min(jt + nc, jTo) - ja;
                 int ldc = Blocking.paddedColumns(width);
-                packColumns(x, xOffset, g, ja, width, ws.b, ws.tile);
+                packColumns(x, xOffset, g, ja, width, ws.b);
                 for (int mp = pFrom; mp < pTo; mp += MC_PANELS) {
                     int panels = Math.min(MC_PANELS, pTo - mp);
                     Sgemm.multiplyPacked(k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
@@ -404,14 +406,14 @@ public final class Im2colKernel implements Kernel {
                     c2i.add(g, mp * MR, Math.min(rowTo, (mp + panels) * MR), ja, width, ws.c, ldc, y, yOffset, ws.gather);
                 }
                 finished = frontier.finish(finished, frontier.finalBefore(ja + width, qB, pB), pA, pB, g * coPerG + co0, co1 - co0,
-                        y, yOffset, ws.tile, out, outOffset);
+                        y, yOffset, out, outOffset);
             }
             // the loop finishes every region its tiles reach; this, a piece with no columns on a tile boundary
-            frontier.finish(finished, (n1 - 1) * outPlane + pB, pA, pB, g * coPerG + co0, co1 - co0, y, yOffset, ws.tile, out, outOffset);
+            frontier.finish(finished, (n1 - 1) * outPlane + pB, pA, pB, g * coPerG + co0, co1 - co0, y, yOffset, out, outOffset);
         }
 
         /** Packs X columns {@code [j0, j0 + width)} of group g (one piece per image) into packed B. */
-        private void packColumns(MemorySegment x, int xOffset, int g, int j0, int width, float[] b, float[] tile) {
+        private void packColumns(float[] x, int xOffset, int g, int j0, int width, MemorySegment b) {
             int end = j0 + width;
             int j = j0;
             while (j < end) {
@@ -419,7 +421,7 @@ public final class Im2colKernel implements Kernel {
                 int p0 = j - n * inPlane;
                 int len = Math.min(inPlane - p0, end - j);
                 if (channelsLastInput) {
-                    Packing.packBColumnsChannelsLast(k, len, x, xOffset + (n * inPlane + p0) * cin + g * k, cin, tile, b, 0, j - j0);
+                    Packing.packBColumnsChannelsLast(k, len, x, xOffset + (n * inPlane + p0) * cin + g * k, cin, pixelGather, b, 0, j - j0);
                 } else {
                     Packing.packBColumns(k, len, x, xOffset + (n * cin + g * k) * inPlane + p0, inPlane, b, 0, j - j0);
                 }
@@ -429,25 +431,20 @@ public final class Im2colKernel implements Kernel {
         }
     }
 
-    /** One thread's buffers: the packed X tile, the column block, and a channels-last output's staging. */
+    /** One thread's buffers: the packed X tile (off-heap, cache-line aligned) and the column block. */
     static final class Workspace {
-        final float[] b;
+        final MemorySegment b;
         final float[] c;
         /** Col2im's gather offsets down a column of the block. */
         final int[] gather = new int[Col2im.GATHER_LENGTH];
-        /** The tile a channels-last input's columns (and output's positions) are transposed through. */
-        final float[] tile = new float[FloatSegments.tileLength()];
 
-        /**
-         * A channels-last output's channels-first accumulator (the whole output), of the output's
-         * kind: col2im and the epilogue write it through the same code as a channels-first output.
-         */
-        final SameKindBuffer staging = new SameKindBuffer();
+        /** A channels-last output's channels-first accumulator (the whole output), or empty. */
+        final float[] staging;
 
         Workspace(int bLength, int cLength, int stagingLength) {
-            b = new float[Math.max(1, bLength)];
+            b = Packing.newPackedB(bLength);
             c = new float[cLength];
-            staging.like(MemorySegment.ofArray(c), stagingLength);
+            staging = new float[stagingLength];
         }
     }
 }

@@ -39,7 +39,7 @@ final class Im2colProjection {
 
     private final int groups, k, m, cin, cout, coPerG, taps, batch, nc, packedGroupLength;
     /** The weights as packed B: per group, {@code K × M} in whole NR panels. */
-    private final float[] packedW;
+    private final MemorySegment packedW;
     /** The bias of each output column of every group ({@code Cout · Πk} values; zeros without bias). */
     private final float[] biasRow;
     /** The spec's activation, applied to each stored run. */
@@ -72,13 +72,10 @@ final class Im2colProjection {
         return Math.ceilDiv(m, NR) * NR * p.spec().inChannels();
     }
 
-    /**
-     * Floats of one thread's workspace: the block's input rows and the packed A block ({@link #blockRows}
-     * images of depth K each), and the result block ({@code blockRows × nc}).
-     */
+    /** Floats of one thread's workspace: the packed A block ({@link #blockRows} images of depth K) and the result block ({@code blockRows × nc}). */
     static long workspaceFloats(Problem p) {
         int k = p.spec().inChannelsPerGroup();
-        return (long) blockRows(p.batch()) * (2L * k + nc(k));
+        return (long) blockRows(p.batch()) * (k + (long) nc(k));
     }
 
     /** Rows of the A and result blocks: the batch in whole MR panels, at most {@code MC}. */
@@ -97,7 +94,7 @@ final class Im2colProjection {
      */
     static final class Weights {
         /** Per group, {@code K × M} in whole NR panels. */
-        final float[] packedW;
+        final MemorySegment packedW;
         final int packedGroupLength;
         /** The bias of each output column of every group ({@code Cout · Πk} values; zeros without bias). */
         final float[] biasRow;
@@ -107,7 +104,7 @@ final class Im2colProjection {
             int groups = spec.groups(), k = spec.inChannelsPerGroup(), taps = spec.kernelVolume();
             int m = spec.outChannelsPerGroup() * taps;
             packedGroupLength = Packing.packedBLength(k, m);
-            packedW = new float[Math.multiplyExact(packedGroupLength, groups)];
+            packedW = Packing.newPackedB(Math.multiplyExact(packedGroupLength, groups));
             for (int g = 0; g < groups; g++) {
                 Packing.packB(k, m, weight, weightOffset + g * k * m, m, packedW, g * packedGroupLength);
             }
@@ -122,7 +119,7 @@ final class Im2colProjection {
 
         /** Bytes of the packed weights and the bias row. */
         long bytes() {
-            return 4L * (packedW.length + (long) biasRow.length);
+            return packedW.byteSize() + 4L * biasRow.length;
         }
     }
 
@@ -147,11 +144,6 @@ final class Im2colProjection {
         this.cLength = cLength;
     }
 
-    /** Bytes of the packed weights and the bias row (shared with every plan of the same {@link Weights}). */
-    long packedWeightBytes() {
-        return 4L * (packedW.length + (long) biasRow.length);
-    }
-
     /** The lengths of one workspace's A block and result block. */
     private final int aLength, cLength;
 
@@ -160,9 +152,14 @@ final class Im2colProjection {
         return new Workspace(aLength, cLength);
     }
 
+    /** Bytes of the packed weights and the bias row (shared with every plan of the same {@link Weights}). */
+    long packedWeightBytes() {
+        return packedW.byteSize() + 4L * biasRow.length;
+    }
+
     /** Bytes of one thread's workspace. */
     long workspaceBytes() {
-        return 4L * blockRows(batch) * (2L * k + nc);
+        return 4L * blockRows(batch) * (k + (long) nc);
     }
 
     /**
@@ -170,18 +167,14 @@ final class Im2colProjection {
      * region is written once, with its whole sum and then the activation (so any split into such
      * regions is bit-identical).
      */
-    void run(int g, int co0, int co1, int n0, int n1, MemorySegment x, int xOffset, MemorySegment y, int yOffset, Object workspace) {
+    void run(int g, int co0, int co1, int n0, int n1, float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
         Workspace ws = workspace == null ? this.workspace.get() : (Workspace) workspace;
         int colFrom = co0 * taps, colTo = co1 * taps;
         for (int nb = n0; nb < n1; nb += MC) {
             int h = Math.min(MC, n1 - nb);
             int mPadded = (h + MR - 1) / MR * MR;
-            // A: the block's images, row n = x[n, g·K .. g·K + K), copied out of the caller's segment
-            // first, so the packing reads only the library's own arrays
-            for (int i = 0; i < h; i++) {
-                MemorySegment.copy(x, FloatSegments.FLOAT, 4L * (xOffset + (nb + i) * cin + g * k), ws.rows, i * k, k);
-            }
-            Packing.packA(h, k, ws.rows, 0, k, 1, ws.a, 0);
+            // A: the block's images, row n = x[n, g·K .. g·K + K)
+            Packing.packA(h, k, x, xOffset + nb * cin + g * k, cin, 1, ws.a, 0);
             for (int jt = colFrom / NR * NR; jt < colTo; jt += nc) {
                 int width = Math.min(nc, colTo - jt);
                 int ldc = Blocking.paddedColumns(width);
@@ -199,24 +192,22 @@ final class Im2colProjection {
     }
 
     /** {@code y[yi + t] = bias[bi + t] + c[ci + t]} for {@code t < count}: the bias plus the one sum, as the reference's bias + products. */
-    private static void store(MemorySegment y, int yi, float[] bias, int bi, float[] c, int ci, int count) {
+    private static void store(float[] y, int yi, float[] bias, int bi, float[] c, int ci, int count) {
         int t = 0;
         for (int upper = count - L; t <= upper; t += L) {
-            FloatVector.fromArray(S, bias, bi + t).add(FloatVector.fromArray(S, c, ci + t)).intoMemorySegment(y, 4L * (yi + t), FloatSegments.ORDER);
+            FloatVector.fromArray(S, bias, bi + t).add(FloatVector.fromArray(S, c, ci + t)).intoArray(y, yi + t);
         }
         for (; t < count; t++) {
-            y.setAtIndex(FloatSegments.FLOAT, yi + t, bias[bi + t] + c[ci + t]);
+            y[yi + t] = bias[bi + t] + c[ci + t];
         }
     }
 
-    /** One thread's buffers: the block's input rows, the packed A block and the result block. */
+    /** One thread's buffers: the packed A block and the result block. */
     private static final class Workspace {
-        final float[] rows;
         final float[] a;
         final float[] c;
 
         Workspace(int aLength, int cLength) {
-            rows = new float[aLength];
             a = new float[aLength];
             c = new float[cLength];
         }

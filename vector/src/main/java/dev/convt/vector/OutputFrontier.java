@@ -2,9 +2,6 @@ package dev.convt.vector;
 
 import dev.convt.Activation;
 import dev.convt.Problem;
-import jdk.incubator.vector.FloatVector;
-
-import java.lang.foreign.MemorySegment;
 
 /**
  * Where the im2col kernel's output is final as its input columns are consumed, so the activation
@@ -29,10 +26,16 @@ final class OutputFrontier {
     private final int unit, outUnit, slices, outSlices, stride, pad;
     /** Whether the output is channels last: final regions are moved out of the channels-first accumulator. */
     private final boolean channelsLast;
+    /** The gather of one position's channels from a channels-first accumulator: lane i at {@code i · outPlane}. */
+    private final int[] channelGather;
 
     OutputFrontier(Problem p) {
         act = p.spec().activation();
         channelsLast = p.layout() == dev.convt.Layout.CHANNELS_LAST;
+        channelGather = new int[VectorConfig.SPECIES.length()];
+        for (int i = 0; i < channelGather.length; i++) {
+            channelGather[i] = i * p.outputPlane();
+        }
         inPlane = p.inputPlane();
         outPlane = p.outputPlane();
         cout = p.spec().outChannels();
@@ -78,12 +81,10 @@ final class OutputFrontier {
     /**
      * Applies the activation to the outputs in flattened positions {@code [done, upTo)} that lie in
      * plane positions {@code [pA, pB)}, for {@code channels} output channels from {@code c0}, and for a
-     * channels-last output moves them from {@code y} (channels first, of the output's kind) to
-     * {@code out} through {@code tile} ({@link FloatSegments#tileLength()} floats); returns the new
+     * channels-last output moves them from {@code y} (channels first) to {@code out}; returns the new
      * frontier, {@code max(done, upTo)}.
      */
-    int finish(int done, int upTo, int pA, int pB, int c0, int channels, MemorySegment y, int yOffset,
-               float[] tile, MemorySegment out, int outOffset) {
+    int finish(int done, int upTo, int pA, int pB, int c0, int channels, float[] y, int yOffset, float[] out, int outOffset) {
         if (!active() && !channelsLast) {
             return upTo;
         }
@@ -98,7 +99,7 @@ final class OutputFrontier {
                     Epilogue.apply(act, y, at, to - from, channels, outPlane);
                 }
                 if (channelsLast) {
-                    toChannelsLast(y, at, out, outOffset + (n * outPlane + from) * cout + c0, to - from, channels, tile);
+                    toChannelsLast(y, at, out, outOffset + (n * outPlane + from) * cout + c0, to - from, channels);
                 }
             }
             done = base + end;
@@ -108,34 +109,23 @@ final class OutputFrontier {
 
     private static final jdk.incubator.vector.VectorSpecies<Float> S = VectorConfig.SPECIES;
     private static final int L = S.length();
-    /** The gather down one column of a transpose tile ({@link FloatSegments#tileColumn}). */
-    private static final int[] TILE_COLUMN = FloatSegments.tileColumn();
 
     /**
      * {@code out[d + q·cout + c] = y[s + c·outPlane + q]} for {@code q < positions}, {@code c < channels}:
-     * blocks of {@code L} positions × {@code L} channels through an L1 tile ({@link FloatSegments#loadTile}
-     * loads the channel rows, a gather down each tile column stores one position's channels
-     * contiguously); the channels and positions past the last whole block one by one.
+     * per position, a vector of channels at a time, gathered from {@code L} channel rows through
+     * {@link #channelGather} (each row is read in order across the positions, so the rows stay in L1)
+     * and stored contiguously; the channels past the last whole vector one by one.
      */
-    private void toChannelsLast(MemorySegment y, int s, MemorySegment out, int d, int positions, int channels, float[] tile) {
-        int vectorChannels = channels - channels % L, vectorPositions = positions - positions % L;
-        for (int q0 = 0; q0 < vectorPositions; q0 += L) {
+    private void toChannelsLast(float[] y, int s, float[] out, int d, int positions, int channels) {
+        int vectorChannels = channels - channels % L;
+        for (int q = 0; q < positions; q++) {
+            int to = d + q * cout;
             int c = 0;
             for (; c < vectorChannels; c += L) {
-                FloatSegments.loadTile(y, s + c * outPlane + q0, outPlane, tile);
-                for (int q = 0; q < L; q++) {
-                    FloatVector.fromArray(S, tile, q, TILE_COLUMN, 0).intoMemorySegment(out, 4L * (d + (q0 + q) * cout + c), FloatSegments.ORDER);
-                }
+                jdk.incubator.vector.FloatVector.fromArray(S, y, s + c * outPlane + q, channelGather, 0).intoArray(out, to + c);
             }
             for (; c < channels; c++) {
-                for (int q = q0; q < q0 + L; q++) {
-                    out.setAtIndex(FloatSegments.FLOAT, d + q * cout + c, y.getAtIndex(FloatSegments.FLOAT, s + c * outPlane + q));
-                }
-            }
-        }
-        for (int q = vectorPositions; q < positions; q++) {
-            for (int c = 0; c < channels; c++) {
-                out.setAtIndex(FloatSegments.FLOAT, d + q * cout + c, y.getAtIndex(FloatSegments.FLOAT, s + c * outPlane + q));
+                out[to + c] = y[s + c * outPlane + q];
             }
         }
     }

@@ -32,11 +32,6 @@ PHASE_TILES = [(1, 8), (4, 2), (1, 4)]
 TAP_TILES = [(1, 8, False), (1, 4, True), (1, 1, True), (4, 2, True), (4, 1, True)]
 
 
-def byte_offset(index):
-    """The byte offset of a float index in a MemorySegment: 4L * index (parenthesised when a sum)."""
-    return f"4L * {index}" if index.isidentifier() else f"4L * ({index})"
-
-
 def term(base, k, unit):
     """base + k*unit, written as a person would: base, base + unit, base + 2 * unit."""
     if k == 0:
@@ -62,19 +57,19 @@ def gemm_tile(mr, nv, wide):
                    f"     * @param kc         number of k steps (≥ 1)\n"
                    f"     * @param a          packed A, the micro-panel at {{@code aOff}}: {{@code a[aOff + k*MR + r]}}\n"
                    f"     * @param aOff       where the A micro-panel starts in {{@code a}}\n"
-                   f"     * @param b          packed B, the two micro-panels at {{@code bOff}} and {{@code b2Off}}\n"
-                   f"     * @param bOff       where the full B micro-panel (columns {{@code 0 .. NR}}) starts in {{@code b}}\n"
-                   f"     * @param b2Off      where the next B micro-panel starts, whose first {{@code L}} columns are used\n"
+                   f"     * @param b          packed B, the two micro-panels at float offsets {{@code bOff}} and {{@code b2Off}}\n"
+                   f"     * @param bOff       the float offset of the full B micro-panel (columns {{@code 0 .. NR}})\n"
+                   f"     * @param b2Off      the float offset of the next B micro-panel, whose first {{@code L}} columns are used\n"
                    f"     * @param c          C, row-major with leading dimension {{@code ldc}}; the tile at {{@code cOff}}\n"
                    f"     * @param cOff       where the tile's first row starts in {{@code c}}\n"
                    f"     * @param ldc        C's leading dimension, at least {{@code NR + L}}\n"
                    f"     * @param accumulate add to C when true, overwrite C when false\n"
                    f"     */\n"
-                   f"    public static void computeWide(int kc, float[] a, int aOff, float[] b, int bOff, int b2Off,\n"
+                   f"    public static void computeWide(int kc, float[] a, int aOff, MemorySegment b, int bOff, int b2Off,\n"
                    f"                                   float[] c, int cOff, int ldc, boolean accumulate) {{")
     else:
         out.append(f"    /** The {mr}-row, {nv}-vector tile ({mr * nv} accumulators). */\n"
-                   f"    private static void {name}(int kc, float[] a, int aOff, float[] b, int bOff,\n"
+                   f"    private static void {name}(int kc, float[] a, int aOff, MemorySegment b, int bOff,\n"
                    f"                                float[] c, int cOff, int ldc, boolean accumulate) {{")
     out.append(f"        FloatVector {', '.join(x for row in acc for x in row)};")
     rows = ", ".join(f"r{r} = " + term("cOff", r, "ldc") for r in range(mr))
@@ -90,14 +85,14 @@ def gemm_tile(mr, nv, wide):
     out.append("        }")
     out.append("        int ai = aOff;")
     if wide:
-        out.append("        int bi = bOff, bj = b2Off;")
-        out.append(f"        for (int k = 0; k < kc; k++, ai += {mr}, bi += NR, bj += NR) {{")
+        out.append("        long bi = 4L * bOff, bj = 4L * b2Off;")
+        out.append(f"        for (int k = 0; k < kc; k++, ai += {mr}, bi += 4 * NR, bj += 4 * NR) {{")
     else:
-        out.append("        int bi = bOff;")
-        out.append(f"        for (int k = 0; k < kc; k++, ai += {mr}, bi += NR) {{")
+        out.append("        long bi = 4L * bOff;")
+        out.append(f"        for (int k = 0; k < kc; k++, ai += {mr}, bi += 4 * NR) {{")
     for v in range(nvec):
-        src = "bj" if wide and v == nv else term("bi", v, "L")
-        out.append(f"            FloatVector b{v} = FloatVector.fromArray(S, b, {src});")
+        src = "bj" if wide and v == nv else term("bi", v, "4 * L")
+        out.append(f"            FloatVector b{v} = FloatVector.fromMemorySegment(S, b, {src}, NATIVE);")
     for r in range(mr):
         out.append(f"            FloatVector a{r} = FloatVector.broadcast(S, a[{'ai' if r == 0 else f'ai + {r}'}]);")
         for v in range(nvec):
@@ -130,18 +125,19 @@ def gemm_file():
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
 /**
  * The one place where the SGEMM does arithmetic: an {{@code MR × NR}} register tile (see {{@link Tile}};
  * the configuration picks one per JVM) of {{@code C[0..MR, 0..NR) (+)= Apanel · Bpanel}} over
  * {{@code kc}} steps.
  *
  * <p>Operands are packed (see {{@link Packing}}): the A micro-panel holds {{@code kc}} groups of
- * {{@link Blocking#MR}} values (one column of the tile's rows per k), the B micro-panel {{@code kc}}
- * rows of {{@link Blocking#NR}} values. Both are the library's own {{@code float[]}}s, loaded with
- * {{@code fromArray}}: never a {{@code MemorySegment}}, whose vector loads share the JDK's type
- * profile with the loads of the callers' tensors (see the {{@code dev.convt.vector}} package
- * overview). Each k step broadcasts the MR A values and FMAs them with the B vectors into the
- * accumulators, written {{@code acc = a.fma(b, acc)}} (the form C2 keeps in
+ * {{@link Blocking#MR}} values (one column of the tile's rows per k), the B micro-panel (in the
+ * cache-line aligned off-heap segment of {{@link Packing#newPackedB}}) {{@code kc}}
+ * rows of {{@link Blocking#NR}} values. Each k step broadcasts the MR A values and FMAs them with the
+ * B vectors into the accumulators, written {{@code acc = a.fma(b, acc)}} (the form C2 keeps in
  * registers). There are no tails here: packing pads A rows and B columns with zeros, and C is a
  * padded buffer, so every tile is full.
  */
@@ -174,6 +170,7 @@ public final class SgemmMicroKernel {{
     private static final VectorSpecies<Float> S = Blocking.SPECIES;
     private static final int L = S.length();
     private static final int NR = Blocking.NR;
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     /**
      * Where a fresh tile's sums start: −0, the identity of float addition ({{@code −0 + v == v}} for
      * every v, including +0), so each sum is exactly its chain of products: all-(−0) products sum to
@@ -181,6 +178,8 @@ public final class SgemmMicroKernel {{
      * output whose bias and products are all −0 would lose the reference's sign of zero.
      */
     private static final float START = -0f;
+    // B offsets in the k loops are long byte offsets stepped by the loop: C2 then hoists the
+    // segment's bounds checks (an int float index scaled to long each step kept them, ~10% slower)
 
     /**
      * Computes one register tile of the configured {{@link Tile}}.
@@ -188,14 +187,14 @@ public final class SgemmMicroKernel {{
      * @param kc         number of k steps (≥ 1)
      * @param a          packed A, the micro-panel at {{@code aOff}}: {{@code a[aOff + k*MR + r]}}
      * @param aOff       where the A micro-panel starts in {{@code a}}
-     * @param b          packed B, the micro-panel at {{@code bOff}}: {{@code b[bOff + k*NR + j]}}
-     * @param bOff       where the B micro-panel starts in {{@code b}}
+     * @param b          packed B, the micro-panel at float {{@code bOff}}: {{@code b[bOff + k*NR + j]}}
+     * @param bOff       the float offset of the B micro-panel in {{@code b}}
      * @param c          C, row-major with leading dimension {{@code ldc}}; the tile at {{@code cOff}}
      * @param cOff       where the tile's first row starts in {{@code c}}
      * @param ldc        C's leading dimension, at least {{@code NR}}
      * @param accumulate add to C when true, overwrite C when false
      */
-    public static void compute(int kc, float[] a, int aOff, float[] b, int bOff,
+    public static void compute(int kc, float[] a, int aOff, MemorySegment b, int bOff,
                                float[] c, int cOff, int ldc, boolean accumulate) {{
 {chr(10).join(dispatch)}
     }}
@@ -221,7 +220,7 @@ def dst_index(c, u):
 def start(b, d, keep):
     """An accumulator's start: the stored partial sum of an earlier pass where {keep} (the mask of
     `more`) is set, else the bias. Written out, never a helper method: see NO_VECTOR_HELPERS."""
-    return f"FloatVector.broadcast(S, {b}).blend(FloatVector.fromMemorySegment(S, dst, {byte_offset(d)}, FloatSegments.ORDER), {keep})"
+    return f"FloatVector.broadcast(S, {b}).blend(FloatVector.fromArray(S, dst, {d}), {keep})"
 
 
 def pair(lo, hi):
@@ -238,7 +237,7 @@ def starts(C, T):
 
 
 def stores(C, T):
-    return [f"        a{c}{u}.intoMemorySegment(dst, {byte_offset(dst_index(c, u))}, FloatSegments.ORDER);" for c in range(C) for u in range(T)]
+    return [f"        a{c}{u}.intoArray(dst, {dst_index(c, u)});" for c in range(C) for u in range(T)]
 
 
 def fma_body(C, T, xexpr, wexpr, indent):
@@ -262,15 +261,15 @@ def fma_body(C, T, xexpr, wexpr, indent):
 
 def phase_tile(C, T):
     cs = ", int cs" if C > 1 else ""
-    out = [f"    static void c{C}x{T}(MemorySegment x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,",
-           f"                     {bias_params(C)}, MemorySegment dst, int d{cs}, boolean more) {{"]
+    out = [f"    static void c{C}x{T}(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,",
+           f"                     {bias_params(C)}, float[] dst, int d{cs}, boolean more) {{"]
     out += starts(C, T)
     out.append("        for (int t = 0; t < nt; t++) {")
     out.append("            int xi = xq + tapX[t];")
     out.append("            int wi = wb + tapW[t];")
 
     def xexpr(u):
-        return f"FloatVector.fromMemorySegment(S, x, 4L * {'xi' if u == 0 else f'(xi + {u} * V)'}, FloatSegments.ORDER)"
+        return f"FloatVector.fromArray(S, x, xi{'' if u == 0 else f' + {u} * V'})"
 
     def wexpr(c):
         return f"FloatVector.broadcast(S, w[wi{'' if c == 0 else f' + {c}'}])"
@@ -284,12 +283,12 @@ def phase_tile(C, T):
 def tap_tile(C, T, pairs):
     cs = ", int cs" if C > 1 else ""
     if pairs:
-        out = [f"    static void b{C}x{T}(MemorySegment x, int xq, int qs, int[] tapX, int[] tapX2, int nPlain, int nt,",
-               f"                     float[] w, int wb, int[] tapW, {bias_params(C)}, MemorySegment dst, int d{cs}, boolean more) {{"]
+        out = [f"    static void b{C}x{T}(float[] x, int xq, int qs, int[] tapX, int[] tapX2, int nPlain, int nt,",
+               f"                     float[] w, int wb, int[] tapW, {bias_params(C)}, float[] dst, int d{cs}, boolean more) {{"]
     else:
         out = [f"    /** Only for one input column per vector ({{@code qs = 1}}, no pair entries). */",
-               f"    static void b{C}x{T}(MemorySegment x, int xq, int[] tapX, int nt,",
-               f"                     float[] w, int wb, int[] tapW, {bias_params(C)}, MemorySegment dst, int d{cs}, boolean more) {{"]
+               f"    static void b{C}x{T}(float[] x, int xq, int[] tapX, int nt,",
+               f"                     float[] w, int wb, int[] tapW, {bias_params(C)}, float[] dst, int d{cs}, boolean more) {{"]
     out += starts(C, T)
 
     def wexpr(c):
@@ -302,13 +301,13 @@ def tap_tile(C, T, pairs):
     out.append(f"        for (int t = 0; t < {'nPlain' if pairs else 'nt'}; t++) {{")
     out.append("            int xi = xq + tapX[t];")
     out.append("            int wi = wb + tapW[t];")
-    out += fma_body(C, T, lambda u: f"FloatVector.broadcast(S, x.getAtIndex(FloatSegments.FLOAT, {at('xi', u)}))", wexpr, 12)
+    out += fma_body(C, T, lambda u: f"FloatVector.broadcast(S, x[{at('xi', u)}])", wexpr, 12)
     out.append("        }")
     if pairs:
         out.append("        for (int t = nPlain; t < nt; t++) {")
         out.append("            int xi = xq + tapX[t], xj = xq + tapX2[t];")
         out.append("            int wi = wb + tapW[t];")
-        out += fma_body(C, T, lambda u: pair(f"x.getAtIndex(FloatSegments.FLOAT, {at('xi', u)})", f"x.getAtIndex(FloatSegments.FLOAT, {at('xj', u)})"), wexpr, 12)
+        out += fma_body(C, T, lambda u: pair(f"x[{at('xi', u)}]", f"x[{at('xj', u)}]"), wexpr, 12)
         out.append("        }")
     out += stores(C, T)
     out.append("    }")
@@ -327,12 +326,9 @@ def phase_file():
     tiles = "".join("\n" + phase_tile(C, T) for C, T in PHASE_TILES)
     return HEADER + """package dev.convt.vector.scatter;
 
-import dev.convt.vector.FloatSegments;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
-
-import java.lang.foreign.MemorySegment;
 
 /**
  * Micro-kernels of one width phase: the outputs of a row whose position {@code ow + padBegin} is
@@ -358,21 +354,16 @@ final class PhaseMicroKernels {
 """ + NO_VECTOR_HELPERS + tiles + """
     /**
      * One vector of one channel on its first {@code lanes} lanes only (reads and writes nothing past
-     * them): the fallback at the very end of the input, lane by lane with the same fused
-     * multiply-adds as a vector lane (so the same bits). Scalar because there the vector's window
-     * runs past the end of the input segment, and a masked segment load past a segment's end runs
-     * the Vector API's allocating fallback (its lane check widens the offsets to longs, a vector
-     * wider than the machine's at 512 bits).
+     * them): the fallback at the very end of the input array, kept small so both JIT tiers compile it.
      */
-    static void c1x1m(MemorySegment x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
-                      float b0, MemorySegment dst, int d, int lanes, boolean more) {
-        for (int l = 0; l < lanes; l++) {
-            float a0 = more ? dst.getAtIndex(FloatSegments.FLOAT, d + l) : b0;
-            for (int t = 0; t < nt; t++) {
-                a0 = Math.fma(x.getAtIndex(FloatSegments.FLOAT, xq + tapX[t] + l), w[wb + tapW[t]], a0);
-            }
-            dst.setAtIndex(FloatSegments.FLOAT, d + l, a0);
+    static void c1x1m(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
+                      float b0, float[] dst, int d, int lanes, boolean more) {
+        VectorMask<Float> m = S.indexInRange(0, lanes);
+        FloatVector a0 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d, m), S.maskAll(more));
+        for (int t = 0; t < nt; t++) {
+            a0 = FloatVector.fromArray(S, x, xq + tapX[t], m).fma(FloatVector.broadcast(S, w[wb + tapW[t]]), a0);
         }
+        a0.intoArray(dst, d, m);
     }
 }
 """
@@ -382,12 +373,9 @@ def tap_file():
     tiles = "".join("\n" + tap_tile(C, T, pairs) for C, T, pairs in TAP_TILES)
     return HEADER + """package dev.convt.vector.scatter;
 
-import dev.convt.vector.FloatSegments;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
-
-import java.lang.foreign.MemorySegment;
 
 /**
  * Micro-kernels for a width stride {@code s} of V or V/2 (V the lane count), dilation 1: each input
@@ -419,20 +407,20 @@ final class TapVectorMicroKernels {
      * {@code [0, inW)} (per half of the lanes for pair entries: input {@code q - tapC[t]} on the low
      * half, {@code q - tapC2[t]} on the high half), into {@code dst[d..d+V)}.
      */
-    static void b1edge(MemorySegment x, int xq, int q, int inW, int[] tapX, int[] tapC, int[] tapX2, int[] tapC2, int nt,
-                       float[] w, int wb, int[] tapW, float b0, MemorySegment dst, int d, boolean more) {
+    static void b1edge(float[] x, int xq, int q, int inW, int[] tapX, int[] tapC, int[] tapX2, int[] tapC2, int nt,
+                       float[] w, int wb, int[] tapW, float b0, float[] dst, int d, boolean more) {
         FloatVector a0 = """ + start("b0", "d", "S.maskAll(more)") + """;
         for (int t = 0; t < nt; t++) {
             // a skipped input reads a harmless in-range value and is blended away: no branch on a vector
             boolean lo = Integer.compareUnsigned(q - tapC[t], inW) < 0;
             boolean hi = Integer.compareUnsigned(q - tapC2[t], inW) < 0;
-            float xl = x.getAtIndex(FloatSegments.FLOAT, lo ? xq + tapX[t] : 0), xh = x.getAtIndex(FloatSegments.FLOAT, hi ? xq + tapX2[t] : 0);
+            float xl = x[lo ? xq + tapX[t] : 0], xh = x[hi ? xq + tapX2[t] : 0];
             FloatVector sum = """ + pair("xl", "xh") + """.fma(FloatVector.fromArray(S, w, wb + tapW[t]), a0);
             // blends on maskAll and the constant HIGH only: no vector merged across branches
             FloatVector low = a0.blend(sum, S.maskAll(lo));
             a0 = low.blend(a0.blend(sum, S.maskAll(hi)), HIGH);
         }
-        a0.intoMemorySegment(dst, 4L * d, FloatSegments.ORDER);
+        a0.intoArray(dst, d);
     }
 }
 """

@@ -54,10 +54,8 @@ public final class AllocationProbe {
     }
 
     /**
-     * The cases of one kind of memory, run in a JVM of their own: native, or heap (arrays and heap
-     * segments). One kind per JVM, as the package overview asks for full speed: the JDK's segment
-     * accesses share one type profile, and a JVM that sees both kinds may keep a path on the Vector
-     * API's (allocating) fallback, which is not what this measures.
+     * The cases of one kind of memory: native, or heap (arrays and heap segments), for running one
+     * kind alone while looking into an allocation.
      */
     static List<Case> cases(boolean nativeMemory) {
         return cases().stream().filter(c -> c.memory().isNative() == nativeMemory).toList();

@@ -84,22 +84,6 @@ class WarmUpTest {
      * has runs to do); with it on the plan was warmed when made (its explicit warm-up has nothing left). Each
      * case uses a shape no other test plans, so the JVM-wide memory of warmed paths starts empty for it.
      */
-    /**
-     * {@code warmUp(true)} warms on native segments, paths of their own: a native warm-up does not
-     * count as a heap one (the JDK's segment code is profiled per kind), and each is done once.
-     */
-    @Example
-    void aNativeWarmUpIsApartFromTheHeapOne() {
-        for (KernelChoice k : FastKernels.all()) {
-            Problem p = unusual(k, 20); // a shape (and proxy) no other test warms: 13, 11 and 9 also stand for 15, 10 and 5
-            Plan plan = Planner.plan(p, TestData.smallInts(p.weightLength(), 1), 0, null, 0, k);
-            assertTrue(plan.warmUp(true) > 0, k + ": no native warm-up runs");
-            assertEquals(0, plan.warmUp(true), k + ": the native paths were warmed twice");
-            assertTrue(plan.warmUp() > 0, k + ": the native warm-up counted as the heap one");
-            assertEquals(0, plan.warmUp(false), k + ": the heap paths were warmed twice");
-        }
-    }
-
     @Example
     void thePropertySwitchesPlanTimeWarmUpOff() {
         for (KernelChoice k : FastKernels.all()) {

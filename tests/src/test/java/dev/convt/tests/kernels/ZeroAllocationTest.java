@@ -37,20 +37,13 @@ class ZeroAllocationTest {
             }
         }
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), AllocationProbe.class.getName()));
-        // All cases of one kind of memory in ONE JVM, one after another: the JIT state that earlier
-        // shapes leave behind is part of what is measured (a micro-kernel calling a vector-returning
-        // helper that C2 left out of line, on a profile from earlier shapes, once kept one tap-vector
-        // path allocating). Heap and native memory in JVMs of their own, as convt asks of its users.
-        StringBuilder all = new StringBuilder();
-        for (String kind : List.of("heap", "native")) {
-            List<String> run = new ArrayList<>(command);
-            run.add(kind);
-            Process proc = new ProcessBuilder(run).redirectErrorStream(true).start();
-            String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertEquals(0, proc.waitFor(), out);
-            all.append(out);
-        }
-        String out = all.toString();
+        // All cases in ONE JVM, one after another: the JIT state that earlier shapes leave behind is
+        // part of what is measured (a micro-kernel calling a vector-returning helper that C2 left out
+        // of line, on a profile from earlier shapes, once kept one tap-vector path allocating), and so
+        // is a JVM whose callers pass arrays, heap segments and native segments alike.
+        Process proc = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, proc.waitFor(), out);
         List<String> lines = out.lines().filter(l -> l.matches("-?\\d+\t.*")).toList();
         assertEquals(AllocationProbe.cases().size(), lines.size(), out);
         for (String line : lines) {

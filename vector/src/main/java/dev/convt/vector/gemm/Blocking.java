@@ -45,6 +45,9 @@ public final class Blocking {
      */
     public static final int MC = 16 * MR;
 
+    /** Byte alignment of packed B: one 64-byte cache line, so no B vector load spans two. */
+    public static final int B_ALIGN = 64;
+
     /** Bytes allowed for one packed B tile ({@code K × NC} floats) so it stays in L2 beside the C block. */
     public static final int B_TILE_BYTES = 384 * 1024;
 

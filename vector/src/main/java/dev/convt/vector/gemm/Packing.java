@@ -1,13 +1,12 @@
 package dev.convt.vector.gemm;
 
-import dev.convt.vector.FloatSegments;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.util.Arrays;
 
 /**
  * Packing of SGEMM operands into the panel layouts {@link SgemmMicroKernel} streams through.
@@ -20,16 +19,9 @@ import java.util.Arrays;
  *       zero. So the A block of consecutive panels that one K block of the GEMM sweeps is one
  *       contiguous stream (prefetch-friendly when A comes from memory).</li>
  *   <li><b>Packed B</b> ({@code K × N}): panels of {@link Blocking#NR} columns;
- *       {@code packed[q·K·NR + k·NR + j] = B[k][q·NR + j]}. Columns past N are zero.</li>
+ *       {@code packed[q·K·NR + k·NR + j] = B[k][q·NR + j]}. Columns past N are zero. Held in an
+ *       aligned off-heap segment ({@link #newPackedB}); offsets into it count floats.</li>
  * </ul>
- *
- * <p>Both packed operands are {@code float[]}s, read and written with {@code fromArray}/{@code intoArray}:
- * only the packing of a caller's input ({@link #packBColumns}, {@link #packBColumnsChannelsLast})
- * reads a {@code MemorySegment}. Packed B is not cache-line aligned (a {@code float[]}'s address is
- * the JVM's), which costs its 512-bit loads some speed; an aligned off-heap B would be read through
- * the same JDK segment-access code as the callers' tensors and, in a JVM whose callers pass arrays
- * (heap segments), make every segment access in every kernel polymorphic (see the package overview
- * of {@code dev.convt.vector}).
  */
 public final class Packing {
     private Packing() {}
@@ -38,7 +30,6 @@ public final class Packing {
     private static final int L = S.length();
     private static final int MR = Blocking.MR;
     private static final int NR = Blocking.NR;
-    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
 
     /**
      * The floats of a packed A of {@code m × k}: {@code m} rounded up to {@link Blocking#MR}, times {@code k}.
@@ -62,6 +53,21 @@ public final class Packing {
      */
     public static int packedBLength(int k, int n) {
         return Math.multiplyExact(Blocking.roundUp(n, NR), k);
+    }
+
+    /**
+     * A zeroed packed-B buffer of {@code length} floats, aligned to {@link Blocking#B_ALIGN} bytes
+     * and freed by the GC once unreachable. Off-heap because only there is the alignment known: a
+     * float[]'s data sits at an address the JVM chooses, and the micro-kernel's B vector loads that
+     * straddle two cache lines cost ~13% of the SGEMM's speed (measured on an AVX-512 Xeon). The
+     * memory counts against {@code -XX:MaxDirectMemorySize}, like a direct buffer's, so many
+     * unreachable workspaces trigger a GC rather than grow native memory without bound.
+     *
+     * @param length floats, ≥ 0 (at least one float is allocated)
+     * @return a new zeroed segment owned by an automatic arena
+     */
+    public static MemorySegment newPackedB(int length) {
+        return Arena.ofAuto().allocate(4L * Math.max(1, length), Blocking.B_ALIGN);
     }
 
     /**
@@ -112,17 +118,10 @@ public final class Packing {
      * @param srcOff where {@code B[0][0]} is in {@code src}
      * @param ldb    the leading dimension of B in {@code src}, ≥ n
      * @param dst    receives the packed B, {@link #packedBLength(int, int)} floats from {@code dstOff}
-     * @param dstOff where the packed B starts in {@code dst}
+     * @param dstOff where the packed B starts in {@code dst}, in floats
      */
-    public static void packB(int k, int n, float[] src, int srcOff, int ldb, float[] dst, int dstOff) {
-        // a panel's row (NR columns) at a time: for weights packed once and Sgemm#multiply, never a
-        // caller's tensor at execute time (that is packBColumns, from a segment)
-        for (int q = 0; q * NR < n; q++) {
-            int len = Math.min(NR, n - q * NR);
-            for (int p = 0; p < k; p++) {
-                System.arraycopy(src, srcOff + p * ldb + q * NR, dst, dstOff + (q * k + p) * NR, len);
-            }
-        }
+    public static void packB(int k, int n, float[] src, int srcOff, int ldb, MemorySegment dst, int dstOff) {
+        packBColumns(k, n, src, srcOff, ldb, dst, dstOff, 0);
         zeroBTail(k, n, dst, dstOff);
     }
 
@@ -133,15 +132,15 @@ public final class Packing {
      *
      * @param k      rows (the depth of the packed B)
      * @param w      columns to pack
-     * @param src    the source (a caller's input, heap or native), floats indexed from its start
-     * @param srcOff the float index where the first source row starts in {@code src}
-     * @param ldb    the distance in floats between consecutive rows, ≥ w
+     * @param src    the source
+     * @param srcOff where the first source row starts in {@code src}
+     * @param ldb    the distance in {@code src} between consecutive rows, ≥ w
      * @param dst    the packed B
-     * @param dstOff where the packed B starts in {@code dst}
+     * @param dstOff where the packed B starts in {@code dst}, in floats
      * @param dstCol the first packed column to write
      */
-    public static void packBColumns(int k, int w, MemorySegment src, int srcOff, int ldb,
-                                     float[] dst, int dstOff, int dstCol) {
+    public static void packBColumns(int k, int w, float[] src, int srcOff, int ldb,
+                                     MemorySegment dst, int dstOff, int dstCol) {
         // Row by row: each source row is read sequentially (prefetch-friendly even when the rows are
         // far apart, as in a large image); the scattered writes land in the L2-sized packed tile.
         int panelStride = k * NR;
@@ -155,10 +154,10 @@ public final class Packing {
                 int len = Math.min(NR - lane, w - j);
                 int d = dstOff + q * panelStride + p * NR + lane;
                 if (len == NR) {
-                    FloatVector.fromMemorySegment(S, src, 4L * (s + j), ORDER).intoArray(dst, d);
-                    FloatVector.fromMemorySegment(S, src, 4L * (s + j + L), ORDER).intoArray(dst, d + L);
+                    FloatVector.fromArray(S, src, s + j).intoMemorySegment(dst, 4L * d, ByteOrder.nativeOrder());
+                    FloatVector.fromArray(S, src, s + j + L).intoMemorySegment(dst, 4L * (d + L), ByteOrder.nativeOrder());
                 } else {
-                    MemorySegment.copy(src, ValueLayout.JAVA_FLOAT, 4L * (s + j), dst, d, len);
+                    MemorySegment.copy(src, s + j, dst, ValueLayout.JAVA_FLOAT, 4L * d, len);
                 }
                 j += len;
                 col += len;
@@ -166,32 +165,42 @@ public final class Packing {
         }
     }
 
-    /** The gather down one column of a transpose tile ({@link FloatSegments#tileColumn}). */
-    private static final int[] TILE_COLUMN = FloatSegments.tileColumn();
+    /**
+     * The index map {@link #packBColumnsChannelsLast} gathers a vector of columns with:
+     * {@code i · pixelStride} for each lane {@code i}.
+     *
+     * @param pixelStride floats from one column (input position) to the next
+     * @return a new map of {@link Blocking#LANES} offsets
+     */
+    public static int[] pixelGather(int pixelStride) {
+        int[] map = new int[L];
+        for (int i = 0; i < L; i++) {
+            map[i] = i * pixelStride;
+        }
+        return map;
+    }
 
     /**
      * Packs {@code w} columns of a channels-last B into packed B from column {@code dstCol}:
      * {@code B[p][j] = src[srcOff + j·pixelStride + p]} (column j is one input position, whose
      * {@code k} channels are contiguous), so a channels-last input is packed without a transposed
-     * copy of its own. A block of {@code L} columns and {@code L} channels at a time: one vector load
-     * of each column's channels straight from the caller's segment into an {@code L × L} tile (in
-     * L1), then one gathering load down each tile column (a channel across the columns) stored into
-     * the panel's row; the remaining channels and columns one by one.
+     * copy of its own. A vector of columns at a time: for each channel one gathering load (lane i
+     * from column i, through {@code gather} = {@link #pixelGather}{@code (pixelStride)}) and one store
+     * into the panel's row; the columns' channels stay in L1 across the channel loop.
      *
      * @param k           rows (the channels of a group)
      * @param w           columns to pack
-     * @param src         the channels-last input (a caller's segment, heap or native)
-     * @param srcOff      the float index of column 0's first channel in {@code src}
+     * @param src         the channels-last input
+     * @param srcOff      where column 0's first channel is in {@code src}
      * @param pixelStride floats from one column (position) to the next: all the input's channels
-     * @param tile        scratch of {@link FloatSegments#tileLength()} floats
+     * @param gather      {@link #pixelGather}{@code (pixelStride)}
      * @param dst         the packed B
-     * @param dstOff      where the packed B starts in {@code dst}
+     * @param dstOff      where the packed B starts in {@code dst}, in floats
      * @param dstCol      the packed column of the first packed column
      */
-    public static void packBColumnsChannelsLast(int k, int w, MemorySegment src, int srcOff, int pixelStride, float[] tile,
-                                                float[] dst, int dstOff, int dstCol) {
+    public static void packBColumnsChannelsLast(int k, int w, float[] src, int srcOff, int pixelStride, int[] gather,
+                                                MemorySegment dst, int dstOff, int dstCol) {
         int panelStride = k * NR;
-        int vectorChannels = k - k % L;
         int j = 0;
         while (j < w) {
             int col = dstCol + j;
@@ -200,21 +209,13 @@ public final class Packing {
             int d = dstOff + q * panelStride + lane;
             int s = srcOff + j * pixelStride;
             if (lane + L <= NR && j + L <= w) {
-                for (int p0 = 0; p0 < vectorChannels; p0 += L) {
-                    FloatSegments.loadTile(src, s + p0, pixelStride, tile);
-                    for (int p = 0; p < L; p++) {
-                        FloatVector.fromArray(S, tile, p, TILE_COLUMN, 0).intoArray(dst, d + (p0 + p) * NR);
-                    }
-                }
-                for (int p = vectorChannels; p < k; p++) {
-                    for (int i = 0; i < L; i++) {
-                        dst[d + p * NR + i] = src.getAtIndex(ValueLayout.JAVA_FLOAT, s + i * pixelStride + p);
-                    }
+                for (int p = 0; p < k; p++) {
+                    FloatVector.fromArray(S, src, s + p, gather, 0).intoMemorySegment(dst, 4L * (d + p * NR), ByteOrder.nativeOrder());
                 }
                 j += L;
             } else {
                 for (int p = 0; p < k; p++) {
-                    dst[d + p * NR] = src.getAtIndex(ValueLayout.JAVA_FLOAT, s + p);
+                    dst.setAtIndex(ValueLayout.JAVA_FLOAT, d + p * NR, src[s + p]);
                 }
                 j++;
             }
@@ -227,16 +228,18 @@ public final class Packing {
      * @param k      rows (the depth of the packed B)
      * @param n      the real columns
      * @param dst    the packed B
-     * @param dstOff where the packed B starts in {@code dst}
+     * @param dstOff where the packed B starts in {@code dst}, in floats
      */
-    public static void zeroBTail(int k, int n, float[] dst, int dstOff) {
+    public static void zeroBTail(int k, int n, MemorySegment dst, int dstOff) {
         int rem = n % NR;
         if (rem == 0) {
             return;
         }
         int base = dstOff + (n / NR) * k * NR;
         for (int p = 0; p < k; p++) {
-            Arrays.fill(dst, base + p * NR + rem, base + p * NR + NR, 0f);
+            for (int j = base + p * NR + rem, e = base + p * NR + NR; j < e; j++) {
+                dst.setAtIndex(ValueLayout.JAVA_FLOAT, j, 0f);
+            }
         }
     }
 }

@@ -1,5 +1,6 @@
 package dev.convt.vector.gemm;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Objects;
 
 /**
@@ -22,7 +23,7 @@ public final class Sgemm {
     private static final int MC = Blocking.MC;
 
     private float[] packedA = new float[0];
-    private float[] packedB = new float[0];
+    private MemorySegment packedB = MemorySegment.NULL;
     private float[] cTile = new float[0];
 
     /** A workspace for {@link #multiply}, empty until the first call sizes it. */
@@ -43,14 +44,14 @@ public final class Sgemm {
      * @param panelFrom the first A panel to multiply
      * @param mPanels   how many A panels to multiply
      * @param bp        packed B ({@link Packing#packB}), depth {@code k}
-     * @param bpOff     where the packed B's first panel starts in {@code bp}
+     * @param bpOff     where the packed B's first panel starts in {@code bp}, in floats
      * @param n         columns, ≥ 1
      * @param c         receives the C block
      * @param cOff      where the C block starts in {@code c}
      * @param ldc       C's leading dimension, ≥ {@code Blocking.paddedColumns(n)}
      */
     public static void multiplyPacked(int k, float[] ap, int apOff, int mPadded, int panelFrom, int mPanels,
-                                      float[] bp, int bpOff, int n, float[] c, int cOff, int ldc) {
+                                      MemorySegment bp, int bpOff, int n, float[] c, int cOff, int ldc) {
         int nPanels = (n + NR - 1) / NR;
         // the last two panels as one wide tile when the last is at most half full
         boolean wide = Blocking.usesWideTail(n);
@@ -115,7 +116,9 @@ public final class Sgemm {
         int nc = Math.min(Blocking.ncFor(k), Blocking.paddedColumns(n));
         packedA = ensure(packedA, Packing.packedALength(m, k));
         int bLength = Packing.packedBLength(k, nc);
-        packedB = ensure(packedB, bLength);
+        if (packedB.byteSize() < 4L * bLength) {
+            packedB = Packing.newPackedB(bLength);
+        }
         cTile = ensure(cTile, MC * nc);
         Packing.packA(m, k, a, aOff, lda, 1, packedA, 0);
         for (int jc = 0; jc < n; jc += nc) {

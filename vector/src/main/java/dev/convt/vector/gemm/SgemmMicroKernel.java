@@ -4,18 +4,19 @@ package dev.convt.vector.gemm;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+
 /**
  * The one place where the SGEMM does arithmetic: an {@code MR × NR} register tile (see {@link Tile};
  * the configuration picks one per JVM) of {@code C[0..MR, 0..NR) (+)= Apanel · Bpanel} over
  * {@code kc} steps.
  *
  * <p>Operands are packed (see {@link Packing}): the A micro-panel holds {@code kc} groups of
- * {@link Blocking#MR} values (one column of the tile's rows per k), the B micro-panel {@code kc}
- * rows of {@link Blocking#NR} values. Both are the library's own {@code float[]}s, loaded with
- * {@code fromArray}: never a {@code MemorySegment}, whose vector loads share the JDK's type
- * profile with the loads of the callers' tensors (see the {@code dev.convt.vector} package
- * overview). Each k step broadcasts the MR A values and FMAs them with the B vectors into the
- * accumulators, written {@code acc = a.fma(b, acc)} (the form C2 keeps in
+ * {@link Blocking#MR} values (one column of the tile's rows per k), the B micro-panel (in the
+ * cache-line aligned off-heap segment of {@link Packing#newPackedB}) {@code kc}
+ * rows of {@link Blocking#NR} values. Each k step broadcasts the MR A values and FMAs them with the
+ * B vectors into the accumulators, written {@code acc = a.fma(b, acc)} (the form C2 keeps in
  * registers). There are no tails here: packing pads A rows and B columns with zeros, and C is a
  * padded buffer, so every tile is full.
  */
@@ -51,6 +52,7 @@ public final class SgemmMicroKernel {
     private static final VectorSpecies<Float> S = Blocking.SPECIES;
     private static final int L = S.length();
     private static final int NR = Blocking.NR;
+    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
     /**
      * Where a fresh tile's sums start: −0, the identity of float addition ({@code −0 + v == v} for
      * every v, including +0), so each sum is exactly its chain of products: all-(−0) products sum to
@@ -58,6 +60,8 @@ public final class SgemmMicroKernel {
      * output whose bias and products are all −0 would lose the reference's sign of zero.
      */
     private static final float START = -0f;
+    // B offsets in the k loops are long byte offsets stepped by the loop: C2 then hoists the
+    // segment's bounds checks (an int float index scaled to long each step kept them, ~10% slower)
 
     /**
      * Computes one register tile of the configured {@link Tile}.
@@ -65,14 +69,14 @@ public final class SgemmMicroKernel {
      * @param kc         number of k steps (≥ 1)
      * @param a          packed A, the micro-panel at {@code aOff}: {@code a[aOff + k*MR + r]}
      * @param aOff       where the A micro-panel starts in {@code a}
-     * @param b          packed B, the micro-panel at {@code bOff}: {@code b[bOff + k*NR + j]}
-     * @param bOff       where the B micro-panel starts in {@code b}
+     * @param b          packed B, the micro-panel at float {@code bOff}: {@code b[bOff + k*NR + j]}
+     * @param bOff       the float offset of the B micro-panel in {@code b}
      * @param c          C, row-major with leading dimension {@code ldc}; the tile at {@code cOff}
      * @param cOff       where the tile's first row starts in {@code c}
      * @param ldc        C's leading dimension, at least {@code NR}
      * @param accumulate add to C when true, overwrite C when false
      */
-    public static void compute(int kc, float[] a, int aOff, float[] b, int bOff,
+    public static void compute(int kc, float[] a, int aOff, MemorySegment b, int bOff,
                                float[] c, int cOff, int ldc, boolean accumulate) {
         if (TILE == Tile.F32_4X2V) {
             compute4x2v(kc, a, aOff, b, bOff, c, cOff, ldc, accumulate);
@@ -84,7 +88,7 @@ public final class SgemmMicroKernel {
     }
 
     /** The 4-row, 2-vector tile (8 accumulators). */
-    private static void compute4x2v(int kc, float[] a, int aOff, float[] b, int bOff,
+    private static void compute4x2v(int kc, float[] a, int aOff, MemorySegment b, int bOff,
                                 float[] c, int cOff, int ldc, boolean accumulate) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
         int r0 = cOff, r1 = cOff + ldc, r2 = cOff + 2 * ldc, r3 = cOff + 3 * ldc;
@@ -105,10 +109,10 @@ public final class SgemmMicroKernel {
             c30 = zero; c31 = zero;
         }
         int ai = aOff;
-        int bi = bOff;
-        for (int k = 0; k < kc; k++, ai += 4, bi += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bi);
-            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+        long bi = 4L * bOff;
+        for (int k = 0; k < kc; k++, ai += 4, bi += 4 * NR) {
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bi, NATIVE);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bi + 4 * L, NATIVE);
             FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
@@ -133,7 +137,7 @@ public final class SgemmMicroKernel {
     }
 
     /** The 6-row, 2-vector tile (12 accumulators). */
-    private static void compute6x2v(int kc, float[] a, int aOff, float[] b, int bOff,
+    private static void compute6x2v(int kc, float[] a, int aOff, MemorySegment b, int bOff,
                                 float[] c, int cOff, int ldc, boolean accumulate) {
         FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
         int r0 = cOff, r1 = cOff + ldc, r2 = cOff + 2 * ldc, r3 = cOff + 3 * ldc, r4 = cOff + 4 * ldc, r5 = cOff + 5 * ldc;
@@ -160,10 +164,10 @@ public final class SgemmMicroKernel {
             c50 = zero; c51 = zero;
         }
         int ai = aOff;
-        int bi = bOff;
-        for (int k = 0; k < kc; k++, ai += 6, bi += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bi);
-            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
+        long bi = 4L * bOff;
+        for (int k = 0; k < kc; k++, ai += 6, bi += 4 * NR) {
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bi, NATIVE);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bi + 4 * L, NATIVE);
             FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
@@ -206,15 +210,15 @@ public final class SgemmMicroKernel {
      * @param kc         number of k steps (≥ 1)
      * @param a          packed A, the micro-panel at {@code aOff}: {@code a[aOff + k*MR + r]}
      * @param aOff       where the A micro-panel starts in {@code a}
-     * @param b          packed B, the two micro-panels at {@code bOff} and {@code b2Off}
-     * @param bOff       where the full B micro-panel (columns {@code 0 .. NR}) starts in {@code b}
-     * @param b2Off      where the next B micro-panel starts, whose first {@code L} columns are used
+     * @param b          packed B, the two micro-panels at float offsets {@code bOff} and {@code b2Off}
+     * @param bOff       the float offset of the full B micro-panel (columns {@code 0 .. NR})
+     * @param b2Off      the float offset of the next B micro-panel, whose first {@code L} columns are used
      * @param c          C, row-major with leading dimension {@code ldc}; the tile at {@code cOff}
      * @param cOff       where the tile's first row starts in {@code c}
      * @param ldc        C's leading dimension, at least {@code NR + L}
      * @param accumulate add to C when true, overwrite C when false
      */
-    public static void computeWide(int kc, float[] a, int aOff, float[] b, int bOff, int b2Off,
+    public static void computeWide(int kc, float[] a, int aOff, MemorySegment b, int bOff, int b2Off,
                                    float[] c, int cOff, int ldc, boolean accumulate) {
         FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32, c40, c41, c42, c50, c51, c52;
         int r0 = cOff, r1 = cOff + ldc, r2 = cOff + 2 * ldc, r3 = cOff + 3 * ldc, r4 = cOff + 4 * ldc, r5 = cOff + 5 * ldc;
@@ -247,11 +251,11 @@ public final class SgemmMicroKernel {
             c50 = zero; c51 = zero; c52 = zero;
         }
         int ai = aOff;
-        int bi = bOff, bj = b2Off;
-        for (int k = 0; k < kc; k++, ai += 6, bi += NR, bj += NR) {
-            FloatVector b0 = FloatVector.fromArray(S, b, bi);
-            FloatVector b1 = FloatVector.fromArray(S, b, bi + L);
-            FloatVector b2 = FloatVector.fromArray(S, b, bj);
+        long bi = 4L * bOff, bj = 4L * b2Off;
+        for (int k = 0; k < kc; k++, ai += 6, bi += 4 * NR, bj += 4 * NR) {
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bi, NATIVE);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bi + 4 * L, NATIVE);
+            FloatVector b2 = FloatVector.fromMemorySegment(S, b, bj, NATIVE);
             FloatVector a0 = FloatVector.broadcast(S, a[ai]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);

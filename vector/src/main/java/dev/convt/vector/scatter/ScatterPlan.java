@@ -2,10 +2,6 @@ package dev.convt.vector.scatter;
 
 import dev.convt.Problem;
 import dev.convt.kernel.KernelPlan;
-import dev.convt.kernel.SameKindBuffer;
-import dev.convt.vector.FloatSegments;
-
-import java.lang.foreign.MemorySegment;
 
 /**
  * The prepared direct-scatter computation of one rank-1 or rank-2 problem: no column buffer; every
@@ -72,24 +68,13 @@ public final class ScatterPlan implements KernelPlan {
     private final int[] rowStart, rowKh, rowIh;
 
     /** Per-thread scratch: the current row's kernel rows and tap list, and the strided-store buffer. */
-    /** The tap-list capacity of one workspace. */
-    private final int maxTaps;
-
-    /** Floats of a workspace's {@code tmp}: the largest strided tile. */
-    private static final int TMP_LENGTH = Math.max(ScatterTuning.CO_BLOCK * ScatterTuning.TILE_WIDE_CO, ScatterTuning.TILE_ONE_CO) * PV;
-
     private static final class Workspace {
         final int[] tapX, tapW, tapC;
         /** Tap-vector pair entries: the input and its shift for the high half of the lanes. */
         final int[] tapX2, tapC2;
         /** Where the current output row's kernel rows start in rowKh/rowIh. */
         int rowBase;
-        /**
-         * Partial sums of a strided or edge tile, of the output's kind (the micro-kernels write the
-         * output or it through the same code): {@link #tmpBuffers}' for the current call's output.
-         */
-        MemorySegment tmp;
-        final SameKindBuffer tmpBuffers = new SameKindBuffer();
+        final float[] tmp;
         /** The largest entry of tapX in the current list. */
         int maxTapX;
 
@@ -99,7 +84,7 @@ public final class ScatterPlan implements KernelPlan {
             tapC = new int[maxTaps];
             tapX2 = new int[maxTaps];
             tapC2 = new int[maxTaps];
-            tmp = tmpBuffers.like(MemorySegment.ofArray(new float[0]), TMP_LENGTH);
+            tmp = new float[Math.max(ScatterTuning.CO_BLOCK * ScatterTuning.TILE_WIDE_CO, ScatterTuning.TILE_ONE_CO) * PV];
         }
     }
 
@@ -208,8 +193,17 @@ public final class ScatterPlan implements KernelPlan {
         rowIh = rowIhFill;
         int tapsPerChannel = Math.max(1, Math.ceilDiv(kH, sH) * Math.ceilDiv(kW, sW));
         ciPass = Math.clamp(ScatterTuning.MAX_TAPS_PER_PASS / tapsPerChannel, 1, ciPerG);
-        maxTaps = ciPerG * taps;
+        int maxTaps = ciPerG * taps;
         this.workspace = ThreadLocal.withInitial(() -> new Workspace(maxTaps));
+        this.maxTaps = maxTaps;
+    }
+
+    /** The tap-list capacity of one workspace. */
+    private final int maxTaps;
+
+    @Override
+    public Object newWorkspace() {
+        return new Workspace(maxTaps);
     }
 
     @Override
@@ -230,13 +224,8 @@ public final class ScatterPlan implements KernelPlan {
     }
 
     @Override
-    public void execute(MemorySegment x, int xOffset, MemorySegment y, int yOffset, Object workspace) {
+    public void execute(float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
         rows(0, rowCount(), x, xOffset, y, yOffset, workspace);
-    }
-
-    @Override
-    public Object newWorkspace() {
-        return new Workspace(maxTaps);
     }
 
     /**
@@ -282,11 +271,10 @@ public final class ScatterPlan implements KernelPlan {
      * @param y       the output, {@code (N, Cout, *out)} row-major from {@code yOffset}; only these rows are written
      * @param yOffset where the output starts in {@code y}
      * @param workspace a workspace from {@link #newWorkspace()} (used by one call at a time), or null for the
-     *                  calling thread's own
+     *                calling thread's own
      */
-    public void rows(int f0, int f1, MemorySegment x, int xOffset, MemorySegment y, int yOffset, Object workspace) {
+    public void rows(int f0, int f1, float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
         Workspace ws = workspace == null ? this.workspace.get() : (Workspace) workspace;
-        ws.tmp = ws.tmpBuffers.like(y, TMP_LENGTH);
         int blocks = blockStart.length;
         for (int f = f0; f < f1; ) {
             int unit = f / outH;
@@ -333,7 +321,7 @@ public final class ScatterPlan implements KernelPlan {
 
     // ---- phase mode -------------------------------------------------------------------------
 
-    private void rowPhase(int r, int ci0, int ci1, boolean more, MemorySegment x, int xg, int wb, int bi, int cb, int rows, MemorySegment y, int yRow, Workspace ws) {
+    private void rowPhase(int r, int ci0, int ci1, boolean more, float[] x, int xg, int wb, int bi, int cb, int rows, float[] y, int yRow, Workspace ws) {
         int qFirst = Math.ceilDiv(pW - r, sW);
         int qLast = Math.floorDiv(outW - 1 + pW - r, sW);
         if (qFirst > qLast) {
@@ -398,8 +386,8 @@ public final class ScatterPlan implements KernelPlan {
      * A tile of 4 channels × {@code len} (≤ 2V) consecutive q: 2 full vectors straight into place
      * (stride 1), else through the workspace; at the very end of the input array, masked vectors.
      */
-    private void phaseTile4(int q, int r, int len, boolean more, MemorySegment x, int xg, int wb, int bi, int nt,
-                            MemorySegment y, int yRow, Workspace ws) {
+    private void phaseTile4(int q, int r, int len, boolean more, float[] x, int xg, int wb, int bi, int nt,
+                            float[] y, int yRow, Workspace ws) {
         int ow0 = q * sW + r - pW;
         int span = ScatterTuning.TILE_WIDE_CO * PV;
         if (len == span && sW == 1) {
@@ -410,7 +398,7 @@ public final class ScatterPlan implements KernelPlan {
         if (more) {
             gather(ws.tmp, len, ScatterTuning.CO_BLOCK, span, y, yRow + ow0);
         }
-        if ((long) xg + q + ws.maxTapX + span <= x.byteSize() / Float.BYTES) {
+        if ((long) xg + q + ws.maxTapX + span <= x.length) {
             PhaseMicroKernels.c4x2(x, xg + q, ws.tapX, nt, packed, wb, ws.tapW,
                     bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], ws.tmp, 0, span, more);
         } else {
@@ -429,12 +417,12 @@ public final class ScatterPlan implements KernelPlan {
      * 4 through the workspace (the lanes past {@code len} compute discarded sums of inputs that lie
      * inside the array), or, at the very end of the input array, masked vectors.
      */
-    private void phaseTile1(int q, int r, int len, boolean more, MemorySegment x, int xg, int wb, int bi, int nt,
-                            MemorySegment y, int yRow, Workspace ws) {
+    private void phaseTile1(int q, int r, int len, boolean more, float[] x, int xg, int wb, int bi, int nt,
+                            float[] y, int yRow, Workspace ws) {
         int ow0 = q * sW + r - pW;
         if (len == ScatterTuning.TILE_ONE_CO * PV) {
             boolean direct = sW == 1;
-            MemorySegment dst = direct ? y : ws.tmp;
+            float[] dst = direct ? y : ws.tmp;
             int d = direct ? yRow + ow0 : 0;
             if (more && !direct) {
                 gather(ws.tmp, len, 1, 0, y, yRow + ow0);
@@ -448,7 +436,7 @@ public final class ScatterPlan implements KernelPlan {
         if (more) {
             gather(ws.tmp, len, 1, 0, y, yRow + ow0);
         }
-        if ((long) xg + q + ws.maxTapX + ScatterTuning.TILE_ONE_CO_MID * PV <= x.byteSize() / Float.BYTES) {
+        if ((long) xg + q + ws.maxTapX + ScatterTuning.TILE_ONE_CO_MID * PV <= x.length) {
             PhaseMicroKernels.c1x4(x, xg + q, ws.tapX, nt, packed, wb, ws.tapW, bias[bi], ws.tmp, 0, more);
         } else {
             for (int v = 0; v < len; v += PV) {
@@ -460,23 +448,23 @@ public final class ScatterPlan implements KernelPlan {
     }
 
     /** The inverse of {@link #spread}: fetches the partial sums of a strided tile for a later pass. */
-    private void gather(MemorySegment tmp, int len, int channels, int cs, MemorySegment y, int y0) {
+    private void gather(float[] tmp, int len, int channels, int cs, float[] y, int y0) {
         for (int c = 0; c < channels; c++) {
             int dst = c * cs;
             int src = y0 + c * outPlane;
             for (int i = 0; i < len; i++) {
-                tmp.setAtIndex(FloatSegments.FLOAT, dst + i, y.getAtIndex(FloatSegments.FLOAT, src + i * sW));
+                tmp[dst + i] = y[src + i * sW];
             }
         }
     }
 
     /** Copies {@code len} consecutive results per channel to every stride-th output of the row. */
-    private void spread(MemorySegment tmp, int len, int channels, int cs, MemorySegment y, int y0) {
+    private void spread(float[] tmp, int len, int channels, int cs, float[] y, int y0) {
         for (int c = 0; c < channels; c++) {
             int src = c * cs;
             int dst = y0 + c * outPlane;
             for (int i = 0; i < len; i++) {
-                y.setAtIndex(FloatSegments.FLOAT, dst + i * sW, tmp.getAtIndex(FloatSegments.FLOAT, src + i));
+                y[dst + i * sW] = tmp[src + i];
             }
         }
     }
@@ -486,41 +474,41 @@ public final class ScatterPlan implements KernelPlan {
      * latency chain of long tap lists; the extra ones start at -0, the identity of float addition,
      * so an output whose taps all fall outside still gets exactly its bias (even a -0 bias).
      */
-    private void phaseScalar(int q, int r, boolean more, MemorySegment x, int xg, int wb, int bi, int cb, int nt, MemorySegment y, int yRow, Workspace ws) {
+    private void phaseScalar(int q, int r, boolean more, float[] x, int xg, int wb, int bi, int cb, int nt, float[] y, int yRow, Workspace ws) {
         int ow = q * sW + r - pW;
         int[] tapX = ws.tapX, tapW = ws.tapW, tapC = ws.tapC;
         int xq = xg + q;
         for (int c = 0; c < cb; c++) {
             int wc = wb + c;
-            float a0 = more ? y.getAtIndex(FloatSegments.FLOAT, yRow + c * outPlane + ow) : bias[bi + c];
+            float a0 = more ? y[yRow + c * outPlane + ow] : bias[bi + c];
             float a1 = -0f, a2 = -0f, a3 = -0f;
             int t = 0;
             for (; t + 3 < nt; t += 4) {
                 if (Integer.compareUnsigned(q - tapC[t], inW) < 0) {
-                    a0 = Math.fma(x.getAtIndex(FloatSegments.FLOAT, xq + tapX[t]), packed[wc + tapW[t]], a0);
+                    a0 = Math.fma(x[xq + tapX[t]], packed[wc + tapW[t]], a0);
                 }
                 if (Integer.compareUnsigned(q - tapC[t + 1], inW) < 0) {
-                    a1 = Math.fma(x.getAtIndex(FloatSegments.FLOAT, xq + tapX[t + 1]), packed[wc + tapW[t + 1]], a1);
+                    a1 = Math.fma(x[xq + tapX[t + 1]], packed[wc + tapW[t + 1]], a1);
                 }
                 if (Integer.compareUnsigned(q - tapC[t + 2], inW) < 0) {
-                    a2 = Math.fma(x.getAtIndex(FloatSegments.FLOAT, xq + tapX[t + 2]), packed[wc + tapW[t + 2]], a2);
+                    a2 = Math.fma(x[xq + tapX[t + 2]], packed[wc + tapW[t + 2]], a2);
                 }
                 if (Integer.compareUnsigned(q - tapC[t + 3], inW) < 0) {
-                    a3 = Math.fma(x.getAtIndex(FloatSegments.FLOAT, xq + tapX[t + 3]), packed[wc + tapW[t + 3]], a3);
+                    a3 = Math.fma(x[xq + tapX[t + 3]], packed[wc + tapW[t + 3]], a3);
                 }
             }
             for (; t < nt; t++) {
                 if (Integer.compareUnsigned(q - tapC[t], inW) < 0) {
-                    a0 = Math.fma(x.getAtIndex(FloatSegments.FLOAT, xq + tapX[t]), packed[wc + tapW[t]], a0);
+                    a0 = Math.fma(x[xq + tapX[t]], packed[wc + tapW[t]], a0);
                 }
             }
-            y.setAtIndex(FloatSegments.FLOAT, yRow + c * outPlane + ow, a0 + ((a1 + a2) + a3));
+            y[yRow + c * outPlane + ow] = a0 + ((a1 + a2) + a3);
         }
     }
 
     // ---- tap-vector mode ---------------------------------------------------------------------
 
-    private void rowTapVector(int ci0, int ci1, boolean more, MemorySegment x, int xg, int wb, int bi, int cb, int rows, MemorySegment y, int yRow, Workspace ws) {
+    private void rowTapVector(int ci0, int ci1, boolean more, float[] x, int xg, int wb, int bi, int cb, int rows, float[] y, int yRow, Workspace ws) {
         int nt = 0;
         int[] tapX = ws.tapX, tapW = ws.tapW, tapC = ws.tapC, tapX2 = ws.tapX2, tapC2 = ws.tapC2;
         // the plain entries of every channel and kernel row, then the pair entries (qs = 2)
@@ -586,21 +574,21 @@ public final class ScatterPlan implements KernelPlan {
      * A q column at an edge of the row: some taps read outside the input (skipped, as the reference
      * skips them) or some lanes fall outside the output (computed in the workspace, not copied).
      */
-    private void tapEdge(int q, boolean more, MemorySegment x, int xg, int wb, int bi, int cb, int nt, MemorySegment y, int yRow, Workspace ws) {
+    private void tapEdge(int q, boolean more, float[] x, int xg, int wb, int bi, int cb, int nt, float[] y, int yRow, Workspace ws) {
         int ow0 = q * sW - pW;
         int l0 = Math.max(0, -ow0), l1 = Math.min(TV, outW - ow0);
-        MemorySegment tmp = ws.tmp;
+        float[] tmp = ws.tmp;
         for (int c = 0; c < cb; c++) {
             int row = yRow + c * outPlane + ow0;
             if (more) {
                 for (int l = l0; l < l1; l++) {
-                    tmp.setAtIndex(FloatSegments.FLOAT, l, y.getAtIndex(FloatSegments.FLOAT, row + l));
+                    tmp[l] = y[row + l];
                 }
             }
             TapVectorMicroKernels.b1edge(x, xg + q, q, inW, ws.tapX, ws.tapC, ws.tapX2, ws.tapC2, nt, packed, wb + c * TV,
                     ws.tapW, bias[bi + c], tmp, 0, more);
             for (int l = l0; l < l1; l++) {
-                y.setAtIndex(FloatSegments.FLOAT, row + l, tmp.getAtIndex(FloatSegments.FLOAT, l));
+                y[row + l] = tmp[l];
             }
         }
     }

@@ -2,8 +2,6 @@ package dev.convt.vector.scatter;
 
 import dev.convt.kernel.KernelPlan;
 
-import java.lang.foreign.MemorySegment;
-
 /**
  * How the scatter kernel cuts one execute into tasks (see {@link KernelPlan#tasks}): contiguous
  * ranges of its output rows ({@link ScatterPlan#rowCount} order: image, group, channel block, row).
@@ -62,7 +60,7 @@ final class ScatterSplit implements KernelPlan.Tasks {
     }
 
     @Override
-    public void run(int t, MemorySegment x, int xOffset, MemorySegment y, int yOffset, Object workspace) {
+    public void run(int t, float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
         plan.rows(start[t], start[t + 1], x, xOffset, y, yOffset, workspace);
     }
 

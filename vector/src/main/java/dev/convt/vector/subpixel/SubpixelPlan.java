@@ -4,7 +4,6 @@ import dev.convt.Activation;
 import dev.convt.Problem;
 import dev.convt.kernel.KernelPlan;
 import dev.convt.vector.Epilogue;
-import dev.convt.vector.FloatSegments;
 import dev.convt.vector.gemm.Blocking;
 import dev.convt.vector.gemm.Packing;
 import dev.convt.vector.gemm.Sgemm;
@@ -58,7 +57,7 @@ final class SubpixelPlan implements KernelPlan {
     /** Super-pixels per GEMM block; columns per GEMM call (a multiple of NR, or all columns). */
     final int blockRows, nc;
     private final boolean gaps;
-    private final float[] packedB;
+    private final MemorySegment packedB;
     private final int groupB;
     private final float[] bias;
     /** The spec's activation, applied to each output once it is final. */
@@ -130,7 +129,7 @@ final class SubpixelPlan implements KernelPlan {
     }
 
     @Override
-    public void execute(MemorySegment x, int xOffset, MemorySegment y, int yOffset, Object workspace) {
+    public void execute(float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
         Workspace ws = workspace == null ? this.workspace.get() : (Workspace) workspace;
         for (int g = 0; g < groups; g++) {
             runPart(g, 0, pixels, 0, columns, x, xOffset, y, yOffset, ws);
@@ -148,7 +147,7 @@ final class SubpixelPlan implements KernelPlan {
      * column lies in {@code [jA, jB)}. Every C element is the same full-depth chain whichever piece
      * computes it, so any cut gives the bits of {@link #execute}.
      */
-    void runPart(int g, int pA, int pB, int jA, int jB, MemorySegment x, int xOffset, MemorySegment y, int yOffset, Workspace ws) {
+    void runPart(int g, int pA, int pB, int jA, int jB, float[] x, int xOffset, float[] y, int yOffset, Workspace ws) {
         for (int p0 = pA; p0 < pB; p0 += blockRows) {
             int rows = Math.min(blockRows, pB - p0);
             int panels = (rows + MR - 1) / MR;
@@ -171,7 +170,7 @@ final class SubpixelPlan implements KernelPlan {
      * (K blocks of {@link Blocking#KC}, panels of MR rows, MR values per k), zero outside the input
      * and past the last row.
      */
-    private void gather(int g, int p0, int rows, MemorySegment x, int xOffset, Workspace ws) {
+    private void gather(int g, int p0, int rows, float[] x, int xOffset, Workspace ws) {
         int mPadded = (rows + MR - 1) / MR * MR;
         int tapsPer = h.taps * w.taps;
         int perImage = h.count * w.count;
@@ -203,7 +202,7 @@ final class SubpixelPlan implements KernelPlan {
                     if (row < rows) {
                         int ih = top[row] - th, iw = left[row] - tw;
                         if (Integer.compareUnsigned(ih, inH) < 0 && Integer.compareUnsigned(iw, inW) < 0) {
-                            v = x.getAtIndex(FloatSegments.FLOAT, base[row] + channel + ih * inW + iw);
+                            v = x[base[row] + channel + ih * inW + iw];
                         }
                     }
                     int r = row / MR;
@@ -221,7 +220,7 @@ final class SubpixelPlan implements KernelPlan {
      * load takes {@code LANES / w.phases} runs from consecutive C rows and one store writes them.
      */
     private void writeOut(int g, int p0, int rows, int j0, int n, float[] c, int ldc,
-                          MemorySegment x, int xOffset, MemorySegment y, int yOffset, Workspace ws) {
+                          float[] x, int xOffset, float[] y, int yOffset, Workspace ws) {
         int pw = w.phases, ph = h.phases;
         int perImage = h.count * w.count;
         int uFirst = j0 / pw, uEnd = (j0 + n + pw - 1) / pw;
@@ -265,7 +264,7 @@ final class SubpixelPlan implements KernelPlan {
                         if (fast && k + perVector <= segment && uw >= w.fullFrom && uw + perVector <= w.fullTo) {
                             dst = outRow + w.origin[uw];
                             len = LANES;
-                            bv.add(FloatVector.fromArray(S, c, cRow + runStart, ws.map, 0)).intoMemorySegment(y, 4L * dst, FloatSegments.ORDER);
+                            bv.add(FloatVector.fromArray(S, c, cRow + runStart, ws.map, 0)).intoArray(y, dst);
                             k += perVector;
                         } else {
                             int from = Math.max(j0, runStart + w.lo[uw]), to = Math.min(j0 + n, runStart + Math.min(w.hi[uw], pw));
@@ -299,16 +298,16 @@ final class SubpixelPlan implements KernelPlan {
     }
 
     /** {@code y[dst + i] = b + c[src + i]} for {@code i < len}: whole vectors, then the rest one by one. */
-    private static void addBias(float b, float[] c, int src, MemorySegment y, int dst, int len) {
+    private static void addBias(float b, float[] c, int src, float[] y, int dst, int len) {
         int i = 0;
         if (len >= LANES) {
             FloatVector bv = FloatVector.broadcast(S, b);
             for (; i <= len - LANES; i += LANES) {
-                bv.add(FloatVector.fromArray(S, c, src + i)).intoMemorySegment(y, 4L * (dst + i), FloatSegments.ORDER);
+                bv.add(FloatVector.fromArray(S, c, src + i)).intoArray(y, dst + i);
             }
         }
         for (; i < len; i++) {
-            y.setAtIndex(FloatSegments.FLOAT, dst + i, b + c[src + i]);
+            y[dst + i] = b + c[src + i];
         }
     }
 
@@ -319,10 +318,10 @@ final class SubpixelPlan implements KernelPlan {
      * products themselves. Runs only where a bias is −0 (no trained layer has one).
      */
     private void fixSignOfZero(int g, int co, int img, int uh, int uw, int rh, int rwFrom, int rwTo,
-                               MemorySegment x, int xOffset, MemorySegment y, int dst) {
+                               float[] x, int xOffset, float[] y, int dst) {
         for (int rw = rwFrom; rw < rwTo; rw++) {
             int at = dst + rw - rwFrom;
-            if (y.getAtIndex(FloatSegments.FLOAT, at) != 0f) {
+            if (y[at] != 0f) {
                 continue;
             }
             boolean allNegativeZero = true;
@@ -339,7 +338,7 @@ final class SubpixelPlan implements KernelPlan {
                         if (iw < 0 || iw >= inW) {
                             continue;
                         }
-                        float product = x.getAtIndex(FloatSegments.FLOAT, xBase + ih * inW + iw) * weights[wBase + (rh + h.stride * th) * kw + rw + w.stride * tw];
+                        float product = x[xBase + ih * inW + iw] * weights[wBase + (rh + h.stride * th) * kw + rw + w.stride * tw];
                         if (Float.floatToRawIntBits(product) != NEGATIVE_ZERO_BITS) {
                             allNegativeZero = false;
                             break;
@@ -347,7 +346,7 @@ final class SubpixelPlan implements KernelPlan {
                     }
                 }
             }
-            y.setAtIndex(FloatSegments.FLOAT, at, allNegativeZero ? -0f : 0f);
+            y[at] = allNegativeZero ? -0f : 0f;
         }
     }
 
@@ -357,7 +356,7 @@ final class SubpixelPlan implements KernelPlan {
      * than the stride), for the output channels whose first GEMM column lies in {@code [jA, jB)},
      * and applies the activation to them.
      */
-    private void fillGaps(int g, int p0, int rows, int jA, int jB, MemorySegment y, int yOffset) {
+    private void fillGaps(int g, int p0, int rows, int jA, int jB, float[] y, int yOffset) {
         int perChannel = h.phases * w.phases;
         int coFrom = (jA + perChannel - 1) / perChannel, coTo = Math.min(coutG, (jB + perChannel - 1) / perChannel);
         int perImage = h.count * w.count;
@@ -375,7 +374,7 @@ final class SubpixelPlan implements KernelPlan {
                     int from = rh >= h.phases ? wLo : Math.max(wLo, w.phases);
                     if (from < wHi) {
                         int at = channel + (h.origin[uh] + rh) * outW + w.origin[uw];
-                        FloatSegments.fill(y, at + from, at + wHi, b);
+                        Arrays.fill(y, at + from, at + wHi, b);
                         Epilogue.apply(activation, y, at + from, at + wHi);
                     }
                 }

@@ -1,8 +1,6 @@
 package dev.convt.vector.subpixel;
 
 import dev.convt.kernel.KernelPlan;
-
-import java.lang.foreign.MemorySegment;
 import dev.convt.vector.gemm.Blocking;
 
 /**
@@ -78,7 +76,7 @@ final class SubpixelSplit implements KernelPlan.Tasks {
     }
 
     @Override
-    public void run(int t, MemorySegment x, int xOffset, MemorySegment y, int yOffset, Object workspace) {
+    public void run(int t, float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
         SubpixelPlan.Workspace ws = workspace == null ? plan.workspace.get() : (SubpixelPlan.Workspace) workspace;
         for (int g = g0[t]; g < g1[t]; g++) {
             if (pA[t] < pB[t] && jA[t] < jB[t]) {

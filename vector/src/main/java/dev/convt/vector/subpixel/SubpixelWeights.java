@@ -4,6 +4,7 @@ import dev.convt.Problem;
 import dev.convt.kernel.KernelPack;
 import dev.convt.vector.gemm.Packing;
 
+import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
@@ -19,7 +20,7 @@ final class SubpixelWeights implements KernelPack {
     /** Whether every weight is finite; when not, only {@link #source} and {@link #bias} are set. */
     final boolean finite;
     /** Per group, {@link #groupB} floats of packed B; null when not {@link #finite}. */
-    final float[] packedB;
+    final MemorySegment packedB;
     final int groupB;
     /** Cout values, or null without bias. */
     final float[] bias;
@@ -48,7 +49,7 @@ final class SubpixelWeights implements KernelPack {
         source = null;
         int depth = SubpixelKernel.depth(p), columns = SubpixelKernel.columns(p);
         groupB = Packing.packedBLength(depth, columns);
-        packedB = new float[Math.multiplyExact(groupB, p.spec().groups())];
+        packedB = Packing.newPackedB(Math.multiplyExact(groupB, p.spec().groups()));
         packWeights(p, depth, columns, weight, weightOffset);
         boolean[] negZero = null;
         if (this.bias != null) {
@@ -101,7 +102,7 @@ final class SubpixelWeights implements KernelPack {
         if (!finite) {
             return 4L * source.length + 4L * (bias == null ? 0 : bias.length);
         }
-        return 4L * packedB.length + 4L * (bias == null ? 0 : bias.length)
+        return packedB.byteSize() + 4L * (bias == null ? 0 : bias.length)
                 + (weights == null ? 0 : 4L * weights.length + negativeZeroBias.length);
     }
 }
