@@ -38,8 +38,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  */
 class SegmentExecuteProperties {
 
-    /** Where a buffer lives. */
-    enum Memory { HEAP, NATIVE }
+    /**
+     * Where a buffer lives: a heap segment over a whole {@code float[]}, a slice of one that starts
+     * inside its array (both computed in place, at the slice's index), a heap segment over an
+     * {@code int[]} (staged through arrays, as native memory is), native memory.
+     */
+    enum Memory { HEAP, HEAP_SLICE, INT_ARRAY, NATIVE }
+
+    /** The floats before a {@link Memory#HEAP_SLICE} slice in its array. */
+    private static final int SLICE_START = 7;
 
     /** Written around every output region: a NaN payload no kernel produces. */
     static final float GUARD = Float.intBitsToFloat(0x7fc0_0b0b);
@@ -170,8 +177,12 @@ class SegmentExecuteProperties {
 
     /** A segment holding {@code data} from float {@code off} (the floats before it are garbage). */
     static MemorySegment segment(Arena arena, Memory memory, float[] data, int off) {
-        MemorySegment s = memory == Memory.HEAP ? MemorySegment.ofArray(new float[off + data.length])
-                : arena.allocate(4L * (off + data.length) + 1, 4); // one spare byte: the size need not be whole floats
+        MemorySegment s = switch (memory) {
+            case HEAP -> MemorySegment.ofArray(new float[off + data.length]);
+            case HEAP_SLICE -> MemorySegment.ofArray(new float[SLICE_START + off + data.length]).asSlice(4L * SLICE_START);
+            case INT_ARRAY -> MemorySegment.ofArray(new int[off + data.length]);
+            case NATIVE -> arena.allocate(4L * (off + data.length) + 1, 4); // one spare byte: the size need not be whole floats
+        };
         for (int i = 0; i < off; i++) {
             s.setAtIndex(ValueLayout.JAVA_FLOAT, i, 1e30f);
         }
