@@ -291,24 +291,25 @@ public final class Plan {
         if (problem.isEmpty()) {
             return;
         }
-        float[] xa = array(x), ya = array(y);
+        SegmentArrays arrays = scratchpad == null ? SEGMENT_ARRAYS.get() : scratchpad.segmentArrays();
+        float[] xa = arrays.input(x), ya = arrays.output(y);
         if (xa != null && ya != null) {
-            run(xa, index(x, xByteOffset), ya, index(y, yByteOffset), parallelism, scratchpad);
+            run(xa, SegmentArrays.index(x, xByteOffset), ya, SegmentArrays.index(y, yByteOffset), parallelism, scratchpad);
             return;
         }
-        LayoutStage.Staging staging = scratchpad == null ? SEGMENT_STAGING.get() : scratchpad.segmentStaging();
+        LayoutStage.Staging staging = arrays.staging;
         float[] kx = xa, ky = ya;
         int kxOffset = 0, kyOffset = 0;
         if (xa == null) {
             kx = staging.input((int) in);
             MemorySegment.copy(x, ValueLayout.JAVA_FLOAT, xByteOffset, kx, 0, (int) in);
         } else {
-            kxOffset = index(x, xByteOffset);
+            kxOffset = SegmentArrays.index(x, xByteOffset);
         }
         if (ya == null) {
             ky = staging.output((int) out);
         } else {
-            kyOffset = index(y, yByteOffset);
+            kyOffset = SegmentArrays.index(y, yByteOffset);
         }
         run(kx, kxOffset, ky, kyOffset, parallelism, scratchpad);
         if (ya == null) {
@@ -316,23 +317,8 @@ public final class Plan {
         }
     }
 
-    /**
-     * The {@code float[]} a segment is a writable view of, which the kernels then read and write in
-     * place, or null for any other segment (native, a read-only view, another array type), which is
-     * copied.
-     */
-    private static float[] array(MemorySegment s) {
-        return !s.isNative() && s.heapBase().orElse(null) instanceof float[] a ? a : null;
-    }
-
-    /** The index in its array of the float at {@code byteOffset} of a heap segment over a {@code float[]}. */
-    private static int index(MemorySegment s, long byteOffset) {
-        // a heap segment's address is its byte offset in the array
-        return (int) ((s.address() + byteOffset) / Float.BYTES);
-    }
-
-    /** Per thread, the arrays standing for segments that are not views of a {@code float[]}. */
-    private static final ThreadLocal<LayoutStage.Staging> SEGMENT_STAGING = ThreadLocal.withInitial(LayoutStage.Staging::new);
+    /** Per thread, how segments reach the kernels as arrays (see {@link SegmentArrays}). */
+    private static final ThreadLocal<SegmentArrays> SEGMENT_ARRAYS = ThreadLocal.withInitial(SegmentArrays::new);
 
     /**
      * {@link #execute(MemorySegment, long, MemorySegment, long, Parallelism, Scratchpad)} with this plan's

@@ -31,8 +31,8 @@ public final class Scratchpad {
     private final long bytes;
     /** The layout stage's staging buffers, or null when the plan has no stage. */
     private final LayoutStage.Staging layoutStaging;
-    /** Arrays standing for native segments (input, output), made on the first call that needs them. */
-    private final LayoutStage.Staging segmentStaging = new LayoutStage.Staging();
+    /** How segments reach the kernels as arrays; its staging is made on the first call that needs it. */
+    private final SegmentArrays segmentArrays = new SegmentArrays();
     /** The parallel job state, made on the first parallel call. */
     private ForkJoin.Job job;
 
@@ -50,7 +50,7 @@ public final class Scratchpad {
 
     LayoutStage.Staging layoutStaging() { return layoutStaging; }
 
-    LayoutStage.Staging segmentStaging() { return segmentStaging; }
+    SegmentArrays segmentArrays() { return segmentArrays; }
 
     ForkJoin.Job job() {
         ForkJoin.Job j = job;
