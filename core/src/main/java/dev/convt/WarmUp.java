@@ -3,6 +3,8 @@ package dev.convt;
 import dev.convt.kernel.Kernel;
 import dev.convt.kernel.KernelPlan;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -101,36 +103,30 @@ final class WarmUp {
      *         paths before
      */
     static int warm(Kernel k, Problem problem, boolean planTime) {
-        int runs = 0;
+        long start = System.nanoTime();
+        List<Problem> shapes = new ArrayList<>();
         for (Problem shape : k.warmUpProblems(problem)) {
             // in the plan's layout, so a kernel that reads or writes it itself warms those paths
             Problem proxy = shape.withLayout(problem.layout());
-            if (!proxy.isEmpty() && k.declineReason(proxy) == null) {
-                runs += warmProxy(k, proxy, planTime);
+            if (!proxy.isEmpty() && k.declineReason(proxy) == null && !shapes.contains(proxy)) {
+                shapes.add(proxy);
             }
         }
-        return runs;
-    }
-
-    private static int warmProxy(Kernel k, Problem proxy, boolean planTime) {
-        long start = System.nanoTime();
-        long allowed = PROXY_MILLIS * 1_000_000L;
+        long allowed = PROXY_MILLIS * 1_000_000L * shapes.size();
         if (planTime) {
             allowed = Math.min(allowed, budgetNanos() - SPENT.get());
-            if (allowed <= 0) {
-                return 0;
-            }
         }
-        String signature = k.name() + " " + proxy;
-        if (!WARMED.add(signature)) {
+        if (shapes.isEmpty() || allowed <= 0) {
             return 0;
         }
-        float[] w = scratch(proxy.weightLength(), 1);
-        float[] b = proxy.spec().hasBias() ? scratch(proxy.spec().outChannels(), 2) : null;
-        float[] x = scratch(proxy.inputLength(), 3);
-        float[] y = new float[proxy.outputLength()];
-        KernelPlan plan = k.prepare(proxy, w, 0, b, 0);
-        int runs = run(signature, plan, x, y, start + allowed);
+        List<Proxy> proxies = new ArrayList<>();
+        for (Problem shape : shapes) {
+            String signature = k.name() + " " + shape;
+            if (WARMED.add(signature)) {
+                proxies.add(Proxy.of(signature, k, shape));
+            }
+        }
+        int runs = drive(proxies, start + allowed);
         if (planTime) {
             SPENT.addAndGet(System.nanoTime() - start);
         }
@@ -140,18 +136,81 @@ final class WarmUp {
     private static final System.Logger LOG = System.getLogger("dev.convt");
     private static final boolean VERBOSE = Boolean.getBoolean("dev.convt.verbose");
 
-    private static int run(String signature, KernelPlan plan, float[] x, float[] y, long deadline) {
+    /**
+     * Runs the proxies until each is warm or the deadline passes. First every proxy runs once (which
+     * also makes its plan's workspace), so the profile of every method they share holds every path
+     * they walk before any of them has run long enough to get that method compiled: C2 then compiles
+     * it once, with no branch left out that a later proxy would take (an untaken branch is compiled
+     * as a trap, whose first use throws the compiled code away). Then the proxy that has used the
+     * least time so far runs next, so an expensive proxy (a deep GEMM block) runs rarely: its long
+     * loops would otherwise get their methods compiled on the stack (OSR) and again normally, twice
+     * the compile work of the cheap proxies' many short calls, which get them compiled once.
+     */
+    private static int drive(List<Proxy> proxies, long deadline) {
         Allocation alloc = Allocation.counter();
-        plan.execute(x, 0, y, 0); // the first run makes the plan's workspace: not counted
-        int runs = 1, clean = 0, calm = 0;
-        long best = Long.MAX_VALUE, mostBytes = 0, lastNanos = 0, lastBytes = 0;
-        while (clean < CLEAN_RUNS && calm < CALM_RUNS && System.nanoTime() < deadline) {
+        int runs = 0;
+        for (Proxy p : proxies) {
+            long t0 = System.nanoTime();
+            p.plan.execute(p.x, 0, p.y, 0); // makes the plan's workspace: not judged
+            p.nanos += System.nanoTime() - t0;
+            runs++;
+        }
+        while (System.nanoTime() < deadline) {
+            Proxy next = null;
+            for (Proxy p : proxies) {
+                if (!p.warm() && (next == null || p.nanos < next.nanos)) {
+                    next = p;
+                }
+            }
+            if (next == null) {
+                break;
+            }
+            next.run(alloc);
+            runs++;
+        }
+        if (VERBOSE) {
+            for (Proxy p : proxies) {
+                LOG.log(System.Logger.Level.INFO, "convt: warm-up of " + p.signature + ": " + p.runs + " runs, "
+                        + (p.clean >= CLEAN_RUNS ? "allocation-free" : p.calm >= CALM_RUNS ? "time settled" : "time budget reached")
+                        + "; last run " + p.lastNanos / 1000 + " us, " + p.lastBytes + " bytes");
+            }
+        }
+        return runs;
+    }
+
+    /** One proxy being warmed: its plan, scratch buffers and the state of the stopping rule. */
+    private static final class Proxy {
+        final String signature;
+        final KernelPlan plan;
+        final float[] x, y;
+        long nanos, best = Long.MAX_VALUE, mostBytes, lastNanos, lastBytes;
+        int runs = 1, clean, calm;
+
+        private Proxy(String signature, KernelPlan plan, float[] x, float[] y) {
+            this.signature = signature;
+            this.plan = plan;
+            this.x = x;
+            this.y = y;
+        }
+
+        static Proxy of(String signature, Kernel k, Problem proxy) {
+            float[] w = scratch(proxy.weightLength(), 1);
+            float[] b = proxy.spec().hasBias() ? scratch(proxy.spec().outChannels(), 2) : null;
+            return new Proxy(signature, k.prepare(proxy, w, 0, b, 0), scratch(proxy.inputLength(), 3), new float[proxy.outputLength()]);
+        }
+
+        boolean warm() {
+            return clean >= CLEAN_RUNS || calm >= CALM_RUNS;
+        }
+
+        void run(Allocation alloc) {
             long bytes = alloc.bytes();
             long t0 = System.nanoTime();
             plan.execute(x, 0, y, 0);
             long t = System.nanoTime() - t0;
             bytes = alloc.bytes() - bytes;
             runs++;
+            nanos += t;
             mostBytes = Math.max(mostBytes, bytes);
             boolean faster = t < FASTER * best;
             best = Math.min(best, t);
@@ -161,12 +220,6 @@ final class WarmUp {
             lastNanos = t;
             lastBytes = bytes;
         }
-        if (VERBOSE) {
-            LOG.log(System.Logger.Level.INFO, "convt: warm-up of " + signature + ": " + runs + " runs, "
-                    + (clean >= CLEAN_RUNS ? "allocation-free" : calm >= CALM_RUNS ? "time settled" : "time budget reached")
-                    + "; last run " + lastNanos / 1000 + " us, " + lastBytes + " bytes");
-        }
-        return runs;
     }
 
     /** Small integers (exact in float32, so the proxy's sums never overflow or go subnormal). */

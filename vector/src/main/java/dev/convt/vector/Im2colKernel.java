@@ -150,9 +150,53 @@ public final class Im2colKernel implements Kernel {
     static final int WARM_UP_DEPTH = 2;
 
     /**
-     * Warm-up proxies ({@link WarmUpProblem#resize}): first, for a problem deeper than one K block,
-     * {@link #DEEP_PROXY}, so C2 compiles the micro-kernels with both their overwriting and accumulating
-     * paths profiled; then the problem's geometry (kernel, stride, padding, dilation: col2im's paths)
+     * Proxies of every col2im and GEMM path the workload's layer families take, warmed together the
+     * first time any im2col plan is warmed in a JVM (later plans find them warm). {@link Col2im},
+     * {@link dev.convt.vector.gemm.SgemmMicroKernel}'s tiles and {@link Packing} are shared by every im2col plan, and C2
+     * compiles a branch the profile has never seen taken as a trap: warmed on one layer's paths only,
+     * those methods were thrown away and compiled again at the next layer with another stride or
+     * tail (Col2im's pair run and add six times each over the 17 workload layers). So each family
+     * comes with and without bias, and with tails of both kinds (at most and more than half a vector
+     * of pairs at 512 and 256 bits); each has {@value #WARM_UP_DEPTH} input channels and one output
+     * channel, so its calls are short:
+     * <ul>
+     *   <li>kernel 4, stride 2, padding 1 (DCGAN, pose, HiFi-GAN): zipped pairs added to the output;
+     *       3 × 16 inputs, so the GEMM also ends with the wide tail tile;
+     *   <li>kernel 2, stride 2 (U-Net, Mask R-CNN): zipped pairs written once (single cover);
+     *   <li>kernel 9, stride 3, padding 4, output_padding 2 (FSRCNN): interleaved triples;
+     *   <li>1-D kernel 16, stride 8, padding 4 (HiFi-GAN, Conv-TasNet, FCN): gathered lane groups,
+     *       also over two images;
+     *   <li>1-D kernel 8, stride 4, padding 2 (Demucs): strided scalar runs; kernel 3, stride 1,
+     *       padding 1: contiguous vector runs with a scalar tail;
+     *   <li>{@link #DEEP_PROXY}: the micro-kernels' accumulating path.
+     * </ul>
+     */
+    static final List<Problem> PATH_PROXIES = List.of(
+            spec(2, 4, 2, 1, 0, false).problem(1, new int[] {3, 16}),
+            spec(2, 4, 2, 1, 0, true).problem(1, new int[] {2, 21}),
+            spec(2, 2, 2, 0, 0, true).problem(1, new int[] {2, 21}),
+            spec(2, 2, 2, 0, 0, false).problem(1, new int[] {2, 28}),
+            spec(2, 9, 3, 4, 2, false).problem(1, new int[] {2, 21}),
+            spec(2, 9, 3, 4, 2, true).problem(1, new int[] {3, 16}),
+            spec(1, 16, 8, 4, 0, false).problem(1, new int[] {21}),
+            spec(1, 16, 8, 4, 0, true).problem(2, new int[] {13}),
+            spec(1, 8, 4, 2, 0, true).problem(1, new int[] {40}),
+            spec(1, 3, 1, 1, 0, false).problem(1, new int[] {21}),
+            DEEP_PROXY);
+
+    /** A path proxy's spec: {@value #WARM_UP_DEPTH} input channels, one output channel, the same size in every dimension. */
+    private static dev.convt.ConvTransposeSpec spec(int rank, int kernel, int stride, int padding, int outputPadding, boolean bias) {
+        int[] k = new int[rank], s = new int[rank], p = new int[rank], op = new int[rank];
+        java.util.Arrays.fill(k, kernel);
+        java.util.Arrays.fill(s, stride);
+        java.util.Arrays.fill(p, padding);
+        java.util.Arrays.fill(op, outputPadding);
+        return dev.convt.ConvTransposeSpec.builder(rank, WARM_UP_DEPTH, 1, k).stride(s).pads(p, p).outputPadding(op).bias(bias).build();
+    }
+
+    /**
+     * Warm-up proxies: {@link #PATH_PROXIES} (warmed once per JVM), then the problem's own geometry
+     * ({@link WarmUpProblem#resize}: kernel, stride, padding, dilation, so col2im's paths and tails)
      * with {@value #WARM_UP_DEPTH} input channels and one output channel per group, so each
      * micro-kernel call is two k steps and the JIT's counters reach C2's thresholds after little work
      * on the Vector API's fallback. A problem whose GEMM finishes a column tile with the wide tail tile
@@ -165,7 +209,9 @@ public final class Im2colKernel implements Kernel {
             Problem sameSize = proxy.spec().problem(1, problem.inputSpatial());
             proxy = wideTail(sameSize) ? sameSize : proxy.spec().problem(problem.batch(), problem.inputSpatial());
         }
-        return problem.spec().inChannelsPerGroup() > Blocking.KC ? List.of(DEEP_PROXY, proxy) : List.of(proxy);
+        List<Problem> out = new java.util.ArrayList<>(PATH_PROXIES);
+        out.add(proxy);
+        return out;
     }
 
     /** Whether some column tile of the problem's GEMM ends with the wide tail tile ({@link Sgemm#multiplyPacked}). */
