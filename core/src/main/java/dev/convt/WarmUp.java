@@ -60,6 +60,12 @@ final class WarmUp {
     /** Nanoseconds spent by plan-time warm-ups in this JVM. */
     private static final java.util.concurrent.atomic.AtomicLong SPENT = new java.util.concurrent.atomic.AtomicLong();
 
+    /**
+     * The most time one proxy may have taken, as a multiple of the least any unfinished proxy has
+     * taken, to be run next (see {@link #drive}).
+     */
+    static final int TIME_SHARE = 4;
+
     /** Consecutive runs that allocate nothing and end a warm-up. */
     static final int CLEAN_RUNS = 3;
 
@@ -141,10 +147,13 @@ final class WarmUp {
      * also makes its plan's workspace), so the profile of every method they share holds every path
      * they walk before any of them has run long enough to get that method compiled: C2 then compiles
      * it once, with no branch left out that a later proxy would take (an untaken branch is compiled
-     * as a trap, whose first use throws the compiled code away). Then the proxy that has used the
-     * least time so far runs next, so an expensive proxy (a deep GEMM block) runs rarely: its long
-     * loops would otherwise get their methods compiled on the stack (OSR) and again normally, twice
-     * the compile work of the cheap proxies' many short calls, which get them compiled once.
+     * as a trap, whose first use throws the compiled code away). Then they take turns, one run each,
+     * so that while a shared method runs in profiled C1 code (between its C1 and C2 compiles: only
+     * then is its profile written) every proxy's paths go into it; but a proxy that has taken more
+     * than {@value #TIME_SHARE}× the time of the cheapest skips its turns, so an expensive proxy (a
+     * deep GEMM block) runs rarely: its long loops would otherwise get their methods compiled on the
+     * stack (OSR) and again normally, twice the compile work of the cheap proxies' many short calls,
+     * which get them compiled once.
      */
     private static int drive(List<Proxy> proxies, long deadline) {
         Allocation alloc = Allocation.counter();
@@ -156,12 +165,7 @@ final class WarmUp {
             runs++;
         }
         while (System.nanoTime() < deadline) {
-            Proxy next = null;
-            for (Proxy p : proxies) {
-                if (!p.warm() && (next == null || p.nanos < next.nanos)) {
-                    next = p;
-                }
-            }
+            Proxy next = next(proxies);
             if (next == null) {
                 break;
             }
@@ -176,6 +180,26 @@ final class WarmUp {
             }
         }
         return runs;
+    }
+
+    /**
+     * The proxy to run next: of those not yet warm and whose time so far is at most
+     * {@value #TIME_SHARE}× the least, the one with the fewest runs; null when all are warm.
+     */
+    private static Proxy next(List<Proxy> proxies) {
+        long least = Long.MAX_VALUE;
+        for (Proxy p : proxies) {
+            if (!p.warm()) {
+                least = Math.min(least, p.nanos);
+            }
+        }
+        Proxy next = null;
+        for (Proxy p : proxies) {
+            if (!p.warm() && p.nanos <= TIME_SHARE * (double) least && (next == null || p.runs < next.runs)) {
+                next = p;
+            }
+        }
+        return next;
     }
 
     /** One proxy being warmed: its plan, scratch buffers and the state of the stopping rule. */

@@ -156,8 +156,9 @@ public final class Im2colKernel implements Kernel {
      * compiles a branch the profile has never seen taken as a trap: warmed on one layer's paths only,
      * those methods were thrown away and compiled again at the next layer with another stride or
      * tail (Col2im's pair run and add six times each over the 17 workload layers). So each family
-     * comes with and without bias, and with tails of both kinds (at most and more than half a vector
-     * of pairs at 512 and 256 bits); each has {@value #WARM_UP_DEPTH} input channels and one output
+     * comes with and without bias, the pair runs with each kind of tail (none, at most and more than
+     * half a vector of pairs, at 512 and 256 bits), and some GEMMs' columns fill their last panel
+     * and some do not; each has {@value #WARM_UP_DEPTH} input channels and one output
      * channel, so its calls are short:
      * <ul>
      *   <li>kernel 4, stride 2, padding 1 (DCGAN, pose, HiFi-GAN): zipped pairs added to the output;
@@ -167,21 +168,23 @@ public final class Im2colKernel implements Kernel {
      *   <li>1-D kernel 16, stride 8, padding 4 (HiFi-GAN, Conv-TasNet, FCN): gathered lane groups,
      *       also over two images;
      *   <li>1-D kernel 8, stride 4, padding 2 (Demucs): strided scalar runs; kernel 3, stride 1,
-     *       padding 1: contiguous vector runs with a scalar tail;
+     *       padding 1: contiguous vector runs with a scalar tail, whole panels of columns;
      *   <li>{@link #DEEP_PROXY}: the micro-kernels' accumulating path.
      * </ul>
      */
     static final List<Problem> PATH_PROXIES = List.of(
             spec(2, 4, 2, 1, 0, false).problem(1, new int[] {3, 16}),
             spec(2, 4, 2, 1, 0, true).problem(1, new int[] {2, 21}),
+            spec(2, 4, 2, 1, 0, false).problem(1, new int[] {2, 17}),
             spec(2, 2, 2, 0, 0, true).problem(1, new int[] {2, 21}),
             spec(2, 2, 2, 0, 0, false).problem(1, new int[] {2, 28}),
+            spec(2, 2, 2, 0, 0, false).problem(1, new int[] {2, 16}),
             spec(2, 9, 3, 4, 2, false).problem(1, new int[] {2, 21}),
             spec(2, 9, 3, 4, 2, true).problem(1, new int[] {3, 16}),
             spec(1, 16, 8, 4, 0, false).problem(1, new int[] {21}),
             spec(1, 16, 8, 4, 0, true).problem(2, new int[] {13}),
             spec(1, 8, 4, 2, 0, true).problem(1, new int[] {40}),
-            spec(1, 3, 1, 1, 0, false).problem(1, new int[] {21}),
+            spec(1, 3, 1, 1, 0, false).problem(1, new int[] {32}),
             DEEP_PROXY);
 
     /** A path proxy's spec: {@value #WARM_UP_DEPTH} input channels, one output channel, the same size in every dimension. */
