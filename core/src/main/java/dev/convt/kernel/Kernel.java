@@ -173,5 +173,5 @@ public interface Kernel {
     }
 
     /** Channels per group a default warm-up proxy keeps (see {@link #warmUpProblems}). */
-    int WARM_UP_CHANNELS = 16;
+    int WARM_UP_CHANNELS = 8;
 }
