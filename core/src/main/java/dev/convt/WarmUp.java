@@ -66,6 +66,15 @@ final class WarmUp {
      */
     static final int TIME_SHARE = 4;
 
+    /**
+     * Every this many runs a proxy runs on a plan made anew: a plan's first execute makes its
+     * workspace and takes the branches that fill its per-workspace tables, which later executes skip;
+     * profiled only at the proxies' own first runs (mostly before the profile exists), C2 compiled
+     * them as traps, and the real plan's first execute threw the compiled kernel away (the sub-pixel
+     * write-out's gather map).
+     */
+    static final int FRESH_PLAN_EVERY = 4;
+
     /** Consecutive runs that allocate nothing and end a warm-up. */
     static final int CLEAN_RUNS = 3;
 
@@ -205,29 +214,47 @@ final class WarmUp {
     /** One proxy being warmed: its plan, scratch buffers and the state of the stopping rule. */
     private static final class Proxy {
         final String signature;
-        final KernelPlan plan;
-        final float[] x, y;
+        final Kernel kernel;
+        final Problem problem;
+        final float[] w, b, x, y;
+        KernelPlan plan;
         long nanos, best = Long.MAX_VALUE, mostBytes, lastNanos, lastBytes;
         int runs = 1, clean, calm;
 
-        private Proxy(String signature, KernelPlan plan, float[] x, float[] y) {
+        private Proxy(String signature, Kernel kernel, Problem problem, float[] w, float[] b, float[] x, float[] y) {
             this.signature = signature;
-            this.plan = plan;
+            this.kernel = kernel;
+            this.problem = problem;
+            this.w = w;
+            this.b = b;
             this.x = x;
             this.y = y;
+            this.plan = kernel.prepare(problem, w, 0, b, 0);
         }
 
         static Proxy of(String signature, Kernel k, Problem proxy) {
             float[] w = scratch(proxy.weightLength(), 1);
             float[] b = proxy.spec().hasBias() ? scratch(proxy.spec().outChannels(), 2) : null;
-            return new Proxy(signature, k.prepare(proxy, w, 0, b, 0), scratch(proxy.inputLength(), 3), new float[proxy.outputLength()]);
+            return new Proxy(signature, k, proxy, w, b, scratch(proxy.inputLength(), 3), new float[proxy.outputLength()]);
         }
 
         boolean warm() {
             return clean >= CLEAN_RUNS || calm >= CALM_RUNS;
         }
 
+        /**
+         * Runs the proxy once; every {@value #FRESH_PLAN_EVERY}th run on a plan made anew, not judged
+         * (it allocates the plan and its workspace).
+         */
         void run(Allocation alloc) {
+            if (runs % FRESH_PLAN_EVERY == 0) {
+                long t0 = System.nanoTime();
+                plan = kernel.prepare(problem, w, 0, b, 0);
+                plan.execute(x, 0, y, 0);
+                nanos += System.nanoTime() - t0;
+                runs++;
+                return;
+            }
             long bytes = alloc.bytes();
             long t0 = System.nanoTime();
             plan.execute(x, 0, y, 0);
