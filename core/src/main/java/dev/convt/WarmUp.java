@@ -1,6 +1,7 @@
 package dev.convt;
 
 import dev.convt.kernel.Kernel;
+import dev.convt.kernel.KernelPack;
 import dev.convt.kernel.KernelPlan;
 
 import java.util.ArrayList;
@@ -9,29 +10,54 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Plan-time warm-up: runs a kernel's small proxy problem ({@link Kernel#warmUpProblems}) on scratch
- * buffers until the JIT has compiled the code it walks, so a plan's first execute runs near steady
+ * Plan-time warm-up: runs a kernel's small proxy problems ({@link Kernel#warmUpProblems}) on scratch
+ * buffers until the JIT has compiled the code they walk, so a plan's first execute runs near steady
  * speed.
  *
  * <p>Why: Vector API code runs on the API's Java fallback, boxing every vector, until C2 has compiled
- * it with the intrinsics. Run cold, a big layer's first execute spends most of its time there: the
- * kernel's methods run in the interpreter and C1, the fallback's own methods (the lambdas and
- * templates behind each vector operation) become the hottest code in the JVM and are compiled by C2
- * first, ahead of the kernel methods whose compilation makes them unnecessary, and each new layer's
- * untaken branches deoptimise compiled kernels again. A proxy with the same kernel paths but few
- * channels and a small size reaches C2's call and loop thresholds, with the same branches profiled,
- * after a fraction of that fallback work.
+ * it with the intrinsics. Run cold, a big layer's first execute spends most of its time there, and
+ * the JIT's work is mostly wasted: the fallback's own methods (the lambdas and templates behind each
+ * vector operation) become the hottest code in the JVM and fill the one C2 queue of a small machine
+ * ahead of the kernel methods whose compilation makes them unnecessary; a kernel method whose loops
+ * run long per call is compiled twice (on the stack, OSR, then normally); and a branch its profile
+ * has never seen taken is compiled as a trap, so the next layer that takes it throws the compiled
+ * method away and it is compiled again. Over the 17 workload layers planned and executed once each
+ * in a fresh JVM, that was about 70 C2 compiles of convt's methods (a third of them OSR) beside about
+ * 200 of the fallback's.
  *
- * <p>Stopping rule: run the proxy until {@value #CLEAN_RUNS} consecutive runs allocate nothing on the
+ * <p>What warm-up does about it, in this order:
+ * <ul>
+ *   <li>Proxies with short calls: few channels (two input channels, one output channel for the GEMM
+ *       kernels), so the JIT's call counters rather than its loop counters reach C2's threshold and
+ *       each method is compiled once, normally.
+ *   <li>Proxies that cover the paths: a kernel may return, besides the problem's own proxy, proxies
+ *       of every path its family of layers takes (tails, bias or none, single cover), which this class
+ *       warms once per JVM; later plans of the family find them warm, and their methods compiled with
+ *       no branch left out.
+ *   <li>All of a plan's proxies run once before any runs again (the profile then holds every path
+ *       they take before any method is compiled), then take turns, one run each, so that each
+ *       proxy's paths go into the profiles while the methods run in profiled C1 code; a proxy that has
+ *       taken more than {@value #TIME_SHARE}× the time of the cheapest skips its turns (a deep GEMM
+ *       block's long loops would otherwise get their methods compiled on the stack).
+ *   <li>Every {@value #FRESH_PLAN_EVERY}th run of a proxy is on a plan made anew, so the branches of a
+ *       plan's first execute (making and filling its workspace) are profiled as well.
+ * </ul>
+ * The fallback's compiles cannot be avoided this way (its methods reach C2's thresholds long before
+ * the kernel methods that call them), so warm-up moves the JIT's work to plan time and avoids the
+ * repeated compiles rather than removing the first ones; the first plan of each kernel or family
+ * pays for them.
+ *
+ * <p>Stopping rule, per proxy: until {@value #CLEAN_RUNS} consecutive runs allocate nothing on the
  * heap (the fallback boxes every vector; C2's code does not) and the last is within
  * {@value #STEADY_FACTOR}× of the fastest; or until {@value #CALM_RUNS} consecutive runs are no faster
  * than the fastest and allocate at most 1/{@value #BOXING_DROP} of the most any run allocated (a
  * method the proxy calls rarely can stay in C1 for thousands of runs; the real problem's long loops
- * get it compiled on their own), or after {@value #PROXY_MILLIS} ms. Plan-time warm-ups also share
- * one budget per JVM ({@value #BUDGET_PROPERTY}, milliseconds, {@value #DEFAULT_BUDGET_MILLIS} by
- * default): where the JIT is starved (a machine with many more busy threads than cores), warm-ups
- * cannot finish and only add to planning, so once the budget is spent plans stop warming up. Each proxy is warmed once per JVM: the kernel's name and the proxy problem are
- * remembered, so layers sharing kernel paths pay once.
+ * get it compiled on their own); a warm-up stops after {@value #PROXY_MILLIS} ms per proxy. Plan-time
+ * warm-ups also share one budget per JVM ({@value #BUDGET_PROPERTY}, milliseconds,
+ * {@value #DEFAULT_BUDGET_MILLIS} by default): where the JIT is starved (a machine with many more busy
+ * threads than cores), warm-ups cannot finish and only add to planning, so once the budget is spent
+ * plans stop warming up. Each proxy is warmed once per JVM: the kernel's name and the proxy problem
+ * are remembered, so layers sharing kernel paths pay once.
  *
  * <p>{@code -Ddev.convt.verbose=true} logs each warm-up: the proxy, its runs and why it stopped.
  *
@@ -151,19 +177,7 @@ final class WarmUp {
     private static final System.Logger LOG = System.getLogger("dev.convt");
     private static final boolean VERBOSE = Boolean.getBoolean("dev.convt.verbose");
 
-    /**
-     * Runs the proxies until each is warm or the deadline passes. First every proxy runs once (which
-     * also makes its plan's workspace), so the profile of every method they share holds every path
-     * they walk before any of them has run long enough to get that method compiled: C2 then compiles
-     * it once, with no branch left out that a later proxy would take (an untaken branch is compiled
-     * as a trap, whose first use throws the compiled code away). Then they take turns, one run each,
-     * so that while a shared method runs in profiled C1 code (between its C1 and C2 compiles: only
-     * then is its profile written) every proxy's paths go into it; but a proxy that has taken more
-     * than {@value #TIME_SHARE}× the time of the cheapest skips its turns, so an expensive proxy (a
-     * deep GEMM block) runs rarely: its long loops would otherwise get their methods compiled on the
-     * stack (OSR) and again normally, twice the compile work of the cheap proxies' many short calls,
-     * which get them compiled once.
-     */
+    /** Runs the proxies until each is warm or the deadline passes (the order: see the class comment). */
     private static int drive(List<Proxy> proxies, long deadline) {
         Allocation alloc = Allocation.counter();
         int runs = 0;
@@ -216,7 +230,10 @@ final class WarmUp {
         final String signature;
         final Kernel kernel;
         final Problem problem;
-        final float[] w, b, x, y;
+        final float[] x, y;
+        /** The proxy's packed weights, so that a fresh plan costs its tables only; null for a kernel that packs nothing. */
+        final KernelPack pack;
+        final float[] w, b;
         KernelPlan plan;
         long nanos, best = Long.MAX_VALUE, mostBytes, lastNanos, lastBytes;
         int runs = 1, clean, calm;
@@ -229,7 +246,12 @@ final class WarmUp {
             this.b = b;
             this.x = x;
             this.y = y;
-            this.plan = kernel.prepare(problem, w, 0, b, 0);
+            this.pack = kernel.packLayout(problem) == null ? null : kernel.pack(problem, w, 0, b, 0);
+            this.plan = newPlan();
+        }
+
+        private KernelPlan newPlan() {
+            return pack == null ? kernel.prepare(problem, w, 0, b, 0) : kernel.plan(problem, pack);
         }
 
         static Proxy of(String signature, Kernel k, Problem proxy) {
@@ -249,7 +271,7 @@ final class WarmUp {
         void run(Allocation alloc) {
             if (runs % FRESH_PLAN_EVERY == 0) {
                 long t0 = System.nanoTime();
-                plan = kernel.prepare(problem, w, 0, b, 0);
+                plan = newPlan();
                 plan.execute(x, 0, y, 0);
                 nanos += System.nanoTime() - t0;
                 runs++;
