@@ -68,10 +68,11 @@ final class WarmUp {
     private WarmUp() {}
 
     /**
-     * {@code -Ddev.convt.warmup=true} switches plan-time warm-up on. Off by default: on this project's
-     * shared 2-core machines, at loads of 20–35, A/B runs of the 17 workload layers in fresh JVMs
-     * measured a slower first pass with it on (the starved JIT could not finish the proxies'
-     * compiles within the budget, and the real layers then recompiled). {@link Plan#warmUp} works either way.
+     * {@code -Ddev.convt.warmup=true} switches plan-time warm-up on. Off by default: in 11 interleaved
+     * pairs of fresh JVMs planning and executing the 17 workload layers once each (a 2-core machine at
+     * load 10–20), the whole first pass was a median 12% longer with it on (0.85–1.40×), though every
+     * first execute came within a few times its steady time (see the class comment for why the JIT's
+     * work moves rather than shrinks). {@link Plan#warmUp} works either way.
      */
     static final String PROPERTY = "dev.convt.warmup";
 
