@@ -150,10 +150,12 @@ final class WarmUp {
         for (Problem shape : k.warmUpProblems(problem)) {
             // in the plan's layout, so a kernel that reads or writes it itself warms those paths
             Problem proxy = shape.withLayout(problem.layout());
-            if (!proxy.isEmpty() && k.declineReason(proxy) == null && !shapes.contains(proxy)) {
+            if (!proxy.isEmpty() && k.declineReason(proxy) == null && !shapes.contains(proxy)
+                    && !WARMED.contains(signature(k, proxy))) {
                 shapes.add(proxy);
             }
         }
+        // a second each for the proxies not warmed yet (a family's warm path proxies take none)
         long allowed = PROXY_MILLIS * 1_000_000L * shapes.size();
         if (planTime) {
             allowed = Math.min(allowed, budgetNanos() - SPENT.get());
@@ -163,8 +165,8 @@ final class WarmUp {
         }
         List<Proxy> proxies = new ArrayList<>();
         for (Problem shape : shapes) {
-            String signature = k.name() + " " + shape;
-            if (WARMED.add(signature)) {
+            String signature = signature(k, shape);
+            if (WARMED.add(signature)) { // another thread may have claimed it since
                 proxies.add(Proxy.of(signature, k, shape));
             }
         }
@@ -173,6 +175,11 @@ final class WarmUp {
             SPENT.addAndGet(System.nanoTime() - start);
         }
         return runs;
+    }
+
+    /** What identifies a warmed proxy in {@link #WARMED}: the kernel's name and the proxy problem. */
+    private static String signature(Kernel k, Problem proxy) {
+        return k.name() + " " + proxy;
     }
 
     private static final System.Logger LOG = System.getLogger("dev.convt");
