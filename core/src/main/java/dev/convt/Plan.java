@@ -81,18 +81,21 @@ import java.lang.foreign.ValueLayout;
  * <h2>Warm-up</h2>
  * The Vector API kernels run about a hundred times slower until the JIT (C2) has compiled them, so a
  * fresh JVM's first {@link #execute} of a plan is far slower than the next ones. {@link #warmUp()}
- * warms a plan's code paths ahead of its first execute: it runs a small proxy problem (the same
- * kernel, stride, padding and dilation, with few channels and a small size; see
+ * warms a plan's code paths ahead of its first execute: it runs small proxy problems (the same
+ * kernel, stride, padding and dilation, with few channels and a small size, and the first time a
+ * family of layers is warmed, proxies of every path the family takes; see
  * {@link Kernel#warmUpProblems}) on scratch buffers of its own until the runs stop allocating and stop
- * getting faster, at most a second per proxy. Paths are warmed once per JVM: a plan whose proxy was
- * warmed before (by any plan) skips it, so warming many layers pays mostly for the distinct paths.
- * Warm-up never writes the caller's buffers and never changes results (they are bitwise the same
- * with or without it). With {@code -Ddev.convt.warmup=true}, {@link Planner#plan} warms every new
- * plan itself, within a budget per JVM ({@code -Ddev.convt.warmup.millis}, 5000 ms by default) after
- * which plans stop warming up. Plan-time warm-up is off by default: on shared machines with far more
- * busy threads than cores the JIT is starved of CPU, the proxies' compiles cannot finish, and in
- * fresh-JVM measurements of the 17 workload layers under such load the whole first pass was slower
- * with it on.
+ * getting faster, at most a second per proxy. Proxies are warmed once per JVM: a plan whose proxies
+ * were warmed before (by any plan) skips them, so warming many layers pays mostly for the first layer
+ * of each kind. Warm-up never writes the caller's buffers and never changes results (they are bitwise
+ * the same with or without it). With {@code -Ddev.convt.warmup=true}, {@link Planner#plan} warms every
+ * new plan itself, within a budget per JVM ({@code -Ddev.convt.warmup.millis}, 5000 ms by default)
+ * after which plans stop warming up. Plan-time warm-up is off by default: it moves the JIT's work to
+ * plan time rather than removing it (most of that work compiles the Vector API's own fallback, which
+ * runs whenever vector code runs before C2 has compiled it), so in fresh-JVM measurements of the 17
+ * workload layers every first execute came within a few times its steady time with it on, but the
+ * whole first pass, plans included, was about a tenth longer (the README's Warm-up section has the
+ * figures). Engines that make plans ahead of time call {@link #warmUp()} there.
  */
 public final class Plan {
     private final Problem problem;

@@ -36,9 +36,11 @@ import java.util.ServiceLoader;
  * executor), or pass one per call to {@link Plan#execute(float[], int, float[], int, Parallelism)}.
  * Results are bit-identical at any thread count.
  *
- * <p>With {@code -Ddev.convt.warmup=true}, {@link #plan} warms the new plan's code paths before returning it, once per JVM for each distinct
- * set of paths (see {@link Plan#warmUp} and the {@link Plan} class comment), so the first execute runs
- * near steady speed; it is off by default (see {@link Plan#warmUp}).
+ * <p>With {@code -Ddev.convt.warmup=true}, {@link #plan} warms the new plan's code paths before
+ * returning it, once per JVM for each distinct set of paths, and the first time a family of layers
+ * comes, the paths of the whole family (see {@link Plan#warmUp} and the {@link Plan} class comment), so
+ * the first execute runs near steady speed; it is off by default, as it makes the first plan of each
+ * kind of layer longer by more than it saves on first executes (the {@link Plan} class comment).
  */
 public final class Planner {
     private static final System.Logger LOG = System.getLogger("dev.convt");
@@ -201,8 +203,9 @@ public final class Planner {
      * nothing, as PyTorch and ONNX Runtime do.
      *
      * <p>With {@code -Ddev.convt.warmup=true}, the plan's code paths are warmed before it is returned
-     * ({@link Plan#warmUp}): the first call in a JVM for a new kind of problem takes longer, and its first
-     * execute is near steady speed.
+     * ({@link Plan#warmUp}): the first call in a JVM for a new kind of problem takes longer (the first
+     * of a family of layers longest, as it warms the family's paths), and its first execute is near
+     * steady speed.
      *
      * @param problem      the problem
      * @param weight       (Cin, Cout/groups, *kernel) row-major from {@code weightOffset}; copied/prepacked

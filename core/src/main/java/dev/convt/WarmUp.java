@@ -1,35 +1,63 @@
 package dev.convt;
 
 import dev.convt.kernel.Kernel;
+import dev.convt.kernel.KernelPack;
 import dev.convt.kernel.KernelPlan;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * Plan-time warm-up: runs a kernel's small proxy problem ({@link Kernel#warmUpProblems}) on scratch
- * buffers until the JIT has compiled the code it walks, so a plan's first execute runs near steady
+ * Plan-time warm-up: runs a kernel's small proxy problems ({@link Kernel#warmUpProblems}) on scratch
+ * buffers until the JIT has compiled the code they walk, so a plan's first execute runs near steady
  * speed.
  *
  * <p>Why: Vector API code runs on the API's Java fallback, boxing every vector, until C2 has compiled
- * it with the intrinsics. Run cold, a big layer's first execute spends most of its time there: the
- * kernel's methods run in the interpreter and C1, the fallback's own methods (the lambdas and
- * templates behind each vector operation) become the hottest code in the JVM and are compiled by C2
- * first, ahead of the kernel methods whose compilation makes them unnecessary, and each new layer's
- * untaken branches deoptimise compiled kernels again. A proxy with the same kernel paths but few
- * channels and a small size reaches C2's call and loop thresholds, with the same branches profiled,
- * after a fraction of that fallback work.
+ * it with the intrinsics. Run cold, a big layer's first execute spends most of its time there, and
+ * the JIT's work is mostly wasted: the fallback's own methods (the lambdas and templates behind each
+ * vector operation) become the hottest code in the JVM and fill the one C2 queue of a small machine
+ * ahead of the kernel methods whose compilation makes them unnecessary; a kernel method whose loops
+ * run long per call is compiled twice (on the stack, OSR, then normally); and a branch its profile
+ * has never seen taken is compiled as a trap, so the next layer that takes it throws the compiled
+ * method away and it is compiled again. Over the 17 workload layers planned and executed once each
+ * in a fresh JVM, that was about 70 C2 compiles of convt's methods (a third of them OSR) beside about
+ * 200 of the fallback's.
  *
- * <p>Stopping rule: run the proxy until {@value #CLEAN_RUNS} consecutive runs allocate nothing on the
+ * <p>What warm-up does about it, in this order:
+ * <ul>
+ *   <li>Proxies with short calls: few channels (two input channels, one output channel for the GEMM
+ *       kernels), so the JIT's call counters rather than its loop counters reach C2's threshold and
+ *       each method is compiled once, normally.
+ *   <li>Proxies that cover the paths: a kernel may return, besides the problem's own proxy, proxies
+ *       of every path its family of layers takes (tails, bias or none, single cover), which this class
+ *       warms once per JVM; later plans of the family find them warm, and their methods compiled with
+ *       no branch left out.
+ *   <li>All of a plan's proxies run once before any runs again (the profile then holds every path
+ *       they take before any method is compiled), then take turns, one run each, so that each
+ *       proxy's paths go into the profiles while the methods run in profiled C1 code; a proxy that has
+ *       taken more than {@value #TIME_SHARE}× the time of the cheapest skips its turns (a deep GEMM
+ *       block's long loops would otherwise get their methods compiled on the stack).
+ *   <li>Every {@value #FRESH_PLAN_EVERY}th run of a proxy is on a plan made anew, so the branches of a
+ *       plan's first execute (making and filling its workspace) are profiled as well.
+ * </ul>
+ * The fallback's compiles cannot be avoided this way (its methods reach C2's thresholds long before
+ * the kernel methods that call them), so warm-up moves the JIT's work to plan time and avoids the
+ * repeated compiles rather than removing the first ones; the first plan of each kernel or family
+ * pays for them.
+ *
+ * <p>Stopping rule, per proxy: until {@value #CLEAN_RUNS} consecutive runs allocate nothing on the
  * heap (the fallback boxes every vector; C2's code does not) and the last is within
  * {@value #STEADY_FACTOR}× of the fastest; or until {@value #CALM_RUNS} consecutive runs are no faster
  * than the fastest and allocate at most 1/{@value #BOXING_DROP} of the most any run allocated (a
  * method the proxy calls rarely can stay in C1 for thousands of runs; the real problem's long loops
- * get it compiled on their own), or after {@value #PROXY_MILLIS} ms. Plan-time warm-ups also share
- * one budget per JVM ({@value #BUDGET_PROPERTY}, milliseconds, {@value #DEFAULT_BUDGET_MILLIS} by
- * default): where the JIT is starved (a machine with many more busy threads than cores), warm-ups
- * cannot finish and only add to planning, so once the budget is spent plans stop warming up. Each proxy is warmed once per JVM: the kernel's name and the proxy problem are
- * remembered, so layers sharing kernel paths pay once.
+ * get it compiled on their own); a warm-up stops after {@value #PROXY_MILLIS} ms per proxy. Plan-time
+ * warm-ups also share one budget per JVM ({@value #BUDGET_PROPERTY}, milliseconds,
+ * {@value #DEFAULT_BUDGET_MILLIS} by default): where the JIT is starved (a machine with many more busy
+ * threads than cores), warm-ups cannot finish and only add to planning, so once the budget is spent
+ * plans stop warming up. Each proxy is warmed once per JVM: the kernel's name and the proxy problem
+ * are remembered, so layers sharing kernel paths pay once.
  *
  * <p>{@code -Ddev.convt.verbose=true} logs each warm-up: the proxy, its runs and why it stopped.
  *
@@ -40,10 +68,11 @@ final class WarmUp {
     private WarmUp() {}
 
     /**
-     * {@code -Ddev.convt.warmup=true} switches plan-time warm-up on. Off by default: on this project's
-     * shared 2-core machines, at loads of 20–35, A/B runs of the 17 workload layers in fresh JVMs
-     * measured a slower first pass with it on (the starved JIT could not finish the proxies'
-     * compiles within the budget, and the real layers then recompiled). {@link Plan#warmUp} works either way.
+     * {@code -Ddev.convt.warmup=true} switches plan-time warm-up on. Off by default: in 11 interleaved
+     * pairs of fresh JVMs planning and executing the 17 workload layers once each (a 2-core machine at
+     * load 10–20), the whole first pass was a median 12% longer with it on (0.85–1.40×), though every
+     * first execute came within a few times its steady time (see the class comment for why the JIT's
+     * work moves rather than shrinks). {@link Plan#warmUp} works either way.
      */
     static final String PROPERTY = "dev.convt.warmup";
 
@@ -57,6 +86,21 @@ final class WarmUp {
 
     /** Nanoseconds spent by plan-time warm-ups in this JVM. */
     private static final java.util.concurrent.atomic.AtomicLong SPENT = new java.util.concurrent.atomic.AtomicLong();
+
+    /**
+     * The most time one proxy may have taken, as a multiple of the least any unfinished proxy has
+     * taken, to be run next (see {@link #drive}).
+     */
+    static final int TIME_SHARE = 4;
+
+    /**
+     * Every this many runs a proxy runs on a plan made anew: a plan's first execute makes its
+     * workspace and takes the branches that fill its per-workspace tables, which later executes skip;
+     * profiled only at the proxies' own first runs (mostly before the profile exists), C2 compiled
+     * them as traps, and the real plan's first execute threw the compiled kernel away (the sub-pixel
+     * write-out's gather map).
+     */
+    static final int FRESH_PLAN_EVERY = 4;
 
     /** Consecutive runs that allocate nothing and end a warm-up. */
     static final int CLEAN_RUNS = 3;
@@ -101,57 +145,153 @@ final class WarmUp {
      *         paths before
      */
     static int warm(Kernel k, Problem problem, boolean planTime) {
-        int runs = 0;
+        long start = System.nanoTime();
+        List<Problem> shapes = new ArrayList<>();
         for (Problem shape : k.warmUpProblems(problem)) {
             // in the plan's layout, so a kernel that reads or writes it itself warms those paths
             Problem proxy = shape.withLayout(problem.layout());
-            if (!proxy.isEmpty() && k.declineReason(proxy) == null) {
-                runs += warmProxy(k, proxy, planTime);
+            if (!proxy.isEmpty() && k.declineReason(proxy) == null && !shapes.contains(proxy)
+                    && !WARMED.contains(signature(k, proxy))) {
+                shapes.add(proxy);
             }
         }
-        return runs;
-    }
-
-    private static int warmProxy(Kernel k, Problem proxy, boolean planTime) {
-        long start = System.nanoTime();
-        long allowed = PROXY_MILLIS * 1_000_000L;
+        // a second each for the proxies not warmed yet (a family's warm path proxies take none)
+        long allowed = PROXY_MILLIS * 1_000_000L * shapes.size();
         if (planTime) {
             allowed = Math.min(allowed, budgetNanos() - SPENT.get());
-            if (allowed <= 0) {
-                return 0;
-            }
         }
-        String signature = k.name() + " " + proxy;
-        if (!WARMED.add(signature)) {
+        if (shapes.isEmpty() || allowed <= 0) {
             return 0;
         }
-        float[] w = scratch(proxy.weightLength(), 1);
-        float[] b = proxy.spec().hasBias() ? scratch(proxy.spec().outChannels(), 2) : null;
-        float[] x = scratch(proxy.inputLength(), 3);
-        float[] y = new float[proxy.outputLength()];
-        KernelPlan plan = k.prepare(proxy, w, 0, b, 0);
-        int runs = run(signature, plan, x, y, start + allowed);
+        List<Proxy> proxies = new ArrayList<>();
+        for (Problem shape : shapes) {
+            String signature = signature(k, shape);
+            if (WARMED.add(signature)) { // another thread may have claimed it since
+                proxies.add(Proxy.of(signature, k, shape));
+            }
+        }
+        int runs = drive(proxies, start + allowed);
         if (planTime) {
             SPENT.addAndGet(System.nanoTime() - start);
         }
         return runs;
     }
 
+    /** What identifies a warmed proxy in {@link #WARMED}: the kernel's name and the proxy problem. */
+    private static String signature(Kernel k, Problem proxy) {
+        return k.name() + " " + proxy;
+    }
+
     private static final System.Logger LOG = System.getLogger("dev.convt");
     private static final boolean VERBOSE = Boolean.getBoolean("dev.convt.verbose");
 
-    private static int run(String signature, KernelPlan plan, float[] x, float[] y, long deadline) {
+    /** Runs the proxies until each is warm or the deadline passes (the order: see the class comment). */
+    private static int drive(List<Proxy> proxies, long deadline) {
         Allocation alloc = Allocation.counter();
-        plan.execute(x, 0, y, 0); // the first run makes the plan's workspace: not counted
-        int runs = 1, clean = 0, calm = 0;
-        long best = Long.MAX_VALUE, mostBytes = 0, lastNanos = 0, lastBytes = 0;
-        while (clean < CLEAN_RUNS && calm < CALM_RUNS && System.nanoTime() < deadline) {
+        int runs = 0;
+        for (Proxy p : proxies) {
+            long t0 = System.nanoTime();
+            p.plan.execute(p.x, 0, p.y, 0); // makes the plan's workspace: not judged
+            p.nanos += System.nanoTime() - t0;
+            runs++;
+        }
+        while (System.nanoTime() < deadline) {
+            Proxy next = next(proxies);
+            if (next == null) {
+                break;
+            }
+            next.run(alloc);
+            runs++;
+        }
+        if (VERBOSE) {
+            for (Proxy p : proxies) {
+                LOG.log(System.Logger.Level.INFO, "convt: warm-up of " + p.signature + ": " + p.runs + " runs, "
+                        + (p.clean >= CLEAN_RUNS ? "allocation-free" : p.calm >= CALM_RUNS ? "time settled" : "time budget reached")
+                        + "; last run " + p.lastNanos / 1000 + " us, " + p.lastBytes + " bytes");
+            }
+        }
+        return runs;
+    }
+
+    /**
+     * The proxy to run next: of those not yet warm and whose time so far is at most
+     * {@value #TIME_SHARE}× the least, the one with the fewest runs; null when all are warm.
+     */
+    private static Proxy next(List<Proxy> proxies) {
+        long least = Long.MAX_VALUE;
+        for (Proxy p : proxies) {
+            if (!p.warm()) {
+                least = Math.min(least, p.nanos);
+            }
+        }
+        Proxy next = null;
+        for (Proxy p : proxies) {
+            if (!p.warm() && p.nanos <= TIME_SHARE * (double) least && (next == null || p.runs < next.runs)) {
+                next = p;
+            }
+        }
+        return next;
+    }
+
+    /** One proxy being warmed: its plan, scratch buffers and the state of the stopping rule. */
+    private static final class Proxy {
+        final String signature;
+        final Kernel kernel;
+        final Problem problem;
+        final float[] x, y;
+        /** The proxy's packed weights, so that a fresh plan costs its tables only; null for a kernel that packs nothing. */
+        final KernelPack pack;
+        final float[] w, b;
+        KernelPlan plan;
+        long nanos, best = Long.MAX_VALUE, mostBytes, lastNanos, lastBytes;
+        int runs = 1, clean, calm;
+
+        private Proxy(String signature, Kernel kernel, Problem problem, float[] w, float[] b, float[] x, float[] y) {
+            this.signature = signature;
+            this.kernel = kernel;
+            this.problem = problem;
+            this.w = w;
+            this.b = b;
+            this.x = x;
+            this.y = y;
+            this.pack = kernel.packLayout(problem) == null ? null : kernel.pack(problem, w, 0, b, 0);
+            this.plan = newPlan();
+        }
+
+        private KernelPlan newPlan() {
+            return pack == null ? kernel.prepare(problem, w, 0, b, 0) : kernel.plan(problem, pack);
+        }
+
+        static Proxy of(String signature, Kernel k, Problem proxy) {
+            float[] w = scratch(proxy.weightLength(), 1);
+            float[] b = proxy.spec().hasBias() ? scratch(proxy.spec().outChannels(), 2) : null;
+            return new Proxy(signature, k, proxy, w, b, scratch(proxy.inputLength(), 3), new float[proxy.outputLength()]);
+        }
+
+        boolean warm() {
+            return clean >= CLEAN_RUNS || calm >= CALM_RUNS;
+        }
+
+        /**
+         * Runs the proxy once; every {@value #FRESH_PLAN_EVERY}th run on a plan made anew, not judged
+         * (it allocates the plan and its workspace).
+         */
+        void run(Allocation alloc) {
+            if (runs % FRESH_PLAN_EVERY == 0) {
+                long t0 = System.nanoTime();
+                plan = newPlan();
+                plan.execute(x, 0, y, 0);
+                nanos += System.nanoTime() - t0;
+                runs++;
+                return;
+            }
             long bytes = alloc.bytes();
             long t0 = System.nanoTime();
             plan.execute(x, 0, y, 0);
             long t = System.nanoTime() - t0;
             bytes = alloc.bytes() - bytes;
             runs++;
+            nanos += t;
             mostBytes = Math.max(mostBytes, bytes);
             boolean faster = t < FASTER * best;
             best = Math.min(best, t);
@@ -161,12 +301,6 @@ final class WarmUp {
             lastNanos = t;
             lastBytes = bytes;
         }
-        if (VERBOSE) {
-            LOG.log(System.Logger.Level.INFO, "convt: warm-up of " + signature + ": " + runs + " runs, "
-                    + (clean >= CLEAN_RUNS ? "allocation-free" : calm >= CALM_RUNS ? "time settled" : "time budget reached")
-                    + "; last run " + lastNanos / 1000 + " us, " + lastBytes + " bytes");
-        }
-        return runs;
     }
 
     /** Small integers (exact in float32, so the proxy's sums never overflow or go subnormal). */

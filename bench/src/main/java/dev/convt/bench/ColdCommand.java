@@ -20,7 +20,7 @@ import java.util.Set;
  */
 final class ColdCommand {
     static final String HELP = """
-            usage: bench/convt cold [--layers a,b] [--file LAYERS.json] [--forks K] [--json FILE]
+            usage: bench/convt cold [--layers a,b] [--file LAYERS.json] [--forks K] [--jit-log] [--json FILE]
 
             Starts a fresh JVM (the same java and options as this one) that does what a freshly started
             engine does: plan every layer and execute it once, in order (the whole first pass), then
@@ -33,7 +33,15 @@ final class ColdCommand {
               --file F         a workload in the format of shared/workloads/layers.json
               --forks K        K fresh JVMs, one after another (default %d); figures are the median
                                over them, with the range; 0 = in this JVM (cold only if it is fresh)
+              --jit-log        each fork writes HotSpot's compilation log, and the runner counts what
+                               C2 compiled in it: the Vector API's own fallback code, convt's, the
+                               rest (compiles, on-stack replacements, seconds); counts do not depend
+                               on the machine's load as times do
               --json FILE      also write every figure (per fork too) as JSON
+
+            With each fork (on Linux) also the CPU time of the JVM's C1 and C2 compiler threads up to
+            the end of the first pass. Plan-time warm-up follows the library's default (see the
+            README); -Ddev.convt.warmup=false or =true before -jar, or in JAVA_TOOL_OPTIONS, sets it.
 
             The automatic kernel choice, data uniform in [-1, 1) seeded per layer, one thread.
             """.formatted(ColdCommand.DEFAULT_FORKS);
@@ -62,7 +70,7 @@ final class ColdCommand {
     private ColdCommand() {}
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
-        Args a = new Args("cold", argv, Set.of("layers", "file", "forks", "json", Forks.CHILD_OPTION), Set.of("help"));
+        Args a = new Args("cold", argv, Set.of("layers", "file", "forks", "json", Forks.CHILD_OPTION), Set.of("help", "jit-log"));
         if (a.flag("help")) {
             out.print(HELP);
             return 0;
@@ -75,32 +83,44 @@ final class ColdCommand {
             if (json == null) {
                 throw new UsageException("cold: --" + Forks.CHILD_OPTION + " is the runner's own option (with --json)");
             }
+            Pass pass = pass(layers);
             Map<String, Object> root = new LinkedHashMap<>();
-            root.put("layers", pass(layers).stream().map(ColdCommand::json).toList());
+            root.put("layers", pass.layers().stream().map(ColdCommand::json).toList());
+            root.put("compiler_cpu_ms_first_pass", pass.compilerCpuMs());
             JsonFiles.write(Path.of(json), JsonFiles.pretty(root));
             return 0;
+        }
+        boolean jitLog = a.flag("jit-log");
+        if (jitLog && forks == 0) {
+            throw new UsageException("cold: --jit-log needs fresh JVMs (--forks 1 or more)");
         }
 
         double[] load0 = MachineInfo.loadAverage();
         List<List<LayerCold>> perFork = new ArrayList<>();
+        List<Map<String, Object>> jit = new ArrayList<>();
         if (forks == 0) {
-            perFork.add(pass(layers));
+            Pass pass = pass(layers);
+            perFork.add(pass.layers());
+            jit.add(jitJson(pass.compilerCpuMs(), null));
         }
         for (int i = 1; i <= forks; i++) {
             Path json = Forks.tempJson("convt-cold-fork");
             List<String> args = new ArrayList<>(List.of("cold"));
-            args.addAll(a.optionsAsArgs(Set.of("forks", "json", Forks.CHILD_OPTION)));
+            args.addAll(a.optionsAsArgs(Set.of("forks", "json", Forks.CHILD_OPTION, "jit-log")));
             args.addAll(List.of("--" + Forks.CHILD_OPTION + "=" + i + "/" + forks, "--json=" + json));
             err.println("[fork " + i + "/" + forks + "] a fresh JVM");
+            Path log = jitLog ? Forks.tempFile("convt-cold-jit", ".log") : null;
             try {
-                Forks.run(args, "cold fork " + i + "/" + forks);
+                Forks.run(log == null ? List.of() : JitLog.options(log), args, "cold fork " + i + "/" + forks);
             } catch (IllegalStateException e) {
                 throw new UsageException(e.getMessage());
             }
             perFork.add(read(json));
+            jit.add(jitJson(readCompilerCpu(json), log == null ? null : JitLog.c2(log)));
         }
         double[] load1 = MachineInfo.loadAverage();
         print(layers, perFork, forks, load0, load1, out);
+        printJit(jit, out);
 
         if (a.option("json") != null) {
             Map<String, Object> root = new LinkedHashMap<>();
@@ -118,6 +138,7 @@ final class ColdCommand {
             root.put("settings", settings);
             root.put("layers", layersJson(layers, perFork));
             root.put("totals", totalsJson(perFork));
+            root.put("jit", jit);
             JsonFiles.write(Path.of(a.option("json")), JsonFiles.pretty(root));
             out.println("wrote " + a.option("json"));
         }
@@ -128,7 +149,7 @@ final class ColdCommand {
      * The cold pass in this JVM: every layer planned and executed once, in order (as an engine
      * loading a model would), then each layer executed until steady.
      */
-    static List<LayerCold> pass(List<Workload.Layer> layers) {
+    static Pass pass(List<Workload.Layer> layers) {
         int n = layers.size();
         float[][] xs = new float[n][], ys = new float[n][];
         Plan[] plans = new Plan[n];
@@ -153,6 +174,7 @@ final class ColdCommand {
             firstMs[i] = (t2 - t1) * 1e-6;
             Timer.sink += Data.checksum(ys[i]);
         }
+        Map<String, Double> compilerCpu = JitLog.compilerCpuMillis();
         List<LayerCold> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Plan plan = plans[i];
@@ -181,7 +203,56 @@ final class ColdCommand {
             out.add(new LayerCold(layers.get(i).name(), plan.kernelName(), planMs[i], firstMs[i], times[0][0], toWarm, steady,
                     m.warmup().steady()));
         }
+        return new Pass(out, compilerCpu);
+    }
+
+    /** One JVM's cold pass: its layers, and its compiler threads' CPU milliseconds at the end of the first pass ({@link JitLog#compilerCpuMillis}). */
+    record Pass(List<LayerCold> layers, Map<String, Double> compilerCpuMs) {}
+
+    /** A fork's JIT figures: compiler CPU in the first pass, and (with {@code --jit-log}) C2's compiles per kind of code. */
+    private static Map<String, Object> jitJson(Map<String, Double> cpu, Map<String, JitLog.Kind> c2) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("compiler_cpu_ms_first_pass", cpu);
+        if (c2 != null) {
+            Map<String, Object> kinds = new LinkedHashMap<>();
+            c2.forEach((k, v) -> kinds.put(k, v.json()));
+            m.put("c2_whole_run", kinds);
+        }
+        return m;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Double> readCompilerCpu(Path json) {
+        Map<String, Object> root = (Map<String, Object>) JsonFiles.read(json);
+        Map<String, Double> out = new LinkedHashMap<>();
+        Object cpu = root.get("compiler_cpu_ms_first_pass");
+        if (cpu instanceof Map<?, ?> m) {
+            m.forEach((k, v) -> out.put((String) k, ((Number) v).doubleValue()));
+        }
         return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void printJit(List<Map<String, Object>> jit, PrintStream out) {
+        for (int i = 0; i < jit.size(); i++) {
+            Map<String, Object> f = jit.get(i);
+            StringBuilder line = new StringBuilder("JIT, JVM " + (i + 1) + ":");
+            Map<String, Double> cpu = (Map<String, Double>) f.get("compiler_cpu_ms_first_pass");
+            if (cpu != null && !cpu.isEmpty()) {
+                line.append(" compiler CPU in the first pass C2 ").append(Table.ms(cpu.getOrDefault("c2", 0.0)))
+                        .append(" ms, C1 ").append(Table.ms(cpu.getOrDefault("c1", 0.0))).append(" ms;");
+            }
+            Map<String, Map<String, Object>> c2 = (Map<String, Map<String, Object>>) f.get("c2_whole_run");
+            if (c2 != null) {
+                line.append(" C2 over the whole run:");
+                c2.forEach((k, v) -> line.append(" ").append(k.replace('_', ' ')).append(" ").append(v.get("compiles"))
+                        .append(" compiles (").append(v.get("osr")).append(" OSR) ")
+                        .append(String.format(java.util.Locale.ROOT, "%.2f", ((Number) v.get("seconds")).doubleValue())).append(" s;"));
+            }
+            if (cpu != null && !cpu.isEmpty() || c2 != null) {
+                out.println(line.substring(0, line.length() - 1));
+            }
+        }
     }
 
     private static Map<String, Object> json(LayerCold c) {

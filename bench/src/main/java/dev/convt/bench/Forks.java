@@ -21,6 +21,11 @@ final class Forks {
 
     /** The command line that starts this runner in a fresh JVM with {@code args}. */
     static List<String> command(List<String> args) {
+        return command(List.of(), args);
+    }
+
+    /** As {@link #command(List)}, with more JVM options after this JVM's own. */
+    static List<String> command(List<String> jvmOptions, List<String> args) {
         List<String> cmd = new ArrayList<>();
         cmd.add(ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
@@ -30,6 +35,7 @@ final class Forks {
                 cmd.add(a);
             }
         }
+        cmd.addAll(jvmOptions);
         String classPath = System.getProperty("java.class.path");
         String launched = System.getProperty("sun.java.command", "");
         if (!classPath.contains(java.io.File.pathSeparator) && classPath.endsWith(".jar") && launched.startsWith(classPath)) {
@@ -56,7 +62,12 @@ final class Forks {
      * @throws IllegalStateException if it cannot start or exits with a non-zero status
      */
     static void run(List<String> args, String what) {
-        ProcessBuilder pb = new ProcessBuilder(command(args));
+        run(List.of(), args, what);
+    }
+
+    /** As {@link #run(List, String)}, with more JVM options for the fresh JVM. */
+    static void run(List<String> jvmOptions, List<String> args, String what) {
+        ProcessBuilder pb = new ProcessBuilder(command(jvmOptions, args));
         pb.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         pb.redirectError(ProcessBuilder.Redirect.INHERIT);
         pb.redirectInput(ProcessBuilder.Redirect.from(new java.io.File(System.getProperty("os.name").startsWith("Windows") ? "NUL" : "/dev/null")));
@@ -77,8 +88,13 @@ final class Forks {
 
     /** A temporary file for a child's JSON, deleted when this JVM exits. */
     static Path tempJson(String prefix) {
+        return tempFile(prefix, ".json");
+    }
+
+    /** A temporary file, deleted when this JVM exits. */
+    static Path tempFile(String prefix, String suffix) {
         try {
-            Path f = Files.createTempFile(prefix, ".json");
+            Path f = Files.createTempFile(prefix, suffix);
             f.toFile().deleteOnExit();
             return f;
         } catch (IOException e) {

@@ -28,11 +28,28 @@ class ColdCommandTest {
         check(dir, "1");
     }
 
-    private static Path check(Path dir, String forks) throws Exception {
+    /** With --jit-log the fork's compilation log is read: C2 compiled some of convt's code in the cold pass. */
+    @Test
+    void withTheJitLog(@TempDir Path dir) throws Exception {
+        Path json = check(dir, "1", "--jit-log");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> root = (Map<String, Object>) Json.parse(Files.readString(json));
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> jit = (List<Map<String, Object>>) root.get("jit");
+        assertEquals(1, jit.size(), jit.toString());
+        @SuppressWarnings("unchecked")
+        Map<String, Map<String, Object>> c2 = (Map<String, Map<String, Object>>) jit.getFirst().get("c2_whole_run");
+        assertEquals(List.of("vector_api", "convt", "other"), List.copyOf(c2.keySet()));
+        assertTrue(num(c2.get("convt"), "compiles") >= 1, c2.toString());
+    }
+
+    private static Path check(Path dir, String forks, String... more) throws Exception {
         Path layers = dir.resolve("tiny.json");
         Files.writeString(layers, SuiteCommandTest.TINY);
         Path json = dir.resolve("cold.json");
-        Cli r = Cli.run("cold", "--forks", forks, "--file", layers.toString(), "--json", json.toString());
+        List<String> args = new java.util.ArrayList<>(List.of("cold", "--forks", forks, "--file", layers.toString(), "--json", json.toString()));
+        args.addAll(List.of(more));
+        Cli r = Cli.run(args.toArray(String[]::new));
         assertEquals(0, r.status(), r.err());
         assertTrue(r.out().contains("first ÷ steady") && r.out().contains("whole first pass"), r.out());
 

@@ -162,8 +162,14 @@ public interface Kernel {
      * Vector API's Java fallback, whose own methods C2 then compiles first; the less fallback work per
      * counted call, the sooner the kernel's own methods are compiled.
      *
+     * <p>A kernel may return, before the problem's own proxy, fixed proxies of every path the
+     * problem's family of layers takes (tails, bias or none): the warm-up remembers each proxy, so they
+     * run once per JVM, and C2 then compiles the shared methods with every branch profiled rather than
+     * compiling the untaken ones as traps that a later layer's first execute springs.
+     *
      * <p>Defaults to {@link WarmUpProblem#shrink(Problem, int)} with {@value #WARM_UP_CHANNELS} channels
-     * per group; a kernel whose paths depend on other sizes overrides it.
+     * per group (plus the residue that keeps the register tiles' tails); a kernel whose paths depend
+     * on other sizes overrides it.
      *
      * @param problem the problem a plan is being made for
      * @return the proxies to warm, in order; possibly empty
@@ -173,5 +179,5 @@ public interface Kernel {
     }
 
     /** Channels per group a default warm-up proxy keeps (see {@link #warmUpProblems}). */
-    int WARM_UP_CHANNELS = 16;
+    int WARM_UP_CHANNELS = 8;
 }

@@ -150,9 +150,81 @@ public final class Im2colKernel implements Kernel {
     static final int WARM_UP_DEPTH = 2;
 
     /**
-     * Warm-up proxies ({@link WarmUpProblem#resize}): first, for a problem deeper than one K block,
-     * {@link #DEEP_PROXY}, so C2 compiles the micro-kernels with both their overwriting and accumulating
-     * paths profiled; then the problem's geometry (kernel, stride, padding, dilation: col2im's paths)
+     * Proxies of the col2im and GEMM paths of each family of layers ({@link #family}), warmed
+     * together the first time a plan of that family is warmed in a JVM (later plans of the family
+     * find them warm). {@link Col2im}'s runs, {@link dev.convt.vector.gemm.SgemmMicroKernel}'s tiles
+     * and {@link Packing} are shared by every plan of a family, and C2 compiles a branch the profile
+     * has never seen taken as a trap: warmed on one layer's paths only, those methods were thrown away
+     * and compiled again at the next layer with another tail or bias (Col2im's pair run and add six
+     * times each over the 17 workload layers). So each family comes with and without bias, the pair
+     * runs with each kind of tail (none, at most and more than half a vector of pairs, at 512 and 256
+     * bits), and some GEMMs' columns end with the wide tail tile, some fill their last panel and some
+     * do not. Each has {@value #WARM_UP_DEPTH} input channels and one output channel, so its calls
+     * are short. Families are warmed only as their layers come, so a model of one family (a DCGAN
+     * generator) does not pay for the others.
+     */
+    static final java.util.Map<Family, List<Problem>> PATH_PROXIES = new java.util.EnumMap<>(java.util.Map.of(
+            // kernel 4, stride 2, padding 1 (DCGAN, pose, HiFi-GAN): zipped pairs added to the output;
+            // kernel 2, stride 2 (U-Net, Mask R-CNN): zipped pairs written once (single cover)
+            Family.PAIRS, List.of(
+                    spec(2, 4, 2, 1, 0, false).problem(1, new int[] {3, 16}),
+                    spec(2, 4, 2, 1, 0, true).problem(1, new int[] {2, 21}),
+                    spec(2, 4, 2, 1, 0, false).problem(1, new int[] {2, 17}),
+                    spec(2, 2, 2, 0, 0, true).problem(1, new int[] {2, 21}),
+                    spec(2, 2, 2, 0, 0, false).problem(1, new int[] {2, 28}),
+                    spec(2, 2, 2, 0, 0, false).problem(1, new int[] {2, 16})),
+            // kernel 9, stride 3, padding 4, output_padding 2 (FSRCNN): interleaved triples
+            Family.TRIPLES, List.of(
+                    spec(2, 9, 3, 4, 2, false).problem(1, new int[] {2, 21}),
+                    spec(2, 9, 3, 4, 2, true).problem(1, new int[] {3, 16})),
+            // 1-D kernel 16, stride 8, padding 4 (HiFi-GAN, Conv-TasNet): gathered lane groups, also over two images
+            Family.LANES, List.of(
+                    spec(1, 16, 8, 4, 0, false).problem(1, new int[] {21}),
+                    spec(1, 16, 8, 4, 0, true).problem(2, new int[] {13})),
+            // 1-D kernel 8, stride 4, padding 2 (Demucs): strided scalar runs; kernel 3, stride 1: vector runs, scalar tails
+            Family.RUNS, List.of(
+                    spec(1, 8, 4, 2, 0, true).problem(1, new int[] {40}),
+                    spec(1, 8, 4, 2, 0, false).problem(1, new int[] {32}),
+                    spec(1, 3, 1, 1, 0, false).problem(1, new int[] {32}),
+                    spec(1, 3, 1, 1, 0, true).problem(1, new int[] {21}))));
+
+    /** The col2im families of {@link #PATH_PROXIES}: which of {@link Col2im}'s run kinds the width axis takes. */
+    enum Family { PAIRS, TRIPLES, LANES, RUNS }
+
+    /**
+     * A problem's col2im family, by the width axis's stride, dilation and kernel as {@link Col2im}
+     * chooses its runs (triples where that width supports them; otherwise their taps take plain runs).
+     */
+    static Family family(Problem p) {
+        dev.convt.ConvTransposeSpec s = p.spec();
+        int last = p.rank() - 1;
+        int sw = s.stride(last), k = s.kernelSize(last);
+        if (s.dilation(last) != 1) {
+            return Family.RUNS;
+        }
+        if (sw == 2 && k >= 2) {
+            return Family.PAIRS;
+        }
+        if (sw == Col2im.GL && k >= Col2im.GL) {
+            return Family.LANES;
+        }
+        return sw == 3 && k >= 3 ? Family.TRIPLES : Family.RUNS;
+    }
+
+    /** A path proxy's spec: {@value #WARM_UP_DEPTH} input channels, one output channel, the same size in every dimension. */
+    private static dev.convt.ConvTransposeSpec spec(int rank, int kernel, int stride, int padding, int outputPadding, boolean bias) {
+        int[] k = new int[rank], s = new int[rank], p = new int[rank], op = new int[rank];
+        java.util.Arrays.fill(k, kernel);
+        java.util.Arrays.fill(s, stride);
+        java.util.Arrays.fill(p, padding);
+        java.util.Arrays.fill(op, outputPadding);
+        return dev.convt.ConvTransposeSpec.builder(rank, WARM_UP_DEPTH, 1, k).stride(s).pads(p, p).outputPadding(op).bias(bias).build();
+    }
+
+    /**
+     * Warm-up proxies: the {@link #PATH_PROXIES} of the problem's family (warmed once per JVM), for a
+     * problem deeper than one K block {@link #DEEP_PROXY}, then the problem's own geometry
+     * ({@link WarmUpProblem#resize}: kernel, stride, padding, dilation, so col2im's paths and tails)
      * with {@value #WARM_UP_DEPTH} input channels and one output channel per group, so each
      * micro-kernel call is two k steps and the JIT's counters reach C2's thresholds after little work
      * on the Vector API's fallback. A problem whose GEMM finishes a column tile with the wide tail tile
@@ -165,7 +237,12 @@ public final class Im2colKernel implements Kernel {
             Problem sameSize = proxy.spec().problem(1, problem.inputSpatial());
             proxy = wideTail(sameSize) ? sameSize : proxy.spec().problem(problem.batch(), problem.inputSpatial());
         }
-        return problem.spec().inChannelsPerGroup() > Blocking.KC ? List.of(DEEP_PROXY, proxy) : List.of(proxy);
+        List<Problem> out = new java.util.ArrayList<>(PATH_PROXIES.get(family(problem)));
+        if (problem.spec().inChannelsPerGroup() > Blocking.KC) {
+            out.add(DEEP_PROXY);
+        }
+        out.add(proxy);
+        return out;
     }
 
     /** Whether some column tile of the problem's GEMM ends with the wide tail tile ({@link Sgemm#multiplyPacked}). */

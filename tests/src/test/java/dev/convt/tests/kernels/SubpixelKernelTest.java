@@ -293,9 +293,10 @@ class SubpixelKernelTest {
     /**
      * Warm-up proxies: a GEMM deeper than one K block ({@link Blocking#KC}) first gets a proxy of one
      * output channel just past one block deep (the micro-kernel's accumulating path), then the
-     * plan's geometry with two input channels per group and its own output channels per group; a
-     * shallow GEMM only the latter. Kernel 8 at stride 4 gives 2 × 2 taps per phase, so 80 input
-     * channels make a depth of 320 > 256 and 8 make 32.
+     * plan's geometry with two input channels per group and its own output channels per group, then
+     * the same with one output channel (a single column tile); a shallow GEMM only the latter two,
+     * and one output channel only the first of them. Kernel 8 at stride 4 gives 2 × 2 taps per phase,
+     * so 80 input channels make a depth of 320 > 256 and 8 make 32.
      */
     @Example
     void warmUpProxiesOfADeepAndAShallowGemm() {
@@ -303,14 +304,18 @@ class SubpixelKernelTest {
         int taps = 4;
         Problem deep = ConvTransposeSpec.builder2d(80, 6, 8).stride(4).build().problem(1, new int[] {5, 5});
         List<Problem> proxies = k.warmUpProblems(deep);
-        assertEquals(2, proxies.size(), proxies::toString);
+        assertEquals(3, proxies.size(), proxies::toString);
         int depth = proxies.get(0).spec().inChannelsPerGroup() * taps;
         assertTrue(depth > Blocking.KC && depth <= Blocking.KC + taps, () -> "first proxy's depth " + depth);
         assertEquals(1, proxies.get(0).spec().outChannelsPerGroup());
         assertEquals(2, proxies.get(1).spec().inChannelsPerGroup());
         assertEquals(6, proxies.get(1).spec().outChannelsPerGroup());
+        assertEquals(2, proxies.get(2).spec().inChannelsPerGroup());
+        assertEquals(1, proxies.get(2).spec().outChannelsPerGroup());
         Problem shallow = ConvTransposeSpec.builder2d(8, 6, 8).stride(4).build().problem(1, new int[] {5, 5});
-        assertEquals(1, k.warmUpProblems(shallow).size());
+        assertEquals(2, k.warmUpProblems(shallow).size());
+        Problem oneOut = ConvTransposeSpec.builder2d(8, 1, 8).stride(4).build().problem(1, new int[] {5, 5});
+        assertEquals(1, k.warmUpProblems(oneOut).size());
         for (Problem q : proxies) {
             assertNull(k.declineReason(q), q::toString);
         }

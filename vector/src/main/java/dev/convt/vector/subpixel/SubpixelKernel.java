@@ -149,7 +149,11 @@ public final class SubpixelKernel implements Kernel {
      * per group (so the micro-kernel's k loop repeats) and its own output channels per group (so the
      * GEMM's column tiles, and with them the wide-tail tile, are the plan's); first, for a GEMM deeper
      * than one K block, a proxy of one output channel deeper than {@link Blocking#KC} (the
-     * micro-kernel's accumulating path).
+     * micro-kernel's accumulating path). Where the problem has more than one output channel per
+     * group, also the geometry with one: its GEMM has a single column tile, so the output map of
+     * {@link SubpixelPlan}'s vector runs is kept from one tile to the next, where the plan's proxy
+     * (two tiles, a new map each time) has it remade; with only one case profiled, C2 compiled the
+     * other as a trap and the real layer threw the compiled code away on its first execute.
      */
     @Override
     public List<Problem> warmUpProblems(Problem p) {
@@ -160,6 +164,9 @@ public final class SubpixelKernel implements Kernel {
             out.add(WarmUpProblem.resize(p, Blocking.KC / taps + 1, 1));
         }
         out.add(WarmUpProblem.resize(p, Math.min(cinG, 2), p.spec().outChannelsPerGroup()));
+        if (p.spec().outChannelsPerGroup() > 1) {
+            out.add(WarmUpProblem.resize(p, Math.min(cinG, 2), 1));
+        }
         return out;
     }
 

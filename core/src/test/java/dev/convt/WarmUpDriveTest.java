@@ -1,0 +1,131 @@
+package dev.convt;
+
+import dev.convt.kernel.Kernel;
+import dev.convt.kernel.KernelPack;
+import dev.convt.kernel.KernelPlan;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The order in which {@link WarmUp} runs a plan's proxies, on a kernel that records its calls (its
+ * executes allocate a little for their first {@link #BOXED_RUNS} runs per proxy, as the Vector API's
+ * fallback does before C2 has compiled a kernel, then nothing): all proxies once before any runs
+ * again; every {@link WarmUp#FRESH_PLAN_EVERY}th run on a plan made anew from the proxy's pack; each
+ * proxy run until warm, and once per JVM. No timing is asserted.
+ */
+class WarmUpDriveTest {
+
+    /** Runs of each proxy that allocate. */
+    static final int BOXED_RUNS = 6;
+
+    /** Where the allocating runs put their array, so that it escapes. */
+    static volatile Object sink;
+
+    /** A kernel whose proxies are the three given problems and whose plans log each execute as "proxy#plan". */
+    private static final class Recording implements Kernel {
+        final String name;
+        final List<Problem> proxies;
+        final List<String> log = new ArrayList<>(1 << 20);
+        final int[] executions = new int[3];
+        int packs, plans;
+
+        Recording(String name, List<Problem> proxies) {
+            this.name = name;
+            this.proxies = proxies;
+        }
+
+        @Override
+        public String name() {
+            return name;
+        }
+
+        @Override
+        public String declineReason(Problem problem) {
+            return null;
+        }
+
+        @Override
+        public String packLayout(Problem problem) {
+            return "recorded";
+        }
+
+        @Override
+        public KernelPack pack(Problem problem, float[] weight, int weightOffset, float[] bias, int biasOffset) {
+            packs++;
+            return () -> 0;
+        }
+
+        @Override
+        public KernelPlan plan(Problem problem, KernelPack pack) {
+            int id = ++plans;
+            int index = proxies.indexOf(problem);
+            String tag = "p" + index + "#" + id;
+            return (x, xOffset, y, yOffset, workspace) -> {
+                if (executions[index]++ < BOXED_RUNS) {
+                    sink = new byte[256];
+                }
+                log.add(tag);
+            };
+        }
+
+        @Override
+        public KernelPlan prepare(Problem problem, float[] weight, int weightOffset, float[] bias, int biasOffset) {
+            return plan(problem, pack(problem, weight, weightOffset, bias, biasOffset));
+        }
+
+        @Override
+        public List<Problem> warmUpProblems(Problem problem) {
+            return proxies;
+        }
+    }
+
+    private static List<Problem> proxies(int width) {
+        List<Problem> out = new ArrayList<>();
+        for (int k = 1; k <= 3; k++) {
+            out.add(ConvTransposeSpec.builder1d(2, 1, k).bias(false).build().problem(1, new int[] {width}));
+        }
+        return out;
+    }
+
+    @Test
+    void everyProxyRunsOnceBeforeAnyRunsAgainAndEachUntilWarm() {
+        Recording k = new Recording("recording-turns", proxies(41));
+        int runs = WarmUp.warm(k, k.proxies.getFirst(), false);
+        assertEquals(k.log.size(), runs, k.log::toString);
+        List<String> who = k.log.stream().map(s -> s.substring(0, 2)).toList();
+        assertEquals(List.of("p0", "p1", "p2"), who.subList(0, 3), k.log::toString);
+        for (String p : List.of("p0", "p1", "p2")) {
+            // past its allocating runs, and then (fresh plans aside) enough clean ones
+            assertTrue(who.stream().filter(p::equals).count() > BOXED_RUNS + WarmUp.CLEAN_RUNS, p + " stopped before it was warm: " + k.log);
+        }
+    }
+
+    @Test
+    void everyFewRunsAreOnAFreshPlanOverTheSamePack() {
+        Recording k = new Recording("recording-fresh", proxies(43));
+        WarmUp.warm(k, k.proxies.getFirst(), false);
+        assertEquals(3, k.packs, "one pack per proxy");
+        assertTrue(k.plans > 3, "no proxy ran on a fresh plan: " + k.log);
+        // the runs of one proxy: the first FRESH_PLAN_EVERY on its first plan, the next on a new one
+        List<String> p0 = k.log.stream().filter(s -> s.startsWith("p0")).toList();
+        String first = p0.getFirst().substring(3);
+        for (int r = 0; r < WarmUp.FRESH_PLAN_EVERY; r++) {
+            assertEquals(first, p0.get(r).substring(3), "run " + (r + 1) + " of p0 on another plan: " + p0);
+        }
+        assertTrue(!first.equals(p0.get(WarmUp.FRESH_PLAN_EVERY).substring(3)), "run " + (WarmUp.FRESH_PLAN_EVERY + 1) + " of p0 not on a fresh plan: " + p0);
+    }
+
+    @Test
+    void aProxyIsWarmedOncePerJvm() {
+        Recording k = new Recording("recording-once", proxies(47));
+        assertTrue(WarmUp.warm(k, k.proxies.getFirst(), false) > 0);
+        int logged = k.log.size();
+        assertEquals(0, WarmUp.warm(k, k.proxies.get(1), false), "the same proxies were warmed again");
+        assertEquals(logged, k.log.size());
+    }
+}

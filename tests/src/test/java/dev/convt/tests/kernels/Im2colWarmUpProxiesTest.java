@@ -1,0 +1,103 @@
+package dev.convt.tests.kernels;
+
+import dev.convt.ConvTransposeSpec;
+import dev.convt.Problem;
+import dev.convt.vector.Im2colKernel;
+import dev.convt.vector.gemm.Blocking;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * The im2col kernel's warm-up proxies ({@link Im2colKernel#warmUpProblems}): each col2im family's
+ * path proxies (short calls: two input channels, one output channel) come first, shared by every
+ * problem of the family, then the deep-block proxy for a deep problem, then the problem's own
+ * geometry. No timing is asserted: what is warmed, not how fast.
+ */
+class Im2colWarmUpProxiesTest {
+    private final Im2colKernel kernel = new Im2colKernel();
+
+    /** Two problems of each family (width axis: kernel, stride, padding), one 2-D or 1-D each. */
+    private static final Map<String, List<Problem>> FAMILIES = Map.of(
+            "pairs", List.of(spec2d(512, 256, 4, 2, 1, false).problem(8, new int[] {4, 4}), spec2d(128, 64, 2, 2, 0, true).problem(1, new int[] {196, 196})),
+            "triples", List.of(spec2d(56, 1, 9, 3, 4, true).problem(1, new int[] {120, 120}), spec2d(8, 4, 3, 3, 0, false).problem(2, new int[] {5, 7})),
+            "lanes", List.of(spec1d(512, 256, 16, 8, 4, true).problem(1, new int[] {86}), spec1d(512, 1, 16, 8, 0, false).problem(1, new int[] {3999})),
+            "runs", List.of(spec1d(256, 128, 8, 4, 0, true).problem(1, new int[] {1024}), spec2d(16, 8, 3, 1, 1, false).problem(1, new int[] {9, 9})));
+
+    private static ConvTransposeSpec spec2d(int cin, int cout, int k, int s, int p, boolean bias) {
+        return ConvTransposeSpec.builder2d(cin, cout, k).stride(s).padding(p).bias(bias).build();
+    }
+
+    private static ConvTransposeSpec spec1d(int cin, int cout, int k, int s, int p, boolean bias) {
+        return ConvTransposeSpec.builder1d(cin, cout, k).stride(s).padding(p).bias(bias).build();
+    }
+
+    /** The proxies before the problem's own (and before the deep-block proxy of a deep problem). */
+    private List<Problem> pathProxies(Problem p) {
+        List<Problem> all = kernel.warmUpProblems(p);
+        int own = p.spec().inChannelsPerGroup() > Blocking.KC ? 2 : 1;
+        return all.subList(0, all.size() - own);
+    }
+
+    @Test
+    void eachFamilySharesItsPathProxiesAndNoOtherFamilyHasThem() {
+        List<Problem> seen = new ArrayList<>();
+        FAMILIES.forEach((family, problems) -> {
+            List<Problem> first = pathProxies(problems.get(0));
+            assertTrue(first.size() >= 2, family + ": " + first);
+            assertEquals(first, pathProxies(problems.get(1)), family + ": two problems of the family warm different path proxies");
+            for (Problem q : first) {
+                assertFalse(seen.contains(q), family + " shares a path proxy with another family: " + q);
+            }
+            seen.addAll(first);
+        });
+    }
+
+    @Test
+    void pathProxiesMakeShortCallsWithAndWithoutBias() {
+        FAMILIES.forEach((family, problems) -> {
+            List<Problem> proxies = pathProxies(problems.get(0));
+            for (Problem q : proxies) {
+                assertEquals(2, q.spec().inChannelsPerGroup(), family + ": " + q);
+                assertEquals(1, q.spec().outChannelsPerGroup(), family + ": " + q);
+                assertNull(kernel.declineReason(q), family + ": im2col declines its own proxy " + q);
+            }
+            assertTrue(proxies.stream().anyMatch(q -> q.spec().hasBias()), family + ": no proxy with bias");
+            assertTrue(proxies.stream().anyMatch(q -> !q.spec().hasBias()), family + ": no proxy without bias");
+        });
+    }
+
+    /** The GEMM's columns: whole panels, a part panel, and a wide tail tile, among the pair family's proxies. */
+    @Test
+    void pairProxiesCoverEveryKindOfLastColumnPanel() {
+        List<Integer> columns = pathProxies(FAMILIES.get("pairs").get(0)).stream().map(q -> q.batch() * q.inputPlane()).toList();
+        assertTrue(columns.stream().anyMatch(n -> n % Blocking.NR == 0), "no whole last panel: " + columns);
+        assertTrue(columns.stream().anyMatch(n -> n % Blocking.NR != 0), "no part last panel: " + columns);
+        if (Blocking.WIDE_TAIL) {
+            assertTrue(columns.stream().anyMatch(Blocking::usesWideTail), "no wide tail tile: " + columns);
+        }
+    }
+
+    /** A problem deeper than one K block adds a proxy of the micro-kernel's accumulating path; a shallow one does not. */
+    @Test
+    void aDeepProblemAlsoWarmsTheAccumulatingPath() {
+        Problem deep = FAMILIES.get("pairs").get(0);
+        List<Problem> all = kernel.warmUpProblems(deep);
+        Problem accumulating = all.get(all.size() - 2);
+        assertTrue(accumulating.spec().inChannelsPerGroup() > Blocking.KC, accumulating::toString);
+        Problem shallow = FAMILIES.get("pairs").get(1);
+        assertTrue(kernel.warmUpProblems(shallow).stream().noneMatch(q -> q.spec().inChannelsPerGroup() > Blocking.KC));
+        // the problem's own geometry comes last
+        Problem own = all.getLast();
+        assertEquals(deep.spec().kernelSize(1), own.spec().kernelSize(1));
+        assertEquals(deep.spec().stride(1), own.spec().stride(1));
+        assertEquals(deep.spec().padBegin(1), own.spec().padBegin(1));
+    }
+}
