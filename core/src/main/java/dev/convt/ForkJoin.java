@@ -27,10 +27,14 @@ final class ForkJoin {
 
     private static final ThreadLocal<Job> JOB = ThreadLocal.withInitial(Job::new);
 
-    /** Runs every task, on the caller and up to {@code threads − 1} helpers; rethrows a task's failure. */
-    static void run(KernelPlan.Tasks tasks, Parallelism parallelism, float[] x, int xOffset, float[] y, int yOffset) {
-        Job job = JOB.get();
-        job.start(tasks, x, xOffset, y, yOffset);
+    /**
+     * Runs every task, on the caller and up to {@code threads − 1} helpers; rethrows a task's failure.
+     * The caller's tasks use {@code scratch}'s workspace and job when given (helpers use their own).
+     */
+    static void run(KernelPlan.Tasks tasks, Parallelism parallelism, float[] x, int xOffset, float[] y, int yOffset,
+                    Scratchpad scratch) {
+        Job job = scratch == null ? JOB.get() : scratch.job();
+        job.start(tasks, x, xOffset, y, yOffset, scratch == null ? null : scratch.workspace());
         int helpers = Math.min(parallelism.threads(), tasks.count()) - 1;
         Executor executor = parallelism.executor();
         if (executor == null) {
@@ -44,7 +48,8 @@ final class ForkJoin {
 
     /** One calling thread's execute in progress (reused by its next one). */
     static final class Job {
-        private final Thread owner = Thread.currentThread();
+        /** The thread in the execute (a scratchpad's job moves with it from thread to thread). */
+        private volatile Thread owner = Thread.currentThread();
         /** {@code (count << 32) | next}; count 0 while no execute is open. */
         private final AtomicLong claims = new AtomicLong();
         private final AtomicInteger done = new AtomicInteger();
@@ -54,12 +59,16 @@ final class ForkJoin {
         private KernelPlan.Tasks tasks;
         private float[] x, y;
         private int xOffset, yOffset, count;
+        /** The owner's workspace (a scratchpad's), or null for its thread's own; helpers always use their own. */
+        private Object ownerWorkspace;
         /** The failure of the lowest failing task index (what one thread would have thrown first). */
         private volatile Throwable failure;
         private int failedTask;
         private Runnable[] helpers = new Runnable[0];
 
-        void start(KernelPlan.Tasks tasks, float[] x, int xOffset, float[] y, int yOffset) {
+        void start(KernelPlan.Tasks tasks, float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
+            this.owner = Thread.currentThread();
+            this.ownerWorkspace = workspace;
             this.tasks = tasks;
             this.x = x;
             this.xOffset = xOffset;
@@ -84,7 +93,7 @@ final class ForkJoin {
                 int i = (int) claimed;
                 try {
                     if (failure == null) {
-                        tasks.run(i, x, xOffset, y, yOffset);
+                        tasks.run(i, x, xOffset, y, yOffset, Thread.currentThread() == owner ? ownerWorkspace : null);
                     }
                 } catch (Throwable t) {
                     fail(i, t);
@@ -120,6 +129,7 @@ final class ForkJoin {
             tasks = null;
             x = null;
             y = null;
+            ownerWorkspace = null;
             Throwable t;
             synchronized (this) {
                 t = failure;

@@ -11,7 +11,8 @@ import dev.convt.kernel.KernelPlan;
  * Any kernel thus computes any layout, with the same bits (a transpose only moves values).
  *
  * <p>The staging buffers belong to the executing thread and grow to the largest problem it has run
- * through a stage, so a warm thread allocates nothing. The caller's output is written only by the
+ * through a stage, so a warm thread allocates nothing; a call with a {@link Scratchpad} uses the
+ * scratchpad's instead, so it keeps nothing per thread. The caller's output is written only by the
  * final transpose, after the kernel has finished: a kernel that fails leaves it untouched. With
  * several threads the transposes are split too (each task moves whole source rows, so no two tasks
  * write the same element).
@@ -27,8 +28,9 @@ final class LayoutStage {
          * @param y       the channels-first (or kernel-native) output
          * @param yOffset where it starts
          * @param par     the threads to use
+         * @param scratch the caller's scratchpad, or null
          */
-        void run(float[] x, int xOffset, float[] y, int yOffset, Parallelism par);
+        void run(float[] x, int xOffset, float[] y, int yOffset, Parallelism par, Scratchpad scratch);
     }
 
     /**
@@ -81,6 +83,14 @@ final class LayoutStage {
         return c == 1 || plane == 1;
     }
 
+    /** {@return new staging buffers sized for this stage (a scratchpad's)} */
+    Staging newStaging() {
+        Staging staging = new Staging();
+        staging.input(input == null ? 0 : inputLength);
+        staging.output(output == null ? 0 : outputLength);
+        return staging;
+    }
+
     /** {@return the staging bytes each executing thread keeps for this stage} */
     long workspaceBytes() {
         return 4L * ((input == null ? 0 : inputLength) + (output == null ? 0 : outputLength));
@@ -96,28 +106,29 @@ final class LayoutStage {
      * @param y       the caller's output, in the problem's layout
      * @param yOffset where it starts
      * @param par     the threads the kernel may use; the transposes use them too
+     * @param scratch the caller's scratchpad (whose staging is used), or null for this thread's
      */
-    void run(Compute body, float[] x, int xOffset, float[] y, int yOffset, Parallelism par) {
-        Staging staging = STAGING.get();
+    void run(Compute body, float[] x, int xOffset, float[] y, int yOffset, Parallelism par, Scratchpad scratch) {
+        Staging staging = scratch == null ? STAGING.get() : scratch.layoutStaging();
         float[] kx = x, ky = y;
         int kxOffset = xOffset, kyOffset = yOffset;
         if (input != null) {
             kx = staging.input(inputLength);
             kxOffset = 0;
-            input.run(x, xOffset, kx, 0, par);
+            input.run(x, xOffset, kx, 0, par, scratch);
         }
         if (output != null) {
             ky = staging.output(outputLength);
             kyOffset = 0;
         }
-        body.run(kx, kxOffset, ky, kyOffset, par);
+        body.run(kx, kxOffset, ky, kyOffset, par, scratch);
         if (output != null) {
-            output.run(ky, 0, y, yOffset, par);
+            output.run(ky, 0, y, yOffset, par, scratch);
         }
     }
 
-    /** One thread's staging buffers, grown on need. */
-    private static final class Staging {
+    /** One thread's (or scratchpad's) pair of staging buffers, grown on need. */
+    static final class Staging {
         private float[] input = new float[0], output = new float[0];
 
         float[] input(int length) {
@@ -156,12 +167,12 @@ final class LayoutStage {
         }
 
         /** Transposes every image, on the calling thread or split over {@code par}'s threads. */
-        void run(float[] src, int srcOffset, float[] dst, int dstOffset, Parallelism par) {
+        void run(float[] src, int srcOffset, float[] dst, int dstOffset, Parallelism par, Scratchpad scratch) {
             long elements = (long) images * rows * cols;
             if (par.threads() == 1 || tasks == 1 || elements < Math.min(MIN_PARALLEL_ELEMENTS, 2 * par.minTaskWork())) {
                 rows(0, images * rows, src, srcOffset, dst, dstOffset);
             } else {
-                ForkJoin.run(this, par, src, srcOffset, dst, dstOffset);
+                ForkJoin.run(this, par, src, srcOffset, dst, dstOffset, scratch);
             }
         }
 
@@ -171,7 +182,7 @@ final class LayoutStage {
         }
 
         @Override
-        public void run(int task, float[] src, int srcOffset, float[] dst, int dstOffset) {
+        public void run(int task, float[] src, int srcOffset, float[] dst, int dstOffset, Object workspace) {
             long total = (long) images * rows;
             rows((int) (total * task / tasks), (int) (total * (task + 1) / tasks), src, srcOffset, dst, dstOffset);
         }

@@ -3,6 +3,9 @@ package dev.convt;
 import dev.convt.kernel.Kernel;
 import dev.convt.kernel.KernelPlan;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
 /**
  * A prepared transposed convolution: one {@link Problem}, one chosen kernel, weights prepacked
  * (the plan keeps its own copy, or shares the packs of the {@link PackedWeights} it was made from;
@@ -10,12 +13,20 @@ import dev.convt.kernel.KernelPlan;
  *
  * <p>{@link #execute} checks the buffers, then writes only the output region
  * {@code y[yOffset .. yOffset + problem().outputLength())}; on a bad buffer it throws before
- * writing anything. Once warm on a thread (its workspace made on the first call, the Vector API code
- * compiled by C2 after a few calls; before that the Vector API's interpreted code allocates) it
- * allocates nothing on the heap. Distinct
- * threads may execute one plan at once on distinct outputs (workspace is per thread). The input
- * and the output must not overlap (the same array is allowed with disjoint ranges); an overlap is
- * rejected before anything is written. An empty batch (N = 0) computes nothing and writes nothing.
+ * writing anything. Buffers are {@code float[]}s with offsets in floats, or {@link MemorySegment}s
+ * (heap or native, {@link #execute(MemorySegment, long, MemorySegment, long, Parallelism, Scratchpad)})
+ * with offsets in bytes. The kernels read and write arrays only: a heap segment over a {@code float[]}
+ * runs on that array in place, any other segment (native memory, a direct buffer's) is copied into an
+ * array of the executing thread (or of the scratchpad) before the kernel and the output copied back
+ * after it, one bulk copy each way (see "Memory" in the package overview). Once warm on a thread (its
+ * workspace made on the first call, the Vector API code compiled by C2 after a few calls; before that
+ * the Vector API's interpreted code allocates) it allocates nothing on the heap; with a caller's
+ * {@link Scratchpad} ({@link #newScratchpad()}) not even a fresh thread's first call makes anything
+ * (a native segment's staging excepted, made by the scratchpad's first call that needs it). Distinct
+ * threads may execute one plan at once on distinct outputs (workspace is per thread, or per
+ * scratchpad). The input and the output must not overlap (the same array is allowed with disjoint
+ * ranges, and so are disjoint ranges of one segment); an overlap is rejected before anything is
+ * written. An empty batch (N = 0) computes nothing and writes nothing.
  *
  * <h2>Layouts</h2>
  * The input and output are stored in the problem's {@link Layout} ({@link Problem#withLayout}):
@@ -167,6 +178,24 @@ public final class Plan {
     public long packedWeightBytes() { return kernelPlan.packedWeightBytes(); }
 
     /**
+     * {@return the bytes of workspace a {@link Scratchpad} for this plan holds ({@link #newScratchpad()}):
+     * the same as {@link #workspaceBytes()}, what a thread otherwise keeps for the plan}
+     */
+    public long scratchpadBytes() { return workspaceBytes(); }
+
+    /**
+     * A new caller-kept scratchpad for this plan and every plan sharing its prepacked weights
+     * ({@link #withParallelism}): pass it to an execute overload that takes one, and that call keeps
+     * nothing per thread (see {@link Scratchpad}). Serves one call at a time.
+     *
+     * @return a scratchpad of {@link #scratchpadBytes()} bytes of workspace
+     */
+    public Scratchpad newScratchpad() {
+        return new Scratchpad(kernelPlan, problem.isEmpty() ? null : kernelPlan.newWorkspace(),
+                layoutStage == null ? null : layoutStage.newStaging(), scratchpadBytes());
+    }
+
+    /**
      * Computes {@code y = convT(x)} (plus bias) for the whole batch.
      *
      * @param x       input {@code (N, Cin, *in)} row-major from {@code xOffset}
@@ -196,7 +225,151 @@ public final class Plan {
     public void execute(float[] x, int xOffset, float[] y, int yOffset, Parallelism parallelism) {
         java.util.Objects.requireNonNull(parallelism, "parallelism");
         problem.checkExecution(x, xOffset, y, yOffset);
-        run(x, xOffset, y, yOffset, parallelism);
+        run(x, xOffset, y, yOffset, parallelism, null);
+    }
+
+    /**
+     * {@link #execute(float[], int, float[], int, Parallelism)} with the caller's scratchpad: this call
+     * keeps nothing per thread (see {@link Scratchpad}).
+     *
+     * @param x           input {@code (N, Cin, *in)} row-major from {@code xOffset}
+     * @param xOffset     where the input starts in {@code x}
+     * @param y           output {@code (N, Cout, *out)} row-major from {@code yOffset}; overwritten
+     * @param yOffset     where the output starts in {@code y}
+     * @param parallelism the threads this call may use
+     * @param scratchpad  from {@link #newScratchpad()} of this plan (or one sharing its weights), used by no other call meanwhile
+     * @throws NullPointerException     if a buffer, the parallelism or the scratchpad is null
+     * @throws IllegalArgumentException if an offset is negative, a buffer is too small, {@code x} and
+     *                                  {@code y} are the same array with overlapping ranges, or the scratchpad
+     *                                  was made for another plan (nothing is written)
+     */
+    public void execute(float[] x, int xOffset, float[] y, int yOffset, Parallelism parallelism, Scratchpad scratchpad) {
+        java.util.Objects.requireNonNull(parallelism, "parallelism");
+        checkScratchpad(scratchpad);
+        problem.checkExecution(x, xOffset, y, yOffset);
+        run(x, xOffset, y, yOffset, parallelism, scratchpad);
+    }
+
+    /**
+     * Computes {@code y = convT(x)} (plus bias) for the whole batch on memory segments, heap or native
+     * (a direct {@code FloatBuffer} through {@link MemorySegment#ofBuffer}): the same kernels. A writable
+     * heap segment over a {@code float[]} is computed in place, as that array; any other segment is
+     * copied into an array of the executing thread (or of {@code scratchpad}), and the output copied
+     * back, with one bulk copy each way ({@link MemorySegment#copy}). Floats are read and written as
+     * {@link java.lang.foreign.ValueLayout#JAVA_FLOAT}: native byte order, 4-byte aligned (a direct
+     * buffer must be made with {@code order(ByteOrder.nativeOrder())} before {@code asFloatBuffer()}).
+     * Offsets are in <b>bytes</b>, as everywhere in {@code java.lang.foreign}, and must be multiples of 4.
+     *
+     * <p>The output must be writable, and the input and output must not share memory (the same array
+     * of two heap segments, or overlapping native addresses, in the ranges used). A segment of a closed
+     * arena is an {@link IllegalStateException}, one of a confined arena of another thread a
+     * {@link WrongThreadException}, as the JDK's accessors throw; both are checked before anything is
+     * written. Only the calling thread touches a copied segment, so segments of a confined arena (its
+     * owner calling) may run on several threads too.
+     *
+     * @param x           input {@code (N, Cin, *in)} row-major from byte {@code xByteOffset}
+     * @param xByteOffset where the input starts in {@code x}, in bytes (a multiple of 4)
+     * @param y           output {@code (N, Cout, *out)} row-major from byte {@code yByteOffset}; overwritten
+     * @param yByteOffset where the output starts in {@code y}, in bytes (a multiple of 4)
+     * @param parallelism the threads this call may use
+     * @param scratchpad  the caller's scratchpad ({@link #newScratchpad()}), or {@code null} for the
+     *                    calling thread's own workspace
+     * @throws NullPointerException     if a segment or the parallelism is null
+     * @throws IllegalArgumentException if an offset is negative or not a multiple of 4, a segment is not
+     *                                  4-byte aligned or too small, the output is read-only, the ranges
+     *                                  share memory, or the scratchpad was made for another plan (nothing is written)
+     * @throws IllegalStateException    if a segment's arena is closed (nothing is written)
+     * @throws WrongThreadException     if a segment is confined to another thread (nothing is written)
+     */
+    public void execute(MemorySegment x, long xByteOffset, MemorySegment y, long yByteOffset, Parallelism parallelism,
+                        Scratchpad scratchpad) {
+        java.util.Objects.requireNonNull(parallelism, "parallelism");
+        if (scratchpad != null) {
+            checkScratchpad(scratchpad);
+        }
+        long in = problem.inputLength(), out = problem.outputLength();
+        SegmentChecks.check("input", x, xByteOffset, in, problem, false);
+        SegmentChecks.check("output", y, yByteOffset, out, problem, true);
+        SegmentChecks.checkDisjoint("input", x, xByteOffset, in, "output", y, yByteOffset, out);
+        if (problem.isEmpty()) {
+            return;
+        }
+        SegmentArrays arrays = scratchpad == null ? SEGMENT_ARRAYS.get() : scratchpad.segmentArrays();
+        float[] xa = arrays.input(x), ya = arrays.output(y);
+        if (xa != null && ya != null) {
+            run(xa, SegmentArrays.index(x, xByteOffset), ya, SegmentArrays.index(y, yByteOffset), parallelism, scratchpad);
+            return;
+        }
+        LayoutStage.Staging staging = arrays.staging;
+        float[] kx = xa, ky = ya;
+        int kxOffset = 0, kyOffset = 0;
+        if (xa == null) {
+            kx = staging.input((int) in);
+            MemorySegment.copy(x, ValueLayout.JAVA_FLOAT, xByteOffset, kx, 0, (int) in);
+        } else {
+            kxOffset = SegmentArrays.index(x, xByteOffset);
+        }
+        if (ya == null) {
+            ky = staging.output((int) out);
+        } else {
+            kyOffset = SegmentArrays.index(y, yByteOffset);
+        }
+        run(kx, kxOffset, ky, kyOffset, parallelism, scratchpad);
+        if (ya == null) {
+            MemorySegment.copy(ky, 0, y, ValueLayout.JAVA_FLOAT, yByteOffset, (int) out);
+        }
+    }
+
+    /** Per thread, how segments reach the kernels as arrays (see {@link SegmentArrays}). */
+    private static final ThreadLocal<SegmentArrays> SEGMENT_ARRAYS = ThreadLocal.withInitial(SegmentArrays::new);
+
+    /**
+     * {@link #execute(MemorySegment, long, MemorySegment, long, Parallelism, Scratchpad)} with this plan's
+     * parallelism and the calling thread's workspace.
+     *
+     * @param x           input {@code (N, Cin, *in)} row-major from byte {@code xByteOffset}
+     * @param xByteOffset where the input starts in {@code x}, in bytes (a multiple of 4)
+     * @param y           output {@code (N, Cout, *out)} row-major from byte {@code yByteOffset}; overwritten
+     * @param yByteOffset where the output starts in {@code y}, in bytes (a multiple of 4)
+     * @throws NullPointerException     if a segment is null
+     * @throws IllegalArgumentException as {@link #execute(MemorySegment, long, MemorySegment, long, Parallelism, Scratchpad)}
+     * @throws IllegalStateException    if a segment's arena is closed (nothing is written)
+     * @throws WrongThreadException     if a segment is confined to another thread (nothing is written)
+     */
+    public void execute(MemorySegment x, long xByteOffset, MemorySegment y, long yByteOffset) {
+        execute(x, xByteOffset, y, yByteOffset, parallelism, null);
+    }
+
+    /**
+     * {@link #execute(MemorySegment, long, MemorySegment, long, Parallelism, Scratchpad)} with the given
+     * parallelism for this call only and the calling thread's workspace.
+     *
+     * @param x           input {@code (N, Cin, *in)} row-major from byte {@code xByteOffset}
+     * @param xByteOffset where the input starts in {@code x}, in bytes (a multiple of 4)
+     * @param y           output {@code (N, Cout, *out)} row-major from byte {@code yByteOffset}; overwritten
+     * @param yByteOffset where the output starts in {@code y}, in bytes (a multiple of 4)
+     * @param parallelism the threads this call may use
+     * @throws NullPointerException     if a segment or the parallelism is null
+     * @throws IllegalArgumentException as {@link #execute(MemorySegment, long, MemorySegment, long, Parallelism, Scratchpad)}
+     * @throws IllegalStateException    if a segment's arena is closed (nothing is written)
+     * @throws WrongThreadException     if a segment is confined to another thread (nothing is written)
+     */
+    public void execute(MemorySegment x, long xByteOffset, MemorySegment y, long yByteOffset, Parallelism parallelism) {
+        execute(x, xByteOffset, y, yByteOffset, parallelism, null);
+    }
+
+    /**
+     * {@link #execute(MemorySegment, long, MemorySegment, long)} from the start of both segments.
+     *
+     * @param x input {@code (N, Cin, *in)} row-major from byte 0
+     * @param y output {@code (N, Cout, *out)} row-major from byte 0; overwritten
+     * @throws NullPointerException     if a segment is null
+     * @throws IllegalArgumentException as {@link #execute(MemorySegment, long, MemorySegment, long, Parallelism, Scratchpad)}
+     * @throws IllegalStateException    if a segment's arena is closed (nothing is written)
+     * @throws WrongThreadException     if a segment is confined to another thread (nothing is written)
+     */
+    public void execute(MemorySegment x, MemorySegment y) {
+        execute(x, 0, y, 0, parallelism, null);
     }
 
     /**
@@ -210,28 +383,36 @@ public final class Plan {
     public float[] execute(float[] x) {
         problem.checkInput(x, 0);
         float[] y = new float[problem.outputLength()];
-        run(x, 0, y, 0, parallelism);
+        run(x, 0, y, 0, parallelism, null);
         return y;
     }
 
-    private void run(float[] x, int xOffset, float[] y, int yOffset, Parallelism par) {
+    private void checkScratchpad(Scratchpad scratchpad) {
+        java.util.Objects.requireNonNull(scratchpad, "scratchpad");
+        if (scratchpad.owner != kernelPlan) {
+            throw new IllegalArgumentException("scratchpad was made for another plan (" + scratchpad
+                    + "): use this plan's newScratchpad() (or that of a plan sharing its weights through withParallelism)");
+        }
+    }
+
+    private void run(float[] x, int xOffset, float[] y, int yOffset, Parallelism par, Scratchpad scratchpad) {
         if (problem.isEmpty()) {
             return;
         }
         if (layoutStage != null) {
-            layoutStage.run(compute, x, xOffset, y, yOffset, par);
+            layoutStage.run(compute, x, xOffset, y, yOffset, par, scratchpad);
         } else {
-            compute(x, xOffset, y, yOffset, par);
+            compute(x, xOffset, y, yOffset, par, scratchpad);
         }
     }
 
     /** The kernel on buffers in the layouts it reads and writes, serial or split into tasks. */
-    private void compute(float[] x, int xOffset, float[] y, int yOffset, Parallelism par) {
+    private void compute(float[] x, int xOffset, float[] y, int yOffset, Parallelism par, Scratchpad scratchpad) {
         KernelPlan.Tasks tasks = par.threads() == 1 ? null : splits.get(kernelPlan, par.threads(), par.minTaskWork());
         if (tasks == null || tasks.count() == 1) {
-            kernelPlan.execute(x, xOffset, y, yOffset);
+            kernelPlan.execute(x, xOffset, y, yOffset, scratchpad == null ? null : scratchpad.workspace());
         } else {
-            ForkJoin.run(tasks, par, x, xOffset, y, yOffset);
+            ForkJoin.run(tasks, par, x, xOffset, y, yOffset, scratchpad);
         }
     }
 

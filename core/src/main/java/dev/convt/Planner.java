@@ -6,6 +6,8 @@ import dev.convt.kernel.KernelPlan;
 import dev.convt.kernel.KernelProvider;
 import dev.convt.kernel.ReferenceKernel;
 
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -264,6 +266,36 @@ public final class Planner {
     }
 
     /**
+     * Packs weights and bias held in memory segments (heap or native, e.g. a model file mapped with
+     * {@code FileChannel.map}): as {@link #pack(ConvTransposeSpec, float[], int, float[], int)}. The
+     * segments are read once, here, into the packed weights' own copy, and may be freed afterwards.
+     * Floats are {@link java.lang.foreign.ValueLayout#JAVA_FLOAT} (native byte order); slice a segment
+     * ({@link MemorySegment#asSlice}) to start elsewhere.
+     *
+     * @param spec   the layer's hyper-parameters
+     * @param weight (Cin, Cout/groups, *kernel) row-major from byte 0
+     * @param bias   Cout values from byte 0; must be null exactly when the spec has no bias
+     * @return the packed weights, shareable by any threads
+     * @throws NullPointerException     if {@code spec} or the weight segment is null
+     * @throws IllegalArgumentException if a segment is missing, too small or not 4-byte aligned, or the bias is
+     *                                  given for a spec without bias (nothing is packed)
+     * @throws IllegalStateException    if a segment's arena is closed
+     * @throws WrongThreadException     if a segment is confined to another thread
+     */
+    public static PackedWeights pack(ConvTransposeSpec spec, MemorySegment weight, MemorySegment bias) {
+        java.util.Objects.requireNonNull(spec, "spec");
+        SegmentChecks.check("weight", weight, 0, spec.weightLength(), spec, false);
+        if (bias != null && spec.hasBias()) {
+            SegmentChecks.check("bias", bias, 0, spec.outChannels(), spec, false);
+        }
+        float[] w = weight.asSlice(0, (long) Float.BYTES * spec.weightLength()).toArray(ValueLayout.JAVA_FLOAT);
+        float[] b = bias == null ? null : spec.hasBias()
+                ? bias.asSlice(0, (long) Float.BYTES * spec.outChannels()).toArray(ValueLayout.JAVA_FLOAT)
+                : new float[0]; // rejected by the bias check with the array rule's message
+        return PackedWeights.of(spec, w, 0, b, 0);
+    }
+
+    /**
      * {@link #plan(Problem, PackedWeights, KernelChoice)} with the automatic choice.
      *
      * @param problem the problem, whose spec is the packed weights' (up to output_padding)
@@ -325,6 +357,50 @@ public final class Planner {
     }
 
     /**
+     * {@link #plan(Problem, MemorySegment, MemorySegment, KernelChoice)} on the automatic kernel.
+     *
+     * @param problem the problem
+     * @param weight  (Cin, Cout/groups, *kernel) row-major from byte 0, native byte order; read once into the plan
+     * @param bias    Cout values from byte 0; must be null exactly when the spec has no bias
+     * @return the plan
+     * @throws IllegalArgumentException as {@link #plan(Problem, MemorySegment, MemorySegment, KernelChoice)}
+     */
+    public static Plan plan(Problem problem, MemorySegment weight, MemorySegment bias) {
+        return plan(problem, weight, bias, KernelChoice.AUTO);
+    }
+
+    /**
+     * Plans from weights and bias in memory segments (heap or native, e.g. a model file mapped with
+     * {@code FileChannel.map}): as {@link #plan(Problem, float[], int, float[], int, KernelChoice)}. The
+     * plan packs its own copy of the weights anyway, so the segments are read once, here, and may be
+     * freed afterwards. Floats are {@link java.lang.foreign.ValueLayout#JAVA_FLOAT} (native byte order);
+     * slice a segment ({@link MemorySegment#asSlice}) to start elsewhere.
+     *
+     * @param problem the problem
+     * @param weight  (Cin, Cout/groups, *kernel) row-major from byte 0
+     * @param bias    Cout values from byte 0; must be null exactly when the spec has no bias
+     * @param choice  {@link KernelChoice#AUTO}, or the kernel to use
+     * @return the plan, {@link Parallelism#serial()} by default
+     * @throws NullPointerException          if the weight segment is null
+     * @throws IllegalArgumentException      if a segment is missing, too small, not 4-byte aligned, or the bias is
+     *                                       given without bias (or missing with it), or the chosen kernel declines
+     * @throws IllegalStateException         if a segment's arena is closed
+     * @throws WrongThreadException          if a segment is confined to another thread
+     * @throws UnsupportedOperationException if the chosen kernel is not available on this JVM
+     */
+    public static Plan plan(Problem problem, MemorySegment weight, MemorySegment bias, KernelChoice choice) {
+        SegmentChecks.check("weight", weight, 0, problem.weightLength(), problem, false);
+        if (bias != null && problem.spec().hasBias()) {
+            SegmentChecks.check("bias", bias, 0, problem.spec().outChannels(), problem, false);
+        }
+        float[] w = weight.asSlice(0, (long) Float.BYTES * problem.weightLength()).toArray(ValueLayout.JAVA_FLOAT);
+        float[] b = bias == null ? null : problem.spec().hasBias()
+                ? bias.asSlice(0, (long) Float.BYTES * problem.spec().outChannels()).toArray(ValueLayout.JAVA_FLOAT)
+                : new float[0]; // rejected by the bias check with the array rule's message
+        return plan(problem, w, 0, b, 0, choice);
+    }
+
+    /**
      * The kernel's plan, followed by a scalar pass of the spec's activation over the whole output when
      * the kernel does not fuse it ({@link Kernel#fusesActivation}); such a plan runs on the calling thread.
      */
@@ -336,10 +412,13 @@ public final class Planner {
         int length = problem.outputLength();
         return new KernelPlan() {
             @Override
-            public void execute(float[] x, int xOffset, float[] y, int yOffset) {
-                plan.execute(x, xOffset, y, yOffset);
+            public void execute(float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
+                plan.execute(x, xOffset, y, yOffset, workspace);
                 act.apply(y, yOffset, yOffset + length);
             }
+
+            @Override
+            public Object newWorkspace() { return plan.newWorkspace(); }
 
             @Override
             public long workspaceBytes() { return plan.workspaceBytes(); }
@@ -350,5 +429,5 @@ public final class Planner {
     }
 
     /** The plan of an empty batch: no packed weights, no workspace, nothing to compute. */
-    private static final KernelPlan EMPTY_BATCH = (x, xOffset, y, yOffset) -> { };
+    private static final KernelPlan EMPTY_BATCH = (x, xOffset, y, yOffset, workspace) -> { };
 }

@@ -75,20 +75,42 @@
  *
  * <h2>Memory</h2>
  * <ul>
- * <li>Buffers are {@code float[]} with offsets. Input, output and weights are row-major in PyTorch's
- *     layouts; an execute writes exactly the output region and nothing else.</li>
+ * <li>Buffers are {@code float[]} with offsets (in floats), or {@link java.lang.foreign.MemorySegment}s,
+ *     heap or native (a direct {@code FloatBuffer} through {@code MemorySegment.ofBuffer}), with offsets
+ *     in bytes as everywhere in {@code java.lang.foreign}
+ *     ({@link dev.convt.Plan#execute(java.lang.foreign.MemorySegment, long, java.lang.foreign.MemorySegment, long)};
+ *     weights and bias too, {@link dev.convt.Planner#plan(Problem, java.lang.foreign.MemorySegment,
+ *     java.lang.foreign.MemorySegment)}). Segments hold {@code JAVA_FLOAT}s: native byte order, 4-byte
+ *     aligned. Input, output and weights are row-major in PyTorch's layouts; an execute writes exactly
+ *     the output region and nothing else.</li>
+ * <li><b>How segments reach the kernels.</b> The kernels read and write {@code float[]}s only, with the
+ *     Vector API's {@code fromArray}/{@code intoArray}. A writable heap segment over a {@code float[]}
+ *     ({@code MemorySegment.ofArray}, a heap {@code FloatBuffer}'s) is computed in place, as that
+ *     array: it costs what the array costs. Any other segment (native memory, a direct buffer, a
+ *     read-only view) is copied whole into an array of the executing thread (or of the
+ *     {@link dev.convt.Scratchpad}) before the kernel, and the output copied back after it: one bulk
+ *     {@code MemorySegment.copy} each way, about the time of one pass over each tensor at memory
+ *     bandwidth, and the input's and output's floats of staging per thread. Why not the Vector API
+ *     on the segments themselves: the JDK's segment accesses choose their code by the segment's class
+ *     from a type profile kept per JDK method and shared by every caller in the JVM, so heap and native
+ *     segments at those sites (or the kernels' own aligned native packed tiles beside a caller's heap
+ *     segments) slow every kernel of the JVM; arrays keep the kernels' code one kind. Weight and bias
+ *     segments are read once, into the packed copy, at planning.</li>
  * <li>Packed weights belong to the plan ({@link dev.convt.Plan#packedWeightBytes()}), are made once
  *     and are read by every thread that executes it; {@link dev.convt.Plan#withParallelism} shares
  *     them. Plans made from the weight arrays do not share packed weights; plans made from one
  *     {@link dev.convt.PackedWeights} do (its {@link dev.convt.PackedWeights#packedWeightBytes()} counts
  *     them once).</li>
- * <li>Workspace is per executing thread ({@link dev.convt.Plan#workspaceBytes()} each; none for the
- *     scalar reference), kept by the vector kernels' plans in a {@link java.lang.ThreadLocal} and made
- *     on that thread's first execute of the plan, so a thread
- *     that executes once (for example a fresh virtual thread per call) pays for a new workspace every
- *     time; reuse threads for repeated executes. Once a thread's workspace exists and the JIT has
- *     compiled the kernel, {@code execute} allocates nothing on the heap. The caller cannot provide
- *     the workspace.</li>
+ * <li>Workspace is per executing thread by default ({@link dev.convt.Plan#workspaceBytes()} each; none
+ *     for the scalar reference), kept by the vector kernels' plans in a {@link java.lang.ThreadLocal}
+ *     and made on that thread's first execute of the plan, so a thread that executes once pays for a
+ *     new workspace every time. Once a thread's workspace exists and the JIT has compiled the kernel,
+ *     {@code execute} allocates nothing on the heap. A caller that runs each call on a fresh thread
+ *     (a virtual thread per request) passes a {@link dev.convt.Scratchpad} instead
+ *     ({@link dev.convt.Plan#newScratchpad()}, {@link dev.convt.Plan#scratchpadBytes()}; oneDNN's
+ *     user scratchpad mode): that call keeps nothing per thread. In a parallel call the caller's
+ *     share of the work uses the scratchpad and convt's pool workers (or the executor's threads) use
+ *     the workspace each keeps for the plan.</li>
  * </ul>
  *
  * <h2>Warm-up</h2>
@@ -104,10 +126,11 @@
  * The input and the output of one execute must not overlap: the kernels write the output while they
  * still read the input. The same array is allowed for both only with disjoint ranges; overlapping
  * ranges are rejected with an {@link java.lang.IllegalArgumentException} before anything is written
- * ({@link dev.convt.Problem#checkExecution}), by every kernel. The weights and bias cannot alias the
+ * ({@link dev.convt.Problem#checkExecution}), by every kernel; so are segments that share memory in
+ * the ranges used (the same array behind two heap segments, or overlapping native addresses). The weights and bias cannot alias the
  * output at execute time: the plan reads its own copy of them.
  *
- * <h2>Layouts and what is not there yet</h2>
+ * <h2>Layouts</h2>
  * Tensors are channels first (NCL, NCHW, NCDHW) by default, or channels last (NLC, NHWC, NDHWC) for
  * a problem made with {@link dev.convt.Problem#withLayout}({@link dev.convt.Layout#CHANNELS_LAST}),
  * batched or unbatched; shapes are always reported logically, {@code (N, C, *spatial)}, and buffer
@@ -116,10 +139,7 @@
  * bits: the im2col kernel reads and writes channels last itself (packing the input's columns straight
  * from it, moving each output region out of its channels-first accumulator once final); the others
  * run between transposes into and out of per-thread staging buffers, counted in
- * {@link dev.convt.Plan#workspaceBytes()}. Not
- * available in this version: {@code MemorySegment} or direct
- * buffer entry points (off-heap tensors must be copied into a {@code float[]}), packed weights
- * shared by plans of different input shapes, and a caller-provided workspace.
+ * {@link dev.convt.Plan#workspaceBytes()} (or drawn from a {@link dev.convt.Scratchpad}).
  *
  * <h2>Numerics</h2>
  * The reference kernel defines every result; the fast kernels agree with it bitwise on exactly

@@ -20,6 +20,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** The parallel machinery on its own: every task once, failures, thread names, concurrent callers, executors. */
 class ForkJoinTest {
+    /** A one-float buffer: these tasks never touch it. */
+    private static final float[] ONE = new float[1];
 
     /** Tasks that count their runs and record the threads that ran them; task {@code failAt} throws. */
     private static final class Counting implements KernelPlan.Tasks {
@@ -42,7 +44,7 @@ class ForkJoinTest {
 
         @Override public int count() { return runs.length(); }
 
-        @Override public void run(int task, float[] x, int xOffset, float[] y, int yOffset) {
+        @Override public void run(int task, float[] x, int xOffset, float[] y, int yOffset, Object ws) {
             runs.incrementAndGet(task);
             threads.add(Thread.currentThread().getName());
             Thread me = Thread.currentThread();
@@ -67,7 +69,7 @@ class ForkJoinTest {
     void everyTaskRunsExactlyOnceOnTheCallerAndNamedWorkers() {
         Counting t = new Counting(64, Set.of());
         t.caller = Thread.currentThread();
-        ForkJoin.run(t, Parallelism.threads(3), new float[1], 0, new float[1], 0);
+        ForkJoin.run(t, Parallelism.threads(3), ONE, 0, ONE, 0, null);
         for (int i = 0; i < t.count(); i++) {
             assertEquals(1, t.runs.get(i), "runs of task " + i);
         }
@@ -80,7 +82,7 @@ class ForkJoinTest {
 
     @Test
     void poolThreadsAreDaemonsWithRecognisableNames() {
-        ForkJoin.run(new Counting(8, Set.of()), Parallelism.threads(2), new float[1], 0, new float[1], 0);
+        ForkJoin.run(new Counting(8, Set.of()), Parallelism.threads(2), ONE, 0, ONE, 0, null);
         List<Thread> workers = Thread.getAllStackTraces().keySet().stream()
                 .filter(th -> th.getName().startsWith("convt-worker-")).toList();
         assertTrue(!workers.isEmpty(), "no convt worker");
@@ -94,12 +96,12 @@ class ForkJoinTest {
         for (int round = 0; round < 20; round++) {
             Counting t = new Counting(32, Set.of(5, 9, 20));
             IllegalStateException e = assertThrows(IllegalStateException.class,
-                    () -> ForkJoin.run(t, Parallelism.threads(4), new float[1], 0, new float[1], 0));
+                    () -> ForkJoin.run(t, Parallelism.threads(4), ONE, 0, ONE, 0, null));
             assertEquals("task 5", e.getMessage(), "what one thread would have thrown first");
         }
         // the job is reusable after a failure
         Counting ok = new Counting(16, Set.of());
-        ForkJoin.run(ok, Parallelism.threads(4), new float[1], 0, new float[1], 0);
+        ForkJoin.run(ok, Parallelism.threads(4), ONE, 0, ONE, 0, null);
         for (int i = 0; i < ok.count(); i++) {
             assertEquals(1, ok.runs.get(i));
         }
@@ -110,14 +112,14 @@ class ForkJoinTest {
         OutOfMemoryError oom = new OutOfMemoryError("workspace");
         KernelPlan.Tasks t = new KernelPlan.Tasks() {
             @Override public int count() { return 4; }
-            @Override public void run(int task, float[] x, int xo, float[] y, int yo) {
+            @Override public void run(int task, float[] x, int xo, float[] y, int yo, Object ws) {
                 if (task == 2) {
                     throw oom;
                 }
             }
         };
         assertSame(oom, assertThrows(OutOfMemoryError.class,
-                () -> ForkJoin.run(t, Parallelism.threads(2), new float[1], 0, new float[1], 0)));
+                () -> ForkJoin.run(t, Parallelism.threads(2), ONE, 0, ONE, 0, null)));
     }
 
     @Test
@@ -128,7 +130,7 @@ class ForkJoinTest {
             for (int c = 0; c < 16; c++) {
                 futures.add(callers.submit(() -> {
                     Counting t = new Counting(24, Set.of());
-                    ForkJoin.run(t, Parallelism.threads(3), new float[1], 0, new float[1], 0);
+                    ForkJoin.run(t, Parallelism.threads(3), ONE, 0, ONE, 0, null);
                     return t;
                 }));
             }
@@ -148,7 +150,7 @@ class ForkJoinTest {
         ForkJoinPool pool = new ForkJoinPool(2);
         try {
             Counting t = new Counting(32, Set.of());
-            ForkJoin.run(t, Parallelism.executor(pool, 2), new float[1], 0, new float[1], 0);
+            ForkJoin.run(t, Parallelism.executor(pool, 2), ONE, 0, ONE, 0, null);
             for (int i = 0; i < t.count(); i++) {
                 assertEquals(1, t.runs.get(i));
             }
@@ -156,7 +158,7 @@ class ForkJoinTest {
             ForkJoinPool one = new ForkJoinPool(1);
             Counting inside = one.submit(() -> {
                 Counting c = new Counting(8, Set.of());
-                ForkJoin.run(c, Parallelism.executor(one, 4), new float[1], 0, new float[1], 0);
+                ForkJoin.run(c, Parallelism.executor(one, 4), ONE, 0, ONE, 0, null);
                 return c;
             }).get();
             for (int i = 0; i < inside.count(); i++) {
@@ -165,7 +167,7 @@ class ForkJoinTest {
             one.shutdown();
             // a shut-down executor rejects the helpers: the caller does everything
             Counting alone = new Counting(8, Set.of());
-            ForkJoin.run(alone, Parallelism.executor(one, 4), new float[1], 0, new float[1], 0);
+            ForkJoin.run(alone, Parallelism.executor(one, 4), ONE, 0, ONE, 0, null);
             assertEquals(Set.of(Thread.currentThread().getName()), alone.threads);
         } finally {
             pool.shutdownNow();

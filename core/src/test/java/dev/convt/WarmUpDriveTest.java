@@ -65,7 +65,7 @@ class WarmUpDriveTest {
             int id = ++plans;
             int index = proxies.indexOf(problem);
             String tag = "p" + index + "#" + id;
-            return (x, xOffset, y, yOffset) -> {
+            return (x, xOffset, y, yOffset, workspace) -> {
                 if (executions[index]++ < BOXED_RUNS) {
                     sink = new byte[256];
                 }

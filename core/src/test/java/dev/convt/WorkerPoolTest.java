@@ -33,6 +33,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * pool grow from nothing.
  */
 class WorkerPoolTest {
+    /** A one-float buffer for tasks that ignore their buffers. */
+    private static final float[] ONE = new float[1];
+
     /** Long enough for any thread of a loaded machine to be scheduled; only a failing run waits it out. */
     private static final long PATIENCE_MS = 20_000;
 
@@ -59,7 +62,7 @@ class WorkerPoolTest {
 
         @Override public int count() { return count; }
 
-        @Override public void run(int task, float[] x, int xOffset, float[] y, int yOffset) {
+        @Override public void run(int task, float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
             threads.add(Thread.currentThread());
             try {
                 if (task < gated) {
@@ -76,7 +79,7 @@ class WorkerPoolTest {
     /** One execute on {@code pool} as {@link ForkJoin#run} makes it: start, lend, help, wait. */
     private static void execute(WorkerPool pool, KernelPlan.Tasks tasks, int helpers) {
         ForkJoin.Job job = new ForkJoin.Job();
-        job.start(tasks, new float[1], 0, new float[1], 0);
+        job.start(tasks, ONE, 0, ONE, 0, null);
         pool.lend(job, helpers);
         job.help();
         job.awaitAndClose();
@@ -177,7 +180,7 @@ class WorkerPoolTest {
             AtomicInteger callerStateSeen = new AtomicInteger(-1);
             KernelPlan.Tasks tasks = new KernelPlan.Tasks() {
                 @Override public int count() { return 2; }
-                @Override public void run(int task, float[] x, int xo, float[] y, int yo) {
+                @Override public void run(int task, float[] x, int xo, float[] y, int yo, Object workspace) {
                     try {
                         if (Thread.currentThread() == caller) {
                             // hold the caller's task until the helper has its own, so each runs one
@@ -197,7 +200,7 @@ class WorkerPoolTest {
                     }
                 }
             };
-            ForkJoin.run(tasks, Parallelism.executor(one, 2), new float[1], 0, new float[1], 0);
+            ForkJoin.run(tasks, Parallelism.executor(one, 2), ONE, 0, ONE, 0, null);
             assertEquals(Thread.State.WAITING.ordinal(), callerStateSeen.get(),
                     "the caller's state while the helper finished: " + Thread.State.values()[Math.max(0, callerStateSeen.get())]);
         } finally {
@@ -218,7 +221,7 @@ class WorkerPoolTest {
             int[][] threadsTasksHelpers = {{4, 10, 3}, {4, 2, 1}, {3, 3, 2}, {8, 1, 0}, {2, 64, 1}, {4, 10, 3}};
             for (int[] c : threadsTasksHelpers) {
                 submitted.set(0);
-                ForkJoin.run(new Recording(c[1], 0, 0), Parallelism.executor(counting, c[0]), new float[1], 0, new float[1], 0);
+                ForkJoin.run(new Recording(c[1], 0, 0), Parallelism.executor(counting, c[0]), ONE, 0, ONE, 0, null);
                 assertEquals(c[2], submitted.get(), c[0] + " threads, " + c[1] + " tasks");
             }
         } finally {

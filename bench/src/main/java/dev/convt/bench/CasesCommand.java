@@ -27,7 +27,7 @@ import java.util.Set;
 final class CasesCommand {
     static final String HELP = """
             usage: bench/convt cases IN.jsonl --out OUT.jsonl [--kernel NAME] [--threads N] [--min-task-work M]
-                                     [--activation KIND[:params]] [--layout NAME]
+                                     [--activation KIND[:params]] [--layout NAME] [--memory heap|native]
 
             Reads one case per line in the format of shared/conformance/pytorch-golden.jsonl (module
             parameters, input_shape, output_size, x, weight, bias_values; see that folder's README),
@@ -65,6 +65,9 @@ final class CasesCommand {
               --layout NAME  the layout of every case without a "layout" field of its own:
                              channels_first (default) or channels_last, or a name of the cases'
                              rank (nchw, nhwc, ncl, nlc, ncdhw, ndhwc; another rank's is an error line)
+              --memory M     where each case's x and y live while the kernel runs: heap (heap
+                             MemorySegments) or native (off-heap MemorySegments); default float[]s.
+                             The output is the same, bit for bit
             """;
 
     private CasesCommand() {}
@@ -81,7 +84,7 @@ final class CasesCommand {
 
     /** As {@link #run(String[], PrintStream, PrintStream)}, with the computation given (null: the chosen kernel's plan). */
     static int run(String[] argv, PrintStream out, PrintStream err, Compute compute) {
-        Args a = new Args("cases", argv, Set.of("out", "kernel", "threads", "min-task-work", "activation", "layout"), Set.of("help"));
+        Args a = new Args("cases", argv, Set.of("out", "kernel", "threads", "min-task-work", "activation", "layout", "memory"), Set.of("help"));
         if (a.flag("help")) {
             out.print(HELP);
             return 0;
@@ -113,8 +116,12 @@ final class CasesCommand {
                 throw new UsageException("cases: --layout: " + e.getMessage());
             }
         }
-        Compute computation = compute != null ? compute
-                : c -> Planner.plan(c.problem(), c.weight(), 0, c.bias(), 0, choice).withParallelism(par).execute(c.x());
+        MemoryOption memory = MemoryOption.parse("cases", a.option("memory"));
+        Compute computation = compute != null ? compute : c -> {
+            MemoryOption.Buffers buffers = memory.buffers(c.x(), c.problem().outputLength());
+            buffers.execute(Planner.plan(c.problem(), c.weight(), 0, c.bias(), 0, choice).withParallelism(par));
+            return buffers.output();
+        };
         Path outFile = Path.of(outName);
         if (!Files.isRegularFile(in)) {
             throw new UsageException("cases: cannot read " + in + ": no such file");

@@ -34,6 +34,7 @@ final class SuiteCommand {
             usage: bench/convt suite [--layers a,b] [--kernels auto,reference,im2col,scatter,...|all]
                                      [--threads N] [--forks K] [--json FILE] [--quick] [--file LAYERS.json]
                                      [--activation KIND[:params],...] [--layout nchw|nhwc,...]
+                                     [--memory heap|native]
 
             Runs the workload (by default the 17 published layers embedded in the runner) on each kernel
             and prints one table: per layer its shapes, exact work, the published/exact op ratio and the
@@ -66,6 +67,9 @@ final class SuiteCommand {
                                each layer once per layout, one after the other (rows 'layer',
                                'layer@nhwc'), and prints each layout's total time against the
                                first's (not together with a list of activations)
+              --memory M       where each kernel's input and output live: heap (heap MemorySegments
+                               over float[]s) or native (off-heap MemorySegments, 64-byte aligned);
+                               default: float[]s. The reference always runs on float[]s
 
             Timing, per kernel and layer: a first run (it also produces the output that is checked),
             then warm-up batches of about 0.05 s until one is settled: its median no more than 3%%
@@ -93,7 +97,7 @@ final class SuiteCommand {
     private SuiteCommand() {}
 
     static int run(String[] argv, PrintStream out, PrintStream err) {
-        Args a = new Args("suite", argv, Set.of("layers", "kernels", "threads", "json", "file", "forks", "activation", "layout", Forks.CHILD_OPTION),
+        Args a = new Args("suite", argv, Set.of("layers", "kernels", "threads", "json", "file", "forks", "activation", "layout", "memory", Forks.CHILD_OPTION),
                 Set.of("quick", "help"));
         if (a.flag("help")) {
             out.print(HELP);
@@ -110,19 +114,20 @@ final class SuiteCommand {
         }
         List<Workload.Layer> layers = LayoutOption.expand(ActivationOption.expand(Workload.chosen(a), activations), layouts);
         List<String> kernels = ThreadCounts.expand(kernels(a.listOption("kernels")), threadCounts);
+        MemoryOption memory = MemoryOption.parse("suite", a.option("memory"));
         boolean quick = a.flag("quick");
         Timer.Settings settings = quick ? Timer.Settings.QUICK : Timer.Settings.DEFAULT;
         int forks = a.countOption("forks", quick ? 0 : DEFAULT_FORKS);
         String child = a.option(Forks.CHILD_OPTION);
         if (child != null) {
-            return runChild(a, child, layers, kernels, settings, err);
+            return runChild(a, child, layers, kernels, settings, memory, err);
         }
 
         double[] load0 = MachineInfo.loadAverage();
         long wall0 = System.nanoTime();
         List<Result> results;
         if (forks == 0) {
-            results = measure(layers, kernels, settings, true, new Progress(err, ""));
+            results = measure(layers, kernels, settings, memory, true, new Progress(err, ""));
         } else {
             results = forked(a, forks, layers, kernels, err);
         }
@@ -242,6 +247,7 @@ final class SuiteCommand {
         s.put("data", "uniform [-1, 1), seeded per layer");
         s.put("activations", ActivationOption.parseList("suite", a.listOption("activation")).stream().map(ActivationOption::label).toList());
         s.put("layouts", LayoutOption.parseList("suite", a.listOption("layout")));
+        s.put("memory", MemoryOption.parse("suite", a.option("memory")).label());
         s.put("forks", forks);
         s.put("reference_runs_in", forks == 0 ? "this JVM" : "fork 1");
         Map<String, Object> t = new LinkedHashMap<>();
@@ -262,13 +268,13 @@ final class SuiteCommand {
      * first fork) and writes the results as JSON for the parent.
      */
     private static int runChild(Args a, String child, List<Workload.Layer> layers, List<String> kernels,
-                                Timer.Settings settings, PrintStream err) {
+                                Timer.Settings settings, MemoryOption memory, PrintStream err) {
         String json = a.option("json");
         if (json == null || !child.matches("\\d+/\\d+")) {
             throw new UsageException("suite: --" + Forks.CHILD_OPTION + " is the runner's own option (i/K, with --json)");
         }
         boolean reference = child.startsWith("1/");
-        List<Result> results = measure(layers, kernels, settings, reference, new Progress(err, "fork " + child + " · "));
+        List<Result> results = measure(layers, kernels, settings, memory, reference, new Progress(err, "fork " + child + " · "));
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("format", "convt-bench-suite-fork/1");
         root.put("machine_canary_gflops", Double.isNaN(lastCanaryGflops) ? null : lastCanaryGflops);
@@ -479,7 +485,7 @@ final class SuiteCommand {
 
     /** Measures the requested kernels on every layer in this JVM; {@code reference}: whether to run the reference here. */
     private static List<Result> measure(List<Workload.Layer> layers, List<String> kernels, Timer.Settings settings,
-                                        boolean reference, Progress progress) {
+                                        MemoryOption memory, boolean reference, Progress progress) {
         List<String> timed = reference ? kernels : kernels.stream().filter(k -> !k.equals(ReferenceKernel.NAME)).toList();
         if (reference) {
             progress.step("JIT warm-up", ReferenceKernel.NAME + " on small problems");
@@ -492,7 +498,7 @@ final class SuiteCommand {
             progress.layer(i + 1, layers.size(), layer.name());
             Costs costs = Costs.orNull(layer.problem());
             String chosen = Planner.choose(layer.problem()).name();
-            results.addAll(runLayer(layer, costs, chosen, timed, reference, settings, progress, canary));
+            results.addAll(runLayer(layer, costs, chosen, timed, reference, settings, memory, progress, canary));
         }
         progress.done();
         lastCanaryGflops = canary == null ? Double.NaN : canary.bestGflops();
@@ -601,7 +607,8 @@ final class SuiteCommand {
      * requested kernels on one layer, each warmed on this layer until its times stop falling.
      */
     private static List<Result> runLayer(Workload.Layer layer, Costs costs, String chosen, List<String> kernels,
-                                         boolean reference, Timer.Settings settings, Progress progress, MachineCanary canary) {
+                                         boolean reference, Timer.Settings settings, MemoryOption memory, Progress progress,
+                                         MachineCanary canary) {
         Problem p = layer.problem();
         float[] x = TestData.uniform(p.inputLength(), Data.seed(layer.name(), 1));
         float[] w = TestData.uniform(p.weightLength(), Data.seed(layer.name(), 2));
@@ -611,14 +618,15 @@ final class SuiteCommand {
         Timer.Measurement refM = null;
         if (reference) {
             progress.step(layer.name(), ReferenceKernel.NAME);
-            float[] out = new float[p.outputLength()];
             Plan ref = Planner.plan(p, w, 0, b, 0, KernelChoice.REFERENCE);
+            // in the --memory chosen too, so its row times the same entry point as the kernels'
+            MemoryOption.Buffers refBuffers = memory.buffers(x, p.outputLength());
             Timer.Body refBody = () -> {
-                ref.execute(x, 0, out, 0);
-                return Data.checksum(out);
+                refBuffers.execute(ref);
+                return refBuffers.checksum();
             };
             Timer.Run refFirst = Timer.first(refBody);
-            yRef = out; // later reference runs write the same values
+            yRef = refBuffers.output(); // later reference runs write the same values
             if (kernels.contains(ReferenceKernel.NAME)) {
                 refM = Timer.measure(refBody, refFirst, settings, true);
             }
@@ -654,13 +662,14 @@ final class SuiteCommand {
                     rows.add(declined(layer.name(), k, e.getMessage()));
                     continue;
                 }
-                float[] y = new float[p.outputLength()];
+                // the kernels' input and output in the --memory chosen
+                MemoryOption.Buffers buffers = memory.buffers(x, p.outputLength());
                 Timer.Body body = () -> {
-                    plan.execute(x, 0, y, 0);
-                    return Data.checksum(y);
+                    buffers.execute(plan);
+                    return buffers.checksum();
                 };
                 Timer.Run first = Timer.first(body);
-                double error = yRef == null ? Double.NaN : Data.maxAbsDiff(y, yRef);
+                double error = yRef == null ? Double.NaN : Data.maxAbsDiff(buffers.output(), yRef);
                 Timer.Measurement m = inNormalState(body, Timer.measure(body, first, settings, false), settings,
                         canary == null ? null : canary::state);
                 r = result(layer.name(), k, kernel.equals(AUTO) ? plan.kernelName() : null, m, error, costs, refM);

@@ -4,19 +4,47 @@ package dev.convt.kernel;
  * A kernel's prepared computation for one problem. Callers use {@link dev.convt.Plan}, which checks
  * buffers before delegating here (sizes, offsets, and that input and output do not overlap) and
  * never calls it for an empty batch; implementations may assume valid, large-enough, disjoint buffers.
+ *
+ * <p>Buffers are {@code float[]}s: a caller's {@link java.lang.foreign.MemorySegment}s reach the kernels
+ * through {@link dev.convt.Plan}, as the arrays behind heap segments or through its staging of
+ * native ones, so every kernel reads and writes arrays only ({@code fromArray}/{@code intoArray}).
  */
 public interface KernelPlan {
     /**
      * Computes {@code y = convT(x)} for the whole batch, overwriting the output region (and nothing else).
-     * Must allocate nothing on the Java heap once warm: after the calling thread's first call (which may
-     * make its workspace) and the JIT's compilation of the kernel.
+     * Must allocate nothing on the Java heap once warm: after the first call with this workspace (or,
+     * without one, the calling thread's first call, which may make its per-thread workspace) and the
+     * JIT's compilation of the kernel.
+     *
+     * @param x         the input, {@code (N, Cin, *in)} row-major from {@code xOffset}
+     * @param xOffset   where the input starts in {@code x}
+     * @param y         the output, {@code (N, Cout, *out)} row-major from {@code yOffset}; overwritten
+     * @param yOffset   where the output starts in {@code y}
+     * @param workspace what {@link #newWorkspace()} made (used by one call at a time), or {@code null} for
+     *                  the calling thread's own workspace
+     */
+    void execute(float[] x, int xOffset, float[] y, int yOffset, Object workspace);
+
+    /**
+     * {@link #execute(float[], int, float[], int, Object)} with the calling thread's workspace.
      *
      * @param x       the input, {@code (N, Cin, *in)} row-major from {@code xOffset}
      * @param xOffset where the input starts in {@code x}
      * @param y       the output, {@code (N, Cout, *out)} row-major from {@code yOffset}; overwritten
      * @param yOffset where the output starts in {@code y}
      */
-    void execute(float[] x, int xOffset, float[] y, int yOffset);
+    default void execute(float[] x, int xOffset, float[] y, int yOffset) {
+        execute(x, xOffset, y, yOffset, null);
+    }
+
+    /**
+     * A new workspace for {@link #execute(float[], int, float[], int, Object)}: what the plan otherwise
+     * keeps per thread, made once for a caller that brings its own (a scratchpad), so that a fresh
+     * thread pays nothing. Used by one call at a time, from any thread.
+     *
+     * @return the workspace, or {@code null} when the plan needs none
+     */
+    default Object newWorkspace() { return null; }
 
     /** {@return the bytes of workspace the plan keeps per executing thread (not counting prepacked weights)} */
     default long workspaceBytes() { return 0; }
@@ -51,12 +79,15 @@ public interface KernelPlan {
         /**
          * Runs task {@code task} of the execute with these buffers.
          *
-         * @param task    which task, {@code 0 ≤ task < count()}
-         * @param x       the input, as for {@link KernelPlan#execute}
-         * @param xOffset where the input starts in {@code x}
-         * @param y       the output, as for {@link KernelPlan#execute}; only this task's part is written
-         * @param yOffset where the output starts in {@code y}
+         * @param task      which task, {@code 0 ≤ task < count()}
+         * @param x         the input, as for {@link KernelPlan#execute(float[], int, float[], int, Object)}
+         * @param xOffset   where the input starts in {@code x}
+         * @param y         the output, as for {@link KernelPlan#execute(float[], int, float[], int, Object)};
+         *                  only this task's part is written
+         * @param yOffset   where the output starts in {@code y}
+         * @param workspace the caller's workspace ({@link KernelPlan#newWorkspace()}), or {@code null} for the
+         *                  running thread's own
          */
-        void run(int task, float[] x, int xOffset, float[] y, int yOffset);
+        void run(int task, float[] x, int xOffset, float[] y, int yOffset, Object workspace);
     }
 }

@@ -59,7 +59,7 @@ public final class ReferenceKernel implements Kernel {
     public KernelPlan plan(Problem problem, KernelPack pack) {
         SourceWeights source = (SourceWeights) pack;
         float[] w = source.weight(), b = source.bias();
-        return (x, xOffset, y, yOffset) -> compute(problem, x, xOffset, w, 0, b, 0, y, yOffset, OpCounter.NONE);
+        return (x, xOffset, y, yOffset, workspace) -> compute(problem, x, xOffset, w, 0, b, 0, y, yOffset, OpCounter.NONE);
     }
 
     /**

@@ -390,6 +390,17 @@ public final class Im2colKernel implements Kernel {
             int cLength = projection != null ? 0 : Blocking.MC * nc;
             int staging = frontier.channelsLast() && projection == null ? p.outputLength() : 0;
             workspace = ThreadLocal.withInitial(() -> new Workspace(bLength, cLength, staging));
+            this.bLength = bLength;
+            this.cLength = cLength;
+            this.stagingLength = staging;
+        }
+
+        /** The lengths of one workspace's packed X tile, column block and channels-last staging. */
+        private final int bLength, cLength, stagingLength;
+
+        @Override
+        public Object newWorkspace() {
+            return projection != null ? projection.newWorkspace() : new Workspace(bLength, cLength, stagingLength);
         }
 
         @Override
@@ -412,8 +423,8 @@ public final class Im2colKernel implements Kernel {
         }
 
         @Override
-        public void execute(float[] x, int xOffset, float[] y, int yOffset) {
-            Workspace ws = workspace.get();
+        public void execute(float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
+            Object ws = workspace != null ? workspace : projection != null ? null : this.workspace.get();
             for (int g = 0; g < groups; g++) {
                 runPart(g, 0, coPerG, 0, batch, 0, outPlane, 0, inPlane, col2im, x, xOffset, y, yOffset, ws);
             }
@@ -435,11 +446,12 @@ public final class Im2colKernel implements Kernel {
          * all scattered ({@link OutputFrontier}).
          */
         void runPart(int g, int co0, int co1, int n0, int n1, int pA, int pB, int qA, int qB, Col2im c2i,
-                     float[] x, int xOffset, float[] y, int yOffset, Workspace ws) {
+                     float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
             if (projection != null) {
-                projection.run(g, co0, co1, n0, n1, x, xOffset, y, yOffset);
+                projection.run(g, co0, co1, n0, n1, x, xOffset, y, yOffset, workspace);
                 return;
             }
+            Workspace ws = workspace == null ? this.workspace.get() : (Workspace) workspace;
             // a channels-last output is accumulated channels first in this thread's staging; the frontier moves it to y
             float[] out = y;
             int outOffset = yOffset;

@@ -140,6 +140,16 @@ final class Im2colProjection {
         biasRow = weights.biasRow;
         int aLength = blockRows(batch) * k, cLength = blockRows(batch) * nc;
         workspace = ThreadLocal.withInitial(() -> new Workspace(aLength, cLength));
+        this.aLength = aLength;
+        this.cLength = cLength;
+    }
+
+    /** The lengths of one workspace's A block and result block. */
+    private final int aLength, cLength;
+
+    /** A workspace of its own for a caller's scratchpad. */
+    Object newWorkspace() {
+        return new Workspace(aLength, cLength);
     }
 
     /** Bytes of the packed weights and the bias row (shared with every plan of the same {@link Weights}). */
@@ -157,8 +167,8 @@ final class Im2colProjection {
      * region is written once, with its whole sum and then the activation (so any split into such
      * regions is bit-identical).
      */
-    void run(int g, int co0, int co1, int n0, int n1, float[] x, int xOffset, float[] y, int yOffset) {
-        Workspace ws = workspace.get();
+    void run(int g, int co0, int co1, int n0, int n1, float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
+        Workspace ws = workspace == null ? this.workspace.get() : (Workspace) workspace;
         int colFrom = co0 * taps, colTo = co1 * taps;
         for (int nb = n0; nb < n1; nb += MC) {
             int h = Math.min(MC, n1 - nb);

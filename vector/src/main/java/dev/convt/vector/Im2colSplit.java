@@ -61,8 +61,7 @@ final class Im2colSplit implements KernelPlan.Tasks {
     }
 
     @Override
-    public void run(int t, float[] x, int xOffset, float[] y, int yOffset) {
-        Im2colKernel.Workspace ws = plan.workspace.get();
+    public void run(int t, float[] x, int xOffset, float[] y, int yOffset, Object ws) {
         for (int g = g0[t]; g < g1[t]; g++) {
             plan.runPart(g, co0[t], co1[t], n0[t], n1[t], pA[t], pB[t], qA[t], qB[t], col2im[t], x, xOffset, y, yOffset, ws);
         }

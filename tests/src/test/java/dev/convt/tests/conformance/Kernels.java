@@ -47,19 +47,29 @@ final class Kernels {
     }
 
     /**
-     * As {@link #run}, with the tensors channels last: the input transposed to {@code (N, *spatial, C)},
-     * packed weights shared through {@link dev.convt.PackedWeights}, the output written into a
-     * NaN-filled array, at two threads; returned channels first again.
+     * As {@link #run}, with the tensors channels last in native memory: the input transposed to
+     * {@code (N, *spatial, C)} in a native segment, packed weights made from native segments, the
+     * output written into a NaN-filled native segment, at two threads; returned channels first again.
      */
-    static float[] runChannelsLast(String kernelName, Problem p, float[] x, float[] w, float[] b) {
+    static float[] runChannelsLastNative(String kernelName, Problem p, float[] x, float[] w, float[] b) {
         Problem q = p.withLayout(dev.convt.Layout.CHANNELS_LAST);
         int n = p.batch(), cin = p.spec().inChannels(), cout = p.spec().outChannels();
-        dev.convt.PackedWeights packed = Planner.pack(p.spec(), w, 0, b, 0);
-        Plan plan = Planner.plan(q, packed, KernelChoice.parse(kernelName)).withParallelism(dev.convt.Parallelism.threads(2));
-        float[] y = new float[p.outputLength()];
-        Arrays.fill(y, Float.NaN);
-        plan.execute(dev.convt.tests.kernels.LayoutAgreementTest.channelsLast(x, n, cin, p.inputPlane()), 0, y, 0);
-        // (N, P, C) back to (N, C, P): the same transpose with the roles of C and P swapped
-        return dev.convt.tests.kernels.LayoutAgreementTest.channelsLast(y, n, p.outputPlane(), cout);
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofShared()) {
+            dev.convt.PackedWeights packed = Planner.pack(p.spec(), segment(arena, w), b == null ? null : segment(arena, b));
+            Plan plan = Planner.plan(q, packed, KernelChoice.parse(kernelName)).withParallelism(dev.convt.Parallelism.threads(2));
+            java.lang.foreign.MemorySegment xs = segment(arena, dev.convt.tests.kernels.LayoutAgreementTest.channelsLast(x, n, cin, p.inputPlane()));
+            float[] nan = new float[p.outputLength()];
+            Arrays.fill(nan, Float.NaN);
+            java.lang.foreign.MemorySegment ys = segment(arena, nan);
+            plan.execute(xs, ys);
+            // (N, P, C) back to (N, C, P): the same transpose with the roles of C and P swapped
+            return dev.convt.tests.kernels.LayoutAgreementTest.channelsLast(ys.toArray(java.lang.foreign.ValueLayout.JAVA_FLOAT), n, p.outputPlane(), cout);
+        }
+    }
+
+    private static java.lang.foreign.MemorySegment segment(java.lang.foreign.Arena arena, float[] data) {
+        java.lang.foreign.MemorySegment s = arena.allocate(4L * Math.max(1, data.length), 64);
+        java.lang.foreign.MemorySegment.copy(data, 0, s, java.lang.foreign.ValueLayout.JAVA_FLOAT, 0, data.length);
+        return s;
     }
 }

@@ -26,7 +26,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The PyTorch golden cases (PyTorch 1.13's ConvTranspose1d/2d): the repository's subset always, the
  * shared full set where present ({@link ConformanceData}), mapped through {@link PyTorchCase} and run on
  * every available kernel: the shape must be PyTorch's and the float32 output within DESIGN.md's bound
- * of PyTorch's float64 output; again with the tensors channels last.
+ * of PyTorch's float64 output; again with the tensors channels last in native memory.
  */
 class PyTorchGoldenConformanceTest {
     /** Every parameter kind the subset must cover: the tags of the full set except "big" (see the data's README). */
@@ -83,14 +83,14 @@ class PyTorchGoldenConformanceTest {
                 })));
     }
 
-    /** The same cases channels last (NLC/NHWC), from shared packed weights, at two threads. */
+    /** The same cases channels last (NLC/NHWC) in native memory, from native packed weights, at two threads. */
     @TestFactory
-    Stream<DynamicContainer> everyCaseOnEveryKernelChannelsLast() {
+    Stream<DynamicContainer> everyCaseOnEveryKernelChannelsLastInNativeMemory() {
         List<PyTorchCase> all = cases();
         return Planner.kernelNames().stream().map(kernel -> DynamicContainer.dynamicContainer(
-                Kernels.container(kernel, all, PyTorchCase::problem) + " channels last",
+                Kernels.container(kernel, all, PyTorchCase::problem) + " nhwc native",
                 Kernels.tests(kernel, all, PyTorchCase::problem, PyTorchCase::id, c -> {
-                    float[] y = Kernels.runChannelsLast(kernel, c.problem(), c.x(), c.weight(), c.bias());
+                    float[] y = Kernels.runChannelsLastNative(kernel, c.problem(), c.x(), c.weight(), c.bias());
                     assertNull(ErrorBound.check(c.problem(), c.x(), c.weight(), c.bias(), y, c.y64()), c.id());
                 })));
     }

@@ -5,10 +5,13 @@ import dev.convt.Parallelism;
 import dev.convt.Plan;
 import dev.convt.Planner;
 import dev.convt.Problem;
+import dev.convt.Scratchpad;
 import dev.convt.kernel.KernelChoice;
 import dev.convt.testkit.TestData;
 import dev.convt.vector.scatter.ScatterTuning;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,8 +36,30 @@ public final class AllocationProbe {
     /** Executions measured per round. */
     static final int WINDOW = 50;
 
-    /** A kernel, a problem and a thread count to measure. */
-    record Case(KernelChoice kernel, Problem problem, int threads) {}
+    /** A kernel, a problem, a thread count and the buffers' memory to measure. */
+    record Case(KernelChoice kernel, Problem problem, int threads, Memory memory) {}
+
+    /**
+     * The buffers of a case: {@code float[]}; heap or native segments; or native segments with a
+     * scratchpad, each call on a fresh virtual thread (measured with the JVM's total allocation counter
+     * from inside that thread, since a virtual thread has no counter of its own).
+     */
+    enum Memory {
+        ARRAY, HEAP, NATIVE, FRESH_VIRTUAL_THREAD_WITH_SCRATCHPAD;
+
+        /** {@return whether the buffers are native segments (else heap memory: arrays or heap segments)} */
+        boolean isNative() {
+            return this == NATIVE || this == FRESH_VIRTUAL_THREAD_WITH_SCRATCHPAD;
+        }
+    }
+
+    /**
+     * The cases of one kind of memory: native, or heap (arrays and heap segments), for running one
+     * kind alone while looking into an allocation.
+     */
+    static List<Case> cases(boolean nativeMemory) {
+        return cases().stream().filter(c -> c.memory().isNative() == nativeMemory).toList();
+    }
 
     /** Thread counts measured: one, and two (caller plus one convt worker, every problem split). */
     static final int[] THREADS = {1, 2};
@@ -92,23 +117,32 @@ public final class AllocationProbe {
     }
 
     /**
-     * Every fast kernel on the general and channels-last problems it accepts, plus the scatter and
-     * sub-pixel kernels on each of their paths.
+     * Every fast kernel on the general and channels-last problems it accepts, on every kind of {@link Memory}, plus the
+     * scatter and sub-pixel kernels on each of their paths on arrays (the same code runs on every kind).
      */
     static List<Case> cases() {
         List<Case> cases = new ArrayList<>();
-        for (KernelChoice k : FastKernels.all()) {
-            for (Problem p : java.util.stream.Stream.concat(general().stream(), channelsLast().stream()).toList()) {
-                if (FastKernels.accepts(k, p)) {
-                    for (int t : THREADS) {
-                        cases.add(new Case(k, p, t));
+        for (Memory m : Memory.values()) {
+            for (KernelChoice k : FastKernels.all()) {
+                List<Problem> problems = m == Memory.FRESH_VIRTUAL_THREAD_WITH_SCRATCHPAD ? general()
+                        : java.util.stream.Stream.concat(general().stream(), channelsLast().stream()).toList();
+                if (m == Memory.FRESH_VIRTUAL_THREAD_WITH_SCRATCHPAD) {
+                    // the per-thread state is the same for every problem of a kernel: the padded 2-D layer and the one-GEMM one
+                    problems = List.of(problems.getFirst(), problems.getLast(), channelsLast().getFirst());
+                }
+                for (Problem p : problems) {
+                    if (FastKernels.accepts(k, p)) {
+                        for (int t : THREADS) {
+                            cases.add(new Case(k, p, t, m));
+                        }
                     }
                 }
-            }
-            if (k == KernelChoice.SCATTER || k == KernelChoice.SUBPIXEL) {
-                for (Problem p : k == KernelChoice.SCATTER ? scatterPaths() : subpixelPaths()) {
-                    for (int t : THREADS) {
-                        cases.add(new Case(k, p, t));
+                // every path on arrays; the segment and fresh-thread cases walk the same code on the general problems
+                if (m == Memory.ARRAY && (k == KernelChoice.SCATTER || k == KernelChoice.SUBPIXEL)) {
+                    for (Problem p : k == KernelChoice.SCATTER ? scatterPaths() : subpixelPaths()) {
+                        for (int t : THREADS) {
+                            cases.add(new Case(k, p, t, m));
+                        }
                     }
                 }
             }
@@ -116,42 +150,110 @@ public final class AllocationProbe {
         return cases;
     }
 
-    public static void main(String[] args) throws InterruptedException {
-        var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        List<Case> all = cases();
-        // the cases whose indices are given (one per JVM in ZeroAllocationTest), else all
-        List<Case> run = args.length == 0 ? all
-                : java.util.Arrays.stream(args).map(a -> all.get(Integer.parseInt(a))).toList();
-        for (Case c : run) {
+    /**
+     * The control of the fresh-thread cases: the same calls without a scratchpad, whose per-thread
+     * workspace each fresh thread must make (so these must allocate: the measurement can see it).
+     */
+    static List<Case> controls() {
+        List<Case> controls = new ArrayList<>();
+        for (KernelChoice k : FastKernels.all()) {
+            Problem p = general().getFirst();
+            if (FastKernels.accepts(k, p)) {
+                controls.add(new Case(k, p, 1, Memory.FRESH_VIRTUAL_THREAD_WITH_SCRATCHPAD));
+            }
+        }
+        return controls;
+    }
+
+    /** One case's plan and buffers, and how one execution runs. */
+    private static final class Runner {
+        final Plan plan;
+        final float[] x, y;
+        final MemorySegment xs, ys;
+        final Scratchpad scratchpad;
+        final boolean freshThread;
+
+        Runner(Case c, boolean withScratchpad, Arena arena) {
             Problem p = c.problem();
-            float[] x = TestData.uniform(p.inputLength(), 1);
+            x = TestData.uniform(p.inputLength(), 1);
             float[] w = TestData.uniform(p.weightLength(), 2);
             float[] b = p.spec().hasBias() ? TestData.uniform(p.spec().outChannels(), 3) : null;
-            Plan plan = Planner.plan(p, w, 0, b, 0, c.kernel())
+            plan = Planner.plan(p, w, 0, b, 0, c.kernel())
                     .withParallelism(Parallelism.threads(c.threads()).withMinTaskWork(1));
-            float[] y = new float[p.outputLength()];
-            long allocated = -1;
-            // bounded by time, not by rounds: on a loaded machine C2's queue can hold a kernel's
-            // methods for many rounds, and until then C1's code allocates its vectors
-            long deadline = System.nanoTime() + PATIENCE_NANOS;
-            for (int round = 0; allocated != 0 && (round < 300 || System.nanoTime() < deadline); round++) {
-                for (int i = 0; i < 500; i++) {
+            y = new float[p.outputLength()];
+            freshThread = c.memory() == Memory.FRESH_VIRTUAL_THREAD_WITH_SCRATCHPAD;
+            if (c.memory() == Memory.HEAP) {
+                xs = MemorySegment.ofArray(x.clone());
+                ys = MemorySegment.ofArray(new float[y.length]);
+            } else if (c.memory() != Memory.ARRAY) {
+                xs = arena.allocate(4L * x.length, 64).copyFrom(MemorySegment.ofArray(x));
+                ys = arena.allocate(4L * y.length, 64);
+            } else {
+                xs = ys = null;
+            }
+            scratchpad = withScratchpad && freshThread ? plan.newScratchpad() : null;
+        }
+
+        /** Runs {@code n} executions; returns the bytes allocated inside the fresh threads (0 on the caller's thread). */
+        long run(int n, com.sun.management.ThreadMXBean bean) throws InterruptedException {
+            long inside = 0;
+            for (int i = 0; i < n; i++) {
+                if (freshThread) {
+                    long[] bytes = new long[1];
+                    Thread t = Thread.ofVirtual().start(() -> {
+                        long before = bean.getTotalThreadAllocatedBytes();
+                        if (scratchpad != null) {
+                            plan.execute(xs, 0, ys, 0, plan.parallelism(), scratchpad);
+                        } else {
+                            plan.execute(xs, 0, ys, 0);
+                        }
+                        bytes[0] = bean.getTotalThreadAllocatedBytes() - before;
+                    });
+                    t.join();
+                    inside += bytes[0];
+                } else if (xs != null) {
+                    plan.execute(xs, 0, ys, 0);
+                } else {
                     plan.execute(x, 0, y, 0);
-                }
-                long[] workers = workerIds();
-                // the workers' counts come back in a new array: read them outside the caller's window
-                long workersBefore = sum(bean.getThreadAllocatedBytes(workers));
-                long before = bean.getCurrentThreadAllocatedBytes();
-                for (int i = 0; i < WINDOW; i++) {
-                    plan.execute(x, 0, y, 0);
-                }
-                long callerBytes = bean.getCurrentThreadAllocatedBytes() - before;
-                allocated = callerBytes + sum(bean.getThreadAllocatedBytes(workers)) - workersBefore;
-                if (allocated != 0) {
-                    Thread.sleep(20); // let a busy JIT finish compiling
                 }
             }
-            System.out.println(allocated + "\t" + c.kernel().kernelName() + "\t" + c.threads() + " threads\t" + p);
+            return inside;
+        }
+    }
+
+    public static void main(String[] args) throws InterruptedException {
+        var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        // the cases of the kind of memory given ("native" or "heap", one JVM each in ZeroAllocationTest), else all
+        List<Case> run = args.length == 0 ? cases() : cases("native".equals(args[0]));
+        try (Arena arena = Arena.ofShared()) {
+            for (Case c : run) {
+                Runner r = new Runner(c, true, arena);
+                long allocated = -1;
+                // bounded by time, not by rounds: on a loaded machine C2's queue can hold a kernel's
+                // methods for many rounds, and until then C1's code allocates its vectors
+                long deadline = System.nanoTime() + PATIENCE_NANOS;
+                int warmCalls = r.freshThread ? 50 : 500;
+                for (int round = 0; allocated != 0 && (round < 300 || System.nanoTime() < deadline); round++) {
+                    r.run(warmCalls, bean);
+                    long[] workers = workerIds();
+                    // the workers' counts come back in a new array: read them outside the caller's window
+                    long workersBefore = sum(bean.getThreadAllocatedBytes(workers));
+                    long before = bean.getCurrentThreadAllocatedBytes();
+                    long inside = r.run(WINDOW, bean);
+                    long callerBytes = r.freshThread ? inside : bean.getCurrentThreadAllocatedBytes() - before;
+                    allocated = callerBytes + (r.freshThread ? 0 : sum(bean.getThreadAllocatedBytes(workers)) - workersBefore);
+                    if (allocated != 0) {
+                        Thread.sleep(20); // let a busy JIT finish compiling
+                    }
+                }
+                System.out.println(allocated + "\t" + c.kernel().kernelName() + "\t" + c.threads() + " threads\t" + c.memory() + "\t" + c.problem());
+            }
+            // the controls: warm (the cases above ran the same code), then one window without the scratchpad
+            for (Case c : args.length == 0 || "native".equals(args[0]) ? controls() : List.<Case>of()) {
+                Runner r = new Runner(c, false, arena);
+                r.run(WINDOW, bean);
+                System.out.println("control\t" + r.run(WINDOW, bean) + "\t" + c.kernel().kernelName() + "\t" + c.problem());
+            }
         }
     }
 

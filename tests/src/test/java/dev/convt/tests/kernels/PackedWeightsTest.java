@@ -330,4 +330,28 @@ class PackedWeightsTest {
         assertNotSame(before, layer.packedWeights(), "a changed weight is packed again");
         assertTrue(FastKernels.firstBitDifference(y1.data(), y1b.data()) >= 0, "the changed weight takes effect");
     }
+
+    /** Weights and bias from native segments pack what the arrays pack; a short segment is rejected with nothing packed. */
+    @Example
+    void packedFromSegmentsEqualsPackedFromArrays() {
+        ConvTransposeSpec spec = ConvTransposeSpec.builder2d(12, 10, 3).stride(2).padding(1).build();
+        float[] w = TestData.smallInts(spec.weightLength(), 5), b = TestData.smallInts(10, 6);
+        float[] x = TestData.smallInts(2 * 12 * 7 * 7, 7);
+        try (java.lang.foreign.Arena arena = java.lang.foreign.Arena.ofConfined()) {
+            java.lang.foreign.MemorySegment ws = arena.allocate(4L * w.length, 4), bs = arena.allocate(4L * b.length, 4);
+            java.lang.foreign.MemorySegment.copy(w, 0, ws, java.lang.foreign.ValueLayout.JAVA_FLOAT, 0, w.length);
+            java.lang.foreign.MemorySegment.copy(b, 0, bs, java.lang.foreign.ValueLayout.JAVA_FLOAT, 0, b.length);
+            PackedWeights fromSegments = Planner.pack(spec, ws, bs);
+            for (KernelChoice k : SegmentExecuteProperties.kernels(spec.problem(2, 12, 7, 7))) {
+                Problem p = spec.problem(2, 12, 7, 7);
+                float[] expected = FastKernels.reference(p, x, w, b);
+                assertEquals(-1, FastKernels.firstBitDifference(expected, Planner.plan(p, fromSegments, k).execute(x)), k::toString);
+            }
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Planner.pack(spec, ws.asSlice(0, 4L * (w.length - 1)), bs));
+            assertTrue(e.getMessage().contains("weight segment too small"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class, () -> Planner.pack(spec, ws, bs.asSlice(0, 36)));
+            assertTrue(e.getMessage().contains("bias segment too small"), e.getMessage());
+        }
+    }
 }

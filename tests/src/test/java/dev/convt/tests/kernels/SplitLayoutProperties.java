@@ -176,7 +176,7 @@ class SplitLayoutProperties {
         for (int t = 0; t < tasks.count(); t++) {
             float[] y = new float[length];
             Arrays.fill(y, UNWRITTEN);
-            tasks.run(t, x, 0, y, 0);
+            tasks.run(t, x, 0, y, 0, null);
             int written = 0;
             for (int i = 0; i < length; i++) {
                 if (Float.floatToRawIntBits(y[i]) == Float.floatToRawIntBits(UNWRITTEN)) {

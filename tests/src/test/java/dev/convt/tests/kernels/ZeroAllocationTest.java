@@ -14,7 +14,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * {@code execute} of every fast kernel allocates nothing on the heap in steady state, measured with
- * the thread's allocation counter (deterministic, not timing) by {@link AllocationProbe} in a fresh JVM.
+ * the thread's allocation counter (deterministic, not timing) by {@link AllocationProbe} in fresh JVMs (one for heap memory, one for native):
+ * on {@code float[]}s, on heap and native segments, and with a scratchpad on a fresh virtual thread
+ * per call (nothing kept per thread is made again), at one and two threads.
  *
  * <p>Vector API values are objects until C2 compiles the code that uses them: in the interpreter and
  * in C1 every {@code FloatVector} is allocated. So the probe first runs each plan until the JIT has
@@ -37,7 +39,8 @@ class ZeroAllocationTest {
         command.addAll(List.of("-cp", System.getProperty("java.class.path"), AllocationProbe.class.getName()));
         // All cases in ONE JVM, one after another: the JIT state that earlier shapes leave behind is
         // part of what is measured (a micro-kernel calling a vector-returning helper that C2 left out
-        // of line, on a profile from earlier shapes, once kept one tap-vector path allocating).
+        // of line, on a profile from earlier shapes, once kept one tap-vector path allocating), and so
+        // is a JVM whose callers pass arrays, heap segments and native segments alike.
         Process proc = new ProcessBuilder(command).redirectErrorStream(true).start();
         String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, proc.waitFor(), out);
@@ -45,6 +48,13 @@ class ZeroAllocationTest {
         assertEquals(AllocationProbe.cases().size(), lines.size(), out);
         for (String line : lines) {
             assertTrue(line.startsWith("0\t"), "bytes allocated by " + AllocationProbe.WINDOW + " warm executions: " + line);
+        }
+        // without a scratchpad, a fresh thread per call makes the plan's per-thread workspace: the
+        // fresh-thread measurement sees it (so its zeros above are the scratchpad's doing)
+        List<String> controls = out.lines().filter(l -> l.startsWith("control\t")).toList();
+        assertEquals(AllocationProbe.controls().size(), controls.size(), out);
+        for (String line : controls) {
+            assertTrue(Long.parseLong(line.split("\t")[1]) > 0, "a fresh thread without a scratchpad allocated nothing: " + line);
         }
     }
 }

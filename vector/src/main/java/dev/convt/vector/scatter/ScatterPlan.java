@@ -195,6 +195,15 @@ public final class ScatterPlan implements KernelPlan {
         ciPass = Math.clamp(ScatterTuning.MAX_TAPS_PER_PASS / tapsPerChannel, 1, ciPerG);
         int maxTaps = ciPerG * taps;
         this.workspace = ThreadLocal.withInitial(() -> new Workspace(maxTaps));
+        this.maxTaps = maxTaps;
+    }
+
+    /** The tap-list capacity of one workspace. */
+    private final int maxTaps;
+
+    @Override
+    public Object newWorkspace() {
+        return new Workspace(maxTaps);
     }
 
     @Override
@@ -215,8 +224,8 @@ public final class ScatterPlan implements KernelPlan {
     }
 
     @Override
-    public void execute(float[] x, int xOffset, float[] y, int yOffset) {
-        rows(0, rowCount(), x, xOffset, y, yOffset);
+    public void execute(float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
+        rows(0, rowCount(), x, xOffset, y, yOffset, workspace);
     }
 
     /**
@@ -261,9 +270,11 @@ public final class ScatterPlan implements KernelPlan {
      * @param xOffset where the input starts in {@code x}
      * @param y       the output, {@code (N, Cout, *out)} row-major from {@code yOffset}; only these rows are written
      * @param yOffset where the output starts in {@code y}
+     * @param workspace a workspace from {@link #newWorkspace()} (used by one call at a time), or null for the
+     *                calling thread's own
      */
-    public void rows(int f0, int f1, float[] x, int xOffset, float[] y, int yOffset) {
-        Workspace ws = workspace.get();
+    public void rows(int f0, int f1, float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
+        Workspace ws = workspace == null ? this.workspace.get() : (Workspace) workspace;
         int blocks = blockStart.length;
         for (int f = f0; f < f1; ) {
             int unit = f / outH;

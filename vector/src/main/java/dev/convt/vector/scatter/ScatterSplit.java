@@ -60,8 +60,8 @@ final class ScatterSplit implements KernelPlan.Tasks {
     }
 
     @Override
-    public void run(int t, float[] x, int xOffset, float[] y, int yOffset) {
-        plan.rows(start[t], start[t + 1], x, xOffset, y, yOffset);
+    public void run(int t, float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
+        plan.rows(start[t], start[t + 1], x, xOffset, y, yOffset, workspace);
     }
 
     private static int gcd(int a, int b) {

@@ -104,6 +104,16 @@ final class SubpixelPlan implements KernelPlan {
         int aLength = Packing.packedALength(blockRows, depth);
         int cLength = blockRows * Blocking.paddedColumns(nc);
         workspace = ThreadLocal.withInitial(() -> new Workspace(aLength, cLength, blockRows));
+        this.aLength = aLength;
+        this.cLength = cLength;
+    }
+
+    /** The lengths of one workspace's A block and C block. */
+    private final int aLength, cLength;
+
+    @Override
+    public Object newWorkspace() {
+        return new Workspace(aLength, cLength, blockRows);
     }
 
     @Override
@@ -119,8 +129,8 @@ final class SubpixelPlan implements KernelPlan {
     }
 
     @Override
-    public void execute(float[] x, int xOffset, float[] y, int yOffset) {
-        Workspace ws = workspace.get();
+    public void execute(float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
+        Workspace ws = workspace == null ? this.workspace.get() : (Workspace) workspace;
         for (int g = 0; g < groups; g++) {
             runPart(g, 0, pixels, 0, columns, x, xOffset, y, yOffset, ws);
         }

@@ -76,8 +76,8 @@ final class SubpixelSplit implements KernelPlan.Tasks {
     }
 
     @Override
-    public void run(int t, float[] x, int xOffset, float[] y, int yOffset) {
-        SubpixelPlan.Workspace ws = plan.workspace.get();
+    public void run(int t, float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
+        SubpixelPlan.Workspace ws = workspace == null ? plan.workspace.get() : (SubpixelPlan.Workspace) workspace;
         for (int g = g0[t]; g < g1[t]; g++) {
             if (pA[t] < pB[t] && jA[t] < jB[t]) {
                 plan.runPart(g, pA[t], pB[t], jA[t], jB[t], x, xOffset, y, yOffset, ws);
