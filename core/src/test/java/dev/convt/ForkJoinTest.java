@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -154,6 +155,9 @@ class ForkJoinTest {
             for (int i = 0; i < t.count(); i++) {
                 assertEquals(1, t.runs.get(i));
             }
+            // a helper submitted above may still be queued (the caller can finish every task before it
+            // starts); it would then join this thread's next job, so let it run out before the last case
+            assertTrue(pool.awaitQuiescence(30, TimeUnit.SECONDS));
             // a caller that is the pool's only thread: its helper cannot start until it returns
             ForkJoinPool one = new ForkJoinPool(1);
             Counting inside = one.submit(() -> {
