@@ -330,4 +330,74 @@ class PackedWeightsTest {
         assertNotSame(before, layer.packedWeights(), "a changed weight is packed again");
         assertTrue(FastKernels.firstBitDifference(y1.data(), y1b.data()) >= 0, "the changed weight takes effect");
     }
+
+    /**
+     * The convenience entries: {@link PackedWeights#spec()}, {@link PackedWeights#plan(int...)} (the
+     * automatic choice) and {@link PackedWeights#plan(Problem, KernelChoice)} give plans of the packed spec
+     * that compute the reference's values; {@code toString} names the spec and the layouts packed so far.
+     */
+    @Example
+    void theConvenienceEntriesPlanThePackedSpec() {
+        ConvTransposeSpec spec = ConvTransposeSpec.builder2d(8, 6, 3).stride(2).padding(1).build();
+        float[] w = TestData.smallInts(spec.weightLength(), 31), b = TestData.smallInts(6, 32);
+        PackedWeights packed = Planner.pack(spec, w, b);
+        assertSame(spec, packed.spec());
+        Problem q = spec.problem(2, 8, 4, 5);
+        float[] x = TestData.smallInts(q.inputLength(), 33);
+        float[] expected = FastKernels.reference(q, x, w, b);
+        Plan auto = packed.plan(2, 8, 4, 5);
+        assertEquals(q, auto.problem());
+        assertEquals(-1, FastKernels.firstBitDifference(expected, run(auto, x)), auto::toString);
+        for (KernelChoice k : choices()) {
+            if (k != KernelChoice.AUTO && Planner.kernel(k).declineReason(q) != null) {
+                continue;
+            }
+            Plan plan = packed.plan(q, k);
+            if (k != KernelChoice.AUTO) {
+                assertEquals(k.kernelName(), plan.kernelName());
+            }
+            assertEquals(-1, FastKernels.firstBitDifference(expected, run(plan, x)), plan::toString);
+        }
+        String text = packed.toString();
+        assertTrue(text.contains(spec.toString()) && text.contains(packed.packLayouts().toString()), text);
+        assertTrue(!packed.packLayouts().isEmpty() || FastKernels.all().isEmpty(), text);
+    }
+
+    /**
+     * Before any kernel packs, the packed weights hold the copy of the weights and bias alone: 4 bytes per
+     * weight and per bias value (the bias none without one); a kernel that packs nothing (the reference)
+     * adds nothing.
+     */
+    @Example
+    void theSourceCopyIsFourBytesPerWeightAndBiasValue() {
+        ConvTransposeSpec spec = ConvTransposeSpec.builder2d(6, 4, 3).stride(2).groups(2).build();
+        // 6 x 2 x 3 x 3 = 108 weights, 4 bias values
+        PackedWeights withBias = Planner.pack(spec, TestData.smallInts(108, 1), TestData.smallInts(4, 2));
+        assertEquals(4L * (108 + 4), withBias.packedWeightBytes());
+        ConvTransposeSpec noBias = spec.toBuilder().bias(false).build();
+        PackedWeights without = Planner.pack(noBias, TestData.smallInts(108, 1), null);
+        assertEquals(4L * 108, without.packedWeightBytes());
+        without.plan(noBias.problem(1, 6, 3, 3), KernelChoice.REFERENCE);
+        assertEquals(4L * 108, without.packedWeightBytes(), "the reference packs nothing");
+        assertEquals(0, without.packsMade());
+    }
+
+    /**
+     * A layer call rejected for its buffers plans nothing: the check comes before the layer packs or
+     * plans (so a rejected first call leaves {@code lastKernelName()} null), as for every bad input.
+     */
+    @Example
+    void aLayerCallWithAShortOutputIsRejectedBeforePlanning() {
+        dev.convt.ConvTranspose1d layer = dev.convt.ConvTranspose1d.builder(3, 2, 3).stride(2).build();
+        int[] shape = {1, 3, 4};
+        float[] x = TestData.smallInts(12, 41);
+        int outLength = 2 * (2 * 3 + 3); // Cout x ((L - 1) * stride + kernel) = 2 x 9
+        float[] shortY = new float[outLength - 1];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> layer.forward(x, 0, shape, shortY, 0));
+        assertTrue(e.getMessage().contains("output"), e::getMessage);
+        assertEquals(null, layer.lastKernelName(), "a rejected call made a plan");
+        float[] y = new float[outLength];
+        layer.forward(x, 0, shape, y, 0);
+        assertTrue(layer.lastKernelName() != null);
+    }
 }
