@@ -222,6 +222,12 @@ class ScatterKernelTest {
         assertFalse(dev.convt.vector.scatter.ScatterPlan.tapVectorApplies(oddKernel));
         assertFalse(dev.convt.vector.scatter.ScatterPlan.tapVectorApplies(dilated));
         assertFalse(dev.convt.vector.scatter.ScatterPlan.tapVectorApplies(quarter));
+        // the pack's layout names the mode (its documented values), so the two orders never share a pack
+        dev.convt.kernel.Kernel scatter = Planner.kernel(KernelChoice.SCATTER);
+        assertEquals("tap-vector", scatter.packLayout(full));
+        assertEquals("tap-vector", scatter.packLayout(half));
+        assertEquals("phase", scatter.packLayout(oddKernel));
+        assertEquals("phase", scatter.packLayout(dilated));
     }
 
     @Example
