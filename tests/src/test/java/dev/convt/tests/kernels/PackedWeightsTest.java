@@ -400,4 +400,47 @@ class PackedWeightsTest {
         layer.forward(x, 0, shape, y, 0);
         assertTrue(layer.lastKernelName() != null);
     }
+
+    /**
+     * Every kernel's pack holds each weight and bias value at least once (in its own order, padded, or
+     * as a copy), so the bytes it adds to the packed weights, and the packed-weight bytes its plans
+     * report, are at least 4 per weight and bias value: on each kernel's packing paths (im2col's GEMM
+     * panels and its single-position projection, scatter's phase and tap-vector orders, the sub-pixel
+     * phase matrix and its copy of non-finite weights), with and without bias.
+     */
+    @Example
+    void everyPackHoldsEachWeightAndBiasValueAtLeastOnce() {
+        int v = dev.convt.vector.scatter.ScatterTuning.TAP_V;
+        record Case(KernelChoice kernel, Problem problem, boolean nonFinite) {}
+        List<Case> cases = new ArrayList<>();
+        for (boolean bias : new boolean[] {true, false}) {
+            ConvTransposeSpec gemm = ConvTransposeSpec.builder2d(8, 4, 3).bias(bias).build();
+            cases.add(new Case(KernelChoice.IM2COL, gemm.problem(1, 8, 5, 5), false));
+            cases.add(new Case(KernelChoice.IM2COL, gemm.problem(2, 8, 1, 1), false));
+            cases.add(new Case(KernelChoice.SCATTER, ConvTransposeSpec.builder1d(2, 3, 3).stride(2).bias(bias).build().problem(1, 2, 9), false));
+            cases.add(new Case(KernelChoice.SCATTER, ConvTransposeSpec.builder1d(2, 3, 2 * v).stride(v).bias(bias).build().problem(1, 2, 9), false));
+            ConvTransposeSpec phases = ConvTransposeSpec.builder2d(4, 3, 4).stride(4).bias(bias).build();
+            cases.add(new Case(KernelChoice.SUBPIXEL, phases.problem(1, 4, 3, 3), false));
+            cases.add(new Case(KernelChoice.SUBPIXEL, phases.problem(1, 4, 3, 3), true));
+        }
+        for (Case c : cases) {
+            Problem q = c.problem();
+            if (!FastKernels.all().contains(c.kernel())) {
+                continue; // the vector kernels are off in this JVM
+            }
+            assertEquals(null, Planner.kernel(c.kernel()).declineReason(q), () -> c.kernel() + " on " + q);
+            float[] w = TestData.smallInts(q.weightLength(), 61);
+            if (c.nonFinite()) {
+                w[1] = Float.NaN;
+            }
+            float[] b = q.spec().hasBias() ? TestData.smallInts(q.spec().outChannels(), 62) : null;
+            long values = q.weightLength() + (b == null ? 0 : b.length);
+            PackedWeights packed = Planner.pack(q.spec(), w, b);
+            long before = packed.packedWeightBytes();
+            Plan plan = Planner.plan(q, packed, c.kernel());
+            long pack = packed.packedWeightBytes() - before;
+            assertTrue(pack >= 4 * values, () -> c + ": the pack adds " + pack + " bytes for " + values + " values");
+            assertTrue(plan.packedWeightBytes() >= 4 * values, () -> c + ": the plan reports " + plan.packedWeightBytes() + " bytes");
+        }
+    }
 }
