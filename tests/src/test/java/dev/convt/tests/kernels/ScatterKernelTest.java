@@ -258,6 +258,12 @@ class ScatterKernelTest {
         assertEquals("tap-vector", scatter.packLayout(half));
         assertEquals("phase", scatter.packLayout(oddKernel));
         assertEquals("phase", scatter.packLayout(dilated));
+        // a plan reports the mode it packed for
+        for (Problem p : List.of(full, half, oddKernel, dilated, quarter)) {
+            var plan = new dev.convt.vector.scatter.ScatterPlan(p, new float[p.weightLength()], 0, new float[p.spec().outChannels()], 0);
+            assertEquals(dev.convt.vector.scatter.ScatterPlan.tapVectorApplies(p), plan.usesTapVector(), p::toString);
+            assertTrue(plan.workspaceBytes() > 0, "a scatter plan keeps per-thread tap tables");
+        }
     }
 
     @Example
