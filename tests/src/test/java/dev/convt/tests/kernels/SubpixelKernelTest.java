@@ -261,6 +261,14 @@ class SubpixelKernelTest {
         assertNull(k.declineReason(ConvTransposeSpec.builder1d(1, 1, 16).stride(8).build().problem(1, new int[] {1})));
     }
 
+    /** The spec's one pack layout has its documented name, {@code "phases"}, whatever the shape. */
+    @Example
+    void theOnePackLayoutIsNamedPhases() {
+        ConvTransposeSpec spec = ConvTransposeSpec.builder2d(4, 3, 4).stride(4).build();
+        assertEquals("phases", new SubpixelKernel().packLayout(spec.problem(1, 4, 3, 3)));
+        assertEquals("phases", new SubpixelKernel().packLayout(spec.problem(2, 4, 1, 7)));
+    }
+
     /**
      * The automatic rule at its documented bounds (a stride of at least {@link SubpixelKernel#AUTO_MIN_STRIDE}
      * in some dimension, {@link SubpixelKernel#AUTO_MIN_CHANNELS_PER_GROUP} to
