@@ -261,6 +261,18 @@ class SubpixelKernelTest {
         assertNull(k.declineReason(ConvTransposeSpec.builder1d(1, 1, 16).stride(8).build().problem(1, new int[] {1})));
     }
 
+    /**
+     * The packed-weights rule names its cause: Cin 2^29, Cout 1, kernel = stride = 2 has 2^30 weights, but each
+     * GEMM column panel is padded to {@link Blocking#NR} columns (2 phase columns here, NR at least 4), so the
+     * packed B would hold at least 2^31 floats, past a Java array. Only the spec is needed: nothing is allocated.
+     */
+    @Example
+    void packedWeightsPastAJavaArrayAreDeclinedWithTheirCause() {
+        Problem p = ConvTransposeSpec.builder1d(1 << 29, 1, 2).stride(2).bias(false).build().problem(1, 1 << 29, 2);
+        String why = new SubpixelKernel().declineReason(p);
+        assertTrue(why != null && why.contains("its packed weights"), "NR " + Blocking.NR + ": " + why);
+    }
+
     /** The spec's one pack layout has its documented name, {@code "phases"}, whatever the shape. */
     @Example
     void theOnePackLayoutIsNamedPhases() {
