@@ -39,7 +39,10 @@ class LayoutTest {
     void aNameOfAnotherRankIsRejectedForAProblemOfThisRank() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Layout.parse("nhwc", 1));
         assertTrue(e.getMessage().contains("'nhwc'") && e.getMessage().contains("use 'nlc'"), e.getMessage());
-        assertThrows(IllegalArgumentException.class, () -> Layout.parse("ncl", 3));
+        // the message names the rank the name is for: nhwc has 2 spatial letters, ncl 1
+        assertTrue(e.getMessage().contains("is for 2 spatial dimension(s), but the problem has 1"), e.getMessage());
+        IllegalArgumentException e3 = assertThrows(IllegalArgumentException.class, () -> Layout.parse("ncl", 3));
+        assertTrue(e3.getMessage().contains("is for 1 spatial dimension(s), but the problem has 3"), e3.getMessage());
         assertSame(Layout.CHANNELS_LAST, Layout.parse("ndhwc", 3));
         assertSame(Layout.CHANNELS_LAST, Layout.parse("channels_last", 1));
     }

@@ -63,4 +63,20 @@ class Im2colProjectionTest {
             assertEquals(-1, Agreement.firstBitDifference(one, two), p.toString());
         }
     }
+
+    /**
+     * The two packed layouts have their documented names (the projection's B, the GEMM's A panels), so a
+     * spec planned for a single position and for a larger input keeps one pack of each.
+     */
+    @Test
+    void theProjectionAndTheGemmHaveTheirOwnPackLayouts() {
+        ConvTransposeSpec spec = ConvTransposeSpec.builder2d(8, 6, 3).build();
+        dev.convt.kernel.Kernel im2col = Planner.kernel(KernelChoice.IM2COL);
+        assertEquals("projection-b", im2col.packLayout(spec.problem(2, 8, 1, 1)));
+        assertEquals("gemm-a", im2col.packLayout(spec.problem(2, 8, 3, 3)));
+        dev.convt.PackedWeights packed = Planner.pack(spec, TestData.smallInts(spec.weightLength(), 1), TestData.smallInts(6, 2));
+        Planner.plan(spec.problem(2, 8, 1, 1), packed, KernelChoice.IM2COL);
+        Planner.plan(spec.problem(2, 8, 3, 3), packed, KernelChoice.IM2COL);
+        assertEquals(List.of("im2col/gemm-a", "im2col/projection-b"), packed.packLayouts());
+    }
 }

@@ -52,6 +52,31 @@ public class LayoutAgreementTest {
         return net.jqwik.api.Combinators.combine(shapes, acts).as(ActivationAgreementTest::with);
     }
 
+    /**
+     * im2col on a channels-last input whose GEMM column tiles ({@link dev.convt.vector.gemm.Blocking#ncFor})
+     * start inside an image: 2 images of 1,500 positions with 3 input channels make 3,000 columns in
+     * tiles of 1,024, so the second and third tiles begin at positions 1,024 and 548 of their image, and
+     * the packing of a channels-last column run must start at that position. Checked against the
+     * reference's channels-first output transposed, at one thread and split at two.
+     */
+    @Example
+    void im2colColumnTilesStartingInsideAChannelsLastImage() {
+        Problem p = ConvTransposeSpec.builder1d(3, 2, 3).stride(2).build().problem(2, new int[] {1500});
+        assertTrue(dev.convt.vector.gemm.Blocking.ncFor(3) < 1500, "a tile must end inside the first image");
+        float[] x = TestData.smallInts(p.inputLength(), 51), w = TestData.smallInts(p.weightLength(), 52);
+        float[] b = TestData.smallInts(2, 53);
+        float[] expected = channelsLast(FastKernels.reference(p, x, w, b), p.batch(), 2, p.outputPlane());
+        float[] xLast = channelsLast(x, p.batch(), 3, p.inputPlane());
+        Problem last = p.withLayout(Layout.CHANNELS_LAST);
+        for (int threads = 1; threads <= 2; threads++) {
+            float[] got = new float[p.outputLength()];
+            Planner.plan(last, w, 0, b, 0, KernelChoice.IM2COL).execute(xLast, 0, got, 0,
+                    Parallelism.threads(threads).withMinTaskWork(1));
+            int at = FastKernels.firstBitDifference(expected, got);
+            assertEquals(-1, at, "im2col at " + threads + " threads differs at " + at);
+        }
+    }
+
     @Property
     void channelsLastIsChannelsFirstTransposedOnEveryKernel(@ForAll("problems") Problem p,
                                                              @ForAll @IntRange(min = 1, max = 2) int threads,

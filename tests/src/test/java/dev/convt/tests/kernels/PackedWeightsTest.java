@@ -354,4 +354,117 @@ class PackedWeightsTest {
             assertTrue(e.getMessage().contains("bias segment too small"), e.getMessage());
         }
     }
+
+    /**
+     * The convenience entries: {@link PackedWeights#spec()}, {@link PackedWeights#plan(int...)} (the
+     * automatic choice) and {@link PackedWeights#plan(Problem, KernelChoice)} give plans of the packed spec
+     * that compute the reference's values; {@code toString} names the spec and the layouts packed so far.
+     */
+    @Example
+    void theConvenienceEntriesPlanThePackedSpec() {
+        ConvTransposeSpec spec = ConvTransposeSpec.builder2d(8, 6, 3).stride(2).padding(1).build();
+        float[] w = TestData.smallInts(spec.weightLength(), 31), b = TestData.smallInts(6, 32);
+        PackedWeights packed = Planner.pack(spec, w, b);
+        assertSame(spec, packed.spec());
+        Problem q = spec.problem(2, 8, 4, 5);
+        float[] x = TestData.smallInts(q.inputLength(), 33);
+        float[] expected = FastKernels.reference(q, x, w, b);
+        Plan auto = packed.plan(2, 8, 4, 5);
+        assertEquals(q, auto.problem());
+        assertEquals(-1, FastKernels.firstBitDifference(expected, run(auto, x)), auto::toString);
+        for (KernelChoice k : choices()) {
+            if (k != KernelChoice.AUTO && Planner.kernel(k).declineReason(q) != null) {
+                continue;
+            }
+            Plan plan = packed.plan(q, k);
+            if (k != KernelChoice.AUTO) {
+                assertEquals(k.kernelName(), plan.kernelName());
+            }
+            assertEquals(-1, FastKernels.firstBitDifference(expected, run(plan, x)), plan::toString);
+        }
+        String text = packed.toString();
+        assertTrue(text.contains(spec.toString()) && text.contains(packed.packLayouts().toString()), text);
+        assertTrue(!packed.packLayouts().isEmpty() || FastKernels.all().isEmpty(), text);
+    }
+
+    /**
+     * Before any kernel packs, the packed weights hold the copy of the weights and bias alone: 4 bytes per
+     * weight and per bias value (the bias none without one); a kernel that packs nothing (the reference)
+     * adds nothing.
+     */
+    @Example
+    void theSourceCopyIsFourBytesPerWeightAndBiasValue() {
+        ConvTransposeSpec spec = ConvTransposeSpec.builder2d(6, 4, 3).stride(2).groups(2).build();
+        // 6 x 2 x 3 x 3 = 108 weights, 4 bias values
+        PackedWeights withBias = Planner.pack(spec, TestData.smallInts(108, 1), TestData.smallInts(4, 2));
+        assertEquals(4L * (108 + 4), withBias.packedWeightBytes());
+        ConvTransposeSpec noBias = spec.toBuilder().bias(false).build();
+        PackedWeights without = Planner.pack(noBias, TestData.smallInts(108, 1), null);
+        assertEquals(4L * 108, without.packedWeightBytes());
+        without.plan(noBias.problem(1, 6, 3, 3), KernelChoice.REFERENCE);
+        assertEquals(4L * 108, without.packedWeightBytes(), "the reference packs nothing");
+        assertEquals(0, without.packsMade());
+    }
+
+    /**
+     * A layer call rejected for its buffers plans nothing: the check comes before the layer packs or
+     * plans (so a rejected first call leaves {@code lastKernelName()} null), as for every bad input.
+     */
+    @Example
+    void aLayerCallWithAShortOutputIsRejectedBeforePlanning() {
+        dev.convt.ConvTranspose1d layer = dev.convt.ConvTranspose1d.builder(3, 2, 3).stride(2).build();
+        int[] shape = {1, 3, 4};
+        float[] x = TestData.smallInts(12, 41);
+        int outLength = 2 * (2 * 3 + 3); // Cout x ((L - 1) * stride + kernel) = 2 x 9
+        float[] shortY = new float[outLength - 1];
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> layer.forward(x, 0, shape, shortY, 0));
+        assertTrue(e.getMessage().contains("output"), e::getMessage);
+        assertEquals(null, layer.lastKernelName(), "a rejected call made a plan");
+        float[] y = new float[outLength];
+        layer.forward(x, 0, shape, y, 0);
+        assertTrue(layer.lastKernelName() != null);
+    }
+
+    /**
+     * Every kernel's pack holds each weight and bias value at least once (in its own order, padded, or
+     * as a copy), so the bytes it adds to the packed weights, and the packed-weight bytes its plans
+     * report, are at least 4 per weight and bias value: on each kernel's packing paths (im2col's GEMM
+     * panels and its single-position projection, scatter's phase and tap-vector orders, the sub-pixel
+     * phase matrix and its copy of non-finite weights), with and without bias.
+     */
+    @Example
+    void everyPackHoldsEachWeightAndBiasValueAtLeastOnce() {
+        int v = dev.convt.vector.scatter.ScatterTuning.TAP_V;
+        record Case(KernelChoice kernel, Problem problem, boolean nonFinite) {}
+        List<Case> cases = new ArrayList<>();
+        for (boolean bias : new boolean[] {true, false}) {
+            ConvTransposeSpec gemm = ConvTransposeSpec.builder2d(8, 4, 3).bias(bias).build();
+            cases.add(new Case(KernelChoice.IM2COL, gemm.problem(1, 8, 5, 5), false));
+            cases.add(new Case(KernelChoice.IM2COL, gemm.problem(2, 8, 1, 1), false));
+            cases.add(new Case(KernelChoice.SCATTER, ConvTransposeSpec.builder1d(2, 3, 3).stride(2).bias(bias).build().problem(1, 2, 9), false));
+            cases.add(new Case(KernelChoice.SCATTER, ConvTransposeSpec.builder1d(2, 3, 2 * v).stride(v).bias(bias).build().problem(1, 2, 9), false));
+            ConvTransposeSpec phases = ConvTransposeSpec.builder2d(4, 3, 4).stride(4).bias(bias).build();
+            cases.add(new Case(KernelChoice.SUBPIXEL, phases.problem(1, 4, 3, 3), false));
+            cases.add(new Case(KernelChoice.SUBPIXEL, phases.problem(1, 4, 3, 3), true));
+        }
+        for (Case c : cases) {
+            Problem q = c.problem();
+            if (!FastKernels.all().contains(c.kernel())) {
+                continue; // the vector kernels are off in this JVM
+            }
+            assertEquals(null, Planner.kernel(c.kernel()).declineReason(q), () -> c.kernel() + " on " + q);
+            float[] w = TestData.smallInts(q.weightLength(), 61);
+            if (c.nonFinite()) {
+                w[1] = Float.NaN;
+            }
+            float[] b = q.spec().hasBias() ? TestData.smallInts(q.spec().outChannels(), 62) : null;
+            long values = q.weightLength() + (b == null ? 0 : b.length);
+            PackedWeights packed = Planner.pack(q.spec(), w, b);
+            long before = packed.packedWeightBytes();
+            Plan plan = Planner.plan(q, packed, c.kernel());
+            long pack = packed.packedWeightBytes() - before;
+            assertTrue(pack >= 4 * values, () -> c + ": the pack adds " + pack + " bytes for " + values + " values");
+            assertTrue(plan.packedWeightBytes() >= 4 * values, () -> c + ": the plan reports " + plan.packedWeightBytes() + " bytes");
+        }
+    }
 }

@@ -157,6 +157,36 @@ class ScatterKernelTest {
         }
     }
 
+    /**
+     * The three plan-size rules decline with a reason naming their cause: phase arithmetic past the int
+     * range (the issue's 1-D example: pad_begin near Integer.MAX_VALUE), a plan disproportionate to the
+     * data (stride 2^29 on a 2-element input, 3 outputs), and packed weights past a Java array. The last counts the
+     * tap-vector mode's copies of each tap, V / stride: one copy at stride V (2^30 + 2^27 weights fit),
+     * two at stride V / 2 (the same weights twice do not fit). Only the spec is needed: no weights are made.
+     */
+    @Example
+    void sizeRulesDeclineWithTheirCause() {
+        ScatterKernel k = new ScatterKernel();
+        Problem intRange = ConvTransposeSpec.builder1d(1, 1, 1).stride(65536)
+                .pads(new int[] {Integer.MAX_VALUE - 4}, new int[] {65532}).build().problem(1, 1, 32770);
+        String why = k.declineReason(intRange);
+        assertTrue(why != null && why.contains("would leave the int range"), why);
+        // stride 2^29 on 2 inputs, padded down to 3 outputs: within the int range, but its phase table would not be
+        Problem farStride = ConvTransposeSpec.builder1d(1, 1, 1).stride(1 << 29)
+                .pads(new int[] {1 << 28}, new int[] {(1 << 28) - 2}).build().problem(1, 1, 2);
+        assertEquals(3, farStride.outputLength());
+        String far = k.declineReason(farStride);
+        assertTrue(far != null && far.contains("disproportionate"), far);
+        int weights = 9 << 27; // 2^30 + 2^27: Cin = weights / V, Cout 1, kernel V
+        Problem oneCopy = ConvTransposeSpec.builder1d(weights / V, 1, V).stride(V).bias(false).build().problem(1, weights / V, 1);
+        Problem twoCopies = ConvTransposeSpec.builder1d(weights / V, 1, V).stride(V / 2).bias(false).build().problem(1, weights / V, 1);
+        assertTrue(dev.convt.vector.scatter.ScatterPlan.tapVectorApplies(oneCopy) && dev.convt.vector.scatter.ScatterPlan.tapVectorApplies(twoCopies));
+        assertEquals(weights, oneCopy.weightLength());
+        assertNull(k.declineReason(oneCopy), "one copy of 2^30 + 2^27 weights fits a Java array");
+        String two = k.declineReason(twoCopies);
+        assertTrue(two != null && two.contains("would not fit a Java array"), two);
+    }
+
     @Example
     void automaticChoiceFollowsTheDocumentedRule() {
         ScatterKernel k = new ScatterKernel();
@@ -222,6 +252,18 @@ class ScatterKernelTest {
         assertFalse(dev.convt.vector.scatter.ScatterPlan.tapVectorApplies(oddKernel));
         assertFalse(dev.convt.vector.scatter.ScatterPlan.tapVectorApplies(dilated));
         assertFalse(dev.convt.vector.scatter.ScatterPlan.tapVectorApplies(quarter));
+        // the pack's layout names the mode (its documented values), so the two orders never share a pack
+        dev.convt.kernel.Kernel scatter = Planner.kernel(KernelChoice.SCATTER);
+        assertEquals("tap-vector", scatter.packLayout(full));
+        assertEquals("tap-vector", scatter.packLayout(half));
+        assertEquals("phase", scatter.packLayout(oddKernel));
+        assertEquals("phase", scatter.packLayout(dilated));
+        // a plan reports the mode it packed for
+        for (Problem p : List.of(full, half, oddKernel, dilated, quarter)) {
+            var plan = new dev.convt.vector.scatter.ScatterPlan(p, new float[p.weightLength()], 0, new float[p.spec().outChannels()], 0);
+            assertEquals(dev.convt.vector.scatter.ScatterPlan.tapVectorApplies(p), plan.usesTapVector(), p::toString);
+            assertTrue(plan.workspaceBytes() > 0, "a scatter plan keeps per-thread tap tables");
+        }
     }
 
     @Example

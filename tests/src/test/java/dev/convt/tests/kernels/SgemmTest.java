@@ -109,4 +109,60 @@ class SgemmTest {
             assertEquals(7f, v);
         }
     }
+
+    /**
+     * Deep GEMMs whose columns span several N tiles ({@link Blocking#ncFor} of the depth), the last one
+     * partial: every tile past the first packs B and stores C at its own column offset. The sizes above
+     * never pass one tile (ncFor(301) is above 301).
+     */
+    @Property(tries = 6)
+    void columnsSpanningSeveralNTilesEqualTheNaiveLoop(@ForAll @IntRange(min = 1, max = 9) int m,
+                                                       @ForAll @IntRange(min = 1000, max = 1100) int k,
+                                                       @ForAll @IntRange(min = 1, max = 15) int extra) {
+        int n = 2 * Blocking.ncFor(k) + extra, pad = 3, lda = k + 1, ldb = n + 2, ldc = n + pad;
+        float[] a = TestData.smallInts(m * lda, 11), b = TestData.smallInts(k * ldb, 12);
+        float[] c = new float[pad + m * ldc];
+        Arrays.fill(c, 12345f);
+        new Sgemm().multiply(m, n, k, a, 0, lda, b, 0, ldb, c, pad, ldc);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < ldc; j++) {
+                float expected = 12345f; // row padding is never written
+                if (j < n) {
+                    expected = -0f;
+                    for (int p = 0; p < k; p++) {
+                        expected += a[i * lda + p] * b[p * ldb + j];
+                    }
+                }
+                float got = c[pad + i * ldc + j];
+                if (Float.floatToRawIntBits(expected) != Float.floatToRawIntBits(got)) {
+                    fail("C[" + i + "][" + j + "] = " + got + ", expected " + expected + " (m=" + m + " n=" + n + " k=" + k + ")");
+                }
+            }
+        }
+    }
+
+    /**
+     * Empty products: a zero depth writes +0 over the m × n result and nothing else (the empty sum);
+     * zero rows or columns write nothing and are not an error, whatever the other sizes.
+     */
+    @Property(tries = 10)
+    void emptyDimensionsAreValidAndAZeroDepthGivesZeros(@ForAll @IntRange(min = 1, max = 20) int m,
+                                                        @ForAll @IntRange(min = 1, max = 40) int n) {
+        int ldc = n + 2;
+        float[] c = new float[1 + m * ldc];
+        Arrays.fill(c, 7f);
+        new Sgemm().multiply(m, n, 0, new float[0], 0, 0, new float[0], 0, n, c, 1, ldc);
+        for (int idx = 0; idx < c.length; idx++) {
+            int col = (idx - 1) % ldc;
+            float expected = idx >= 1 && col < n ? 0f : 7f;
+            assertTrue(c[idx] == expected, "C element " + idx + " = " + c[idx] + ", expected " + expected);
+        }
+        float[] untouched = new float[m * n];
+        Arrays.fill(untouched, 7f);
+        new Sgemm().multiply(0, n, 3, new float[0], 0, 3, new float[3 * n], 0, n, untouched, 0, n);
+        new Sgemm().multiply(m, 0, 3, new float[m * 3], 0, 3, new float[0], 0, 0, untouched, 0, 0);
+        for (float v : untouched) {
+            assertEquals(7f, v);
+        }
+    }
 }

@@ -152,6 +152,27 @@ class SplitLayoutProperties {
         }
     }
 
+    /**
+     * im2col problems whose GEMM has more rows than columns (the weights' side first: channel blocks) but
+     * fewer output channels per group than one panel-aligned channel step (2 channels × 9 taps: a block
+     * must start on a multiple of MR / gcd(9, MR) channels): they cannot be cut by channel, so every task
+     * still writes something and the tasks partition the output, at 2 to 8 threads.
+     */
+    @Example
+    void im2colRowsFirstWithFewerChannelsThanOneStep() {
+        List<Problem> shapes = List.of(
+                ConvTransposeSpec.builder2d(4, 2, 3).stride(2).build().problem(1, new int[] {3, 3}),
+                ConvTransposeSpec.builder2d(4, 2, 3).groups(2).build().problem(1, new int[] {2, 3}),
+                ConvTransposeSpec.builder1d(4, 3, 9).stride(4).build().problem(2, new int[] {5}));
+        for (Problem p : shapes) {
+            for (int threads = 2; threads <= 8; threads *= 2) {
+                if (FastKernels.accepts(KernelChoice.IM2COL, p)) {
+                    checkSplit(KernelChoice.IM2COL, p, threads);
+                }
+            }
+        }
+    }
+
     static void checkSplit(KernelChoice k, Problem p, int threads) {
         float[] x = TestData.smallInts(p.inputLength(), 3);
         float[] w = TestData.smallInts(p.weightLength(), 4);

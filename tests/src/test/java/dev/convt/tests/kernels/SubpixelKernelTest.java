@@ -262,6 +262,26 @@ class SubpixelKernelTest {
     }
 
     /**
+     * The packed-weights rule names its cause: Cin 2^29, Cout 1, kernel = stride = 2 has 2^30 weights, but each
+     * GEMM column panel is padded to {@link Blocking#NR} columns (2 phase columns here, NR at least 4), so the
+     * packed B would hold at least 2^31 floats, past a Java array. Only the spec is needed: nothing is allocated.
+     */
+    @Example
+    void packedWeightsPastAJavaArrayAreDeclinedWithTheirCause() {
+        Problem p = ConvTransposeSpec.builder1d(1 << 29, 1, 2).stride(2).bias(false).build().problem(1, 1 << 29, 2);
+        String why = new SubpixelKernel().declineReason(p);
+        assertTrue(why != null && why.contains("its packed weights"), "NR " + Blocking.NR + ": " + why);
+    }
+
+    /** The spec's one pack layout has its documented name, {@code "phases"}, whatever the shape. */
+    @Example
+    void theOnePackLayoutIsNamedPhases() {
+        ConvTransposeSpec spec = ConvTransposeSpec.builder2d(4, 3, 4).stride(4).build();
+        assertEquals("phases", new SubpixelKernel().packLayout(spec.problem(1, 4, 3, 3)));
+        assertEquals("phases", new SubpixelKernel().packLayout(spec.problem(2, 4, 1, 7)));
+    }
+
+    /**
      * The automatic rule at its documented bounds (a stride of at least {@link SubpixelKernel#AUTO_MIN_STRIDE}
      * in some dimension, {@link SubpixelKernel#AUTO_MIN_CHANNELS_PER_GROUP} to
      * {@link SubpixelKernel#AUTO_MAX_CHANNELS_PER_GROUP} input channels per group: inclusive), a dilation

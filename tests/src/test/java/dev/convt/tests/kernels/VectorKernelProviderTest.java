@@ -49,6 +49,24 @@ class VectorKernelProviderTest {
         assertEquals("null", reasonIn("--add-modules", "jdk.incubator.vector"));
     }
 
+    /**
+     * A JVM that is neither HotSpot nor OpenJDK (by its {@code java.vm.name}, as OpenJ9 reports itself) is
+     * told so: the Vector API needs HotSpot's C2. The property is set for the call only, in this JVM.
+     */
+    @Test
+    void aJvmThatIsNotHotSpotIsNamedInTheReason() {
+        String vm = System.getProperty("java.vm.name");
+        try {
+            System.setProperty("java.vm.name", "Eclipse OpenJ9 VM");
+            String why = new VectorKernelProvider().unavailableReason();
+            assertTrue(why != null && why.startsWith("the JVM 'Eclipse OpenJ9 VM' is not HotSpot"), String.valueOf(why));
+            System.setProperty("java.vm.name", "Java HotSpot(TM) 64-Bit Server VM");
+            assertNull(new VectorKernelProvider().unavailableReason());
+        } finally {
+            System.setProperty("java.vm.name", vm);
+        }
+    }
+
     /** The provider's reason printed by a fresh JVM with these options ("null" when available). */
     private static String reasonIn(String... options) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
