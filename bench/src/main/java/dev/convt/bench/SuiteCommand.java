@@ -83,7 +83,8 @@ final class SuiteCommand {
             probes the machine: below %d%% of its best speed in that JVM (a shared host's slow
             state) the row is timed again, at most %d times in all; a row never timed in the normal
             state is marked '~'. A fork whose best probe stayed below that fraction of the fastest
-            fork's ran slow throughout: it is run again (at most K more forks in all).
+            fork's ran slow throughout: it is run again; so is a fork with rows still marked '~',
+            whose rows then count from the run in the faster state (at most K more forks in all).
             """.formatted(DEFAULT_FORKS, Math.round(100 * MachineCanary.SLOW), MachineCanary.ATTEMPTS);
 
     /**
@@ -189,9 +190,9 @@ final class SuiteCommand {
         if (canaryGflops.stream().anyMatch(v -> !Double.isNaN(v))) {
             out.println("machine canary (a fixed register-tiled multiply, best speed in each " + (forks == 0 ? "JVM" : "fork") + "): "
                     + String.join(", ", canaryGflops.stream().map(v -> Double.isNaN(v) ? "—" : Table.fixed(v, 0)).toList())
-                    + " GFLOP/s" + (forks == 0 ? "" : forksRunAgain == 0 ? "; no fork ran slow throughout"
+                    + " GFLOP/s" + (forks == 0 ? "" : forksRunAgain == 0 ? "; no fork ran slow throughout or kept a row marked '~'"
                     : "; " + forksRunAgain + " fork run" + (forksRunAgain == 1 ? "" : "s") + " again for running slow throughout (below "
-                    + Math.round(100 * MachineCanary.SLOW) + "% of the fastest fork's best)"));
+                    + Math.round(100 * MachineCanary.SLOW) + "% of the fastest fork's best) or for rows marked '~'"));
             summary.put("machine_canary_gflops", canaryGflops.stream().map(v -> Double.isNaN(v) ? null : v).toList());
             summary.put("forks_run_again", forks == 0 ? 0 : forksRunAgain);
         }
@@ -287,8 +288,10 @@ final class SuiteCommand {
      * Runs the suite in {@code forks} fresh JVMs, one after another, and combines their results. A
      * fork whose best {@link MachineCanary} speed stayed below {@link MachineCanary#SLOW} of the
      * fastest fork's ran in a slow machine state from start to end (its rows cannot tell, their probes
-     * compare with that fork's own best): it is run again, at most {@code forks} times in all, and the
-     * new run replaces it.
+     * compare with that fork's own best): it is run again and the new run replaces it. Then a fork
+     * whose rows were still timed in a slow state after their attempts (a slow period longer than the
+     * attempts) is run again, and each such row counts from whichever run probed the faster state.
+     * At most {@code forks} runs again in all.
      */
     private static List<Result> forked(Args a, int forks, List<Workload.Layer> layers, List<String> kernels, PrintStream err) {
         List<List<Result>> perFork = new ArrayList<>();
@@ -310,7 +313,48 @@ final class SuiteCommand {
             canaries.set(slow, f.canaryGflops());
             forksRunAgain++;
         }
+        while (forksRunAgain < forks) {
+            int slow = forkWithSlowRows(perFork);
+            if (slow < 0) {
+                break;
+            }
+            Fork f = runFork(a, slow + 1, forks, err, " again: rows timed in a slow machine state (marked '~')");
+            perFork.set(slow, inFasterState(perFork.get(slow), f.results()));
+            canaries.set(slow, maxOf(List.of(canaries.get(slow), f.canaryGflops())));
+            forksRunAgain++;
+        }
         return combine(perFork, layers, kernels);
+    }
+
+    /** The fork with the most rows still timed in a slow machine state ({@link Timer.Measurement#slowMachine}), or −1 if none has one. */
+    static int forkWithSlowRows(List<List<Result>> perFork) {
+        int worst = -1;
+        long most = 0;
+        for (int i = 0; i < perFork.size(); i++) {
+            long n = perFork.get(i).stream().filter(r -> r.m() != null && r.m().slowMachine()).count();
+            if (n > most) {
+                most = n;
+                worst = i;
+            }
+        }
+        return worst;
+    }
+
+    /**
+     * A fork's rows, each row that was timed in a slow machine state replaced by the same row of a run
+     * again of that fork when that one probed a faster state (a row the run again lacks stays).
+     */
+    static List<Result> inFasterState(List<Result> first, List<Result> again) {
+        Map<Key, Result> byKey = new LinkedHashMap<>();
+        again.forEach(r -> byKey.put(new Key(r.layer(), r.kernel()), r));
+        List<Result> out = new ArrayList<>(first.size());
+        for (Result r : first) {
+            Result other = byKey.get(new Key(r.layer(), r.kernel()));
+            boolean replace = r.m() != null && r.m().slowMachine() && other != null && other.m() != null
+                    && other.m().machineState() > r.m().machineState();
+            out.add(replace ? other : r);
+        }
+        return out;
     }
 
     /** Forks run again by the last {@link #forked} because they ran slow throughout. */

@@ -15,6 +15,7 @@ import java.util.Set;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** {@code suite --quick} on a tiny layer file: the table and the JSON's shape and figures. */
@@ -222,6 +223,31 @@ class SuiteCommandTest {
         assertEquals(-1, SuiteCommand.slowFork(List.of(120.0, 100.0)), "within 80% of the fastest");
         assertEquals(-1, SuiteCommand.slowFork(List.of(Double.NaN, 100.0)), "a fork without a probe is not slow");
         assertEquals(-1, SuiteCommand.slowFork(List.of(Double.NaN, Double.NaN)));
+    }
+
+    @Test
+    void aForkWithRowsStillSlowRunsAgainAndEachSuchRowCountsFromTheFasterState() {
+        Timer.Warmup w = new Timer.Warmup(5, 2, 0.1, true);
+        java.util.function.BiFunction<Double, Double, Timer.Measurement> m =
+                (ms, state) -> new Timer.Measurement(10, false, ms, ms, ms, ms, ms, w, 0, ms).withMachineState(state);
+        java.util.function.BiFunction<String, Timer.Measurement, SuiteCommand.Result> row =
+                (layer, t) -> new SuiteCommand.Result(layer, "auto", "im2col", null, t, 0, 1, Double.NaN, List.of());
+        SuiteCommand.Result declined = new SuiteCommand.Result("c", "scatter", null, "too big", null, Double.NaN, Double.NaN, Double.NaN, List.of());
+        List<SuiteCommand.Result> normal = List.of(row.apply("a", m.apply(1.0, 0.95)), row.apply("b", m.apply(2.0, 1.0)), declined);
+        List<SuiteCommand.Result> oneSlow = List.of(row.apply("a", m.apply(1.0, 0.9)), row.apply("b", m.apply(3.0, 0.5)), declined);
+        List<SuiteCommand.Result> twoSlow = List.of(row.apply("a", m.apply(1.6, 0.6)), row.apply("b", m.apply(3.1, 0.55)), declined);
+        assertEquals(-1, SuiteCommand.forkWithSlowRows(List.of(normal, normal)), "no row below " + MachineCanary.SLOW);
+        assertEquals(1, SuiteCommand.forkWithSlowRows(List.of(oneSlow, twoSlow, normal)), "the fork with the most slow rows");
+        assertEquals(0, SuiteCommand.forkWithSlowRows(List.of(oneSlow, normal)));
+
+        List<SuiteCommand.Result> again = List.of(row.apply("a", m.apply(1.2, 0.99)), row.apply("b", m.apply(2.1, 0.97)), declined);
+        List<SuiteCommand.Result> merged = SuiteCommand.inFasterState(oneSlow, again);
+        assertEquals(1.0, merged.get(0).m().medianMs(), "a row timed in the normal state keeps its first figure");
+        assertEquals(2.1, merged.get(1).m().medianMs(), "a slow row counts from the run in the faster state");
+        assertSame(declined, merged.get(2));
+        List<SuiteCommand.Result> slower = List.of(row.apply("a", m.apply(1.2, 0.99)), row.apply("b", m.apply(4.0, 0.3)), declined);
+        assertEquals(3.0, SuiteCommand.inFasterState(oneSlow, slower).get(1).m().medianMs(), "a run again in a slower state does not replace it");
+        assertEquals(3.0, SuiteCommand.inFasterState(oneSlow, List.of()).get(1).m().medianMs(), "a row the run again lacks stays");
     }
 
     @Test
