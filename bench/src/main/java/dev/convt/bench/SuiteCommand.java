@@ -83,8 +83,8 @@ final class SuiteCommand {
             probes the machine: below %d%% of its best speed in that JVM (a shared host's slow
             state) the row is timed again, at most %d times in all; a row never timed in the normal
             state is marked '~'. A fork whose best probe stayed below that fraction of the fastest
-            fork's ran slow throughout: it is run again; so is a fork with rows still marked '~',
-            whose rows then count from the run in the faster state (at most K more forks in all).
+            fork's ran slow throughout: it is run again; so is a fork with rows still marked '~' (on
+            their layers only), whose rows then count from the run in the faster state (at most K more forks in all).
             """.formatted(DEFAULT_FORKS, Math.round(100 * MachineCanary.SLOW), MachineCanary.ATTEMPTS);
 
     /**
@@ -298,7 +298,7 @@ final class SuiteCommand {
         canaries.clear();
         forksRunAgain = 0;
         for (int i = 1; i <= forks; i++) {
-            Fork f = runFork(a, i, forks, err, "");
+            Fork f = runFork(a, i, forks, err, "", null);
             perFork.add(f.results());
             canaries.add(f.canaryGflops());
         }
@@ -308,7 +308,7 @@ final class SuiteCommand {
                 break;
             }
             Fork f = runFork(a, slow + 1, forks, err, " again: the first ran in a slow machine state throughout (canary "
-                    + Table.fixed(canaries.get(slow), 0) + " against " + Table.fixed(maxOf(canaries), 0) + " GFLOP/s)");
+                    + Table.fixed(canaries.get(slow), 0) + " against " + Table.fixed(maxOf(canaries), 0) + " GFLOP/s)", null);
             perFork.set(slow, f.results());
             canaries.set(slow, f.canaryGflops());
             forksRunAgain++;
@@ -318,7 +318,9 @@ final class SuiteCommand {
             if (slow < 0) {
                 break;
             }
-            Fork f = runFork(a, slow + 1, forks, err, " again: rows timed in a slow machine state (marked '~')");
+            List<String> only = layersWithSlowRows(perFork.get(slow), layers);
+            Fork f = runFork(a, slow + 1, forks, err, " again for the layers with rows timed in a slow machine state (marked '~'): "
+                    + String.join(",", only), only);
             perFork.set(slow, inFasterState(perFork.get(slow), f.results()));
             canaries.set(slow, maxOf(List.of(canaries.get(slow), f.canaryGflops())));
             forksRunAgain++;
@@ -338,6 +340,22 @@ final class SuiteCommand {
             }
         }
         return worst;
+    }
+
+    /**
+     * The workload layers with a row timed in a slow machine state among {@code rows} (a row of a
+     * layout or activation variant, {@code layer@variant}, counts for its layer), in workload order:
+     * only those are run again.
+     */
+    static List<String> layersWithSlowRows(List<Result> rows, List<Workload.Layer> layers) {
+        Set<String> slow = new java.util.HashSet<>();
+        for (Result r : rows) {
+            if (r.m() != null && r.m().slowMachine()) {
+                int at = r.layer().indexOf('@');
+                slow.add(at < 0 ? r.layer() : r.layer().substring(0, at));
+            }
+        }
+        return layers.stream().map(Workload.Layer::name).filter(slow::contains).toList();
     }
 
     /**
@@ -363,11 +381,14 @@ final class SuiteCommand {
     /** One fork's results and its best {@link MachineCanary} speed (NaN: not probed). */
     private record Fork(List<Result> results, double canaryGflops) {}
 
-    /** Runs fork {@code i/forks} in a fresh JVM and reads what it wrote. */
-    private static Fork runFork(Args a, int i, int forks, PrintStream err, String why) {
+    /** Runs fork {@code i/forks} in a fresh JVM, on the layers {@code only} when given (else the run's), and reads what it wrote. */
+    private static Fork runFork(Args a, int i, int forks, PrintStream err, String why, List<String> only) {
         Path json = Forks.tempJson("convt-suite-fork");
         List<String> args = new ArrayList<>(List.of("suite"));
-        args.addAll(a.optionsAsArgs(Set.of("forks", "json", Forks.CHILD_OPTION)));
+        args.addAll(a.optionsAsArgs(only == null ? Set.of("forks", "json", Forks.CHILD_OPTION) : Set.of("forks", "json", "layers", Forks.CHILD_OPTION)));
+        if (only != null) {
+            args.add("--layers=" + String.join(",", only));
+        }
         args.addAll(List.of("--" + Forks.CHILD_OPTION + "=" + i + "/" + forks, "--json=" + json));
         err.println("[fork " + i + "/" + forks + "] a fresh JVM" + (i == 1 ? " (with the reference)" : "") + why);
         try {

@@ -248,6 +248,14 @@ class SuiteCommandTest {
         List<SuiteCommand.Result> slower = List.of(row.apply("a", m.apply(1.2, 0.99)), row.apply("b", m.apply(4.0, 0.3)), declined);
         assertEquals(3.0, SuiteCommand.inFasterState(oneSlow, slower).get(1).m().medianMs(), "a run again in a slower state does not replace it");
         assertEquals(3.0, SuiteCommand.inFasterState(oneSlow, List.of()).get(1).m().medianMs(), "a row the run again lacks stays");
+
+        dev.convt.Problem p = dev.convt.ConvTransposeSpec.builder2d(1, 1, 1).build().problem(1, 1, 2, 2);
+        List<Workload.Layer> layers = List.of(new Workload.Layer("a", p, ""), new Workload.Layer("b", p, ""), new Workload.Layer("c", p, ""));
+        assertEquals(List.of("b"), SuiteCommand.layersWithSlowRows(oneSlow, layers), "only the layers with a slow row run again");
+        assertEquals(List.of("a", "b"), SuiteCommand.layersWithSlowRows(twoSlow, layers), "in workload order");
+        assertEquals(List.of("c"), SuiteCommand.layersWithSlowRows(List.of(row.apply("c@nhwc", m.apply(1.0, 0.5))), layers),
+                "a variant's row counts for its layer");
+        assertEquals(List.of(), SuiteCommand.layersWithSlowRows(normal, layers));
     }
 
     @Test
