@@ -73,6 +73,16 @@ public interface KernelPlan {
      * be called from any thread, allocates nothing once warm, and writes only its part of the output.
      */
     interface Tasks {
+        /**
+         * How many tasks a split aims at per thread (fewer when the work is too small, see
+         * {@link KernelPlan#tasks}). More than one, because the threads claim tasks as they go: when one
+         * thread runs slower than the others (another process on its core, a colder cache), the others
+         * take its share, and the most it can hold up the execute is one task. Four per thread keep that
+         * loss small, while the work a task repeats (the input columns a channel block packs again, a
+         * band's halo) stays a few percent of the whole.
+         */
+        int PER_THREAD = 4;
+
         /** {@return how many tasks there are, ≥ 1} */
         int count();
 

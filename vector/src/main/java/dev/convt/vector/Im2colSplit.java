@@ -22,8 +22,6 @@ import dev.convt.vector.gemm.Blocking;
  * so two threads rarely share a cache line of output.
  */
 final class Im2colSplit implements KernelPlan.Tasks {
-    /** Tasks per thread: a few, so a thread slowed by another process does not hold up the rest. */
-    static final int TASKS_PER_THREAD = 2;
     /** Floats per 64-byte cache line: band boundaries fall on multiples of this where they can. */
     static final int ALIGN = 16;
 
@@ -44,7 +42,7 @@ final class Im2colSplit implements KernelPlan.Tasks {
     static Im2colSplit make(Im2colKernel.Im2colPlan p, int threads, long minTaskWork) {
         long work = (long) p.groups * p.m * p.k * p.columns;
         long most = work / Math.max(1, minTaskWork);
-        int target = (int) Math.min(most, (long) threads * TASKS_PER_THREAD);
+        int target = (int) Math.min(most, (long) threads * KernelPlan.Tasks.PER_THREAD);
         if (target < 2) {
             return null;
         }

@@ -11,8 +11,6 @@ import dev.convt.kernel.KernelPlan;
  * a cache line of output.
  */
 final class ScatterSplit implements KernelPlan.Tasks {
-    /** Tasks per thread: rows cost alike, but a thread may be slowed by another process. */
-    static final int TASKS_PER_THREAD = 4;
     /** Floats per 64-byte cache line. */
     static final int ALIGN = 16;
 
@@ -29,7 +27,7 @@ final class ScatterSplit implements KernelPlan.Tasks {
     static ScatterSplit make(ScatterPlan p, int threads, long minTaskWork) {
         int rows = p.rowCount();
         long most = p.work() / Math.max(1, minTaskWork);
-        int target = (int) Math.min(Math.min(most, (long) threads * TASKS_PER_THREAD), rows);
+        int target = (int) Math.min(Math.min(most, (long) threads * KernelPlan.Tasks.PER_THREAD), rows);
         if (target < 2) {
             return null;
         }

@@ -12,9 +12,6 @@ import dev.convt.vector.gemm.Blocking;
  * chain in any task, so the result is bit-identical to one thread's.
  */
 final class SubpixelSplit implements KernelPlan.Tasks {
-    /** Tasks per thread: a few, so a thread slowed by another process does not hold up the rest. */
-    static final int TASKS_PER_THREAD = 2;
-
     private final SubpixelPlan plan;
     /** Per task: groups [g0, g1), super-pixels [pA, pB), GEMM columns [jA, jB). */
     private final int[] g0, g1, pA, pB, jA, jB;
@@ -32,7 +29,7 @@ final class SubpixelSplit implements KernelPlan.Tasks {
     /** The split for up to {@code threads} threads, or null when the problem is too small to gain. */
     static SubpixelSplit make(SubpixelPlan p, int threads, long minTaskWork) {
         long work = (long) p.groups * p.pixels * p.depth * p.columns;
-        int target = (int) Math.min(work / Math.max(1, minTaskWork), (long) threads * TASKS_PER_THREAD);
+        int target = (int) Math.min(work / Math.max(1, minTaskWork), (long) threads * KernelPlan.Tasks.PER_THREAD);
         if (target < 2) {
             return null;
         }
