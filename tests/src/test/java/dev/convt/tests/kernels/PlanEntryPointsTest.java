@@ -81,13 +81,29 @@ class PlanEntryPointsTest {
         assertUntouched(y2, "a null scratchpad");
     }
 
-    /** The scratchpad holds what a thread otherwise keeps: {@code scratchpadBytes() == workspaceBytes()}, and im2col keeps some. */
+    /**
+     * The scratchpad holds what a thread otherwise keeps: {@code scratchpadBytes() == workspaceBytes()},
+     * and every fast kernel keeps some (im2col a packed X tile and a column block, sub-pixel its A and
+     * C blocks, scatter its tap lists, im2col's projection of a single input position its A and
+     * result blocks). 2-D, kernel 4, stride 2, padding 1: all three take it.
+     */
     @Test
     void aScratchpadHoldsTheWorkspaceBytes() {
-        Plan plan = plan();
-        assertTrue(plan.workspaceBytes() > 0, "im2col keeps a packed X tile and a column block per thread");
-        assertEquals(plan.workspaceBytes(), plan.scratchpadBytes());
-        assertEquals(plan.workspaceBytes(), plan.newScratchpad().byteSize());
+        Problem p = ConvTransposeSpec.builder2d(6, 5, 4).stride(2).padding(1).build().problem(2, new int[] {8, 8});
+        List<KernelChoice> kernels = FastKernels.all();
+        assertEquals(3, kernels.size(), "im2col, scatter and sub-pixel: " + kernels);
+        for (KernelChoice k : kernels) {
+            Plan plan = Planner.plan(p, TestData.smallInts(p.weightLength(), 2), 0, TestData.smallInts(p.biasLength(), 3), 0, k);
+            assertTrue(plan.workspaceBytes() > 0, k + " keeps a workspace per thread");
+            assertEquals(plan.workspaceBytes(), plan.scratchpadBytes(), k.toString());
+            assertEquals(plan.workspaceBytes(), plan.newScratchpad().byteSize(), k.toString());
+        }
+        // a single input position: im2col's projection, which keeps an A block and a result block per thread
+        Problem single = ConvTransposeSpec.builder2d(6, 5, 4).stride(2).build().problem(3, new int[] {1, 1});
+        Plan projection = Planner.plan(single, TestData.smallInts(single.weightLength(), 2), 0,
+                TestData.smallInts(single.biasLength(), 3), 0, KernelChoice.IM2COL);
+        assertTrue(projection.workspaceBytes() > 0, "the projection keeps a workspace per thread");
+        assertEquals(projection.workspaceBytes(), projection.scratchpadBytes());
     }
 
     @Test
@@ -103,6 +119,27 @@ class PlanEntryPointsTest {
             float[] got = y.asSlice(20).toArray(ValueLayout.JAVA_FLOAT);
             assertEquals(-1, FastKernels.firstBitDifference(expected, got));
             assertEquals(0f, y.getAtIndex(ValueLayout.JAVA_FLOAT, 4), "nothing written before the output's offset");
+        }
+    }
+
+    /**
+     * One segment a view of a {@code float[]} (computed in place), the other native memory (copied), both
+     * ways round: the array execute's bits.
+     */
+    @Test
+    void anArrayViewBesideNativeMemoryGivesTheArrayBits() {
+        Plan plan = plan();
+        float[] expected = plan.execute(X);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment xNative = arena.allocate(4L * P.inputLength(), 4);
+            MemorySegment.copy(X, 0, xNative, ValueLayout.JAVA_FLOAT, 0, X.length);
+            float[] y = new float[P.outputLength()];
+            plan.execute(xNative, MemorySegment.ofArray(y));
+            assertEquals(-1, FastKernels.firstBitDifference(expected, y), "native input, array output");
+            MemorySegment yNative = arena.allocate(4L * P.outputLength(), 4);
+            plan.execute(MemorySegment.ofArray(X), yNative);
+            assertEquals(-1, FastKernels.firstBitDifference(expected, yNative.toArray(ValueLayout.JAVA_FLOAT)),
+                    "array input, native output");
         }
     }
 
