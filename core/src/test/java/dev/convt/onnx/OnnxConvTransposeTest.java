@@ -135,4 +135,15 @@ class OnnxConvTransposeTest {
         rejects(() -> OnnxConvTranspose.attributes(Map.of("pads", "1")), "pads", "list");
         rejects(() -> OnnxConvTranspose.attributes(Map.of("auto_pad", 1)), "auto_pad", "string");
     }
+
+    /** The attributes print under ONNX's own names, each with its value (unset lists as null). */
+    @Test
+    void attributesPrintUnderTheirOnnxNames() {
+        String s = OnnxConvTranspose.attributes().kernelShape(3, 3).strides(2, 2).pads(1, 1, 1, 1).group(2)
+                .outputPadding(1, 0).autoPad(OnnxConvTranspose.AutoPad.NOTSET).toString();
+        for (String part : List.of("kernel_shape=[3, 3]", "strides=[2, 2]", "pads=[1, 1, 1, 1]", "dilations=null", "group=2",
+                "output_padding=[1, 0]", "output_shape=null", "auto_pad=NOTSET")) {
+            assertTrue(s.contains(part), part + " in " + s);
+        }
+    }
 }

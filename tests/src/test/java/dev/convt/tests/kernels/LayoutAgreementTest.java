@@ -77,6 +77,34 @@ public class LayoutAgreementTest {
         }
     }
 
+    /**
+     * The layout stage's transposes split into tasks whose row ranges cross an image boundary: 3 images
+     * of 11 input positions (the input transpose's rows) and 11 output channels (the output transpose's
+     * rows) make 33 rows in each, cut into 16 tasks of rows [⌊33t/16⌋, ⌊33(t+1)/16⌋), so task 5 holds
+     * rows 10 and 11: the last row of the first image and the first of the second. At two threads every
+     * kernel, the reference included, must give the reference's channels-first output transposed.
+     */
+    @Example
+    void layoutTransposeTasksCrossingAnImageBoundary() {
+        Problem p = ConvTransposeSpec.builder1d(2, 11, 3).stride(2).build().problem(3, new int[] {11});
+        float[] x = TestData.smallInts(p.inputLength(), 61), w = TestData.smallInts(p.weightLength(), 62);
+        float[] b = TestData.smallInts(11, 63);
+        float[] expected = channelsLast(FastKernels.reference(p, x, w, b), 3, 11, p.outputPlane());
+        float[] xLast = channelsLast(x, 3, 2, 11);
+        Problem last = p.withLayout(Layout.CHANNELS_LAST);
+        List<KernelChoice> kernels = new ArrayList<>(FastKernels.all());
+        kernels.add(KernelChoice.REFERENCE);
+        for (KernelChoice k : kernels) {
+            if (Planner.kernel(k).declineReason(last) != null) {
+                continue;
+            }
+            float[] got = new float[p.outputLength()];
+            Planner.plan(last, w, 0, b, 0, k).execute(xLast, 0, got, 0, Parallelism.threads(2).withMinTaskWork(1));
+            int at = FastKernels.firstBitDifference(expected, got);
+            assertEquals(-1, at, k + " at two threads differs at " + at);
+        }
+    }
+
     @Property
     void channelsLastIsChannelsFirstTransposedOnEveryKernel(@ForAll("problems") Problem p,
                                                              @ForAll @IntRange(min = 1, max = 2) int threads,

@@ -273,6 +273,44 @@ class SubpixelKernelTest {
         assertTrue(why != null && why.contains("its packed weights"), "NR " + Blocking.NR + ": " + why);
     }
 
+    /**
+     * The other size rules name their cause too, on specs only (nothing is allocated):
+     * <ul>
+     * <li>a gather past the int range: 2<sup>31</sup> − 20 inputs at stride 1 with a kernel of 32 reach
+     *     2<sup>31</sup> + 12 positions, padded down to an output of 10;</li>
+     * <li>GEMM rows: 2 images of 2<sup>30</sup> − 1 positions at kernel = stride = 1 give
+     *     2<sup>31</sup> − 2 super-pixels (one per output), within 4 per input position;</li>
+     * <li>the workspace: depth Cin·taps = 2<sup>20</sup>·32 = 2<sup>25</sup> rows of one panel of
+     *     {@link Blocking#NR} packed columns fit an array, but an A block of {@link Blocking#MC} rows of
+     *     that depth (1,055 super-pixels fill it) does not;</li>
+     * <li>the im2col fallback: 2 images of 2<sup>30</sup> − 1 positions, kernel = stride = 2, padded down
+     *     to an output of 4 (so few super-pixels), leave no room to pad im2col's 2<sup>31</sup> − 2 GEMM columns.</li>
+     * </ul>
+     */
+    @Example
+    void theOtherSizeRulesDeclineWithTheirCause() {
+        SubpixelKernel k = new SubpixelKernel();
+        int inputs = Integer.MAX_VALUE - 20;
+        Problem reach = ConvTransposeSpec.builder1d(1, 1, 32).stride(1).pads(new int[] {inputs}, new int[] {21})
+                .bias(false).build().problem(1, new int[] {inputs});
+        assertEquals(10, reach.outputSpatial()[0]);
+        assertReason(k.declineReason(reach), "input size + taps = " + (inputs + 32L));
+
+        Problem rows = ConvTransposeSpec.builder1d(1, 1, 1).stride(1).bias(false).build().problem(2, new int[] {(1 << 30) - 1});
+        assertReason(k.declineReason(rows), "N*super-pixels = " + ((1L << 31) - 2));
+
+        assertTrue(Blocking.MC > Blocking.NR, "the example needs an A block of more rows than a B panel has columns");
+        Problem workspace = ConvTransposeSpec.builder1d(1 << 20, 1, 32).stride(1).bias(false).build().problem(1, new int[] {1024});
+        assertReason(k.declineReason(workspace), "its workspace (");
+        assertReason(k.declineReason(workspace), "Cin/groups = " + (1 << 20));
+
+        int half = (1 << 30) - 1;
+        Problem fallback = ConvTransposeSpec.builder1d(1, 1, 2).stride(2).pads(new int[] {half}, new int[] {half - 4})
+                .bias(false).build().problem(2, new int[] {half});
+        assertEquals(4, fallback.outputSpatial()[0]);
+        assertReason(k.declineReason(fallback), "its fallback for non-finite weights, im2col, declines: the GEMM's column count");
+    }
+
     /** The spec's one pack layout has its documented name, {@code "phases"}, whatever the shape. */
     @Example
     void theOnePackLayoutIsNamedPhases() {

@@ -17,6 +17,7 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -34,6 +35,16 @@ class VectorOffFallbackTest {
         String why = Planner.vectorUnavailableReason();
         assertNotNull(why);
         assertTrue(why.contains("dev.convt.vector=false"), why);
+    }
+
+    /** Asking for a vector kernel by name says it is not available, why, and what is. */
+    @Example
+    void aVectorKernelAskedForByNameIsUnavailableWithTheReason() {
+        UnsupportedOperationException e = assertThrows(UnsupportedOperationException.class,
+                () -> Planner.kernel(dev.convt.kernel.KernelChoice.IM2COL));
+        String m = e.getMessage();
+        assertTrue(m.contains("kernel 'im2col' is not available (") && m.contains("dev.convt.vector=false")
+                && m.contains("available: [" + ReferenceKernel.NAME + "]"), m);
     }
 
     @Provide
