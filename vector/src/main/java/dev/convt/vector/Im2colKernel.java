@@ -432,7 +432,105 @@ public final class Im2colKernel implements Kernel {
 
         @Override
         public Tasks tasks(int threads, long minTaskWork) {
-            return Im2colSplit.make(this, threads, minTaskWork);
+            Im2colSplit split = Im2colSplit.make(this, threads, minTaskWork);
+            return split == null ? null : new SplitTasks(this, split);
+        }
+
+        /** Yes but for {@link Im2colProjection}, which the plan runs on arrays (segments staged). */
+        @Override
+        public boolean executesSegments() {
+            return projection == null;
+        }
+
+        @Override
+        public void execute(MemorySegment x, int xIndex, MemorySegment y, int yIndex, Object workspace) {
+            Workspace ws = workspace == null ? this.workspace.get() : (Workspace) workspace;
+            for (int g = 0; g < groups; g++) {
+                runPart(g, 0, coPerG, 0, batch, 0, outPlane, 0, inPlane, col2im, x, xIndex, y, yIndex, ws);
+            }
+        }
+
+        /**
+         * {@link #runPart} on native segments ({@link #executesSegments}; float i at byte 4·i): the
+         * columns are packed straight from {@code x}; a channels-first output is filled with the bias,
+         * accumulated by col2im and activated in {@code y} itself; a channels-last one is accumulated
+         * channels first in the thread's staging, as on arrays, and each final region moved into
+         * {@code y} ({@link OutputFrontier}). The same products in the same order as on arrays, so the
+         * same bits.
+         */
+        void runPart(int g, int co0, int co1, int n0, int n1, int pA, int pB, int qA, int qB, Col2im c2i,
+                     MemorySegment x, int xIndex, MemorySegment y, int yIndex, Workspace ws) {
+            boolean staged = frontier.channelsLast();
+            float[] acc = ws.staging;
+            if (!c2i.singleCover) {
+                for (int n = n0; n < n1; n++) {
+                    for (int co = g * coPerG + co0; co < g * coPerG + co1; co++) {
+                        int base = (n * cout + co) * outPlane;
+                        float b = bias == null ? 0f : bias[co];
+                        if (staged) {
+                            Arrays.fill(acc, base + pA, base + pB, b);
+                        } else {
+                            fill(y, yIndex + base + pA, yIndex + base + pB, b);
+                        }
+                    }
+                }
+            }
+            int rowFrom = co0 * taps, rowTo = co1 * taps;
+            int pFrom = rowFrom / MR, pTo = (rowTo + MR - 1) / MR;
+            int jFrom = n0 * inPlane + qA, jTo = (n1 - 1) * inPlane + qB;
+            int finished = n0 * outPlane;
+            int c0 = g * coPerG + co0, channels = co1 - co0;
+            for (int jt = jFrom / nc * nc; jt < jTo; jt += nc) {
+                int ja = Math.max(jt, jFrom);
+                int width = Math.min(jt + nc, jTo) - ja;
+                int ldc = Blocking.paddedColumns(width);
+                packColumns(x, xIndex, g, ja, width, ws.b);
+                for (int mp = pFrom; mp < pTo; mp += MC_PANELS) {
+                    int panels = Math.min(MC_PANELS, pTo - mp);
+                    Sgemm.multiplyPacked(k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
+                            ws.b, 0, width, ws.c, 0, ldc);
+                    int rowEnd = Math.min(rowTo, (mp + panels) * MR);
+                    if (staged) {
+                        c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, acc, 0, ws.gather);
+                    } else {
+                        c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, y, yIndex, ws.gather);
+                    }
+                }
+                int upTo = frontier.finalBefore(ja + width, qB, pB);
+                finished = staged ? frontier.finish(finished, upTo, pA, pB, c0, channels, acc, 0, y, yIndex)
+                        : frontier.finish(finished, upTo, pA, pB, c0, channels, y, yIndex);
+            }
+            int last = (n1 - 1) * outPlane + pB;
+            if (staged) {
+                frontier.finish(finished, last, pA, pB, c0, channels, acc, 0, y, yIndex);
+            } else {
+                frontier.finish(finished, last, pA, pB, c0, channels, y, yIndex);
+            }
+        }
+
+        /** {@code y[from .. to) = v} in a native segment (float i at byte 4·i), a vector at a time, the last one masked. */
+        private static void fill(MemorySegment y, int from, int to, float v) {
+            jdk.incubator.vector.FloatVector bv = jdk.incubator.vector.FloatVector.broadcast(VectorConfig.SPECIES, v);
+            for (int i = from; i < to; i += VectorConfig.SPECIES.length()) {
+                bv.intoMemorySegment(y, 4L * i, java.nio.ByteOrder.nativeOrder(), VectorConfig.SPECIES.indexInRange(i, to));
+            }
+        }
+
+        /** Packs X columns {@code [j0, j0 + width)} of group g from a native segment (as {@link #packColumns(float[], int, int, int, int, MemorySegment)}). */
+        private void packColumns(MemorySegment x, int xIndex, int g, int j0, int width, MemorySegment b) {
+            int end = j0 + width;
+            for (int j = j0; j < end; ) {
+                int n = j / inPlane;
+                int p0 = j - n * inPlane;
+                int len = Math.min(inPlane - p0, end - j);
+                if (channelsLastInput) {
+                    Packing.packBColumnsChannelsLast(k, len, x, xIndex + (n * inPlane + p0) * cin + g * k, cin, b, 0, j - j0);
+                } else {
+                    Packing.packBColumns(k, len, x, xIndex + (n * cin + g * k) * inPlane + p0, inPlane, b, 0, j - j0);
+                }
+                j += len;
+            }
+            Packing.zeroBTail(k, width, b, 0);
         }
 
         /**
@@ -452,6 +550,11 @@ public final class Im2colKernel implements Kernel {
                 return;
             }
             Workspace ws = workspace == null ? this.workspace.get() : (Workspace) workspace;
+            if (x == null) {
+                // a task of a segment execute ({@link SplitTasks}): its segments ride in the workspace
+                runPart(g, co0, co1, n0, n1, pA, pB, qA, qB, c2i, ws.xs, ws.xIndex, ws.ys, ws.yIndex, ws);
+                return;
+            }
             // a channels-last output is accumulated channels first in this thread's staging; the frontier moves it to y
             float[] out = y;
             int outOffset = yOffset;
@@ -508,8 +611,50 @@ public final class Im2colKernel implements Kernel {
         }
     }
 
+    /**
+     * The tasks of a split ({@link Im2colSplit}) on arrays or on native segments. A segment task runs
+     * the split's array task with null arrays and the segments in the workspace (the split knows
+     * arrays only), which {@link Im2colPlan#runPart} hands to its segment overload.
+     */
+    static final class SplitTasks implements KernelPlan.Tasks {
+        private final Im2colPlan plan;
+        private final Im2colSplit split;
+
+        SplitTasks(Im2colPlan plan, Im2colSplit split) {
+            this.plan = plan;
+            this.split = split;
+        }
+
+        @Override
+        public int count() {
+            return split.count();
+        }
+
+        @Override
+        public void run(int task, float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
+            split.run(task, x, xOffset, y, yOffset, workspace);
+        }
+
+        @Override
+        public void run(int task, MemorySegment x, int xIndex, MemorySegment y, int yIndex, Object workspace) {
+            Workspace ws = workspace == null ? plan.workspace.get() : (Workspace) workspace;
+            ws.xs = x;
+            ws.xIndex = xIndex;
+            ws.ys = y;
+            ws.yIndex = yIndex;
+            try {
+                split.run(task, (float[]) null, 0, null, 0, ws);
+            } finally {
+                ws.xs = ws.ys = null; // the caller's memory is not kept reachable
+            }
+        }
+    }
+
     /** One thread's buffers: the packed X tile (off-heap, cache-line aligned) and the column block. */
     static final class Workspace {
+        /** A segment task's input and output (see {@link SplitTasks}), set for the task's duration. */
+        MemorySegment xs, ys;
+        int xIndex, yIndex;
         final MemorySegment b;
         final float[] c;
         /** Col2im's gather offsets down a column of the block. */
