@@ -472,24 +472,33 @@ final class Col2im {
                 FloatVector.fromArray(S, y, i + L).add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L);
             }
         }
-        int rest = count - t;
-        if (rest > 0) {
-            VectorMask<Float> in = S.indexInRange(0, rest);
-            FloatVector v0 = FloatVector.fromArray(S, c, c0 + t, in);
-            FloatVector v1 = FloatVector.fromArray(S, c, c1 + t, in);
-            int i = yi + 2 * t;
-            VectorMask<Float> lo = S.indexInRange(0, 2 * rest);
-            VectorMask<Float> hi = S.indexInRange(L, 2 * rest);
-            if (singleCover) {
-                bv.add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i, lo);
-                if (2 * rest > L) {
-                    bv.add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L, hi);
-                }
-            } else {
-                FloatVector.fromArray(S, y, i, lo).add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i, lo);
-                if (2 * rest > L) {
-                    FloatVector.fromArray(S, y, i + L, hi).add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L, hi);
-                }
+        if (t < count) {
+            pairTail(y, yi + 2 * t, c, c0 + t, c1 + t, count - t, b);
+        }
+    }
+
+    /**
+     * The tail of {@link #pairRun}, {@code 0 < rest < L} pairs, as one masked step. A method of its own
+     * so that the JIT compiles the run's loop and this step as separate units: the segment twin of the
+     * whole run grew past C2's inlining node budget, which left this step's masked accesses out of
+     * line (their vectors boxed). Takes no vector argument, so nothing is boxed at the call.
+     */
+    private void pairTail(float[] y, int i, float[] c, int c0, int c1, int rest, float b) {
+        FloatVector bv = FloatVector.broadcast(S, b);
+        VectorMask<Float> in = S.indexInRange(0, rest);
+        FloatVector v0 = FloatVector.fromArray(S, c, c0, in);
+        FloatVector v1 = FloatVector.fromArray(S, c, c1, in);
+        VectorMask<Float> lo = S.indexInRange(0, 2 * rest);
+        VectorMask<Float> hi = S.indexInRange(L, 2 * rest);
+        if (singleCover) {
+            bv.add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i, lo);
+            if (2 * rest > L) {
+                bv.add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L, hi);
+            }
+        } else {
+            FloatVector.fromArray(S, y, i, lo).add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i, lo);
+            if (2 * rest > L) {
+                FloatVector.fromArray(S, y, i + L, hi).add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L, hi);
             }
         }
     }
@@ -810,24 +819,33 @@ final class Col2im {
                 FloatVector.fromMemorySegment(S, y, 4L * (i + L), SEG_ORDER).add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * (i + L), SEG_ORDER);
             }
         }
-        int rest = count - t;
-        if (rest > 0) {
-            VectorMask<Float> in = S.indexInRange(0, rest);
-            FloatVector v0 = FloatVector.fromArray(S, c, c0 + t, in);
-            FloatVector v1 = FloatVector.fromArray(S, c, c1 + t, in);
-            int i = yi + 2 * t;
-            VectorMask<Float> lo = S.indexInRange(0, 2 * rest);
-            VectorMask<Float> hi = S.indexInRange(L, 2 * rest);
-            if (singleCover) {
-                bv.add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, lo);
-                if (2 * rest > L) {
-                    bv.add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * (i + L), SEG_ORDER, hi);
-                }
-            } else {
-                FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER, lo).add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, lo);
-                if (2 * rest > L) {
-                    FloatVector.fromMemorySegment(S, y, 4L * (i + L), SEG_ORDER, hi).add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * (i + L), SEG_ORDER, hi);
-                }
+        if (t < count) {
+            pairTail(y, yi + 2 * t, c, c0 + t, c1 + t, count - t, b);
+        }
+    }
+
+    /**
+     * The tail of {@link #pairRun}, {@code 0 < rest < L} pairs, as one masked step. A method of its own
+     * so that the JIT compiles the run's loop and this step as separate units: the segment twin of the
+     * whole run grew past C2's inlining node budget, which left this step's masked accesses out of
+     * line (their vectors boxed). Takes no vector argument, so nothing is boxed at the call.
+     */
+    private void pairTail(MemorySegment y, int i, float[] c, int c0, int c1, int rest, float b) {
+        FloatVector bv = FloatVector.broadcast(S, b);
+        VectorMask<Float> in = S.indexInRange(0, rest);
+        FloatVector v0 = FloatVector.fromArray(S, c, c0, in);
+        FloatVector v1 = FloatVector.fromArray(S, c, c1, in);
+        VectorMask<Float> lo = S.indexInRange(0, 2 * rest);
+        VectorMask<Float> hi = S.indexInRange(L, 2 * rest);
+        if (singleCover) {
+            bv.add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, lo);
+            if (2 * rest > L) {
+                bv.add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * (i + L), SEG_ORDER, hi);
+            }
+        } else {
+            FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER, lo).add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, lo);
+            if (2 * rest > L) {
+                FloatVector.fromMemorySegment(S, y, 4L * (i + L), SEG_ORDER, hi).add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * (i + L), SEG_ORDER, hi);
             }
         }
     }

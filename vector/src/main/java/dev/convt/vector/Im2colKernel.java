@@ -29,6 +29,12 @@ import java.util.List;
  * generator's first layer) is one GEMM whose result is the output: {@link Im2colProjection} runs it
  * with the roles swapped (weights as the packed B, images as the rows of A) and no col2im.
  *
+ * <p>Native segments ({@link Im2colPlan#executesSegments}): the input columns are packed straight from
+ * the input segment and col2im, the bias, the activation and the channels-last write-out store into the
+ * output segment, through the segment twins {@code gen_segments.py} generates from the array code, so
+ * the result has the same bits. {@link Im2colProjection} has its twin too (packing its A rows from the
+ * input segment, storing the output there).
+ *
  * <p>Workspace per executing thread: the packed X tile (off-heap, cache-line aligned: see
  * {@link Packing#newPackedB}), {@code 4·K·nc} bytes rounded up to whole NR panels (≤ 384 KiB, plus
  * with AVX-512 at most one half panel of {@code 4·K·16} bytes, while
@@ -436,22 +442,32 @@ public final class Im2colKernel implements Kernel {
             return split == null ? null : new SplitTasks(this, split);
         }
 
-        /** Yes but for {@link Im2colProjection}, which the plan runs on arrays (segments staged). */
+        /** Yes: the general path and {@link Im2colProjection} both have segment twins. */
         @Override
         public boolean executesSegments() {
-            return projection == null;
+            return true;
         }
 
         @Override
         public void execute(MemorySegment x, int xIndex, MemorySegment y, int yIndex, Object workspace) {
-            Workspace ws = workspace == null ? this.workspace.get() : (Workspace) workspace;
             for (int g = 0; g < groups; g++) {
-                runPart(g, 0, coPerG, 0, batch, 0, outPlane, 0, inPlane, col2im, x, xIndex, y, yIndex, ws);
+                if (projection != null) {
+                    projection.run(g, 0, coPerG, 0, batch, x, xIndex, y, yIndex, workspace);
+                } else {
+                    runPart(g, 0, coPerG, 0, batch, 0, outPlane, 0, inPlane, col2im, x, xIndex, y, yIndex,
+                            workspace == null ? this.workspace.get() : (Workspace) workspace);
+                }
             }
         }
 
+        /** The calling thread's own workspace: the projection's, or the general path's. */
+        private SegmentCarrier threadWorkspace() {
+            return projection != null ? projection.threadWorkspace() : workspace.get();
+        }
+
         /**
-         * {@link #runPart} on native segments ({@link #executesSegments}; float i at byte 4·i): the
+         * {@link #runPart} on native segments ({@link #executesSegments}; float i at byte 4·i), but for the
+         * projection ({@link Im2colProjection}'s own segment twin): the
          * columns are packed straight from {@code x}; a channels-first output is filled with the bias,
          * accumulated by col2im and activated in {@code y} itself; a channels-last one is accumulated
          * channels first in the thread's staging, as on arrays, and each final region moved into
@@ -545,16 +561,21 @@ public final class Im2colKernel implements Kernel {
          */
         void runPart(int g, int co0, int co1, int n0, int n1, int pA, int pB, int qA, int qB, Col2im c2i,
                      float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
+            if (x == null) {
+                // a task of a segment execute ({@link SplitTasks}): its segments ride in the workspace
+                SegmentCarrier s = (SegmentCarrier) workspace;
+                if (projection != null) {
+                    projection.run(g, co0, co1, n0, n1, s.xs, s.xIndex, s.ys, s.yIndex, s);
+                } else {
+                    runPart(g, co0, co1, n0, n1, pA, pB, qA, qB, c2i, s.xs, s.xIndex, s.ys, s.yIndex, (Workspace) s);
+                }
+                return;
+            }
             if (projection != null) {
                 projection.run(g, co0, co1, n0, n1, x, xOffset, y, yOffset, workspace);
                 return;
             }
             Workspace ws = workspace == null ? this.workspace.get() : (Workspace) workspace;
-            if (x == null) {
-                // a task of a segment execute ({@link SplitTasks}): its segments ride in the workspace
-                runPart(g, co0, co1, n0, n1, pA, pB, qA, qB, c2i, ws.xs, ws.xIndex, ws.ys, ws.yIndex, ws);
-                return;
-            }
             // a channels-last output is accumulated channels first in this thread's staging; the frontier moves it to y
             float[] out = y;
             int outOffset = yOffset;
@@ -637,7 +658,7 @@ public final class Im2colKernel implements Kernel {
 
         @Override
         public void run(int task, MemorySegment x, int xIndex, MemorySegment y, int yIndex, Object workspace) {
-            Workspace ws = workspace == null ? plan.workspace.get() : (Workspace) workspace;
+            SegmentCarrier ws = workspace == null ? plan.threadWorkspace() : (SegmentCarrier) workspace;
             ws.xs = x;
             ws.xIndex = xIndex;
             ws.ys = y;
@@ -650,11 +671,17 @@ public final class Im2colKernel implements Kernel {
         }
     }
 
-    /** One thread's buffers: the packed X tile (off-heap, cache-line aligned) and the column block. */
-    static final class Workspace {
-        /** A segment task's input and output (see {@link SplitTasks}), set for the task's duration. */
+    /**
+     * A workspace that carries a segment task's input and output through {@link Im2colSplit}, which
+     * knows arrays only ({@link SplitTasks}): set for the task's duration.
+     */
+    abstract static class SegmentCarrier {
         MemorySegment xs, ys;
         int xIndex, yIndex;
+    }
+
+    /** One thread's buffers: the packed X tile (off-heap, cache-line aligned) and the column block. */
+    static final class Workspace extends SegmentCarrier {
         final MemorySegment b;
         final float[] c;
         /** Col2im's gather offsets down a column of the block. */

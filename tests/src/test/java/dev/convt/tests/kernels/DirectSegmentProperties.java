@@ -41,7 +41,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * {@link Plan}'s segment execute, on native memory of every kind (shared, confined and automatic
  * arenas, a direct buffer), where a confined arena at two threads goes the staged way instead.
  *
- * <p>Besides the generic generated problems, the col2im families' geometries (stride 2 with kernel 2
+ * <p>Besides the generic generated problems and single input positions (im2col's one-GEMM projection,
+ * staged by the plan when channels last, since its layout stage sits between), the col2im families' geometries (stride 2 with kernel 2
  * and 4, stride 3 with kernel 9, 1-D stride 8 with kernel 16, stride 4 with kernel 8, stride 1) with
  * rows long enough for whole vectors at 512 bits, so every run kind of col2im (pairs, triples, lane
  * groups, plain runs, their masked and scalar tails) writes into a segment.
@@ -57,7 +58,7 @@ class DirectSegmentProperties {
     @Provide
     Arbitrary<Problem> problems() {
         return Arbitraries.oneOf(Problems.problems(1, 2, 3, 10), Problems.tails(), Problems.rank3(),
-                ParallelDeterminismTest.fewChannels(), families());
+                ParallelDeterminismTest.fewChannels(), Problems.singlePosition(), families());
     }
 
     /** The col2im families' geometries (as {@code Im2colKernel}'s path proxies), with rows of 17 to 70 inputs. */
@@ -101,9 +102,7 @@ class DirectSegmentProperties {
         float[] w = TestData.uniform(p.weightLength(), seed + 1);
         float[] b = p.spec().hasBias() ? TestData.uniform(p.biasLength(), seed + 2) : null;
         KernelPlan plan = kernel.prepare(p, w, 0, b, 0);
-        if (!plan.executesSegments()) {
-            return; // the single-position projection: Plan stages it (checked by the Plan property below)
-        }
+        assertTrue(plan.executesSegments(), () -> "im2col executes native segments itself: " + p);
         float[] expected = new float[p.outputLength()];
         plan.execute(x, 0, expected, 0, null);
         try (Arena arena = Arena.ofConfined()) {
