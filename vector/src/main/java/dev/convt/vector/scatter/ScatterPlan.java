@@ -301,6 +301,14 @@ public final class ScatterPlan implements KernelPlan {
                     }
                     if (tapVector) {
                         rowTapVector(ci0, ci1, more, x, xg, wb, bi, cb, rows, y, yRow, ws);
+                    } else if (sW > outW) {
+                        // a stride wider than the row leaves at most one output per phase and most phases
+                        // empty: visit only the outputs' phases (distinct, as outputs lie less than sW
+                        // apart), so the work follows the output, not the stride; phases write disjoint
+                        // outputs, so the order does not change any bit
+                        for (int ow = 0; ow < outW; ow++) {
+                            rowPhase((int) Math.floorMod((long) ow + pW, (long) sW), ci0, ci1, more, x, xg, wb, bi, cb, rows, y, yRow, ws);
+                        }
                     } else {
                         for (int r = 0; r < sW; r++) {
                             rowPhase(r, ci0, ci1, more, x, xg, wb, bi, cb, rows, y, yRow, ws);
