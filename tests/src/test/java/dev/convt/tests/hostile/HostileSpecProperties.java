@@ -3,7 +3,9 @@ package dev.convt.tests.hostile;
 import dev.convt.Plan;
 import dev.convt.Problem;
 import dev.convt.kernel.KernelChoice;
+import dev.convt.ConvTransposeSpec;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -52,6 +54,22 @@ class HostileSpecProperties {
         for (int i = 0; i < taken.size(); i++) {
             Statistics.label(Guarded.choices().get(i).kernelName()).collect(taken.get(i));
         }
+    }
+
+    /**
+     * A shrunk find of the property above: a width stride of 2^24 on rows of 4 outputs. Scatter looped over
+     * every phase of the stride on each row (over 10 s); it now visits the outputs' phases only.
+     */
+    @Example
+    void aStrideFarWiderThanTheRowCostsTheRowNotTheStride() {
+        Problem p = ConvTransposeSpec.builder2d(10, 6, 65472, 1).stride(1, 1 << 24)
+                .pads(new int[] {130941, 1764}, new int[] {0, 1764}).outputPadding(0, 3531).dilation(2, 2)
+                .groups(2).bias(true).build().problem(1, 10, 1, 1);
+        float[] x = Guarded.smallInts(p.inputLength(), 1);
+        float[] w = Guarded.smallInts(p.weightLength(), 2);
+        float[] b = Guarded.smallInts(p.spec().outChannels(), 3);
+        List<String> taken = assertTimeoutPreemptively(TRY_LIMIT, () -> everyChoice(p, x, w, b), p::toString);
+        assertTrue(taken.contains("scatter"), () -> "scatter should take " + p + ": " + taken);
     }
 
     /** Far above any try's time (the reference's work is at most 2^20 products); only a runaway plan reaches it. */
