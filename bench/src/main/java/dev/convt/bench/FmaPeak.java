@@ -1,5 +1,7 @@
 package dev.convt.bench;
 
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
@@ -54,6 +56,70 @@ final class FmaPeak {
         Timer.Measurement m = Timer.measure(body, Timer.first(body), SETTINGS, false);
         double flop = 2.0 * CHAINS * S.length() * TRIPS;
         return flop / (m.minMs() * 1e-3) / 1e9;
+    }
+
+    /** Rounds of {@link #measureTogetherOrNaN}: each a few milliseconds of every thread's loop. */
+    private static final int ROUNDS = 60;
+    /** Loop trips per thread per round. */
+    private static final int ROUND_TRIPS = 4 * TRIPS;
+
+    /**
+     * The FMA peak of {@code threads} cores running the loop at the same time. In each round every thread
+     * runs the same loop from a common barrier; the round counts the work of all threads over the time
+     * from the first one's start to the last one's end, so a thread that was descheduled or started late
+     * can only make the round slower, never faster; the best round counts. It is {@code threads} × the
+     * one-core peak only where every core is the run's alone: cores held by other processes, or virtual
+     * cores that share a physical core's FMA units, bring it down, and with it what more threads can give
+     * a layer that is compute-bound on one. NaN where the Vector API is not loaded.
+     */
+    static double measureTogetherOrNaN(int threads) {
+        if (threads <= 1) {
+            return measureOrNaN();
+        }
+        if (Double.isNaN(measureOrNaN())) { // also compiles the loop before the rounds
+            return Double.NaN;
+        }
+        long[][] start = new long[ROUNDS][threads], end = new long[ROUNDS][threads];
+        CyclicBarrier barrier = new CyclicBarrier(threads);
+        Thread[] workers = new Thread[threads];
+        for (int t = 0; t < threads; t++) {
+            int i = t;
+            workers[t] = Thread.ofPlatform().daemon().name("convt-fma-peak-" + t).start(() -> {
+                try {
+                    for (int r = 0; r < ROUNDS; r++) {
+                        barrier.await();
+                        start[r][i] = System.nanoTime();
+                        chains(ROUND_TRIPS);
+                        end[r][i] = System.nanoTime();
+                    }
+                } catch (InterruptedException | BrokenBarrierException e) {
+                    barrier.reset();
+                }
+            });
+        }
+        try {
+            for (Thread w : workers) {
+                w.join();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Double.NaN;
+        }
+        long best = Long.MAX_VALUE;
+        for (int r = 0; r < ROUNDS; r++) {
+            long first = Long.MAX_VALUE, last = Long.MIN_VALUE;
+            boolean complete = true;
+            for (int t = 0; t < threads; t++) {
+                first = Math.min(first, start[r][t]);
+                last = Math.max(last, end[r][t]);
+                complete &= end[r][t] != 0;
+            }
+            if (complete && last > first) {
+                best = Math.min(best, last - first);
+            }
+        }
+        double flop = 2.0 * CHAINS * S.length() * ROUND_TRIPS * threads;
+        return best == Long.MAX_VALUE ? Double.NaN : flop / (best * 1e-9) / 1e9;
     }
 
     /**

@@ -133,6 +133,7 @@ final class SuiteCommand {
             results = forked(a, forks, layers, kernels, err);
         }
         double peak = FmaPeak.measureOrNaN();
+        Map<Integer, Double> peaks = peaksByThreads(peak, threadCounts);
         double wallSeconds = (System.nanoTime() - wall0) * 1e-9;
         double[] load1 = MachineInfo.loadAverage();
 
@@ -161,7 +162,7 @@ final class SuiteCommand {
                         r.declined() != null ? "declines" : Table.ms(r.m().medianMs()),
                         r.declined() != null || r.m().runs() == 1 ? "" : Table.fixed(100 * r.m().halfRangeFraction(), 0) + "%",
                         r.declined() != null ? "" : Table.fixed(r.gflops(), 2),
-                        r.declined() != null || Double.isNaN(peak) ? "" : Table.fixed(100 * r.gflops() / peak, 0) + "%",
+                        r.declined() != null || Double.isNaN(peakOf(r, peaks)) ? "" : Table.fixed(100 * r.gflops() / peakOf(r, peaks), 0) + "%",
                         r.declined() != null ? "" : Table.times(r.speedup()),
                         r.declined() != null || r.kernel().equals(ReferenceKernel.NAME) ? "" : Table.error(r.maxAbsError()));
                 first = false;
@@ -170,7 +171,7 @@ final class SuiteCommand {
 
         out.println("convt suite — " + layers.size() + " layer" + (layers.size() == 1 ? "" : "s")
                 + (quick ? ", --quick" : "") + "; " + MachineInfo.summary(threads)
-                + " · FMA peak " + (Double.isNaN(peak) ? "not measured" : Table.fixed(peak, 0) + " GFLOP/s")
+                + " · FMA peak " + (Double.isNaN(peak) ? "not measured" : Table.fixed(peak, 0) + " GFLOP/s" + together(peaks))
                 + " · " + (forks == 0 ? "in one JVM" : forks + " fresh JVM" + (forks == 1 ? "" : "s")));
         out.println();
         table.print(out);
@@ -178,6 +179,7 @@ final class SuiteCommand {
         Map<String, Object> summary = summarize(results, kernels, layers.size(), forks, wallSeconds, out);
         if (threadCounts.size() > 1) {
             summary.put("thread_speedup", threadSpeedups(results, kernels, out));
+            printPeakGain(peaks, out);
         }
         if (activations.size() > 1) {
             summary.put("activation_totals", variantTotals(results, kernels, layers,
@@ -206,12 +208,18 @@ final class SuiteCommand {
             Map<String, Object> machine = MachineInfo.describe(threads);
             machine.put("fma_peak_gflops", Double.isNaN(peak) ? null : peak);
             machine.put("fma_peak_method", FmaPeak.CHAINS + " independent FMA chains on the kernels' vector species, best run after warm-up, one core");
+            if (peaks.size() > 1) {
+                Map<String, Object> byThreads = new LinkedHashMap<>();
+                peaks.forEach((t, v) -> byThreads.put(Integer.toString(t), Double.isNaN(v) ? null : v));
+                // the rows of T threads are a fraction of this, not of the one-core figure
+                machine.put("fma_peak_gflops_by_threads", byThreads);
+            }
             machine.put("load_average_start", load0 == null ? null : toList(load0));
             machine.put("load_average_end", load1 == null ? null : toList(load1));
             root.put("machine", machine);
             root.put("settings", settingsJson(a, kernels, layers, quick, settings, forks));
             root.put("layers", layerJson);
-            root.put("results", results.stream().map(r -> resultJson(r, peak)).toList());
+            root.put("results", results.stream().map(r -> resultJson(r, peakOf(r, peaks))).toList());
             root.put("summary", summary);
             JsonFiles.write(Path.of(json), JsonFiles.pretty(root));
             out.println("wrote " + json);
@@ -852,6 +860,52 @@ final class SuiteCommand {
      * Per kernel and thread count above one: the suite's total at one thread over its total at N
      * (the layers both timed), and the worst layer's ratio. Prints them and returns them as JSON.
      */
+    /** The FMA peak per thread count of the run: one core's, and that of T cores running at once for each T > 1. */
+    private static Map<Integer, Double> peaksByThreads(double onePeak, List<Integer> threadCounts) {
+        Map<Integer, Double> peaks = new java.util.TreeMap<>();
+        peaks.put(1, onePeak);
+        for (int t : threadCounts) {
+            if (t > 1 && !Double.isNaN(onePeak)) {
+                peaks.put(t, FmaPeak.measureTogetherOrNaN(t));
+            }
+        }
+        return peaks;
+    }
+
+    /** The peak a result's GFLOP/s is a fraction of: that of the result's thread count. */
+    static double peakOf(Result r, Map<Integer, Double> peaks) {
+        Double p = peaks.get(ThreadCounts.threads(r.kernel()));
+        return p == null ? Double.NaN : p;
+    }
+
+    private static String together(Map<Integer, Double> peaks) {
+        StringBuilder b = new StringBuilder();
+        peaks.forEach((t, v) -> {
+            if (t > 1 && !Double.isNaN(v)) {
+                b.append(b.isEmpty() ? " (one core; " : ", ").append(t).append(" at once ").append(Table.fixed(v, 0));
+            }
+        });
+        return b.isEmpty() ? "" : b.append(")").toString();
+    }
+
+    /**
+     * What the cores allowed a compute-bound layer to gain from more threads in this run: the peak of T
+     * cores at once over one core's. Near T when the cores were the run's alone; lower where other
+     * processes held some of them, which the thread-speedup figures of the same run then share.
+     */
+    static void printPeakGain(Map<Integer, Double> peaks, PrintStream out) {
+        double one = peaks.getOrDefault(1, Double.NaN);
+        List<String> text = new ArrayList<>();
+        peaks.forEach((t, v) -> {
+            if (t > 1 && !Double.isNaN(v) && !Double.isNaN(one)) {
+                text.add(t + " threads " + Table.times(v / one));
+            }
+        });
+        if (!text.isEmpty()) {
+            out.println("FMA peak of the cores at once over one core's (the most a compute-bound layer can gain): " + String.join(" · ", text));
+        }
+    }
+
     static Map<String, Object> threadSpeedups(List<Result> results, List<String> labels, PrintStream out) {
         Map<String, Result> byKey = new LinkedHashMap<>();
         for (Result r : results) {

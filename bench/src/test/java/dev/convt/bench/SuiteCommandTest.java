@@ -129,6 +129,23 @@ class SuiteCommandTest {
                 assertEquals(0.0, ((Number) e.get("max_abs_error")).doubleValue(), 2e-6, e.toString());
             }
         }
+        // the cores' FMA peak measured at once: the 2-thread rows are a fraction of it, the 1-thread rows of one core's
+        @SuppressWarnings("unchecked")
+        Map<String, Object> machine = (Map<String, Object>) root.get("machine");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> byThreads = (Map<String, Object>) machine.get("fma_peak_gflops_by_threads");
+        assertNotNull(byThreads, machine.toString());
+        double one = ((Number) byThreads.get("1")).doubleValue(), two = ((Number) byThreads.get("2")).doubleValue();
+        assertEquals(((Number) machine.get("fma_peak_gflops")).doubleValue(), one, 0.0);
+        assertTrue(two > 0 && Double.isFinite(two), "two cores' peak at once: " + byThreads);
+        for (Map<String, Object> e : results) {
+            if (!e.containsKey("declined") && e.get("fraction_of_peak") != null) {
+                double peak = ((Number) e.get("threads")).intValue() == 2 ? two : one;
+                assertEquals(((Number) e.get("gflops")).doubleValue() / peak, ((Number) e.get("fraction_of_peak")).doubleValue(), 1e-9, e.toString());
+            }
+        }
+        assertTrue(r.out().contains("FMA peak of the cores at once over one core's"), r.out());
+        assertTrue(r.out().contains("2 at once"), r.out());
     }
 
     /** {@code --forks 2}: two fresh JVMs, the median of their medians, per-fork figures, the reference in the first only. */
