@@ -351,19 +351,31 @@ final class SuiteCommand {
     }
 
     /**
-     * The workload layers with a row timed in a slow machine state among {@code rows} (a row of a
-     * layout or activation variant, {@code layer@variant}, counts for its layer), in workload order:
-     * only those are run again.
+     * The workload layers with a row timed in a slow machine state among {@code rows}, in workload order:
+     * only those are run again, under their workload names. A row of an activation or layout variant
+     * ({@code layer+relu}, {@code layer@nhwc}) counts for its layer, and {@code layers} may be the expanded
+     * list of such variants: the fork run again expands them again from the same options.
      */
     static List<String> layersWithSlowRows(List<Result> rows, List<Workload.Layer> layers) {
         Set<String> slow = new java.util.HashSet<>();
         for (Result r : rows) {
             if (r.m() != null && r.m().slowMachine()) {
-                int at = r.layer().indexOf('@');
-                slow.add(at < 0 ? r.layer() : r.layer().substring(0, at));
+                slow.add(workloadName(r.layer()));
             }
         }
-        return layers.stream().map(Workload.Layer::name).filter(slow::contains).toList();
+        return layers.stream().map(l -> workloadName(l.name())).distinct().filter(slow::contains).toList();
+    }
+
+    /** A row's workload layer: its name without the activation ({@code +…}) or layout ({@code @…}) variant. */
+    static String workloadName(String row) {
+        int cut = row.length();
+        for (char c : new char[] {'+', '@'}) {
+            int at = row.indexOf(c);
+            if (at > 0) {
+                cut = Math.min(cut, at);
+            }
+        }
+        return row.substring(0, cut);
     }
 
     /**

@@ -273,6 +273,14 @@ class SuiteCommandTest {
         assertEquals(List.of("c"), SuiteCommand.layersWithSlowRows(List.of(row.apply("c@nhwc", m.apply(1.0, 0.5))), layers),
                 "a variant's row counts for its layer");
         assertEquals(List.of(), SuiteCommand.layersWithSlowRows(normal, layers));
+        // the run's layers as the suite has them with --activation none,relu or --layout nhwc: the variants are
+        // expanded again by the fork run again, so only workload names may be passed to it
+        List<Workload.Layer> withRelu = List.of(new Workload.Layer("a", p, ""), new Workload.Layer("a+relu", p, ""),
+                new Workload.Layer("b", p, ""), new Workload.Layer("b+relu", p, ""));
+        assertEquals(List.of("b"), SuiteCommand.layersWithSlowRows(List.of(row.apply("b+relu", m.apply(1.0, 0.5)),
+                row.apply("b", m.apply(1.0, 0.5))), withRelu));
+        List<Workload.Layer> nhwc = List.of(new Workload.Layer("a@nhwc", p, ""), new Workload.Layer("b@nhwc", p, ""));
+        assertEquals(List.of("a"), SuiteCommand.layersWithSlowRows(List.of(row.apply("a@nhwc", m.apply(1.0, 0.5))), nhwc));
     }
 
     @Test
