@@ -29,6 +29,12 @@ import java.util.List;
  * generator's first layer) is one GEMM whose result is the output: {@link Im2colProjection} runs it
  * with the roles swapped (weights as the packed B, images as the rows of A) and no col2im.
  *
+ * <p>Native segments ({@link Im2colPlan#executesSegments}): the input columns are packed straight from
+ * the input segment and col2im, the bias, the activation and the channels-last write-out store into the
+ * output segment, through the segment twins {@code gen_segments.py} generates from the array code, so
+ * the result has the same bits. {@link Im2colProjection} has its twin too (packing its A rows from the
+ * input segment, storing the output there).
+ *
  * <p>Workspace per executing thread: the packed X tile (off-heap, cache-line aligned: see
  * {@link Packing#newPackedB}), {@code 4·K·nc} bytes rounded up to whole NR panels (≤ 384 KiB, plus
  * with AVX-512 at most one half panel of {@code 4·K·16} bytes, while
@@ -432,7 +438,115 @@ public final class Im2colKernel implements Kernel {
 
         @Override
         public Tasks tasks(int threads, long minTaskWork) {
-            return Im2colSplit.make(this, threads, minTaskWork);
+            Im2colSplit split = Im2colSplit.make(this, threads, minTaskWork);
+            return split == null ? null : new SplitTasks(this, split);
+        }
+
+        /** Yes: the general path and {@link Im2colProjection} both have segment twins. */
+        @Override
+        public boolean executesSegments() {
+            return true;
+        }
+
+        @Override
+        public void execute(MemorySegment x, int xIndex, MemorySegment y, int yIndex, Object workspace) {
+            for (int g = 0; g < groups; g++) {
+                if (projection != null) {
+                    projection.run(g, 0, coPerG, 0, batch, x, xIndex, y, yIndex, workspace);
+                } else {
+                    runPart(g, 0, coPerG, 0, batch, 0, outPlane, 0, inPlane, col2im, x, xIndex, y, yIndex,
+                            workspace == null ? this.workspace.get() : (Workspace) workspace);
+                }
+            }
+        }
+
+        /** The calling thread's own workspace: the projection's, or the general path's. */
+        private SegmentCarrier threadWorkspace() {
+            return projection != null ? projection.threadWorkspace() : workspace.get();
+        }
+
+        /**
+         * {@link #runPart} on native segments ({@link #executesSegments}; float i at byte 4·i), but for the
+         * projection ({@link Im2colProjection}'s own segment twin): the
+         * columns are packed straight from {@code x}; a channels-first output is filled with the bias,
+         * accumulated by col2im and activated in {@code y} itself; a channels-last one is accumulated
+         * channels first in the thread's staging, as on arrays, and each final region moved into
+         * {@code y} ({@link OutputFrontier}). The same products in the same order as on arrays, so the
+         * same bits.
+         */
+        void runPart(int g, int co0, int co1, int n0, int n1, int pA, int pB, int qA, int qB, Col2im c2i,
+                     MemorySegment x, int xIndex, MemorySegment y, int yIndex, Workspace ws) {
+            boolean staged = frontier.channelsLast();
+            float[] acc = ws.staging;
+            if (!c2i.singleCover) {
+                for (int n = n0; n < n1; n++) {
+                    for (int co = g * coPerG + co0; co < g * coPerG + co1; co++) {
+                        int base = (n * cout + co) * outPlane;
+                        float b = bias == null ? 0f : bias[co];
+                        if (staged) {
+                            Arrays.fill(acc, base + pA, base + pB, b);
+                        } else {
+                            fill(y, yIndex + base + pA, yIndex + base + pB, b);
+                        }
+                    }
+                }
+            }
+            int rowFrom = co0 * taps, rowTo = co1 * taps;
+            int pFrom = rowFrom / MR, pTo = (rowTo + MR - 1) / MR;
+            int jFrom = n0 * inPlane + qA, jTo = (n1 - 1) * inPlane + qB;
+            int finished = n0 * outPlane;
+            int c0 = g * coPerG + co0, channels = co1 - co0;
+            for (int jt = jFrom / nc * nc; jt < jTo; jt += nc) {
+                int ja = Math.max(jt, jFrom);
+                int width = Math.min(jt + nc, jTo) - ja;
+                int ldc = Blocking.paddedColumns(width);
+                packColumns(x, xIndex, g, ja, width, ws.b);
+                for (int mp = pFrom; mp < pTo; mp += MC_PANELS) {
+                    int panels = Math.min(MC_PANELS, pTo - mp);
+                    Sgemm.multiplyPacked(k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
+                            ws.b, 0, width, ws.c, 0, ldc);
+                    int rowEnd = Math.min(rowTo, (mp + panels) * MR);
+                    if (staged) {
+                        c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, acc, 0, ws.gather);
+                    } else {
+                        c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, y, yIndex, ws.gather);
+                    }
+                }
+                int upTo = frontier.finalBefore(ja + width, qB, pB);
+                finished = staged ? frontier.finish(finished, upTo, pA, pB, c0, channels, acc, 0, y, yIndex)
+                        : frontier.finish(finished, upTo, pA, pB, c0, channels, y, yIndex);
+            }
+            int last = (n1 - 1) * outPlane + pB;
+            if (staged) {
+                frontier.finish(finished, last, pA, pB, c0, channels, acc, 0, y, yIndex);
+            } else {
+                frontier.finish(finished, last, pA, pB, c0, channels, y, yIndex);
+            }
+        }
+
+        /** {@code y[from .. to) = v} in a native segment (float i at byte 4·i), a vector at a time, the last one masked. */
+        private static void fill(MemorySegment y, int from, int to, float v) {
+            jdk.incubator.vector.FloatVector bv = jdk.incubator.vector.FloatVector.broadcast(VectorConfig.SPECIES, v);
+            for (int i = from; i < to; i += VectorConfig.SPECIES.length()) {
+                bv.intoMemorySegment(y, 4L * i, java.nio.ByteOrder.nativeOrder(), VectorConfig.SPECIES.indexInRange(i, to));
+            }
+        }
+
+        /** Packs X columns {@code [j0, j0 + width)} of group g from a native segment (as {@link #packColumns(float[], int, int, int, int, MemorySegment)}). */
+        private void packColumns(MemorySegment x, int xIndex, int g, int j0, int width, MemorySegment b) {
+            int end = j0 + width;
+            for (int j = j0; j < end; ) {
+                int n = j / inPlane;
+                int p0 = j - n * inPlane;
+                int len = Math.min(inPlane - p0, end - j);
+                if (channelsLastInput) {
+                    Packing.packBColumnsChannelsLast(k, len, x, xIndex + (n * inPlane + p0) * cin + g * k, cin, b, 0, j - j0);
+                } else {
+                    Packing.packBColumns(k, len, x, xIndex + (n * cin + g * k) * inPlane + p0, inPlane, b, 0, j - j0);
+                }
+                j += len;
+            }
+            Packing.zeroBTail(k, width, b, 0);
         }
 
         /**
@@ -447,6 +561,16 @@ public final class Im2colKernel implements Kernel {
          */
         void runPart(int g, int co0, int co1, int n0, int n1, int pA, int pB, int qA, int qB, Col2im c2i,
                      float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
+            if (x == null) {
+                // a task of a segment execute ({@link SplitTasks}): its segments ride in the workspace
+                SegmentCarrier s = (SegmentCarrier) workspace;
+                if (projection != null) {
+                    projection.run(g, co0, co1, n0, n1, s.xs, s.xIndex, s.ys, s.yIndex, s);
+                } else {
+                    runPart(g, co0, co1, n0, n1, pA, pB, qA, qB, c2i, s.xs, s.xIndex, s.ys, s.yIndex, (Workspace) s);
+                }
+                return;
+            }
             if (projection != null) {
                 projection.run(g, co0, co1, n0, n1, x, xOffset, y, yOffset, workspace);
                 return;
@@ -508,8 +632,56 @@ public final class Im2colKernel implements Kernel {
         }
     }
 
+    /**
+     * The tasks of a split ({@link Im2colSplit}) on arrays or on native segments. A segment task runs
+     * the split's array task with null arrays and the segments in the workspace (the split knows
+     * arrays only), which {@link Im2colPlan#runPart} hands to its segment overload.
+     */
+    static final class SplitTasks implements KernelPlan.Tasks {
+        private final Im2colPlan plan;
+        private final Im2colSplit split;
+
+        SplitTasks(Im2colPlan plan, Im2colSplit split) {
+            this.plan = plan;
+            this.split = split;
+        }
+
+        @Override
+        public int count() {
+            return split.count();
+        }
+
+        @Override
+        public void run(int task, float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
+            split.run(task, x, xOffset, y, yOffset, workspace);
+        }
+
+        @Override
+        public void run(int task, MemorySegment x, int xIndex, MemorySegment y, int yIndex, Object workspace) {
+            SegmentCarrier ws = workspace == null ? plan.threadWorkspace() : (SegmentCarrier) workspace;
+            ws.xs = x;
+            ws.xIndex = xIndex;
+            ws.ys = y;
+            ws.yIndex = yIndex;
+            try {
+                split.run(task, (float[]) null, 0, null, 0, ws);
+            } finally {
+                ws.xs = ws.ys = null; // the caller's memory is not kept reachable
+            }
+        }
+    }
+
+    /**
+     * A workspace that carries a segment task's input and output through {@link Im2colSplit}, which
+     * knows arrays only ({@link SplitTasks}): set for the task's duration.
+     */
+    abstract static class SegmentCarrier {
+        MemorySegment xs, ys;
+        int xIndex, yIndex;
+    }
+
     /** One thread's buffers: the packed X tile (off-heap, cache-line aligned) and the column block. */
-    static final class Workspace {
+    static final class Workspace extends SegmentCarrier {
         final MemorySegment b;
         final float[] c;
         /** Col2im's gather offsets down a column of the block. */
