@@ -429,17 +429,8 @@ public final class Im2colKernel implements Kernel {
         }
 
         @Override
-        public void execute(float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
-            Object ws = workspace != null ? workspace : projection != null ? null : this.workspace.get();
-            for (int g = 0; g < groups; g++) {
-                runPart(g, 0, coPerG, 0, batch, 0, outPlane, 0, inPlane, col2im, x, xOffset, y, yOffset, ws);
-            }
-        }
-
-        @Override
         public Tasks tasks(int threads, long minTaskWork) {
-            Im2colSplit split = Im2colSplit.make(this, threads, minTaskWork);
-            return split == null ? null : new SplitTasks(this, split);
+            return Im2colSplit.make(this, threads, minTaskWork);
         }
 
         /** Yes: the general path and {@link Im2colProjection} both have segment twins. */
@@ -448,83 +439,7 @@ public final class Im2colKernel implements Kernel {
             return true;
         }
 
-        @Override
-        public void execute(MemorySegment x, int xIndex, MemorySegment y, int yIndex, Object workspace) {
-            for (int g = 0; g < groups; g++) {
-                if (projection != null) {
-                    projection.run(g, 0, coPerG, 0, batch, x, xIndex, y, yIndex, workspace);
-                } else {
-                    runPart(g, 0, coPerG, 0, batch, 0, outPlane, 0, inPlane, col2im, x, xIndex, y, yIndex,
-                            workspace == null ? this.workspace.get() : (Workspace) workspace);
-                }
-            }
-        }
-
-        /** The calling thread's own workspace: the projection's, or the general path's. */
-        private SegmentCarrier threadWorkspace() {
-            return projection != null ? projection.threadWorkspace() : workspace.get();
-        }
-
-        /**
-         * {@link #runPart} on native segments ({@link #executesSegments}; float i at byte 4·i), but for the
-         * projection ({@link Im2colProjection}'s own segment twin): the
-         * columns are packed straight from {@code x}; a channels-first output is filled with the bias,
-         * accumulated by col2im and activated in {@code y} itself; a channels-last one is accumulated
-         * channels first in the thread's staging, as on arrays, and each final region moved into
-         * {@code y} ({@link OutputFrontier}). The same products in the same order as on arrays, so the
-         * same bits.
-         */
-        void runPart(int g, int co0, int co1, int n0, int n1, int pA, int pB, int qA, int qB, Col2im c2i,
-                     MemorySegment x, int xIndex, MemorySegment y, int yIndex, Workspace ws) {
-            boolean staged = frontier.channelsLast();
-            float[] acc = ws.staging;
-            if (!c2i.singleCover) {
-                for (int n = n0; n < n1; n++) {
-                    for (int co = g * coPerG + co0; co < g * coPerG + co1; co++) {
-                        int base = (n * cout + co) * outPlane;
-                        float b = bias == null ? 0f : bias[co];
-                        if (staged) {
-                            Arrays.fill(acc, base + pA, base + pB, b);
-                        } else {
-                            fill(y, yIndex + base + pA, yIndex + base + pB, b);
-                        }
-                    }
-                }
-            }
-            int rowFrom = co0 * taps, rowTo = co1 * taps;
-            int pFrom = rowFrom / MR, pTo = (rowTo + MR - 1) / MR;
-            int jFrom = n0 * inPlane + qA, jTo = (n1 - 1) * inPlane + qB;
-            int finished = n0 * outPlane;
-            int c0 = g * coPerG + co0, channels = co1 - co0;
-            for (int jt = jFrom / nc * nc; jt < jTo; jt += nc) {
-                int ja = Math.max(jt, jFrom);
-                int width = Math.min(jt + nc, jTo) - ja;
-                int ldc = Blocking.paddedColumns(width);
-                packColumns(x, xIndex, g, ja, width, ws.b);
-                for (int mp = pFrom; mp < pTo; mp += MC_PANELS) {
-                    int panels = Math.min(MC_PANELS, pTo - mp);
-                    Sgemm.multiplyPacked(k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
-                            ws.b, 0, width, ws.c, 0, ldc);
-                    int rowEnd = Math.min(rowTo, (mp + panels) * MR);
-                    if (staged) {
-                        c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, acc, 0, ws.gather);
-                    } else {
-                        c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, y, yIndex, ws.gather);
-                    }
-                }
-                int upTo = frontier.finalBefore(ja + width, qB, pB);
-                finished = staged ? frontier.finish(finished, upTo, pA, pB, c0, channels, acc, 0, y, yIndex)
-                        : frontier.finish(finished, upTo, pA, pB, c0, channels, y, yIndex);
-            }
-            int last = (n1 - 1) * outPlane + pB;
-            if (staged) {
-                frontier.finish(finished, last, pA, pB, c0, channels, acc, 0, y, yIndex);
-            } else {
-                frontier.finish(finished, last, pA, pB, c0, channels, y, yIndex);
-            }
-        }
-
-        /** {@code y[from .. to) = v} in a native segment (float i at byte 4·i), a vector at a time, the last one masked. */
+        /** {@code y[from .. to) = v} in a native segment (float i at byte 4·i), a vector at a time, the last one masked: the segment twins' {@code Arrays.fill}. */
         private static void fill(MemorySegment y, int from, int to, float v) {
             jdk.incubator.vector.FloatVector bv = jdk.incubator.vector.FloatVector.broadcast(VectorConfig.SPECIES, v);
             for (int i = from; i < to; i += VectorConfig.SPECIES.length()) {
@@ -532,21 +447,13 @@ public final class Im2colKernel implements Kernel {
             }
         }
 
-        /** Packs X columns {@code [j0, j0 + width)} of group g from a native segment (as {@link #packColumns(float[], int, int, int, int, MemorySegment)}). */
-        private void packColumns(MemorySegment x, int xIndex, int g, int j0, int width, MemorySegment b) {
-            int end = j0 + width;
-            for (int j = j0; j < end; ) {
-                int n = j / inPlane;
-                int p0 = j - n * inPlane;
-                int len = Math.min(inPlane - p0, end - j);
-                if (channelsLastInput) {
-                    Packing.packBColumnsChannelsLast(k, len, x, xIndex + (n * inPlane + p0) * cin + g * k, cin, b, 0, j - j0);
-                } else {
-                    Packing.packBColumns(k, len, x, xIndex + (n * cin + g * k) * inPlane + p0, inPlane, b, 0, j - j0);
-                }
-                j += len;
+        // BEGIN template for gen_segments.py
+        @Override
+        public void execute(float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
+            Object ws = workspace != null ? workspace : projection != null ? null : this.workspace.get();
+            for (int g = 0; g < groups; g++) {
+                runPart(g, 0, coPerG, 0, batch, 0, outPlane, 0, inPlane, col2im, x, xOffset, y, yOffset, ws);
             }
-            Packing.zeroBTail(k, width, b, 0);
         }
 
         /**
@@ -561,33 +468,24 @@ public final class Im2colKernel implements Kernel {
          */
         void runPart(int g, int co0, int co1, int n0, int n1, int pA, int pB, int qA, int qB, Col2im c2i,
                      float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
-            if (x == null) {
-                // a task of a segment execute ({@link SplitTasks}): its segments ride in the workspace
-                SegmentCarrier s = (SegmentCarrier) workspace;
-                if (projection != null) {
-                    projection.run(g, co0, co1, n0, n1, s.xs, s.xIndex, s.ys, s.yIndex, s);
-                } else {
-                    runPart(g, co0, co1, n0, n1, pA, pB, qA, qB, c2i, s.xs, s.xIndex, s.ys, s.yIndex, (Workspace) s);
-                }
-                return;
-            }
             if (projection != null) {
                 projection.run(g, co0, co1, n0, n1, x, xOffset, y, yOffset, workspace);
                 return;
             }
             Workspace ws = workspace == null ? this.workspace.get() : (Workspace) workspace;
             // a channels-last output is accumulated channels first in this thread's staging; the frontier moves it to y
-            float[] out = y;
-            int outOffset = yOffset;
-            if (frontier.channelsLast()) {
-                y = ws.staging;
-                yOffset = 0;
-            }
+            boolean staged = frontier.channelsLast();
+            float[] acc = ws.staging;
             if (!c2i.singleCover) {
                 for (int n = n0; n < n1; n++) {
                     for (int co = g * coPerG + co0; co < g * coPerG + co1; co++) {
-                        int base = yOffset + (n * cout + co) * outPlane;
-                        Arrays.fill(y, base + pA, base + pB, bias == null ? 0f : bias[co]);
+                        int base = (n * cout + co) * outPlane;
+                        float b = bias == null ? 0f : bias[co];
+                        if (staged) {
+                            Arrays.fill(acc, base + pA, base + pB, b);
+                        } else {
+                            Arrays.fill(y, yOffset + base + pA, yOffset + base + pB, b);
+                        }
                     }
                 }
             }
@@ -595,6 +493,7 @@ public final class Im2colKernel implements Kernel {
             int pFrom = rowFrom / MR, pTo = (rowTo + MR - 1) / MR;
             int jFrom = n0 * inPlane + qA, jTo = (n1 - 1) * inPlane + qB;
             int finished = n0 * outPlane;
+            int c0 = g * coPerG + co0, channels = co1 - co0;
             for (int jt = jFrom / nc * nc; jt < jTo; jt += nc) {
                 int ja = Math.max(jt, jFrom);
                 int width = Math.min(jt + nc, jTo) - ja;
@@ -604,13 +503,17 @@ public final class Im2colKernel implements Kernel {
                     int panels = Math.min(MC_PANELS, pTo - mp);
                     Sgemm.multiplyPacked(k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
                             ws.b, 0, width, ws.c, 0, ldc);
-                    c2i.add(g, mp * MR, Math.min(rowTo, (mp + panels) * MR), ja, width, ws.c, ldc, y, yOffset, ws.gather);
+                    int rowEnd = Math.min(rowTo, (mp + panels) * MR);
+                    if (staged) {
+                        c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, acc, 0, ws.gather);
+                    } else {
+                        c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, y, yOffset, ws.gather);
+                    }
                 }
-                finished = frontier.finish(finished, frontier.finalBefore(ja + width, qB, pB), pA, pB, g * coPerG + co0, co1 - co0,
-                        y, yOffset, out, outOffset);
+                finished = frontier.finish(finished, frontier.finalBefore(ja + width, qB, pB), pA, pB, c0, channels, acc, y, yOffset);
             }
             // the loop finishes every region its tiles reach; this, a piece with no columns on a tile boundary
-            frontier.finish(finished, (n1 - 1) * outPlane + pB, pA, pB, g * coPerG + co0, co1 - co0, y, yOffset, out, outOffset);
+            frontier.finish(finished, (n1 - 1) * outPlane + pB, pA, pB, c0, channels, acc, y, yOffset);
         }
 
         /** Packs X columns {@code [j0, j0 + width)} of group g (one piece per image) into packed B. */
@@ -630,58 +533,99 @@ public final class Im2colKernel implements Kernel {
             }
             Packing.zeroBTail(k, width, b, 0);
         }
-    }
-
-    /**
-     * The tasks of a split ({@link Im2colSplit}) on arrays or on native segments. A segment task runs
-     * the split's array task with null arrays and the segments in the workspace (the split knows
-     * arrays only), which {@link Im2colPlan#runPart} hands to its segment overload.
-     */
-    static final class SplitTasks implements KernelPlan.Tasks {
-        private final Im2colPlan plan;
-        private final Im2colSplit split;
-
-        SplitTasks(Im2colPlan plan, Im2colSplit split) {
-            this.plan = plan;
-            this.split = split;
-        }
+        // END template
+        // BEGIN GENERATED by gen_segments.py from the template above (x, y as native MemorySegments, float i at byte 4·i); do not edit: change the template and rerun the script.
 
         @Override
-        public int count() {
-            return split.count();
-        }
-
-        @Override
-        public void run(int task, float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
-            split.run(task, x, xOffset, y, yOffset, workspace);
-        }
-
-        @Override
-        public void run(int task, MemorySegment x, int xIndex, MemorySegment y, int yIndex, Object workspace) {
-            SegmentCarrier ws = workspace == null ? plan.threadWorkspace() : (SegmentCarrier) workspace;
-            ws.xs = x;
-            ws.xIndex = xIndex;
-            ws.ys = y;
-            ws.yIndex = yIndex;
-            try {
-                split.run(task, (float[]) null, 0, null, 0, ws);
-            } finally {
-                ws.xs = ws.ys = null; // the caller's memory is not kept reachable
+        public void execute(MemorySegment x, int xOffset, MemorySegment y, int yOffset, Object workspace) {
+            Object ws = workspace != null ? workspace : projection != null ? null : this.workspace.get();
+            for (int g = 0; g < groups; g++) {
+                runPart(g, 0, coPerG, 0, batch, 0, outPlane, 0, inPlane, col2im, x, xOffset, y, yOffset, ws);
             }
         }
-    }
 
-    /**
-     * A workspace that carries a segment task's input and output through {@link Im2colSplit}, which
-     * knows arrays only ({@link SplitTasks}): set for the task's duration.
-     */
-    abstract static class SegmentCarrier {
-        MemorySegment xs, ys;
-        int xIndex, yIndex;
+        /**
+         * One piece of the computation: group g, its local output channels {@code [co0, co1)} (a
+         * whole number of A panels unless co1 is the last), images {@code [n0, n1)}, output plane
+         * positions {@code [pA, pB)} (filled with the bias here) fed by the input plane positions
+         * {@code [qA, qB)} (whose columns are computed here), scattered by {@code c2i} (which writes
+         * only inside {@code [pA, pB)}). The columns are cut at the same N tiles as the whole
+         * computation, so each output element gets its products in the same order: by N tile, then
+         * by kernel tap. Each output region gets the activation once the columns that reach it are
+         * all scattered ({@link OutputFrontier}).
+         */
+        void runPart(int g, int co0, int co1, int n0, int n1, int pA, int pB, int qA, int qB, Col2im c2i,
+                     MemorySegment x, int xOffset, MemorySegment y, int yOffset, Object workspace) {
+            if (projection != null) {
+                projection.run(g, co0, co1, n0, n1, x, xOffset, y, yOffset, workspace);
+                return;
+            }
+            Workspace ws = workspace == null ? this.workspace.get() : (Workspace) workspace;
+            // a channels-last output is accumulated channels first in this thread's staging; the frontier moves it to y
+            boolean staged = frontier.channelsLast();
+            float[] acc = ws.staging;
+            if (!c2i.singleCover) {
+                for (int n = n0; n < n1; n++) {
+                    for (int co = g * coPerG + co0; co < g * coPerG + co1; co++) {
+                        int base = (n * cout + co) * outPlane;
+                        float b = bias == null ? 0f : bias[co];
+                        if (staged) {
+                            Arrays.fill(acc, base + pA, base + pB, b);
+                        } else {
+                            fill(y, yOffset + base + pA, yOffset + base + pB, b);
+                        }
+                    }
+                }
+            }
+            int rowFrom = co0 * taps, rowTo = co1 * taps;
+            int pFrom = rowFrom / MR, pTo = (rowTo + MR - 1) / MR;
+            int jFrom = n0 * inPlane + qA, jTo = (n1 - 1) * inPlane + qB;
+            int finished = n0 * outPlane;
+            int c0 = g * coPerG + co0, channels = co1 - co0;
+            for (int jt = jFrom / nc * nc; jt < jTo; jt += nc) {
+                int ja = Math.max(jt, jFrom);
+                int width = Math.min(jt + nc, jTo) - ja;
+                int ldc = Blocking.paddedColumns(width);
+                packColumns(x, xOffset, g, ja, width, ws.b);
+                for (int mp = pFrom; mp < pTo; mp += MC_PANELS) {
+                    int panels = Math.min(MC_PANELS, pTo - mp);
+                    Sgemm.multiplyPacked(k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
+                            ws.b, 0, width, ws.c, 0, ldc);
+                    int rowEnd = Math.min(rowTo, (mp + panels) * MR);
+                    if (staged) {
+                        c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, acc, 0, ws.gather);
+                    } else {
+                        c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, y, yOffset, ws.gather);
+                    }
+                }
+                finished = frontier.finish(finished, frontier.finalBefore(ja + width, qB, pB), pA, pB, c0, channels, acc, y, yOffset);
+            }
+            // the loop finishes every region its tiles reach; this, a piece with no columns on a tile boundary
+            frontier.finish(finished, (n1 - 1) * outPlane + pB, pA, pB, c0, channels, acc, y, yOffset);
+        }
+
+        /** Packs X columns {@code [j0, j0 + width)} of group g (one piece per image) into packed B. */
+        private void packColumns(MemorySegment x, int xOffset, int g, int j0, int width, MemorySegment b) {
+            int end = j0 + width;
+            int j = j0;
+            while (j < end) {
+                int n = j / inPlane;
+                int p0 = j - n * inPlane;
+                int len = Math.min(inPlane - p0, end - j);
+                if (channelsLastInput) {
+                    Packing.packBColumnsChannelsLast(k, len, x, xOffset + (n * inPlane + p0) * cin + g * k, cin, pixelGather, b, 0, j - j0);
+                } else {
+                    Packing.packBColumns(k, len, x, xOffset + (n * cin + g * k) * inPlane + p0, inPlane, b, 0, j - j0);
+                }
+                j += len;
+            }
+            Packing.zeroBTail(k, width, b, 0);
+        }
+        // END GENERATED
     }
 
     /** One thread's buffers: the packed X tile (off-heap, cache-line aligned) and the column block. */
-    static final class Workspace extends SegmentCarrier {
+    static final class Workspace {
         final MemorySegment b;
         final float[] c;
         /** Col2im's gather offsets down a column of the block. */

@@ -250,13 +250,8 @@ final class Im2colProjection {
     }
     // END GENERATED
 
-    /** The calling thread's own workspace (made on its first call). */
-    Im2colKernel.SegmentCarrier threadWorkspace() {
-        return workspace.get();
-    }
-
     /** One thread's buffers: the packed A block and the result block. */
-    private static final class Workspace extends Im2colKernel.SegmentCarrier {
+    private static final class Workspace {
         final float[] a;
         final float[] c;
 

@@ -83,35 +83,15 @@ final class OutputFrontier {
     private static final jdk.incubator.vector.VectorSpecies<Float> S = VectorConfig.SPECIES;
     private static final int L = S.length();
 
-    /**
-     * {@link #finish} for a channels-first output that col2im accumulated straight into a native
-     * segment ({@code y}, float i at byte 4·i): the activation, applied in the segment.
-     */
-    int finish(int done, int upTo, int pA, int pB, int c0, int channels, MemorySegment y, int yOffset) {
-        if (!active()) {
-            return upTo;
-        }
-        while (done < upTo) {
-            int n = done / outPlane;
-            int base = n * outPlane;
-            int end = Math.min(upTo - base, outPlane);
-            int from = Math.max(done - base, pA), to = Math.min(end, pB);
-            if (to > from) {
-                Epilogue.apply(act, y, yOffset + (n * cout + c0) * outPlane + from, to - from, channels, outPlane);
-            }
-            done = base + end;
-        }
-        return done;
-    }
-
     // BEGIN template for gen_segments.py
     /**
-     * Applies the activation to the outputs in flattened positions {@code [done, upTo)} that lie in
-     * plane positions {@code [pA, pB)}, for {@code channels} output channels from {@code c0}, and for a
-     * channels-last output moves them from {@code y} (channels first) to {@code out}; returns the new
-     * frontier, {@code max(done, upTo)}.
+     * Finishes the outputs in flattened positions {@code [done, upTo)} that lie in plane positions
+     * {@code [pA, pB)}, for {@code channels} output channels from {@code c0}: a channels-first output
+     * gets the activation in {@code out} itself; for a channels-last one, col2im accumulated channels
+     * first in {@code acc} (from index 0), which gets the activation, and the region moves to
+     * {@code out}. Returns the new frontier, {@code max(done, upTo)}.
      */
-    int finish(int done, int upTo, int pA, int pB, int c0, int channels, float[] y, int yOffset, float[] out, int outOffset) {
+    int finish(int done, int upTo, int pA, int pB, int c0, int channels, float[] acc, float[] out, int outOffset) {
         if (!active() && !channelsLast) {
             return upTo;
         }
@@ -121,12 +101,14 @@ final class OutputFrontier {
             int end = Math.min(upTo - base, outPlane);
             int from = Math.max(done - base, pA), to = Math.min(end, pB);
             if (to > from) {
-                int at = yOffset + (n * cout + c0) * outPlane + from;
-                if (active()) {
-                    Epilogue.apply(act, y, at, to - from, channels, outPlane);
-                }
-                if (channelsLast) {
-                    toChannelsLast(y, at, out, outOffset + (n * outPlane + from) * cout + c0, to - from, channels);
+                int at = (n * cout + c0) * outPlane + from;
+                if (!channelsLast) {
+                    Epilogue.apply(act, out, outOffset + at, to - from, channels, outPlane);
+                } else {
+                    if (active()) {
+                        Epilogue.apply(act, acc, at, to - from, channels, outPlane);
+                    }
+                    toChannelsLast(acc, at, out, outOffset + (n * outPlane + from) * cout + c0, to - from, channels);
                 }
             }
             done = base + end;
@@ -161,12 +143,13 @@ final class OutputFrontier {
     private static final java.nio.ByteOrder SEG_ORDER = java.nio.ByteOrder.nativeOrder();
 
     /**
-     * Applies the activation to the outputs in flattened positions {@code [done, upTo)} that lie in
-     * plane positions {@code [pA, pB)}, for {@code channels} output channels from {@code c0}, and for a
-     * channels-last output moves them from {@code y} (channels first) to {@code out}; returns the new
-     * frontier, {@code max(done, upTo)}.
+     * Finishes the outputs in flattened positions {@code [done, upTo)} that lie in plane positions
+     * {@code [pA, pB)}, for {@code channels} output channels from {@code c0}: a channels-first output
+     * gets the activation in {@code out} itself; for a channels-last one, col2im accumulated channels
+     * first in {@code acc} (from index 0), which gets the activation, and the region moves to
+     * {@code out}. Returns the new frontier, {@code max(done, upTo)}.
      */
-    int finish(int done, int upTo, int pA, int pB, int c0, int channels, float[] y, int yOffset, MemorySegment out, int outOffset) {
+    int finish(int done, int upTo, int pA, int pB, int c0, int channels, float[] acc, MemorySegment out, int outOffset) {
         if (!active() && !channelsLast) {
             return upTo;
         }
@@ -176,12 +159,14 @@ final class OutputFrontier {
             int end = Math.min(upTo - base, outPlane);
             int from = Math.max(done - base, pA), to = Math.min(end, pB);
             if (to > from) {
-                int at = yOffset + (n * cout + c0) * outPlane + from;
-                if (active()) {
-                    Epilogue.apply(act, y, at, to - from, channels, outPlane);
-                }
-                if (channelsLast) {
-                    toChannelsLast(y, at, out, outOffset + (n * outPlane + from) * cout + c0, to - from, channels);
+                int at = (n * cout + c0) * outPlane + from;
+                if (!channelsLast) {
+                    Epilogue.apply(act, out, outOffset + at, to - from, channels, outPlane);
+                } else {
+                    if (active()) {
+                        Epilogue.apply(act, acc, at, to - from, channels, outPlane);
+                    }
+                    toChannelsLast(acc, at, out, outOffset + (n * outPlane + from) * cout + c0, to - from, channels);
                 }
             }
             done = base + end;

@@ -3,7 +3,7 @@
 
 The float[] methods are the one source: each target file marks a template region, hand-written Java
 that reads or writes the named arrays with fromArray/intoArray, element access and
-MemorySegment.copy. This script rewrites a copy of that region with those arrays as native
+MemorySegment.copy and Arrays.fill. This script rewrites a copy of that region with those arrays as native
 MemorySegments (float i at byte 4·i, read and written by fromMemorySegment/intoMemorySegment) and
 writes it into the file's generated region, right after the template. The float[] methods stay as
 they were, so their call sites and the JIT's profiles of them do not change; the segment variants are
@@ -35,6 +35,7 @@ TARGETS = [
     ("OutputFrontier.java", ["out"], False),
     ("gemm/Packing.java", ["src"], True),
     ("Im2colProjection.java", ["x", "y"], False),
+    ("Im2colKernel.java", ["x", "y"], False),
 ]
 
 BEGIN_TEMPLATE = "// BEGIN template for gen_segments.py"
@@ -185,8 +186,11 @@ def convert(template, names, keep_public):
             return f"MemorySegment.copy({name}, {LAYOUT}, {byte_offset(args[1])}, {args[2]}, {args[3]}, {args[4]}, {args[5]})"
 
         def fill(args, name=name):
+            # MemorySegment.fill sets bytes: the target file supplies fill(MemorySegment, int from, int to, float)
             if args and args[0] == name:
-                raise SystemExit(f"no segment form of Arrays.fill on {name}")
+                if len(args) != 4:
+                    raise SystemExit(f"no segment form of Arrays.fill on {name} without a range")
+                return f"fill({', '.join(args)})"
             return None
 
         text = rewrite_calls(text, r"(?<![\w.])FloatVector\.fromArray\(", load)
@@ -197,6 +201,16 @@ def convert(template, names, keep_public):
     if not keep_public:
         text = re.sub(r"^(\s*)public (static |final )", r"\1\2", text, flags=re.M)
     return re.sub("\x00(\\d+)\x00", lambda m: kept[int(m.group(1))], text)
+
+
+def templates(lines, find):
+    """(begin, end) line indices of each template region."""
+    out, at = [], 0
+    while (b := find(BEGIN_TEMPLATE, at)) >= 0:
+        e = find(END_TEMPLATE, b)
+        out.append((b, e))
+        at = e + 1
+    return out
 
 
 def generate(path, names, keep_public):
@@ -223,7 +237,11 @@ def generate(path, names, keep_public):
         body = convert("\n".join(lines[b + 1:e]), names, keep_public)
         generated = [indent + BEGIN_GENERATED.format(names=", ".join(names))]
         if regions == 0:
-            generated += [indent + c for c in CONSTANTS]
+            # the constants the file's generated code uses, declared once, in its first region
+            used = "\n".join(convert("\n".join(lines[b2 + 1:e2]), names, keep_public) for b2, e2 in templates(lines, find))
+            for doc, decl in zip(CONSTANTS[0::2], CONSTANTS[1::2]):
+                if re.search(r"\b" + decl.split(" = ")[0].split()[-1] + r"\b", used):
+                    generated += [indent + doc, indent + decl]
         generated += ["", body, indent + END_GENERATED]
         out += lines[at:gb] + generated
         at = ge + 1

@@ -323,11 +323,13 @@ public final class Packing {
      * @param src         the channels-last input
      * @param srcOff      the float index of column 0's first channel in {@code src}
      * @param pixelStride floats from one column (position) to the next: all the input's channels
+     * @param pixelGather not used here (the array form's gather offsets, so that both forms are called alike
+     *                    by the generated segment twin of their caller)
      * @param dst         the packed B
      * @param dstOff      where the packed B starts in {@code dst}, in floats
      * @param dstCol      the packed column of the first packed column
      */
-    public static void packBColumnsChannelsLast(int k, int w, MemorySegment src, int srcOff, int pixelStride,
+    public static void packBColumnsChannelsLast(int k, int w, MemorySegment src, int srcOff, int pixelStride, int[] pixelGather,
                                                 MemorySegment dst, int dstOff, int dstCol) {
         int panelStride = k * NR;
         for (int j = 0; j < w; j++) {
