@@ -89,7 +89,10 @@ import java.lang.foreign.ValueLayout;
  * {@link Kernel#warmUpProblems}) on scratch buffers of its own until the runs stop allocating and stop
  * getting faster, at most a second per proxy. Proxies are warmed once per JVM: a plan whose proxies
  * were warmed before (by any plan) skips them, so warming many layers pays mostly for the first layer
- * of each kind. Warm-up never writes the caller's buffers and never changes results (they are bitwise
+ * of each kind. The proxies run on {@code float[]}s: the code that reads and writes native segments
+ * in place (the im2col kernel's segment twins, see the Memory section of the package overview) is
+ * not warmed, so an engine executing on native memory pays for its compilation in its first
+ * executes. Warm-up never writes the caller's buffers and never changes results (they are bitwise
  * the same with or without it). With {@code -Ddev.convt.warmup=true}, {@link Planner#plan} warms every
  * new plan itself, within a budget per JVM ({@code -Ddev.convt.warmup.millis}, 5000 ms by default)
  * after which plans stop warming up. Plan-time warm-up is off by default: it moves the JIT's work to
@@ -129,7 +132,8 @@ public final class Plan {
 
     /**
      * Warms this plan's code paths (see the class comment): runs the kernel's proxy problem on scratch
-     * buffers until the JIT has compiled what it walks, within the time budget. Does nothing when this
+     * buffers ({@code float[]}s; not the native-segment code) until the JIT has compiled what it walks,
+     * within the time budget. Does nothing when this
      * JVM has warmed the same paths before (plans do so when made with {@code -Ddev.convt.warmup=true}),
      * or when the kernel needs no warm-up. Writes no caller buffer; results are unchanged. Thread-safe.
      *
