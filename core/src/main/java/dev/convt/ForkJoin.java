@@ -2,6 +2,8 @@ package dev.convt;
 
 import dev.convt.kernel.KernelPlan;
 
+import java.lang.foreign.MemorySegment;
+
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -33,8 +35,20 @@ final class ForkJoin {
      */
     static void run(KernelPlan.Tasks tasks, Parallelism parallelism, float[] x, int xOffset, float[] y, int yOffset,
                     Scratchpad scratch) {
+        run(tasks, parallelism, x, null, xOffset, y, null, yOffset, scratch);
+    }
+
+    /** {@link #run(KernelPlan.Tasks, Parallelism, float[], int, float[], int, Scratchpad)} on native segments (offsets in floats). */
+    static void run(KernelPlan.Tasks tasks, Parallelism parallelism, MemorySegment x, int xIndex, MemorySegment y, int yIndex,
+                    Scratchpad scratch) {
+        run(tasks, parallelism, null, x, xIndex, null, y, yIndex, scratch);
+    }
+
+    /** Runs the tasks on arrays, or on segments where the arrays are null. */
+    private static void run(KernelPlan.Tasks tasks, Parallelism parallelism, float[] x, MemorySegment xs, int xOffset,
+                            float[] y, MemorySegment ys, int yOffset, Scratchpad scratch) {
         Job job = scratch == null ? JOB.get() : scratch.job();
-        job.start(tasks, x, xOffset, y, yOffset, scratch == null ? null : scratch.workspace());
+        job.start(tasks, x, xs, xOffset, y, ys, yOffset, scratch == null ? null : scratch.workspace());
         int helpers = Math.min(parallelism.threads(), tasks.count()) - 1;
         Executor executor = parallelism.executor();
         if (executor == null) {
@@ -58,6 +72,8 @@ final class ForkJoin {
         // the execute's arguments: written before claims is published, read after a valid claim
         private KernelPlan.Tasks tasks;
         private float[] x, y;
+        /** The segments of a segment execute (then x and y are null), else null. */
+        private MemorySegment xs, ys;
         private int xOffset, yOffset, count;
         /** The owner's workspace (a scratchpad's), or null for its thread's own; helpers always use their own. */
         private Object ownerWorkspace;
@@ -67,10 +83,18 @@ final class ForkJoin {
         private Runnable[] helpers = new Runnable[0];
 
         void start(KernelPlan.Tasks tasks, float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
+            start(tasks, x, null, xOffset, y, null, yOffset, workspace);
+        }
+
+        /** Opens an execute on arrays, or on segments ({@code xs}, {@code ys}) where the arrays are null. */
+        void start(KernelPlan.Tasks tasks, float[] x, MemorySegment xs, int xOffset, float[] y, MemorySegment ys, int yOffset,
+                   Object workspace) {
             this.owner = Thread.currentThread();
             this.ownerWorkspace = workspace;
             this.tasks = tasks;
             this.x = x;
+            this.xs = xs;
+            this.ys = ys;
             this.xOffset = xOffset;
             this.y = y;
             this.yOffset = yOffset;
@@ -93,7 +117,12 @@ final class ForkJoin {
                 int i = (int) claimed;
                 try {
                     if (failure == null) {
-                        tasks.run(i, x, xOffset, y, yOffset, Thread.currentThread() == owner ? ownerWorkspace : null);
+                        Object ws = Thread.currentThread() == owner ? ownerWorkspace : null;
+                        if (xs == null) {
+                            tasks.run(i, x, xOffset, y, yOffset, ws);
+                        } else {
+                            tasks.run(i, xs, xOffset, ys, yOffset, ws);
+                        }
                     }
                 } catch (Throwable t) {
                     fail(i, t);
@@ -129,6 +158,8 @@ final class ForkJoin {
             tasks = null;
             x = null;
             y = null;
+            xs = null;
+            ys = null;
             ownerWorkspace = null;
             Throwable t;
             synchronized (this) {

@@ -15,10 +15,12 @@ import java.lang.foreign.ValueLayout;
  * {@code y[yOffset .. yOffset + problem().outputLength())}; on a bad buffer it throws before
  * writing anything. Buffers are {@code float[]}s with offsets in floats, or {@link MemorySegment}s
  * (heap or native, {@link #execute(MemorySegment, long, MemorySegment, long, Parallelism, Scratchpad)})
- * with offsets in bytes. The kernels read and write arrays only: a heap segment over a {@code float[]}
- * runs on that array in place, any other segment (native memory, a direct buffer's) is copied into an
- * array of the executing thread (or of the scratchpad) before the kernel and the output copied back
- * after it, one bulk copy each way (see "Memory" in the package overview). Once warm on a thread (its
+ * with offsets in bytes. A heap segment over a {@code float[]} runs on that array in place; native
+ * segments (native memory, a direct buffer's) are read and written by the im2col kernel's Vector API
+ * code directly (see {@link #execute(MemorySegment, long, MemorySegment, long, Parallelism, Scratchpad)}
+ * for when); any other segment is copied into an array of the executing thread (or of the scratchpad)
+ * before the kernel and the output copied back after it, one bulk copy each way (see "Memory" in the
+ * package overview). Once warm on a thread (its
  * workspace made on the first call, the Vector API code compiled by C2 after a few calls; before that
  * the Vector API's interpreted code allocates) it allocates nothing on the heap; with a caller's
  * {@link Scratchpad} ({@link #newScratchpad()}) not even a fresh thread's first call makes anything
@@ -87,7 +89,10 @@ import java.lang.foreign.ValueLayout;
  * {@link Kernel#warmUpProblems}) on scratch buffers of its own until the runs stop allocating and stop
  * getting faster, at most a second per proxy. Proxies are warmed once per JVM: a plan whose proxies
  * were warmed before (by any plan) skips them, so warming many layers pays mostly for the first layer
- * of each kind. Warm-up never writes the caller's buffers and never changes results (they are bitwise
+ * of each kind. The proxies run on {@code float[]}s: the code that reads and writes native segments
+ * in place (the im2col kernel's segment twins, see the Memory section of the package overview) is
+ * not warmed, so an engine executing on native memory pays for its compilation in its first
+ * executes. Warm-up never writes the caller's buffers and never changes results (they are bitwise
  * the same with or without it). With {@code -Ddev.convt.warmup=true}, {@link Planner#plan} warms every
  * new plan itself, within a budget per JVM ({@code -Ddev.convt.warmup.millis}, 5000 ms by default)
  * after which plans stop warming up. Plan-time warm-up is off by default: it moves the JIT's work to
@@ -127,7 +132,8 @@ public final class Plan {
 
     /**
      * Warms this plan's code paths (see the class comment): runs the kernel's proxy problem on scratch
-     * buffers until the JIT has compiled what it walks, within the time budget. Does nothing when this
+     * buffers ({@code float[]}s; not the native-segment code) until the JIT has compiled what it walks,
+     * within the time budget. Does nothing when this
      * JVM has warmed the same paths before (plans do so when made with {@code -Ddev.convt.warmup=true}),
      * or when the kernel needs no warm-up. Writes no caller buffer; results are unchanged. Thread-safe.
      *
@@ -252,10 +258,15 @@ public final class Plan {
 
     /**
      * Computes {@code y = convT(x)} (plus bias) for the whole batch on memory segments, heap or native
-     * (a direct {@code FloatBuffer} through {@link MemorySegment#ofBuffer}): the same kernels. A writable
-     * heap segment over a {@code float[]} is computed in place, as that array; any other segment is
-     * copied into an array of the executing thread (or of {@code scratchpad}), and the output copied
-     * back, with one bulk copy each way ({@link MemorySegment#copy}). Floats are read and written as
+     * (a direct {@code FloatBuffer} through {@link MemorySegment#ofBuffer}): the same kernels, the same
+     * bits. A writable heap segment over a {@code float[]} is computed in place, as that array. When
+     * both segments are native and the kernel is im2col (but for a layout the kernel does not write
+     * itself: a channels-last single input position), the kernel reads the input and writes the
+     * output in place with the Vector API, no copy; with more than one thread this needs segments
+     * that every thread may access (global, automatic or shared arenas, direct buffers). Any other
+     * segment (or pair, e.g. a native one with a heap one) is copied into an array of the executing
+     * thread (or of {@code scratchpad}), and the output copied back, with one bulk copy each way
+     * ({@link MemorySegment#copy}). Floats are read and written as
      * {@link java.lang.foreign.ValueLayout#JAVA_FLOAT}: native byte order, 4-byte aligned (a direct
      * buffer must be made with {@code order(ByteOrder.nativeOrder())} before {@code asFloatBuffer()}).
      * Offsets are in <b>bytes</b>, as everywhere in {@code java.lang.foreign}, and must be multiples of 4.
@@ -265,7 +276,7 @@ public final class Plan {
      * arena is an {@link IllegalStateException}, one of a confined arena of another thread a
      * {@link WrongThreadException}, as the JDK's accessors throw; both are checked before anything is
      * written. Only the calling thread touches a copied segment, so segments of a confined arena (its
-     * owner calling) may run on several threads too.
+     * owner calling) may run on several threads too (they are copied then).
      *
      * @param x           input {@code (N, Cin, *in)} row-major from byte {@code xByteOffset}
      * @param xByteOffset where the input starts in {@code x}, in bytes (a multiple of 4)
@@ -294,6 +305,19 @@ public final class Plan {
         if (problem.isEmpty()) {
             return;
         }
+        if (direct(x, y, parallelism)) {
+            // float indices: a segment whose range ends past the int range is sliced to start at the range
+            if (xByteOffset / 4 + in > Integer.MAX_VALUE) {
+                x = x.asSlice(xByteOffset);
+                xByteOffset = 0;
+            }
+            if (yByteOffset / 4 + out > Integer.MAX_VALUE) {
+                y = y.asSlice(yByteOffset);
+                yByteOffset = 0;
+            }
+            computeSegments(x, (int) (xByteOffset / 4), y, (int) (yByteOffset / 4), parallelism, scratchpad);
+            return;
+        }
         SegmentArrays arrays = scratchpad == null ? SEGMENT_ARRAYS.get() : scratchpad.segmentArrays();
         float[] xa = arrays.input(x), ya = arrays.output(y);
         if (xa != null && ya != null) {
@@ -317,6 +341,31 @@ public final class Plan {
         run(kx, kxOffset, ky, kyOffset, parallelism, scratchpad);
         if (ya == null) {
             MemorySegment.copy(ky, 0, y, ValueLayout.JAVA_FLOAT, yByteOffset, (int) out);
+        }
+    }
+
+    /**
+     * Whether the kernel reads and writes these segments itself ({@link KernelPlan#executesSegments}):
+     * both native (a heap segment over a {@code float[]} runs as that array, any other heap segment is
+     * staged, so the kernels' segment code sees native segments only), no layout stage between them
+     * and the kernel, and, when the call may use more than one thread, both segments accessible from
+     * any thread (a confined arena's are staged, so that only its owner touches them).
+     */
+    private boolean direct(MemorySegment x, MemorySegment y, Parallelism par) {
+        return layoutStage == null && kernelPlan.executesSegments() && x.isNative() && y.isNative()
+                && (par.threads() == 1 || (x.isAccessibleBy(NO_OWNER) && y.isAccessibleBy(NO_OWNER)));
+    }
+
+    /** A thread that owns no arena: a segment accessible by it is accessible by every thread. */
+    private static final Thread NO_OWNER = Thread.ofVirtual().unstarted(() -> { });
+
+    /** {@link #compute} on native segments (offsets in floats), for a kernel that executes them directly. */
+    private void computeSegments(MemorySegment x, int xIndex, MemorySegment y, int yIndex, Parallelism par, Scratchpad scratchpad) {
+        KernelPlan.Tasks tasks = par.threads() == 1 ? null : splits.get(kernelPlan, par.threads(), par.minTaskWork());
+        if (tasks == null || tasks.count() == 1) {
+            kernelPlan.execute(x, xIndex, y, yIndex, scratchpad == null ? null : scratchpad.workspace());
+        } else {
+            ForkJoin.run(tasks, par, x, xIndex, y, yIndex, scratchpad);
         }
     }
 

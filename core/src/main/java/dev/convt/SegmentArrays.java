@@ -3,9 +3,10 @@ package dev.convt;
 import java.lang.foreign.MemorySegment;
 
 /**
- * How a caller's segments reach the kernels, which read and write {@code float[]}s only: the array
- * behind a writable heap segment over a {@code float[]} (computed in place), or staging arrays that any
- * other segment is copied into and out of. One per thread, or per {@link Scratchpad}; not thread-safe.
+ * How a caller's segments reach a kernel's array code (all of it but the native segments a kernel
+ * executes directly, {@link dev.convt.kernel.KernelPlan#executesSegments}): the array behind a writable
+ * heap segment over a {@code float[]} (computed in place), or staging arrays that any other segment is
+ * copied into and out of. One per thread, or per {@link Scratchpad}; not thread-safe.
  *
  * <p>Remembers the last input and output segment it looked into, so a caller that passes the same
  * segments again finds their arrays without {@link MemorySegment#heapBase()}, whose {@code Optional}

@@ -83,19 +83,27 @@
  *     java.lang.foreign.MemorySegment)}). Segments hold {@code JAVA_FLOAT}s: native byte order, 4-byte
  *     aligned. Input, output and weights are row-major in PyTorch's layouts; an execute writes exactly
  *     the output region and nothing else.</li>
- * <li><b>How segments reach the kernels.</b> The kernels read and write {@code float[]}s only, with the
- *     Vector API's {@code fromArray}/{@code intoArray}. A writable heap segment over a {@code float[]}
+ * <li><b>How segments reach the kernels.</b> A writable heap segment over a {@code float[]}
  *     ({@code MemorySegment.ofArray}, a heap {@code FloatBuffer}'s) is computed in place, as that
- *     array: it costs what the array costs. Any other segment (native memory, a direct buffer, a
- *     read-only view) is copied whole into an array of the executing thread (or of the
- *     {@link dev.convt.Scratchpad}) before the kernel, and the output copied back after it: one bulk
+ *     array: it costs what the array costs. When the input and the output are both native (native
+ *     memory, a direct buffer's), the im2col kernel loads the input and stores the output in the
+ *     segments themselves with the Vector API ({@code fromMemorySegment}/{@code intoMemorySegment}), no
+ *     copy: its packing of the input columns, col2im, the bias, the fused activation, the
+ *     channels-last write-out and the single-input-position projection each have a segment twin
+ *     generated from their array code. Everything
+ *     else is copied whole into an array of the executing thread (or of the
+ *     {@link dev.convt.Scratchpad}) before the kernel, and the output copied back after it (one bulk
  *     {@code MemorySegment.copy} each way, about the time of one pass over each tensor at memory
- *     bandwidth, and the input's and output's floats of staging per thread. Why not the Vector API
- *     on the segments themselves: the JDK's segment accesses choose their code by the segment's class
- *     from a type profile kept per JDK method and shared by every caller in the JVM, so heap and native
- *     segments at those sites (or the kernels' own aligned native packed tiles beside a caller's heap
- *     segments) slow every kernel of the JVM; arrays keep the kernels' code one kind. Weight and bias
- *     segments are read once, into the packed copy, at planning.</li>
+ *     bandwidth, and the input's and output's floats of staging per thread): the other kernels
+ *     (scatter, subpixel, the reference), a layout im2col does not write itself (a channels-last
+ *     single input position, which runs between transposes), a native segment
+ *     paired with a heap one, any other heap segment (read-only, over another array type), and, when
+ *     a call may use more than one thread, segments of a confined arena (so only its owner touches
+ *     them). Why heap segments never reach the segment code: the JDK's segment accesses choose their
+ *     code by the segment's class from a type profile kept per JDK method and shared by every caller
+ *     in the JVM, so heap and native segments at those sites (the kernels' own packed tiles are native
+ *     too) would slow every kernel of the JVM; one kind there keeps that code monomorphic. Weight and
+ *     bias segments are read once, into the packed copy, at planning.</li>
  * <li>Packed weights belong to the plan ({@link dev.convt.Plan#packedWeightBytes()}), are made once
  *     and are read by every thread that executes it; {@link dev.convt.Plan#withParallelism} shares
  *     them. Plans made from the weight arrays do not share packed weights; plans made from one

@@ -1,13 +1,19 @@
 package dev.convt.kernel;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * A kernel's prepared computation for one problem. Callers use {@link dev.convt.Plan}, which checks
  * buffers before delegating here (sizes, offsets, and that input and output do not overlap) and
  * never calls it for an empty batch; implementations may assume valid, large-enough, disjoint buffers.
  *
- * <p>Buffers are {@code float[]}s: a caller's {@link java.lang.foreign.MemorySegment}s reach the kernels
- * through {@link dev.convt.Plan}, as the arrays behind heap segments or through its staging of
- * native ones, so every kernel reads and writes arrays only ({@code fromArray}/{@code intoArray}).
+ * <p>Buffers are {@code float[]}s, or native {@link MemorySegment}s for a plan that
+ * {@link #executesSegments() executes segments}: {@link dev.convt.Plan} passes a heap segment over a
+ * {@code float[]} as that array, native segments to such a plan as they are (so its Vector API code
+ * loads and stores them directly), and stages any other segment through arrays. A segment never
+ * reaches a kernel's array code, and a heap segment never reaches its segment code: each of the JDK's
+ * segment access paths the kernels use sees one kind of segment, so the JIT's profile of it stays
+ * monomorphic.
  */
 public interface KernelPlan {
     /**
@@ -35,6 +41,33 @@ public interface KernelPlan {
      */
     default void execute(float[] x, int xOffset, float[] y, int yOffset) {
         execute(x, xOffset, y, yOffset, null);
+    }
+
+    /**
+     * Whether {@link #execute(MemorySegment, int, MemorySegment, int, Object)} (and its tasks'
+     * {@link Tasks#run(int, MemorySegment, int, MemorySegment, int, Object)}) read and write native
+     * segments directly. When not, {@link dev.convt.Plan} stages native segments through arrays.
+     *
+     * @return whether this plan executes on native segments; {@code false} by default
+     */
+    default boolean executesSegments() { return false; }
+
+    /**
+     * {@link #execute(float[], int, float[], int, Object)} on native segments, for a plan that
+     * {@link #executesSegments()}: the float of index {@code i} is at byte {@code 4·i} of its segment
+     * (so offsets count floats, as for arrays), read and written in native byte order. The caller
+     * ({@link dev.convt.Plan}) has checked the segments (bounds, liveness, thread access, writability,
+     * no overlap) and guarantees {@code index + length} fits an {@code int}.
+     *
+     * @param x         the input, a native segment, {@code (N, Cin, *in)} row-major from float {@code xIndex}
+     * @param xIndex    where the input starts in {@code x}, in floats
+     * @param y         the output, a native segment, {@code (N, Cout, *out)} row-major from float {@code yIndex}; overwritten
+     * @param yIndex    where the output starts in {@code y}, in floats
+     * @param workspace what {@link #newWorkspace()} made, or {@code null} for the calling thread's own
+     * @throws UnsupportedOperationException if this plan does not {@link #executesSegments() execute segments}
+     */
+    default void execute(MemorySegment x, int xIndex, MemorySegment y, int yIndex, Object workspace) {
+        throw new UnsupportedOperationException("this kernel plan reads and writes arrays only");
     }
 
     /**
@@ -99,5 +132,23 @@ public interface KernelPlan {
          *                  running thread's own
          */
         void run(int task, float[] x, int xOffset, float[] y, int yOffset, Object workspace);
+
+        /**
+         * Runs task {@code task} on native segments, for the tasks of a plan that
+         * {@link KernelPlan#executesSegments() executes segments} (as
+         * {@link KernelPlan#execute(MemorySegment, int, MemorySegment, int, Object)}: offsets in floats).
+         *
+         * @param task      which task, {@code 0 ≤ task < count()}
+         * @param x         the input segment
+         * @param xIndex    where the input starts in {@code x}, in floats
+         * @param y         the output segment; only this task's part is written
+         * @param yIndex    where the output starts in {@code y}, in floats
+         * @param workspace the caller's workspace ({@link KernelPlan#newWorkspace()}), or {@code null} for the
+         *                  running thread's own
+         * @throws UnsupportedOperationException if the plan does not execute segments
+         */
+        default void run(int task, MemorySegment x, int xIndex, MemorySegment y, int yIndex, Object workspace) {
+            throw new UnsupportedOperationException("these tasks read and write arrays only");
+        }
     }
 }

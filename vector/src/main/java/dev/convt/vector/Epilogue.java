@@ -7,6 +7,8 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * The fused output stage of the vector kernels: applies a spec's {@link Activation} in place to a
  * run of finished output values, a vector at a time (the last, partial vector masked), while the
@@ -23,7 +25,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <li>Tanh and sigmoid are not the Vector API's {@code TANH}/{@code EXP}: those are intrinsics once C2
  *     compiles them and {@code Math} calls before, whose last bits differ, which would make the
  *     first executes of a plan differ from later ones. Instead, {@code exp(r)} for {@code r ≤ 0}
- *     ({@link #expNonPositive}): {@code r = n·ln2 + f} with {@code |f| ≤ ln2/2} (Cody–Waite with a
+ *     ({@code expRun}): {@code r = n·ln2 + f} with {@code |f| ≤ ln2/2} (Cody–Waite with a
  *     fused multiply-add), {@code e^f ≈ 1 + f + f²·P(f)} (P of degree 4, fitted to a relative error
  *     of 3.7e-9 on that interval), times {@code 2^n} in two exact steps, so results down to the
  *     subnormal range round once. Then {@code sigmoid(v) = 1/(1 + z)} for {@code v > 0} and
@@ -66,6 +68,7 @@ public final class Epilogue {
 
     private Epilogue() {}
 
+    // BEGIN template for gen_segments.py
     /**
      * Applies {@code act} to {@code y[from .. to)} in place (nothing for {@link Activation#none()}).
      * Each value's result depends on that value alone (see the class comment): NaN stays NaN, and
@@ -84,8 +87,8 @@ public final class Epilogue {
             case RELU -> reluRun(y, from, to);
             case LEAKY_RELU -> leakyReluRun(act.alpha(), y, from, to);
             case CLAMP -> clampRun(act.min(), act.max(), y, from, to);
-            case TANH -> tanhRun(y, from, to);
-            case SIGMOID -> sigmoidRun(y, from, to);
+            case TANH -> expRun(true, y, from, to);
+            case SIGMOID -> expRun(false, y, from, to);
         }
     }
 
@@ -111,102 +114,211 @@ public final class Epilogue {
         }
     }
 
-    // One loop per kind, each its own method so C2 compiles each kind's vector code alone: one method
-    // holding several kinds' code passed C2's inlining budget and boxed its vectors. Every vector is
-    // loaded and stored under its in-range mask (whole vectors compile to plain loads and stores), so
-    // the kind's code has one call site, in the loop: a second, cold one for the tail was left out of
-    // line, and its vectors were allocated.
+    // One loop per kind (tanh and sigmoid share one, for their common e^r), each a method of its own
+    // whose vector values never leave it: the loop loads, computes and stores, calling only the Vector
+    // API. A vector passed to or returned from a method of ours is an object unless C2 inlines that
+    // method, and C2 may decline at any call (a caller's compile past its node budget, a callee
+    // already compiled too big, too deep): the im2col kernel's output stage once allocated every
+    // vector of tanh that way, in some JVMs only. Here a declined call passes an array or a segment
+    // and ints. Every vector is loaded and stored under its in-range mask (whole vectors compile to
+    // plain loads and stores), so the kind's code appears once, in the loop.
 
+    /** {@code v < 0 ? +0 : v}: NaN and −0 pass through, as {@link Activation#apply(float)}. */
     private static void reluRun(float[] y, int from, int to) {
         for (int i = from; i < to; i += L) {
             VectorMask<Float> m = S.indexInRange(i, to);
-            relu(FloatVector.fromArray(S, y, i, m)).intoArray(y, i, m);
+            FloatVector v = FloatVector.fromArray(S, y, i, m);
+            v.blend(0f, v.lt(0f)).intoArray(y, i, m);
         }
-    }
-
-    private static void leakyReluRun(float alpha, float[] y, int from, int to) {
-        for (int i = from; i < to; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, to);
-            leakyRelu(FloatVector.fromArray(S, y, i, m), alpha).intoArray(y, i, m);
-        }
-    }
-
-    private static void clampRun(float min, float max, float[] y, int from, int to) {
-        for (int i = from; i < to; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, to);
-            clamp(FloatVector.fromArray(S, y, i, m), min, max).intoArray(y, i, m);
-        }
-    }
-
-    private static void tanhRun(float[] y, int from, int to) {
-        for (int i = from; i < to; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, to);
-            tanh(FloatVector.fromArray(S, y, i, m)).intoArray(y, i, m);
-        }
-    }
-
-    private static void sigmoidRun(float[] y, int from, int to) {
-        for (int i = from; i < to; i += L) {
-            VectorMask<Float> m = S.indexInRange(i, to);
-            sigmoid(FloatVector.fromArray(S, y, i, m)).intoArray(y, i, m);
-        }
-    }
-
-    /** {@code v < 0 ? +0 : v}: NaN and −0 pass through, as {@link Activation#apply(float)}. */
-    static FloatVector relu(FloatVector v) {
-        return v.blend(0f, v.lt(0f));
     }
 
     /** {@code v > 0 ? v : v·alpha}. */
-    static FloatVector leakyRelu(FloatVector v, float alpha) {
-        return v.mul(alpha).blend(v, v.compare(VectorOperators.GT, 0f));
+    private static void leakyReluRun(float alpha, float[] y, int from, int to) {
+        for (int i = from; i < to; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, to);
+            FloatVector v = FloatVector.fromArray(S, y, i, m);
+            v.mul(alpha).blend(v, v.compare(VectorOperators.GT, 0f)).intoArray(y, i, m);
+        }
     }
 
     /** {@code v < min ? min : (v > max ? max : v)}: not {@code max}/{@code min}, which would turn −0 into +0 at a 0 bound. */
-    static FloatVector clamp(FloatVector v, float min, float max) {
-        FloatVector low = v.blend(min, v.lt(min));
-        return low.blend(max, low.compare(VectorOperators.GT, max));
+    private static void clampRun(float min, float max, float[] y, int from, int to) {
+        for (int i = from; i < to; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, to);
+            FloatVector v = FloatVector.fromArray(S, y, i, m);
+            FloatVector low = v.blend(min, v.lt(min));
+            low.blend(max, low.compare(VectorOperators.GT, max)).intoArray(y, i, m);
+        }
     }
 
-    /** Tanh (see the class comment). */
-    static FloatVector tanh(FloatVector v) {
-        FloatVector a = v.abs();
-        FloatVector t = a.mul(a);
-        FloatVector q = t.fma(Q4, Q3).fma(t, FloatVector.broadcast(S, Q2)).fma(t, FloatVector.broadcast(S, Q1)).fma(t, FloatVector.broadcast(S, Q0));
-        FloatVector poly = a.mul(t).fma(q, a);
-        FloatVector z = expNonPositive(a.mul(-2f));
-        FloatVector far = z.neg().add(1f).div(z.add(1f));
-        FloatVector r = far.blend(poly, a.lt(TANH_POLY_BELOW));
-        IntVector sign = v.reinterpretAsInts().and(0x80000000);
-        return r.reinterpretAsInts().or(sign).reinterpretAsFloats();
+    /**
+     * Tanh ({@code tanh} true) or sigmoid (see the class comment), both from {@code z = e^r}, {@code r}
+     * = {@code −2|v|} (tanh) or {@code −|v|} (sigmoid), computed as follows for {@code r ≤ 0} (NaN
+     * gives NaN; below {@value #EXP_LOWEST}, +0 or the nearest subnormal).
+     */
+    private static void expRun(boolean tanh, float[] y, int from, int to) {
+        // which argument e^r takes, as a lane mask: both are computed and one kept, so no vector value merges two paths
+        VectorMask<Float> sigmoidArgument = S.maskAll(!tanh);
+        for (int i = from; i < to; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, to);
+            FloatVector v = FloatVector.fromArray(S, y, i, m);
+            FloatVector a = v.abs();
+            FloatVector r = a.mul(-2f).blend(a.neg(), sigmoidArgument);
+            r = r.blend(EXP_LOWEST, r.lt(EXP_LOWEST));
+            FloatVector t = r.fma(LOG2E, ROUNDER);
+            FloatVector n = t.sub(ROUNDER);
+            IntVector ni = t.reinterpretAsInts().sub(ROUNDER_BITS);
+            FloatVector f = n.fma(FloatVector.broadcast(S, -LN2_HI), r);
+            f = n.fma(FloatVector.broadcast(S, -LN2_LO), f);
+            FloatVector p = f.fma(P4, P3).fma(f, FloatVector.broadcast(S, P2)).fma(f, FloatVector.broadcast(S, P1)).fma(f, FloatVector.broadcast(S, P0));
+            FloatVector e = f.mul(f).fma(p, f).add(1f);
+            // 2^n in two factors, each a normal float for n in [-150, 0]: the first product is exact
+            IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
+            IntVector n2 = ni.sub(n1);
+            FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector z = e.mul(s1).mul(s2);
+            if (tanh) {
+                FloatVector a2 = a.mul(a);
+                FloatVector q = a2.fma(Q4, Q3).fma(a2, FloatVector.broadcast(S, Q2)).fma(a2, FloatVector.broadcast(S, Q1))
+                        .fma(a2, FloatVector.broadcast(S, Q0));
+                FloatVector poly = a.mul(a2).fma(q, a);
+                FloatVector far = z.neg().add(1f).div(z.add(1f));
+                IntVector sign = v.reinterpretAsInts().and(0x80000000);
+                far.blend(poly, a.lt(TANH_POLY_BELOW)).reinterpretAsInts().or(sign).reinterpretAsFloats().intoArray(y, i, m);
+            } else {
+                FloatVector d = z.add(1f);
+                z.div(d).blend(d.broadcast(1f).div(d), v.compare(VectorOperators.GT, 0f)).intoArray(y, i, m);
+            }
+        }
+    }
+    // END template
+    // BEGIN GENERATED by gen_segments.py from the template above (y as native MemorySegments, float i at byte 4·i); do not edit: change the template and rerun the script.
+    /** The byte order of the generated segment variants' vector loads and stores. */
+    private static final java.nio.ByteOrder SEG_ORDER = java.nio.ByteOrder.nativeOrder();
+
+    /**
+     * Applies {@code act} to {@code y[from .. to)} in place (nothing for {@link Activation#none()}).
+     * Each value's result depends on that value alone (see the class comment): NaN stays NaN, and
+     * ReLU, clamp and tanh keep the sign of a zero.
+     *
+     * @param act  the activation
+     * @param y    the values
+     * @param from the first index
+     * @param to   the index past the last; nothing is done when {@code to <= from}
+     * @throws IndexOutOfBoundsException if the range leaves {@code y} and {@code act} is not none
+     *         (whole vectors before the bad one are already replaced)
+     */
+    static void apply(Activation act, MemorySegment y, int from, int to) {
+        switch (act.kind()) {
+            case NONE -> { }
+            case RELU -> reluRun(y, from, to);
+            case LEAKY_RELU -> leakyReluRun(act.alpha(), y, from, to);
+            case CLAMP -> clampRun(act.min(), act.max(), y, from, to);
+            case TANH -> expRun(true, y, from, to);
+            case SIGMOID -> expRun(false, y, from, to);
+        }
     }
 
-    /** Sigmoid (see the class comment). */
-    static FloatVector sigmoid(FloatVector v) {
-        FloatVector z = expNonPositive(v.abs().neg());
-        FloatVector d = z.add(1f);
-        FloatVector below = z.div(d);
-        FloatVector above = d.broadcast(1f).div(d);
-        return below.blend(above, v.compare(VectorOperators.GT, 0f));
+    /**
+     * Applies {@code act} to {@code count} runs of {@code length} values that start {@code stride}
+     * apart from {@code from} (rows or planes of several channels), as
+     * {@link #apply(Activation, float[], int, int)} on each run.
+     *
+     * @param act    the activation
+     * @param y      the values
+     * @param from   the first index of the first run
+     * @param length values per run; nothing is done when it is not positive
+     * @param count  the number of runs
+     * @param stride the distance from one run's start to the next
+     * @throws IndexOutOfBoundsException if a run leaves {@code y} and {@code act} is not none
+     */
+    static void apply(Activation act, MemorySegment y, int from, int length, int count, int stride) {
+        if (act.isNone() || length <= 0) {
+            return;
+        }
+        for (int c = 0; c < count; c++) {
+            apply(act, y, from + c * stride, from + c * stride + length);
+        }
     }
 
-    /** {@code e^r} for {@code r ≤ 0} (NaN gives NaN; below {@value #EXP_LOWEST}, +0 or the nearest subnormal). */
-    static FloatVector expNonPositive(FloatVector r) {
-        r = r.blend(EXP_LOWEST, r.lt(EXP_LOWEST));
-        FloatVector t = r.fma(LOG2E, ROUNDER);
-        FloatVector n = t.sub(ROUNDER);
-        IntVector ni = t.reinterpretAsInts().sub(ROUNDER_BITS);
-        FloatVector f = n.fma(FloatVector.broadcast(S, -LN2_HI), r);
-        f = n.fma(FloatVector.broadcast(S, -LN2_LO), f);
-        FloatVector p = f.fma(P4, P3).fma(f, FloatVector.broadcast(S, P2)).fma(f, FloatVector.broadcast(S, P1)).fma(f, FloatVector.broadcast(S, P0));
-        FloatVector e = f.mul(f).fma(p, f).add(1f);
-        // 2^n in two factors, each a normal float for n in [-150, 0]: the first product is exact
-        IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
-        IntVector n2 = ni.sub(n1);
-        // 2^k from the exponent bits, written out here: each helper level counts against C2's inlining depth
-        FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-        return e.mul(s1).mul(s2);
+    // One loop per kind (tanh and sigmoid share one, for their common e^r), each a method of its own
+    // whose vector values never leave it: the loop loads, computes and stores, calling only the Vector
+    // API. A vector passed to or returned from a method of ours is an object unless C2 inlines that
+    // method, and C2 may decline at any call (a caller's compile past its node budget, a callee
+    // already compiled too big, too deep): the im2col kernel's output stage once allocated every
+    // vector of tanh that way, in some JVMs only. Here a declined call passes an array or a segment
+    // and ints. Every vector is loaded and stored under its in-range mask (whole vectors compile to
+    // plain loads and stores), so the kind's code appears once, in the loop.
+
+    /** {@code v < 0 ? +0 : v}: NaN and −0 pass through, as {@link Activation#apply(float)}. */
+    private static void reluRun(MemorySegment y, int from, int to) {
+        for (int i = from; i < to; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, to);
+            FloatVector v = FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER, m);
+            v.blend(0f, v.lt(0f)).intoMemorySegment(y, 4L * i, SEG_ORDER, m);
+        }
     }
 
+    /** {@code v > 0 ? v : v·alpha}. */
+    private static void leakyReluRun(float alpha, MemorySegment y, int from, int to) {
+        for (int i = from; i < to; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, to);
+            FloatVector v = FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER, m);
+            v.mul(alpha).blend(v, v.compare(VectorOperators.GT, 0f)).intoMemorySegment(y, 4L * i, SEG_ORDER, m);
+        }
+    }
+
+    /** {@code v < min ? min : (v > max ? max : v)}: not {@code max}/{@code min}, which would turn −0 into +0 at a 0 bound. */
+    private static void clampRun(float min, float max, MemorySegment y, int from, int to) {
+        for (int i = from; i < to; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, to);
+            FloatVector v = FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER, m);
+            FloatVector low = v.blend(min, v.lt(min));
+            low.blend(max, low.compare(VectorOperators.GT, max)).intoMemorySegment(y, 4L * i, SEG_ORDER, m);
+        }
+    }
+
+    /**
+     * Tanh ({@code tanh} true) or sigmoid (see the class comment), both from {@code z = e^r}, {@code r}
+     * = {@code −2|v|} (tanh) or {@code −|v|} (sigmoid), computed as follows for {@code r ≤ 0} (NaN
+     * gives NaN; below {@value #EXP_LOWEST}, +0 or the nearest subnormal).
+     */
+    private static void expRun(boolean tanh, MemorySegment y, int from, int to) {
+        // which argument e^r takes, as a lane mask: both are computed and one kept, so no vector value merges two paths
+        VectorMask<Float> sigmoidArgument = S.maskAll(!tanh);
+        for (int i = from; i < to; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, to);
+            FloatVector v = FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER, m);
+            FloatVector a = v.abs();
+            FloatVector r = a.mul(-2f).blend(a.neg(), sigmoidArgument);
+            r = r.blend(EXP_LOWEST, r.lt(EXP_LOWEST));
+            FloatVector t = r.fma(LOG2E, ROUNDER);
+            FloatVector n = t.sub(ROUNDER);
+            IntVector ni = t.reinterpretAsInts().sub(ROUNDER_BITS);
+            FloatVector f = n.fma(FloatVector.broadcast(S, -LN2_HI), r);
+            f = n.fma(FloatVector.broadcast(S, -LN2_LO), f);
+            FloatVector p = f.fma(P4, P3).fma(f, FloatVector.broadcast(S, P2)).fma(f, FloatVector.broadcast(S, P1)).fma(f, FloatVector.broadcast(S, P0));
+            FloatVector e = f.mul(f).fma(p, f).add(1f);
+            // 2^n in two factors, each a normal float for n in [-150, 0]: the first product is exact
+            IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
+            IntVector n2 = ni.sub(n1);
+            FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector z = e.mul(s1).mul(s2);
+            if (tanh) {
+                FloatVector a2 = a.mul(a);
+                FloatVector q = a2.fma(Q4, Q3).fma(a2, FloatVector.broadcast(S, Q2)).fma(a2, FloatVector.broadcast(S, Q1))
+                        .fma(a2, FloatVector.broadcast(S, Q0));
+                FloatVector poly = a.mul(a2).fma(q, a);
+                FloatVector far = z.neg().add(1f).div(z.add(1f));
+                IntVector sign = v.reinterpretAsInts().and(0x80000000);
+                far.blend(poly, a.lt(TANH_POLY_BELOW)).reinterpretAsInts().or(sign).reinterpretAsFloats().intoMemorySegment(y, 4L * i, SEG_ORDER, m);
+            } else {
+                FloatVector d = z.add(1f);
+                z.div(d).blend(d.broadcast(1f).div(d), v.compare(VectorOperators.GT, 0f)).intoMemorySegment(y, 4L * i, SEG_ORDER, m);
+            }
+        }
+    }
+    // END GENERATED
 }

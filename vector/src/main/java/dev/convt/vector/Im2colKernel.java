@@ -29,6 +29,12 @@ import java.util.List;
  * generator's first layer) is one GEMM whose result is the output: {@link Im2colProjection} runs it
  * with the roles swapped (weights as the packed B, images as the rows of A) and no col2im.
  *
+ * <p>Native segments ({@link Im2colPlan#executesSegments}): the input columns are packed straight from
+ * the input segment and col2im, the bias, the activation and the channels-last write-out store into the
+ * output segment, through the segment twins {@code gen_segments.py} generates from the array code, so
+ * the result has the same bits. {@link Im2colProjection} has its twin too (packing its A rows from the
+ * input segment, storing the output there).
+ *
  * <p>Workspace per executing thread: the packed X tile (off-heap, cache-line aligned: see
  * {@link Packing#newPackedB}), {@code 4·K·nc} bytes rounded up to whole NR panels (≤ 384 KiB, plus
  * with AVX-512 at most one half panel of {@code 4·K·16} bytes, while
@@ -423,16 +429,31 @@ public final class Im2colKernel implements Kernel {
         }
 
         @Override
+        public Tasks tasks(int threads, long minTaskWork) {
+            return Im2colSplit.make(this, threads, minTaskWork);
+        }
+
+        /** Yes: the general path and {@link Im2colProjection} both have segment twins. */
+        @Override
+        public boolean executesSegments() {
+            return true;
+        }
+
+        /** {@code y[from .. to) = v} in a native segment (float i at byte 4·i), a vector at a time, the last one masked: the segment twins' {@code Arrays.fill}. */
+        private static void fill(MemorySegment y, int from, int to, float v) {
+            jdk.incubator.vector.FloatVector bv = jdk.incubator.vector.FloatVector.broadcast(VectorConfig.SPECIES, v);
+            for (int i = from; i < to; i += VectorConfig.SPECIES.length()) {
+                bv.intoMemorySegment(y, 4L * i, java.nio.ByteOrder.nativeOrder(), VectorConfig.SPECIES.indexInRange(i, to));
+            }
+        }
+
+        // BEGIN template for gen_segments.py
+        @Override
         public void execute(float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
             Object ws = workspace != null ? workspace : projection != null ? null : this.workspace.get();
             for (int g = 0; g < groups; g++) {
                 runPart(g, 0, coPerG, 0, batch, 0, outPlane, 0, inPlane, col2im, x, xOffset, y, yOffset, ws);
             }
-        }
-
-        @Override
-        public Tasks tasks(int threads, long minTaskWork) {
-            return Im2colSplit.make(this, threads, minTaskWork);
         }
 
         /**
@@ -453,17 +474,18 @@ public final class Im2colKernel implements Kernel {
             }
             Workspace ws = workspace == null ? this.workspace.get() : (Workspace) workspace;
             // a channels-last output is accumulated channels first in this thread's staging; the frontier moves it to y
-            float[] out = y;
-            int outOffset = yOffset;
-            if (frontier.channelsLast()) {
-                y = ws.staging;
-                yOffset = 0;
-            }
+            boolean staged = frontier.channelsLast();
+            float[] acc = ws.staging;
             if (!c2i.singleCover) {
                 for (int n = n0; n < n1; n++) {
                     for (int co = g * coPerG + co0; co < g * coPerG + co1; co++) {
-                        int base = yOffset + (n * cout + co) * outPlane;
-                        Arrays.fill(y, base + pA, base + pB, bias == null ? 0f : bias[co]);
+                        int base = (n * cout + co) * outPlane;
+                        float b = bias == null ? 0f : bias[co];
+                        if (staged) {
+                            Arrays.fill(acc, base + pA, base + pB, b);
+                        } else {
+                            Arrays.fill(y, yOffset + base + pA, yOffset + base + pB, b);
+                        }
                     }
                 }
             }
@@ -471,6 +493,7 @@ public final class Im2colKernel implements Kernel {
             int pFrom = rowFrom / MR, pTo = (rowTo + MR - 1) / MR;
             int jFrom = n0 * inPlane + qA, jTo = (n1 - 1) * inPlane + qB;
             int finished = n0 * outPlane;
+            int c0 = g * coPerG + co0, channels = co1 - co0;
             for (int jt = jFrom / nc * nc; jt < jTo; jt += nc) {
                 int ja = Math.max(jt, jFrom);
                 int width = Math.min(jt + nc, jTo) - ja;
@@ -480,13 +503,17 @@ public final class Im2colKernel implements Kernel {
                     int panels = Math.min(MC_PANELS, pTo - mp);
                     Sgemm.multiplyPacked(k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
                             ws.b, 0, width, ws.c, 0, ldc);
-                    c2i.add(g, mp * MR, Math.min(rowTo, (mp + panels) * MR), ja, width, ws.c, ldc, y, yOffset, ws.gather);
+                    int rowEnd = Math.min(rowTo, (mp + panels) * MR);
+                    if (staged) {
+                        c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, acc, 0, ws.gather);
+                    } else {
+                        c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, y, yOffset, ws.gather);
+                    }
                 }
-                finished = frontier.finish(finished, frontier.finalBefore(ja + width, qB, pB), pA, pB, g * coPerG + co0, co1 - co0,
-                        y, yOffset, out, outOffset);
+                finished = frontier.finish(finished, frontier.finalBefore(ja + width, qB, pB), pA, pB, c0, channels, acc, y, yOffset);
             }
             // the loop finishes every region its tiles reach; this, a piece with no columns on a tile boundary
-            frontier.finish(finished, (n1 - 1) * outPlane + pB, pA, pB, g * coPerG + co0, co1 - co0, y, yOffset, out, outOffset);
+            frontier.finish(finished, (n1 - 1) * outPlane + pB, pA, pB, c0, channels, acc, y, yOffset);
         }
 
         /** Packs X columns {@code [j0, j0 + width)} of group g (one piece per image) into packed B. */
@@ -506,6 +533,95 @@ public final class Im2colKernel implements Kernel {
             }
             Packing.zeroBTail(k, width, b, 0);
         }
+        // END template
+        // BEGIN GENERATED by gen_segments.py from the template above (x, y as native MemorySegments, float i at byte 4·i); do not edit: change the template and rerun the script.
+
+        @Override
+        public void execute(MemorySegment x, int xOffset, MemorySegment y, int yOffset, Object workspace) {
+            Object ws = workspace != null ? workspace : projection != null ? null : this.workspace.get();
+            for (int g = 0; g < groups; g++) {
+                runPart(g, 0, coPerG, 0, batch, 0, outPlane, 0, inPlane, col2im, x, xOffset, y, yOffset, ws);
+            }
+        }
+
+        /**
+         * One piece of the computation: group g, its local output channels {@code [co0, co1)} (a
+         * whole number of A panels unless co1 is the last), images {@code [n0, n1)}, output plane
+         * positions {@code [pA, pB)} (filled with the bias here) fed by the input plane positions
+         * {@code [qA, qB)} (whose columns are computed here), scattered by {@code c2i} (which writes
+         * only inside {@code [pA, pB)}). The columns are cut at the same N tiles as the whole
+         * computation, so each output element gets its products in the same order: by N tile, then
+         * by kernel tap. Each output region gets the activation once the columns that reach it are
+         * all scattered ({@link OutputFrontier}).
+         */
+        void runPart(int g, int co0, int co1, int n0, int n1, int pA, int pB, int qA, int qB, Col2im c2i,
+                     MemorySegment x, int xOffset, MemorySegment y, int yOffset, Object workspace) {
+            if (projection != null) {
+                projection.run(g, co0, co1, n0, n1, x, xOffset, y, yOffset, workspace);
+                return;
+            }
+            Workspace ws = workspace == null ? this.workspace.get() : (Workspace) workspace;
+            // a channels-last output is accumulated channels first in this thread's staging; the frontier moves it to y
+            boolean staged = frontier.channelsLast();
+            float[] acc = ws.staging;
+            if (!c2i.singleCover) {
+                for (int n = n0; n < n1; n++) {
+                    for (int co = g * coPerG + co0; co < g * coPerG + co1; co++) {
+                        int base = (n * cout + co) * outPlane;
+                        float b = bias == null ? 0f : bias[co];
+                        if (staged) {
+                            Arrays.fill(acc, base + pA, base + pB, b);
+                        } else {
+                            fill(y, yOffset + base + pA, yOffset + base + pB, b);
+                        }
+                    }
+                }
+            }
+            int rowFrom = co0 * taps, rowTo = co1 * taps;
+            int pFrom = rowFrom / MR, pTo = (rowTo + MR - 1) / MR;
+            int jFrom = n0 * inPlane + qA, jTo = (n1 - 1) * inPlane + qB;
+            int finished = n0 * outPlane;
+            int c0 = g * coPerG + co0, channels = co1 - co0;
+            for (int jt = jFrom / nc * nc; jt < jTo; jt += nc) {
+                int ja = Math.max(jt, jFrom);
+                int width = Math.min(jt + nc, jTo) - ja;
+                int ldc = Blocking.paddedColumns(width);
+                packColumns(x, xOffset, g, ja, width, ws.b);
+                for (int mp = pFrom; mp < pTo; mp += MC_PANELS) {
+                    int panels = Math.min(MC_PANELS, pTo - mp);
+                    Sgemm.multiplyPacked(k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
+                            ws.b, 0, width, ws.c, 0, ldc);
+                    int rowEnd = Math.min(rowTo, (mp + panels) * MR);
+                    if (staged) {
+                        c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, acc, 0, ws.gather);
+                    } else {
+                        c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, y, yOffset, ws.gather);
+                    }
+                }
+                finished = frontier.finish(finished, frontier.finalBefore(ja + width, qB, pB), pA, pB, c0, channels, acc, y, yOffset);
+            }
+            // the loop finishes every region its tiles reach; this, a piece with no columns on a tile boundary
+            frontier.finish(finished, (n1 - 1) * outPlane + pB, pA, pB, c0, channels, acc, y, yOffset);
+        }
+
+        /** Packs X columns {@code [j0, j0 + width)} of group g (one piece per image) into packed B. */
+        private void packColumns(MemorySegment x, int xOffset, int g, int j0, int width, MemorySegment b) {
+            int end = j0 + width;
+            int j = j0;
+            while (j < end) {
+                int n = j / inPlane;
+                int p0 = j - n * inPlane;
+                int len = Math.min(inPlane - p0, end - j);
+                if (channelsLastInput) {
+                    Packing.packBColumnsChannelsLast(k, len, x, xOffset + (n * inPlane + p0) * cin + g * k, cin, pixelGather, b, 0, j - j0);
+                } else {
+                    Packing.packBColumns(k, len, x, xOffset + (n * cin + g * k) * inPlane + p0, inPlane, b, 0, j - j0);
+                }
+                j += len;
+            }
+            Packing.zeroBTail(k, width, b, 0);
+        }
+        // END GENERATED
     }
 
     /** One thread's buffers: the packed X tile (off-heap, cache-line aligned) and the column block. */

@@ -3,6 +3,8 @@ package dev.convt.vector;
 import dev.convt.kernel.KernelPlan;
 import dev.convt.vector.gemm.Blocking;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * How the im2col kernel cuts one execute into tasks that write disjoint outputs (see
  * {@link KernelPlan#tasks}): whole groups where there are enough of them; else, per group, blocks
@@ -62,6 +64,14 @@ final class Im2colSplit implements KernelPlan.Tasks {
     public void run(int t, float[] x, int xOffset, float[] y, int yOffset, Object ws) {
         for (int g = g0[t]; g < g1[t]; g++) {
             plan.runPart(g, co0[t], co1[t], n0[t], n1[t], pA[t], pB[t], qA[t], qB[t], col2im[t], x, xOffset, y, yOffset, ws);
+        }
+    }
+
+    /** Task t on native segments (float i at byte 4·i): the plan's segment twin of the same piece. */
+    @Override
+    public void run(int t, MemorySegment x, int xIndex, MemorySegment y, int yIndex, Object ws) {
+        for (int g = g0[t]; g < g1[t]; g++) {
+            plan.runPart(g, co0[t], co1[t], n0[t], n1[t], pA[t], pB[t], qA[t], qB[t], col2im[t], x, xIndex, y, yIndex, ws);
         }
     }
 
