@@ -70,17 +70,12 @@ final class LayoutStage {
         int n = problem.batch();
         int cin = problem.spec().inChannels(), cout = problem.spec().outChannels();
         // channels last (N, P, C) → channels first (N, C, P): each image a P × C matrix transposed
-        Transpose in = kernel.readsLayout(problem) || sameMemory(cin, problem.inputPlane()) ? null
+        Transpose in = kernel.readsLayout(problem) || Layout.storedAlike(cin, problem.inputPlane()) ? null
                 : new Transpose(n, problem.inputPlane(), cin);
         // channels first (N, C, P) → channels last (N, P, C): each image a C × P matrix transposed
-        Transpose out = kernel.writesLayout(problem) || sameMemory(cout, problem.outputPlane()) ? null
+        Transpose out = kernel.writesLayout(problem) || Layout.storedAlike(cout, problem.outputPlane()) ? null
                 : new Transpose(n, cout, problem.outputPlane());
         return in == null && out == null ? null : new LayoutStage(in, out, problem.inputLength(), problem.outputLength());
-    }
-
-    /** Whether a tensor of {@code c} channels with {@code plane} positions each is stored alike in both layouts. */
-    private static boolean sameMemory(int c, int plane) {
-        return c == 1 || plane == 1;
     }
 
     /** {@return new staging buffers sized for this stage (a scratchpad's)} */

@@ -384,7 +384,8 @@ public final class Im2colKernel implements Kernel {
             packedW = weights.packedA;
             col2im = new Col2im(p, this.bias);
             frontier = new OutputFrontier(p);
-            channelsLastInput = p.layout() == dev.convt.Layout.CHANNELS_LAST;
+            // one input channel or one position: both layouts are the same memory, packed as channels first
+            channelsLastInput = p.layout() == dev.convt.Layout.CHANNELS_LAST && !dev.convt.Layout.storedAlike(cin, inPlane);
             pixelGather = Packing.pixelGather(cin);
             int bLength = projection != null ? 0 : Packing.packedBLength(k, nc);
             int cLength = projection != null ? 0 : Blocking.MC * nc;
