@@ -4,6 +4,7 @@ import dev.convt.Problem;
 import dev.convt.kernel.Kernel;
 import dev.convt.kernel.KernelPack;
 import dev.convt.kernel.KernelPlan;
+import dev.convt.kernel.BlockTranspose;
 import dev.convt.kernel.WarmUpProblem;
 import dev.convt.vector.gemm.Blocking;
 import dev.convt.vector.gemm.Packing;
@@ -63,6 +64,12 @@ public final class Im2colKernel implements Kernel {
 
     /** The im2col kernel (stateless); the planner makes one through {@link VectorKernelProvider}. */
     public Im2colKernel() {}
+
+    /** The register transpose ({@link dev.convt.vector.gemm.RegisterBlockTranspose}) for the layout stage around this kernel's plans. */
+    @Override
+    public BlockTranspose layoutTranspose() {
+        return dev.convt.vector.gemm.RegisterBlockTranspose.INSTANCE;
+    }
 
     @Override
     public String name() {

@@ -431,9 +431,9 @@ final class TapVectorMicroKernels {
 
 # lanes of the widths whose L x L register transpose exists (512, 256 and 128-bit floats)
 TRANSPOSE_LANES = [16, 8, 4]
-# (destination type, how a vector is stored at element index {i}) of the transpose variants
-TRANSPOSE_DESTINATIONS = [("float[]", "intoArray(dst, {i})"),
-                          ("MemorySegment", "intoMemorySegment(dst, 4L * ({i}), NATIVE)")]
+# (destination type, how a vector is stored at element index {i}) of the transpose variants; a
+# MemorySegment destination would be ("MemorySegment", "intoMemorySegment(dst, 4L * ({i}), NATIVE)")
+TRANSPOSE_DESTINATIONS = [("float[]", "intoArray(dst, {i})")]
 
 
 def transpose_tile(lanes, dst_type, store):
@@ -505,30 +505,29 @@ def transpose_file():
         for n in TRANSPOSE_LANES:
             tiles.append(transpose_tile(n, dst_type, store))
     consts = "\n\n".join(transpose_constants(n) for n in TRANSPOSE_LANES)
+    segments = any(dst_type == "MemorySegment" for dst_type, _ in TRANSPOSE_DESTINATIONS)
+    segment_imports = "\nimport java.lang.foreign.MemorySegment;\nimport java.nio.ByteOrder;\n" if segments else ""
+    native = "\n    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();" if segments else ""
     return HEADER + f"""package dev.convt.vector.gemm;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
-
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
-
+{segment_imports}
 /**
  * The register transposes of the channels-last moves: an {{@code L × L}} block of floats
  * ({{@code L}} = {{@link Blocking#LANES}}) transposed with whole-vector loads and stores and, in
  * between, {{@code log2 L}} stages of lane swaps in registers (the stage of bit {{@code b}} swaps bit
  * {{@code b}} of the row and lane indexes: one rearrange and one blend per row), instead of {{@code L}}
  * gathers or {{@code L²}} scalar moves. One tile per width (the configured one runs; the others are
- * never reached), each for a float array and for a memory segment as destination.
+ * never reached), for each kind of destination.
  */
 public final class TransposeMicroKernels {{
     private TransposeMicroKernels() {{}}
 
     private static final VectorSpecies<Float> S = Blocking.SPECIES;
-    private static final int L = S.length();
-    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
+    private static final int L = S.length();{native}
 
 {chr(10).join(chr(10).join([x, '']) for x in dispatch)}
 {chr(10).join(chr(10).join([x, '']) for x in tiles)}

@@ -184,12 +184,9 @@ public final class Packing {
      * Packs {@code w} columns of a channels-last B into packed B from column {@code dstCol}:
      * {@code B[p][j] = src[srcOff + j·pixelStride + p]} (column j is one input position, whose
      * {@code k} channels are contiguous), so a channels-last input is packed without a transposed
-     * copy of its own. A vector of columns at a time: with at least {@code L} channels, blocks of
-     * {@code L} channels × {@code L} columns through the register transpose
-     * ({@link TransposeMicroKernels}; the last block overlaps the one before rather than leave a
-     * tail), else for each channel one gathering load (lane i from column i, through {@code gather} =
-     * {@link #pixelGather}{@code (pixelStride)}) and one store into the panel's row; the columns'
-     * channels stay in L1 across the channel loop.
+     * copy of its own. A vector of columns at a time: for each channel one gathering load (lane i
+     * from column i, through {@code gather} = {@link #pixelGather}{@code (pixelStride)}) and one store
+     * into the panel's row; the columns' channels stay in L1 across the channel loop.
      *
      * @param k           rows (the channels of a group)
      * @param w           columns to pack
@@ -212,15 +209,8 @@ public final class Packing {
             int d = dstOff + q * panelStride + lane;
             int s = srcOff + j * pixelStride;
             if (lane + L <= NR && j + L <= w) {
-                if (k >= L) {
-                    for (int p0 = 0; p0 < k; p0 += L) {
-                        int p = Math.min(p0, k - L);
-                        TransposeMicroKernels.transpose(src, s + p, pixelStride, dst, d + p * NR, NR);
-                    }
-                } else {
-                    for (int p = 0; p < k; p++) {
-                        FloatVector.fromArray(S, src, s + p, gather, 0).intoMemorySegment(dst, 4L * (d + p * NR), ByteOrder.nativeOrder());
-                    }
+                for (int p = 0; p < k; p++) {
+                    FloatVector.fromArray(S, src, s + p, gather, 0).intoMemorySegment(dst, 4L * (d + p * NR), ByteOrder.nativeOrder());
                 }
                 j += L;
             } else {

@@ -6,23 +6,19 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
-import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
-
 /**
  * The register transposes of the channels-last moves: an {@code L × L} block of floats
  * ({@code L} = {@link Blocking#LANES}) transposed with whole-vector loads and stores and, in
  * between, {@code log2 L} stages of lane swaps in registers (the stage of bit {@code b} swaps bit
  * {@code b} of the row and lane indexes: one rearrange and one blend per row), instead of {@code L}
  * gathers or {@code L²} scalar moves. One tile per width (the configured one runs; the others are
- * never reached), each for a float array and for a memory segment as destination.
+ * never reached), for each kind of destination.
  */
 public final class TransposeMicroKernels {
     private TransposeMicroKernels() {}
 
     private static final VectorSpecies<Float> S = Blocking.SPECIES;
     private static final int L = S.length();
-    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();
 
     /**
      * {@code dst[d + i·ds + j] = src[s + j·ss + i]} for {@code i, j < L}: the {@code L × L} block of
@@ -38,28 +34,6 @@ public final class TransposeMicroKernels {
      * @param ds  the distance between two destination rows
      */
     public static void transpose(float[] src, int s, int ss, float[] dst, int d, int ds) {
-        switch (L) {
-            case 16 -> transpose16(src, s, ss, dst, d, ds);
-            case 8 -> transpose8(src, s, ss, dst, d, ds);
-            case 4 -> transpose4(src, s, ss, dst, d, ds);
-            default -> throw new IllegalStateException("no " + L + "-lane transpose: generate one (gen_microkernels.py)");
-        }
-    }
-
-    /**
-     * {@code dst[d + i·ds + j] = src[s + j·ss + i]} for {@code i, j < L}: the {@code L × L} block of
-     * {@code L} source rows (at stride {@code ss}) written as {@code L} destination rows (at stride
-     * {@code ds}) into a memory segment (float indexes), with {@code L} loads, {@code log2 L} stages of lane swaps in
-     * registers and {@code L} stores.
-     *
-     * @param src the source
-     * @param s   where the block's first row starts in {@code src}
-     * @param ss  the distance between two source rows
-     * @param dst the destination
-     * @param d   where the block's first destination row starts in {@code dst}
-     * @param ds  the distance between two destination rows
-     */
-    public static void transpose(float[] src, int s, int ss, MemorySegment dst, int d, int ds) {
         switch (L) {
             case 16 -> transpose16(src, s, ss, dst, d, ds);
             case 8 -> transpose8(src, s, ss, dst, d, ds);
@@ -188,128 +162,6 @@ public final class TransposeMicroKernels {
         b1.intoArray(dst, d + ds);
         b2.intoArray(dst, d + 2 * ds);
         b3.intoArray(dst, d + 3 * ds);
-    }
-
-    private static void transpose16(float[] src, int s, int ss, MemorySegment dst, int d, int ds) {
-        FloatVector v0 = FloatVector.fromArray(S, src, s);
-        FloatVector v1 = FloatVector.fromArray(S, src, s + ss);
-        FloatVector v2 = FloatVector.fromArray(S, src, s + 2 * ss);
-        FloatVector v3 = FloatVector.fromArray(S, src, s + 3 * ss);
-        FloatVector v4 = FloatVector.fromArray(S, src, s + 4 * ss);
-        FloatVector v5 = FloatVector.fromArray(S, src, s + 5 * ss);
-        FloatVector v6 = FloatVector.fromArray(S, src, s + 6 * ss);
-        FloatVector v7 = FloatVector.fromArray(S, src, s + 7 * ss);
-        FloatVector v8 = FloatVector.fromArray(S, src, s + 8 * ss);
-        FloatVector v9 = FloatVector.fromArray(S, src, s + 9 * ss);
-        FloatVector v10 = FloatVector.fromArray(S, src, s + 10 * ss);
-        FloatVector v11 = FloatVector.fromArray(S, src, s + 11 * ss);
-        FloatVector v12 = FloatVector.fromArray(S, src, s + 12 * ss);
-        FloatVector v13 = FloatVector.fromArray(S, src, s + 13 * ss);
-        FloatVector v14 = FloatVector.fromArray(S, src, s + 14 * ss);
-        FloatVector v15 = FloatVector.fromArray(S, src, s + 15 * ss);
-        // bit 8: row r takes the lanes with bit 8 set from row r + 8, row r + 8 the others from row r
-        FloatVector a0 = v0.blend(v8.rearrange(W16.SWAP8), W16.BIT8), a8 = v0.rearrange(W16.SWAP8).blend(v8, W16.BIT8);
-        FloatVector a1 = v1.blend(v9.rearrange(W16.SWAP8), W16.BIT8), a9 = v1.rearrange(W16.SWAP8).blend(v9, W16.BIT8);
-        FloatVector a2 = v2.blend(v10.rearrange(W16.SWAP8), W16.BIT8), a10 = v2.rearrange(W16.SWAP8).blend(v10, W16.BIT8);
-        FloatVector a3 = v3.blend(v11.rearrange(W16.SWAP8), W16.BIT8), a11 = v3.rearrange(W16.SWAP8).blend(v11, W16.BIT8);
-        FloatVector a4 = v4.blend(v12.rearrange(W16.SWAP8), W16.BIT8), a12 = v4.rearrange(W16.SWAP8).blend(v12, W16.BIT8);
-        FloatVector a5 = v5.blend(v13.rearrange(W16.SWAP8), W16.BIT8), a13 = v5.rearrange(W16.SWAP8).blend(v13, W16.BIT8);
-        FloatVector a6 = v6.blend(v14.rearrange(W16.SWAP8), W16.BIT8), a14 = v6.rearrange(W16.SWAP8).blend(v14, W16.BIT8);
-        FloatVector a7 = v7.blend(v15.rearrange(W16.SWAP8), W16.BIT8), a15 = v7.rearrange(W16.SWAP8).blend(v15, W16.BIT8);
-        // bit 4: row r takes the lanes with bit 4 set from row r + 4, row r + 4 the others from row r
-        FloatVector b0 = a0.blend(a4.rearrange(W16.SWAP4), W16.BIT4), b4 = a0.rearrange(W16.SWAP4).blend(a4, W16.BIT4);
-        FloatVector b1 = a1.blend(a5.rearrange(W16.SWAP4), W16.BIT4), b5 = a1.rearrange(W16.SWAP4).blend(a5, W16.BIT4);
-        FloatVector b2 = a2.blend(a6.rearrange(W16.SWAP4), W16.BIT4), b6 = a2.rearrange(W16.SWAP4).blend(a6, W16.BIT4);
-        FloatVector b3 = a3.blend(a7.rearrange(W16.SWAP4), W16.BIT4), b7 = a3.rearrange(W16.SWAP4).blend(a7, W16.BIT4);
-        FloatVector b8 = a8.blend(a12.rearrange(W16.SWAP4), W16.BIT4), b12 = a8.rearrange(W16.SWAP4).blend(a12, W16.BIT4);
-        FloatVector b9 = a9.blend(a13.rearrange(W16.SWAP4), W16.BIT4), b13 = a9.rearrange(W16.SWAP4).blend(a13, W16.BIT4);
-        FloatVector b10 = a10.blend(a14.rearrange(W16.SWAP4), W16.BIT4), b14 = a10.rearrange(W16.SWAP4).blend(a14, W16.BIT4);
-        FloatVector b11 = a11.blend(a15.rearrange(W16.SWAP4), W16.BIT4), b15 = a11.rearrange(W16.SWAP4).blend(a15, W16.BIT4);
-        // bit 2: row r takes the lanes with bit 2 set from row r + 2, row r + 2 the others from row r
-        FloatVector c0 = b0.blend(b2.rearrange(W16.SWAP2), W16.BIT2), c2 = b0.rearrange(W16.SWAP2).blend(b2, W16.BIT2);
-        FloatVector c1 = b1.blend(b3.rearrange(W16.SWAP2), W16.BIT2), c3 = b1.rearrange(W16.SWAP2).blend(b3, W16.BIT2);
-        FloatVector c4 = b4.blend(b6.rearrange(W16.SWAP2), W16.BIT2), c6 = b4.rearrange(W16.SWAP2).blend(b6, W16.BIT2);
-        FloatVector c5 = b5.blend(b7.rearrange(W16.SWAP2), W16.BIT2), c7 = b5.rearrange(W16.SWAP2).blend(b7, W16.BIT2);
-        FloatVector c8 = b8.blend(b10.rearrange(W16.SWAP2), W16.BIT2), c10 = b8.rearrange(W16.SWAP2).blend(b10, W16.BIT2);
-        FloatVector c9 = b9.blend(b11.rearrange(W16.SWAP2), W16.BIT2), c11 = b9.rearrange(W16.SWAP2).blend(b11, W16.BIT2);
-        FloatVector c12 = b12.blend(b14.rearrange(W16.SWAP2), W16.BIT2), c14 = b12.rearrange(W16.SWAP2).blend(b14, W16.BIT2);
-        FloatVector c13 = b13.blend(b15.rearrange(W16.SWAP2), W16.BIT2), c15 = b13.rearrange(W16.SWAP2).blend(b15, W16.BIT2);
-        // bit 1: row r takes the lanes with bit 1 set from row r + 1, row r + 1 the others from row r
-        FloatVector e0 = c0.blend(c1.rearrange(W16.SWAP1), W16.BIT1), e1 = c0.rearrange(W16.SWAP1).blend(c1, W16.BIT1);
-        FloatVector e2 = c2.blend(c3.rearrange(W16.SWAP1), W16.BIT1), e3 = c2.rearrange(W16.SWAP1).blend(c3, W16.BIT1);
-        FloatVector e4 = c4.blend(c5.rearrange(W16.SWAP1), W16.BIT1), e5 = c4.rearrange(W16.SWAP1).blend(c5, W16.BIT1);
-        FloatVector e6 = c6.blend(c7.rearrange(W16.SWAP1), W16.BIT1), e7 = c6.rearrange(W16.SWAP1).blend(c7, W16.BIT1);
-        FloatVector e8 = c8.blend(c9.rearrange(W16.SWAP1), W16.BIT1), e9 = c8.rearrange(W16.SWAP1).blend(c9, W16.BIT1);
-        FloatVector e10 = c10.blend(c11.rearrange(W16.SWAP1), W16.BIT1), e11 = c10.rearrange(W16.SWAP1).blend(c11, W16.BIT1);
-        FloatVector e12 = c12.blend(c13.rearrange(W16.SWAP1), W16.BIT1), e13 = c12.rearrange(W16.SWAP1).blend(c13, W16.BIT1);
-        FloatVector e14 = c14.blend(c15.rearrange(W16.SWAP1), W16.BIT1), e15 = c14.rearrange(W16.SWAP1).blend(c15, W16.BIT1);
-        e0.intoMemorySegment(dst, 4L * (d), NATIVE);
-        e1.intoMemorySegment(dst, 4L * (d + ds), NATIVE);
-        e2.intoMemorySegment(dst, 4L * (d + 2 * ds), NATIVE);
-        e3.intoMemorySegment(dst, 4L * (d + 3 * ds), NATIVE);
-        e4.intoMemorySegment(dst, 4L * (d + 4 * ds), NATIVE);
-        e5.intoMemorySegment(dst, 4L * (d + 5 * ds), NATIVE);
-        e6.intoMemorySegment(dst, 4L * (d + 6 * ds), NATIVE);
-        e7.intoMemorySegment(dst, 4L * (d + 7 * ds), NATIVE);
-        e8.intoMemorySegment(dst, 4L * (d + 8 * ds), NATIVE);
-        e9.intoMemorySegment(dst, 4L * (d + 9 * ds), NATIVE);
-        e10.intoMemorySegment(dst, 4L * (d + 10 * ds), NATIVE);
-        e11.intoMemorySegment(dst, 4L * (d + 11 * ds), NATIVE);
-        e12.intoMemorySegment(dst, 4L * (d + 12 * ds), NATIVE);
-        e13.intoMemorySegment(dst, 4L * (d + 13 * ds), NATIVE);
-        e14.intoMemorySegment(dst, 4L * (d + 14 * ds), NATIVE);
-        e15.intoMemorySegment(dst, 4L * (d + 15 * ds), NATIVE);
-    }
-
-    private static void transpose8(float[] src, int s, int ss, MemorySegment dst, int d, int ds) {
-        FloatVector v0 = FloatVector.fromArray(S, src, s);
-        FloatVector v1 = FloatVector.fromArray(S, src, s + ss);
-        FloatVector v2 = FloatVector.fromArray(S, src, s + 2 * ss);
-        FloatVector v3 = FloatVector.fromArray(S, src, s + 3 * ss);
-        FloatVector v4 = FloatVector.fromArray(S, src, s + 4 * ss);
-        FloatVector v5 = FloatVector.fromArray(S, src, s + 5 * ss);
-        FloatVector v6 = FloatVector.fromArray(S, src, s + 6 * ss);
-        FloatVector v7 = FloatVector.fromArray(S, src, s + 7 * ss);
-        // bit 4: row r takes the lanes with bit 4 set from row r + 4, row r + 4 the others from row r
-        FloatVector a0 = v0.blend(v4.rearrange(W8.SWAP4), W8.BIT4), a4 = v0.rearrange(W8.SWAP4).blend(v4, W8.BIT4);
-        FloatVector a1 = v1.blend(v5.rearrange(W8.SWAP4), W8.BIT4), a5 = v1.rearrange(W8.SWAP4).blend(v5, W8.BIT4);
-        FloatVector a2 = v2.blend(v6.rearrange(W8.SWAP4), W8.BIT4), a6 = v2.rearrange(W8.SWAP4).blend(v6, W8.BIT4);
-        FloatVector a3 = v3.blend(v7.rearrange(W8.SWAP4), W8.BIT4), a7 = v3.rearrange(W8.SWAP4).blend(v7, W8.BIT4);
-        // bit 2: row r takes the lanes with bit 2 set from row r + 2, row r + 2 the others from row r
-        FloatVector b0 = a0.blend(a2.rearrange(W8.SWAP2), W8.BIT2), b2 = a0.rearrange(W8.SWAP2).blend(a2, W8.BIT2);
-        FloatVector b1 = a1.blend(a3.rearrange(W8.SWAP2), W8.BIT2), b3 = a1.rearrange(W8.SWAP2).blend(a3, W8.BIT2);
-        FloatVector b4 = a4.blend(a6.rearrange(W8.SWAP2), W8.BIT2), b6 = a4.rearrange(W8.SWAP2).blend(a6, W8.BIT2);
-        FloatVector b5 = a5.blend(a7.rearrange(W8.SWAP2), W8.BIT2), b7 = a5.rearrange(W8.SWAP2).blend(a7, W8.BIT2);
-        // bit 1: row r takes the lanes with bit 1 set from row r + 1, row r + 1 the others from row r
-        FloatVector c0 = b0.blend(b1.rearrange(W8.SWAP1), W8.BIT1), c1 = b0.rearrange(W8.SWAP1).blend(b1, W8.BIT1);
-        FloatVector c2 = b2.blend(b3.rearrange(W8.SWAP1), W8.BIT1), c3 = b2.rearrange(W8.SWAP1).blend(b3, W8.BIT1);
-        FloatVector c4 = b4.blend(b5.rearrange(W8.SWAP1), W8.BIT1), c5 = b4.rearrange(W8.SWAP1).blend(b5, W8.BIT1);
-        FloatVector c6 = b6.blend(b7.rearrange(W8.SWAP1), W8.BIT1), c7 = b6.rearrange(W8.SWAP1).blend(b7, W8.BIT1);
-        c0.intoMemorySegment(dst, 4L * (d), NATIVE);
-        c1.intoMemorySegment(dst, 4L * (d + ds), NATIVE);
-        c2.intoMemorySegment(dst, 4L * (d + 2 * ds), NATIVE);
-        c3.intoMemorySegment(dst, 4L * (d + 3 * ds), NATIVE);
-        c4.intoMemorySegment(dst, 4L * (d + 4 * ds), NATIVE);
-        c5.intoMemorySegment(dst, 4L * (d + 5 * ds), NATIVE);
-        c6.intoMemorySegment(dst, 4L * (d + 6 * ds), NATIVE);
-        c7.intoMemorySegment(dst, 4L * (d + 7 * ds), NATIVE);
-    }
-
-    private static void transpose4(float[] src, int s, int ss, MemorySegment dst, int d, int ds) {
-        FloatVector v0 = FloatVector.fromArray(S, src, s);
-        FloatVector v1 = FloatVector.fromArray(S, src, s + ss);
-        FloatVector v2 = FloatVector.fromArray(S, src, s + 2 * ss);
-        FloatVector v3 = FloatVector.fromArray(S, src, s + 3 * ss);
-        // bit 2: row r takes the lanes with bit 2 set from row r + 2, row r + 2 the others from row r
-        FloatVector a0 = v0.blend(v2.rearrange(W4.SWAP2), W4.BIT2), a2 = v0.rearrange(W4.SWAP2).blend(v2, W4.BIT2);
-        FloatVector a1 = v1.blend(v3.rearrange(W4.SWAP2), W4.BIT2), a3 = v1.rearrange(W4.SWAP2).blend(v3, W4.BIT2);
-        // bit 1: row r takes the lanes with bit 1 set from row r + 1, row r + 1 the others from row r
-        FloatVector b0 = a0.blend(a1.rearrange(W4.SWAP1), W4.BIT1), b1 = a0.rearrange(W4.SWAP1).blend(a1, W4.BIT1);
-        FloatVector b2 = a2.blend(a3.rearrange(W4.SWAP1), W4.BIT1), b3 = a2.rearrange(W4.SWAP1).blend(a3, W4.BIT1);
-        b0.intoMemorySegment(dst, 4L * (d), NATIVE);
-        b1.intoMemorySegment(dst, 4L * (d + ds), NATIVE);
-        b2.intoMemorySegment(dst, 4L * (d + 2 * ds), NATIVE);
-        b3.intoMemorySegment(dst, 4L * (d + 3 * ds), NATIVE);
     }
 
     /** The constants of the 16-lane transpose (initialised only where the species has 16 lanes). */
