@@ -65,7 +65,7 @@ public final class Im2colKernel implements Kernel {
     /** The im2col kernel (stateless); the planner makes one through {@link VectorKernelProvider}. */
     public Im2colKernel() {}
 
-    /** The register transpose ({@link dev.convt.vector.gemm.RegisterBlockTranspose}) for the layout stage around this kernel's plans. */
+    /** The register transpose ({@link dev.convt.vector.gemm.RegisterBlockTranspose}; null where the width has none) for the layout stage around this kernel's plans. */
     @Override
     public BlockTranspose layoutTranspose() {
         return dev.convt.vector.gemm.RegisterBlockTranspose.INSTANCE;

@@ -124,7 +124,7 @@ final class OutputFrontier {
      * {@code y} ({@link #channelGather}), the channels past the last whole vector one by one.
      */
     private void toChannelsLast(float[] y, int s, float[] out, int d, int positions, int channels) {
-        if (positions >= L && channels >= L) {
+        if (positions >= L && channels >= L && TransposeMicroKernels.AVAILABLE) {
             for (int q0 = 0; q0 < positions; q0 += L) {
                 int q = Math.min(q0, positions - L);
                 for (int c0 = 0; c0 < channels; c0 += L) {

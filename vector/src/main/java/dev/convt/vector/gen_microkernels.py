@@ -508,6 +508,8 @@ def transpose_file():
     segments = any(dst_type == "MemorySegment" for dst_type, _ in TRANSPOSE_DESTINATIONS)
     segment_imports = "\nimport java.lang.foreign.MemorySegment;\nimport java.nio.ByteOrder;\n" if segments else ""
     native = "\n    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();" if segments else ""
+    transpose_lanes = ", ".join(str(n) for n in TRANSPOSE_LANES)
+    available = " || ".join(f"L == {n}" for n in TRANSPOSE_LANES)
     return HEADER + f"""package dev.convt.vector.gemm;
 
 import jdk.incubator.vector.FloatVector;
@@ -528,6 +530,9 @@ public final class TransposeMicroKernels {{
 
     private static final VectorSpecies<Float> S = Blocking.SPECIES;
     private static final int L = S.length();{native}
+
+    /** Whether this JVM's width has a transpose here ({{@code L}} of {transpose_lanes}); callers move element by element otherwise. */
+    public static final boolean AVAILABLE = {available};
 
 {chr(10).join(chr(10).join([x, '']) for x in dispatch)}
 {chr(10).join(chr(10).join([x, '']) for x in tiles)}

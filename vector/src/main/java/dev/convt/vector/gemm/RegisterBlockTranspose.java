@@ -8,8 +8,8 @@ import dev.convt.kernel.BlockTranspose;
  * {@link Blocking#LANES} floats through the register transpose of {@link TransposeMicroKernels}.
  */
 public final class RegisterBlockTranspose implements BlockTranspose {
-    /** The one instance (stateless). */
-    public static final RegisterBlockTranspose INSTANCE = new RegisterBlockTranspose();
+    /** The one instance (stateless), or null where this JVM's width has no register transpose ({@link TransposeMicroKernels#AVAILABLE}). */
+    public static final RegisterBlockTranspose INSTANCE = TransposeMicroKernels.AVAILABLE ? new RegisterBlockTranspose() : null;
 
     private RegisterBlockTranspose() {}
 

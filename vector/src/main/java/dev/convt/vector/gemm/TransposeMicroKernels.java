@@ -20,6 +20,9 @@ public final class TransposeMicroKernels {
     private static final VectorSpecies<Float> S = Blocking.SPECIES;
     private static final int L = S.length();
 
+    /** Whether this JVM's width has a transpose here ({@code L} of 16, 8, 4); callers move element by element otherwise. */
+    public static final boolean AVAILABLE = L == 16 || L == 8 || L == 4;
+
     /**
      * {@code dst[d + i·ds + j] = src[s + j·ss + i]} for {@code i, j < L}: the {@code L × L} block of
      * {@code L} source rows (at stride {@code ss}) written as {@code L} destination rows (at stride

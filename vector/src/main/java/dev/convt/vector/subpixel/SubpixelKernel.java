@@ -71,7 +71,7 @@ public final class SubpixelKernel implements Kernel {
     /** The kernel; stateless (plans hold the packed weights and workspace). */
     public SubpixelKernel() {}
 
-    /** The register transpose ({@link dev.convt.vector.gemm.RegisterBlockTranspose}) for the layout stage around this kernel's plans. */
+    /** The register transpose ({@link dev.convt.vector.gemm.RegisterBlockTranspose}; null where the width has none) for the layout stage around this kernel's plans. */
     @Override
     public BlockTranspose layoutTranspose() {
         return dev.convt.vector.gemm.RegisterBlockTranspose.INSTANCE;
