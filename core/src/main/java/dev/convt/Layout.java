@@ -34,6 +34,19 @@ public enum Layout {
     /** The names by spatial rank, 1 to 3. */
     private final String[] names;
 
+    /**
+     * Whether a tensor of {@code channels} channels with {@code positions} positions each is the same
+     * memory in both layouts (one channel, or one position per channel), so a kernel or a stage has
+     * nothing to move between them.
+     *
+     * @param channels  channels per image
+     * @param positions positions per channel (the plane)
+     * @return whether {@code channels == 1 || positions == 1}
+     */
+    public static boolean storedAlike(int channels, int positions) {
+        return channels == 1 || positions == 1;
+    }
+
     Layout(String... names) {
         this.names = names;
     }

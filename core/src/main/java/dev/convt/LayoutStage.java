@@ -1,5 +1,6 @@
 package dev.convt;
 
+import dev.convt.kernel.BlockTranspose;
 import dev.convt.kernel.Kernel;
 import dev.convt.kernel.KernelPlan;
 
@@ -70,17 +71,12 @@ final class LayoutStage {
         int n = problem.batch();
         int cin = problem.spec().inChannels(), cout = problem.spec().outChannels();
         // channels last (N, P, C) → channels first (N, C, P): each image a P × C matrix transposed
-        Transpose in = kernel.readsLayout(problem) || sameMemory(cin, problem.inputPlane()) ? null
-                : new Transpose(n, problem.inputPlane(), cin);
+        Transpose in = kernel.readsLayout(problem) || Layout.storedAlike(cin, problem.inputPlane()) ? null
+                : new Transpose(n, problem.inputPlane(), cin, kernel.layoutTranspose());
         // channels first (N, C, P) → channels last (N, P, C): each image a C × P matrix transposed
-        Transpose out = kernel.writesLayout(problem) || sameMemory(cout, problem.outputPlane()) ? null
-                : new Transpose(n, cout, problem.outputPlane());
+        Transpose out = kernel.writesLayout(problem) || Layout.storedAlike(cout, problem.outputPlane()) ? null
+                : new Transpose(n, cout, problem.outputPlane(), kernel.layoutTranspose());
         return in == null && out == null ? null : new LayoutStage(in, out, problem.inputLength(), problem.outputLength());
-    }
-
-    /** Whether a tensor of {@code c} channels with {@code plane} positions each is stored alike in both layouts. */
-    private static boolean sameMemory(int c, int plane) {
-        return c == 1 || plane == 1;
     }
 
     /** {@return new staging buffers sized for this stage (a scratchpad's)} */
@@ -151,17 +147,20 @@ final class LayoutStage {
      * tasks over ranges of source rows (a task writes only the destination columns of its rows).
      */
     static final class Transpose implements KernelPlan.Tasks {
-        /** Side of the square tiles the transpose walks, so both sides stay in L1. */
+        /** Side of the square tiles the scalar transpose walks, so both sides stay in L1. */
         static final int TILE = 16;
         /** The most tasks a transpose is cut into. */
         static final int MAX_TASKS = 16;
 
         private final int images, rows, cols, tasks;
+        /** The kernel's block transpose ({@link Kernel#layoutTranspose}), or null for scalar tiles. */
+        private final BlockTranspose blocks;
 
-        Transpose(int images, int rows, int cols) {
+        Transpose(int images, int rows, int cols, BlockTranspose blocks) {
             this.images = images;
             this.rows = rows;
             this.cols = cols;
+            this.blocks = blocks;
             long totalRows = (long) images * rows;
             this.tasks = (int) Math.min(MAX_TASKS, totalRows);
         }
@@ -194,8 +193,30 @@ final class LayoutStage {
                 int n = from / rows;
                 int r0 = from - n * rows;
                 int r1 = Math.min(rows, r0 + (to - from));
-                tile(src, srcOffset + n * image, dst, dstOffset + n * image, r0, r1);
+                if (blocks != null && r1 - r0 >= blocks.size() && cols >= blocks.size()) {
+                    blocks(src, srcOffset + n * image, dst, dstOffset + n * image, r0, r1);
+                } else {
+                    tile(src, srcOffset + n * image, dst, dstOffset + n * image, r0, r1);
+                }
                 from += r1 - r0;
+            }
+        }
+
+        /**
+         * {@code dst[j·rows + i] = src[i·cols + j]} for rows {@code i} in {@code [r0, r1)} of one image
+         * (at least one block of each axis), block by block through {@link #blocks}: the destination
+         * in order (columns outer), and the last block of each axis overlapping the one before rather
+         * than leaving a tail (it only copies, so an element written twice gets the same value, and the
+         * block stays inside this task's rows).
+         */
+        private void blocks(float[] src, int s, float[] dst, int d, int r0, int r1) {
+            int b = blocks.size();
+            for (int j0 = 0; j0 < cols; j0 += b) {
+                int j = Math.min(j0, cols - b);
+                for (int i0 = r0; i0 < r1; i0 += b) {
+                    int i = Math.min(i0, r1 - b);
+                    blocks.transpose(src, s + i * cols + j, cols, dst, d + j * rows + i, rows);
+                }
             }
         }
 

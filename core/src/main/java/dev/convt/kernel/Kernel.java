@@ -79,6 +79,18 @@ public interface Kernel {
     }
 
     /**
+     * The block transpose the layout stage around this kernel's plans moves channels-last data with
+     * (the caller's input into channels-first staging, the staged output into the caller's), or
+     * {@code null} (the default) for the stage's own scalar tiles. Only the speed of the stage
+     * depends on it: a transpose moves values, so the results are the same bits either way.
+     *
+     * @return the transpose, or {@code null}
+     */
+    default BlockTranspose layoutTranspose() {
+        return null;
+    }
+
+    /**
      * Why the automatic choice should skip this kernel for the problem (it can, but another is
      * expected to be faster), or {@code null} to take it. Defaults to {@link #declineReason}.
      *

@@ -4,6 +4,7 @@ import dev.convt.Problem;
 import dev.convt.kernel.Kernel;
 import dev.convt.kernel.KernelPack;
 import dev.convt.kernel.KernelPlan;
+import dev.convt.kernel.BlockTranspose;
 import dev.convt.kernel.WarmUpProblem;
 import dev.convt.vector.gemm.Blocking;
 import dev.convt.vector.gemm.Packing;
@@ -69,6 +70,12 @@ public final class Im2colKernel implements Kernel {
 
     /** The im2col kernel (stateless); the planner makes one through {@link VectorKernelProvider}. */
     public Im2colKernel() {}
+
+    /** The register transpose ({@link dev.convt.vector.gemm.RegisterBlockTranspose}; null where the width has none) for the layout stage around this kernel's plans. */
+    @Override
+    public BlockTranspose layoutTranspose() {
+        return dev.convt.vector.gemm.RegisterBlockTranspose.INSTANCE;
+    }
 
     @Override
     public String name() {
@@ -390,7 +397,8 @@ public final class Im2colKernel implements Kernel {
             packedW = weights.packedA;
             col2im = new Col2im(p, this.bias);
             frontier = new OutputFrontier(p);
-            channelsLastInput = p.layout() == dev.convt.Layout.CHANNELS_LAST;
+            // one input channel or one position: both layouts are the same memory, packed as channels first
+            channelsLastInput = p.layout() == dev.convt.Layout.CHANNELS_LAST && !dev.convt.Layout.storedAlike(cin, inPlane);
             pixelGather = Packing.pixelGather(cin);
             int bLength = projection != null ? 0 : Packing.packedBLength(k, nc);
             int cLength = projection != null ? 0 : Blocking.MC * nc;

@@ -2,6 +2,7 @@ package dev.convt.vector;
 
 import dev.convt.Activation;
 import dev.convt.Problem;
+import dev.convt.vector.gemm.TransposeMicroKernels;
 
 import java.lang.foreign.MemorySegment;
 
@@ -33,7 +34,9 @@ final class OutputFrontier {
 
     OutputFrontier(Problem p) {
         act = p.spec().activation();
-        channelsLast = p.layout() == dev.convt.Layout.CHANNELS_LAST;
+        // one channel or one position: both layouts are the same memory, and col2im writes y directly
+        channelsLast = p.layout() == dev.convt.Layout.CHANNELS_LAST
+                && !dev.convt.Layout.storedAlike(p.spec().outChannels(), p.outputPlane());
         channelGather = new int[VectorConfig.SPECIES.length()];
         for (int i = 0; i < channelGather.length; i++) {
             channelGather[i] = i * p.outputPlane();
@@ -117,12 +120,26 @@ final class OutputFrontier {
     }
 
     /**
-     * {@code out[d + q·cout + c] = y[s + c·outPlane + q]} for {@code q < positions}, {@code c < channels}:
-     * per position, a vector of channels at a time, gathered from {@code L} channel rows through
-     * {@link #channelGather} (each row is read in order across the positions, so the rows stay in L1)
-     * and stored contiguously; the channels past the last whole vector one by one.
+     * {@code out[d + q·cout + c] = y[s + c·outPlane + q]} for {@code q < positions}, {@code c < channels}.
+     * With at least {@code L} of each, by blocks of {@code L} positions × {@code L} channels through
+     * the register transpose ({@link TransposeMicroKernels}), positions outer so the output is written
+     * in order while the {@code L} source rows of a block stay in L1; the last block of each axis
+     * overlaps the one before rather than leave a tail (the move only copies, so writing an element
+     * twice is harmless, and the block stays inside this call's positions and channels).
+     * Otherwise per position, a vector of channels at a time gathered from {@code L} channel rows of
+     * {@code y} ({@link #channelGather}), the channels past the last whole vector one by one.
      */
     private void toChannelsLast(float[] y, int s, float[] out, int d, int positions, int channels) {
+        if (positions >= L && channels >= L && TransposeMicroKernels.AVAILABLE) {
+            for (int q0 = 0; q0 < positions; q0 += L) {
+                int q = Math.min(q0, positions - L);
+                for (int c0 = 0; c0 < channels; c0 += L) {
+                    int c = Math.min(c0, channels - L);
+                    TransposeMicroKernels.transpose(y, s + c * outPlane + q, outPlane, out, d + q * cout + c, cout);
+                }
+            }
+            return;
+        }
         int vectorChannels = channels - channels % L;
         for (int q = 0; q < positions; q++) {
             int to = d + q * cout;
@@ -175,12 +192,26 @@ final class OutputFrontier {
     }
 
     /**
-     * {@code out[d + q·cout + c] = y[s + c·outPlane + q]} for {@code q < positions}, {@code c < channels}:
-     * per position, a vector of channels at a time, gathered from {@code L} channel rows through
-     * {@link #channelGather} (each row is read in order across the positions, so the rows stay in L1)
-     * and stored contiguously; the channels past the last whole vector one by one.
+     * {@code out[d + q·cout + c] = y[s + c·outPlane + q]} for {@code q < positions}, {@code c < channels}.
+     * With at least {@code L} of each, by blocks of {@code L} positions × {@code L} channels through
+     * the register transpose ({@link TransposeMicroKernels}), positions outer so the output is written
+     * in order while the {@code L} source rows of a block stay in L1; the last block of each axis
+     * overlaps the one before rather than leave a tail (the move only copies, so writing an element
+     * twice is harmless, and the block stays inside this call's positions and channels).
+     * Otherwise per position, a vector of channels at a time gathered from {@code L} channel rows of
+     * {@code y} ({@link #channelGather}), the channels past the last whole vector one by one.
      */
     private void toChannelsLast(float[] y, int s, MemorySegment out, int d, int positions, int channels) {
+        if (positions >= L && channels >= L && TransposeMicroKernels.AVAILABLE) {
+            for (int q0 = 0; q0 < positions; q0 += L) {
+                int q = Math.min(q0, positions - L);
+                for (int c0 = 0; c0 < channels; c0 += L) {
+                    int c = Math.min(c0, channels - L);
+                    TransposeMicroKernels.transpose(y, s + c * outPlane + q, outPlane, out, d + q * cout + c, cout);
+                }
+            }
+            return;
+        }
         int vectorChannels = channels - channels % L;
         for (int q = 0; q < positions; q++) {
             int to = d + q * cout;

@@ -4,6 +4,7 @@ import dev.convt.Problem;
 import dev.convt.kernel.Kernel;
 import dev.convt.kernel.KernelPack;
 import dev.convt.kernel.KernelPlan;
+import dev.convt.kernel.BlockTranspose;
 import dev.convt.vector.scatter.ScatterPlan;
 import dev.convt.vector.scatter.ScatterTuning;
 import dev.convt.vector.scatter.ScatterWeights;
@@ -30,6 +31,12 @@ public final class ScatterKernel implements Kernel {
 
     /** The kernel; stateless (plans hold the prepacked weights and workspace). */
     public ScatterKernel() {}
+
+    /** The register transpose ({@link dev.convt.vector.gemm.RegisterBlockTranspose}; null where the width has none) for the layout stage around this kernel's plans. */
+    @Override
+    public BlockTranspose layoutTranspose() {
+        return dev.convt.vector.gemm.RegisterBlockTranspose.INSTANCE;
+    }
 
     @Override
     public String name() {

@@ -5,6 +5,7 @@ Writes (beside this script):
   gemm/SgemmMicroKernel.java        the SGEMM tiles f32_{MR}x{NV}v and the wide tail
   scatter/PhaseMicroKernels.java    the scatter kernel's phase tiles c{C}x{T}
   scatter/TapVectorMicroKernels.java the scatter kernel's tap-vector tiles b{C}x{T}
+  gemm/TransposeMicroKernels.java   the L × L register transposes of the channels-last moves, per width
 
 Run by hand after changing a tile list below, and commit the output:
     python3 vector/src/main/java/dev/convt/vector/gen_microkernels.py
@@ -426,11 +427,127 @@ final class TapVectorMicroKernels {
 """
 
 
+# ---- transposes ------------------------------------------------------------------------------
+
+# lanes of the widths whose L x L register transpose exists (512, 256 and 128-bit floats)
+TRANSPOSE_LANES = [16, 8, 4]
+# (destination type, how a vector is stored at element index {i}) of the transpose variants: float
+# arrays, and native segments for the generated segment twin of OutputFrontier.toChannelsLast
+TRANSPOSE_DESTINATIONS = [("float[]", "intoArray(dst, {i})"),
+                          ("MemorySegment", "intoMemorySegment(dst, 4L * ({i}), NATIVE)")]
+
+
+def transpose_tile(lanes, dst_type, store):
+    """transpose{lanes}: log2(lanes) stages; the stage of bit b swaps bit b of the row and lane indexes."""
+    out = [f"    private static void transpose{lanes}(float[] src, int s, int ss, {dst_type} dst, int d, int ds) {{"]
+    rows = [f"v{r}" for r in range(lanes)]
+    for r in range(lanes):
+        out.append(f"        FloatVector v{r} = FloatVector.fromArray(S, src, {term('s', r, 'ss')});")
+    b = lanes // 2
+    stage = 0
+    while b >= 1:
+        stage += 1
+        new = [f"{'abce'[stage - 1]}{r}" for r in range(lanes)]
+        out.append(f"        // bit {b}: row r takes the lanes with bit {b} set from row r + {b}, row r + {b} the others from row r")
+        for r in range(lanes):
+            if r & b:
+                continue
+            o = r | b
+            out.append(f"        FloatVector {new[r]} = {rows[r]}.blend({rows[o]}.rearrange(W{lanes}.SWAP{b}), W{lanes}.BIT{b}), "
+                       f"{new[o]} = {rows[r]}.rearrange(W{lanes}.SWAP{b}).blend({rows[o]}, W{lanes}.BIT{b});")
+        rows = new
+        b //= 2
+    for r in range(lanes):
+        out.append(f"        {rows[r]}.{store.format(i=term('d', r, 'ds'))};")
+    out.append("    }")
+    return "\n".join(out)
+
+
+def transpose_constants(lanes):
+    out = [f"    /** The constants of the {lanes}-lane transpose (initialised only where the species has {lanes} lanes). */",
+           f"    private static final class W{lanes} {{"]
+    b = lanes // 2
+    while b >= 1:
+        bits = sum(1 << j for j in range(lanes) if j & b)
+        out.append(f"        /** Lane j takes lane {{@code j ^ {b}}}. */")
+        out.append(f"        static final VectorShuffle<Float> SWAP{b} = VectorShuffle.fromOp(S, j -> j ^ {b});")
+        out.append(f"        /** The lanes whose index has bit {b} set. */")
+        out.append(f"        static final VectorMask<Float> BIT{b} = VectorMask.fromLong(S, 0x{bits:X}L);")
+        b //= 2
+    out.append("    }")
+    return "\n".join(out)
+
+
+def transpose_file():
+    dispatch = []
+    tiles = []
+    for dst_type, store in TRANSPOSE_DESTINATIONS:
+        cases = "\n".join(f"            case {n} -> transpose{n}(src, s, ss, dst, d, ds);" for n in TRANSPOSE_LANES)
+        what = "a float array" if dst_type == "float[]" else "a memory segment (float indexes)"
+        dispatch.append(f"""    /**
+     * {{@code dst[d + i·ds + j] = src[s + j·ss + i]}} for {{@code i, j < L}}: the {{@code L × L}} block of
+     * {{@code L}} source rows (at stride {{@code ss}}) written as {{@code L}} destination rows (at stride
+     * {{@code ds}}) into {what}, with {{@code L}} loads, {{@code log2 L}} stages of lane swaps in
+     * registers and {{@code L}} stores.
+     *
+     * @param src the source
+     * @param s   where the block's first row starts in {{@code src}}
+     * @param ss  the distance between two source rows
+     * @param dst the destination
+     * @param d   where the block's first destination row starts in {{@code dst}}
+     * @param ds  the distance between two destination rows
+     */
+    public static void transpose(float[] src, int s, int ss, {dst_type} dst, int d, int ds) {{
+        switch (L) {{
+{cases}
+            default -> throw new IllegalStateException("no " + L + "-lane transpose: generate one (gen_microkernels.py)");
+        }}
+    }}""")
+        for n in TRANSPOSE_LANES:
+            tiles.append(transpose_tile(n, dst_type, store))
+    consts = "\n\n".join(transpose_constants(n) for n in TRANSPOSE_LANES)
+    segments = any(dst_type == "MemorySegment" for dst_type, _ in TRANSPOSE_DESTINATIONS)
+    segment_imports = "\nimport java.lang.foreign.MemorySegment;\nimport java.nio.ByteOrder;\n" if segments else ""
+    native = "\n    private static final ByteOrder NATIVE = ByteOrder.nativeOrder();" if segments else ""
+    transpose_lanes = ", ".join(str(n) for n in TRANSPOSE_LANES)
+    available = " || ".join(f"L == {n}" for n in TRANSPOSE_LANES)
+    return HEADER + f"""package dev.convt.vector.gemm;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
+import jdk.incubator.vector.VectorSpecies;
+{segment_imports}
+/**
+ * The register transposes of the channels-last moves: an {{@code L × L}} block of floats
+ * ({{@code L}} = {{@link Blocking#LANES}}) transposed with whole-vector loads and stores and, in
+ * between, {{@code log2 L}} stages of lane swaps in registers (the stage of bit {{@code b}} swaps bit
+ * {{@code b}} of the row and lane indexes: one rearrange and one blend per row), instead of {{@code L}}
+ * gathers or {{@code L²}} scalar moves. One tile per width (the configured one runs; the others are
+ * never reached), for each kind of destination.
+ */
+public final class TransposeMicroKernels {{
+    private TransposeMicroKernels() {{}}
+
+    private static final VectorSpecies<Float> S = Blocking.SPECIES;
+    private static final int L = S.length();{native}
+
+    /** Whether this JVM's width has a transpose here ({{@code L}} of {transpose_lanes}); callers move element by element otherwise. */
+    public static final boolean AVAILABLE = {available};
+
+{chr(10).join(chr(10).join([x, '']) for x in dispatch)}
+{chr(10).join(chr(10).join([x, '']) for x in tiles)}
+{consts}
+}}
+"""
+
+
 def main():
     check = "--check" in sys.argv[1:]
     files = {"gemm/SgemmMicroKernel.java": gemm_file(),
              "scatter/PhaseMicroKernels.java": phase_file(),
-             "scatter/TapVectorMicroKernels.java": tap_file()}
+             "scatter/TapVectorMicroKernels.java": tap_file(),
+             "gemm/TransposeMicroKernels.java": transpose_file()}
     stale = []
     for rel, text in files.items():
         path = HERE / rel

@@ -4,6 +4,7 @@ import dev.convt.Problem;
 import dev.convt.kernel.Kernel;
 import dev.convt.kernel.KernelPack;
 import dev.convt.kernel.KernelPlan;
+import dev.convt.kernel.BlockTranspose;
 import dev.convt.kernel.WarmUpProblem;
 import dev.convt.vector.Im2colKernel;
 import dev.convt.vector.gemm.Blocking;
@@ -69,6 +70,12 @@ public final class SubpixelKernel implements Kernel {
 
     /** The kernel; stateless (plans hold the packed weights and workspace). */
     public SubpixelKernel() {}
+
+    /** The register transpose ({@link dev.convt.vector.gemm.RegisterBlockTranspose}; null where the width has none) for the layout stage around this kernel's plans. */
+    @Override
+    public BlockTranspose layoutTranspose() {
+        return dev.convt.vector.gemm.RegisterBlockTranspose.INSTANCE;
+    }
 
     @Override
     public String name() {
