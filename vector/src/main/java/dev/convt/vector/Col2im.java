@@ -80,8 +80,10 @@ final class Col2im {
     /** Whether each output element receives exactly one column value (see the class comment). */
     final boolean singleCover;
     /**
-     * Stride 2, dilation 1, an even kernel width: the {@code kW} taps of one kernel row, as
-     * {@code kW / 2} zipped pairs, are added to an output row a vector at a time ({@link #addPairGroup}).
+     * Stride 2, dilation 1, an even kernel width of at least 4: the {@code kW} taps of one kernel row,
+     * as {@code kW / 2} zipped pairs, are added to an output row a vector at a time
+     * ({@link #addPairGroup}). With a width of 2 (one pair, e.g. every single-cover layer) there is
+     * no output traffic to share, and the per-pair path stays.
      */
     private final boolean pairGroups;
     /** The first output column of the pair groups' vectors ({@code ≡ −pW mod 2}); outputs left of it are scalar edges. */
@@ -140,7 +142,7 @@ final class Col2im {
         iwLo = new int[k[2]];
         iwHi = new int[k[2]];
         ranges(iwLo, iwHi, dW, pW, sW, in[2], out[2]);
-        pairGroups = sW == 2 && dW == 1 && kW >= 2 && kW % 2 == 0;
+        pairGroups = sW == 2 && dW == 1 && kW >= 4 && kW % 2 == 0;
         groupTables();
     }
 
@@ -155,7 +157,7 @@ final class Col2im {
             return;
         }
         int first = -(pW & 1);
-        groupOw0 = !singleCover && Math.ceilDiv(outW - first - 2, L) < Math.ceilDiv(outW - first, L) ? first + 2 : first;
+        groupOw0 = Math.ceilDiv(outW - first - 2, L) < Math.ceilDiv(outW - first, L) ? first + 2 : first;
         groupChunks = Math.ceilDiv(outW - groupOw0, L);
         int pairs = kW / 2;
         groupTaps = new boolean[groupChunks * pairs * L];
@@ -401,7 +403,7 @@ final class Col2im {
                 int cIn = cBase + a;
                 if (iwA == 0 && iwB == inW) {
                     pairGroupEdge(y, yRow, c, cIn, ldc);
-                    pairGroupRow(y, yRow, c, cIn, ldc, b);
+                    pairGroupRow(y, yRow, c, cIn, ldc);
                 } else {
                     for (int kw = 0; kw < kW; kw += 2) {
                         pairRow(y, yRow + kw - pW, c, cIn + kw * ldc, ldc, iwA, iwB, kw, b);
@@ -424,21 +426,20 @@ final class Col2im {
      * pair a's zipped taps {@code 2a, 2a + 1} from input column {@code (ow + pW) / 2 − a}; one load
      * of each pair's two rows serves two output vectors (the zip's low and high halves).
      */
-    private void pairGroupRow(float[] y, int yRow, float[] c, int cIn, int ldc, float b) {
-        FloatVector bv = FloatVector.broadcast(S, b);
+    private void pairGroupRow(float[] y, int yRow, float[] c, int cIn, int ldc) {
         int pairs = kW / 2;
         for (int v = 0; v < groupChunks; v += 2) {
             int ow = groupOw0 + v * L;
             int yi = yRow + ow;
             boolean two = v + 1 < groupChunks;
             if (two && groupFull[v] && groupFull[v + 1]) {
-                pairGroupFull(y, yi, c, cIn + (ow + pW) / 2, ldc, b);
+                pairGroupFull(y, yi, c, cIn + (ow + pW) / 2, ldc);
                 continue;
             }
             VectorMask<Float> out0 = VectorMask.fromArray(S, groupOut, v * L);
             VectorMask<Float> out1 = two ? VectorMask.fromArray(S, groupOut, (v + 1) * L) : out0;
-            FloatVector acc0 = singleCover ? bv : FloatVector.fromArray(S, y, yi, out0);
-            FloatVector acc1 = !two ? acc0 : singleCover ? bv : FloatVector.fromArray(S, y, yi + L, out1);
+            FloatVector acc0 = FloatVector.fromArray(S, y, yi, out0);
+            FloatVector acc1 = two ? FloatVector.fromArray(S, y, yi + L, out1) : acc0;
             int ci = cIn + (ow + pW) / 2;
             for (int a = 0; a < pairs; a++, ci += 2 * ldc - 1) {
                 // lanes outside the array (a block's first or last columns) are masked off below
@@ -460,10 +461,9 @@ final class Col2im {
     }
 
     /** Two output vectors from {@code yi} where every lane gets every pair's product: pair a's rows from column {@code ci − a}. */
-    private void pairGroupFull(float[] y, int yi, float[] c, int ci, int ldc, float b) {
-        FloatVector bv = FloatVector.broadcast(S, b);
-        FloatVector acc0 = singleCover ? bv : FloatVector.fromArray(S, y, yi);
-        FloatVector acc1 = singleCover ? bv : FloatVector.fromArray(S, y, yi + L);
+    private void pairGroupFull(float[] y, int yi, float[] c, int ci, int ldc) {
+        FloatVector acc0 = FloatVector.fromArray(S, y, yi);
+        FloatVector acc1 = FloatVector.fromArray(S, y, yi + L);
         for (int a = 0, pairs = kW / 2; a < pairs; a++, ci += 2 * ldc - 1) {
             FloatVector v0 = FloatVector.fromArray(S, c, ci);
             FloatVector v1 = FloatVector.fromArray(S, c, ci + ldc);
