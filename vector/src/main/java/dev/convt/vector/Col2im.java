@@ -81,28 +81,6 @@ final class Col2im {
     private final int[] idLo, idHi;
     /** Whether each output element receives exactly one column value (see the class comment). */
     final boolean singleCover;
-    /**
-     * Stride 2, dilation 1, an even kernel width of at least 4: the {@code kW} taps of one kernel row,
-     * as {@code kW / 2} zipped pairs, are added to an output row a vector at a time
-     * ({@link #addPairGroup}). With a width of 2 (one pair, e.g. every single-cover layer) there is
-     * no output traffic to share, and the per-pair path stays.
-     */
-    private final boolean pairGroups;
-    /** The first output column of the pair groups' vectors ({@code ≡ −pW mod 2}); outputs left of it are scalar edges. */
-    private int groupOw0;
-    /** Output vectors per output row in a pair group, from {@link #groupOw0}. */
-    private int groupChunks;
-    /**
-     * Per output vector v and pair a ({@code [(v · kW/2 + a) · L + lane]}): whether the lane's product of
-     * tap {@code 2a + lane % 2} lands inside the output (its input column inside {@code [iwLo, iwHi)}).
-     */
-    private boolean[] groupTaps;
-    /** Per output vector v ({@code [v · L + lane]}): whether any pair's product reaches the lane. */
-    private boolean[] groupOut;
-    /** Per output vector v: whether every lane of it gets every pair's product (no masks needed). */
-    private boolean[] groupFull;
-    /** The products left of {@link #groupOw0}, in output then tap order: output column, tap, input column. */
-    private int[] edgeOw, edgeKw, edgeIw;
     /** The bias (Cout values) used in single-cover mode, or null for none. */
     private final float[] bias;
 
@@ -144,54 +122,6 @@ final class Col2im {
         iwLo = new int[k[2]];
         iwHi = new int[k[2]];
         ranges(iwLo, iwHi, dW, pW, sW, in[2], out[2]);
-        pairGroups = sW == 2 && dW == 1 && kW >= 4 && kW % 2 == 0;
-        groupTables();
-    }
-
-    /**
-     * The pair groups' start, vector count and lane tables from {@link #iwLo}/{@link #iwHi}. The
-     * vectors start at the output column {@code ≡ −pW (mod 2)} (so each vector's lane pairs share
-     * one input column per tap pair) that needs fewer vectors per row: {@code −(pW mod 2)}, or two
-     * columns right of it with the outputs before it added as scalars ({@link #pairGroupEdge}).
-     */
-    private void groupTables() {
-        if (!pairGroups) {
-            return;
-        }
-        int first = -(pW & 1);
-        groupOw0 = Math.ceilDiv(outW - first - 2, L) < Math.ceilDiv(outW - first, L) ? first + 2 : first;
-        groupChunks = Math.ceilDiv(outW - groupOw0, L);
-        int pairs = kW / 2;
-        groupTaps = new boolean[groupChunks * pairs * L];
-        groupOut = new boolean[groupChunks * L];
-        groupFull = new boolean[groupChunks];
-        for (int v = 0; v < groupChunks; v++) {
-            boolean full = true;
-            for (int a = 0; a < pairs; a++) {
-                int base = (groupOw0 + v * L + pW) / 2 - a;
-                for (int lane = 0; lane < L; lane++) {
-                    int kw = 2 * a + (lane & 1), iw = base + lane / 2;
-                    boolean in = iw >= iwLo[kw] && iw < iwHi[kw];
-                    groupTaps[(v * pairs + a) * L + lane] = in;
-                    groupOut[v * L + lane] |= in;
-                    full &= in;
-                }
-            }
-            groupFull[v] = full;
-        }
-        java.util.List<int[]> edge = new java.util.ArrayList<>();
-        for (int ow = 0, e = Math.min(groupOw0, outW); ow < e; ow++) {
-            for (int kw = 0; kw < kW; kw++) {
-                int twice = ow + pW - kw;
-                int iw = twice >> 1;
-                if ((twice & 1) == 0 && iw >= iwLo[kw] && iw < iwHi[kw]) {
-                    edge.add(new int[] {ow, kw, iw});
-                }
-            }
-        }
-        edgeOw = edge.stream().mapToInt(t -> t[0]).toArray();
-        edgeKw = edge.stream().mapToInt(t -> t[1]).toArray();
-        edgeIw = edge.stream().mapToInt(t -> t[2]).toArray();
     }
 
     /** Per tap t of one axis: the inputs {@code [lo[t], hi[t])} of {@code n} whose output {@code i·s − p + t·d} is inside {@code [0, out)}. */
@@ -211,8 +141,6 @@ final class Col2im {
         coPerG = o.coPerG; cout = o.cout;
         singleCover = o.singleCover;
         idLo = lo[0]; idHi = hi[0]; ihLo = lo[1]; ihHi = hi[1]; iwLo = lo[2]; iwHi = hi[2];
-        pairGroups = o.pairGroups;
-        groupTables();
     }
 
     /**
@@ -303,11 +231,6 @@ final class Col2im {
                 row += 2;
                 continue;
             }
-            if (pairGroups && kw == 0 && row + kW <= rowTo) {
-                addPairGroup(g, col, kd, kh, row - rowFrom, j0, end, c, ldc, y, yOff);
-                row += kW - 1;
-                continue;
-            }
             boolean pair = pairs && (kw & 1) == 0 && kw + 1 < kW && row + 1 < rowTo;
             int ihA0 = ihLo[kh], ihB0 = ihHi[kh];
             int lo0 = iwLo[kw], hi0 = iwHi[kw];
@@ -335,7 +258,18 @@ final class Col2im {
                         int yRow = yBase + (ih * sH + ohOff) * outW + owOff;
                         int cIn = cBase + a;
                         if (pair) {
-                            pairRow(y, yRow, c, cIn, ldc, iwA, iwB, kw, b);
+                            int cs = Math.max(iwA, Math.max(lo0, lo1));
+                            int ce = Math.min(iwB, Math.min(hi0, hi1));
+                            if (cs < ce) {
+                                pairRun(y, yRow + cs * 2, c, cIn + cs, cIn + ldc + cs, ce - cs, b);
+                                run(y, yRow, c, cIn, iwA, cs, lo0, hi0, b);
+                                run(y, yRow, c, cIn, ce, iwB, lo0, hi0, b);
+                                run(y, yRow + 1, c, cIn + ldc, iwA, cs, lo1, hi1, b);
+                                run(y, yRow + 1, c, cIn + ldc, ce, iwB, lo1, hi1, b);
+                            } else {
+                                run(y, yRow, c, cIn, iwA, iwB, lo0, hi0, b);
+                                run(y, yRow + 1, c, cIn + ldc, iwA, iwB, lo1, hi1, b);
+                            }
                         } else {
                             run(y, yRow, c, cIn, iwA, iwB, lo0, hi0, b);
                         }
@@ -347,134 +281,6 @@ final class Col2im {
                 row++;
             }
         }
-    }
-
-    /**
-     * Stride 2, dilation 1: taps {@code kw} and {@code kw + 1} (adjacent rows of the block, {@code cIn}
-     * and {@code cIn + ldc}) over the input columns {@code [iwA, iwB)} of one input row, zipped
-     * where both land inside the output ({@link #pairRun}), single runs at the edges; {@code yRow} is
-     * the output index of tap kw's input column 0.
-     */
-    private void pairRow(float[] y, int yRow, float[] c, int cIn, int ldc, int iwA, int iwB, int kw, float b) {
-        int lo0 = iwLo[kw], hi0 = iwHi[kw], lo1 = iwLo[kw + 1], hi1 = iwHi[kw + 1];
-        int cs = Math.max(iwA, Math.max(lo0, lo1));
-        int ce = Math.min(iwB, Math.min(hi0, hi1));
-        if (cs < ce) {
-            pairRun(y, yRow + cs * 2, c, cIn + cs, cIn + ldc + cs, ce - cs, b);
-            run(y, yRow, c, cIn, iwA, cs, lo0, hi0, b);
-            run(y, yRow, c, cIn, ce, iwB, lo0, hi0, b);
-            run(y, yRow + 1, c, cIn + ldc, iwA, cs, lo1, hi1, b);
-            run(y, yRow + 1, c, cIn + ldc, ce, iwB, lo1, hi1, b);
-        } else {
-            run(y, yRow, c, cIn, iwA, iwB, lo0, hi0, b);
-            run(y, yRow + 1, c, cIn + ldc, iwA, iwB, lo1, hi1, b);
-        }
-    }
-
-    /**
-     * Stride 2, dilation 1, even kernel width ({@link #pairGroups}): all {@code kW} taps of one kernel
-     * row (kW adjacent rows of the block) at once. For each input row, each output vector of the
-     * output row gets its {@code kW / 2} zipped tap pairs in tap order, masked to the products that
-     * land inside the output ({@link #groupTaps}), with one load and one store of the output per
-     * vector instead of one per pair. Each output still receives its values in row order, so the sums
-     * are the per-row path's bit for bit. Input rows cut by the column tile take the per-pair path.
-     */
-    private void addPairGroup(int g, int col, int kd, int kh, int blockRow, int j0, int end, float[] c, int ldc,
-                              float[] y, int yOff) {
-        int ihA0 = ihLo[kh], ihB0 = ihHi[kh];
-        if (ihA0 >= ihB0 || idLo[kd] >= idHi[kd]) {
-            return;
-        }
-        int co = g * coPerG + col;
-        float b = bias == null ? 0f : bias[co];
-        int ohOff = kh * dH - pH;
-        int cRow = blockRow * ldc;
-        int j = j0;
-        while (j < end) {
-            int sl = j / slice;
-            int p0 = j - sl * slice;
-            int pEnd = Math.min(slice, p0 + end - j);
-            int cBase = cRow + (j - j0) - p0;
-            int yBase = sliceBase(sl, kd, co, yOff);
-            int ihA = Math.max(p0 / inW, ihA0);
-            int ihB = yBase < 0 ? ihA : Math.min((pEnd - 1) / inW + 1, ihB0);
-            for (int ih = ihA; ih < ihB; ih++) {
-                int a = ih * inW;
-                int iwA = Math.max(0, p0 - a);
-                int iwB = Math.min(inW, pEnd - a);
-                int yRow = yBase + (ih * sH + ohOff) * outW;
-                int cIn = cBase + a;
-                if (iwA == 0 && iwB == inW) {
-                    pairGroupEdge(y, yRow, c, cIn, ldc);
-                    pairGroupRow(y, yRow, c, cIn, ldc);
-                } else {
-                    for (int kw = 0; kw < kW; kw += 2) {
-                        pairRow(y, yRow + kw - pW, c, cIn + kw * ldc, ldc, iwA, iwB, kw, b);
-                    }
-                }
-            }
-            j += pEnd - p0;
-        }
-    }
-
-    /** The outputs {@code [0, groupOw0)} of one output row (left of the pair groups' vectors): each tap's product, in tap order. */
-    private void pairGroupEdge(float[] y, int yRow, float[] c, int cIn, int ldc) {
-        for (int i = 0; i < edgeOw.length; i++) {
-            y[yRow + edgeOw[i]] += c[cIn + edgeKw[i] * ldc + edgeIw[i]];
-        }
-    }
-
-    /**
-     * One full input row of a pair group: output vector v (from output column {@link #groupOw0}) adds
-     * pair a's zipped taps {@code 2a, 2a + 1} from input column {@code (ow + pW) / 2 − a}; one load
-     * of each pair's two rows serves two output vectors (the zip's low and high halves).
-     */
-    private void pairGroupRow(float[] y, int yRow, float[] c, int cIn, int ldc) {
-        int pairs = kW / 2;
-        for (int v = 0; v < groupChunks; v += 2) {
-            int ow = groupOw0 + v * L;
-            int yi = yRow + ow;
-            boolean two = v + 1 < groupChunks;
-            if (two && groupFull[v] && groupFull[v + 1]) {
-                pairGroupFull(y, yi, c, cIn + (ow + pW) / 2, ldc);
-                continue;
-            }
-            VectorMask<Float> out0 = VectorMask.fromArray(S, groupOut, v * L);
-            VectorMask<Float> out1 = two ? VectorMask.fromArray(S, groupOut, (v + 1) * L) : out0;
-            FloatVector acc0 = FloatVector.fromArray(S, y, yi, out0);
-            FloatVector acc1 = two ? FloatVector.fromArray(S, y, yi + L, out1) : acc0;
-            int ci = cIn + (ow + pW) / 2;
-            for (int a = 0; a < pairs; a++, ci += 2 * ldc - 1) {
-                // lanes outside the array (a block's first or last columns) are masked off below
-                FloatVector v0 = ci >= 0 && ci <= c.length - L ? FloatVector.fromArray(S, c, ci)
-                        : FloatVector.fromArray(S, c, ci, S.indexInRange(ci, c.length));
-                int ci1 = ci + ldc;
-                FloatVector v1 = ci1 >= 0 && ci1 <= c.length - L ? FloatVector.fromArray(S, c, ci1)
-                        : FloatVector.fromArray(S, c, ci1, S.indexInRange(ci1, c.length));
-                acc0 = acc0.add(v0.rearrange(ZIP_LO, v1), VectorMask.fromArray(S, groupTaps, (v * pairs + a) * L));
-                if (two) {
-                    acc1 = acc1.add(v0.rearrange(ZIP_HI, v1), VectorMask.fromArray(S, groupTaps, ((v + 1) * pairs + a) * L));
-                }
-            }
-            acc0.intoArray(y, yi, out0);
-            if (two) {
-                acc1.intoArray(y, yi + L, out1);
-            }
-        }
-    }
-
-    /** Two output vectors from {@code yi} where every lane gets every pair's product: pair a's rows from column {@code ci − a}. */
-    private void pairGroupFull(float[] y, int yi, float[] c, int ci, int ldc) {
-        FloatVector acc0 = FloatVector.fromArray(S, y, yi);
-        FloatVector acc1 = FloatVector.fromArray(S, y, yi + L);
-        for (int a = 0, pairs = kW / 2; a < pairs; a++, ci += 2 * ldc - 1) {
-            FloatVector v0 = FloatVector.fromArray(S, c, ci);
-            FloatVector v1 = FloatVector.fromArray(S, c, ci + ldc);
-            acc0 = acc0.add(v0.rearrange(ZIP_LO, v1));
-            acc1 = acc1.add(v0.rearrange(ZIP_HI, v1));
-        }
-        acc0.intoArray(y, yi);
-        acc1.intoArray(y, yi + L);
     }
 
     /**
