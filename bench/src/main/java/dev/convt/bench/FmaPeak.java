@@ -70,14 +70,12 @@ final class FmaPeak {
      * can only make the round slower, never faster; the best round counts. It is {@code threads} × the
      * one-core peak only where every core is the run's alone: cores held by other processes, or virtual
      * cores that share a physical core's FMA units, bring it down, and with it what more threads can give
-     * a layer that is compute-bound on one. NaN where the Vector API is not loaded.
+     * a layer that is compute-bound on one. {@code onePeak} is {@link #measureOrNaN}'s result in this JVM,
+     * whose warm-up compiled the loop the rounds run; NaN there (no Vector API) gives NaN.
      */
-    static double measureTogetherOrNaN(int threads) {
-        if (threads <= 1) {
-            return measureOrNaN();
-        }
-        if (Double.isNaN(measureOrNaN())) { // also compiles the loop before the rounds
-            return Double.NaN;
+    static double measureTogetherOrNaN(int threads, double onePeak) {
+        if (threads <= 1 || Double.isNaN(onePeak)) {
+            return onePeak;
         }
         long[][] start = new long[ROUNDS][threads], end = new long[ROUNDS][threads];
         CyclicBarrier barrier = new CyclicBarrier(threads);

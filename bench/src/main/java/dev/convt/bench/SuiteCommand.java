@@ -868,17 +868,13 @@ final class SuiteCommand {
         return s;
     }
 
-    /**
-     * Per kernel and thread count above one: the suite's total at one thread over its total at N
-     * (the layers both timed), and the worst layer's ratio. Prints them and returns them as JSON.
-     */
     /** The FMA peak per thread count of the run: one core's, and that of T cores running at once for each T > 1. */
     private static Map<Integer, Double> peaksByThreads(double onePeak, List<Integer> threadCounts) {
         Map<Integer, Double> peaks = new java.util.TreeMap<>();
         peaks.put(1, onePeak);
         for (int t : threadCounts) {
             if (t > 1 && !Double.isNaN(onePeak)) {
-                peaks.put(t, FmaPeak.measureTogetherOrNaN(t));
+                peaks.put(t, FmaPeak.measureTogetherOrNaN(t, onePeak));
             }
         }
         return peaks;
@@ -918,6 +914,10 @@ final class SuiteCommand {
         }
     }
 
+    /**
+     * Per kernel and thread count above one: the suite's total at one thread over its total at N
+     * (the layers both timed), and the worst layer's ratio. Prints them and returns them as JSON.
+     */
     static Map<String, Object> threadSpeedups(List<Result> results, List<String> labels, PrintStream out) {
         Map<String, Result> byKey = new LinkedHashMap<>();
         for (Result r : results) {
