@@ -209,7 +209,7 @@ public final class Epilogue {
      * @throws IndexOutOfBoundsException if the range leaves {@code y} and {@code act} is not none
      *         (whole vectors before the bad one are already replaced)
      */
-    static void apply(Activation act, MemorySegment y, int from, int to) {
+    public static void apply(Activation act, MemorySegment y, int from, int to) {
         switch (act.kind()) {
             case NONE -> { }
             case RELU -> reluRun(y, from, to);
@@ -233,7 +233,7 @@ public final class Epilogue {
      * @param stride the distance from one run's start to the next
      * @throws IndexOutOfBoundsException if a run leaves {@code y} and {@code act} is not none
      */
-    static void apply(Activation act, MemorySegment y, int from, int length, int count, int stride) {
+    public static void apply(Activation act, MemorySegment y, int from, int length, int count, int stride) {
         if (act.isNone() || length <= 0) {
             return;
         }

@@ -31,11 +31,15 @@ HERE = pathlib.Path(__file__).resolve().parent
 # file (beside this script), the arrays that become segments, whether generated methods stay public
 TARGETS = [
     ("Col2im.java", ["y"], False),
-    ("Epilogue.java", ["y"], False),
+    ("Epilogue.java", ["y"], True),
     ("OutputFrontier.java", ["out"], False),
     ("gemm/Packing.java", ["src"], True),
     ("Im2colProjection.java", ["x", "y"], False),
     ("Im2colKernel.java", ["x", "y"], False),
+    ("scatter/ScatterPlan.java", ["x", "y"], False),
+    ("subpixel/SubpixelPlan.java", ["x", "y"], False),
+    ("scatter/ScatterSplit.java", ["x", "y"], False),
+    ("subpixel/SubpixelSplit.java", ["x", "y"], False),
 ]
 
 BEGIN_TEMPLATE = "// BEGIN template for gen_segments.py"
@@ -198,6 +202,8 @@ def convert(template, names, keep_public):
         text = rewrite_calls(text, r"(?<![\w.])MemorySegment\.copy\(", copy)
         text = rewrite_calls(text, r"(?<![\w.])Arrays\.fill\(", fill)
         text = convert_elements(text, name)
+        # an array's length (the bound of a guard against reading past it): the segment's floats
+        text = re.sub(r"(?<![\w.])" + re.escape(name) + r"\.length\b", f"({name}.byteSize() / 4)", text)
     if not keep_public:
         text = re.sub(r"^(\s*)public (static |final )", r"\1\2", text, flags=re.M)
     return re.sub("\x00(\\d+)\x00", lambda m: kept[int(m.group(1))], text)

@@ -7,11 +7,11 @@ import dev.convt.Parallelism;
 import dev.convt.Plan;
 import dev.convt.Planner;
 import dev.convt.Problem;
+import dev.convt.kernel.Kernel;
 import dev.convt.kernel.KernelChoice;
 import dev.convt.kernel.KernelPlan;
 import dev.convt.testkit.Problems;
 import dev.convt.testkit.TestData;
-import dev.convt.vector.Im2colKernel;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -27,25 +27,33 @@ import java.lang.foreign.ValueLayout;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
- * The im2col kernel's direct path on native segments (its Vector API code loading the input and
- * storing the output in the caller's segments, no staging copy), against its {@code float[]} path: the
- * same bits, on both layouts, with every activation, at one and two threads, at float offsets, and
- * nothing written outside the output region (guards on both sides). Checked twice: through the kernel
- * plan itself ({@link KernelPlan#execute(MemorySegment, int, MemorySegment, int, Object)} and every task
- * of a split), so a fault in the direct path cannot hide behind the planner's staging; and through
- * {@link Plan}'s segment execute, on native memory of every kind (shared, confined and automatic
- * arenas, a direct buffer), where a confined arena at two threads goes the staged way instead.
+ * The direct paths on native segments of the kernels that have them (im2col, scatter, subpixel: their
+ * Vector API code loading the input and storing the output in the caller's segments, no staging copy),
+ * against their {@code float[]} paths: the same bits, on both layouts, with every activation, at one
+ * and two threads, at float offsets, and nothing written outside the output region (guards on both
+ * sides); on small-integer data also the reference's bits. Checked through the kernel plan itself
+ * ({@link KernelPlan#execute(MemorySegment, int, MemorySegment, int, Object)} and every task of a split),
+ * so a fault in a direct path cannot hide behind the planner's staging; and through {@link Plan}'s
+ * segment execute, on native memory of every kind (shared, confined and automatic arenas, a direct
+ * buffer), where a confined arena at two threads goes the staged way instead, as does a channels-last
+ * problem of a kernel that reads or writes channels first (scatter, subpixel: the plan's layout stage
+ * transposes through its staging buffers).
  *
  * <p>Besides the generic generated problems and single input positions (im2col's one-GEMM projection,
  * staged by the plan when channels last, since its layout stage sits between), the col2im families' geometries (stride 2 with kernel 2
  * and 4, stride 3 with kernel 9, 1-D stride 8 with kernel 16, stride 4 with kernel 8, stride 1) with
  * rows long enough for whole vectors at 512 bits, so every run kind of col2im (pairs, triples, lane
- * groups, plain runs, their masked and scalar tails) writes into a segment.
+ * groups, plain runs, their masked and scalar tails) writes into a segment; the scatter kernel's wide
+ * problems of every width path ({@link ScatterKernelTest#wide}: direct and strided phase tiles, tap
+ * vectors with and without pair entries, depthwise, several passes of input channels); and the
+ * subpixel kernel's problems ({@link SubpixelKernelTest#accepted}: kernels smaller than the stride,
+ * whose gaps get the bias, groups, output_padding).
  */
 class DirectSegmentProperties {
 
@@ -58,7 +66,25 @@ class DirectSegmentProperties {
     @Provide
     Arbitrary<Problem> problems() {
         return Arbitraries.oneOf(Problems.problems(1, 2, 3, 10), Problems.tails(), Problems.rank3(),
-                ParallelDeterminismTest.fewChannels(), Problems.singlePosition(), families());
+                ParallelDeterminismTest.fewChannels(), Problems.singlePosition(), families(),
+                ScatterKernelTest.widePaths(), SubpixelKernelTest.acceptedProblems());
+    }
+
+    /** The kernels whose plans execute native segments themselves. */
+    static final List<KernelChoice> DIRECT = List.of(KernelChoice.IM2COL, KernelChoice.SCATTER, KernelChoice.SUBPIXEL);
+
+    @Provide
+    Arbitrary<Activation> exactActivations() {
+        return Arbitraries.of(Activation.none(), Activation.relu(), Activation.leakyRelu(0.25f), Activation.clamp(-3, 5));
+    }
+
+    /**
+     * The problem a kernel's plan computes for {@code p}: {@code p} itself where the kernel reads and
+     * writes its layout; else (channels last on scatter or subpixel, whose plans compute channels
+     * first behind the plan's layout stage) the same problem channels first.
+     */
+    static Problem kernelProblem(Kernel kernel, Problem p) {
+        return kernel.readsLayout(p) && kernel.writesLayout(p) ? p : p.withLayout(Layout.CHANNELS_FIRST);
     }
 
     /** The col2im families' geometries (as {@code Im2colKernel}'s path proxies), with rows of 17 to 70 inputs. */
@@ -93,24 +119,58 @@ class DirectSegmentProperties {
                                                         @ForAll Layout layout, @ForAll @IntRange(min = 0, max = 5) int xOff,
                                                         @ForAll @IntRange(min = 0, max = 5) int yOff,
                                                         @ForAll @LongRange(min = 0, max = 1000) long seed) {
-        Problem p = ActivationAgreementTest.with(plain, act).withLayout(layout);
-        Im2colKernel kernel = new Im2colKernel();
-        if (kernel.declineReason(p) != null) {
-            return;
+        Problem planned = ActivationAgreementTest.with(plain, act).withLayout(layout);
+        for (KernelChoice k : DIRECT) {
+            Kernel kernel = Planner.kernel(k);
+            Problem p = kernelProblem(kernel, planned);
+            if (kernel.declineReason(p) != null) {
+                continue;
+            }
+            float[] x = TestData.uniform(p.inputLength(), seed);
+            float[] w = TestData.uniform(p.weightLength(), seed + 1);
+            float[] b = p.spec().hasBias() ? TestData.uniform(p.biasLength(), seed + 2) : null;
+            KernelPlan plan = kernel.prepare(p, w, 0, b, 0);
+            float[] expected = new float[p.outputLength()];
+            plan.execute(x, 0, expected, 0, null);
+            assertKernelPlanSegments(k, plan, p, x, xOff, yOff, expected);
         }
-        float[] x = TestData.uniform(p.inputLength(), seed);
-        float[] w = TestData.uniform(p.weightLength(), seed + 1);
-        float[] b = p.spec().hasBias() ? TestData.uniform(p.biasLength(), seed + 2) : null;
-        KernelPlan plan = kernel.prepare(p, w, 0, b, 0);
-        assertTrue(plan.executesSegments(), () -> "im2col executes native segments itself: " + p);
-        float[] expected = new float[p.outputLength()];
-        plan.execute(x, 0, expected, 0, null);
+    }
+
+    @Property
+    void theKernelPlanOnNativeSegmentsGivesTheReferenceBitsOnSmallIntegers(
+            @ForAll("problems") Problem plain, @ForAll("exactActivations") Activation act, @ForAll Layout layout,
+            @ForAll @IntRange(min = 0, max = 5) int xOff, @ForAll @IntRange(min = 0, max = 5) int yOff,
+            @ForAll @LongRange(min = 0, max = 1000) long seed) {
+        Problem planned = ActivationAgreementTest.with(plain, act).withLayout(layout);
+        for (KernelChoice k : DIRECT) {
+            Kernel kernel = Planner.kernel(k);
+            Problem p = kernelProblem(kernel, planned);
+            if (kernel.declineReason(p) != null) {
+                continue;
+            }
+            float[] x = TestData.smallInts(p.inputLength(), seed);
+            float[] w = TestData.smallInts(p.weightLength(), seed + 1);
+            float[] b = p.spec().hasBias() ? TestData.smallInts(p.biasLength(), seed + 2) : null;
+            // the reference plan, so a channels-last problem gets the reference's output in its layout
+            float[] expected = Planner.plan(p, w, 0, b, 0, KernelChoice.REFERENCE).execute(x);
+            assertKernelPlanSegments(k, kernel.prepare(p, w, 0, b, 0), p, x, xOff, yOff, expected);
+        }
+    }
+
+    /**
+     * The plan's execute on native segments (input at float {@code xOff} after garbage, output at
+     * float {@code yOff} between guards), and every task of its split on its own, on segments and on
+     * arrays, each give {@code expected} bit for bit and write nothing outside the output.
+     */
+    private static void assertKernelPlanSegments(KernelChoice k, KernelPlan plan, Problem p, float[] x, int xOff, int yOff,
+                                                 float[] expected) {
+        assertTrue(plan.executesSegments(), () -> k + " executes native segments itself: " + p);
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment xs = input(arena.allocate(4L * (xOff + x.length), 4), x, xOff);
             MemorySegment ys = guarded(arena.allocate(4L * (yOff + p.outputLength() + 3), 4));
             plan.execute(xs, xOff, ys, yOff, null);
-            assertEquals(-1, FastKernels.firstBitDifference(expected, output(ys, yOff, p, "execute")),
-                    () -> "im2col's execute on native segments differs from its float[] execute: " + p);
+            assertEquals(-1, FastKernels.firstBitDifference(expected, output(ys, yOff, p, k + " execute")),
+                    () -> k + "'s execute on native segments differs from the expected bits: " + p);
 
             // every task of a split, each on its own, on segments and on arrays: the same bits
             KernelPlan.Tasks tasks = plan.tasks(2, 1);
@@ -121,9 +181,9 @@ class DirectSegmentProperties {
                     tasks.run(t, x, 0, byTasks, 0, null);
                     tasks.run(t, xs, xOff, ts, yOff, null);
                 }
-                assertEquals(-1, FastKernels.firstBitDifference(expected, byTasks), () -> "tasks on arrays: " + p);
-                assertEquals(-1, FastKernels.firstBitDifference(expected, output(ts, yOff, p, "tasks")),
-                        () -> "im2col's tasks on native segments differ from its float[] execute: " + p);
+                assertEquals(-1, FastKernels.firstBitDifference(expected, byTasks), () -> k + "'s tasks on arrays: " + p);
+                assertEquals(-1, FastKernels.firstBitDifference(expected, output(ts, yOff, p, k + " tasks")),
+                        () -> k + "'s tasks on native segments differ from the expected bits: " + p);
             }
         }
     }
@@ -136,26 +196,28 @@ class DirectSegmentProperties {
                                                     @ForAll @IntRange(min = 1, max = 2) int threads, @ForAll boolean scratchpad,
                                                     @ForAll @LongRange(min = 0, max = 1000) long seed) {
         Problem p = ActivationAgreementTest.with(plain, act).withLayout(layout);
-        if (!FastKernels.accepts(KernelChoice.IM2COL, p)) {
-            return;
-        }
         float[] x = TestData.uniform(p.inputLength(), seed);
         float[] w = TestData.uniform(p.weightLength(), seed + 1);
         float[] b = p.spec().hasBias() ? TestData.uniform(p.biasLength(), seed + 2) : null;
         Parallelism par = Parallelism.threads(threads).withMinTaskWork(1);
-        Plan plan = Planner.plan(p, w, 0, b, 0, KernelChoice.IM2COL).withParallelism(par);
-        float[] expected = plan.execute(x);
-        try (Arena confined = Arena.ofConfined(); Arena shared = Arena.ofShared()) {
-            MemorySegment xs = allocate(memory, confined, shared, xOff + x.length);
-            MemorySegment ys = allocate(memory, confined, shared, yOff + p.outputLength() + 3);
-            input(xs, x, xOff);
-            guarded(ys);
-            // twice: the second call finds the plan's and the thread's state made by the first
-            for (int call = 0; call < 2; call++) {
-                plan.execute(xs, 4L * xOff, ys, 4L * yOff, par, scratchpad ? plan.newScratchpad() : null);
-                float[] got = output(ys, yOff, p, memory.toString());
-                assertEquals(-1, FastKernels.firstBitDifference(expected, got),
-                        () -> "im2col on " + memory + " native segments at " + threads + " threads differs from its float[] execute: " + p);
+        for (KernelChoice k : DIRECT) {
+            if (!FastKernels.accepts(k, p)) {
+                continue;
+            }
+            Plan plan = Planner.plan(p, w, 0, b, 0, k).withParallelism(par);
+            float[] expected = plan.execute(x);
+            try (Arena confined = Arena.ofConfined(); Arena shared = Arena.ofShared()) {
+                MemorySegment xs = allocate(memory, confined, shared, xOff + x.length);
+                MemorySegment ys = allocate(memory, confined, shared, yOff + p.outputLength() + 3);
+                input(xs, x, xOff);
+                guarded(ys);
+                // twice: the second call finds the plan's and the thread's state made by the first
+                for (int call = 0; call < 2; call++) {
+                    plan.execute(xs, 4L * xOff, ys, 4L * yOff, par, scratchpad ? plan.newScratchpad() : null);
+                    float[] got = output(ys, yOff, p, memory.toString());
+                    assertEquals(-1, FastKernels.firstBitDifference(expected, got),
+                            () -> k + " on " + memory + " native segments at " + threads + " threads differs from its float[] execute: " + p);
+                }
             }
         }
     }

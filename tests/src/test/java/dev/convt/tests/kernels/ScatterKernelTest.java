@@ -54,6 +54,11 @@ class ScatterKernelTest {
      */
     @Provide
     Arbitrary<Problem> wide() {
+        return widePaths();
+    }
+
+    /** The problems of {@link #wide()}, for other properties. */
+    static Arbitrary<Problem> widePaths() {
         Arbitrary<Integer> path = Arbitraries.integers().between(0, 3);
         Arbitrary<Integer> rank = Arbitraries.integers().between(1, 2);
         Arbitrary<List<Integer>> genes = Arbitraries.integers().between(0, 1 << 20).list().ofSize(17);

@@ -51,6 +51,11 @@ class SubpixelKernelTest {
      */
     @Provide
     Arbitrary<Problem> accepted() {
+        return acceptedProblems();
+    }
+
+    /** The problems of {@link #accepted()}, for other properties. */
+    static Arbitrary<Problem> acceptedProblems() {
         Arbitrary<Integer> rank = Arbitraries.integers().between(1, 2);
         Arbitrary<List<Integer>> genes = Arbitraries.integers().between(0, 1 << 20).list().ofSize(20);
         Arbitrary<Boolean> bias = Arbitraries.of(true, false);
