@@ -118,7 +118,8 @@ public final class AllocationProbe {
 
     /**
      * Every fast kernel on the general and channels-last problems it accepts, on every kind of {@link Memory}, plus the
-     * scatter and sub-pixel kernels on each of their paths on arrays (the same code runs on every kind).
+     * scatter and sub-pixel kernels on each of their paths on arrays and on native segments (their
+     * generated segment twins).
      */
     static List<Case> cases() {
         List<Case> cases = new ArrayList<>();
@@ -137,8 +138,10 @@ public final class AllocationProbe {
                         }
                     }
                 }
-                // every path on arrays; the segment and fresh-thread cases walk the same code on the general problems
-                if (m == Memory.ARRAY && (k == KernelChoice.SCATTER || k == KernelChoice.SUBPIXEL)) {
+                // every path on arrays and on native segments (the generated segment twins are other
+                // methods, so C2 compiles and inlines them apart); heap segments run the array code, and
+                // the fresh-thread cases walk the native code on the general problems
+                if ((m == Memory.ARRAY || m == Memory.NATIVE) && (k == KernelChoice.SCATTER || k == KernelChoice.SUBPIXEL)) {
                     for (Problem p : k == KernelChoice.SCATTER ? scatterPaths() : subpixelPaths()) {
                         for (int t : THREADS) {
                             cases.add(new Case(k, p, t, m));
