@@ -89,10 +89,11 @@ import java.lang.foreign.ValueLayout;
  * {@link Kernel#warmUpProblems}) on scratch buffers of its own until the runs stop allocating and stop
  * getting faster, at most a second per proxy. Proxies are warmed once per JVM: a plan whose proxies
  * were warmed before (by any plan) skips them, so warming many layers pays mostly for the first layer
- * of each kind. The proxies run on {@code float[]}s: the code that reads and writes native segments
- * in place (the im2col kernel's segment twins, see the Memory section of the package overview) is
- * not warmed, so an engine executing on native memory pays for its compilation in its first
- * executes. Warm-up never writes the caller's buffers and never changes results (they are bitwise
+ * of each kind. {@link #warmUp()} runs the proxies on {@code float[]}s (the code heap segments over
+ * arrays run too); {@link #warmUp(boolean) warmUp(true)} also runs them on native segments, warming
+ * the code that reads and writes native segments in place (the segment twins of the im2col, scatter
+ * and subpixel kernels, see the Memory section of the package overview), which an engine executing
+ * on native memory otherwise pays to compile in its first executes. Warm-up never writes the caller's buffers and never changes results (they are bitwise
  * the same with or without it). With {@code -Ddev.convt.warmup=true}, {@link Planner#plan} warms every
  * new plan itself, within a budget per JVM ({@code -Ddev.convt.warmup.millis}, 5000 ms by default)
  * after which plans stop warming up. Plan-time warm-up is off by default: it moves the JIT's work to
@@ -132,15 +133,30 @@ public final class Plan {
 
     /**
      * Warms this plan's code paths (see the class comment): runs the kernel's proxy problem on scratch
-     * buffers ({@code float[]}s; not the native-segment code) until the JIT has compiled what it walks,
-     * within the time budget. Does nothing when this
+     * buffers ({@code float[]}s; not the native-segment code, see {@link #warmUp(boolean)}) until the
+     * JIT has compiled what it walks, within the time budget. Does nothing when this
      * JVM has warmed the same paths before (plans do so when made with {@code -Ddev.convt.warmup=true}),
      * or when the kernel needs no warm-up. Writes no caller buffer; results are unchanged. Thread-safe.
      *
      * @return the proxy runs performed; 0 when the paths were already warm or need no warm-up
      */
     public int warmUp() {
-        return problem.isEmpty() ? 0 : WarmUp.warm(kernel, problem, false);
+        return warmUp(false);
+    }
+
+    /**
+     * {@link #warmUp()}, and with {@code nativeSegments} also the code this plan runs on native
+     * segments: where its kernel reads and writes native segments in place (and no layout stage sits
+     * between, see {@link #execute(MemorySegment, long, MemorySegment, long, Parallelism, Scratchpad)}),
+     * each proxy also runs on native scratch segments of its own (freed before this returns), as a
+     * proxy of its own: at most a second more per proxy, once per JVM. For an engine whose tensors
+     * live off-heap. Writes no caller buffer; results are unchanged. Thread-safe.
+     *
+     * @param nativeSegments whether to warm the native-segment code too
+     * @return the proxy runs performed (both kinds); 0 when the paths were already warm or need no warm-up
+     */
+    public int warmUp(boolean nativeSegments) {
+        return problem.isEmpty() ? 0 : WarmUp.warm(kernel, problem, false, nativeSegments);
     }
 
     /** The warm-up {@link Planner#plan} does: as {@link #warmUp}, within the JVM's plan-time budget. */

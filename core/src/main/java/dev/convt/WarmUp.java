@@ -4,6 +4,9 @@ import dev.convt.kernel.Kernel;
 import dev.convt.kernel.KernelPack;
 import dev.convt.kernel.KernelPlan;
 
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -145,14 +148,38 @@ final class WarmUp {
      *         paths before
      */
     static int warm(Kernel k, Problem problem, boolean planTime) {
+        return warm(k, problem, planTime, false);
+    }
+
+    /**
+     * Warms the code paths a plan of {@code problem} on kernel {@code k} takes; with
+     * {@code nativeSegments}, also the code that reads and writes native segments in place, where the
+     * plan has it ({@link KernelPlan#executesSegments()} and no layout stage between the caller's
+     * segments and the kernel): each such proxy runs a second time on native scratch segments, as a
+     * proxy of its own (its own stopping rule and once-per-JVM signature), since the segment twins are
+     * methods of their own for the JIT.
+     *
+     * @return the proxy runs performed: 0 when the kernel needs no warm-up or this JVM warmed the same
+     *         paths before
+     */
+    static int warm(Kernel k, Problem problem, boolean planTime, boolean nativeSegments) {
         long start = System.nanoTime();
         List<Problem> shapes = new ArrayList<>();
+        List<Boolean> onSegments = new ArrayList<>();
         for (Problem shape : k.warmUpProblems(problem)) {
             // in the plan's layout, so a kernel that reads or writes it itself warms those paths
             Problem proxy = shape.withLayout(problem.layout());
-            if (!proxy.isEmpty() && k.declineReason(proxy) == null && !shapes.contains(proxy)
-                    && !WARMED.contains(signature(k, proxy))) {
+            if (proxy.isEmpty() || k.declineReason(proxy) != null || shapes.contains(proxy)) {
+                continue;
+            }
+            if (!WARMED.contains(signature(k, proxy, false))) {
                 shapes.add(proxy);
+                onSegments.add(false);
+            }
+            // native segments reach the kernel's own segment code only without a layout stage (see Plan)
+            if (nativeSegments && LayoutStage.of(proxy, k) == null && !WARMED.contains(signature(k, proxy, true))) {
+                shapes.add(proxy);
+                onSegments.add(true);
             }
         }
         // a second each for the proxies not warmed yet (a family's warm path proxies take none)
@@ -163,23 +190,33 @@ final class WarmUp {
         if (shapes.isEmpty() || allowed <= 0) {
             return 0;
         }
-        List<Proxy> proxies = new ArrayList<>();
-        for (Problem shape : shapes) {
-            String signature = signature(k, shape);
-            if (WARMED.add(signature)) { // another thread may have claimed it since
-                proxies.add(Proxy.of(signature, k, shape));
+        int runs;
+        // the native scratch segments live for this warm-up only, on this thread
+        try (Arena arena = Arena.ofConfined()) {
+            List<Proxy> proxies = new ArrayList<>();
+            for (int i = 0; i < shapes.size(); i++) {
+                Problem shape = shapes.get(i);
+                boolean segments = onSegments.get(i);
+                String signature = signature(k, shape, segments);
+                if (WARMED.add(signature)) { // another thread may have claimed it since
+                    Proxy proxy = Proxy.of(signature, k, shape, segments ? arena : null);
+                    if (segments && !proxy.plan.executesSegments()) {
+                        continue; // the kernel stages native segments through arrays: the array proxy covers it
+                    }
+                    proxies.add(proxy);
+                }
             }
+            runs = drive(proxies, start + allowed);
         }
-        int runs = drive(proxies, start + allowed);
         if (planTime) {
             SPENT.addAndGet(System.nanoTime() - start);
         }
         return runs;
     }
 
-    /** What identifies a warmed proxy in {@link #WARMED}: the kernel's name and the proxy problem. */
-    private static String signature(Kernel k, Problem proxy) {
-        return k.name() + " " + proxy;
+    /** What identifies a warmed proxy in {@link #WARMED}: the kernel's name, the proxy problem and, for native segments, so. */
+    private static String signature(Kernel k, Problem proxy, boolean nativeSegments) {
+        return k.name() + " " + proxy + (nativeSegments ? " on native segments" : "");
     }
 
     private static final System.Logger LOG = System.getLogger("dev.convt");
@@ -191,7 +228,7 @@ final class WarmUp {
         int runs = 0;
         for (Proxy p : proxies) {
             long t0 = System.nanoTime();
-            p.plan.execute(p.x, 0, p.y, 0); // makes the plan's workspace: not judged
+            p.execute(); // makes the plan's workspace: not judged
             p.nanos += System.nanoTime() - t0;
             runs++;
         }
@@ -239,6 +276,8 @@ final class WarmUp {
         final Kernel kernel;
         final Problem problem;
         final float[] x, y;
+        /** The input and output as native segments, for a proxy of the segment code; else null. */
+        final MemorySegment xs, ys;
         /** The proxy's packed weights, so that a fresh plan costs its tables only; null for a kernel that packs nothing. */
         final KernelPack pack;
         final float[] w, b;
@@ -246,7 +285,7 @@ final class WarmUp {
         long nanos, best = Long.MAX_VALUE, mostBytes, lastNanos, lastBytes;
         int runs = 1, clean, calm;
 
-        private Proxy(String signature, Kernel kernel, Problem problem, float[] w, float[] b, float[] x, float[] y) {
+        private Proxy(String signature, Kernel kernel, Problem problem, float[] w, float[] b, float[] x, float[] y, Arena arena) {
             this.signature = signature;
             this.kernel = kernel;
             this.problem = problem;
@@ -254,6 +293,8 @@ final class WarmUp {
             this.b = b;
             this.x = x;
             this.y = y;
+            this.xs = arena == null ? null : arena.allocate(4L * x.length, 64).copyFrom(MemorySegment.ofArray(x));
+            this.ys = arena == null ? null : arena.allocate(4L * y.length, 64);
             this.pack = kernel.packLayout(problem) == null ? null : kernel.pack(problem, w, 0, b, 0);
             this.plan = newPlan();
         }
@@ -262,10 +303,20 @@ final class WarmUp {
             return pack == null ? kernel.prepare(problem, w, 0, b, 0) : kernel.plan(problem, pack);
         }
 
-        static Proxy of(String signature, Kernel k, Problem proxy) {
+        /** A proxy on scratch arrays, or, with an arena, on native scratch segments from it. */
+        static Proxy of(String signature, Kernel k, Problem proxy, Arena arena) {
             float[] w = scratch(proxy.weightLength(), 1);
             float[] b = proxy.spec().hasBias() ? scratch(proxy.spec().outChannels(), 2) : null;
-            return new Proxy(signature, k, proxy, w, b, scratch(proxy.inputLength(), 3), new float[proxy.outputLength()]);
+            return new Proxy(signature, k, proxy, w, b, scratch(proxy.inputLength(), 3), new float[proxy.outputLength()], arena);
+        }
+
+        /** One execute of the current plan, on the proxy's arrays or native segments. */
+        void execute() {
+            if (xs != null) {
+                plan.execute(xs, 0, ys, 0, null);
+            } else {
+                plan.execute(x, 0, y, 0);
+            }
         }
 
         boolean warm() {
@@ -280,14 +331,14 @@ final class WarmUp {
             if (runs % FRESH_PLAN_EVERY == 0) {
                 long t0 = System.nanoTime();
                 plan = newPlan();
-                plan.execute(x, 0, y, 0);
+                execute();
                 nanos += System.nanoTime() - t0;
                 runs++;
                 return;
             }
             long bytes = alloc.bytes();
             long t0 = System.nanoTime();
-            plan.execute(x, 0, y, 0);
+            execute();
             long t = System.nanoTime() - t0;
             bytes = alloc.bytes() - bytes;
             runs++;

@@ -86,17 +86,20 @@
  * <li><b>How segments reach the kernels.</b> A writable heap segment over a {@code float[]}
  *     ({@code MemorySegment.ofArray}, a heap {@code FloatBuffer}'s) is computed in place, as that
  *     array: it costs what the array costs. When the input and the output are both native (native
- *     memory, a direct buffer's), the im2col kernel loads the input and stores the output in the
- *     segments themselves with the Vector API ({@code fromMemorySegment}/{@code intoMemorySegment}), no
- *     copy: its packing of the input columns, col2im, the bias, the fused activation, the
- *     channels-last write-out and the single-input-position projection each have a segment twin
- *     generated from their array code. Everything
+ *     memory, a direct buffer's), the im2col, scatter and subpixel kernels load the input and store the
+ *     output in the segments themselves with the Vector API ({@code fromMemorySegment}/{@code intoMemorySegment}), no
+ *     copy: im2col's packing of the input columns, col2im, the bias, the fused activation, the
+ *     channels-last write-out and the single-input-position projection, the scatter kernel's rows,
+ *     tiles and micro-kernels, and the subpixel kernel's input gather, write-out and gap fill each
+ *     have a segment twin generated from their array code (so the sums are accumulated in the same
+ *     order: the same bits as on arrays). Everything
  *     else is copied whole into an array of the executing thread (or of the
  *     {@link dev.convt.Scratchpad}) before the kernel, and the output copied back after it (one bulk
  *     {@code MemorySegment.copy} each way, about the time of one pass over each tensor at memory
- *     bandwidth, and the input's and output's floats of staging per thread): the other kernels
- *     (scatter, subpixel, the reference), a layout im2col does not write itself (a channels-last
- *     single input position, which runs between transposes), a native segment
+ *     bandwidth, and the input's and output's floats of staging per thread): the reference kernel, a
+ *     layout a kernel does not read or write itself (channels last on scatter and subpixel, and a
+ *     channels-last single input position on im2col: they run between the layout stage's transposes,
+ *     which read and write its staging arrays), a native segment
  *     paired with a heap one, any other heap segment (read-only, over another array type), and, when
  *     a call may use more than one thread, segments of a confined arena (so only its owner touches
  *     them). Why heap segments never reach the segment code: the JDK's segment accesses choose their
@@ -125,7 +128,9 @@
  * The Vector API kernels run on the API's slow, allocating Java fallback until the JIT's C2 has
  * compiled them, so the first executes of a plan in a fresh JVM are far slower than the later ones.
  * {@link dev.convt.Plan#warmUp()} runs a small proxy of the plan's problem on scratch buffers until
- * its code is compiled; each set of code paths is warmed once per JVM. With
+ * its code is compiled; each set of code paths is warmed once per JVM. The proxies run on arrays;
+ * {@link dev.convt.Plan#warmUp(boolean) warmUp(true)} also runs them on native segments, for an engine
+ * whose tensors are off-heap (the kernels' segment code is compiled apart from their array code). With
  * {@code -Ddev.convt.warmup=true} the planner warms every new plan itself, within a per-JVM budget
  * ({@code -Ddev.convt.warmup.millis}). Warm-up never writes the caller's buffers and never changes a
  * result. See {@link dev.convt.Plan}, "Warm-up", for when it pays.

@@ -1,6 +1,7 @@
 package dev.convt.tests.kernels;
 
 import dev.convt.ConvTransposeSpec;
+import dev.convt.Layout;
 import dev.convt.Plan;
 import dev.convt.Planner;
 import dev.convt.Problem;
@@ -108,8 +109,31 @@ class WarmUpTest {
     }
 
     /**
-     * A 1-D problem with a shape (kernel 9, 11 or 13, stride 5, padding 4, 3 groups) used nowhere else;
-     * for a kernel that takes only kernels a multiple of the stride (sub-pixel), kernel 5, 10 or 15.
+     * {@link Plan#warmUp(boolean) warmUp(true)} warms the native-segment code apart from the array code
+     * (every fast kernel reads and writes native segments in place): after {@code warmUp()} it still has
+     * runs to do, then nothing is left for either; where the plan's layout stage stages native segments
+     * through arrays (channels last on the scatter kernel), the array warm-up covered everything.
+     */
+    @Example
+    void warmingNativeSegmentsWarmsTheSegmentCodeOnce() {
+        for (KernelChoice k : FastKernels.all()) {
+            Problem p = unusual(k, 19);
+            Plan plan = withWarmUp(false, () -> Planner.plan(p, TestData.smallInts(p.weightLength(), 1), 0, null, 0, k));
+            assertTrue(plan.warmUp() > 0, k + ": the array paths were warm before");
+            assertTrue(plan.warmUp(true) > 0, k + ": warmUp(true) found the native-segment paths warm after warmUp()");
+            assertEquals(0, plan.warmUp(true), k + ": the native-segment paths were warmed twice");
+            assertEquals(0, plan.warmUp(), k + ": the array paths were warmed twice");
+        }
+        Problem staged = unusual(KernelChoice.SCATTER, 17).withLayout(Layout.CHANNELS_LAST);
+        Plan plan = withWarmUp(false, () -> Planner.plan(staged, TestData.smallInts(staged.weightLength(), 1), 0, null, 0,
+                KernelChoice.SCATTER));
+        assertTrue(plan.warmUp() > 0, "the channels-last scatter paths were warm before");
+        assertEquals(0, plan.warmUp(true), "native segments of a channels-last scatter plan go through its layout stage's arrays");
+    }
+
+    /**
+     * A 1-D problem with a shape (kernel 9, 11, 13, 17 or 19, stride 5, padding 4, 3 groups) used nowhere else;
+     * for a kernel that takes only kernels a multiple of the stride (sub-pixel), kernel 5, 10, 15 or 30.
      */
     private static Problem unusual(KernelChoice k, int kernel) {
         Problem p = ConvTransposeSpec.builder1d(6, 9, kernel).stride(5).padding(4).groups(3).bias(false).build()
