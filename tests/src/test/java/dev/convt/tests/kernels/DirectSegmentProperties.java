@@ -119,21 +119,7 @@ class DirectSegmentProperties {
                                                         @ForAll Layout layout, @ForAll @IntRange(min = 0, max = 5) int xOff,
                                                         @ForAll @IntRange(min = 0, max = 5) int yOff,
                                                         @ForAll @LongRange(min = 0, max = 1000) long seed) {
-        Problem planned = ActivationAgreementTest.with(plain, act).withLayout(layout);
-        for (KernelChoice k : DIRECT) {
-            Kernel kernel = Planner.kernel(k);
-            Problem p = kernelProblem(kernel, planned);
-            if (kernel.declineReason(p) != null) {
-                continue;
-            }
-            float[] x = TestData.uniform(p.inputLength(), seed);
-            float[] w = TestData.uniform(p.weightLength(), seed + 1);
-            float[] b = p.spec().hasBias() ? TestData.uniform(p.biasLength(), seed + 2) : null;
-            KernelPlan plan = kernel.prepare(p, w, 0, b, 0);
-            float[] expected = new float[p.outputLength()];
-            plan.execute(x, 0, expected, 0, null);
-            assertKernelPlanSegments(k, plan, p, x, xOff, yOff, expected);
-        }
+        checkKernelPlans(ActivationAgreementTest.with(plain, act).withLayout(layout), xOff, yOff, seed, false);
     }
 
     @Property
@@ -141,19 +127,39 @@ class DirectSegmentProperties {
             @ForAll("problems") Problem plain, @ForAll("exactActivations") Activation act, @ForAll Layout layout,
             @ForAll @IntRange(min = 0, max = 5) int xOff, @ForAll @IntRange(min = 0, max = 5) int yOff,
             @ForAll @LongRange(min = 0, max = 1000) long seed) {
-        Problem planned = ActivationAgreementTest.with(plain, act).withLayout(layout);
+        checkKernelPlans(ActivationAgreementTest.with(plain, act).withLayout(layout), xOff, yOff, seed, true);
+    }
+
+    /** Seeded test data of a length: {@link TestData#smallInts} or {@link TestData#uniform}. */
+    private interface Data {
+        float[] of(int length, long seed);
+    }
+
+    /**
+     * Each direct kernel that takes the problem, through its kernel plan: on uniform data against its
+     * own {@code float[]} execute, or on small integers against the reference plan (which gives a
+     * channels-last problem's output in its layout).
+     */
+    private static void checkKernelPlans(Problem planned, int xOff, int yOff, long seed, boolean againstReference) {
         for (KernelChoice k : DIRECT) {
             Kernel kernel = Planner.kernel(k);
             Problem p = kernelProblem(kernel, planned);
             if (kernel.declineReason(p) != null) {
                 continue;
             }
-            float[] x = TestData.smallInts(p.inputLength(), seed);
-            float[] w = TestData.smallInts(p.weightLength(), seed + 1);
-            float[] b = p.spec().hasBias() ? TestData.smallInts(p.biasLength(), seed + 2) : null;
-            // the reference plan, so a channels-last problem gets the reference's output in its layout
-            float[] expected = Planner.plan(p, w, 0, b, 0, KernelChoice.REFERENCE).execute(x);
-            assertKernelPlanSegments(k, kernel.prepare(p, w, 0, b, 0), p, x, xOff, yOff, expected);
+            Data data = againstReference ? TestData::smallInts : TestData::uniform;
+            float[] x = data.of(p.inputLength(), seed);
+            float[] w = data.of(p.weightLength(), seed + 1);
+            float[] b = p.spec().hasBias() ? data.of(p.biasLength(), seed + 2) : null;
+            KernelPlan plan = kernel.prepare(p, w, 0, b, 0);
+            float[] expected;
+            if (againstReference) {
+                expected = Planner.plan(p, w, 0, b, 0, KernelChoice.REFERENCE).execute(x);
+            } else {
+                expected = new float[p.outputLength()];
+                plan.execute(x, 0, expected, 0, null);
+            }
+            assertKernelPlanSegments(k, plan, p, x, xOff, yOff, expected);
         }
     }
 
