@@ -5,6 +5,7 @@ Writes (beside this script):
   gemm/SgemmMicroKernel.java        the SGEMM tiles f32_{MR}x{NV}v and the wide tail
   scatter/PhaseMicroKernels.java    the scatter kernel's phase tiles c{C}x{T}
   scatter/TapVectorMicroKernels.java the scatter kernel's tap-vector tiles b{C}x{T}
+                                    (both with native-segment twins by gen_segments.convert)
   gemm/TransposeMicroKernels.java   the L × L register transposes of the channels-last moves, per width
 
 Run by hand after changing a tile list below, and commit the output:

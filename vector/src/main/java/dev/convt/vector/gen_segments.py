@@ -1,14 +1,18 @@
 #!/usr/bin/env python3
-"""Generates the MemorySegment variants of the im2col path's output and input accessors from their float[] code.
+"""Generates the MemorySegment variants of the im2col, scatter and subpixel paths' output and input accessors from their float[] code.
 
 The float[] methods are the one source: each target file marks a template region, hand-written Java
 that reads or writes the named arrays with fromArray/intoArray, element access and
-MemorySegment.copy and Arrays.fill. This script rewrites a copy of that region with those arrays as native
+MemorySegment.copy and Arrays.fill (and bound their reads by the array's .length, which becomes the
+segment's floats). This script rewrites a copy of that region with those arrays as native
 MemorySegments (float i at byte 4·i, read and written by fromMemorySegment/intoMemorySegment) and
 writes it into the file's generated region, right after the template. The float[] methods stay as
 they were, so their call sites and the JIT's profiles of them do not change; the segment variants are
 overloads (same names, MemorySegment parameters) that only native segments reach (dev.convt.Plan
 sends heap segments over a float[] down the array path).
+
+gen_microkernels.py imports convert() for the segment twins of the scatter micro-kernels, which it
+writes whole.
 
 Markers in a target file (each on a line of its own; a file may hold several such pairs):
     // BEGIN template for gen_segments.py
