@@ -101,7 +101,10 @@ import java.lang.foreign.ValueLayout;
  * runs whenever vector code runs before C2 has compiled it), so in fresh-JVM measurements of the 17
  * workload layers every first execute came within a few times its steady time with it on, but the
  * whole first pass, plans included, was about a tenth longer (the README's Warm-up section has the
- * figures). Engines that make plans ahead of time call {@link #warmUp()} there.
+ * figures). Nor does it lessen the JIT's total work: it saves most of the compiles of loops on the
+ * stack and after traps, but its proxies profile every path of a family, so more and larger methods
+ * are compiled, and the process spends at least as much CPU on the first pass. Engines that make
+ * plans ahead of time call {@link #warmUp()} there.
  */
 public final class Plan {
     private final Problem problem;

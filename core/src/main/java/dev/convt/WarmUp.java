@@ -48,7 +48,12 @@ import java.util.concurrent.ConcurrentHashMap;
  * The fallback's compiles cannot be avoided this way (its methods reach C2's thresholds long before
  * the kernel methods that call them), so warm-up moves the JIT's work to plan time and avoids the
  * repeated compiles rather than removing the first ones; the first plan of each kernel or family
- * pays for them.
+ * pays for them. Nor does warm-up keep C2 off the fallback with a compiler directive (the
+ * {@code DiagnosticCommand} MBean's {@code compilerDirectivesAdd}), though that would take much of
+ * the fallback's work out of C2's queue: HotSpot marks each method such a directive excludes, once
+ * it gets hot, as never C2-compilable for the rest of the JVM, even after the directive is removed,
+ * and C2 then never inlines it into any caller, a permanent JVM-wide change no library may make for
+ * its users (the README's Warm-up section has the measurements).
  *
  * <p>Stopping rule, per proxy: until {@value #CLEAN_RUNS} consecutive runs allocate nothing on the
  * heap (the fallback boxes every vector; C2's code does not) and the last is within

@@ -40,7 +40,8 @@ final class ColdCommand {
               --json FILE      also write every figure (per fork too) as JSON
 
             With each fork (on Linux) also the CPU time of the JVM's C1 and C2 compiler threads up to
-            the end of the first pass. Plan-time warm-up follows the library's default (see the
+            the end of the first pass, and during the pass that of its own thread and of all threads
+            (CPU time depends far less on the machine's other load than wall time does). Plan-time warm-up follows the library's default (see the
             README); -Ddev.convt.warmup=false or =true before -jar, or in JAVA_TOOL_OPTIONS, sets it.
 
             The automatic kernel choice, data uniform in [-1, 1) seeded per layer, one thread.
@@ -159,6 +160,10 @@ final class ColdCommand {
             xs[i] = TestData.uniform(p.inputLength(), Data.seed(layers.get(i).name(), 1));
             ys[i] = new float[p.outputLength()];
         }
+        // CPU, unlike wall time, barely depends on what else the machine runs: the first pass's work
+        java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+        long main0 = threads.isCurrentThreadCpuTimeSupported() ? threads.getCurrentThreadCpuTime() : -1;
+        Double process0 = JitLog.compilerCpuMillis().get("process");
         for (int i = 0; i < n; i++) {
             Workload.Layer layer = layers.get(i);
             Problem p = layer.problem();
@@ -175,6 +180,14 @@ final class ColdCommand {
             Timer.sink += Data.checksum(ys[i]);
         }
         Map<String, Double> compilerCpu = JitLog.compilerCpuMillis();
+        if (main0 >= 0) {
+            compilerCpu.put("main", (threads.getCurrentThreadCpuTime() - main0) * 1e-6);
+        }
+        if (process0 != null && compilerCpu.containsKey("process")) {
+            compilerCpu.put("process", compilerCpu.get("process") - process0);
+        } else {
+            compilerCpu.remove("process");
+        }
         List<LayerCold> out = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Plan plan = plans[i];
@@ -206,7 +219,11 @@ final class ColdCommand {
         return new Pass(out, compilerCpu);
     }
 
-    /** One JVM's cold pass: its layers, and its compiler threads' CPU milliseconds at the end of the first pass ({@link JitLog#compilerCpuMillis}). */
+    /**
+     * One JVM's cold pass: its layers, and CPU milliseconds: its compiler threads' at the end of the
+     * first pass ({@link JitLog#compilerCpuMillis}, since the JVM started), and during the first pass
+     * the pass's own thread's ({@code "main"}) and all threads' ({@code "process"}).
+     */
     record Pass(List<LayerCold> layers, Map<String, Double> compilerCpuMs) {}
 
     /** A fork's JIT figures: compiler CPU in the first pass, and (with {@code --jit-log}) C2's compiles per kind of code. */
@@ -240,7 +257,14 @@ final class ColdCommand {
             Map<String, Double> cpu = (Map<String, Double>) f.get("compiler_cpu_ms_first_pass");
             if (cpu != null && !cpu.isEmpty()) {
                 line.append(" compiler CPU in the first pass C2 ").append(Table.ms(cpu.getOrDefault("c2", 0.0)))
-                        .append(" ms, C1 ").append(Table.ms(cpu.getOrDefault("c1", 0.0))).append(" ms;");
+                        .append(" ms, C1 ").append(Table.ms(cpu.getOrDefault("c1", 0.0))).append(" ms");
+                if (cpu.containsKey("main")) {
+                    line.append(", the pass's own thread ").append(Table.ms(cpu.get("main"))).append(" ms");
+                }
+                if (cpu.containsKey("process")) {
+                    line.append(", all threads during the pass ").append(Table.ms(cpu.get("process"))).append(" ms");
+                }
+                line.append(";");
             }
             Map<String, Map<String, Object>> c2 = (Map<String, Map<String, Object>>) f.get("c2_whole_run");
             if (c2 != null) {

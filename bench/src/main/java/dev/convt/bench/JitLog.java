@@ -107,7 +107,8 @@ final class JitLog {
 
     /**
      * CPU milliseconds this JVM's C1 and C2 compiler threads have used so far ({@code "c1"},
-     * {@code "c2"}), from {@code /proc/self/task}; empty where the system does not show them.
+     * {@code "c2"}), and all its live threads together ({@code "process"}), from
+     * {@code /proc/self/task}; empty where the system does not show them.
      */
     static Map<String, Double> compilerCpuMillis() {
         Map<String, Double> out = new LinkedHashMap<>();
@@ -127,12 +128,13 @@ final class JitLog {
                     continue; // the thread ended
                 }
                 String key = comm.startsWith("C2 CompilerThre") ? "c2" : comm.startsWith("C1 CompilerThre") ? "c1" : null;
+                // fields after the command in parentheses: state is field 3; utime, stime are 14, 15
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                double ms = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * tick;
                 if (key != null) {
-                    // fields after the command in parentheses: state is field 3; utime, stime are 14, 15
-                    String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-                    double ms = (Long.parseLong(f[11]) + Long.parseLong(f[12])) * tick;
                     out.merge(key, ms, Double::sum);
                 }
+                out.merge("process", ms, Double::sum);
             }
         } catch (IOException | RuntimeException e) {
             return new LinkedHashMap<>();

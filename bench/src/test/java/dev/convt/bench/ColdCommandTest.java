@@ -23,9 +23,19 @@ class ColdCommandTest {
         assertEquals(0L, ((Map<?, ?>) root.get("settings")).get("forks"));
     }
 
+    /** A fork reports the CPU of the pass's own thread and of all threads during the pass (on Linux). */
     @Test
     void inAFreshJvm(@TempDir Path dir) throws Exception {
-        check(dir, "1");
+        Path json = check(dir, "1");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> root = (Map<String, Object>) Json.parse(Files.readString(json));
+        @SuppressWarnings("unchecked")
+        Map<String, Object> cpu = (Map<String, Object>) ((List<Map<String, Object>>) root.get("jit")).getFirst().get("compiler_cpu_ms_first_pass");
+        if (Files.isDirectory(Path.of("/proc/self/task"))) {
+            assertTrue(num(cpu, "main") > 0, cpu.toString());
+            // ticks of 10 ms: the pass's thread is one of all threads, within a tick
+            assertTrue(num(cpu, "process") + 10 >= num(cpu, "main"), cpu.toString());
+        }
     }
 
     /** With --jit-log the fork's compilation log is read: C2 compiled some of convt's code in the cold pass. */

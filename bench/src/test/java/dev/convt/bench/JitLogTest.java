@@ -58,13 +58,16 @@ class JitLogTest {
         assertEquals("other", JitLog.kind("java.util.HashMap"));
     }
 
-    /** On Linux the compiler threads are found and have used some CPU by now; elsewhere the map is empty. */
+    /** On Linux the compiler threads and the process are found and have used some CPU by now; elsewhere the map is empty. */
     @Test
     void compilerCpuWhereTheSystemShowsIt() {
         Map<String, Double> cpu = JitLog.compilerCpuMillis();
         if (java.nio.file.Files.isDirectory(java.nio.file.Path.of("/proc/self/task"))) {
             assertTrue(cpu.containsKey("c1") || cpu.containsKey("c2"), cpu.toString());
             cpu.values().forEach(ms -> assertTrue(ms >= 0, cpu.toString()));
+            // all threads together: at least the compiler threads' share, and this test's own work besides
+            assertTrue(cpu.get("process") >= cpu.getOrDefault("c1", 0.0) + cpu.getOrDefault("c2", 0.0), cpu.toString());
+            assertTrue(cpu.get("process") > 0, cpu.toString());
         } else {
             assertTrue(cpu.isEmpty(), cpu.toString());
         }
