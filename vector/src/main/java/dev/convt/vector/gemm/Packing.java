@@ -237,24 +237,29 @@ public final class Packing {
                                      MemorySegment dst, int dstOff, int dstCol) {
         // Row by row: each source row is read sequentially (prefetch-friendly even when the rows are
         // far apart, as in a large image); the scattered writes land in the L2-sized packed tile.
+        // Every row splits into the same pieces (a part panel, whole panels, a part panel), so the
+        // panel arithmetic is done once, not per row and panel.
         int panelStride = k * NR;
+        int q0 = dstCol / NR, lane0 = dstCol - q0 * NR;
+        int head = lane0 == 0 ? 0 : Math.min(NR - lane0, w);
+        int whole = (w - head) / NR;
+        int tail = w - head - whole * NR;
+        int dHead = dstOff + q0 * panelStride + lane0;
+        int dWhole = dstOff + (head > 0 ? q0 + 1 : q0) * panelStride;
+        int dTail = dWhole + whole * panelStride;
         for (int p = 0; p < k; p++) {
             int s = srcOff + p * ldb;
-            int j = 0;
-            int col = dstCol;
-            while (j < w) {
-                int q = col / NR;
-                int lane = col - q * NR;
-                int len = Math.min(NR - lane, w - j);
-                int d = dstOff + q * panelStride + p * NR + lane;
-                if (len == NR) {
-                    FloatVector.fromMemorySegment(S, src, 4L * (s + j), SEG_ORDER).intoMemorySegment(dst, 4L * d, ByteOrder.nativeOrder());
-                    FloatVector.fromMemorySegment(S, src, 4L * (s + j + L), SEG_ORDER).intoMemorySegment(dst, 4L * (d + L), ByteOrder.nativeOrder());
-                } else {
-                    MemorySegment.copy(src, SEG_FLOAT, 4L * (s + j), dst, ValueLayout.JAVA_FLOAT, 4L * d, len);
-                }
-                j += len;
-                col += len;
+            if (head > 0) {
+                MemorySegment.copy(src, SEG_FLOAT, 4L * s, dst, ValueLayout.JAVA_FLOAT, 4L * (dHead + p * NR), head);
+            }
+            int j = s + head;
+            long d = 4L * (dWhole + p * NR);
+            for (int q = 0; q < whole; q++, j += NR, d += 4L * panelStride) {
+                FloatVector.fromMemorySegment(S, src, 4L * j, SEG_ORDER).intoMemorySegment(dst, d, ByteOrder.nativeOrder());
+                FloatVector.fromMemorySegment(S, src, 4L * (j + L), SEG_ORDER).intoMemorySegment(dst, d + 4L * L, ByteOrder.nativeOrder());
+            }
+            if (tail > 0) {
+                MemorySegment.copy(src, SEG_FLOAT, 4L * j, dst, ValueLayout.JAVA_FLOAT, 4L * (dTail + p * NR), tail);
             }
         }
     }
