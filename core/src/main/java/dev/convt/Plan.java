@@ -91,8 +91,8 @@ import java.lang.foreign.ValueLayout;
  * were warmed before (by any plan) skips them, so warming many layers pays mostly for the first layer
  * of each kind. {@link #warmUp()} runs the proxies on {@code float[]}s (the code heap segments over
  * arrays run too); {@link #warmUp(boolean) warmUp(true)} also runs them on native segments, warming
- * the code that reads and writes native segments in place (the segment twins of the im2col, scatter
- * and subpixel kernels, see the Memory section of the package overview), which an engine executing
+ * the code that reads and writes native segments in place (the segment twins of the im2col and scatter
+ * kernels, see the Memory section of the package overview), which an engine executing
  * on native memory otherwise pays to compile in its first executes. Warm-up never writes the caller's buffers and never changes results (they are bitwise
  * the same with or without it). With {@code -Ddev.convt.warmup=true}, {@link Planner#plan} warms every
  * new plan itself, within a budget per JVM ({@code -Ddev.convt.warmup.millis}, 5000 ms by default)

@@ -133,10 +133,14 @@ final class SubpixelPlan implements KernelPlan {
         return SubpixelSplit.make(this, threads, minTaskWork);
     }
 
-    /** Yes: the gather, write-out and gap fill have generated native-segment twins (below). */
+    /**
+     * No, for now: the gather, write-out and gap fill have generated native-segment twins (below), but
+     * C2 left Vector API calls out of line in them in some JVMs (the allocation probe saw up to 200 KB
+     * per execute on native segments), so native segments are staged through arrays until that is found.
+     */
     @Override
     public boolean executesSegments() {
-        return true;
+        return false;
     }
 
     /** {@code y[from .. to) = v} in a native segment (float i at byte 4·i), a vector at a time, the last one masked: the segment twins' {@code Arrays.fill}. */
