@@ -21,7 +21,14 @@ import java.util.Arrays;
  * reported as not steady ({@link Warmup#steady()}).
  *
  * <p><b>Timed runs</b>: as many as take about {@code targetSeconds} at the last warm-up median,
- * clamped to {@code [minRuns, maxRuns]}, each timed alone with {@link System#nanoTime}.
+ * clamped to {@code [minRuns, maxRuns]}, each timed alone with {@link System#nanoTime}. If a JIT
+ * compilation finished during them and they got faster (the later half's median better than the
+ * earlier half's by more than {@code tolerance}), they were not steady after all: a compilation
+ * still queued behind others when the warm-up looked flat (one C2 thread on a 2-core machine) had
+ * landed under them, and their median would be a cold figure (a fork once reported 92 ms for a
+ * layer whose steady run was 25 ms that way). They then count as warm-up, warm-up goes on, and
+ * the runs are timed again, within the same warm-up cap; still falling at the cap, the result is
+ * not steady.
  *
  * <p><b>Single runs</b>: a computation whose steady run is slower than {@code singleLimitSeconds}
  * (the scalar reference on the bigger layers, seconds a run) is reported from one run, and only when
@@ -238,42 +245,77 @@ final class Timer {
             Run again = first(body, clock);
             return Measurement.of(new double[] {again.seconds() * 1e3}, null, true, new Warmup(1, 0, again.seconds(), true), Double.NaN);
         }
-        Warming w = warmUp(body, first.seconds(), settings, clock);
-        if (w.lastMedian >= settings.singleLimitSeconds() && w.warmup.steady()) {
-            // steady and slow: the last warm-up run stands for the rest
-            return Measurement.of(new double[] {w.lastRun * 1e3}, null, true, w.warmup, Double.NaN);
-        }
-        int runs = (int) Math.round(settings.targetSeconds() / Math.max(w.lastMedian, 1e-9));
-        runs = Math.max(settings.minRuns(), Math.min(settings.maxRuns(), runs));
-        double[] ms = new double[runs];
-        double[] cpu = clock.threadCpuNanos() < 0 ? null : new double[runs];
-        double acc = 0;
-        long bytes0 = clock.allocatedBytes();
-        for (int i = 0; i < runs; i++) {
-            long c0 = cpu == null ? 0 : clock.threadCpuNanos();
-            long t0 = clock.nanoTime();
-            acc += body.run();
-            ms[i] = (clock.nanoTime() - t0) * 1e-6;
-            if (cpu != null) {
-                cpu[i] = (clock.threadCpuNanos() - c0) * 1e-6;
+        Warming w = warmUp(body, first.seconds(), settings, clock, Warmup.NONE);
+        while (true) {
+            if (w.lastMedian >= settings.singleLimitSeconds() && w.warmup.steady()) {
+                // steady and slow: the last warm-up run stands for the rest
+                return Measurement.of(new double[] {w.lastRun * 1e3}, null, true, w.warmup, Double.NaN);
             }
+            int runs = (int) Math.round(settings.targetSeconds() / Math.max(w.lastMedian, 1e-9));
+            runs = Math.max(settings.minRuns(), Math.min(settings.maxRuns(), runs));
+            double[] ms = new double[runs];
+            double[] cpu = clock.threadCpuNanos() < 0 ? null : new double[runs];
+            double acc = 0;
+            long jit0 = clock.compilationMillis();
+            long bytes0 = clock.allocatedBytes();
+            for (int i = 0; i < runs; i++) {
+                long c0 = cpu == null ? 0 : clock.threadCpuNanos();
+                long t0 = clock.nanoTime();
+                acc += body.run();
+                ms[i] = (clock.nanoTime() - t0) * 1e-6;
+                if (cpu != null) {
+                    cpu[i] = (clock.threadCpuNanos() - c0) * 1e-6;
+                }
+            }
+            long bytes1 = clock.allocatedBytes();
+            sink += acc;
+            boolean changedUnder = clock.compilationMillis() != jit0 && fell(ms, settings.tolerance());
+            if (!changedUnder) {
+                return Measurement.of(ms, cpu, false, w.warmup, bytes0 < 0 ? Double.NaN : (double) (bytes1 - bytes0) / runs);
+            }
+            double seconds = 0;
+            for (double t : ms) {
+                seconds += t * 1e-3;
+            }
+            Warmup sofar = new Warmup(w.warmup.runs() + runs, w.warmup.batches(), w.warmup.seconds() + seconds, false);
+            if (sofar.seconds() >= settings.maxWarmupSeconds()) {
+                // the cap came while the runs still got faster: report them, not steady
+                return Measurement.of(ms, cpu, false, sofar, bytes0 < 0 ? Double.NaN : (double) (bytes1 - bytes0) / runs);
+            }
+            w = warmUp(body, ms[runs - 1] * 1e-3, settings, clock, sofar);
         }
-        long bytes1 = clock.allocatedBytes();
-        sink += acc;
-        return Measurement.of(ms, cpu, false, w.warmup, bytes0 < 0 ? Double.NaN : (double) (bytes1 - bytes0) / runs);
+    }
+
+    /**
+     * Whether runs (in the order they ran) got faster: the median of the later half better than that of
+     * the earlier half by more than {@code tolerance}.
+     */
+    static boolean fell(double[] ms, double tolerance) {
+        int half = ms.length / 2;
+        if (half == 0) {
+            return false;
+        }
+        double[] early = Arrays.copyOfRange(ms, 0, half);
+        double[] late = Arrays.copyOfRange(ms, half, ms.length);
+        Arrays.sort(early);
+        Arrays.sort(late);
+        return quantile(late, 0.5) < quantile(early, 0.5) * (1 - tolerance);
     }
 
     /** The outcome of warming up: the warm-up summary, the last batch's median and its last run, in seconds. */
     private record Warming(Warmup warmup, double lastMedian, double lastRun) {}
 
-    /** Warm-up batches until the times stop falling (see the class comment). */
-    private static Warming warmUp(Body body, double firstSeconds, Settings settings, Clock clock) {
+    /**
+     * Warm-up batches until the times stop falling (see the class comment), continuing {@code before}
+     * (the warm-up so far: its runs, batches and time count, and the cap is on the whole).
+     */
+    private static Warming warmUp(Body body, double firstSeconds, Settings settings, Clock clock, Warmup before) {
         double previous = firstSeconds;
-        double spent = 0;
-        int runs = 0;
+        double spent = before.seconds();
+        int runs = before.runs();
         double acc = 0;
         double[] times = new double[16];
-        for (int batch = 1; ; batch++) {
+        for (int batch = before.batches() + 1; ; batch++) {
             long jit0 = clock.compilationMillis();
             long bytes0 = clock.allocatedBytes();
             double batchSpent = 0;

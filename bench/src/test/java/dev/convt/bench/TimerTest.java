@@ -44,8 +44,8 @@ class TimerTest {
         final FakeClock clock = new FakeClock();
         private final double[] ms;
         int runs;
-        /** Runs before which the JIT compiles something (while the run goes on). */
-        int compilingUntil;
+        /** Runs from and before which the JIT compiles something (while the run goes on). */
+        int compilingFrom, compilingUntil;
         /** Runs before which each run allocates a megabyte (boxed vectors before C2). */
         int allocatingUntil;
 
@@ -56,7 +56,7 @@ class TimerTest {
         @Override
         public double run() {
             double d = ms[Math.min(runs, ms.length - 1)];
-            if (runs < compilingUntil) {
+            if (runs >= compilingFrom && runs < compilingUntil) {
                 clock.jit++;
             }
             if (runs < allocatingUntil) {
@@ -116,6 +116,48 @@ class TimerTest {
         assertTrue(m.warmup().steady(), m.toString());
         assertTrue(m.warmup().runs() >= 44, m.toString());
         assertEquals(0.0, m.allocatedBytesPerRun(), "the timed runs came after: " + m);
+    }
+
+    @Test
+    void aCompileLandingUnderTheTimedRunsMakesThemWarmUpAndTheyAreTimedAgain() {
+        // flat at 93 ms through the warm-up (the compile still queued), then the compile lands during
+        // the second timed run and the runs take 38 ms: a fork once reported such a layer at 92 ms
+        Fake f = new Fake(93, 93, 93, 93, 38);
+        f.compilingFrom = 4;
+        f.compilingUntil = 5;
+        Timer.Measurement m = f.measure(SETTINGS, false);
+        assertEquals(38.0, m.medianMs(), 1e-9, "timed again once steady: " + m);
+        assertEquals(38.0, m.maxMs(), 1e-9, m.toString());
+        assertTrue(m.warmup().steady(), m.toString());
+        assertTrue(m.warmup().runs() >= 5, "the first timed runs count as warm-up: " + m);
+
+        // a compile finishing under flat timed runs changes nothing: they stand
+        Fake flat = new Fake(5);
+        flat.compilingFrom = 7; // runs 1-4 are the two warm-up batches, 5-10 the timed runs
+        flat.compilingUntil = 8;
+        Timer.Measurement same = flat.measure(SETTINGS, false);
+        assertEquals(4, same.warmup().runs(), same.toString());
+        assertEquals(11, flat.runs, "timed once");
+        assertEquals(5.0, same.medianMs(), 1e-9);
+
+        // still getting faster under compiles when the cap comes: reported, but not steady
+        double[] ms = new double[400];
+        for (int i = 0; i < ms.length; i++) {
+            ms[i] = i < 4 ? 20 : 20 * Math.pow(0.97, i - 3);
+        }
+        Fake falling = new Fake(ms);
+        falling.compilingFrom = 4;
+        falling.compilingUntil = Integer.MAX_VALUE;
+        Timer.Measurement capped = falling.measure(new Timer.Settings(0.01, 2, 0.3, 0.03, 0.06, 3, 10, 0.5), false);
+        assertFalse(capped.warmup().steady(), capped.toString());
+    }
+
+    @Test
+    void fellComparesTheLaterHalfWithTheEarlier() {
+        assertTrue(Timer.fell(new double[] {93, 92, 38}, 0.03));
+        assertFalse(Timer.fell(new double[] {38, 38, 93}, 0.03));
+        assertFalse(Timer.fell(new double[] {10, 9.8, 10.1, 9.9}, 0.03));
+        assertFalse(Timer.fell(new double[] {10}, 0.03));
     }
 
     @Test
