@@ -199,16 +199,23 @@ final class WarmUp {
         // the native scratch segments live for this warm-up only, on this thread
         try (Arena arena = Arena.ofConfined()) {
             List<Proxy> proxies = new ArrayList<>();
+            Proxy onArrays = null; // the last array proxy: a segment entry follows its shape's array entry
             for (int i = 0; i < shapes.size(); i++) {
                 Problem shape = shapes.get(i);
                 boolean segments = onSegments.get(i);
                 String signature = signature(k, shape, segments);
-                if (WARMED.add(signature)) { // another thread may have claimed it since
-                    Proxy proxy = Proxy.of(signature, k, shape, segments ? arena : null);
-                    if (segments && !proxy.plan.executesSegments()) {
-                        continue; // the kernel stages native segments through arrays: the array proxy covers it
-                    }
-                    proxies.add(proxy);
+                if (!WARMED.add(signature)) { // another thread claimed it since
+                    continue;
+                }
+                if (!segments) {
+                    onArrays = Proxy.of(signature, k, shape, null);
+                    proxies.add(onArrays);
+                    continue;
+                }
+                // the plan is asked first: where it stages native segments through arrays, the array proxy covers them
+                Proxy base = onArrays != null && onArrays.problem.equals(shape) ? onArrays : Proxy.of(signature, k, shape, null);
+                if (base.plan.executesSegments()) {
+                    proxies.add(base.onSegments(signature, arena));
                 }
             }
             runs = drive(proxies, start + allowed);
@@ -291,6 +298,11 @@ final class WarmUp {
         int runs = 1, clean, calm;
 
         private Proxy(String signature, Kernel kernel, Problem problem, float[] w, float[] b, float[] x, float[] y, Arena arena) {
+            this(signature, kernel, problem, w, b, x, y, arena, kernel.packLayout(problem) == null ? null : kernel.pack(problem, w, 0, b, 0));
+        }
+
+        private Proxy(String signature, Kernel kernel, Problem problem, float[] w, float[] b, float[] x, float[] y, Arena arena,
+                      KernelPack pack) {
             this.signature = signature;
             this.kernel = kernel;
             this.problem = problem;
@@ -300,8 +312,13 @@ final class WarmUp {
             this.y = y;
             this.xs = arena == null ? null : arena.allocate(4L * x.length, 64).copyFrom(MemorySegment.ofArray(x));
             this.ys = arena == null ? null : arena.allocate(4L * y.length, 64);
-            this.pack = kernel.packLayout(problem) == null ? null : kernel.pack(problem, w, 0, b, 0);
+            this.pack = pack;
             this.plan = newPlan();
+        }
+
+        /** The same proxy on native scratch segments from {@code arena}, sharing this one's data and packed weights. */
+        Proxy onSegments(String signature, Arena arena) {
+            return new Proxy(signature, kernel, problem, w, b, x, y, arena, pack);
         }
 
         private KernelPlan newPlan() {

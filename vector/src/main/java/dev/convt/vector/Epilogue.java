@@ -66,6 +66,24 @@ public final class Epilogue {
     private static final float Q0 = -0.33333313f, Q1 = 0.13332455f, Q2 = -0.053838268f, Q3 = 0.021012424f,
             Q4 = -0.0061884555f;
 
+    /** Tanh's lowest {@code r = −2|v|}: {@code 2^n} is normal from here up, and {@code e^r < 2^-25} from here down. */
+    private static final float TANH_EXP_LOWEST = -87f;
+
+    /** The arithmetic's constants as vectors, made once (see the comment above {@code tanhRun}). */
+    private static final VectorSpecies<Integer> I = S.withLanes(int.class);
+    private static final FloatVector V_ONE = FloatVector.broadcast(S, 1f), V_MINUS_TWO = FloatVector.broadcast(S, -2f),
+            V_EXP_LOWEST = FloatVector.broadcast(S, EXP_LOWEST),
+            V_TANH_EXP_LOWEST = FloatVector.broadcast(S, TANH_EXP_LOWEST), V_TANH_POLY_BELOW = FloatVector.broadcast(S, TANH_POLY_BELOW),
+            V_LOG2E = FloatVector.broadcast(S, LOG2E), V_ROUNDER = FloatVector.broadcast(S, ROUNDER),
+            V_MINUS_LN2_HI = FloatVector.broadcast(S, -LN2_HI), V_MINUS_LN2_LO = FloatVector.broadcast(S, -LN2_LO),
+            V_P0 = FloatVector.broadcast(S, P0), V_P1 = FloatVector.broadcast(S, P1), V_P2 = FloatVector.broadcast(S, P2),
+            V_P3 = FloatVector.broadcast(S, P3), V_P4 = FloatVector.broadcast(S, P4),
+            V_Q0 = FloatVector.broadcast(S, Q0), V_Q1 = FloatVector.broadcast(S, Q1), V_Q2 = FloatVector.broadcast(S, Q2),
+            V_Q3 = FloatVector.broadcast(S, Q3), V_Q4 = FloatVector.broadcast(S, Q4);
+    private static final IntVector V_ROUNDER_BITS = IntVector.broadcast(I, ROUNDER_BITS),
+            V_ROUNDER_BITS_LESS_BIAS = IntVector.broadcast(I, ROUNDER_BITS - 127), V_BIAS = IntVector.broadcast(I, 127),
+            V_SIGN = IntVector.broadcast(I, 0x80000000);
+
     private Epilogue() {}
 
     // BEGIN template for gen_segments.py
@@ -87,8 +105,8 @@ public final class Epilogue {
             case RELU -> reluRun(y, from, to);
             case LEAKY_RELU -> leakyReluRun(act.alpha(), y, from, to);
             case CLAMP -> clampRun(act.min(), act.max(), y, from, to);
-            case TANH -> expRun(true, y, from, to);
-            case SIGMOID -> expRun(false, y, from, to);
+            case TANH -> tanhRun(y, from, to);
+            case SIGMOID -> sigmoidRun(y, from, to);
         }
     }
 
@@ -151,45 +169,76 @@ public final class Epilogue {
         }
     }
 
+    // Tanh and sigmoid are a loop each, and each loop spends as few Vector API calls as its formula
+    // needs: the constants are vectors made once (an operation with a scalar operand broadcasts it, in
+    // the graph too), and tanh scales by 2^n in one factor. C2 parses every call of the Vector API
+    // into some hundreds of nodes; the one loop computing both (about 45 calls) made a graph past the
+    // parse-time inlining budget (NodeCountInliningCutoff, 18,000 nodes), so its last calls were left
+    // to C2's delayed inlining, and where that stopped short they stayed calls and each vector an
+    // object. Both loops are too big in bytecode for C2 to inline into a kernel, so a kernel's graph
+    // does not grow by theirs either.
+
     /**
-     * Tanh ({@code tanh} true) or sigmoid (see the class comment), both from {@code z = e^r}, {@code r}
-     * = {@code −2|v|} (tanh) or {@code −|v|} (sigmoid), computed as follows for {@code r ≤ 0} (NaN
-     * gives NaN; below {@value #EXP_LOWEST}, +0 or the nearest subnormal).
+     * Tanh (see the class comment): {@code sign(v)·(a + a³·Q(a²))} for {@code a = |v| <}
+     * {@value #TANH_POLY_BELOW}, else {@code sign(v)·(1 − z)/(1 + z)}, {@code z = e^r}, {@code r = −2a}
+     * (NaN gives NaN). {@code r} is clamped at {@value #TANH_EXP_LOWEST}, where {@code 2^n} is still a
+     * normal float: there and below, {@code z < 2^-25} and the quotient rounds to 1 as it would unclamped.
      */
-    private static void expRun(boolean tanh, float[] y, int from, int to) {
-        // which argument e^r takes, as a lane mask: both are computed and one kept, so no vector value merges two paths
-        VectorMask<Float> sigmoidArgument = S.maskAll(!tanh);
+    private static void tanhRun(float[] y, int from, int to) {
+        java.util.Objects.checkFromToIndex(from, Math.max(from, to), y.length); // before anything is written
         for (int i = from; i < to; i += L) {
             VectorMask<Float> m = S.indexInRange(i, to);
             FloatVector v = FloatVector.fromArray(S, y, i, m);
             FloatVector a = v.abs();
-            FloatVector r = a.mul(-2f).blend(a.neg(), sigmoidArgument);
-            r = r.blend(EXP_LOWEST, r.lt(EXP_LOWEST));
-            FloatVector t = r.fma(LOG2E, ROUNDER);
-            FloatVector n = t.sub(ROUNDER);
-            IntVector ni = t.reinterpretAsInts().sub(ROUNDER_BITS);
-            FloatVector f = n.fma(FloatVector.broadcast(S, -LN2_HI), r);
-            f = n.fma(FloatVector.broadcast(S, -LN2_LO), f);
-            FloatVector p = f.fma(P4, P3).fma(f, FloatVector.broadcast(S, P2)).fma(f, FloatVector.broadcast(S, P1)).fma(f, FloatVector.broadcast(S, P0));
-            FloatVector e = f.mul(f).fma(p, f).add(1f);
+            FloatVector r = a.mul(V_MINUS_TWO);
+            r = r.blend(V_TANH_EXP_LOWEST, r.lt(V_TANH_EXP_LOWEST));
+            FloatVector t = r.fma(V_LOG2E, V_ROUNDER);
+            FloatVector n = t.sub(V_ROUNDER);
+            FloatVector f = n.fma(V_MINUS_LN2_HI, r);
+            f = n.fma(V_MINUS_LN2_LO, f);
+            FloatVector p = f.fma(V_P4, V_P3).fma(f, V_P2).fma(f, V_P1).fma(f, V_P0);
+            FloatVector e = f.mul(f).fma(p, f).add(V_ONE);
+            // 2^n: the bits of t less those of the rounder are n, plus the exponent bias, shifted into place
+            FloatVector z = e.mul(t.reinterpretAsInts().sub(V_ROUNDER_BITS_LESS_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            FloatVector a2 = a.mul(a);
+            FloatVector q = a2.fma(V_Q4, V_Q3).fma(a2, V_Q2).fma(a2, V_Q1).fma(a2, V_Q0);
+            FloatVector poly = a.mul(a2).fma(q, a);
+            FloatVector far = V_ONE.sub(z).div(z.add(V_ONE));
+            IntVector sign = v.reinterpretAsInts().and(V_SIGN);
+            far.blend(poly, a.lt(V_TANH_POLY_BELOW)).reinterpretAsInts().or(sign).reinterpretAsFloats().intoArray(y, i, m);
+        }
+    }
+
+    /**
+     * Sigmoid (see the class comment): {@code 1/(1 + z)} for {@code v > 0}, else {@code z/(1 + z)},
+     * {@code z = e^r}, {@code r = −|v|}, computed as follows for {@code r ≤ 0} (NaN gives NaN; below
+     * {@value #EXP_LOWEST}, +0 or the nearest subnormal).
+     */
+    private static void sigmoidRun(float[] y, int from, int to) {
+        java.util.Objects.checkFromToIndex(from, Math.max(from, to), y.length); // before anything is written
+        for (int i = from; i < to; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, to);
+            FloatVector v = FloatVector.fromArray(S, y, i, m);
+            FloatVector r = v.abs().neg();
+            r = r.blend(V_EXP_LOWEST, r.lt(V_EXP_LOWEST));
+            FloatVector t = r.fma(V_LOG2E, V_ROUNDER);
+            FloatVector n = t.sub(V_ROUNDER);
+            IntVector ni = t.reinterpretAsInts().sub(V_ROUNDER_BITS);
+            FloatVector f = n.fma(V_MINUS_LN2_HI, r);
+            f = n.fma(V_MINUS_LN2_LO, f);
+            FloatVector p = f.fma(V_P4, V_P3);
+            p = p.fma(f, V_P2);
+            p = p.fma(f, V_P1);
+            p = p.fma(f, V_P0);
+            FloatVector e = f.mul(f).fma(p, f).add(V_ONE);
             // 2^n in two factors, each a normal float for n in [-150, 0]: the first product is exact
             IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
             IntVector n2 = ni.sub(n1);
-            FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector s1 = n1.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector s2 = n2.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             FloatVector z = e.mul(s1).mul(s2);
-            if (tanh) {
-                FloatVector a2 = a.mul(a);
-                FloatVector q = a2.fma(Q4, Q3).fma(a2, FloatVector.broadcast(S, Q2)).fma(a2, FloatVector.broadcast(S, Q1))
-                        .fma(a2, FloatVector.broadcast(S, Q0));
-                FloatVector poly = a.mul(a2).fma(q, a);
-                FloatVector far = z.neg().add(1f).div(z.add(1f));
-                IntVector sign = v.reinterpretAsInts().and(0x80000000);
-                far.blend(poly, a.lt(TANH_POLY_BELOW)).reinterpretAsInts().or(sign).reinterpretAsFloats().intoArray(y, i, m);
-            } else {
-                FloatVector d = z.add(1f);
-                z.div(d).blend(d.broadcast(1f).div(d), v.compare(VectorOperators.GT, 0f)).intoArray(y, i, m);
-            }
+            FloatVector d = z.add(V_ONE);
+            z.div(d).blend(V_ONE.div(d), v.compare(VectorOperators.GT, 0f)).intoArray(y, i, m);
         }
     }
     // END template
@@ -215,8 +264,8 @@ public final class Epilogue {
             case RELU -> reluRun(y, from, to);
             case LEAKY_RELU -> leakyReluRun(act.alpha(), y, from, to);
             case CLAMP -> clampRun(act.min(), act.max(), y, from, to);
-            case TANH -> expRun(true, y, from, to);
-            case SIGMOID -> expRun(false, y, from, to);
+            case TANH -> tanhRun(y, from, to);
+            case SIGMOID -> sigmoidRun(y, from, to);
         }
     }
 
@@ -279,45 +328,76 @@ public final class Epilogue {
         }
     }
 
+    // Tanh and sigmoid are a loop each, and each loop spends as few Vector API calls as its formula
+    // needs: the constants are vectors made once (an operation with a scalar operand broadcasts it, in
+    // the graph too), and tanh scales by 2^n in one factor. C2 parses every call of the Vector API
+    // into some hundreds of nodes; the one loop computing both (about 45 calls) made a graph past the
+    // parse-time inlining budget (NodeCountInliningCutoff, 18,000 nodes), so its last calls were left
+    // to C2's delayed inlining, and where that stopped short they stayed calls and each vector an
+    // object. Both loops are too big in bytecode for C2 to inline into a kernel, so a kernel's graph
+    // does not grow by theirs either.
+
     /**
-     * Tanh ({@code tanh} true) or sigmoid (see the class comment), both from {@code z = e^r}, {@code r}
-     * = {@code −2|v|} (tanh) or {@code −|v|} (sigmoid), computed as follows for {@code r ≤ 0} (NaN
-     * gives NaN; below {@value #EXP_LOWEST}, +0 or the nearest subnormal).
+     * Tanh (see the class comment): {@code sign(v)·(a + a³·Q(a²))} for {@code a = |v| <}
+     * {@value #TANH_POLY_BELOW}, else {@code sign(v)·(1 − z)/(1 + z)}, {@code z = e^r}, {@code r = −2a}
+     * (NaN gives NaN). {@code r} is clamped at {@value #TANH_EXP_LOWEST}, where {@code 2^n} is still a
+     * normal float: there and below, {@code z < 2^-25} and the quotient rounds to 1 as it would unclamped.
      */
-    private static void expRun(boolean tanh, MemorySegment y, int from, int to) {
-        // which argument e^r takes, as a lane mask: both are computed and one kept, so no vector value merges two paths
-        VectorMask<Float> sigmoidArgument = S.maskAll(!tanh);
+    private static void tanhRun(MemorySegment y, int from, int to) {
+        java.util.Objects.checkFromToIndex(from, Math.max(from, to), (y.byteSize() / 4)); // before anything is written
         for (int i = from; i < to; i += L) {
             VectorMask<Float> m = S.indexInRange(i, to);
             FloatVector v = FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER, m);
             FloatVector a = v.abs();
-            FloatVector r = a.mul(-2f).blend(a.neg(), sigmoidArgument);
-            r = r.blend(EXP_LOWEST, r.lt(EXP_LOWEST));
-            FloatVector t = r.fma(LOG2E, ROUNDER);
-            FloatVector n = t.sub(ROUNDER);
-            IntVector ni = t.reinterpretAsInts().sub(ROUNDER_BITS);
-            FloatVector f = n.fma(FloatVector.broadcast(S, -LN2_HI), r);
-            f = n.fma(FloatVector.broadcast(S, -LN2_LO), f);
-            FloatVector p = f.fma(P4, P3).fma(f, FloatVector.broadcast(S, P2)).fma(f, FloatVector.broadcast(S, P1)).fma(f, FloatVector.broadcast(S, P0));
-            FloatVector e = f.mul(f).fma(p, f).add(1f);
+            FloatVector r = a.mul(V_MINUS_TWO);
+            r = r.blend(V_TANH_EXP_LOWEST, r.lt(V_TANH_EXP_LOWEST));
+            FloatVector t = r.fma(V_LOG2E, V_ROUNDER);
+            FloatVector n = t.sub(V_ROUNDER);
+            FloatVector f = n.fma(V_MINUS_LN2_HI, r);
+            f = n.fma(V_MINUS_LN2_LO, f);
+            FloatVector p = f.fma(V_P4, V_P3).fma(f, V_P2).fma(f, V_P1).fma(f, V_P0);
+            FloatVector e = f.mul(f).fma(p, f).add(V_ONE);
+            // 2^n: the bits of t less those of the rounder are n, plus the exponent bias, shifted into place
+            FloatVector z = e.mul(t.reinterpretAsInts().sub(V_ROUNDER_BITS_LESS_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            FloatVector a2 = a.mul(a);
+            FloatVector q = a2.fma(V_Q4, V_Q3).fma(a2, V_Q2).fma(a2, V_Q1).fma(a2, V_Q0);
+            FloatVector poly = a.mul(a2).fma(q, a);
+            FloatVector far = V_ONE.sub(z).div(z.add(V_ONE));
+            IntVector sign = v.reinterpretAsInts().and(V_SIGN);
+            far.blend(poly, a.lt(V_TANH_POLY_BELOW)).reinterpretAsInts().or(sign).reinterpretAsFloats().intoMemorySegment(y, 4L * i, SEG_ORDER, m);
+        }
+    }
+
+    /**
+     * Sigmoid (see the class comment): {@code 1/(1 + z)} for {@code v > 0}, else {@code z/(1 + z)},
+     * {@code z = e^r}, {@code r = −|v|}, computed as follows for {@code r ≤ 0} (NaN gives NaN; below
+     * {@value #EXP_LOWEST}, +0 or the nearest subnormal).
+     */
+    private static void sigmoidRun(MemorySegment y, int from, int to) {
+        java.util.Objects.checkFromToIndex(from, Math.max(from, to), (y.byteSize() / 4)); // before anything is written
+        for (int i = from; i < to; i += L) {
+            VectorMask<Float> m = S.indexInRange(i, to);
+            FloatVector v = FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER, m);
+            FloatVector r = v.abs().neg();
+            r = r.blend(V_EXP_LOWEST, r.lt(V_EXP_LOWEST));
+            FloatVector t = r.fma(V_LOG2E, V_ROUNDER);
+            FloatVector n = t.sub(V_ROUNDER);
+            IntVector ni = t.reinterpretAsInts().sub(V_ROUNDER_BITS);
+            FloatVector f = n.fma(V_MINUS_LN2_HI, r);
+            f = n.fma(V_MINUS_LN2_LO, f);
+            FloatVector p = f.fma(V_P4, V_P3);
+            p = p.fma(f, V_P2);
+            p = p.fma(f, V_P1);
+            p = p.fma(f, V_P0);
+            FloatVector e = f.mul(f).fma(p, f).add(V_ONE);
             // 2^n in two factors, each a normal float for n in [-150, 0]: the first product is exact
             IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
             IntVector n2 = ni.sub(n1);
-            FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector s1 = n1.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector s2 = n2.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             FloatVector z = e.mul(s1).mul(s2);
-            if (tanh) {
-                FloatVector a2 = a.mul(a);
-                FloatVector q = a2.fma(Q4, Q3).fma(a2, FloatVector.broadcast(S, Q2)).fma(a2, FloatVector.broadcast(S, Q1))
-                        .fma(a2, FloatVector.broadcast(S, Q0));
-                FloatVector poly = a.mul(a2).fma(q, a);
-                FloatVector far = z.neg().add(1f).div(z.add(1f));
-                IntVector sign = v.reinterpretAsInts().and(0x80000000);
-                far.blend(poly, a.lt(TANH_POLY_BELOW)).reinterpretAsInts().or(sign).reinterpretAsFloats().intoMemorySegment(y, 4L * i, SEG_ORDER, m);
-            } else {
-                FloatVector d = z.add(1f);
-                z.div(d).blend(d.broadcast(1f).div(d), v.compare(VectorOperators.GT, 0f)).intoMemorySegment(y, 4L * i, SEG_ORDER, m);
-            }
+            FloatVector d = z.add(V_ONE);
+            z.div(d).blend(V_ONE.div(d), v.compare(VectorOperators.GT, 0f)).intoMemorySegment(y, 4L * i, SEG_ORDER, m);
         }
     }
     // END GENERATED

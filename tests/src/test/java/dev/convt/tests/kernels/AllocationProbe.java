@@ -153,6 +153,23 @@ public final class AllocationProbe {
         return cases;
     }
 
+    /** The probe's argument that runs only {@link #subpixelCases()}. */
+    static final String SUBPIXEL = "subpixel";
+
+    /**
+     * The sub-pixel kernel's own code: every channels-first problem of {@link #cases()} it takes
+     * without a fused activation (its paths and the general problems it accepts), at 1 and 2 threads,
+     * on arrays and on native segments (the generated segment twins). Not channels last, which runs
+     * the layout stage's transposes around the same kernel code (native segments are staged through
+     * its arrays there), nor the fused tanh, a loop of the epilogue's that C2 compiles on its own (see
+     * {@code ZeroAllocationTest#subpixelAllocatesNothingWithoutDelayedInlining}).
+     */
+    static List<Case> subpixelCases() {
+        return cases().stream().filter(c -> c.kernel() == KernelChoice.SUBPIXEL
+                && (c.memory() == Memory.ARRAY || c.memory() == Memory.NATIVE)
+                && c.problem().layout() == dev.convt.Layout.CHANNELS_FIRST && c.problem().spec().activation().isNone()).toList();
+    }
+
     /**
      * The control of the fresh-thread cases: the same calls without a scratchpad, whose per-thread
      * workspace each fresh thread must make (so these must allocate: the measurement can see it).
@@ -226,8 +243,9 @@ public final class AllocationProbe {
 
     public static void main(String[] args) throws InterruptedException {
         var bean = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        // the cases of the kind of memory given ("native" or "heap", one JVM each in ZeroAllocationTest), else all
-        List<Case> run = args.length == 0 ? cases() : cases("native".equals(args[0]));
+        // the cases of the kind of memory given ("native" or "heap", one JVM each in ZeroAllocationTest; "subpixel": subpixelCases()), else all
+        List<Case> run = args.length == 0 ? cases()
+                : SUBPIXEL.equals(args[0]) ? subpixelCases() : cases("native".equals(args[0]));
         try (Arena arena = Arena.ofShared()) {
             for (Case c : run) {
                 Runner r = new Runner(c, true, arena);

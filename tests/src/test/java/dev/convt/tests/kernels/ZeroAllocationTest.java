@@ -25,6 +25,40 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class ZeroAllocationTest {
 
+    /**
+     * The sub-pixel kernel's own code ({@link AllocationProbe#subpixelCases()}: each of its paths on
+     * arrays and on its generated native-segment twins) allocates nothing with C2's delayed inlining
+     * off ({@code -XX:-IncrementalInline}). A compiled method whose graph grows past C2's parse-time
+     * node budget leaves the Vector API calls beyond it to the delayed inliner; with that off they
+     * stay real calls in every JVM, where with it on they did in some only. Masked stores at offsets
+     * whose vector leaves the segment (the twins' fill once) take a Vector API path whose calls C2
+     * leaves out of line in any case; here that path runs where it did. Not held to it: the epilogue's
+     * tanh loop, which the fused-tanh cases reach (a loop of some 15,000 to 18,000 nodes, depending on
+     * which masked paths the JVM has profiled), and channels last (the layout stage's transposes).
+     */
+    @Test
+    void subpixelAllocatesNothingWithoutDelayedInlining() throws Exception {
+        List<AllocationProbe.Case> cases = AllocationProbe.subpixelCases();
+        assertFalse(cases.isEmpty(), "no sub-pixel case to measure");
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command = new ArrayList<>(List.of(java, "--add-modules", "jdk.incubator.vector", "-XX:+UseParallelGC",
+                "-XX:-IncrementalInline"));
+        for (String property : List.of(VectorConfig.BITS_PROPERTY, VectorConfig.REGISTERS_PROPERTY)) {
+            if (System.getProperty(property) != null) {
+                command.add("-D" + property + "=" + System.getProperty(property));
+            }
+        }
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), AllocationProbe.class.getName(), AllocationProbe.SUBPIXEL));
+        Process proc = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String out = new String(proc.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertEquals(0, proc.waitFor(), out);
+        List<String> lines = out.lines().filter(l -> l.matches("-?\\d+\t.*")).toList();
+        assertEquals(cases.size(), lines.size(), out);
+        for (String line : lines) {
+            assertTrue(line.startsWith("0\t"), "bytes allocated by " + AllocationProbe.WINDOW + " warm executions without delayed inlining: " + line);
+        }
+    }
+
     @Test
     void executeAllocatesNothingOnceWarm() throws Exception {
         assertFalse(AllocationProbe.cases().isEmpty(), "no fast kernel to measure");

@@ -134,20 +134,33 @@ final class SubpixelPlan implements KernelPlan {
     }
 
     /**
-     * No, for now: the gather, write-out and gap fill have generated native-segment twins (below), but
-     * C2 left Vector API calls out of line in them in some JVMs (the allocation probe saw up to 200 KB
-     * per execute on native segments), so native segments are staged through arrays until that is found.
+     * Yes: the gather, write-out and gap fill have generated native-segment twins (below). Each of them,
+     * with what C2 inlines into it, stays under C2's parse-time inlining budget (checked with delayed
+     * inlining off by {@code ZeroAllocationTest}); the fused tanh that took the write-out's JVMs past it
+     * in some runs is now a loop C2 compiles on its own ({@link Epilogue}).
      */
     @Override
     public boolean executesSegments() {
-        return false;
+        return true;
     }
 
-    /** {@code y[from .. to) = v} in a native segment (float i at byte 4·i), a vector at a time, the last one masked: the segment twins' {@code Arrays.fill}. */
+    /**
+     * {@code y[from .. to) = v} in a native segment (float i at byte 4·i): the segment twins'
+     * {@code Arrays.fill}. Whole vectors, the last one moved back to end at {@code to} (it rewrites
+     * values already written, with the same value); a range shorter than a vector one float at a
+     * time. No masked store: one at an offset whose vector leaves the segment took the Vector API's
+     * out-of-range path, whose calls C2 left out of line (a call per fill, its vectors objects).
+     */
     private static void fill(MemorySegment y, int from, int to, float v) {
+        if (to - from < LANES) {
+            for (int i = from; i < to; i++) {
+                y.set(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, 4L * i, v);
+            }
+            return;
+        }
         FloatVector bv = FloatVector.broadcast(S, v);
         for (int i = from; i < to; i += LANES) {
-            bv.intoMemorySegment(y, 4L * i, java.nio.ByteOrder.nativeOrder(), S.indexInRange(i, to));
+            bv.intoMemorySegment(y, 4L * Math.min(i, to - LANES), java.nio.ByteOrder.nativeOrder());
         }
     }
 
@@ -276,16 +289,19 @@ final class SubpixelPlan implements KernelPlan {
                     // the output run written since the activation was last applied: [doneFrom, doneTo) of this row
                     int doneFrom = outRow, doneTo = outRow;
                     int k = 0;
-                    while (k < segment) {
+                    for (;;) {
+                        // past the last super-pixel, dst = -1 has what is left activated: one call site of
+                        // the activation, so C2 inlines it into this method once
+                        boolean more = k < segment;
                         int uw = uw0 + k;
                         int cRow = (row + k) * ldc - j0;
-                        int dst, len;
-                        if (fast && k + perVector <= segment && uw >= w.fullFrom && uw + perVector <= w.fullTo) {
+                        int dst = -1, len = 0;
+                        if (more && fast && k + perVector <= segment && uw >= w.fullFrom && uw + perVector <= w.fullTo) {
                             dst = outRow + w.origin[uw];
                             len = LANES;
                             bv.add(FloatVector.fromArray(S, c, cRow + runStart, ws.map, 0)).intoArray(y, dst);
                             k += perVector;
-                        } else {
+                        } else if (more) {
                             int from = Math.max(j0, runStart + w.lo[uw]), to = Math.min(j0 + n, runStart + Math.min(w.hi[uw], pw));
                             k++;
                             if (from >= to) {
@@ -301,11 +317,13 @@ final class SubpixelPlan implements KernelPlan {
                         // runs that tile the row are activated together, a run apart from the last on its own
                         if (dst != doneTo) {
                             Epilogue.apply(activation, y, doneFrom, doneTo);
+                            if (!more) {
+                                break;
+                            }
                             doneFrom = dst;
                         }
                         doneTo = dst + len;
                     }
-                    Epilogue.apply(activation, y, doneFrom, doneTo);
                 }
                 if (++rh == ph) {
                     rh = 0;
@@ -532,16 +550,19 @@ final class SubpixelPlan implements KernelPlan {
                     // the output run written since the activation was last applied: [doneFrom, doneTo) of this row
                     int doneFrom = outRow, doneTo = outRow;
                     int k = 0;
-                    while (k < segment) {
+                    for (;;) {
+                        // past the last super-pixel, dst = -1 has what is left activated: one call site of
+                        // the activation, so C2 inlines it into this method once
+                        boolean more = k < segment;
                         int uw = uw0 + k;
                         int cRow = (row + k) * ldc - j0;
-                        int dst, len;
-                        if (fast && k + perVector <= segment && uw >= w.fullFrom && uw + perVector <= w.fullTo) {
+                        int dst = -1, len = 0;
+                        if (more && fast && k + perVector <= segment && uw >= w.fullFrom && uw + perVector <= w.fullTo) {
                             dst = outRow + w.origin[uw];
                             len = LANES;
                             bv.add(FloatVector.fromArray(S, c, cRow + runStart, ws.map, 0)).intoMemorySegment(y, 4L * dst, SEG_ORDER);
                             k += perVector;
-                        } else {
+                        } else if (more) {
                             int from = Math.max(j0, runStart + w.lo[uw]), to = Math.min(j0 + n, runStart + Math.min(w.hi[uw], pw));
                             k++;
                             if (from >= to) {
@@ -557,11 +578,13 @@ final class SubpixelPlan implements KernelPlan {
                         // runs that tile the row are activated together, a run apart from the last on its own
                         if (dst != doneTo) {
                             Epilogue.apply(activation, y, doneFrom, doneTo);
+                            if (!more) {
+                                break;
+                            }
                             doneFrom = dst;
                         }
                         doneTo = dst + len;
                     }
-                    Epilogue.apply(activation, y, doneFrom, doneTo);
                 }
                 if (++rh == ph) {
                     rh = 0;
