@@ -90,14 +90,13 @@
  *     output in the segments themselves with the Vector API ({@code fromMemorySegment}/{@code intoMemorySegment}), no
  *     copy: im2col's packing of the input columns, col2im, the bias, the fused activation, the
  *     channels-last write-out and the single-input-position projection, and the scatter kernel's rows,
- *     tiles and micro-kernels each have a segment twin generated from their array code (so the
- *     sums are accumulated in the same order: the same bits as on arrays). The subpixel kernel has
- *     such twins too (its gather, write-out and gap fill), but native segments are staged for it
- *     for now: C2 left Vector API calls out of line in them in some JVMs, which allocated. Everything
+ *     tiles and micro-kernels, and the subpixel kernel's gather, write-out and gap fill each have a
+ *     segment twin generated from their array code (so the sums are accumulated in the same order:
+ *     the same bits as on arrays). Everything
  *     else is copied whole into an array of the executing thread (or of the
  *     {@link dev.convt.Scratchpad}) before the kernel, and the output copied back after it (one bulk
  *     {@code MemorySegment.copy} each way, about the time of one pass over each tensor at memory
- *     bandwidth, and the input's and output's floats of staging per thread): the reference kernel, the subpixel kernel (above), a
+ *     bandwidth, and the input's and output's floats of staging per thread): the reference kernel, a
  *     layout a kernel does not read or write itself (channels last on scatter and subpixel, and a
  *     channels-last single input position on im2col: they run between the layout stage's transposes,
  *     which read and write its staging arrays), a native segment
