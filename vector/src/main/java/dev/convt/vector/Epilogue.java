@@ -25,10 +25,11 @@ import java.lang.foreign.MemorySegment;
  * <li>Tanh and sigmoid are not the Vector API's {@code TANH}/{@code EXP}: those are intrinsics once C2
  *     compiles them and {@code Math} calls before, whose last bits differ, which would make the
  *     first executes of a plan differ from later ones. Instead, {@code exp(r)} for {@code r ≤ 0}
- *     ({@code expRun}): {@code r = n·ln2 + f} with {@code |f| ≤ ln2/2} (Cody–Waite with a
- *     fused multiply-add), {@code e^f ≈ 1 + f + f²·P(f)} (P of degree 4, fitted to a relative error
- *     of 3.7e-9 on that interval), times {@code 2^n} in two exact steps, so results down to the
- *     subnormal range round once. Then {@code sigmoid(v) = 1/(1 + z)} for {@code v > 0} and
+ *     ({@code tanhRun}, {@code sigmoidRun}): {@code r = n·ln2 + f} with {@code |f| ≤ ln2/2} (Cody–Waite
+ *     with a fused multiply-add), {@code e^f ≈ 1 + f + f²·P(f)} (P of degree 4, fitted to a relative
+ *     error of 3.7e-9 on that interval), times {@code 2^n} in two exact steps, so results down to the
+ *     subnormal range round once (tanh, whose {@code r} is clamped where {@code 2^n} is still normal,
+ *     in one: the same product). Then {@code sigmoid(v) = 1/(1 + z)} for {@code v > 0} and
  *     {@code z/(1 + z)} otherwise, {@code z = exp(−|v|)} (no overflow, no cancellation), and
  *     {@code tanh(v) = sign(v)·(1 − z)/(1 + z)}, {@code z = exp(−2|v|)}, for {@code |v| ≥ 0.55}, else
  *     the odd polynomial {@code v + v³·Q(v²)} (Q of degree 4, fitted to a relative error of 1.4e-9 on
