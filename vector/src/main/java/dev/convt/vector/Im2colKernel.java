@@ -42,7 +42,7 @@ import java.util.List;
  * {@code K·NR ≤ 98 304}, i.e. K ≤ 6144 with AVX2's NR = 16 and K ≤ 3072 with AVX-512's NR = 32; beyond,
  * one panel of {@code 4·K·NR} bytes, which reaches 16 MiB only at K = 262 144 (AVX2) or 131 072
  * (AVX-512) input channels per group), plus the column
- * block, {@code 4·MC·nc} bytes (≤ 256 KiB, or 384 KiB with AVX-512's 6-row tile). Created lazily
+ * block, {@code 4·MC·nc} bytes (≤ 256 KiB, or 512 KiB with AVX-512's 8-row tile). Created lazily
  * on each thread's first execute; later
  * executes allocate nothing once C2 has compiled the kernel (before that, the interpreter boxes
  * Vector API values).
