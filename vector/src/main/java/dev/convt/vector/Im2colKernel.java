@@ -423,7 +423,7 @@ public final class Im2colKernel implements Kernel {
                 return projection.workspaceBytes();
             }
             // the packed X tile, the column block, col2im's gather offsets, and a channels-last output's staging
-            return 4L * (Packing.packedBLength(k, nc) + (long) Blocking.MC * nc + Col2im.GL
+            return 4L * (Packing.packedBLength(k, nc) + (long) Blocking.MC * nc + Col2im.BLOCK_SLACK + Col2im.GL
                     + (frontier.channelsLast() ? problem.outputLength() : 0));
         }
 
@@ -644,7 +644,8 @@ public final class Im2colKernel implements Kernel {
 
         Workspace(int bLength, int cLength, int stagingLength) {
             b = Packing.newPackedB(bLength);
-            c = new float[cLength];
+            // col2im reads a row's last part vector whole (Col2im.BLOCK_SLACK)
+            c = new float[cLength + Col2im.BLOCK_SLACK];
             staging = new float[stagingLength];
         }
     }
