@@ -80,14 +80,17 @@ public final class AllocationProbe {
     }
 
     /**
-     * The im2col kernel's col2im pair tails beyond {@link #general()}: stride = kernel = 2 (single
-     * cover: the tail stores bias + columns) with short input rows, 5 and 14 columns, so that at every
-     * width some tail fills less than one output vector and some more.
+     * The im2col kernel's col2im pair tails beyond {@link #general()}, so that at 512, 256 and 128
+     * bits some tail fills less than one output vector and some more: stride = kernel = 2 (single
+     * cover: the tail stores bias + columns) with input rows of 3 and 13 columns, and kernel 4,
+     * stride 2, padding 1 (the tail adds to the output) with 4 and 6 columns (pairs of 3 and 5).
      */
     static List<Problem> im2colPaths() {
         return List.of(
-                ConvTransposeSpec.builder2d(6, 5, 2, 2).stride(2).build().problem(2, new int[] {3, 5}),
-                ConvTransposeSpec.builder2d(6, 5, 2, 2).stride(2).bias(false).build().problem(2, new int[] {4, 14}));
+                ConvTransposeSpec.builder2d(6, 5, 2, 2).stride(2).build().problem(2, new int[] {3, 3}),
+                ConvTransposeSpec.builder2d(6, 5, 2, 2).stride(2).bias(false).build().problem(2, new int[] {4, 13}),
+                ConvTransposeSpec.builder2d(6, 5, 4, 4).stride(2).padding(1).build().problem(2, new int[] {3, 4}),
+                ConvTransposeSpec.builder2d(6, 5, 4, 4).stride(2).padding(1).bias(false).build().problem(2, new int[] {3, 6}));
     }
 
     /** One problem per code path of the scatter kernel: stride 1 with 4-channel blocks, strided phases, tap vectors (both block sizes, strides V and V/2). */
