@@ -39,6 +39,12 @@ final class Col2im {
     /** Entries of the gather offsets ({@link #G_COLUMNS} columns × 8 taps, or 8 taps in {@link #G_VECTORS} vectors). */
     static final int GATHER_LENGTH = Math.max(L, GL);
     /**
+     * Floats a column block must have past its last row's last column, at least: {@link #pairTail}
+     * reads a whole vector where fewer than L columns of a row remain, so at most one vector past the
+     * block's {@code rows · ldc} floats.
+     */
+    static final int BLOCK_SLACK = L;
+    /**
      * Stride 3: three taps' runs of L input columns interleave into 3 output vectors
      * ({@code out[3t + j] = tap j's value at t}). Output vector v, lane i takes tap
      * {@code (L·v + i) % 3} at {@code t = (L·v + i) / 3}: one permute per tap, two blends.
@@ -478,27 +484,35 @@ final class Col2im {
     }
 
     /**
-     * The tail of {@link #pairRun}, {@code 0 < rest < L} pairs, as one masked step. A method of its own
+     * The tail of {@link #pairRun}, {@code 0 < rest < L} pairs, as one step. A method of its own
      * so that the JIT compiles the run's loop and this step as separate units: the segment twin of the
      * whole run grew past C2's inlining node budget, which left this step's masked accesses out of
      * line (their vectors boxed). Takes no vector argument, so nothing is boxed at the call.
+     *
+     * <p>The block's two rows are read as whole vectors ({@link #BLOCK_SLACK} keeps them inside the
+     * block): their lanes past {@code rest} only reach output lanes past {@code 2·rest}, which are not
+     * stored. Masked loads cost more than whole ones (pose_deconv3's col2im took 0.70× the time
+     * without them, in one JVM). Only the output side is masked, and only its part vector.
      */
     private void pairTail(float[] y, int i, float[] c, int c0, int c1, int rest, float b) {
         FloatVector bv = FloatVector.broadcast(S, b);
-        VectorMask<Float> in = S.indexInRange(0, rest);
-        FloatVector v0 = FloatVector.fromArray(S, c, c0, in);
-        FloatVector v1 = FloatVector.fromArray(S, c, c1, in);
-        VectorMask<Float> lo = S.indexInRange(0, 2 * rest);
-        VectorMask<Float> hi = S.indexInRange(L, 2 * rest);
-        if (singleCover) {
-            bv.add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i, lo);
-            if (2 * rest > L) {
+        FloatVector v0 = FloatVector.fromArray(S, c, c0);
+        FloatVector v1 = FloatVector.fromArray(S, c, c1);
+        if (2 * rest >= L) {
+            VectorMask<Float> hi = S.indexInRange(L, 2 * rest);
+            if (singleCover) {
+                bv.add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i);
                 bv.add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L, hi);
+            } else {
+                FloatVector.fromArray(S, y, i).add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i);
+                FloatVector.fromArray(S, y, i + L, hi).add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L, hi);
             }
         } else {
-            FloatVector.fromArray(S, y, i, lo).add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i, lo);
-            if (2 * rest > L) {
-                FloatVector.fromArray(S, y, i + L, hi).add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L, hi);
+            VectorMask<Float> lo = S.indexInRange(0, 2 * rest);
+            if (singleCover) {
+                bv.add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i, lo);
+            } else {
+                FloatVector.fromArray(S, y, i, lo).add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i, lo);
             }
         }
     }
@@ -825,27 +839,35 @@ final class Col2im {
     }
 
     /**
-     * The tail of {@link #pairRun}, {@code 0 < rest < L} pairs, as one masked step. A method of its own
+     * The tail of {@link #pairRun}, {@code 0 < rest < L} pairs, as one step. A method of its own
      * so that the JIT compiles the run's loop and this step as separate units: the segment twin of the
      * whole run grew past C2's inlining node budget, which left this step's masked accesses out of
      * line (their vectors boxed). Takes no vector argument, so nothing is boxed at the call.
+     *
+     * <p>The block's two rows are read as whole vectors ({@link #BLOCK_SLACK} keeps them inside the
+     * block): their lanes past {@code rest} only reach output lanes past {@code 2·rest}, which are not
+     * stored. Masked loads cost more than whole ones (pose_deconv3's col2im took 0.70× the time
+     * without them, in one JVM). Only the output side is masked, and only its part vector.
      */
     private void pairTail(MemorySegment y, int i, float[] c, int c0, int c1, int rest, float b) {
         FloatVector bv = FloatVector.broadcast(S, b);
-        VectorMask<Float> in = S.indexInRange(0, rest);
-        FloatVector v0 = FloatVector.fromArray(S, c, c0, in);
-        FloatVector v1 = FloatVector.fromArray(S, c, c1, in);
-        VectorMask<Float> lo = S.indexInRange(0, 2 * rest);
-        VectorMask<Float> hi = S.indexInRange(L, 2 * rest);
-        if (singleCover) {
-            bv.add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, lo);
-            if (2 * rest > L) {
+        FloatVector v0 = FloatVector.fromArray(S, c, c0);
+        FloatVector v1 = FloatVector.fromArray(S, c, c1);
+        if (2 * rest >= L) {
+            VectorMask<Float> hi = S.indexInRange(L, 2 * rest);
+            if (singleCover) {
+                bv.add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER);
                 bv.add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * (i + L), SEG_ORDER, hi);
+            } else {
+                FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER).add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER);
+                FloatVector.fromMemorySegment(S, y, 4L * (i + L), SEG_ORDER, hi).add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * (i + L), SEG_ORDER, hi);
             }
         } else {
-            FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER, lo).add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, lo);
-            if (2 * rest > L) {
-                FloatVector.fromMemorySegment(S, y, 4L * (i + L), SEG_ORDER, hi).add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * (i + L), SEG_ORDER, hi);
+            VectorMask<Float> lo = S.indexInRange(0, 2 * rest);
+            if (singleCover) {
+                bv.add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, lo);
+            } else {
+                FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER, lo).add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, lo);
             }
         }
     }

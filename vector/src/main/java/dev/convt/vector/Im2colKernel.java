@@ -42,7 +42,7 @@ import java.util.List;
  * {@code K·NR ≤ 98 304}, i.e. K ≤ 6144 with AVX2's NR = 16 and K ≤ 3072 with AVX-512's NR = 32; beyond,
  * one panel of {@code 4·K·NR} bytes, which reaches 16 MiB only at K = 262 144 (AVX2) or 131 072
  * (AVX-512) input channels per group), plus the column
- * block, {@code 4·MC·nc} bytes (≤ 256 KiB, or 384 KiB with AVX-512's 6-row tile). Created lazily
+ * block, {@code 4·MC·nc} bytes (≤ 256 KiB, or 512 KiB with AVX-512's 8-row tile). Created lazily
  * on each thread's first execute; later
  * executes allocate nothing once C2 has compiled the kernel (before that, the interpreter boxes
  * Vector API values).
@@ -423,7 +423,7 @@ public final class Im2colKernel implements Kernel {
                 return projection.workspaceBytes();
             }
             // the packed X tile, the column block, col2im's gather offsets, and a channels-last output's staging
-            return 4L * (Packing.packedBLength(k, nc) + (long) Blocking.MC * nc + Col2im.GL
+            return 4L * (Packing.packedBLength(k, nc) + (long) Blocking.MC * nc + Col2im.BLOCK_SLACK + Col2im.GL
                     + (frontier.channelsLast() ? problem.outputLength() : 0));
         }
 
@@ -644,7 +644,8 @@ public final class Im2colKernel implements Kernel {
 
         Workspace(int bLength, int cLength, int stagingLength) {
             b = Packing.newPackedB(bLength);
-            c = new float[cLength];
+            // col2im reads a row's last part vector whole (Col2im.BLOCK_SLACK)
+            c = new float[cLength + Col2im.BLOCK_SLACK];
             staging = new float[stagingLength];
         }
     }

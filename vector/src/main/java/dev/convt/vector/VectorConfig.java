@@ -59,15 +59,15 @@ public final class VectorConfig {
             System.getProperty("os.arch", ""), PREFERRED_BITS);
 
     /**
-     * The SGEMM register tile and its micro-kernel: {@code 6 × 2 vectors} (12 accumulators, and the
-     * 18-accumulator wide tail) with 32 registers, {@code 4 × 2 vectors} (8 accumulators) with 16.
+     * The SGEMM register tile and its micro-kernel: {@code 8 × 2 vectors} (16 accumulators, and the
+     * 24-accumulator wide tail) with 32 registers, {@code 4 × 2 vectors} (8 accumulators) with 16.
      * Its type lives in the SGEMM's package, which the module does not export (the kernels' insides):
      * public for that package and for the tests and benchmarks on the class path.
      */
     @SuppressWarnings("exports")
-    public static final SgemmMicroKernel.Tile GEMM_TILE = REGISTERS >= 32 ? SgemmMicroKernel.Tile.F32_6X2V : SgemmMicroKernel.Tile.F32_4X2V;
+    public static final SgemmMicroKernel.Tile GEMM_TILE = REGISTERS >= 32 ? SgemmMicroKernel.Tile.F32_8X2V : SgemmMicroKernel.Tile.F32_4X2V;
 
-    /** {@return one line for logs and benchmark reports, e.g. {@code "512-bit float vectors (16 lanes), 32 registers, SGEMM f32_6x2v"}} */
+    /** {@return one line for logs and benchmark reports, e.g. {@code "512-bit float vectors (16 lanes), 32 registers, SGEMM f32_8x2v"}} */
     public static String describe() {
         String bits = BITS == PREFERRED_BITS ? BITS + "-bit" : BITS + "-bit (of " + PREFERRED_BITS + " preferred)";
         return bits + " float vectors (" + LANES + " lanes), " + REGISTERS + " registers, SGEMM "

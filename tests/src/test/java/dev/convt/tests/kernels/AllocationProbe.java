@@ -79,6 +79,20 @@ public final class AllocationProbe {
                 ConvTransposeSpec.builder2d(20, 24, 4, 4).bias(false).build().problem(9, new int[] {1, 1}));
     }
 
+    /**
+     * The im2col kernel's col2im pair tails beyond {@link #general()}, so that at 512, 256 and 128
+     * bits some tail fills less than one output vector and some more: stride = kernel = 2 (single
+     * cover: the tail stores bias + columns) with input rows of 3 and 13 columns, and kernel 4,
+     * stride 2, padding 1 (the tail adds to the output) with 4 and 6 columns (pairs of 3 and 5).
+     */
+    static List<Problem> im2colPaths() {
+        return List.of(
+                ConvTransposeSpec.builder2d(6, 5, 2, 2).stride(2).build().problem(2, new int[] {3, 3}),
+                ConvTransposeSpec.builder2d(6, 5, 2, 2).stride(2).bias(false).build().problem(2, new int[] {4, 13}),
+                ConvTransposeSpec.builder2d(6, 5, 4, 4).stride(2).padding(1).build().problem(2, new int[] {3, 4}),
+                ConvTransposeSpec.builder2d(6, 5, 4, 4).stride(2).padding(1).bias(false).build().problem(2, new int[] {3, 6}));
+    }
+
     /** One problem per code path of the scatter kernel: stride 1 with 4-channel blocks, strided phases, tap vectors (both block sizes, strides V and V/2). */
     static List<Problem> scatterPaths() {
         int v = ScatterTuning.TAP_V;
@@ -118,8 +132,8 @@ public final class AllocationProbe {
 
     /**
      * Every fast kernel on the general and channels-last problems it accepts, on every kind of {@link Memory}, plus the
-     * scatter and sub-pixel kernels on each of their paths on arrays and on native segments (their
-     * generated segment twins).
+     * scatter, sub-pixel and im2col kernels on each of their paths on arrays and on native segments
+     * (their generated segment twins).
      */
     static List<Case> cases() {
         List<Case> cases = new ArrayList<>();
@@ -141,8 +155,9 @@ public final class AllocationProbe {
                 // every path on arrays and on native segments (the generated segment twins are other
                 // methods, so C2 compiles and inlines them apart); heap segments run the array code, and
                 // the fresh-thread cases walk the native code on the general problems
-                if ((m == Memory.ARRAY || m == Memory.NATIVE) && (k == KernelChoice.SCATTER || k == KernelChoice.SUBPIXEL)) {
-                    for (Problem p : k == KernelChoice.SCATTER ? scatterPaths() : subpixelPaths()) {
+                if ((m == Memory.ARRAY || m == Memory.NATIVE)
+                        && (k == KernelChoice.SCATTER || k == KernelChoice.SUBPIXEL || k == KernelChoice.IM2COL)) {
+                    for (Problem p : k == KernelChoice.SCATTER ? scatterPaths() : k == KernelChoice.SUBPIXEL ? subpixelPaths() : im2colPaths()) {
                         for (int t : THREADS) {
                             cases.add(new Case(k, p, t, m));
                         }

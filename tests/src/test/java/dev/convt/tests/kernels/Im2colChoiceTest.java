@@ -86,15 +86,16 @@ class Im2colChoiceTest {
      * The three size rules decline with a reason naming their cause, and the automatic choice gives the
      * same reason: a column count with no room for panel padding in an int (2 images of 2^30 − 1
      * positions), packed weights past a Java array (Cin 2 × a kernel of 2^30 − 1 taps, rounded up to whole
-     * MR panels: just over 2^31 floats), and a packed X tile past a Java array (Cin/groups = 2^28, times at
-     * least 8 panel columns). Only the spec and shape are needed: nothing is allocated.
+     * MR panels: just over 2^31 floats), and a packed X tile past a Java array (Cin/groups = 2^28 − 4, times at
+     * least 8 panel columns, plus the column block). Only the spec and shape are needed: nothing is allocated.
      */
     @Example
     void sizeRulesDeclineWithTheirCause() {
         Kernel k = new Im2colKernel();
         Problem columns = dev.convt.ConvTransposeSpec.builder1d(1, 1, 1).bias(false).build().problem(2, 1, (1 << 30) - 1);
         Problem packed = dev.convt.ConvTransposeSpec.builder1d(2, 1, (1 << 30) - 1).bias(false).build().problem(1, 2, 2);
-        Problem tile = dev.convt.ConvTransposeSpec.builder1d(1 << 28, 1, 1).bias(false).build().problem(1, 1 << 28, 2);
+        // 2^28 − 4 input channels: the packed weights (one panel of up to 8 rows) still fit an array
+        Problem tile = dev.convt.ConvTransposeSpec.builder1d((1 << 28) - 4, 1, 1).bias(false).build().problem(1, (1 << 28) - 4, 2);
         assertEquals((1L << 31) - 2, packed.weightLength());
         String[] causes = {"leaves no room to pad it to whole panels", "the packed weights", "the workspace (packed X tile"};
         Problem[] problems = {columns, packed, tile};

@@ -209,8 +209,10 @@ class KernelAgreementTest {
                         .problem(1, new int[] {7, 41}),
                 dev.convt.ConvTransposeSpec.builder2d(5, 3, 3, 3).stride(3).build().problem(2, new int[] {3, 37}),
                 dev.convt.ConvTransposeSpec.builder1d(4, 3, 5).stride(3).padding(1).bias(false).build().problem(2, new int[] {53}),
-                // M = 11·9 = 99: the last tap group of the first M block (96 rows) straddles the boundary
+                // M = 11·9 = 99: the last tap group of the first M block (96 rows with a 6-row tile) straddles the boundary
                 dev.convt.ConvTransposeSpec.builder1d(7, 11, 9).stride(3).padding(2).build().problem(1, new int[] {50}),
+                // M = 15·9 = 135: the same with the 8-row tile's M block (128 rows)
+                dev.convt.ConvTransposeSpec.builder1d(7, 15, 9).stride(3).padding(2).build().problem(1, new int[] {50}),
                 dev.convt.ConvTransposeSpec.builder2d(40, 8, 4, 4).stride(2).padding(1).build().problem(1, new int[] {8, 6}),
                 dev.convt.ConvTransposeSpec.builder1d(9, 5, 3).stride(2).build().problem(1, new int[] {40}),
                 dev.convt.ConvTransposeSpec.builder1d(9, 5, 3).stride(2).build().problem(1, new int[] {49}),

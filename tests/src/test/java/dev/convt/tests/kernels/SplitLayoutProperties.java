@@ -82,7 +82,8 @@ class SplitLayoutProperties {
      * im2col's bands of output rows (and of output columns, and depth slices) under a dilated kernel:
      * each band narrows every tap's input range to the inputs whose output {@code i·s − p + t·d} falls
      * in the band, which with dilation 3 differs from tap 1 on between {@code t·d} and anything else.
-     * One image and few channels, so the split is into bands.
+     * One image and few channels, so the split is into bands (the 3-D case has output depth 32, at
+     * least two bands of twice its depth reach of 7: its two channels are one block for an 8-row tile).
      */
     @Example
     void im2colBandsOfADilatedKernel() {
@@ -90,7 +91,7 @@ class SplitLayoutProperties {
                 ConvTransposeSpec.builder2d(2, 2, 3).dilation(3).padding(2).build().problem(1, new int[] {40, 33}),
                 ConvTransposeSpec.builder1d(2, 2, 3).dilation(3).stride(2).padding(1).build().problem(1, new int[] {700}),
                 ConvTransposeSpec.builder(3, 2, 2, new int[] {3, 2, 2}).dilation(3, 1, 1).padding(2, 0, 0)
-                        .build().problem(1, new int[] {24, 5, 6}));
+                        .build().problem(1, new int[] {30, 5, 6}));
         for (Problem p : shapes) {
             KernelPlan plan = Planner.kernel(KernelChoice.IM2COL).prepare(p, TestData.smallInts(p.weightLength(), 1), 0,
                     TestData.smallInts(p.biasLength(), 2), 0);

@@ -10,9 +10,11 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>The register tile is the one {@link VectorConfig} chose for the register count, in vectors of
  * its species. With 16 registers (AVX2) it is {@code MR × NR = 4 × 2 vectors}: 8 accumulators + 2 B
  * vectors + broadcasts fit (the register-tile cliff of VECTOR-API-NOTES.md: 12 accumulators spill
- * and halve throughput). With 32 registers (AVX-512, NEON) it is {@code 6 × 2 vectors} (12
- * accumulators), measured ~10–20% faster than 4 × 2 vectors at 512 bits on an AVX-512 Xeon. Cache
- * blocks assume a 32 KiB L1d and an L2 of at least 1 MiB per core.
+ * and halve throughput). With 32 registers (AVX-512, NEON) it is {@code 8 × 2 vectors} (16
+ * accumulators + 2 B vectors + the broadcasts): on an AVX-512 Xeon, 6 × 2 vectors was measured
+ * ~10–20% faster than 4 × 2, and 8 × 2 about 10% faster again than 6 × 2 on L1-resident panels
+ * (its 8 × 3-vector wide tail as fast as 6 × 3). Cache blocks assume a 32 KiB L1d and an L2 of at
+ * least 1 MiB per core.
  */
 public final class Blocking {
     private Blocking() {}
@@ -39,7 +41,7 @@ public final class Blocking {
     public static final int KC = 256;
 
     /**
-     * Rows of one M block (16 panels of {@link #MR}): the A block {@code MC × KC} (64 or 96 KiB) is
+     * Rows of one M block (16 panels of {@link #MR}): the A block {@code MC × KC} (64 or 128 KiB) is
      * re-read from L2 for every B micro-panel; the C block {@code MC × NC} is what col2im scatters
      * while it is still in L2.
      */
@@ -51,7 +53,7 @@ public final class Blocking {
     /** Bytes allowed for one packed B tile ({@code K × NC} floats) so it stays in L2 beside the C block. */
     public static final int B_TILE_BYTES = 384 * 1024;
 
-    /** Largest N tile (columns): bounds the C block {@code MC × NC} to 256 KiB (MR 4) or 384 KiB (MR 6). */
+    /** Largest N tile (columns): bounds the C block {@code MC × NC} to 256 KiB (MR 4) or 512 KiB (MR 8). */
     public static final int NC_MAX = 1024;
 
     /**

@@ -31,8 +31,8 @@ public final class SgemmMicroKernel {
     public enum Tile {
         /** 4 rows × 2 vectors: 8 accumulators, for 16 vector registers. */
         F32_4X2V(4, 2, false),
-        /** 6 rows × 2 vectors: 12 accumulators, and the 6 × 3-vector wide tail (18), for 32 registers. */
-        F32_6X2V(6, 2, true);
+        /** 8 rows × 2 vectors: 16 accumulators, and the 8 × 3-vector wide tail (24), for 32 registers. */
+        F32_8X2V(8, 2, true);
 
         /** Rows of the tile (A values broadcast per k step). */
         public final int rows;
@@ -80,8 +80,8 @@ public final class SgemmMicroKernel {
                                float[] c, int cOff, int ldc, boolean accumulate) {
         if (TILE == Tile.F32_4X2V) {
             compute4x2v(kc, a, aOff, b, bOff, c, cOff, ldc, accumulate);
-        } else if (TILE == Tile.F32_6X2V) {
-            compute6x2v(kc, a, aOff, b, bOff, c, cOff, ldc, accumulate);
+        } else if (TILE == Tile.F32_8X2V) {
+            compute8x2v(kc, a, aOff, b, bOff, c, cOff, ldc, accumulate);
         } else {
             throw new AssertionError(TILE);
         }
@@ -136,11 +136,11 @@ public final class SgemmMicroKernel {
         c31.intoArray(c, r3 + L);
     }
 
-    /** The 6-row, 2-vector tile (12 accumulators). */
-    private static void compute6x2v(int kc, float[] a, int aOff, MemorySegment b, int bOff,
+    /** The 8-row, 2-vector tile (16 accumulators). */
+    private static void compute8x2v(int kc, float[] a, int aOff, MemorySegment b, int bOff,
                                 float[] c, int cOff, int ldc, boolean accumulate) {
-        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51;
-        int r0 = cOff, r1 = cOff + ldc, r2 = cOff + 2 * ldc, r3 = cOff + 3 * ldc, r4 = cOff + 4 * ldc, r5 = cOff + 5 * ldc;
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+        int r0 = cOff, r1 = cOff + ldc, r2 = cOff + 2 * ldc, r3 = cOff + 3 * ldc, r4 = cOff + 4 * ldc, r5 = cOff + 5 * ldc, r6 = cOff + 6 * ldc, r7 = cOff + 7 * ldc;
         if (accumulate) {
             c00 = FloatVector.fromArray(S, c, r0);
             c01 = FloatVector.fromArray(S, c, r0 + L);
@@ -154,6 +154,10 @@ public final class SgemmMicroKernel {
             c41 = FloatVector.fromArray(S, c, r4 + L);
             c50 = FloatVector.fromArray(S, c, r5);
             c51 = FloatVector.fromArray(S, c, r5 + L);
+            c60 = FloatVector.fromArray(S, c, r6);
+            c61 = FloatVector.fromArray(S, c, r6 + L);
+            c70 = FloatVector.fromArray(S, c, r7);
+            c71 = FloatVector.fromArray(S, c, r7 + L);
         } else {
             FloatVector zero = FloatVector.broadcast(S, START);
             c00 = zero; c01 = zero;
@@ -162,10 +166,12 @@ public final class SgemmMicroKernel {
             c30 = zero; c31 = zero;
             c40 = zero; c41 = zero;
             c50 = zero; c51 = zero;
+            c60 = zero; c61 = zero;
+            c70 = zero; c71 = zero;
         }
         int ai = aOff;
         long bi = 4L * bOff;
-        for (int k = 0; k < kc; k++, ai += 6, bi += 4 * NR) {
+        for (int k = 0; k < kc; k++, ai += 8, bi += 4 * NR) {
             FloatVector b0 = FloatVector.fromMemorySegment(S, b, bi, NATIVE);
             FloatVector b1 = FloatVector.fromMemorySegment(S, b, bi + 4 * L, NATIVE);
             FloatVector a0 = FloatVector.broadcast(S, a[ai]);
@@ -186,6 +192,12 @@ public final class SgemmMicroKernel {
             FloatVector a5 = FloatVector.broadcast(S, a[ai + 5]);
             c50 = a5.fma(b0, c50);
             c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, a[ai + 6]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, a[ai + 7]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
         }
         c00.intoArray(c, r0);
         c01.intoArray(c, r0 + L);
@@ -199,10 +211,14 @@ public final class SgemmMicroKernel {
         c41.intoArray(c, r4 + L);
         c50.intoArray(c, r5);
         c51.intoArray(c, r5 + L);
+        c60.intoArray(c, r6);
+        c61.intoArray(c, r6 + L);
+        c70.intoArray(c, r7);
+        c71.intoArray(c, r7 + L);
     }
 
     /**
-     * The wide tile {@code 6 × (NR + L)} (18 accumulators; only where {@link Blocking#WIDE_TAIL}):
+     * The wide tile {@code 8 × (NR + L)} (24 accumulators; only where {@link Blocking#WIDE_TAIL}):
      * columns {@code 0 .. NR} from the B micro-panel at {@code bOff}, columns {@code NR .. NR + L}
      * from the first {@code L} columns of the next panel, at {@code b2Off}. Each C element gets the
      * same FMA chain as in {@link #compute}.
@@ -220,8 +236,8 @@ public final class SgemmMicroKernel {
      */
     public static void computeWide(int kc, float[] a, int aOff, MemorySegment b, int bOff, int b2Off,
                                    float[] c, int cOff, int ldc, boolean accumulate) {
-        FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32, c40, c41, c42, c50, c51, c52;
-        int r0 = cOff, r1 = cOff + ldc, r2 = cOff + 2 * ldc, r3 = cOff + 3 * ldc, r4 = cOff + 4 * ldc, r5 = cOff + 5 * ldc;
+        FloatVector c00, c01, c02, c10, c11, c12, c20, c21, c22, c30, c31, c32, c40, c41, c42, c50, c51, c52, c60, c61, c62, c70, c71, c72;
+        int r0 = cOff, r1 = cOff + ldc, r2 = cOff + 2 * ldc, r3 = cOff + 3 * ldc, r4 = cOff + 4 * ldc, r5 = cOff + 5 * ldc, r6 = cOff + 6 * ldc, r7 = cOff + 7 * ldc;
         if (accumulate) {
             c00 = FloatVector.fromArray(S, c, r0);
             c01 = FloatVector.fromArray(S, c, r0 + L);
@@ -241,6 +257,12 @@ public final class SgemmMicroKernel {
             c50 = FloatVector.fromArray(S, c, r5);
             c51 = FloatVector.fromArray(S, c, r5 + L);
             c52 = FloatVector.fromArray(S, c, r5 + 2 * L);
+            c60 = FloatVector.fromArray(S, c, r6);
+            c61 = FloatVector.fromArray(S, c, r6 + L);
+            c62 = FloatVector.fromArray(S, c, r6 + 2 * L);
+            c70 = FloatVector.fromArray(S, c, r7);
+            c71 = FloatVector.fromArray(S, c, r7 + L);
+            c72 = FloatVector.fromArray(S, c, r7 + 2 * L);
         } else {
             FloatVector zero = FloatVector.broadcast(S, START);
             c00 = zero; c01 = zero; c02 = zero;
@@ -249,10 +271,12 @@ public final class SgemmMicroKernel {
             c30 = zero; c31 = zero; c32 = zero;
             c40 = zero; c41 = zero; c42 = zero;
             c50 = zero; c51 = zero; c52 = zero;
+            c60 = zero; c61 = zero; c62 = zero;
+            c70 = zero; c71 = zero; c72 = zero;
         }
         int ai = aOff;
         long bi = 4L * bOff, bj = 4L * b2Off;
-        for (int k = 0; k < kc; k++, ai += 6, bi += 4 * NR, bj += 4 * NR) {
+        for (int k = 0; k < kc; k++, ai += 8, bi += 4 * NR, bj += 4 * NR) {
             FloatVector b0 = FloatVector.fromMemorySegment(S, b, bi, NATIVE);
             FloatVector b1 = FloatVector.fromMemorySegment(S, b, bi + 4 * L, NATIVE);
             FloatVector b2 = FloatVector.fromMemorySegment(S, b, bj, NATIVE);
@@ -280,6 +304,14 @@ public final class SgemmMicroKernel {
             c50 = a5.fma(b0, c50);
             c51 = a5.fma(b1, c51);
             c52 = a5.fma(b2, c52);
+            FloatVector a6 = FloatVector.broadcast(S, a[ai + 6]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            c62 = a6.fma(b2, c62);
+            FloatVector a7 = FloatVector.broadcast(S, a[ai + 7]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+            c72 = a7.fma(b2, c72);
         }
         c00.intoArray(c, r0);
         c01.intoArray(c, r0 + L);
@@ -299,5 +331,11 @@ public final class SgemmMicroKernel {
         c50.intoArray(c, r5);
         c51.intoArray(c, r5 + L);
         c52.intoArray(c, r5 + 2 * L);
+        c60.intoArray(c, r6);
+        c61.intoArray(c, r6 + L);
+        c62.intoArray(c, r6 + 2 * L);
+        c70.intoArray(c, r7);
+        c71.intoArray(c, r7 + L);
+        c72.intoArray(c, r7 + 2 * L);
     }
 }
