@@ -305,4 +305,20 @@ class ScatterKernelTest {
             }
         }
     }
+
+    /**
+     * A layer with few taps per output (FCN's depthwise 16/8 upsampling: 4.2 M multiply-adds, 1.05 M
+     * outputs) is cut into as many tasks as two threads may take, not just two: its output, which
+     * takes most of its time, counts as work, so a late or busy second thread leaves the caller a
+     * share to balance with rather than half the layer to wait for.
+     */
+    @Example
+    void fewTapLayerSplitsIntoTasksForEveryThread() {
+        Problem p = ConvTransposeSpec.builder2d(21, 21, 16, 16).stride(8).padding(4).groups(21).bias(false).build()
+                .problem(1, new int[] {28, 28});
+        var plan = new dev.convt.vector.scatter.ScatterPlan(p, new float[p.weightLength()], 0, null, 0);
+        var tasks = plan.tasks(2, dev.convt.Parallelism.DEFAULT_MIN_TASK_WORK);
+        assertNotNull(tasks, "not split at all");
+        assertEquals(2 * dev.convt.kernel.KernelPlan.Tasks.PER_THREAD, tasks.count());
+    }
 }

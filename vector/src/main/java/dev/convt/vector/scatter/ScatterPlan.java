@@ -62,6 +62,12 @@ public final class ScatterPlan implements KernelPlan {
     private final ThreadLocal<Workspace> workspace;
     /** Phase mode: the kernel columns of phase r are phaseKw[phaseStart[r] .. phaseStart[r+1]), ascending, with input shift phaseShift. */
     private final int[] phaseStart, phaseKw, phaseShift;
+    /**
+     * Tap-vector mode: the vector positions q of an output row (the same for every row, found once
+     * here: no division per row), from tvMin to tvMax in steps of qs; those from tvLo to tvHi have
+     * all V outputs in the row and every entry's input inside the input row (none if tvLo &gt; tvHi).
+     */
+    private final int tvMin, tvMax, tvLo, tvHi;
     /** Input channels per pass (see {@link ScatterTuning#MAX_TAPS_PER_PASS}). */
     private final int ciPass;
     /** The fused activation, applied to each output row of a channel block once it is summed. */
@@ -193,6 +199,10 @@ public final class ScatterPlan implements KernelPlan {
         }
         rowKh = rowKhFill;
         rowIh = rowIhFill;
+        tvMin = pW / sW;
+        tvMax = (outW - 1 + pW) / sW;
+        tvLo = Math.max(Math.ceilDiv(pW, sW), tapEntries - 1);
+        tvHi = Math.min(Math.floorDiv(outW + pW - TV, sW), inW - qs);
         int tapsPerChannel = Math.max(1, Math.ceilDiv(kH, sH) * Math.ceilDiv(kW, sW));
         ciPass = Math.clamp(ScatterTuning.MAX_TAPS_PER_PASS / tapsPerChannel, 1, ciPerG);
         int maxTaps = ciPerG * taps;
@@ -236,9 +246,17 @@ public final class ScatterPlan implements KernelPlan {
         return batch * groups * blockStart.length * outH;
     }
 
-    /** {@return the multiply-adds of the whole computation (an estimate counting cropped taps), for sizing tasks} */
+    /**
+     * The cost of the whole computation in multiply-adds, for sizing tasks: the multiply-adds (an
+     * estimate counting cropped taps) plus {@link ScatterTuning#OUTPUT_WORK} for each output element.
+     * A layer with few taps per output (an upsampling depthwise layer) is bound by writing its output
+     * and by the per-row edges, not by its multiply-adds, which alone would cut it into too few tasks
+     * to balance two busy cores.
+     *
+     * @return the estimated work, in multiply-add equivalents
+     */
     public long work() {
-        return (long) batch * cout * ciPerG * taps * inPlane;
+        return (long) batch * cout * ciPerG * taps * inPlane + ScatterTuning.OUTPUT_WORK * batch * cout * outPlane;
     }
 
     /** {@return the output rows per plane (1 for rank 1)} */
@@ -547,11 +565,9 @@ public final class ScatterPlan implements KernelPlan {
         }
         int nPlain = (ci1 - ci0) * rows * plainEntries;
         // vectors at q (covering the qs blocks q .. q + qs - 1) whose V outputs all exist and whose
-        // entries all read inside the input row
-        int lo = Math.max(Math.ceilDiv(pW, sW), tapEntries - 1);
-        int hi = Math.min(Math.floorDiv(outW + pW - TV, sW), inW - qs);
-        int qMin = pW / sW, qMax = (outW - 1 + pW) / sW;
-        int q = qMin;
+        // entries all read inside the input row: tvLo .. tvHi, of the row's tvMin .. tvMax
+        int lo = tvLo, hi = tvHi, qMax = tvMax;
+        int q = tvMin;
         for (; q <= qMax && (q < lo || lo > hi); q += qs) {
             tapEdge(q, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
         }
@@ -588,21 +604,28 @@ public final class ScatterPlan implements KernelPlan {
 
     /**
      * A q column at an edge of the row: some taps read outside the input (skipped, as the reference
-     * skips them) or some lanes fall outside the output (computed in the workspace, not copied).
+     * skips them) or some lanes fall outside the output row (neither read nor written: a masked
+     * vector in place, or, where the vector would reach past either end of the output array,
+     * computed in the workspace and copied).
      */
     private void tapEdge(int q, boolean more, float[] x, int xg, int wb, int bi, int cb, int nt, float[] y, int yRow, Workspace ws) {
         int ow0 = q * sW - pW;
         int l0 = Math.max(0, -ow0), l1 = Math.min(TV, outW - ow0);
-        float[] tmp = ws.tmp;
         for (int c = 0; c < cb; c++) {
             int row = yRow + c * outPlane + ow0;
+            if (row >= 0 && (long) row + TV <= y.length) {
+                TapVectorMicroKernels.b1edge(x, xg + q, q, inW, ws.tapX, ws.tapC, ws.tapX2, ws.tapC2, nt, packed, wb + c * TV,
+                        ws.tapW, bias[bi + c], y, row, l0, l1, more);
+                continue;
+            }
+            float[] tmp = ws.tmp;
             if (more) {
                 for (int l = l0; l < l1; l++) {
                     tmp[l] = y[row + l];
                 }
             }
             TapVectorMicroKernels.b1edge(x, xg + q, q, inW, ws.tapX, ws.tapC, ws.tapX2, ws.tapC2, nt, packed, wb + c * TV,
-                    ws.tapW, bias[bi + c], tmp, 0, more);
+                    ws.tapW, bias[bi + c], tmp, 0, l0, l1, more);
             for (int l = l0; l < l1; l++) {
                 y[row + l] = tmp[l];
             }
@@ -891,11 +914,9 @@ public final class ScatterPlan implements KernelPlan {
         }
         int nPlain = (ci1 - ci0) * rows * plainEntries;
         // vectors at q (covering the qs blocks q .. q + qs - 1) whose V outputs all exist and whose
-        // entries all read inside the input row
-        int lo = Math.max(Math.ceilDiv(pW, sW), tapEntries - 1);
-        int hi = Math.min(Math.floorDiv(outW + pW - TV, sW), inW - qs);
-        int qMin = pW / sW, qMax = (outW - 1 + pW) / sW;
-        int q = qMin;
+        // entries all read inside the input row: tvLo .. tvHi, of the row's tvMin .. tvMax
+        int lo = tvLo, hi = tvHi, qMax = tvMax;
+        int q = tvMin;
         for (; q <= qMax && (q < lo || lo > hi); q += qs) {
             tapEdge(q, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
         }
@@ -932,21 +953,28 @@ public final class ScatterPlan implements KernelPlan {
 
     /**
      * A q column at an edge of the row: some taps read outside the input (skipped, as the reference
-     * skips them) or some lanes fall outside the output (computed in the workspace, not copied).
+     * skips them) or some lanes fall outside the output row (neither read nor written: a masked
+     * vector in place, or, where the vector would reach past either end of the output array,
+     * computed in the workspace and copied).
      */
     private void tapEdge(int q, boolean more, MemorySegment x, int xg, int wb, int bi, int cb, int nt, MemorySegment y, int yRow, Workspace ws) {
         int ow0 = q * sW - pW;
         int l0 = Math.max(0, -ow0), l1 = Math.min(TV, outW - ow0);
-        float[] tmp = ws.tmp;
         for (int c = 0; c < cb; c++) {
             int row = yRow + c * outPlane + ow0;
+            if (row >= 0 && (long) row + TV <= (y.byteSize() / 4)) {
+                TapVectorMicroKernels.b1edge(x, xg + q, q, inW, ws.tapX, ws.tapC, ws.tapX2, ws.tapC2, nt, packed, wb + c * TV,
+                        ws.tapW, bias[bi + c], y, row, l0, l1, more);
+                continue;
+            }
+            float[] tmp = ws.tmp;
             if (more) {
                 for (int l = l0; l < l1; l++) {
                     tmp[l] = y.get(SEG_FLOAT, 4L * (row + l));
                 }
             }
             TapVectorMicroKernels.b1edge(x, xg + q, q, inW, ws.tapX, ws.tapC, ws.tapX2, ws.tapC2, nt, packed, wb + c * TV,
-                    ws.tapW, bias[bi + c], tmp, 0, more);
+                    ws.tapW, bias[bi + c], tmp, 0, l0, l1, more);
             for (int l = l0; l < l1; l++) {
                 y.set(SEG_FLOAT, 4L * (row + l), tmp[l]);
             }

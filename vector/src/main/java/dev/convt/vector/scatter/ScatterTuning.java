@@ -44,6 +44,15 @@ public final class ScatterTuning {
      */
     public static final int MAX_TAPS_PER_PASS = 96;
 
+    /**
+     * Multiply-adds an output element counts for when tasks are sized ({@link ScatterPlan#work()}):
+     * the time to write it (and its row's edges) measured in the time of this many multiply-adds of
+     * the GEMM path, which {@link dev.convt.Parallelism#DEFAULT_MIN_TASK_WORK} was chosen for.
+     * On fcn8s_up_dw (4.2 M multiply-adds, 1.05 M outputs, about 1 ms on one core, where the GEMM
+     * does about 25 M multiply-adds) that is about 20.
+     */
+    public static final long OUTPUT_WORK = 16;
+
     /** Automatic choice: grouped layers with at most this many input channels per group go to scatter. */
     public static final int AUTO_MAX_IN_PER_GROUP = 16;
 }
