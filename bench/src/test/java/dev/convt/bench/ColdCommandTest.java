@@ -50,7 +50,14 @@ class ColdCommandTest {
         @SuppressWarnings("unchecked")
         Map<String, Map<String, Object>> c2 = (Map<String, Map<String, Object>>) jit.getFirst().get("c2_whole_run");
         assertEquals(List.of("vector_api", "convt", "other"), List.copyOf(c2.keySet()));
-        assertTrue(num(c2.get("convt"), "compiles") >= 1, c2.toString());
+        // The log was written and read: C2 compiled something in the fork. Whether it reached convt's
+        // own methods before the tiny pass ended depends on the machine's load (a run at load 19 saw
+        // none), so which kind each method is stays JitLogTest's to check, on a fixed log.
+        double compiles = 0;
+        for (String kind : JitLog.KINDS) {
+            compiles += num(c2.get(kind), "compiles");
+        }
+        assertTrue(compiles >= 1, c2.toString());
     }
 
     private static Path check(Path dir, String forks, String... more) throws Exception {

@@ -447,12 +447,9 @@ public final class Im2colKernel implements Kernel {
             return true;
         }
 
-        /** {@code y[from .. to) = v} in a native segment (float i at byte 4·i), a vector at a time, the last one masked: the segment twins' {@code Arrays.fill}. */
+        /** {@code y[from .. to) = v} in a native segment: the segment twins' {@code Arrays.fill} ({@link dev.convt.vector.gemm.SegmentFill}, no masked store). */
         private static void fill(MemorySegment y, int from, int to, float v) {
-            jdk.incubator.vector.FloatVector bv = jdk.incubator.vector.FloatVector.broadcast(VectorConfig.SPECIES, v);
-            for (int i = from; i < to; i += VectorConfig.SPECIES.length()) {
-                bv.intoMemorySegment(y, 4L * i, java.nio.ByteOrder.nativeOrder(), VectorConfig.SPECIES.indexInRange(i, to));
-            }
+            dev.convt.vector.gemm.SegmentFill.fill(y, from, to, v);
         }
 
         // BEGIN template for gen_segments.py

@@ -144,24 +144,9 @@ final class SubpixelPlan implements KernelPlan {
         return true;
     }
 
-    /**
-     * {@code y[from .. to) = v} in a native segment (float i at byte 4·i): the segment twins'
-     * {@code Arrays.fill}. Whole vectors, the last one moved back to end at {@code to} (it rewrites
-     * values already written, with the same value); a range shorter than a vector one float at a
-     * time. No masked store: one at an offset whose vector leaves the segment took the Vector API's
-     * out-of-range path, whose calls C2 left out of line (a call per fill, its vectors objects).
-     */
+    /** {@code y[from .. to) = v} in a native segment: the segment twins' {@code Arrays.fill} ({@link dev.convt.vector.gemm.SegmentFill}). */
     private static void fill(MemorySegment y, int from, int to, float v) {
-        if (to - from < LANES) {
-            for (int i = from; i < to; i++) {
-                y.set(java.lang.foreign.ValueLayout.JAVA_FLOAT_UNALIGNED, 4L * i, v);
-            }
-            return;
-        }
-        FloatVector bv = FloatVector.broadcast(S, v);
-        for (int i = from; i < to; i += LANES) {
-            bv.intoMemorySegment(y, 4L * Math.min(i, to - LANES), java.nio.ByteOrder.nativeOrder());
-        }
+        dev.convt.vector.gemm.SegmentFill.fill(y, from, to, v);
     }
 
     // BEGIN template for gen_segments.py
