@@ -40,7 +40,7 @@ TAP_TILES = [(1, 8, False), (1, 4, True), (1, 1, True), (4, 2, True), (4, 1, Tru
 # and dst an array (tiles computed in the per-thread workspace), and with both segments (tiles
 # stored straight into the output)
 PHASE_SEGMENT_TWINS = {("x",): ["c1x8", "c4x2", "c1x4", "c1x1m"], ("x", "dst"): ["c1x8", "c4x2"]}
-TAP_SEGMENT_TWINS = {("x",): ["b1edge"], ("x", "dst"): ["b1x8", "b1x4", "b1x1", "b4x2", "b4x1", "b1edge"]}
+TAP_SEGMENT_TWINS = {("x",): ["b1edge"], ("x", "dst"): ["b1x8", "b1x4", "b1x1", "b4x2", "b4x1"]}
 
 
 def term(base, k, unit):
@@ -460,27 +460,22 @@ final class TapVectorMicroKernels {
     /**
      * One vector at the edge of a row, one channel: only the entries whose inputs lie in
      * {@code [0, inW)} (per half of the lanes for pair entries: input {@code q - tapC[t]} on the low
-     * half, {@code q - tapC2[t]} on the high half), into lanes {@code [l0, l1)} of
-     * {@code dst[d..d+V)} (which must lie inside dst): the other lanes of dst are neither read nor
-     * written, so the vector can straddle another row, even one another thread writes.
+     * half, {@code q - tapC2[t]} on the high half), into {@code dst[d..d+V)}.
      */
     static void b1edge(float[] x, int xq, int q, int inW, int[] tapX, int[] tapC, int[] tapX2, int[] tapC2, int nt,
-                       float[] w, int wb, int[] tapW, float b0, float[] dst, int d, int l0, int l1, boolean more) {
-        // lanes [l0, l1) from two masks of lanes below a bound (no negative offset: the intrinsic form)
-        VectorMask<Float> lanes = S.indexInRange(0, l1).andNot(S.indexInRange(0, l0));
-        FloatVector a0 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d, lanes), S.maskAll(more));
+                       float[] w, int wb, int[] tapW, float b0, float[] dst, int d, boolean more) {
+        FloatVector a0 = """ + start("b0", "d", "S.maskAll(more)") + """;
         for (int t = 0; t < nt; t++) {
             // a skipped input reads a harmless in-range value and is blended away: no branch on a vector
             boolean lo = Integer.compareUnsigned(q - tapC[t], inW) < 0;
             boolean hi = Integer.compareUnsigned(q - tapC2[t], inW) < 0;
             float xl = x[lo ? xq + tapX[t] : 0], xh = x[hi ? xq + tapX2[t] : 0];
             FloatVector sum = """ + pair("xl", "xh") + """.fma(FloatVector.fromArray(S, w, wb + tapW[t]), a0);
-            // the lanes that take the sum, [from, to): the low half where lo, the high half where hi
-            // (a plain entry has lo == hi); ints chosen without a branch, no vector merged across branches
-            int from = lo ? 0 : V / 2, to = hi ? V : V / 2;
-            a0 = a0.blend(sum, S.indexInRange(0, to).andNot(S.indexInRange(0, from)));
+            // blends on maskAll and the constant HIGH only: no vector merged across branches
+            FloatVector low = a0.blend(sum, S.maskAll(lo));
+            a0 = low.blend(a0.blend(sum, S.maskAll(hi)), HIGH);
         }
-        a0.intoArray(dst, d, lanes);
+        a0.intoArray(dst, d);
     }
 }
 """

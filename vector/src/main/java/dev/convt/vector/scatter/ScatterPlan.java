@@ -604,28 +604,23 @@ public final class ScatterPlan implements KernelPlan {
 
     /**
      * A q column at an edge of the row: some taps read outside the input (skipped, as the reference
-     * skips them) or some lanes fall outside the output row (neither read nor written: a masked
-     * vector in place, or, where the vector would reach past either end of the output array,
-     * computed in the workspace and copied).
+     * skips them) or some lanes fall outside the output (computed in the workspace, not copied).
+     * Not in place through a lane mask: that version's segment twin allocated in a warm JVM
+     * (fcn8s_up_dw on native segments, about 4.6 KB per execute), so edges keep the workspace copy.
      */
     private void tapEdge(int q, boolean more, float[] x, int xg, int wb, int bi, int cb, int nt, float[] y, int yRow, Workspace ws) {
         int ow0 = q * sW - pW;
         int l0 = Math.max(0, -ow0), l1 = Math.min(TV, outW - ow0);
+        float[] tmp = ws.tmp;
         for (int c = 0; c < cb; c++) {
             int row = yRow + c * outPlane + ow0;
-            if (row >= 0 && (long) row + TV <= y.length) {
-                TapVectorMicroKernels.b1edge(x, xg + q, q, inW, ws.tapX, ws.tapC, ws.tapX2, ws.tapC2, nt, packed, wb + c * TV,
-                        ws.tapW, bias[bi + c], y, row, l0, l1, more);
-                continue;
-            }
-            float[] tmp = ws.tmp;
             if (more) {
                 for (int l = l0; l < l1; l++) {
                     tmp[l] = y[row + l];
                 }
             }
             TapVectorMicroKernels.b1edge(x, xg + q, q, inW, ws.tapX, ws.tapC, ws.tapX2, ws.tapC2, nt, packed, wb + c * TV,
-                    ws.tapW, bias[bi + c], tmp, 0, l0, l1, more);
+                    ws.tapW, bias[bi + c], tmp, 0, more);
             for (int l = l0; l < l1; l++) {
                 y[row + l] = tmp[l];
             }
@@ -953,28 +948,23 @@ public final class ScatterPlan implements KernelPlan {
 
     /**
      * A q column at an edge of the row: some taps read outside the input (skipped, as the reference
-     * skips them) or some lanes fall outside the output row (neither read nor written: a masked
-     * vector in place, or, where the vector would reach past either end of the output array,
-     * computed in the workspace and copied).
+     * skips them) or some lanes fall outside the output (computed in the workspace, not copied).
+     * Not in place through a lane mask: that version's segment twin allocated in a warm JVM
+     * (fcn8s_up_dw on native segments, about 4.6 KB per execute), so edges keep the workspace copy.
      */
     private void tapEdge(int q, boolean more, MemorySegment x, int xg, int wb, int bi, int cb, int nt, MemorySegment y, int yRow, Workspace ws) {
         int ow0 = q * sW - pW;
         int l0 = Math.max(0, -ow0), l1 = Math.min(TV, outW - ow0);
+        float[] tmp = ws.tmp;
         for (int c = 0; c < cb; c++) {
             int row = yRow + c * outPlane + ow0;
-            if (row >= 0 && (long) row + TV <= (y.byteSize() / 4)) {
-                TapVectorMicroKernels.b1edge(x, xg + q, q, inW, ws.tapX, ws.tapC, ws.tapX2, ws.tapC2, nt, packed, wb + c * TV,
-                        ws.tapW, bias[bi + c], y, row, l0, l1, more);
-                continue;
-            }
-            float[] tmp = ws.tmp;
             if (more) {
                 for (int l = l0; l < l1; l++) {
                     tmp[l] = y.get(SEG_FLOAT, 4L * (row + l));
                 }
             }
             TapVectorMicroKernels.b1edge(x, xg + q, q, inW, ws.tapX, ws.tapC, ws.tapX2, ws.tapC2, nt, packed, wb + c * TV,
-                    ws.tapW, bias[bi + c], tmp, 0, l0, l1, more);
+                    ws.tapW, bias[bi + c], tmp, 0, more);
             for (int l = l0; l < l1; l++) {
                 y.set(SEG_FLOAT, 4L * (row + l), tmp[l]);
             }

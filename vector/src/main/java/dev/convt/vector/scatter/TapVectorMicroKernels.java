@@ -221,27 +221,22 @@ final class TapVectorMicroKernels {
     /**
      * One vector at the edge of a row, one channel: only the entries whose inputs lie in
      * {@code [0, inW)} (per half of the lanes for pair entries: input {@code q - tapC[t]} on the low
-     * half, {@code q - tapC2[t]} on the high half), into lanes {@code [l0, l1)} of
-     * {@code dst[d..d+V)} (which must lie inside dst): the other lanes of dst are neither read nor
-     * written, so the vector can straddle another row, even one another thread writes.
+     * half, {@code q - tapC2[t]} on the high half), into {@code dst[d..d+V)}.
      */
     static void b1edge(float[] x, int xq, int q, int inW, int[] tapX, int[] tapC, int[] tapX2, int[] tapC2, int nt,
-                       float[] w, int wb, int[] tapW, float b0, float[] dst, int d, int l0, int l1, boolean more) {
-        // lanes [l0, l1) from two masks of lanes below a bound (no negative offset: the intrinsic form)
-        VectorMask<Float> lanes = S.indexInRange(0, l1).andNot(S.indexInRange(0, l0));
-        FloatVector a0 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d, lanes), S.maskAll(more));
+                       float[] w, int wb, int[] tapW, float b0, float[] dst, int d, boolean more) {
+        FloatVector a0 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d), S.maskAll(more));
         for (int t = 0; t < nt; t++) {
             // a skipped input reads a harmless in-range value and is blended away: no branch on a vector
             boolean lo = Integer.compareUnsigned(q - tapC[t], inW) < 0;
             boolean hi = Integer.compareUnsigned(q - tapC2[t], inW) < 0;
             float xl = x[lo ? xq + tapX[t] : 0], xh = x[hi ? xq + tapX2[t] : 0];
             FloatVector sum = FloatVector.broadcast(S, xl).blend(FloatVector.broadcast(S, xh), HIGH).fma(FloatVector.fromArray(S, w, wb + tapW[t]), a0);
-            // the lanes that take the sum, [from, to): the low half where lo, the high half where hi
-            // (a plain entry has lo == hi); ints chosen without a branch, no vector merged across branches
-            int from = lo ? 0 : V / 2, to = hi ? V : V / 2;
-            a0 = a0.blend(sum, S.indexInRange(0, to).andNot(S.indexInRange(0, from)));
+            // blends on maskAll and the constant HIGH only: no vector merged across branches
+            FloatVector low = a0.blend(sum, S.maskAll(lo));
+            a0 = low.blend(a0.blend(sum, S.maskAll(hi)), HIGH);
         }
-        a0.intoArray(dst, d, lanes);
+        a0.intoArray(dst, d);
     }
 
     // ---- native-segment twins: gen_segments.convert of the float[] methods above, with x (or x
@@ -254,27 +249,22 @@ final class TapVectorMicroKernels {
     /**
      * One vector at the edge of a row, one channel: only the entries whose inputs lie in
      * {@code [0, inW)} (per half of the lanes for pair entries: input {@code q - tapC[t]} on the low
-     * half, {@code q - tapC2[t]} on the high half), into lanes {@code [l0, l1)} of
-     * {@code dst[d..d+V)} (which must lie inside dst): the other lanes of dst are neither read nor
-     * written, so the vector can straddle another row, even one another thread writes.
+     * half, {@code q - tapC2[t]} on the high half), into {@code dst[d..d+V)}.
      */
     static void b1edge(MemorySegment x, int xq, int q, int inW, int[] tapX, int[] tapC, int[] tapX2, int[] tapC2, int nt,
-                       float[] w, int wb, int[] tapW, float b0, float[] dst, int d, int l0, int l1, boolean more) {
-        // lanes [l0, l1) from two masks of lanes below a bound (no negative offset: the intrinsic form)
-        VectorMask<Float> lanes = S.indexInRange(0, l1).andNot(S.indexInRange(0, l0));
-        FloatVector a0 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d, lanes), S.maskAll(more));
+                       float[] w, int wb, int[] tapW, float b0, float[] dst, int d, boolean more) {
+        FloatVector a0 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d), S.maskAll(more));
         for (int t = 0; t < nt; t++) {
             // a skipped input reads a harmless in-range value and is blended away: no branch on a vector
             boolean lo = Integer.compareUnsigned(q - tapC[t], inW) < 0;
             boolean hi = Integer.compareUnsigned(q - tapC2[t], inW) < 0;
             float xl = x.get(SEG_FLOAT, 4L * (lo ? xq + tapX[t] : 0)), xh = x.get(SEG_FLOAT, 4L * (hi ? xq + tapX2[t] : 0));
             FloatVector sum = FloatVector.broadcast(S, xl).blend(FloatVector.broadcast(S, xh), HIGH).fma(FloatVector.fromArray(S, w, wb + tapW[t]), a0);
-            // the lanes that take the sum, [from, to): the low half where lo, the high half where hi
-            // (a plain entry has lo == hi); ints chosen without a branch, no vector merged across branches
-            int from = lo ? 0 : V / 2, to = hi ? V : V / 2;
-            a0 = a0.blend(sum, S.indexInRange(0, to).andNot(S.indexInRange(0, from)));
+            // blends on maskAll and the constant HIGH only: no vector merged across branches
+            FloatVector low = a0.blend(sum, S.maskAll(lo));
+            a0 = low.blend(a0.blend(sum, S.maskAll(hi)), HIGH);
         }
-        a0.intoArray(dst, d, lanes);
+        a0.intoArray(dst, d);
     }
 
     /** Only for one input column per vector ({@code qs = 1}, no pair entries). */
@@ -456,31 +446,5 @@ final class TapVectorMicroKernels {
         a10.intoMemorySegment(dst, 4L * (d + cs), SEG_ORDER);
         a20.intoMemorySegment(dst, 4L * (d + 2 * cs), SEG_ORDER);
         a30.intoMemorySegment(dst, 4L * (d + 3 * cs), SEG_ORDER);
-    }
-
-    /**
-     * One vector at the edge of a row, one channel: only the entries whose inputs lie in
-     * {@code [0, inW)} (per half of the lanes for pair entries: input {@code q - tapC[t]} on the low
-     * half, {@code q - tapC2[t]} on the high half), into lanes {@code [l0, l1)} of
-     * {@code dst[d..d+V)} (which must lie inside dst): the other lanes of dst are neither read nor
-     * written, so the vector can straddle another row, even one another thread writes.
-     */
-    static void b1edge(MemorySegment x, int xq, int q, int inW, int[] tapX, int[] tapC, int[] tapX2, int[] tapC2, int nt,
-                       float[] w, int wb, int[] tapW, float b0, MemorySegment dst, int d, int l0, int l1, boolean more) {
-        // lanes [l0, l1) from two masks of lanes below a bound (no negative offset: the intrinsic form)
-        VectorMask<Float> lanes = S.indexInRange(0, l1).andNot(S.indexInRange(0, l0));
-        FloatVector a0 = FloatVector.broadcast(S, b0).blend(FloatVector.fromMemorySegment(S, dst, 4L * d, SEG_ORDER, lanes), S.maskAll(more));
-        for (int t = 0; t < nt; t++) {
-            // a skipped input reads a harmless in-range value and is blended away: no branch on a vector
-            boolean lo = Integer.compareUnsigned(q - tapC[t], inW) < 0;
-            boolean hi = Integer.compareUnsigned(q - tapC2[t], inW) < 0;
-            float xl = x.get(SEG_FLOAT, 4L * (lo ? xq + tapX[t] : 0)), xh = x.get(SEG_FLOAT, 4L * (hi ? xq + tapX2[t] : 0));
-            FloatVector sum = FloatVector.broadcast(S, xl).blend(FloatVector.broadcast(S, xh), HIGH).fma(FloatVector.fromArray(S, w, wb + tapW[t]), a0);
-            // the lanes that take the sum, [from, to): the low half where lo, the high half where hi
-            // (a plain entry has lo == hi); ints chosen without a branch, no vector merged across branches
-            int from = lo ? 0 : V / 2, to = hi ? V : V / 2;
-            a0 = a0.blend(sum, S.indexInRange(0, to).andNot(S.indexInRange(0, from)));
-        }
-        a0.intoMemorySegment(dst, 4L * d, SEG_ORDER, lanes);
     }
 }
