@@ -491,21 +491,26 @@ final class Col2im {
      *
      * <p>The block's two rows are read as whole vectors ({@link #BLOCK_SLACK} keeps them inside the
      * block): their lanes past {@code rest} only reach output lanes past {@code 2·rest}, which are not
-     * stored. Masked loads cost more than whole ones (pose_deconv3's col2im took 0.70× the time
-     * without them, in one JVM). Only the output side is masked, and only its part vector.
+     * stored. Whole loads are cheaper than masked ones; only the output side is masked, and only
+     * its part vector.
      */
     private void pairTail(float[] y, int i, float[] c, int c0, int c1, int rest, float b) {
         FloatVector bv = FloatVector.broadcast(S, b);
         FloatVector v0 = FloatVector.fromArray(S, c, c0);
         FloatVector v1 = FloatVector.fromArray(S, c, c1);
         if (2 * rest >= L) {
-            VectorMask<Float> hi = S.indexInRange(L, 2 * rest);
             if (singleCover) {
                 bv.add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i);
-                bv.add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L, hi);
             } else {
                 FloatVector.fromArray(S, y, i).add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i);
-                FloatVector.fromArray(S, y, i + L, hi).add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L, hi);
+            }
+            if (2 * rest > L) { // no store with an empty mask: its vector may lie past the output's end
+                VectorMask<Float> hi = S.indexInRange(L, 2 * rest);
+                if (singleCover) {
+                    bv.add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L, hi);
+                } else {
+                    FloatVector.fromArray(S, y, i + L, hi).add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L, hi);
+                }
             }
         } else {
             VectorMask<Float> lo = S.indexInRange(0, 2 * rest);
@@ -846,21 +851,26 @@ final class Col2im {
      *
      * <p>The block's two rows are read as whole vectors ({@link #BLOCK_SLACK} keeps them inside the
      * block): their lanes past {@code rest} only reach output lanes past {@code 2·rest}, which are not
-     * stored. Masked loads cost more than whole ones (pose_deconv3's col2im took 0.70× the time
-     * without them, in one JVM). Only the output side is masked, and only its part vector.
+     * stored. Whole loads are cheaper than masked ones; only the output side is masked, and only
+     * its part vector.
      */
     private void pairTail(MemorySegment y, int i, float[] c, int c0, int c1, int rest, float b) {
         FloatVector bv = FloatVector.broadcast(S, b);
         FloatVector v0 = FloatVector.fromArray(S, c, c0);
         FloatVector v1 = FloatVector.fromArray(S, c, c1);
         if (2 * rest >= L) {
-            VectorMask<Float> hi = S.indexInRange(L, 2 * rest);
             if (singleCover) {
                 bv.add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER);
-                bv.add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * (i + L), SEG_ORDER, hi);
             } else {
                 FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER).add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER);
-                FloatVector.fromMemorySegment(S, y, 4L * (i + L), SEG_ORDER, hi).add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * (i + L), SEG_ORDER, hi);
+            }
+            if (2 * rest > L) { // no store with an empty mask: its vector may lie past the output's end
+                VectorMask<Float> hi = S.indexInRange(L, 2 * rest);
+                if (singleCover) {
+                    bv.add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * (i + L), SEG_ORDER, hi);
+                } else {
+                    FloatVector.fromMemorySegment(S, y, 4L * (i + L), SEG_ORDER, hi).add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * (i + L), SEG_ORDER, hi);
+                }
             }
         } else {
             VectorMask<Float> lo = S.indexInRange(0, 2 * rest);

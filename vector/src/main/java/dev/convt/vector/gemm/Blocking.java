@@ -11,9 +11,9 @@ import jdk.incubator.vector.VectorSpecies;
  * its species. With 16 registers (AVX2) it is {@code MR × NR = 4 × 2 vectors}: 8 accumulators + 2 B
  * vectors + broadcasts fit (the register-tile cliff of VECTOR-API-NOTES.md: 12 accumulators spill
  * and halve throughput). With 32 registers (AVX-512, NEON) it is {@code 8 × 2 vectors} (16
- * accumulators + 2 B vectors + the broadcasts): on an AVX-512 Xeon, 6 × 2 vectors was measured
- * ~10–20% faster than 4 × 2, and 8 × 2 about 10% faster again than 6 × 2 on L1-resident panels
- * (its 8 × 3-vector wide tail as fast as 6 × 3). Cache blocks assume a 32 KiB L1d and an L2 of at
+ * accumulators + 2 B vectors + the broadcasts): the most accumulators that leave room for the B
+ * vectors and broadcasts, so each B load and each broadcast feeds the most FMAs; on AVX-512 it ran
+ * ahead of 6 × 2 and 4 × 2 on L1-resident panels. Cache blocks assume a 32 KiB L1d and an L2 of at
  * least 1 MiB per core.
  */
 public final class Blocking {

@@ -605,8 +605,8 @@ public final class ScatterPlan implements KernelPlan {
     /**
      * A q column at an edge of the row: some taps read outside the input (skipped, as the reference
      * skips them) or some lanes fall outside the output (computed in the workspace, not copied).
-     * Not in place through a lane mask: that version's segment twin allocated in a warm JVM
-     * (fcn8s_up_dw on native segments, about 4.6 KB per execute), so edges keep the workspace copy.
+     * Not in place through a lane mask: that version's segment twin allocated in a warm JVM (C2 left
+     * its masked accesses out of line), so edges keep the workspace copy.
      */
     private void tapEdge(int q, boolean more, float[] x, int xg, int wb, int bi, int cb, int nt, float[] y, int yRow, Workspace ws) {
         int ow0 = q * sW - pW;
@@ -949,8 +949,8 @@ public final class ScatterPlan implements KernelPlan {
     /**
      * A q column at an edge of the row: some taps read outside the input (skipped, as the reference
      * skips them) or some lanes fall outside the output (computed in the workspace, not copied).
-     * Not in place through a lane mask: that version's segment twin allocated in a warm JVM
-     * (fcn8s_up_dw on native segments, about 4.6 KB per execute), so edges keep the workspace copy.
+     * Not in place through a lane mask: that version's segment twin allocated in a warm JVM (C2 left
+     * its masked accesses out of line), so edges keep the workspace copy.
      */
     private void tapEdge(int q, boolean more, MemorySegment x, int xg, int wb, int bi, int cb, int nt, MemorySegment y, int yRow, Workspace ws) {
         int ow0 = q * sW - pW;

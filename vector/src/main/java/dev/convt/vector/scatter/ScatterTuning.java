@@ -48,8 +48,8 @@ public final class ScatterTuning {
      * Multiply-adds an output element counts for when tasks are sized ({@link ScatterPlan#work()}):
      * the time to write it (and its row's edges) measured in the time of this many multiply-adds of
      * the GEMM path, which {@link dev.convt.Parallelism#DEFAULT_MIN_TASK_WORK} was chosen for.
-     * On fcn8s_up_dw (4.2 M multiply-adds, 1.05 M outputs, about 1 ms on one core, where the GEMM
-     * does about 25 M multiply-adds) that is about 20.
+     * A layer with few taps per output is bound by writing its output, so without this its
+     * multiply-adds alone would cut it into too few tasks to balance two cores.
      */
     public static final long OUTPUT_WORK = 16;
 
