@@ -73,12 +73,16 @@ final class SuiteCommand {
 
             Timing, per kernel and layer: a first run (it also produces the output that is checked),
             then warm-up batches of about 0.05 s until one is settled: its median no more than 3%%
-            better than the batch before, no JIT compilation finished meanwhile, and no more than
-            64 KiB allocated per run (Vector API code allocates until C2 has compiled it); at most
+            better than the batch before, no JIT compilation finished meanwhile, the compiler
+            threads not busy (a quarter of the batch's time or more: a compilation still going on),
+            and no more than 64 KiB allocated per run (Vector API code allocates until C2 has
+            compiled it); at most
             5 s, after which a row still unsettled is marked '!'. Then timed runs sized to take about
             0.25 s, 3 to 200 of them (--quick: 0.02 s batches, at most 1 s; 0.1 s, 3 to 20 runs);
             if a JIT compilation finished during them and the later half ran more than 3%% faster
-            than the earlier, they count as warm-up and the row warms up and is timed again.
+            than the earlier, or if the compiler threads were busy during them (a compilation
+            takes a core, the second worker's at two threads), they count as warm-up and the row
+            warms up and is timed again.
             A kernel whose warm run takes over 0.5 s (the scalar reference on the bigger layers,
             compiled on small problems first) is reported from one run: 'runs' then says '1*'.
             Right after each row's timed runs a fixed register-tiled multiply of the runner's own

@@ -10,7 +10,8 @@ import java.util.Arrays;
  *
  * <p><b>Warm-up</b> works as JMH's warm-up iterations, but adaptive: batches of runs of about
  * {@code batchSeconds} each (at least one run), until a batch is <em>settled</em>: its median no more
- * than {@code tolerance} better than the batch before, no JIT compilation finished during it, and at
+ * than {@code tolerance} better than the batch before, no JIT compilation finished during it, the
+ * compiler threads not busy during it (a compilation still going on, {@link #jitBusy}), and at
  * most {@link #SETTLED_BYTES_PER_RUN} bytes allocated per run; after at least
  * {@code minWarmupBatches} batches and within {@code maxWarmupSeconds}. Vector API code is about a
  * hundred times slower before C2 has compiled it, and on a busy machine C2's threads may take
@@ -28,7 +29,9 @@ import java.util.Arrays;
  * landed under them, and their median would be a cold figure (a fork once reported 92 ms for a
  * layer whose steady run was 25 ms that way). They then count as warm-up, warm-up goes on, and
  * the runs are timed again, within the same warm-up cap; still falling at the cap, the result is
- * not steady.
+ * not steady. The same happens when the compiler threads were busy during the timed runs, falling or
+ * not: a compilation still going on takes a core (the second worker's, at two threads) and may yet
+ * land.
  *
  * <p><b>Single runs</b>: a computation whose steady run is slower than {@code singleLimitSeconds}
  * (the scalar reference on the bigger layers, seconds a run) is reported from one run, and only when
@@ -141,6 +144,13 @@ final class Timer {
         /** CPU time of this thread so far in nanoseconds, or −1 where the JVM does not measure it. */
         long threadCpuNanos();
 
+        /**
+         * CPU milliseconds the JVM's compiler threads (C1 and C2) have used so far, or −1 where the
+         * system does not show them: unlike {@link #compilationMillis}, it moves while a compilation
+         * is still going on.
+         */
+        long compilerCpuMillis();
+
         /** {@link System#nanoTime} and the JVM's compilation bean. */
         Clock SYSTEM = new Clock() {
             @Override
@@ -162,6 +172,12 @@ final class Timer {
             public long threadCpuNanos() {
                 return CPU ? THREADS.getCurrentThreadCpuTime() : -1;
             }
+
+            @Override
+            public long compilerCpuMillis() {
+                var cpu = JitLog.compilerCpuMillis();
+                return cpu.isEmpty() ? -1 : Math.round(cpu.getOrDefault("c1", 0.0) + cpu.getOrDefault("c2", 0.0));
+            }
         };
     }
 
@@ -170,6 +186,19 @@ final class Timer {
      * nothing, and Vector API code before C2 allocates megabytes a run on the workload's layers.
      */
     static final long SETTLED_BYTES_PER_RUN = 64 * 1024;
+
+    /**
+     * Runs during which the compiler threads used at least this fraction of their wall time (and at
+     * least {@link #JIT_BUSY_MIN_MILLIS}) shared the machine with a compilation still going on: on two
+     * cores a compiler thread takes the core a second worker needs, and the code may change under
+     * them when it lands, so they are not steady. (A two-thread row was once reported flat at one
+     * thread's speed in one fork and twice as fast in the other; a compilation under way is the one
+     * cause of that the runner can see.)
+     */
+    static final double JIT_BUSY_FRACTION = 0.25;
+
+    /** The least compiler CPU that counts as busy: {@code /proc} counts in ticks of 10 ms. */
+    static final long JIT_BUSY_MIN_MILLIS = 20;
 
     /** Folded outputs of every run; volatile so the folding cannot be dropped. */
     static volatile double sink;
@@ -256,6 +285,7 @@ final class Timer {
             double[] ms = new double[runs];
             double[] cpu = clock.threadCpuNanos() < 0 ? null : new double[runs];
             double acc = 0;
+            long jitCpu0 = clock.compilerCpuMillis(); // read outside the allocation window: it allocates
             long jit0 = clock.compilationMillis();
             long bytes0 = clock.allocatedBytes();
             for (int i = 0; i < runs; i++) {
@@ -269,13 +299,14 @@ final class Timer {
             }
             long bytes1 = clock.allocatedBytes();
             sink += acc;
-            boolean changedUnder = clock.compilationMillis() != jit0 && fell(ms, settings.tolerance());
-            if (!changedUnder) {
-                return Measurement.of(ms, cpu, false, w.warmup, bytes0 < 0 ? Double.NaN : (double) (bytes1 - bytes0) / runs);
-            }
             double seconds = 0;
             for (double t : ms) {
                 seconds += t * 1e-3;
+            }
+            boolean changedUnder = clock.compilationMillis() != jit0 && fell(ms, settings.tolerance())
+                    || jitBusy(jitCpuSince(clock, jitCpu0), seconds);
+            if (!changedUnder) {
+                return Measurement.of(ms, cpu, false, w.warmup, bytes0 < 0 ? Double.NaN : (double) (bytes1 - bytes0) / runs);
             }
             Warmup sofar = new Warmup(w.warmup.runs() + runs, w.warmup.batches(), w.warmup.seconds() + seconds, false);
             if (sofar.seconds() >= settings.maxWarmupSeconds()) {
@@ -284,6 +315,19 @@ final class Timer {
             }
             w = warmUp(body, ms[runs - 1] * 1e-3, settings, clock, sofar);
         }
+    }
+
+    /**
+     * Whether the compiler threads were busy during a stretch of runs: {@code jitCpuMillis} of their CPU
+     * (−1: unknown, never busy) over {@code seconds} of wall time.
+     */
+    static boolean jitBusy(long jitCpuMillis, double seconds) {
+        return jitCpuMillis >= JIT_BUSY_MIN_MILLIS && jitCpuMillis >= JIT_BUSY_FRACTION * seconds * 1e3;
+    }
+
+    /** The compiler CPU used since {@code before} (a {@link Clock#compilerCpuMillis} reading), or −1. */
+    private static long jitCpuSince(Clock clock, long before) {
+        return before < 0 ? -1 : clock.compilerCpuMillis() - before;
     }
 
     /**
@@ -316,6 +360,7 @@ final class Timer {
         double acc = 0;
         double[] times = new double[16];
         for (int batch = before.batches() + 1; ; batch++) {
+            long jitCpu0 = clock.compilerCpuMillis();
             long jit0 = clock.compilationMillis();
             long bytes0 = clock.allocatedBytes();
             double batchSpent = 0;
@@ -331,8 +376,8 @@ final class Timer {
                 times[n++] = last;
                 batchSpent += last;
             } while (batchSpent < settings.batchSeconds());
-            boolean compiled = clock.compilationMillis() != jit0;
             boolean allocating = bytes0 >= 0 && (clock.allocatedBytes() - bytes0) / n > SETTLED_BYTES_PER_RUN;
+            boolean compiled = clock.compilationMillis() != jit0 || jitBusy(jitCpuSince(clock, jitCpu0), batchSpent);
             runs += n;
             spent += batchSpent;
             Arrays.sort(times, 0, n);

@@ -37,6 +37,13 @@ class TimerTest {
         public long threadCpuNanos() {
             return now / 2; // as if the core were shared half the time
         }
+
+        long compilerCpu;
+
+        @Override
+        public long compilerCpuMillis() {
+            return compilerCpu;
+        }
     }
 
     /** A body whose n-th run takes {@code ms[min(n, last)]} milliseconds on the fake clock. */
@@ -48,6 +55,12 @@ class TimerTest {
         int compilingFrom, compilingUntil;
         /** Runs before which each run allocates a megabyte (boxed vectors before C2). */
         int allocatingUntil;
+        /**
+         * Runs from and before which a compiler thread works through the whole run without
+         * finishing, on the core a second worker would use: those runs take {@code busyMs}.
+         */
+        int busyFrom, busyUntil;
+        double busyMs;
 
         Fake(double... ms) {
             this.ms = ms;
@@ -56,6 +69,10 @@ class TimerTest {
         @Override
         public double run() {
             double d = ms[Math.min(runs, ms.length - 1)];
+            if (runs >= busyFrom && runs < busyUntil) {
+                d = busyMs;
+                clock.compilerCpu += (long) d;
+            }
             if (runs >= compilingFrom && runs < compilingUntil) {
                 clock.jit++;
             }
@@ -150,6 +167,43 @@ class TimerTest {
         falling.compilingUntil = Integer.MAX_VALUE;
         Timer.Measurement capped = falling.measure(new Timer.Settings(0.01, 2, 0.3, 0.03, 0.06, 3, 10, 0.5), false);
         assertFalse(capped.warmup().steady(), capped.toString());
+    }
+
+    @Test
+    void goesOnWhileACompilationIsUnderWayThoughNoneFinishes() {
+        // a two-thread computation at 12 ms, whose runs take 24 ms while a compiler thread holds the
+        // second core (runs 1-40); the JIT's compilation counter does not move
+        Fake f = new Fake(12);
+        f.busyFrom = 1;
+        f.busyUntil = 41;
+        f.busyMs = 24;
+        Timer.Measurement m = f.measure(SETTINGS, false);
+        assertTrue(m.warmup().steady(), m.toString());
+        assertTrue(m.warmup().runs() >= 40, "the busy runs are warm-up: " + m);
+        // each busy run fills a 10 ms batch: the warm-up itself went on through them (had it stopped
+        // at the second batch, the timed runs would have been re-timed in fewer, longer cycles)
+        assertTrue(m.warmup().batches() >= 40, "one unsettled batch per busy run: " + m);
+        assertEquals(12.0, m.maxMs(), 1e-9, "timed only once the compiler is idle: " + m);
+    }
+
+    @Test
+    void timedRunsDuringABusyCompilerAreTimedAgainFlatOrNot() {
+        // the warm-up settles on 8 ms runs (runs 1-4), then a compilation starts with the timed runs and
+        // keeps a core for 12 runs: flat at 16 ms, so the rule for falling runs cannot see it
+        Fake f = new Fake(8);
+        f.busyFrom = 5;
+        f.busyUntil = 17;
+        f.busyMs = 16;
+        Timer.Measurement m = f.measure(SETTINGS, false);
+        assertEquals(8.0, m.medianMs(), 1e-9, "timed again once the compiler is idle: " + m);
+        assertEquals(8.0, m.maxMs(), 1e-9, m.toString());
+        assertTrue(m.warmup().steady(), m.toString());
+
+        // a compiler thread busy for less than the threshold under the timed runs changes nothing
+        assertFalse(Timer.jitBusy(Timer.JIT_BUSY_MIN_MILLIS - 1, 0.001), "a tick or so is noise");
+        assertFalse(Timer.jitBusy(30, 0.25), "30 ms of compiling under 250 ms of runs");
+        assertTrue(Timer.jitBusy(70, 0.25));
+        assertFalse(Timer.jitBusy(-1, 0.25), "unknown: never busy");
     }
 
     @Test
