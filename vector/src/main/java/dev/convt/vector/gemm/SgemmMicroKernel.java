@@ -19,6 +19,28 @@ import java.nio.ByteOrder;
  * B vectors into the accumulators, written {@code acc = a.fma(b, acc)} (the form C2 keeps in
  * registers). There are no tails here: packing pads A rows and B columns with zeros, and C is a
  * padded buffer, so every tile is full.
+ *
+ * <p>In a fresh JVM HotSpot's C2 compiles a tile more than once, for reasons outside its arithmetic
+ * (seen in compilation logs of the 17 workload layers planned and executed once each):
+ * <ul>
+ *   <li>On the stack (OSR) first, then normally: a call runs up to {@link Blocking#KC} k steps, and a
+ *       method whose loops take more than about 66 back branches per call (HotSpot's
+ *       {@code Tier4BackEdgeThreshold} over its {@code Tier4MinInvocationThreshold}) reaches the
+ *       on-stack threshold before the call threshold. Four k steps per pass (64 back branches per
+ *       K block) did not stay below it reliably and made every compile of the tile larger; shorter
+ *       k runs per call would store and reload the C tile more often in every run, so the k loop
+ *       stays as it is.</li>
+ *   <li>The tile's first C2 compiles are usually thrown away at their first run, by an
+ *       {@code unstable_if} trap reported at bytecode 3 of the Vector API's
+ *       {@code VectorIntrinsics.checkFromIndexSize(int, int, int)} (under the first C load or store):
+ *       that is the switch on its constant {@code VECTOR_ACCESS_OOB_CHECK}, which C2 trims by a
+ *       switch profile that has no count for the constant's case (C1's code does not count the
+ *       switch, it folds it), so C2 keeps only a trap there. The first compiled method whose
+ *       int-indexed {@code fromArray} or {@code intoArray} runs takes that trap, once per JVM;
+ *       compiles after it keep the switch. Not a branch of this code: moving the C loads elsewhere
+ *       only moves the trap, and touching the API early from a class initializer did not prevent
+ *       it.</li>
+ * </ul>
  */
 public final class SgemmMicroKernel {
     private SgemmMicroKernel() {}
