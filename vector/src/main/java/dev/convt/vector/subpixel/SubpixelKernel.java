@@ -29,6 +29,10 @@ import java.util.List;
  * than {@value #MAX_WASTE}× the products that land (super-pixels beyond the input, e.g. a kernel far
  * larger than a tiny input with stride 1) or whose structures would not fit a Java array.
  *
+ * <p>Reads and writes channels last itself ({@link #readsLayout}, {@link #writesLayout}): the gathered
+ * panel reads either layout in place, and for a channels-last output the GEMM's columns hold each
+ * output pixel's channels side by side, so the write-out stores them as vector runs.
+ *
  * <p>A plan whose weights hold a NaN or an infinity runs the im2col kernel instead: the gathered
  * zeros outside the input would multiply them into NaNs the reference never computes.
  *
@@ -191,16 +195,50 @@ public final class SubpixelKernel implements Kernel {
         return plan(p, pack(p, weight, weightOffset, bias, biasOffset));
     }
 
-    /** One layout, {@code "phases"}: the phase GEMM's packed B depends on the spec alone. */
+    /**
+     * Yes: the gathered input panel reads the input in either layout ({@link SubpixelPlan}), and the
+     * im2col fallback for non-finite weights reads both too.
+     */
+    @Override
+    public boolean readsLayout(Problem problem) {
+        return true;
+    }
+
+    /**
+     * Yes, but where the im2col fallback for non-finite weights would not ({@link Im2colKernel#writesLayout}:
+     * a channels-last single input position whose output is the kernel, its one-GEMM path): the plan
+     * writes each output pixel's channels, which the GEMM's columns hold side by side in that layout
+     * ({@link #packLayout}). Whether the weights are finite is not known here, so both plans of such a
+     * problem compute channels first behind the layout stage.
+     */
+    @Override
+    public boolean writesLayout(Problem problem) {
+        return FALLBACK.writesLayout(problem);
+    }
+
+    /**
+     * Whether a plan of the problem writes a channels-last output itself, with the GEMM's columns in
+     * the order {@code (rh, rw, co)} (a pixel's channels side by side); else its columns are
+     * {@code (co, rh, rw)} (a channel's output runs side by side) and its output channels first.
+     */
+    static boolean writesChannelsLast(Problem problem) {
+        return problem.layout() == dev.convt.Layout.CHANNELS_LAST && FALLBACK.writesLayout(problem);
+    }
+
+    /**
+     * The phase GEMM's packed B, by the order of its columns: {@code "phases"} ({@code (co, rh, rw)},
+     * for a channels-first output) or {@code "phases-channels-last"} ({@code (rh, rw, co)}, for a
+     * channels-last one, {@link #writesChannelsLast}); otherwise the spec's alone.
+     */
     @Override
     public String packLayout(Problem problem) {
-        return "phases";
+        return writesChannelsLast(problem) ? "phases-channels-last" : "phases";
     }
 
     /** The phases' weights side by side as the GEMM's packed B, and the bias; non-finite weights are only copied. */
     @Override
     public KernelPack pack(Problem problem, float[] weight, int weightOffset, float[] bias, int biasOffset) {
-        return new SubpixelWeights(problem, weight, weightOffset, bias, biasOffset);
+        return new SubpixelWeights(problem, writesChannelsLast(problem), weight, weightOffset, bias, biasOffset);
     }
 
     /**
@@ -213,7 +251,7 @@ public final class SubpixelKernel implements Kernel {
         if (!w.finite) {
             return FALLBACK.prepare(problem, w.source, 0, w.bias, 0);
         }
-        return new SubpixelPlan(problem, w);
+        return new SubpixelPlan(problem, w, writesChannelsLast(problem));
     }
 
     /** Taps per phase over both dimensions, {@code Th·Tw}. */
