@@ -245,10 +245,18 @@ class SubpixelKernelTest {
             w[7] = bad;
             float[] expected = FastKernels.reference(p, x, w, b);
             float[] got = FastKernels.run(K, p, x, w, b);
+            // channels last: the im2col fallback reads and writes it as the sub-pixel plan would have
+            float[] lastExpected = LayoutAgreementTest.channelsLast(expected, 1, 2, p.outputPlane());
+            float[] lastGot = Planner.plan(p.withLayout(Layout.CHANNELS_LAST), w, 0, b, 0, K)
+                    .execute(LayoutAgreementTest.channelsLast(x, 1, 2, p.inputPlane()));
             for (int i = 0; i < expected.length; i++) {
                 assertEquals(Float.isNaN(expected[i]), Float.isNaN(got[i]), "NaN at " + i + " for weight " + bad);
+                assertEquals(Float.isNaN(lastExpected[i]), Float.isNaN(lastGot[i]), "channels last: NaN at " + i + " for weight " + bad);
                 if (!Float.isNaN(expected[i])) {
                     assertEquals(expected[i], got[i], "at " + i + " for weight " + bad);
+                }
+                if (!Float.isNaN(lastExpected[i])) {
+                    assertEquals(lastExpected[i], lastGot[i], "channels last: at " + i + " for weight " + bad);
                 }
             }
         }
@@ -320,10 +328,10 @@ class SubpixelKernelTest {
 
     /**
      * The pack layouts have their documented names whatever the shape: {@code "phases"} for a
-     * channels-first output, {@code "phases-channels-last"} for a channels-last one the plan writes
-     * itself, and {@code "phases"} again for a channels-last single input position whose output is
-     * the kernel (its im2col fallback's one-GEMM path does not write channels last, so neither plan
-     * does, and the layout stage transposes).
+     * channels-first output, {@code "phases-channels-last"} for a channels-last one the plan reads and
+     * writes itself, and {@code "phases"} again, behind the layout stage, for a channels-last single
+     * input position whose output is the kernel (its im2col fallback's one-GEMM path does not write
+     * channels last) and for groups of fewer output channels than a vector.
      */
     @Example
     void packLayoutsAreNamedByTheirColumnOrder() {
@@ -331,11 +339,17 @@ class SubpixelKernelTest {
         SubpixelKernel k = new SubpixelKernel();
         assertEquals("phases", k.packLayout(spec.problem(1, 4, 3, 3)));
         assertEquals("phases", k.packLayout(spec.problem(2, 4, 1, 7)));
-        assertEquals("phases-channels-last", k.packLayout(spec.problem(2, 4, 1, 7).withLayout(Layout.CHANNELS_LAST)));
+        Problem last = spec.problem(2, 4, 1, 7).withLayout(Layout.CHANNELS_LAST);
+        assertEquals("phases-channels-last", k.packLayout(last));
+        assertTrue(k.readsLayout(last) && k.writesLayout(last));
         Problem onePosition = spec.problem(2, 4, 1, 1).withLayout(Layout.CHANNELS_LAST);
         assertEquals("phases", k.packLayout(onePosition));
-        assertFalse(k.writesLayout(onePosition));
-        assertTrue(k.readsLayout(onePosition) && k.writesLayout(spec.problem(2, 4, 1, 7).withLayout(Layout.CHANNELS_LAST)));
+        assertFalse(k.readsLayout(onePosition) || k.writesLayout(onePosition));
+        Problem depthwise = ConvTransposeSpec.builder2d(4, 4, 4).stride(4).groups(4).build().problem(1, 4, 3, 5)
+                .withLayout(Layout.CHANNELS_LAST);
+        assertEquals("phases", k.packLayout(depthwise));
+        assertFalse(k.readsLayout(depthwise) || k.writesLayout(depthwise));
+        assertBitwise(depthwise.withLayout(Layout.CHANNELS_FIRST), Layout.CHANNELS_LAST, 6);
         assertBitwise(spec.problem(2, 4, 1, 1), Layout.CHANNELS_LAST, 5);
     }
 
