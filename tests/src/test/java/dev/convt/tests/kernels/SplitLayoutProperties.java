@@ -179,6 +179,8 @@ class SplitLayoutProperties {
      * channels-last output, the sub-pixel kernel's columns in pixel order, whose bias-only outputs
      * belong to the task holding their channel's first column): the tasks still partition the output
      * and together write {@link KernelPlan#execute}'s bits. Tall inputs make im2col's window slide.
+     * A task may write nothing here: a sub-pixel column range in (phase, channel) order can hold only
+     * phases that padding crops from every output pixel (seen with the 128-bit tile's narrow panels).
      */
     @Property(tries = 40)
     void channelsLastTasksPartitionTheOutput(@ForAll("problems") Problem p, @ForAll @IntRange(min = 2, max = 8) int threads,
@@ -190,7 +192,7 @@ class SplitLayoutProperties {
         Problem last = q.withLayout(dev.convt.Layout.CHANNELS_LAST);
         for (KernelChoice k : FastKernels.all()) {
             if (FastKernels.accepts(k, last) && Planner.kernel(k).readsLayout(last) && Planner.kernel(k).writesLayout(last)) {
-                checkPartition(k, last, threads);
+                checkPartition(k, last, threads, false, (t, i, y, what) -> { });
             }
         }
     }
@@ -207,13 +209,11 @@ class SplitLayoutProperties {
         void check(int t, int i, float[] y, String what);
     }
 
-    /** The tasks write disjoint elements that together are {@link KernelPlan#execute}'s output, each task something. */
-    static void checkPartition(KernelChoice k, Problem p, int threads) {
-        checkPartition(k, p, threads, (t, i, y, what) -> { });
-    }
-
-    /** {@link #checkPartition(KernelChoice, Problem, int)}, with {@code each} checking every written element. */
-    static void checkPartition(KernelChoice k, Problem p, int threads, WrittenElement each) {
+    /**
+     * The tasks write disjoint elements that together are {@link KernelPlan#execute}'s output, each
+     * task something where {@code everyTaskWrites}, and {@code each} checks every written element.
+     */
+    static void checkPartition(KernelChoice k, Problem p, int threads, boolean everyTaskWrites, WrittenElement each) {
         float[] x = TestData.smallInts(p.inputLength(), 3);
         float[] w = TestData.smallInts(p.weightLength(), 4);
         float[] b = p.spec().hasBias() ? TestData.smallInts(p.biasLength(), 5) : null;
@@ -246,7 +246,7 @@ class SplitLayoutProperties {
                 union[i] = y[i];
                 each.check(t, i, y, what);
             }
-            if (written == 0) {
+            if (written == 0 && everyTaskWrites) {
                 fail("task " + t + " writes nothing (" + what + ")");
             }
         }
@@ -265,7 +265,7 @@ class SplitLayoutProperties {
         int depthSlice = p.rank() == 3 && out[out.length - 3] > 1 ? out[out.length - 2] * out[out.length - 1] : 0;
         int taps = p.spec().kernelVolume();
         int coPerG = p.spec().outChannelsPerGroup();
-        checkPartition(k, p, threads, (t, i, y, what) -> {
+        checkPartition(k, p, threads, true, (t, i, y, what) -> {
             int pos = i % plane;
             boolean firstInPlane = pos == 0 || Float.floatToRawIntBits(y[i - 1]) == Float.floatToRawIntBits(UNWRITTEN);
             if (firstInPlane && pos != 0 && k != KernelChoice.SUBPIXEL) {
