@@ -78,7 +78,15 @@ final class Col2im {
      * have depth 1 and their slice is the image).
      */
     private final int slice, inD;
-    private final int inW, outW, outPlane, outSlice, taps, kHW, kW, sD, sH, sW, pD, pH, pW, dD, dH, dW, coPerG, cout;
+    private final int inW, outW, outSlice, taps, kHW, kW, sD, sH, sW, pD, pH, pW, dD, dH, dW, coPerG;
+    /**
+     * Where output {@code (n, co, position)} lies in the destination, {@code yOff + n·imageStride +
+     * co·channelStride + position}: the output itself, {@code (Cout·plane, plane)}; or a channels-first
+     * window of the output planes, {@code (plane, window)}, which the im2col kernel moves to a
+     * channels-last output as its regions become final ({@link OutputFrontier}), with {@code yOff}
+     * placing the window's first channel and position at index 0.
+     */
+    private final int imageStride, channelStride;
     /** Per kernel column kw: the input columns {@code [iwLo, iwHi)} whose products land inside the output. */
     private final int[] iwLo, iwHi;
     /** Per kernel row kh: the input rows {@code [ihLo, ihHi)} whose products land inside the output. */
@@ -90,15 +98,21 @@ final class Col2im {
     /** The bias (Cout values) used in single-cover mode, or null for none. */
     private final float[] bias;
 
-    /** @param bias Cout values or null; used only when {@link #singleCover} */
-    Col2im(Problem p, float[] bias) {
+    /**
+     * @param bias   Cout values or null; used only when {@link #singleCover}
+     * @param window 0 to write the output itself; else the positions per channel of the
+     *               channels-first window written instead (see {@link #imageStride})
+     */
+    Col2im(Problem p, float[] bias, int window) {
         this.bias = bias;
         int[] in = p.in3(), out = p.out3(), k = p.kernel3(), s = p.stride3(), pad = p.padBegin3(), d = p.dilation3();
         slice = in[1] * in[2];
         inD = in[0];
         inW = in[2];
         outW = out[2];
-        outPlane = p.outputPlane();
+        int outPlane = p.outputPlane();
+        imageStride = window > 0 ? outPlane : p.spec().outChannels() * outPlane;
+        channelStride = window > 0 ? window : outPlane;
         outSlice = out[1] * out[2];
         taps = k[0] * k[1] * k[2];
         kHW = k[1] * k[2];
@@ -113,7 +127,6 @@ final class Col2im {
         dH = d[1];
         dW = d[2];
         coPerG = p.spec().outChannelsPerGroup();
-        cout = p.spec().outChannels();
         boolean single = true;
         for (int i = 0; i < 3; i++) {
             single &= d[i] == 1 && s[i] == k[i] && pad[i] == 0 && p.padEnd3()[i] == 0 && p.outputPadding3()[i] == 0;
@@ -141,10 +154,11 @@ final class Col2im {
     /** A copy with other in-range bounds (see {@link #band}). */
     private Col2im(Col2im o, int[][] lo, int[][] hi) {
         bias = o.bias;
-        slice = o.slice; inD = o.inD; inW = o.inW; outW = o.outW; outPlane = o.outPlane; outSlice = o.outSlice;
+        slice = o.slice; inD = o.inD; inW = o.inW; outW = o.outW; outSlice = o.outSlice;
+        imageStride = o.imageStride; channelStride = o.channelStride;
         taps = o.taps; kHW = o.kHW; kW = o.kW;
         sD = o.sD; sH = o.sH; sW = o.sW; pD = o.pD; pH = o.pH; pW = o.pW; dD = o.dD; dH = o.dH; dW = o.dW;
-        coPerG = o.coPerG; cout = o.cout;
+        coPerG = o.coPerG;
         singleCover = o.singleCover;
         idLo = lo[0]; idHi = hi[0]; ihLo = lo[1]; ihHi = hi[1]; iwLo = lo[2]; iwHi = hi[2];
     }
@@ -188,18 +202,25 @@ final class Col2im {
     }
 
     /**
-     * The output index of row 0, column 0 of the output depth slice that input depth slice {@code sl}
-     * (= n · inD + id) reaches through depth tap {@code kd}, in output channel {@code co}; or −1 when
-     * that tap puts the slice outside the output depth (cropped by padding).
+     * Whether depth tap {@code kd} puts input depth slice {@code sl} (= n · inD + id) outside the
+     * output depth (cropped by padding): then that slice adds nothing through the tap.
+     */
+    private boolean sliceCropped(int sl, int kd) {
+        int id = inD == 1 ? 0 : sl % inD;
+        return id < idLo[kd] || id >= idHi[kd];
+    }
+
+    /**
+     * The destination index of row 0, column 0 of the output depth slice that input depth slice
+     * {@code sl} (= n · inD + id) reaches through depth tap {@code kd}, in output channel {@code co},
+     * for a slice that tap does not crop ({@link #sliceCropped}). In a window the index may be below
+     * 0 (the window can start inside the slice) while every index written from it is inside; the
+     * sum wraps like any int sum, so it is the true index even where a term alone would not fit.
      */
     private int sliceBase(int sl, int kd, int co, int yOff) {
         int n = inD == 1 ? sl : sl / inD;
         int id = sl - n * inD;
-        if (id < idLo[kd] || id >= idHi[kd]) {
-            return -1;
-        }
-        // in range, so the sum is the true index even where id·sD or kd·dD − pD alone would wrap
-        return yOff + (n * cout + co) * outPlane + (id * sD + kd * dD - pD) * outSlice;
+        return yOff + n * imageStride + co * channelStride + (id * sD + kd * dD - pD) * outSlice;
     }
 
     // BEGIN template for gen_segments.py
@@ -255,7 +276,7 @@ final class Col2im {
                     int cBase = cRow + (j - j0) - p0;
                     int yBase = sliceBase(sl, kd, co, yOff);
                     int ihA = Math.max(p0 / inW, ihA0);
-                    int ihB = yBase < 0 ? ihA : Math.min((pEnd - 1) / inW + 1, ihB0);
+                    int ihB = sliceCropped(sl, kd) ? ihA : Math.min((pEnd - 1) / inW + 1, ihB0);
                     for (int ih = ihA; ih < ihB; ih++) {
                         int a = ih * inW;
                         int iwA = Math.max(0, p0 - a);
@@ -320,7 +341,7 @@ final class Col2im {
             int cBase = cRow + (j - j0) - p0;
             int yBase = sliceBase(sl, kd, co, yOff);
             int ihA = Math.max(p0 / inW, ihA0);
-            int ihB = yBase < 0 ? ihA : Math.min((pEnd - 1) / inW + 1, ihB0);
+            int ihB = sliceCropped(sl, kd) ? ihA : Math.min((pEnd - 1) / inW + 1, ihB0);
             for (int ih = ihA; ih < ihB; ih++) {
                 int a = ih * inW;
                 int iwA = Math.max(0, p0 - a);
@@ -383,7 +404,7 @@ final class Col2im {
             int cBase = cRow + (j - j0) - p0;
             int yBase = sliceBase(sl, kd, co, yOff);
             int ihA = Math.max(p0 / inW, ihA0);
-            int ihB = yBase < 0 ? ihA : Math.min((pEnd - 1) / inW + 1, ihB0);
+            int ihB = sliceCropped(sl, kd) ? ihA : Math.min((pEnd - 1) / inW + 1, ihB0);
             for (int ih = ihA; ih < ihB; ih++) {
                 int a = ih * inW;
                 int iwA = Math.max(0, p0 - a);
@@ -615,7 +636,7 @@ final class Col2im {
                     int cBase = cRow + (j - j0) - p0;
                     int yBase = sliceBase(sl, kd, co, yOff);
                     int ihA = Math.max(p0 / inW, ihA0);
-                    int ihB = yBase < 0 ? ihA : Math.min((pEnd - 1) / inW + 1, ihB0);
+                    int ihB = sliceCropped(sl, kd) ? ihA : Math.min((pEnd - 1) / inW + 1, ihB0);
                     for (int ih = ihA; ih < ihB; ih++) {
                         int a = ih * inW;
                         int iwA = Math.max(0, p0 - a);
@@ -680,7 +701,7 @@ final class Col2im {
             int cBase = cRow + (j - j0) - p0;
             int yBase = sliceBase(sl, kd, co, yOff);
             int ihA = Math.max(p0 / inW, ihA0);
-            int ihB = yBase < 0 ? ihA : Math.min((pEnd - 1) / inW + 1, ihB0);
+            int ihB = sliceCropped(sl, kd) ? ihA : Math.min((pEnd - 1) / inW + 1, ihB0);
             for (int ih = ihA; ih < ihB; ih++) {
                 int a = ih * inW;
                 int iwA = Math.max(0, p0 - a);
@@ -743,7 +764,7 @@ final class Col2im {
             int cBase = cRow + (j - j0) - p0;
             int yBase = sliceBase(sl, kd, co, yOff);
             int ihA = Math.max(p0 / inW, ihA0);
-            int ihB = yBase < 0 ? ihA : Math.min((pEnd - 1) / inW + 1, ihB0);
+            int ihB = sliceCropped(sl, kd) ? ihA : Math.min((pEnd - 1) / inW + 1, ihB0);
             for (int ih = ihA; ih < ihB; ih++) {
                 int a = ih * inW;
                 int iwA = Math.max(0, p0 - a);

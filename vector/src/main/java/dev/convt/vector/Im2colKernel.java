@@ -42,7 +42,10 @@ import java.util.List;
  * {@code K·NR ≤ 98 304}, i.e. K ≤ 6144 with AVX2's NR = 16 and K ≤ 3072 with AVX-512's NR = 32; beyond,
  * one panel of {@code 4·K·NR} bytes, which reaches 16 MiB only at K = 262 144 (AVX2) or 131 072
  * (AVX-512) input channels per group), plus the column
- * block, {@code 4·MC·nc} bytes (≤ 256 KiB, or 512 KiB with AVX-512's 8-row tile). Created lazily
+ * block, {@code 4·MC·nc} bytes (≤ 256 KiB, or 512 KiB with AVX-512's 8-row tile), and for a
+ * channels-last output the channels-first window col2im accumulates in ({@link OutputFrontier#window}
+ * positions of each of a group's output channels: the rows a column tile reaches, at most the
+ * whole output). Created lazily
  * on each thread's first execute; later
  * executes allocate nothing once C2 has compiled the kernel (before that, the interpreter boxes
  * Vector API values).
@@ -277,9 +280,9 @@ public final class Im2colKernel implements Kernel {
 
     /**
      * Yes, but for a channels-last single input position ({@link Im2colProjection}, which the plan's
-     * layout stage transposes): col2im accumulates channels first in the executing thread's staging,
-     * and each output region moves to the caller's channels-last output as soon as it is final, while
-     * it is still in cache ({@link OutputFrontier}).
+     * layout stage transposes): col2im accumulates channels first in a window of the output's
+     * positions in the executing thread's workspace, and each output region moves to the caller's
+     * channels-last output as soon as it is final, while it is still in cache ({@link OutputFrontier}).
      */
     @Override
     public boolean writesLayout(Problem problem) {
@@ -371,6 +374,11 @@ public final class Im2colKernel implements Kernel {
         final Im2colProjection projection;
         /** The fused activation, applied where the output is final. */
         private final OutputFrontier frontier;
+        /**
+         * For a channels-last output, the positions per channel of the channels-first window col2im
+         * accumulates in ({@link OutputFrontier#window}); 0 when col2im writes the output itself.
+         */
+        final int window;
         /** Whether the input is channels last (packed by {@link Packing#packBColumnsChannelsLast}). */
         private final boolean channelsLastInput;
         /** {@link Packing#pixelGather} of the input's channel count, for a channels-last input. */
@@ -395,21 +403,25 @@ public final class Im2colKernel implements Kernel {
             projection = weights.projection != null ? new Im2colProjection(p, weights.projection) : null;
             packedGroupLength = weights.groupLength;
             packedW = weights.packedA;
-            col2im = new Col2im(p, this.bias);
-            frontier = new OutputFrontier(p);
+            // a channels-last output: col2im accumulates channels first in a window of the output's positions
+            window = OutputFrontier.stagesChannelsLast(p) && projection == null ? OutputFrontier.window(p, nc) : 0;
+            col2im = new Col2im(p, this.bias, window);
+            frontier = new OutputFrontier(p, window);
             // one input channel or one position: both layouts are the same memory, packed as channels first
             channelsLastInput = p.layout() == dev.convt.Layout.CHANNELS_LAST && !dev.convt.Layout.storedAlike(cin, inPlane);
             pixelGather = Packing.pixelGather(cin);
             int bLength = projection != null ? 0 : Packing.packedBLength(k, nc);
             int cLength = projection != null ? 0 : Blocking.MC * nc;
-            int staging = frontier.channelsLast() && projection == null ? p.outputLength() : 0;
+            // the window of one group's channels (at most the whole output: window ≤ batch · outPlane),
+            // and a vector past it, so a pair tail's masked store at the window's end stays inside the array
+            int staging = window == 0 ? 0 : coPerG * window + Col2im.BLOCK_SLACK;
             workspace = ThreadLocal.withInitial(() -> new Workspace(bLength, cLength, staging));
             this.bLength = bLength;
             this.cLength = cLength;
             this.stagingLength = staging;
         }
 
-        /** The lengths of one workspace's packed X tile, column block and channels-last staging. */
+        /** The lengths of one workspace's packed X tile, column block and channels-last window. */
         private final int bLength, cLength, stagingLength;
 
         @Override
@@ -422,9 +434,9 @@ public final class Im2colKernel implements Kernel {
             if (projection != null) {
                 return projection.workspaceBytes();
             }
-            // the packed X tile, the column block, col2im's gather offsets, and a channels-last output's staging
+            // the packed X tile, the column block, col2im's gather offsets, and a channels-last output's window
             return 4L * (Packing.packedBLength(k, nc) + (long) Blocking.MC * nc + Col2im.BLOCK_SLACK + Col2im.GL
-                    + (frontier.channelsLast() ? problem.outputLength() : 0));
+                    + (window == 0 ? 0 : (long) coPerG * window + Col2im.BLOCK_SLACK));
         }
 
         @Override
@@ -452,6 +464,84 @@ public final class Im2colKernel implements Kernel {
             dev.convt.vector.gemm.SegmentFill.fill(y, from, to, v);
         }
 
+        /**
+         * Moves the window's live part, {@code live} positions of each of {@code channels} channels
+         * from position {@code from} of the window, to its start (the window then starts there).
+         */
+        private void slideWindow(float[] acc, int channels, int from, int live) {
+            if (live > 0 && from > 0) {
+                for (int c = 0; c < channels; c++) {
+                    System.arraycopy(acc, c * window + from, acc, c * window, live);
+                }
+            }
+        }
+
+        /** The window holds the positions a tile reaches ({@link OutputFrontier#window} bounds them). */
+        private void checkWindow(int needed) {
+            if (needed > window) {
+                throw new IllegalStateException("im2col: an N tile reaches " + needed + " positions past the frontier, more than its window of "
+                        + window + " (" + problem + ")");
+            }
+        }
+
+        /**
+         * The bias into the window's flattened positions {@code [from, to)} that lie in plane positions
+         * {@code [pA, pB)}, for {@code channels} channels from {@code c0} (output {@code (c, position)}
+         * at {@code accOffset + c·window + position}).
+         */
+        private void fillWindow(float[] acc, int accOffset, int from, int to, int pA, int pB, int c0, int channels) {
+            while (from < to) {
+                int n = from / outPlane;
+                int imageStart = n * outPlane;
+                int a = Math.max(from - imageStart, pA), e = Math.min(to - imageStart, pB);
+                for (int c = c0; a < e && c < c0 + channels; c++) {
+                    int at = accOffset + c * window + imageStart;
+                    Arrays.fill(acc, at + a, at + e, bias == null ? 0f : bias[c]);
+                }
+                from = imageStart + Math.min(to - imageStart, outPlane);
+            }
+        }
+
+        /**
+         * Packs {@code len} columns of a channels-last input into packed B from packed column
+         * {@code dstCol}: column j is the input position whose {@code k} channels of this group start
+         * at {@code x[s + j·cin]}. Where a panel has room for {@code L} more columns, blocks of
+         * {@code L} positions × {@code L} channels go through the register transpose
+         * ({@link dev.convt.vector.gemm.TransposeMicroKernels}: {@code L} contiguous loads of one
+         * position's channels, {@code L} stores into the panel's rows; the last block of channels
+         * overlaps the one before rather than leave a tail, writing the same values twice); other
+         * columns, and groups of fewer than {@code L} channels, by {@link Packing#packBColumnsChannelsLast}.
+         */
+        private void packColumnsChannelsLast(int len, float[] x, int s, MemorySegment b, int dstCol) {
+            int nr = Blocking.NR, l = Blocking.LANES;
+            if (k < l || !dev.convt.vector.gemm.TransposeMicroKernels.AVAILABLE) {
+                Packing.packBColumnsChannelsLast(k, len, x, s, cin, pixelGather, b, 0, dstCol);
+                return;
+            }
+            int panelStride = k * nr;
+            int j = 0;
+            while (j < len) {
+                int col = dstCol + j;
+                int q = col / nr, lane = col - q * nr;
+                if (lane + l <= nr && j + l <= len) {
+                    int d = q * panelStride + lane, src = s + j * cin;
+                    for (int p0 = 0; p0 < k; p0 += l) {
+                        int p = Math.min(p0, k - l);
+                        dev.convt.vector.gemm.TransposeMicroKernels.transpose(x, src + p, cin, b, d + p * nr, nr);
+                    }
+                    j += l;
+                } else {
+                    Packing.packBColumnsChannelsLast(k, 1, x, s + j * cin, cin, pixelGather, b, 0, col);
+                    j++;
+                }
+            }
+        }
+
+        /** {@link #packColumnsChannelsLast(int, float[], int, MemorySegment, int)} from a native segment: {@link Packing}'s element moves. */
+        private void packColumnsChannelsLast(int len, MemorySegment x, int s, MemorySegment b, int dstCol) {
+            Packing.packBColumnsChannelsLast(k, len, x, s, cin, pixelGather, b, 0, dstCol);
+        }
+
         // BEGIN template for gen_segments.py
         @Override
         public void execute(float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
@@ -469,7 +559,14 @@ public final class Im2colKernel implements Kernel {
          * only inside {@code [pA, pB)}). The columns are cut at the same N tiles as the whole
          * computation, so each output element gets its products in the same order: by N tile, then
          * by kernel tap. Each output region gets the activation once the columns that reach it are
-         * all scattered ({@link OutputFrontier}).
+         * all scattered ({@link OutputFrontier}), channel block by channel block as each M block of
+         * the GEMM completes its channels' rows.
+         *
+         * <p>A channels-last output is accumulated channels first in this thread's window
+         * ({@link #window} positions of each of the piece's channels, from flattened position
+         * {@code base}), which slides along the output: before each N tile, the positions its columns
+         * reach enter it (with the bias), the live part moving to the window's start when the tile
+         * would pass its end; final regions move from it to y.
          */
         void runPart(int g, int co0, int co1, int n0, int n1, int pA, int pB, int qA, int qB, Col2im c2i,
                      float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
@@ -478,19 +575,15 @@ public final class Im2colKernel implements Kernel {
                 return;
             }
             Workspace ws = workspace == null ? this.workspace.get() : (Workspace) workspace;
-            // a channels-last output is accumulated channels first in this thread's staging; the frontier moves it to y
-            boolean staged = frontier.channelsLast();
+            boolean staged = window > 0;
             float[] acc = ws.staging;
-            if (!c2i.singleCover) {
+            int c0 = g * coPerG + co0, channels = co1 - co0;
+            if (!c2i.singleCover && !staged) {
                 for (int n = n0; n < n1; n++) {
-                    for (int co = g * coPerG + co0; co < g * coPerG + co1; co++) {
+                    for (int co = c0; co < c0 + channels; co++) {
                         int base = (n * cout + co) * outPlane;
                         float b = bias == null ? 0f : bias[co];
-                        if (staged) {
-                            Arrays.fill(acc, base + pA, base + pB, b);
-                        } else {
-                            Arrays.fill(y, yOffset + base + pA, yOffset + base + pB, b);
-                        }
+                        Arrays.fill(y, yOffset + base + pA, yOffset + base + pB, b);
                     }
                 }
             }
@@ -498,27 +591,50 @@ public final class Im2colKernel implements Kernel {
             int pFrom = rowFrom / MR, pTo = (rowTo + MR - 1) / MR;
             int jFrom = n0 * inPlane + qA, jTo = (n1 - 1) * inPlane + qB;
             int finished = n0 * outPlane;
-            int c0 = g * coPerG + co0, channels = co1 - co0;
+            // the window: flattened positions [base, base + window) of each channel; [base, filled) hold sums
+            int base = frontier.windowStart(finished, pA, pB), filled = base;
             for (int jt = jFrom / nc * nc; jt < jTo; jt += nc) {
                 int ja = Math.max(jt, jFrom);
                 int width = Math.min(jt + nc, jTo) - ja;
                 int ldc = Blocking.paddedColumns(width);
+                int finalNow = frontier.finalBefore(ja + width, qB, pB);
+                if (staged) {
+                    // the outputs the tile's columns reach, and those it makes final (where a stride
+                    // wider than the kernel leaves outputs no column reaches, up to a stride further)
+                    int reached = Math.max(frontier.reachBefore(ja + width, qB, pA, pB), finalNow);
+                    if (reached - base > window) {
+                        int start = frontier.windowStart(finished, pA, pB);
+                        slideWindow(acc, channels, start - base, filled - start);
+                        base = start;
+                        filled = Math.max(filled, start);
+                        checkWindow(reached - base);
+                    }
+                    if (reached > filled && !c2i.singleCover) {
+                        fillWindow(acc, -(c0 * window + base), filled, reached, pA, pB, c0, channels);
+                    }
+                    filled = Math.max(filled, reached);
+                }
                 packColumns(x, xOffset, g, ja, width, ws.b);
+                int cDone = c0;
                 for (int mp = pFrom; mp < pTo; mp += MC_PANELS) {
                     int panels = Math.min(MC_PANELS, pTo - mp);
                     Sgemm.multiplyPacked(k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
                             ws.b, 0, width, ws.c, 0, ldc);
                     int rowEnd = Math.min(rowTo, (mp + panels) * MR);
                     if (staged) {
-                        c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, acc, 0, ws.gather);
+                        c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, acc, -(c0 * window + base), ws.gather);
                     } else {
                         c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, y, yOffset, ws.gather);
                     }
+                    // the channels all of whose rows this tile has now added: final where the columns are
+                    int cEnd = g * coPerG + rowEnd / taps;
+                    frontier.finish(finished, finalNow, pA, pB, cDone, cEnd - cDone, acc, -(c0 * window + base), y, yOffset);
+                    cDone = cEnd;
                 }
-                finished = frontier.finish(finished, frontier.finalBefore(ja + width, qB, pB), pA, pB, c0, channels, acc, y, yOffset);
+                finished = Math.max(finished, finalNow);
             }
             // the loop finishes every region its tiles reach; this, a piece with no columns on a tile boundary
-            frontier.finish(finished, (n1 - 1) * outPlane + pB, pA, pB, c0, channels, acc, y, yOffset);
+            frontier.finish(finished, (n1 - 1) * outPlane + pB, pA, pB, c0, channels, acc, -(c0 * window + base), y, yOffset);
         }
 
         /** Packs X columns {@code [j0, j0 + width)} of group g (one piece per image) into packed B. */
@@ -530,7 +646,7 @@ public final class Im2colKernel implements Kernel {
                 int p0 = j - n * inPlane;
                 int len = Math.min(inPlane - p0, end - j);
                 if (channelsLastInput) {
-                    Packing.packBColumnsChannelsLast(k, len, x, xOffset + (n * inPlane + p0) * cin + g * k, cin, pixelGather, b, 0, j - j0);
+                    packColumnsChannelsLast(len, x, xOffset + (n * inPlane + p0) * cin + g * k, b, j - j0);
                 } else {
                     Packing.packBColumns(k, len, x, xOffset + (n * cin + g * k) * inPlane + p0, inPlane, b, 0, j - j0);
                 }
@@ -557,7 +673,14 @@ public final class Im2colKernel implements Kernel {
          * only inside {@code [pA, pB)}). The columns are cut at the same N tiles as the whole
          * computation, so each output element gets its products in the same order: by N tile, then
          * by kernel tap. Each output region gets the activation once the columns that reach it are
-         * all scattered ({@link OutputFrontier}).
+         * all scattered ({@link OutputFrontier}), channel block by channel block as each M block of
+         * the GEMM completes its channels' rows.
+         *
+         * <p>A channels-last output is accumulated channels first in this thread's window
+         * ({@link #window} positions of each of the piece's channels, from flattened position
+         * {@code base}), which slides along the output: before each N tile, the positions its columns
+         * reach enter it (with the bias), the live part moving to the window's start when the tile
+         * would pass its end; final regions move from it to y.
          */
         void runPart(int g, int co0, int co1, int n0, int n1, int pA, int pB, int qA, int qB, Col2im c2i,
                      MemorySegment x, int xOffset, MemorySegment y, int yOffset, Object workspace) {
@@ -566,19 +689,15 @@ public final class Im2colKernel implements Kernel {
                 return;
             }
             Workspace ws = workspace == null ? this.workspace.get() : (Workspace) workspace;
-            // a channels-last output is accumulated channels first in this thread's staging; the frontier moves it to y
-            boolean staged = frontier.channelsLast();
+            boolean staged = window > 0;
             float[] acc = ws.staging;
-            if (!c2i.singleCover) {
+            int c0 = g * coPerG + co0, channels = co1 - co0;
+            if (!c2i.singleCover && !staged) {
                 for (int n = n0; n < n1; n++) {
-                    for (int co = g * coPerG + co0; co < g * coPerG + co1; co++) {
+                    for (int co = c0; co < c0 + channels; co++) {
                         int base = (n * cout + co) * outPlane;
                         float b = bias == null ? 0f : bias[co];
-                        if (staged) {
-                            Arrays.fill(acc, base + pA, base + pB, b);
-                        } else {
-                            fill(y, yOffset + base + pA, yOffset + base + pB, b);
-                        }
+                        fill(y, yOffset + base + pA, yOffset + base + pB, b);
                     }
                 }
             }
@@ -586,27 +705,50 @@ public final class Im2colKernel implements Kernel {
             int pFrom = rowFrom / MR, pTo = (rowTo + MR - 1) / MR;
             int jFrom = n0 * inPlane + qA, jTo = (n1 - 1) * inPlane + qB;
             int finished = n0 * outPlane;
-            int c0 = g * coPerG + co0, channels = co1 - co0;
+            // the window: flattened positions [base, base + window) of each channel; [base, filled) hold sums
+            int base = frontier.windowStart(finished, pA, pB), filled = base;
             for (int jt = jFrom / nc * nc; jt < jTo; jt += nc) {
                 int ja = Math.max(jt, jFrom);
                 int width = Math.min(jt + nc, jTo) - ja;
                 int ldc = Blocking.paddedColumns(width);
+                int finalNow = frontier.finalBefore(ja + width, qB, pB);
+                if (staged) {
+                    // the outputs the tile's columns reach, and those it makes final (where a stride
+                    // wider than the kernel leaves outputs no column reaches, up to a stride further)
+                    int reached = Math.max(frontier.reachBefore(ja + width, qB, pA, pB), finalNow);
+                    if (reached - base > window) {
+                        int start = frontier.windowStart(finished, pA, pB);
+                        slideWindow(acc, channels, start - base, filled - start);
+                        base = start;
+                        filled = Math.max(filled, start);
+                        checkWindow(reached - base);
+                    }
+                    if (reached > filled && !c2i.singleCover) {
+                        fillWindow(acc, -(c0 * window + base), filled, reached, pA, pB, c0, channels);
+                    }
+                    filled = Math.max(filled, reached);
+                }
                 packColumns(x, xOffset, g, ja, width, ws.b);
+                int cDone = c0;
                 for (int mp = pFrom; mp < pTo; mp += MC_PANELS) {
                     int panels = Math.min(MC_PANELS, pTo - mp);
                     Sgemm.multiplyPacked(k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
                             ws.b, 0, width, ws.c, 0, ldc);
                     int rowEnd = Math.min(rowTo, (mp + panels) * MR);
                     if (staged) {
-                        c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, acc, 0, ws.gather);
+                        c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, acc, -(c0 * window + base), ws.gather);
                     } else {
                         c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, y, yOffset, ws.gather);
                     }
+                    // the channels all of whose rows this tile has now added: final where the columns are
+                    int cEnd = g * coPerG + rowEnd / taps;
+                    frontier.finish(finished, finalNow, pA, pB, cDone, cEnd - cDone, acc, -(c0 * window + base), y, yOffset);
+                    cDone = cEnd;
                 }
-                finished = frontier.finish(finished, frontier.finalBefore(ja + width, qB, pB), pA, pB, c0, channels, acc, y, yOffset);
+                finished = Math.max(finished, finalNow);
             }
             // the loop finishes every region its tiles reach; this, a piece with no columns on a tile boundary
-            frontier.finish(finished, (n1 - 1) * outPlane + pB, pA, pB, c0, channels, acc, y, yOffset);
+            frontier.finish(finished, (n1 - 1) * outPlane + pB, pA, pB, c0, channels, acc, -(c0 * window + base), y, yOffset);
         }
 
         /** Packs X columns {@code [j0, j0 + width)} of group g (one piece per image) into packed B. */
@@ -618,7 +760,7 @@ public final class Im2colKernel implements Kernel {
                 int p0 = j - n * inPlane;
                 int len = Math.min(inPlane - p0, end - j);
                 if (channelsLastInput) {
-                    Packing.packBColumnsChannelsLast(k, len, x, xOffset + (n * inPlane + p0) * cin + g * k, cin, pixelGather, b, 0, j - j0);
+                    packColumnsChannelsLast(len, x, xOffset + (n * inPlane + p0) * cin + g * k, b, j - j0);
                 } else {
                     Packing.packBColumns(k, len, x, xOffset + (n * cin + g * k) * inPlane + p0, inPlane, b, 0, j - j0);
                 }
@@ -636,7 +778,7 @@ public final class Im2colKernel implements Kernel {
         /** Col2im's gather offsets down a column of the block. */
         final int[] gather = new int[Col2im.GATHER_LENGTH];
 
-        /** A channels-last output's channels-first accumulator (the whole output), or empty. */
+        /** A channels-last output's channels-first window ({@link Im2colPlan#window} positions of each channel of a group), or empty. */
         final float[] staging;
 
         Workspace(int bLength, int cLength, int stagingLength) {

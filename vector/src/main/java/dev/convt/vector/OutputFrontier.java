@@ -19,52 +19,105 @@ import java.lang.foreign.MemorySegment;
  * are, the whole image is. Finishing each output element exactly once (the frontier only moves
  * forward) keeps the result independent of how a computation is cut into tasks.
  *
- * <p>For a channels-last output the same regions, once final, are moved from the channels-first
- * accumulator col2im wrote into the caller's output ({@link #finish}), in cache like the activation.
+ * <p>For a channels-last output, col2im accumulates channels first in a window of the output
+ * positions ({@link #window}: a few slices of rows per GEMM column tile, not the whole output), and
+ * the same regions, once final, are moved from the window into the caller's output ({@link #finish}),
+ * in cache like the activation. The window slides: positions enter it as the columns that reach them
+ * ({@link #reachBefore}) come, and leave it once final ({@link #windowStart}).
  */
 final class OutputFrontier {
     private final Activation act;
     private final int inPlane, outPlane, cout;
     /** The axis: input positions per slice, output positions per slice, input slices, output slices, stride, pad begin. */
     private final int unit, outUnit, slices, outSlices, stride, pad;
-    /** Whether the output is channels last: final regions are moved out of the channels-first accumulator. */
+    /** Output slices one input slice reaches along the axis: {@code (k − 1)·dilation + 1}; output_padding along it. */
+    private final int reach, outputPadding;
+    /**
+     * Whether every output axis outside the frontier's axis has one position, so the output slices
+     * an input slice reaches are a range of flattened positions; else (an outer output axis that a
+     * single input position spans) a column may write anywhere in its image.
+     */
+    private final boolean ordered;
+    /** Whether the output is channels last: final regions are moved out of the channels-first window. */
     private final boolean channelsLast;
-    /** The gather of one position's channels from a channels-first accumulator: lane i at {@code i · outPlane}. */
+    /** The distance between two channels in the channels-first window (its positions per channel). */
+    private final int accStride;
+    /** The gather of one position's channels from the window: lane i at {@code i · accStride}. */
     private final int[] channelGather;
 
-    OutputFrontier(Problem p) {
+    /**
+     * @param p      the problem
+     * @param window for a channels-last output, the window's positions per channel ({@link #window}); else ignored
+     */
+    OutputFrontier(Problem p, int window) {
         act = p.spec().activation();
-        // one channel or one position: both layouts are the same memory, and col2im writes y directly
-        channelsLast = p.layout() == dev.convt.Layout.CHANNELS_LAST
-                && !dev.convt.Layout.storedAlike(p.spec().outChannels(), p.outputPlane());
-        channelGather = new int[VectorConfig.SPECIES.length()];
-        for (int i = 0; i < channelGather.length; i++) {
-            channelGather[i] = i * p.outputPlane();
-        }
+        channelsLast = stagesChannelsLast(p);
         inPlane = p.inputPlane();
         outPlane = p.outputPlane();
         cout = p.spec().outChannels();
+        accStride = channelsLast ? window : outPlane;
+        channelGather = new int[VectorConfig.SPECIES.length()];
+        for (int i = 0; i < channelGather.length; i++) {
+            channelGather[i] = i * accStride;
+        }
         int[] in = p.in3(), out = p.out3();
         int a = 0;
         while (a < 2 && in[a] == 1) {
             a++;
         }
+        boolean outerSingle = true;
+        for (int b = 0; b < a; b++) {
+            outerSingle &= out[b] == 1;
+        }
+        ordered = outerSingle;
         unit = Im2colSplit.inner(in, a);
         outUnit = Im2colSplit.inner(out, a);
         slices = in[a];
         outSlices = out[a];
         stride = p.stride3()[a];
         pad = p.padBegin3()[a];
+        reach = (p.kernel3()[a] - 1) * p.dilation3()[a] + 1;
+        outputPadding = p.outputPadding3()[a];
+    }
+
+    /**
+     * Whether the im2col kernel's general path accumulates the problem's output channels first and
+     * moves it to a channels-last output: a channels-last problem whose two layouts are not the same
+     * memory (one channel, or one position: col2im then writes y directly).
+     */
+    static boolean stagesChannelsLast(Problem p) {
+        return p.layout() == dev.convt.Layout.CHANNELS_LAST && !dev.convt.Layout.storedAlike(p.spec().outChannels(), p.outputPlane());
+    }
+
+    /**
+     * The positions per channel of the channels-first window of a channels-last output, enough for
+     * every GEMM column tile of at most {@code nc} columns of any piece of the computation: at most
+     * the whole output ({@code batch · outPlane}). A tile reaches, past the frontier before it, the
+     * output slices of the input slices it spans ({@code (nc − 1)/unit + 2} of them, across at most
+     * one image boundary plus the {@code (nc − 1)/inPlane} whole images it may hold), each
+     * {@code stride} output slices on, plus the kernel's reach at both ends of an image, one stride
+     * of slack for a band's first tile (whose window starts at its band), one for the outputs a tile
+     * makes final past its reach (a stride wider than the kernel leaves outputs no column reaches),
+     * and an image's last output slices, which output_padding puts past every column's reach.
+     * Without {@link #ordered} positions, every image a tile touches whole.
+     */
+    static int window(Problem p, int nc) {
+        OutputFrontier f = new OutputFrontier(p, 1);
+        long whole = (long) p.batch() * f.outPlane;
+        long images = (nc - 1L) / f.inPlane;
+        long need;
+        if (f.ordered) {
+            long slicesSpanned = (nc - 1L) / f.unit + 4;
+            need = (slicesSpanned * f.stride + 2L * f.reach + f.outputPadding) * f.outUnit + images * f.outPlane;
+        } else {
+            need = (images + 2) * f.outPlane;
+        }
+        return (int) Math.max(1, Math.min(whole, need));
     }
 
     /** Whether there is an activation to apply. */
     boolean active() {
         return !act.isNone();
-    }
-
-    /** {@return whether final regions are moved to a channels-last output} */
-    boolean channelsLast() {
-        return channelsLast;
     }
 
     /**
@@ -83,6 +136,37 @@ final class OutputFrontier {
         return n * outPlane + (int) o * outUnit;
     }
 
+    /**
+     * The flattened position from which no output has to be in the window once the input columns
+     * before {@code jEnd} (over the batch) are consumed, for a piece whose columns of an image end at
+     * plane position {@code qB} and whose outputs lie in plane positions {@code [pA, pB)}: the end of
+     * the output slices the last column's slice reaches, clamped to the piece's positions of its
+     * image; or that image's {@code pB} where the columns finish the piece's part of the image (its
+     * last outputs, which no column may reach, are then final: {@link #finalBefore}) or the
+     * positions are not {@link #ordered}.
+     */
+    int reachBefore(int jEnd, int qB, int pA, int pB) {
+        int n = (jEnd - 1) / inPlane;
+        int q = jEnd - n * inPlane;
+        if (!ordered || q >= qB) {
+            return n * outPlane + pB;
+        }
+        long s = (q - 1) / unit;
+        long o = Math.clamp(s * stride - pad + reach, 0, outSlices);
+        return n * outPlane + (int) Math.clamp(o * outUnit, pA, pB);
+    }
+
+    /**
+     * The first position of the window once the outputs before {@code finished} are final, for a
+     * piece whose outputs lie in plane positions {@code [pA, pB)}: {@code finished}, or the next
+     * position of the piece where {@code finished} lies outside them (nothing is written there).
+     */
+    int windowStart(int finished, int pA, int pB) {
+        int n = finished / outPlane;
+        int q = finished - n * outPlane;
+        return q < pA ? n * outPlane + pA : q >= pB ? (n + 1) * outPlane + pA : finished;
+    }
+
     private static final jdk.incubator.vector.VectorSpecies<Float> S = VectorConfig.SPECIES;
     private static final int L = S.length();
 
@@ -91,10 +175,11 @@ final class OutputFrontier {
      * Finishes the outputs in flattened positions {@code [done, upTo)} that lie in plane positions
      * {@code [pA, pB)}, for {@code channels} output channels from {@code c0}: a channels-first output
      * gets the activation in {@code out} itself; for a channels-last one, col2im accumulated channels
-     * first in {@code acc} (from index 0), which gets the activation, and the region moves to
-     * {@code out}. Returns the new frontier, {@code max(done, upTo)}.
+     * first in the window {@code acc} (output {@code (c, position)} at {@code accOffset + c·}{@link #accStride}
+     * {@code + position}), which gets the activation, and the region moves to {@code out}. Returns
+     * the new frontier, {@code max(done, upTo)}.
      */
-    int finish(int done, int upTo, int pA, int pB, int c0, int channels, float[] acc, float[] out, int outOffset) {
+    int finish(int done, int upTo, int pA, int pB, int c0, int channels, float[] acc, int accOffset, float[] out, int outOffset) {
         if (!active() && !channelsLast) {
             return upTo;
         }
@@ -104,12 +189,12 @@ final class OutputFrontier {
             int end = Math.min(upTo - base, outPlane);
             int from = Math.max(done - base, pA), to = Math.min(end, pB);
             if (to > from) {
-                int at = (n * cout + c0) * outPlane + from;
                 if (!channelsLast) {
-                    Epilogue.apply(act, out, outOffset + at, to - from, channels, outPlane);
+                    Epilogue.apply(act, out, outOffset + (n * cout + c0) * outPlane + from, to - from, channels, outPlane);
                 } else {
+                    int at = accOffset + c0 * accStride + n * outPlane + from;
                     if (active()) {
-                        Epilogue.apply(act, acc, at, to - from, channels, outPlane);
+                        Epilogue.apply(act, acc, at, to - from, channels, accStride);
                     }
                     toChannelsLast(acc, at, out, outOffset + (n * outPlane + from) * cout + c0, to - from, channels);
                 }
@@ -120,7 +205,7 @@ final class OutputFrontier {
     }
 
     /**
-     * {@code out[d + q·cout + c] = y[s + c·outPlane + q]} for {@code q < positions}, {@code c < channels}.
+     * {@code out[d + q·cout + c] = y[s + c·accStride + q]} for {@code q < positions}, {@code c < channels}.
      * With at least {@code L} of each, by blocks of {@code L} positions × {@code L} channels through
      * the register transpose ({@link TransposeMicroKernels}), positions outer so the output is written
      * in order while the {@code L} source rows of a block stay in L1; the last block of each axis
@@ -135,7 +220,7 @@ final class OutputFrontier {
                 int q = Math.min(q0, positions - L);
                 for (int c0 = 0; c0 < channels; c0 += L) {
                     int c = Math.min(c0, channels - L);
-                    TransposeMicroKernels.transpose(y, s + c * outPlane + q, outPlane, out, d + q * cout + c, cout);
+                    TransposeMicroKernels.transpose(y, s + c * accStride + q, accStride, out, d + q * cout + c, cout);
                 }
             }
             return;
@@ -145,10 +230,10 @@ final class OutputFrontier {
             int to = d + q * cout;
             int c = 0;
             for (; c < vectorChannels; c += L) {
-                jdk.incubator.vector.FloatVector.fromArray(S, y, s + c * outPlane + q, channelGather, 0).intoArray(out, to + c);
+                jdk.incubator.vector.FloatVector.fromArray(S, y, s + c * accStride + q, channelGather, 0).intoArray(out, to + c);
             }
             for (; c < channels; c++) {
-                out[to + c] = y[s + c * outPlane + q];
+                out[to + c] = y[s + c * accStride + q];
             }
         }
     }
@@ -163,10 +248,11 @@ final class OutputFrontier {
      * Finishes the outputs in flattened positions {@code [done, upTo)} that lie in plane positions
      * {@code [pA, pB)}, for {@code channels} output channels from {@code c0}: a channels-first output
      * gets the activation in {@code out} itself; for a channels-last one, col2im accumulated channels
-     * first in {@code acc} (from index 0), which gets the activation, and the region moves to
-     * {@code out}. Returns the new frontier, {@code max(done, upTo)}.
+     * first in the window {@code acc} (output {@code (c, position)} at {@code accOffset + c·}{@link #accStride}
+     * {@code + position}), which gets the activation, and the region moves to {@code out}. Returns
+     * the new frontier, {@code max(done, upTo)}.
      */
-    int finish(int done, int upTo, int pA, int pB, int c0, int channels, float[] acc, MemorySegment out, int outOffset) {
+    int finish(int done, int upTo, int pA, int pB, int c0, int channels, float[] acc, int accOffset, MemorySegment out, int outOffset) {
         if (!active() && !channelsLast) {
             return upTo;
         }
@@ -176,12 +262,12 @@ final class OutputFrontier {
             int end = Math.min(upTo - base, outPlane);
             int from = Math.max(done - base, pA), to = Math.min(end, pB);
             if (to > from) {
-                int at = (n * cout + c0) * outPlane + from;
                 if (!channelsLast) {
-                    Epilogue.apply(act, out, outOffset + at, to - from, channels, outPlane);
+                    Epilogue.apply(act, out, outOffset + (n * cout + c0) * outPlane + from, to - from, channels, outPlane);
                 } else {
+                    int at = accOffset + c0 * accStride + n * outPlane + from;
                     if (active()) {
-                        Epilogue.apply(act, acc, at, to - from, channels, outPlane);
+                        Epilogue.apply(act, acc, at, to - from, channels, accStride);
                     }
                     toChannelsLast(acc, at, out, outOffset + (n * outPlane + from) * cout + c0, to - from, channels);
                 }
@@ -192,7 +278,7 @@ final class OutputFrontier {
     }
 
     /**
-     * {@code out[d + q·cout + c] = y[s + c·outPlane + q]} for {@code q < positions}, {@code c < channels}.
+     * {@code out[d + q·cout + c] = y[s + c·accStride + q]} for {@code q < positions}, {@code c < channels}.
      * With at least {@code L} of each, by blocks of {@code L} positions × {@code L} channels through
      * the register transpose ({@link TransposeMicroKernels}), positions outer so the output is written
      * in order while the {@code L} source rows of a block stay in L1; the last block of each axis
@@ -207,7 +293,7 @@ final class OutputFrontier {
                 int q = Math.min(q0, positions - L);
                 for (int c0 = 0; c0 < channels; c0 += L) {
                     int c = Math.min(c0, channels - L);
-                    TransposeMicroKernels.transpose(y, s + c * outPlane + q, outPlane, out, d + q * cout + c, cout);
+                    TransposeMicroKernels.transpose(y, s + c * accStride + q, accStride, out, d + q * cout + c, cout);
                 }
             }
             return;
@@ -217,10 +303,10 @@ final class OutputFrontier {
             int to = d + q * cout;
             int c = 0;
             for (; c < vectorChannels; c += L) {
-                jdk.incubator.vector.FloatVector.fromArray(S, y, s + c * outPlane + q, channelGather, 0).intoMemorySegment(out, 4L * (to + c), SEG_ORDER);
+                jdk.incubator.vector.FloatVector.fromArray(S, y, s + c * accStride + q, channelGather, 0).intoMemorySegment(out, 4L * (to + c), SEG_ORDER);
             }
             for (; c < channels; c++) {
-                out.set(SEG_FLOAT, 4L * (to + c), y[s + c * outPlane + q]);
+                out.set(SEG_FLOAT, 4L * (to + c), y[s + c * accStride + q]);
             }
         }
     }

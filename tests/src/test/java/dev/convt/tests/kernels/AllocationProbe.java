@@ -83,14 +83,20 @@ public final class AllocationProbe {
      * The im2col kernel's col2im pair tails beyond {@link #general()}, so that at 512, 256 and 128
      * bits some tail fills less than one output vector and some more: stride = kernel = 2 (single
      * cover: the tail stores bias + columns) with input rows of 3 and 13 columns, and kernel 4,
-     * stride 2, padding 1 (the tail adds to the output) with 4 and 6 columns (pairs of 3 and 5).
+     * stride 2, padding 1 (the tail adds to the output) with 4 and 6 columns (pairs of 3 and 5); and
+     * channels last on 200 input rows of 8, whose column tiles slide the channels-first window
+     * through an output taller than it (filled with the bias as it goes, and single cover).
      */
     static List<Problem> im2colPaths() {
         return List.of(
                 ConvTransposeSpec.builder2d(6, 5, 2, 2).stride(2).build().problem(2, new int[] {3, 3}),
                 ConvTransposeSpec.builder2d(6, 5, 2, 2).stride(2).bias(false).build().problem(2, new int[] {4, 13}),
                 ConvTransposeSpec.builder2d(6, 5, 4, 4).stride(2).padding(1).build().problem(2, new int[] {3, 4}),
-                ConvTransposeSpec.builder2d(6, 5, 4, 4).stride(2).padding(1).bias(false).build().problem(2, new int[] {3, 6}));
+                ConvTransposeSpec.builder2d(6, 5, 4, 4).stride(2).padding(1).bias(false).build().problem(2, new int[] {3, 6}),
+                ConvTransposeSpec.builder2d(3, 5, 4, 4).stride(2).padding(1).build().problem(1, new int[] {200, 8})
+                        .withLayout(dev.convt.Layout.CHANNELS_LAST),
+                ConvTransposeSpec.builder2d(3, 5, 2, 2).stride(2).build().problem(1, new int[] {200, 8})
+                        .withLayout(dev.convt.Layout.CHANNELS_LAST));
     }
 
     /** One problem per code path of the scatter kernel: stride 1 with 4-channel blocks, strided phases, tap vectors (both block sizes, strides V and V/2). */
@@ -107,7 +113,8 @@ public final class AllocationProbe {
 
     /**
      * The sub-pixel kernel's 2-D paths: FCN's k 16 s 8 (gathered runs), and a kernel below the stride
-     * (bias-only phases), each also with a fused tanh (the epilogue on the runs and on the gaps).
+     * (bias-only phases), each also with a fused tanh (the epilogue on the runs and on the gaps); and
+     * its channels-last write-out: both geometries, and groups (one pixel's channels of a group per run).
      */
     static List<Problem> subpixelPaths() {
         return List.of(
@@ -116,7 +123,13 @@ public final class AllocationProbe {
                 ConvTransposeSpec.builder2d(5, 6, 16).stride(8).padding(4).activation(dev.convt.Activation.tanh()).build()
                         .problem(1, new int[] {9, 10}),
                 ConvTransposeSpec.builder2d(4, 3, 3).stride(5).padding(1).outputPadding(2).activation(dev.convt.Activation.tanh()).build()
-                        .problem(1, new int[] {6, 7}));
+                        .problem(1, new int[] {6, 7}),
+                ConvTransposeSpec.builder2d(5, 6, 16).stride(8).padding(4).build().problem(1, new int[] {9, 10})
+                        .withLayout(dev.convt.Layout.CHANNELS_LAST),
+                ConvTransposeSpec.builder2d(4, 3, 3).stride(5).padding(1).outputPadding(2).build().problem(1, new int[] {6, 7})
+                        .withLayout(dev.convt.Layout.CHANNELS_LAST),
+                ConvTransposeSpec.builder2d(6, 4, 8).stride(4).padding(2).groups(2).build().problem(1, new int[] {5, 6})
+                        .withLayout(dev.convt.Layout.CHANNELS_LAST));
     }
 
     /**
@@ -174,9 +187,12 @@ public final class AllocationProbe {
     /**
      * The sub-pixel kernel's own code: every channels-first problem of {@link #cases()} it takes
      * without a fused activation (its paths and the general problems it accepts), at 1 and 2 threads,
-     * on arrays and on native segments (the generated segment twins). Not channels last, which runs
-     * the layout stage's transposes around the same kernel code (native segments are staged through
-     * its arrays there), nor the fused tanh, a loop of the epilogue's that C2 compiles on its own (see
+     * on arrays and on native segments (the generated segment twins). Not channels last: its
+     * write-out is other methods of the same plan, and a JVM that has run both layouts compiles the
+     * plan's part loop with both write-outs, past the parse-time inlining budget at 128 bits (the
+     * channels-first gap fill then allocated without delayed inlining); both layouts in one JVM are
+     * held to zero by {@link #cases()} with the JVM's default inlining. Nor the fused tanh, a loop
+     * of the epilogue's that C2 compiles on its own (see
      * {@code ZeroAllocationTest#subpixelAllocatesNothingWithoutDelayedInlining}).
      */
     static List<Case> subpixelCases() {

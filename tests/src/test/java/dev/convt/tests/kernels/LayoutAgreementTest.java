@@ -105,6 +105,71 @@ public class LayoutAgreementTest {
         }
     }
 
+    /**
+     * Outputs tall enough that im2col's channels-first window of a channels-last output is smaller than
+     * the output, so it slides: 1-D inputs of 2,200 to 3,000 positions, 2-D inputs of 180 to 300 rows
+     * of 8 to 14 (column tiles of up to 1,024 columns then span some hundred rows and several tiles
+     * pass through the window), and 2-D inputs of one row with a kernel taller than one (an output
+     * row is then reached by every column, so the window holds whole images) over 8 images; kernels
+     * with and without overlap (single cover), padding, dilation, groups, and the exact activations.
+     */
+    @Provide
+    Arbitrary<Problem> tallProblems() {
+        Arbitrary<List<Integer>> genes = Arbitraries.integers().between(0, 1 << 20).list().ofSize(9);
+        Arbitrary<Activation> acts = Arbitraries.of(Activation.none(), Activation.relu(), Activation.clamp(-3, 5));
+        return net.jqwik.api.Combinators.combine(genes, acts).as((g, act) -> {
+            int shape = g.get(0) % 3;
+            int rank = shape == 0 ? 1 : 2;
+            int k = 1 + g.get(1) % 4, s = 1 + g.get(2) % 3, d = 1 + g.get(3) % 2;
+            int pad = Math.min(g.get(4) % k, ((k - 1) * d) / 2);
+            int groups = g.get(5) % 3 == 0 ? 2 : 1;
+            int cin = groups * (1 + g.get(6) % 3), cout = groups * (1 + g.get(7) % 3);
+            int[] ks = new int[rank], ss = new int[rank], ps = new int[rank], ds = new int[rank], in;
+            Arrays.fill(ks, k);
+            Arrays.fill(ss, s);
+            Arrays.fill(ps, pad);
+            Arrays.fill(ds, d);
+            int batch = 1 + g.get(8) % 2;
+            if (shape == 0) {
+                in = new int[] {2200 + g.get(8) % 800};
+            } else if (shape == 1) {
+                in = new int[] {180 + g.get(8) % 120, 8 + g.get(6) % 7};
+            } else {
+                in = new int[] {1, 220 + g.get(8) % 80};
+                ks[0] = 2 + g.get(1) % 2;
+                ps[0] = 0;
+                batch = 8;
+            }
+            ConvTransposeSpec spec = ConvTransposeSpec.builder(rank, cin, cout, ks).stride(ss).padding(ps).dilation(ds)
+                    .groups(groups).bias(g.get(5) % 2 == 0).activation(act).build();
+            return spec.problem(batch, in);
+        });
+    }
+
+    @Property(tries = 40)
+    void im2colWindowSlidesAlongTallChannelsLastOutputs(@ForAll("tallProblems") Problem p,
+                                                       @ForAll @IntRange(min = 1, max = 2) int threads,
+                                                       @ForAll @LongRange(min = 0, max = 1000) long seed) {
+        org.junit.jupiter.api.Assumptions.assumeTrue(FastKernels.all().contains(KernelChoice.IM2COL));
+        float[] x = TestData.smallInts(p.inputLength(), seed);
+        float[] w = TestData.smallInts(p.weightLength(), seed + 1);
+        float[] b = p.spec().hasBias() ? TestData.smallInts(p.biasLength(), seed + 2) : null;
+        Problem last = p.withLayout(Layout.CHANNELS_LAST);
+        Parallelism par = Parallelism.threads(threads).withMinTaskWork(1);
+        Plan firstPlan = Planner.plan(p, w, 0, b, 0, KernelChoice.IM2COL), lastPlan = Planner.plan(last, w, 0, b, 0, KernelChoice.IM2COL);
+        assertTrue(lastPlan.workspaceBytes() < firstPlan.workspaceBytes() + 4L * p.outputLength(),
+                "the window must be smaller than the output, or it does not slide: " + last);
+        float[] first = new float[p.outputLength()];
+        firstPlan.execute(x, 0, first, 0, par);
+        float[] expected = channelsLast(first, p.batch(), p.spec().outChannels(), p.outputPlane());
+        float[] got = guarded(p.outputLength());
+        lastPlan.execute(channelsLast(x, p.batch(), p.spec().inChannels(), p.inputPlane()), 0, got, GUARD, par);
+        checkGuards(got, p.outputLength(), "im2col at " + threads + " threads on " + last);
+        int at = FastKernels.firstBitDifference(expected, Arrays.copyOfRange(got, GUARD, GUARD + p.outputLength()));
+        assertEquals(-1, at, "im2col at " + threads + " threads: channels-last output differs from the channels-first one "
+                + "transposed at " + at + " (" + last + ")");
+    }
+
     @Property
     void channelsLastIsChannelsFirstTransposedOnEveryKernel(@ForAll("problems") Problem p,
                                                              @ForAll @IntRange(min = 1, max = 2) int threads,
@@ -205,8 +270,9 @@ public class LayoutAgreementTest {
         if (FastKernels.all().contains(KernelChoice.IM2COL)) {
             Plan nchw = Planner.plan(p, w, 0, b, 0, KernelChoice.IM2COL);
             Plan nhwc = Planner.plan(p.withLayout(Layout.CHANNELS_LAST), w, 0, b, 0, KernelChoice.IM2COL);
-            assertEquals(nchw.workspaceBytes() + 4L * p.outputLength(), nhwc.workspaceBytes(),
-                    "im2col reads channels last itself and keeps only its channels-first accumulator of the output");
+            assertEquals(nchw.workspaceBytes() + 4L * (p.outputLength() + dev.convt.vector.VectorConfig.LANES), nhwc.workspaceBytes(),
+                    "im2col reads channels last itself and keeps only its channels-first window of the output, "
+                    + "here the whole output (a column tile reaches all of it), and a vector past it");
         }
     }
 

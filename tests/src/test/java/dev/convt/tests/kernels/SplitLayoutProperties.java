@@ -174,7 +174,46 @@ class SplitLayoutProperties {
         }
     }
 
-    static void checkSplit(KernelChoice k, Problem p, int threads) {
+    /**
+     * Channels last on the kernels that read and write it themselves (im2col's sliding window of a
+     * channels-last output, the sub-pixel kernel's columns in pixel order, whose bias-only outputs
+     * belong to the task holding their channel's first column): the tasks still partition the output
+     * and together write {@link KernelPlan#execute}'s bits. Tall inputs make im2col's window slide.
+     * A task may write nothing here: a sub-pixel column range in (phase, channel) order can hold only
+     * phases that padding crops from every output pixel (seen with the 128-bit tile's narrow panels).
+     */
+    @Property(tries = 40)
+    void channelsLastTasksPartitionTheOutput(@ForAll("problems") Problem p, @ForAll @IntRange(min = 2, max = 8) int threads,
+                                             @ForAll boolean tall) {
+        Problem q = tall && p.rank() < 3 ? p.spec().problem(p.batch(), tallInput(p.inputSpatial())) : p;
+        if (q.outputLength() > 300_000) {
+            q = p; // a tall output this large makes a slow test, not a different path
+        }
+        Problem last = q.withLayout(dev.convt.Layout.CHANNELS_LAST);
+        for (KernelChoice k : FastKernels.all()) {
+            if (FastKernels.accepts(k, last) && Planner.kernel(k).readsLayout(last) && Planner.kernel(k).writesLayout(last)) {
+                checkPartition(k, last, threads, false, (t, i, y, what) -> { });
+            }
+        }
+    }
+
+    /** The input's first spatial size made tall enough (300) that a column tile of 1,024 covers part of it. */
+    private static int[] tallInput(int[] spatial) {
+        int[] s = spatial.clone();
+        s[0] = Math.max(s[0], spatial.length == 1 ? 2500 : 300);
+        return s;
+    }
+
+    /** A check of one element a task wrote: task {@code t} wrote {@code y[i]} (the rest of y unwritten). */
+    interface WrittenElement {
+        void check(int t, int i, float[] y, String what);
+    }
+
+    /**
+     * The tasks write disjoint elements that together are {@link KernelPlan#execute}'s output, each
+     * task something where {@code everyTaskWrites}, and {@code each} checks every written element.
+     */
+    static void checkPartition(KernelChoice k, Problem p, int threads, boolean everyTaskWrites, WrittenElement each) {
         float[] x = TestData.smallInts(p.inputLength(), 3);
         float[] w = TestData.smallInts(p.weightLength(), 4);
         float[] b = p.spec().hasBias() ? TestData.smallInts(p.biasLength(), 5) : null;
@@ -190,11 +229,6 @@ class SplitLayoutProperties {
         int[] owner = new int[length];
         Arrays.fill(owner, -1);
         float[] union = new float[length];
-        int plane = p.outputPlane();
-        int[] out = p.outputShape();
-        int depthSlice = p.rank() == 3 && out[out.length - 3] > 1 ? out[out.length - 2] * out[out.length - 1] : 0;
-        int taps = p.spec().kernelVolume();
-        int coPerG = p.spec().outChannelsPerGroup();
         for (int t = 0; t < tasks.count(); t++) {
             float[] y = new float[length];
             Arrays.fill(y, UNWRITTEN);
@@ -210,22 +244,9 @@ class SplitLayoutProperties {
                 }
                 owner[i] = t;
                 union[i] = y[i];
-                int pos = i % plane;
-                boolean firstInPlane = pos == 0 || Float.floatToRawIntBits(y[i - 1]) == Float.floatToRawIntBits(UNWRITTEN);
-                if (firstInPlane && pos != 0 && k != KernelChoice.SUBPIXEL) {
-                    int align = depthSlice > 0 ? depthSlice : 16;
-                    if (pos % align != 0) {
-                        fail("task " + t + " starts plane " + i / plane + " at position " + pos + ", not a multiple of " + align + " (" + what + ")");
-                    }
-                }
-                int channel = i / plane % p.spec().outChannels();
-                boolean firstChannel = channel == 0 || Float.floatToRawIntBits(y[i - plane]) == Float.floatToRawIntBits(UNWRITTEN);
-                if (k == KernelChoice.IM2COL && firstChannel && (channel % coPerG) * taps % Blocking.MR != 0) {
-                    fail("task " + t + " starts at output channel " + channel + " (" + channel % coPerG + " of its group, "
-                            + taps + " taps): not on an A panel of " + Blocking.MR + " rows (" + what + ")");
-                }
+                each.check(t, i, y, what);
             }
-            if (written == 0) {
+            if (written == 0 && everyTaskWrites) {
                 fail("task " + t + " writes nothing (" + what + ")");
             }
         }
@@ -235,5 +256,30 @@ class SplitLayoutProperties {
             }
         }
         assertEquals(-1, FastKernels.firstBitDifference(whole, union), what);
+    }
+
+    /** {@link #checkPartition}, and each task's part of a plane and its first channel on the boundaries the class comment gives. */
+    static void checkSplit(KernelChoice k, Problem p, int threads) {
+        int plane = p.outputPlane();
+        int[] out = p.outputShape();
+        int depthSlice = p.rank() == 3 && out[out.length - 3] > 1 ? out[out.length - 2] * out[out.length - 1] : 0;
+        int taps = p.spec().kernelVolume();
+        int coPerG = p.spec().outChannelsPerGroup();
+        checkPartition(k, p, threads, true, (t, i, y, what) -> {
+            int pos = i % plane;
+            boolean firstInPlane = pos == 0 || Float.floatToRawIntBits(y[i - 1]) == Float.floatToRawIntBits(UNWRITTEN);
+            if (firstInPlane && pos != 0 && k != KernelChoice.SUBPIXEL) {
+                int align = depthSlice > 0 ? depthSlice : 16;
+                if (pos % align != 0) {
+                    fail("task " + t + " starts plane " + i / plane + " at position " + pos + ", not a multiple of " + align + " (" + what + ")");
+                }
+            }
+            int channel = i / plane % p.spec().outChannels();
+            boolean firstChannel = channel == 0 || Float.floatToRawIntBits(y[i - plane]) == Float.floatToRawIntBits(UNWRITTEN);
+            if (k == KernelChoice.IM2COL && firstChannel && (channel % coPerG) * taps % Blocking.MR != 0) {
+                fail("task " + t + " starts at output channel " + channel + " (" + channel % coPerG + " of its group, "
+                        + taps + " taps): not on an A panel of " + Blocking.MR + " rows (" + what + ")");
+            }
+        });
     }
 }

@@ -2,6 +2,7 @@ package dev.convt.tests.kernels;
 
 import dev.convt.Activation;
 import dev.convt.ConvTransposeSpec;
+import dev.convt.Layout;
 import dev.convt.Plan;
 import dev.convt.Planner;
 import dev.convt.Problem;
@@ -24,6 +25,7 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -87,10 +89,10 @@ class SubpixelKernelTest {
     // ---- properties -----------------------------------------------------------------------
 
     @Property(tries = 300)
-    void bitwiseEqualToTheReferenceOnSmallIntegersWithSignedZeros(@ForAll("accepted") Problem p,
+    void bitwiseEqualToTheReferenceOnSmallIntegersWithSignedZeros(@ForAll("accepted") Problem p, @ForAll Layout layout,
                                                                    @ForAll @LongRange(min = 0, max = 1000) long seed) {
         assertNull(new SubpixelKernel().declineReason(p), () -> "the generator makes only problems it takes: " + p);
-        assertBitwise(p, seed);
+        assertBitwise(p, layout, seed);
     }
 
     @Property(tries = 100)
@@ -110,8 +112,8 @@ class SubpixelKernelTest {
      */
     @Property(tries = 200)
     void exactActivationsEqualTheReferenceBitwise(@ForAll("accepted") Problem plain, @ForAll("exactActivations") Activation act,
-                                                  @ForAll @LongRange(min = 0, max = 1000) long seed) {
-        assertBitwise(ActivationAgreementTest.with(plain, act), seed);
+                                                  @ForAll Layout layout, @ForAll @LongRange(min = 0, max = 1000) long seed) {
+        assertBitwise(ActivationAgreementTest.with(plain, act), layout, seed);
     }
 
     @Property(tries = 60)
@@ -243,10 +245,18 @@ class SubpixelKernelTest {
             w[7] = bad;
             float[] expected = FastKernels.reference(p, x, w, b);
             float[] got = FastKernels.run(K, p, x, w, b);
+            // channels last: the im2col fallback reads and writes it as the sub-pixel plan would have
+            float[] lastExpected = LayoutAgreementTest.channelsLast(expected, 1, 2, p.outputPlane());
+            float[] lastGot = Planner.plan(p.withLayout(Layout.CHANNELS_LAST), w, 0, b, 0, K)
+                    .execute(LayoutAgreementTest.channelsLast(x, 1, 2, p.inputPlane()));
             for (int i = 0; i < expected.length; i++) {
                 assertEquals(Float.isNaN(expected[i]), Float.isNaN(got[i]), "NaN at " + i + " for weight " + bad);
+                assertEquals(Float.isNaN(lastExpected[i]), Float.isNaN(lastGot[i]), "channels last: NaN at " + i + " for weight " + bad);
                 if (!Float.isNaN(expected[i])) {
                     assertEquals(expected[i], got[i], "at " + i + " for weight " + bad);
+                }
+                if (!Float.isNaN(lastExpected[i])) {
+                    assertEquals(lastExpected[i], lastGot[i], "channels last: at " + i + " for weight " + bad);
                 }
             }
         }
@@ -316,12 +326,31 @@ class SubpixelKernelTest {
         assertReason(k.declineReason(fallback), "its fallback for non-finite weights, im2col, declines: the GEMM's column count");
     }
 
-    /** The spec's one pack layout has its documented name, {@code "phases"}, whatever the shape. */
+    /**
+     * The pack layouts have their documented names whatever the shape: {@code "phases"} for a
+     * channels-first output, {@code "phases-channels-last"} for a channels-last one the plan reads and
+     * writes itself, and {@code "phases"} again, behind the layout stage, for a channels-last single
+     * input position whose output is the kernel (its im2col fallback's one-GEMM path does not write
+     * channels last) and for groups of fewer output channels than a vector.
+     */
     @Example
-    void theOnePackLayoutIsNamedPhases() {
+    void packLayoutsAreNamedByTheirColumnOrder() {
         ConvTransposeSpec spec = ConvTransposeSpec.builder2d(4, 3, 4).stride(4).build();
-        assertEquals("phases", new SubpixelKernel().packLayout(spec.problem(1, 4, 3, 3)));
-        assertEquals("phases", new SubpixelKernel().packLayout(spec.problem(2, 4, 1, 7)));
+        SubpixelKernel k = new SubpixelKernel();
+        assertEquals("phases", k.packLayout(spec.problem(1, 4, 3, 3)));
+        assertEquals("phases", k.packLayout(spec.problem(2, 4, 1, 7)));
+        Problem last = spec.problem(2, 4, 1, 7).withLayout(Layout.CHANNELS_LAST);
+        assertEquals("phases-channels-last", k.packLayout(last));
+        assertTrue(k.readsLayout(last) && k.writesLayout(last));
+        Problem onePosition = spec.problem(2, 4, 1, 1).withLayout(Layout.CHANNELS_LAST);
+        assertEquals("phases", k.packLayout(onePosition));
+        assertFalse(k.readsLayout(onePosition) || k.writesLayout(onePosition));
+        Problem depthwise = ConvTransposeSpec.builder2d(4, 4, 4).stride(4).groups(4).build().problem(1, 4, 3, 5)
+                .withLayout(Layout.CHANNELS_LAST);
+        assertEquals("phases", k.packLayout(depthwise));
+        assertFalse(k.readsLayout(depthwise) || k.writesLayout(depthwise));
+        assertBitwise(depthwise.withLayout(Layout.CHANNELS_FIRST), Layout.CHANNELS_LAST, 6);
+        assertBitwise(spec.problem(2, 4, 1, 1), Layout.CHANNELS_LAST, 5);
     }
 
     /**
@@ -418,7 +447,8 @@ class SubpixelKernelTest {
                 ConvTransposeSpec.builder2d(4, 100, 3).stride(5).padding(1).build().problem(1, new int[] {2, 3}),
                 ConvTransposeSpec.builder1d(7, 5, 16).stride(8).padding(4).build().problem(1, new int[] {301}),
         };
-        for (Problem p : Arrays.stream(shapes).flatMap(s -> java.util.stream.Stream.of(s, ActivationAgreementTest.with(s, Activation.tanh()))).toList()) {
+        for (Problem p : Arrays.stream(shapes).flatMap(s -> java.util.stream.Stream.of(s, ActivationAgreementTest.with(s, Activation.tanh()),
+                s.withLayout(Layout.CHANNELS_LAST), ActivationAgreementTest.with(s, Activation.tanh()).withLayout(Layout.CHANNELS_LAST))).toList()) {
             float[] x = TestData.uniform(p.inputLength(), 1);
             float[] w = TestData.uniform(p.weightLength(), 2);
             float[] b = p.spec().hasBias() ? TestData.uniform(p.biasLength(), 3) : null;
@@ -445,10 +475,20 @@ class SubpixelKernelTest {
      * equal the reference bitwise and leave the guards alone.
      */
     private static void assertBitwise(Problem p, long seed) {
+        assertBitwise(p, Layout.CHANNELS_FIRST, seed);
+    }
+
+    /** {@link #assertBitwise(Problem, long)} in a layout: channels last takes the data and gives the reference's transposed. */
+    private static void assertBitwise(Problem p, Layout layout, long seed) {
         float[] x = signedZeros(TestData.smallInts(p.inputLength(), seed), seed);
         float[] w = signedZeros(TestData.smallInts(p.weightLength(), seed + 1), seed + 1);
         float[] b = p.spec().hasBias() ? signedZeros(TestData.smallInts(p.biasLength(), seed + 2), seed + 2) : null;
         float[] expected = FastKernels.reference(p, x, w, b);
+        if (layout == Layout.CHANNELS_LAST) {
+            x = LayoutAgreementTest.channelsLast(x, p.batch(), p.spec().inChannels(), p.inputPlane());
+            expected = LayoutAgreementTest.channelsLast(expected, p.batch(), p.spec().outChannels(), p.outputPlane());
+            p = p.withLayout(layout);
+        }
         Plan plan = Planner.plan(p, w, 0, b, 0, K);
         float[] y = new float[GUARD + p.outputLength() + GUARD];
         Arrays.fill(y, Float.NaN);

@@ -34,7 +34,7 @@ class ZeroAllocationTest {
      * whose vector leaves the segment (the twins' fill once) take a Vector API path whose calls C2
      * leaves out of line in any case; here that path runs where it did. Not held to it: the epilogue's
      * tanh loop, which the fused-tanh cases reach (a loop of some 15,000 to 18,000 nodes, depending on
-     * which masked paths the JVM has profiled), and channels last (the layout stage's transposes).
+     * which masked paths the JVM has profiled), and channels last (see {@link AllocationProbe#subpixelCases()}).
      */
     @Test
     void subpixelAllocatesNothingWithoutDelayedInlining() throws Exception {

@@ -29,6 +29,11 @@ import java.util.List;
  * than {@value #MAX_WASTE}× the products that land (super-pixels beyond the input, e.g. a kernel far
  * larger than a tiny input with stride 1) or whose structures would not fit a Java array.
  *
+ * <p>Reads and writes channels last itself ({@link #readsLayout}, {@link #writesLayout}; not for
+ * groups of few output channels): the gathered panel reads either layout in place, and for a
+ * channels-last output the GEMM's columns hold each output pixel's channels side by side, so the
+ * write-out stores them as vector runs.
+ *
  * <p>A plan whose weights hold a NaN or an infinity runs the im2col kernel instead: the gathered
  * zeros outside the input would multiply them into NaNs the reference never computes.
  *
@@ -191,16 +196,50 @@ public final class SubpixelKernel implements Kernel {
         return plan(p, pack(p, weight, weightOffset, bias, biasOffset));
     }
 
-    /** One layout, {@code "phases"}: the phase GEMM's packed B depends on the spec alone. */
+    /** The same as {@link #writesLayout}: a plan reads and writes a channels-last problem itself, or neither. */
+    @Override
+    public boolean readsLayout(Problem problem) {
+        return writesLayout(problem);
+    }
+
+    /**
+     * Channels first, and channels last where {@link #writesChannelsLast}: the plan writes each output
+     * pixel's channels, which the GEMM's columns then hold side by side ({@link #packLayout}), and
+     * gathers the input in place. Otherwise the plan computes channels first behind the layout stage.
+     */
+    @Override
+    public boolean writesLayout(Problem problem) {
+        return problem.layout() == dev.convt.Layout.CHANNELS_FIRST || writesChannelsLast(problem);
+    }
+
+    /**
+     * Whether a plan of the problem reads and writes channels last itself, with the GEMM's columns in
+     * the order {@code (rh, rw, co)} (a pixel's channels side by side); else its columns are
+     * {@code (co, rh, rw)} and it computes channels first. Not where the im2col fallback for
+     * non-finite weights would not write channels last ({@link Im2colKernel#writesLayout}: a single
+     * input position whose output is the kernel, its one-GEMM path; whether the weights are finite is
+     * not known here), and not for groups of fewer than a vector of output channels: each group would
+     * write a few floats of every output pixel, passing over the whole output once per group.
+     */
+    static boolean writesChannelsLast(Problem problem) {
+        return problem.layout() == dev.convt.Layout.CHANNELS_LAST && FALLBACK.writesLayout(problem)
+                && (problem.spec().groups() == 1 || problem.spec().outChannelsPerGroup() >= Blocking.LANES);
+    }
+
+    /**
+     * The phase GEMM's packed B, by the order of its columns: {@code "phases"} ({@code (co, rh, rw)},
+     * for a channels-first output) or {@code "phases-channels-last"} ({@code (rh, rw, co)}, for a
+     * channels-last one, {@link #writesChannelsLast}); otherwise the spec's alone.
+     */
     @Override
     public String packLayout(Problem problem) {
-        return "phases";
+        return writesChannelsLast(problem) ? "phases-channels-last" : "phases";
     }
 
     /** The phases' weights side by side as the GEMM's packed B, and the bias; non-finite weights are only copied. */
     @Override
     public KernelPack pack(Problem problem, float[] weight, int weightOffset, float[] bias, int biasOffset) {
-        return new SubpixelWeights(problem, weight, weightOffset, bias, biasOffset);
+        return new SubpixelWeights(problem, writesChannelsLast(problem), weight, weightOffset, bias, biasOffset);
     }
 
     /**
@@ -210,10 +249,12 @@ public final class SubpixelKernel implements Kernel {
     @Override
     public KernelPlan plan(Problem problem, KernelPack pack) {
         SubpixelWeights w = (SubpixelWeights) pack;
+        // behind the layout stage the plan, and its fallback, read and write channels first
+        Problem own = writesLayout(problem) ? problem : problem.withLayout(dev.convt.Layout.CHANNELS_FIRST);
         if (!w.finite) {
-            return FALLBACK.prepare(problem, w.source, 0, w.bias, 0);
+            return FALLBACK.prepare(own, w.source, 0, w.bias, 0);
         }
-        return new SubpixelPlan(problem, w);
+        return new SubpixelPlan(own, w, writesChannelsLast(problem));
     }
 
     /** Taps per phase over both dimensions, {@code Th·Tw}. */

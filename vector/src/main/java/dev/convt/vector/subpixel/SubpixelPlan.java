@@ -28,6 +28,11 @@ import java.util.Arrays;
  *       {@code y[n][co][qh·s_h − pad_h + rh][qw·s_w − pad_w + rw]}, contiguous in {@code rw}: it is
  *       written once, as {@code bias + C}, cropped to the output.</li>
  * </ul>
+ * For a channels-last output the columns are {@code (rh, rw, co)} instead ({@link SubpixelWeights}):
+ * row {@code (n, qh, qw)}, columns {@code (rh, ·, ·)} are the channels of the output pixels
+ * {@code (qh·s_h − pad_h + rh, qw·s_w − pad_w + rw)}, each pixel's channels contiguous in both C and
+ * the output, so the write-out is plain vector runs ({@link #writeOutChannelsLast}). A channels-last
+ * input is gathered in place: only the distances between its channels and positions differ.
  * Each output's final value is written once, in the task that computes it, and the spec's activation
  * ({@link Epilogue}) is applied to it right after, while it is in cache: to each output row's runs
  * as they are written ({@link #writeOut}) and to the bias-only outputs as they are filled
@@ -53,7 +58,16 @@ final class SubpixelPlan implements KernelPlan {
     final int groups, cin, cout, cinG, coutG, batch;
     /** GEMM depth {@code Cin/g · Th · Tw}, columns {@code Cout/g · Ph · Pw}, rows {@code N · Qh · Qw}. */
     final int depth, columns, pixels;
-    private final int inH, inW, inPlane, outW, outPlane, kh, kw;
+    private final int inH, inW, inPlane, outH, outW, outPlane, kh, kw;
+    /** Distances in x between two input channels and two input positions: (inPlane, 1) channels first, (1, Cin) channels last. */
+    private final int xChannel, xPosition;
+    /** Whether the output is channels last (the GEMM's columns {@code (rh, rw, co)}), else channels first ({@code (co, rh, rw)}). */
+    final boolean channelsLastOutput;
+    /**
+     * For a channels-last output, per group the bias of the columns of one row phase,
+     * {@code (rw, co)} → {@code bias[g·Cout/g + co]} (0 without bias), so a run of them adds as vectors; else empty.
+     */
+    private final float[] biasRow;
     /** Super-pixels per GEMM block; columns per GEMM call (a multiple of NR, or all columns). */
     final int blockRows, nc;
     private final boolean gaps;
@@ -69,9 +83,20 @@ final class SubpixelPlan implements KernelPlan {
     /** The bytes of the shared {@link SubpixelWeights}. */
     private final long packBytes;
 
-    /** A plan of {@code p} over the finite weights packed for its spec (shared, not copied): the shape's phase tables and sizes. */
-    SubpixelPlan(Problem p, SubpixelWeights packed) {
+    /**
+     * A plan of {@code p} over the finite weights packed for its spec (shared, not copied): the shape's
+     * phase tables and sizes.
+     *
+     * @param channelsLastOutput whether the plan writes a channels-last output (the pack's columns
+     *                           must then be in that order, {@link SubpixelWeights#channelsLast})
+     */
+    SubpixelPlan(Problem p, SubpixelWeights packed, boolean channelsLastOutput) {
+        if (packed.channelsLast != channelsLastOutput) {
+            throw new IllegalArgumentException("sub-pixel plan: the pack's columns are for a channels-" + (packed.channelsLast ? "last" : "first")
+                    + " output, but the plan writes channels " + (channelsLastOutput ? "last" : "first") + " (" + p + ")");
+        }
         problem = p;
+        this.channelsLastOutput = channelsLastOutput;
         int[] k = p.kernel3(), st = p.stride3(), pad = p.padBegin3(), in = p.in3(), out = p.out3();
         h = new PhaseAxis(k[1], st[1], pad[1], in[1], out[1]);
         w = new PhaseAxis(k[2], st[2], pad[2], in[2], out[2]);
@@ -86,8 +111,12 @@ final class SubpixelPlan implements KernelPlan {
         inH = in[1];
         inW = in[2];
         inPlane = p.inputPlane();
+        outH = out[1];
         outW = out[2];
         outPlane = p.outputPlane();
+        boolean lastIn = p.layout() == dev.convt.Layout.CHANNELS_LAST;
+        xChannel = lastIn ? 1 : inPlane;
+        xPosition = lastIn ? cin : 1;
         depth = SubpixelKernel.depth(p);
         columns = SubpixelKernel.columns(p);
         pixels = (int) SubpixelKernel.pixels(p);
@@ -101,6 +130,12 @@ final class SubpixelPlan implements KernelPlan {
         negativeZeroBias = packed.negativeZeroBias;
         weights = packed.weights;
         packBytes = packed.packedWeightBytes();
+        int perRow = w.phases * coutG;
+        biasRow = new float[channelsLastOutput ? groups * perRow : 0];
+        for (int i = 0; i < biasRow.length && bias != null; i++) {
+            int g = i / perRow;
+            biasRow[i] = bias[g * coutG + i % coutG];
+        }
         int aLength = Packing.packedALength(blockRows, depth);
         int cLength = blockRows * Blocking.paddedColumns(nc);
         workspace = ThreadLocal.withInitial(() -> new Workspace(aLength, cLength, blockRows));
@@ -124,7 +159,7 @@ final class SubpixelPlan implements KernelPlan {
 
     @Override
     public long packedWeightBytes() {
-        long tables = 4L * 4 * (h.count + w.count);
+        long tables = 4L * 4 * (h.count + w.count) + 4L * biasRow.length;
         return packBytes + tables;
     }
 
@@ -174,9 +209,15 @@ final class SubpixelPlan implements KernelPlan {
                 int ldc = Blocking.paddedColumns(n);
                 Sgemm.multiplyPacked(depth, ws.a, 0, panels * MR, 0, panels, packedB, g * groupB + (j0 / NR) * depth * NR,
                         n, ws.c, 0, ldc);
-                writeOut(g, p0, rows, j0, n, ws.c, ldc, x, xOffset, y, yOffset, ws);
+                if (channelsLastOutput) {
+                    writeOutChannelsLast(g, p0, rows, j0, n, ws.c, ldc, x, xOffset, y, yOffset);
+                } else {
+                    writeOut(g, p0, rows, j0, n, ws.c, ldc, x, xOffset, y, yOffset, ws);
+                }
             }
-            if (gaps) {
+            if (gaps && channelsLastOutput) {
+                fillGapsChannelsLast(g, p0, rows, jA, jB, y, yOffset);
+            } else if (gaps) {
                 fillGaps(g, p0, rows, jA, jB, y, yOffset);
             }
         }
@@ -199,7 +240,7 @@ final class SubpixelPlan implements KernelPlan {
             int rest = p - n * perImage;
             int uh = rest / w.count;
             int uw = rest - uh * w.count;
-            base[row] = xOffset + (n * cin + g * cinG) * inPlane;
+            base[row] = xOffset + n * cin * inPlane + g * cinG * xChannel;
             top[row] = h.top[uh];
             left[row] = w.top[uw];
         }
@@ -210,7 +251,7 @@ final class SubpixelPlan implements KernelPlan {
                 int t = kk - ci * tapsPer;
                 int th = t / w.taps;
                 int tw = t - th * w.taps;
-                int channel = ci * inPlane;
+                int channel = ci * xChannel;
                 // row r·MR + i of this k goes to panel r, slot i
                 int dst = pc * mPadded + (kk - pc) * MR;
                 int panelStride = kc * MR;
@@ -219,7 +260,7 @@ final class SubpixelPlan implements KernelPlan {
                     if (row < rows) {
                         int ih = top[row] - th, iw = left[row] - tw;
                         if (Integer.compareUnsigned(ih, inH) < 0 && Integer.compareUnsigned(iw, inW) < 0) {
-                            v = x[base[row] + channel + ih * inW + iw];
+                            v = x[base[row] + channel + (ih * inW + iw) * xPosition];
                         }
                     }
                     int r = row / MR;
@@ -348,7 +389,7 @@ final class SubpixelPlan implements KernelPlan {
             }
             boolean allNegativeZero = true;
             for (int ci = 0; ci < cinG && allNegativeZero; ci++) {
-                int xBase = xOffset + (img * cin + g * cinG + ci) * inPlane;
+                int xBase = xOffset + img * cin * inPlane + (g * cinG + ci) * xChannel;
                 int wBase = ((g * cinG + ci) * coutG + co) * kh * kw;
                 for (int th = 0; th < h.taps && allNegativeZero; th++) {
                     int ih = h.top[uh] - th;
@@ -360,7 +401,7 @@ final class SubpixelPlan implements KernelPlan {
                         if (iw < 0 || iw >= inW) {
                             continue;
                         }
-                        float product = x[xBase + ih * inW + iw] * weights[wBase + (rh + h.stride * th) * kw + rw + w.stride * tw];
+                        float product = x[xBase + (ih * inW + iw) * xPosition] * weights[wBase + (rh + h.stride * th) * kw + rw + w.stride * tw];
                         if (Float.floatToRawIntBits(product) != NEGATIVE_ZERO_BITS) {
                             allNegativeZero = false;
                             break;
@@ -404,6 +445,114 @@ final class SubpixelPlan implements KernelPlan {
         }
     }
 
+
+    /**
+     * {@link #writeOut} for a channels-last output (columns {@code (rh, rw, co)}): for each super-pixel
+     * of C rows {@code [p0, p0 + rows)} and row phase {@code rh} whose outputs lie inside, the columns
+     * of its valid column phases that lie in {@code [j0, j0 + n)} are one run of C; each phase's part
+     * is the channels of one output pixel of this group, and with one group consecutive pixels'
+     * channels follow each other in the output row, so the whole run is one piece of the output.
+     * Each piece is written as {@code bias + C} ({@link #biasRow}) and then gets the activation.
+     */
+    private void writeOutChannelsLast(int g, int p0, int rows, int j0, int n, float[] c, int ldc,
+                                      float[] x, int xOffset, float[] y, int yOffset) {
+        int pw = w.phases;
+        int perImage = h.count * w.count;
+        int perRow = pw * coutG;
+        int jEnd = j0 + n;
+        int rhFirst = j0 / perRow, rhEnd = Math.min(h.phases, (jEnd + perRow - 1) / perRow);
+        for (int row = 0; row < rows; row++) {
+            int p = p0 + row;
+            int img = p / perImage;
+            int rest = p - img * perImage;
+            int uh = rest / w.count;
+            int uw = rest - uh * w.count;
+            int rhLo = Math.max(h.lo[uh], rhFirst), rhHi = Math.min(h.hi[uh], rhEnd);
+            int rwLo = w.lo[uw], rwHi = Math.min(w.hi[uw], pw);
+            int cRow = row * ldc - j0;
+            for (int rh = rhLo; rh < rhHi; rh++) {
+                int first = rh * perRow;
+                int from = Math.max(j0, first + rwLo * coutG), to = Math.min(jEnd, first + rwHi * coutG);
+                // column first + rw·coutG + co is output (oh, origin_w + rw, g·coutG + co): at yRow + j + rw·(cout − coutG)
+                int yRow = yOffset + ((img * outH + h.origin[uh] + rh) * outW + w.origin[uw]) * cout + g * coutG - first;
+                int j = from;
+                while (j < to) {
+                    int rw = (j - first) / coutG;
+                    int end = groups == 1 ? to : Math.min(to, first + (rw + 1) * coutG);
+                    int dst = yRow + j + rw * (cout - coutG);
+                    addBiasRow(biasRow, g * perRow + j - first, c, cRow + j, y, dst, end - j);
+                    if (negativeZeroBias != null) {
+                        fixSignsOfZeroChannelsLast(g, img, uh, uw, rh, j - first, end - j, x, xOffset, y, dst);
+                    }
+                    Epilogue.apply(activation, y, dst, dst + end - j);
+                    j = end;
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code y[dst + i] = b[bi + i] + c[src + i]} for {@code i < len}: whole vectors, then, where
+     * there was at least one, the last vector of the run again (its overlap with the one before gets
+     * the same values), else the rest one by one.
+     */
+    private static void addBiasRow(float[] b, int bi, float[] c, int src, float[] y, int dst, int len) {
+        int i = 0;
+        for (; i <= len - LANES; i += LANES) {
+            FloatVector.fromArray(S, b, bi + i).add(FloatVector.fromArray(S, c, src + i)).intoArray(y, dst + i);
+        }
+        if (i < len && len >= LANES) {
+            int t = len - LANES;
+            FloatVector.fromArray(S, b, bi + t).add(FloatVector.fromArray(S, c, src + t)).intoArray(y, dst + t);
+        } else {
+            for (; i < len; i++) {
+                y[dst + i] = b[bi + i] + c[src + i];
+            }
+        }
+    }
+
+    /**
+     * {@link #fixSignOfZero} on a channels-last run of {@code len} outputs at {@code dst} (contiguous
+     * in y), whose first is row phase {@code rh}'s column {@code col} ({@code rw·coutG + co}).
+     */
+    private void fixSignsOfZeroChannelsLast(int g, int img, int uh, int uw, int rh, int col, int len,
+                                            float[] x, int xOffset, float[] y, int dst) {
+        for (int i = 0; i < len; i++) {
+            int rw = (col + i) / coutG, co = col + i - rw * coutG;
+            if (negativeZeroBias[g * coutG + co]) {
+                fixSignOfZero(g, co, img, uh, uw, rh, rw, rw + 1, x, xOffset, y, dst + i);
+            }
+        }
+    }
+
+    /**
+     * {@link #fillGaps} for a channels-last output: the bias-only outputs of super-pixels
+     * {@code [p0, p0 + rows)} for the output channels whose first GEMM column ({@code (0, 0, co)}, i.e.
+     * column {@code co}) lies in {@code [jA, jB)}, each pixel's channels of them contiguous, then the
+     * activation.
+     */
+    private void fillGapsChannelsLast(int g, int p0, int rows, int jA, int jB, float[] y, int yOffset) {
+        int coFrom = Math.min(jA, coutG), coTo = Math.min(jB, coutG);
+        int perImage = h.count * w.count;
+        for (int row = 0; row < rows && coFrom < coTo; row++) {
+            int p = p0 + row;
+            int img = p / perImage;
+            int rest = p - img * perImage;
+            int uh = rest / w.count;
+            int uw = rest - uh * w.count;
+            for (int rh = h.lo[uh]; rh < h.hi[uh]; rh++) {
+                int from = rh >= h.phases ? w.lo[uw] : Math.max(w.lo[uw], w.phases);
+                for (int rw = from; rw < w.hi[uw]; rw++) {
+                    int at = yOffset + ((img * outH + h.origin[uh] + rh) * outW + w.origin[uw] + rw) * cout + g * coutG;
+                    for (int co = coFrom; co < coTo; co++) {
+                        y[at + co] = bias == null ? 0f : bias[g * coutG + co];
+                    }
+                    Epilogue.apply(activation, y, at + coFrom, at + coTo);
+                }
+            }
+        }
+    }
+
     // END template
     // BEGIN GENERATED by gen_segments.py from the template above (x, y as native MemorySegments, float i at byte 4·i); do not edit: change the template and rerun the script.
     /** How the generated segment variants read and write one float: native order, any alignment. */
@@ -435,9 +584,15 @@ final class SubpixelPlan implements KernelPlan {
                 int ldc = Blocking.paddedColumns(n);
                 Sgemm.multiplyPacked(depth, ws.a, 0, panels * MR, 0, panels, packedB, g * groupB + (j0 / NR) * depth * NR,
                         n, ws.c, 0, ldc);
-                writeOut(g, p0, rows, j0, n, ws.c, ldc, x, xOffset, y, yOffset, ws);
+                if (channelsLastOutput) {
+                    writeOutChannelsLast(g, p0, rows, j0, n, ws.c, ldc, x, xOffset, y, yOffset);
+                } else {
+                    writeOut(g, p0, rows, j0, n, ws.c, ldc, x, xOffset, y, yOffset, ws);
+                }
             }
-            if (gaps) {
+            if (gaps && channelsLastOutput) {
+                fillGapsChannelsLast(g, p0, rows, jA, jB, y, yOffset);
+            } else if (gaps) {
                 fillGaps(g, p0, rows, jA, jB, y, yOffset);
             }
         }
@@ -460,7 +615,7 @@ final class SubpixelPlan implements KernelPlan {
             int rest = p - n * perImage;
             int uh = rest / w.count;
             int uw = rest - uh * w.count;
-            base[row] = xOffset + (n * cin + g * cinG) * inPlane;
+            base[row] = xOffset + n * cin * inPlane + g * cinG * xChannel;
             top[row] = h.top[uh];
             left[row] = w.top[uw];
         }
@@ -471,7 +626,7 @@ final class SubpixelPlan implements KernelPlan {
                 int t = kk - ci * tapsPer;
                 int th = t / w.taps;
                 int tw = t - th * w.taps;
-                int channel = ci * inPlane;
+                int channel = ci * xChannel;
                 // row r·MR + i of this k goes to panel r, slot i
                 int dst = pc * mPadded + (kk - pc) * MR;
                 int panelStride = kc * MR;
@@ -480,7 +635,7 @@ final class SubpixelPlan implements KernelPlan {
                     if (row < rows) {
                         int ih = top[row] - th, iw = left[row] - tw;
                         if (Integer.compareUnsigned(ih, inH) < 0 && Integer.compareUnsigned(iw, inW) < 0) {
-                            v = x.get(SEG_FLOAT, 4L * (base[row] + channel + ih * inW + iw));
+                            v = x.get(SEG_FLOAT, 4L * (base[row] + channel + (ih * inW + iw) * xPosition));
                         }
                     }
                     int r = row / MR;
@@ -609,7 +764,7 @@ final class SubpixelPlan implements KernelPlan {
             }
             boolean allNegativeZero = true;
             for (int ci = 0; ci < cinG && allNegativeZero; ci++) {
-                int xBase = xOffset + (img * cin + g * cinG + ci) * inPlane;
+                int xBase = xOffset + img * cin * inPlane + (g * cinG + ci) * xChannel;
                 int wBase = ((g * cinG + ci) * coutG + co) * kh * kw;
                 for (int th = 0; th < h.taps && allNegativeZero; th++) {
                     int ih = h.top[uh] - th;
@@ -621,7 +776,7 @@ final class SubpixelPlan implements KernelPlan {
                         if (iw < 0 || iw >= inW) {
                             continue;
                         }
-                        float product = x.get(SEG_FLOAT, 4L * (xBase + ih * inW + iw)) * weights[wBase + (rh + h.stride * th) * kw + rw + w.stride * tw];
+                        float product = x.get(SEG_FLOAT, 4L * (xBase + (ih * inW + iw) * xPosition)) * weights[wBase + (rh + h.stride * th) * kw + rw + w.stride * tw];
                         if (Float.floatToRawIntBits(product) != NEGATIVE_ZERO_BITS) {
                             allNegativeZero = false;
                             break;
@@ -660,6 +815,114 @@ final class SubpixelPlan implements KernelPlan {
                         fill(y, at + from, at + wHi, b);
                         Epilogue.apply(activation, y, at + from, at + wHi);
                     }
+                }
+            }
+        }
+    }
+
+
+    /**
+     * {@link #writeOut} for a channels-last output (columns {@code (rh, rw, co)}): for each super-pixel
+     * of C rows {@code [p0, p0 + rows)} and row phase {@code rh} whose outputs lie inside, the columns
+     * of its valid column phases that lie in {@code [j0, j0 + n)} are one run of C; each phase's part
+     * is the channels of one output pixel of this group, and with one group consecutive pixels'
+     * channels follow each other in the output row, so the whole run is one piece of the output.
+     * Each piece is written as {@code bias + C} ({@link #biasRow}) and then gets the activation.
+     */
+    private void writeOutChannelsLast(int g, int p0, int rows, int j0, int n, float[] c, int ldc,
+                                      MemorySegment x, int xOffset, MemorySegment y, int yOffset) {
+        int pw = w.phases;
+        int perImage = h.count * w.count;
+        int perRow = pw * coutG;
+        int jEnd = j0 + n;
+        int rhFirst = j0 / perRow, rhEnd = Math.min(h.phases, (jEnd + perRow - 1) / perRow);
+        for (int row = 0; row < rows; row++) {
+            int p = p0 + row;
+            int img = p / perImage;
+            int rest = p - img * perImage;
+            int uh = rest / w.count;
+            int uw = rest - uh * w.count;
+            int rhLo = Math.max(h.lo[uh], rhFirst), rhHi = Math.min(h.hi[uh], rhEnd);
+            int rwLo = w.lo[uw], rwHi = Math.min(w.hi[uw], pw);
+            int cRow = row * ldc - j0;
+            for (int rh = rhLo; rh < rhHi; rh++) {
+                int first = rh * perRow;
+                int from = Math.max(j0, first + rwLo * coutG), to = Math.min(jEnd, first + rwHi * coutG);
+                // column first + rw·coutG + co is output (oh, origin_w + rw, g·coutG + co): at yRow + j + rw·(cout − coutG)
+                int yRow = yOffset + ((img * outH + h.origin[uh] + rh) * outW + w.origin[uw]) * cout + g * coutG - first;
+                int j = from;
+                while (j < to) {
+                    int rw = (j - first) / coutG;
+                    int end = groups == 1 ? to : Math.min(to, first + (rw + 1) * coutG);
+                    int dst = yRow + j + rw * (cout - coutG);
+                    addBiasRow(biasRow, g * perRow + j - first, c, cRow + j, y, dst, end - j);
+                    if (negativeZeroBias != null) {
+                        fixSignsOfZeroChannelsLast(g, img, uh, uw, rh, j - first, end - j, x, xOffset, y, dst);
+                    }
+                    Epilogue.apply(activation, y, dst, dst + end - j);
+                    j = end;
+                }
+            }
+        }
+    }
+
+    /**
+     * {@code y[dst + i] = b[bi + i] + c[src + i]} for {@code i < len}: whole vectors, then, where
+     * there was at least one, the last vector of the run again (its overlap with the one before gets
+     * the same values), else the rest one by one.
+     */
+    private static void addBiasRow(float[] b, int bi, float[] c, int src, MemorySegment y, int dst, int len) {
+        int i = 0;
+        for (; i <= len - LANES; i += LANES) {
+            FloatVector.fromArray(S, b, bi + i).add(FloatVector.fromArray(S, c, src + i)).intoMemorySegment(y, 4L * (dst + i), SEG_ORDER);
+        }
+        if (i < len && len >= LANES) {
+            int t = len - LANES;
+            FloatVector.fromArray(S, b, bi + t).add(FloatVector.fromArray(S, c, src + t)).intoMemorySegment(y, 4L * (dst + t), SEG_ORDER);
+        } else {
+            for (; i < len; i++) {
+                y.set(SEG_FLOAT, 4L * (dst + i), b[bi + i] + c[src + i]);
+            }
+        }
+    }
+
+    /**
+     * {@link #fixSignOfZero} on a channels-last run of {@code len} outputs at {@code dst} (contiguous
+     * in y), whose first is row phase {@code rh}'s column {@code col} ({@code rw·coutG + co}).
+     */
+    private void fixSignsOfZeroChannelsLast(int g, int img, int uh, int uw, int rh, int col, int len,
+                                            MemorySegment x, int xOffset, MemorySegment y, int dst) {
+        for (int i = 0; i < len; i++) {
+            int rw = (col + i) / coutG, co = col + i - rw * coutG;
+            if (negativeZeroBias[g * coutG + co]) {
+                fixSignOfZero(g, co, img, uh, uw, rh, rw, rw + 1, x, xOffset, y, dst + i);
+            }
+        }
+    }
+
+    /**
+     * {@link #fillGaps} for a channels-last output: the bias-only outputs of super-pixels
+     * {@code [p0, p0 + rows)} for the output channels whose first GEMM column ({@code (0, 0, co)}, i.e.
+     * column {@code co}) lies in {@code [jA, jB)}, each pixel's channels of them contiguous, then the
+     * activation.
+     */
+    private void fillGapsChannelsLast(int g, int p0, int rows, int jA, int jB, MemorySegment y, int yOffset) {
+        int coFrom = Math.min(jA, coutG), coTo = Math.min(jB, coutG);
+        int perImage = h.count * w.count;
+        for (int row = 0; row < rows && coFrom < coTo; row++) {
+            int p = p0 + row;
+            int img = p / perImage;
+            int rest = p - img * perImage;
+            int uh = rest / w.count;
+            int uw = rest - uh * w.count;
+            for (int rh = h.lo[uh]; rh < h.hi[uh]; rh++) {
+                int from = rh >= h.phases ? w.lo[uw] : Math.max(w.lo[uw], w.phases);
+                for (int rw = from; rw < w.hi[uw]; rw++) {
+                    int at = yOffset + ((img * outH + h.origin[uh] + rh) * outW + w.origin[uw] + rw) * cout + g * coutG;
+                    for (int co = coFrom; co < coTo; co++) {
+                        y.set(SEG_FLOAT, 4L * (at + co), bias == null ? 0f : bias[g * coutG + co]);
+                    }
+                    Epilogue.apply(activation, y, at + coFrom, at + coTo);
                 }
             }
         }

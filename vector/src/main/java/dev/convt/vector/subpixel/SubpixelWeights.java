@@ -8,11 +8,13 @@ import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 
 /**
- * The sub-pixel kernel's packed weights for one spec: per group the phase GEMM's packed B (rows
- * {@code (ci, th, tw)}, columns {@code (co, rh, rw)}, see {@link SubpixelPlan}), the bias copy, and for
+ * The sub-pixel kernel's packed weights for one spec and output layout: per group the phase GEMM's
+ * packed B (rows {@code (ci, th, tw)}, columns {@code (co, rh, rw)}, or {@code (rh, rw, co)} for a
+ * channels-last output; see {@link SubpixelPlan}), the bias copy, and for
  * a bias with −0 entries a copy of the weights for the sign fix-up. Weights with a NaN or an infinity
  * are not packed: the kernel plans them with im2col ({@link #finite} false, the copy in {@link #source}).
- * Everything depends on the spec alone, so the plans of every input shape share it. Immutable once made.
+ * Everything depends on the spec and the column order alone, so the plans of every input shape of that
+ * order share it. Immutable once made.
  */
 final class SubpixelWeights implements KernelPack {
     private static final int NEGATIVE_ZERO_BITS = 0x8000_0000;
@@ -30,7 +32,11 @@ final class SubpixelWeights implements KernelPack {
     /** The weights as given, for the im2col fallback of non-finite weights; null when {@link #finite}. */
     final float[] source;
 
-    SubpixelWeights(Problem p, float[] weight, int weightOffset, float[] bias, int biasOffset) {
+    /** Whether the packed B's columns are {@code (rh, rw, co)} (a channels-last output's order), else {@code (co, rh, rw)}. */
+    final boolean channelsLast;
+
+    SubpixelWeights(Problem p, boolean channelsLast, float[] weight, int weightOffset, float[] bias, int biasOffset) {
+        this.channelsLast = channelsLast;
         int cout = p.spec().outChannels();
         this.bias = bias == null ? null : Arrays.copyOfRange(bias, biasOffset, biasOffset + cout);
         boolean allFinite = true;
@@ -66,7 +72,10 @@ final class SubpixelWeights implements KernelPack {
         weights = negZero == null ? null : Arrays.copyOfRange(weight, weightOffset, weightOffset + p.weightLength());
     }
 
-    /** Packs B per group: the phases' weights side by side (rows {@code (ci, th, tw)}, columns {@code (co, rh, rw)}). */
+    /**
+     * Packs B per group: the phases' weights side by side (rows {@code (ci, th, tw)}, columns
+     * {@code (co, rh, rw)}, or {@code (rh, rw, co)} for {@link #channelsLast}).
+     */
     private void packWeights(Problem p, int depth, int columns, float[] weight, int weightOffset) {
         int[] k = p.kernel3(), st = p.stride3();
         int kw = k[2], sh = st[1], sw = st[2];
@@ -80,12 +89,12 @@ final class SubpixelWeights implements KernelPack {
             for (int ci = 0; ci < cinG; ci++) {
                 for (int th = 0; th < tapsH; th++) {
                     for (int tw = 0; tw < tapsW; tw++, row++) {
-                        int col = 0;
                         for (int co = 0; co < coutG; co++) {
                             int src = weightOffset + ((g * cinG + ci) * coutG + co) * taps;
                             for (int rh = 0; rh < phasesH; rh++) {
                                 int srcRow = src + (rh + sh * th) * kw + sw * tw;
-                                for (int rw = 0; rw < phasesW; rw++, col++) {
+                                for (int rw = 0; rw < phasesW; rw++) {
+                                    int col = channelsLast ? (rh * phasesW + rw) * coutG + co : (co * phasesH + rh) * phasesW + rw;
                                     rowMajor[row * columns + col] = weight[srcRow + rw];
                                 }
                             }
