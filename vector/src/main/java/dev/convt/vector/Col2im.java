@@ -517,10 +517,16 @@ final class Col2im {
      */
     private void pairTail(float[] y, int i, float[] c, int c0, int c1, int rest, float b) {
         if (i + 2 * L > y.length) {
-            // at the output's end a masked vector would lie partly past it: the Vector API then takes
-            // its out-of-range path, a Java fallback whose vectors C2 does not always keep in registers
-            // (the runner saw a few hundred bytes allocated per timed row of dcgan_g2, in some JVMs)
-            pairTailScalar(y, i, c, c0, c1, rest, b);
+            // at the output's end a masked vector would lie partly past it, and the Vector API would
+            // take its out-of-range path (a Java fallback, deoptimised and recompiled): value by value
+            // instead, the zip's even outputs from row c0 and odd ones from row c1, one addition each
+            if (singleCover) {
+                storeRun(y, i, 2, b, c, c0, rest);
+                storeRun(y, i + 1, 2, b, c, c1, rest);
+            } else {
+                addRun(y, i, 2, c, c0, rest);
+                addRun(y, i + 1, 2, c, c1, rest);
+            }
             return;
         }
         FloatVector bv = FloatVector.broadcast(S, b);
@@ -546,23 +552,6 @@ final class Col2im {
                 bv.add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i, lo);
             } else {
                 FloatVector.fromArray(S, y, i, lo).add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i, lo);
-            }
-        }
-    }
-
-    /**
-     * {@link #pairTail} value by value, for a tail at the end of {@code y}: output {@code i + 2k} takes
-     * row {@code c0}'s value {@code k} and {@code i + 2k + 1} row {@code c1}'s, as the zip does, with
-     * the same single addition per value (so the same bits).
-     */
-    private void pairTailScalar(float[] y, int i, float[] c, int c0, int c1, int rest, float b) {
-        for (int k = 0; k < rest; k++) {
-            if (singleCover) {
-                y[i + 2 * k] = b + c[c0 + k];
-                y[i + 2 * k + 1] = b + c[c1 + k];
-            } else {
-                y[i + 2 * k] += c[c0 + k];
-                y[i + 2 * k + 1] += c[c1 + k];
             }
         }
     }
@@ -901,10 +890,16 @@ final class Col2im {
      */
     private void pairTail(MemorySegment y, int i, float[] c, int c0, int c1, int rest, float b) {
         if (i + 2 * L > (y.byteSize() / 4)) {
-            // at the output's end a masked vector would lie partly past it: the Vector API then takes
-            // its out-of-range path, a Java fallback whose vectors C2 does not always keep in registers
-            // (the runner saw a few hundred bytes allocated per timed row of dcgan_g2, in some JVMs)
-            pairTailScalar(y, i, c, c0, c1, rest, b);
+            // at the output's end a masked vector would lie partly past it, and the Vector API would
+            // take its out-of-range path (a Java fallback, deoptimised and recompiled): value by value
+            // instead, the zip's even outputs from row c0 and odd ones from row c1, one addition each
+            if (singleCover) {
+                storeRun(y, i, 2, b, c, c0, rest);
+                storeRun(y, i + 1, 2, b, c, c1, rest);
+            } else {
+                addRun(y, i, 2, c, c0, rest);
+                addRun(y, i + 1, 2, c, c1, rest);
+            }
             return;
         }
         FloatVector bv = FloatVector.broadcast(S, b);
@@ -930,23 +925,6 @@ final class Col2im {
                 bv.add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, lo);
             } else {
                 FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER, lo).add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, lo);
-            }
-        }
-    }
-
-    /**
-     * {@link #pairTail} value by value, for a tail at the end of {@code y}: output {@code i + 2k} takes
-     * row {@code c0}'s value {@code k} and {@code i + 2k + 1} row {@code c1}'s, as the zip does, with
-     * the same single addition per value (so the same bits).
-     */
-    private void pairTailScalar(MemorySegment y, int i, float[] c, int c0, int c1, int rest, float b) {
-        for (int k = 0; k < rest; k++) {
-            if (singleCover) {
-                y.set(SEG_FLOAT, 4L * (i + 2 * k), b + c[c0 + k]);
-                y.set(SEG_FLOAT, 4L * (i + 2 * k + 1), b + c[c1 + k]);
-            } else {
-                y.set(SEG_FLOAT, 4L * (i + 2 * k), y.get(SEG_FLOAT, 4L * (i + 2 * k)) + c[c0 + k]);
-                y.set(SEG_FLOAT, 4L * (i + 2 * k + 1), y.get(SEG_FLOAT, 4L * (i + 2 * k + 1)) + c[c1 + k]);
             }
         }
     }
