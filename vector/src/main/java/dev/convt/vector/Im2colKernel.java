@@ -27,8 +27,9 @@ import java.util.List;
  * still in L2, so the full column buffer ({@code M × J}) never exists.
  *
  * <p>A layer whose input has one spatial position and whose output is exactly its kernel (a DCGAN
- * generator's first layer) is one GEMM whose result is the output: {@link Im2colProjection} runs it
- * with the roles swapped (weights as the packed B, images as the rows of A) and no col2im.
+ * generator's first layer), and a channels-last layer whose stride equals its kernel (U-Net's 2 × 2
+ * up-convolutions), is one GEMM whose result is the output: {@link Im2colProjection} runs it with the
+ * roles swapped (weights as the packed B, images or input positions as the rows of A) and no col2im.
  *
  * <p>Native segments ({@link Im2colPlan#executesSegments}): the input columns are packed straight from
  * the input segment and col2im, the bias, the activation and the channels-last write-out store into the
@@ -279,14 +280,14 @@ public final class Im2colKernel implements Kernel {
     }
 
     /**
-     * Yes, but for a channels-last single input position ({@link Im2colProjection}, which the plan's
-     * layout stage transposes): col2im accumulates channels first in a window of the output's
-     * positions in the executing thread's workspace, and each output region moves to the caller's
-     * channels-last output as soon as it is final, while it is still in cache ({@link OutputFrontier}).
+     * Yes for every layout: col2im accumulates a channels-last output channels first in a window of the
+     * output's positions in the executing thread's workspace, and each output region moves to the
+     * caller's channels-last output as soon as it is final, while it is still in cache
+     * ({@link OutputFrontier}); {@link Im2colProjection} stores channels-last rows where they belong.
      */
     @Override
     public boolean writesLayout(Problem problem) {
-        return problem.layout() == dev.convt.Layout.CHANNELS_FIRST || !Im2colProjection.applies(problem);
+        return true;
     }
 
     /** Yes: each output region gets the activation as soon as col2im has finished it ({@link OutputFrontier}). */
@@ -300,10 +301,17 @@ public final class Im2colKernel implements Kernel {
         return plan(problem, pack(problem, weight, weightOffset, bias, biasOffset));
     }
 
-    /** The packed layout of the problem's weights: {@value #PROJECTION_LAYOUT} for {@link Im2colProjection}, else {@value #GEMM_LAYOUT}. */
+    /**
+     * The packed layout of the problem's weights: {@value #PROJECTION_LAYOUT} for {@link Im2colProjection}
+     * ({@value #PROJECTION_TAP_MAJOR_LAYOUT} channels last, its columns {@code (tap, co)}), else
+     * {@value #GEMM_LAYOUT}.
+     */
     @Override
     public String packLayout(Problem problem) {
-        return Im2colProjection.applies(problem) ? PROJECTION_LAYOUT : GEMM_LAYOUT;
+        if (!Im2colProjection.applies(problem)) {
+            return GEMM_LAYOUT;
+        }
+        return Im2colProjection.tapMajor(problem) ? PROJECTION_TAP_MAJOR_LAYOUT : PROJECTION_LAYOUT;
     }
 
     /** The layout of the GEMM's packed A panels ({@code Wᵀ} per group): every problem but the projection's. */
@@ -312,10 +320,14 @@ public final class Im2colKernel implements Kernel {
     /** The layout of {@link Im2colProjection}'s packed B (the weights as the GEMM's other operand). */
     static final String PROJECTION_LAYOUT = "projection-b";
 
+    /** The layout of {@link Im2colProjection}'s packed B with its columns {@code (tap, co)}, for channels-last problems. */
+    static final String PROJECTION_TAP_MAJOR_LAYOUT = "projection-b-tap-major";
+
     /** Packs {@code Wᵀ} as the GEMM's A panels, or the projection's B, with a copy of the bias: the spec's data alone. */
     @Override
     public KernelPack pack(Problem problem, float[] weight, int weightOffset, float[] bias, int biasOffset) {
-        return new Im2colWeights(problem.spec(), Im2colProjection.applies(problem), weight, weightOffset, bias, biasOffset);
+        return new Im2colWeights(problem.spec(), Im2colProjection.applies(problem), Im2colProjection.tapMajor(problem),
+                weight, weightOffset, bias, biasOffset);
     }
 
     /** The per-shape plan over the pack: col2im's tables, the output frontier, the workspace sizes. */
@@ -338,12 +350,12 @@ public final class Im2colKernel implements Kernel {
         /** Cout values, or null without bias. */
         final float[] bias;
 
-        Im2colWeights(dev.convt.ConvTransposeSpec spec, boolean projection, float[] weight, int weightOffset,
+        Im2colWeights(dev.convt.ConvTransposeSpec spec, boolean projection, boolean tapMajor, float[] weight, int weightOffset,
                       float[] bias, int biasOffset) {
             int groups = spec.groups(), k = spec.inChannelsPerGroup();
             int m = spec.outChannelsPerGroup() * spec.kernelVolume();
             this.bias = bias == null ? null : Arrays.copyOfRange(bias, biasOffset, biasOffset + spec.outChannels());
-            this.projection = projection ? new Im2colProjection.Weights(spec, weight, weightOffset, this.bias) : null;
+            this.projection = projection ? new Im2colProjection.Weights(spec, tapMajor, weight, weightOffset, this.bias) : null;
             groupLength = projection ? 0 : Packing.packedALength(m, k);
             packedA = new float[Math.multiplyExact(groupLength, groups)];
             for (int g = 0; g < groups && !projection; g++) {
@@ -571,7 +583,7 @@ public final class Im2colKernel implements Kernel {
         void runPart(int g, int co0, int co1, int n0, int n1, int pA, int pB, int qA, int qB, Col2im c2i,
                      float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
             if (projection != null) {
-                projection.run(g, co0, co1, n0, n1, x, xOffset, y, yOffset, workspace);
+                projection.run(g, co0, co1, n0, n1, pA, pB, qA, qB, x, xOffset, y, yOffset, workspace);
                 return;
             }
             Workspace ws = workspace == null ? this.workspace.get() : (Workspace) workspace;
@@ -685,7 +697,7 @@ public final class Im2colKernel implements Kernel {
         void runPart(int g, int co0, int co1, int n0, int n1, int pA, int pB, int qA, int qB, Col2im c2i,
                      MemorySegment x, int xOffset, MemorySegment y, int yOffset, Object workspace) {
             if (projection != null) {
-                projection.run(g, co0, co1, n0, n1, x, xOffset, y, yOffset, workspace);
+                projection.run(g, co0, co1, n0, n1, pA, pB, qA, qB, x, xOffset, y, yOffset, workspace);
                 return;
             }
             Workspace ws = workspace == null ? this.workspace.get() : (Workspace) workspace;

@@ -133,9 +133,12 @@ final class Im2colSplit implements KernelPlan.Tasks {
             return p.m < p.columns;
         }
 
-        /** Bands for one image range holding every image (else 1): a projection's tasks compute whole outputs of their images. */
+        /**
+         * Bands for one image range holding every image (else 1): a channels-first projection's tasks
+         * compute whole outputs of their images (a tap-major one's rows are input positions, banded alike).
+         */
         private int bands(int wanted) {
-            return imageRanges == p.batch && p.projection == null
+            return imageRanges == p.batch && (p.projection == null || p.projection.tapMajor())
                     ? (int) Math.max(1, Math.min(wanted, bandLength / Math.max(bandStep, 2L * kernelReach()))) : 1;
         }
 

@@ -170,6 +170,54 @@ public class LayoutAgreementTest {
                 + "transposed at " + at + " (" + last + ")");
     }
 
+    /**
+     * Channels-last layers whose stride equals the kernel along every axis (no padding, dilation 1),
+     * which im2col computes as one GEMM with the input positions as its rows and stores each tap's
+     * channels straight into the output ({@code Im2colProjection}, tap-major): ranks 1–3, axes of one
+     * position, kernels of 1–3 per axis, groups, bias or none, the exact activations, more rows than
+     * one GEMM block ({@code MC}) and fewer than one panel, over 1–3 images.
+     */
+    @Provide
+    Arbitrary<Problem> strideIsKernelProblems() {
+        Arbitrary<List<Integer>> genes = Arbitraries.integers().between(0, 1 << 20).list().ofSize(8);
+        Arbitrary<Activation> acts = Arbitraries.of(Activation.none(), Activation.relu(), Activation.clamp(-3, 5));
+        return net.jqwik.api.Combinators.combine(genes, acts).as((g, act) -> {
+            int rank = 1 + g.get(0) % 3;
+            int[] ks = new int[rank], in = new int[rank];
+            for (int a = 0; a < rank; a++) {
+                ks[a] = 1 + (g.get(1) >> (2 * a)) % 3;
+                int most = rank == 1 ? 300 : rank == 2 ? 20 : 6;
+                in[a] = (g.get(2) >> (3 * a)) % 5 == 0 ? 1 : 1 + (g.get(3) >> (4 * a)) % most;
+            }
+            int groups = 1 + g.get(4) % 3;
+            int cin = groups * (1 + g.get(5) % 40), cout = groups * (16 + g.get(6) % 24);
+            ConvTransposeSpec spec = ConvTransposeSpec.builder(rank, cin, cout, ks).stride(ks)
+                    .groups(groups).bias(g.get(7) % 2 == 0).activation(act).build();
+            return spec.problem(1 + g.get(7) % 3, in);
+        });
+    }
+
+    @Property(tries = 60)
+    void im2colStoresStrideIsKernelChannelsLastRowsItself(@ForAll("strideIsKernelProblems") Problem p,
+                                                          @ForAll @IntRange(min = 1, max = 4) int threads,
+                                                          @ForAll @LongRange(min = 0, max = 1000) long seed) {
+        assertTrue(FastKernels.all().contains(KernelChoice.IM2COL), "the im2col kernel is not available: " + FastKernels.all());
+        Problem last = p.withLayout(Layout.CHANNELS_LAST);
+        assertEquals("projection-b-tap-major", Planner.kernel(KernelChoice.IM2COL).packLayout(last),
+                "a channels-last layer whose stride is its kernel is im2col's one GEMM: " + last);
+        float[] x = TestData.smallInts(p.inputLength(), seed);
+        float[] w = TestData.smallInts(p.weightLength(), seed + 1);
+        float[] b = p.spec().hasBias() ? TestData.smallInts(p.biasLength(), seed + 2) : null;
+        float[] expected = channelsLast(FastKernels.reference(p, x, w, b), p.batch(), p.spec().outChannels(), p.outputPlane());
+        float[] got = guarded(p.outputLength());
+        Planner.plan(last, w, 0, b, 0, KernelChoice.IM2COL).execute(channelsLast(x, p.batch(), p.spec().inChannels(), p.inputPlane()),
+                0, got, GUARD, Parallelism.threads(threads).withMinTaskWork(1));
+        checkGuards(got, p.outputLength(), "im2col at " + threads + " threads on " + last);
+        int at = FastKernels.firstBitDifference(expected, Arrays.copyOfRange(got, GUARD, GUARD + p.outputLength()));
+        assertEquals(-1, at, "im2col at " + threads + " threads: channels-last output differs from the reference's "
+                + "channels-first one transposed at " + at + " (" + last + ")");
+    }
+
     @Property
     void channelsLastIsChannelsFirstTransposedOnEveryKernel(@ForAll("problems") Problem p,
                                                              @ForAll @IntRange(min = 1, max = 2) int threads,
