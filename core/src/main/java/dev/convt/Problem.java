@@ -330,6 +330,23 @@ public final class Problem {
         checkBuffer("bias", b, offset, spec.outChannels(), new int[] {spec.outChannels()});
     }
 
+    /**
+     * Whether {@code o} has this problem's input spatial shape, layout and output_padding: with a spec
+     * equal up to output_padding, all that a kernel's batch-free geometry depends on besides the spec
+     * (see {@link PackedWeights}). Allocates nothing.
+     */
+    boolean sameGeometry(Problem o) {
+        if (layout != o.layout || !Arrays.equals(inSpatial, o.inSpatial) || spec.rank() != o.spec.rank()) {
+            return false;
+        }
+        for (int d = 0; d < spec.rank(); d++) {
+            if (spec.outputPadding(d) != o.spec.outputPadding(d)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof Problem p && spec.equals(p.spec) && batch == p.batch && batched == p.batched
