@@ -33,10 +33,11 @@ final class ReshapeCommand {
             largest batch is an error (use fewer runs).
 
             Before its timed runs, each layer is warmed so that both figures are of compiled
-            planning code, not of the interpreter's: for 50 ms (at least 3 runs) the same
-            alternation, unmeasured, on a small input of the layer's spec (each spatial size at
-            most 4; its own packed weights; batch sizes above those of the timed runs), then 3
-            unmeasured runs at the layer's shape.
+            planning code (C2 compiles a method after some thousands of calls), not of the
+            interpreter's: the same alternation, unmeasured, over packed weights of its own, at
+            batch sizes above those of the timed runs (at the layer's input shape while its output
+            fits an array, then at a small input, each spatial size at most 4), 10000 runs or 0.5 s,
+            whichever comes first (at least 3), then 3 unmeasured runs as the timed ones.
 
               --layers a,b     only these layers
               --file F         layers in the format of shared/workloads/layers.json (default: the
@@ -48,8 +49,11 @@ final class ReshapeCommand {
     /** Unmeasured runs of each at the layer's shape before timing (the JIT compiles the packing loops). */
     static final int WARM_RUNS = 3;
 
-    /** How long each layer's planning code is warmed at a small input shape first (at least {@link #WARM_RUNS} runs). */
-    static final long WARM_NANOS = 50_000_000L;
+    /** Runs that warm each layer's planning code at a small input shape first: enough calls for C2 to compile the planning methods. */
+    static final int WARM_SMALL_RUNS = 10_000;
+
+    /** The most time those runs may take per layer (at least {@link #WARM_RUNS} runs): large weights take long to pack. */
+    static final long WARM_NANOS = 500_000_000L;
 
     /** The largest spatial size of the warm-up's input shape. */
     static final int WARM_SIZE = 4;
@@ -114,7 +118,7 @@ final class ReshapeCommand {
                     shared.kernelName() + (shared.kernelName().equals(first.kernelName()) ? "" : " (N: " + first.kernelName() + ")"),
                     Table.fixed(packed.packedWeightBytes() / (1024.0 * 1024), 2),
                     Table.ms(fm), Table.ms(percentile(full, 10)) + "–" + Table.ms(percentile(full, 90)),
-                    Table.ms(rm), Table.ms(percentile(reshape, 10)) + "–" + Table.ms(percentile(reshape, 90)),
+                    fine(rm), fine(percentile(reshape, 10)) + "–" + fine(percentile(reshape, 90)),
                     Table.fixed(100 * rm / fm, 2) + "%");
         }
         table.print(out);
@@ -127,23 +131,29 @@ final class ReshapeCommand {
     }
 
     /**
-     * The warm-up: full and reshape plans alternating, unmeasured, on an input of the layer's spec whose
-     * spatial sizes are at most {@link #WARM_SIZE} (the layer's own shape where that one has no output),
-     * over packed weights of their own, each at a new batch size from {@code fromBatch} on, for
-     * {@link #WARM_NANOS} and at least {@link #WARM_RUNS} runs, or until the batch outgrows the layer.
+     * The warm-up: full and reshape plans alternating, unmeasured, over packed weights of their own, each
+     * at a new batch size from {@code fromBatch} on: at the layer's input shape while its output fits
+     * an array, then at a shape whose spatial sizes are at most {@link #WARM_SIZE} (where that one has
+     * an output); {@link #WARM_SMALL_RUNS} runs or {@link #WARM_NANOS}, whichever comes first (at least
+     * {@link #WARM_RUNS}), or until the batch outgrows both.
      */
     private static void warm(Problem p, float[] w, float[] b, long fromBatch) {
         int[] small = p.inputSpatial();
         for (int d = 0; d < small.length; d++) {
             small[d] = Math.min(small[d], WARM_SIZE);
         }
-        int[] spatial = validOrNull(p, small) != null ? small : p.inputSpatial();
+        int[] spatial = p.inputSpatial();
         PackedWeights packed = Planner.pack(p.spec(), w, b);
         long start = System.nanoTime();
         long batch = fromBatch;
-        for (int run = 0; run < WARM_RUNS || System.nanoTime() - start < WARM_NANOS; run++) {
-            Problem qFull = batch < Integer.MAX_VALUE ? validOrNull(p, spatial, (int) batch) : null;
-            Problem qReshape = batch + 1 < Integer.MAX_VALUE ? validOrNull(p, spatial, (int) batch + 1) : null;
+        for (int run = 0; run < WARM_RUNS || run < WARM_SMALL_RUNS && System.nanoTime() - start < WARM_NANOS; run++) {
+            Problem qFull = validOrNull(p, spatial, batch), qReshape = validOrNull(p, spatial, batch + 1);
+            if ((qFull == null || qReshape == null) && spatial != small) {
+                spatial = small;
+                packed = Planner.pack(p.spec(), w, b);
+                qFull = validOrNull(p, spatial, batch);
+                qReshape = validOrNull(p, spatial, batch + 1);
+            }
             if (qFull == null || qReshape == null) {
                 return;
             }
@@ -153,18 +163,21 @@ final class ReshapeCommand {
         }
     }
 
-    /** The problem of the layer's spec at this spatial shape (batch 1), or null where it has no output. */
-    private static Problem validOrNull(Problem p, int[] spatial) {
-        return validOrNull(p, spatial, 1);
-    }
-
     /** The problem of the layer's spec at this shape and batch, or null where its output is empty or too large. */
-    private static Problem validOrNull(Problem p, int[] spatial, int batch) {
+    private static Problem validOrNull(Problem p, int[] spatial, long batch) {
+        if (batch > Integer.MAX_VALUE) {
+            return null;
+        }
         try {
-            return p.spec().problem(batch, spatial);
+            return p.spec().problem((int) batch, spatial);
         } catch (IllegalArgumentException e) {
             return null;
         }
+    }
+
+    /** Milliseconds as {@link Table#ms}, with four decimals below 0.01 ms (a reshape takes a fraction of a microsecond). */
+    static String fine(double ms) {
+        return ms < 0.01 ? Table.fixed(ms, 4) : Table.ms(ms);
     }
 
     /** The {@code pct}-th percentile (nearest rank) of the values. */
