@@ -2,6 +2,7 @@ package dev.convt;
 
 import dev.convt.kernel.Kernel;
 import dev.convt.kernel.KernelChoice;
+import dev.convt.kernel.KernelGeometry;
 import dev.convt.kernel.KernelPack;
 import dev.convt.kernel.KernelPlan;
 import dev.convt.kernel.SourceWeights;
@@ -12,13 +13,15 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 /**
  * The weights and bias of one layer, packed once for the kernels and shared by the plans of every input
  * shape: XNNPACK's create (pack the weights) apart from its reshape (a new batch or spatial size).
  * Made by {@link Planner#pack}; a plan for any input shape of the layer is then cheap
  * ({@link #plan(int...)}, {@link Planner#plan(Problem, PackedWeights)}): it makes the kernel's tables
- * and workspace sizes for that shape and reads the packed weights in place, without repacking them.
+ * and workspace sizes for that shape and reads the packed weights in place, without repacking them;
+ * a new batch size of an input shape planned recently is cheaper still (see "Input shapes").
  *
  * <pre>{@code
  * PackedWeights packed = Planner.pack(spec, weight, 0, bias, 0);   // once per layer
@@ -35,15 +38,30 @@ import java.util.concurrent.atomic.AtomicInteger;
  * shares it. Kernels that pack nothing (the scalar reference) read the copy of the caller's weights
  * this object keeps.
  *
+ * <h2>Input shapes</h2>
+ * What a plan takes from its input's spatial shape alone (XNNPACK's reshape work that does not depend
+ * on the batch: the kernel's {@link KernelGeometry}, e.g. the scatter kernel's phase and output-row
+ * tables, im2col's col2im ranges, the sub-pixel kernel's phase tables; and which kernels the automatic
+ * choice may take, {@link Kernel#shapeDeclineReason}) is kept for the last {@value #MAX_SHAPES} input
+ * shapes planned (spatial sizes, layout and output_padding; the batch is not part of it), so a plan
+ * for a new batch size of such a shape makes only its batch's part: the automatic choice among those
+ * kernels, the blocking and workspace sizes, its per-thread workspace holder. A shape beyond the last
+ * {@value #MAX_SHAPES} is planned from scratch and replaces the oldest kept one. Each kept shape holds
+ * tables proportional to its output rows and kernel taps ({@link #geometryBytes()} reports them; for
+ * the sub-pixel kernel with non-finite weights, also im2col's pack of them for that shape). Plans of
+ * any shape and batch are bit for bit those {@link Planner#plan(Problem, float[], float[])} makes.
+ *
  * <h2>Threads</h2>
  * Immutable to callers and thread-safe: any thread may plan from it at any time, and the plans made
  * from it may execute at once on any threads (each plan keeps its own per-thread workspace, as a plan
- * made by {@link Planner#plan(Problem, float[], float[])} does).
+ * made by {@link Planner#plan(Problem, float[], float[])} does). The kept input shapes are read without
+ * a lock and replaced under this object's lock; their geometries are immutable.
  *
  * <h2>Memory and lifetime</h2>
  * It keeps a copy of the caller's weights and bias (so the caller's arrays may change or be reused
  * afterwards; plans from this object never see such changes), plus each pack made so far:
- * {@link #packedWeightBytes()} reports the total now. Plans made from it refer to it and its packs;
+ * {@link #packedWeightBytes()} reports the total now; plus the tables of the kept input shapes
+ * ({@link #geometryBytes()}). Plans made from it refer to it and its packs;
  * it is freed by the garbage collector once neither it nor any of its plans is reachable. To change
  * the weights, make a new one.
  *
@@ -141,7 +159,7 @@ public final class PackedWeights {
      * @throws IllegalArgumentException naming both specs
      */
     void checkSpec(Problem problem) {
-        if (!sameUpToOutputPadding(spec, problem.spec())) {
+        if (problem.spec() != spec && !sameUpToOutputPadding(spec, problem.spec())) {
             throw new IllegalArgumentException("packed weights: the weights were packed for " + spec
                     + ", but the problem's spec is " + problem.spec() + " (only output_padding may differ)");
         }
@@ -155,14 +173,118 @@ public final class PackedWeights {
                 && Arrays.equals(a.dilation(), b.dilation()) && a.activation().equals(b.activation());
     }
 
-    /** The kernel's plan of a problem (checked by {@link #checkSpec}, accepted by the kernel), over its shared pack. */
-    KernelPlan kernelPlan(Kernel kernel, Problem problem) {
+    /** The kernel's pack for a problem (checked by {@link #checkSpec}, accepted by the kernel): shared, made at most once per layout. */
+    private KernelPack kernelPack(Kernel kernel, Problem problem) {
         String layout = kernel.packLayout(problem);
         if (layout == null) {
-            return kernel.plan(problem, source);
+            return source;
         }
         Slot slot = packs.computeIfAbsent(kernel.name() + "/" + layout, key -> new Slot());
-        return kernel.plan(problem, slot.get(kernel, problem, this));
+        return slot.get(kernel, problem, this);
+    }
+
+    /**
+     * The batch-free planning of a problem's input shape (checked by {@link #checkSpec}, not empty): found
+     * among the {@value #MAX_SHAPES} input shapes planned last, or made and kept in place of the oldest.
+     * Reads take no lock; a new shape is added under this object's lock (two threads that meet a new
+     * shape at once may both make its entry; one is kept, and either plans the same).
+     */
+    Shape shape(Problem problem) {
+        for (Shape s : shapes) {
+            if (s.problem.sameGeometry(problem)) {
+                return s;
+            }
+        }
+        Shape made = new Shape(problem);
+        synchronized (this) {
+            Shape[] now = shapes;
+            for (Shape s : now) {
+                if (s.problem.sameGeometry(problem)) {
+                    return s;
+                }
+            }
+            int keep = Math.min(now.length, MAX_SHAPES - 1);
+            Shape[] next = Arrays.copyOfRange(now, now.length - keep, now.length + 1);
+            next[keep] = made;
+            shapes = next;
+        }
+        return made;
+    }
+
+    /**
+     * The input shapes whose geometry is kept: at most this many (each a few tables along the shape's
+     * axes), so an engine that meets many input sizes keeps memory bounded and recomputes the geometry
+     * of a shape it has not planned recently.
+     */
+    static final int MAX_SHAPES = 8;
+
+    /** The kept input shapes, oldest first; replaced whole under this object's lock. */
+    private volatile Shape[] shapes = new Shape[0];
+
+    /**
+     * The bytes of the kernels' tables kept for the input shapes planned last (at most
+     * {@value #MAX_SHAPES} shapes; see "Input shapes" in the class comment), beside
+     * {@link #packedWeightBytes()}.
+     *
+     * @return the bytes of the kept geometries' tables
+     */
+    public long geometryBytes() {
+        long bytes = 0;
+        for (Shape s : shapes) {
+            for (int i = 0; i < s.geometries.length(); i++) {
+                KernelGeometry g = s.geometries.get(i);
+                bytes += g == null ? 0 : g.tableBytes();
+            }
+        }
+        return bytes;
+    }
+
+    /**
+     * One input shape (spatial sizes, layout, output_padding) of this spec: the kernels the automatic
+     * choice may take for it, found once (those whose {@link Kernel#shapeDeclineReason} is null), and
+     * each kernel's geometry over its pack, made by the first plan that needs it.
+     */
+    final class Shape {
+        /** The problem the shape was made for (its batch is the first one planned; any other shares the entry). */
+        final Problem problem;
+        private final List<Kernel> candidates;
+        /** Per kernel of {@link Planner#kernels()}, its geometry for this shape, or null until made. */
+        private final AtomicReferenceArray<KernelGeometry> geometries;
+
+        private Shape(Problem problem) {
+            this.problem = problem;
+            List<Kernel> all = Planner.kernels();
+            List<Kernel> take = new ArrayList<>(all.size());
+            for (Kernel k : all) {
+                if (k.shapeDeclineReason(problem) == null) {
+                    take.add(k);
+                }
+            }
+            candidates = List.copyOf(take);
+            geometries = new AtomicReferenceArray<>(all.size());
+        }
+
+        /** The automatic choice for a problem of this shape: {@link Planner#choose} over the kernels that may take it. */
+        Kernel choose(Problem q) {
+            return Planner.choose(q, candidates);
+        }
+
+        /** The kernel's plan of a problem of this shape (the kernel accepts it), from the kernel's geometry. */
+        KernelPlan plan(Kernel kernel, Problem q) {
+            int i = Planner.kernels().indexOf(kernel);
+            if (i < 0) {
+                return kernel.plan(q, kernelPack(kernel, q));
+            }
+            KernelGeometry g = geometries.get(i);
+            if (g == null) {
+                g = Objects.requireNonNull(kernel.geometry(q, kernelPack(kernel, q)),
+                        () -> "kernel '" + kernel.name() + "' made a null geometry");
+                if (!geometries.compareAndSet(i, null, g)) {
+                    g = geometries.get(i);
+                }
+            }
+            return g.plan(q);
+        }
     }
 
     /** Whether these are the weights and bias given (the layer classes' check that their live weights are unchanged). */

@@ -134,7 +134,12 @@ public final class Planner {
      * @return the kernel; the reference when every other declines
      */
     public static Kernel choose(Problem problem) {
-        for (Kernel k : Registry.KERNELS) {
+        return choose(problem, Registry.KERNELS);
+    }
+
+    /** The first of {@code kernels} that the automatic choice takes for the problem; the list ends with the reference. */
+    static Kernel choose(Problem problem, List<Kernel> kernels) {
+        for (Kernel k : kernels) {
             if (k.autoDeclineReason(problem) == null) {
                 if (Boolean.getBoolean("dev.convt.verbose")) {
                     LOG.log(System.Logger.Level.INFO, "convt: " + k.name() + " for " + problem + " (" + explain(problem, true) + ")");
@@ -310,7 +315,9 @@ public final class Planner {
     /**
      * Plans a problem over packed weights: the cheap per-shape step (XNNPACK's reshape). The chosen
      * kernel's pack is shared with every other plan of these weights that uses the same layout; the
-     * first plan that needs a layout packs it (at most once, see {@link PackedWeights}). The plan behaves
+     * first plan that needs a layout packs it (at most once, see {@link PackedWeights}). For an input
+     * shape planned recently, a new batch size reuses that shape's kernel tables and the automatic
+     * choice's short list of kernels (see "Input shapes" in {@link PackedWeights}). The plan behaves
      * as one made by {@link #plan(Problem, float[], int, float[], int, KernelChoice)} with the weights
      * {@code packed} was made from, bit for bit.
      *
@@ -327,11 +334,12 @@ public final class Planner {
         Objects.requireNonNull(problem, "problem");
         Objects.requireNonNull(packed, "packed");
         packed.checkSpec(problem);
-        Kernel k = kernelFor(problem, choice);
         if (problem.isEmpty()) {
-            return new Plan(problem, k, EMPTY_BATCH);
+            return new Plan(problem, kernelFor(problem, choice), EMPTY_BATCH);
         }
-        return finish(problem, k, packed.kernelPlan(k, problem));
+        PackedWeights.Shape shape = packed.shape(problem);
+        Kernel k = choice == KernelChoice.AUTO ? shape.choose(problem) : kernelFor(problem, choice);
+        return finish(problem, k, shape.plan(k, problem));
     }
 
     /** The kernel the choice names for the problem, or the automatic one; an explicit kernel that declines throws. */

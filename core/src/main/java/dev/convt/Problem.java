@@ -128,6 +128,9 @@ public final class Problem {
     public int rank() { return spec.rank(); }
     /** {@return a copy of the input's spatial sizes, outermost first ({@code (H, W)} in 2-D)} */
     public int[] inputSpatial() { return inSpatial.clone(); }
+
+    /** {@return the input's size along spatial axis {@code dim} ({@code 0 ≤ dim < rank}), without a copy of the array} */
+    public int inputSpatialSize(int dim) { return inSpatial[dim]; }
     /** {@return a copy of the output's spatial sizes, outermost first} */
     public int[] outputSpatial() { return outSpatial.clone(); }
 
@@ -328,6 +331,23 @@ public final class Problem {
                     + spec.outChannels() + " values (out_channels)");
         }
         checkBuffer("bias", b, offset, spec.outChannels(), new int[] {spec.outChannels()});
+    }
+
+    /**
+     * Whether {@code o} has this problem's input spatial shape, layout and output_padding: with a spec
+     * equal up to output_padding, all that a kernel's batch-free geometry depends on besides the spec
+     * (see {@link PackedWeights}). Allocates nothing.
+     */
+    boolean sameGeometry(Problem o) {
+        if (layout != o.layout || !Arrays.equals(inSpatial, o.inSpatial) || spec.rank() != o.spec.rank()) {
+            return false;
+        }
+        for (int d = 0; d < spec.rank(); d++) {
+            if (spec.outputPadding(d) != o.spec.outputPadding(d)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

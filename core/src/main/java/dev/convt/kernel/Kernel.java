@@ -13,7 +13,11 @@ import java.util.List;
  * shape through {@link dev.convt.PackedWeights}), and {@link #plan(Problem, KernelPack)} makes the cheap
  * per-shape rest (tables, workspace sizes). {@link #prepare} is both at once. A kernel that packs
  * nothing implements {@link #prepare} alone: its {@link #packLayout} is null and the default
- * {@link #plan(Problem, KernelPack)} prepares from the {@link SourceWeights}.
+ * {@link #plan(Problem, KernelPack)} prepares from the {@link SourceWeights}. The per-shape step
+ * itself splits in two, as XNNPACK's reshape is meant to be cheap for a new batch size: a
+ * {@link KernelGeometry} ({@link #geometry}) holds what depends on the input's spatial shape alone,
+ * and makes the plan of each batch size; with {@link #shapeDeclineReason}, a kernel lets
+ * {@link dev.convt.PackedWeights} skip it, once per input shape, in the automatic choice.
  *
  * <p>Implementations are found by name (lower case, e.g. {@code "reference"}, {@code "im2col"},
  * {@code "scatter"}) and tried in order by {@link dev.convt.Planner} (oneDNN's implementation list):
@@ -160,6 +164,39 @@ public interface Kernel {
     default KernelPlan plan(Problem problem, KernelPack pack) {
         SourceWeights source = (SourceWeights) pack;
         return prepare(problem, source.weight(), 0, source.bias(), 0);
+    }
+
+    /**
+     * The batch-free part of the plans of {@code problem}'s input shape over {@code pack}: made once per
+     * input shape by {@link dev.convt.PackedWeights}, which then asks it for the plan of each batch size
+     * ({@link KernelGeometry#plan}). It may depend on the spec, the pack, the input's spatial shape and
+     * the layout, never on the batch. The default makes nothing ahead: its plans are
+     * {@link #plan(Problem, KernelPack)} of each problem. A kernel that overrides it should make
+     * {@link #plan(Problem, KernelPack)} {@code geometry(problem, pack).plan(problem)}, so both paths
+     * run the same code.
+     *
+     * @param problem a problem this kernel accepts, standing for every batch size of its input shape
+     * @param pack    the pack of the problem's layout, or {@link SourceWeights} for a null layout
+     * @return the geometry, immutable and shareable
+     */
+    default KernelGeometry geometry(Problem problem, KernelPack pack) {
+        return q -> plan(q, pack);
+    }
+
+    /**
+     * Why the automatic choice skips this kernel for every problem that differs from {@code problem} in
+     * its batch size alone (a reason its spec, input shape and layout decide), or {@code null} when the
+     * batch may matter or the kernel may take them. A non-null answer must imply a non-null
+     * {@link #autoDeclineReason} for each such problem: {@link dev.convt.PackedWeights} asks it once per
+     * input shape and then tries only the kernels that answered null, with {@link #autoDeclineReason},
+     * for each batch size. The default, {@code null}, keeps every batch size's choice to
+     * {@link #autoDeclineReason} alone.
+     *
+     * @param problem a valid problem
+     * @return the reason, or {@code null}
+     */
+    default String shapeDeclineReason(Problem problem) {
+        return null;
     }
 
     /**

@@ -153,14 +153,32 @@ final class Col2im {
 
     /** A copy with other in-range bounds (see {@link #band}). */
     private Col2im(Col2im o, int[][] lo, int[][] hi) {
+        this(o, lo, hi, o.imageStride, o.channelStride);
+    }
+
+    /** A copy with other in-range bounds and destination strides (see {@link #band}, {@link #withWindow}). */
+    private Col2im(Col2im o, int[][] lo, int[][] hi, int imageStride, int channelStride) {
         bias = o.bias;
         slice = o.slice; inD = o.inD; inW = o.inW; outW = o.outW; outSlice = o.outSlice;
-        imageStride = o.imageStride; channelStride = o.channelStride;
+        this.imageStride = imageStride;
+        this.channelStride = channelStride;
         taps = o.taps; kHW = o.kHW; kW = o.kW;
         sD = o.sD; sH = o.sH; sW = o.sW; pD = o.pD; pH = o.pH; pW = o.pW; dD = o.dD; dH = o.dH; dW = o.dW;
         coPerG = o.coPerG;
         singleCover = o.singleCover;
         idLo = lo[0]; idHi = hi[0]; ihLo = lo[1]; ihHi = hi[1]; iwLo = lo[2]; iwHi = hi[2];
+    }
+
+    /**
+     * This col2im, made with window 0 for {@code p}, writing into a channels-first window of
+     * {@code window} positions per channel instead (as {@code new Col2im(p, bias, window)}), sharing
+     * its tables: the window depends on the batch, the tables on the input shape alone.
+     */
+    Col2im withWindow(Problem p, int window) {
+        if (window == 0) {
+            return this;
+        }
+        return new Col2im(this, new int[][] {idLo, ihLo, iwLo}, new int[][] {idHi, ihHi, iwHi}, p.outputPlane(), window);
     }
 
     /**

@@ -139,9 +139,17 @@ public final class Im2colKernel implements Kernel {
     @Override
     public String autoDeclineReason(Problem problem) {
         String why = declineReason(problem);
-        if (why != null) {
-            return why;
-        }
+        return why != null ? why : preferenceReason(problem);
+    }
+
+    /** The automatic choice's preference: the spec's alone, whatever the batch. */
+    @Override
+    public String shapeDeclineReason(Problem problem) {
+        return preferenceReason(problem);
+    }
+
+    /** Why the automatic choice prefers another kernel for a problem this kernel computes, or null (the spec's alone). */
+    private static String preferenceReason(Problem problem) {
         int k = problem.spec().inChannelsPerGroup();
         // direct scatter takes rank 1 and 2 only: a shallow rank-3 problem stays here rather than fall to the reference
         if (k < AUTO_MIN_CHANNELS_PER_GROUP && problem.rank() < 3) {
@@ -330,10 +338,56 @@ public final class Im2colKernel implements Kernel {
                 weight, weightOffset, bias, biasOffset);
     }
 
-    /** The per-shape plan over the pack: col2im's tables, the output frontier, the workspace sizes. */
+    /** The per-shape plan over the pack: its geometry's plan ({@link #geometry}). */
     @Override
     public KernelPlan plan(Problem problem, KernelPack pack) {
-        return new Im2colPlan(problem, (Im2colWeights) pack);
+        return geometry(problem, pack).plan(problem);
+    }
+
+    /** The input shape's col2im tables and output frontier over the pack; each batch's plan adds its blocking and workspace sizes. */
+    @Override
+    public Im2colGeometry geometry(Problem problem, KernelPack pack) {
+        return new Im2colGeometry(problem, (Im2colWeights) pack);
+    }
+
+    /**
+     * What an im2col plan takes from its input shape alone: col2im's per-tap input ranges and the output
+     * frontier (for a channels-first destination; a channels-last output's window, which depends on the
+     * batch, is set per plan with {@link Col2im#withWindow} and {@link OutputFrontier#withWindow}), the
+     * channels-last input's gather, over the pack. Made once per input shape, shared by the plans of
+     * every batch size. Immutable.
+     */
+    static final class Im2colGeometry implements dev.convt.kernel.KernelGeometry {
+        final Im2colWeights weights;
+        final Col2im col2im;
+        final OutputFrontier frontier;
+        /** Whether the input is channels last and not stored alike in both layouts. */
+        final boolean channelsLastInput;
+        /** {@link Packing#pixelGather} of the input's channel count. */
+        final int[] pixelGather;
+
+        Im2colGeometry(Problem p, Im2colWeights weights) {
+            this.weights = weights;
+            // window 1 stands for the batch's own window (OutputFrontier#window), set per plan
+            int window = OutputFrontier.stagesChannelsLast(p) && weights.projection == null ? 1 : 0;
+            col2im = new Col2im(p, weights.bias, 0);
+            frontier = new OutputFrontier(p, window);
+            int cin = p.spec().inChannels();
+            // one input channel or one position: both layouts are the same memory, packed as channels first
+            channelsLastInput = p.layout() == dev.convt.Layout.CHANNELS_LAST && !dev.convt.Layout.storedAlike(cin, p.inputPlane());
+            pixelGather = Packing.pixelGather(cin);
+        }
+
+        @Override
+        public Im2colPlan plan(Problem problem) {
+            return new Im2colPlan(problem, this);
+        }
+
+        /** col2im's per-tap input ranges. */
+        @Override
+        public long tableBytes() {
+            return 4L * col2im.tableInts();
+        }
     }
 
     /**
@@ -396,7 +450,8 @@ public final class Im2colKernel implements Kernel {
         /** {@link Packing#pixelGather} of the input's channel count, for a channels-last input. */
         private final int[] pixelGather;
 
-        Im2colPlan(Problem p, Im2colWeights weights) {
+        Im2colPlan(Problem p, Im2colGeometry geometry) {
+            Im2colWeights weights = geometry.weights;
             problem = p;
             groups = p.spec().groups();
             coPerG = p.spec().outChannelsPerGroup();
@@ -416,12 +471,11 @@ public final class Im2colKernel implements Kernel {
             packedGroupLength = weights.groupLength;
             packedW = weights.packedA;
             // a channels-last output: col2im accumulates channels first in a window of the output's positions
-            window = OutputFrontier.stagesChannelsLast(p) && projection == null ? OutputFrontier.window(p, nc) : 0;
-            col2im = new Col2im(p, this.bias, window);
-            frontier = new OutputFrontier(p, window);
-            // one input channel or one position: both layouts are the same memory, packed as channels first
-            channelsLastInput = p.layout() == dev.convt.Layout.CHANNELS_LAST && !dev.convt.Layout.storedAlike(cin, inPlane);
-            pixelGather = Packing.pixelGather(cin);
+            window = OutputFrontier.stagesChannelsLast(p) && projection == null ? geometry.frontier.window(batch, nc) : 0;
+            col2im = geometry.col2im.withWindow(p, window);
+            frontier = geometry.frontier.withWindow(window);
+            channelsLastInput = geometry.channelsLastInput;
+            pixelGather = geometry.pixelGather;
             int bLength = projection != null ? 0 : Packing.packedBLength(k, nc);
             int cLength = projection != null ? 0 : Blocking.MC * nc;
             // the window of one group's channels (at most the whole output: window ≤ batch · outPlane),

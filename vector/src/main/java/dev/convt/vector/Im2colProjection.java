@@ -69,24 +69,28 @@ final class Im2colProjection {
      * position (each tap its own output position, every output reached); dilation 1, no padding, no
      * output_padding; wide enough that whole B panels at most double its weights
      * ({@code M ≥ NR/2}: a layer of a handful of outputs per position would pack mostly zeros); and its
-     * packed weights and workspace fit Java arrays. Else im2col's general path plans it, or declines
+     * packed weights and workspace fit Java arrays, the workspace at its largest ({@code MC} rows,
+     * whatever the batch: the answer names the packed layout, which must not depend on the batch,
+     * {@link dev.convt.kernel.Kernel#packLayout}). Else im2col's general path plans it, or declines
      * it with its own reason.
      */
     static boolean applies(Problem p) {
         if (2L * p.spec().outChannelsPerGroup() * p.spec().kernelVolume() < NR) {
             return false;
         }
-        int[] d = p.dilation3(), pb = p.padBegin3(), pe = p.padEnd3(), op = p.outputPadding3();
-        int[] in = p.in3(), kernel = p.kernel3(), stride = p.stride3();
-        for (int i = 0; i < 3; i++) {
-            if (d[i] != 1 || pb[i] != 0 || pe[i] != 0 || op[i] != 0) {
+        dev.convt.ConvTransposeSpec s = p.spec();
+        boolean tapMajor = tapMajor(p);
+        for (int i = 0; i < s.rank(); i++) {
+            if (s.dilation(i) != 1 || s.padBegin(i) != 0 || s.padEnd(i) != 0 || s.outputPadding(i) != 0) {
                 return false;
             }
-            if (in[i] > 1 && (!tapMajor(p) || stride[i] != kernel[i])) {
+            if (p.inputSpatialSize(i) > 1 && (!tapMajor || s.stride(i) != s.kernelSize(i))) {
                 return false;
             }
         }
-        return packedWeightFloats(p) <= Im2colKernel.MAX_STRUCTURE_FLOATS && workspaceFloats(p) <= Im2colKernel.MAX_STRUCTURE_FLOATS;
+        int k = s.inChannelsPerGroup();
+        return packedWeightFloats(p) <= Im2colKernel.MAX_STRUCTURE_FLOATS
+                && (long) MC * (k + (long) nc(k)) <= Im2colKernel.MAX_STRUCTURE_FLOATS;
     }
 
     /**

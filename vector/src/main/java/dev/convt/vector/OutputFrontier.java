@@ -80,6 +80,33 @@ final class OutputFrontier {
         outputPadding = p.outputPadding3()[a];
     }
 
+    /** This frontier with another channels-first window ({@link #window}): the same axis, other channel distances. */
+    OutputFrontier withWindow(int window) {
+        return !channelsLast || window == accStride ? this : new OutputFrontier(this, window);
+    }
+
+    private OutputFrontier(OutputFrontier o, int window) {
+        act = o.act;
+        channelsLast = o.channelsLast;
+        inPlane = o.inPlane;
+        outPlane = o.outPlane;
+        cout = o.cout;
+        accStride = window;
+        channelGather = new int[o.channelGather.length];
+        for (int i = 0; i < channelGather.length; i++) {
+            channelGather[i] = i * accStride;
+        }
+        ordered = o.ordered;
+        unit = o.unit;
+        outUnit = o.outUnit;
+        slices = o.slices;
+        outSlices = o.outSlices;
+        stride = o.stride;
+        pad = o.pad;
+        reach = o.reach;
+        outputPadding = o.outputPadding;
+    }
+
     /**
      * Whether the im2col kernel's general path accumulates the problem's output channels first and
      * moves it to a channels-last output: a channels-last problem whose two layouts are not the same
@@ -102,8 +129,13 @@ final class OutputFrontier {
      * Without {@link #ordered} positions, every image a tile touches whole.
      */
     static int window(Problem p, int nc) {
-        OutputFrontier f = new OutputFrontier(p, 1);
-        long whole = (long) p.batch() * f.outPlane;
+        return new OutputFrontier(p, 1).window(p.batch(), nc);
+    }
+
+    /** {@link #window(Problem, int)} for a batch of this frontier's problem's input shape (made with any window). */
+    int window(int batch, int nc) {
+        OutputFrontier f = this;
+        long whole = (long) batch * f.outPlane;
         long images = (nc - 1L) / f.inPlane;
         long need;
         if (f.ordered) {

@@ -69,14 +69,19 @@ public final class ScatterKernel implements Kernel {
      */
     @Override
     public String declineReason(Problem problem) {
-        if (problem.rank() > 2) {
-            return "the scatter kernel supports spatial rank 1 and 2, not " + problem.rank();
+        String why = rankReason(problem);
+        if (why != null) {
+            return why;
         }
-        String why = intRangeReason(problem);
+        why = intRangeReason(problem);
         if (why == null) {
             why = packedSizeReason(problem);
         }
         return why != null ? why : planWorkReason(problem);
+    }
+
+    private static String rankReason(Problem p) {
+        return p.rank() > 2 ? "the scatter kernel supports spatial rank 1 and 2, not " + p.rank() : null;
     }
 
     /** The packed weights hold TAP_V / stride copies of each tap in the tap-vector mode: they must fit a Java array. */
@@ -92,12 +97,13 @@ public final class ScatterKernel implements Kernel {
 
     private static String intRangeReason(Problem p) {
         int rank = p.rank();
+        int[] outSize = p.outputSpatial();
         for (int d = 0; d < rank; d++) {
             var s = p.spec();
-            long frame = (long) p.outputSpatial()[d] + s.padBegin(d) + s.padEnd(d) + s.stride(d);
+            long frame = (long) outSize[d] + s.padBegin(d) + s.padEnd(d) + s.stride(d);
             if (frame + INT_HEADROOM > Integer.MAX_VALUE) {
                 return "its phase arithmetic would leave the int range: in dimension " + d + " output size "
-                        + p.outputSpatial()[d] + " + pad_begin " + s.padBegin(d) + " + pad_end " + s.padEnd(d)
+                        + outSize[d] + " + pad_begin " + s.padBegin(d) + " + pad_end " + s.padEnd(d)
                         + " + stride " + s.stride(d) + " = " + frame + ", above the limit " + (Integer.MAX_VALUE - INT_HEADROOM);
             }
         }
@@ -122,9 +128,18 @@ public final class ScatterKernel implements Kernel {
     @Override
     public String autoDeclineReason(Problem problem) {
         String why = declineReason(problem);
-        if (why != null) {
-            return why;
-        }
+        return why != null ? why : preferenceReason(problem);
+    }
+
+    /** The rank and the automatic choice's preference: both the spec's alone, whatever the batch. */
+    @Override
+    public String shapeDeclineReason(Problem problem) {
+        String why = rankReason(problem);
+        return why != null ? why : preferenceReason(problem);
+    }
+
+    /** Why the automatic choice prefers another kernel for a problem this kernel computes, or null (the spec's alone). */
+    private static String preferenceReason(Problem problem) {
         int perGroup = problem.spec().inChannelsPerGroup();
         boolean grouped = problem.spec().groups() > 1 && perGroup <= ScatterTuning.AUTO_MAX_IN_PER_GROUP;
         if (grouped || perGroup < Im2colKernel.AUTO_MIN_CHANNELS_PER_GROUP) {
@@ -157,9 +172,15 @@ public final class ScatterKernel implements Kernel {
         return new ScatterWeights(problem, weight, weightOffset, bias, biasOffset);
     }
 
-    /** The per-shape plan over the pack: the phase and output-row tables and the workspace size. */
+    /** The per-shape plan over the pack: its geometry's plan ({@link #geometry}). */
     @Override
     public KernelPlan plan(Problem problem, KernelPack pack) {
-        return new ScatterPlan(problem, (ScatterWeights) pack);
+        return geometry(problem, pack).plan(problem);
+    }
+
+    /** The input shape's phase and output-row tables over the pack; each batch's plan adds its workspace size. */
+    @Override
+    public ScatterPlan.Geometry geometry(Problem problem, KernelPack pack) {
+        return new ScatterPlan.Geometry(problem, (ScatterWeights) pack);
     }
 }

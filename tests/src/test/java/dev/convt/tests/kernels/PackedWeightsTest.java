@@ -137,6 +137,58 @@ class PackedWeightsTest {
         }
     }
 
+    /**
+     * A new batch size on a shape the packed weights have planned before reuses that shape's geometry
+     * ({@link dev.convt.kernel.KernelGeometry}): plans of several batch sizes of {@code p}'s shape, made
+     * before, between and after plans of other input shapes (more of them than the packed weights keep,
+     * so the shape's geometry is also made again), agree bitwise with plans made directly from the
+     * weights, on every kernel, executed on one thread and split over two.
+     */
+    @Property(tries = 150)
+    void newBatchSizesOfAPlannedShapeEqualDirectPlansBitwise(
+            @ForAll("specs") Problem p, @ForAll @Size(20) List<@IntRange(min = 0, max = 1 << 16) Integer> genes,
+            @ForAll @LongRange(min = 0, max = 1000) long seed) {
+        float[] w = weights(p, seed), b = bias(p, seed);
+        ConvTransposeSpec spec = p.spec();
+        int[] in = p.inputSpatial();
+        // p's shape at batches 1..3, other shapes (from the genes) with p's shape at a new batch after each
+        List<Problem> sequence = new ArrayList<>();
+        for (int n = 1; n <= 3; n++) {
+            sequence.add(spec.problem(n, in));
+        }
+        int batch = 4;
+        for (Problem other : shapesOf(p, genes).subList(1, shapesOf(p, genes).size())) {
+            sequence.add(other);
+            sequence.add(spec.problem(batch++, in));
+        }
+        List<dev.convt.Parallelism> parallelisms = List.of(dev.convt.Parallelism.serial(),
+                dev.convt.Parallelism.threads(2).withMinTaskWork(1));
+        for (KernelChoice k : choices()) {
+            PackedWeights packed = Planner.pack(spec, w, b);
+            for (Problem q : sequence) {
+                if (k != KernelChoice.AUTO && Planner.kernel(k).declineReason(q) != null) {
+                    continue;
+                }
+                Plan shared = Planner.plan(q, packed, k);
+                Plan direct = Planner.plan(q, w, 0, b, 0, k);
+                assertEquals(direct.kernelName(), shared.kernelName(), () -> k + " on " + q);
+                float[] x = TestData.smallInts(q.inputLength(), seed + 3);
+                for (dev.convt.Parallelism par : parallelisms) {
+                    float[] expected = new float[q.outputLength()], actual = new float[q.outputLength()];
+                    Arrays.fill(expected, Float.NaN);
+                    Arrays.fill(actual, Float.NaN);
+                    direct.execute(x, 0, expected, 0, par);
+                    shared.execute(x, 0, actual, 0, par);
+                    int at = FastKernels.firstBitDifference(expected, actual);
+                    if (at >= 0) {
+                        fail(k + " (" + shared.kernelName() + ", " + par + ") on a planned shape's new batch differs from a direct plan at "
+                                + at + ": " + actual[at] + " vs " + expected[at] + " on " + q + " (sequence " + sequence + ")");
+                    }
+                }
+            }
+        }
+    }
+
     /** Many threads plan new shapes from one fresh pack at once: each layout is packed once, every plan is right. */
     @Property(tries = 15)
     void concurrentPlanningFromManyThreadsMakesOnePack(@ForAll("concurrentKernels") KernelChoice k,

@@ -133,85 +133,180 @@ public final class ScatterPlan implements KernelPlan {
      * @throws IllegalArgumentException if the problem's rank is not 1 or 2
      */
     public ScatterPlan(Problem p, ScatterWeights weights) {
-        if (p.rank() > 2) {
-            throw new IllegalArgumentException("the scatter kernel supports spatial rank 1 and 2, but got rank " + p.rank());
-        }
-        int[] in = p.in3(), out = p.out3(), k = p.kernel3(), s = p.stride3(), pad = p.padBegin3(), d = p.dilation3();
+        this(p, new Geometry(p, weights));
+    }
+
+    /** The plan of {@code p}'s batch over a geometry made for its input shape (shared, not copied). */
+    private ScatterPlan(Problem p, Geometry g) {
         batch = p.batch();
-        cin = p.spec().inChannels();
-        cout = p.spec().outChannels();
-        groups = p.spec().groups();
-        ciPerG = p.spec().inChannelsPerGroup();
-        coPerG = p.spec().outChannelsPerGroup();
-        inH = in[1]; inW = in[2]; outH = out[1]; outW = out[2];
-        kH = k[1]; kW = k[2]; sH = s[1]; sW = s[2]; pH = pad[1]; pW = pad[2]; dH = d[1]; dW = d[2];
-        inPlane = inH * inW;
-        outPlane = outH * outW;
-        taps = kH * kW;
-        activation = p.spec().activation();
-        tapVector = weights.tapVector;
-        tapEntries = weights.tapEntries;
-        qs = weights.qs;
-        plainEntries = weights.plainEntries;
-        wPerChannel = weights.wPerChannel;
-        blockStart = weights.blockStart;
-        blockSize = weights.blockSize;
-        packed = weights.packed;
-        bias = weights.bias;
-        packBytes = weights.packedWeightBytes();
-        phaseStart = new int[sW + 1];
-        phaseKw = new int[kW];
-        phaseShift = new int[kW];
-        int e = 0;
-        for (int r = 0; r < sW; r++) {
-            phaseStart[r] = e;
-            for (int kw = 0; kw < kW; kw++) {
-                if ((kw * dW - r) % sW == 0) {
-                    phaseKw[e] = kw;
-                    phaseShift[e] = (kw * dW - r) / sW;
-                    e++;
-                }
-            }
-        }
-        phaseStart[sW] = e;
-        rowStart = new int[outH + 1];
-        int[] rowKhFill = null, rowIhFill = null;
-        for (int pass = 0; pass < 2; pass++) { // count, then fill
-            int m = 0;
-            for (int oh = 0; oh < outH; oh++) {
-                rowStart[oh] = m;
-                for (int kh = 0; kh < kH; kh++) {
-                    int u = oh + pH - kh * dH;
-                    if (u >= 0 && u % sH == 0 && u / sH < inH) {
-                        if (pass == 1) {
-                            rowKhFill[m] = kh;
-                            rowIhFill[m] = u / sH;
-                        }
-                        m++;
-                    }
-                }
-            }
-            rowStart[outH] = m;
-            if (pass == 0) {
-                rowKhFill = new int[m];
-                rowIhFill = new int[m];
-            }
-        }
-        rowKh = rowKhFill;
-        rowIh = rowIhFill;
-        tvMin = pW / sW;
-        tvMax = (outW - 1 + pW) / sW;
-        tvLo = Math.max(Math.ceilDiv(pW, sW), tapEntries - 1);
-        tvHi = Math.min(Math.floorDiv(outW + pW - TV, sW), inW - qs);
-        int tapsPerChannel = Math.max(1, Math.ceilDiv(kH, sH) * Math.ceilDiv(kW, sW));
-        ciPass = Math.clamp(ScatterTuning.MAX_TAPS_PER_PASS / tapsPerChannel, 1, ciPerG);
-        int maxTaps = ciPerG * taps;
-        this.workspace = ThreadLocal.withInitial(() -> new Workspace(maxTaps));
-        this.maxTaps = maxTaps;
+        cin = g.cin;
+        cout = g.cout;
+        groups = g.groups;
+        ciPerG = g.ciPerG;
+        coPerG = g.coPerG;
+        inH = g.inH;
+        inW = g.inW;
+        outH = g.outH;
+        outW = g.outW;
+        kH = g.kH;
+        kW = g.kW;
+        sH = g.sH;
+        sW = g.sW;
+        pH = g.pH;
+        pW = g.pW;
+        dH = g.dH;
+        dW = g.dW;
+        inPlane = g.inPlane;
+        outPlane = g.outPlane;
+        taps = g.taps;
+        activation = g.activation;
+        tapVector = g.tapVector;
+        tapEntries = g.tapEntries;
+        qs = g.qs;
+        plainEntries = g.plainEntries;
+        wPerChannel = g.wPerChannel;
+        blockStart = g.blockStart;
+        blockSize = g.blockSize;
+        packed = g.packed;
+        bias = g.bias;
+        packBytes = g.packBytes;
+        phaseStart = g.phaseStart;
+        phaseKw = g.phaseKw;
+        phaseShift = g.phaseShift;
+        rowStart = g.rowStart;
+        rowKh = g.rowKh;
+        rowIh = g.rowIh;
+        tvMin = g.tvMin;
+        tvMax = g.tvMax;
+        tvLo = g.tvLo;
+        tvHi = g.tvHi;
+        ciPass = g.ciPass;
+        maxTaps = g.maxTaps;
+        int capacity = g.maxTaps;
+        this.workspace = ThreadLocal.withInitial(() -> new Workspace(capacity));
     }
 
     /** The tap-list capacity of one workspace. */
     private final int maxTaps;
+
+    /**
+     * Everything of a plan but its batch (and its per-thread workspace): the spec's sizes, the pack,
+     * and the input shape's tables (phases, output rows, the tap-vector positions of a row), made once
+     * per input shape and shared by the plans of every batch size ({@link dev.convt.PackedWeights}).
+     * Immutable.
+     */
+    public static final class Geometry implements dev.convt.kernel.KernelGeometry {
+        private final int cin, cout, ciPerG, coPerG, groups;
+        private final int inH, inW, outH, outW, kH, kW, sH, sW, pH, pW, dH, dW;
+        private final int inPlane, outPlane, taps;
+        private final boolean tapVector;
+        private final int tapEntries, qs, plainEntries;
+        private final int wPerChannel;
+        private final float[] packed;
+        private final float[] bias;
+        private final int[] blockStart;
+        private final int[] blockSize;
+        private final long packBytes;
+        private final int[] phaseStart, phaseKw, phaseShift;
+        private final int tvMin, tvMax, tvLo, tvHi;
+        private final int ciPass;
+        private final dev.convt.Activation activation;
+        private final int[] rowStart, rowKh, rowIh;
+        private final int maxTaps;
+
+        /**
+         * The geometry of {@code p}'s input shape over weights packed for its spec.
+         *
+         * @param p       a problem of rank 1 or 2 (its batch is not used)
+         * @param weights the packed weights of the problem's spec
+         * @throws IllegalArgumentException if the problem's rank is not 1 or 2
+         */
+        public Geometry(Problem p, ScatterWeights weights) {
+            if (p.rank() > 2) {
+                throw new IllegalArgumentException("the scatter kernel supports spatial rank 1 and 2, but got rank " + p.rank());
+            }
+            int[] in = p.in3(), out = p.out3(), k = p.kernel3(), s = p.stride3(), pad = p.padBegin3(), d = p.dilation3();
+            cin = p.spec().inChannels();
+            cout = p.spec().outChannels();
+            groups = p.spec().groups();
+            ciPerG = p.spec().inChannelsPerGroup();
+            coPerG = p.spec().outChannelsPerGroup();
+            inH = in[1]; inW = in[2]; outH = out[1]; outW = out[2];
+            kH = k[1]; kW = k[2]; sH = s[1]; sW = s[2]; pH = pad[1]; pW = pad[2]; dH = d[1]; dW = d[2];
+            inPlane = inH * inW;
+            outPlane = outH * outW;
+            taps = kH * kW;
+            activation = p.spec().activation();
+            tapVector = weights.tapVector;
+            tapEntries = weights.tapEntries;
+            qs = weights.qs;
+            plainEntries = weights.plainEntries;
+            wPerChannel = weights.wPerChannel;
+            blockStart = weights.blockStart;
+            blockSize = weights.blockSize;
+            packed = weights.packed;
+            bias = weights.bias;
+            packBytes = weights.packedWeightBytes();
+            phaseStart = new int[sW + 1];
+            phaseKw = new int[kW];
+            phaseShift = new int[kW];
+            int e = 0;
+            for (int r = 0; r < sW; r++) {
+                phaseStart[r] = e;
+                for (int kw = 0; kw < kW; kw++) {
+                    if ((kw * dW - r) % sW == 0) {
+                        phaseKw[e] = kw;
+                        phaseShift[e] = (kw * dW - r) / sW;
+                        e++;
+                    }
+                }
+            }
+            phaseStart[sW] = e;
+            rowStart = new int[outH + 1];
+            int[] rowKhFill = null, rowIhFill = null;
+            for (int pass = 0; pass < 2; pass++) { // count, then fill
+                int m = 0;
+                for (int oh = 0; oh < outH; oh++) {
+                    rowStart[oh] = m;
+                    for (int kh = 0; kh < kH; kh++) {
+                        int u = oh + pH - kh * dH;
+                        if (u >= 0 && u % sH == 0 && u / sH < inH) {
+                            if (pass == 1) {
+                                rowKhFill[m] = kh;
+                                rowIhFill[m] = u / sH;
+                            }
+                            m++;
+                        }
+                    }
+                }
+                rowStart[outH] = m;
+                if (pass == 0) {
+                    rowKhFill = new int[m];
+                    rowIhFill = new int[m];
+                }
+            }
+            rowKh = rowKhFill;
+            rowIh = rowIhFill;
+            tvMin = pW / sW;
+            tvMax = (outW - 1 + pW) / sW;
+            tvLo = Math.max(Math.ceilDiv(pW, sW), tapEntries - 1);
+            tvHi = Math.min(Math.floorDiv(outW + pW - TV, sW), inW - qs);
+            int tapsPerChannel = Math.max(1, Math.ceilDiv(kH, sH) * Math.ceilDiv(kW, sW));
+            ciPass = Math.clamp(ScatterTuning.MAX_TAPS_PER_PASS / tapsPerChannel, 1, ciPerG);
+            maxTaps = ciPerG * taps;
+        }
+
+        /** {@return the plan of {@code problem}, a problem of this geometry's spec and input shape with any batch} */
+        @Override
+        public ScatterPlan plan(Problem problem) {
+            return new ScatterPlan(problem, this);
+        }
+
+        @Override
+        public long tableBytes() {
+            return 4L * (rowStart.length + rowKh.length + rowIh.length + phaseStart.length + phaseKw.length + phaseShift.length);
+        }
+    }
 
     @Override
     public Object newWorkspace() {

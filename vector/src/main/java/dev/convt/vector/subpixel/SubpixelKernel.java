@@ -2,6 +2,7 @@ package dev.convt.vector.subpixel;
 
 import dev.convt.Problem;
 import dev.convt.kernel.Kernel;
+import dev.convt.kernel.KernelGeometry;
 import dev.convt.kernel.KernelPack;
 import dev.convt.kernel.KernelPlan;
 import dev.convt.kernel.BlockTranspose;
@@ -89,6 +90,15 @@ public final class SubpixelKernel implements Kernel {
 
     @Override
     public String declineReason(Problem p) {
+        String why = shapeReason(p);
+        if (why != null) {
+            return why;
+        }
+        return sizeReason(p);
+    }
+
+    /** Why the kernel cannot compute the problem's spec and input shape at all (rank, dilation, phases, gather range), or null: never the batch's. */
+    private static String shapeReason(Problem p) {
         if (p.rank() > 2) {
             return "the sub-pixel kernel supports spatial rank 1 and 2, not " + p.rank();
         }
@@ -107,6 +117,11 @@ public final class SubpixelKernel implements Kernel {
                 return "in dimension " + dim + ", input size + taps = " + reach + " would leave the int range of its gather";
             }
         }
+        return null;
+    }
+
+    /** Why the problem's sizes, with its batch, pass this kernel's limits (waste, Java arrays, the fallback's), or null. */
+    private static String sizeReason(Problem p) {
         long pixels = pixels(p);
         long inputs = (long) p.batch() * p.inputPlane();
         if (pixels > MAX_WASTE * inputs + PIXEL_ALLOWANCE) {
@@ -138,9 +153,18 @@ public final class SubpixelKernel implements Kernel {
     @Override
     public String autoDeclineReason(Problem p) {
         String why = declineReason(p);
-        if (why != null) {
-            return why;
-        }
+        return why != null ? why : preferenceReason(p);
+    }
+
+    /** What the kernel cannot compute and what the automatic choice leaves to others, as far as the spec and input shape decide it. */
+    @Override
+    public String shapeDeclineReason(Problem p) {
+        String why = shapeReason(p);
+        return why != null ? why : preferenceReason(p);
+    }
+
+    /** Why the automatic choice prefers another kernel for a problem this kernel computes, or null (the spec's alone). */
+    private static String preferenceReason(Problem p) {
         int[] st = p.stride3();
         if (Math.max(st[1], st[2]) < AUTO_MIN_STRIDE) {
             return "strides below " + AUTO_MIN_STRIDE + ": the im2col GEMM is expected to be faster";
@@ -209,7 +233,7 @@ public final class SubpixelKernel implements Kernel {
      */
     @Override
     public boolean writesLayout(Problem problem) {
-        return problem.layout() == dev.convt.Layout.CHANNELS_FIRST || writesChannelsLast(problem);
+        return writesLayoutOf(problem);
     }
 
     /**
@@ -248,13 +272,51 @@ public final class SubpixelKernel implements Kernel {
      */
     @Override
     public KernelPlan plan(Problem problem, KernelPack pack) {
+        return geometry(problem, pack).plan(problem);
+    }
+
+    /**
+     * The input shape's phase tables over the pack ({@link SubpixelPlan.Geometry}); each batch's plan
+     * adds its GEMM rows and workspace sizes. For non-finite weights, im2col's geometry over its own
+     * pack of the pack's copy, made here once for the input shape (so its plans of every batch share it).
+     */
+    @Override
+    public KernelGeometry geometry(Problem problem, KernelPack pack) {
         SubpixelWeights w = (SubpixelWeights) pack;
         // behind the layout stage the plan, and its fallback, read and write channels first
-        Problem own = writesLayout(problem) ? problem : problem.withLayout(dev.convt.Layout.CHANNELS_FIRST);
+        boolean own = writesLayout(problem);
+        Problem p = own ? problem : problem.withLayout(dev.convt.Layout.CHANNELS_FIRST);
+        KernelGeometry g;
+        long packBytes = 0;
         if (!w.finite) {
-            return FALLBACK.prepare(own, w.source, 0, w.bias, 0);
+            KernelPack fallbackPack = FALLBACK.pack(p, w.source, 0, w.bias, 0);
+            packBytes = fallbackPack.packedWeightBytes();
+            g = FALLBACK.geometry(p, fallbackPack);
+        } else {
+            g = new SubpixelPlan.Geometry(p, w, writesChannelsLast(problem));
         }
-        return new SubpixelPlan(own, w, writesChannelsLast(problem));
+        return own && packBytes == 0 ? g : new Relayout(g, packBytes);
+    }
+
+    /**
+     * A geometry whose plans compute channels first behind the layout stage (their problem taken
+     * channels first), or that holds im2col's pack of non-finite weights ({@code packBytes}).
+     */
+    private record Relayout(KernelGeometry inner, long packBytes) implements KernelGeometry {
+        @Override
+        public KernelPlan plan(Problem problem) {
+            return inner.plan(writesLayoutOf(problem) ? problem : problem.withLayout(dev.convt.Layout.CHANNELS_FIRST));
+        }
+
+        @Override
+        public long tableBytes() {
+            return inner.tableBytes() + packBytes;
+        }
+    }
+
+    /** {@link #writesLayout}. */
+    private static boolean writesLayoutOf(Problem problem) {
+        return problem.layout() == dev.convt.Layout.CHANNELS_FIRST || writesChannelsLast(problem);
     }
 
     /** Taps per phase over both dimensions, {@code Th·Tw}. */

@@ -91,38 +91,39 @@ final class SubpixelPlan implements KernelPlan {
      *                           must then be in that order, {@link SubpixelWeights#channelsLast})
      */
     SubpixelPlan(Problem p, SubpixelWeights packed, boolean channelsLastOutput) {
-        if (packed.channelsLast != channelsLastOutput) {
-            throw new IllegalArgumentException("sub-pixel plan: the pack's columns are for a channels-" + (packed.channelsLast ? "last" : "first")
-                    + " output, but the plan writes channels " + (channelsLastOutput ? "last" : "first") + " (" + p + ")");
-        }
+        this(p, new Geometry(p, packed, channelsLastOutput));
+    }
+
+    /** The plan of {@code p}'s batch over a geometry made for its input shape (shared, not copied). */
+    private SubpixelPlan(Problem p, Geometry g) {
         problem = p;
-        this.channelsLastOutput = channelsLastOutput;
-        int[] k = p.kernel3(), st = p.stride3(), pad = p.padBegin3(), in = p.in3(), out = p.out3();
-        h = new PhaseAxis(k[1], st[1], pad[1], in[1], out[1]);
-        w = new PhaseAxis(k[2], st[2], pad[2], in[2], out[2]);
+        channelsLastOutput = g.channelsLastOutput;
+        h = g.h;
+        w = g.w;
         groups = p.spec().groups();
         cin = p.spec().inChannels();
         cout = p.spec().outChannels();
         cinG = p.spec().inChannelsPerGroup();
         coutG = p.spec().outChannelsPerGroup();
         batch = p.batch();
-        kh = k[1];
-        kw = k[2];
-        inH = in[1];
-        inW = in[2];
+        kh = g.kh;
+        kw = g.kw;
+        inH = h.in;
+        inW = w.in;
         inPlane = p.inputPlane();
-        outH = out[1];
-        outW = out[2];
+        outH = h.out;
+        outW = w.out;
         outPlane = p.outputPlane();
         boolean lastIn = p.layout() == dev.convt.Layout.CHANNELS_LAST;
         xChannel = lastIn ? 1 : inPlane;
         xPosition = lastIn ? cin : 1;
-        depth = SubpixelKernel.depth(p);
-        columns = SubpixelKernel.columns(p);
-        pixels = (int) SubpixelKernel.pixels(p);
+        depth = g.depth;
+        columns = g.columns;
+        pixels = (int) ((long) batch * h.count * w.count);
         blockRows = SubpixelKernel.blockRows(pixels);
-        nc = SubpixelKernel.columnTile(columns);
+        nc = g.nc;
         gaps = h.phases < h.stride || w.phases < w.stride;
+        SubpixelWeights packed = g.packed;
         groupB = packed.groupB;
         packedB = packed.packedB;
         this.bias = packed.bias;
@@ -130,17 +131,66 @@ final class SubpixelPlan implements KernelPlan {
         negativeZeroBias = packed.negativeZeroBias;
         weights = packed.weights;
         packBytes = packed.packedWeightBytes();
-        int perRow = w.phases * coutG;
-        biasRow = new float[channelsLastOutput ? groups * perRow : 0];
-        for (int i = 0; i < biasRow.length && bias != null; i++) {
-            int g = i / perRow;
-            biasRow[i] = bias[g * coutG + i % coutG];
-        }
+        biasRow = g.biasRow;
         int aLength = Packing.packedALength(blockRows, depth);
         int cLength = blockRows * Blocking.paddedColumns(nc);
-        workspace = ThreadLocal.withInitial(() -> new Workspace(aLength, cLength, blockRows));
+        int rows = blockRows;
+        workspace = ThreadLocal.withInitial(() -> new Workspace(aLength, cLength, rows));
         this.aLength = aLength;
         this.cLength = cLength;
+    }
+
+    /**
+     * What a sub-pixel plan takes from its input shape alone: the phase tables of both axes, the GEMM's
+     * depth, columns and column tile, the bias row of a channels-last output, over the pack. Made once
+     * per input shape, shared by the plans of every batch size. Immutable.
+     */
+    static final class Geometry implements dev.convt.kernel.KernelGeometry {
+        final SubpixelWeights packed;
+        final boolean channelsLastOutput;
+        final PhaseAxis h, w;
+        final int kh, kw, depth, columns, nc;
+        final float[] biasRow;
+
+        /**
+         * @param channelsLastOutput whether the plans write a channels-last output (the pack's columns
+         *                           must then be in that order, {@link SubpixelWeights#channelsLast})
+         */
+        Geometry(Problem p, SubpixelWeights packed, boolean channelsLastOutput) {
+            if (packed.channelsLast != channelsLastOutput) {
+                throw new IllegalArgumentException("sub-pixel plan: the pack's columns are for a channels-" + (packed.channelsLast ? "last" : "first")
+                        + " output, but the plan writes channels " + (channelsLastOutput ? "last" : "first") + " (" + p + ")");
+            }
+            this.packed = packed;
+            this.channelsLastOutput = channelsLastOutput;
+            int[] k = p.kernel3(), st = p.stride3(), pad = p.padBegin3(), in = p.in3(), out = p.out3();
+            h = new PhaseAxis(k[1], st[1], pad[1], in[1], out[1]);
+            w = new PhaseAxis(k[2], st[2], pad[2], in[2], out[2]);
+            kh = k[1];
+            kw = k[2];
+            depth = SubpixelKernel.depth(p);
+            columns = SubpixelKernel.columns(p);
+            nc = SubpixelKernel.columnTile(columns);
+            int groups = p.spec().groups(), coutG = p.spec().outChannelsPerGroup();
+            float[] bias = packed.bias;
+            int perRow = w.phases * coutG;
+            biasRow = new float[channelsLastOutput ? groups * perRow : 0];
+            for (int i = 0; i < biasRow.length && bias != null; i++) {
+                int g = i / perRow;
+                biasRow[i] = bias[g * coutG + i % coutG];
+            }
+        }
+
+        @Override
+        public SubpixelPlan plan(Problem problem) {
+            return new SubpixelPlan(problem, this);
+        }
+
+        /** The phase tables and the bias row. */
+        @Override
+        public long tableBytes() {
+            return 4L * 4 * (h.count + w.count) + 4L * biasRow.length;
+        }
     }
 
     /** The lengths of one workspace's A block and C block. */
