@@ -22,22 +22,27 @@ import java.lang.foreign.MemorySegment;
  * <ul>
  * <li>ReLU, LeakyReLU and clamp are {@link Activation#apply(float)} exactly (compare and blend; one
  *     rounded product for LeakyReLU): bitwise the reference's.</li>
- * <li>Tanh and sigmoid are not the Vector API's {@code TANH}/{@code EXP}: those are intrinsics once C2
- *     compiles them and {@code Math} calls before, whose last bits differ, which would make the
- *     first executes of a plan differ from later ones. Instead, {@code exp(r)} for {@code r ≤ 0}
- *     ({@code tanhRun}, {@code sigmoidRun}): {@code r = n·ln2 + f} with {@code |f| ≤ ln2/2} (Cody–Waite
- *     with a fused multiply-add), {@code e^f ≈ 1 + f + f²·P(f)} (P of degree 4, fitted to a relative
- *     error of 3.7e-9 on that interval), times {@code 2^n} in two exact steps, so results down to the
- *     subnormal range round once (tanh, whose {@code r} is clamped where {@code 2^n} is still normal,
- *     in one: the same product). Then {@code sigmoid(v) = 1/(1 + z)} for {@code v > 0} and
- *     {@code z/(1 + z)} otherwise, {@code z = exp(−|v|)} (no overflow, no cancellation), and
- *     {@code tanh(v) = sign(v)·(1 − z)/(1 + z)}, {@code z = exp(−2|v|)}, for {@code |v| ≥ 0.55}, else
- *     the odd polynomial {@code v + v³·Q(v²)} (Q of degree 4, fitted to a relative error of 1.4e-9 on
- *     {@code [0, 0.56]}), the sign of {@code v} copied onto the result (so {@code tanh(−0) = −0}).
- *     Measured against float64 over every 13th float32 bit pattern of each sign (3.3·10^8 values,
- *     every binade): tanh within 1.51 ulp, sigmoid within 2.41 ulp of the exact value, and within
- *     0.75·2^-149 where the result is subnormal; {@link #TANH_ULPS} and {@link #SIGMOID_ULPS} state
- *     the bounds the tests hold the kernels to. The same at every vector width (lane-wise IEEE operations).</li>
+ * <li>Tanh and sigmoid are not the Vector API's {@code TANH}/{@code EXP}: those are intrinsics
+ *     once C2 compiles them and {@code Math} calls before, whose last bits differ, which would make
+ *     the first executes of a plan differ from later ones. Instead, {@code exp(r)} for
+ *     {@code r ≤ 0}: {@code r = n·ln2 + f} with {@code |f| ≤ ln2/2}, {@code e^f ≈ 1 + f + f²·P(f)} (P of
+ *     degree 4, fitted to a relative error of 3.7e-9 on that interval), times {@code 2^n}. Sigmoid
+ *     ({@code sigmoidRun}) reduces {@code r = −|v|} by Cody–Waite (ln 2 in two parts, fused
+ *     multiply-adds) and scales by {@code 2^n} in two exact steps, so results down to the subnormal
+ *     range round once; then {@code sigmoid(v) = 1/(1 + z)} for {@code v > 0} and {@code z/(1 + z)}
+ *     otherwise, {@code z = exp(−|v|)} (no overflow, no cancellation). Tanh ({@code tanhRun}) is
+ *     {@code sign(v)·(1 − z)/(1 + z)}, {@code z = exp(−2|v|)}, for {@code |v| ≥ 0.55}, else the odd
+ *     polynomial {@code v + v³·Q(v²)} (Q of degree 4, fitted to a relative error of 1.4e-9 on
+ *     {@code [0, 0.56]}), the sign of {@code v} copied onto the result (so {@code tanh(−0) = −0},
+ *     and subnormals pass unchanged, as tanh rounds them). Its {@code exp} is the same polynomial
+ *     in {@code g = −f/2 = |v| + n·ln2/2} (Cody–Waite with half of sigmoid's two parts), and its
+ *     quotient is {@code (2^-n − e)/(2^-n + e)}: the same roundings as {@code (1 − z)/(1 + z)},
+ *     without the product {@code e·2^n}. Measured against float64: tanh over every finite float32
+ *     and ±∞ (2^32 − 2^24 + 2 values), within 1.509 ulp of the exact value (the worst at
+ *     {@code ±1.247645}, {@code 0x1.3f65aap0}); sigmoid over every 13th float32 bit pattern of each sign
+ *     (3.3·10^8 values, every binade), within 2.41 ulp, and within 0.75·2^-149 where the result is
+ *     subnormal. {@link #TANH_ULPS} and {@link #SIGMOID_ULPS} state the bounds the tests hold the
+ *     kernels to. The same at every vector width (lane-wise IEEE operations).</li>
  * </ul>
  * NaN in gives NaN out for every kind; ±∞ give the limits ({@code tanh = ±1}, {@code sigmoid = 1 or 0}).
  */
@@ -45,7 +50,7 @@ public final class Epilogue {
     private static final VectorSpecies<Float> S = VectorConfig.SPECIES;
     private static final int L = S.length();
 
-    /** Tanh's accuracy in ulp of the result, above the measured 1.51 (see the class comment). */
+    /** Tanh's accuracy in ulp of the result, above the measured 1.509 (see the class comment). */
     public static final double TANH_ULPS = 2;
     /** Sigmoid's accuracy in ulp of the result, above the measured 2.41 (see the class comment). */
     public static final double SIGMOID_ULPS = 3;
@@ -67,14 +72,29 @@ public final class Epilogue {
     private static final float Q0 = -0.33333313f, Q1 = 0.13332455f, Q2 = -0.053838268f, Q3 = 0.021012424f,
             Q4 = -0.0061884555f;
 
-    /** Tanh's lowest {@code r = −2|v|}: {@code 2^n} is normal from here up, and {@code e^r < 2^-25} from here down. */
-    private static final float TANH_EXP_LOWEST = -87f;
+    /**
+     * Tanh's far formula takes {@code min(|v|, this)}: tanh rounds to 1 from about 9.02 up, and so does
+     * the quotient here ({@code 2^-n ≤ 2^29}, so {@code 2^-n ± e} round to {@code 2^-n}).
+     */
+    private static final float TANH_FAR_HIGHEST = 10f;
+    /** {@code −2·log2(e)}: tanh's {@code n = round(−2c·log2(e))}. */
+    private static final float MINUS_TWO_LOG2E = -2.88539008177792682f;
+    /** Half of LN2_HI and LN2_LO (exact): tanh's {@code g = c + n·ln2/2}, Cody–Waite as sigmoid's reduction. */
+    private static final float LN2_HALF_HI = LN2_HI / 2, LN2_HALF_LO = LN2_LO / 2;
+    /**
+     * Horner coefficients of {@code e^(−2g) ≈ 1 − 2g + C2·g² + … + C6·g⁶}: the polynomial of P above with
+     * {@code f = −2g}, so {@code C_k = (−2)^k·P_(k−2)}, exact scalings of the same fit.
+     */
+    private static final float C2 = 4 * P0, C3 = -8 * P1, C4 = 16 * P2, C5 = -32 * P3, C6 = 64 * P4;
 
     /** The arithmetic's constants as vectors, made once (see the comment above {@code tanhRun}). */
     private static final VectorSpecies<Integer> I = S.withLanes(int.class);
     private static final FloatVector V_ONE = FloatVector.broadcast(S, 1f), V_MINUS_TWO = FloatVector.broadcast(S, -2f),
-            V_EXP_LOWEST = FloatVector.broadcast(S, EXP_LOWEST),
-            V_TANH_EXP_LOWEST = FloatVector.broadcast(S, TANH_EXP_LOWEST), V_TANH_POLY_BELOW = FloatVector.broadcast(S, TANH_POLY_BELOW),
+            V_EXP_LOWEST = FloatVector.broadcast(S, EXP_LOWEST), V_TANH_POLY_BELOW = FloatVector.broadcast(S, TANH_POLY_BELOW),
+            V_MINUS_TWO_LOG2E = FloatVector.broadcast(S, MINUS_TWO_LOG2E), V_LN2_HALF_HI = FloatVector.broadcast(S, LN2_HALF_HI),
+            V_LN2_HALF_LO = FloatVector.broadcast(S, LN2_HALF_LO),
+            V_C2 = FloatVector.broadcast(S, C2), V_C3 = FloatVector.broadcast(S, C3), V_C4 = FloatVector.broadcast(S, C4),
+            V_C5 = FloatVector.broadcast(S, C5), V_C6 = FloatVector.broadcast(S, C6),
             V_LOG2E = FloatVector.broadcast(S, LOG2E), V_ROUNDER = FloatVector.broadcast(S, ROUNDER),
             V_MINUS_LN2_HI = FloatVector.broadcast(S, -LN2_HI), V_MINUS_LN2_LO = FloatVector.broadcast(S, -LN2_LO),
             V_P0 = FloatVector.broadcast(S, P0), V_P1 = FloatVector.broadcast(S, P1), V_P2 = FloatVector.broadcast(S, P2),
@@ -82,8 +102,8 @@ public final class Epilogue {
             V_Q0 = FloatVector.broadcast(S, Q0), V_Q1 = FloatVector.broadcast(S, Q1), V_Q2 = FloatVector.broadcast(S, Q2),
             V_Q3 = FloatVector.broadcast(S, Q3), V_Q4 = FloatVector.broadcast(S, Q4);
     private static final IntVector V_ROUNDER_BITS = IntVector.broadcast(I, ROUNDER_BITS),
-            V_ROUNDER_BITS_LESS_BIAS = IntVector.broadcast(I, ROUNDER_BITS - 127), V_BIAS = IntVector.broadcast(I, 127),
-            V_SIGN = IntVector.broadcast(I, 0x80000000);
+            V_ROUNDER_BITS_PLUS_BIAS = IntVector.broadcast(I, ROUNDER_BITS + 127), V_BIAS = IntVector.broadcast(I, 127),
+            V_SIGN = IntVector.broadcast(I, 0x80000000), V_TANH_FAR_HIGHEST_BITS = IntVector.broadcast(I, Float.floatToRawIntBits(TANH_FAR_HIGHEST));
 
     private Epilogue() {}
 
@@ -170,20 +190,22 @@ public final class Epilogue {
         }
     }
 
-    // Tanh and sigmoid are a loop each, and each loop spends as few Vector API calls as its formula
-    // needs: the constants are vectors made once (an operation with a scalar operand broadcasts it, in
-    // the graph too), and tanh scales by 2^n in one factor. C2 parses every call of the Vector API
+    // Tanh and sigmoid are a loop each, and each loop spends as few Vector API calls as its formula needs:
+    // the constants are vectors made once (an operation with a scalar operand broadcasts it, in the graph
+    // too), and tanh never scales by 2^n (its quotient takes 2^-n). C2 parses every call of the Vector API
     // into some hundreds of nodes; the one loop computing both (about 45 calls) made a graph past the
-    // parse-time inlining budget (NodeCountInliningCutoff, 18,000 nodes), so its last calls were left
-    // to C2's delayed inlining, and where that stopped short they stayed calls and each vector an
-    // object. Both loops are too big in bytecode for C2 to inline into a kernel, so a kernel's graph
-    // does not grow by theirs either.
+    // parse-time inlining budget (NodeCountInliningCutoff, 18,000 nodes), so its last calls were left to
+    // C2's delayed inlining, and where that stopped short they stayed calls and each vector an object.
+    // Both loops are too big in bytecode for C2 to inline into a kernel, so a kernel's graph does not grow
+    // by theirs either.
 
     /**
      * Tanh (see the class comment): {@code sign(v)·(a + a³·Q(a²))} for {@code a = |v| <}
-     * {@value #TANH_POLY_BELOW}, else {@code sign(v)·(1 − z)/(1 + z)}, {@code z = e^r}, {@code r = −2a}
-     * (NaN gives NaN). {@code r} is clamped at {@value #TANH_EXP_LOWEST}, where {@code 2^n} is still a
-     * normal float: there and below, {@code z < 2^-25} and the quotient rounds to 1 as it would unclamped.
+     * {@value #TANH_POLY_BELOW} (and NaN), else {@code sign(v)·(2^-n − e)/(2^-n + e)}, which is
+     * {@code (1 − z)/(1 + z)} for {@code z = e·2^n = e^r}, {@code r = −2c}, {@code c = min(a,}
+     * {@value #TANH_FAR_HIGHEST}): {@code n = round(r·log2(e))}, {@code r = n·ln2 − 2g},
+     * {@code e = e^(−2g)} by Horner. Past {@value #TANH_FAR_HIGHEST} (and from about 9.02) the quotient
+     * rounds to 1, as tanh does.
      */
     private static void tanhRun(float[] y, int from, int to) {
         java.util.Objects.checkFromToIndex(from, Math.max(from, to), y.length); // before anything is written
@@ -191,22 +213,21 @@ public final class Epilogue {
             VectorMask<Float> m = S.indexInRange(i, to);
             FloatVector v = FloatVector.fromArray(S, y, i, m);
             FloatVector a = v.abs();
-            FloatVector r = a.mul(V_MINUS_TWO);
-            r = r.blend(V_TANH_EXP_LOWEST, r.lt(V_TANH_EXP_LOWEST));
-            FloatVector t = r.fma(V_LOG2E, V_ROUNDER);
+            // c = min(a, TANH_FAR_HIGHEST) on the bits, which order as the values for a ≥ 0 (NaN: see the blend)
+            FloatVector c = a.reinterpretAsInts().min(V_TANH_FAR_HIGHEST_BITS).reinterpretAsFloats();
+            FloatVector t = c.fma(V_MINUS_TWO_LOG2E, V_ROUNDER);
             FloatVector n = t.sub(V_ROUNDER);
-            FloatVector f = n.fma(V_MINUS_LN2_HI, r);
-            f = n.fma(V_MINUS_LN2_LO, f);
-            FloatVector p = f.fma(V_P4, V_P3).fma(f, V_P2).fma(f, V_P1).fma(f, V_P0);
-            FloatVector e = f.mul(f).fma(p, f).add(V_ONE);
-            // 2^n: the bits of t less those of the rounder are n, plus the exponent bias, shifted into place
-            FloatVector z = e.mul(t.reinterpretAsInts().sub(V_ROUNDER_BITS_LESS_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            FloatVector g = n.fma(V_LN2_HALF_HI, c);
+            g = n.fma(V_LN2_HALF_LO, g);
+            FloatVector e = V_C6.fma(g, V_C5).fma(g, V_C4).fma(g, V_C3).fma(g, V_C2).fma(g, V_MINUS_TWO).fma(g, V_ONE);
+            // 2^-n: the bits of t less those of the rounder are n; the exponent bias less n, shifted into place
+            FloatVector s = V_ROUNDER_BITS_PLUS_BIAS.sub(t.reinterpretAsInts()).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector far = s.sub(e).div(s.add(e));
             FloatVector a2 = a.mul(a);
             FloatVector q = a2.fma(V_Q4, V_Q3).fma(a2, V_Q2).fma(a2, V_Q1).fma(a2, V_Q0);
             FloatVector poly = a.mul(a2).fma(q, a);
-            FloatVector far = V_ONE.sub(z).div(z.add(V_ONE));
             IntVector sign = v.reinterpretAsInts().and(V_SIGN);
-            far.blend(poly, a.lt(V_TANH_POLY_BELOW)).reinterpretAsInts().or(sign).reinterpretAsFloats().intoArray(y, i, m);
+            poly.blend(far, a.compare(VectorOperators.GE, V_TANH_POLY_BELOW)).reinterpretAsInts().or(sign).reinterpretAsFloats().intoArray(y, i, m);
         }
     }
 
@@ -329,20 +350,22 @@ public final class Epilogue {
         }
     }
 
-    // Tanh and sigmoid are a loop each, and each loop spends as few Vector API calls as its formula
-    // needs: the constants are vectors made once (an operation with a scalar operand broadcasts it, in
-    // the graph too), and tanh scales by 2^n in one factor. C2 parses every call of the Vector API
+    // Tanh and sigmoid are a loop each, and each loop spends as few Vector API calls as its formula needs:
+    // the constants are vectors made once (an operation with a scalar operand broadcasts it, in the graph
+    // too), and tanh never scales by 2^n (its quotient takes 2^-n). C2 parses every call of the Vector API
     // into some hundreds of nodes; the one loop computing both (about 45 calls) made a graph past the
-    // parse-time inlining budget (NodeCountInliningCutoff, 18,000 nodes), so its last calls were left
-    // to C2's delayed inlining, and where that stopped short they stayed calls and each vector an
-    // object. Both loops are too big in bytecode for C2 to inline into a kernel, so a kernel's graph
-    // does not grow by theirs either.
+    // parse-time inlining budget (NodeCountInliningCutoff, 18,000 nodes), so its last calls were left to
+    // C2's delayed inlining, and where that stopped short they stayed calls and each vector an object.
+    // Both loops are too big in bytecode for C2 to inline into a kernel, so a kernel's graph does not grow
+    // by theirs either.
 
     /**
      * Tanh (see the class comment): {@code sign(v)·(a + a³·Q(a²))} for {@code a = |v| <}
-     * {@value #TANH_POLY_BELOW}, else {@code sign(v)·(1 − z)/(1 + z)}, {@code z = e^r}, {@code r = −2a}
-     * (NaN gives NaN). {@code r} is clamped at {@value #TANH_EXP_LOWEST}, where {@code 2^n} is still a
-     * normal float: there and below, {@code z < 2^-25} and the quotient rounds to 1 as it would unclamped.
+     * {@value #TANH_POLY_BELOW} (and NaN), else {@code sign(v)·(2^-n − e)/(2^-n + e)}, which is
+     * {@code (1 − z)/(1 + z)} for {@code z = e·2^n = e^r}, {@code r = −2c}, {@code c = min(a,}
+     * {@value #TANH_FAR_HIGHEST}): {@code n = round(r·log2(e))}, {@code r = n·ln2 − 2g},
+     * {@code e = e^(−2g)} by Horner. Past {@value #TANH_FAR_HIGHEST} (and from about 9.02) the quotient
+     * rounds to 1, as tanh does.
      */
     private static void tanhRun(MemorySegment y, int from, int to) {
         java.util.Objects.checkFromToIndex(from, Math.max(from, to), (y.byteSize() / 4)); // before anything is written
@@ -350,22 +373,21 @@ public final class Epilogue {
             VectorMask<Float> m = S.indexInRange(i, to);
             FloatVector v = FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER, m);
             FloatVector a = v.abs();
-            FloatVector r = a.mul(V_MINUS_TWO);
-            r = r.blend(V_TANH_EXP_LOWEST, r.lt(V_TANH_EXP_LOWEST));
-            FloatVector t = r.fma(V_LOG2E, V_ROUNDER);
+            // c = min(a, TANH_FAR_HIGHEST) on the bits, which order as the values for a ≥ 0 (NaN: see the blend)
+            FloatVector c = a.reinterpretAsInts().min(V_TANH_FAR_HIGHEST_BITS).reinterpretAsFloats();
+            FloatVector t = c.fma(V_MINUS_TWO_LOG2E, V_ROUNDER);
             FloatVector n = t.sub(V_ROUNDER);
-            FloatVector f = n.fma(V_MINUS_LN2_HI, r);
-            f = n.fma(V_MINUS_LN2_LO, f);
-            FloatVector p = f.fma(V_P4, V_P3).fma(f, V_P2).fma(f, V_P1).fma(f, V_P0);
-            FloatVector e = f.mul(f).fma(p, f).add(V_ONE);
-            // 2^n: the bits of t less those of the rounder are n, plus the exponent bias, shifted into place
-            FloatVector z = e.mul(t.reinterpretAsInts().sub(V_ROUNDER_BITS_LESS_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            FloatVector g = n.fma(V_LN2_HALF_HI, c);
+            g = n.fma(V_LN2_HALF_LO, g);
+            FloatVector e = V_C6.fma(g, V_C5).fma(g, V_C4).fma(g, V_C3).fma(g, V_C2).fma(g, V_MINUS_TWO).fma(g, V_ONE);
+            // 2^-n: the bits of t less those of the rounder are n; the exponent bias less n, shifted into place
+            FloatVector s = V_ROUNDER_BITS_PLUS_BIAS.sub(t.reinterpretAsInts()).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+            FloatVector far = s.sub(e).div(s.add(e));
             FloatVector a2 = a.mul(a);
             FloatVector q = a2.fma(V_Q4, V_Q3).fma(a2, V_Q2).fma(a2, V_Q1).fma(a2, V_Q0);
             FloatVector poly = a.mul(a2).fma(q, a);
-            FloatVector far = V_ONE.sub(z).div(z.add(V_ONE));
             IntVector sign = v.reinterpretAsInts().and(V_SIGN);
-            far.blend(poly, a.lt(V_TANH_POLY_BELOW)).reinterpretAsInts().or(sign).reinterpretAsFloats().intoMemorySegment(y, 4L * i, SEG_ORDER, m);
+            poly.blend(far, a.compare(VectorOperators.GE, V_TANH_POLY_BELOW)).reinterpretAsInts().or(sign).reinterpretAsFloats().intoMemorySegment(y, 4L * i, SEG_ORDER, m);
         }
     }
 
