@@ -129,7 +129,12 @@ public final class Problem {
     /** {@return a copy of the input's spatial sizes, outermost first ({@code (H, W)} in 2-D)} */
     public int[] inputSpatial() { return inSpatial.clone(); }
 
-    /** {@return the input's size along spatial axis {@code dim} ({@code 0 ≤ dim < rank}), without a copy of the array} */
+    /**
+     * The input's size along one spatial axis, without copying {@link #inputSpatial()}.
+     *
+     * @param dim the axis, {@code 0 ≤ dim < rank}
+     * @return the input's size along it
+     */
     public int inputSpatialSize(int dim) { return inSpatial[dim]; }
     /** {@return a copy of the output's spatial sizes, outermost first} */
     public int[] outputSpatial() { return outSpatial.clone(); }
