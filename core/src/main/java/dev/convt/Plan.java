@@ -279,8 +279,7 @@ public final class Plan {
      * Computes {@code y = convT(x)} (plus bias) for the whole batch on memory segments, heap or native
      * (a direct {@code FloatBuffer} through {@link MemorySegment#ofBuffer}): the same kernels, the same
      * bits. A writable heap segment over a {@code float[]} is computed in place, as that array. When
-     * both segments are native and the kernel is im2col (but for a layout the kernel does not write
-     * itself: a channels-last single input position), the kernel reads the input and writes the
+     * both segments are native and the kernel is im2col, the kernel reads the input and writes the
      * output in place with the Vector API, no copy; with more than one thread this needs segments
      * that every thread may access (global, automatic or shared arenas, direct buffers). Any other
      * segment (or pair, e.g. a native one with a heap one) is copied into an array of the executing

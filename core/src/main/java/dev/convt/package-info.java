@@ -98,8 +98,7 @@
  *     {@code MemorySegment.copy} each way, about the time of one pass over each tensor at memory
  *     bandwidth, and the input's and output's floats of staging per thread): the reference kernel, a
  *     layout a kernel does not read or write itself (channels last on scatter and, for groups of
- *     fewer output channels than a vector, on subpixel; a channels-last single input position on
- *     im2col and subpixel: they run between the layout stage's transposes,
+ *     fewer output channels than a vector, on subpixel: they run between the layout stage's transposes,
  *     which read and write its staging arrays), a native segment
  *     paired with a heap one, any other heap segment (read-only, over another array type), and, when
  *     a call may use more than one thread, segments of a confined arena (so only its owner touches

@@ -80,9 +80,9 @@ class DirectSegmentProperties {
 
     /**
      * The problem a kernel's plan computes for {@code p}: {@code p} itself where the kernel reads and
-     * writes its layout; else (channels last on scatter, or on a single input position for im2col
-     * and subpixel, whose plans compute channels first behind the plan's layout stage) the same
-     * problem channels first.
+     * writes its layout; else (channels last on scatter, or on subpixel for groups of fewer output
+     * channels than a vector, whose plans compute channels first behind the plan's layout stage) the
+     * same problem channels first.
      */
     static Problem kernelProblem(Kernel kernel, Problem p) {
         return kernel.readsLayout(p) && kernel.writesLayout(p) ? p : p.withLayout(Layout.CHANNELS_FIRST);

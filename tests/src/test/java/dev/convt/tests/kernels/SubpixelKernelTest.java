@@ -329,9 +329,9 @@ class SubpixelKernelTest {
     /**
      * The pack layouts have their documented names whatever the shape: {@code "phases"} for a
      * channels-first output, {@code "phases-channels-last"} for a channels-last one the plan reads and
-     * writes itself, and {@code "phases"} again, behind the layout stage, for a channels-last single
-     * input position whose output is the kernel (its im2col fallback's one-GEMM path does not write
-     * channels last) and for groups of fewer output channels than a vector.
+     * writes itself (a single input position whose output is the kernel too: its im2col fallback's
+     * one-GEMM path writes channels last itself), and {@code "phases"} again, behind the layout stage,
+     * for groups of fewer output channels than a vector.
      */
     @Example
     void packLayoutsAreNamedByTheirColumnOrder() {
@@ -343,8 +343,8 @@ class SubpixelKernelTest {
         assertEquals("phases-channels-last", k.packLayout(last));
         assertTrue(k.readsLayout(last) && k.writesLayout(last));
         Problem onePosition = spec.problem(2, 4, 1, 1).withLayout(Layout.CHANNELS_LAST);
-        assertEquals("phases", k.packLayout(onePosition));
-        assertFalse(k.readsLayout(onePosition) || k.writesLayout(onePosition));
+        assertEquals("phases-channels-last", k.packLayout(onePosition));
+        assertTrue(k.readsLayout(onePosition) && k.writesLayout(onePosition));
         Problem depthwise = ConvTransposeSpec.builder2d(4, 4, 4).stride(4).groups(4).build().problem(1, 4, 3, 5)
                 .withLayout(Layout.CHANNELS_LAST);
         assertEquals("phases", k.packLayout(depthwise));

@@ -240,10 +240,10 @@ public final class SubpixelKernel implements Kernel {
      * Whether a plan of the problem reads and writes channels last itself, with the GEMM's columns in
      * the order {@code (rh, rw, co)} (a pixel's channels side by side); else its columns are
      * {@code (co, rh, rw)} and it computes channels first. Not where the im2col fallback for
-     * non-finite weights would not write channels last ({@link Im2colKernel#writesLayout}: a single
-     * input position whose output is the kernel, its one-GEMM path; whether the weights are finite is
-     * not known here), and not for groups of fewer than a vector of output channels: each group would
-     * write a few floats of every output pixel, passing over the whole output once per group.
+     * non-finite weights would not write channels last ({@link Im2colKernel#writesLayout}; whether the
+     * weights are finite is not known here; it writes every layout itself), and not for groups of fewer
+     * than a vector of output channels: each group would write a few floats of every output pixel,
+     * passing over the whole output once per group.
      */
     static boolean writesChannelsLast(Problem problem) {
         return problem.layout() == dev.convt.Layout.CHANNELS_LAST && FALLBACK.writesLayout(problem)
