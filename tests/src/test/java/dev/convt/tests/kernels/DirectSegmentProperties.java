@@ -46,7 +46,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * transposes through its staging buffers).
  *
  * <p>Besides the generic generated problems and single input positions (im2col's one-GEMM projection,
- * staged by the plan when channels last, since its layout stage sits between), the col2im families' geometries (stride 2 with kernel 2
+ * tap-major when channels last, as is stride 2 with kernel 2 below), the col2im families' geometries (stride 2 with kernel 2
  * and 4, stride 3 with kernel 9, 1-D stride 8 with kernel 16, stride 4 with kernel 8, stride 1) with
  * rows long enough for whole vectors at 512 bits, so every run kind of col2im (pairs, triples, lane
  * groups, plain runs, their masked and scalar tails) writes into a segment; the scatter kernel's wide
