@@ -75,7 +75,11 @@ public final class Im2colKernel implements Kernel {
     /** The im2col kernel (stateless); the planner makes one through {@link VectorKernelProvider}. */
     public Im2colKernel() {}
 
-    /** The register transpose ({@link dev.convt.vector.gemm.RegisterBlockTranspose}; null where the width has none) for the layout stage around this kernel's plans. */
+    /**
+     * The register transpose ({@link dev.convt.vector.gemm.RegisterBlockTranspose}; null where the width
+     * has none) for a layout stage around this kernel's plans: none has one today, since im2col reads
+     * and writes every layout itself ({@link #readsLayout}, {@link #writesLayout}).
+     */
     @Override
     public BlockTranspose layoutTranspose() {
         return dev.convt.vector.gemm.RegisterBlockTranspose.INSTANCE;
@@ -252,12 +256,19 @@ public final class Im2colKernel implements Kernel {
      * ({@link WarmUpProblem#resize}: kernel, stride, padding, dilation, so col2im's paths and tails)
      * with {@value #WARM_UP_DEPTH} input channels and one output channel per group, so each
      * micro-kernel call is two k steps and the JIT's counters reach C2's thresholds after little work
-     * on the Vector API's fallback. A problem whose GEMM finishes a column tile with the wide tail tile
-     * keeps its spatial size (and, if needed, its batch) so the proxy's does too.
+     * on the Vector API's fallback. A problem of the one-GEMM path ({@link Im2colProjection}) gets as
+     * few output channels per group as keep its proxy on that path. A problem whose GEMM finishes a
+     * column tile with the wide tail tile keeps its spatial size (and, if needed, its batch) so the
+     * proxy's does too.
      */
     @Override
     public List<Problem> warmUpProblems(Problem problem) {
-        Problem proxy = WarmUpProblem.resize(problem, Math.min(WARM_UP_DEPTH, problem.spec().inChannelsPerGroup()), 1);
+        int outPerGroup = 1;
+        if (Im2colProjection.applies(problem)) {
+            // Im2colProjection.applies wants 2 · Cout/g · Πk ≥ NR
+            outPerGroup = Math.min(problem.spec().outChannelsPerGroup(), Math.ceilDiv(Blocking.NR, 2 * problem.spec().kernelVolume()));
+        }
+        Problem proxy = WarmUpProblem.resize(problem, Math.min(WARM_UP_DEPTH, problem.spec().inChannelsPerGroup()), outPerGroup);
         if (wideTail(problem) && !wideTail(proxy)) {
             Problem sameSize = proxy.spec().problem(1, problem.inputSpatial());
             proxy = wideTail(sameSize) ? sameSize : proxy.spec().problem(problem.batch(), problem.inputSpatial());
@@ -279,8 +290,8 @@ public final class Im2colKernel implements Kernel {
 
     /**
      * Yes for every layout: channels-last columns are packed straight from the caller's input
-     * ({@link Packing#packBColumnsChannelsLast}), and a single input position
-     * ({@link Im2colProjection}) is stored alike in both layouts.
+     * ({@link Packing#packBColumnsChannelsLast}), and {@link Im2colProjection} reads each input
+     * position's channels as a row of its GEMM.
      */
     @Override
     public boolean readsLayout(Problem problem) {

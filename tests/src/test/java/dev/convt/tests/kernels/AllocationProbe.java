@@ -85,7 +85,9 @@ public final class AllocationProbe {
      * cover: the tail stores bias + columns) with input rows of 3 and 13 columns, and kernel 4,
      * stride 2, padding 1 (the tail adds to the output) with 4 and 6 columns (pairs of 3 and 5); and
      * channels last on 200 input rows of 8, whose column tiles slide the channels-first window
-     * through an output taller than it (filled with the bias as it goes, and single cover).
+     * through an output taller than it (filled with the bias as it goes, and, with one output channel,
+     * single cover), and the same stride = kernel = 2 layer with 5 output channels, which
+     * {@code Im2colProjection} computes as one GEMM whose rows are the input positions (tap-major).
      */
     static List<Problem> im2colPaths() {
         return List.of(
@@ -94,6 +96,8 @@ public final class AllocationProbe {
                 ConvTransposeSpec.builder2d(6, 5, 4, 4).stride(2).padding(1).build().problem(2, new int[] {3, 4}),
                 ConvTransposeSpec.builder2d(6, 5, 4, 4).stride(2).padding(1).bias(false).build().problem(2, new int[] {3, 6}),
                 ConvTransposeSpec.builder2d(3, 5, 4, 4).stride(2).padding(1).build().problem(1, new int[] {200, 8})
+                        .withLayout(dev.convt.Layout.CHANNELS_LAST),
+                ConvTransposeSpec.builder2d(3, 1, 2, 2).stride(2).build().problem(1, new int[] {200, 8})
                         .withLayout(dev.convt.Layout.CHANNELS_LAST),
                 ConvTransposeSpec.builder2d(3, 5, 2, 2).stride(2).build().problem(1, new int[] {200, 8})
                         .withLayout(dev.convt.Layout.CHANNELS_LAST));
@@ -133,9 +137,10 @@ public final class AllocationProbe {
     }
 
     /**
-     * Channels-last problems (the layout stage's transposes and staging buffers, split at 2 threads):
-     * the padded 2-D layer, the grouped 1-D one, the 3-D one, the single input position, and the
-     * sub-pixel kernel's FCN geometry.
+     * Channels-last problems, split at 2 threads (on scatter through the layout stage's transposes and
+     * staging buffers; im2col and subpixel read and write channels last themselves): the padded 2-D
+     * layer, the grouped 1-D one, the 3-D one, the single input position, and the sub-pixel kernel's FCN
+     * geometry.
      */
     static List<Problem> channelsLast() {
         List<Problem> g = general();

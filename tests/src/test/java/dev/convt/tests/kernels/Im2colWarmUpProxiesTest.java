@@ -85,6 +85,26 @@ class Im2colWarmUpProxiesTest {
         }
     }
 
+    /**
+     * A problem of the one-GEMM path (U-Net's and Mask R-CNN's channels-last 2 × 2 up-convolutions, a
+     * DCGAN head's single input position) gets an own proxy on that same path, in the problem's layout as
+     * plan-time warm-up runs it: the same packed layout, so warm-up compiles the code the problem runs.
+     */
+    @Test
+    void aOneGemmProblemsOwnProxyTakesTheOneGemmPath() {
+        List<Problem> problems = List.of(
+                ConvTransposeSpec.builder2d(128, 64, 2, 2).stride(2).build().problem(1, new int[] {196, 196})
+                        .withLayout(dev.convt.Layout.CHANNELS_LAST),
+                ConvTransposeSpec.builder2d(256, 256, 2, 2).stride(2).build().problem(16, new int[] {14, 14})
+                        .withLayout(dev.convt.Layout.CHANNELS_LAST),
+                ConvTransposeSpec.builder2d(100, 512, 4, 4).bias(false).build().problem(16, new int[] {1, 1}));
+        for (Problem p : problems) {
+            assertTrue(kernel.packLayout(p).startsWith("projection-b"), "not on the one-GEMM path: " + p);
+            Problem own = kernel.warmUpProblems(p).getLast().withLayout(p.layout());
+            assertEquals(kernel.packLayout(p), kernel.packLayout(own), "the proxy " + own + " of " + p);
+        }
+    }
+
     /** A problem deeper than one K block adds a proxy of the micro-kernel's accumulating path; a shallow one does not. */
     @Test
     void aDeepProblemAlsoWarmsTheAccumulatingPath() {

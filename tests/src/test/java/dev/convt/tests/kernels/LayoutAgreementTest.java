@@ -171,30 +171,69 @@ public class LayoutAgreementTest {
     }
 
     /**
-     * Channels-last layers whose stride equals the kernel along every axis (no padding, dilation 1),
-     * which im2col computes as one GEMM with the input positions as its rows and stores each tap's
-     * channels straight into the output ({@code Im2colProjection}, tap-major): ranks 1–3, axes of one
-     * position, kernels of 1–3 per axis, groups, bias or none, the exact activations, more rows than
-     * one GEMM block ({@code MC}) and fewer than one panel, over 1–3 images.
+     * Channels-last layers whose stride equals the kernel along every axis with more than one input
+     * position (no padding, dilation 1; an axis of one position may have any stride), which im2col
+     * computes as one GEMM with the input positions as its rows and stores each tap's channels straight
+     * into the output ({@code Im2colProjection}, tap-major): ranks 1–3, axes of one position, kernels
+     * of 1–3 per axis, groups, bias or none, the exact activations, more rows than one GEMM block
+     * ({@code MC}) and fewer than one panel, over 1–3 images; now and then (rank 1) more input channels
+     * per group than one K block ({@link dev.convt.vector.gemm.Blocking#KC}).
      */
     @Provide
     Arbitrary<Problem> strideIsKernelProblems() {
-        Arbitrary<List<Integer>> genes = Arbitraries.integers().between(0, 1 << 20).list().ofSize(8);
-        Arbitrary<Activation> acts = Arbitraries.of(Activation.none(), Activation.relu(), Activation.clamp(-3, 5));
+        return strideIsKernelProblems(Arbitraries.of(Activation.none(), Activation.relu(), Activation.clamp(-3, 5)));
+    }
+
+    static Arbitrary<Problem> strideIsKernelProblems(Arbitrary<Activation> acts) {
+        Arbitrary<List<Integer>> genes = Arbitraries.integers().between(0, 1 << 20).list().ofSize(9);
         return net.jqwik.api.Combinators.combine(genes, acts).as((g, act) -> {
             int rank = 1 + g.get(0) % 3;
-            int[] ks = new int[rank], in = new int[rank];
+            int[] ks = new int[rank], ss = new int[rank], in = new int[rank];
             for (int a = 0; a < rank; a++) {
                 ks[a] = 1 + (g.get(1) >> (2 * a)) % 3;
                 int most = rank == 1 ? 300 : rank == 2 ? 20 : 6;
                 in[a] = (g.get(2) >> (3 * a)) % 5 == 0 ? 1 : 1 + (g.get(3) >> (4 * a)) % most;
+                ss[a] = in[a] == 1 ? 1 + (g.get(8) >> (2 * a)) % 3 : ks[a];
             }
             int groups = 1 + g.get(4) % 3;
-            int cin = groups * (1 + g.get(5) % 40), cout = groups * (16 + g.get(6) % 24);
-            ConvTransposeSpec spec = ConvTransposeSpec.builder(rank, cin, cout, ks).stride(ks)
+            boolean deep = rank == 1 && g.get(8) % 7 == 0;
+            int cin = groups * ((deep ? 257 : 1) + g.get(5) % 40), cout = groups * (16 + g.get(6) % 24);
+            ConvTransposeSpec spec = ConvTransposeSpec.builder(rank, cin, cout, ks).stride(ss)
                     .groups(groups).bias(g.get(7) % 2 == 0).activation(act).build();
             return spec.problem(1 + g.get(7) % 3, in);
         });
+    }
+
+    /**
+     * The same layers on random data with tanh, sigmoid and LeakyReLU fused: the channels-last output is
+     * the channels-first im2col output (one thread) transposed, bit for bit, at 1–4 threads. The one-GEMM
+     * path sums in im2col's order, and tanh and sigmoid are applied exactly once per element (applied
+     * twice, or to a partial sum, they change the bits).
+     */
+    @Property(tries = 40)
+    void im2colStrideIsKernelChannelsLastMatchesChannelsFirstOnRandomData(
+            @ForAll("strideIsKernelInexact") Problem p, @ForAll @IntRange(min = 1, max = 4) int threads,
+            @ForAll @LongRange(min = 0, max = 1000) long seed) {
+        assertTrue(FastKernels.all().contains(KernelChoice.IM2COL), "the im2col kernel is not available: " + FastKernels.all());
+        Problem last = p.withLayout(Layout.CHANNELS_LAST);
+        assertEquals("projection-b-tap-major", Planner.kernel(KernelChoice.IM2COL).packLayout(last), last.toString());
+        float[] x = TestData.uniform(p.inputLength(), seed);
+        float[] w = TestData.uniform(p.weightLength(), seed + 1);
+        float[] b = p.spec().hasBias() ? TestData.uniform(p.biasLength(), seed + 2) : null;
+        float[] first = new float[p.outputLength()];
+        Planner.plan(p, w, 0, b, 0, KernelChoice.IM2COL).execute(x, 0, first, 0, Parallelism.threads(1));
+        float[] expected = channelsLast(first, p.batch(), p.spec().outChannels(), p.outputPlane());
+        float[] got = new float[p.outputLength()];
+        Planner.plan(last, w, 0, b, 0, KernelChoice.IM2COL).execute(channelsLast(x, p.batch(), p.spec().inChannels(), p.inputPlane()),
+                0, got, 0, Parallelism.threads(threads).withMinTaskWork(1));
+        int at = FastKernels.firstBitDifference(expected, got);
+        assertEquals(-1, at, "im2col at " + threads + " threads: channels-last output differs from the channels-first one "
+                + "transposed at " + at + " (" + last + ")");
+    }
+
+    @Provide
+    Arbitrary<Problem> strideIsKernelInexact() {
+        return strideIsKernelProblems(Arbitraries.of(Activation.tanh(), Activation.sigmoid(), Activation.leakyRelu(0.25f)));
     }
 
     @Property(tries = 60)

@@ -22,6 +22,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 /**
@@ -47,7 +48,7 @@ class SplitLayoutProperties {
     @Provide
     Arbitrary<Problem> problems() {
         return Arbitraries.oneOf(Problems.problems(1, 2, 4, 12), ParallelDeterminismTest.fewChannels(), Problems.rank3(),
-                Problems.singlePosition());
+                Problems.singlePosition(), new LayoutAgreementTest().strideIsKernelProblems());
     }
 
     @Property
@@ -202,6 +203,22 @@ class SplitLayoutProperties {
         int[] s = spatial.clone();
         s[0] = Math.max(s[0], spatial.length == 1 ? 2500 : 300);
         return s;
+    }
+
+    /**
+     * im2col's one-GEMM path channels last, kernel 3 = stride 3 over 200 positions on one image: its
+     * tasks are bands of the output whose edges (multiples of 16 positions) fall inside an input
+     * position's three outputs, so two bands compute that position and each must write only its own
+     * outputs of it.
+     */
+    @Example
+    void tapMajorBandsSplitAnInputPositionsOutputs() {
+        Problem p = ConvTransposeSpec.builder1d(4, 16, 3).stride(3).build().problem(1, new int[] {200})
+                .withLayout(dev.convt.Layout.CHANNELS_LAST);
+        assertTrue(Planner.kernel(KernelChoice.IM2COL).packLayout(p).equals("projection-b-tap-major"), p::toString);
+        for (int threads = 2; threads <= 4; threads++) {
+            checkPartition(KernelChoice.IM2COL, p, threads, true, (t, i, y, what) -> { });
+        }
     }
 
     /** A check of one element a task wrote: task {@code t} wrote {@code y[i]} (the rest of y unwritten). */
