@@ -110,11 +110,11 @@ final class Im2colProjection {
     /** Floats of one thread's workspace: the packed A block ({@link #blockRows} rows of depth K) and the result block ({@code blockRows × nc}). */
     static long workspaceFloats(Problem p) {
         int k = p.spec().inChannelsPerGroup();
-        return (long) blockRows(rows(p)) * (k + (long) nc(k));
+        return (long) blockRows(rowCount(p)) * (k + (long) nc(k));
     }
 
     /** The rows of A: the images, or with {@link #tapMajor} every input position of every image. */
-    private static long rows(Problem p) {
+    private static long rowCount(Problem p) {
         return tapMajor(p) ? (long) p.batch() * p.inputPlane() : p.batch();
     }
 
@@ -216,7 +216,8 @@ final class Im2colProjection {
         }
         outH = out[1];
         outW = out[2];
-        int aLength = blockRows(rows(p)) * k, cLength = blockRows(rows(p)) * nc;
+        int blockRows = blockRows(rowCount(p));
+        int aLength = blockRows * k, cLength = blockRows * nc;
         workspace = ThreadLocal.withInitial(() -> new Workspace(aLength, cLength));
         this.aLength = aLength;
         this.cLength = cLength;

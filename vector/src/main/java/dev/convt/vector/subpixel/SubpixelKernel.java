@@ -239,14 +239,13 @@ public final class SubpixelKernel implements Kernel {
     /**
      * Whether a plan of the problem reads and writes channels last itself, with the GEMM's columns in
      * the order {@code (rh, rw, co)} (a pixel's channels side by side); else its columns are
-     * {@code (co, rh, rw)} and it computes channels first. Not where the im2col fallback for
-     * non-finite weights would not write channels last ({@link Im2colKernel#writesLayout}; whether the
-     * weights are finite is not known here; it writes every layout itself), and not for groups of fewer
-     * than a vector of output channels: each group would write a few floats of every output pixel,
-     * passing over the whole output once per group.
+     * {@code (co, rh, rw)} and it computes channels first. Not for groups of fewer than a vector of
+     * output channels: each group would write a few floats of every output pixel, passing over the
+     * whole output once per group. (The im2col fallback for non-finite weights, whose finiteness is not
+     * known here, writes every layout itself: {@link Im2colKernel#writesLayout}.)
      */
     static boolean writesChannelsLast(Problem problem) {
-        return problem.layout() == dev.convt.Layout.CHANNELS_LAST && FALLBACK.writesLayout(problem)
+        return problem.layout() == dev.convt.Layout.CHANNELS_LAST
                 && (problem.spec().groups() == 1 || problem.spec().outChannelsPerGroup() >= Blocking.LANES);
     }
 
