@@ -7,6 +7,11 @@ Writes (beside this script):
   scatter/TapVectorMicroKernels.java the scatter kernel's tap-vector tiles b{C}x{T}
                                     (both with native-segment twins by gen_segments.convert)
   gemm/TransposeMicroKernels.java   the L × L register transposes of the channels-last moves, per width
+  Epilogue.java (regions only)      the whole-vector loops of tanh and sigmoid: each formula's one-vector
+                                    body (written by hand as {kind}Run's second loop) interleaved
+                                    EPILOGUE_INTERLEAVE times into its first loop. Run gen_segments.py
+                                    after this script: it copies those loops into Epilogue's
+                                    native-segment methods.
 
 Run by hand after changing a tile list below, and commit the output:
     python3 vector/src/main/java/dev/convt/vector/gen_microkernels.py
@@ -48,6 +53,11 @@ def term(base, k, unit):
     if k == 0:
         return base
     return f"{base} + {unit}" if k == 1 else f"{base} + {k} * {unit}"
+
+
+# the epilogue formulas interleaved into their whole-vector loops, and how many copies side by side
+EPILOGUE_BODIES = ["tanh", "sigmoid"]
+EPILOGUE_INTERLEAVE = 2
 
 
 # ---- SGEMM -----------------------------------------------------------------------------------
@@ -618,9 +628,59 @@ public final class TransposeMicroKernels {{
 """
 
 
+# ---- Epilogue: interleaved activation loops --------------------------------------------------
+
+def interleave(body, copies, where):
+    """The one-vector body (a load from y at i under mask m, its arithmetic, a store into y at i under m)
+    as `copies` interleaved copies over whole vectors: copy k's variables suffixed k, at i + k * L, unmasked."""
+    names = set()
+    for line in body:
+        m = re.match(r"\s*(?:FloatVector|IntVector)\s+(\w+)\s*=", line)
+        if m:
+            names.add(m.group(1))
+    at = re.compile(r"\b(" + "|".join(sorted(names, key=len, reverse=True)) + r")\b")
+    loads = sum(line.count("(S, y, i, m)") for line in body)
+    stores = sum(line.count(".intoArray(y, i, m)") for line in body)
+    if loads != 1 or stores != 1 or any(re.search(r"\bm\b", line.replace("(S, y, i, m)", "").replace("(y, i, m)", ""))
+                                        for line in body if not line.strip().startswith("//")):
+        raise SystemExit(f"Epilogue.java: {where} must load y at (i, m) once, store it there once, and use m nowhere else")
+    out = []
+    for line in body:
+        if line.strip().startswith("//"):
+            out.append(line)
+            continue
+        for k in range(copies):
+            index = term("i", k, "L")
+            copy = at.sub(lambda m, k=k: m.group(1) + str(k), line)
+            out.append(copy.replace("(S, y, i, m)", f"(S, y, {index})").replace(".intoArray(y, i, m)", f".intoArray(y, {index})"))
+    return out
+
+
+def epilogue_file():
+    """Epilogue.java with each {kind}Run's interleaved region rewritten from the body of its one-vector loop."""
+    path = HERE / "Epilogue.java"
+    lines = path.read_text(encoding="utf-8").split("\n")
+
+    def find(text, after=0):
+        for i in range(after, len(lines)):
+            if lines[i].strip().startswith(text):
+                return i
+        raise SystemExit(f"Epilogue.java: no line starting with {text!r}")
+
+    for kind in EPILOGUE_BODIES:
+        b = find(f"// BEGIN body {kind}:")
+        e = find(f"// END body {kind}", b)
+        g = find(f"// BEGIN interleaved by gen_microkernels.py from {kind}'s body")
+        ge = find("// END interleaved", g)
+        indent = lines[g][:len(lines[g]) - len(lines[g].lstrip())]
+        marker = f"{indent}// BEGIN interleaved by gen_microkernels.py from {kind}'s body, {EPILOGUE_INTERLEAVE} vectors interleaved; do not edit"
+        lines[g:ge] = [marker] + interleave(lines[b + 1:e], EPILOGUE_INTERLEAVE, f"{kind}'s body")
+    return "\n".join(lines)
+
+
 def main():
     check = "--check" in sys.argv[1:]
-    files = {"gemm/SgemmMicroKernel.java": gemm_file(),
+    files = {"Epilogue.java": epilogue_file(),"gemm/SgemmMicroKernel.java": gemm_file(),
              "scatter/PhaseMicroKernels.java": phase_file(),
              "scatter/TapVectorMicroKernels.java": tap_file(),
              "gemm/TransposeMicroKernels.java": transpose_file()}

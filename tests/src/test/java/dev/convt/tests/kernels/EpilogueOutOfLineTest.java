@@ -16,10 +16,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * The epilogue's tanh and sigmoid loops (on arrays and on segments) are bigger in bytecode than C2's
  * {@code FreqInlineSize} (325 bytes by default), so C2 compiles each on its own and never inlines it
- * into a kernel's method. Each loop's graph is most of C2's parse-time inlining budget (some 14,000
- * to 16,500 nodes of 18,000): inlined into a kernel method, it would take the kernel's Vector API
- * calls past the budget (left out of line, their vectors objects). Their size in bytecode is what
- * keeps them out, so an edit that shrinks one below the limit fails here.
+ * into a kernel's method. Each loop (two vectors interleaved) takes C2's parse-time inlining budget
+ * and more, its last Vector API calls inlined by the delayed inliner: inlined into a kernel method,
+ * it would take the kernel's Vector API calls past every budget (left out of line, their vectors
+ * objects). Their size in bytecode is what keeps them out, so an edit that shrinks one below the
+ * limit fails here. (Their one-vector tails, {@code tanhTail} and {@code sigmoidTail}, are called
+ * from these loops only.)
  */
 class EpilogueOutOfLineTest {
 

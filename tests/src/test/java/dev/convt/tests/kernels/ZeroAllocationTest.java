@@ -33,8 +33,8 @@ class ZeroAllocationTest {
      * stay real calls in every JVM, where with it on they did in some only. Masked stores at offsets
      * whose vector leaves the segment (the twins' fill once) take a Vector API path whose calls C2
      * leaves out of line in any case; here that path runs where it did. Not held to it: the epilogue's
-     * tanh loop, which the fused-tanh cases reach (a loop of some 15,000 to 18,000 nodes, depending on
-     * which masked paths the JVM has profiled), and channels last (see {@link AllocationProbe#subpixelCases()}).
+     * tanh loop, which the fused-tanh cases reach (two vectors interleaved, past the parse-time budget
+     * by design: its last calls are always the delayed inliner's), and channels last (see {@link AllocationProbe#subpixelCases()}).
      */
     @Test
     void subpixelAllocatesNothingWithoutDelayedInlining() throws Exception {
