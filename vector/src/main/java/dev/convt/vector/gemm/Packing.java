@@ -1,6 +1,7 @@
 package dev.convt.vector.gemm;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.Arena;
@@ -175,7 +176,9 @@ public final class Packing {
     /**
      * Packs {@code w} columns of a row-major {@code k}-row source ({@code src[srcOff + p·ldb + j]},
      * {@code j < w}) into columns {@code dstCol .. dstCol + w} of a packed B of depth {@code k}.
-     * Lets a caller assemble one B from pieces (e.g. the spatial columns of several images).
+     * Lets a caller assemble one B from pieces (e.g. the spatial columns of several images), in
+     * increasing column order: the columns of the last panel past the piece's last one may be
+     * zeroed (the next piece writes them; {@link #zeroBTail} zeroes them in any case).
      *
      * @param k      rows (the depth of the packed B)
      * @param w      columns to pack
@@ -200,6 +203,10 @@ public final class Packing {
         int dHead = dstOff + q0 * panelStride + lane0;
         int dWhole = dstOff + (head > 0 ? q0 + 1 : q0) * panelStride;
         int dTail = dWhole + whole * panelStride;
+        // the tail panel's row is written whole, its columns then zeros, by two masked loads: a copy
+        // of a few floats per row cost more than the whole panels (a task's piece of a layer has a
+        // tail in every row: K = 512 rows in Conv-TasNet's decoder, 2048 in the pose head's first layer)
+        VectorMask<Float> tail0 = S.indexInRange(0, tail), tail1 = S.indexInRange(L, tail);
         for (int p = 0; p < k; p++) {
             int s = srcOff + p * ldb;
             if (head > 0) {
@@ -212,7 +219,14 @@ public final class Packing {
                 FloatVector.fromArray(S, src, j + L).intoMemorySegment(dst, d + 4L * L, ByteOrder.nativeOrder());
             }
             if (tail > 0) {
-                MemorySegment.copy(src, j, dst, ValueLayout.JAVA_FLOAT, 4L * (dTail + p * NR), tail);
+                long t = 4L * (dTail + p * NR);
+                if (j + NR <= src.length) {
+                    FloatVector.fromArray(S, src, j, tail0).intoMemorySegment(dst, t, ByteOrder.nativeOrder());
+                    FloatVector.fromArray(S, src, j + L, tail1).intoMemorySegment(dst, t + 4L * L, ByteOrder.nativeOrder());
+                } else {
+                    // a masked load reaching past the source's end would take the Vector API's slow path
+                    MemorySegment.copy(src, j, dst, ValueLayout.JAVA_FLOAT, t, tail);
+                }
             }
         }
     }
@@ -222,7 +236,9 @@ public final class Packing {
     /**
      * Packs {@code w} columns of a row-major {@code k}-row source ({@code src[srcOff + p·ldb + j]},
      * {@code j < w}) into columns {@code dstCol .. dstCol + w} of a packed B of depth {@code k}.
-     * Lets a caller assemble one B from pieces (e.g. the spatial columns of several images).
+     * Lets a caller assemble one B from pieces (e.g. the spatial columns of several images), in
+     * increasing column order: the columns of the last panel past the piece's last one may be
+     * zeroed (the next piece writes them; {@link #zeroBTail} zeroes them in any case).
      *
      * @param k      rows (the depth of the packed B)
      * @param w      columns to pack
@@ -247,6 +263,10 @@ public final class Packing {
         int dHead = dstOff + q0 * panelStride + lane0;
         int dWhole = dstOff + (head > 0 ? q0 + 1 : q0) * panelStride;
         int dTail = dWhole + whole * panelStride;
+        // the tail panel's row is written whole, its columns then zeros, by two masked loads: a copy
+        // of a few floats per row cost more than the whole panels (a task's piece of a layer has a
+        // tail in every row: K = 512 rows in Conv-TasNet's decoder, 2048 in the pose head's first layer)
+        VectorMask<Float> tail0 = S.indexInRange(0, tail), tail1 = S.indexInRange(L, tail);
         for (int p = 0; p < k; p++) {
             int s = srcOff + p * ldb;
             if (head > 0) {
@@ -259,7 +279,14 @@ public final class Packing {
                 FloatVector.fromMemorySegment(S, src, 4L * (j + L), SEG_ORDER).intoMemorySegment(dst, d + 4L * L, ByteOrder.nativeOrder());
             }
             if (tail > 0) {
-                MemorySegment.copy(src, SEG_FLOAT, 4L * j, dst, ValueLayout.JAVA_FLOAT, 4L * (dTail + p * NR), tail);
+                long t = 4L * (dTail + p * NR);
+                if (j + NR <= (src.byteSize() / 4)) {
+                    FloatVector.fromMemorySegment(S, src, 4L * j, SEG_ORDER, tail0).intoMemorySegment(dst, t, ByteOrder.nativeOrder());
+                    FloatVector.fromMemorySegment(S, src, 4L * (j + L), SEG_ORDER, tail1).intoMemorySegment(dst, t + 4L * L, ByteOrder.nativeOrder());
+                } else {
+                    // a masked load reaching past the source's end would take the Vector API's slow path
+                    MemorySegment.copy(src, SEG_FLOAT, 4L * j, dst, ValueLayout.JAVA_FLOAT, t, tail);
+                }
             }
         }
     }
@@ -367,10 +394,14 @@ public final class Packing {
             return;
         }
         int base = dstOff + (n / NR) * k * NR;
+        // per row, two masked stores of zeros over the columns past n (a store per float cost as much
+        // as packing the whole panels where a task's piece ends inside a panel)
+        VectorMask<Float> pad0 = S.indexInRange(0, rem).not(), pad1 = S.indexInRange(L, rem).not();
+        FloatVector zero = FloatVector.zero(S);
         for (int p = 0; p < k; p++) {
-            for (int j = base + p * NR + rem, e = base + p * NR + NR; j < e; j++) {
-                dst.setAtIndex(ValueLayout.JAVA_FLOAT, j, 0f);
-            }
+            long row = 4L * (base + p * NR);
+            zero.intoMemorySegment(dst, row, ByteOrder.nativeOrder(), pad0);
+            zero.intoMemorySegment(dst, row + 4L * L, ByteOrder.nativeOrder(), pad1);
         }
     }
 }
