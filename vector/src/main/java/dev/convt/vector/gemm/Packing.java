@@ -177,8 +177,9 @@ public final class Packing {
      * Packs {@code w} columns of a row-major {@code k}-row source ({@code src[srcOff + p·ldb + j]},
      * {@code j < w}) into columns {@code dstCol .. dstCol + w} of a packed B of depth {@code k}.
      * Lets a caller assemble one B from pieces (e.g. the spatial columns of several images), in
-     * increasing column order: the columns of the last panel past the piece's last one may be
-     * zeroed (the next piece writes them; {@link #zeroBTail} zeroes them in any case).
+     * increasing column order: the columns of the piece's last panel past its last column are set
+     * to zero (the next piece, if any, then writes its own), so the padding of the assembled B is
+     * zero with no {@link #zeroBTail} after it.
      *
      * @param k      rows (the depth of the packed B)
      * @param w      columns to pack
@@ -204,13 +205,19 @@ public final class Packing {
         int dWhole = dstOff + (head > 0 ? q0 + 1 : q0) * panelStride;
         int dTail = dWhole + whole * panelStride;
         // the tail panel's row is written whole, its columns then zeros, by two masked loads: a copy
-        // of a few floats per row cost more than the whole panels (a task's piece of a layer has a
-        // tail in every row: K = 512 rows in Conv-TasNet's decoder, 2048 in the pose head's first layer)
+        // of a few floats and a store of each padding zero per row cost more than the whole panels (a
+        // task's piece of a split layer has a tail in every row: K = 512 rows in Conv-TasNet's decoder,
+        // 2048 in the pose head's first layer)
         VectorMask<Float> tail0 = S.indexInRange(0, tail), tail1 = S.indexInRange(L, tail);
+        // a piece that ends inside its head panel: the zeros after it
+        int headPad = whole == 0 && tail == 0 ? NR - lane0 - head : 0;
         for (int p = 0; p < k; p++) {
             int s = srcOff + p * ldb;
             if (head > 0) {
                 MemorySegment.copy(src, s, dst, ValueLayout.JAVA_FLOAT, 4L * (dHead + p * NR), head);
+                for (int c = 0; c < headPad; c++) {
+                    dst.setAtIndex(ValueLayout.JAVA_FLOAT, dHead + p * NR + head + c, 0f);
+                }
             }
             int j = s + head;
             long d = 4L * (dWhole + p * NR);
@@ -226,6 +233,9 @@ public final class Packing {
                 } else {
                     // a masked load reaching past the source's end would take the Vector API's slow path
                     MemorySegment.copy(src, j, dst, ValueLayout.JAVA_FLOAT, t, tail);
+                    for (int c = tail; c < NR; c++) {
+                        dst.setAtIndex(ValueLayout.JAVA_FLOAT, dTail + p * NR + c, 0f);
+                    }
                 }
             }
         }
@@ -237,8 +247,9 @@ public final class Packing {
      * Packs {@code w} columns of a row-major {@code k}-row source ({@code src[srcOff + p·ldb + j]},
      * {@code j < w}) into columns {@code dstCol .. dstCol + w} of a packed B of depth {@code k}.
      * Lets a caller assemble one B from pieces (e.g. the spatial columns of several images), in
-     * increasing column order: the columns of the last panel past the piece's last one may be
-     * zeroed (the next piece writes them; {@link #zeroBTail} zeroes them in any case).
+     * increasing column order: the columns of the piece's last panel past its last column are set
+     * to zero (the next piece, if any, then writes its own), so the padding of the assembled B is
+     * zero with no {@link #zeroBTail} after it.
      *
      * @param k      rows (the depth of the packed B)
      * @param w      columns to pack
@@ -264,13 +275,19 @@ public final class Packing {
         int dWhole = dstOff + (head > 0 ? q0 + 1 : q0) * panelStride;
         int dTail = dWhole + whole * panelStride;
         // the tail panel's row is written whole, its columns then zeros, by two masked loads: a copy
-        // of a few floats per row cost more than the whole panels (a task's piece of a layer has a
-        // tail in every row: K = 512 rows in Conv-TasNet's decoder, 2048 in the pose head's first layer)
+        // of a few floats and a store of each padding zero per row cost more than the whole panels (a
+        // task's piece of a split layer has a tail in every row: K = 512 rows in Conv-TasNet's decoder,
+        // 2048 in the pose head's first layer)
         VectorMask<Float> tail0 = S.indexInRange(0, tail), tail1 = S.indexInRange(L, tail);
+        // a piece that ends inside its head panel: the zeros after it
+        int headPad = whole == 0 && tail == 0 ? NR - lane0 - head : 0;
         for (int p = 0; p < k; p++) {
             int s = srcOff + p * ldb;
             if (head > 0) {
                 MemorySegment.copy(src, SEG_FLOAT, 4L * s, dst, ValueLayout.JAVA_FLOAT, 4L * (dHead + p * NR), head);
+                for (int c = 0; c < headPad; c++) {
+                    dst.setAtIndex(ValueLayout.JAVA_FLOAT, dHead + p * NR + head + c, 0f);
+                }
             }
             int j = s + head;
             long d = 4L * (dWhole + p * NR);
@@ -286,6 +303,9 @@ public final class Packing {
                 } else {
                     // a masked load reaching past the source's end would take the Vector API's slow path
                     MemorySegment.copy(src, SEG_FLOAT, 4L * j, dst, ValueLayout.JAVA_FLOAT, t, tail);
+                    for (int c = tail; c < NR; c++) {
+                        dst.setAtIndex(ValueLayout.JAVA_FLOAT, dTail + p * NR + c, 0f);
+                    }
                 }
             }
         }
@@ -381,7 +401,10 @@ public final class Packing {
     }
 
     /**
-     * Zeroes the columns of the last panel past {@code n} (so padded columns compute zeros, not garbage).
+     * Zeroes the columns of the last panel past {@code n} (so padded columns compute zeros, not garbage),
+     * for a B packed by code that leaves them ({@link #packBColumnsChannelsLast}; {@link #packBColumns}
+     * zeroes them itself). Element by element, with no vector: it runs once per column tile, too
+     * rarely for the JIT to compile vector code here before the kernels' first timed runs.
      *
      * @param k      rows (the depth of the packed B)
      * @param n      the real columns
@@ -394,14 +417,10 @@ public final class Packing {
             return;
         }
         int base = dstOff + (n / NR) * k * NR;
-        // per row, two masked stores of zeros over the columns past n (a store per float cost as much
-        // as packing the whole panels where a task's piece ends inside a panel)
-        VectorMask<Float> pad0 = S.indexInRange(0, rem).not(), pad1 = S.indexInRange(L, rem).not();
-        FloatVector zero = FloatVector.zero(S);
         for (int p = 0; p < k; p++) {
-            long row = 4L * (base + p * NR);
-            zero.intoMemorySegment(dst, row, ByteOrder.nativeOrder(), pad0);
-            zero.intoMemorySegment(dst, row + 4L * L, ByteOrder.nativeOrder(), pad1);
+            for (int j = base + p * NR + rem, e = base + p * NR + NR; j < e; j++) {
+                dst.setAtIndex(ValueLayout.JAVA_FLOAT, j, 0f);
+            }
         }
     }
 }
