@@ -20,6 +20,8 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Every task computes its columns at the N tiles of the whole computation, so each output
  * element receives its products in the same order as on one thread: the result is bit-identical.
+ * The tasks come longest first ({@code longestFirst}), so pieces of two sizes do not all fall to
+ * one thread.
  * Bands start at multiples of {@link #ALIGN} floats of the output plane where the geometry allows,
  * so two threads rarely share a cache line of output.
  */
