@@ -20,6 +20,8 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Every task computes its columns at the N tiles of the whole computation, so each output
  * element receives its products in the same order as on one thread: the result is bit-identical.
+ * The tasks come longest first ({@code longestFirst}), so pieces of two sizes do not all fall to
+ * one thread.
  * Bands start at multiples of {@link #ALIGN} floats of the output plane where the geometry allows,
  * so two threads rarely share a cache line of output.
  */
@@ -194,7 +196,39 @@ final class Im2colSplit implements KernelPlan.Tasks {
                     }
                 }
             }
+            s.longestFirst();
             return s;
+        }
+    }
+
+    /**
+     * Reorders the tasks by their work, the most first (a stable order: equal tasks keep theirs). The
+     * threads claim tasks in index order, so where the cuts leave tasks of two sizes in turn (U-Net's
+     * last up-convolution: bands of 48 and 50 output rows alternately, on steps of 2 rows; FSRCNN's
+     * last layer alike) two threads taking turns would give every longer task to the same thread,
+     * which then finishes that much after the other. Longest first, the shorter tasks come last,
+     * where they even out the threads' ends. A task's work is counted as its GEMM's: groups ×
+     * channels × input columns (its halo included), the depth and taps being the same for every task.
+     */
+    private void longestFirst() {
+        int n = count();
+        long[] work = new long[n];
+        Integer[] order = new Integer[n];
+        for (int t = 0; t < n; t++) {
+            long columns = (long) (n1[t] - 1 - n0[t]) * plan.inPlane + qB[t] - qA[t];
+            work[t] = (long) (g1[t] - g0[t]) * (co1[t] - co0[t]) * columns;
+            order[t] = t;
+        }
+        java.util.Arrays.sort(order, (a, b) -> Long.compare(work[b], work[a]));
+        for (int[] a : new int[][] {g0, g1, co0, co1, n0, n1, pA, pB, qA, qB}) {
+            int[] old = a.clone();
+            for (int t = 0; t < n; t++) {
+                a[t] = old[order[t]];
+            }
+        }
+        Col2im[] old = col2im.clone();
+        for (int t = 0; t < n; t++) {
+            col2im[t] = old[order[t]];
         }
     }
 

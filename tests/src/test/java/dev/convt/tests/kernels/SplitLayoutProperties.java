@@ -221,6 +221,38 @@ class SplitLayoutProperties {
         }
     }
 
+    /**
+     * im2col's tasks come longest first: threads claim tasks in index order, and bands cut on steps
+     * that do not divide evenly (here 25 steps of 2 output rows into 8 bands, as U-Net's last layer cuts
+     * 196 into 8) must not leave the longer ones at every other index, all for the same thread. With
+     * kernel = stride there is no halo, so a band's work is its outputs: each task writes no more than
+     * the one before it, and the tasks are not all alike (else this would prove nothing).
+     */
+    @Example
+    void im2colTasksComeLongestFirst() {
+        Problem p = ConvTransposeSpec.builder2d(8, 4, 2).stride(2).build().problem(1, new int[] {25, 12});
+        KernelPlan plan = Planner.kernel(KernelChoice.IM2COL).prepare(p, TestData.smallInts(p.weightLength(), 1), 0,
+                TestData.smallInts(p.biasLength(), 2), 0);
+        KernelPlan.Tasks tasks = plan.tasks(2, 1);
+        assertNotNull(tasks, () -> "im2col did not split " + p);
+        float[] x = TestData.smallInts(p.inputLength(), 3);
+        int[] written = new int[tasks.count()];
+        for (int t = 0; t < tasks.count(); t++) {
+            float[] y = new float[p.outputLength()];
+            Arrays.fill(y, UNWRITTEN);
+            tasks.run(t, x, 0, y, 0, null);
+            for (float v : y) {
+                written[t] += Float.floatToRawIntBits(v) == Float.floatToRawIntBits(UNWRITTEN) ? 0 : 1;
+            }
+        }
+        String what = "outputs written per task " + Arrays.toString(written) + " (" + p + ")";
+        for (int t = 1; t < written.length; t++) {
+            assertTrue(written[t] <= written[t - 1], what);
+        }
+        assertTrue(written[0] > written[written.length - 1], what);
+        checkSplit(KernelChoice.IM2COL, p, 2);
+    }
+
     /** A check of one element a task wrote: task {@code t} wrote {@code y[i]} (the rest of y unwritten). */
     interface WrittenElement {
         void check(int t, int i, float[] y, String what);

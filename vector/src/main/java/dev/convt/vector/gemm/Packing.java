@@ -1,6 +1,7 @@
 package dev.convt.vector.gemm;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.Arena;
@@ -175,7 +176,10 @@ public final class Packing {
     /**
      * Packs {@code w} columns of a row-major {@code k}-row source ({@code src[srcOff + p·ldb + j]},
      * {@code j < w}) into columns {@code dstCol .. dstCol + w} of a packed B of depth {@code k}.
-     * Lets a caller assemble one B from pieces (e.g. the spatial columns of several images).
+     * Lets a caller assemble one B from pieces (e.g. the spatial columns of several images), in
+     * increasing column order: the columns of the piece's last panel past its last column are set
+     * to zero (the next piece, if any, then writes its own), so the padding of the assembled B is
+     * zero with no {@link #zeroBTail} after it.
      *
      * @param k      rows (the depth of the packed B)
      * @param w      columns to pack
@@ -200,10 +204,20 @@ public final class Packing {
         int dHead = dstOff + q0 * panelStride + lane0;
         int dWhole = dstOff + (head > 0 ? q0 + 1 : q0) * panelStride;
         int dTail = dWhole + whole * panelStride;
+        // the tail panel's row is written whole, its columns then zeros, by two masked loads: a copy
+        // of a few floats and a store of each padding zero per row cost more than the whole panels (a
+        // task's piece of a split layer has a tail in every row: K = 512 rows in Conv-TasNet's decoder,
+        // 2048 in the pose head's first layer)
+        VectorMask<Float> tail0 = S.indexInRange(0, tail), tail1 = S.indexInRange(L, tail);
+        // a piece that ends inside its head panel: the zeros after it
+        int headPad = whole == 0 && tail == 0 ? NR - lane0 - head : 0;
         for (int p = 0; p < k; p++) {
             int s = srcOff + p * ldb;
             if (head > 0) {
                 MemorySegment.copy(src, s, dst, ValueLayout.JAVA_FLOAT, 4L * (dHead + p * NR), head);
+                for (int c = 0; c < headPad; c++) {
+                    dst.setAtIndex(ValueLayout.JAVA_FLOAT, dHead + p * NR + head + c, 0f);
+                }
             }
             int j = s + head;
             long d = 4L * (dWhole + p * NR);
@@ -212,7 +226,17 @@ public final class Packing {
                 FloatVector.fromArray(S, src, j + L).intoMemorySegment(dst, d + 4L * L, ByteOrder.nativeOrder());
             }
             if (tail > 0) {
-                MemorySegment.copy(src, j, dst, ValueLayout.JAVA_FLOAT, 4L * (dTail + p * NR), tail);
+                long t = 4L * (dTail + p * NR);
+                if (j + NR <= src.length) {
+                    FloatVector.fromArray(S, src, j, tail0).intoMemorySegment(dst, t, ByteOrder.nativeOrder());
+                    FloatVector.fromArray(S, src, j + L, tail1).intoMemorySegment(dst, t + 4L * L, ByteOrder.nativeOrder());
+                } else {
+                    // a masked load reaching past the source's end would take the Vector API's slow path
+                    MemorySegment.copy(src, j, dst, ValueLayout.JAVA_FLOAT, t, tail);
+                    for (int c = tail; c < NR; c++) {
+                        dst.setAtIndex(ValueLayout.JAVA_FLOAT, dTail + p * NR + c, 0f);
+                    }
+                }
             }
         }
     }
@@ -222,7 +246,10 @@ public final class Packing {
     /**
      * Packs {@code w} columns of a row-major {@code k}-row source ({@code src[srcOff + p·ldb + j]},
      * {@code j < w}) into columns {@code dstCol .. dstCol + w} of a packed B of depth {@code k}.
-     * Lets a caller assemble one B from pieces (e.g. the spatial columns of several images).
+     * Lets a caller assemble one B from pieces (e.g. the spatial columns of several images), in
+     * increasing column order: the columns of the piece's last panel past its last column are set
+     * to zero (the next piece, if any, then writes its own), so the padding of the assembled B is
+     * zero with no {@link #zeroBTail} after it.
      *
      * @param k      rows (the depth of the packed B)
      * @param w      columns to pack
@@ -247,10 +274,20 @@ public final class Packing {
         int dHead = dstOff + q0 * panelStride + lane0;
         int dWhole = dstOff + (head > 0 ? q0 + 1 : q0) * panelStride;
         int dTail = dWhole + whole * panelStride;
+        // the tail panel's row is written whole, its columns then zeros, by two masked loads: a copy
+        // of a few floats and a store of each padding zero per row cost more than the whole panels (a
+        // task's piece of a split layer has a tail in every row: K = 512 rows in Conv-TasNet's decoder,
+        // 2048 in the pose head's first layer)
+        VectorMask<Float> tail0 = S.indexInRange(0, tail), tail1 = S.indexInRange(L, tail);
+        // a piece that ends inside its head panel: the zeros after it
+        int headPad = whole == 0 && tail == 0 ? NR - lane0 - head : 0;
         for (int p = 0; p < k; p++) {
             int s = srcOff + p * ldb;
             if (head > 0) {
                 MemorySegment.copy(src, SEG_FLOAT, 4L * s, dst, ValueLayout.JAVA_FLOAT, 4L * (dHead + p * NR), head);
+                for (int c = 0; c < headPad; c++) {
+                    dst.setAtIndex(ValueLayout.JAVA_FLOAT, dHead + p * NR + head + c, 0f);
+                }
             }
             int j = s + head;
             long d = 4L * (dWhole + p * NR);
@@ -259,7 +296,17 @@ public final class Packing {
                 FloatVector.fromMemorySegment(S, src, 4L * (j + L), SEG_ORDER).intoMemorySegment(dst, d + 4L * L, ByteOrder.nativeOrder());
             }
             if (tail > 0) {
-                MemorySegment.copy(src, SEG_FLOAT, 4L * j, dst, ValueLayout.JAVA_FLOAT, 4L * (dTail + p * NR), tail);
+                long t = 4L * (dTail + p * NR);
+                if (j + NR <= (src.byteSize() / 4)) {
+                    FloatVector.fromMemorySegment(S, src, 4L * j, SEG_ORDER, tail0).intoMemorySegment(dst, t, ByteOrder.nativeOrder());
+                    FloatVector.fromMemorySegment(S, src, 4L * (j + L), SEG_ORDER, tail1).intoMemorySegment(dst, t + 4L * L, ByteOrder.nativeOrder());
+                } else {
+                    // a masked load reaching past the source's end would take the Vector API's slow path
+                    MemorySegment.copy(src, SEG_FLOAT, 4L * j, dst, ValueLayout.JAVA_FLOAT, t, tail);
+                    for (int c = tail; c < NR; c++) {
+                        dst.setAtIndex(ValueLayout.JAVA_FLOAT, dTail + p * NR + c, 0f);
+                    }
+                }
             }
         }
     }
@@ -354,7 +401,10 @@ public final class Packing {
     }
 
     /**
-     * Zeroes the columns of the last panel past {@code n} (so padded columns compute zeros, not garbage).
+     * Zeroes the columns of the last panel past {@code n} (so padded columns compute zeros, not garbage),
+     * for a B packed by code that leaves them ({@link #packBColumnsChannelsLast}; {@link #packBColumns}
+     * zeroes them itself). Element by element, with no vector: it runs once per column tile, too
+     * rarely for the JIT to compile vector code here before the kernels' first timed runs.
      *
      * @param k      rows (the depth of the packed B)
      * @param n      the real columns
