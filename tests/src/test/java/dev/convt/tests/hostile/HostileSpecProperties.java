@@ -72,6 +72,39 @@ class HostileSpecProperties {
         assertTrue(taken.contains("scatter"), () -> "scatter should take " + p + ": " + taken);
     }
 
+    /**
+     * A find of the property above: a stride and pads of about 2^31 on a 3-long input, whose 9 outputs
+     * per channel each lie in a super-pixel of their own. The sub-pixel kernel indexed its output
+     * through {@code super-pixel · stride − pad} plus a first phase that can be near the stride; the sum
+     * overflowed int inside a bound (an ArrayIndexOutOfBoundsException from inside the kernel). It now
+     * computes them, channels first and channels last.
+     */
+    @Example
+    void aStrideNearTheIntLimitDoesNotOverflowAnOutputIndex() {
+        Problem p = ConvTransposeSpec.builder1d(1, 3, 2).stride(Integer.MAX_VALUE)
+                .pads(new int[] {Integer.MAX_VALUE - 1}, new int[] {Integer.MAX_VALUE}).outputPadding(6)
+                .bias(true).build().problem(1, 3);
+        float[] x = Guarded.smallInts(p.inputLength(), 1);
+        float[] w = Guarded.smallInts(p.weightLength(), 2);
+        float[] b = Guarded.smallInts(p.spec().outChannels(), 3);
+        List<String> taken = assertTimeoutPreemptively(TRY_LIMIT, () -> everyChoice(p, x, w, b), p::toString);
+        assertTrue(taken.contains("subpixel"), () -> "subpixel should take " + p + ": " + taken);
+        // channels last (one input channel: the input is the same memory), whose write-out clamps apart
+        Problem last = p.withLayout(dev.convt.Layout.CHANNELS_LAST);
+        float[] first = Guarded.reference(p, x, w, b);
+        int cout = p.spec().outChannels(), positions = first.length / cout;
+        float[] want = new float[first.length];
+        for (int c = 0; c < cout; c++) {
+            for (int q = 0; q < positions; q++) {
+                want[q * cout + c] = first[c * positions + q];
+            }
+        }
+        for (KernelChoice c : Guarded.choices()) {
+            Plan plan = Guarded.check(c, last, x, w, b, want);
+            assertTrue(c != KernelChoice.SUBPIXEL || plan != null, () -> "subpixel should take " + last);
+        }
+    }
+
     /** Far above any try's time (the reference's work is at most 2^20 products); only a runaway plan reaches it. */
     private static final Duration TRY_LIMIT = Duration.ofSeconds(10);
 

@@ -378,7 +378,9 @@ final class SubpixelPlan implements KernelPlan {
                             bv.add(FloatVector.fromArray(S, c, cRow + runStart, ws.map, 0)).intoArray(y, dst);
                             k += perVector;
                         } else if (more) {
-                            int from = Math.max(j0, runStart + w.lo[uw]), to = Math.min(j0 + n, runStart + Math.min(w.hi[uw], pw));
+                            // lo clamped to the phases first: a phase past them (up to the stride, which may be near
+                            // the int limit) added to runStart would overflow
+                            int from = Math.max(j0, runStart + Math.min(w.lo[uw], pw)), to = Math.min(j0 + n, runStart + Math.min(w.hi[uw], pw));
                             k++;
                             if (from >= to) {
                                 continue;
@@ -518,7 +520,8 @@ final class SubpixelPlan implements KernelPlan {
             int uh = rest / w.count;
             int uw = rest - uh * w.count;
             int rhLo = Math.max(h.lo[uh], rhFirst), rhHi = Math.min(h.hi[uh], rhEnd);
-            int rwLo = w.lo[uw], rwHi = Math.min(w.hi[uw], pw);
+            // both clamped to the phases: rwLo·coutG of a phase up to the stride would overflow
+            int rwLo = Math.min(w.lo[uw], pw), rwHi = Math.min(w.hi[uw], pw);
             int cRow = row * ldc - j0;
             for (int rh = rhLo; rh < rhHi; rh++) {
                 int first = rh * perRow;
@@ -753,7 +756,9 @@ final class SubpixelPlan implements KernelPlan {
                             bv.add(FloatVector.fromArray(S, c, cRow + runStart, ws.map, 0)).intoMemorySegment(y, 4L * dst, SEG_ORDER);
                             k += perVector;
                         } else if (more) {
-                            int from = Math.max(j0, runStart + w.lo[uw]), to = Math.min(j0 + n, runStart + Math.min(w.hi[uw], pw));
+                            // lo clamped to the phases first: a phase past them (up to the stride, which may be near
+                            // the int limit) added to runStart would overflow
+                            int from = Math.max(j0, runStart + Math.min(w.lo[uw], pw)), to = Math.min(j0 + n, runStart + Math.min(w.hi[uw], pw));
                             k++;
                             if (from >= to) {
                                 continue;
@@ -893,7 +898,8 @@ final class SubpixelPlan implements KernelPlan {
             int uh = rest / w.count;
             int uw = rest - uh * w.count;
             int rhLo = Math.max(h.lo[uh], rhFirst), rhHi = Math.min(h.hi[uh], rhEnd);
-            int rwLo = w.lo[uw], rwHi = Math.min(w.hi[uw], pw);
+            // both clamped to the phases: rwLo·coutG of a phase up to the stride would overflow
+            int rwLo = Math.min(w.lo[uw], pw), rwHi = Math.min(w.hi[uw], pw);
             int cRow = row * ldc - j0;
             for (int rh = rhLo; rh < rhHi; rh++) {
                 int first = rh * perRow;
