@@ -33,6 +33,8 @@ public final class ConvTransposeSpec {
     private final int[] outputPadding;
     private final int[] dilation;
     private final Activation activation;
+    /** Π kernel, Cin/groups and Cout/groups, computed once: planning asks for them many times per plan. */
+    private final int kernelVolume, inChannelsPerGroup, outChannelsPerGroup;
 
     private ConvTransposeSpec(Builder b) {
         this.rank = b.rank;
@@ -48,6 +50,9 @@ public final class ConvTransposeSpec {
         this.dilation = b.dilation.clone();
         this.activation = b.activation;
         validate();
+        this.kernelVolume = Sizes.elements("kernel_size", kernel);
+        this.inChannelsPerGroup = inChannels / groups;
+        this.outChannelsPerGroup = outChannels / groups;
     }
 
     /**
@@ -183,9 +188,9 @@ public final class ConvTransposeSpec {
     /** {@return the activation applied to the output, {@code y = act(conv + bias)}; {@link Activation#none()} by default} */
     public Activation activation() { return activation; }
     /** {@return Cin / groups: input channels seen by one group} */
-    public int inChannelsPerGroup() { return inChannels / groups; }
+    public int inChannelsPerGroup() { return inChannelsPerGroup; }
     /** {@return Cout / groups: output channels produced by one group} */
-    public int outChannelsPerGroup() { return outChannels / groups; }
+    public int outChannelsPerGroup() { return outChannelsPerGroup; }
 
     /** {@return a copy of the kernel size, one value per spatial dimension, outermost first} */
     public int[] kernelSize() { return kernel.clone(); }
@@ -245,14 +250,14 @@ public final class ConvTransposeSpec {
 
     /** {@return Π kernel: taps of one filter (it fits an int: the spec's weight, which holds it, does)} */
     public int kernelVolume() {
-        return Sizes.elements("kernel_size", kernel);
+        return kernelVolume;
     }
 
     /** {@return the weight's shape, {@code (Cin, Cout/groups, *kernel)} (a new array)} */
     public int[] weightShape() {
         int[] s = new int[rank + 2];
         s[0] = inChannels;
-        s[1] = outChannelsPerGroup();
+        s[1] = outChannels / groups; // not the field: validate() calls this before the fields are set
         System.arraycopy(kernel, 0, s, 2, rank);
         return s;
     }

@@ -51,6 +51,15 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * the sub-pixel kernel with non-finite weights, also im2col's pack of them for that shape). Plans of
  * any shape and batch are bit for bit those {@link Planner#plan(Problem, float[], float[])} makes.
  *
+ * <p>The commonest case, a new batch size of the input shape planned last (with the same spec object
+ * and kernel choice), is shorter still: where the kernel can ({@link KernelPlan#forBatch}; im2col
+ * does, but for the single-GEMM projection and a channels-last output staged through a window), the
+ * new plan is made from the last plan itself, keeping its kernel when the kernel accepts the new
+ * batch and no other kernel comes before it in the automatic choice. An engine that meets a new batch
+ * size replans each layer once, between the layers' other work, so this path runs with little of its
+ * code or data in the caches; it keeps to what a new batch needs. This object keeps that last plan's
+ * problem and kernel plan (a few fields; the workspace is not part of it).
+ *
  * <h2>Threads</h2>
  * Immutable to callers and thread-safe: any thread may plan from it at any time, and the plans made
  * from it may execute at once on any threads (each plan keeps its own per-thread workspace, as a plan
@@ -218,6 +227,24 @@ public final class PackedWeights {
      */
     static final int MAX_SHAPES = 8;
 
+    /**
+     * The last plan {@link Planner} made over these weights from which a plan of another batch size
+     * may be made ({@link KernelPlan#forBatch}): the problem, the kernel, the choice that took it and
+     * the kernel's plan. Immutable.
+     */
+    record Recent(Problem problem, Kernel kernel, KernelChoice choice, KernelPlan plan) {}
+
+    /** The last plan remembered, or null; replaced whole, without a lock (any recent plan will do). */
+    private volatile Recent recent;
+
+    Recent recent() {
+        return recent;
+    }
+
+    void remember(Recent last) {
+        recent = last;
+    }
+
     /** The kept input shapes, oldest first; replaced whole under this object's lock. */
     private volatile Shape[] shapes = new Shape[0];
 
@@ -262,6 +289,11 @@ public final class PackedWeights {
             }
             candidates = List.copyOf(take);
             geometries = new AtomicReferenceArray<>(all.size());
+        }
+
+        /** Whether the kernel is the first the automatic choice tries for this shape. */
+        boolean isFirstCandidate(Kernel kernel) {
+            return !candidates.isEmpty() && candidates.get(0) == kernel;
         }
 
         /** The automatic choice for a problem of this shape: {@link Planner#choose} over the kernels that may take it. */

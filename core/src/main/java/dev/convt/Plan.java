@@ -113,15 +113,19 @@ public final class Plan {
     /** The kernel that made the plan, for warm-up. */
     private final Kernel kernel;
     private final Parallelism parallelism;
-    /** Task splits already made, shared by every view of this plan (see {@link #withParallelism}). */
-    private final SplitCache splits;
+    /**
+     * Task splits already made, shared by every view of this plan (see {@link #withParallelism}); made
+     * by the first parallel execute or view ({@link #splits()}), so a plan that only ever runs on one
+     * thread (or a new batch's plan, see {@link PackedWeights}) is one object less to make.
+     */
+    private volatile SplitCache splits;
     /** The transposes around a kernel that does not read or write the problem's layout itself, or null. */
     private final LayoutStage layoutStage;
-    /** {@link #compute}, made once so the staged path allocates nothing. */
-    private final LayoutStage.Compute compute = this::compute;
+    /** {@link #compute}, made once so the staged path allocates nothing; null without a layout stage. */
+    private final LayoutStage.Compute compute;
 
     Plan(Problem problem, Kernel kernel, KernelPlan kernelPlan) {
-        this(problem, kernel, kernelPlan, Parallelism.serial(), new SplitCache());
+        this(problem, kernel, kernelPlan, Parallelism.serial(), null);
     }
 
     private Plan(Problem problem, Kernel kernel, KernelPlan kernelPlan, Parallelism parallelism, SplitCache splits) {
@@ -132,6 +136,21 @@ public final class Plan {
         this.parallelism = parallelism;
         this.splits = splits;
         this.layoutStage = LayoutStage.of(problem, kernel);
+        this.compute = layoutStage == null ? null : this::compute;
+    }
+
+    /** {@link #splits}, made first if needed. */
+    private SplitCache splits() {
+        SplitCache s = splits;
+        if (s == null) {
+            synchronized (this) {
+                if (splits == null) {
+                    splits = new SplitCache();
+                }
+                s = splits;
+            }
+        }
+        return s;
     }
 
     /**
@@ -179,7 +198,7 @@ public final class Plan {
      */
     public Plan withParallelism(Parallelism parallelism) {
         java.util.Objects.requireNonNull(parallelism, "parallelism");
-        return new Plan(problem, kernel, kernelPlan, parallelism, splits);
+        return new Plan(problem, kernel, kernelPlan, parallelism, splits());
     }
 
     /** {@return the parallelism {@link #execute(float[], int, float[], int)} uses ({@link Parallelism#serial()} unless set)} */
@@ -379,7 +398,7 @@ public final class Plan {
 
     /** {@link #compute} on native segments (offsets in floats), for a kernel that executes them directly. */
     private void computeSegments(MemorySegment x, int xIndex, MemorySegment y, int yIndex, Parallelism par, Scratchpad scratchpad) {
-        KernelPlan.Tasks tasks = par.threads() == 1 ? null : splits.get(kernelPlan, par.threads(), par.minTaskWork());
+        KernelPlan.Tasks tasks = par.threads() == 1 ? null : splits().get(kernelPlan, par.threads(), par.minTaskWork());
         if (tasks == null || tasks.count() == 1) {
             kernelPlan.execute(x, xIndex, y, yIndex, scratchpad == null ? null : scratchpad.workspace());
         } else {
@@ -475,7 +494,7 @@ public final class Plan {
 
     /** The kernel on buffers in the layouts it reads and writes, serial or split into tasks. */
     private void compute(float[] x, int xOffset, float[] y, int yOffset, Parallelism par, Scratchpad scratchpad) {
-        KernelPlan.Tasks tasks = par.threads() == 1 ? null : splits.get(kernelPlan, par.threads(), par.minTaskWork());
+        KernelPlan.Tasks tasks = par.threads() == 1 ? null : splits().get(kernelPlan, par.threads(), par.minTaskWork());
         if (tasks == null || tasks.count() == 1) {
             kernelPlan.execute(x, xOffset, y, yOffset, scratchpad == null ? null : scratchpad.workspace());
         } else {

@@ -333,13 +333,46 @@ public final class Planner {
     public static Plan plan(Problem problem, PackedWeights packed, KernelChoice choice) {
         Objects.requireNonNull(problem, "problem");
         Objects.requireNonNull(packed, "packed");
+        Objects.requireNonNull(choice, "choice");
+        Plan newBatch = newBatch(problem, packed, choice);
+        if (newBatch != null) {
+            return newBatch;
+        }
         packed.checkSpec(problem);
         if (problem.isEmpty()) {
             return new Plan(problem, kernelFor(problem, choice), EMPTY_BATCH);
         }
         PackedWeights.Shape shape = packed.shape(problem);
         Kernel k = choice == KernelChoice.AUTO ? shape.choose(problem) : kernelFor(problem, choice);
-        return finish(problem, k, shape.plan(k, problem));
+        KernelPlan kernelPlan = shape.plan(k, problem);
+        // kept for the new-batch path only when no kernel comes before it in the automatic choice:
+        // an earlier one that declined this batch might take another
+        if (choice != KernelChoice.AUTO || shape.isFirstCandidate(k)) {
+            packed.remember(new PackedWeights.Recent(problem, k, choice, kernelPlan));
+        }
+        return finish(problem, k, kernelPlan);
+    }
+
+    /**
+     * The plan of a problem that differs from the last one planned over these weights in its batch size
+     * alone, made from that plan ({@link KernelPlan#forBatch}): the same kernel, which the same choice
+     * takes again when it accepts the new batch (see {@link #plan(Problem, PackedWeights, KernelChoice)}
+     * for when it is remembered); or null to plan the problem the general way. An engine that meets a
+     * new batch size replans every layer it has; this path keeps to the code a new batch needs, which
+     * runs cold between the layers' other work.
+     */
+    private static Plan newBatch(Problem problem, PackedWeights packed, KernelChoice choice) {
+        PackedWeights.Recent last = packed.recent();
+        if (last == null || last.choice() != choice || problem.spec() != last.problem().spec() || problem.isEmpty()
+                || !last.problem().sameGeometry(problem)) {
+            return null;
+        }
+        Kernel k = last.kernel();
+        if ((choice == KernelChoice.AUTO ? k.autoDeclineReason(problem) : k.declineReason(problem)) != null) {
+            return null;
+        }
+        KernelPlan kernelPlan = last.plan().forBatch(problem);
+        return kernelPlan == null ? null : finish(problem, k, kernelPlan);
     }
 
     /** The kernel the choice names for the problem, or the automatic one; an explicit kernel that declines throws. */

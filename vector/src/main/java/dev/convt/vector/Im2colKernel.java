@@ -105,11 +105,13 @@ public final class Im2colKernel implements Kernel {
             return "the GEMM's column count N*prod(input) = " + columns + " leaves no room to pad it to whole panels of "
                     + Blocking.NR + " within an int";
         }
-        long packed = packedWeightFloats(problem);
+        // the projection's test walks the spec's dimensions: once for both sizes
+        boolean projection = Im2colProjection.applies(problem);
+        long packed = packedWeightFloats(problem, projection);
         if (packed > MAX_STRUCTURE_FLOATS) {
             return "the packed weights (" + packed + " floats) would not fit a Java array (limit " + MAX_STRUCTURE_FLOATS + ")";
         }
-        long tile = workspaceFloats(problem);
+        long tile = workspaceFloats(problem, projection);
         if (tile > MAX_STRUCTURE_FLOATS) {
             return "the workspace (packed X tile and column block, " + tile + " floats for Cin/groups = "
                     + problem.spec().inChannelsPerGroup() + ") would not fit a Java array (limit " + MAX_STRUCTURE_FLOATS + ")";
@@ -118,8 +120,8 @@ public final class Im2colKernel implements Kernel {
     }
 
     /** Floats of the packed weights: per group, {@code M = Cout/g·Πk} rounded up to whole MR panels, times {@code K = Cin/g} (or {@link Im2colProjection}'s). */
-    static long packedWeightFloats(Problem p) {
-        if (Im2colProjection.applies(p)) {
+    private static long packedWeightFloats(Problem p, boolean projection) {
+        if (projection) {
             return Im2colProjection.packedWeightFloats(p);
         }
         long m = (long) p.spec().outChannelsPerGroup() * p.spec().kernelVolume();
@@ -127,8 +129,8 @@ public final class Im2colKernel implements Kernel {
     }
 
     /** Floats of one thread's workspace: the packed X tile ({@code K} rows of {@code nc} columns in whole NR panels) and the column block. */
-    static long workspaceFloats(Problem p) {
-        if (Im2colProjection.applies(p)) {
+    private static long workspaceFloats(Problem p, boolean projection) {
+        if (projection) {
             return Im2colProjection.workspaceFloats(p);
         }
         long nc = nc(p.spec().inChannelsPerGroup(), (long) p.batch() * p.inputPlane());
@@ -441,6 +443,8 @@ public final class Im2colKernel implements Kernel {
         private static final int MC_PANELS = Blocking.MC / Blocking.MR;
 
         final int groups, k, m, mPanels, cin, cout, coPerG, taps, inPlane, outPlane, batch, columns, nc;
+        /** {@link Blocking#ncFor} of the depth: the N tile before the columns bound it, the same at every batch size. */
+        private final int ncForDepth;
         final Problem problem;
         private final int packedGroupLength;
         private final float[] packedW;
@@ -476,7 +480,8 @@ public final class Im2colKernel implements Kernel {
             outPlane = p.outputPlane();
             batch = p.batch();
             columns = batch * inPlane;
-            nc = nc(k, columns);
+            ncForDepth = Blocking.ncFor(k);
+            nc = Math.min(ncForDepth, Blocking.paddedColumns(columns));
             this.bias = weights.bias;
             projection = weights.projection != null ? new Im2colProjection(p, weights.projection) : null;
             packedGroupLength = weights.groupLength;
@@ -496,6 +501,50 @@ public final class Im2colKernel implements Kernel {
             this.bLength = bLength;
             this.cLength = cLength;
             this.stagingLength = staging;
+        }
+
+        /**
+         * This plan at another batch size: the same tables, packed weights and output frontier, new
+         * column counts and workspace sizes. Not for the projection (its plan holds per-batch
+         * geometry) or a channels-last output staged through a window (whose size follows the batch).
+         */
+        @Override
+        public KernelPlan forBatch(Problem p) {
+            return projection != null || window != 0 || OutputFrontier.stagesChannelsLast(p) ? null : new Im2colPlan(this, p);
+        }
+
+        /** {@link #forBatch}: every field the constructor takes from the spec, input shape or geometry is {@code o}'s. */
+        private Im2colPlan(Im2colPlan o, Problem p) {
+            problem = p;
+            groups = o.groups;
+            coPerG = o.coPerG;
+            taps = o.taps;
+            k = o.k;
+            m = o.m;
+            mPanels = o.mPanels;
+            cin = o.cin;
+            cout = o.cout;
+            inPlane = o.inPlane;
+            outPlane = o.outPlane;
+            batch = p.batch();
+            columns = batch * inPlane;
+            ncForDepth = o.ncForDepth;
+            nc = Math.min(ncForDepth, Blocking.paddedColumns(columns));
+            bias = o.bias;
+            projection = null;
+            packedGroupLength = o.packedGroupLength;
+            packedW = o.packedW;
+            window = 0;
+            col2im = o.col2im;
+            frontier = o.frontier;
+            channelsLastInput = o.channelsLastInput;
+            pixelGather = o.pixelGather;
+            bLength = Packing.packedBLength(k, nc);
+            cLength = Blocking.MC * nc;
+            stagingLength = 0;
+            // a workspace holder of its own: its workspaces are sized for this batch
+            int b = bLength, c = cLength;
+            workspace = ThreadLocal.withInitial(() -> new Workspace(b, c, 0));
         }
 
         /** The lengths of one workspace's packed X tile, column block and channels-last window. */

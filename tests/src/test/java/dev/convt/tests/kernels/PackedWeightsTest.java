@@ -172,6 +172,7 @@ class PackedWeightsTest {
                 Plan shared = Planner.plan(q, packed, k);
                 Plan direct = Planner.plan(q, w, 0, b, 0, k);
                 assertEquals(direct.kernelName(), shared.kernelName(), () -> k + " on " + q);
+                assertEquals(direct.workspaceBytes(), shared.workspaceBytes(), () -> k + " workspace on " + q);
                 float[] x = TestData.smallInts(q.inputLength(), seed + 3);
                 for (dev.convt.Parallelism par : parallelisms) {
                     float[] expected = new float[q.outputLength()], actual = new float[q.outputLength()];
