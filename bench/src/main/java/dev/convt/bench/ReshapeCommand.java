@@ -32,12 +32,16 @@ final class ReshapeCommand {
             ratio rather than the times. A layer whose output would not fit a Java array at the
             largest batch is an error (use fewer runs).
 
-            Before its timed runs, each layer is warmed so that both figures are of compiled
-            planning code (C2 compiles a method after some thousands of calls), not of the
-            interpreter's: the same alternation, unmeasured, over packed weights of its own, at
-            batch sizes above those of the timed runs (at the layer's input shape while its output
-            fits an array, then at a small input, each spatial size at most 4), 10000 runs or 0.5 s,
-            whichever comes first (at least 3), then 3 unmeasured runs as the timed ones.
+            Before its timed runs, each layer is warmed until both figures are of the JIT's final
+            code: the same alternation, unmeasured, over packed weights of its own, cycling through
+            the 8 batch sizes above those of the timed runs (which count as the largest batch), in
+            batches of 0.05 s until a batch's median is no better than the one before, no
+            compilation finished during it and the compiler threads were idle (the suite's warm-up
+            without its allocation rule, since planning allocates by design; at most 10 s, and a
+            layer whose times were still falling then has its ratio marked *), then 3 unmeasured
+            runs as the timed ones. A plan takes microseconds, so a warm-up of a fixed number of
+            runs left some processes timing C1's code, whose figures differ by up to 3x from
+            process to process.
 
               --layers a,b     only these layers
               --file F         layers in the format of shared/workloads/layers.json (default: the
@@ -46,17 +50,18 @@ final class ReshapeCommand {
               --batch-step S   the first new batch is N + S (default 1)
             """;
 
-    /** Unmeasured runs of each at the layer's shape before timing (the JIT compiles the packing loops). */
+    /** Unmeasured runs of each at the layer's shape right before timing, at new batch sizes as the timed ones. */
     static final int WARM_RUNS = 3;
 
-    /** Runs that warm each layer's planning code at a small input shape first: enough calls for C2 to compile the planning methods. */
-    static final int WARM_SMALL_RUNS = 10_000;
+    /** The batch sizes above the timed runs' that the warm-up cycles through. */
+    static final int WARM_BATCHES = 8;
 
-    /** The most time those runs may take per layer (at least {@link #WARM_RUNS} runs): large weights take long to pack. */
-    static final long WARM_NANOS = 500_000_000L;
-
-    /** The largest spatial size of the warm-up's input shape. */
-    static final int WARM_SIZE = 4;
+    /**
+     * The warm-up's batches and stopping rule: the suite's ({@link Timer.Settings#DEFAULT}) with a
+     * longer cap, since C2 may take seconds to reach the planning code behind the kernels' (the times
+     * of the timed runs themselves are this command's own).
+     */
+    static final Timer.Settings WARM_UP = new Timer.Settings(0.05, 2, 10.0, 0.03, 0.05, 1, 1, 1e9);
 
     private ReshapeCommand() {}
 
@@ -78,9 +83,9 @@ final class ReshapeCommand {
             int firstBatch = p.batch() + step;
             long lastBatch = firstBatch + 2L * (WARM_RUNS + reps) - 1;
             try {
-                p.spec().problem(Math.toIntExact(lastBatch), spatial);
+                p.spec().problem(Math.toIntExact(lastBatch + WARM_BATCHES), spatial);
             } catch (IllegalArgumentException | ArithmeticException e) {
-                throw new UsageException("layer " + layer.name() + ": " + reps + " runs need batch sizes up to " + lastBatch
+                throw new UsageException("layer " + layer.name() + ": " + reps + " runs need batch sizes up to " + (lastBatch + WARM_BATCHES)
                         + ", too large for it (" + e.getMessage() + "); use fewer --reps or a smaller --batch-step");
             }
             SplittableRandom r = new SplittableRandom(1);
@@ -89,7 +94,7 @@ final class ReshapeCommand {
                 w[i] = (float) r.nextDouble(-1, 1);
             }
             float[] b = p.spec().hasBias() ? new float[p.spec().outChannels()] : null;
-            warm(p, w, b, lastBatch + 1);
+            Timer.Warmup warmup = warm(p, w, b, (int) lastBatch + 1);
             PackedWeights packed = Planner.pack(p.spec(), w, b);
             Plan first = Planner.plan(p, packed);
             double[] full = new double[reps], reshape = new double[reps];
@@ -119,60 +124,39 @@ final class ReshapeCommand {
                     Table.fixed(packed.packedWeightBytes() / (1024.0 * 1024), 2),
                     Table.ms(fm), Table.ms(percentile(full, 10)) + "–" + Table.ms(percentile(full, 90)),
                     fine(rm), fine(percentile(reshape, 10)) + "–" + fine(percentile(reshape, 90)),
-                    Table.fixed(100 * rm / fm, 2) + "%");
+                    Table.fixed(100 * rm / fm, 2) + "%" + (warmup.steady() ? "" : "*"));
         }
         table.print(out);
         out.println();
         out.println("full = pack + plan of a new batch size (Planner.plan with the weights); reshape = plan of another new batch");
         out.println("size over weights packed before (Planner.plan with PackedWeights); every batch size planned once, from");
         out.println("N + S on (new inputs); medians of " + reps + " alternating runs each; packed MiB = the PackedWeights'");
-        out.println("copy of the weights plus every kernel pack made.");
+        out.println("copy of the weights plus every kernel pack made. * = the warm-up reached its cap with the times still");
+        out.println("falling: not steady.");
         return 0;
     }
 
     /**
-     * The warm-up: full and reshape plans alternating, unmeasured, over packed weights of their own, each
-     * at a new batch size from {@code fromBatch} on: at the layer's input shape while its output fits
-     * an array, then at a shape whose spatial sizes are at most {@link #WARM_SIZE} (where that one has
-     * an output); {@link #WARM_SMALL_RUNS} runs or {@link #WARM_NANOS}, whichever comes first (at least
-     * {@link #WARM_RUNS}), or until the batch outgrows both.
+     * The warm-up: full and reshape plans alternating, unmeasured, over packed weights of their own, at
+     * the layer's input shape, cycling through the {@link #WARM_BATCHES} batch sizes from
+     * {@code fromBatch} on, until the pairs' times are settled ({@link Timer#warmUp}, {@link #WARM_UP};
+     * whatever a pair allocates: packing and planning allocate by design).
+     * The batch sizes repeat, which changes nothing here: a full plan packs anew each time, and a
+     * reshape keeps nothing per batch size.
      */
-    private static void warm(Problem p, float[] w, float[] b, long fromBatch) {
-        int[] small = p.inputSpatial();
-        for (int d = 0; d < small.length; d++) {
-            small[d] = Math.min(small[d], WARM_SIZE);
-        }
+    private static Timer.Warmup warm(Problem p, float[] w, float[] b, int fromBatch) {
         int[] spatial = p.inputSpatial();
+        Problem[] shapes = new Problem[WARM_BATCHES];
+        for (int i = 0; i < WARM_BATCHES; i++) {
+            shapes[i] = p.spec().problem(fromBatch + i, spatial);
+        }
         PackedWeights packed = Planner.pack(p.spec(), w, b);
-        long start = System.nanoTime();
-        long batch = fromBatch;
-        for (int run = 0; run < WARM_RUNS || run < WARM_SMALL_RUNS && System.nanoTime() - start < WARM_NANOS; run++) {
-            Problem qFull = validOrNull(p, spatial, batch), qReshape = validOrNull(p, spatial, batch + 1);
-            if ((qFull == null || qReshape == null) && spatial != small) {
-                spatial = small;
-                packed = Planner.pack(p.spec(), w, b);
-                qFull = validOrNull(p, spatial, batch);
-                qReshape = validOrNull(p, spatial, batch + 1);
-            }
-            if (qFull == null || qReshape == null) {
-                return;
-            }
-            Planner.plan(qFull, w, 0, b, 0);
-            Planner.plan(qReshape, packed);
-            batch += 2;
-        }
-    }
-
-    /** The problem of the layer's spec at this shape and batch, or null where its output is empty or too large. */
-    private static Problem validOrNull(Problem p, int[] spatial, long batch) {
-        if (batch > Integer.MAX_VALUE) {
-            return null;
-        }
-        try {
-            return p.spec().problem((int) batch, spatial);
-        } catch (IllegalArgumentException e) {
-            return null;
-        }
+        int[] next = {0};
+        return Timer.warmUp(() -> {
+            Problem q = shapes[next[0]], r = shapes[(next[0] + 1) % WARM_BATCHES];
+            next[0] = (next[0] + 2) % WARM_BATCHES;
+            return Planner.plan(q, w, 0, b, 0).workspaceBytes() + Planner.plan(r, packed).workspaceBytes();
+        }, WARM_UP, Long.MAX_VALUE);
     }
 
     /** Milliseconds as {@link Table#ms}, with four decimals below 0.01 ms (a reshape takes a fraction of a microsecond). */

@@ -274,7 +274,7 @@ final class Timer {
             Run again = first(body, clock);
             return Measurement.of(new double[] {again.seconds() * 1e3}, null, true, new Warmup(1, 0, again.seconds(), true), Double.NaN);
         }
-        Warming w = warmUp(body, first.seconds(), settings, clock, Warmup.NONE);
+        Warming w = warmUp(body, first.seconds(), settings, clock, Warmup.NONE, SETTLED_BYTES_PER_RUN);
         while (true) {
             if (w.lastMedian >= settings.singleLimitSeconds() && w.warmup.steady()) {
                 // steady and slow: the last warm-up run stands for the rest
@@ -313,8 +313,25 @@ final class Timer {
                 // the cap came while the runs still got faster: report them, not steady
                 return Measurement.of(ms, cpu, false, sofar, bytes0 < 0 ? Double.NaN : (double) (bytes1 - bytes0) / runs);
             }
-            w = warmUp(body, ms[runs - 1] * 1e-3, settings, clock, sofar);
+            w = warmUp(body, ms[runs - 1] * 1e-3, settings, clock, sofar, SETTLED_BYTES_PER_RUN);
         }
+    }
+
+    /**
+     * Warms {@code body} up as {@link #measure} does before its timed runs (a first run, then batches
+     * until one is settled, or the cap), for a caller that times runs of its own afterwards.
+     *
+     * @param settledBytesPerRun the most a settled batch may allocate per run ({@link #SETTLED_BYTES_PER_RUN}
+     *                           for a kernel; more for a body that allocates by design, e.g. planning)
+     * @return what warming up took, and whether the times had stopped falling
+     */
+    static Warmup warmUp(Body body, Settings settings, long settledBytesPerRun) {
+        return warmUp(body, settings, settledBytesPerRun, Clock.SYSTEM);
+    }
+
+    static Warmup warmUp(Body body, Settings settings, long settledBytesPerRun, Clock clock) {
+        Run first = first(body, clock);
+        return warmUp(body, first.seconds(), settings, clock, Warmup.NONE, settledBytesPerRun).warmup();
     }
 
     /**
@@ -351,9 +368,11 @@ final class Timer {
 
     /**
      * Warm-up batches until the times stop falling (see the class comment), continuing {@code before}
-     * (the warm-up so far: its runs, batches and time count, and the cap is on the whole).
+     * (the warm-up so far: its runs, batches and time count, and the cap is on the whole); a batch
+     * allocating more than {@code settledBytesPerRun} per run is not settled.
      */
-    private static Warming warmUp(Body body, double firstSeconds, Settings settings, Clock clock, Warmup before) {
+    private static Warming warmUp(Body body, double firstSeconds, Settings settings, Clock clock, Warmup before,
+                                  long settledBytesPerRun) {
         double previous = firstSeconds;
         double spent = before.seconds();
         int runs = before.runs();
@@ -376,7 +395,7 @@ final class Timer {
                 times[n++] = last;
                 batchSpent += last;
             } while (batchSpent < settings.batchSeconds());
-            boolean allocating = bytes0 >= 0 && (clock.allocatedBytes() - bytes0) / n > SETTLED_BYTES_PER_RUN;
+            boolean allocating = bytes0 >= 0 && (clock.allocatedBytes() - bytes0) / n > settledBytesPerRun;
             boolean compiled = clock.compilationMillis() != jit0 || jitBusy(jitCpuSince(clock, jitCpu0), batchSpent);
             runs += n;
             spent += batchSpent;

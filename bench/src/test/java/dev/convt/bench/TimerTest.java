@@ -135,6 +135,33 @@ class TimerTest {
         assertEquals(0.0, m.allocatedBytesPerRun(), "the timed runs came after: " + m);
     }
 
+    /**
+     * The warm-up alone (for a caller that times its own runs, as {@code reshape} does): the same
+     * rule, but a body that allocates by design (planning) is told so and settles on flat times,
+     * while a compilation still holds it back.
+     */
+    @Test
+    void aWarmUpAloneIgnoresAllocationWhenToldToButStillWaitsForTheJit() {
+        Fake planning = new Fake(1);
+        planning.allocatingUntil = Integer.MAX_VALUE; // a megabyte every run, for ever
+        Timer.Warmup w = Timer.warmUp(planning, SETTINGS, Long.MAX_VALUE, planning.clock);
+        assertTrue(w.steady(), w.toString());
+        assertEquals(2, w.batches(), w.toString());
+
+        Fake kernel = new Fake(1);
+        kernel.allocatingUntil = Integer.MAX_VALUE;
+        Timer.Warmup capped = Timer.warmUp(kernel, SETTINGS, Timer.SETTLED_BYTES_PER_RUN, kernel.clock);
+        assertFalse(capped.steady(), "a kernel that never stops boxing never settles: " + capped);
+        assertTrue(capped.seconds() >= SETTINGS.maxWarmupSeconds(), capped.toString());
+
+        Fake compiling = new Fake(1);
+        compiling.allocatingUntil = Integer.MAX_VALUE;
+        compiling.compilingUntil = 60;
+        Timer.Warmup waited = Timer.warmUp(compiling, SETTINGS, Long.MAX_VALUE, compiling.clock);
+        assertTrue(waited.steady(), waited.toString());
+        assertTrue(waited.runs() >= 59, "flat times, but the code may change under them until run 60: " + waited);
+    }
+
     @Test
     void aCompileLandingUnderTheTimedRunsMakesThemWarmUpAndTheyAreTimedAgain() {
         // flat at 93 ms through the warm-up (the compile still queued), then the compile lands during
