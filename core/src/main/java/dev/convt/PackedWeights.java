@@ -57,8 +57,9 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * new plan is made from the last plan itself, keeping its kernel when the kernel accepts the new
  * batch and no other kernel comes before it in the automatic choice. An engine that meets a new batch
  * size replans each layer once, between the layers' other work, so this path runs with little of its
- * code or data in the caches; it keeps to what a new batch needs. This object keeps that last plan's
- * problem and kernel plan (a few fields; the workspace is not part of it).
+ * code or data in the caches; it keeps to what a new batch needs. This object keeps the last such
+ * plan's problem and a twin of its kernel plan that is never executed (a few fields and references to
+ * the tables and packs it holds anyway: no workspace).
  *
  * <h2>Threads</h2>
  * Immutable to callers and thread-safe: any thread may plan from it at any time, and the plans made
@@ -230,7 +231,7 @@ public final class PackedWeights {
     /**
      * The last plan {@link Planner} made over these weights from which a plan of another batch size
      * may be made ({@link KernelPlan#forBatch}): the problem, the kernel, the choice that took it and
-     * the kernel's plan. Immutable.
+     * a twin of the kernel's plan that nobody executes (so it holds no workspace). Immutable.
      */
     record Recent(Problem problem, Kernel kernel, KernelChoice choice, KernelPlan plan) {}
 

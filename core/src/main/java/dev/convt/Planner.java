@@ -345,10 +345,12 @@ public final class Planner {
         PackedWeights.Shape shape = packed.shape(problem);
         Kernel k = choice == KernelChoice.AUTO ? shape.choose(problem) : kernelFor(problem, choice);
         KernelPlan kernelPlan = shape.plan(k, problem);
-        // kept for the new-batch path only when no kernel comes before it in the automatic choice:
-        // an earlier one that declined this batch might take another
-        if (choice != KernelChoice.AUTO || shape.isFirstCandidate(k)) {
-            packed.remember(new PackedWeights.Recent(problem, k, choice, kernelPlan));
+        // kept for the new-batch path only when no kernel comes before it in the automatic choice
+        // (an earlier one that declined this batch might take another), and as a twin that is never
+        // executed: the plan returned makes per-thread workspaces, which the weights must not keep alive
+        KernelPlan twin = choice != KernelChoice.AUTO || shape.isFirstCandidate(k) ? kernelPlan.forBatch(problem) : null;
+        if (twin != null) {
+            packed.remember(new PackedWeights.Recent(problem, k, choice, twin));
         }
         return finish(problem, k, kernelPlan);
     }

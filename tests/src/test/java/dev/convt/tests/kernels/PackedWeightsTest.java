@@ -32,6 +32,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertNotSame;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -364,6 +365,41 @@ class PackedWeightsTest {
         float[] x = TestData.smallInts(q.inputLength(), 23), y = new float[q.outputLength()];
         plan.execute(x, 0, y, 0);
         assertEquals(-1, FastKernels.firstBitDifference(FastKernels.reference(q, x, w, b), y));
+    }
+
+    /**
+     * The packed weights keep no kernel plan they handed out alive: a plan makes per-thread workspaces
+     * when executed, which must go when the caller drops the plan, though the weights remember the
+     * last plan's shape for the next batch size (they keep a twin that is never executed). The kernel
+     * plan is read from the plan reflectively, since nothing public exposes it; the next batch size is
+     * still planned from what the weights kept, and computes what a direct plan does.
+     */
+    @Example
+    void thePackedWeightsKeepNoPlanTheyMadeAlive() throws Exception {
+        ConvTransposeSpec spec = ConvTransposeSpec.builder2d(8, 4, 4).stride(2).padding(1).build();
+        float[] w = TestData.smallInts(spec.weightLength(), 1), b = TestData.smallInts(spec.outChannels(), 2);
+        PackedWeights packed = Planner.pack(spec, w, b);
+        java.lang.ref.WeakReference<Object> kernelPlan = executeAndDrop(spec.problem(2, 8, 5, 5), packed);
+        for (int i = 0; i < 50 && kernelPlan.get() != null; i++) {
+            System.gc();
+            Thread.sleep(10);
+        }
+        assertNull(kernelPlan.get(), "the packed weights keep the executed kernel plan (and its workspaces) alive");
+        Problem next = spec.problem(3, 8, 5, 5);
+        float[] x = TestData.smallInts(next.inputLength(), 3), expected = new float[next.outputLength()], actual = new float[next.outputLength()];
+        Planner.plan(next, w, 0, b, 0).execute(x, 0, expected, 0);
+        Planner.plan(next, packed).execute(x, 0, actual, 0);
+        assertEquals(-1, FastKernels.firstBitDifference(expected, actual), "the next batch size, planned from what the weights kept");
+    }
+
+    /** Plans, executes on the calling thread's workspace and drops a plan; a weak reference to its kernel plan. */
+    private static java.lang.ref.WeakReference<Object> executeAndDrop(Problem p, PackedWeights packed) throws Exception {
+        Plan plan = Planner.plan(p, packed);
+        assertEquals("im2col", plan.kernelName(), "a kernel that plans new batch sizes from the last plan");
+        plan.execute(TestData.smallInts(p.inputLength(), 4), 0, new float[p.outputLength()], 0);
+        java.lang.reflect.Field f = Plan.class.getDeclaredField("kernelPlan");
+        f.setAccessible(true);
+        return new java.lang.ref.WeakReference<>(f.get(plan));
     }
 
     /** The layer plans a new batch size over its packed weights, and repacks only when a weight changes. */
