@@ -59,8 +59,6 @@ final class Col2im {
     static final int TILE_FLOATS = MR * NR + L;
     /** Where each row pair of a tile stored in the tile buffer starts. */
     private static final int[] TILE_AT = tileAt();
-    /** Input columns per row below which a column panel would seldom fit in one row: {@link #zips} declines. */
-    static final int ZIP_MIN_WIDTH = 2 * NR;
 
     private static int[] tileAt() {
         int[] at = new int[TILE_PAIRS];
@@ -122,8 +120,9 @@ final class Col2im {
     final boolean singleCover;
     /**
      * Whether the geometry allows {@link #multiplyZipped}: a single cover of kernel width 2 (so the
-     * block's rows pair up as the two taps of a kernel row) with kernel and input depth 1, and input
-     * rows of at least {@link #ZIP_MIN_WIDTH} columns (most column panels lie inside one row).
+     * block's rows pair up as the two taps of a kernel row) with kernel and input depth 1. Any input
+     * width: where rows are narrower than a column panel every tile goes through the tile buffer,
+     * which still costs less than writing the column block and reading it back.
      */
     private final boolean zipGeometry;
     /** The bias (Cout values) used in single-cover mode, or null for none. */
@@ -163,7 +162,7 @@ final class Col2im {
             single &= d[i] == 1 && s[i] == k[i] && pad[i] == 0 && p.padEnd3()[i] == 0 && p.outputPadding3()[i] == 0;
         }
         singleCover = single;
-        zipGeometry = single && k[2] == 2 && k[0] == 1 && in[0] == 1 && in[2] >= ZIP_MIN_WIDTH;
+        zipGeometry = single && k[2] == 2 && k[0] == 1 && in[0] == 1;
         idLo = new int[k[0]];
         idHi = new int[k[0]];
         ranges(idLo, idHi, dD, pD, sD, in[0], out[0]);

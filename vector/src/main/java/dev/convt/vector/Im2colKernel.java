@@ -25,11 +25,10 @@ import java.util.List;
  * per N tile of {@code nc} columns ({@link Blocking#ncFor}); the GEMM then runs one M block of
  * {@link Blocking#MC} rows at a time into a small column block that col2im scatters while it is
  * still in L2, so the full column buffer ({@code M × J}) never exists. Where each output receives
- * exactly one column value through a kernel two wide at stride 2, over input rows of at least
- * {@link Col2im#ZIP_MIN_WIDTH} columns and a depth of one K block (U-Net's last 2 × 2
- * up-convolution), the GEMM's register tiles store their results straight into the output instead
- * ({@link Col2im#multiplyZipped}): the output is written while the tiles compute, and the column
- * block is neither written nor read.
+ * exactly one column value through a kernel two wide at stride 2 and the depth is one K block
+ * (U-Net's last 2 × 2 up-convolution, Mask R-CNN's mask head), the GEMM's register tiles store
+ * their results into the output instead ({@link Col2im#multiplyZipped}): the output is written while
+ * the tiles compute, and the column block is neither written nor read.
  *
  * <p>A layer whose input has one spatial position and whose output is exactly its kernel (a DCGAN
  * generator's first layer), and a channels-last layer whose stride equals its kernel (U-Net's 2 × 2

@@ -176,9 +176,9 @@ class TileCoverageExamplesTest {
 
     // ---- im2col's zipped pass: GEMM and col2im in one, where the register tiles of a kernel-width-2,
     // stride-2 single cover store their row pairs straight into the output (float arrays and native
-    // segments, one thread and several: bands of rows, some of which the pass declines). The pass needs
-    // input rows of at least two column panels (2·NR columns, NR = Blocking.NR of the configuration the
-    // test runs under), so every width here is a multiple of that plus a few.
+    // segments, one thread and several: bands of rows, some of which the pass declines). Most widths
+    // here are two column panels and a few columns (NR = Blocking.NR of the configuration the test
+    // runs under), so that most panels lie inside one input row and some cross into the next.
 
     /** Input rows two panels and five columns wide: most panels lie inside a row, some cross into the next row or image. */
     private static final int W = 2 * Blocking.NR + 5;
@@ -196,6 +196,14 @@ class TileCoverageExamplesTest {
             assertZippedAgrees(ConvTransposeSpec.builder2d(5, 3, 2).stride(2).bias(bias).build().problem(2, 5, 3, W));
         }
         assertZippedAgrees(ConvTransposeSpec.builder2d(5, 3, 2).stride(2).activation(Activation.relu()).build().problem(2, 5, 3, W));
+    }
+
+    /** Input rows of 1 and 3 columns: every column panel crosses several rows, and images, so each tile goes through the buffer. */
+    @Test
+    void rowsNarrowerThanAPanel() {
+        for (int width : new int[] {1, 3}) {
+            assertZippedAgrees(ConvTransposeSpec.builder2d(5, 3, 2).stride(2).build().problem(3, 5, 7, width));
+        }
     }
 
     /** Depth one K block exactly (the deepest the pass takes) and one more (the column block path), both exact. */
