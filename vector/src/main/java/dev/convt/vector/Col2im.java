@@ -110,6 +110,11 @@ final class Col2im {
      * placing the window's first channel and position at index 0.
      */
     private final int imageStride, channelStride;
+    /**
+     * Whether input rows are short enough for {@link #pairRows}: {@code inW} divides {@code L / 2}, so a
+     * zipped vector of a pair's two taps holds whole input rows.
+     */
+    private final boolean shortRows;
     /** Per kernel column kw: the input columns {@code [iwLo, iwHi)} whose products land inside the output. */
     private final int[] iwLo, iwHi;
     /** Per kernel row kh: the input rows {@code [ihLo, ihHi)} whose products land inside the output. */
@@ -162,6 +167,7 @@ final class Col2im {
             single &= d[i] == 1 && s[i] == k[i] && pad[i] == 0 && p.padEnd3()[i] == 0 && p.outputPadding3()[i] == 0;
         }
         singleCover = single;
+        shortRows = (L / 2) % inW == 0;
         zipGeometry = single && k[2] == 2 && k[0] == 1 && in[0] == 1;
         idLo = new int[k[0]];
         idHi = new int[k[0]];
@@ -197,6 +203,7 @@ final class Col2im {
         sD = o.sD; sH = o.sH; sW = o.sW; pD = o.pD; pH = o.pH; pW = o.pW; dD = o.dD; dH = o.dH; dW = o.dW;
         coPerG = o.coPerG;
         singleCover = o.singleCover;
+        shortRows = o.shortRows;
         zipGeometry = o.zipGeometry;
         idLo = lo[0]; idHi = hi[0]; ihLo = lo[1]; ihHi = hi[1]; iwLo = lo[2]; iwHi = hi[2];
     }
@@ -357,6 +364,13 @@ final class Col2im {
             int owOff = kw * dW - pW;
             int ohOff = kh * dH - pH;
             int cRow = (row - rowFrom) * ldc;
+            // a pair over short rows: lane 2·iw (2·iw + 1) of a row's zipped part when tap kw (kw + 1) reaches the output from iw
+            long rowLanes = 0;
+            if (pair && shortRows) {
+                for (int iw = 0; iw < inW; iw++) {
+                    rowLanes |= (iw >= lo0 && iw < hi0 ? 1L : 0L) << (2 * iw) | (iw >= lo1 && iw < hi1 ? 2L : 0L) << (2 * iw);
+                }
+            }
             if (ihA0 < ihB0 && idLo[kd] < idHi[kd] && (lo0 < hi0 || lo1 < hi1)) {
                 int j = j0;
                 while (j < end) {
@@ -367,6 +381,11 @@ final class Col2im {
                     int yBase = sliceBase(sl, kd, co, yOff);
                     int ihA = Math.max(p0 / inW, ihA0);
                     int ihB = sliceCropped(sl, kd) ? ihA : Math.min((pEnd - 1) / inW + 1, ihB0);
+                    if (pair && shortRows && p0 == 0 && pEnd == slice) {
+                        pairRows(y, yBase + ohOff * outW + owOff, c, cBase, cBase + ldc, ihA, ihB, rowLanes, b);
+                        j += pEnd - p0;
+                        continue;
+                    }
                     for (int ih = ihA; ih < ihB; ih++) {
                         int a = ih * inW;
                         int iwA = Math.max(0, p0 - a);
@@ -646,6 +665,48 @@ final class Col2im {
         }
     }
 
+    /**
+     * A pair's input rows {@code [ihA, ihB)} of one whole image (or input depth slice) whose rows are
+     * short ({@link #shortRows}): the zip of the two taps' block rows from {@code c0} and {@code c1}
+     * holds {@code L / (2·inW)} whole input rows per vector, and each row is one masked step into its
+     * output row at {@code yRow0 + ih·sH·outW}, its lanes {@code rowLanes} (shifted to the row's place
+     * in the vector: the lanes of the columns each tap reaches) in place of a part-vector pair step
+     * and a scalar value per cropped edge per row. Each output gets the same one addition (or, in a
+     * single cover, bias plus value) as from the row-by-row path.
+     */
+    private void pairRows(float[] y, int yRow0, float[] c, int c0, int c1, int ihA, int ihB, long rowLanes, float b) {
+        int rows = L / (2 * inW);
+        int half = L / 2;
+        FloatVector bv = FloatVector.broadcast(S, b);
+        for (int z = ihA / rows; z * rows < ihB; z++) {
+            FloatVector v = FloatVector.fromArray(S, c, c0 + z * half).rearrange(ZIP_LO, FloatVector.fromArray(S, c, c1 + z * half));
+            for (int ih = Math.max(ihA, z * rows), last = Math.min(ihB, (z + 1) * rows); ih < last; ih++) {
+                int lane = 2 * inW * (ih - z * rows);
+                int yRow = yRow0 + ih * sH * outW;
+                if (yRow - lane >= 0 && yRow - lane + L <= y.length) {
+                    VectorMask<Float> m = VectorMask.fromLong(S, rowLanes << lane);
+                    if (singleCover) {
+                        bv.add(v).intoArray(y, yRow - lane, m);
+                    } else {
+                        FloatVector.fromArray(S, y, yRow - lane, m).add(v).intoArray(y, yRow - lane, m);
+                    }
+                } else {
+                    // at the output's ends the vector would lie partly outside it: value by value
+                    for (int l = 0; l < 2 * inW; l++) {
+                        if ((rowLanes >>> l & 1) != 0) {
+                            float value = c[((l & 1) == 0 ? c0 : c1) + ih * inW + l / 2];
+                            if (singleCover) {
+                                y[yRow + l] = b + value;
+                            } else {
+                                y[yRow + l] += value;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** {@code y[yi + t·s] += c[ci + t]} for {@code t < count}. */
     private static void addRun(float[] y, int yi, int s, float[] c, int ci, int count) {
         if (s == 1) {
@@ -806,6 +867,13 @@ final class Col2im {
             int owOff = kw * dW - pW;
             int ohOff = kh * dH - pH;
             int cRow = (row - rowFrom) * ldc;
+            // a pair over short rows: lane 2·iw (2·iw + 1) of a row's zipped part when tap kw (kw + 1) reaches the output from iw
+            long rowLanes = 0;
+            if (pair && shortRows) {
+                for (int iw = 0; iw < inW; iw++) {
+                    rowLanes |= (iw >= lo0 && iw < hi0 ? 1L : 0L) << (2 * iw) | (iw >= lo1 && iw < hi1 ? 2L : 0L) << (2 * iw);
+                }
+            }
             if (ihA0 < ihB0 && idLo[kd] < idHi[kd] && (lo0 < hi0 || lo1 < hi1)) {
                 int j = j0;
                 while (j < end) {
@@ -816,6 +884,11 @@ final class Col2im {
                     int yBase = sliceBase(sl, kd, co, yOff);
                     int ihA = Math.max(p0 / inW, ihA0);
                     int ihB = sliceCropped(sl, kd) ? ihA : Math.min((pEnd - 1) / inW + 1, ihB0);
+                    if (pair && shortRows && p0 == 0 && pEnd == slice) {
+                        pairRows(y, yBase + ohOff * outW + owOff, c, cBase, cBase + ldc, ihA, ihB, rowLanes, b);
+                        j += pEnd - p0;
+                        continue;
+                    }
                     for (int ih = ihA; ih < ihB; ih++) {
                         int a = ih * inW;
                         int iwA = Math.max(0, p0 - a);
@@ -1091,6 +1164,48 @@ final class Col2im {
                 bv.add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, lo);
             } else {
                 FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER, lo).add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, lo);
+            }
+        }
+    }
+
+    /**
+     * A pair's input rows {@code [ihA, ihB)} of one whole image (or input depth slice) whose rows are
+     * short ({@link #shortRows}): the zip of the two taps' block rows from {@code c0} and {@code c1}
+     * holds {@code L / (2·inW)} whole input rows per vector, and each row is one masked step into its
+     * output row at {@code yRow0 + ih·sH·outW}, its lanes {@code rowLanes} (shifted to the row's place
+     * in the vector: the lanes of the columns each tap reaches) in place of a part-vector pair step
+     * and a scalar value per cropped edge per row. Each output gets the same one addition (or, in a
+     * single cover, bias plus value) as from the row-by-row path.
+     */
+    private void pairRows(MemorySegment y, int yRow0, float[] c, int c0, int c1, int ihA, int ihB, long rowLanes, float b) {
+        int rows = L / (2 * inW);
+        int half = L / 2;
+        FloatVector bv = FloatVector.broadcast(S, b);
+        for (int z = ihA / rows; z * rows < ihB; z++) {
+            FloatVector v = FloatVector.fromArray(S, c, c0 + z * half).rearrange(ZIP_LO, FloatVector.fromArray(S, c, c1 + z * half));
+            for (int ih = Math.max(ihA, z * rows), last = Math.min(ihB, (z + 1) * rows); ih < last; ih++) {
+                int lane = 2 * inW * (ih - z * rows);
+                int yRow = yRow0 + ih * sH * outW;
+                if (yRow - lane >= 0 && yRow - lane + L <= (y.byteSize() / 4)) {
+                    VectorMask<Float> m = VectorMask.fromLong(S, rowLanes << lane);
+                    if (singleCover) {
+                        bv.add(v).intoMemorySegment(y, 4L * (yRow - lane), SEG_ORDER, m);
+                    } else {
+                        FloatVector.fromMemorySegment(S, y, 4L * (yRow - lane), SEG_ORDER, m).add(v).intoMemorySegment(y, 4L * (yRow - lane), SEG_ORDER, m);
+                    }
+                } else {
+                    // at the output's ends the vector would lie partly outside it: value by value
+                    for (int l = 0; l < 2 * inW; l++) {
+                        if ((rowLanes >>> l & 1) != 0) {
+                            float value = c[((l & 1) == 0 ? c0 : c1) + ih * inW + l / 2];
+                            if (singleCover) {
+                                y.set(SEG_FLOAT, 4L * (yRow + l), b + value);
+                            } else {
+                                y.set(SEG_FLOAT, 4L * (yRow + l), y.get(SEG_FLOAT, 4L * (yRow + l)) + value);
+                            }
+                        }
+                    }
+                }
             }
         }
     }

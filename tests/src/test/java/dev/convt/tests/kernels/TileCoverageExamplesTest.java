@@ -162,6 +162,28 @@ class TileCoverageExamplesTest {
         }
     }
 
+    /**
+     * col2im's stride-2 pairs over short input rows (1, 2, 4 and 8 columns: whole rows in one zipped
+     * vector where the width divides half a vector) with padding 1, which crops the first column of
+     * kernel column 0 and the last of kernel column 3, with and without bias; a single cover deeper
+     * than one K block (bias plus value, through the same rows); and 100 images of 3 × 4 under depth
+     * 64, whose column blocks end inside an image (those images go row by row).
+     */
+    @Test
+    void im2colPairsOverShortRows() {
+        for (int width : new int[] {1, 2, 4, 8}) {
+            for (boolean bias : new boolean[] {true, false}) {
+                assertAgreesWithReference(KernelChoice.IM2COL,
+                        ConvTransposeSpec.builder2d(6, 3, 4).stride(2).padding(1).bias(bias).build().problem(3, 6, 3, width));
+            }
+            assertAgreesWithReference(KernelChoice.IM2COL,
+                    ConvTransposeSpec.builder2d(Blocking.KC + 1, 2, 2).stride(2).build().problem(2, Blocking.KC + 1, 3, width));
+        }
+        Problem split = ConvTransposeSpec.builder2d(64, 2, 4).stride(2).padding(1).build().problem(100, 64, 3, 4);
+        assertTrue(split.batch() * split.inputPlane() > Blocking.ncFor(64), () -> "one column block covers " + split);
+        assertAgreesWithReference(KernelChoice.IM2COL, split);
+    }
+
     private static void assertAgreesWithReference(KernelChoice k, Problem p) {
         assertNull(Planner.kernel(k).declineReason(p), () -> k + " must take " + p);
         float[] x = TestData.smallInts(p.inputLength(), 11);
