@@ -1,6 +1,8 @@
 package dev.convt.vector;
 
 import dev.convt.Problem;
+import dev.convt.vector.gemm.Blocking;
+import dev.convt.vector.gemm.SgemmMicroKernel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
@@ -22,7 +24,10 @@ import java.lang.foreign.MemorySegment;
  * <p>When every output element receives exactly one (tap, input position) pair ({@link #singleCover}:
  * stride = kernel, dilation 1, no padding, no output_padding, as in U-Net's and Mask R-CNN's 2×2
  * stride-2 up-convolutions) the output need not be pre-filled: col2im writes {@code bias + cols}
- * once, saving a full read and write of the output.
+ * once, saving a full read and write of the output. Where such a cover also has kernel width 2 and
+ * the GEMM one K block ({@link #zips}), the GEMM and this scatter run as one pass
+ * ({@link #multiplyZipped}): the register tiles store their row pairs zipped straight into the
+ * output, and the column block is never written.
  */
 final class Col2im {
     private static final VectorSpecies<Float> S = VectorConfig.SPECIES;
@@ -44,6 +49,24 @@ final class Col2im {
      * block's {@code rows · ldc} floats.
      */
     static final int BLOCK_SLACK = L;
+    private static final int MR = Blocking.MR, NR = Blocking.NR;
+    /** Row pairs per register tile: {@link #multiplyZipped} zips rows {@code 2p} and {@code 2p + 1}. */
+    static final int TILE_PAIRS = MR / 2;
+    /**
+     * Floats of {@link #multiplyZipped}'s tile buffer: {@link #TILE_PAIRS} zipped pairs of {@code 2·NR}
+     * values ({@link #TILE_AT}), and a vector past them, read whole by {@link #spillTile}'s last copy.
+     */
+    static final int TILE_FLOATS = MR * NR + L;
+    /** Where each row pair of a tile stored in the tile buffer starts. */
+    private static final int[] TILE_AT = tileAt();
+
+    private static int[] tileAt() {
+        int[] at = new int[TILE_PAIRS];
+        for (int p = 0; p < TILE_PAIRS; p++) {
+            at[p] = p * 2 * NR;
+        }
+        return at;
+    }
     /**
      * Stride 3: three taps' runs of L input columns interleave into 3 output vectors
      * ({@code out[3t + j] = tap j's value at t}). Output vector v, lane i takes tap
@@ -87,6 +110,11 @@ final class Col2im {
      * placing the window's first channel and position at index 0.
      */
     private final int imageStride, channelStride;
+    /**
+     * Whether input rows are short enough for {@link #pairRows}: {@code inW} divides {@code L / 2}, so a
+     * zipped vector of a pair's two taps holds whole input rows.
+     */
+    private final boolean shortRows;
     /** Per kernel column kw: the input columns {@code [iwLo, iwHi)} whose products land inside the output. */
     private final int[] iwLo, iwHi;
     /** Per kernel row kh: the input rows {@code [ihLo, ihHi)} whose products land inside the output. */
@@ -95,6 +123,13 @@ final class Col2im {
     private final int[] idLo, idHi;
     /** Whether each output element receives exactly one column value (see the class comment). */
     final boolean singleCover;
+    /**
+     * Whether the geometry allows {@link #multiplyZipped}: a single cover of kernel width 2 (so the
+     * block's rows pair up as the two taps of a kernel row) with kernel and input depth 1. Any input
+     * width: where rows are narrower than a column panel every tile goes through the tile buffer,
+     * which still costs less than writing the column block and reading it back.
+     */
+    private final boolean zipGeometry;
     /** The bias (Cout values) used in single-cover mode, or null for none. */
     private final float[] bias;
 
@@ -132,6 +167,8 @@ final class Col2im {
             single &= d[i] == 1 && s[i] == k[i] && pad[i] == 0 && p.padEnd3()[i] == 0 && p.outputPadding3()[i] == 0;
         }
         singleCover = single;
+        shortRows = (L / 2) % inW == 0;
+        zipGeometry = single && k[2] == 2 && k[0] == 1 && in[0] == 1;
         idLo = new int[k[0]];
         idHi = new int[k[0]];
         ranges(idLo, idHi, dD, pD, sD, in[0], out[0]);
@@ -166,6 +203,8 @@ final class Col2im {
         sD = o.sD; sH = o.sH; sW = o.sW; pD = o.pD; pH = o.pH; pW = o.pW; dD = o.dD; dH = o.dH; dW = o.dW;
         coPerG = o.coPerG;
         singleCover = o.singleCover;
+        shortRows = o.shortRows;
+        zipGeometry = o.zipGeometry;
         idLo = lo[0]; idHi = hi[0]; ihLo = lo[1]; ihHi = hi[1]; iwLo = lo[2]; iwHi = hi[2];
     }
 
@@ -241,6 +280,46 @@ final class Col2im {
         return yOff + n * imageStride + co * channelStride + (id * sD + kd * dD - pD) * outSlice;
     }
 
+    /**
+     * Whether {@link #multiplyZipped} computes a piece of depth {@code k} (the GEMM's, one K block at
+     * most) over images {@code [n0, n1)} and input positions {@code [qA, qB)} of each: where the
+     * geometry allows it ({@link #zipGeometry}) and the piece's columns are exactly the inputs whose
+     * outputs this col2im writes, through every tap alike (the whole input, or a band of whole input
+     * rows, or a part of one row of one image), so every column it computes is stored whole.
+     */
+    boolean zips(int k, int n0, int n1, int qA, int qB) {
+        if (!zipGeometry || k > Blocking.KC) {
+            return false;
+        }
+        for (int t = 1; t < kW; t++) {
+            if (iwLo[t] != iwLo[0] || iwHi[t] != iwHi[0]) {
+                return false;
+            }
+        }
+        for (int t = 1; t < ihLo.length; t++) {
+            if (ihLo[t] != ihLo[0] || ihHi[t] != ihHi[0]) {
+                return false;
+            }
+        }
+        int first = ihLo[0] * inW, rows = ihHi[0] - ihLo[0];
+        if (iwLo[0] == 0 && iwHi[0] == inW) {
+            return qA == first && qB == first + rows * inW && (n1 - n0 == 1 || rows * inW == slice);
+        }
+        return n1 - n0 == 1 && rows == 1 && qA == first + iwLo[0] && qB == first + iwHi[0];
+    }
+
+    /**
+     * The index in the output (less a row pair's part, {@code pairAt}) of column {@code j}'s first
+     * output when columns {@code [j, j + NR)} lie inside one input row; else −1.
+     */
+    private int panelAt(int j) {
+        int n = j / slice;
+        int pos = j - n * slice;
+        int ih = pos / inW;
+        int iw = pos - ih * inW;
+        return iw + NR <= inW ? n * imageStride + ih * sH * outW + 2 * iw : -1;
+    }
+
     // BEGIN template for gen_segments.py
     /**
      * Adds rows {@code [rowFrom, rowTo)} of group {@code g} (row = local output channel · taps + tap,
@@ -285,6 +364,13 @@ final class Col2im {
             int owOff = kw * dW - pW;
             int ohOff = kh * dH - pH;
             int cRow = (row - rowFrom) * ldc;
+            // a pair over short rows: lane 2·iw (2·iw + 1) of a row's zipped part when tap kw (kw + 1) reaches the output from iw
+            long rowLanes = 0;
+            if (pair && shortRows) {
+                for (int iw = 0; iw < inW; iw++) {
+                    rowLanes |= (iw >= lo0 && iw < hi0 ? 1L : 0L) << (2 * iw) | (iw >= lo1 && iw < hi1 ? 2L : 0L) << (2 * iw);
+                }
+            }
             if (ihA0 < ihB0 && idLo[kd] < idHi[kd] && (lo0 < hi0 || lo1 < hi1)) {
                 int j = j0;
                 while (j < end) {
@@ -295,6 +381,11 @@ final class Col2im {
                     int yBase = sliceBase(sl, kd, co, yOff);
                     int ihA = Math.max(p0 / inW, ihA0);
                     int ihB = sliceCropped(sl, kd) ? ihA : Math.min((pEnd - 1) / inW + 1, ihB0);
+                    if (pair && shortRows && p0 == 0 && pEnd == slice) {
+                        pairRows(y, yBase + ohOff * outW + owOff, c, cBase, cBase + ldc, ihA, ihB, rowLanes, b);
+                        j += pEnd - p0;
+                        continue;
+                    }
                     for (int ih = ihA; ih < ihB; ih++) {
                         int a = ih * inW;
                         int iwA = Math.max(0, p0 - a);
@@ -574,6 +665,48 @@ final class Col2im {
         }
     }
 
+    /**
+     * A pair's input rows {@code [ihA, ihB)} of one whole image (or input depth slice) whose rows are
+     * short ({@link #shortRows}): the zip of the two taps' block rows from {@code c0} and {@code c1}
+     * holds {@code L / (2·inW)} whole input rows per vector, and each row is one masked step into its
+     * output row at {@code yRow0 + ih·sH·outW}, its lanes {@code rowLanes} (shifted to the row's place
+     * in the vector: the lanes of the columns each tap reaches) in place of a part-vector pair step
+     * and a scalar value per cropped edge per row. Each output gets the same one addition (or, in a
+     * single cover, bias plus value) as from the row-by-row path.
+     */
+    private void pairRows(float[] y, int yRow0, float[] c, int c0, int c1, int ihA, int ihB, long rowLanes, float b) {
+        int rows = L / (2 * inW);
+        int half = L / 2;
+        FloatVector bv = FloatVector.broadcast(S, b);
+        for (int z = ihA / rows; z * rows < ihB; z++) {
+            FloatVector v = FloatVector.fromArray(S, c, c0 + z * half).rearrange(ZIP_LO, FloatVector.fromArray(S, c, c1 + z * half));
+            for (int ih = Math.max(ihA, z * rows), last = Math.min(ihB, (z + 1) * rows); ih < last; ih++) {
+                int lane = 2 * inW * (ih - z * rows);
+                int yRow = yRow0 + ih * sH * outW;
+                if (yRow - lane >= 0 && yRow - lane + L <= y.length) {
+                    VectorMask<Float> m = VectorMask.fromLong(S, rowLanes << lane);
+                    if (singleCover) {
+                        bv.add(v).intoArray(y, yRow - lane, m);
+                    } else {
+                        FloatVector.fromArray(S, y, yRow - lane, m).add(v).intoArray(y, yRow - lane, m);
+                    }
+                } else {
+                    // at the output's ends the vector would lie partly outside it: value by value
+                    for (int l = 0; l < 2 * inW; l++) {
+                        if ((rowLanes >>> l & 1) != 0) {
+                            float value = c[((l & 1) == 0 ? c0 : c1) + ih * inW + l / 2];
+                            if (singleCover) {
+                                y[yRow + l] = b + value;
+                            } else {
+                                y[yRow + l] += value;
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** {@code y[yi + t·s] += c[ci + t]} for {@code t < count}. */
     private static void addRun(float[] y, int yi, int s, float[] c, int ci, int count) {
         if (s == 1) {
@@ -606,6 +739,82 @@ final class Col2im {
             for (int t = 0; t < count; t++) {
                 y[yi + t * s] = b + c[ci + t];
             }
+        }
+    }
+
+    /**
+     * The GEMM of one M block, rows {@code [rowFrom, rowTo)} of group {@code g} (whole A panels from
+     * {@code panelFrom}, {@code mPanels} of them, of a packed A of depth {@code k} ≤ {@link Blocking#KC}
+     * and {@code mPadded} rows at {@code apOff}), over columns {@code [j0, j0 + width)} (the packed B
+     * tile {@code bp}), with its col2im, for a piece {@link #zips} accepts. Rows {@code 2p} and
+     * {@code 2p + 1} are taps kw = 0 and 1 of one kernel row, so each output row gets their values
+     * interleaved: each register tile of a column panel that lies inside one input row stores its row
+     * pairs zipped, plus the bias, straight into y ({@link SgemmMicroKernel#computeZip}); a tile with
+     * padding rows, or whose panel crosses an input row or the tile's end, stores them into the tile
+     * buffer and {@link #spillTile} copies its real rows and columns out run by run. Each output gets
+     * {@code bias + column value}, as from {@link #add}.
+     *
+     * @param pairAt   receives per row pair of the block its output row's index in y (less the column's part)
+     * @param pairBias receives per row pair of the block its output channel's bias, or 0
+     * @param tile     the tile buffer, {@link #TILE_FLOATS} floats
+     */
+    void multiplyZipped(int g, int rowFrom, int rowTo, int k, float[] ap, int apOff, int mPadded, int panelFrom, int mPanels,
+                        MemorySegment bp, int j0, int width, float[] y, int yOff, int[] pairAt, float[] pairBias, float[] tile) {
+        int pairs = (rowTo - rowFrom) / 2;
+        for (int p = 0; p < pairs; p++) {
+            int row = rowFrom + 2 * p;
+            int col = row / taps;
+            int kh = (row - col * taps) / kW;
+            int co = g * coPerG + col;
+            pairAt[p] = yOff + co * channelStride + kh * outW;
+            pairBias[p] = bias == null ? 0f : bias[co];
+        }
+        int nPanels = (width + NR - 1) / NR;
+        int aPanelStride = k * MR;
+        int aBlock = apOff + panelFrom * aPanelStride;
+        for (int q = 0; q < nPanels; q++) {
+            int b = q * k * NR;
+            int cols = Math.min(NR, width - q * NR);
+            int at = cols == NR ? panelAt(j0 + q * NR) : -1;
+            for (int r = 0; r < mPanels; r++) {
+                int aOff = aBlock + r * aPanelStride;
+                int real = Math.min(TILE_PAIRS, pairs - r * TILE_PAIRS);
+                if (at >= 0 && real == TILE_PAIRS) {
+                    SgemmMicroKernel.computeZip(k, ap, aOff, bp, b, y, at, pairAt, r * TILE_PAIRS, pairBias, r * TILE_PAIRS);
+                } else {
+                    SgemmMicroKernel.computeZip(k, ap, aOff, bp, b, tile, 0, TILE_AT, 0, pairBias, r * TILE_PAIRS);
+                    spillTile(tile, j0 + q * NR, cols, real, pairAt, r * TILE_PAIRS, y);
+                }
+            }
+        }
+    }
+
+    /**
+     * Copies the real row pairs {@code [0, pairs)} and columns {@code [0, cols)} of a zipped tile in the
+     * tile buffer (pair p's values from {@code tile[p·2·NR]}), whose first column is column {@code j},
+     * to their outputs: one run per input row the columns cross.
+     */
+    private void spillTile(float[] tile, int j, int cols, int pairs, int[] pairAt, int atOff, float[] y) {
+        int s = 0;
+        while (s < cols) {
+            int n = (j + s) / slice;
+            int pos = j + s - n * slice;
+            int ih = pos / inW;
+            int iw = pos - ih * inW;
+            int run = Math.min(cols - s, inW - iw);
+            int at = n * imageStride + ih * sH * outW + 2 * iw;
+            int count = 2 * run;
+            for (int p = 0; p < pairs; p++) {
+                int src = p * 2 * NR + 2 * s, dst = pairAt[atOff + p] + at;
+                int i = 0;
+                for (; i <= count - L; i += L) {
+                    FloatVector.fromArray(S, tile, src + i).intoArray(y, dst + i);
+                }
+                if (i < count) {
+                    FloatVector.fromArray(S, tile, src + i).intoArray(y, dst + i, S.indexInRange(i, count));
+                }
+            }
+            s += run;
         }
     }
     // END template
@@ -658,6 +867,13 @@ final class Col2im {
             int owOff = kw * dW - pW;
             int ohOff = kh * dH - pH;
             int cRow = (row - rowFrom) * ldc;
+            // a pair over short rows: lane 2·iw (2·iw + 1) of a row's zipped part when tap kw (kw + 1) reaches the output from iw
+            long rowLanes = 0;
+            if (pair && shortRows) {
+                for (int iw = 0; iw < inW; iw++) {
+                    rowLanes |= (iw >= lo0 && iw < hi0 ? 1L : 0L) << (2 * iw) | (iw >= lo1 && iw < hi1 ? 2L : 0L) << (2 * iw);
+                }
+            }
             if (ihA0 < ihB0 && idLo[kd] < idHi[kd] && (lo0 < hi0 || lo1 < hi1)) {
                 int j = j0;
                 while (j < end) {
@@ -668,6 +884,11 @@ final class Col2im {
                     int yBase = sliceBase(sl, kd, co, yOff);
                     int ihA = Math.max(p0 / inW, ihA0);
                     int ihB = sliceCropped(sl, kd) ? ihA : Math.min((pEnd - 1) / inW + 1, ihB0);
+                    if (pair && shortRows && p0 == 0 && pEnd == slice) {
+                        pairRows(y, yBase + ohOff * outW + owOff, c, cBase, cBase + ldc, ihA, ihB, rowLanes, b);
+                        j += pEnd - p0;
+                        continue;
+                    }
                     for (int ih = ihA; ih < ihB; ih++) {
                         int a = ih * inW;
                         int iwA = Math.max(0, p0 - a);
@@ -947,6 +1168,48 @@ final class Col2im {
         }
     }
 
+    /**
+     * A pair's input rows {@code [ihA, ihB)} of one whole image (or input depth slice) whose rows are
+     * short ({@link #shortRows}): the zip of the two taps' block rows from {@code c0} and {@code c1}
+     * holds {@code L / (2·inW)} whole input rows per vector, and each row is one masked step into its
+     * output row at {@code yRow0 + ih·sH·outW}, its lanes {@code rowLanes} (shifted to the row's place
+     * in the vector: the lanes of the columns each tap reaches) in place of a part-vector pair step
+     * and a scalar value per cropped edge per row. Each output gets the same one addition (or, in a
+     * single cover, bias plus value) as from the row-by-row path.
+     */
+    private void pairRows(MemorySegment y, int yRow0, float[] c, int c0, int c1, int ihA, int ihB, long rowLanes, float b) {
+        int rows = L / (2 * inW);
+        int half = L / 2;
+        FloatVector bv = FloatVector.broadcast(S, b);
+        for (int z = ihA / rows; z * rows < ihB; z++) {
+            FloatVector v = FloatVector.fromArray(S, c, c0 + z * half).rearrange(ZIP_LO, FloatVector.fromArray(S, c, c1 + z * half));
+            for (int ih = Math.max(ihA, z * rows), last = Math.min(ihB, (z + 1) * rows); ih < last; ih++) {
+                int lane = 2 * inW * (ih - z * rows);
+                int yRow = yRow0 + ih * sH * outW;
+                if (yRow - lane >= 0 && yRow - lane + L <= (y.byteSize() / 4)) {
+                    VectorMask<Float> m = VectorMask.fromLong(S, rowLanes << lane);
+                    if (singleCover) {
+                        bv.add(v).intoMemorySegment(y, 4L * (yRow - lane), SEG_ORDER, m);
+                    } else {
+                        FloatVector.fromMemorySegment(S, y, 4L * (yRow - lane), SEG_ORDER, m).add(v).intoMemorySegment(y, 4L * (yRow - lane), SEG_ORDER, m);
+                    }
+                } else {
+                    // at the output's ends the vector would lie partly outside it: value by value
+                    for (int l = 0; l < 2 * inW; l++) {
+                        if ((rowLanes >>> l & 1) != 0) {
+                            float value = c[((l & 1) == 0 ? c0 : c1) + ih * inW + l / 2];
+                            if (singleCover) {
+                                y.set(SEG_FLOAT, 4L * (yRow + l), b + value);
+                            } else {
+                                y.set(SEG_FLOAT, 4L * (yRow + l), y.get(SEG_FLOAT, 4L * (yRow + l)) + value);
+                            }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /** {@code y[yi + t·s] += c[ci + t]} for {@code t < count}. */
     private static void addRun(MemorySegment y, int yi, int s, float[] c, int ci, int count) {
         if (s == 1) {
@@ -979,6 +1242,82 @@ final class Col2im {
             for (int t = 0; t < count; t++) {
                 y.set(SEG_FLOAT, 4L * (yi + t * s), b + c[ci + t]);
             }
+        }
+    }
+
+    /**
+     * The GEMM of one M block, rows {@code [rowFrom, rowTo)} of group {@code g} (whole A panels from
+     * {@code panelFrom}, {@code mPanels} of them, of a packed A of depth {@code k} ≤ {@link Blocking#KC}
+     * and {@code mPadded} rows at {@code apOff}), over columns {@code [j0, j0 + width)} (the packed B
+     * tile {@code bp}), with its col2im, for a piece {@link #zips} accepts. Rows {@code 2p} and
+     * {@code 2p + 1} are taps kw = 0 and 1 of one kernel row, so each output row gets their values
+     * interleaved: each register tile of a column panel that lies inside one input row stores its row
+     * pairs zipped, plus the bias, straight into y ({@link SgemmMicroKernel#computeZip}); a tile with
+     * padding rows, or whose panel crosses an input row or the tile's end, stores them into the tile
+     * buffer and {@link #spillTile} copies its real rows and columns out run by run. Each output gets
+     * {@code bias + column value}, as from {@link #add}.
+     *
+     * @param pairAt   receives per row pair of the block its output row's index in y (less the column's part)
+     * @param pairBias receives per row pair of the block its output channel's bias, or 0
+     * @param tile     the tile buffer, {@link #TILE_FLOATS} floats
+     */
+    void multiplyZipped(int g, int rowFrom, int rowTo, int k, float[] ap, int apOff, int mPadded, int panelFrom, int mPanels,
+                        MemorySegment bp, int j0, int width, MemorySegment y, int yOff, int[] pairAt, float[] pairBias, float[] tile) {
+        int pairs = (rowTo - rowFrom) / 2;
+        for (int p = 0; p < pairs; p++) {
+            int row = rowFrom + 2 * p;
+            int col = row / taps;
+            int kh = (row - col * taps) / kW;
+            int co = g * coPerG + col;
+            pairAt[p] = yOff + co * channelStride + kh * outW;
+            pairBias[p] = bias == null ? 0f : bias[co];
+        }
+        int nPanels = (width + NR - 1) / NR;
+        int aPanelStride = k * MR;
+        int aBlock = apOff + panelFrom * aPanelStride;
+        for (int q = 0; q < nPanels; q++) {
+            int b = q * k * NR;
+            int cols = Math.min(NR, width - q * NR);
+            int at = cols == NR ? panelAt(j0 + q * NR) : -1;
+            for (int r = 0; r < mPanels; r++) {
+                int aOff = aBlock + r * aPanelStride;
+                int real = Math.min(TILE_PAIRS, pairs - r * TILE_PAIRS);
+                if (at >= 0 && real == TILE_PAIRS) {
+                    SgemmMicroKernel.computeZip(k, ap, aOff, bp, b, y, at, pairAt, r * TILE_PAIRS, pairBias, r * TILE_PAIRS);
+                } else {
+                    SgemmMicroKernel.computeZip(k, ap, aOff, bp, b, tile, 0, TILE_AT, 0, pairBias, r * TILE_PAIRS);
+                    spillTile(tile, j0 + q * NR, cols, real, pairAt, r * TILE_PAIRS, y);
+                }
+            }
+        }
+    }
+
+    /**
+     * Copies the real row pairs {@code [0, pairs)} and columns {@code [0, cols)} of a zipped tile in the
+     * tile buffer (pair p's values from {@code tile[p·2·NR]}), whose first column is column {@code j},
+     * to their outputs: one run per input row the columns cross.
+     */
+    private void spillTile(float[] tile, int j, int cols, int pairs, int[] pairAt, int atOff, MemorySegment y) {
+        int s = 0;
+        while (s < cols) {
+            int n = (j + s) / slice;
+            int pos = j + s - n * slice;
+            int ih = pos / inW;
+            int iw = pos - ih * inW;
+            int run = Math.min(cols - s, inW - iw);
+            int at = n * imageStride + ih * sH * outW + 2 * iw;
+            int count = 2 * run;
+            for (int p = 0; p < pairs; p++) {
+                int src = p * 2 * NR + 2 * s, dst = pairAt[atOff + p] + at;
+                int i = 0;
+                for (; i <= count - L; i += L) {
+                    FloatVector.fromArray(S, tile, src + i).intoMemorySegment(y, 4L * (dst + i), SEG_ORDER);
+                }
+                if (i < count) {
+                    FloatVector.fromArray(S, tile, src + i).intoMemorySegment(y, 4L * (dst + i), SEG_ORDER, S.indexInRange(i, count));
+                }
+            }
+            s += run;
         }
     }
     // END GENERATED

@@ -24,7 +24,11 @@ import java.util.List;
  * {@code Wᵀ} is packed once per spec ({@code Im2colWeights}, shared by the plans of every input shape). X is packed
  * per N tile of {@code nc} columns ({@link Blocking#ncFor}); the GEMM then runs one M block of
  * {@link Blocking#MC} rows at a time into a small column block that col2im scatters while it is
- * still in L2, so the full column buffer ({@code M × J}) never exists.
+ * still in L2, so the full column buffer ({@code M × J}) never exists. Where each output receives
+ * exactly one column value through a kernel two wide at stride 2 and the depth is one K block
+ * (U-Net's last 2 × 2 up-convolution, Mask R-CNN's mask head), the GEMM's register tiles store
+ * their results into the output instead ({@link Col2im#multiplyZipped}): the output is written while
+ * the tiles compute, and the column block is neither written nor read.
  *
  * <p>A layer whose input has one spatial position and whose output is exactly its kernel (a DCGAN
  * generator's first layer), and a channels-last layer whose stride equals its kernel (U-Net's 2 × 2
@@ -43,7 +47,8 @@ import java.util.List;
  * {@code K·NR ≤ 98 304}, i.e. K ≤ 6144 with AVX2's NR = 16 and K ≤ 3072 with AVX-512's NR = 32; beyond,
  * one panel of {@code 4·K·NR} bytes, which reaches 16 MiB only at K = 262 144 (AVX2) or 131 072
  * (AVX-512) input channels per group), plus the column
- * block, {@code 4·MC·nc} bytes (≤ 256 KiB, or 512 KiB with AVX-512's 8-row tile), and for a
+ * block, {@code 4·MC·nc} bytes (≤ 256 KiB, or 512 KiB with AVX-512's 8-row tile), the zipped
+ * path's row-pair tables and tile buffer ({@code 4·(MC + MR·NR + L)} bytes), and for a
  * channels-last output the channels-first window col2im accumulates in ({@link OutputFrontier#window}
  * positions of each of a group's output channels: the rows a column tile reaches, at most the
  * whole output). Created lazily
@@ -560,8 +565,10 @@ public final class Im2colKernel implements Kernel {
             if (projection != null) {
                 return projection.workspaceBytes();
             }
-            // the packed X tile, the column block, col2im's gather offsets, and a channels-last output's window
+            // the packed X tile, the column block, col2im's gather offsets, the zipped path's row pairs
+            // and tile buffer, and a channels-last output's window
             return 4L * (Packing.packedBLength(k, nc) + (long) Blocking.MC * nc + Col2im.BLOCK_SLACK + Col2im.GL
+                    + Blocking.MC + Col2im.TILE_FLOATS
                     + (window == 0 ? 0 : (long) coPerG * window + Col2im.BLOCK_SLACK));
         }
 
@@ -717,6 +724,8 @@ public final class Im2colKernel implements Kernel {
             int pFrom = rowFrom / MR, pTo = (rowTo + MR - 1) / MR;
             int jFrom = n0 * inPlane + qA, jTo = (n1 - 1) * inPlane + qB;
             int finished = n0 * outPlane;
+            // GEMM and col2im in one pass where each column value is one output's (channels first)
+            boolean zipped = !staged && c2i.zips(k, n0, n1, qA, qB);
             // the window: flattened positions [base, base + window) of each channel; [base, filled) hold sums
             int base = frontier.windowStart(finished, pA, pB), filled = base;
             for (int jt = jFrom / nc * nc; jt < jTo; jt += nc) {
@@ -744,13 +753,18 @@ public final class Im2colKernel implements Kernel {
                 int cDone = c0;
                 for (int mp = pFrom; mp < pTo; mp += MC_PANELS) {
                     int panels = Math.min(MC_PANELS, pTo - mp);
-                    Sgemm.multiplyPacked(k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
-                            ws.b, 0, width, ws.c, 0, ldc);
                     int rowEnd = Math.min(rowTo, (mp + panels) * MR);
-                    if (staged) {
-                        c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, acc, -(c0 * window + base), ws.gather);
+                    if (zipped) {
+                        c2i.multiplyZipped(g, mp * MR, rowEnd, k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
+                                ws.b, ja, width, y, yOffset, ws.pairAt, ws.pairBias, ws.tile);
                     } else {
-                        c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, y, yOffset, ws.gather);
+                        Sgemm.multiplyPacked(k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
+                                ws.b, 0, width, ws.c, 0, ldc);
+                        if (staged) {
+                            c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, acc, -(c0 * window + base), ws.gather);
+                        } else {
+                            c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, y, yOffset, ws.gather);
+                        }
                     }
                     // the channels all of whose rows this tile has now added: final where the columns are
                     int cEnd = g * coPerG + rowEnd / taps;
@@ -834,6 +848,8 @@ public final class Im2colKernel implements Kernel {
             int pFrom = rowFrom / MR, pTo = (rowTo + MR - 1) / MR;
             int jFrom = n0 * inPlane + qA, jTo = (n1 - 1) * inPlane + qB;
             int finished = n0 * outPlane;
+            // GEMM and col2im in one pass where each column value is one output's (channels first)
+            boolean zipped = !staged && c2i.zips(k, n0, n1, qA, qB);
             // the window: flattened positions [base, base + window) of each channel; [base, filled) hold sums
             int base = frontier.windowStart(finished, pA, pB), filled = base;
             for (int jt = jFrom / nc * nc; jt < jTo; jt += nc) {
@@ -861,13 +877,18 @@ public final class Im2colKernel implements Kernel {
                 int cDone = c0;
                 for (int mp = pFrom; mp < pTo; mp += MC_PANELS) {
                     int panels = Math.min(MC_PANELS, pTo - mp);
-                    Sgemm.multiplyPacked(k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
-                            ws.b, 0, width, ws.c, 0, ldc);
                     int rowEnd = Math.min(rowTo, (mp + panels) * MR);
-                    if (staged) {
-                        c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, acc, -(c0 * window + base), ws.gather);
+                    if (zipped) {
+                        c2i.multiplyZipped(g, mp * MR, rowEnd, k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
+                                ws.b, ja, width, y, yOffset, ws.pairAt, ws.pairBias, ws.tile);
                     } else {
-                        c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, y, yOffset, ws.gather);
+                        Sgemm.multiplyPacked(k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
+                                ws.b, 0, width, ws.c, 0, ldc);
+                        if (staged) {
+                            c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, acc, -(c0 * window + base), ws.gather);
+                        } else {
+                            c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, y, yOffset, ws.gather);
+                        }
                     }
                     // the channels all of whose rows this tile has now added: final where the columns are
                     int cEnd = g * coPerG + rowEnd / taps;
@@ -909,6 +930,10 @@ public final class Im2colKernel implements Kernel {
         final float[] c;
         /** Col2im's gather offsets down a column of the block. */
         final int[] gather = new int[Col2im.GATHER_LENGTH];
+        /** {@link Col2im#multiplyZipped}'s row-pair output rows and biases of an M block, and its tile buffer. */
+        final int[] pairAt = new int[Blocking.MC / 2];
+        final float[] pairBias = new float[Blocking.MC / 2];
+        final float[] tile = new float[Col2im.TILE_FLOATS];
 
         /** A channels-last output's channels-first window ({@link Im2colPlan#window} positions of each channel of a group), or empty. */
         final float[] staging;

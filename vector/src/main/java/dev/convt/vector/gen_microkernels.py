@@ -62,6 +62,28 @@ EPILOGUE_INTERLEAVE = 2
 
 # ---- SGEMM -----------------------------------------------------------------------------------
 
+def gemm_k_loop(mr, nv, wide, acc):
+    """The k loop of a GEMM tile: per k step the B vectors (with wide, one more from the panel at bj),
+    the MR broadcasts of A and their FMAs into the accumulators acc[r][v]."""
+    nvec = nv + 1 if wide else nv
+    out = ["        int ai = aOff;"]
+    if wide:
+        out.append("        long bi = 4L * bOff, bj = 4L * b2Off;")
+        out.append(f"        for (int k = 0; k < kc; k++, ai += {mr}, bi += 4 * NR, bj += 4 * NR) {{")
+    else:
+        out.append("        long bi = 4L * bOff;")
+        out.append(f"        for (int k = 0; k < kc; k++, ai += {mr}, bi += 4 * NR) {{")
+    for v in range(nvec):
+        src = "bj" if wide and v == nv else term("bi", v, "4 * L")
+        out.append(f"            FloatVector b{v} = FloatVector.fromMemorySegment(S, b, {src}, NATIVE);")
+    for r in range(mr):
+        out.append(f"            FloatVector a{r} = FloatVector.broadcast(S, a[{'ai' if r == 0 else f'ai + {r}'}]);")
+        for v in range(nvec):
+            out.append(f"            {acc[r][v]} = a{r}.fma(b{v}, {acc[r][v]});")
+    out.append("        }")
+    return out
+
+
 def gemm_tile(mr, nv, wide):
     """compute{mr}x{nv}v, or computeWide: nv vectors from the panel at bOff, one more from b2Off."""
     name = f"computeWide" if wide else f"compute{mr}x{nv}v"
@@ -104,21 +126,7 @@ def gemm_tile(mr, nv, wide):
     for r in range(mr):
         out.append("            " + " ".join(f"{x} = zero;" for x in acc[r]))
     out.append("        }")
-    out.append("        int ai = aOff;")
-    if wide:
-        out.append("        long bi = 4L * bOff, bj = 4L * b2Off;")
-        out.append(f"        for (int k = 0; k < kc; k++, ai += {mr}, bi += 4 * NR, bj += 4 * NR) {{")
-    else:
-        out.append("        long bi = 4L * bOff;")
-        out.append(f"        for (int k = 0; k < kc; k++, ai += {mr}, bi += 4 * NR) {{")
-    for v in range(nvec):
-        src = "bj" if wide and v == nv else term("bi", v, "4 * L")
-        out.append(f"            FloatVector b{v} = FloatVector.fromMemorySegment(S, b, {src}, NATIVE);")
-    for r in range(mr):
-        out.append(f"            FloatVector a{r} = FloatVector.broadcast(S, a[{'ai' if r == 0 else f'ai + {r}'}]);")
-        for v in range(nvec):
-            out.append(f"            {acc[r][v]} = a{r}.fma(b{v}, {acc[r][v]});")
-    out.append("        }")
+    out += gemm_k_loop(mr, nv, wide, acc)
     for r in range(mr):
         for v in range(nvec):
             out.append(f"        {acc[r][v]}.intoArray(c, {term(f'r{r}', v, 'L')});")
@@ -126,24 +134,95 @@ def gemm_tile(mr, nv, wide):
     return "\n".join(out) + "\n"
 
 
+def gemm_zip_tile(mr, nv, seg):
+    """computeZip{mr}x{nv}v: the tile's FMA loop from −0, then each pair of rows (2p, 2p + 1) zipped, added to
+    its bias and stored as 2·nv contiguous vectors at yAt + pairAt[atOff + p]; y a float[] or (seg) a MemorySegment."""
+    name = f"computeZip{mr}x{nv}v"
+    acc = [[f"c{r}{v}" for v in range(nv)] for r in range(mr)]
+    ytype = "MemorySegment" if seg else "float[]"
+    out = [f"    /** The {mr}-row, {nv}-vector tile ({mr * nv} accumulators), its row pairs zipped into {{@code y}}{' (a native segment)' if seg else ''}. */\n"
+           f"    private static void {name}(int kc, float[] a, int aOff, MemorySegment b, int bOff,\n"
+           f"                                {ytype} y, int yAt, int[] pairAt, int atOff, float[] pairBias, int biasOff) {{"]
+    out.append("        FloatVector zero = FloatVector.broadcast(S, START);")
+    for r in range(mr):
+        out.append("        " + " ".join(f"FloatVector {x} = zero;" for x in acc[r]))
+    out += gemm_k_loop(mr, nv, False, acc)
+    for p in range(mr // 2):
+        lo, hi = acc[2 * p], acc[2 * p + 1]
+        out.append(f"        FloatVector bias{p} = FloatVector.broadcast(S, pairBias[{term('biasOff', p, '1') if p < 2 else f'biasOff + {p}'}]);")
+        out.append(f"        int y{p} = yAt + pairAt[{term('atOff', p, '1') if p < 2 else f'atOff + {p}'}];")
+        for v in range(nv):
+            for h, shuffle in enumerate(("ZIP_LO", "ZIP_HI")):
+                at = term(f"y{p}", 2 * v + h, "L")
+                value = f"bias{p}.add({lo[v]}.rearrange({shuffle}, {hi[v]}))"
+                if seg:
+                    at = at if re.fullmatch(r"\w+", at) else f"({at})"
+                    out.append(f"        {value}.intoMemorySegment(y, 4L * {at}, NATIVE);")
+                else:
+                    out.append(f"        {value}.intoArray(y, {at});")
+    out.append("    }")
+    return "\n".join(out) + "\n"
+
+
+def gemm_dispatch(prefix, args):
+    """The lines of a call to {prefix}{mr}x{nv}v(args) for the configured tile, one branch per tile."""
+    lines = []
+    for i, (mr, nv, wide, _) in enumerate(GEMM_TILES):
+        kw = "if" if i == 0 else "} else if"
+        lines.append(f"        {kw} (TILE == Tile.F32_{mr}X{nv}V) {{\n"
+                     f"            {prefix}{mr}x{nv}v({args});")
+    lines.append("        } else {\n            throw new AssertionError(TILE);\n        }")
+    return lines
+
+
+def gemm_zip_dispatch(seg):
+    ytype = "MemorySegment" if seg else "float[]"
+    lines = gemm_dispatch("computeZip", "kc, a, aOff, b, bOff, y, yAt, pairAt, atOff, pairBias, biasOff")
+    where = "a native segment (float i at byte 4·i)" if seg else "an array"
+    return (f"""
+    /**
+     * {{@link #compute}}'s tile of one K block (from −0, as when not accumulating), its result stored
+     * zipped into {where} instead of C: row pair {{@code p}} (rows {{@code 2p}} and {{@code 2p + 1}}, e.g.
+     * the two taps of a kernel row at stride 2) becomes the {{@code 2·NR}} contiguous values
+     * {{@code pairBias[biasOff + p] + (C[2p][0], C[2p + 1][0], C[2p][1], C[2p + 1][1], …)}} at
+     * {{@code y[yAt + pairAt[atOff + p]]}}: one addition per value, col2im's bias plus column where each
+     * output receives one column value. Each sum is the same FMA chain as {{@link #compute}}'s.
+     *
+     * @param kc       number of k steps (≥ 1), the whole depth
+     * @param a        packed A, the micro-panel at {{@code aOff}}
+     * @param aOff     where the A micro-panel starts in {{@code a}}
+     * @param b        packed B, the micro-panel at float {{@code bOff}}
+     * @param bOff     the float offset of the B micro-panel in {{@code b}}
+     * @param y        receives the zipped rows
+     * @param yAt      the index in {{@code y}} to which each pair's {{@code pairAt}} entry is added
+     * @param pairAt   per row pair, its offset from {{@code yAt}}
+     * @param atOff    the tile's first row pair in {{@code pairAt}}
+     * @param pairBias per row pair, the value added to each of its results
+     * @param biasOff  the tile's first row pair in {{@code pairBias}}
+     */
+    public static void computeZip(int kc, float[] a, int aOff, MemorySegment b, int bOff,
+                                  {ytype} y, int yAt, int[] pairAt, int atOff, float[] pairBias, int biasOff) {{
+{chr(10).join(lines)}
+    }}
+""")
+
+
 def gemm_file():
     enum = []
     for i, (mr, nv, wide, doc) in enumerate(GEMM_TILES):
         sep = ";" if i == len(GEMM_TILES) - 1 else ","
         enum.append(f"        /** {doc} */\n        F32_{mr}X{nv}V({mr}, {nv}, {str(wide).lower()}){sep}")
-    dispatch = []
-    for i, (mr, nv, wide, _) in enumerate(GEMM_TILES):
-        kw = "if" if i == 0 else "} else if"
-        dispatch.append(f"        {kw} (TILE == Tile.F32_{mr}X{nv}V) {{\n"
-                        f"            compute{mr}x{nv}v(kc, a, aOff, b, bOff, c, cOff, ldc, accumulate);")
-    dispatch.append("        } else {\n            throw new AssertionError(TILE);\n        }")
+    dispatch = gemm_dispatch("compute", "kc, a, aOff, b, bOff, c, cOff, ldc, accumulate")
     wides = [t for t in GEMM_TILES if t[2]]
     assert len(wides) <= 1
     body = "".join("\n" + gemm_tile(mr, nv, False) for mr, nv, _, _ in GEMM_TILES)
     body += "".join("\n" + gemm_tile(mr, nv, True) for mr, nv, _, _ in wides)
+    body += gemm_zip_dispatch(False) + gemm_zip_dispatch(True)
+    body += "".join("\n" + gemm_zip_tile(mr, nv, seg) for seg in (False, True) for mr, nv, _, _ in GEMM_TILES)
     return HEADER + f"""package dev.convt.vector.gemm;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -221,6 +300,9 @@ public final class SgemmMicroKernel {{
      * output whose bias and products are all −0 would lose the reference's sign of zero.
      */
     private static final float START = -0f;
+    /** Zip the low (high) halves of two vectors: a0 b0 a1 b1 … ({{@link #computeZip}}). */
+    private static final VectorShuffle<Float> ZIP_LO = VectorShuffle.makeZip(S, 0);
+    private static final VectorShuffle<Float> ZIP_HI = VectorShuffle.makeZip(S, 1);
     // B offsets in the k loops are long byte offsets stepped by the loop: C2 then hoists the
     // segment's bounds checks (an int float index scaled to long each step kept them, ~10% slower)
 

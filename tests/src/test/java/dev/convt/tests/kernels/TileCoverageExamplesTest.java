@@ -1,6 +1,9 @@
 package dev.convt.tests.kernels;
 
+import dev.convt.Activation;
 import dev.convt.ConvTransposeSpec;
+import dev.convt.Parallelism;
+import dev.convt.Plan;
 import dev.convt.Planner;
 import dev.convt.Problem;
 import dev.convt.kernel.KernelChoice;
@@ -9,6 +12,10 @@ import dev.convt.vector.VectorConfig;
 import dev.convt.vector.gemm.Blocking;
 import dev.convt.vector.scatter.ScatterPlan;
 import org.junit.jupiter.api.Test;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -155,6 +162,28 @@ class TileCoverageExamplesTest {
         }
     }
 
+    /**
+     * col2im's stride-2 pairs over short input rows (1, 2, 4 and 8 columns: whole rows in one zipped
+     * vector where the width divides half a vector) with padding 1, which crops the first column of
+     * kernel column 0 and the last of kernel column 3, with and without bias; a single cover deeper
+     * than one K block (bias plus value, through the same rows); and 100 images of 3 × 4 under depth
+     * 64, whose column blocks end inside an image (those images go row by row).
+     */
+    @Test
+    void im2colPairsOverShortRows() {
+        for (int width : new int[] {1, 2, 4, 8}) {
+            for (boolean bias : new boolean[] {true, false}) {
+                assertAgreesWithReference(KernelChoice.IM2COL,
+                        ConvTransposeSpec.builder2d(6, 3, 4).stride(2).padding(1).bias(bias).build().problem(3, 6, 3, width));
+            }
+            assertAgreesWithReference(KernelChoice.IM2COL,
+                    ConvTransposeSpec.builder2d(Blocking.KC + 1, 2, 2).stride(2).build().problem(2, Blocking.KC + 1, 3, width));
+        }
+        Problem split = ConvTransposeSpec.builder2d(64, 2, 4).stride(2).padding(1).build().problem(100, 64, 3, 4);
+        assertTrue(split.batch() * split.inputPlane() > Blocking.ncFor(64), () -> "one column block covers " + split);
+        assertAgreesWithReference(KernelChoice.IM2COL, split);
+    }
+
     private static void assertAgreesWithReference(KernelChoice k, Problem p) {
         assertNull(Planner.kernel(k).declineReason(p), () -> k + " must take " + p);
         float[] x = TestData.smallInts(p.inputLength(), 11);
@@ -164,6 +193,104 @@ class TileCoverageExamplesTest {
         float[] actual = FastKernels.run(k, p, x, w, b);
         int i = FastKernels.firstBitDifference(expected, actual);
         assertEquals(-1, i, () -> k + " differs from the reference at output " + i + ": "
+                + actual[i] + " instead of " + expected[i] + " for " + p);
+    }
+
+    // ---- im2col's zipped pass: GEMM and col2im in one, where the register tiles of a kernel-width-2,
+    // stride-2 single cover store their row pairs straight into the output (float arrays and native
+    // segments, one thread and several: bands of rows, some of which the pass declines). Most widths
+    // here are two column panels and a few columns (NR = Blocking.NR of the configuration the test
+    // runs under), so that most panels lie inside one input row and some cross into the next.
+
+    /** Input rows two panels and five columns wide: most panels lie inside a row, some cross into the next row or image. */
+    private static final int W = 2 * Blocking.NR + 5;
+
+    /**
+     * Column panels inside one input row (stored straight into the output), panels crossing an input
+     * row and an image (stored through the tile buffer, one run per row), the N tile's last part panel,
+     * and 3 output channels: 12 GEMM rows, so the second A panel of the 8-row tile (and the third of the
+     * 4-row one) holds padding rows that must not be stored; with and without bias, and with a ReLU
+     * (applied where the zipped stores made the output final).
+     */
+    @Test
+    void panelsInsideAndAcrossRowsAndImagesWithPaddingRows() {
+        for (boolean bias : new boolean[] {true, false}) {
+            assertZippedAgrees(ConvTransposeSpec.builder2d(5, 3, 2).stride(2).bias(bias).build().problem(2, 5, 3, W));
+        }
+        assertZippedAgrees(ConvTransposeSpec.builder2d(5, 3, 2).stride(2).activation(Activation.relu()).build().problem(2, 5, 3, W));
+    }
+
+    /** Input rows of 1 and 3 columns: every column panel crosses several rows, and images, so each tile goes through the buffer. */
+    @Test
+    void rowsNarrowerThanAPanel() {
+        for (int width : new int[] {1, 3}) {
+            assertZippedAgrees(ConvTransposeSpec.builder2d(5, 3, 2).stride(2).build().problem(3, 5, 7, width));
+        }
+    }
+
+    /** Depth one K block exactly (the deepest the pass takes) and one more (the column block path), both exact. */
+    @Test
+    void depthAtAndPastOneKBlock() {
+        for (int cin : new int[] {Blocking.KC, Blocking.KC + 1}) {
+            assertZippedAgrees(ConvTransposeSpec.builder2d(cin, 2, 2).stride(2).build().problem(1, cin, 2, W));
+        }
+    }
+
+    /** A kernel taller than 2 (stride 3 × 2): each tile's row pairs belong to three kernel rows of a channel. */
+    @Test
+    void kernelRowsOtherThanTwo() {
+        assertZippedAgrees(ConvTransposeSpec.builder2d(6, 5, 3, 2).stride(3, 2).build().problem(1, 6, 4, W));
+    }
+
+    /** 1-D (a row per image): with several threads, bands of columns, so pieces that are part of one row. */
+    @Test
+    void oneDimensionalPiecesOfARow() {
+        assertZippedAgrees(ConvTransposeSpec.builder1d(7, 4, 2).stride(2).build().problem(2, 7, 5 * W));
+        assertZippedAgrees(ConvTransposeSpec.builder1d(7, 4, 2).stride(2).build().problem(1, 7, 5 * W));
+    }
+
+    /**
+     * Row bands on several threads: output rows of {@code 2·W} floats put band boundaries on even rows
+     * (whole input rows: the pass runs each band), rows a multiple of 16 floats wide let a boundary
+     * fall between the two output rows of one input row (the pass declines those pieces).
+     */
+    @Test
+    void bandsOfRowsOnEvenAndOddBoundaries() {
+        for (int w : new int[] {W, 8 * Math.ceilDiv(W, 8)}) {
+            assertZippedAgrees(ConvTransposeSpec.builder2d(9, 3, 2).stride(2).build().problem(1, 9, 11, w));
+        }
+    }
+
+    /**
+     * Runs the problem on the im2col kernel on float arrays on 1 to 4 threads and on native segments
+     * on 1 and 2, each bitwise equal to the reference.
+     */
+    private static void assertZippedAgrees(Problem p) {
+        assertNull(Planner.kernel(KernelChoice.IM2COL).declineReason(p), () -> "im2col must take " + p);
+        float[] x = TestData.smallInts(p.inputLength(), 21);
+        float[] w = TestData.smallInts(p.weightLength(), 22);
+        float[] b = p.biasLength() == 0 ? null : TestData.smallInts(p.biasLength(), 23);
+        float[] expected = FastKernels.reference(p, x, w, b);
+        Plan plan = Planner.plan(p, w, 0, b, 0, KernelChoice.IM2COL);
+        for (int threads = 1; threads <= 4; threads++) {
+            float[] y = new float[p.outputLength()];
+            plan.execute(x, 0, y, 0, Parallelism.threads(threads).withMinTaskWork(1));
+            assertSameBits(expected, y, p, threads + " thread(s), float[]");
+        }
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment xs = arena.allocate(4L * x.length, 64);
+            MemorySegment.copy(x, 0, xs, ValueLayout.JAVA_FLOAT, 0, x.length);
+            for (int threads = 1; threads <= 2; threads++) {
+                MemorySegment ys = arena.allocate(4L * p.outputLength(), 64);
+                plan.execute(xs, 0, ys, 0, Parallelism.threads(threads).withMinTaskWork(1));
+                assertSameBits(expected, ys.toArray(ValueLayout.JAVA_FLOAT), p, threads + " thread(s), native segments");
+            }
+        }
+    }
+
+    private static void assertSameBits(float[] expected, float[] actual, Problem p, String how) {
+        int i = FastKernels.firstBitDifference(expected, actual);
+        assertEquals(-1, i, () -> "im2col (" + how + ") differs from the reference at output " + i + ": "
                 + actual[i] + " instead of " + expected[i] + " for " + p);
     }
 }

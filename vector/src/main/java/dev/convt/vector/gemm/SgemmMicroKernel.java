@@ -2,6 +2,7 @@
 package dev.convt.vector.gemm;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.lang.foreign.MemorySegment;
@@ -82,6 +83,9 @@ public final class SgemmMicroKernel {
      * output whose bias and products are all −0 would lose the reference's sign of zero.
      */
     private static final float START = -0f;
+    /** Zip the low (high) halves of two vectors: a0 b0 a1 b1 … ({@link #computeZip}). */
+    private static final VectorShuffle<Float> ZIP_LO = VectorShuffle.makeZip(S, 0);
+    private static final VectorShuffle<Float> ZIP_HI = VectorShuffle.makeZip(S, 1);
     // B offsets in the k loops are long byte offsets stepped by the loop: C2 then hoists the
     // segment's bounds checks (an int float index scaled to long each step kept them, ~10% slower)
 
@@ -359,5 +363,283 @@ public final class SgemmMicroKernel {
         c70.intoArray(c, r7);
         c71.intoArray(c, r7 + L);
         c72.intoArray(c, r7 + 2 * L);
+    }
+
+    /**
+     * {@link #compute}'s tile of one K block (from −0, as when not accumulating), its result stored
+     * zipped into an array instead of C: row pair {@code p} (rows {@code 2p} and {@code 2p + 1}, e.g.
+     * the two taps of a kernel row at stride 2) becomes the {@code 2·NR} contiguous values
+     * {@code pairBias[biasOff + p] + (C[2p][0], C[2p + 1][0], C[2p][1], C[2p + 1][1], …)} at
+     * {@code y[yAt + pairAt[atOff + p]]}: one addition per value, col2im's bias plus column where each
+     * output receives one column value. Each sum is the same FMA chain as {@link #compute}'s.
+     *
+     * @param kc       number of k steps (≥ 1), the whole depth
+     * @param a        packed A, the micro-panel at {@code aOff}
+     * @param aOff     where the A micro-panel starts in {@code a}
+     * @param b        packed B, the micro-panel at float {@code bOff}
+     * @param bOff     the float offset of the B micro-panel in {@code b}
+     * @param y        receives the zipped rows
+     * @param yAt      the index in {@code y} to which each pair's {@code pairAt} entry is added
+     * @param pairAt   per row pair, its offset from {@code yAt}
+     * @param atOff    the tile's first row pair in {@code pairAt}
+     * @param pairBias per row pair, the value added to each of its results
+     * @param biasOff  the tile's first row pair in {@code pairBias}
+     */
+    public static void computeZip(int kc, float[] a, int aOff, MemorySegment b, int bOff,
+                                  float[] y, int yAt, int[] pairAt, int atOff, float[] pairBias, int biasOff) {
+        if (TILE == Tile.F32_4X2V) {
+            computeZip4x2v(kc, a, aOff, b, bOff, y, yAt, pairAt, atOff, pairBias, biasOff);
+        } else if (TILE == Tile.F32_8X2V) {
+            computeZip8x2v(kc, a, aOff, b, bOff, y, yAt, pairAt, atOff, pairBias, biasOff);
+        } else {
+            throw new AssertionError(TILE);
+        }
+    }
+
+    /**
+     * {@link #compute}'s tile of one K block (from −0, as when not accumulating), its result stored
+     * zipped into a native segment (float i at byte 4·i) instead of C: row pair {@code p} (rows {@code 2p} and {@code 2p + 1}, e.g.
+     * the two taps of a kernel row at stride 2) becomes the {@code 2·NR} contiguous values
+     * {@code pairBias[biasOff + p] + (C[2p][0], C[2p + 1][0], C[2p][1], C[2p + 1][1], …)} at
+     * {@code y[yAt + pairAt[atOff + p]]}: one addition per value, col2im's bias plus column where each
+     * output receives one column value. Each sum is the same FMA chain as {@link #compute}'s.
+     *
+     * @param kc       number of k steps (≥ 1), the whole depth
+     * @param a        packed A, the micro-panel at {@code aOff}
+     * @param aOff     where the A micro-panel starts in {@code a}
+     * @param b        packed B, the micro-panel at float {@code bOff}
+     * @param bOff     the float offset of the B micro-panel in {@code b}
+     * @param y        receives the zipped rows
+     * @param yAt      the index in {@code y} to which each pair's {@code pairAt} entry is added
+     * @param pairAt   per row pair, its offset from {@code yAt}
+     * @param atOff    the tile's first row pair in {@code pairAt}
+     * @param pairBias per row pair, the value added to each of its results
+     * @param biasOff  the tile's first row pair in {@code pairBias}
+     */
+    public static void computeZip(int kc, float[] a, int aOff, MemorySegment b, int bOff,
+                                  MemorySegment y, int yAt, int[] pairAt, int atOff, float[] pairBias, int biasOff) {
+        if (TILE == Tile.F32_4X2V) {
+            computeZip4x2v(kc, a, aOff, b, bOff, y, yAt, pairAt, atOff, pairBias, biasOff);
+        } else if (TILE == Tile.F32_8X2V) {
+            computeZip8x2v(kc, a, aOff, b, bOff, y, yAt, pairAt, atOff, pairBias, biasOff);
+        } else {
+            throw new AssertionError(TILE);
+        }
+    }
+
+    /** The 4-row, 2-vector tile (8 accumulators), its row pairs zipped into {@code y}. */
+    private static void computeZip4x2v(int kc, float[] a, int aOff, MemorySegment b, int bOff,
+                                float[] y, int yAt, int[] pairAt, int atOff, float[] pairBias, int biasOff) {
+        FloatVector zero = FloatVector.broadcast(S, START);
+        FloatVector c00 = zero; FloatVector c01 = zero;
+        FloatVector c10 = zero; FloatVector c11 = zero;
+        FloatVector c20 = zero; FloatVector c21 = zero;
+        FloatVector c30 = zero; FloatVector c31 = zero;
+        int ai = aOff;
+        long bi = 4L * bOff;
+        for (int k = 0; k < kc; k++, ai += 4, bi += 4 * NR) {
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bi, NATIVE);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bi + 4 * L, NATIVE);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+        }
+        FloatVector bias0 = FloatVector.broadcast(S, pairBias[biasOff]);
+        int y0 = yAt + pairAt[atOff];
+        bias0.add(c00.rearrange(ZIP_LO, c10)).intoArray(y, y0);
+        bias0.add(c00.rearrange(ZIP_HI, c10)).intoArray(y, y0 + L);
+        bias0.add(c01.rearrange(ZIP_LO, c11)).intoArray(y, y0 + 2 * L);
+        bias0.add(c01.rearrange(ZIP_HI, c11)).intoArray(y, y0 + 3 * L);
+        FloatVector bias1 = FloatVector.broadcast(S, pairBias[biasOff + 1]);
+        int y1 = yAt + pairAt[atOff + 1];
+        bias1.add(c20.rearrange(ZIP_LO, c30)).intoArray(y, y1);
+        bias1.add(c20.rearrange(ZIP_HI, c30)).intoArray(y, y1 + L);
+        bias1.add(c21.rearrange(ZIP_LO, c31)).intoArray(y, y1 + 2 * L);
+        bias1.add(c21.rearrange(ZIP_HI, c31)).intoArray(y, y1 + 3 * L);
+    }
+
+    /** The 8-row, 2-vector tile (16 accumulators), its row pairs zipped into {@code y}. */
+    private static void computeZip8x2v(int kc, float[] a, int aOff, MemorySegment b, int bOff,
+                                float[] y, int yAt, int[] pairAt, int atOff, float[] pairBias, int biasOff) {
+        FloatVector zero = FloatVector.broadcast(S, START);
+        FloatVector c00 = zero; FloatVector c01 = zero;
+        FloatVector c10 = zero; FloatVector c11 = zero;
+        FloatVector c20 = zero; FloatVector c21 = zero;
+        FloatVector c30 = zero; FloatVector c31 = zero;
+        FloatVector c40 = zero; FloatVector c41 = zero;
+        FloatVector c50 = zero; FloatVector c51 = zero;
+        FloatVector c60 = zero; FloatVector c61 = zero;
+        FloatVector c70 = zero; FloatVector c71 = zero;
+        int ai = aOff;
+        long bi = 4L * bOff;
+        for (int k = 0; k < kc; k++, ai += 8, bi += 4 * NR) {
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bi, NATIVE);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bi + 4 * L, NATIVE);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, a[ai + 6]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, a[ai + 7]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+        }
+        FloatVector bias0 = FloatVector.broadcast(S, pairBias[biasOff]);
+        int y0 = yAt + pairAt[atOff];
+        bias0.add(c00.rearrange(ZIP_LO, c10)).intoArray(y, y0);
+        bias0.add(c00.rearrange(ZIP_HI, c10)).intoArray(y, y0 + L);
+        bias0.add(c01.rearrange(ZIP_LO, c11)).intoArray(y, y0 + 2 * L);
+        bias0.add(c01.rearrange(ZIP_HI, c11)).intoArray(y, y0 + 3 * L);
+        FloatVector bias1 = FloatVector.broadcast(S, pairBias[biasOff + 1]);
+        int y1 = yAt + pairAt[atOff + 1];
+        bias1.add(c20.rearrange(ZIP_LO, c30)).intoArray(y, y1);
+        bias1.add(c20.rearrange(ZIP_HI, c30)).intoArray(y, y1 + L);
+        bias1.add(c21.rearrange(ZIP_LO, c31)).intoArray(y, y1 + 2 * L);
+        bias1.add(c21.rearrange(ZIP_HI, c31)).intoArray(y, y1 + 3 * L);
+        FloatVector bias2 = FloatVector.broadcast(S, pairBias[biasOff + 2]);
+        int y2 = yAt + pairAt[atOff + 2];
+        bias2.add(c40.rearrange(ZIP_LO, c50)).intoArray(y, y2);
+        bias2.add(c40.rearrange(ZIP_HI, c50)).intoArray(y, y2 + L);
+        bias2.add(c41.rearrange(ZIP_LO, c51)).intoArray(y, y2 + 2 * L);
+        bias2.add(c41.rearrange(ZIP_HI, c51)).intoArray(y, y2 + 3 * L);
+        FloatVector bias3 = FloatVector.broadcast(S, pairBias[biasOff + 3]);
+        int y3 = yAt + pairAt[atOff + 3];
+        bias3.add(c60.rearrange(ZIP_LO, c70)).intoArray(y, y3);
+        bias3.add(c60.rearrange(ZIP_HI, c70)).intoArray(y, y3 + L);
+        bias3.add(c61.rearrange(ZIP_LO, c71)).intoArray(y, y3 + 2 * L);
+        bias3.add(c61.rearrange(ZIP_HI, c71)).intoArray(y, y3 + 3 * L);
+    }
+
+    /** The 4-row, 2-vector tile (8 accumulators), its row pairs zipped into {@code y} (a native segment). */
+    private static void computeZip4x2v(int kc, float[] a, int aOff, MemorySegment b, int bOff,
+                                MemorySegment y, int yAt, int[] pairAt, int atOff, float[] pairBias, int biasOff) {
+        FloatVector zero = FloatVector.broadcast(S, START);
+        FloatVector c00 = zero; FloatVector c01 = zero;
+        FloatVector c10 = zero; FloatVector c11 = zero;
+        FloatVector c20 = zero; FloatVector c21 = zero;
+        FloatVector c30 = zero; FloatVector c31 = zero;
+        int ai = aOff;
+        long bi = 4L * bOff;
+        for (int k = 0; k < kc; k++, ai += 4, bi += 4 * NR) {
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bi, NATIVE);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bi + 4 * L, NATIVE);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+        }
+        FloatVector bias0 = FloatVector.broadcast(S, pairBias[biasOff]);
+        int y0 = yAt + pairAt[atOff];
+        bias0.add(c00.rearrange(ZIP_LO, c10)).intoMemorySegment(y, 4L * y0, NATIVE);
+        bias0.add(c00.rearrange(ZIP_HI, c10)).intoMemorySegment(y, 4L * (y0 + L), NATIVE);
+        bias0.add(c01.rearrange(ZIP_LO, c11)).intoMemorySegment(y, 4L * (y0 + 2 * L), NATIVE);
+        bias0.add(c01.rearrange(ZIP_HI, c11)).intoMemorySegment(y, 4L * (y0 + 3 * L), NATIVE);
+        FloatVector bias1 = FloatVector.broadcast(S, pairBias[biasOff + 1]);
+        int y1 = yAt + pairAt[atOff + 1];
+        bias1.add(c20.rearrange(ZIP_LO, c30)).intoMemorySegment(y, 4L * y1, NATIVE);
+        bias1.add(c20.rearrange(ZIP_HI, c30)).intoMemorySegment(y, 4L * (y1 + L), NATIVE);
+        bias1.add(c21.rearrange(ZIP_LO, c31)).intoMemorySegment(y, 4L * (y1 + 2 * L), NATIVE);
+        bias1.add(c21.rearrange(ZIP_HI, c31)).intoMemorySegment(y, 4L * (y1 + 3 * L), NATIVE);
+    }
+
+    /** The 8-row, 2-vector tile (16 accumulators), its row pairs zipped into {@code y} (a native segment). */
+    private static void computeZip8x2v(int kc, float[] a, int aOff, MemorySegment b, int bOff,
+                                MemorySegment y, int yAt, int[] pairAt, int atOff, float[] pairBias, int biasOff) {
+        FloatVector zero = FloatVector.broadcast(S, START);
+        FloatVector c00 = zero; FloatVector c01 = zero;
+        FloatVector c10 = zero; FloatVector c11 = zero;
+        FloatVector c20 = zero; FloatVector c21 = zero;
+        FloatVector c30 = zero; FloatVector c31 = zero;
+        FloatVector c40 = zero; FloatVector c41 = zero;
+        FloatVector c50 = zero; FloatVector c51 = zero;
+        FloatVector c60 = zero; FloatVector c61 = zero;
+        FloatVector c70 = zero; FloatVector c71 = zero;
+        int ai = aOff;
+        long bi = 4L * bOff;
+        for (int k = 0; k < kc; k++, ai += 8, bi += 4 * NR) {
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, bi, NATIVE);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, b, bi + 4 * L, NATIVE);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, a[ai + 6]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, a[ai + 7]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+        }
+        FloatVector bias0 = FloatVector.broadcast(S, pairBias[biasOff]);
+        int y0 = yAt + pairAt[atOff];
+        bias0.add(c00.rearrange(ZIP_LO, c10)).intoMemorySegment(y, 4L * y0, NATIVE);
+        bias0.add(c00.rearrange(ZIP_HI, c10)).intoMemorySegment(y, 4L * (y0 + L), NATIVE);
+        bias0.add(c01.rearrange(ZIP_LO, c11)).intoMemorySegment(y, 4L * (y0 + 2 * L), NATIVE);
+        bias0.add(c01.rearrange(ZIP_HI, c11)).intoMemorySegment(y, 4L * (y0 + 3 * L), NATIVE);
+        FloatVector bias1 = FloatVector.broadcast(S, pairBias[biasOff + 1]);
+        int y1 = yAt + pairAt[atOff + 1];
+        bias1.add(c20.rearrange(ZIP_LO, c30)).intoMemorySegment(y, 4L * y1, NATIVE);
+        bias1.add(c20.rearrange(ZIP_HI, c30)).intoMemorySegment(y, 4L * (y1 + L), NATIVE);
+        bias1.add(c21.rearrange(ZIP_LO, c31)).intoMemorySegment(y, 4L * (y1 + 2 * L), NATIVE);
+        bias1.add(c21.rearrange(ZIP_HI, c31)).intoMemorySegment(y, 4L * (y1 + 3 * L), NATIVE);
+        FloatVector bias2 = FloatVector.broadcast(S, pairBias[biasOff + 2]);
+        int y2 = yAt + pairAt[atOff + 2];
+        bias2.add(c40.rearrange(ZIP_LO, c50)).intoMemorySegment(y, 4L * y2, NATIVE);
+        bias2.add(c40.rearrange(ZIP_HI, c50)).intoMemorySegment(y, 4L * (y2 + L), NATIVE);
+        bias2.add(c41.rearrange(ZIP_LO, c51)).intoMemorySegment(y, 4L * (y2 + 2 * L), NATIVE);
+        bias2.add(c41.rearrange(ZIP_HI, c51)).intoMemorySegment(y, 4L * (y2 + 3 * L), NATIVE);
+        FloatVector bias3 = FloatVector.broadcast(S, pairBias[biasOff + 3]);
+        int y3 = yAt + pairAt[atOff + 3];
+        bias3.add(c60.rearrange(ZIP_LO, c70)).intoMemorySegment(y, 4L * y3, NATIVE);
+        bias3.add(c60.rearrange(ZIP_HI, c70)).intoMemorySegment(y, 4L * (y3 + L), NATIVE);
+        bias3.add(c61.rearrange(ZIP_LO, c71)).intoMemorySegment(y, 4L * (y3 + 2 * L), NATIVE);
+        bias3.add(c61.rearrange(ZIP_HI, c71)).intoMemorySegment(y, 4L * (y3 + 3 * L), NATIVE);
     }
 }
