@@ -52,14 +52,12 @@ import java.util.concurrent.atomic.AtomicReferenceArray;
  * any shape and batch are bit for bit those {@link Planner#plan(Problem, float[], float[])} makes.
  *
  * <p>The commonest case, a new batch size of the input shape planned last (with the same spec object
- * and kernel choice), is shorter still: where the kernel can ({@link KernelPlan#forBatch}; im2col
- * does, but for the single-GEMM projection and a channels-last output staged through a window), the
- * new plan is made from the last plan itself, keeping its kernel when the kernel accepts the new
- * batch and no other kernel comes before it in the automatic choice. An engine that meets a new batch
- * size replans each layer once, between the layers' other work, so this path runs with little of its
- * code or data in the caches; it keeps to what a new batch needs. This object keeps the last such
- * plan's problem and a twin of its kernel plan that is never executed (a few fields and references to
- * the tables and packs it holds anyway: no workspace).
+ * and kernel choice), is shorter still: the plan is made from that shape's kernel geometry directly,
+ * without looking the shape up or choosing the kernel again, keeping the last plan's kernel when the
+ * kernel accepts the new batch and no other kernel comes before it in the automatic choice. An engine
+ * that meets a new batch size replans each layer once, between the layers' other work, so this path
+ * runs with little of its code or data in the caches; it keeps to what a new batch needs. This object
+ * keeps the last such plan's problem and a reference to the geometry (no plan, so no workspace).
  *
  * <h2>Threads</h2>
  * Immutable to callers and thread-safe: any thread may plan from it at any time, and the plans made
@@ -229,11 +227,11 @@ public final class PackedWeights {
     static final int MAX_SHAPES = 8;
 
     /**
-     * The last plan {@link Planner} made over these weights from which a plan of another batch size
-     * may be made ({@link KernelPlan#forBatch}): the problem, the kernel, the choice that took it and
-     * a twin of the kernel's plan that nobody executes (so it holds no workspace). Immutable.
+     * The last plan {@link Planner} made over these weights through a kernel geometry: the problem, the
+     * kernel, the choice that took it and the geometry (shared with the shape's entry; it holds no
+     * workspace), from which a plan of another batch size of that shape is made. Immutable.
      */
-    record Recent(Problem problem, Kernel kernel, KernelChoice choice, KernelPlan plan) {}
+    record Recent(Problem problem, Kernel kernel, KernelChoice choice, KernelGeometry geometry) {}
 
     /** The last plan remembered, or null; replaced whole, without a lock (any recent plan will do). */
     private volatile Recent recent;
@@ -304,9 +302,18 @@ public final class PackedWeights {
 
         /** The kernel's plan of a problem of this shape (the kernel accepts it), from the kernel's geometry. */
         KernelPlan plan(Kernel kernel, Problem q) {
+            KernelGeometry g = geometry(kernel, q);
+            return g != null ? g.plan(q) : kernel.plan(q, kernelPack(kernel, q));
+        }
+
+        /**
+         * The kernel's geometry for this shape (the kernel accepts {@code q}), made by the first plan that
+         * needs it; null for a kernel outside {@link Planner#kernels()}, which plans from its pack.
+         */
+        KernelGeometry geometry(Kernel kernel, Problem q) {
             int i = Planner.kernels().indexOf(kernel);
             if (i < 0) {
-                return kernel.plan(q, kernelPack(kernel, q));
+                return null;
             }
             KernelGeometry g = geometries.get(i);
             if (g == null) {
@@ -316,7 +323,7 @@ public final class PackedWeights {
                     g = geometries.get(i);
                 }
             }
-            return g.plan(q);
+            return g;
         }
     }
 

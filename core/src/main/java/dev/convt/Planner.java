@@ -2,6 +2,7 @@ package dev.convt;
 
 import dev.convt.kernel.Kernel;
 import dev.convt.kernel.KernelChoice;
+import dev.convt.kernel.KernelGeometry;
 import dev.convt.kernel.KernelPlan;
 import dev.convt.kernel.KernelProvider;
 import dev.convt.kernel.ReferenceKernel;
@@ -346,18 +347,18 @@ public final class Planner {
         Kernel k = choice == KernelChoice.AUTO ? shape.choose(problem) : kernelFor(problem, choice);
         KernelPlan kernelPlan = shape.plan(k, problem);
         // kept for the new-batch path only when no kernel comes before it in the automatic choice
-        // (an earlier one that declined this batch might take another), and as a twin that is never
-        // executed: the plan returned makes per-thread workspaces, which the weights must not keep alive
-        KernelPlan twin = choice != KernelChoice.AUTO || shape.isFirstCandidate(k) ? kernelPlan.forBatch(problem) : null;
-        if (twin != null) {
-            packed.remember(new PackedWeights.Recent(problem, k, choice, twin));
+        // (an earlier one that declined this batch might take another); the geometry, not the plan:
+        // the plan returned makes per-thread workspaces, which the weights must not keep alive
+        KernelGeometry geometry = choice != KernelChoice.AUTO || shape.isFirstCandidate(k) ? shape.geometry(k, problem) : null;
+        if (geometry != null) {
+            packed.remember(new PackedWeights.Recent(problem, k, choice, geometry));
         }
         return finish(problem, k, kernelPlan);
     }
 
     /**
      * The plan of a problem that differs from the last one planned over these weights in its batch size
-     * alone, made from that plan ({@link KernelPlan#forBatch}): the same kernel, which the same choice
+     * alone, made from that plan's kernel geometry: the same kernel, which the same choice
      * takes again when it accepts the new batch (see {@link #plan(Problem, PackedWeights, KernelChoice)}
      * for when it is remembered); or null to plan the problem the general way. An engine that meets a
      * new batch size replans every layer it has; this path keeps to the code a new batch needs, which
@@ -373,8 +374,7 @@ public final class Planner {
         if ((choice == KernelChoice.AUTO ? k.autoDeclineReason(problem) : k.declineReason(problem)) != null) {
             return null;
         }
-        KernelPlan kernelPlan = last.plan().forBatch(problem);
-        return kernelPlan == null ? null : finish(problem, k, kernelPlan);
+        return finish(problem, k, last.geometry().plan(problem));
     }
 
     /** The kernel the choice names for the problem, or the automatic one; an explicit kernel that declines throws. */

@@ -1,7 +1,5 @@
 package dev.convt.kernel;
 
-import dev.convt.Problem;
-
 import java.lang.foreign.MemorySegment;
 
 /**
@@ -80,18 +78,6 @@ public interface KernelPlan {
      * @return the workspace, or {@code null} when the plan needs none
      */
     default Object newWorkspace() { return null; }
-
-    /**
-     * This plan for a problem that differs from this plan's own in its batch size alone (same spec,
-     * input shape and layout; a problem the kernel accepts), made from this plan's batch-independent
-     * parts, as {@link dev.convt.PackedWeights}' new-batch path does; or {@code null} when the kernel
-     * makes such plans only from its geometry ({@link KernelGeometry#plan}), the default. The plan
-     * returned must behave exactly as the one the geometry would make.
-     *
-     * @param problem the problem at another batch size
-     * @return the plan, or {@code null}
-     */
-    default KernelPlan forBatch(Problem problem) { return null; }
 
     /** {@return the bytes of workspace the plan keeps per executing thread (not counting prepacked weights)} */
     default long workspaceBytes() { return 0; }

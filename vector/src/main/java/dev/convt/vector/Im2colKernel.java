@@ -448,8 +448,6 @@ public final class Im2colKernel implements Kernel {
         private static final int MC_PANELS = Blocking.MC / Blocking.MR;
 
         final int groups, k, m, mPanels, cin, cout, coPerG, taps, inPlane, outPlane, batch, columns, nc;
-        /** {@link Blocking#ncFor} of the depth: the N tile before the columns bound it, the same at every batch size. */
-        private final int ncForDepth;
         final Problem problem;
         private final int packedGroupLength;
         private final float[] packedW;
@@ -485,8 +483,7 @@ public final class Im2colKernel implements Kernel {
             outPlane = p.outputPlane();
             batch = p.batch();
             columns = batch * inPlane;
-            ncForDepth = Blocking.ncFor(k);
-            nc = Math.min(ncForDepth, Blocking.paddedColumns(columns));
+            nc = nc(k, columns);
             this.bias = weights.bias;
             projection = weights.projection != null ? new Im2colProjection(p, weights.projection) : null;
             packedGroupLength = weights.groupLength;
@@ -506,50 +503,6 @@ public final class Im2colKernel implements Kernel {
             this.bLength = bLength;
             this.cLength = cLength;
             this.stagingLength = staging;
-        }
-
-        /**
-         * This plan at another batch size: the same tables, packed weights and output frontier, new
-         * column counts and workspace sizes. Not for the projection (its plan holds per-batch
-         * geometry) or a channels-last output staged through a window (whose size follows the batch).
-         */
-        @Override
-        public KernelPlan forBatch(Problem p) {
-            return projection != null || window != 0 || OutputFrontier.stagesChannelsLast(p) ? null : new Im2colPlan(this, p);
-        }
-
-        /** {@link #forBatch}: every field the constructor takes from the spec, input shape or geometry is {@code o}'s. */
-        private Im2colPlan(Im2colPlan o, Problem p) {
-            problem = p;
-            groups = o.groups;
-            coPerG = o.coPerG;
-            taps = o.taps;
-            k = o.k;
-            m = o.m;
-            mPanels = o.mPanels;
-            cin = o.cin;
-            cout = o.cout;
-            inPlane = o.inPlane;
-            outPlane = o.outPlane;
-            batch = p.batch();
-            columns = batch * inPlane;
-            ncForDepth = o.ncForDepth;
-            nc = Math.min(ncForDepth, Blocking.paddedColumns(columns));
-            bias = o.bias;
-            projection = null;
-            packedGroupLength = o.packedGroupLength;
-            packedW = o.packedW;
-            window = 0;
-            col2im = o.col2im;
-            frontier = o.frontier;
-            channelsLastInput = o.channelsLastInput;
-            pixelGather = o.pixelGather;
-            bLength = Packing.packedBLength(k, nc);
-            cLength = Blocking.MC * nc;
-            stagingLength = 0;
-            // a workspace holder of its own: its workspaces are sized for this batch
-            int b = bLength, c = cLength;
-            workspace = ThreadLocal.withInitial(() -> new Workspace(b, c, 0));
         }
 
         /** The lengths of one workspace's packed X tile, column block and channels-last window. */

@@ -370,7 +370,7 @@ class PackedWeightsTest {
     /**
      * The packed weights keep no kernel plan they handed out alive: a plan makes per-thread workspaces
      * when executed, which must go when the caller drops the plan, though the weights remember the
-     * last plan's shape for the next batch size (they keep a twin that is never executed). The kernel
+     * last plan's shape for the next batch size (they keep its geometry, not the plan). The kernel
      * plan is read from the plan reflectively, since nothing public exposes it; the next batch size is
      * still planned from what the weights kept, and computes what a direct plan does.
      */
