@@ -61,6 +61,20 @@ class SplitLayoutProperties {
     }
 
     /**
+     * The sub-pixel split leaves out the parts that write nothing: here the padding crops the first
+     * output row, and the last band of super-pixels has no phase among the last columns (found by the
+     * property above, shrunk; that task used to compute a GEMM tile and write none of it).
+     */
+    @Example
+    void theSubpixelSplitGivesNoTaskThatWritesNothing() {
+        Problem p = ConvTransposeSpec.builder2d(1, 3, 3, 4).stride(3, 4).padding(1, 0).outputPadding(0, 1).build()
+                .problem(1, new int[] {4, 4});
+        for (int threads = 2; threads <= 4; threads++) {
+            checkSplit(KernelChoice.SUBPIXEL, p, threads);
+        }
+    }
+
+    /**
      * Each way of splitting (groups, channel blocks, images, row, column and depth bands, scatter rows, a
      * single-position GEMM), and more groups than tasks (ranges of several whole groups).
      */

@@ -234,6 +234,52 @@ final class SubpixelPlan implements KernelPlan {
         dev.convt.vector.gemm.SegmentFill.fill(y, from, to, v);
     }
 
+    /**
+     * Whether a part over super-pixels {@code [pA, pB)} and GEMM columns {@code [jA, jB)} writes any
+     * output (of any group: every group's geometry is the same): some super-pixel has an output phase
+     * whose columns meet the range, or the range holds a channel's first column (whose part fills the
+     * outputs no phase reaches) and the super-pixel has such outputs. Near an edge the padding crops,
+     * a band of super-pixels may have no phase among a band of columns; {@link SubpixelSplit} leaves
+     * such parts out rather than give a thread work that writes nothing.
+     */
+    boolean writesAny(int pA, int pB, int jA, int jB) {
+        int pw = w.phases, ph = h.phases;
+        int perImage = h.count * w.count;
+        long perChannel = (long) ph * pw;
+        boolean firstColumns = channelsLastOutput ? Math.min(jA, coutG) < Math.min(jB, coutG)
+                : (jA + perChannel - 1) / perChannel < Math.min(coutG, (jB + perChannel - 1) / perChannel);
+        for (int p = pA; p < pB; p++) {
+            int rest = p % perImage;
+            int uh = rest / w.count, uw = rest - uh * w.count;
+            long rwLo = Math.min(w.lo[uw], pw), rwHi = Math.min(w.hi[uw], pw);
+            for (int rh = h.lo[uh]; rh < Math.min(h.hi[uh], ph) && rwLo < rwHi; rh++) {
+                if (channelsLastOutput) {
+                    // columns (rh, rw, co): one range over every channel
+                    long first = (long) rh * pw * coutG;
+                    if (first + rwLo * coutG < jB && first + rwHi * coutG > jA) {
+                        return true;
+                    }
+                } else {
+                    // columns (co, rh, rw): a run of pw per channel
+                    for (long co = 0; co < coutG; co++) {
+                        long run = (co * ph + rh) * pw;
+                        if (run + rwLo < jB && run + rwHi > jA) {
+                            return true;
+                        }
+                    }
+                }
+            }
+            if (gaps && firstColumns) {
+                for (int rh = h.lo[uh]; rh < h.hi[uh]; rh++) {
+                    if ((rh >= ph ? w.lo[uw] : Math.max(w.lo[uw], pw)) < w.hi[uw]) {
+                        return true;
+                    }
+                }
+            }
+        }
+        return false;
+    }
+
     // BEGIN template for gen_segments.py
     @Override
     public void execute(float[] x, int xOffset, float[] y, int yOffset, Object workspace) {

@@ -66,6 +66,38 @@ final class SubpixelSplit implements KernelPlan.Tasks {
                 }
             }
         }
+        return s.writingOnly();
+    }
+
+    /**
+     * This split without the tasks that write nothing ({@link SubpixelPlan#writesAny}: their work would
+     * be thrown away), or null when fewer than two are left.
+     */
+    private SubpixelSplit writingOnly() {
+        int kept = 0;
+        boolean[] writes = new boolean[count()];
+        for (int t = 0; t < writes.length; t++) {
+            writes[t] = g0[t] < g1[t] && plan.writesAny(pA[t], pB[t], jA[t], jB[t]);
+            kept += writes[t] ? 1 : 0;
+        }
+        if (kept == writes.length) {
+            return this;
+        }
+        if (kept < 2) {
+            return null;
+        }
+        SubpixelSplit s = new SubpixelSplit(plan, kept);
+        for (int t = 0, u = 0; t < writes.length; t++) {
+            if (writes[t]) {
+                s.g0[u] = g0[t];
+                s.g1[u] = g1[t];
+                s.pA[u] = pA[t];
+                s.pB[u] = pB[t];
+                s.jA[u] = jA[t];
+                s.jB[u] = jB[t];
+                u++;
+            }
+        }
         return s;
     }
 
