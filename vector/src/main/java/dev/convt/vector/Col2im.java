@@ -2,6 +2,7 @@ package dev.convt.vector;
 
 import dev.convt.Problem;
 import dev.convt.vector.gemm.Blocking;
+import dev.convt.vector.gemm.Sgemm;
 import dev.convt.vector.gemm.SgemmMicroKernel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
@@ -281,14 +282,13 @@ final class Col2im {
     }
 
     /**
-     * Whether {@link #multiplyZipped} computes a piece of depth {@code k} (the GEMM's, one K block at
-     * most) over images {@code [n0, n1)} and input positions {@code [qA, qB)} of each: where the
-     * geometry allows it ({@link #zipGeometry}) and the piece's columns are exactly the inputs whose
-     * outputs this col2im writes, through every tap alike (the whole input, or a band of whole input
+     * Whether {@link #multiplyZipped} computes a piece over images {@code [n0, n1)} and input
+     * positions {@code [qA, qB)} of each (at any depth): where the geometry allows it
+     * ({@link #zipGeometry}) and the piece's columns are exactly the inputs whose outputs this col2im writes, through every tap alike (the whole input, or a band of whole input
      * rows, or a part of one row of one image), so every column it computes is stored whole.
      */
-    boolean zips(int k, int n0, int n1, int qA, int qB) {
-        if (!zipGeometry || k > Blocking.KC) {
+    boolean zips(int n0, int n1, int qA, int qB) {
+        if (!zipGeometry) {
             return false;
         }
         for (int t = 1; t < kW; t++) {
@@ -744,9 +744,12 @@ final class Col2im {
 
     /**
      * The GEMM of one M block, rows {@code [rowFrom, rowTo)} of group {@code g} (whole A panels from
-     * {@code panelFrom}, {@code mPanels} of them, of a packed A of depth {@code k} ≤ {@link Blocking#KC}
-     * and {@code mPadded} rows at {@code apOff}), over columns {@code [j0, j0 + width)} (the packed B
-     * tile {@code bp}), with its col2im, for a piece {@link #zips} accepts. Rows {@code 2p} and
+     * {@code panelFrom}, {@code mPanels} of them, of a packed A of depth {@code k} and {@code mPadded}
+     * rows at {@code apOff}), over columns {@code [j0, j0 + width)} (the packed B tile {@code bp}), with
+     * its col2im, for a piece {@link #zips} accepts. A depth of several K blocks computes the blocks
+     * before the last into the column block {@code c} as the GEMM does ({@link Sgemm#multiplyLeadingBlocks}),
+     * and the last block's tiles go on from those sums: each output's chain of products is the
+     * GEMM's whatever the depth. Rows {@code 2p} and
      * {@code 2p + 1} are taps kw = 0 and 1 of one kernel row, so each output row gets their values
      * interleaved: each register tile of a column panel that lies inside one input row stores its row
      * pairs zipped, plus the bias, straight into y ({@link SgemmMicroKernel#computeZip}); a tile with
@@ -757,9 +760,12 @@ final class Col2im {
      * @param pairAt   receives per row pair of the block its output row's index in y (less the column's part)
      * @param pairBias receives per row pair of the block its output channel's bias, or 0
      * @param tile     the tile buffer, {@link #TILE_FLOATS} floats
+     * @param c        the column block, for the sums of a depth of several K blocks (at least
+     *                 {@code mPanels·MR} rows of {@code width} rounded up to whole NR panels)
      */
     void multiplyZipped(int g, int rowFrom, int rowTo, int k, float[] ap, int apOff, int mPadded, int panelFrom, int mPanels,
-                        MemorySegment bp, int j0, int width, float[] y, int yOff, int[] pairAt, float[] pairBias, float[] tile) {
+                        MemorySegment bp, int j0, int width, float[] y, int yOff, int[] pairAt, float[] pairBias, float[] tile,
+                        float[] c) {
         int pairs = (rowTo - rowFrom) / 2;
         for (int p = 0; p < pairs; p++) {
             int row = rowFrom + 2 * p;
@@ -770,19 +776,26 @@ final class Col2im {
             pairBias[p] = bias == null ? 0f : bias[co];
         }
         int nPanels = (width + NR - 1) / NR;
-        int aPanelStride = k * MR;
-        int aBlock = apOff + panelFrom * aPanelStride;
+        int ldc = nPanels * NR;
+        int kLast = Sgemm.lastBlockStart(k), kc = k - kLast;
+        float[] sums = kLast > 0 ? c : null;
+        if (sums != null) {
+            Sgemm.multiplyLeadingBlocks(k, ap, apOff, mPadded, panelFrom, mPanels, bp, 0, width, sums, 0, ldc);
+        }
+        int aPanelStride = kc * MR;
+        int aBlock = apOff + kLast * mPadded + panelFrom * aPanelStride;
         for (int q = 0; q < nPanels; q++) {
-            int b = q * k * NR;
+            int b = q * k * NR + kLast * NR;
             int cols = Math.min(NR, width - q * NR);
             int at = cols == NR ? panelAt(j0 + q * NR) : -1;
             for (int r = 0; r < mPanels; r++) {
                 int aOff = aBlock + r * aPanelStride;
+                int cOff = q * NR + r * MR * ldc;
                 int real = Math.min(TILE_PAIRS, pairs - r * TILE_PAIRS);
                 if (at >= 0 && real == TILE_PAIRS) {
-                    SgemmMicroKernel.computeZip(k, ap, aOff, bp, b, y, at, pairAt, r * TILE_PAIRS, pairBias, r * TILE_PAIRS);
+                    SgemmMicroKernel.computeZip(kc, ap, aOff, bp, b, sums, cOff, ldc, y, at, pairAt, r * TILE_PAIRS, pairBias, r * TILE_PAIRS);
                 } else {
-                    SgemmMicroKernel.computeZip(k, ap, aOff, bp, b, tile, 0, TILE_AT, 0, pairBias, r * TILE_PAIRS);
+                    SgemmMicroKernel.computeZip(kc, ap, aOff, bp, b, sums, cOff, ldc, tile, 0, TILE_AT, 0, pairBias, r * TILE_PAIRS);
                     spillTile(tile, j0 + q * NR, cols, real, pairAt, r * TILE_PAIRS, y);
                 }
             }
@@ -1247,9 +1260,12 @@ final class Col2im {
 
     /**
      * The GEMM of one M block, rows {@code [rowFrom, rowTo)} of group {@code g} (whole A panels from
-     * {@code panelFrom}, {@code mPanels} of them, of a packed A of depth {@code k} ≤ {@link Blocking#KC}
-     * and {@code mPadded} rows at {@code apOff}), over columns {@code [j0, j0 + width)} (the packed B
-     * tile {@code bp}), with its col2im, for a piece {@link #zips} accepts. Rows {@code 2p} and
+     * {@code panelFrom}, {@code mPanels} of them, of a packed A of depth {@code k} and {@code mPadded}
+     * rows at {@code apOff}), over columns {@code [j0, j0 + width)} (the packed B tile {@code bp}), with
+     * its col2im, for a piece {@link #zips} accepts. A depth of several K blocks computes the blocks
+     * before the last into the column block {@code c} as the GEMM does ({@link Sgemm#multiplyLeadingBlocks}),
+     * and the last block's tiles go on from those sums: each output's chain of products is the
+     * GEMM's whatever the depth. Rows {@code 2p} and
      * {@code 2p + 1} are taps kw = 0 and 1 of one kernel row, so each output row gets their values
      * interleaved: each register tile of a column panel that lies inside one input row stores its row
      * pairs zipped, plus the bias, straight into y ({@link SgemmMicroKernel#computeZip}); a tile with
@@ -1260,9 +1276,12 @@ final class Col2im {
      * @param pairAt   receives per row pair of the block its output row's index in y (less the column's part)
      * @param pairBias receives per row pair of the block its output channel's bias, or 0
      * @param tile     the tile buffer, {@link #TILE_FLOATS} floats
+     * @param c        the column block, for the sums of a depth of several K blocks (at least
+     *                 {@code mPanels·MR} rows of {@code width} rounded up to whole NR panels)
      */
     void multiplyZipped(int g, int rowFrom, int rowTo, int k, float[] ap, int apOff, int mPadded, int panelFrom, int mPanels,
-                        MemorySegment bp, int j0, int width, MemorySegment y, int yOff, int[] pairAt, float[] pairBias, float[] tile) {
+                        MemorySegment bp, int j0, int width, MemorySegment y, int yOff, int[] pairAt, float[] pairBias, float[] tile,
+                        float[] c) {
         int pairs = (rowTo - rowFrom) / 2;
         for (int p = 0; p < pairs; p++) {
             int row = rowFrom + 2 * p;
@@ -1273,19 +1292,26 @@ final class Col2im {
             pairBias[p] = bias == null ? 0f : bias[co];
         }
         int nPanels = (width + NR - 1) / NR;
-        int aPanelStride = k * MR;
-        int aBlock = apOff + panelFrom * aPanelStride;
+        int ldc = nPanels * NR;
+        int kLast = Sgemm.lastBlockStart(k), kc = k - kLast;
+        float[] sums = kLast > 0 ? c : null;
+        if (sums != null) {
+            Sgemm.multiplyLeadingBlocks(k, ap, apOff, mPadded, panelFrom, mPanels, bp, 0, width, sums, 0, ldc);
+        }
+        int aPanelStride = kc * MR;
+        int aBlock = apOff + kLast * mPadded + panelFrom * aPanelStride;
         for (int q = 0; q < nPanels; q++) {
-            int b = q * k * NR;
+            int b = q * k * NR + kLast * NR;
             int cols = Math.min(NR, width - q * NR);
             int at = cols == NR ? panelAt(j0 + q * NR) : -1;
             for (int r = 0; r < mPanels; r++) {
                 int aOff = aBlock + r * aPanelStride;
+                int cOff = q * NR + r * MR * ldc;
                 int real = Math.min(TILE_PAIRS, pairs - r * TILE_PAIRS);
                 if (at >= 0 && real == TILE_PAIRS) {
-                    SgemmMicroKernel.computeZip(k, ap, aOff, bp, b, y, at, pairAt, r * TILE_PAIRS, pairBias, r * TILE_PAIRS);
+                    SgemmMicroKernel.computeZip(kc, ap, aOff, bp, b, sums, cOff, ldc, y, at, pairAt, r * TILE_PAIRS, pairBias, r * TILE_PAIRS);
                 } else {
-                    SgemmMicroKernel.computeZip(k, ap, aOff, bp, b, tile, 0, TILE_AT, 0, pairBias, r * TILE_PAIRS);
+                    SgemmMicroKernel.computeZip(kc, ap, aOff, bp, b, sums, cOff, ldc, tile, 0, TILE_AT, 0, pairBias, r * TILE_PAIRS);
                     spillTile(tile, j0 + q * NR, cols, real, pairAt, r * TILE_PAIRS, y);
                 }
             }

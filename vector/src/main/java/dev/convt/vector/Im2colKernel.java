@@ -25,10 +25,10 @@ import java.util.List;
  * per N tile of {@code nc} columns ({@link Blocking#ncFor}); the GEMM then runs one M block of
  * {@link Blocking#MC} rows at a time into a small column block that col2im scatters while it is
  * still in L2, so the full column buffer ({@code M × J}) never exists. Where each output receives
- * exactly one column value through a kernel two wide at stride 2 and the depth is one K block
- * (U-Net's last 2 × 2 up-convolution, Mask R-CNN's mask head), the GEMM's register tiles store
- * their results into the output instead ({@link Col2im#multiplyZipped}): the output is written while
- * the tiles compute, and the column block is neither written nor read.
+ * exactly one column value through a kernel two wide at stride 2 (U-Net's 2 × 2 up-convolutions,
+ * Mask R-CNN's mask head), the GEMM's register tiles of the last K block store their results into
+ * the output instead ({@link Col2im#multiplyZipped}): the output is written while the tiles compute,
+ * and the column block holds only the sums of the earlier K blocks of a deep GEMM.
  *
  * <p>A layer whose input has one spatial position and whose output is exactly its kernel (a DCGAN
  * generator's first layer), and a channels-last layer whose stride equals its kernel (U-Net's 2 × 2
@@ -139,7 +139,16 @@ public final class Im2colKernel implements Kernel {
             return Im2colProjection.workspaceFloats(p);
         }
         long nc = nc(p.spec().inChannelsPerGroup(), (long) p.batch() * p.inputPlane());
-        return Math.ceilDiv(nc, Blocking.NR) * Blocking.NR * p.spec().inChannelsPerGroup() + Blocking.MC * nc;
+        return Math.ceilDiv(nc, Blocking.NR) * Blocking.NR * p.spec().inChannelsPerGroup() + columnBlockFloats(nc);
+    }
+
+    /**
+     * Floats of the column block for an N tile of {@code nc} columns: {@link Blocking#MC} rows of the
+     * tile in whole NR panels, the width the one-pass path's earlier K blocks use
+     * ({@link Sgemm#multiplyLeadingBlocks}).
+     */
+    static long columnBlockFloats(long nc) {
+        return (long) Blocking.MC * (Math.ceilDiv(nc, Blocking.NR) * Blocking.NR);
     }
 
     /** The N tile: {@link Blocking#ncFor} for depth k, at most the padded column count (columns + NR fits an int: checked first). */
@@ -495,7 +504,7 @@ public final class Im2colKernel implements Kernel {
             channelsLastInput = geometry.channelsLastInput;
             pixelGather = geometry.pixelGather;
             int bLength = projection != null ? 0 : Packing.packedBLength(k, nc);
-            int cLength = projection != null ? 0 : Blocking.MC * nc;
+            int cLength = projection != null ? 0 : (int) columnBlockFloats(nc);
             // the window of one group's channels (at most the whole output: window ≤ batch · outPlane),
             // and a vector past it, so a pair tail's masked store at the window's end stays inside the array
             int staging = window == 0 ? 0 : coPerG * window + Col2im.BLOCK_SLACK;
@@ -520,7 +529,7 @@ public final class Im2colKernel implements Kernel {
             }
             // the packed X tile, the column block, col2im's gather offsets, the zipped path's row pairs
             // and tile buffer, and a channels-last output's window
-            return 4L * (Packing.packedBLength(k, nc) + (long) Blocking.MC * nc + Col2im.BLOCK_SLACK + Col2im.GL
+            return 4L * (Packing.packedBLength(k, nc) + columnBlockFloats(nc) + Col2im.BLOCK_SLACK + Col2im.GL
                     + Blocking.MC + Col2im.TILE_FLOATS
                     + (window == 0 ? 0 : (long) coPerG * window + Col2im.BLOCK_SLACK));
         }
@@ -678,7 +687,7 @@ public final class Im2colKernel implements Kernel {
             int jFrom = n0 * inPlane + qA, jTo = (n1 - 1) * inPlane + qB;
             int finished = n0 * outPlane;
             // GEMM and col2im in one pass where each column value is one output's (channels first)
-            boolean zipped = !staged && c2i.zips(k, n0, n1, qA, qB);
+            boolean zipped = !staged && c2i.zips(n0, n1, qA, qB);
             // the window: flattened positions [base, base + window) of each channel; [base, filled) hold sums
             int base = frontier.windowStart(finished, pA, pB), filled = base;
             for (int jt = jFrom / nc * nc; jt < jTo; jt += nc) {
@@ -709,7 +718,7 @@ public final class Im2colKernel implements Kernel {
                     int rowEnd = Math.min(rowTo, (mp + panels) * MR);
                     if (zipped) {
                         c2i.multiplyZipped(g, mp * MR, rowEnd, k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
-                                ws.b, ja, width, y, yOffset, ws.pairAt, ws.pairBias, ws.tile);
+                                ws.b, ja, width, y, yOffset, ws.pairAt, ws.pairBias, ws.tile, ws.c);
                     } else {
                         Sgemm.multiplyPacked(k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
                                 ws.b, 0, width, ws.c, 0, ldc);
@@ -802,7 +811,7 @@ public final class Im2colKernel implements Kernel {
             int jFrom = n0 * inPlane + qA, jTo = (n1 - 1) * inPlane + qB;
             int finished = n0 * outPlane;
             // GEMM and col2im in one pass where each column value is one output's (channels first)
-            boolean zipped = !staged && c2i.zips(k, n0, n1, qA, qB);
+            boolean zipped = !staged && c2i.zips(n0, n1, qA, qB);
             // the window: flattened positions [base, base + window) of each channel; [base, filled) hold sums
             int base = frontier.windowStart(finished, pA, pB), filled = base;
             for (int jt = jFrom / nc * nc; jt < jTo; jt += nc) {
@@ -833,7 +842,7 @@ public final class Im2colKernel implements Kernel {
                     int rowEnd = Math.min(rowTo, (mp + panels) * MR);
                     if (zipped) {
                         c2i.multiplyZipped(g, mp * MR, rowEnd, k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
-                                ws.b, ja, width, y, yOffset, ws.pairAt, ws.pairBias, ws.tile);
+                                ws.b, ja, width, y, yOffset, ws.pairAt, ws.pairBias, ws.tile, ws.c);
                     } else {
                         Sgemm.multiplyPacked(k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
                                 ws.b, 0, width, ws.c, 0, ldc);

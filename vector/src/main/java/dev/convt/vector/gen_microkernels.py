@@ -135,17 +135,27 @@ def gemm_tile(mr, nv, wide):
 
 
 def gemm_zip_tile(mr, nv, seg):
-    """computeZip{mr}x{nv}v: the tile's FMA loop from −0, then each pair of rows (2p, 2p + 1) zipped, added to
+    """computeZip{mr}x{nv}v: the tile's FMA loop (from −0, or from the earlier K blocks' sums in c), then each pair of rows (2p, 2p + 1) zipped, added to
     its bias and stored as 2·nv contiguous vectors at yAt + pairAt[atOff + p]; y a float[] or (seg) a MemorySegment."""
     name = f"computeZip{mr}x{nv}v"
     acc = [[f"c{r}{v}" for v in range(nv)] for r in range(mr)]
     ytype = "MemorySegment" if seg else "float[]"
     out = [f"    /** The {mr}-row, {nv}-vector tile ({mr * nv} accumulators), its row pairs zipped into {{@code y}}{' (a native segment)' if seg else ''}. */\n"
            f"    private static void {name}(int kc, float[] a, int aOff, MemorySegment b, int bOff,\n"
+           f"                                float[] c, int cOff, int ldc,\n"
            f"                                {ytype} y, int yAt, int[] pairAt, int atOff, float[] pairBias, int biasOff) {{"]
-    out.append("        FloatVector zero = FloatVector.broadcast(S, START);")
+    out.append(f"        FloatVector {', '.join(x for row in acc for x in row)};")
+    out.append("        if (c != null) {")
+    rows = ", ".join(f"r{r} = " + term("cOff", r, "ldc") for r in range(mr))
+    out.append(f"            int {rows};")
     for r in range(mr):
-        out.append("        " + " ".join(f"FloatVector {x} = zero;" for x in acc[r]))
+        for v in range(nv):
+            out.append(f"            {acc[r][v]} = FloatVector.fromArray(S, c, {term(f'r{r}', v, 'L')});")
+    out.append("        } else {")
+    out.append("            FloatVector zero = FloatVector.broadcast(S, START);")
+    for r in range(mr):
+        out.append("            " + " ".join(f"{x} = zero;" for x in acc[r]))
+    out.append("        }")
     out += gemm_k_loop(mr, nv, False, acc)
     for p in range(mr // 2):
         lo, hi = acc[2 * p], acc[2 * p + 1]
@@ -177,22 +187,27 @@ def gemm_dispatch(prefix, args):
 
 def gemm_zip_dispatch(seg):
     ytype = "MemorySegment" if seg else "float[]"
-    lines = gemm_dispatch("computeZip", "kc, a, aOff, b, bOff, y, yAt, pairAt, atOff, pairBias, biasOff")
+    lines = gemm_dispatch("computeZip", "kc, a, aOff, b, bOff, c, cOff, ldc, y, yAt, pairAt, atOff, pairBias, biasOff")
     where = "a native segment (float i at byte 4·i)" if seg else "an array"
     return (f"""
     /**
-     * {{@link #compute}}'s tile of one K block (from −0, as when not accumulating), its result stored
-     * zipped into {where} instead of C: row pair {{@code p}} (rows {{@code 2p}} and {{@code 2p + 1}}, e.g.
+     * {{@link #compute}}'s tile of the last K block (from −0 when {{@code c}} is null, else from the tile of
+     * the earlier K blocks' sums in {{@code c}}, as when accumulating), its result stored zipped into
+     * {where} instead of C: row pair {{@code p}} (rows {{@code 2p}} and {{@code 2p + 1}}, e.g.
      * the two taps of a kernel row at stride 2) becomes the {{@code 2·NR}} contiguous values
      * {{@code pairBias[biasOff + p] + (C[2p][0], C[2p + 1][0], C[2p][1], C[2p + 1][1], …)}} at
      * {{@code y[yAt + pairAt[atOff + p]]}}: one addition per value, col2im's bias plus column where each
      * output receives one column value. Each sum is the same FMA chain as {{@link #compute}}'s.
      *
-     * @param kc       number of k steps (≥ 1), the whole depth
+     * @param kc       number of k steps (≥ 1): the whole depth, or the last K block's
      * @param a        packed A, the micro-panel at {{@code aOff}}
      * @param aOff     where the A micro-panel starts in {{@code a}}
      * @param b        packed B, the micro-panel at float {{@code bOff}}
      * @param bOff     the float offset of the B micro-panel in {{@code b}}
+     * @param c        the sums of the earlier K blocks, row-major with leading dimension {{@code ldc}}
+     *                 (the tile at {{@code cOff}}, only read), or null for a tile of the whole depth
+     * @param cOff     where the tile's first row starts in {{@code c}}
+     * @param ldc      C's leading dimension, at least {{@code NR}}
      * @param y        receives the zipped rows
      * @param yAt      the index in {{@code y}} to which each pair's {{@code pairAt}} entry is added
      * @param pairAt   per row pair, its offset from {{@code yAt}}
@@ -200,7 +215,7 @@ def gemm_zip_dispatch(seg):
      * @param pairBias per row pair, the value added to each of its results
      * @param biasOff  the tile's first row pair in {{@code pairBias}}
      */
-    public static void computeZip(int kc, float[] a, int aOff, MemorySegment b, int bOff,
+    public static void computeZip(int kc, float[] a, int aOff, MemorySegment b, int bOff, float[] c, int cOff, int ldc,
                                   {ytype} y, int yAt, int[] pairAt, int atOff, float[] pairBias, int biasOff) {{
 {chr(10).join(lines)}
     }}

@@ -2,6 +2,7 @@ package dev.convt.tests.kernels;
 
 import dev.convt.Activation;
 import dev.convt.ConvTransposeSpec;
+import dev.convt.Layout;
 import dev.convt.Parallelism;
 import dev.convt.Plan;
 import dev.convt.Planner;
@@ -228,12 +229,39 @@ class TileCoverageExamplesTest {
         }
     }
 
-    /** Depth one K block exactly (the deepest the pass takes) and one more (the column block path), both exact. */
+    /**
+     * Depth one K block exactly, one more (a last block one deep) and past two (three blocks, the last
+     * short): the earlier blocks' sums go through the column block and the last block's tiles go on
+     * from them, stored straight into the output or, for rows narrower than a panel and the padding
+     * rows of 3 output channels, through the tile buffer.
+     */
     @Test
-    void depthAtAndPastOneKBlock() {
-        for (int cin : new int[] {Blocking.KC, Blocking.KC + 1}) {
+    void depthsOfOneAndSeveralKBlocks() {
+        for (int cin : new int[] {Blocking.KC, Blocking.KC + 1, 2 * Blocking.KC + 3}) {
             assertZippedAgrees(ConvTransposeSpec.builder2d(cin, 2, 2).stride(2).build().problem(1, cin, 2, W));
+            assertZippedAgrees(ConvTransposeSpec.builder2d(cin, 3, 2).stride(2).build().problem(2, cin, 3, 3));
         }
+    }
+
+    /**
+     * On random data, a depth of three K blocks gives the bits of a channels-last output, which no
+     * zipped pass computes: each output's products are one chain in increasing k whatever the path,
+     * so the split into K blocks must not show in the result.
+     */
+    @Test
+    void severalKBlocksGiveTheBitsOfAnUnzippedPath() {
+        int cin = 2 * Blocking.KC + 3;
+        Problem p = ConvTransposeSpec.builder2d(cin, 3, 2).stride(2).build().problem(2, cin, 3, W);
+        float[] x = TestData.uniform(p.inputLength(), 31);
+        float[] w = TestData.uniform(p.weightLength(), 32);
+        float[] b = TestData.uniform(p.biasLength(), 33);
+        float[] y = new float[p.outputLength()];
+        Planner.plan(p, w, 0, b, 0, KernelChoice.IM2COL).execute(x, 0, y, 0);
+        Problem last = p.withLayout(Layout.CHANNELS_LAST);
+        float[] yLast = new float[p.outputLength()];
+        Planner.plan(last, w, 0, b, 0, KernelChoice.IM2COL)
+                .execute(LayoutAgreementTest.channelsLast(x, p.batch(), cin, p.inputPlane()), 0, yLast, 0);
+        assertSameBits(LayoutAgreementTest.channelsLast(y, p.batch(), 3, p.outputPlane()), yLast, p, "channels first against channels last");
     }
 
     /** A kernel taller than 2 (stride 3 × 2): each tile's row pairs belong to three kernel rows of a channel. */

@@ -52,11 +52,51 @@ public final class Sgemm {
      */
     public static void multiplyPacked(int k, float[] ap, int apOff, int mPadded, int panelFrom, int mPanels,
                                       MemorySegment bp, int bpOff, int n, float[] c, int cOff, int ldc) {
-        int nPanels = (n + NR - 1) / NR;
         // the last two panels as one wide tile when the last is at most half full
-        boolean wide = Blocking.usesWideTail(n);
+        multiplyBlocks(k, k, Blocking.usesWideTail(n), ap, apOff, mPadded, panelFrom, mPanels, bp, bpOff, n, c, cOff, ldc);
+    }
+
+    /**
+     * Where the last K block of depth {@code k} starts: 0 for a depth of one block.
+     *
+     * @param k the depth, ≥ 1
+     * @return the largest multiple of {@link Blocking#KC} below {@code k}
+     */
+    public static int lastBlockStart(int k) {
+        return (k - 1) / KC * KC;
+    }
+
+    /**
+     * {@link #multiplyPacked}'s K blocks before the last one ({@link #lastBlockStart}; nothing for a
+     * depth of one block), every column panel a narrow tile: C holds each element's FMA chain over
+     * depth {@code [0, lastBlockStart(k))}, for a caller that runs the last block's tiles itself
+     * (from these sums, {@link SgemmMicroKernel#computeZip}). Same operands and blocking as
+     * {@link #multiplyPacked}; C's leading dimension at least {@code n} rounded up to whole panels.
+     *
+     * @param k         depth, ≥ 1
+     * @param ap        packed A ({@link Packing#packA})
+     * @param apOff     where the packed A starts in {@code ap}
+     * @param mPadded   the packed A's rows, a multiple of {@link Blocking#MR}
+     * @param panelFrom the first A panel to multiply
+     * @param mPanels   how many A panels to multiply
+     * @param bp        packed B ({@link Packing#packB}), depth {@code k}
+     * @param bpOff     where the packed B's first panel starts in {@code bp}, in floats
+     * @param n         columns, ≥ 1
+     * @param c         receives the C block
+     * @param cOff      where the C block starts in {@code c}
+     * @param ldc       C's leading dimension, ≥ {@code n} rounded up to a multiple of {@link Blocking#NR}
+     */
+    public static void multiplyLeadingBlocks(int k, float[] ap, int apOff, int mPadded, int panelFrom, int mPanels,
+                                             MemorySegment bp, int bpOff, int n, float[] c, int cOff, int ldc) {
+        multiplyBlocks(k, lastBlockStart(k), false, ap, apOff, mPadded, panelFrom, mPanels, bp, bpOff, n, c, cOff, ldc);
+    }
+
+    /** The K blocks of {@code [0, kEnd)} of depth {@code k}, the last two column panels as one wide tile when {@code wide}. */
+    private static void multiplyBlocks(int k, int kEnd, boolean wide, float[] ap, int apOff, int mPadded, int panelFrom, int mPanels,
+                                       MemorySegment bp, int bpOff, int n, float[] c, int cOff, int ldc) {
+        int nPanels = (n + NR - 1) / NR;
         int narrowPanels = wide ? nPanels - 2 : nPanels;
-        for (int pc = 0; pc < k; pc += KC) {
+        for (int pc = 0; pc < kEnd; pc += KC) {
             int kc = Math.min(KC, k - pc);
             boolean accumulate = pc > 0;
             int aPanelStride = kc * MR;

@@ -366,18 +366,23 @@ public final class SgemmMicroKernel {
     }
 
     /**
-     * {@link #compute}'s tile of one K block (from −0, as when not accumulating), its result stored
-     * zipped into an array instead of C: row pair {@code p} (rows {@code 2p} and {@code 2p + 1}, e.g.
+     * {@link #compute}'s tile of the last K block (from −0 when {@code c} is null, else from the tile of
+     * the earlier K blocks' sums in {@code c}, as when accumulating), its result stored zipped into
+     * an array instead of C: row pair {@code p} (rows {@code 2p} and {@code 2p + 1}, e.g.
      * the two taps of a kernel row at stride 2) becomes the {@code 2·NR} contiguous values
      * {@code pairBias[biasOff + p] + (C[2p][0], C[2p + 1][0], C[2p][1], C[2p + 1][1], …)} at
      * {@code y[yAt + pairAt[atOff + p]]}: one addition per value, col2im's bias plus column where each
      * output receives one column value. Each sum is the same FMA chain as {@link #compute}'s.
      *
-     * @param kc       number of k steps (≥ 1), the whole depth
+     * @param kc       number of k steps (≥ 1): the whole depth, or the last K block's
      * @param a        packed A, the micro-panel at {@code aOff}
      * @param aOff     where the A micro-panel starts in {@code a}
      * @param b        packed B, the micro-panel at float {@code bOff}
      * @param bOff     the float offset of the B micro-panel in {@code b}
+     * @param c        the sums of the earlier K blocks, row-major with leading dimension {@code ldc}
+     *                 (the tile at {@code cOff}, only read), or null for a tile of the whole depth
+     * @param cOff     where the tile's first row starts in {@code c}
+     * @param ldc      C's leading dimension, at least {@code NR}
      * @param y        receives the zipped rows
      * @param yAt      the index in {@code y} to which each pair's {@code pairAt} entry is added
      * @param pairAt   per row pair, its offset from {@code yAt}
@@ -385,30 +390,35 @@ public final class SgemmMicroKernel {
      * @param pairBias per row pair, the value added to each of its results
      * @param biasOff  the tile's first row pair in {@code pairBias}
      */
-    public static void computeZip(int kc, float[] a, int aOff, MemorySegment b, int bOff,
+    public static void computeZip(int kc, float[] a, int aOff, MemorySegment b, int bOff, float[] c, int cOff, int ldc,
                                   float[] y, int yAt, int[] pairAt, int atOff, float[] pairBias, int biasOff) {
         if (TILE == Tile.F32_4X2V) {
-            computeZip4x2v(kc, a, aOff, b, bOff, y, yAt, pairAt, atOff, pairBias, biasOff);
+            computeZip4x2v(kc, a, aOff, b, bOff, c, cOff, ldc, y, yAt, pairAt, atOff, pairBias, biasOff);
         } else if (TILE == Tile.F32_8X2V) {
-            computeZip8x2v(kc, a, aOff, b, bOff, y, yAt, pairAt, atOff, pairBias, biasOff);
+            computeZip8x2v(kc, a, aOff, b, bOff, c, cOff, ldc, y, yAt, pairAt, atOff, pairBias, biasOff);
         } else {
             throw new AssertionError(TILE);
         }
     }
 
     /**
-     * {@link #compute}'s tile of one K block (from −0, as when not accumulating), its result stored
-     * zipped into a native segment (float i at byte 4·i) instead of C: row pair {@code p} (rows {@code 2p} and {@code 2p + 1}, e.g.
+     * {@link #compute}'s tile of the last K block (from −0 when {@code c} is null, else from the tile of
+     * the earlier K blocks' sums in {@code c}, as when accumulating), its result stored zipped into
+     * a native segment (float i at byte 4·i) instead of C: row pair {@code p} (rows {@code 2p} and {@code 2p + 1}, e.g.
      * the two taps of a kernel row at stride 2) becomes the {@code 2·NR} contiguous values
      * {@code pairBias[biasOff + p] + (C[2p][0], C[2p + 1][0], C[2p][1], C[2p + 1][1], …)} at
      * {@code y[yAt + pairAt[atOff + p]]}: one addition per value, col2im's bias plus column where each
      * output receives one column value. Each sum is the same FMA chain as {@link #compute}'s.
      *
-     * @param kc       number of k steps (≥ 1), the whole depth
+     * @param kc       number of k steps (≥ 1): the whole depth, or the last K block's
      * @param a        packed A, the micro-panel at {@code aOff}
      * @param aOff     where the A micro-panel starts in {@code a}
      * @param b        packed B, the micro-panel at float {@code bOff}
      * @param bOff     the float offset of the B micro-panel in {@code b}
+     * @param c        the sums of the earlier K blocks, row-major with leading dimension {@code ldc}
+     *                 (the tile at {@code cOff}, only read), or null for a tile of the whole depth
+     * @param cOff     where the tile's first row starts in {@code c}
+     * @param ldc      C's leading dimension, at least {@code NR}
      * @param y        receives the zipped rows
      * @param yAt      the index in {@code y} to which each pair's {@code pairAt} entry is added
      * @param pairAt   per row pair, its offset from {@code yAt}
@@ -416,12 +426,12 @@ public final class SgemmMicroKernel {
      * @param pairBias per row pair, the value added to each of its results
      * @param biasOff  the tile's first row pair in {@code pairBias}
      */
-    public static void computeZip(int kc, float[] a, int aOff, MemorySegment b, int bOff,
+    public static void computeZip(int kc, float[] a, int aOff, MemorySegment b, int bOff, float[] c, int cOff, int ldc,
                                   MemorySegment y, int yAt, int[] pairAt, int atOff, float[] pairBias, int biasOff) {
         if (TILE == Tile.F32_4X2V) {
-            computeZip4x2v(kc, a, aOff, b, bOff, y, yAt, pairAt, atOff, pairBias, biasOff);
+            computeZip4x2v(kc, a, aOff, b, bOff, c, cOff, ldc, y, yAt, pairAt, atOff, pairBias, biasOff);
         } else if (TILE == Tile.F32_8X2V) {
-            computeZip8x2v(kc, a, aOff, b, bOff, y, yAt, pairAt, atOff, pairBias, biasOff);
+            computeZip8x2v(kc, a, aOff, b, bOff, c, cOff, ldc, y, yAt, pairAt, atOff, pairBias, biasOff);
         } else {
             throw new AssertionError(TILE);
         }
@@ -429,12 +439,26 @@ public final class SgemmMicroKernel {
 
     /** The 4-row, 2-vector tile (8 accumulators), its row pairs zipped into {@code y}. */
     private static void computeZip4x2v(int kc, float[] a, int aOff, MemorySegment b, int bOff,
+                                float[] c, int cOff, int ldc,
                                 float[] y, int yAt, int[] pairAt, int atOff, float[] pairBias, int biasOff) {
-        FloatVector zero = FloatVector.broadcast(S, START);
-        FloatVector c00 = zero; FloatVector c01 = zero;
-        FloatVector c10 = zero; FloatVector c11 = zero;
-        FloatVector c20 = zero; FloatVector c21 = zero;
-        FloatVector c30 = zero; FloatVector c31 = zero;
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
+        if (c != null) {
+            int r0 = cOff, r1 = cOff + ldc, r2 = cOff + 2 * ldc, r3 = cOff + 3 * ldc;
+            c00 = FloatVector.fromArray(S, c, r0);
+            c01 = FloatVector.fromArray(S, c, r0 + L);
+            c10 = FloatVector.fromArray(S, c, r1);
+            c11 = FloatVector.fromArray(S, c, r1 + L);
+            c20 = FloatVector.fromArray(S, c, r2);
+            c21 = FloatVector.fromArray(S, c, r2 + L);
+            c30 = FloatVector.fromArray(S, c, r3);
+            c31 = FloatVector.fromArray(S, c, r3 + L);
+        } else {
+            FloatVector zero = FloatVector.broadcast(S, START);
+            c00 = zero; c01 = zero;
+            c10 = zero; c11 = zero;
+            c20 = zero; c21 = zero;
+            c30 = zero; c31 = zero;
+        }
         int ai = aOff;
         long bi = 4L * bOff;
         for (int k = 0; k < kc; k++, ai += 4, bi += 4 * NR) {
@@ -469,16 +493,38 @@ public final class SgemmMicroKernel {
 
     /** The 8-row, 2-vector tile (16 accumulators), its row pairs zipped into {@code y}. */
     private static void computeZip8x2v(int kc, float[] a, int aOff, MemorySegment b, int bOff,
+                                float[] c, int cOff, int ldc,
                                 float[] y, int yAt, int[] pairAt, int atOff, float[] pairBias, int biasOff) {
-        FloatVector zero = FloatVector.broadcast(S, START);
-        FloatVector c00 = zero; FloatVector c01 = zero;
-        FloatVector c10 = zero; FloatVector c11 = zero;
-        FloatVector c20 = zero; FloatVector c21 = zero;
-        FloatVector c30 = zero; FloatVector c31 = zero;
-        FloatVector c40 = zero; FloatVector c41 = zero;
-        FloatVector c50 = zero; FloatVector c51 = zero;
-        FloatVector c60 = zero; FloatVector c61 = zero;
-        FloatVector c70 = zero; FloatVector c71 = zero;
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+        if (c != null) {
+            int r0 = cOff, r1 = cOff + ldc, r2 = cOff + 2 * ldc, r3 = cOff + 3 * ldc, r4 = cOff + 4 * ldc, r5 = cOff + 5 * ldc, r6 = cOff + 6 * ldc, r7 = cOff + 7 * ldc;
+            c00 = FloatVector.fromArray(S, c, r0);
+            c01 = FloatVector.fromArray(S, c, r0 + L);
+            c10 = FloatVector.fromArray(S, c, r1);
+            c11 = FloatVector.fromArray(S, c, r1 + L);
+            c20 = FloatVector.fromArray(S, c, r2);
+            c21 = FloatVector.fromArray(S, c, r2 + L);
+            c30 = FloatVector.fromArray(S, c, r3);
+            c31 = FloatVector.fromArray(S, c, r3 + L);
+            c40 = FloatVector.fromArray(S, c, r4);
+            c41 = FloatVector.fromArray(S, c, r4 + L);
+            c50 = FloatVector.fromArray(S, c, r5);
+            c51 = FloatVector.fromArray(S, c, r5 + L);
+            c60 = FloatVector.fromArray(S, c, r6);
+            c61 = FloatVector.fromArray(S, c, r6 + L);
+            c70 = FloatVector.fromArray(S, c, r7);
+            c71 = FloatVector.fromArray(S, c, r7 + L);
+        } else {
+            FloatVector zero = FloatVector.broadcast(S, START);
+            c00 = zero; c01 = zero;
+            c10 = zero; c11 = zero;
+            c20 = zero; c21 = zero;
+            c30 = zero; c31 = zero;
+            c40 = zero; c41 = zero;
+            c50 = zero; c51 = zero;
+            c60 = zero; c61 = zero;
+            c70 = zero; c71 = zero;
+        }
         int ai = aOff;
         long bi = 4L * bOff;
         for (int k = 0; k < kc; k++, ai += 8, bi += 4 * NR) {
@@ -537,12 +583,26 @@ public final class SgemmMicroKernel {
 
     /** The 4-row, 2-vector tile (8 accumulators), its row pairs zipped into {@code y} (a native segment). */
     private static void computeZip4x2v(int kc, float[] a, int aOff, MemorySegment b, int bOff,
+                                float[] c, int cOff, int ldc,
                                 MemorySegment y, int yAt, int[] pairAt, int atOff, float[] pairBias, int biasOff) {
-        FloatVector zero = FloatVector.broadcast(S, START);
-        FloatVector c00 = zero; FloatVector c01 = zero;
-        FloatVector c10 = zero; FloatVector c11 = zero;
-        FloatVector c20 = zero; FloatVector c21 = zero;
-        FloatVector c30 = zero; FloatVector c31 = zero;
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
+        if (c != null) {
+            int r0 = cOff, r1 = cOff + ldc, r2 = cOff + 2 * ldc, r3 = cOff + 3 * ldc;
+            c00 = FloatVector.fromArray(S, c, r0);
+            c01 = FloatVector.fromArray(S, c, r0 + L);
+            c10 = FloatVector.fromArray(S, c, r1);
+            c11 = FloatVector.fromArray(S, c, r1 + L);
+            c20 = FloatVector.fromArray(S, c, r2);
+            c21 = FloatVector.fromArray(S, c, r2 + L);
+            c30 = FloatVector.fromArray(S, c, r3);
+            c31 = FloatVector.fromArray(S, c, r3 + L);
+        } else {
+            FloatVector zero = FloatVector.broadcast(S, START);
+            c00 = zero; c01 = zero;
+            c10 = zero; c11 = zero;
+            c20 = zero; c21 = zero;
+            c30 = zero; c31 = zero;
+        }
         int ai = aOff;
         long bi = 4L * bOff;
         for (int k = 0; k < kc; k++, ai += 4, bi += 4 * NR) {
@@ -577,16 +637,38 @@ public final class SgemmMicroKernel {
 
     /** The 8-row, 2-vector tile (16 accumulators), its row pairs zipped into {@code y} (a native segment). */
     private static void computeZip8x2v(int kc, float[] a, int aOff, MemorySegment b, int bOff,
+                                float[] c, int cOff, int ldc,
                                 MemorySegment y, int yAt, int[] pairAt, int atOff, float[] pairBias, int biasOff) {
-        FloatVector zero = FloatVector.broadcast(S, START);
-        FloatVector c00 = zero; FloatVector c01 = zero;
-        FloatVector c10 = zero; FloatVector c11 = zero;
-        FloatVector c20 = zero; FloatVector c21 = zero;
-        FloatVector c30 = zero; FloatVector c31 = zero;
-        FloatVector c40 = zero; FloatVector c41 = zero;
-        FloatVector c50 = zero; FloatVector c51 = zero;
-        FloatVector c60 = zero; FloatVector c61 = zero;
-        FloatVector c70 = zero; FloatVector c71 = zero;
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+        if (c != null) {
+            int r0 = cOff, r1 = cOff + ldc, r2 = cOff + 2 * ldc, r3 = cOff + 3 * ldc, r4 = cOff + 4 * ldc, r5 = cOff + 5 * ldc, r6 = cOff + 6 * ldc, r7 = cOff + 7 * ldc;
+            c00 = FloatVector.fromArray(S, c, r0);
+            c01 = FloatVector.fromArray(S, c, r0 + L);
+            c10 = FloatVector.fromArray(S, c, r1);
+            c11 = FloatVector.fromArray(S, c, r1 + L);
+            c20 = FloatVector.fromArray(S, c, r2);
+            c21 = FloatVector.fromArray(S, c, r2 + L);
+            c30 = FloatVector.fromArray(S, c, r3);
+            c31 = FloatVector.fromArray(S, c, r3 + L);
+            c40 = FloatVector.fromArray(S, c, r4);
+            c41 = FloatVector.fromArray(S, c, r4 + L);
+            c50 = FloatVector.fromArray(S, c, r5);
+            c51 = FloatVector.fromArray(S, c, r5 + L);
+            c60 = FloatVector.fromArray(S, c, r6);
+            c61 = FloatVector.fromArray(S, c, r6 + L);
+            c70 = FloatVector.fromArray(S, c, r7);
+            c71 = FloatVector.fromArray(S, c, r7 + L);
+        } else {
+            FloatVector zero = FloatVector.broadcast(S, START);
+            c00 = zero; c01 = zero;
+            c10 = zero; c11 = zero;
+            c20 = zero; c21 = zero;
+            c30 = zero; c31 = zero;
+            c40 = zero; c41 = zero;
+            c50 = zero; c51 = zero;
+            c60 = zero; c61 = zero;
+            c70 = zero; c71 = zero;
+        }
         int ai = aOff;
         long bi = 4L * bOff;
         for (int k = 0; k < kc; k++, ai += 8, bi += 4 * NR) {
