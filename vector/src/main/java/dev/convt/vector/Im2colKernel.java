@@ -690,9 +690,17 @@ public final class Im2colKernel implements Kernel {
             boolean zipped = !staged && c2i.zips(n0, n1, qA, qB);
             // the window: flattened positions [base, base + window) of each channel; [base, filled) hold sums
             int base = frontier.windowStart(finished, pA, pB), filled = base;
-            for (int jt = jFrom / nc * nc; jt < jTo; jt += nc) {
-                int ja = Math.max(jt, jFrom);
-                int width = Math.min(jt + nc, jTo) - ja;
+            // The N tiles: the whole computation's, so an output that several columns reach gets their
+            // values tile by tile in the same order however the work is split. In one pass each output
+            // gets one column value, so a piece cuts its own columns into even tiles instead: a piece of
+            // two of Mask R-CNN's images is then one tile, not a whole one and a sliver of a panel.
+            // (A piece with no columns still runs one empty tile where its start is not on a tile
+            // boundary: its window gets the bias and its regions the activation.)
+            int span = jTo - jFrom;
+            int ownTiles = zipped ? Math.max(1, Math.ceilDiv(span, Math.max(Blocking.NR, nc / Blocking.NR * Blocking.NR))) : 0;
+            for (int jt = jFrom / nc * nc, t = 0; zipped ? t < ownTiles : jt < jTo; jt += nc, t++) {
+                int ja = zipped ? jFrom + Blocking.pieceStart(span, ownTiles, t, Blocking.NR) : Math.max(jt, jFrom);
+                int width = (zipped ? jFrom + Blocking.pieceStart(span, ownTiles, t + 1, Blocking.NR) : Math.min(jt + nc, jTo)) - ja;
                 int ldc = Blocking.paddedColumns(width);
                 int finalNow = frontier.finalBefore(ja + width, qB, pB);
                 if (staged) {
@@ -814,9 +822,17 @@ public final class Im2colKernel implements Kernel {
             boolean zipped = !staged && c2i.zips(n0, n1, qA, qB);
             // the window: flattened positions [base, base + window) of each channel; [base, filled) hold sums
             int base = frontier.windowStart(finished, pA, pB), filled = base;
-            for (int jt = jFrom / nc * nc; jt < jTo; jt += nc) {
-                int ja = Math.max(jt, jFrom);
-                int width = Math.min(jt + nc, jTo) - ja;
+            // The N tiles: the whole computation's, so an output that several columns reach gets their
+            // values tile by tile in the same order however the work is split. In one pass each output
+            // gets one column value, so a piece cuts its own columns into even tiles instead: a piece of
+            // two of Mask R-CNN's images is then one tile, not a whole one and a sliver of a panel.
+            // (A piece with no columns still runs one empty tile where its start is not on a tile
+            // boundary: its window gets the bias and its regions the activation.)
+            int span = jTo - jFrom;
+            int ownTiles = zipped ? Math.max(1, Math.ceilDiv(span, Math.max(Blocking.NR, nc / Blocking.NR * Blocking.NR))) : 0;
+            for (int jt = jFrom / nc * nc, t = 0; zipped ? t < ownTiles : jt < jTo; jt += nc, t++) {
+                int ja = zipped ? jFrom + Blocking.pieceStart(span, ownTiles, t, Blocking.NR) : Math.max(jt, jFrom);
+                int width = (zipped ? jFrom + Blocking.pieceStart(span, ownTiles, t + 1, Blocking.NR) : Math.min(jt + nc, jTo)) - ja;
                 int ldc = Blocking.paddedColumns(width);
                 int finalNow = frontier.finalBefore(ja + width, qB, pB);
                 if (staged) {

@@ -264,6 +264,16 @@ class TileCoverageExamplesTest {
         assertSameBits(LayoutAgreementTest.channelsLast(y, p.batch(), 3, p.outputPlane()), yLast, p, "channels first against channels last");
     }
 
+    /**
+     * Pieces wider than one N tile ({@link Blocking#NC_MAX} columns at this depth): the pass cuts a
+     * piece's own columns into even tiles (three images of 703 columns on one thread; one or two
+     * images per piece on several).
+     */
+    @Test
+    void piecesWiderThanAnNTile() {
+        assertZippedAgrees(ConvTransposeSpec.builder2d(5, 3, 2).stride(2).build().problem(3, 5, 19, 37));
+    }
+
     /** A kernel taller than 2 (stride 3 × 2): each tile's row pairs belong to three kernel rows of a channel. */
     @Test
     void kernelRowsOtherThanTwo() {
