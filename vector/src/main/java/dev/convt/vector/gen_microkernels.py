@@ -84,6 +84,28 @@ def gemm_k_loop(mr, nv, wide, acc):
     return out
 
 
+def gemm_tile_start(acc, cond, rows_inside):
+    """Where a tile's sums start: when cond holds, the C tile at cOff (rows r0, r1, ... ldc apart, declared
+    inside the branch when rows_inside, else before it for the stores after the k loop); else −0."""
+    mr = len(acc)
+    rows = "int " + ", ".join(f"r{r} = " + term("cOff", r, "ldc") for r in range(mr)) + ";"
+    out = [f"        FloatVector {', '.join(x for row in acc for x in row)};"]
+    if not rows_inside:
+        out.append("        " + rows)
+    out.append(f"        if ({cond}) {{")
+    if rows_inside:
+        out.append("            " + rows)
+    for r in range(mr):
+        for v in range(len(acc[r])):
+            out.append(f"            {acc[r][v]} = FloatVector.fromArray(S, c, {term(f'r{r}', v, 'L')});")
+    out.append("        } else {")
+    out.append("            FloatVector zero = FloatVector.broadcast(S, START);")
+    for r in range(mr):
+        out.append("            " + " ".join(f"{x} = zero;" for x in acc[r]))
+    out.append("        }")
+    return out
+
+
 def gemm_tile(mr, nv, wide):
     """compute{mr}x{nv}v, or computeWide: nv vectors from the panel at bOff, one more from b2Off."""
     name = f"computeWide" if wide else f"compute{mr}x{nv}v"
@@ -114,18 +136,7 @@ def gemm_tile(mr, nv, wide):
         out.append(f"    /** The {mr}-row, {nv}-vector tile ({mr * nv} accumulators). */\n"
                    f"    private static void {name}(int kc, float[] a, int aOff, MemorySegment b, int bOff,\n"
                    f"                                float[] c, int cOff, int ldc, boolean accumulate) {{")
-    out.append(f"        FloatVector {', '.join(x for row in acc for x in row)};")
-    rows = ", ".join(f"r{r} = " + term("cOff", r, "ldc") for r in range(mr))
-    out.append(f"        int {rows};")
-    out.append("        if (accumulate) {")
-    for r in range(mr):
-        for v in range(nvec):
-            out.append(f"            {acc[r][v]} = FloatVector.fromArray(S, c, {term(f'r{r}', v, 'L')});")
-    out.append("        } else {")
-    out.append("            FloatVector zero = FloatVector.broadcast(S, START);")
-    for r in range(mr):
-        out.append("            " + " ".join(f"{x} = zero;" for x in acc[r]))
-    out.append("        }")
+    out += gemm_tile_start(acc, "accumulate", rows_inside=False)
     out += gemm_k_loop(mr, nv, wide, acc)
     for r in range(mr):
         for v in range(nvec):
@@ -144,18 +155,7 @@ def gemm_zip_tile(mr, nv, seg):
            f"    private static void {name}(int kc, float[] a, int aOff, MemorySegment b, int bOff,\n"
            f"                                float[] c, int cOff, int ldc,\n"
            f"                                {ytype} y, int yAt, int[] pairAt, int atOff, float[] pairBias, int biasOff) {{"]
-    out.append(f"        FloatVector {', '.join(x for row in acc for x in row)};")
-    out.append("        if (c != null) {")
-    rows = ", ".join(f"r{r} = " + term("cOff", r, "ldc") for r in range(mr))
-    out.append(f"            int {rows};")
-    for r in range(mr):
-        for v in range(nv):
-            out.append(f"            {acc[r][v]} = FloatVector.fromArray(S, c, {term(f'r{r}', v, 'L')});")
-    out.append("        } else {")
-    out.append("            FloatVector zero = FloatVector.broadcast(S, START);")
-    for r in range(mr):
-        out.append("            " + " ".join(f"{x} = zero;" for x in acc[r]))
-    out.append("        }")
+    out += gemm_tile_start(acc, "c != null", rows_inside=True)
     out += gemm_k_loop(mr, nv, False, acc)
     for p in range(mr // 2):
         lo, hi = acc[2 * p], acc[2 * p + 1]
