@@ -12,7 +12,8 @@ import java.lang.foreign.MemorySegment;
  * its col2im writes only those channels), ranges of images and, for one image, bands along
  * the outermost axis with more than one position (depth for rank 3, rows for rank 2, columns for
  * rank 1), each computing the columns of the input slices, rows or columns that reach its band (the
- * halo is computed twice, written once) and scattering only inside it. Channel blocks come first
+ * halo is computed twice, written once; bands stay {@link #BAND_PER_HALO} times as long as it where
+ * the threads allow) and scattering only inside it. Channel blocks come first
  * where the GEMM has more rows than columns (large weights, few columns: DCGAN's early layers, pose and U-Net's
  * deep layers); images and bands come first where it has fewer (small weights, many columns:
  * U-Net's and Mask R-CNN's 2×2 up-convolutions, HiFi-GAN's last layers), so each column is
@@ -26,6 +27,14 @@ import java.lang.foreign.MemorySegment;
  * so two threads rarely share a cache line of output.
  */
 final class Im2colSplit implements KernelPlan.Tasks {
+    /**
+     * A band is cut at least this many times as long as its halo (the outputs its input positions
+     * reach beyond it, computed by the neighbour band too) where the threads allow: FSRCNN's last
+     * layer (kernel 9, stride 3) in eight bands of 45 output rows computed about a fifth of its GEMM
+     * twice; in two, a twentieth.
+     */
+    static final int BAND_PER_HALO = 16;
+
     /** Floats per 64-byte cache line: band boundaries fall on multiples of this where they can. */
     static final int ALIGN = 16;
 
@@ -50,7 +59,7 @@ final class Im2colSplit implements KernelPlan.Tasks {
         if (target < 2) {
             return null;
         }
-        Layout l = new Layout(p, target);
+        Layout l = new Layout(p, target, threads);
         if (l.count() < 2) {
             return null;
         }
@@ -90,8 +99,12 @@ final class Im2colSplit implements KernelPlan.Tasks {
         /** Input (output) plane positions per position along the band axis: the product of the inner sizes. */
         final int unit, outUnit;
 
-        Layout(Im2colKernel.Im2colPlan p, int target) {
+        /** The threads the split is for: a band count cut for the halo stays a multiple of it. */
+        final int threads;
+
+        Layout(Im2colKernel.Im2colPlan p, int target, int threads) {
             this.p = p;
+            this.threads = threads;
             int mr = Im2colKernel.Im2colPlan.MR;
             coStep = mr / gcd(p.taps, mr);
             int[] out = p.problem.out3(), in = p.problem.in3();
@@ -140,8 +153,19 @@ final class Im2colSplit implements KernelPlan.Tasks {
          * compute whole outputs of their images (a tap-major one's rows are input positions, banded alike).
          */
         private int bands(int wanted) {
-            return imageRanges == p.batch && (p.projection == null || p.projection.tapMajor())
-                    ? (int) Math.max(1, Math.min(wanted, bandLength / Math.max(bandStep, 2L * kernelReach()))) : 1;
+            if (imageRanges != p.batch || (p.projection != null && !p.projection.tapMajor())) {
+                return 1;
+            }
+            int most = (int) Math.min(wanted, bandLength / Math.max(bandStep, 2L * kernelReach()));
+            // each band also computes the inputs that reach it from beyond its edges: the outputs
+            // a kernel reaches past its stride; where bands that many would spend more than about
+            // 1 / BAND_PER_HALO of their work on them, fewer bands, as many per thread
+            long halo = kernelReach() - p.problem.stride3()[axis];
+            long fewer = halo <= 0 ? most : bandLength / (BAND_PER_HALO * halo);
+            if (fewer < most) {
+                most = (int) Math.max(Math.min(most, threads), fewer / threads * threads);
+            }
+            return Math.max(1, most);
         }
 
         /** Output positions along the band axis one input position reaches: bands narrower than this are mostly halo. */

@@ -75,6 +75,24 @@ class SplitLayoutProperties {
     }
 
     /**
+     * Bands stay long beside their halo (FSRCNN's last layer: kernel 9, stride 3, so each band also
+     * computes about two input rows beyond each edge): as many bands as threads on two and four
+     * threads, where eight bands of 45 output rows computed about a fifth of the GEMM twice; still a
+     * partition on aligned boundaries.
+     */
+    @Example
+    void bandsStayLongBesideTheirHalo() {
+        Problem p = ConvTransposeSpec.builder2d(56, 1, 9).stride(3).padding(4).outputPadding(2).build()
+                .problem(1, new int[] {120, 120});
+        float[] w = TestData.smallInts(p.weightLength(), 4);
+        KernelPlan plan = Planner.kernel(KernelChoice.IM2COL).prepare(p, w, 0, null, 0);
+        for (int threads : new int[] {2, 4}) {
+            assertEquals(threads, plan.tasks(threads, dev.convt.Parallelism.DEFAULT_MIN_TASK_WORK).count(), threads + " threads");
+            checkSplit(KernelChoice.IM2COL, p, threads);
+        }
+    }
+
+    /**
      * Each way of splitting (groups, channel blocks, images, row, column and depth bands, scatter rows, a
      * single-position GEMM), and more groups than tasks (ranges of several whole groups).
      */
