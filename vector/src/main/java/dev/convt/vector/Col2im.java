@@ -335,7 +335,8 @@ final class Col2im {
         int end = j0 + width;
         boolean pairs = sW == 2 && dW == 1 && kW >= 2;
         boolean lanes = sW == GL && dW == 1 && kW >= GL;
-        boolean triples = TRIPLES_OK && sW == 3 && dW == 1 && kW >= 3;
+        // taps interleaved in groups of 3 or 4 (strides 3 and 4), else 0
+        int interleave = dW == 1 && kW >= sW && (sW == 3 && TRIPLES_OK || sW == 4) ? sW : 0;
         for (int i = 0; i < GATHER_LENGTH; i++) {
             gather[i] = (i % GL) * ldc + i / GL; // lane i: tap i % 8 of input column i / 8
         }
@@ -350,9 +351,9 @@ final class Col2im {
                 row += GL - 1;
                 continue;
             }
-            if (triples && kw % 3 == 0 && kw + 3 <= kW && row + 3 <= rowTo) {
-                addTriple(g, col, kd, kh, kw, row - rowFrom, j0, end, c, ldc, y, yOff);
-                row += 2;
+            if (interleave > 0 && kw % interleave == 0 && kw + interleave <= kW && row + interleave <= rowTo) {
+                addInterleaved(interleave, g, col, kd, kh, kw, row - rowFrom, j0, end, c, ldc, y, yOff);
+                row += interleave - 1;
                 continue;
             }
             boolean pair = pairs && (kw & 1) == 0 && kw + 1 < kW && row + 1 < rowTo;
@@ -488,18 +489,21 @@ final class Col2im {
     }
 
     /**
-     * Stride 3, dilation 1: the taps {@code kw0 .. kw0 + 3} of one kernel row (3 adjacent rows of
-     * the block) land on 3 consecutive output columns per input column; where all three are inside
-     * the output, one interleaved contiguous run ({@link #tripleRun}).
+     * Stride n (3 or 4), dilation 1: the taps {@code kw0 .. kw0 + n} of one kernel row (n adjacent
+     * rows of the block) land on n consecutive output columns per input column; where all n are
+     * inside the output, one interleaved contiguous run ({@link #tripleRun}, {@link #quadRun}).
      */
-    private void addTriple(int g, int col, int kd, int kh, int kw0, int blockRow, int j0, int end, float[] c, int ldc,
-                           float[] y, int yOff) {
+    private void addInterleaved(int n, int g, int col, int kd, int kh, int kw0, int blockRow, int j0, int end, float[] c,
+                                int ldc, float[] y, int yOff) {
         int ihA0 = ihLo[kh], ihB0 = ihHi[kh];
         if (ihA0 >= ihB0 || idLo[kd] >= idHi[kd]) {
             return;
         }
-        int lo = Math.max(iwLo[kw0], Math.max(iwLo[kw0 + 1], iwLo[kw0 + 2]));
-        int hi = Math.min(iwHi[kw0], Math.min(iwHi[kw0 + 1], iwHi[kw0 + 2]));
+        int lo = 0, hi = inW;
+        for (int t = 0; t < n; t++) {
+            lo = Math.max(lo, iwLo[kw0 + t]);
+            hi = Math.min(hi, iwHi[kw0 + t]);
+        }
         int co = g * coPerG + col;
         float b = bias == null ? 0f : bias[co];
         int owOff = kw0 * dW - pW;
@@ -523,12 +527,16 @@ final class Col2im {
                 int cs = Math.max(iwA, lo);
                 int ce = Math.min(iwB, hi);
                 if (cs < ce) {
-                    tripleRun(y, yRow + cs * 3, c, cIn + cs, ldc, ce - cs, b);
+                    if (n == 3) {
+                        tripleRun(y, yRow + cs * 3, c, cIn + cs, ldc, ce - cs, b);
+                    } else {
+                        quadRun(y, yRow + cs * 4, c, cIn + cs, ldc, ce - cs, b);
+                    }
                 } else {
                     cs = ce = iwB;
                 }
-                // the edges, where only some of the three taps land inside the output
-                for (int t = 0; t < 3; t++) {
+                // the edges, where only some of the n taps land inside the output
+                for (int t = 0; t < n; t++) {
                     int kw = kw0 + t;
                     run(y, yRow + t, c, cIn + t * ldc, iwA, cs, iwLo[kw], iwHi[kw], b);
                     run(y, yRow + t, c, cIn + t * ldc, ce, iwB, iwLo[kw], iwHi[kw], b);
@@ -571,6 +579,52 @@ final class Col2im {
                 y[i] += c[c0 + t];
                 y[i + 1] += c[c1 + t];
                 y[i + 2] += c[c2 + t];
+            }
+        }
+    }
+
+    /**
+     * {@code y[yi + 4t + u] (+)= c[c0 + u·ldc + t]} for {@code t < count}, {@code u < 4}: two levels of
+     * zips, {@code zip(zip(t0, t2), zip(t1, t3))}, put the four taps of each input column side by side.
+     */
+    private void quadRun(float[] y, int yi, float[] c, int c0, int ldc, int count, float b) {
+        int c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+        int t = 0;
+        FloatVector bv = FloatVector.broadcast(S, b);
+        for (int upper = count - L; t <= upper; t += L) {
+            FloatVector v0 = FloatVector.fromArray(S, c, c0 + t);
+            FloatVector v1 = FloatVector.fromArray(S, c, c1 + t);
+            FloatVector v2 = FloatVector.fromArray(S, c, c2 + t);
+            FloatVector v3 = FloatVector.fromArray(S, c, c3 + t);
+            FloatVector e0 = v0.rearrange(ZIP_LO, v2), e1 = v0.rearrange(ZIP_HI, v2); // t0 t2 per column
+            FloatVector d0 = v1.rearrange(ZIP_LO, v3), d1 = v1.rearrange(ZIP_HI, v3); // t1 t3 per column
+            FloatVector o0 = e0.rearrange(ZIP_LO, d0), o1 = e0.rearrange(ZIP_HI, d0);
+            FloatVector o2 = e1.rearrange(ZIP_LO, d1), o3 = e1.rearrange(ZIP_HI, d1);
+            int i = yi + 4 * t;
+            if (singleCover) {
+                bv.add(o0).intoArray(y, i);
+                bv.add(o1).intoArray(y, i + L);
+                bv.add(o2).intoArray(y, i + 2 * L);
+                bv.add(o3).intoArray(y, i + 3 * L);
+            } else {
+                FloatVector.fromArray(S, y, i).add(o0).intoArray(y, i);
+                FloatVector.fromArray(S, y, i + L).add(o1).intoArray(y, i + L);
+                FloatVector.fromArray(S, y, i + 2 * L).add(o2).intoArray(y, i + 2 * L);
+                FloatVector.fromArray(S, y, i + 3 * L).add(o3).intoArray(y, i + 3 * L);
+            }
+        }
+        for (; t < count; t++) {
+            int i = yi + 4 * t;
+            if (singleCover) {
+                y[i] = b + c[c0 + t];
+                y[i + 1] = b + c[c1 + t];
+                y[i + 2] = b + c[c2 + t];
+                y[i + 3] = b + c[c3 + t];
+            } else {
+                y[i] += c[c0 + t];
+                y[i + 1] += c[c1 + t];
+                y[i + 2] += c[c2 + t];
+                y[i + 3] += c[c3 + t];
             }
         }
     }
@@ -838,7 +892,8 @@ final class Col2im {
         int end = j0 + width;
         boolean pairs = sW == 2 && dW == 1 && kW >= 2;
         boolean lanes = sW == GL && dW == 1 && kW >= GL;
-        boolean triples = TRIPLES_OK && sW == 3 && dW == 1 && kW >= 3;
+        // taps interleaved in groups of 3 or 4 (strides 3 and 4), else 0
+        int interleave = dW == 1 && kW >= sW && (sW == 3 && TRIPLES_OK || sW == 4) ? sW : 0;
         for (int i = 0; i < GATHER_LENGTH; i++) {
             gather[i] = (i % GL) * ldc + i / GL; // lane i: tap i % 8 of input column i / 8
         }
@@ -853,9 +908,9 @@ final class Col2im {
                 row += GL - 1;
                 continue;
             }
-            if (triples && kw % 3 == 0 && kw + 3 <= kW && row + 3 <= rowTo) {
-                addTriple(g, col, kd, kh, kw, row - rowFrom, j0, end, c, ldc, y, yOff);
-                row += 2;
+            if (interleave > 0 && kw % interleave == 0 && kw + interleave <= kW && row + interleave <= rowTo) {
+                addInterleaved(interleave, g, col, kd, kh, kw, row - rowFrom, j0, end, c, ldc, y, yOff);
+                row += interleave - 1;
                 continue;
             }
             boolean pair = pairs && (kw & 1) == 0 && kw + 1 < kW && row + 1 < rowTo;
@@ -991,18 +1046,21 @@ final class Col2im {
     }
 
     /**
-     * Stride 3, dilation 1: the taps {@code kw0 .. kw0 + 3} of one kernel row (3 adjacent rows of
-     * the block) land on 3 consecutive output columns per input column; where all three are inside
-     * the output, one interleaved contiguous run ({@link #tripleRun}).
+     * Stride n (3 or 4), dilation 1: the taps {@code kw0 .. kw0 + n} of one kernel row (n adjacent
+     * rows of the block) land on n consecutive output columns per input column; where all n are
+     * inside the output, one interleaved contiguous run ({@link #tripleRun}, {@link #quadRun}).
      */
-    private void addTriple(int g, int col, int kd, int kh, int kw0, int blockRow, int j0, int end, float[] c, int ldc,
-                           MemorySegment y, int yOff) {
+    private void addInterleaved(int n, int g, int col, int kd, int kh, int kw0, int blockRow, int j0, int end, float[] c,
+                                int ldc, MemorySegment y, int yOff) {
         int ihA0 = ihLo[kh], ihB0 = ihHi[kh];
         if (ihA0 >= ihB0 || idLo[kd] >= idHi[kd]) {
             return;
         }
-        int lo = Math.max(iwLo[kw0], Math.max(iwLo[kw0 + 1], iwLo[kw0 + 2]));
-        int hi = Math.min(iwHi[kw0], Math.min(iwHi[kw0 + 1], iwHi[kw0 + 2]));
+        int lo = 0, hi = inW;
+        for (int t = 0; t < n; t++) {
+            lo = Math.max(lo, iwLo[kw0 + t]);
+            hi = Math.min(hi, iwHi[kw0 + t]);
+        }
         int co = g * coPerG + col;
         float b = bias == null ? 0f : bias[co];
         int owOff = kw0 * dW - pW;
@@ -1026,12 +1084,16 @@ final class Col2im {
                 int cs = Math.max(iwA, lo);
                 int ce = Math.min(iwB, hi);
                 if (cs < ce) {
-                    tripleRun(y, yRow + cs * 3, c, cIn + cs, ldc, ce - cs, b);
+                    if (n == 3) {
+                        tripleRun(y, yRow + cs * 3, c, cIn + cs, ldc, ce - cs, b);
+                    } else {
+                        quadRun(y, yRow + cs * 4, c, cIn + cs, ldc, ce - cs, b);
+                    }
                 } else {
                     cs = ce = iwB;
                 }
-                // the edges, where only some of the three taps land inside the output
-                for (int t = 0; t < 3; t++) {
+                // the edges, where only some of the n taps land inside the output
+                for (int t = 0; t < n; t++) {
                     int kw = kw0 + t;
                     run(y, yRow + t, c, cIn + t * ldc, iwA, cs, iwLo[kw], iwHi[kw], b);
                     run(y, yRow + t, c, cIn + t * ldc, ce, iwB, iwLo[kw], iwHi[kw], b);
@@ -1074,6 +1136,52 @@ final class Col2im {
                 y.set(SEG_FLOAT, 4L * i, y.get(SEG_FLOAT, 4L * i) + c[c0 + t]);
                 y.set(SEG_FLOAT, 4L * (i + 1), y.get(SEG_FLOAT, 4L * (i + 1)) + c[c1 + t]);
                 y.set(SEG_FLOAT, 4L * (i + 2), y.get(SEG_FLOAT, 4L * (i + 2)) + c[c2 + t]);
+            }
+        }
+    }
+
+    /**
+     * {@code y[yi + 4t + u] (+)= c[c0 + u·ldc + t]} for {@code t < count}, {@code u < 4}: two levels of
+     * zips, {@code zip(zip(t0, t2), zip(t1, t3))}, put the four taps of each input column side by side.
+     */
+    private void quadRun(MemorySegment y, int yi, float[] c, int c0, int ldc, int count, float b) {
+        int c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+        int t = 0;
+        FloatVector bv = FloatVector.broadcast(S, b);
+        for (int upper = count - L; t <= upper; t += L) {
+            FloatVector v0 = FloatVector.fromArray(S, c, c0 + t);
+            FloatVector v1 = FloatVector.fromArray(S, c, c1 + t);
+            FloatVector v2 = FloatVector.fromArray(S, c, c2 + t);
+            FloatVector v3 = FloatVector.fromArray(S, c, c3 + t);
+            FloatVector e0 = v0.rearrange(ZIP_LO, v2), e1 = v0.rearrange(ZIP_HI, v2); // t0 t2 per column
+            FloatVector d0 = v1.rearrange(ZIP_LO, v3), d1 = v1.rearrange(ZIP_HI, v3); // t1 t3 per column
+            FloatVector o0 = e0.rearrange(ZIP_LO, d0), o1 = e0.rearrange(ZIP_HI, d0);
+            FloatVector o2 = e1.rearrange(ZIP_LO, d1), o3 = e1.rearrange(ZIP_HI, d1);
+            int i = yi + 4 * t;
+            if (singleCover) {
+                bv.add(o0).intoMemorySegment(y, 4L * i, SEG_ORDER);
+                bv.add(o1).intoMemorySegment(y, 4L * (i + L), SEG_ORDER);
+                bv.add(o2).intoMemorySegment(y, 4L * (i + 2 * L), SEG_ORDER);
+                bv.add(o3).intoMemorySegment(y, 4L * (i + 3 * L), SEG_ORDER);
+            } else {
+                FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER).add(o0).intoMemorySegment(y, 4L * i, SEG_ORDER);
+                FloatVector.fromMemorySegment(S, y, 4L * (i + L), SEG_ORDER).add(o1).intoMemorySegment(y, 4L * (i + L), SEG_ORDER);
+                FloatVector.fromMemorySegment(S, y, 4L * (i + 2 * L), SEG_ORDER).add(o2).intoMemorySegment(y, 4L * (i + 2 * L), SEG_ORDER);
+                FloatVector.fromMemorySegment(S, y, 4L * (i + 3 * L), SEG_ORDER).add(o3).intoMemorySegment(y, 4L * (i + 3 * L), SEG_ORDER);
+            }
+        }
+        for (; t < count; t++) {
+            int i = yi + 4 * t;
+            if (singleCover) {
+                y.set(SEG_FLOAT, 4L * i, b + c[c0 + t]);
+                y.set(SEG_FLOAT, 4L * (i + 1), b + c[c1 + t]);
+                y.set(SEG_FLOAT, 4L * (i + 2), b + c[c2 + t]);
+                y.set(SEG_FLOAT, 4L * (i + 3), b + c[c3 + t]);
+            } else {
+                y.set(SEG_FLOAT, 4L * i, y.get(SEG_FLOAT, 4L * i) + c[c0 + t]);
+                y.set(SEG_FLOAT, 4L * (i + 1), y.get(SEG_FLOAT, 4L * (i + 1)) + c[c1 + t]);
+                y.set(SEG_FLOAT, 4L * (i + 2), y.get(SEG_FLOAT, 4L * (i + 2)) + c[c2 + t]);
+                y.set(SEG_FLOAT, 4L * (i + 3), y.get(SEG_FLOAT, 4L * (i + 3)) + c[c3 + t]);
             }
         }
     }

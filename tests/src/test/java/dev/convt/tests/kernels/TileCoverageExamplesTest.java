@@ -79,14 +79,14 @@ class TileCoverageExamplesTest {
     }
 
     /**
-     * col2im's vector paths for strides 2 (zipped pairs), 3 (interleaved triples) and 8 (8-tap gathers),
+     * col2im's vector paths for strides 2 (zipped pairs), 3 (interleaved triples), 4 (two levels of zips) and 8 (8-tap gathers),
      * in 2-D with padding on both sides, kernels of one and two strides plus one (single-cover runs, edge
      * taps), batch 2 and 64 input channels over a 4 × 300 input, so that an SGEMM column block ends in
      * the middle of an input row and the next one starts there, in either image of the batch.
      */
     @Test
     void im2colStridedPathsWithPaddingAcrossColumnBlocks() {
-        for (int stride : new int[] {2, 3, 8}) {
+        for (int stride : new int[] {2, 3, 4, 8}) {
             for (int kernel : new int[] {stride, 2 * stride + 1}) {
                 Problem p = ConvTransposeSpec.builder2d(64, 3, 2, kernel).stride(2, stride).padding(1, stride + 1)
                         .build().problem(2, 64, 4, 300);
@@ -96,14 +96,14 @@ class TileCoverageExamplesTest {
     }
 
     /**
-     * col2im's zipped pairs, interleaved triples and 8-tap gathers (strides 2, 3, 8 along the width)
+     * col2im's zipped pairs, interleaved triples and quads and 8-tap gathers (strides 2, 3, 4, 8 along the width)
      * under a dilated kernel height, where kernel row kh lands on output row {@code ih·sh − ph + kh·dh}
      * (dilation 3: kh·dh and kh/dh differ from kh = 1 on); and the same strides with a dilated kernel
      * width, where those paths must not be taken (each needs its taps on adjacent output columns).
      */
     @Test
     void im2colStridedPathsWithADilatedKernel() {
-        for (int stride : new int[] {2, 3, 8}) {
+        for (int stride : new int[] {2, 3, 4, 8}) {
             Problem rows = ConvTransposeSpec.builder2d(8, 3, 3, 2 * stride).stride(1, stride).dilation(3, 1).padding(2, 1)
                     .build().problem(1, 8, 5, 20);
             assertAgreesWithReference(KernelChoice.IM2COL, rows);
@@ -259,6 +259,27 @@ class TileCoverageExamplesTest {
         for (int w : new int[] {W, 8 * Math.ceilDiv(W, 8)}) {
             assertZippedAgrees(ConvTransposeSpec.builder2d(9, 3, 2).stride(2).build().problem(1, 9, 11, w));
         }
+    }
+
+    // ---- col2im's vector paths on float arrays and native segments, one thread and several (bands of
+    // output rows or columns): assertZippedAgrees runs any im2col problem so.
+
+    /**
+     * col2im's stride-4 path (4 taps interleaved by two levels of zips): kernels of one and two strides
+     * (single cover, and two groups of 4 taps adding into the same outputs), padding that crops the
+     * first and last input columns of some taps (edges), rows that are not a multiple of the vector
+     * (the part-vector rest), in 1-D (bands of columns on several threads) and 2-D (a dilated kernel
+     * height, bands of rows), with and without bias.
+     */
+    @Test
+    void strideFourInterleavedTaps() {
+        for (boolean bias : new boolean[] {true, false}) {
+            assertZippedAgrees(ConvTransposeSpec.builder1d(16, 3, 8).stride(4).bias(bias).build().problem(2, 16, 37));
+            assertZippedAgrees(ConvTransposeSpec.builder1d(16, 3, 8).stride(4).padding(3).bias(bias).build().problem(1, 16, 70));
+            assertZippedAgrees(ConvTransposeSpec.builder1d(8, 2, 4).stride(4).bias(bias).build().problem(2, 8, 45));
+        }
+        assertZippedAgrees(ConvTransposeSpec.builder2d(8, 3, 3, 9).stride(2, 4).padding(1, 5).dilation(2, 1).build().problem(2, 8, 5, 21));
+        assertZippedAgrees(ConvTransposeSpec.builder1d(8, 2, 8).stride(4).padding(2).build().problem(1, 8, 3));
     }
 
     /**
