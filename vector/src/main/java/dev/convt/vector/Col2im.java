@@ -44,7 +44,7 @@ final class Col2im {
     /** Entries of the gather offsets ({@link #G_COLUMNS} columns × 8 taps, or 8 taps in {@link #G_VECTORS} vectors). */
     static final int GATHER_LENGTH = Math.max(L, GL);
     /**
-     * Floats a column block must have past its last row's last column, at least: {@link #pairTail}
+     * Floats a column block must have past its last row's last column, at least: {@link #pairRow}
      * reads a whole vector where fewer than L columns of a row remain, so at most one vector past the
      * block's {@code rows · ldc} floats.
      */
@@ -93,6 +93,44 @@ final class Col2im {
             bits[i] = (L * v + i) % 3 == tap;
         }
         return VectorMask.fromArray(S, bits, 0);
+    }
+
+    /** The lanes of one vector as bits of a long. */
+    private static final long LANE_BITS = -1L >>> (64 - L);
+    /** The even (odd) bits of a long: a zip's lanes from its first (second) vector. */
+    private static final long EVEN_BITS = 0x5555_5555_5555_5555L, ODD_BITS = EVEN_BITS << 1;
+
+    /** The lanes of a pair's two zipped vectors (L input columns) as bits of a long: all of them. */
+    private static final long PAIR_BITS = -1L >>> (64 - 2 * L);
+
+    /** The first input column either of a pair's taps reaches, of their ranges {@code [a0, e0)} and {@code [a1, e1)} (either may be empty). */
+    private static int pairFrom(int a0, int e0, int a1, int e1) {
+        return a0 >= e0 ? a1 : a1 >= e1 ? a0 : Math.min(a0, a1);
+    }
+
+    /** One past the last input column either of a pair's taps reaches (see {@link #pairFrom}). */
+    private static int pairTo(int a0, int e0, int a1, int e1) {
+        return a0 >= e0 ? e1 : a1 >= e1 ? e0 : Math.max(e0, e1);
+    }
+
+    /** Where the last chunk of L input columns from {@code from} starts, for a span {@code [from, to)}. */
+    private static int lastChunk(int from, int to) {
+        return to <= from ? from : from + (to - 1 - from) / L * L;
+    }
+
+    /**
+     * The lanes, as bits of a long (2L of them: the two zipped vectors of the L input columns from
+     * {@code iw}), that a pair's taps reach: lane 2k when the first tap's range {@code [a0, e0)} holds
+     * {@code iw + k}, lane 2k + 1 when the second's {@code [a1, e1)} does.
+     */
+    private static long pairBits(int a0, int e0, int a1, int e1, int iw) {
+        return columnBits(a0 - iw, e0 - iw) & EVEN_BITS | columnBits(a1 - iw, e1 - iw) & ODD_BITS;
+    }
+
+    /** Both lanes of each column of {@code [k0, k1) ∩ [0, L)} of a zipped pair, as bits 2k0 … 2k1 − 1. */
+    private static long columnBits(int k0, int k1) {
+        int from = Math.max(0, k0), to = Math.min(L, k1);
+        return from >= to ? 0 : -1L >>> (64 - 2 * (to - from)) << 2 * from;
     }
 
     /**
@@ -372,6 +410,9 @@ final class Col2im {
                     rowLanes |= (iw >= lo0 && iw < hi0 ? 1L : 0L) << (2 * iw) | (iw >= lo1 && iw < hi1 ? 2L : 0L) << (2 * iw);
                 }
             }
+            // a pair over whole input rows: the columns either tap reaches, in chunks of L, and the lanes of the first and last chunk
+            int spanFrom = pairFrom(lo0, hi0, lo1, hi1), spanTo = pairTo(lo0, hi0, lo1, hi1);
+            long spanFirst = pairBits(lo0, hi0, lo1, hi1, spanFrom), spanLast = pairBits(lo0, hi0, lo1, hi1, lastChunk(spanFrom, spanTo));
             if (ihA0 < ihB0 && idLo[kd] < idHi[kd] && (lo0 < hi0 || lo1 < hi1)) {
                 int j = j0;
                 while (j < end) {
@@ -394,19 +435,13 @@ final class Col2im {
                         // y index of input column iw for tap kw: yRow + iw·sW; for kw + 1 one more
                         int yRow = yBase + (ih * sH + ohOff) * outW + owOff;
                         int cIn = cBase + a;
-                        if (pair) {
-                            int cs = Math.max(iwA, Math.max(lo0, lo1));
-                            int ce = Math.min(iwB, Math.min(hi0, hi1));
-                            if (cs < ce) {
-                                pairRun(y, yRow + cs * 2, c, cIn + cs, cIn + ldc + cs, ce - cs, b);
-                                run(y, yRow, c, cIn, iwA, cs, lo0, hi0, b);
-                                run(y, yRow, c, cIn, ce, iwB, lo0, hi0, b);
-                                run(y, yRow + 1, c, cIn + ldc, iwA, cs, lo1, hi1, b);
-                                run(y, yRow + 1, c, cIn + ldc, ce, iwB, lo1, hi1, b);
-                            } else {
-                                run(y, yRow, c, cIn, iwA, iwB, lo0, hi0, b);
-                                run(y, yRow + 1, c, cIn + ldc, iwA, iwB, lo1, hi1, b);
-                            }
+                        if (pair && iwA == 0 && iwB == inW) {
+                            pairRow(y, yRow, c, cIn, cIn + ldc, spanFrom, spanTo, spanFirst, spanLast, b);
+                        } else if (pair) {
+                            int a0 = Math.max(iwA, lo0), e0 = Math.min(iwB, hi0), a1 = Math.max(iwA, lo1), e1 = Math.min(iwB, hi1);
+                            int from = pairFrom(a0, e0, a1, e1), to = pairTo(a0, e0, a1, e1);
+                            pairRow(y, yRow, c, cIn, cIn + ldc, from, to, pairBits(a0, e0, a1, e1, from),
+                                    pairBits(a0, e0, a1, e1, lastChunk(from, to)), b);
                         } else {
                             run(y, yRow, c, cIn, iwA, iwB, lo0, hi0, b);
                         }
@@ -643,78 +678,63 @@ final class Col2im {
     }
 
     /**
-     * {@code y[yi + 2t] (+)= c[c0 + t]; y[yi + 2t + 1] (+)= c[c1 + t]} for {@code t < count}. The
-     * tail (fewer than L columns: all of a short input row, e.g. Mask R-CNN's 14, DCGAN's 4) is one
-     * masked step rather than scalar pairs.
+     * One input row of a pair: {@code y[yRow + 2·iw] (+)= c[c0 + iw]} for {@code iw} in {@code [a0, e0)}
+     * (tap kw) and {@code y[yRow + 2·iw + 1] (+)= c[c1 + iw]} for {@code iw} in {@code [a1, e1)} (tap
+     * kw + 1). The zip of the two block rows, L input columns at a time, gives two output vectors, each
+     * one masked step: its lanes those of the columns each tap reaches ({@link #pairBits}), so the
+     * columns where padding crops one tap of the two take no part-vector step or scalar values of
+     * their own. Each output gets the same one addition (or, in a single cover, bias plus value).
+     *
+     * <p>The block's rows are read as whole vectors ({@link #BLOCK_SLACK} keeps them inside the
+     * block): their lanes past a tap's range only reach unset lanes.
      */
-    private void pairRun(float[] y, int yi, float[] c, int c0, int c1, int count, float b) {
-        int t = 0;
+    private void pairRow(float[] y, int yRow, float[] c, int c0, int c1, int from, int to, long first, long last, float b) {
         FloatVector bv = FloatVector.broadcast(S, b);
-        for (int upper = count - L; t <= upper; t += L) {
-            FloatVector v0 = FloatVector.fromArray(S, c, c0 + t);
-            FloatVector v1 = FloatVector.fromArray(S, c, c1 + t);
-            int i = yi + 2 * t;
-            if (singleCover) {
-                bv.add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i);
-                bv.add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L);
-            } else {
-                FloatVector.fromArray(S, y, i).add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i);
-                FloatVector.fromArray(S, y, i + L).add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L);
+        for (int iw = from; iw < to; iw += L) {
+            long bits = iw == from ? first : iw + L < to ? PAIR_BITS : last;
+            FloatVector v0 = FloatVector.fromArray(S, c, c0 + iw);
+            FloatVector v1 = FloatVector.fromArray(S, c, c1 + iw);
+            int i = yRow + 2 * iw;
+            long lo = bits & LANE_BITS, hi = bits >>> L;
+            // no step with an empty mask: its vector may lie outside the output; at the output's ends a
+            // vector would lie partly outside it, and the Vector API would take its out-of-range path:
+            // value by value there instead
+            if (lo != 0 && (i < 0 || i > y.length - L)) {
+                pairLanes(y, i, c, c0 + iw, c1 + iw, lo, b);
+            } else if (lo != 0) {
+                VectorMask<Float> m = VectorMask.fromLong(S, lo);
+                if (singleCover) {
+                    bv.add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i, m);
+                } else {
+                    FloatVector.fromArray(S, y, i, m).add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i, m);
+                }
             }
-        }
-        if (t < count) {
-            pairTail(y, yi + 2 * t, c, c0 + t, c1 + t, count - t, b);
+            i += L;
+            if (hi != 0 && (i < 0 || i > y.length - L)) {
+                pairLanes(y, i, c, c0 + iw + L / 2, c1 + iw + L / 2, hi, b);
+            } else if (hi != 0) {
+                VectorMask<Float> m = VectorMask.fromLong(S, hi);
+                if (singleCover) {
+                    bv.add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i, m);
+                } else {
+                    FloatVector.fromArray(S, y, i, m).add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i, m);
+                }
+            }
         }
     }
 
     /**
-     * The tail of {@link #pairRun}, {@code 0 < rest < L} pairs, as one step. A method of its own
-     * so that the JIT compiles the run's loop and this step as separate units: the segment twin of the
-     * whole run grew past C2's inlining node budget, which left this step's masked accesses out of
-     * line (their vectors boxed). Takes no vector argument, so nothing is boxed at the call.
-     *
-     * <p>The block's two rows are read as whole vectors ({@link #BLOCK_SLACK} keeps them inside the
-     * block): their lanes past {@code rest} only reach output lanes past {@code 2·rest}, which are not
-     * stored. Whole loads are cheaper than masked ones; only the output side is masked, and only
-     * its part vector.
+     * The set lanes of {@code y[i + l] (+)= c[(l even ? c0 : c1) + l / 2]} over {@code l < 64}: a
+     * pair's zipped lanes value by value, where a vector would lie partly outside the output.
      */
-    private void pairTail(float[] y, int i, float[] c, int c0, int c1, int rest, float b) {
-        if (i + 2 * L > y.length) {
-            // at the output's end a masked vector would lie partly past it, and the Vector API would
-            // take its out-of-range path (a Java fallback, deoptimised and recompiled): value by value
-            // instead, the zip's even outputs from row c0 and odd ones from row c1, one addition each
+    private void pairLanes(float[] y, int i, float[] c, int c0, int c1, long lanes, float b) {
+        for (long rest = lanes; rest != 0; rest &= rest - 1) {
+            int l = Long.numberOfTrailingZeros(rest);
+            float value = c[((l & 1) == 0 ? c0 : c1) + l / 2];
             if (singleCover) {
-                storeRun(y, i, 2, b, c, c0, rest);
-                storeRun(y, i + 1, 2, b, c, c1, rest);
+                y[i + l] = b + value;
             } else {
-                addRun(y, i, 2, c, c0, rest);
-                addRun(y, i + 1, 2, c, c1, rest);
-            }
-            return;
-        }
-        FloatVector bv = FloatVector.broadcast(S, b);
-        FloatVector v0 = FloatVector.fromArray(S, c, c0);
-        FloatVector v1 = FloatVector.fromArray(S, c, c1);
-        if (2 * rest >= L) {
-            if (singleCover) {
-                bv.add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i);
-            } else {
-                FloatVector.fromArray(S, y, i).add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i);
-            }
-            if (2 * rest > L) { // no store with an empty mask: its vector may lie past the output's end
-                VectorMask<Float> hi = S.indexInRange(L, 2 * rest);
-                if (singleCover) {
-                    bv.add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L, hi);
-                } else {
-                    FloatVector.fromArray(S, y, i + L, hi).add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L, hi);
-                }
-            }
-        } else {
-            VectorMask<Float> lo = S.indexInRange(0, 2 * rest);
-            if (singleCover) {
-                bv.add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i, lo);
-            } else {
-                FloatVector.fromArray(S, y, i, lo).add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i, lo);
+                y[i + l] += value;
             }
         }
     }
@@ -746,16 +766,7 @@ final class Col2im {
                     }
                 } else {
                     // at the output's ends the vector would lie partly outside it: value by value
-                    for (int l = 0; l < 2 * inW; l++) {
-                        if ((rowLanes >>> l & 1) != 0) {
-                            float value = c[((l & 1) == 0 ? c0 : c1) + ih * inW + l / 2];
-                            if (singleCover) {
-                                y[yRow + l] = b + value;
-                            } else {
-                                y[yRow + l] += value;
-                            }
-                        }
-                    }
+                    pairLanes(y, yRow, c, c0 + ih * inW, c1 + ih * inW, rowLanes, b);
                 }
             }
         }
@@ -929,6 +940,9 @@ final class Col2im {
                     rowLanes |= (iw >= lo0 && iw < hi0 ? 1L : 0L) << (2 * iw) | (iw >= lo1 && iw < hi1 ? 2L : 0L) << (2 * iw);
                 }
             }
+            // a pair over whole input rows: the columns either tap reaches, in chunks of L, and the lanes of the first and last chunk
+            int spanFrom = pairFrom(lo0, hi0, lo1, hi1), spanTo = pairTo(lo0, hi0, lo1, hi1);
+            long spanFirst = pairBits(lo0, hi0, lo1, hi1, spanFrom), spanLast = pairBits(lo0, hi0, lo1, hi1, lastChunk(spanFrom, spanTo));
             if (ihA0 < ihB0 && idLo[kd] < idHi[kd] && (lo0 < hi0 || lo1 < hi1)) {
                 int j = j0;
                 while (j < end) {
@@ -951,19 +965,13 @@ final class Col2im {
                         // y index of input column iw for tap kw: yRow + iw·sW; for kw + 1 one more
                         int yRow = yBase + (ih * sH + ohOff) * outW + owOff;
                         int cIn = cBase + a;
-                        if (pair) {
-                            int cs = Math.max(iwA, Math.max(lo0, lo1));
-                            int ce = Math.min(iwB, Math.min(hi0, hi1));
-                            if (cs < ce) {
-                                pairRun(y, yRow + cs * 2, c, cIn + cs, cIn + ldc + cs, ce - cs, b);
-                                run(y, yRow, c, cIn, iwA, cs, lo0, hi0, b);
-                                run(y, yRow, c, cIn, ce, iwB, lo0, hi0, b);
-                                run(y, yRow + 1, c, cIn + ldc, iwA, cs, lo1, hi1, b);
-                                run(y, yRow + 1, c, cIn + ldc, ce, iwB, lo1, hi1, b);
-                            } else {
-                                run(y, yRow, c, cIn, iwA, iwB, lo0, hi0, b);
-                                run(y, yRow + 1, c, cIn + ldc, iwA, iwB, lo1, hi1, b);
-                            }
+                        if (pair && iwA == 0 && iwB == inW) {
+                            pairRow(y, yRow, c, cIn, cIn + ldc, spanFrom, spanTo, spanFirst, spanLast, b);
+                        } else if (pair) {
+                            int a0 = Math.max(iwA, lo0), e0 = Math.min(iwB, hi0), a1 = Math.max(iwA, lo1), e1 = Math.min(iwB, hi1);
+                            int from = pairFrom(a0, e0, a1, e1), to = pairTo(a0, e0, a1, e1);
+                            pairRow(y, yRow, c, cIn, cIn + ldc, from, to, pairBits(a0, e0, a1, e1, from),
+                                    pairBits(a0, e0, a1, e1, lastChunk(from, to)), b);
                         } else {
                             run(y, yRow, c, cIn, iwA, iwB, lo0, hi0, b);
                         }
@@ -1200,78 +1208,63 @@ final class Col2im {
     }
 
     /**
-     * {@code y[yi + 2t] (+)= c[c0 + t]; y[yi + 2t + 1] (+)= c[c1 + t]} for {@code t < count}. The
-     * tail (fewer than L columns: all of a short input row, e.g. Mask R-CNN's 14, DCGAN's 4) is one
-     * masked step rather than scalar pairs.
+     * One input row of a pair: {@code y[yRow + 2·iw] (+)= c[c0 + iw]} for {@code iw} in {@code [a0, e0)}
+     * (tap kw) and {@code y[yRow + 2·iw + 1] (+)= c[c1 + iw]} for {@code iw} in {@code [a1, e1)} (tap
+     * kw + 1). The zip of the two block rows, L input columns at a time, gives two output vectors, each
+     * one masked step: its lanes those of the columns each tap reaches ({@link #pairBits}), so the
+     * columns where padding crops one tap of the two take no part-vector step or scalar values of
+     * their own. Each output gets the same one addition (or, in a single cover, bias plus value).
+     *
+     * <p>The block's rows are read as whole vectors ({@link #BLOCK_SLACK} keeps them inside the
+     * block): their lanes past a tap's range only reach unset lanes.
      */
-    private void pairRun(MemorySegment y, int yi, float[] c, int c0, int c1, int count, float b) {
-        int t = 0;
+    private void pairRow(MemorySegment y, int yRow, float[] c, int c0, int c1, int from, int to, long first, long last, float b) {
         FloatVector bv = FloatVector.broadcast(S, b);
-        for (int upper = count - L; t <= upper; t += L) {
-            FloatVector v0 = FloatVector.fromArray(S, c, c0 + t);
-            FloatVector v1 = FloatVector.fromArray(S, c, c1 + t);
-            int i = yi + 2 * t;
-            if (singleCover) {
-                bv.add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER);
-                bv.add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * (i + L), SEG_ORDER);
-            } else {
-                FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER).add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER);
-                FloatVector.fromMemorySegment(S, y, 4L * (i + L), SEG_ORDER).add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * (i + L), SEG_ORDER);
+        for (int iw = from; iw < to; iw += L) {
+            long bits = iw == from ? first : iw + L < to ? PAIR_BITS : last;
+            FloatVector v0 = FloatVector.fromArray(S, c, c0 + iw);
+            FloatVector v1 = FloatVector.fromArray(S, c, c1 + iw);
+            int i = yRow + 2 * iw;
+            long lo = bits & LANE_BITS, hi = bits >>> L;
+            // no step with an empty mask: its vector may lie outside the output; at the output's ends a
+            // vector would lie partly outside it, and the Vector API would take its out-of-range path:
+            // value by value there instead
+            if (lo != 0 && (i < 0 || i > (y.byteSize() / 4) - L)) {
+                pairLanes(y, i, c, c0 + iw, c1 + iw, lo, b);
+            } else if (lo != 0) {
+                VectorMask<Float> m = VectorMask.fromLong(S, lo);
+                if (singleCover) {
+                    bv.add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, m);
+                } else {
+                    FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER, m).add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, m);
+                }
             }
-        }
-        if (t < count) {
-            pairTail(y, yi + 2 * t, c, c0 + t, c1 + t, count - t, b);
+            i += L;
+            if (hi != 0 && (i < 0 || i > (y.byteSize() / 4) - L)) {
+                pairLanes(y, i, c, c0 + iw + L / 2, c1 + iw + L / 2, hi, b);
+            } else if (hi != 0) {
+                VectorMask<Float> m = VectorMask.fromLong(S, hi);
+                if (singleCover) {
+                    bv.add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, m);
+                } else {
+                    FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER, m).add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, m);
+                }
+            }
         }
     }
 
     /**
-     * The tail of {@link #pairRun}, {@code 0 < rest < L} pairs, as one step. A method of its own
-     * so that the JIT compiles the run's loop and this step as separate units: the segment twin of the
-     * whole run grew past C2's inlining node budget, which left this step's masked accesses out of
-     * line (their vectors boxed). Takes no vector argument, so nothing is boxed at the call.
-     *
-     * <p>The block's two rows are read as whole vectors ({@link #BLOCK_SLACK} keeps them inside the
-     * block): their lanes past {@code rest} only reach output lanes past {@code 2·rest}, which are not
-     * stored. Whole loads are cheaper than masked ones; only the output side is masked, and only
-     * its part vector.
+     * The set lanes of {@code y[i + l] (+)= c[(l even ? c0 : c1) + l / 2]} over {@code l < 64}: a
+     * pair's zipped lanes value by value, where a vector would lie partly outside the output.
      */
-    private void pairTail(MemorySegment y, int i, float[] c, int c0, int c1, int rest, float b) {
-        if (i + 2 * L > (y.byteSize() / 4)) {
-            // at the output's end a masked vector would lie partly past it, and the Vector API would
-            // take its out-of-range path (a Java fallback, deoptimised and recompiled): value by value
-            // instead, the zip's even outputs from row c0 and odd ones from row c1, one addition each
+    private void pairLanes(MemorySegment y, int i, float[] c, int c0, int c1, long lanes, float b) {
+        for (long rest = lanes; rest != 0; rest &= rest - 1) {
+            int l = Long.numberOfTrailingZeros(rest);
+            float value = c[((l & 1) == 0 ? c0 : c1) + l / 2];
             if (singleCover) {
-                storeRun(y, i, 2, b, c, c0, rest);
-                storeRun(y, i + 1, 2, b, c, c1, rest);
+                y.set(SEG_FLOAT, 4L * (i + l), b + value);
             } else {
-                addRun(y, i, 2, c, c0, rest);
-                addRun(y, i + 1, 2, c, c1, rest);
-            }
-            return;
-        }
-        FloatVector bv = FloatVector.broadcast(S, b);
-        FloatVector v0 = FloatVector.fromArray(S, c, c0);
-        FloatVector v1 = FloatVector.fromArray(S, c, c1);
-        if (2 * rest >= L) {
-            if (singleCover) {
-                bv.add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER);
-            } else {
-                FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER).add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER);
-            }
-            if (2 * rest > L) { // no store with an empty mask: its vector may lie past the output's end
-                VectorMask<Float> hi = S.indexInRange(L, 2 * rest);
-                if (singleCover) {
-                    bv.add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * (i + L), SEG_ORDER, hi);
-                } else {
-                    FloatVector.fromMemorySegment(S, y, 4L * (i + L), SEG_ORDER, hi).add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * (i + L), SEG_ORDER, hi);
-                }
-            }
-        } else {
-            VectorMask<Float> lo = S.indexInRange(0, 2 * rest);
-            if (singleCover) {
-                bv.add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, lo);
-            } else {
-                FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER, lo).add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, lo);
+                y.set(SEG_FLOAT, 4L * (i + l), y.get(SEG_FLOAT, 4L * (i + l)) + value);
             }
         }
     }
@@ -1303,16 +1296,7 @@ final class Col2im {
                     }
                 } else {
                     // at the output's ends the vector would lie partly outside it: value by value
-                    for (int l = 0; l < 2 * inW; l++) {
-                        if ((rowLanes >>> l & 1) != 0) {
-                            float value = c[((l & 1) == 0 ? c0 : c1) + ih * inW + l / 2];
-                            if (singleCover) {
-                                y.set(SEG_FLOAT, 4L * (yRow + l), b + value);
-                            } else {
-                                y.set(SEG_FLOAT, 4L * (yRow + l), y.get(SEG_FLOAT, 4L * (yRow + l)) + value);
-                            }
-                        }
-                    }
+                    pairLanes(y, yRow, c, c0 + ih * inW, c1 + ih * inW, rowLanes, b);
                 }
             }
         }

@@ -283,6 +283,25 @@ class TileCoverageExamplesTest {
     }
 
     /**
+     * col2im's stride-2 pairs row by row, each row's zipped vectors one masked step each: rows of one
+     * part chunk, of one whole chunk and more (5, 8, 16, 24, 33 and 40 columns against 4, 8 and 16
+     * lanes), padding 1 and 3 (which crop the first columns of the low taps and the last of the high
+     * ones, so first and last chunks have lanes of one tap only), an odd kernel (a last tap without a
+     * partner), with and without bias; the first and last output rows put vectors partly outside the
+     * output (those go value by value).
+     */
+    @Test
+    void strideTwoPairsRowByRow() {
+        for (int width : new int[] {5, 8, 16, 24, 33, 40}) {
+            for (int pad : new int[] {1, 3}) {
+                assertZippedAgrees(ConvTransposeSpec.builder2d(8, 3, 3, 4 + 2 * (pad / 3)).stride(1, 2).padding(1, pad)
+                        .bias(pad == 1).build().problem(2, 8, 3, width));
+            }
+            assertZippedAgrees(ConvTransposeSpec.builder2d(8, 2, 2, 5).stride(2).padding(0, 1).build().problem(1, 8, 4, width));
+        }
+    }
+
+    /**
      * Runs the problem on the im2col kernel on float arrays on 1 to 4 threads and on native segments
      * on 1 and 2, each bitwise equal to the reference.
      */
