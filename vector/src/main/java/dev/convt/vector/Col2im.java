@@ -35,13 +35,12 @@ final class Col2im {
     /** Zips the low (high) halves of two vectors: a0 b0 a1 b1 … */
     private static final VectorShuffle<Float> ZIP_LO = VectorShuffle.makeZip(S, 0);
     private static final VectorShuffle<Float> ZIP_HI = VectorShuffle.makeZip(S, 1);
-    /** The stride the gathered path serves: 8 taps × stride 8 (HiFi-GAN, Conv-TasNet, FCN's 16/8 up-sampling). */
+    /** The largest stride whose taps interleave ({@link #octRun}): 8 taps × stride 8 (HiFi-GAN, Conv-TasNet, FCN's 16/8 up-sampling). */
     static final int GL = 8;
-    /** Input columns per gathered vector: 2 at 512 bits (lanes 0–7 the 8 taps of one column, 8–15 of the next), else 1. */
-    private static final int G_COLUMNS = Math.max(1, L / GL);
-    /** Gathered vectors per input column: 2 at 128 bits (taps 0–3, 4–7), else 1. */
-    private static final int G_VECTORS = Math.max(1, GL / L);
-    /** Entries of the gather offsets ({@link #G_COLUMNS} columns × 8 taps, or 8 taps in {@link #G_VECTORS} vectors). */
+    /**
+     * Entries of the {@code gather} buffer {@link #add} takes: the im2col kernel's workspace still
+     * holds one, but no path reads it since the 8-tap groups are zipped rather than gathered.
+     */
     static final int GATHER_LENGTH = Math.max(L, GL);
     /**
      * Floats a column block must have past its last row's last column, at least: {@link #pairRow}
@@ -367,28 +366,20 @@ final class Col2im {
      *
      * <p>With stride 2 and dilation 1 along the width, the rows of taps {@code kw} and {@code kw + 1}
      * (adjacent in the block) land on interleaved output columns: they are zipped with vector
-     * shuffles into one contiguous run instead of two strided scalar loops.
+     * shuffles into one contiguous run instead of two strided scalar loops; with strides 3, 4 and 8, the
+     * rows of 3, 4 or 8 taps ({@link #addInterleaved}). {@code gather} is not read ({@link #GATHER_LENGTH}).
      */
     void add(int g, int rowFrom, int rowTo, int j0, int width, float[] c, int ldc, float[] y, int yOff, int[] gather) {
         int end = j0 + width;
         boolean pairs = sW == 2 && dW == 1 && kW >= 2;
-        boolean lanes = sW == GL && dW == 1 && kW >= GL;
-        // taps interleaved in groups of 3 or 4 (strides 3 and 4), else 0
-        int interleave = dW == 1 && kW >= sW && (sW == 3 && TRIPLES_OK || sW == 4) ? sW : 0;
-        for (int i = 0; i < GATHER_LENGTH; i++) {
-            gather[i] = (i % GL) * ldc + i / GL; // lane i: tap i % 8 of input column i / 8
-        }
+        // taps interleaved in groups of 3, 4 or 8 (strides 3, 4 and 8), else 0
+        int interleave = dW == 1 && kW >= sW && (sW == 3 && TRIPLES_OK || sW == 4 || sW == GL) ? sW : 0;
         for (int row = rowFrom; row < rowTo; row++) {
             int col = row / taps;
             int tap = row - col * taps;
             int kd = tap / kHW;
             int kh = (tap - kd * kHW) / kW;
             int kw = tap - kd * kHW - kh * kW;
-            if (lanes && kw % GL == 0 && kw + GL <= kW && row + GL <= rowTo) {
-                addLaneGroup(g, col, kd, kh, kw, row - rowFrom, j0, end, c, ldc, y, yOff, gather);
-                row += GL - 1;
-                continue;
-            }
             if (interleave > 0 && kw % interleave == 0 && kw + interleave <= kW && row + interleave <= rowTo) {
                 addInterleaved(interleave, g, col, kd, kh, kw, row - rowFrom, j0, end, c, ldc, y, yOff);
                 row += interleave - 1;
@@ -456,77 +447,10 @@ final class Col2im {
     }
 
     /**
-     * Stride 8, dilation 1: the 8 taps {@code kw0 .. kw0 + 8} of one kernel row (8 adjacent rows of
-     * the block) land on 8 consecutive output columns per input column, so gathers down the block's
-     * columns give contiguous output vectors: one per column at 256 bits, one per two columns at 512,
-     * two per column at 128.
-     */
-    private void addLaneGroup(int g, int col, int kd, int kh, int kw0, int blockRow, int j0, int end, float[] c, int ldc,
-                              float[] y, int yOff, int[] gather) {
-        int ihA0 = ihLo[kh], ihB0 = ihHi[kh];
-        if (ihA0 >= ihB0 || idLo[kd] >= idHi[kd]) {
-            return;
-        }
-        int lo = 0, hi = inW;
-        for (int t = 0; t < GL; t++) {
-            lo = Math.max(lo, iwLo[kw0 + t]);
-            hi = Math.min(hi, iwHi[kw0 + t]);
-        }
-        int co = g * coPerG + col;
-        float b = bias == null ? 0f : bias[co];
-        FloatVector bv = FloatVector.broadcast(S, b);
-        int owOff = kw0 * dW - pW;
-        int ohOff = kh * dH - pH;
-        int cRow = blockRow * ldc;
-        int j = j0;
-        while (j < end) {
-            int sl = j / slice;
-            int p0 = j - sl * slice;
-            int pEnd = Math.min(slice, p0 + end - j);
-            int cBase = cRow + (j - j0) - p0;
-            int yBase = sliceBase(sl, kd, co, yOff);
-            int ihA = Math.max(p0 / inW, ihA0);
-            int ihB = sliceCropped(sl, kd) ? ihA : Math.min((pEnd - 1) / inW + 1, ihB0);
-            for (int ih = ihA; ih < ihB; ih++) {
-                int a = ih * inW;
-                int iwA = Math.max(0, p0 - a);
-                int iwB = Math.min(inW, pEnd - a);
-                int yRow = yBase + (ih * sH + ohOff) * outW + owOff;
-                int cIn = cBase + a;
-                int cs = Math.max(iwA, lo);
-                int ce = Math.min(iwB, hi);
-                if (cs < ce) {
-                    int iw = cs;
-                    for (; iw + G_COLUMNS <= ce; iw += G_COLUMNS) {
-                        for (int u = 0; u < G_VECTORS; u++) {
-                            FloatVector v = FloatVector.fromArray(S, c, cIn + iw, gather, u * L);
-                            int yi = yRow + iw * GL + u * L;
-                            if (singleCover) {
-                                bv.add(v).intoArray(y, yi);
-                            } else {
-                                FloatVector.fromArray(S, y, yi).add(v).intoArray(y, yi);
-                            }
-                        }
-                    }
-                    ce = iw; // a last odd column (two columns per vector) goes with the edges
-                } else {
-                    cs = ce = iwB;
-                }
-                // the edges, where only some of the L taps land inside the output
-                for (int t = 0; t < GL; t++) {
-                    int kw = kw0 + t;
-                    run(y, yRow + t, c, cIn + t * ldc, iwA, cs, iwLo[kw], iwHi[kw], b);
-                    run(y, yRow + t, c, cIn + t * ldc, ce, iwB, iwLo[kw], iwHi[kw], b);
-                }
-            }
-            j += pEnd - p0;
-        }
-    }
-
-    /**
-     * Stride n (3 or 4), dilation 1: the taps {@code kw0 .. kw0 + n} of one kernel row (n adjacent
+     * Stride n (3, 4 or 8), dilation 1: the taps {@code kw0 .. kw0 + n} of one kernel row (n adjacent
      * rows of the block) land on n consecutive output columns per input column; where all n are
-     * inside the output, one interleaved contiguous run ({@link #tripleRun}, {@link #quadRun}).
+     * inside the output, one interleaved contiguous run ({@link #tripleRun}, {@link #quadRun},
+     * {@link #octRun}).
      */
     private void addInterleaved(int n, int g, int col, int kd, int kh, int kw0, int blockRow, int j0, int end, float[] c,
                                 int ldc, float[] y, int yOff) {
@@ -564,8 +488,10 @@ final class Col2im {
                 if (cs < ce) {
                     if (n == 3) {
                         tripleRun(y, yRow + cs * 3, c, cIn + cs, ldc, ce - cs, b);
-                    } else {
+                    } else if (n == 4) {
                         quadRun(y, yRow + cs * 4, c, cIn + cs, ldc, ce - cs, b);
+                    } else {
+                        octRun(y, yRow + cs * 8, c, cIn + cs, ldc, ce - cs, b);
                     }
                 } else {
                     cs = ce = iwB;
@@ -660,6 +586,67 @@ final class Col2im {
                 y[i + 1] += c[c1 + t];
                 y[i + 2] += c[c2 + t];
                 y[i + 3] += c[c3 + t];
+            }
+        }
+    }
+
+    /**
+     * {@code y[yi + 8t + u] (+)= c[c0 + u·ldc + t]} for {@code t < count}, {@code u < 8}: three levels of
+     * zips, {@code zip(zip(zip(t0, t4), zip(t2, t6)), zip(zip(t1, t5), zip(t3, t7)))}, put the eight taps
+     * of each input column side by side.
+     */
+    private void octRun(float[] y, int yi, float[] c, int c0, int ldc, int count, float b) {
+        int t = 0;
+        FloatVector bv = FloatVector.broadcast(S, b);
+        for (int upper = count - L; t <= upper; t += L) {
+            int ct = c0 + t;
+            FloatVector v0 = FloatVector.fromArray(S, c, ct), v4 = FloatVector.fromArray(S, c, ct + 4 * ldc);
+            FloatVector v2 = FloatVector.fromArray(S, c, ct + 2 * ldc), v6 = FloatVector.fromArray(S, c, ct + 6 * ldc);
+            FloatVector v1 = FloatVector.fromArray(S, c, ct + ldc), v5 = FloatVector.fromArray(S, c, ct + 5 * ldc);
+            FloatVector v3 = FloatVector.fromArray(S, c, ct + 3 * ldc), v7 = FloatVector.fromArray(S, c, ct + 7 * ldc);
+            // per half of the columns h: t0 t4, t2 t6, t1 t5, t3 t7
+            FloatVector a0 = v0.rearrange(ZIP_LO, v4), a1 = v0.rearrange(ZIP_HI, v4);
+            FloatVector b0 = v2.rearrange(ZIP_LO, v6), b1 = v2.rearrange(ZIP_HI, v6);
+            FloatVector d0 = v1.rearrange(ZIP_LO, v5), d1 = v1.rearrange(ZIP_HI, v5);
+            FloatVector e0 = v3.rearrange(ZIP_LO, v7), e1 = v3.rearrange(ZIP_HI, v7);
+            // per quarter q: t0 t2 t4 t6 and t1 t3 t5 t7
+            FloatVector p0 = a0.rearrange(ZIP_LO, b0), p1 = a0.rearrange(ZIP_HI, b0);
+            FloatVector p2 = a1.rearrange(ZIP_LO, b1), p3 = a1.rearrange(ZIP_HI, b1);
+            FloatVector q0 = d0.rearrange(ZIP_LO, e0), q1 = d0.rearrange(ZIP_HI, e0);
+            FloatVector q2 = d1.rearrange(ZIP_LO, e1), q3 = d1.rearrange(ZIP_HI, e1);
+            int i = yi + 8 * t;
+            FloatVector o0 = p0.rearrange(ZIP_LO, q0), o1 = p0.rearrange(ZIP_HI, q0);
+            FloatVector o2 = p1.rearrange(ZIP_LO, q1), o3 = p1.rearrange(ZIP_HI, q1);
+            FloatVector o4 = p2.rearrange(ZIP_LO, q2), o5 = p2.rearrange(ZIP_HI, q2);
+            FloatVector o6 = p3.rearrange(ZIP_LO, q3), o7 = p3.rearrange(ZIP_HI, q3);
+            if (singleCover) {
+                bv.add(o0).intoArray(y, i);
+                bv.add(o1).intoArray(y, i + L);
+                bv.add(o2).intoArray(y, i + 2 * L);
+                bv.add(o3).intoArray(y, i + 3 * L);
+                bv.add(o4).intoArray(y, i + 4 * L);
+                bv.add(o5).intoArray(y, i + 5 * L);
+                bv.add(o6).intoArray(y, i + 6 * L);
+                bv.add(o7).intoArray(y, i + 7 * L);
+            } else {
+                FloatVector.fromArray(S, y, i).add(o0).intoArray(y, i);
+                FloatVector.fromArray(S, y, i + L).add(o1).intoArray(y, i + L);
+                FloatVector.fromArray(S, y, i + 2 * L).add(o2).intoArray(y, i + 2 * L);
+                FloatVector.fromArray(S, y, i + 3 * L).add(o3).intoArray(y, i + 3 * L);
+                FloatVector.fromArray(S, y, i + 4 * L).add(o4).intoArray(y, i + 4 * L);
+                FloatVector.fromArray(S, y, i + 5 * L).add(o5).intoArray(y, i + 5 * L);
+                FloatVector.fromArray(S, y, i + 6 * L).add(o6).intoArray(y, i + 6 * L);
+                FloatVector.fromArray(S, y, i + 7 * L).add(o7).intoArray(y, i + 7 * L);
+            }
+        }
+        for (; t < count; t++) {
+            for (int u = 0; u < 8; u++) {
+                int i = yi + 8 * t + u;
+                if (singleCover) {
+                    y[i] = b + c[c0 + u * ldc + t];
+                } else {
+                    y[i] += c[c0 + u * ldc + t];
+                }
             }
         }
     }
@@ -897,28 +884,20 @@ final class Col2im {
      *
      * <p>With stride 2 and dilation 1 along the width, the rows of taps {@code kw} and {@code kw + 1}
      * (adjacent in the block) land on interleaved output columns: they are zipped with vector
-     * shuffles into one contiguous run instead of two strided scalar loops.
+     * shuffles into one contiguous run instead of two strided scalar loops; with strides 3, 4 and 8, the
+     * rows of 3, 4 or 8 taps ({@link #addInterleaved}). {@code gather} is not read ({@link #GATHER_LENGTH}).
      */
     void add(int g, int rowFrom, int rowTo, int j0, int width, float[] c, int ldc, MemorySegment y, int yOff, int[] gather) {
         int end = j0 + width;
         boolean pairs = sW == 2 && dW == 1 && kW >= 2;
-        boolean lanes = sW == GL && dW == 1 && kW >= GL;
-        // taps interleaved in groups of 3 or 4 (strides 3 and 4), else 0
-        int interleave = dW == 1 && kW >= sW && (sW == 3 && TRIPLES_OK || sW == 4) ? sW : 0;
-        for (int i = 0; i < GATHER_LENGTH; i++) {
-            gather[i] = (i % GL) * ldc + i / GL; // lane i: tap i % 8 of input column i / 8
-        }
+        // taps interleaved in groups of 3, 4 or 8 (strides 3, 4 and 8), else 0
+        int interleave = dW == 1 && kW >= sW && (sW == 3 && TRIPLES_OK || sW == 4 || sW == GL) ? sW : 0;
         for (int row = rowFrom; row < rowTo; row++) {
             int col = row / taps;
             int tap = row - col * taps;
             int kd = tap / kHW;
             int kh = (tap - kd * kHW) / kW;
             int kw = tap - kd * kHW - kh * kW;
-            if (lanes && kw % GL == 0 && kw + GL <= kW && row + GL <= rowTo) {
-                addLaneGroup(g, col, kd, kh, kw, row - rowFrom, j0, end, c, ldc, y, yOff, gather);
-                row += GL - 1;
-                continue;
-            }
             if (interleave > 0 && kw % interleave == 0 && kw + interleave <= kW && row + interleave <= rowTo) {
                 addInterleaved(interleave, g, col, kd, kh, kw, row - rowFrom, j0, end, c, ldc, y, yOff);
                 row += interleave - 1;
@@ -986,77 +965,10 @@ final class Col2im {
     }
 
     /**
-     * Stride 8, dilation 1: the 8 taps {@code kw0 .. kw0 + 8} of one kernel row (8 adjacent rows of
-     * the block) land on 8 consecutive output columns per input column, so gathers down the block's
-     * columns give contiguous output vectors: one per column at 256 bits, one per two columns at 512,
-     * two per column at 128.
-     */
-    private void addLaneGroup(int g, int col, int kd, int kh, int kw0, int blockRow, int j0, int end, float[] c, int ldc,
-                              MemorySegment y, int yOff, int[] gather) {
-        int ihA0 = ihLo[kh], ihB0 = ihHi[kh];
-        if (ihA0 >= ihB0 || idLo[kd] >= idHi[kd]) {
-            return;
-        }
-        int lo = 0, hi = inW;
-        for (int t = 0; t < GL; t++) {
-            lo = Math.max(lo, iwLo[kw0 + t]);
-            hi = Math.min(hi, iwHi[kw0 + t]);
-        }
-        int co = g * coPerG + col;
-        float b = bias == null ? 0f : bias[co];
-        FloatVector bv = FloatVector.broadcast(S, b);
-        int owOff = kw0 * dW - pW;
-        int ohOff = kh * dH - pH;
-        int cRow = blockRow * ldc;
-        int j = j0;
-        while (j < end) {
-            int sl = j / slice;
-            int p0 = j - sl * slice;
-            int pEnd = Math.min(slice, p0 + end - j);
-            int cBase = cRow + (j - j0) - p0;
-            int yBase = sliceBase(sl, kd, co, yOff);
-            int ihA = Math.max(p0 / inW, ihA0);
-            int ihB = sliceCropped(sl, kd) ? ihA : Math.min((pEnd - 1) / inW + 1, ihB0);
-            for (int ih = ihA; ih < ihB; ih++) {
-                int a = ih * inW;
-                int iwA = Math.max(0, p0 - a);
-                int iwB = Math.min(inW, pEnd - a);
-                int yRow = yBase + (ih * sH + ohOff) * outW + owOff;
-                int cIn = cBase + a;
-                int cs = Math.max(iwA, lo);
-                int ce = Math.min(iwB, hi);
-                if (cs < ce) {
-                    int iw = cs;
-                    for (; iw + G_COLUMNS <= ce; iw += G_COLUMNS) {
-                        for (int u = 0; u < G_VECTORS; u++) {
-                            FloatVector v = FloatVector.fromArray(S, c, cIn + iw, gather, u * L);
-                            int yi = yRow + iw * GL + u * L;
-                            if (singleCover) {
-                                bv.add(v).intoMemorySegment(y, 4L * yi, SEG_ORDER);
-                            } else {
-                                FloatVector.fromMemorySegment(S, y, 4L * yi, SEG_ORDER).add(v).intoMemorySegment(y, 4L * yi, SEG_ORDER);
-                            }
-                        }
-                    }
-                    ce = iw; // a last odd column (two columns per vector) goes with the edges
-                } else {
-                    cs = ce = iwB;
-                }
-                // the edges, where only some of the L taps land inside the output
-                for (int t = 0; t < GL; t++) {
-                    int kw = kw0 + t;
-                    run(y, yRow + t, c, cIn + t * ldc, iwA, cs, iwLo[kw], iwHi[kw], b);
-                    run(y, yRow + t, c, cIn + t * ldc, ce, iwB, iwLo[kw], iwHi[kw], b);
-                }
-            }
-            j += pEnd - p0;
-        }
-    }
-
-    /**
-     * Stride n (3 or 4), dilation 1: the taps {@code kw0 .. kw0 + n} of one kernel row (n adjacent
+     * Stride n (3, 4 or 8), dilation 1: the taps {@code kw0 .. kw0 + n} of one kernel row (n adjacent
      * rows of the block) land on n consecutive output columns per input column; where all n are
-     * inside the output, one interleaved contiguous run ({@link #tripleRun}, {@link #quadRun}).
+     * inside the output, one interleaved contiguous run ({@link #tripleRun}, {@link #quadRun},
+     * {@link #octRun}).
      */
     private void addInterleaved(int n, int g, int col, int kd, int kh, int kw0, int blockRow, int j0, int end, float[] c,
                                 int ldc, MemorySegment y, int yOff) {
@@ -1094,8 +1006,10 @@ final class Col2im {
                 if (cs < ce) {
                     if (n == 3) {
                         tripleRun(y, yRow + cs * 3, c, cIn + cs, ldc, ce - cs, b);
-                    } else {
+                    } else if (n == 4) {
                         quadRun(y, yRow + cs * 4, c, cIn + cs, ldc, ce - cs, b);
+                    } else {
+                        octRun(y, yRow + cs * 8, c, cIn + cs, ldc, ce - cs, b);
                     }
                 } else {
                     cs = ce = iwB;
@@ -1190,6 +1104,67 @@ final class Col2im {
                 y.set(SEG_FLOAT, 4L * (i + 1), y.get(SEG_FLOAT, 4L * (i + 1)) + c[c1 + t]);
                 y.set(SEG_FLOAT, 4L * (i + 2), y.get(SEG_FLOAT, 4L * (i + 2)) + c[c2 + t]);
                 y.set(SEG_FLOAT, 4L * (i + 3), y.get(SEG_FLOAT, 4L * (i + 3)) + c[c3 + t]);
+            }
+        }
+    }
+
+    /**
+     * {@code y[yi + 8t + u] (+)= c[c0 + u·ldc + t]} for {@code t < count}, {@code u < 8}: three levels of
+     * zips, {@code zip(zip(zip(t0, t4), zip(t2, t6)), zip(zip(t1, t5), zip(t3, t7)))}, put the eight taps
+     * of each input column side by side.
+     */
+    private void octRun(MemorySegment y, int yi, float[] c, int c0, int ldc, int count, float b) {
+        int t = 0;
+        FloatVector bv = FloatVector.broadcast(S, b);
+        for (int upper = count - L; t <= upper; t += L) {
+            int ct = c0 + t;
+            FloatVector v0 = FloatVector.fromArray(S, c, ct), v4 = FloatVector.fromArray(S, c, ct + 4 * ldc);
+            FloatVector v2 = FloatVector.fromArray(S, c, ct + 2 * ldc), v6 = FloatVector.fromArray(S, c, ct + 6 * ldc);
+            FloatVector v1 = FloatVector.fromArray(S, c, ct + ldc), v5 = FloatVector.fromArray(S, c, ct + 5 * ldc);
+            FloatVector v3 = FloatVector.fromArray(S, c, ct + 3 * ldc), v7 = FloatVector.fromArray(S, c, ct + 7 * ldc);
+            // per half of the columns h: t0 t4, t2 t6, t1 t5, t3 t7
+            FloatVector a0 = v0.rearrange(ZIP_LO, v4), a1 = v0.rearrange(ZIP_HI, v4);
+            FloatVector b0 = v2.rearrange(ZIP_LO, v6), b1 = v2.rearrange(ZIP_HI, v6);
+            FloatVector d0 = v1.rearrange(ZIP_LO, v5), d1 = v1.rearrange(ZIP_HI, v5);
+            FloatVector e0 = v3.rearrange(ZIP_LO, v7), e1 = v3.rearrange(ZIP_HI, v7);
+            // per quarter q: t0 t2 t4 t6 and t1 t3 t5 t7
+            FloatVector p0 = a0.rearrange(ZIP_LO, b0), p1 = a0.rearrange(ZIP_HI, b0);
+            FloatVector p2 = a1.rearrange(ZIP_LO, b1), p3 = a1.rearrange(ZIP_HI, b1);
+            FloatVector q0 = d0.rearrange(ZIP_LO, e0), q1 = d0.rearrange(ZIP_HI, e0);
+            FloatVector q2 = d1.rearrange(ZIP_LO, e1), q3 = d1.rearrange(ZIP_HI, e1);
+            int i = yi + 8 * t;
+            FloatVector o0 = p0.rearrange(ZIP_LO, q0), o1 = p0.rearrange(ZIP_HI, q0);
+            FloatVector o2 = p1.rearrange(ZIP_LO, q1), o3 = p1.rearrange(ZIP_HI, q1);
+            FloatVector o4 = p2.rearrange(ZIP_LO, q2), o5 = p2.rearrange(ZIP_HI, q2);
+            FloatVector o6 = p3.rearrange(ZIP_LO, q3), o7 = p3.rearrange(ZIP_HI, q3);
+            if (singleCover) {
+                bv.add(o0).intoMemorySegment(y, 4L * i, SEG_ORDER);
+                bv.add(o1).intoMemorySegment(y, 4L * (i + L), SEG_ORDER);
+                bv.add(o2).intoMemorySegment(y, 4L * (i + 2 * L), SEG_ORDER);
+                bv.add(o3).intoMemorySegment(y, 4L * (i + 3 * L), SEG_ORDER);
+                bv.add(o4).intoMemorySegment(y, 4L * (i + 4 * L), SEG_ORDER);
+                bv.add(o5).intoMemorySegment(y, 4L * (i + 5 * L), SEG_ORDER);
+                bv.add(o6).intoMemorySegment(y, 4L * (i + 6 * L), SEG_ORDER);
+                bv.add(o7).intoMemorySegment(y, 4L * (i + 7 * L), SEG_ORDER);
+            } else {
+                FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER).add(o0).intoMemorySegment(y, 4L * i, SEG_ORDER);
+                FloatVector.fromMemorySegment(S, y, 4L * (i + L), SEG_ORDER).add(o1).intoMemorySegment(y, 4L * (i + L), SEG_ORDER);
+                FloatVector.fromMemorySegment(S, y, 4L * (i + 2 * L), SEG_ORDER).add(o2).intoMemorySegment(y, 4L * (i + 2 * L), SEG_ORDER);
+                FloatVector.fromMemorySegment(S, y, 4L * (i + 3 * L), SEG_ORDER).add(o3).intoMemorySegment(y, 4L * (i + 3 * L), SEG_ORDER);
+                FloatVector.fromMemorySegment(S, y, 4L * (i + 4 * L), SEG_ORDER).add(o4).intoMemorySegment(y, 4L * (i + 4 * L), SEG_ORDER);
+                FloatVector.fromMemorySegment(S, y, 4L * (i + 5 * L), SEG_ORDER).add(o5).intoMemorySegment(y, 4L * (i + 5 * L), SEG_ORDER);
+                FloatVector.fromMemorySegment(S, y, 4L * (i + 6 * L), SEG_ORDER).add(o6).intoMemorySegment(y, 4L * (i + 6 * L), SEG_ORDER);
+                FloatVector.fromMemorySegment(S, y, 4L * (i + 7 * L), SEG_ORDER).add(o7).intoMemorySegment(y, 4L * (i + 7 * L), SEG_ORDER);
+            }
+        }
+        for (; t < count; t++) {
+            for (int u = 0; u < 8; u++) {
+                int i = yi + 8 * t + u;
+                if (singleCover) {
+                    y.set(SEG_FLOAT, 4L * i, b + c[c0 + u * ldc + t]);
+                } else {
+                    y.set(SEG_FLOAT, 4L * i, y.get(SEG_FLOAT, 4L * i) + c[c0 + u * ldc + t]);
+                }
             }
         }
     }

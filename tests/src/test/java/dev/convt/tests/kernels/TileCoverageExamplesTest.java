@@ -79,7 +79,7 @@ class TileCoverageExamplesTest {
     }
 
     /**
-     * col2im's vector paths for strides 2 (zipped pairs), 3 (interleaved triples), 4 (two levels of zips) and 8 (8-tap gathers),
+     * col2im's vector paths for strides 2 (zipped pairs), 3 (interleaved triples), 4 and 8 (two and three levels of zips),
      * in 2-D with padding on both sides, kernels of one and two strides plus one (single-cover runs, edge
      * taps), batch 2 and 64 input channels over a 4 × 300 input, so that an SGEMM column block ends in
      * the middle of an input row and the next one starts there, in either image of the batch.
@@ -96,7 +96,7 @@ class TileCoverageExamplesTest {
     }
 
     /**
-     * col2im's zipped pairs, interleaved triples and quads and 8-tap gathers (strides 2, 3, 4, 8 along the width)
+     * col2im's zipped pairs and interleaved groups of 3, 4 and 8 taps (strides 2, 3, 4, 8 along the width)
      * under a dilated kernel height, where kernel row kh lands on output row {@code ih·sh − ph + kh·dh}
      * (dilation 3: kh·dh and kh/dh differ from kh = 1 on); and the same strides with a dilated kernel
      * width, where those paths must not be taken (each needs its taps on adjacent output columns).
@@ -132,9 +132,9 @@ class TileCoverageExamplesTest {
     }
 
     /**
-     * col2im's 8-tap gathers where exactly one input column has all 8 taps inside the output (an input
-     * one column wide, and three wide with padding): the gather loop takes columns two at a time at
-     * 512 bits, so the single column must go to the edge loop.
+     * col2im's 8-tap groups where exactly one input column has all 8 taps inside the output (an input
+     * one column wide, and three wide with padding): the zipped loop takes L columns at a time, so the
+     * single column must go to the part-vector rest.
      */
     @Test
     void im2colEightTapGathersOverASingleFullColumn() {
@@ -265,21 +265,24 @@ class TileCoverageExamplesTest {
     // output rows or columns): assertZippedAgrees runs any im2col problem so.
 
     /**
-     * col2im's stride-4 path (4 taps interleaved by two levels of zips): kernels of one and two strides
-     * (single cover, and two groups of 4 taps adding into the same outputs), padding that crops the
-     * first and last input columns of some taps (edges), rows that are not a multiple of the vector
-     * (the part-vector rest), in 1-D (bands of columns on several threads) and 2-D (a dilated kernel
-     * height, bands of rows), with and without bias.
+     * col2im's stride-4 and stride-8 paths (4 and 8 taps interleaved by two and three levels of zips):
+     * kernels of one and two strides (single cover, and two groups of taps adding into the same
+     * outputs), padding that crops the first and last input columns of some taps (edges), rows that
+     * are not a multiple of the vector (the part-vector rest), in 1-D (bands of columns on several
+     * threads) and 2-D (a dilated kernel height, bands of rows), with and without bias.
      */
     @Test
-    void strideFourInterleavedTaps() {
-        for (boolean bias : new boolean[] {true, false}) {
-            assertZippedAgrees(ConvTransposeSpec.builder1d(16, 3, 8).stride(4).bias(bias).build().problem(2, 16, 37));
-            assertZippedAgrees(ConvTransposeSpec.builder1d(16, 3, 8).stride(4).padding(3).bias(bias).build().problem(1, 16, 70));
-            assertZippedAgrees(ConvTransposeSpec.builder1d(8, 2, 4).stride(4).bias(bias).build().problem(2, 8, 45));
+    void strideFourAndEightInterleavedTaps() {
+        for (int s : new int[] {4, 8}) {
+            for (boolean bias : new boolean[] {true, false}) {
+                assertZippedAgrees(ConvTransposeSpec.builder1d(16, 3, 2 * s).stride(s).bias(bias).build().problem(2, 16, 37));
+                assertZippedAgrees(ConvTransposeSpec.builder1d(16, 3, 2 * s).stride(s).padding(s - 1).bias(bias).build().problem(1, 16, 70));
+                assertZippedAgrees(ConvTransposeSpec.builder1d(8, 2, s).stride(s).bias(bias).build().problem(2, 8, 45));
+            }
+            assertZippedAgrees(ConvTransposeSpec.builder2d(8, 3, 3, 2 * s + 1).stride(2, s).padding(1, s + 1).dilation(2, 1)
+                    .build().problem(2, 8, 5, 21));
+            assertZippedAgrees(ConvTransposeSpec.builder1d(8, 2, 2 * s).stride(s).padding(s / 2).build().problem(1, 8, 3));
         }
-        assertZippedAgrees(ConvTransposeSpec.builder2d(8, 3, 3, 9).stride(2, 4).padding(1, 5).dilation(2, 1).build().problem(2, 8, 5, 21));
-        assertZippedAgrees(ConvTransposeSpec.builder1d(8, 2, 8).stride(4).padding(2).build().problem(1, 8, 3));
     }
 
     /**
