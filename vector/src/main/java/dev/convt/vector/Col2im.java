@@ -672,6 +672,9 @@ final class Col2im {
      * columns where padding crops one tap of the two take no part-vector step or scalar values of
      * their own. Each output gets the same one addition (or, in a single cover, bias plus value).
      *
+     * <p>Every lane of a chunk between the first and the last is set: adjacent taps at stride 2 reach
+     * the same input columns but at most one at either end (also in a band for one thread).
+     *
      * <p>The block's rows are read as whole vectors ({@link #BLOCK_SLACK} keeps them inside the
      * block): their lanes past a tap's range only reach unset lanes.
      */
@@ -1189,6 +1192,9 @@ final class Col2im {
      * one masked step: its lanes those of the columns each tap reaches ({@link #pairBits}), so the
      * columns where padding crops one tap of the two take no part-vector step or scalar values of
      * their own. Each output gets the same one addition (or, in a single cover, bias plus value).
+     *
+     * <p>Every lane of a chunk between the first and the last is set: adjacent taps at stride 2 reach
+     * the same input columns but at most one at either end (also in a band for one thread).
      *
      * <p>The block's rows are read as whole vectors ({@link #BLOCK_SLACK} keeps them inside the
      * block): their lanes past a tap's range only reach unset lanes.
