@@ -99,9 +99,6 @@ final class Col2im {
     /** The even (odd) bits of a long: a zip's lanes from its first (second) vector. */
     private static final long EVEN_BITS = 0x5555_5555_5555_5555L, ODD_BITS = EVEN_BITS << 1;
 
-    /** The lanes of a pair's two zipped vectors (L input columns) as bits of a long: all of them. */
-    private static final long PAIR_BITS = -1L >>> (64 - 2 * L);
-
     /** The first input column either of a pair's taps reaches, of their ranges {@code [a0, e0)} and {@code [a1, e1)} (either may be empty). */
     private static int pairFrom(int a0, int e0, int a1, int e1) {
         return a0 >= e0 ? a1 : a1 >= e1 ? a0 : Math.min(a0, a1);
@@ -665,50 +662,79 @@ final class Col2im {
     }
 
     /**
-     * One input row of a pair: {@code y[yRow + 2·iw] (+)= c[c0 + iw]} for {@code iw} in {@code [a0, e0)}
-     * (tap kw) and {@code y[yRow + 2·iw + 1] (+)= c[c1 + iw]} for {@code iw} in {@code [a1, e1)} (tap
-     * kw + 1). The zip of the two block rows, L input columns at a time, gives two output vectors, each
-     * one masked step: its lanes those of the columns each tap reaches ({@link #pairBits}), so the
-     * columns where padding crops one tap of the two take no part-vector step or scalar values of
-     * their own. Each output gets the same one addition (or, in a single cover, bias plus value).
-     *
-     * <p>Every lane of a chunk between the first and the last is set: adjacent taps at stride 2 reach
-     * the same input columns but at most one at either end (also in a band for one thread).
+     * One input row of a pair: {@code y[yRow + 2·iw] (+)= c[c0 + iw]} where tap kw reaches the output
+     * from {@code iw}, and {@code y[yRow + 2·iw + 1] (+)= c[c1 + iw]} where tap kw + 1 does, over the
+     * input columns {@code [from, to)} either reaches. The zip of the two block rows, L input columns
+     * at a time, gives two output vectors. The first and the last chunk are masked steps
+     * ({@link #pairStep}), their lanes {@code first} and {@code last} those of the columns each tap
+     * reaches ({@link #pairBits}), so the columns where padding crops one tap of the two take no
+     * part-vector step or scalar values of their own; every chunk between has all its lanes set
+     * (adjacent taps at stride 2 reach the same input columns but at most one at either end, also in a
+     * band for one thread) and is a whole-vector step. Each output gets the same one addition (or, in
+     * a single cover, bias plus value).
      *
      * <p>The block's rows are read as whole vectors ({@link #BLOCK_SLACK} keeps them inside the
      * block): their lanes past a tap's range only reach unset lanes.
      */
     private void pairRow(float[] y, int yRow, float[] c, int c0, int c1, int from, int to, long first, long last, float b) {
+        if (from >= to) {
+            return;
+        }
+        int lastAt = lastChunk(from, to);
+        pairStep(y, yRow, c, c0, c1, from, first, b);
+        int iw = from + L;
         FloatVector bv = FloatVector.broadcast(S, b);
-        for (int iw = from; iw < to; iw += L) {
-            long bits = iw == from ? first : iw + L < to ? PAIR_BITS : last;
+        for (; iw < lastAt; iw += L) {
+            // all lanes set, so all inside the output: whole vectors
             FloatVector v0 = FloatVector.fromArray(S, c, c0 + iw);
             FloatVector v1 = FloatVector.fromArray(S, c, c1 + iw);
             int i = yRow + 2 * iw;
-            long lo = bits & LANE_BITS, hi = bits >>> L;
-            // no step with an empty mask: its vector may lie outside the output; at the output's ends a
-            // vector would lie partly outside it, and the Vector API would take its out-of-range path:
-            // value by value there instead
-            if (lo != 0 && (i < 0 || i > y.length - L)) {
-                pairLanes(y, i, c, c0 + iw, c1 + iw, lo, b);
-            } else if (lo != 0) {
-                VectorMask<Float> m = VectorMask.fromLong(S, lo);
-                if (singleCover) {
-                    bv.add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i, m);
-                } else {
-                    FloatVector.fromArray(S, y, i, m).add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i, m);
-                }
+            if (singleCover) {
+                bv.add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i);
+                bv.add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L);
+            } else {
+                FloatVector.fromArray(S, y, i).add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i);
+                FloatVector.fromArray(S, y, i + L).add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L);
             }
-            i += L;
-            if (hi != 0 && (i < 0 || i > y.length - L)) {
-                pairLanes(y, i, c, c0 + iw + L / 2, c1 + iw + L / 2, hi, b);
-            } else if (hi != 0) {
-                VectorMask<Float> m = VectorMask.fromLong(S, hi);
-                if (singleCover) {
-                    bv.add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i, m);
-                } else {
-                    FloatVector.fromArray(S, y, i, m).add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i, m);
-                }
+        }
+        if (lastAt > from) {
+            pairStep(y, yRow, c, c0, c1, lastAt, last, b);
+        }
+    }
+
+    /**
+     * The chunk of {@link #pairRow} at input column {@code iw}, its lanes {@code bits}, as two masked
+     * steps. A method of its own, taking no vector argument (nothing is boxed at the call), so that
+     * the JIT compiles the row's loop and this step as separate units.
+     */
+    private void pairStep(float[] y, int yRow, float[] c, int c0, int c1, int iw, long bits, float b) {
+        FloatVector bv = FloatVector.broadcast(S, b);
+        FloatVector v0 = FloatVector.fromArray(S, c, c0 + iw);
+        FloatVector v1 = FloatVector.fromArray(S, c, c1 + iw);
+        int i = yRow + 2 * iw;
+        long lo = bits & LANE_BITS, hi = bits >>> L;
+        // no step with an empty mask: its vector may lie outside the output; at the output's ends a
+        // vector would lie partly outside it, and the Vector API would take its out-of-range path:
+        // value by value there instead
+        if (lo != 0 && (i < 0 || i > y.length - L)) {
+            pairLanes(y, i, c, c0 + iw, c1 + iw, lo, b);
+        } else if (lo != 0) {
+            VectorMask<Float> m = VectorMask.fromLong(S, lo);
+            if (singleCover) {
+                bv.add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i, m);
+            } else {
+                FloatVector.fromArray(S, y, i, m).add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i, m);
+            }
+        }
+        i += L;
+        if (hi != 0 && (i < 0 || i > y.length - L)) {
+            pairLanes(y, i, c, c0 + iw + L / 2, c1 + iw + L / 2, hi, b);
+        } else if (hi != 0) {
+            VectorMask<Float> m = VectorMask.fromLong(S, hi);
+            if (singleCover) {
+                bv.add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i, m);
+            } else {
+                FloatVector.fromArray(S, y, i, m).add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i, m);
             }
         }
     }
@@ -1186,50 +1212,79 @@ final class Col2im {
     }
 
     /**
-     * One input row of a pair: {@code y[yRow + 2·iw] (+)= c[c0 + iw]} for {@code iw} in {@code [a0, e0)}
-     * (tap kw) and {@code y[yRow + 2·iw + 1] (+)= c[c1 + iw]} for {@code iw} in {@code [a1, e1)} (tap
-     * kw + 1). The zip of the two block rows, L input columns at a time, gives two output vectors, each
-     * one masked step: its lanes those of the columns each tap reaches ({@link #pairBits}), so the
-     * columns where padding crops one tap of the two take no part-vector step or scalar values of
-     * their own. Each output gets the same one addition (or, in a single cover, bias plus value).
-     *
-     * <p>Every lane of a chunk between the first and the last is set: adjacent taps at stride 2 reach
-     * the same input columns but at most one at either end (also in a band for one thread).
+     * One input row of a pair: {@code y[yRow + 2·iw] (+)= c[c0 + iw]} where tap kw reaches the output
+     * from {@code iw}, and {@code y[yRow + 2·iw + 1] (+)= c[c1 + iw]} where tap kw + 1 does, over the
+     * input columns {@code [from, to)} either reaches. The zip of the two block rows, L input columns
+     * at a time, gives two output vectors. The first and the last chunk are masked steps
+     * ({@link #pairStep}), their lanes {@code first} and {@code last} those of the columns each tap
+     * reaches ({@link #pairBits}), so the columns where padding crops one tap of the two take no
+     * part-vector step or scalar values of their own; every chunk between has all its lanes set
+     * (adjacent taps at stride 2 reach the same input columns but at most one at either end, also in a
+     * band for one thread) and is a whole-vector step. Each output gets the same one addition (or, in
+     * a single cover, bias plus value).
      *
      * <p>The block's rows are read as whole vectors ({@link #BLOCK_SLACK} keeps them inside the
      * block): their lanes past a tap's range only reach unset lanes.
      */
     private void pairRow(MemorySegment y, int yRow, float[] c, int c0, int c1, int from, int to, long first, long last, float b) {
+        if (from >= to) {
+            return;
+        }
+        int lastAt = lastChunk(from, to);
+        pairStep(y, yRow, c, c0, c1, from, first, b);
+        int iw = from + L;
         FloatVector bv = FloatVector.broadcast(S, b);
-        for (int iw = from; iw < to; iw += L) {
-            long bits = iw == from ? first : iw + L < to ? PAIR_BITS : last;
+        for (; iw < lastAt; iw += L) {
+            // all lanes set, so all inside the output: whole vectors
             FloatVector v0 = FloatVector.fromArray(S, c, c0 + iw);
             FloatVector v1 = FloatVector.fromArray(S, c, c1 + iw);
             int i = yRow + 2 * iw;
-            long lo = bits & LANE_BITS, hi = bits >>> L;
-            // no step with an empty mask: its vector may lie outside the output; at the output's ends a
-            // vector would lie partly outside it, and the Vector API would take its out-of-range path:
-            // value by value there instead
-            if (lo != 0 && (i < 0 || i > (y.byteSize() / 4) - L)) {
-                pairLanes(y, i, c, c0 + iw, c1 + iw, lo, b);
-            } else if (lo != 0) {
-                VectorMask<Float> m = VectorMask.fromLong(S, lo);
-                if (singleCover) {
-                    bv.add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, m);
-                } else {
-                    FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER, m).add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, m);
-                }
+            if (singleCover) {
+                bv.add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER);
+                bv.add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * (i + L), SEG_ORDER);
+            } else {
+                FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER).add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER);
+                FloatVector.fromMemorySegment(S, y, 4L * (i + L), SEG_ORDER).add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * (i + L), SEG_ORDER);
             }
-            i += L;
-            if (hi != 0 && (i < 0 || i > (y.byteSize() / 4) - L)) {
-                pairLanes(y, i, c, c0 + iw + L / 2, c1 + iw + L / 2, hi, b);
-            } else if (hi != 0) {
-                VectorMask<Float> m = VectorMask.fromLong(S, hi);
-                if (singleCover) {
-                    bv.add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, m);
-                } else {
-                    FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER, m).add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, m);
-                }
+        }
+        if (lastAt > from) {
+            pairStep(y, yRow, c, c0, c1, lastAt, last, b);
+        }
+    }
+
+    /**
+     * The chunk of {@link #pairRow} at input column {@code iw}, its lanes {@code bits}, as two masked
+     * steps. A method of its own, taking no vector argument (nothing is boxed at the call), so that
+     * the JIT compiles the row's loop and this step as separate units.
+     */
+    private void pairStep(MemorySegment y, int yRow, float[] c, int c0, int c1, int iw, long bits, float b) {
+        FloatVector bv = FloatVector.broadcast(S, b);
+        FloatVector v0 = FloatVector.fromArray(S, c, c0 + iw);
+        FloatVector v1 = FloatVector.fromArray(S, c, c1 + iw);
+        int i = yRow + 2 * iw;
+        long lo = bits & LANE_BITS, hi = bits >>> L;
+        // no step with an empty mask: its vector may lie outside the output; at the output's ends a
+        // vector would lie partly outside it, and the Vector API would take its out-of-range path:
+        // value by value there instead
+        if (lo != 0 && (i < 0 || i > (y.byteSize() / 4) - L)) {
+            pairLanes(y, i, c, c0 + iw, c1 + iw, lo, b);
+        } else if (lo != 0) {
+            VectorMask<Float> m = VectorMask.fromLong(S, lo);
+            if (singleCover) {
+                bv.add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, m);
+            } else {
+                FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER, m).add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, m);
+            }
+        }
+        i += L;
+        if (hi != 0 && (i < 0 || i > (y.byteSize() / 4) - L)) {
+            pairLanes(y, i, c, c0 + iw + L / 2, c1 + iw + L / 2, hi, b);
+        } else if (hi != 0) {
+            VectorMask<Float> m = VectorMask.fromLong(S, hi);
+            if (singleCover) {
+                bv.add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, m);
+            } else {
+                FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER, m).add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, m);
             }
         }
     }
