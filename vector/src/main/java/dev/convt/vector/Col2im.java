@@ -36,16 +36,15 @@ final class Col2im {
     /** Zips the low (high) halves of two vectors: a0 b0 a1 b1 … */
     private static final VectorShuffle<Float> ZIP_LO = VectorShuffle.makeZip(S, 0);
     private static final VectorShuffle<Float> ZIP_HI = VectorShuffle.makeZip(S, 1);
-    /** The stride the gathered path serves: 8 taps × stride 8 (HiFi-GAN, Conv-TasNet, FCN's 16/8 up-sampling). */
+    /** The largest stride whose taps interleave ({@link #octRun}): 8 taps × stride 8 (HiFi-GAN, Conv-TasNet, FCN's 16/8 up-sampling). */
     static final int GL = 8;
-    /** Input columns per gathered vector: 2 at 512 bits (lanes 0–7 the 8 taps of one column, 8–15 of the next), else 1. */
-    private static final int G_COLUMNS = Math.max(1, L / GL);
-    /** Gathered vectors per input column: 2 at 128 bits (taps 0–3, 4–7), else 1. */
-    private static final int G_VECTORS = Math.max(1, GL / L);
-    /** Entries of the gather offsets ({@link #G_COLUMNS} columns × 8 taps, or 8 taps in {@link #G_VECTORS} vectors). */
+    /**
+     * Entries of the {@code gather} buffer {@link #add} takes: the im2col kernel's workspace still
+     * holds one, but no path reads it since the 8-tap groups are zipped rather than gathered.
+     */
     static final int GATHER_LENGTH = Math.max(L, GL);
     /**
-     * Floats a column block must have past its last row's last column, at least: {@link #pairTail}
+     * Floats a column block must have past its last row's last column, at least: {@link #pairRow}
      * reads a whole vector where fewer than L columns of a row remain, so at most one vector past the
      * block's {@code rows · ldc} floats.
      */
@@ -94,6 +93,41 @@ final class Col2im {
             bits[i] = (L * v + i) % 3 == tap;
         }
         return VectorMask.fromArray(S, bits, 0);
+    }
+
+    /** The lanes of one vector as bits of a long. */
+    private static final long LANE_BITS = -1L >>> (64 - L);
+    /** The even (odd) bits of a long: a zip's lanes from its first (second) vector. */
+    private static final long EVEN_BITS = 0x5555_5555_5555_5555L, ODD_BITS = EVEN_BITS << 1;
+
+    /** The first input column either of a pair's taps reaches, of their ranges {@code [a0, e0)} and {@code [a1, e1)} (either may be empty). */
+    private static int pairFrom(int a0, int e0, int a1, int e1) {
+        return a0 >= e0 ? a1 : a1 >= e1 ? a0 : Math.min(a0, a1);
+    }
+
+    /** One past the last input column either of a pair's taps reaches (see {@link #pairFrom}). */
+    private static int pairTo(int a0, int e0, int a1, int e1) {
+        return a0 >= e0 ? e1 : a1 >= e1 ? e0 : Math.max(e0, e1);
+    }
+
+    /** Where the last chunk of L input columns from {@code from} starts, for a span {@code [from, to)}. */
+    private static int lastChunk(int from, int to) {
+        return to <= from ? from : from + (to - 1 - from) / L * L;
+    }
+
+    /**
+     * The lanes, as bits of a long (2L of them: the two zipped vectors of the L input columns from
+     * {@code iw}), that a pair's taps reach: lane 2k when the first tap's range {@code [a0, e0)} holds
+     * {@code iw + k}, lane 2k + 1 when the second's {@code [a1, e1)} does.
+     */
+    private static long pairBits(int a0, int e0, int a1, int e1, int iw) {
+        return columnBits(a0 - iw, e0 - iw) & EVEN_BITS | columnBits(a1 - iw, e1 - iw) & ODD_BITS;
+    }
+
+    /** Both lanes of each column of {@code [k0, k1) ∩ [0, L)} of a zipped pair, as bits 2k0 … 2k1 − 1. */
+    private static long columnBits(int k0, int k1) {
+        int from = Math.max(0, k0), to = Math.min(L, k1);
+        return from >= to ? 0 : -1L >>> (64 - 2 * (to - from)) << 2 * from;
     }
 
     /**
@@ -329,30 +363,23 @@ final class Col2im {
      *
      * <p>With stride 2 and dilation 1 along the width, the rows of taps {@code kw} and {@code kw + 1}
      * (adjacent in the block) land on interleaved output columns: they are zipped with vector
-     * shuffles into one contiguous run instead of two strided scalar loops.
+     * shuffles into one contiguous run instead of two strided scalar loops; with strides 3, 4 and 8, the
+     * rows of 3, 4 or 8 taps ({@link #addInterleaved}). {@code gather} is not read ({@link #GATHER_LENGTH}).
      */
     void add(int g, int rowFrom, int rowTo, int j0, int width, float[] c, int ldc, float[] y, int yOff, int[] gather) {
         int end = j0 + width;
         boolean pairs = sW == 2 && dW == 1 && kW >= 2;
-        boolean lanes = sW == GL && dW == 1 && kW >= GL;
-        boolean triples = TRIPLES_OK && sW == 3 && dW == 1 && kW >= 3;
-        for (int i = 0; i < GATHER_LENGTH; i++) {
-            gather[i] = (i % GL) * ldc + i / GL; // lane i: tap i % 8 of input column i / 8
-        }
+        // taps interleaved in groups of 3, 4 or 8 (strides 3, 4 and 8), else 0
+        int interleave = dW == 1 && kW >= sW && (sW == 3 && TRIPLES_OK || sW == 4 || sW == GL) ? sW : 0;
         for (int row = rowFrom; row < rowTo; row++) {
             int col = row / taps;
             int tap = row - col * taps;
             int kd = tap / kHW;
             int kh = (tap - kd * kHW) / kW;
             int kw = tap - kd * kHW - kh * kW;
-            if (lanes && kw % GL == 0 && kw + GL <= kW && row + GL <= rowTo) {
-                addLaneGroup(g, col, kd, kh, kw, row - rowFrom, j0, end, c, ldc, y, yOff, gather);
-                row += GL - 1;
-                continue;
-            }
-            if (triples && kw % 3 == 0 && kw + 3 <= kW && row + 3 <= rowTo) {
-                addTriple(g, col, kd, kh, kw, row - rowFrom, j0, end, c, ldc, y, yOff);
-                row += 2;
+            if (interleave > 0 && kw % interleave == 0 && kw + interleave <= kW && row + interleave <= rowTo) {
+                addInterleaved(interleave, g, col, kd, kh, kw, row - rowFrom, j0, end, c, ldc, y, yOff);
+                row += interleave - 1;
                 continue;
             }
             boolean pair = pairs && (kw & 1) == 0 && kw + 1 < kW && row + 1 < rowTo;
@@ -371,6 +398,9 @@ final class Col2im {
                     rowLanes |= (iw >= lo0 && iw < hi0 ? 1L : 0L) << (2 * iw) | (iw >= lo1 && iw < hi1 ? 2L : 0L) << (2 * iw);
                 }
             }
+            // a pair over whole input rows: the columns either tap reaches, in chunks of L, and the lanes of the first and last chunk
+            int spanFrom = pairFrom(lo0, hi0, lo1, hi1), spanTo = pairTo(lo0, hi0, lo1, hi1);
+            long spanFirst = pairBits(lo0, hi0, lo1, hi1, spanFrom), spanLast = pairBits(lo0, hi0, lo1, hi1, lastChunk(spanFrom, spanTo));
             if (ihA0 < ihB0 && idLo[kd] < idHi[kd] && (lo0 < hi0 || lo1 < hi1)) {
                 int j = j0;
                 while (j < end) {
@@ -393,19 +423,13 @@ final class Col2im {
                         // y index of input column iw for tap kw: yRow + iw·sW; for kw + 1 one more
                         int yRow = yBase + (ih * sH + ohOff) * outW + owOff;
                         int cIn = cBase + a;
-                        if (pair) {
-                            int cs = Math.max(iwA, Math.max(lo0, lo1));
-                            int ce = Math.min(iwB, Math.min(hi0, hi1));
-                            if (cs < ce) {
-                                pairRun(y, yRow + cs * 2, c, cIn + cs, cIn + ldc + cs, ce - cs, b);
-                                run(y, yRow, c, cIn, iwA, cs, lo0, hi0, b);
-                                run(y, yRow, c, cIn, ce, iwB, lo0, hi0, b);
-                                run(y, yRow + 1, c, cIn + ldc, iwA, cs, lo1, hi1, b);
-                                run(y, yRow + 1, c, cIn + ldc, ce, iwB, lo1, hi1, b);
-                            } else {
-                                run(y, yRow, c, cIn, iwA, iwB, lo0, hi0, b);
-                                run(y, yRow + 1, c, cIn + ldc, iwA, iwB, lo1, hi1, b);
-                            }
+                        if (pair && iwA == 0 && iwB == inW) {
+                            pairRow(y, yRow, c, cIn, cIn + ldc, spanFrom, spanTo, spanFirst, spanLast, b);
+                        } else if (pair) {
+                            int a0 = Math.max(iwA, lo0), e0 = Math.min(iwB, hi0), a1 = Math.max(iwA, lo1), e1 = Math.min(iwB, hi1);
+                            int from = pairFrom(a0, e0, a1, e1), to = pairTo(a0, e0, a1, e1);
+                            pairRow(y, yRow, c, cIn, cIn + ldc, from, to, pairBits(a0, e0, a1, e1, from),
+                                    pairBits(a0, e0, a1, e1, lastChunk(from, to)), b);
                         } else {
                             run(y, yRow, c, cIn, iwA, iwB, lo0, hi0, b);
                         }
@@ -420,25 +444,24 @@ final class Col2im {
     }
 
     /**
-     * Stride 8, dilation 1: the 8 taps {@code kw0 .. kw0 + 8} of one kernel row (8 adjacent rows of
-     * the block) land on 8 consecutive output columns per input column, so gathers down the block's
-     * columns give contiguous output vectors: one per column at 256 bits, one per two columns at 512,
-     * two per column at 128.
+     * Stride n (3, 4 or 8), dilation 1: the taps {@code kw0 .. kw0 + n} of one kernel row (n adjacent
+     * rows of the block) land on n consecutive output columns per input column; where all n are
+     * inside the output, one interleaved contiguous run ({@link #tripleRun}, {@link #quadRun},
+     * {@link #octRun}).
      */
-    private void addLaneGroup(int g, int col, int kd, int kh, int kw0, int blockRow, int j0, int end, float[] c, int ldc,
-                              float[] y, int yOff, int[] gather) {
+    private void addInterleaved(int n, int g, int col, int kd, int kh, int kw0, int blockRow, int j0, int end, float[] c,
+                                int ldc, float[] y, int yOff) {
         int ihA0 = ihLo[kh], ihB0 = ihHi[kh];
         if (ihA0 >= ihB0 || idLo[kd] >= idHi[kd]) {
             return;
         }
         int lo = 0, hi = inW;
-        for (int t = 0; t < GL; t++) {
+        for (int t = 0; t < n; t++) {
             lo = Math.max(lo, iwLo[kw0 + t]);
             hi = Math.min(hi, iwHi[kw0 + t]);
         }
         int co = g * coPerG + col;
         float b = bias == null ? 0f : bias[co];
-        FloatVector bv = FloatVector.broadcast(S, b);
         int owOff = kw0 * dW - pW;
         int ohOff = kh * dH - pH;
         int cRow = blockRow * ldc;
@@ -460,75 +483,18 @@ final class Col2im {
                 int cs = Math.max(iwA, lo);
                 int ce = Math.min(iwB, hi);
                 if (cs < ce) {
-                    int iw = cs;
-                    for (; iw + G_COLUMNS <= ce; iw += G_COLUMNS) {
-                        for (int u = 0; u < G_VECTORS; u++) {
-                            FloatVector v = FloatVector.fromArray(S, c, cIn + iw, gather, u * L);
-                            int yi = yRow + iw * GL + u * L;
-                            if (singleCover) {
-                                bv.add(v).intoArray(y, yi);
-                            } else {
-                                FloatVector.fromArray(S, y, yi).add(v).intoArray(y, yi);
-                            }
-                        }
+                    if (n == 3) {
+                        tripleRun(y, yRow + cs * 3, c, cIn + cs, ldc, ce - cs, b);
+                    } else if (n == 4) {
+                        quadRun(y, yRow + cs * 4, c, cIn + cs, ldc, ce - cs, b);
+                    } else {
+                        octRun(y, yRow + cs * 8, c, cIn + cs, ldc, ce - cs, b);
                     }
-                    ce = iw; // a last odd column (two columns per vector) goes with the edges
                 } else {
                     cs = ce = iwB;
                 }
-                // the edges, where only some of the L taps land inside the output
-                for (int t = 0; t < GL; t++) {
-                    int kw = kw0 + t;
-                    run(y, yRow + t, c, cIn + t * ldc, iwA, cs, iwLo[kw], iwHi[kw], b);
-                    run(y, yRow + t, c, cIn + t * ldc, ce, iwB, iwLo[kw], iwHi[kw], b);
-                }
-            }
-            j += pEnd - p0;
-        }
-    }
-
-    /**
-     * Stride 3, dilation 1: the taps {@code kw0 .. kw0 + 3} of one kernel row (3 adjacent rows of
-     * the block) land on 3 consecutive output columns per input column; where all three are inside
-     * the output, one interleaved contiguous run ({@link #tripleRun}).
-     */
-    private void addTriple(int g, int col, int kd, int kh, int kw0, int blockRow, int j0, int end, float[] c, int ldc,
-                           float[] y, int yOff) {
-        int ihA0 = ihLo[kh], ihB0 = ihHi[kh];
-        if (ihA0 >= ihB0 || idLo[kd] >= idHi[kd]) {
-            return;
-        }
-        int lo = Math.max(iwLo[kw0], Math.max(iwLo[kw0 + 1], iwLo[kw0 + 2]));
-        int hi = Math.min(iwHi[kw0], Math.min(iwHi[kw0 + 1], iwHi[kw0 + 2]));
-        int co = g * coPerG + col;
-        float b = bias == null ? 0f : bias[co];
-        int owOff = kw0 * dW - pW;
-        int ohOff = kh * dH - pH;
-        int cRow = blockRow * ldc;
-        int j = j0;
-        while (j < end) {
-            int sl = j / slice;
-            int p0 = j - sl * slice;
-            int pEnd = Math.min(slice, p0 + end - j);
-            int cBase = cRow + (j - j0) - p0;
-            int yBase = sliceBase(sl, kd, co, yOff);
-            int ihA = Math.max(p0 / inW, ihA0);
-            int ihB = sliceCropped(sl, kd) ? ihA : Math.min((pEnd - 1) / inW + 1, ihB0);
-            for (int ih = ihA; ih < ihB; ih++) {
-                int a = ih * inW;
-                int iwA = Math.max(0, p0 - a);
-                int iwB = Math.min(inW, pEnd - a);
-                int yRow = yBase + (ih * sH + ohOff) * outW + owOff;
-                int cIn = cBase + a;
-                int cs = Math.max(iwA, lo);
-                int ce = Math.min(iwB, hi);
-                if (cs < ce) {
-                    tripleRun(y, yRow + cs * 3, c, cIn + cs, ldc, ce - cs, b);
-                } else {
-                    cs = ce = iwB;
-                }
-                // the edges, where only some of the three taps land inside the output
-                for (int t = 0; t < 3; t++) {
+                // the edges, where only some of the n taps land inside the output
+                for (int t = 0; t < n; t++) {
                     int kw = kw0 + t;
                     run(y, yRow + t, c, cIn + t * ldc, iwA, cs, iwLo[kw], iwHi[kw], b);
                     run(y, yRow + t, c, cIn + t * ldc, ce, iwB, iwLo[kw], iwHi[kw], b);
@@ -575,6 +541,113 @@ final class Col2im {
         }
     }
 
+    /**
+     * {@code y[yi + 4t + u] (+)= c[c0 + u·ldc + t]} for {@code t < count}, {@code u < 4}: two levels of
+     * zips, {@code zip(zip(t0, t2), zip(t1, t3))}, put the four taps of each input column side by side.
+     */
+    private void quadRun(float[] y, int yi, float[] c, int c0, int ldc, int count, float b) {
+        int c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+        int t = 0;
+        FloatVector bv = FloatVector.broadcast(S, b);
+        for (int upper = count - L; t <= upper; t += L) {
+            FloatVector v0 = FloatVector.fromArray(S, c, c0 + t);
+            FloatVector v1 = FloatVector.fromArray(S, c, c1 + t);
+            FloatVector v2 = FloatVector.fromArray(S, c, c2 + t);
+            FloatVector v3 = FloatVector.fromArray(S, c, c3 + t);
+            FloatVector e0 = v0.rearrange(ZIP_LO, v2), e1 = v0.rearrange(ZIP_HI, v2); // t0 t2 per column
+            FloatVector d0 = v1.rearrange(ZIP_LO, v3), d1 = v1.rearrange(ZIP_HI, v3); // t1 t3 per column
+            FloatVector o0 = e0.rearrange(ZIP_LO, d0), o1 = e0.rearrange(ZIP_HI, d0);
+            FloatVector o2 = e1.rearrange(ZIP_LO, d1), o3 = e1.rearrange(ZIP_HI, d1);
+            int i = yi + 4 * t;
+            if (singleCover) {
+                bv.add(o0).intoArray(y, i);
+                bv.add(o1).intoArray(y, i + L);
+                bv.add(o2).intoArray(y, i + 2 * L);
+                bv.add(o3).intoArray(y, i + 3 * L);
+            } else {
+                FloatVector.fromArray(S, y, i).add(o0).intoArray(y, i);
+                FloatVector.fromArray(S, y, i + L).add(o1).intoArray(y, i + L);
+                FloatVector.fromArray(S, y, i + 2 * L).add(o2).intoArray(y, i + 2 * L);
+                FloatVector.fromArray(S, y, i + 3 * L).add(o3).intoArray(y, i + 3 * L);
+            }
+        }
+        for (; t < count; t++) {
+            int i = yi + 4 * t;
+            if (singleCover) {
+                y[i] = b + c[c0 + t];
+                y[i + 1] = b + c[c1 + t];
+                y[i + 2] = b + c[c2 + t];
+                y[i + 3] = b + c[c3 + t];
+            } else {
+                y[i] += c[c0 + t];
+                y[i + 1] += c[c1 + t];
+                y[i + 2] += c[c2 + t];
+                y[i + 3] += c[c3 + t];
+            }
+        }
+    }
+
+    /**
+     * {@code y[yi + 8t + u] (+)= c[c0 + u·ldc + t]} for {@code t < count}, {@code u < 8}: three levels of
+     * zips, {@code zip(zip(zip(t0, t4), zip(t2, t6)), zip(zip(t1, t5), zip(t3, t7)))}, put the eight taps
+     * of each input column side by side.
+     */
+    private void octRun(float[] y, int yi, float[] c, int c0, int ldc, int count, float b) {
+        int t = 0;
+        FloatVector bv = FloatVector.broadcast(S, b);
+        for (int upper = count - L; t <= upper; t += L) {
+            int ct = c0 + t;
+            FloatVector v0 = FloatVector.fromArray(S, c, ct), v4 = FloatVector.fromArray(S, c, ct + 4 * ldc);
+            FloatVector v2 = FloatVector.fromArray(S, c, ct + 2 * ldc), v6 = FloatVector.fromArray(S, c, ct + 6 * ldc);
+            FloatVector v1 = FloatVector.fromArray(S, c, ct + ldc), v5 = FloatVector.fromArray(S, c, ct + 5 * ldc);
+            FloatVector v3 = FloatVector.fromArray(S, c, ct + 3 * ldc), v7 = FloatVector.fromArray(S, c, ct + 7 * ldc);
+            // per half of the columns h: t0 t4, t2 t6, t1 t5, t3 t7
+            FloatVector a0 = v0.rearrange(ZIP_LO, v4), a1 = v0.rearrange(ZIP_HI, v4);
+            FloatVector b0 = v2.rearrange(ZIP_LO, v6), b1 = v2.rearrange(ZIP_HI, v6);
+            FloatVector d0 = v1.rearrange(ZIP_LO, v5), d1 = v1.rearrange(ZIP_HI, v5);
+            FloatVector e0 = v3.rearrange(ZIP_LO, v7), e1 = v3.rearrange(ZIP_HI, v7);
+            // per quarter q: t0 t2 t4 t6 and t1 t3 t5 t7
+            FloatVector p0 = a0.rearrange(ZIP_LO, b0), p1 = a0.rearrange(ZIP_HI, b0);
+            FloatVector p2 = a1.rearrange(ZIP_LO, b1), p3 = a1.rearrange(ZIP_HI, b1);
+            FloatVector q0 = d0.rearrange(ZIP_LO, e0), q1 = d0.rearrange(ZIP_HI, e0);
+            FloatVector q2 = d1.rearrange(ZIP_LO, e1), q3 = d1.rearrange(ZIP_HI, e1);
+            int i = yi + 8 * t;
+            FloatVector o0 = p0.rearrange(ZIP_LO, q0), o1 = p0.rearrange(ZIP_HI, q0);
+            FloatVector o2 = p1.rearrange(ZIP_LO, q1), o3 = p1.rearrange(ZIP_HI, q1);
+            FloatVector o4 = p2.rearrange(ZIP_LO, q2), o5 = p2.rearrange(ZIP_HI, q2);
+            FloatVector o6 = p3.rearrange(ZIP_LO, q3), o7 = p3.rearrange(ZIP_HI, q3);
+            if (singleCover) {
+                bv.add(o0).intoArray(y, i);
+                bv.add(o1).intoArray(y, i + L);
+                bv.add(o2).intoArray(y, i + 2 * L);
+                bv.add(o3).intoArray(y, i + 3 * L);
+                bv.add(o4).intoArray(y, i + 4 * L);
+                bv.add(o5).intoArray(y, i + 5 * L);
+                bv.add(o6).intoArray(y, i + 6 * L);
+                bv.add(o7).intoArray(y, i + 7 * L);
+            } else {
+                FloatVector.fromArray(S, y, i).add(o0).intoArray(y, i);
+                FloatVector.fromArray(S, y, i + L).add(o1).intoArray(y, i + L);
+                FloatVector.fromArray(S, y, i + 2 * L).add(o2).intoArray(y, i + 2 * L);
+                FloatVector.fromArray(S, y, i + 3 * L).add(o3).intoArray(y, i + 3 * L);
+                FloatVector.fromArray(S, y, i + 4 * L).add(o4).intoArray(y, i + 4 * L);
+                FloatVector.fromArray(S, y, i + 5 * L).add(o5).intoArray(y, i + 5 * L);
+                FloatVector.fromArray(S, y, i + 6 * L).add(o6).intoArray(y, i + 6 * L);
+                FloatVector.fromArray(S, y, i + 7 * L).add(o7).intoArray(y, i + 7 * L);
+            }
+        }
+        for (; t < count; t++) {
+            for (int u = 0; u < 8; u++) {
+                int i = yi + 8 * t + u;
+                if (singleCover) {
+                    y[i] = b + c[c0 + u * ldc + t];
+                } else {
+                    y[i] += c[c0 + u * ldc + t];
+                }
+            }
+        }
+    }
+
     /** One tap's input columns {@code [from, to) ∩ [lo, hi)} of one input row: {@code y[yRow + iw·sW] (+)= c[cIn + iw]}. */
     private void run(float[] y, int yRow, float[] c, int cIn, int from, int to, int lo, int hi, float b) {
         int a = Math.max(from, lo);
@@ -589,17 +662,33 @@ final class Col2im {
     }
 
     /**
-     * {@code y[yi + 2t] (+)= c[c0 + t]; y[yi + 2t + 1] (+)= c[c1 + t]} for {@code t < count}. The
-     * tail (fewer than L columns: all of a short input row, e.g. Mask R-CNN's 14, DCGAN's 4) is one
-     * masked step rather than scalar pairs.
+     * One input row of a pair: {@code y[yRow + 2·iw] (+)= c[c0 + iw]} where tap kw reaches the output
+     * from {@code iw}, and {@code y[yRow + 2·iw + 1] (+)= c[c1 + iw]} where tap kw + 1 does, over the
+     * input columns {@code [from, to)} either reaches. The zip of the two block rows, L input columns
+     * at a time, gives two output vectors. The first and the last chunk are masked steps
+     * ({@link #pairStep}), their lanes {@code first} and {@code last} those of the columns each tap
+     * reaches ({@link #pairBits}), so the columns where padding crops one tap of the two take no
+     * part-vector step or scalar values of their own; every chunk between has all its lanes set
+     * (adjacent taps at stride 2 reach the same input columns but at most one at either end, also in a
+     * band for one thread) and is a whole-vector step. Each output gets the same one addition (or, in
+     * a single cover, bias plus value).
+     *
+     * <p>The block's rows are read as whole vectors ({@link #BLOCK_SLACK} keeps them inside the
+     * block): their lanes past a tap's range only reach unset lanes.
      */
-    private void pairRun(float[] y, int yi, float[] c, int c0, int c1, int count, float b) {
-        int t = 0;
+    private void pairRow(float[] y, int yRow, float[] c, int c0, int c1, int from, int to, long first, long last, float b) {
+        if (from >= to) {
+            return;
+        }
+        int lastAt = lastChunk(from, to);
+        pairStep(y, yRow, c, c0, c1, from, first, b);
+        int iw = from + L;
         FloatVector bv = FloatVector.broadcast(S, b);
-        for (int upper = count - L; t <= upper; t += L) {
-            FloatVector v0 = FloatVector.fromArray(S, c, c0 + t);
-            FloatVector v1 = FloatVector.fromArray(S, c, c1 + t);
-            int i = yi + 2 * t;
+        for (; iw < lastAt; iw += L) {
+            // all lanes set, so all inside the output: whole vectors
+            FloatVector v0 = FloatVector.fromArray(S, c, c0 + iw);
+            FloatVector v1 = FloatVector.fromArray(S, c, c1 + iw);
+            int i = yRow + 2 * iw;
             if (singleCover) {
                 bv.add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i);
                 bv.add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L);
@@ -608,59 +697,60 @@ final class Col2im {
                 FloatVector.fromArray(S, y, i + L).add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L);
             }
         }
-        if (t < count) {
-            pairTail(y, yi + 2 * t, c, c0 + t, c1 + t, count - t, b);
+        if (lastAt > from) {
+            pairStep(y, yRow, c, c0, c1, lastAt, last, b);
         }
     }
 
     /**
-     * The tail of {@link #pairRun}, {@code 0 < rest < L} pairs, as one step. A method of its own
-     * so that the JIT compiles the run's loop and this step as separate units: the segment twin of the
-     * whole run grew past C2's inlining node budget, which left this step's masked accesses out of
-     * line (their vectors boxed). Takes no vector argument, so nothing is boxed at the call.
-     *
-     * <p>The block's two rows are read as whole vectors ({@link #BLOCK_SLACK} keeps them inside the
-     * block): their lanes past {@code rest} only reach output lanes past {@code 2·rest}, which are not
-     * stored. Whole loads are cheaper than masked ones; only the output side is masked, and only
-     * its part vector.
+     * The chunk of {@link #pairRow} at input column {@code iw}, its lanes {@code bits}, as two masked
+     * steps. A method of its own, taking no vector argument (nothing is boxed at the call), so that
+     * the JIT compiles the row's loop and this step as separate units.
      */
-    private void pairTail(float[] y, int i, float[] c, int c0, int c1, int rest, float b) {
-        if (i + 2 * L > y.length) {
-            // at the output's end a masked vector would lie partly past it, and the Vector API would
-            // take its out-of-range path (a Java fallback, deoptimised and recompiled): value by value
-            // instead, the zip's even outputs from row c0 and odd ones from row c1, one addition each
-            if (singleCover) {
-                storeRun(y, i, 2, b, c, c0, rest);
-                storeRun(y, i + 1, 2, b, c, c1, rest);
-            } else {
-                addRun(y, i, 2, c, c0, rest);
-                addRun(y, i + 1, 2, c, c1, rest);
-            }
-            return;
-        }
+    private void pairStep(float[] y, int yRow, float[] c, int c0, int c1, int iw, long bits, float b) {
         FloatVector bv = FloatVector.broadcast(S, b);
-        FloatVector v0 = FloatVector.fromArray(S, c, c0);
-        FloatVector v1 = FloatVector.fromArray(S, c, c1);
-        if (2 * rest >= L) {
+        FloatVector v0 = FloatVector.fromArray(S, c, c0 + iw);
+        FloatVector v1 = FloatVector.fromArray(S, c, c1 + iw);
+        int i = yRow + 2 * iw;
+        long lo = bits & LANE_BITS, hi = bits >>> L;
+        // no step with an empty mask: its vector may lie outside the output; at the output's ends a
+        // vector would lie partly outside it, and the Vector API would take its out-of-range path:
+        // value by value there instead
+        if (lo != 0 && (i < 0 || i > y.length - L)) {
+            pairLanes(y, i, c, c0 + iw, c1 + iw, lo, b);
+        } else if (lo != 0) {
+            VectorMask<Float> m = VectorMask.fromLong(S, lo);
             if (singleCover) {
-                bv.add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i);
+                bv.add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i, m);
             } else {
-                FloatVector.fromArray(S, y, i).add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i);
+                FloatVector.fromArray(S, y, i, m).add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i, m);
             }
-            if (2 * rest > L) { // no store with an empty mask: its vector may lie past the output's end
-                VectorMask<Float> hi = S.indexInRange(L, 2 * rest);
-                if (singleCover) {
-                    bv.add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L, hi);
-                } else {
-                    FloatVector.fromArray(S, y, i + L, hi).add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L, hi);
-                }
-            }
-        } else {
-            VectorMask<Float> lo = S.indexInRange(0, 2 * rest);
+        }
+        i += L;
+        if (hi != 0 && (i < 0 || i > y.length - L)) {
+            pairLanes(y, i, c, c0 + iw + L / 2, c1 + iw + L / 2, hi, b);
+        } else if (hi != 0) {
+            VectorMask<Float> m = VectorMask.fromLong(S, hi);
             if (singleCover) {
-                bv.add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i, lo);
+                bv.add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i, m);
             } else {
-                FloatVector.fromArray(S, y, i, lo).add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i, lo);
+                FloatVector.fromArray(S, y, i, m).add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i, m);
+            }
+        }
+    }
+
+    /**
+     * The set lanes of {@code y[i + l] (+)= c[(l even ? c0 : c1) + l / 2]} over {@code l < 64}: a
+     * pair's zipped lanes value by value, where a vector would lie partly outside the output.
+     */
+    private void pairLanes(float[] y, int i, float[] c, int c0, int c1, long lanes, float b) {
+        for (long rest = lanes; rest != 0; rest &= rest - 1) {
+            int l = Long.numberOfTrailingZeros(rest);
+            float value = c[((l & 1) == 0 ? c0 : c1) + l / 2];
+            if (singleCover) {
+                y[i + l] = b + value;
+            } else {
+                y[i + l] += value;
             }
         }
     }
@@ -692,16 +782,7 @@ final class Col2im {
                     }
                 } else {
                     // at the output's ends the vector would lie partly outside it: value by value
-                    for (int l = 0; l < 2 * inW; l++) {
-                        if ((rowLanes >>> l & 1) != 0) {
-                            float value = c[((l & 1) == 0 ? c0 : c1) + ih * inW + l / 2];
-                            if (singleCover) {
-                                y[yRow + l] = b + value;
-                            } else {
-                                y[yRow + l] += value;
-                            }
-                        }
-                    }
+                    pairLanes(y, yRow, c, c0 + ih * inW, c1 + ih * inW, rowLanes, b);
                 }
             }
         }
@@ -845,30 +926,23 @@ final class Col2im {
      *
      * <p>With stride 2 and dilation 1 along the width, the rows of taps {@code kw} and {@code kw + 1}
      * (adjacent in the block) land on interleaved output columns: they are zipped with vector
-     * shuffles into one contiguous run instead of two strided scalar loops.
+     * shuffles into one contiguous run instead of two strided scalar loops; with strides 3, 4 and 8, the
+     * rows of 3, 4 or 8 taps ({@link #addInterleaved}). {@code gather} is not read ({@link #GATHER_LENGTH}).
      */
     void add(int g, int rowFrom, int rowTo, int j0, int width, float[] c, int ldc, MemorySegment y, int yOff, int[] gather) {
         int end = j0 + width;
         boolean pairs = sW == 2 && dW == 1 && kW >= 2;
-        boolean lanes = sW == GL && dW == 1 && kW >= GL;
-        boolean triples = TRIPLES_OK && sW == 3 && dW == 1 && kW >= 3;
-        for (int i = 0; i < GATHER_LENGTH; i++) {
-            gather[i] = (i % GL) * ldc + i / GL; // lane i: tap i % 8 of input column i / 8
-        }
+        // taps interleaved in groups of 3, 4 or 8 (strides 3, 4 and 8), else 0
+        int interleave = dW == 1 && kW >= sW && (sW == 3 && TRIPLES_OK || sW == 4 || sW == GL) ? sW : 0;
         for (int row = rowFrom; row < rowTo; row++) {
             int col = row / taps;
             int tap = row - col * taps;
             int kd = tap / kHW;
             int kh = (tap - kd * kHW) / kW;
             int kw = tap - kd * kHW - kh * kW;
-            if (lanes && kw % GL == 0 && kw + GL <= kW && row + GL <= rowTo) {
-                addLaneGroup(g, col, kd, kh, kw, row - rowFrom, j0, end, c, ldc, y, yOff, gather);
-                row += GL - 1;
-                continue;
-            }
-            if (triples && kw % 3 == 0 && kw + 3 <= kW && row + 3 <= rowTo) {
-                addTriple(g, col, kd, kh, kw, row - rowFrom, j0, end, c, ldc, y, yOff);
-                row += 2;
+            if (interleave > 0 && kw % interleave == 0 && kw + interleave <= kW && row + interleave <= rowTo) {
+                addInterleaved(interleave, g, col, kd, kh, kw, row - rowFrom, j0, end, c, ldc, y, yOff);
+                row += interleave - 1;
                 continue;
             }
             boolean pair = pairs && (kw & 1) == 0 && kw + 1 < kW && row + 1 < rowTo;
@@ -887,6 +961,9 @@ final class Col2im {
                     rowLanes |= (iw >= lo0 && iw < hi0 ? 1L : 0L) << (2 * iw) | (iw >= lo1 && iw < hi1 ? 2L : 0L) << (2 * iw);
                 }
             }
+            // a pair over whole input rows: the columns either tap reaches, in chunks of L, and the lanes of the first and last chunk
+            int spanFrom = pairFrom(lo0, hi0, lo1, hi1), spanTo = pairTo(lo0, hi0, lo1, hi1);
+            long spanFirst = pairBits(lo0, hi0, lo1, hi1, spanFrom), spanLast = pairBits(lo0, hi0, lo1, hi1, lastChunk(spanFrom, spanTo));
             if (ihA0 < ihB0 && idLo[kd] < idHi[kd] && (lo0 < hi0 || lo1 < hi1)) {
                 int j = j0;
                 while (j < end) {
@@ -909,19 +986,13 @@ final class Col2im {
                         // y index of input column iw for tap kw: yRow + iw·sW; for kw + 1 one more
                         int yRow = yBase + (ih * sH + ohOff) * outW + owOff;
                         int cIn = cBase + a;
-                        if (pair) {
-                            int cs = Math.max(iwA, Math.max(lo0, lo1));
-                            int ce = Math.min(iwB, Math.min(hi0, hi1));
-                            if (cs < ce) {
-                                pairRun(y, yRow + cs * 2, c, cIn + cs, cIn + ldc + cs, ce - cs, b);
-                                run(y, yRow, c, cIn, iwA, cs, lo0, hi0, b);
-                                run(y, yRow, c, cIn, ce, iwB, lo0, hi0, b);
-                                run(y, yRow + 1, c, cIn + ldc, iwA, cs, lo1, hi1, b);
-                                run(y, yRow + 1, c, cIn + ldc, ce, iwB, lo1, hi1, b);
-                            } else {
-                                run(y, yRow, c, cIn, iwA, iwB, lo0, hi0, b);
-                                run(y, yRow + 1, c, cIn + ldc, iwA, iwB, lo1, hi1, b);
-                            }
+                        if (pair && iwA == 0 && iwB == inW) {
+                            pairRow(y, yRow, c, cIn, cIn + ldc, spanFrom, spanTo, spanFirst, spanLast, b);
+                        } else if (pair) {
+                            int a0 = Math.max(iwA, lo0), e0 = Math.min(iwB, hi0), a1 = Math.max(iwA, lo1), e1 = Math.min(iwB, hi1);
+                            int from = pairFrom(a0, e0, a1, e1), to = pairTo(a0, e0, a1, e1);
+                            pairRow(y, yRow, c, cIn, cIn + ldc, from, to, pairBits(a0, e0, a1, e1, from),
+                                    pairBits(a0, e0, a1, e1, lastChunk(from, to)), b);
                         } else {
                             run(y, yRow, c, cIn, iwA, iwB, lo0, hi0, b);
                         }
@@ -936,25 +1007,24 @@ final class Col2im {
     }
 
     /**
-     * Stride 8, dilation 1: the 8 taps {@code kw0 .. kw0 + 8} of one kernel row (8 adjacent rows of
-     * the block) land on 8 consecutive output columns per input column, so gathers down the block's
-     * columns give contiguous output vectors: one per column at 256 bits, one per two columns at 512,
-     * two per column at 128.
+     * Stride n (3, 4 or 8), dilation 1: the taps {@code kw0 .. kw0 + n} of one kernel row (n adjacent
+     * rows of the block) land on n consecutive output columns per input column; where all n are
+     * inside the output, one interleaved contiguous run ({@link #tripleRun}, {@link #quadRun},
+     * {@link #octRun}).
      */
-    private void addLaneGroup(int g, int col, int kd, int kh, int kw0, int blockRow, int j0, int end, float[] c, int ldc,
-                              MemorySegment y, int yOff, int[] gather) {
+    private void addInterleaved(int n, int g, int col, int kd, int kh, int kw0, int blockRow, int j0, int end, float[] c,
+                                int ldc, MemorySegment y, int yOff) {
         int ihA0 = ihLo[kh], ihB0 = ihHi[kh];
         if (ihA0 >= ihB0 || idLo[kd] >= idHi[kd]) {
             return;
         }
         int lo = 0, hi = inW;
-        for (int t = 0; t < GL; t++) {
+        for (int t = 0; t < n; t++) {
             lo = Math.max(lo, iwLo[kw0 + t]);
             hi = Math.min(hi, iwHi[kw0 + t]);
         }
         int co = g * coPerG + col;
         float b = bias == null ? 0f : bias[co];
-        FloatVector bv = FloatVector.broadcast(S, b);
         int owOff = kw0 * dW - pW;
         int ohOff = kh * dH - pH;
         int cRow = blockRow * ldc;
@@ -976,75 +1046,18 @@ final class Col2im {
                 int cs = Math.max(iwA, lo);
                 int ce = Math.min(iwB, hi);
                 if (cs < ce) {
-                    int iw = cs;
-                    for (; iw + G_COLUMNS <= ce; iw += G_COLUMNS) {
-                        for (int u = 0; u < G_VECTORS; u++) {
-                            FloatVector v = FloatVector.fromArray(S, c, cIn + iw, gather, u * L);
-                            int yi = yRow + iw * GL + u * L;
-                            if (singleCover) {
-                                bv.add(v).intoMemorySegment(y, 4L * yi, SEG_ORDER);
-                            } else {
-                                FloatVector.fromMemorySegment(S, y, 4L * yi, SEG_ORDER).add(v).intoMemorySegment(y, 4L * yi, SEG_ORDER);
-                            }
-                        }
+                    if (n == 3) {
+                        tripleRun(y, yRow + cs * 3, c, cIn + cs, ldc, ce - cs, b);
+                    } else if (n == 4) {
+                        quadRun(y, yRow + cs * 4, c, cIn + cs, ldc, ce - cs, b);
+                    } else {
+                        octRun(y, yRow + cs * 8, c, cIn + cs, ldc, ce - cs, b);
                     }
-                    ce = iw; // a last odd column (two columns per vector) goes with the edges
                 } else {
                     cs = ce = iwB;
                 }
-                // the edges, where only some of the L taps land inside the output
-                for (int t = 0; t < GL; t++) {
-                    int kw = kw0 + t;
-                    run(y, yRow + t, c, cIn + t * ldc, iwA, cs, iwLo[kw], iwHi[kw], b);
-                    run(y, yRow + t, c, cIn + t * ldc, ce, iwB, iwLo[kw], iwHi[kw], b);
-                }
-            }
-            j += pEnd - p0;
-        }
-    }
-
-    /**
-     * Stride 3, dilation 1: the taps {@code kw0 .. kw0 + 3} of one kernel row (3 adjacent rows of
-     * the block) land on 3 consecutive output columns per input column; where all three are inside
-     * the output, one interleaved contiguous run ({@link #tripleRun}).
-     */
-    private void addTriple(int g, int col, int kd, int kh, int kw0, int blockRow, int j0, int end, float[] c, int ldc,
-                           MemorySegment y, int yOff) {
-        int ihA0 = ihLo[kh], ihB0 = ihHi[kh];
-        if (ihA0 >= ihB0 || idLo[kd] >= idHi[kd]) {
-            return;
-        }
-        int lo = Math.max(iwLo[kw0], Math.max(iwLo[kw0 + 1], iwLo[kw0 + 2]));
-        int hi = Math.min(iwHi[kw0], Math.min(iwHi[kw0 + 1], iwHi[kw0 + 2]));
-        int co = g * coPerG + col;
-        float b = bias == null ? 0f : bias[co];
-        int owOff = kw0 * dW - pW;
-        int ohOff = kh * dH - pH;
-        int cRow = blockRow * ldc;
-        int j = j0;
-        while (j < end) {
-            int sl = j / slice;
-            int p0 = j - sl * slice;
-            int pEnd = Math.min(slice, p0 + end - j);
-            int cBase = cRow + (j - j0) - p0;
-            int yBase = sliceBase(sl, kd, co, yOff);
-            int ihA = Math.max(p0 / inW, ihA0);
-            int ihB = sliceCropped(sl, kd) ? ihA : Math.min((pEnd - 1) / inW + 1, ihB0);
-            for (int ih = ihA; ih < ihB; ih++) {
-                int a = ih * inW;
-                int iwA = Math.max(0, p0 - a);
-                int iwB = Math.min(inW, pEnd - a);
-                int yRow = yBase + (ih * sH + ohOff) * outW + owOff;
-                int cIn = cBase + a;
-                int cs = Math.max(iwA, lo);
-                int ce = Math.min(iwB, hi);
-                if (cs < ce) {
-                    tripleRun(y, yRow + cs * 3, c, cIn + cs, ldc, ce - cs, b);
-                } else {
-                    cs = ce = iwB;
-                }
-                // the edges, where only some of the three taps land inside the output
-                for (int t = 0; t < 3; t++) {
+                // the edges, where only some of the n taps land inside the output
+                for (int t = 0; t < n; t++) {
                     int kw = kw0 + t;
                     run(y, yRow + t, c, cIn + t * ldc, iwA, cs, iwLo[kw], iwHi[kw], b);
                     run(y, yRow + t, c, cIn + t * ldc, ce, iwB, iwLo[kw], iwHi[kw], b);
@@ -1091,6 +1104,113 @@ final class Col2im {
         }
     }
 
+    /**
+     * {@code y[yi + 4t + u] (+)= c[c0 + u·ldc + t]} for {@code t < count}, {@code u < 4}: two levels of
+     * zips, {@code zip(zip(t0, t2), zip(t1, t3))}, put the four taps of each input column side by side.
+     */
+    private void quadRun(MemorySegment y, int yi, float[] c, int c0, int ldc, int count, float b) {
+        int c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
+        int t = 0;
+        FloatVector bv = FloatVector.broadcast(S, b);
+        for (int upper = count - L; t <= upper; t += L) {
+            FloatVector v0 = FloatVector.fromArray(S, c, c0 + t);
+            FloatVector v1 = FloatVector.fromArray(S, c, c1 + t);
+            FloatVector v2 = FloatVector.fromArray(S, c, c2 + t);
+            FloatVector v3 = FloatVector.fromArray(S, c, c3 + t);
+            FloatVector e0 = v0.rearrange(ZIP_LO, v2), e1 = v0.rearrange(ZIP_HI, v2); // t0 t2 per column
+            FloatVector d0 = v1.rearrange(ZIP_LO, v3), d1 = v1.rearrange(ZIP_HI, v3); // t1 t3 per column
+            FloatVector o0 = e0.rearrange(ZIP_LO, d0), o1 = e0.rearrange(ZIP_HI, d0);
+            FloatVector o2 = e1.rearrange(ZIP_LO, d1), o3 = e1.rearrange(ZIP_HI, d1);
+            int i = yi + 4 * t;
+            if (singleCover) {
+                bv.add(o0).intoMemorySegment(y, 4L * i, SEG_ORDER);
+                bv.add(o1).intoMemorySegment(y, 4L * (i + L), SEG_ORDER);
+                bv.add(o2).intoMemorySegment(y, 4L * (i + 2 * L), SEG_ORDER);
+                bv.add(o3).intoMemorySegment(y, 4L * (i + 3 * L), SEG_ORDER);
+            } else {
+                FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER).add(o0).intoMemorySegment(y, 4L * i, SEG_ORDER);
+                FloatVector.fromMemorySegment(S, y, 4L * (i + L), SEG_ORDER).add(o1).intoMemorySegment(y, 4L * (i + L), SEG_ORDER);
+                FloatVector.fromMemorySegment(S, y, 4L * (i + 2 * L), SEG_ORDER).add(o2).intoMemorySegment(y, 4L * (i + 2 * L), SEG_ORDER);
+                FloatVector.fromMemorySegment(S, y, 4L * (i + 3 * L), SEG_ORDER).add(o3).intoMemorySegment(y, 4L * (i + 3 * L), SEG_ORDER);
+            }
+        }
+        for (; t < count; t++) {
+            int i = yi + 4 * t;
+            if (singleCover) {
+                y.set(SEG_FLOAT, 4L * i, b + c[c0 + t]);
+                y.set(SEG_FLOAT, 4L * (i + 1), b + c[c1 + t]);
+                y.set(SEG_FLOAT, 4L * (i + 2), b + c[c2 + t]);
+                y.set(SEG_FLOAT, 4L * (i + 3), b + c[c3 + t]);
+            } else {
+                y.set(SEG_FLOAT, 4L * i, y.get(SEG_FLOAT, 4L * i) + c[c0 + t]);
+                y.set(SEG_FLOAT, 4L * (i + 1), y.get(SEG_FLOAT, 4L * (i + 1)) + c[c1 + t]);
+                y.set(SEG_FLOAT, 4L * (i + 2), y.get(SEG_FLOAT, 4L * (i + 2)) + c[c2 + t]);
+                y.set(SEG_FLOAT, 4L * (i + 3), y.get(SEG_FLOAT, 4L * (i + 3)) + c[c3 + t]);
+            }
+        }
+    }
+
+    /**
+     * {@code y[yi + 8t + u] (+)= c[c0 + u·ldc + t]} for {@code t < count}, {@code u < 8}: three levels of
+     * zips, {@code zip(zip(zip(t0, t4), zip(t2, t6)), zip(zip(t1, t5), zip(t3, t7)))}, put the eight taps
+     * of each input column side by side.
+     */
+    private void octRun(MemorySegment y, int yi, float[] c, int c0, int ldc, int count, float b) {
+        int t = 0;
+        FloatVector bv = FloatVector.broadcast(S, b);
+        for (int upper = count - L; t <= upper; t += L) {
+            int ct = c0 + t;
+            FloatVector v0 = FloatVector.fromArray(S, c, ct), v4 = FloatVector.fromArray(S, c, ct + 4 * ldc);
+            FloatVector v2 = FloatVector.fromArray(S, c, ct + 2 * ldc), v6 = FloatVector.fromArray(S, c, ct + 6 * ldc);
+            FloatVector v1 = FloatVector.fromArray(S, c, ct + ldc), v5 = FloatVector.fromArray(S, c, ct + 5 * ldc);
+            FloatVector v3 = FloatVector.fromArray(S, c, ct + 3 * ldc), v7 = FloatVector.fromArray(S, c, ct + 7 * ldc);
+            // per half of the columns h: t0 t4, t2 t6, t1 t5, t3 t7
+            FloatVector a0 = v0.rearrange(ZIP_LO, v4), a1 = v0.rearrange(ZIP_HI, v4);
+            FloatVector b0 = v2.rearrange(ZIP_LO, v6), b1 = v2.rearrange(ZIP_HI, v6);
+            FloatVector d0 = v1.rearrange(ZIP_LO, v5), d1 = v1.rearrange(ZIP_HI, v5);
+            FloatVector e0 = v3.rearrange(ZIP_LO, v7), e1 = v3.rearrange(ZIP_HI, v7);
+            // per quarter q: t0 t2 t4 t6 and t1 t3 t5 t7
+            FloatVector p0 = a0.rearrange(ZIP_LO, b0), p1 = a0.rearrange(ZIP_HI, b0);
+            FloatVector p2 = a1.rearrange(ZIP_LO, b1), p3 = a1.rearrange(ZIP_HI, b1);
+            FloatVector q0 = d0.rearrange(ZIP_LO, e0), q1 = d0.rearrange(ZIP_HI, e0);
+            FloatVector q2 = d1.rearrange(ZIP_LO, e1), q3 = d1.rearrange(ZIP_HI, e1);
+            int i = yi + 8 * t;
+            FloatVector o0 = p0.rearrange(ZIP_LO, q0), o1 = p0.rearrange(ZIP_HI, q0);
+            FloatVector o2 = p1.rearrange(ZIP_LO, q1), o3 = p1.rearrange(ZIP_HI, q1);
+            FloatVector o4 = p2.rearrange(ZIP_LO, q2), o5 = p2.rearrange(ZIP_HI, q2);
+            FloatVector o6 = p3.rearrange(ZIP_LO, q3), o7 = p3.rearrange(ZIP_HI, q3);
+            if (singleCover) {
+                bv.add(o0).intoMemorySegment(y, 4L * i, SEG_ORDER);
+                bv.add(o1).intoMemorySegment(y, 4L * (i + L), SEG_ORDER);
+                bv.add(o2).intoMemorySegment(y, 4L * (i + 2 * L), SEG_ORDER);
+                bv.add(o3).intoMemorySegment(y, 4L * (i + 3 * L), SEG_ORDER);
+                bv.add(o4).intoMemorySegment(y, 4L * (i + 4 * L), SEG_ORDER);
+                bv.add(o5).intoMemorySegment(y, 4L * (i + 5 * L), SEG_ORDER);
+                bv.add(o6).intoMemorySegment(y, 4L * (i + 6 * L), SEG_ORDER);
+                bv.add(o7).intoMemorySegment(y, 4L * (i + 7 * L), SEG_ORDER);
+            } else {
+                FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER).add(o0).intoMemorySegment(y, 4L * i, SEG_ORDER);
+                FloatVector.fromMemorySegment(S, y, 4L * (i + L), SEG_ORDER).add(o1).intoMemorySegment(y, 4L * (i + L), SEG_ORDER);
+                FloatVector.fromMemorySegment(S, y, 4L * (i + 2 * L), SEG_ORDER).add(o2).intoMemorySegment(y, 4L * (i + 2 * L), SEG_ORDER);
+                FloatVector.fromMemorySegment(S, y, 4L * (i + 3 * L), SEG_ORDER).add(o3).intoMemorySegment(y, 4L * (i + 3 * L), SEG_ORDER);
+                FloatVector.fromMemorySegment(S, y, 4L * (i + 4 * L), SEG_ORDER).add(o4).intoMemorySegment(y, 4L * (i + 4 * L), SEG_ORDER);
+                FloatVector.fromMemorySegment(S, y, 4L * (i + 5 * L), SEG_ORDER).add(o5).intoMemorySegment(y, 4L * (i + 5 * L), SEG_ORDER);
+                FloatVector.fromMemorySegment(S, y, 4L * (i + 6 * L), SEG_ORDER).add(o6).intoMemorySegment(y, 4L * (i + 6 * L), SEG_ORDER);
+                FloatVector.fromMemorySegment(S, y, 4L * (i + 7 * L), SEG_ORDER).add(o7).intoMemorySegment(y, 4L * (i + 7 * L), SEG_ORDER);
+            }
+        }
+        for (; t < count; t++) {
+            for (int u = 0; u < 8; u++) {
+                int i = yi + 8 * t + u;
+                if (singleCover) {
+                    y.set(SEG_FLOAT, 4L * i, b + c[c0 + u * ldc + t]);
+                } else {
+                    y.set(SEG_FLOAT, 4L * i, y.get(SEG_FLOAT, 4L * i) + c[c0 + u * ldc + t]);
+                }
+            }
+        }
+    }
+
     /** One tap's input columns {@code [from, to) ∩ [lo, hi)} of one input row: {@code y[yRow + iw·sW] (+)= c[cIn + iw]}. */
     private void run(MemorySegment y, int yRow, float[] c, int cIn, int from, int to, int lo, int hi, float b) {
         int a = Math.max(from, lo);
@@ -1105,17 +1225,33 @@ final class Col2im {
     }
 
     /**
-     * {@code y[yi + 2t] (+)= c[c0 + t]; y[yi + 2t + 1] (+)= c[c1 + t]} for {@code t < count}. The
-     * tail (fewer than L columns: all of a short input row, e.g. Mask R-CNN's 14, DCGAN's 4) is one
-     * masked step rather than scalar pairs.
+     * One input row of a pair: {@code y[yRow + 2·iw] (+)= c[c0 + iw]} where tap kw reaches the output
+     * from {@code iw}, and {@code y[yRow + 2·iw + 1] (+)= c[c1 + iw]} where tap kw + 1 does, over the
+     * input columns {@code [from, to)} either reaches. The zip of the two block rows, L input columns
+     * at a time, gives two output vectors. The first and the last chunk are masked steps
+     * ({@link #pairStep}), their lanes {@code first} and {@code last} those of the columns each tap
+     * reaches ({@link #pairBits}), so the columns where padding crops one tap of the two take no
+     * part-vector step or scalar values of their own; every chunk between has all its lanes set
+     * (adjacent taps at stride 2 reach the same input columns but at most one at either end, also in a
+     * band for one thread) and is a whole-vector step. Each output gets the same one addition (or, in
+     * a single cover, bias plus value).
+     *
+     * <p>The block's rows are read as whole vectors ({@link #BLOCK_SLACK} keeps them inside the
+     * block): their lanes past a tap's range only reach unset lanes.
      */
-    private void pairRun(MemorySegment y, int yi, float[] c, int c0, int c1, int count, float b) {
-        int t = 0;
+    private void pairRow(MemorySegment y, int yRow, float[] c, int c0, int c1, int from, int to, long first, long last, float b) {
+        if (from >= to) {
+            return;
+        }
+        int lastAt = lastChunk(from, to);
+        pairStep(y, yRow, c, c0, c1, from, first, b);
+        int iw = from + L;
         FloatVector bv = FloatVector.broadcast(S, b);
-        for (int upper = count - L; t <= upper; t += L) {
-            FloatVector v0 = FloatVector.fromArray(S, c, c0 + t);
-            FloatVector v1 = FloatVector.fromArray(S, c, c1 + t);
-            int i = yi + 2 * t;
+        for (; iw < lastAt; iw += L) {
+            // all lanes set, so all inside the output: whole vectors
+            FloatVector v0 = FloatVector.fromArray(S, c, c0 + iw);
+            FloatVector v1 = FloatVector.fromArray(S, c, c1 + iw);
+            int i = yRow + 2 * iw;
             if (singleCover) {
                 bv.add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER);
                 bv.add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * (i + L), SEG_ORDER);
@@ -1124,59 +1260,60 @@ final class Col2im {
                 FloatVector.fromMemorySegment(S, y, 4L * (i + L), SEG_ORDER).add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * (i + L), SEG_ORDER);
             }
         }
-        if (t < count) {
-            pairTail(y, yi + 2 * t, c, c0 + t, c1 + t, count - t, b);
+        if (lastAt > from) {
+            pairStep(y, yRow, c, c0, c1, lastAt, last, b);
         }
     }
 
     /**
-     * The tail of {@link #pairRun}, {@code 0 < rest < L} pairs, as one step. A method of its own
-     * so that the JIT compiles the run's loop and this step as separate units: the segment twin of the
-     * whole run grew past C2's inlining node budget, which left this step's masked accesses out of
-     * line (their vectors boxed). Takes no vector argument, so nothing is boxed at the call.
-     *
-     * <p>The block's two rows are read as whole vectors ({@link #BLOCK_SLACK} keeps them inside the
-     * block): their lanes past {@code rest} only reach output lanes past {@code 2·rest}, which are not
-     * stored. Whole loads are cheaper than masked ones; only the output side is masked, and only
-     * its part vector.
+     * The chunk of {@link #pairRow} at input column {@code iw}, its lanes {@code bits}, as two masked
+     * steps. A method of its own, taking no vector argument (nothing is boxed at the call), so that
+     * the JIT compiles the row's loop and this step as separate units.
      */
-    private void pairTail(MemorySegment y, int i, float[] c, int c0, int c1, int rest, float b) {
-        if (i + 2 * L > (y.byteSize() / 4)) {
-            // at the output's end a masked vector would lie partly past it, and the Vector API would
-            // take its out-of-range path (a Java fallback, deoptimised and recompiled): value by value
-            // instead, the zip's even outputs from row c0 and odd ones from row c1, one addition each
-            if (singleCover) {
-                storeRun(y, i, 2, b, c, c0, rest);
-                storeRun(y, i + 1, 2, b, c, c1, rest);
-            } else {
-                addRun(y, i, 2, c, c0, rest);
-                addRun(y, i + 1, 2, c, c1, rest);
-            }
-            return;
-        }
+    private void pairStep(MemorySegment y, int yRow, float[] c, int c0, int c1, int iw, long bits, float b) {
         FloatVector bv = FloatVector.broadcast(S, b);
-        FloatVector v0 = FloatVector.fromArray(S, c, c0);
-        FloatVector v1 = FloatVector.fromArray(S, c, c1);
-        if (2 * rest >= L) {
+        FloatVector v0 = FloatVector.fromArray(S, c, c0 + iw);
+        FloatVector v1 = FloatVector.fromArray(S, c, c1 + iw);
+        int i = yRow + 2 * iw;
+        long lo = bits & LANE_BITS, hi = bits >>> L;
+        // no step with an empty mask: its vector may lie outside the output; at the output's ends a
+        // vector would lie partly outside it, and the Vector API would take its out-of-range path:
+        // value by value there instead
+        if (lo != 0 && (i < 0 || i > (y.byteSize() / 4) - L)) {
+            pairLanes(y, i, c, c0 + iw, c1 + iw, lo, b);
+        } else if (lo != 0) {
+            VectorMask<Float> m = VectorMask.fromLong(S, lo);
             if (singleCover) {
-                bv.add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER);
+                bv.add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, m);
             } else {
-                FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER).add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER);
+                FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER, m).add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, m);
             }
-            if (2 * rest > L) { // no store with an empty mask: its vector may lie past the output's end
-                VectorMask<Float> hi = S.indexInRange(L, 2 * rest);
-                if (singleCover) {
-                    bv.add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * (i + L), SEG_ORDER, hi);
-                } else {
-                    FloatVector.fromMemorySegment(S, y, 4L * (i + L), SEG_ORDER, hi).add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * (i + L), SEG_ORDER, hi);
-                }
-            }
-        } else {
-            VectorMask<Float> lo = S.indexInRange(0, 2 * rest);
+        }
+        i += L;
+        if (hi != 0 && (i < 0 || i > (y.byteSize() / 4) - L)) {
+            pairLanes(y, i, c, c0 + iw + L / 2, c1 + iw + L / 2, hi, b);
+        } else if (hi != 0) {
+            VectorMask<Float> m = VectorMask.fromLong(S, hi);
             if (singleCover) {
-                bv.add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, lo);
+                bv.add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, m);
             } else {
-                FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER, lo).add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, lo);
+                FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER, m).add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, m);
+            }
+        }
+    }
+
+    /**
+     * The set lanes of {@code y[i + l] (+)= c[(l even ? c0 : c1) + l / 2]} over {@code l < 64}: a
+     * pair's zipped lanes value by value, where a vector would lie partly outside the output.
+     */
+    private void pairLanes(MemorySegment y, int i, float[] c, int c0, int c1, long lanes, float b) {
+        for (long rest = lanes; rest != 0; rest &= rest - 1) {
+            int l = Long.numberOfTrailingZeros(rest);
+            float value = c[((l & 1) == 0 ? c0 : c1) + l / 2];
+            if (singleCover) {
+                y.set(SEG_FLOAT, 4L * (i + l), b + value);
+            } else {
+                y.set(SEG_FLOAT, 4L * (i + l), y.get(SEG_FLOAT, 4L * (i + l)) + value);
             }
         }
     }
@@ -1208,16 +1345,7 @@ final class Col2im {
                     }
                 } else {
                     // at the output's ends the vector would lie partly outside it: value by value
-                    for (int l = 0; l < 2 * inW; l++) {
-                        if ((rowLanes >>> l & 1) != 0) {
-                            float value = c[((l & 1) == 0 ? c0 : c1) + ih * inW + l / 2];
-                            if (singleCover) {
-                                y.set(SEG_FLOAT, 4L * (yRow + l), b + value);
-                            } else {
-                                y.set(SEG_FLOAT, 4L * (yRow + l), y.get(SEG_FLOAT, 4L * (yRow + l)) + value);
-                            }
-                        }
-                    }
+                    pairLanes(y, yRow, c, c0 + ih * inW, c1 + ih * inW, rowLanes, b);
                 }
             }
         }

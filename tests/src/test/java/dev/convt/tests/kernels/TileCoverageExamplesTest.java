@@ -80,14 +80,14 @@ class TileCoverageExamplesTest {
     }
 
     /**
-     * col2im's vector paths for strides 2 (zipped pairs), 3 (interleaved triples) and 8 (8-tap gathers),
+     * col2im's vector paths for strides 2 (zipped pairs), 3 (interleaved triples), 4 and 8 (two and three levels of zips),
      * in 2-D with padding on both sides, kernels of one and two strides plus one (single-cover runs, edge
      * taps), batch 2 and 64 input channels over a 4 × 300 input, so that an SGEMM column block ends in
      * the middle of an input row and the next one starts there, in either image of the batch.
      */
     @Test
     void im2colStridedPathsWithPaddingAcrossColumnBlocks() {
-        for (int stride : new int[] {2, 3, 8}) {
+        for (int stride : new int[] {2, 3, 4, 8}) {
             for (int kernel : new int[] {stride, 2 * stride + 1}) {
                 Problem p = ConvTransposeSpec.builder2d(64, 3, 2, kernel).stride(2, stride).padding(1, stride + 1)
                         .build().problem(2, 64, 4, 300);
@@ -97,14 +97,14 @@ class TileCoverageExamplesTest {
     }
 
     /**
-     * col2im's zipped pairs, interleaved triples and 8-tap gathers (strides 2, 3, 8 along the width)
+     * col2im's zipped pairs and interleaved groups of 3, 4 and 8 taps (strides 2, 3, 4, 8 along the width)
      * under a dilated kernel height, where kernel row kh lands on output row {@code ih·sh − ph + kh·dh}
      * (dilation 3: kh·dh and kh/dh differ from kh = 1 on); and the same strides with a dilated kernel
      * width, where those paths must not be taken (each needs its taps on adjacent output columns).
      */
     @Test
     void im2colStridedPathsWithADilatedKernel() {
-        for (int stride : new int[] {2, 3, 8}) {
+        for (int stride : new int[] {2, 3, 4, 8}) {
             Problem rows = ConvTransposeSpec.builder2d(8, 3, 3, 2 * stride).stride(1, stride).dilation(3, 1).padding(2, 1)
                     .build().problem(1, 8, 5, 20);
             assertAgreesWithReference(KernelChoice.IM2COL, rows);
@@ -133,9 +133,9 @@ class TileCoverageExamplesTest {
     }
 
     /**
-     * col2im's 8-tap gathers where exactly one input column has all 8 taps inside the output (an input
-     * one column wide, and three wide with padding): the gather loop takes columns two at a time at
-     * 512 bits, so the single column must go to the edge loop.
+     * col2im's 8-tap groups where exactly one input column has all 8 taps inside the output (an input
+     * one column wide, and three wide with padding): the zipped loop takes L columns at a time, so the
+     * single column must go to the part-vector rest.
      */
     @Test
     void im2colEightTapGathersOverASingleFullColumn() {
@@ -296,6 +296,49 @@ class TileCoverageExamplesTest {
     void bandsOfRowsOnEvenAndOddBoundaries() {
         for (int w : new int[] {W, 8 * Math.ceilDiv(W, 8)}) {
             assertZippedAgrees(ConvTransposeSpec.builder2d(9, 3, 2).stride(2).build().problem(1, 9, 11, w));
+        }
+    }
+
+    // ---- col2im's vector paths on float arrays and native segments, one thread and several (bands of
+    // output rows or columns): assertZippedAgrees runs any im2col problem so.
+
+    /**
+     * col2im's stride-4 and stride-8 paths (4 and 8 taps interleaved by two and three levels of zips):
+     * kernels of one and two strides (single cover, and two groups of taps adding into the same
+     * outputs), padding that crops the first and last input columns of some taps (edges), rows that
+     * are not a multiple of the vector (the part-vector rest), in 1-D (bands of columns on several
+     * threads) and 2-D (a dilated kernel height, bands of rows), with and without bias.
+     */
+    @Test
+    void strideFourAndEightInterleavedTaps() {
+        for (int s : new int[] {4, 8}) {
+            for (boolean bias : new boolean[] {true, false}) {
+                assertZippedAgrees(ConvTransposeSpec.builder1d(16, 3, 2 * s).stride(s).bias(bias).build().problem(2, 16, 37));
+                assertZippedAgrees(ConvTransposeSpec.builder1d(16, 3, 2 * s).stride(s).padding(s - 1).bias(bias).build().problem(1, 16, 70));
+                assertZippedAgrees(ConvTransposeSpec.builder1d(8, 2, s).stride(s).bias(bias).build().problem(2, 8, 45));
+            }
+            assertZippedAgrees(ConvTransposeSpec.builder2d(8, 3, 3, 2 * s + 1).stride(2, s).padding(1, s + 1).dilation(2, 1)
+                    .build().problem(2, 8, 5, 21));
+            assertZippedAgrees(ConvTransposeSpec.builder1d(8, 2, 2 * s).stride(s).padding(s / 2).build().problem(1, 8, 3));
+        }
+    }
+
+    /**
+     * col2im's stride-2 pairs row by row, each row's zipped vectors one masked step each: rows of one
+     * part chunk, of one whole chunk and more (5, 8, 16, 24, 33 and 40 columns against 4, 8 and 16
+     * lanes), padding 1 and 3 (which crop the first columns of the low taps and the last of the high
+     * ones, so first and last chunks have lanes of one tap only), an odd kernel (a last tap without a
+     * partner), with and without bias; the first and last output rows put vectors partly outside the
+     * output (those go value by value).
+     */
+    @Test
+    void strideTwoPairsRowByRow() {
+        for (int width : new int[] {5, 8, 16, 24, 33, 40}) {
+            for (int pad : new int[] {1, 3}) {
+                assertZippedAgrees(ConvTransposeSpec.builder2d(8, 3, 3, 4 + 2 * (pad / 3)).stride(1, 2).padding(1, pad)
+                        .bias(pad == 1).build().problem(2, 8, 3, width));
+            }
+            assertZippedAgrees(ConvTransposeSpec.builder2d(8, 2, 2, 5).stride(2).padding(0, 1).build().problem(1, 8, 4, width));
         }
     }
 
