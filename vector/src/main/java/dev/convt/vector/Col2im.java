@@ -39,11 +39,6 @@ final class Col2im {
     /** The largest stride whose taps interleave ({@link #octRun}): 8 taps × stride 8 (HiFi-GAN, Conv-TasNet, FCN's 16/8 up-sampling). */
     static final int GL = 8;
     /**
-     * Entries of the {@code gather} buffer {@link #add} takes: the im2col kernel's workspace still
-     * holds one, but no path reads it since the 8-tap groups are zipped rather than gathered.
-     */
-    static final int GATHER_LENGTH = Math.max(L, GL);
-    /**
      * Floats a column block must have past its last row's last column, at least: {@link #pairRow}
      * reads a whole vector where fewer than L columns of a row remain, so at most one vector past the
      * block's {@code rows · ldc} floats.
@@ -364,9 +359,9 @@ final class Col2im {
      * <p>With stride 2 and dilation 1 along the width, the rows of taps {@code kw} and {@code kw + 1}
      * (adjacent in the block) land on interleaved output columns: they are zipped with vector
      * shuffles into one contiguous run instead of two strided scalar loops; with strides 3, 4 and 8, the
-     * rows of 3, 4 or 8 taps ({@link #addInterleaved}). {@code gather} is not read ({@link #GATHER_LENGTH}).
+     * rows of 3, 4 or 8 taps ({@link #addInterleaved}).
      */
-    void add(int g, int rowFrom, int rowTo, int j0, int width, float[] c, int ldc, float[] y, int yOff, int[] gather) {
+    void add(int g, int rowFrom, int rowTo, int j0, int width, float[] c, int ldc, float[] y, int yOff) {
         int end = j0 + width;
         boolean pairs = sW == 2 && dW == 1 && kW >= 2;
         // taps interleaved in groups of 3, 4 or 8 (strides 3, 4 and 8), else 0
@@ -927,9 +922,9 @@ final class Col2im {
      * <p>With stride 2 and dilation 1 along the width, the rows of taps {@code kw} and {@code kw + 1}
      * (adjacent in the block) land on interleaved output columns: they are zipped with vector
      * shuffles into one contiguous run instead of two strided scalar loops; with strides 3, 4 and 8, the
-     * rows of 3, 4 or 8 taps ({@link #addInterleaved}). {@code gather} is not read ({@link #GATHER_LENGTH}).
+     * rows of 3, 4 or 8 taps ({@link #addInterleaved}).
      */
-    void add(int g, int rowFrom, int rowTo, int j0, int width, float[] c, int ldc, MemorySegment y, int yOff, int[] gather) {
+    void add(int g, int rowFrom, int rowTo, int j0, int width, float[] c, int ldc, MemorySegment y, int yOff) {
         int end = j0 + width;
         boolean pairs = sW == 2 && dW == 1 && kW >= 2;
         // taps interleaved in groups of 3, 4 or 8 (strides 3, 4 and 8), else 0

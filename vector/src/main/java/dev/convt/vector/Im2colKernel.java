@@ -222,11 +222,11 @@ public final class Im2colKernel implements Kernel {
             Family.TRIPLES, List.of(
                     spec(2, 9, 3, 4, 2, false).problem(1, new int[] {2, 21}),
                     spec(2, 9, 3, 4, 2, true).problem(1, new int[] {3, 16})),
-            // 1-D kernel 16, stride 8, padding 4 (HiFi-GAN, Conv-TasNet): gathered lane groups, also over two images
-            Family.LANES, List.of(
+            // 1-D kernel 16, stride 8, padding 4 (HiFi-GAN, Conv-TasNet): interleaved groups of 8 taps, also over two images
+            Family.EIGHTS, List.of(
                     spec(1, 16, 8, 4, 0, false).problem(1, new int[] {21}),
                     spec(1, 16, 8, 4, 0, true).problem(2, new int[] {13})),
-            // 1-D kernel 8, stride 4, padding 2 (Demucs): strided scalar runs; kernel 3, stride 1: vector runs, scalar tails
+            // 1-D kernel 8, stride 4, padding 2 (Demucs): interleaved quads; kernel 3, stride 1: vector runs, scalar tails
             Family.RUNS, List.of(
                     spec(1, 8, 4, 2, 0, true).problem(1, new int[] {40}),
                     spec(1, 8, 4, 2, 0, false).problem(1, new int[] {32}),
@@ -234,7 +234,7 @@ public final class Im2colKernel implements Kernel {
                     spec(1, 3, 1, 1, 0, true).problem(1, new int[] {21}))));
 
     /** The col2im families of {@link #PATH_PROXIES}: which of {@link Col2im}'s run kinds the width axis takes. */
-    enum Family { PAIRS, TRIPLES, LANES, RUNS }
+    enum Family { PAIRS, TRIPLES, EIGHTS, RUNS }
 
     /**
      * A problem's col2im family, by the width axis's stride, dilation and kernel as {@link Col2im}
@@ -251,7 +251,7 @@ public final class Im2colKernel implements Kernel {
             return Family.PAIRS;
         }
         if (sw == Col2im.GL && k >= Col2im.GL) {
-            return Family.LANES;
+            return Family.EIGHTS;
         }
         return sw == 3 && k >= 3 ? Family.TRIPLES : Family.RUNS;
     }
@@ -527,9 +527,9 @@ public final class Im2colKernel implements Kernel {
             if (projection != null) {
                 return projection.workspaceBytes();
             }
-            // the packed X tile, the column block, col2im's gather offsets, the zipped path's row pairs
+            // the packed X tile, the column block, the zipped path's row pairs
             // and tile buffer, and a channels-last output's window
-            return 4L * (Packing.packedBLength(k, nc) + columnBlockFloats(nc) + Col2im.BLOCK_SLACK + Col2im.GL
+            return 4L * (Packing.packedBLength(k, nc) + columnBlockFloats(nc) + Col2im.BLOCK_SLACK
                     + Blocking.MC + Col2im.TILE_FLOATS
                     + (window == 0 ? 0 : (long) coPerG * window + Col2im.BLOCK_SLACK));
         }
@@ -731,9 +731,9 @@ public final class Im2colKernel implements Kernel {
                         Sgemm.multiplyPacked(k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
                                 ws.b, 0, width, ws.c, 0, ldc);
                         if (staged) {
-                            c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, acc, -(c0 * window + base), ws.gather);
+                            c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, acc, -(c0 * window + base));
                         } else {
-                            c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, y, yOffset, ws.gather);
+                            c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, y, yOffset);
                         }
                     }
                     // the channels all of whose rows this tile has now added: final where the columns are
@@ -863,9 +863,9 @@ public final class Im2colKernel implements Kernel {
                         Sgemm.multiplyPacked(k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
                                 ws.b, 0, width, ws.c, 0, ldc);
                         if (staged) {
-                            c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, acc, -(c0 * window + base), ws.gather);
+                            c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, acc, -(c0 * window + base));
                         } else {
-                            c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, y, yOffset, ws.gather);
+                            c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, y, yOffset);
                         }
                     }
                     // the channels all of whose rows this tile has now added: final where the columns are
@@ -906,8 +906,6 @@ public final class Im2colKernel implements Kernel {
     static final class Workspace {
         final MemorySegment b;
         final float[] c;
-        /** Col2im's gather offsets down a column of the block. */
-        final int[] gather = new int[Col2im.GATHER_LENGTH];
         /** {@link Col2im#multiplyZipped}'s row-pair output rows and biases of an M block, and its tile buffer. */
         final int[] pairAt = new int[Blocking.MC / 2];
         final float[] pairBias = new float[Blocking.MC / 2];
