@@ -386,16 +386,13 @@ final class Col2im {
             int owOff = kw * dW - pW;
             int ohOff = kh * dH - pH;
             int cRow = (row - rowFrom) * ldc;
-            // a pair over short rows: lane 2·iw (2·iw + 1) of a row's zipped part when tap kw (kw + 1) reaches the output from iw
-            long rowLanes = 0;
-            if (pair && shortRows) {
-                for (int iw = 0; iw < inW; iw++) {
-                    rowLanes |= (iw >= lo0 && iw < hi0 ? 1L : 0L) << (2 * iw) | (iw >= lo1 && iw < hi1 ? 2L : 0L) << (2 * iw);
-                }
-            }
+            // a pair over short rows: lane 2·iw (2·iw + 1) of a row's zipped part when tap kw (kw + 1)
+            // reaches the output from iw (a whole row from column 0: inW ≤ L / 2)
+            long rowLanes = pair && shortRows ? pairBits(lo0, hi0, lo1, hi1, 0) : 0;
             // a pair over whole input rows: the columns either tap reaches, in chunks of L, and the lanes of the first and last chunk
-            int spanFrom = pairFrom(lo0, hi0, lo1, hi1), spanTo = pairTo(lo0, hi0, lo1, hi1);
-            long spanFirst = pairBits(lo0, hi0, lo1, hi1, spanFrom), spanLast = pairBits(lo0, hi0, lo1, hi1, lastChunk(spanFrom, spanTo));
+            int spanFrom = pair ? pairFrom(lo0, hi0, lo1, hi1) : 0, spanTo = pair ? pairTo(lo0, hi0, lo1, hi1) : 0;
+            long spanFirst = pair ? pairBits(lo0, hi0, lo1, hi1, spanFrom) : 0;
+            long spanLast = pair ? pairBits(lo0, hi0, lo1, hi1, lastChunk(spanFrom, spanTo)) : 0;
             if (ihA0 < ihB0 && idLo[kd] < idHi[kd] && (lo0 < hi0 || lo1 < hi1)) {
                 int j = j0;
                 while (j < end) {
@@ -522,18 +519,7 @@ final class Col2im {
                 FloatVector.fromArray(S, y, i + 2 * L).add(o2).intoArray(y, i + 2 * L);
             }
         }
-        for (; t < count; t++) {
-            int i = yi + 3 * t;
-            if (singleCover) {
-                y[i] = b + c[c0 + t];
-                y[i + 1] = b + c[c1 + t];
-                y[i + 2] = b + c[c2 + t];
-            } else {
-                y[i] += c[c0 + t];
-                y[i + 1] += c[c1 + t];
-                y[i + 2] += c[c2 + t];
-            }
-        }
+        interleavedTail(3, y, yi, c, c0, ldc, t, count, b);
     }
 
     /**
@@ -566,20 +552,7 @@ final class Col2im {
                 FloatVector.fromArray(S, y, i + 3 * L).add(o3).intoArray(y, i + 3 * L);
             }
         }
-        for (; t < count; t++) {
-            int i = yi + 4 * t;
-            if (singleCover) {
-                y[i] = b + c[c0 + t];
-                y[i + 1] = b + c[c1 + t];
-                y[i + 2] = b + c[c2 + t];
-                y[i + 3] = b + c[c3 + t];
-            } else {
-                y[i] += c[c0 + t];
-                y[i + 1] += c[c1 + t];
-                y[i + 2] += c[c2 + t];
-                y[i + 3] += c[c3 + t];
-            }
-        }
+        interleavedTail(4, y, yi, c, c0, ldc, t, count, b);
     }
 
     /**
@@ -631,9 +604,17 @@ final class Col2im {
                 FloatVector.fromArray(S, y, i + 7 * L).add(o7).intoArray(y, i + 7 * L);
             }
         }
-        for (; t < count; t++) {
-            for (int u = 0; u < 8; u++) {
-                int i = yi + 8 * t + u;
+        interleavedTail(8, y, yi, c, c0, ldc, t, count, b);
+    }
+
+    /**
+     * The columns {@code [from, count)} of an interleaved run of n taps that fill no whole vector, value
+     * by value: {@code y[yi + n·t + u] (+)= c[c0 + u·ldc + t]}.
+     */
+    private void interleavedTail(int n, float[] y, int yi, float[] c, int c0, int ldc, int from, int count, float b) {
+        for (int t = from; t < count; t++) {
+            for (int u = 0; u < n; u++) {
+                int i = yi + n * t + u;
                 if (singleCover) {
                     y[i] = b + c[c0 + u * ldc + t];
                 } else {
@@ -949,16 +930,13 @@ final class Col2im {
             int owOff = kw * dW - pW;
             int ohOff = kh * dH - pH;
             int cRow = (row - rowFrom) * ldc;
-            // a pair over short rows: lane 2·iw (2·iw + 1) of a row's zipped part when tap kw (kw + 1) reaches the output from iw
-            long rowLanes = 0;
-            if (pair && shortRows) {
-                for (int iw = 0; iw < inW; iw++) {
-                    rowLanes |= (iw >= lo0 && iw < hi0 ? 1L : 0L) << (2 * iw) | (iw >= lo1 && iw < hi1 ? 2L : 0L) << (2 * iw);
-                }
-            }
+            // a pair over short rows: lane 2·iw (2·iw + 1) of a row's zipped part when tap kw (kw + 1)
+            // reaches the output from iw (a whole row from column 0: inW ≤ L / 2)
+            long rowLanes = pair && shortRows ? pairBits(lo0, hi0, lo1, hi1, 0) : 0;
             // a pair over whole input rows: the columns either tap reaches, in chunks of L, and the lanes of the first and last chunk
-            int spanFrom = pairFrom(lo0, hi0, lo1, hi1), spanTo = pairTo(lo0, hi0, lo1, hi1);
-            long spanFirst = pairBits(lo0, hi0, lo1, hi1, spanFrom), spanLast = pairBits(lo0, hi0, lo1, hi1, lastChunk(spanFrom, spanTo));
+            int spanFrom = pair ? pairFrom(lo0, hi0, lo1, hi1) : 0, spanTo = pair ? pairTo(lo0, hi0, lo1, hi1) : 0;
+            long spanFirst = pair ? pairBits(lo0, hi0, lo1, hi1, spanFrom) : 0;
+            long spanLast = pair ? pairBits(lo0, hi0, lo1, hi1, lastChunk(spanFrom, spanTo)) : 0;
             if (ihA0 < ihB0 && idLo[kd] < idHi[kd] && (lo0 < hi0 || lo1 < hi1)) {
                 int j = j0;
                 while (j < end) {
@@ -1085,18 +1063,7 @@ final class Col2im {
                 FloatVector.fromMemorySegment(S, y, 4L * (i + 2 * L), SEG_ORDER).add(o2).intoMemorySegment(y, 4L * (i + 2 * L), SEG_ORDER);
             }
         }
-        for (; t < count; t++) {
-            int i = yi + 3 * t;
-            if (singleCover) {
-                y.set(SEG_FLOAT, 4L * i, b + c[c0 + t]);
-                y.set(SEG_FLOAT, 4L * (i + 1), b + c[c1 + t]);
-                y.set(SEG_FLOAT, 4L * (i + 2), b + c[c2 + t]);
-            } else {
-                y.set(SEG_FLOAT, 4L * i, y.get(SEG_FLOAT, 4L * i) + c[c0 + t]);
-                y.set(SEG_FLOAT, 4L * (i + 1), y.get(SEG_FLOAT, 4L * (i + 1)) + c[c1 + t]);
-                y.set(SEG_FLOAT, 4L * (i + 2), y.get(SEG_FLOAT, 4L * (i + 2)) + c[c2 + t]);
-            }
-        }
+        interleavedTail(3, y, yi, c, c0, ldc, t, count, b);
     }
 
     /**
@@ -1129,20 +1096,7 @@ final class Col2im {
                 FloatVector.fromMemorySegment(S, y, 4L * (i + 3 * L), SEG_ORDER).add(o3).intoMemorySegment(y, 4L * (i + 3 * L), SEG_ORDER);
             }
         }
-        for (; t < count; t++) {
-            int i = yi + 4 * t;
-            if (singleCover) {
-                y.set(SEG_FLOAT, 4L * i, b + c[c0 + t]);
-                y.set(SEG_FLOAT, 4L * (i + 1), b + c[c1 + t]);
-                y.set(SEG_FLOAT, 4L * (i + 2), b + c[c2 + t]);
-                y.set(SEG_FLOAT, 4L * (i + 3), b + c[c3 + t]);
-            } else {
-                y.set(SEG_FLOAT, 4L * i, y.get(SEG_FLOAT, 4L * i) + c[c0 + t]);
-                y.set(SEG_FLOAT, 4L * (i + 1), y.get(SEG_FLOAT, 4L * (i + 1)) + c[c1 + t]);
-                y.set(SEG_FLOAT, 4L * (i + 2), y.get(SEG_FLOAT, 4L * (i + 2)) + c[c2 + t]);
-                y.set(SEG_FLOAT, 4L * (i + 3), y.get(SEG_FLOAT, 4L * (i + 3)) + c[c3 + t]);
-            }
-        }
+        interleavedTail(4, y, yi, c, c0, ldc, t, count, b);
     }
 
     /**
@@ -1194,9 +1148,17 @@ final class Col2im {
                 FloatVector.fromMemorySegment(S, y, 4L * (i + 7 * L), SEG_ORDER).add(o7).intoMemorySegment(y, 4L * (i + 7 * L), SEG_ORDER);
             }
         }
-        for (; t < count; t++) {
-            for (int u = 0; u < 8; u++) {
-                int i = yi + 8 * t + u;
+        interleavedTail(8, y, yi, c, c0, ldc, t, count, b);
+    }
+
+    /**
+     * The columns {@code [from, count)} of an interleaved run of n taps that fill no whole vector, value
+     * by value: {@code y[yi + n·t + u] (+)= c[c0 + u·ldc + t]}.
+     */
+    private void interleavedTail(int n, MemorySegment y, int yi, float[] c, int c0, int ldc, int from, int count, float b) {
+        for (int t = from; t < count; t++) {
+            for (int u = 0; u < n; u++) {
+                int i = yi + n * t + u;
                 if (singleCover) {
                     y.set(SEG_FLOAT, 4L * i, b + c[c0 + u * ldc + t]);
                 } else {
