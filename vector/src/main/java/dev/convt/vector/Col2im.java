@@ -1,6 +1,7 @@
 package dev.convt.vector;
 
 import dev.convt.Problem;
+import dev.convt.kernel.DryRun;
 import dev.convt.vector.gemm.Blocking;
 import dev.convt.vector.gemm.Sgemm;
 import dev.convt.vector.gemm.SgemmMicroKernel;
@@ -498,6 +499,9 @@ final class Col2im {
 
     /** {@code y[yi + 3t + u] (+)= c[c0 + u·ldc + t]} for {@code t < count}, {@code u < 3}. */
     private void tripleRun(float[] y, int yi, float[] c, int c0, int ldc, int count, float b) {
+        if (DryRun.active()) {
+            return;
+        }
         int c1 = c0 + ldc, c2 = c1 + ldc;
         int t = 0;
         FloatVector bv = FloatVector.broadcast(S, b);
@@ -527,6 +531,9 @@ final class Col2im {
      * zips, {@code zip(zip(t0, t2), zip(t1, t3))}, put the four taps of each input column side by side.
      */
     private void quadRun(float[] y, int yi, float[] c, int c0, int ldc, int count, float b) {
+        if (DryRun.active()) {
+            return;
+        }
         int c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
         int t = 0;
         FloatVector bv = FloatVector.broadcast(S, b);
@@ -561,6 +568,9 @@ final class Col2im {
      * of each input column side by side.
      */
     private void octRun(float[] y, int yi, float[] c, int c0, int ldc, int count, float b) {
+        if (DryRun.active()) {
+            return;
+        }
         int t = 0;
         FloatVector bv = FloatVector.broadcast(S, b);
         for (int upper = count - L; t <= upper; t += L) {
@@ -658,19 +668,21 @@ final class Col2im {
         }
         int lastAt = lastChunk(from, to);
         pairStep(y, yRow, c, c0, c1, from, first, b);
-        int iw = from + L;
-        FloatVector bv = FloatVector.broadcast(S, b);
-        for (; iw < lastAt; iw += L) {
-            // all lanes set, so all inside the output: whole vectors
-            FloatVector v0 = FloatVector.fromArray(S, c, c0 + iw);
-            FloatVector v1 = FloatVector.fromArray(S, c, c1 + iw);
-            int i = yRow + 2 * iw;
-            if (singleCover) {
-                bv.add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i);
-                bv.add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L);
-            } else {
-                FloatVector.fromArray(S, y, i).add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i);
-                FloatVector.fromArray(S, y, i + L).add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L);
+        // a dry run (DryRun) skips the whole vectors between the two steps, which see their own dry calls
+        if (!DryRun.active()) {
+            FloatVector bv = FloatVector.broadcast(S, b);
+            for (int iw = from + L; iw < lastAt; iw += L) {
+                // all lanes set, so all inside the output: whole vectors
+                FloatVector v0 = FloatVector.fromArray(S, c, c0 + iw);
+                FloatVector v1 = FloatVector.fromArray(S, c, c1 + iw);
+                int i = yRow + 2 * iw;
+                if (singleCover) {
+                    bv.add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i);
+                    bv.add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L);
+                } else {
+                    FloatVector.fromArray(S, y, i).add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i);
+                    FloatVector.fromArray(S, y, i + L).add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i + L);
+                }
             }
         }
         if (lastAt > from) {
@@ -684,6 +696,9 @@ final class Col2im {
      * the JIT compiles the row's loop and this step as separate units.
      */
     private void pairStep(float[] y, int yRow, float[] c, int c0, int c1, int iw, long bits, float b) {
+        if (DryRun.active()) {
+            return;
+        }
         FloatVector bv = FloatVector.broadcast(S, b);
         FloatVector v0 = FloatVector.fromArray(S, c, c0 + iw);
         FloatVector v1 = FloatVector.fromArray(S, c, c1 + iw);
@@ -741,6 +756,9 @@ final class Col2im {
      * single cover, bias plus value) as from the row-by-row path.
      */
     private void pairRows(float[] y, int yRow0, float[] c, int c0, int c1, int ihA, int ihB, long rowLanes, float b) {
+        if (DryRun.active()) {
+            return;
+        }
         int rows = L / (2 * inW);
         int half = L / 2;
         FloatVector bv = FloatVector.broadcast(S, b);
@@ -766,6 +784,9 @@ final class Col2im {
 
     /** {@code y[yi + t·s] += c[ci + t]} for {@code t < count}. */
     private static void addRun(float[] y, int yi, int s, float[] c, int ci, int count) {
+        if (DryRun.active()) {
+            return;
+        }
         if (s == 1) {
             int t = 0;
             for (int upper = count - L; t <= upper; t += L) {
@@ -783,6 +804,9 @@ final class Col2im {
 
     /** {@code y[yi + t·s] = b + c[ci + t]} for {@code t < count}: the bias plus the one column value, as the reference's bias + products. */
     private static void storeRun(float[] y, int yi, int s, float b, float[] c, int ci, int count) {
+        if (DryRun.active()) {
+            return;
+        }
         if (s == 1) {
             int t = 0;
             FloatVector bv = FloatVector.broadcast(S, b);
@@ -865,6 +889,9 @@ final class Col2im {
      * to their outputs: one run per input row the columns cross.
      */
     private void spillTile(float[] tile, int j, int cols, int pairs, int[] pairAt, int atOff, float[] y) {
+        if (DryRun.active()) {
+            return;
+        }
         int s = 0;
         while (s < cols) {
             int n = (j + s) / slice;
@@ -1042,6 +1069,9 @@ final class Col2im {
 
     /** {@code y[yi + 3t + u] (+)= c[c0 + u·ldc + t]} for {@code t < count}, {@code u < 3}. */
     private void tripleRun(MemorySegment y, int yi, float[] c, int c0, int ldc, int count, float b) {
+        if (DryRun.active()) {
+            return;
+        }
         int c1 = c0 + ldc, c2 = c1 + ldc;
         int t = 0;
         FloatVector bv = FloatVector.broadcast(S, b);
@@ -1071,6 +1101,9 @@ final class Col2im {
      * zips, {@code zip(zip(t0, t2), zip(t1, t3))}, put the four taps of each input column side by side.
      */
     private void quadRun(MemorySegment y, int yi, float[] c, int c0, int ldc, int count, float b) {
+        if (DryRun.active()) {
+            return;
+        }
         int c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc;
         int t = 0;
         FloatVector bv = FloatVector.broadcast(S, b);
@@ -1105,6 +1138,9 @@ final class Col2im {
      * of each input column side by side.
      */
     private void octRun(MemorySegment y, int yi, float[] c, int c0, int ldc, int count, float b) {
+        if (DryRun.active()) {
+            return;
+        }
         int t = 0;
         FloatVector bv = FloatVector.broadcast(S, b);
         for (int upper = count - L; t <= upper; t += L) {
@@ -1202,19 +1238,21 @@ final class Col2im {
         }
         int lastAt = lastChunk(from, to);
         pairStep(y, yRow, c, c0, c1, from, first, b);
-        int iw = from + L;
-        FloatVector bv = FloatVector.broadcast(S, b);
-        for (; iw < lastAt; iw += L) {
-            // all lanes set, so all inside the output: whole vectors
-            FloatVector v0 = FloatVector.fromArray(S, c, c0 + iw);
-            FloatVector v1 = FloatVector.fromArray(S, c, c1 + iw);
-            int i = yRow + 2 * iw;
-            if (singleCover) {
-                bv.add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER);
-                bv.add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * (i + L), SEG_ORDER);
-            } else {
-                FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER).add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER);
-                FloatVector.fromMemorySegment(S, y, 4L * (i + L), SEG_ORDER).add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * (i + L), SEG_ORDER);
+        // a dry run (DryRun) skips the whole vectors between the two steps, which see their own dry calls
+        if (!DryRun.active()) {
+            FloatVector bv = FloatVector.broadcast(S, b);
+            for (int iw = from + L; iw < lastAt; iw += L) {
+                // all lanes set, so all inside the output: whole vectors
+                FloatVector v0 = FloatVector.fromArray(S, c, c0 + iw);
+                FloatVector v1 = FloatVector.fromArray(S, c, c1 + iw);
+                int i = yRow + 2 * iw;
+                if (singleCover) {
+                    bv.add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER);
+                    bv.add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * (i + L), SEG_ORDER);
+                } else {
+                    FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER).add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER);
+                    FloatVector.fromMemorySegment(S, y, 4L * (i + L), SEG_ORDER).add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * (i + L), SEG_ORDER);
+                }
             }
         }
         if (lastAt > from) {
@@ -1228,6 +1266,9 @@ final class Col2im {
      * the JIT compiles the row's loop and this step as separate units.
      */
     private void pairStep(MemorySegment y, int yRow, float[] c, int c0, int c1, int iw, long bits, float b) {
+        if (DryRun.active()) {
+            return;
+        }
         FloatVector bv = FloatVector.broadcast(S, b);
         FloatVector v0 = FloatVector.fromArray(S, c, c0 + iw);
         FloatVector v1 = FloatVector.fromArray(S, c, c1 + iw);
@@ -1285,6 +1326,9 @@ final class Col2im {
      * single cover, bias plus value) as from the row-by-row path.
      */
     private void pairRows(MemorySegment y, int yRow0, float[] c, int c0, int c1, int ihA, int ihB, long rowLanes, float b) {
+        if (DryRun.active()) {
+            return;
+        }
         int rows = L / (2 * inW);
         int half = L / 2;
         FloatVector bv = FloatVector.broadcast(S, b);
@@ -1310,6 +1354,9 @@ final class Col2im {
 
     /** {@code y[yi + t·s] += c[ci + t]} for {@code t < count}. */
     private static void addRun(MemorySegment y, int yi, int s, float[] c, int ci, int count) {
+        if (DryRun.active()) {
+            return;
+        }
         if (s == 1) {
             int t = 0;
             for (int upper = count - L; t <= upper; t += L) {
@@ -1327,6 +1374,9 @@ final class Col2im {
 
     /** {@code y[yi + t·s] = b + c[ci + t]} for {@code t < count}: the bias plus the one column value, as the reference's bias + products. */
     private static void storeRun(MemorySegment y, int yi, int s, float b, float[] c, int ci, int count) {
+        if (DryRun.active()) {
+            return;
+        }
         if (s == 1) {
             int t = 0;
             FloatVector bv = FloatVector.broadcast(S, b);
@@ -1409,6 +1459,9 @@ final class Col2im {
      * to their outputs: one run per input row the columns cross.
      */
     private void spillTile(float[] tile, int j, int cols, int pairs, int[] pairAt, int atOff, MemorySegment y) {
+        if (DryRun.active()) {
+            return;
+        }
         int s = 0;
         while (s < cols) {
             int n = (j + s) / slice;

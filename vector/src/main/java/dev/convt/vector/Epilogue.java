@@ -1,5 +1,6 @@
 package dev.convt.vector;
 
+import dev.convt.kernel.DryRun;
 import dev.convt.Activation;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -164,6 +165,9 @@ public final class Epilogue {
 
     /** {@code v < 0 ? +0 : v}: NaN and −0 pass through, as {@link Activation#apply(float)}. */
     private static void reluRun(float[] y, int from, int to) {
+        if (DryRun.active()) {
+            return;
+        }
         for (int i = from; i < to; i += L) {
             VectorMask<Float> m = S.indexInRange(i, to);
             FloatVector v = FloatVector.fromArray(S, y, i, m);
@@ -173,6 +177,9 @@ public final class Epilogue {
 
     /** {@code v > 0 ? v : v·alpha}. */
     private static void leakyReluRun(float alpha, float[] y, int from, int to) {
+        if (DryRun.active()) {
+            return;
+        }
         for (int i = from; i < to; i += L) {
             VectorMask<Float> m = S.indexInRange(i, to);
             FloatVector v = FloatVector.fromArray(S, y, i, m);
@@ -182,6 +189,9 @@ public final class Epilogue {
 
     /** {@code v < min ? min : (v > max ? max : v)}: not {@code max}/{@code min}, which would turn −0 into +0 at a 0 bound. */
     private static void clampRun(float min, float max, float[] y, int from, int to) {
+        if (DryRun.active()) {
+            return;
+        }
         for (int i = from; i < to; i += L) {
             VectorMask<Float> m = S.indexInRange(i, to);
             FloatVector v = FloatVector.fromArray(S, y, i, m);
@@ -216,6 +226,9 @@ public final class Epilogue {
      * rounds to 1, as tanh does.
      */
     private static void tanhRun(float[] y, int from, int to) {
+        if (DryRun.active()) {
+            return;
+        }
         java.util.Objects.checkFromToIndex(from, Math.max(from, to), y.length); // before anything is written
         int i = from;
         for (; i <= to - 2 * L; i += 2 * L) {
@@ -284,6 +297,9 @@ public final class Epilogue {
      * {@value #EXP_LOWEST}, +0 or the nearest subnormal).
      */
     private static void sigmoidRun(float[] y, int from, int to) {
+        if (DryRun.active()) {
+            return;
+        }
         java.util.Objects.checkFromToIndex(from, Math.max(from, to), y.length); // before anything is written
         int i = from;
         for (; i <= to - 2 * L; i += 2 * L) {
@@ -421,6 +437,9 @@ public final class Epilogue {
 
     /** {@code v < 0 ? +0 : v}: NaN and −0 pass through, as {@link Activation#apply(float)}. */
     private static void reluRun(MemorySegment y, int from, int to) {
+        if (DryRun.active()) {
+            return;
+        }
         for (int i = from; i < to; i += L) {
             VectorMask<Float> m = S.indexInRange(i, to);
             FloatVector v = FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER, m);
@@ -430,6 +449,9 @@ public final class Epilogue {
 
     /** {@code v > 0 ? v : v·alpha}. */
     private static void leakyReluRun(float alpha, MemorySegment y, int from, int to) {
+        if (DryRun.active()) {
+            return;
+        }
         for (int i = from; i < to; i += L) {
             VectorMask<Float> m = S.indexInRange(i, to);
             FloatVector v = FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER, m);
@@ -439,6 +461,9 @@ public final class Epilogue {
 
     /** {@code v < min ? min : (v > max ? max : v)}: not {@code max}/{@code min}, which would turn −0 into +0 at a 0 bound. */
     private static void clampRun(float min, float max, MemorySegment y, int from, int to) {
+        if (DryRun.active()) {
+            return;
+        }
         for (int i = from; i < to; i += L) {
             VectorMask<Float> m = S.indexInRange(i, to);
             FloatVector v = FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER, m);
@@ -473,6 +498,9 @@ public final class Epilogue {
      * rounds to 1, as tanh does.
      */
     private static void tanhRun(MemorySegment y, int from, int to) {
+        if (DryRun.active()) {
+            return;
+        }
         java.util.Objects.checkFromToIndex(from, Math.max(from, to), (y.byteSize() / 4)); // before anything is written
         int i = from;
         for (; i <= to - 2 * L; i += 2 * L) {
@@ -541,6 +569,9 @@ public final class Epilogue {
      * {@value #EXP_LOWEST}, +0 or the nearest subnormal).
      */
     private static void sigmoidRun(MemorySegment y, int from, int to) {
+        if (DryRun.active()) {
+            return;
+        }
         java.util.Objects.checkFromToIndex(from, Math.max(from, to), (y.byteSize() / 4)); // before anything is written
         int i = from;
         for (; i <= to - 2 * L; i += 2 * L) {

@@ -1,5 +1,6 @@
 package dev.convt.vector;
 
+import dev.convt.kernel.DryRun;
 import dev.convt.Activation;
 import dev.convt.Problem;
 import dev.convt.vector.gemm.Blocking;
@@ -334,6 +335,9 @@ final class Im2colProjection {
 
     /** {@code y[yi + t] = bias[bi + t] + c[ci + t]} for {@code t < count}: the bias plus the one sum, as the reference's bias + products. */
     private static void store(float[] y, int yi, float[] bias, int bi, float[] c, int ci, int count) {
+        if (DryRun.active()) {
+            return;
+        }
         int t = 0;
         for (int upper = count - L; t <= upper; t += L) {
             FloatVector.fromArray(S, bias, bi + t).add(FloatVector.fromArray(S, c, ci + t)).intoArray(y, yi + t);
@@ -427,6 +431,9 @@ final class Im2colProjection {
 
     /** {@code y[yi + t] = bias[bi + t] + c[ci + t]} for {@code t < count}: the bias plus the one sum, as the reference's bias + products. */
     private static void store(MemorySegment y, int yi, float[] bias, int bi, float[] c, int ci, int count) {
+        if (DryRun.active()) {
+            return;
+        }
         int t = 0;
         for (int upper = count - L; t <= upper; t += L) {
             FloatVector.fromArray(S, bias, bi + t).add(FloatVector.fromArray(S, c, ci + t)).intoMemorySegment(y, 4L * (yi + t), SEG_ORDER);

@@ -1,5 +1,6 @@
 package dev.convt.vector;
 
+import dev.convt.kernel.DryRun;
 import dev.convt.Activation;
 import dev.convt.Problem;
 import dev.convt.vector.gemm.TransposeMicroKernels;
@@ -247,6 +248,9 @@ final class OutputFrontier {
      * {@code y} ({@link #channelGather}), the channels past the last whole vector one by one.
      */
     private void toChannelsLast(float[] y, int s, float[] out, int d, int positions, int channels) {
+        if (DryRun.active()) {
+            return;
+        }
         if (positions >= L && channels >= L && TransposeMicroKernels.AVAILABLE) {
             for (int q0 = 0; q0 < positions; q0 += L) {
                 int q = Math.min(q0, positions - L);
@@ -320,6 +324,9 @@ final class OutputFrontier {
      * {@code y} ({@link #channelGather}), the channels past the last whole vector one by one.
      */
     private void toChannelsLast(float[] y, int s, MemorySegment out, int d, int positions, int channels) {
+        if (DryRun.active()) {
+            return;
+        }
         if (positions >= L && channels >= L && TransposeMicroKernels.AVAILABLE) {
             for (int q0 = 0; q0 < positions; q0 += L) {
                 int q = Math.min(q0, positions - L);

@@ -106,6 +106,10 @@ def gemm_tile_start(acc, cond, rows_inside):
     return out
 
 
+# the first statement of every generated vector method: a warm-up's dry call returns here (DryRun)
+DRY_RETURN = "        if (DryRun.active()) {\n            return;\n        }"
+
+
 def gemm_tile(mr, nv, wide):
     """compute{mr}x{nv}v, or computeWide: nv vectors from the panel at bOff, one more from b2Off."""
     name = f"computeWide" if wide else f"compute{mr}x{nv}v"
@@ -136,6 +140,7 @@ def gemm_tile(mr, nv, wide):
         out.append(f"    /** The {mr}-row, {nv}-vector tile ({mr * nv} accumulators). */\n"
                    f"    private static void {name}(int kc, float[] a, int aOff, MemorySegment b, int bOff,\n"
                    f"                                float[] c, int cOff, int ldc, boolean accumulate) {{")
+    out.append(DRY_RETURN)
     out += gemm_tile_start(acc, "accumulate", rows_inside=False)
     out += gemm_k_loop(mr, nv, wide, acc)
     for r in range(mr):
@@ -155,6 +160,7 @@ def gemm_zip_tile(mr, nv, seg):
            f"    private static void {name}(int kc, float[] a, int aOff, MemorySegment b, int bOff,\n"
            f"                                float[] c, int cOff, int ldc,\n"
            f"                                {ytype} y, int yAt, int[] pairAt, int atOff, float[] pairBias, int biasOff) {{"]
+    out.append(DRY_RETURN)
     out += gemm_tile_start(acc, "c != null", rows_inside=True)
     out += gemm_k_loop(mr, nv, False, acc)
     for p in range(mr // 2):
@@ -236,6 +242,7 @@ def gemm_file():
     body += "".join("\n" + gemm_zip_tile(mr, nv, seg) for seg in (False, True) for mr, nv, _, _ in GEMM_TILES)
     return HEADER + f"""package dev.convt.vector.gemm;
 
+import dev.convt.kernel.DryRun;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -403,6 +410,7 @@ def phase_tile(C, T):
     cs = ", int cs" if C > 1 else ""
     out = [f"    static void c{C}x{T}(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,",
            f"                     {bias_params(C)}, float[] dst, int d{cs}, boolean more) {{"]
+    out.append(DRY_RETURN)
     out += starts(C, T)
     out.append("        for (int t = 0; t < nt; t++) {")
     out.append("            int xi = xq + tapX[t];")
@@ -429,6 +437,7 @@ def tap_tile(C, T, pairs):
         out = [f"    /** Only for one input column per vector ({{@code qs = 1}}, no pair entries). */",
                f"    static void b{C}x{T}(float[] x, int xq, int[] tapX, int nt,",
                f"                     float[] w, int wb, int[] tapW, {bias_params(C)}, float[] dst, int d{cs}, boolean more) {{"]
+    out.append(DRY_RETURN)
     out += starts(C, T)
 
     def wexpr(c):
@@ -510,6 +519,7 @@ def phase_file_arrays():
     tiles = "".join("\n" + phase_tile(C, T) for C, T in PHASE_TILES)
     return HEADER + """package dev.convt.vector.scatter;
 
+import dev.convt.kernel.DryRun;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -542,6 +552,7 @@ final class PhaseMicroKernels {
      */
     static void c1x1m(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
                       float b0, float[] dst, int d, int lanes, boolean more) {
+""" + DRY_RETURN + """
         VectorMask<Float> m = S.indexInRange(0, lanes);
         FloatVector a0 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d, m), S.maskAll(more));
         for (int t = 0; t < nt; t++) {
@@ -557,6 +568,7 @@ def tap_file_arrays():
     tiles = "".join("\n" + tap_tile(C, T, pairs) for C, T, pairs in TAP_TILES)
     return HEADER + """package dev.convt.vector.scatter;
 
+import dev.convt.kernel.DryRun;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -593,6 +605,7 @@ final class TapVectorMicroKernels {
      */
     static void b1edge(float[] x, int xq, int q, int inW, int[] tapX, int[] tapC, int[] tapX2, int[] tapC2, int nt,
                        float[] w, int wb, int[] tapW, float b0, float[] dst, int d, boolean more) {
+""" + DRY_RETURN + """
         FloatVector a0 = """ + start("b0", "d", "S.maskAll(more)") + """;
         for (int t = 0; t < nt; t++) {
             // a skipped input reads a harmless in-range value and is blended away: no branch on a vector
@@ -622,7 +635,7 @@ TRANSPOSE_DESTINATIONS = [("float[]", "intoArray(dst, {i})"),
 
 def transpose_tile(lanes, dst_type, store):
     """transpose{lanes}: log2(lanes) stages; the stage of bit b swaps bit b of the row and lane indexes."""
-    out = [f"    private static void transpose{lanes}(float[] src, int s, int ss, {dst_type} dst, int d, int ds) {{"]
+    out = [f"    private static void transpose{lanes}(float[] src, int s, int ss, {dst_type} dst, int d, int ds) {{", DRY_RETURN]
     rows = [f"v{r}" for r in range(lanes)]
     for r in range(lanes):
         out.append(f"        FloatVector v{r} = FloatVector.fromArray(S, src, {term('s', r, 'ss')});")
@@ -696,6 +709,7 @@ def transpose_file():
     available = " || ".join(f"L == {n}" for n in TRANSPOSE_LANES)
     return HEADER + f"""package dev.convt.vector.gemm;
 
+import dev.convt.kernel.DryRun;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;

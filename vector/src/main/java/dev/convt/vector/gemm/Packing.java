@@ -1,5 +1,7 @@
 package dev.convt.vector.gemm;
 
+import dev.convt.kernel.DryRun;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
@@ -192,6 +194,9 @@ public final class Packing {
      */
     public static void packBColumns(int k, int w, float[] src, int srcOff, int ldb,
                                      MemorySegment dst, int dstOff, int dstCol) {
+        if (DryRun.active()) {
+            return;
+        }
         // Row by row: each source row is read sequentially (prefetch-friendly even when the rows are
         // far apart, as in a large image); the scattered writes land in the L2-sized packed tile.
         // Every row splits into the same pieces (a part panel, whole panels, a part panel), so the
@@ -262,6 +267,9 @@ public final class Packing {
      */
     public static void packBColumns(int k, int w, MemorySegment src, int srcOff, int ldb,
                                      MemorySegment dst, int dstOff, int dstCol) {
+        if (DryRun.active()) {
+            return;
+        }
         // Row by row: each source row is read sequentially (prefetch-friendly even when the rows are
         // far apart, as in a large image); the scattered writes land in the L2-sized packed tile.
         // Every row splits into the same pieces (a part panel, whole panels, a part panel), so the
@@ -347,6 +355,9 @@ public final class Packing {
      */
     public static void packBColumnsChannelsLast(int k, int w, float[] src, int srcOff, int pixelStride, int[] gather,
                                                 MemorySegment dst, int dstOff, int dstCol) {
+        if (DryRun.active()) {
+            return;
+        }
         int panelStride = k * NR;
         int j = 0;
         while (j < w) {

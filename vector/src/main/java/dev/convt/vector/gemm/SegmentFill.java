@@ -1,5 +1,6 @@
 package dev.convt.vector.gemm;
 
+import dev.convt.kernel.DryRun;
 import dev.convt.vector.VectorConfig;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -25,6 +26,9 @@ public final class SegmentFill {
 
     /** Sets floats {@code [from, to)} of {@code y} to {@code v}; the range is the caller's to check. */
     public static void fill(MemorySegment y, int from, int to, float v) {
+        if (DryRun.active()) {
+            return;
+        }
         if (to - from < LANES) {
             for (int i = from; i < to; i++) {
                 y.set(ValueLayout.JAVA_FLOAT_UNALIGNED, 4L * i, v);

@@ -1,5 +1,6 @@
 package dev.convt.vector.subpixel;
 
+import dev.convt.kernel.DryRun;
 import dev.convt.Activation;
 import dev.convt.Problem;
 import dev.convt.kernel.KernelPlan;
@@ -380,6 +381,13 @@ final class SubpixelPlan implements KernelPlan {
         int uFirst = j0 / pw, uEnd = (j0 + n + pw - 1) / pw;
         boolean vectorRuns = pw == w.stride && pw < LANES && LANES % pw == 0;
         int perVector = LANES / pw;
+        // A dry run (DryRun) does the gathers below of one output row for real per call, and the rest
+        // run by run (dry calls). Where the gather runs rarely before C2 compiles this method, the JDK's own
+        // profile of it is too thin for C2 to inline IntVector.species, which the gather calls (too
+        // large for a cold site): the gather is then compiled as a call to the API's Java fallback and
+        // allocates on every execute for good. All of them for real, on the fallback, cost the first
+        // plan of a large-stride layer about twice its warm-up time.
+        boolean dry = DryRun.active(), gathers = vectorRuns;
         if (vectorRuns && ws.mapLdc != ldc) {
             for (int i = 0; i < LANES; i++) {
                 ws.map[i] = (i / pw) * ldc + i % pw;
@@ -404,8 +412,7 @@ final class SubpixelPlan implements KernelPlan {
                     boolean whole = runStart >= j0 && runStart + pw <= j0 + n;
                     float b = bias == null ? 0f : bias[g * coutG + co];
                     boolean fix = negativeZeroBias != null && negativeZeroBias[g * coutG + co];
-                    boolean fast = vectorRuns && whole && !fix;
-                    FloatVector bv = FloatVector.broadcast(S, b);
+                    boolean fast = gathers && whole && !fix;
                     // output (co, origin_h + rh, origin_w + rw) for rw = column − runStart
                     int outRow = imageBase + co * outPlane + (h.origin[uh] + rh) * outW;
                     // the output run written since the activation was last applied: [doneFrom, doneTo) of this row
@@ -421,8 +428,9 @@ final class SubpixelPlan implements KernelPlan {
                         if (more && fast && k + perVector <= segment && uw >= w.fullFrom && uw + perVector <= w.fullTo) {
                             dst = outRow + w.origin[uw];
                             len = LANES;
-                            bv.add(FloatVector.fromArray(S, c, cRow + runStart, ws.map, 0)).intoArray(y, dst);
+                            FloatVector.broadcast(S, b).add(FloatVector.fromArray(S, c, cRow + runStart, ws.map, 0)).intoArray(y, dst);
                             k += perVector;
+                            gathers = !dry;
                         } else if (more) {
                             // lo clamped to the phases first: a phase past them (up to the stride, which may be near
                             // the int limit) added to runStart would overflow
@@ -460,6 +468,9 @@ final class SubpixelPlan implements KernelPlan {
 
     /** {@code y[dst + i] = b + c[src + i]} for {@code i < len}: whole vectors, then the rest one by one. */
     private static void addBias(float b, float[] c, int src, float[] y, int dst, int len) {
+        if (DryRun.active()) {
+            return;
+        }
         int i = 0;
         if (len >= LANES) {
             FloatVector bv = FloatVector.broadcast(S, b);
@@ -596,6 +607,9 @@ final class SubpixelPlan implements KernelPlan {
      * the same values), else the rest one by one.
      */
     private static void addBiasRow(float[] b, int bi, float[] c, int src, float[] y, int dst, int len) {
+        if (DryRun.active()) {
+            return;
+        }
         int i = 0;
         for (; i <= len - LANES; i += LANES) {
             FloatVector.fromArray(S, b, bi + i).add(FloatVector.fromArray(S, c, src + i)).intoArray(y, dst + i);
@@ -758,6 +772,13 @@ final class SubpixelPlan implements KernelPlan {
         int uFirst = j0 / pw, uEnd = (j0 + n + pw - 1) / pw;
         boolean vectorRuns = pw == w.stride && pw < LANES && LANES % pw == 0;
         int perVector = LANES / pw;
+        // A dry run (DryRun) does the gathers below of one output row for real per call, and the rest
+        // run by run (dry calls). Where the gather runs rarely before C2 compiles this method, the JDK's own
+        // profile of it is too thin for C2 to inline IntVector.species, which the gather calls (too
+        // large for a cold site): the gather is then compiled as a call to the API's Java fallback and
+        // allocates on every execute for good. All of them for real, on the fallback, cost the first
+        // plan of a large-stride layer about twice its warm-up time.
+        boolean dry = DryRun.active(), gathers = vectorRuns;
         if (vectorRuns && ws.mapLdc != ldc) {
             for (int i = 0; i < LANES; i++) {
                 ws.map[i] = (i / pw) * ldc + i % pw;
@@ -782,8 +803,7 @@ final class SubpixelPlan implements KernelPlan {
                     boolean whole = runStart >= j0 && runStart + pw <= j0 + n;
                     float b = bias == null ? 0f : bias[g * coutG + co];
                     boolean fix = negativeZeroBias != null && negativeZeroBias[g * coutG + co];
-                    boolean fast = vectorRuns && whole && !fix;
-                    FloatVector bv = FloatVector.broadcast(S, b);
+                    boolean fast = gathers && whole && !fix;
                     // output (co, origin_h + rh, origin_w + rw) for rw = column − runStart
                     int outRow = imageBase + co * outPlane + (h.origin[uh] + rh) * outW;
                     // the output run written since the activation was last applied: [doneFrom, doneTo) of this row
@@ -799,8 +819,9 @@ final class SubpixelPlan implements KernelPlan {
                         if (more && fast && k + perVector <= segment && uw >= w.fullFrom && uw + perVector <= w.fullTo) {
                             dst = outRow + w.origin[uw];
                             len = LANES;
-                            bv.add(FloatVector.fromArray(S, c, cRow + runStart, ws.map, 0)).intoMemorySegment(y, 4L * dst, SEG_ORDER);
+                            FloatVector.broadcast(S, b).add(FloatVector.fromArray(S, c, cRow + runStart, ws.map, 0)).intoMemorySegment(y, 4L * dst, SEG_ORDER);
                             k += perVector;
+                            gathers = !dry;
                         } else if (more) {
                             // lo clamped to the phases first: a phase past them (up to the stride, which may be near
                             // the int limit) added to runStart would overflow
@@ -838,6 +859,9 @@ final class SubpixelPlan implements KernelPlan {
 
     /** {@code y[dst + i] = b + c[src + i]} for {@code i < len}: whole vectors, then the rest one by one. */
     private static void addBias(float b, float[] c, int src, MemorySegment y, int dst, int len) {
+        if (DryRun.active()) {
+            return;
+        }
         int i = 0;
         if (len >= LANES) {
             FloatVector bv = FloatVector.broadcast(S, b);
@@ -974,6 +998,9 @@ final class SubpixelPlan implements KernelPlan {
      * the same values), else the rest one by one.
      */
     private static void addBiasRow(float[] b, int bi, float[] c, int src, MemorySegment y, int dst, int len) {
+        if (DryRun.active()) {
+            return;
+        }
         int i = 0;
         for (; i <= len - LANES; i += LANES) {
             FloatVector.fromArray(S, b, bi + i).add(FloatVector.fromArray(S, c, src + i)).intoMemorySegment(y, 4L * (dst + i), SEG_ORDER);
