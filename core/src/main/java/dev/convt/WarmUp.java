@@ -1,5 +1,6 @@
 package dev.convt;
 
+import dev.convt.kernel.DryRun;
 import dev.convt.kernel.Kernel;
 import dev.convt.kernel.KernelPack;
 import dev.convt.kernel.KernelPlan;
@@ -11,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.LockSupport;
 
 /**
  * Plan-time warm-up: runs a kernel's small proxy problems ({@link Kernel#warmUpProblems}) on scratch
@@ -37,23 +39,30 @@ import java.util.concurrent.ConcurrentHashMap;
  *       of every path its family of layers takes (tails, bias or none, single cover), which this class
  *       warms once per JVM; later plans of the family find them warm, and their methods compiled with
  *       no branch left out.
- *   <li>All of a plan's proxies run once before any runs again (the profile then holds every path
- *       they take before any method is compiled), then take turns, one run each, so that each
- *       proxy's paths go into the profiles while the methods run in profiled C1 code; a proxy that has
- *       taken more than {@value #TIME_SHARE}× the time of the cheapest skips its turns (a deep GEMM
- *       block's long loops would otherwise get their methods compiled on the stack).
- *   <li>Every {@value #FRESH_PLAN_EVERY}th run of a proxy is on a plan made anew, so the branches of a
- *       plan's first execute (making and filling its workspace) are profiled as well.
+ *   <li>Every proxy runs once for real (which makes its plan's workspace), then
+ *       {@value #DRY_ROUNDS} rounds in which each runs dry ({@link DryRun}): the kernel's vector
+ *       methods return as soon as they are called, so the calls count towards C2's thresholds while
+ *       hardly any vector operation reaches the fallback (see {@link DryRun} for the one that does),
+ *       and C2 compiles the kernel methods, not the fallback's. In a few of those rounds ({@link #liveRound}) each proxy runs for real, late
+ *       enough that the methods' profiles exist, so the vector paths are in them and C2 compiles them
+ *       rather than traps. A proxy whose first run cost more than {@value #EXPENSIVE}× the cheapest's
+ *       runs for real in fewer rounds. These real runs are judged as the ones below are.
+ *   <li>Then the proxies are judged: they take turns, one run each, until each is warm by the
+ *       stopping rule below; a proxy that has taken more than {@value #TIME_SHARE}× the time of the
+ *       cheapest skips its turns (a deep GEMM block's long loops would otherwise get their methods
+ *       compiled on the stack). A run that still allocates (a method still on the fallback) is
+ *       followed by a short burst of dry runs and a pause, which leaves the core to the compiler
+ *       threads on a small machine.
+ *   <li>Every {@value #FRESH_PLAN_EVERY}th judged run of a proxy is on a plan made anew, so the
+ *       branches of a plan's first execute (making and filling its workspace) are profiled as well.
  * </ul>
- * The fallback's compiles cannot be avoided this way (its methods reach C2's thresholds long before
- * the kernel methods that call them), so warm-up moves the JIT's work to plan time and avoids the
- * repeated compiles rather than removing the first ones; the first plan of each kernel or family
- * pays for them. Nor does warm-up keep C2 off the fallback with a compiler directive (the
+ * Warm-up does not keep C2 off the fallback with a compiler directive (the
  * {@code DiagnosticCommand} MBean's {@code compilerDirectivesAdd}), though that would take much of
  * the fallback's work out of C2's queue: HotSpot marks each method such a directive excludes, once
  * it gets hot, as never C2-compilable for the rest of the JVM, even after the directive is removed,
  * and C2 then never inlines it into any caller, a permanent JVM-wide change no library may make for
- * its users (the README's Warm-up section has the measurements).
+ * its users (the README's Warm-up section has the measurements). The dry runs do the same from
+ * inside convt: the fallback never gets hot.
  *
  * <p>Stopping rule, per proxy: until {@value #CLEAN_RUNS} consecutive runs allocate nothing on the
  * heap (the fallback boxes every vector; C2's code does not) and the last is within
@@ -234,6 +243,35 @@ final class WarmUp {
     private static final System.Logger LOG = System.getLogger("dev.convt");
     private static final boolean VERBOSE = Boolean.getBoolean("dev.convt.verbose");
 
+    /**
+     * Dry rounds (each proxy run dry once) before the proxies are first judged: enough calls for C2's
+     * thresholds (with tiered compilation, a method is queued for C2 after some thousands of calls with
+     * its loops; these proxies' kernel methods are called several times per execute).
+     */
+    static final int DRY_ROUNDS = 512;
+
+    /**
+     * The dry rounds in which a proxy runs for real: the powers of two from 8 (for a proxy that costs
+     * more than {@value #EXPENSIVE}× the cheapest, only {@link #COSTLY_LIVE_ROUNDS}). The first is late
+     * enough that the kernel methods' profiles exist (C1's profiled code, after a few hundred calls):
+     * a path taken only before then is missing from the profile, and C2 compiles it as a trap.
+     */
+    static boolean liveRound(int round, boolean costly) {
+        return costly ? COSTLY_LIVE_ROUNDS.contains(round) : round >= 8 && Integer.bitCount(round) == 1;
+    }
+
+    /** The dry rounds in which a costly proxy runs for real (see {@link #liveRound}). */
+    static final Set<Integer> COSTLY_LIVE_ROUNDS = Set.of(32, 256);
+
+    /** A proxy whose first run took more than this many times the cheapest's is costly (see {@link #liveRound}). */
+    static final int EXPENSIVE = 8;
+
+    /** The dry calls made after a judged run that still allocated, before the pause (see {@link #drive}). */
+    static final long DRY_BURST_NANOS = 1_000_000L;
+
+    /** The first and the longest pause after a judged run that still allocated (it doubles from one to the other). */
+    static final long FIRST_PAUSE_NANOS = 1_000_000L, LONGEST_PAUSE_NANOS = 16_000_000L;
+
     /** Runs the proxies until each is warm or the deadline passes (the order: see the class comment). */
     private static int drive(List<Proxy> proxies, long deadline) {
         Allocation alloc = Allocation.counter();
@@ -244,6 +282,30 @@ final class WarmUp {
             p.nanos += System.nanoTime() - t0;
             runs++;
         }
+        int dry = 0;
+        long t0 = System.nanoTime();
+        long cheapest = Long.MAX_VALUE;
+        for (Proxy p : proxies) {
+            cheapest = Math.min(cheapest, p.nanos);
+        }
+        boolean[] costly = new boolean[proxies.size()];
+        for (int i = 0; i < costly.length; i++) {
+            costly[i] = proxies.get(i).nanos > EXPENSIVE * cheapest;
+        }
+        for (int round = 1; round <= DRY_ROUNDS && System.nanoTime() < deadline; round++) {
+            for (int i = 0; i < costly.length; i++) {
+                Proxy p = proxies.get(i);
+                if (liveRound(round, costly[i])) {
+                    p.run(alloc); // judged too: clean runs here count towards the stopping rule
+                    runs++;
+                } else {
+                    p.executeDry();
+                    dry++;
+                }
+            }
+        }
+        long t1 = System.nanoTime();
+        long pause = FIRST_PAUSE_NANOS;
         while (System.nanoTime() < deadline) {
             Proxy next = next(proxies);
             if (next == null) {
@@ -251,8 +313,23 @@ final class WarmUp {
             }
             next.run(alloc);
             runs++;
+            if (!next.warm() && next.lastBytes > 0) {
+                // still on the fallback: a few more dry calls (for a method short of its threshold), then
+                // the core to the compiler threads (on a small machine they share it with this one)
+                long until = Math.min(deadline, System.nanoTime() + DRY_BURST_NANOS);
+                while (System.nanoTime() < until) {
+                    for (Proxy p : proxies) {
+                        p.executeDry();
+                        dry++;
+                    }
+                }
+                LockSupport.parkNanos(Math.min(pause, Math.max(0, deadline - System.nanoTime())));
+                pause = Math.min(2 * pause, LONGEST_PAUSE_NANOS);
+            }
         }
         if (VERBOSE) {
+            LOG.log(System.Logger.Level.INFO, "convt: warm-up: " + dry + " dry runs, dry rounds " + (t1 - t0) / 1_000_000
+                    + " ms, judged runs " + (System.nanoTime() - t1) / 1_000_000 + " ms");
             for (Proxy p : proxies) {
                 LOG.log(System.Logger.Level.INFO, "convt: warm-up of " + p.signature + ": " + p.runs + " runs, "
                         + (p.clean >= CLEAN_RUNS ? "allocation-free" : p.calm >= CALM_RUNS ? "time settled" : "time budget reached")
@@ -338,6 +415,16 @@ final class WarmUp {
                 plan.execute(xs, 0, ys, 0, null);
             } else {
                 plan.execute(x, 0, y, 0);
+            }
+        }
+
+        /** One execute with the kernel's vector methods returning at once ({@link DryRun}). */
+        void executeDry() {
+            DryRun.begin();
+            try {
+                execute();
+            } finally {
+                DryRun.end();
             }
         }
 

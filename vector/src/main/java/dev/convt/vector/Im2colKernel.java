@@ -189,6 +189,15 @@ public final class Im2colKernel implements Kernel {
             .problem(1, new int[] {2 * Blocking.NR + Math.max(1, Blocking.LANES / 2)});
 
     /**
+     * The second proxy of a pairs problem deeper than one K block: kernel 2, stride 2, {@code KC + 1}
+     * input channels, on a row wider than a column panel, so the zipped pass runs its later K blocks and
+     * its direct stores; without it a deep pairs layer (U-Net's) reached them first at its own first
+     * execute, where the compiled zipped tile met them as a trap and was compiled again.
+     */
+    private static final Problem DEEP_PAIRS_PROXY = dev.convt.ConvTransposeSpec.builder2d(Blocking.KC + 1, 1, 2).stride(2).bias(false)
+            .build().problem(1, new int[] {1, Blocking.NR + 1});
+
+    /**
      * Input channels per group of the geometry proxy: two, so the micro-kernel's k loop takes its back
      * branch (with one, C2 would compile the loop as never repeating and deoptimise on the real depth).
      */
@@ -292,6 +301,9 @@ public final class Im2colKernel implements Kernel {
         List<Problem> out = new java.util.ArrayList<>(PATH_PROXIES.get(family(problem)));
         if (problem.spec().inChannelsPerGroup() > Blocking.KC) {
             out.add(DEEP_PROXY);
+            if (family(problem) == Family.PAIRS) {
+                out.add(DEEP_PAIRS_PROXY);
+            }
         }
         out.add(proxy);
         return out;

@@ -39,11 +39,15 @@ class Im2colWarmUpProxiesTest {
         return ConvTransposeSpec.builder1d(cin, cout, k).stride(s).padding(p).bias(bias).build();
     }
 
-    /** The proxies before the problem's own (and before the deep-block proxy of a deep problem). */
+    /** The proxies before the problem's own and the deep-block proxies of a deep problem. */
     private List<Problem> pathProxies(Problem p) {
         List<Problem> all = kernel.warmUpProblems(p);
-        int own = p.spec().inChannelsPerGroup() > Blocking.KC ? 2 : 1;
-        return all.subList(0, all.size() - own);
+        return all.subList(0, all.size() - 1 - deepProxies(p).size());
+    }
+
+    /** The proxies deeper than one K block. */
+    private List<Problem> deepProxies(Problem p) {
+        return kernel.warmUpProblems(p).stream().filter(q -> q.spec().inChannelsPerGroup() > Blocking.KC).toList();
     }
 
     @Test
@@ -110,10 +114,15 @@ class Im2colWarmUpProxiesTest {
     void aDeepProblemAlsoWarmsTheAccumulatingPath() {
         Problem deep = FAMILIES.get("pairs").get(0);
         List<Problem> all = kernel.warmUpProblems(deep);
-        Problem accumulating = all.get(all.size() - 2);
-        assertTrue(accumulating.spec().inChannelsPerGroup() > Blocking.KC, accumulating::toString);
+        List<Problem> deepOnes = deepProxies(deep);
+        assertEquals(deepOnes, all.subList(all.size() - 1 - deepOnes.size(), all.size() - 1), "the deep proxies come just before the own one");
+        // the accumulating path of the plain GEMM, and of the zipped pass of the pairs (kernel 2, stride 2)
+        assertTrue(deepOnes.stream().anyMatch(q -> q.spec().rank() == 1), "no plain deep proxy: " + deepOnes);
+        assertTrue(deepOnes.stream().anyMatch(q -> q.spec().rank() == 2 && q.spec().stride(1) == 2), "no deep pairs proxy: " + deepOnes);
+        Problem deepLanes = FAMILIES.get("lanes").get(0);
+        assertEquals(1, deepProxies(deepLanes).size(), "a deep problem of another family takes the plain deep proxy only");
         Problem shallow = FAMILIES.get("pairs").get(1);
-        assertTrue(kernel.warmUpProblems(shallow).stream().noneMatch(q -> q.spec().inChannelsPerGroup() > Blocking.KC));
+        assertTrue(deepProxies(shallow).isEmpty());
         // the problem's own geometry comes last
         Problem own = all.getLast();
         assertEquals(deep.spec().kernelSize(1), own.spec().kernelSize(1));
