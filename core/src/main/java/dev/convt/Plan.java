@@ -94,17 +94,18 @@ import java.lang.foreign.ValueLayout;
  * the code that reads and writes native segments in place (the segment twins of the im2col and scatter
  * kernels, see the Memory section of the package overview), which an engine executing
  * on native memory otherwise pays to compile in its first executes. Warm-up never writes the caller's buffers and never changes results (they are bitwise
- * the same with or without it). With {@code -Ddev.convt.warmup=true}, {@link Planner#plan} warms every
- * new plan itself, within a budget per JVM ({@code -Ddev.convt.warmup.millis}, 5000 ms by default)
- * after which plans stop warming up. Plan-time warm-up is off by default: it moves the JIT's work to
- * plan time rather than removing it (most of that work compiles the Vector API's own fallback, which
- * runs whenever vector code runs before C2 has compiled it), so in fresh-JVM measurements of the 17
- * workload layers every first execute came within a few times its steady time with it on, but the
- * whole first pass, plans included, was about a tenth longer (the README's Warm-up section has the
- * figures). Nor does it lessen the JIT's total work: it saves most of the compiles of loops on the
- * stack and after traps, but its proxies profile every path of a family, so more and larger methods
- * are compiled, and the process spends at least as much CPU on the first pass. Engines that make
- * plans ahead of time call {@link #warmUp()} there.
+ * the same with or without it). {@link Planner#plan} warms every new plan itself (plan-time warm-up;
+ * {@code -Ddev.convt.warmup=false} turns it off), within a budget per JVM
+ * ({@code -Ddev.convt.warmup.millis}, 5000 ms by default) after which plans stop warming up. Most of
+ * the JIT's work in a cold JVM is compiling the Vector API's own fallback, which runs whenever vector
+ * code runs before C2 has compiled it; warm-up calls the kernels' methods with their vector work
+ * skipped (dry runs) until C2 has compiled them, so far less of the fallback runs. In fresh-JVM
+ * measurements of the 17 workload layers planned and executed once each, plans then took longer
+ * (the first plan of each family up to about a second) but the whole first pass, plans included, was
+ * about a third shorter than without warm-up, and first executes were mostly within a few times their
+ * steady time instead of up to a few hundred (the README's Warm-up section has the figures and what
+ * is left). Engines that make plans ahead of time, with plan-time warm-up off, call {@link #warmUp()}
+ * there.
  */
 public final class Plan {
     private final Problem problem;
@@ -157,7 +158,7 @@ public final class Plan {
      * Warms this plan's code paths (see the class comment): runs the kernel's proxy problem on scratch
      * buffers ({@code float[]}s; not the native-segment code, see {@link #warmUp(boolean)}) until the
      * JIT has compiled what it walks, within the time budget. Does nothing when this
-     * JVM has warmed the same paths before (plans do so when made with {@code -Ddev.convt.warmup=true}),
+     * JVM has warmed the same paths before (plans do so when made, unless {@code -Ddev.convt.warmup=false}),
      * or when the kernel needs no warm-up. Writes no caller buffer; results are unchanged. Thread-safe.
      *
      * @return the proxy runs performed; 0 when the paths were already warm or need no warm-up

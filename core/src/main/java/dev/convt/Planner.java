@@ -37,11 +37,12 @@ import java.util.ServiceLoader;
  * executor), or pass one per call to {@link Plan#execute(float[], int, float[], int, Parallelism)}.
  * Results are bit-identical at any thread count.
  *
- * <p>With {@code -Ddev.convt.warmup=true}, {@link #plan} warms the new plan's code paths before
- * returning it, once per JVM for each distinct set of paths, and the first time a family of layers
- * comes, the paths of the whole family (see {@link Plan#warmUp} and the {@link Plan} class comment), so
- * the first execute runs near steady speed; it is off by default, as it makes the first plan of each
- * kind of layer longer by more than it saves on first executes (the {@link Plan} class comment).
+ * <p>{@link #plan} warms the new plan's code paths before returning it (plan-time warm-up, on unless
+ * {@code -Ddev.convt.warmup=false}), once per JVM for each distinct set of paths, and the first time a
+ * family of layers comes, the paths of the whole family (see {@link Plan#warmUp} and the {@link Plan}
+ * class comment), so the first execute runs near steady speed: the first plan of each kind of layer in
+ * a JVM takes longer (up to about a second), later ones of the kind do not, and a fresh JVM's plans and
+ * first executes together take less time than without warm-up (the {@link Plan} class comment).
  */
 public final class Planner {
     private static final System.Logger LOG = System.getLogger("dev.convt");
@@ -208,10 +209,11 @@ public final class Planner {
      * <p>An empty batch (N = 0) plans without prepacking: its plan writes the empty output and computes
      * nothing, as PyTorch and ONNX Runtime do.
      *
-     * <p>With {@code -Ddev.convt.warmup=true}, the plan's code paths are warmed before it is returned
+     * <p>Unless {@code -Ddev.convt.warmup=false}, the plan's code paths are warmed before it is returned
      * ({@link Plan#warmUp}): the first call in a JVM for a new kind of problem takes longer (the first
      * of a family of layers longest, as it warms the family's paths), and its first execute is near
-     * steady speed.
+     * steady speed. A value of the property other than {@code true} or {@code false} throws
+     * {@link IllegalArgumentException}.
      *
      * @param problem      the problem
      * @param weight       (Cin, Cout/groups, *kernel) row-major from {@code weightOffset}; copied/prepacked
@@ -392,8 +394,9 @@ public final class Planner {
 
     /** The plan around a kernel's plan of a non-empty problem, warmed when plan-time warm-up is on. */
     private static Plan finish(Problem problem, Kernel k, KernelPlan kernelPlan) {
+        boolean warm = WarmUp.enabled();
         Plan plan = new Plan(problem, k, separateActivation(problem, k, kernelPlan));
-        if (WarmUp.enabled()) {
+        if (warm) {
             plan.warmUpAtPlanTime();
         }
         return plan;

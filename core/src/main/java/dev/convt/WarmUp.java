@@ -85,11 +85,11 @@ final class WarmUp {
     private WarmUp() {}
 
     /**
-     * {@code -Ddev.convt.warmup=true} switches plan-time warm-up on. Off by default: in 11 interleaved
-     * pairs of fresh JVMs planning and executing the 17 workload layers once each (a 2-core machine at
-     * load 10–20), the whole first pass was a median 12% longer with it on (0.85–1.40×), though every
-     * first execute came within a few times its steady time (see the class comment for why the JIT's
-     * work moves rather than shrinks). {@link Plan#warmUp} works either way.
+     * {@code -Ddev.convt.warmup=false} switches plan-time warm-up off; it is on by default. With the
+     * dry rounds, warming made the whole first pass of a fresh JVM over the 17 workload layers (plans
+     * and first executes) shorter, not longer, and every first execute but a few came within a few
+     * times its steady time (the README's Warm-up section has the measurements); off, a cold first
+     * execute takes up to a few hundred times its steady time. {@link Plan#warmUp} works either way.
      */
     static final String PROPERTY = "dev.convt.warmup";
 
@@ -137,9 +137,20 @@ final class WarmUp {
     /** The kernel-and-proxy signatures already warmed in this JVM. */
     private static final Set<String> WARMED = ConcurrentHashMap.newKeySet();
 
-    /** Whether plans warm up when made: only when {@value #PROPERTY} is {@code true} (read at each plan). */
+    /**
+     * Whether plans warm up when made: unless {@value #PROPERTY} is {@code false} (read at each plan).
+     *
+     * @throws IllegalArgumentException if the property is set to anything but {@code true} or {@code false}
+     */
     static boolean enabled() {
-        return "true".equalsIgnoreCase(System.getProperty(PROPERTY, "false"));
+        String v = System.getProperty(PROPERTY);
+        if (v == null || v.equalsIgnoreCase("true")) {
+            return true;
+        }
+        if (v.equalsIgnoreCase("false")) {
+            return false;
+        }
+        throw new IllegalArgumentException(PROPERTY + " must be true or false, but got '" + v + "'");
     }
 
     private static long budgetNanos() {

@@ -130,9 +130,9 @@
  * {@link dev.convt.Plan#warmUp()} runs a small proxy of the plan's problem on scratch buffers until
  * its code is compiled; each set of code paths is warmed once per JVM. The proxies run on arrays;
  * {@link dev.convt.Plan#warmUp(boolean) warmUp(true)} also runs them on native segments, for an engine
- * whose tensors are off-heap (the kernels' segment code is compiled apart from their array code). With
- * {@code -Ddev.convt.warmup=true} the planner warms every new plan itself, within a per-JVM budget
- * ({@code -Ddev.convt.warmup.millis}). Warm-up never writes the caller's buffers and never changes a
+ * whose tensors are off-heap (the kernels' segment code is compiled apart from their array code). The
+ * planner warms every new plan itself (unless {@code -Ddev.convt.warmup=false}), within a per-JVM
+ * budget ({@code -Ddev.convt.warmup.millis}). Warm-up never writes the caller's buffers and never changes a
  * result. See {@link dev.convt.Plan}, "Warm-up", for when it pays.
  *
  * <h2>Aliasing</h2>

@@ -38,7 +38,7 @@ class EngineExampleTest {
             for (int batch : new int[] {3, 1}) {
                 Problem nchw = spec.problem(batch, 64, 5, 6);
                 Plan plan = Planner.plan(nchw.withLayout(Layout.CHANNELS_LAST), packed).withParallelism(Parallelism.threads(2));
-                plan.warmUp();
+                plan.warmUp(true);
                 float[] x = TestData.smallInts(nchw.inputLength(), 13 + batch);
                 MemorySegment xs = native_(arena, LayoutAgreementTest.channelsLast(x, batch, 64, nchw.inputPlane()));
                 MemorySegment ys = arena.allocate(4L * nchw.outputLength(), 64);

@@ -21,11 +21,12 @@ import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Plan-time warm-up ({@link Plan#warmUp}): it never writes the caller's buffers, never changes a
- * result (bitwise), and {@code -Ddev.convt.warmup} switches plan-time warm-up (off by default). No
+ * result (bitwise), and {@code -Ddev.convt.warmup} switches plan-time warm-up (on by default; values other than true and false are refused). No
  * timing is asserted.
  */
 class WarmUpTest {
@@ -81,9 +82,9 @@ class WarmUpTest {
     }
 
     /**
-     * With the property off, or unset (the default), a new plan is not warmed (its explicit warm-up then
-     * has runs to do); with it on the plan was warmed when made (its explicit warm-up has nothing left). Each
-     * case uses a shape no other test plans, so the JVM-wide memory of warmed paths starts empty for it.
+     * With the property off, a new plan is not warmed (its explicit warm-up then has runs to do); with it
+     * on, or unset (the default), the plan was warmed when made (its explicit warm-up has nothing left).
+     * Each case uses a shape no other test plans, so the JVM-wide memory of warmed paths starts empty for it.
      */
     @Example
     void thePropertySwitchesPlanTimeWarmUpOff() {
@@ -97,14 +98,32 @@ class WarmUpTest {
             assertTrue(notWarmed.warmUp() > 0, k + ": with " + PROPERTY + "=false the plan was warmed when made");
             assertEquals(0, notWarmed.warmUp(), k + ": the same paths were warmed twice");
             assertEquals(0, warmed.warmUp(), k + ": with warm-up on the plan was not warmed when made");
-            String before = System.getProperty(PROPERTY);
+            String before = System.getProperty(PROPERTY), budget = System.getProperty(BUDGET);
             System.clearProperty(PROPERTY);
+            System.setProperty(BUDGET, Long.toString(Long.MAX_VALUE / 2_000_000));
             try {
                 Plan byDefault = Planner.plan(unset, TestData.smallInts(unset.weightLength(), 1), 0, null, 0, k);
-                assertTrue(byDefault.warmUp() > 0, k + ": plan-time warm-up is on by default");
+                assertEquals(0, byDefault.warmUp(), k + ": plan-time warm-up is not on by default");
             } finally {
                 restore(PROPERTY, before);
+                restore(BUDGET, budget);
             }
+        }
+    }
+
+    /** A value of the property other than true or false is refused, naming the property, the value and the rule. */
+    @Example
+    void aPropertyValueOtherThanTrueOrFalseIsRefused() {
+        Problem p = ConvTransposeSpec.builder1d(6, 9, 3).stride(2).bias(false).build().problem(1, new int[] {5});
+        float[] w = TestData.smallInts(p.weightLength(), 1);
+        String before = System.getProperty(PROPERTY);
+        System.setProperty(PROPERTY, "yes");
+        try {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Planner.plan(p, w, 0, null, 0, KernelChoice.AUTO));
+            assertEquals(PROPERTY + " must be true or false, but got 'yes'", e.getMessage());
+        } finally {
+            restore(PROPERTY, before);
         }
     }
 
