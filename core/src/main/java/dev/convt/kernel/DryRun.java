@@ -45,7 +45,11 @@ public final class DryRun {
         return Thread.currentThread() == dry;
     }
 
-    /** Makes this thread's kernel calls dry until {@link #end()}; for warm-up on scratch buffers only. */
+    /**
+     * Makes this thread's kernel calls dry until {@link #end()}: for warm-up on scratch buffers only, as a
+     * plan executed on this thread meanwhile leaves its output unwritten or partly written. One thread at
+     * a time: a second thread's {@code begin()} ends the first one's dry calls (they then run for real).
+     */
     public static void begin() {
         dry = Thread.currentThread();
     }
