@@ -1,8 +1,8 @@
 package dev.convt.vector.subpixel;
 
-import dev.convt.kernel.DryRun;
 import dev.convt.Activation;
 import dev.convt.Problem;
+import dev.convt.kernel.DryRun;
 import dev.convt.kernel.KernelPlan;
 import dev.convt.vector.Epilogue;
 import dev.convt.vector.gemm.Blocking;
@@ -381,13 +381,6 @@ final class SubpixelPlan implements KernelPlan {
         int uFirst = j0 / pw, uEnd = (j0 + n + pw - 1) / pw;
         boolean vectorRuns = pw == w.stride && pw < LANES && LANES % pw == 0;
         int perVector = LANES / pw;
-        // A dry run (DryRun) does the gathers below of one output row for real per call, and the rest
-        // run by run (dry calls). Where the gather runs rarely before C2 compiles this method, the JDK's own
-        // profile of it is too thin for C2 to inline IntVector.species, which the gather calls (too
-        // large for a cold site): the gather is then compiled as a call to the API's Java fallback and
-        // allocates on every execute for good. All of them for real, on the fallback, cost the first
-        // plan of a large-stride layer about twice its warm-up time.
-        boolean dry = DryRun.active(), gathers = vectorRuns;
         if (vectorRuns && ws.mapLdc != ldc) {
             for (int i = 0; i < LANES; i++) {
                 ws.map[i] = (i / pw) * ldc + i % pw;
@@ -412,7 +405,12 @@ final class SubpixelPlan implements KernelPlan {
                     boolean whole = runStart >= j0 && runStart + pw <= j0 + n;
                     float b = bias == null ? 0f : bias[g * coutG + co];
                     boolean fix = negativeZeroBias != null && negativeZeroBias[g * coutG + co];
-                    boolean fast = gathers && whole && !fix;
+                    // a dry run (DryRun) does these gathers for real: where the gather runs rarely before C2
+                    // compiles this method, the JDK's own profile of it is too thin for C2 to inline
+                    // IntVector.species, which the gather calls (too large for a cold site), and the gather
+                    // is compiled as a call to the API's Java fallback, allocating on every execute for good
+                    // (one row of them per dry call was not always enough)
+                    boolean fast = vectorRuns && whole && !fix;
                     // output (co, origin_h + rh, origin_w + rw) for rw = column − runStart
                     int outRow = imageBase + co * outPlane + (h.origin[uh] + rh) * outW;
                     // the output run written since the activation was last applied: [doneFrom, doneTo) of this row
@@ -430,7 +428,6 @@ final class SubpixelPlan implements KernelPlan {
                             len = LANES;
                             FloatVector.broadcast(S, b).add(FloatVector.fromArray(S, c, cRow + runStart, ws.map, 0)).intoArray(y, dst);
                             k += perVector;
-                            gathers = !dry;
                         } else if (more) {
                             // lo clamped to the phases first: a phase past them (up to the stride, which may be near
                             // the int limit) added to runStart would overflow
@@ -772,13 +769,6 @@ final class SubpixelPlan implements KernelPlan {
         int uFirst = j0 / pw, uEnd = (j0 + n + pw - 1) / pw;
         boolean vectorRuns = pw == w.stride && pw < LANES && LANES % pw == 0;
         int perVector = LANES / pw;
-        // A dry run (DryRun) does the gathers below of one output row for real per call, and the rest
-        // run by run (dry calls). Where the gather runs rarely before C2 compiles this method, the JDK's own
-        // profile of it is too thin for C2 to inline IntVector.species, which the gather calls (too
-        // large for a cold site): the gather is then compiled as a call to the API's Java fallback and
-        // allocates on every execute for good. All of them for real, on the fallback, cost the first
-        // plan of a large-stride layer about twice its warm-up time.
-        boolean dry = DryRun.active(), gathers = vectorRuns;
         if (vectorRuns && ws.mapLdc != ldc) {
             for (int i = 0; i < LANES; i++) {
                 ws.map[i] = (i / pw) * ldc + i % pw;
@@ -803,7 +793,12 @@ final class SubpixelPlan implements KernelPlan {
                     boolean whole = runStart >= j0 && runStart + pw <= j0 + n;
                     float b = bias == null ? 0f : bias[g * coutG + co];
                     boolean fix = negativeZeroBias != null && negativeZeroBias[g * coutG + co];
-                    boolean fast = gathers && whole && !fix;
+                    // a dry run (DryRun) does these gathers for real: where the gather runs rarely before C2
+                    // compiles this method, the JDK's own profile of it is too thin for C2 to inline
+                    // IntVector.species, which the gather calls (too large for a cold site), and the gather
+                    // is compiled as a call to the API's Java fallback, allocating on every execute for good
+                    // (one row of them per dry call was not always enough)
+                    boolean fast = vectorRuns && whole && !fix;
                     // output (co, origin_h + rh, origin_w + rw) for rw = column − runStart
                     int outRow = imageBase + co * outPlane + (h.origin[uh] + rh) * outW;
                     // the output run written since the activation was last applied: [doneFrom, doneTo) of this row
@@ -821,7 +816,6 @@ final class SubpixelPlan implements KernelPlan {
                             len = LANES;
                             FloatVector.broadcast(S, b).add(FloatVector.fromArray(S, c, cRow + runStart, ws.map, 0)).intoMemorySegment(y, 4L * dst, SEG_ORDER);
                             k += perVector;
-                            gathers = !dry;
                         } else if (more) {
                             // lo clamped to the phases first: a phase past them (up to the stride, which may be near
                             // the int limit) added to runStart would overflow
