@@ -1,7 +1,7 @@
 package dev.convt.vector;
 
-import dev.convt.kernel.DryRun;
 import dev.convt.Activation;
+import dev.convt.kernel.DryRun;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;

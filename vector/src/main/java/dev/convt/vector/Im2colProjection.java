@@ -1,8 +1,8 @@
 package dev.convt.vector;
 
-import dev.convt.kernel.DryRun;
 import dev.convt.Activation;
 import dev.convt.Problem;
+import dev.convt.kernel.DryRun;
 import dev.convt.vector.gemm.Blocking;
 import dev.convt.vector.gemm.Packing;
 import dev.convt.vector.gemm.Sgemm;

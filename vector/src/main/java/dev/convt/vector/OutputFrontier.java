@@ -1,8 +1,8 @@
 package dev.convt.vector;
 
-import dev.convt.kernel.DryRun;
 import dev.convt.Activation;
 import dev.convt.Problem;
+import dev.convt.kernel.DryRun;
 import dev.convt.vector.gemm.TransposeMicroKernels;
 
 import java.lang.foreign.MemorySegment;

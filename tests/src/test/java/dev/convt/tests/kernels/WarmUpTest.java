@@ -98,16 +98,8 @@ class WarmUpTest {
             assertTrue(notWarmed.warmUp() > 0, k + ": with " + PROPERTY + "=false the plan was warmed when made");
             assertEquals(0, notWarmed.warmUp(), k + ": the same paths were warmed twice");
             assertEquals(0, warmed.warmUp(), k + ": with warm-up on the plan was not warmed when made");
-            String before = System.getProperty(PROPERTY), budget = System.getProperty(BUDGET);
-            System.clearProperty(PROPERTY);
-            System.setProperty(BUDGET, Long.toString(Long.MAX_VALUE / 2_000_000));
-            try {
-                Plan byDefault = Planner.plan(unset, TestData.smallInts(unset.weightLength(), 1), 0, null, 0, k);
-                assertEquals(0, byDefault.warmUp(), k + ": plan-time warm-up is not on by default");
-            } finally {
-                restore(PROPERTY, before);
-                restore(BUDGET, budget);
-            }
+            Plan byDefault = withWarmUp(null, () -> Planner.plan(unset, TestData.smallInts(unset.weightLength(), 1), 0, null, 0, k));
+            assertEquals(0, byDefault.warmUp(), k + ": plan-time warm-up is not on by default");
         }
     }
 
@@ -116,15 +108,9 @@ class WarmUpTest {
     void aPropertyValueOtherThanTrueOrFalseIsRefused() {
         Problem p = ConvTransposeSpec.builder1d(6, 9, 3).stride(2).bias(false).build().problem(1, new int[] {5});
         float[] w = TestData.smallInts(p.weightLength(), 1);
-        String before = System.getProperty(PROPERTY);
-        System.setProperty(PROPERTY, "yes");
-        try {
-            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> Planner.plan(p, w, 0, null, 0, KernelChoice.AUTO));
-            assertEquals(PROPERTY + " must be true or false, but got 'yes'", e.getMessage());
-        } finally {
-            restore(PROPERTY, before);
-        }
+        IllegalArgumentException e = withWarmUp("yes", () -> assertThrows(IllegalArgumentException.class,
+                () -> Planner.plan(p, w, 0, null, 0, KernelChoice.AUTO)));
+        assertEquals(PROPERTY + " must be true or false, but got 'yes'", e.getMessage());
     }
 
     /**
@@ -187,10 +173,19 @@ class WarmUpTest {
         return out;
     }
 
-    /** Runs the action with plan-time warm-up on or off, and (when on) a JVM budget other tests cannot have spent. */
+    /** Runs the action with plan-time warm-up on or off, and a JVM budget other tests cannot have spent. */
     private static <T> T withWarmUp(boolean on, java.util.function.Supplier<T> action) {
+        return withWarmUp(Boolean.toString(on), action);
+    }
+
+    /** Runs the action with the warm-up property set to {@code value} (null: unset) and a budget other tests cannot have spent. */
+    private static <T> T withWarmUp(String value, java.util.function.Supplier<T> action) {
         String before = System.getProperty(PROPERTY), budget = System.getProperty(BUDGET);
-        System.setProperty(PROPERTY, Boolean.toString(on));
+        if (value == null) {
+            System.clearProperty(PROPERTY);
+        } else {
+            System.setProperty(PROPERTY, value);
+        }
         System.setProperty(BUDGET, Long.toString(Long.MAX_VALUE / 2_000_000));
         try {
             return action.get();
