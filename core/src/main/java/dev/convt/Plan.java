@@ -102,10 +102,10 @@ import java.lang.foreign.ValueLayout;
  * skipped (dry runs) until C2 has compiled them, so far less of the fallback runs. In fresh-JVM
  * measurements of the 17 workload layers planned and executed once each, plans then took longer
  * (the first plan of each family up to about a second) but the whole first pass, plans included, was
- * about a third shorter than without warm-up, and first executes were mostly within a few times their
- * steady time instead of up to a few hundred (the README's Warm-up section has the figures and what
- * is left). Engines that make plans ahead of time, with plan-time warm-up off, call {@link #warmUp()}
- * there.
+ * shorter than without warm-up (by 3–35% in the medians of runs of three JVMs), and first executes
+ * were mostly within a few times their steady time instead of up to a few hundred (the README's
+ * Warm-up section has the figures and what is left). Engines that make plans ahead of time, with
+ * plan-time warm-up off, call {@link #warmUp()} there.
  */
 public final class Plan {
     private final Problem problem;
