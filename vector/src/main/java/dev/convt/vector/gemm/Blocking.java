@@ -61,8 +61,11 @@ public final class Blocking {
      * {@code MR × (NR + LANES)} tile over its last two panels instead of computing a half-empty
      * panel: where the tile has that kernel (18 accumulators fit 32 registers, not 16). Saves the
      * padding of small or odd column counts (pose_deconv1's 48 columns: 64 computed without it).
+     * Not below 8 lanes: at 128 bits it saves at most 4 padded columns per block, and its 24
+     * accumulators in one method outgrew C2's parse-time node budget there (its last stores left as
+     * calls, their vectors boxed and allocating, wherever C2's delayed inlining did not catch them).
      */
-    public static final boolean WIDE_TAIL = TILE.wideTail;
+    public static final boolean WIDE_TAIL = TILE.wideTail && LANES >= 8;
 
     /**
      * The N tile for a GEMM of depth {@code k}: as many whole {@link #NR} panels (half panels where
