@@ -12,6 +12,7 @@ import dev.convt.testkit.TestData;
 import dev.convt.vector.VectorConfig;
 import dev.convt.vector.gemm.Blocking;
 import dev.convt.vector.scatter.ScatterPlan;
+import dev.convt.vector.scatter.ScatterTuning;
 import org.junit.jupiter.api.Test;
 
 import java.lang.foreign.Arena;
@@ -39,6 +40,25 @@ class TileCoverageExamplesTest {
     void scatterWideSingleChannelTileOnALaterInputChannelPass() {
         Problem p = ConvTransposeSpec.builder1d(64, 1, 4).stride(2).build().problem(1, 64, 300);
         assertAgreesWithReference(KernelChoice.SCATTER, p);
+    }
+
+    /**
+     * Scatter's phase tile of 4 output channels (the configured one: 4 × 4 vectors with 32 registers,
+     * 4 × 2 with 16; the surefire runs at 256 bits with 16 registers reach the other) on the first
+     * and a later pass over the input channels (64 channels × 3 taps make two passes of 96 taps),
+     * with stride 1 (stored straight into the output) and 2 (through the workspace), on rows of
+     * three whole tiles and a part tile, on float arrays and native segments.
+     */
+    @Test
+    void scatterFourChannelPhaseTileOnALaterInputChannelPass() {
+        int span = ScatterTuning.TILE_WIDE_CO * VectorConfig.LANES;
+        for (int stride : new int[] {1, 2}) {
+            Problem p = ConvTransposeSpec.builder1d(64, 8, 3).stride(stride).padding(1).bias(true).build()
+                    .problem(1, 64, 3 * span + 7);
+            assertTrue(!ScatterPlan.tapVectorApplies(p), () -> "a tap-vector problem: " + p);
+            assertAgreesWithReference(KernelChoice.SCATTER, p);
+            assertAgreesOnNativeSegments(KernelChoice.SCATTER, p);
+        }
     }
 
     /**
@@ -195,6 +215,25 @@ class TileCoverageExamplesTest {
         int i = FastKernels.firstBitDifference(expected, actual);
         assertEquals(-1, i, () -> k + " differs from the reference at output " + i + ": "
                 + actual[i] + " instead of " + expected[i] + " for " + p);
+    }
+
+    /** The problem on kernel {@code k} over native segments, one thread, bitwise equal to the reference. */
+    private static void assertAgreesOnNativeSegments(KernelChoice k, Problem p) {
+        float[] x = TestData.smallInts(p.inputLength(), 11);
+        float[] w = TestData.smallInts(p.weightLength(), 12);
+        float[] b = p.biasLength() == 0 ? null : TestData.smallInts(p.biasLength(), 13);
+        float[] expected = FastKernels.reference(p, x, w, b);
+        Plan plan = Planner.plan(p, w, 0, b, 0, k);
+        try (Arena arena = Arena.ofConfined()) {
+            MemorySegment xs = arena.allocate(4L * x.length, 64);
+            MemorySegment.copy(x, 0, xs, ValueLayout.JAVA_FLOAT, 0, x.length);
+            MemorySegment ys = arena.allocate(4L * p.outputLength(), 64);
+            plan.execute(xs, 0, ys, 0, Parallelism.threads(1));
+            float[] actual = ys.toArray(ValueLayout.JAVA_FLOAT);
+            int i = FastKernels.firstBitDifference(expected, actual);
+            assertEquals(-1, i, () -> k + " (native segments) differs from the reference at output " + i + ": "
+                    + actual[i] + " instead of " + expected[i] + " for " + p);
+        }
     }
 
     // ---- im2col's zipped pass: GEMM and col2im in one, where the register tiles of a kernel-width-2,

@@ -35,6 +35,35 @@ final class PhaseMicroKernels {
     // vector returned from an out-of-line call is a heap object of inexact type, which keeps the
     // intrinsics of the code around it on the Vector API's allocating fallback for good.
 
+    /** The phase tiles of 4 channels; {@link ScatterTuning#WIDE} names the one plans use. */
+    enum Wide {
+        /** 4 channels × 2 vectors: 8 accumulators, for 16 vector registers. */
+        C4X2(2),
+        /** 4 channels × 4 vectors: 16 accumulators, for 32 vector registers. */
+        C4X4(4);
+
+        /** Vectors of consecutive q per channel. */
+        final int vectors;
+
+        Wide(int vectors) {
+            this.vectors = vectors;
+        }
+    }
+
+    private static final Wide WIDE = ScatterTuning.WIDE;
+
+    /** The configured 4-channel tile ({@link ScatterTuning#WIDE}); arguments as its {@code c4xT}. */
+    static void c4wide(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
+                       float b0, float b1, float b2, float b3, float[] dst, int d, int cs, boolean more) {
+        if (WIDE == Wide.C4X2) {
+            c4x2(x, xq, tapX, nt, w, wb, tapW, b0, b1, b2, b3, dst, d, cs, more);
+        } else if (WIDE == Wide.C4X4) {
+            c4x4(x, xq, tapX, nt, w, wb, tapW, b0, b1, b2, b3, dst, d, cs, more);
+        } else {
+            throw new AssertionError(WIDE);
+        }
+    }
+
     static void c1x8(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
                      float b0, float[] dst, int d, boolean more) {
         if (DryRun.active()) {
@@ -112,6 +141,74 @@ final class PhaseMicroKernels {
         a21.intoArray(dst, d + 2 * cs + V);
         a30.intoArray(dst, d + 3 * cs);
         a31.intoArray(dst, d + 3 * cs + V);
+    }
+
+    static void c4x4(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
+                     float b0, float b1, float b2, float b3, float[] dst, int d, int cs, boolean more) {
+        if (DryRun.active()) {
+            return;
+        }
+        VectorMask<Float> keep = S.maskAll(more);
+        FloatVector a00 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d), keep);
+        FloatVector a01 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + V), keep);
+        FloatVector a02 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + 2 * V), keep);
+        FloatVector a03 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + 3 * V), keep);
+        FloatVector a10 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + cs), keep);
+        FloatVector a11 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + cs + V), keep);
+        FloatVector a12 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + cs + 2 * V), keep);
+        FloatVector a13 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + cs + 3 * V), keep);
+        FloatVector a20 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs), keep);
+        FloatVector a21 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs + V), keep);
+        FloatVector a22 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs + 2 * V), keep);
+        FloatVector a23 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs + 3 * V), keep);
+        FloatVector a30 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs), keep);
+        FloatVector a31 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs + V), keep);
+        FloatVector a32 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs + 2 * V), keep);
+        FloatVector a33 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs + 3 * V), keep);
+        for (int t = 0; t < nt; t++) {
+            int xi = xq + tapX[t];
+            int wi = wb + tapW[t];
+            FloatVector x0 = FloatVector.fromArray(S, x, xi);
+            FloatVector x1 = FloatVector.fromArray(S, x, xi + 1 * V);
+            FloatVector x2 = FloatVector.fromArray(S, x, xi + 2 * V);
+            FloatVector x3 = FloatVector.fromArray(S, x, xi + 3 * V);
+            FloatVector w0 = FloatVector.broadcast(S, w[wi]);
+            a00 = x0.fma(w0, a00);
+            a01 = x1.fma(w0, a01);
+            a02 = x2.fma(w0, a02);
+            a03 = x3.fma(w0, a03);
+            FloatVector w1 = FloatVector.broadcast(S, w[wi + 1]);
+            a10 = x0.fma(w1, a10);
+            a11 = x1.fma(w1, a11);
+            a12 = x2.fma(w1, a12);
+            a13 = x3.fma(w1, a13);
+            FloatVector w2 = FloatVector.broadcast(S, w[wi + 2]);
+            a20 = x0.fma(w2, a20);
+            a21 = x1.fma(w2, a21);
+            a22 = x2.fma(w2, a22);
+            a23 = x3.fma(w2, a23);
+            FloatVector w3 = FloatVector.broadcast(S, w[wi + 3]);
+            a30 = x0.fma(w3, a30);
+            a31 = x1.fma(w3, a31);
+            a32 = x2.fma(w3, a32);
+            a33 = x3.fma(w3, a33);
+        }
+        a00.intoArray(dst, d);
+        a01.intoArray(dst, d + V);
+        a02.intoArray(dst, d + 2 * V);
+        a03.intoArray(dst, d + 3 * V);
+        a10.intoArray(dst, d + cs);
+        a11.intoArray(dst, d + cs + V);
+        a12.intoArray(dst, d + cs + 2 * V);
+        a13.intoArray(dst, d + cs + 3 * V);
+        a20.intoArray(dst, d + 2 * cs);
+        a21.intoArray(dst, d + 2 * cs + V);
+        a22.intoArray(dst, d + 2 * cs + 2 * V);
+        a23.intoArray(dst, d + 2 * cs + 3 * V);
+        a30.intoArray(dst, d + 3 * cs);
+        a31.intoArray(dst, d + 3 * cs + V);
+        a32.intoArray(dst, d + 3 * cs + 2 * V);
+        a33.intoArray(dst, d + 3 * cs + 3 * V);
     }
 
     static void c1x4(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
@@ -200,6 +297,18 @@ final class PhaseMicroKernels {
         a07.intoArray(dst, d + 7 * V);
     }
 
+    /** The configured 4-channel tile ({@link ScatterTuning#WIDE}); arguments as its {@code c4xT}. */
+    static void c4wide(MemorySegment x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
+                       float b0, float b1, float b2, float b3, float[] dst, int d, int cs, boolean more) {
+        if (WIDE == Wide.C4X2) {
+            c4x2(x, xq, tapX, nt, w, wb, tapW, b0, b1, b2, b3, dst, d, cs, more);
+        } else if (WIDE == Wide.C4X4) {
+            c4x4(x, xq, tapX, nt, w, wb, tapW, b0, b1, b2, b3, dst, d, cs, more);
+        } else {
+            throw new AssertionError(WIDE);
+        }
+    }
+
     static void c4x2(MemorySegment x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
                      float b0, float b1, float b2, float b3, float[] dst, int d, int cs, boolean more) {
         if (DryRun.active()) {
@@ -240,6 +349,74 @@ final class PhaseMicroKernels {
         a21.intoArray(dst, d + 2 * cs + V);
         a30.intoArray(dst, d + 3 * cs);
         a31.intoArray(dst, d + 3 * cs + V);
+    }
+
+    static void c4x4(MemorySegment x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
+                     float b0, float b1, float b2, float b3, float[] dst, int d, int cs, boolean more) {
+        if (DryRun.active()) {
+            return;
+        }
+        VectorMask<Float> keep = S.maskAll(more);
+        FloatVector a00 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d), keep);
+        FloatVector a01 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + V), keep);
+        FloatVector a02 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + 2 * V), keep);
+        FloatVector a03 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + 3 * V), keep);
+        FloatVector a10 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + cs), keep);
+        FloatVector a11 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + cs + V), keep);
+        FloatVector a12 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + cs + 2 * V), keep);
+        FloatVector a13 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + cs + 3 * V), keep);
+        FloatVector a20 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs), keep);
+        FloatVector a21 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs + V), keep);
+        FloatVector a22 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs + 2 * V), keep);
+        FloatVector a23 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs + 3 * V), keep);
+        FloatVector a30 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs), keep);
+        FloatVector a31 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs + V), keep);
+        FloatVector a32 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs + 2 * V), keep);
+        FloatVector a33 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs + 3 * V), keep);
+        for (int t = 0; t < nt; t++) {
+            int xi = xq + tapX[t];
+            int wi = wb + tapW[t];
+            FloatVector x0 = FloatVector.fromMemorySegment(S, x, 4L * xi, SEG_ORDER);
+            FloatVector x1 = FloatVector.fromMemorySegment(S, x, 4L * (xi + 1 * V), SEG_ORDER);
+            FloatVector x2 = FloatVector.fromMemorySegment(S, x, 4L * (xi + 2 * V), SEG_ORDER);
+            FloatVector x3 = FloatVector.fromMemorySegment(S, x, 4L * (xi + 3 * V), SEG_ORDER);
+            FloatVector w0 = FloatVector.broadcast(S, w[wi]);
+            a00 = x0.fma(w0, a00);
+            a01 = x1.fma(w0, a01);
+            a02 = x2.fma(w0, a02);
+            a03 = x3.fma(w0, a03);
+            FloatVector w1 = FloatVector.broadcast(S, w[wi + 1]);
+            a10 = x0.fma(w1, a10);
+            a11 = x1.fma(w1, a11);
+            a12 = x2.fma(w1, a12);
+            a13 = x3.fma(w1, a13);
+            FloatVector w2 = FloatVector.broadcast(S, w[wi + 2]);
+            a20 = x0.fma(w2, a20);
+            a21 = x1.fma(w2, a21);
+            a22 = x2.fma(w2, a22);
+            a23 = x3.fma(w2, a23);
+            FloatVector w3 = FloatVector.broadcast(S, w[wi + 3]);
+            a30 = x0.fma(w3, a30);
+            a31 = x1.fma(w3, a31);
+            a32 = x2.fma(w3, a32);
+            a33 = x3.fma(w3, a33);
+        }
+        a00.intoArray(dst, d);
+        a01.intoArray(dst, d + V);
+        a02.intoArray(dst, d + 2 * V);
+        a03.intoArray(dst, d + 3 * V);
+        a10.intoArray(dst, d + cs);
+        a11.intoArray(dst, d + cs + V);
+        a12.intoArray(dst, d + cs + 2 * V);
+        a13.intoArray(dst, d + cs + 3 * V);
+        a20.intoArray(dst, d + 2 * cs);
+        a21.intoArray(dst, d + 2 * cs + V);
+        a22.intoArray(dst, d + 2 * cs + 2 * V);
+        a23.intoArray(dst, d + 2 * cs + 3 * V);
+        a30.intoArray(dst, d + 3 * cs);
+        a31.intoArray(dst, d + 3 * cs + V);
+        a32.intoArray(dst, d + 3 * cs + 2 * V);
+        a33.intoArray(dst, d + 3 * cs + 3 * V);
     }
 
     static void c1x4(MemorySegment x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
@@ -321,6 +498,18 @@ final class PhaseMicroKernels {
         a07.intoMemorySegment(dst, 4L * (d + 7 * V), SEG_ORDER);
     }
 
+    /** The configured 4-channel tile ({@link ScatterTuning#WIDE}); arguments as its {@code c4xT}. */
+    static void c4wide(MemorySegment x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
+                       float b0, float b1, float b2, float b3, MemorySegment dst, int d, int cs, boolean more) {
+        if (WIDE == Wide.C4X2) {
+            c4x2(x, xq, tapX, nt, w, wb, tapW, b0, b1, b2, b3, dst, d, cs, more);
+        } else if (WIDE == Wide.C4X4) {
+            c4x4(x, xq, tapX, nt, w, wb, tapW, b0, b1, b2, b3, dst, d, cs, more);
+        } else {
+            throw new AssertionError(WIDE);
+        }
+    }
+
     static void c4x2(MemorySegment x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
                      float b0, float b1, float b2, float b3, MemorySegment dst, int d, int cs, boolean more) {
         if (DryRun.active()) {
@@ -361,5 +550,73 @@ final class PhaseMicroKernels {
         a21.intoMemorySegment(dst, 4L * (d + 2 * cs + V), SEG_ORDER);
         a30.intoMemorySegment(dst, 4L * (d + 3 * cs), SEG_ORDER);
         a31.intoMemorySegment(dst, 4L * (d + 3 * cs + V), SEG_ORDER);
+    }
+
+    static void c4x4(MemorySegment x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
+                     float b0, float b1, float b2, float b3, MemorySegment dst, int d, int cs, boolean more) {
+        if (DryRun.active()) {
+            return;
+        }
+        VectorMask<Float> keep = S.maskAll(more);
+        FloatVector a00 = FloatVector.broadcast(S, b0).blend(FloatVector.fromMemorySegment(S, dst, 4L * d, SEG_ORDER), keep);
+        FloatVector a01 = FloatVector.broadcast(S, b0).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + V), SEG_ORDER), keep);
+        FloatVector a02 = FloatVector.broadcast(S, b0).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * V), SEG_ORDER), keep);
+        FloatVector a03 = FloatVector.broadcast(S, b0).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * V), SEG_ORDER), keep);
+        FloatVector a10 = FloatVector.broadcast(S, b1).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + cs), SEG_ORDER), keep);
+        FloatVector a11 = FloatVector.broadcast(S, b1).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + cs + V), SEG_ORDER), keep);
+        FloatVector a12 = FloatVector.broadcast(S, b1).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + cs + 2 * V), SEG_ORDER), keep);
+        FloatVector a13 = FloatVector.broadcast(S, b1).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + cs + 3 * V), SEG_ORDER), keep);
+        FloatVector a20 = FloatVector.broadcast(S, b2).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs), SEG_ORDER), keep);
+        FloatVector a21 = FloatVector.broadcast(S, b2).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs + V), SEG_ORDER), keep);
+        FloatVector a22 = FloatVector.broadcast(S, b2).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs + 2 * V), SEG_ORDER), keep);
+        FloatVector a23 = FloatVector.broadcast(S, b2).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs + 3 * V), SEG_ORDER), keep);
+        FloatVector a30 = FloatVector.broadcast(S, b3).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs), SEG_ORDER), keep);
+        FloatVector a31 = FloatVector.broadcast(S, b3).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs + V), SEG_ORDER), keep);
+        FloatVector a32 = FloatVector.broadcast(S, b3).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs + 2 * V), SEG_ORDER), keep);
+        FloatVector a33 = FloatVector.broadcast(S, b3).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs + 3 * V), SEG_ORDER), keep);
+        for (int t = 0; t < nt; t++) {
+            int xi = xq + tapX[t];
+            int wi = wb + tapW[t];
+            FloatVector x0 = FloatVector.fromMemorySegment(S, x, 4L * xi, SEG_ORDER);
+            FloatVector x1 = FloatVector.fromMemorySegment(S, x, 4L * (xi + 1 * V), SEG_ORDER);
+            FloatVector x2 = FloatVector.fromMemorySegment(S, x, 4L * (xi + 2 * V), SEG_ORDER);
+            FloatVector x3 = FloatVector.fromMemorySegment(S, x, 4L * (xi + 3 * V), SEG_ORDER);
+            FloatVector w0 = FloatVector.broadcast(S, w[wi]);
+            a00 = x0.fma(w0, a00);
+            a01 = x1.fma(w0, a01);
+            a02 = x2.fma(w0, a02);
+            a03 = x3.fma(w0, a03);
+            FloatVector w1 = FloatVector.broadcast(S, w[wi + 1]);
+            a10 = x0.fma(w1, a10);
+            a11 = x1.fma(w1, a11);
+            a12 = x2.fma(w1, a12);
+            a13 = x3.fma(w1, a13);
+            FloatVector w2 = FloatVector.broadcast(S, w[wi + 2]);
+            a20 = x0.fma(w2, a20);
+            a21 = x1.fma(w2, a21);
+            a22 = x2.fma(w2, a22);
+            a23 = x3.fma(w2, a23);
+            FloatVector w3 = FloatVector.broadcast(S, w[wi + 3]);
+            a30 = x0.fma(w3, a30);
+            a31 = x1.fma(w3, a31);
+            a32 = x2.fma(w3, a32);
+            a33 = x3.fma(w3, a33);
+        }
+        a00.intoMemorySegment(dst, 4L * d, SEG_ORDER);
+        a01.intoMemorySegment(dst, 4L * (d + V), SEG_ORDER);
+        a02.intoMemorySegment(dst, 4L * (d + 2 * V), SEG_ORDER);
+        a03.intoMemorySegment(dst, 4L * (d + 3 * V), SEG_ORDER);
+        a10.intoMemorySegment(dst, 4L * (d + cs), SEG_ORDER);
+        a11.intoMemorySegment(dst, 4L * (d + cs + V), SEG_ORDER);
+        a12.intoMemorySegment(dst, 4L * (d + cs + 2 * V), SEG_ORDER);
+        a13.intoMemorySegment(dst, 4L * (d + cs + 3 * V), SEG_ORDER);
+        a20.intoMemorySegment(dst, 4L * (d + 2 * cs), SEG_ORDER);
+        a21.intoMemorySegment(dst, 4L * (d + 2 * cs + V), SEG_ORDER);
+        a22.intoMemorySegment(dst, 4L * (d + 2 * cs + 2 * V), SEG_ORDER);
+        a23.intoMemorySegment(dst, 4L * (d + 2 * cs + 3 * V), SEG_ORDER);
+        a30.intoMemorySegment(dst, 4L * (d + 3 * cs), SEG_ORDER);
+        a31.intoMemorySegment(dst, 4L * (d + 3 * cs + V), SEG_ORDER);
+        a32.intoMemorySegment(dst, 4L * (d + 3 * cs + 2 * V), SEG_ORDER);
+        a33.intoMemorySegment(dst, 4L * (d + 3 * cs + 3 * V), SEG_ORDER);
     }
 }

@@ -513,15 +513,16 @@ public final class ScatterPlan implements KernelPlan {
     }
 
     /**
-     * A tile of 4 channels × {@code len} (≤ 2V) consecutive q: 2 full vectors straight into place
-     * (stride 1), else through the workspace; at the very end of the input array, masked vectors.
+     * A tile of 4 channels × {@code len} (≤ T·V, T = {@link ScatterTuning#TILE_WIDE_CO}) consecutive q:
+     * T full vectors straight into place (stride 1), else through the workspace; at the very end of
+     * the input array, masked vectors.
      */
     private void phaseTile4(int q, int r, int len, boolean more, float[] x, int xg, int wb, int bi, int nt,
                             float[] y, int yRow, Workspace ws) {
         int ow0 = q * sW + r - pW;
         int span = ScatterTuning.TILE_WIDE_CO * PV;
         if (len == span && sW == 1) {
-            PhaseMicroKernels.c4x2(x, xg + q, ws.tapX, nt, packed, wb, ws.tapW,
+            PhaseMicroKernels.c4wide(x, xg + q, ws.tapX, nt, packed, wb, ws.tapW,
                     bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], y, yRow + ow0, outPlane, more);
             return;
         }
@@ -529,7 +530,7 @@ public final class ScatterPlan implements KernelPlan {
             gather(ws.tmp, len, ScatterTuning.CO_BLOCK, span, y, yRow + ow0);
         }
         if ((long) xg + q + ws.maxTapX + span <= x.length) {
-            PhaseMicroKernels.c4x2(x, xg + q, ws.tapX, nt, packed, wb, ws.tapW,
+            PhaseMicroKernels.c4wide(x, xg + q, ws.tapX, nt, packed, wb, ws.tapW,
                     bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], ws.tmp, 0, span, more);
         } else {
             for (int c = 0; c < ScatterTuning.CO_BLOCK; c++) {
@@ -668,7 +669,7 @@ public final class ScatterPlan implements KernelPlan {
         }
         if (lo <= hi) {
             if (cb == ScatterTuning.CO_BLOCK) {
-                for (; q + (ScatterTuning.TILE_WIDE_CO - 1) * qs <= hi; q += ScatterTuning.TILE_WIDE_CO * qs) {
+                for (; q + (ScatterTuning.TAP_TILE_WIDE_CO - 1) * qs <= hi; q += ScatterTuning.TAP_TILE_WIDE_CO * qs) {
                     TapVectorMicroKernels.b4x2(x, xg + q, qs, tapX, tapX2, nPlain, nt, packed, wb, tapW,
                             bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], y, yRow + q * sW - pW, outPlane, more);
                 }
@@ -857,15 +858,16 @@ public final class ScatterPlan implements KernelPlan {
     }
 
     /**
-     * A tile of 4 channels × {@code len} (≤ 2V) consecutive q: 2 full vectors straight into place
-     * (stride 1), else through the workspace; at the very end of the input array, masked vectors.
+     * A tile of 4 channels × {@code len} (≤ T·V, T = {@link ScatterTuning#TILE_WIDE_CO}) consecutive q:
+     * T full vectors straight into place (stride 1), else through the workspace; at the very end of
+     * the input array, masked vectors.
      */
     private void phaseTile4(int q, int r, int len, boolean more, MemorySegment x, int xg, int wb, int bi, int nt,
                             MemorySegment y, int yRow, Workspace ws) {
         int ow0 = q * sW + r - pW;
         int span = ScatterTuning.TILE_WIDE_CO * PV;
         if (len == span && sW == 1) {
-            PhaseMicroKernels.c4x2(x, xg + q, ws.tapX, nt, packed, wb, ws.tapW,
+            PhaseMicroKernels.c4wide(x, xg + q, ws.tapX, nt, packed, wb, ws.tapW,
                     bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], y, yRow + ow0, outPlane, more);
             return;
         }
@@ -873,7 +875,7 @@ public final class ScatterPlan implements KernelPlan {
             gather(ws.tmp, len, ScatterTuning.CO_BLOCK, span, y, yRow + ow0);
         }
         if ((long) xg + q + ws.maxTapX + span <= (x.byteSize() / 4)) {
-            PhaseMicroKernels.c4x2(x, xg + q, ws.tapX, nt, packed, wb, ws.tapW,
+            PhaseMicroKernels.c4wide(x, xg + q, ws.tapX, nt, packed, wb, ws.tapW,
                     bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], ws.tmp, 0, span, more);
         } else {
             for (int c = 0; c < ScatterTuning.CO_BLOCK; c++) {
@@ -1012,7 +1014,7 @@ public final class ScatterPlan implements KernelPlan {
         }
         if (lo <= hi) {
             if (cb == ScatterTuning.CO_BLOCK) {
-                for (; q + (ScatterTuning.TILE_WIDE_CO - 1) * qs <= hi; q += ScatterTuning.TILE_WIDE_CO * qs) {
+                for (; q + (ScatterTuning.TAP_TILE_WIDE_CO - 1) * qs <= hi; q += ScatterTuning.TAP_TILE_WIDE_CO * qs) {
                     TapVectorMicroKernels.b4x2(x, xg + q, qs, tapX, tapX2, nPlain, nt, packed, wb, tapW,
                             bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], y, yRow + q * sW - pW, outPlane, more);
                 }

@@ -28,8 +28,20 @@ public final class ScatterTuning {
     /** Output channels per register block when a group has at least this many (else blocks of 1). */
     public static final int CO_BLOCK = 4;
 
-    /** Vectors along the width per tile with {@link #CO_BLOCK} channels: 4 × 2 = 8 accumulators. */
-    public static final int TILE_WIDE_CO = 2;
+    /**
+     * The phase tile of {@link #CO_BLOCK} channels, by the configuration's register count
+     * ({@link VectorConfig#REGISTERS}): 4 × 4 vectors (16 accumulators, 4 input vectors and a
+     * broadcast live at once) with 32 registers, 4 × 2 (8 accumulators) with 16, where 4 × 4
+     * would spill. With 32 registers the wider tile loads 8 operands per 16 multiply-adds against
+     * 6 per 8, and has enough independent sums to cover the multiply-add latency.
+     */
+    static final PhaseMicroKernels.Wide WIDE = VectorConfig.REGISTERS >= 32 ? PhaseMicroKernels.Wide.C4X4 : PhaseMicroKernels.Wide.C4X2;
+
+    /** Vectors along the width per phase tile with {@link #CO_BLOCK} channels ({@link #WIDE}'s). */
+    public static final int TILE_WIDE_CO = WIDE.vectors;
+
+    /** Vectors along the width per tap-vector tile with {@link #CO_BLOCK} channels (4 × 2 = 8 accumulators). */
+    public static final int TAP_TILE_WIDE_CO = 2;
 
     /** Vectors along the width per tile with one channel (the rest of a row in masked tiles of {@link #TILE_ONE_CO_MID}). */
     public static final int TILE_ONE_CO = 8;
