@@ -284,7 +284,9 @@ public final class Im2colKernel implements Kernel {
      * on the Vector API's fallback. A problem of the one-GEMM path ({@link Im2colProjection}) gets as
      * few output channels per group as keep its proxy on that path. A problem whose GEMM finishes a
      * column tile with the wide tail tile keeps its spatial size (and, if needed, its batch) so the
-     * proxy's does too.
+     * proxy's does too. A problem whose GEMM reads B in place ({@link #readsInPlace}) gets a proxy of
+     * {@link Blocking#UNPACKED_B_MIN_DEPTH} input channels ({@code KC + 1} past one K block), which
+     * reads in place too.
      */
     @Override
     public List<Problem> warmUpProblems(Problem problem) {
@@ -293,7 +295,22 @@ public final class Im2colKernel implements Kernel {
             // Im2colProjection.applies wants 2 · Cout/g · Πk ≥ NR
             outPerGroup = Math.min(problem.spec().outChannelsPerGroup(), Math.ceilDiv(Blocking.NR, 2 * problem.spec().kernelVolume()));
         }
-        Problem proxy = WarmUpProblem.resize(problem, Math.min(WARM_UP_DEPTH, problem.spec().inChannelsPerGroup()), outPerGroup);
+        // a problem whose GEMM reads B in place: a proxy deep enough to read in place too (one output
+        // channel per group keeps its rows at the kernel's taps, no more than the problem's), and past
+        // one K block where the problem is (its accumulating tiles; DEEP_PROXY's B is packed)
+        int k = problem.spec().inChannelsPerGroup();
+        int depth = !readsInPlace(problem) || Im2colProjection.applies(problem) ? Math.min(WARM_UP_DEPTH, k)
+                : k > Blocking.KC ? Blocking.KC + 1 : Blocking.UNPACKED_B_MIN_DEPTH;
+        Problem proxy = WarmUpProblem.resize(problem, depth, outPerGroup);
+        if (depth != Math.min(WARM_UP_DEPTH, k) && !readsInPlace(proxy)) {
+            // a resized input plane too narrow for the panels read in place: rows wide enough for
+            // them and a few columns more (packed), no wider than the problem's
+            int[] spatial = proxy.inputSpatial();
+            int last = spatial.length - 1, outer = proxy.inputPlane() / spatial[last];
+            spatial[last] = Math.min(problem.inputSpatial()[last],
+                    Math.ceilDiv(Blocking.UNPACKED_B_MIN_PANELS * Blocking.NR, outer) + Blocking.LANES / 2 + 1);
+            proxy = proxy.spec().problem(1, spatial);
+        }
         if (wideTail(problem) && !wideTail(proxy)) {
             Problem sameSize = proxy.spec().problem(1, problem.inputSpatial());
             proxy = wideTail(sameSize) ? sameSize : proxy.spec().problem(problem.batch(), problem.inputSpatial());
@@ -307,6 +324,27 @@ public final class Im2colKernel implements Kernel {
         }
         out.add(proxy);
         return out;
+    }
+
+    /**
+     * Whether the problem's GEMM reads whole column panels of a float[] input in place
+     * ({@link Sgemm#multiplyStrided}) unless it is one GEMM ({@link Im2colProjection}): a channels-first
+     * input, at most {@link Blocking#UNPACKED_B_MAX_ROWS} GEMM rows (Cout/g · kernel volume) and at
+     * least {@link Blocking#UNPACKED_B_MIN_DEPTH} deep (Cin/g), with N tiles and images of at least
+     * {@link Blocking#UNPACKED_B_MIN_PANELS} column panels. Native and heap segment inputs are packed
+     * all the same.
+     *
+     * @param p a problem
+     * @return whether its plan's GEMM reads a float[] input's whole column panels in place
+     */
+    public static boolean readsInPlace(Problem p) {
+        boolean channelsLastInput = p.layout() == dev.convt.Layout.CHANNELS_LAST
+                && !dev.convt.Layout.storedAlike(p.spec().inChannels(), p.inputPlane());
+        int k = p.spec().inChannelsPerGroup();
+        int minColumns = Blocking.UNPACKED_B_MIN_PANELS * Blocking.NR;
+        return !channelsLastInput && (long) p.spec().outChannelsPerGroup() * p.spec().kernelVolume() <= Blocking.UNPACKED_B_MAX_ROWS
+                && k >= Blocking.UNPACKED_B_MIN_DEPTH
+                && p.inputPlane() >= minColumns && nc(k, (long) p.batch() * p.inputPlane()) >= minColumns;
     }
 
     /** Whether some column tile of the problem's GEMM ends with the wide tail tile ({@link Sgemm#multiplyPacked}). */
@@ -488,6 +526,11 @@ public final class Im2colKernel implements Kernel {
         private final boolean channelsLastInput;
         /** {@link Packing#pixelGather} of the input's channel count, for a channels-last input. */
         private final int[] pixelGather;
+        /**
+         * Whether whole column panels of a channels-first float[] input are read in place
+         * ({@link Sgemm#multiplyStrided}) instead of packed ({@link Im2colKernel#readsInPlace}).
+         */
+        private final boolean unpackedB;
 
         Im2colPlan(Problem p, Im2colGeometry geometry) {
             Im2colWeights weights = geometry.weights;
@@ -514,6 +557,7 @@ public final class Im2colKernel implements Kernel {
             col2im = geometry.col2im.withWindow(p, window);
             frontier = geometry.frontier.withWindow(window);
             channelsLastInput = geometry.channelsLastInput;
+            unpackedB = projection == null && readsInPlace(p);
             pixelGather = geometry.pixelGather;
             int bLength = projection != null ? 0 : Packing.packedBLength(k, nc);
             int cLength = projection != null ? 0 : (int) columnBlockFloats(nc);
@@ -713,7 +757,9 @@ public final class Im2colKernel implements Kernel {
             for (int jt = jFrom / nc * nc, t = 0; zipped ? t < ownTiles : jt < jTo; jt += nc, t++) {
                 int ja = zipped ? jFrom + Blocking.pieceStart(span, ownTiles, t, Blocking.NR) : Math.max(jt, jFrom);
                 int width = (zipped ? jFrom + Blocking.pieceStart(span, ownTiles, t + 1, Blocking.NR) : Math.min(jt + nc, jTo)) - ja;
-                int ldc = Blocking.paddedColumns(width);
+                // whole panels read in place from the input (float[] only: segments are packed), the rest packed
+                int inPlace = unpackedB && !zipped && inPlaceInput(x) ? inPlaceColumns(ja, width) : 0;
+                int ldc = inPlace > 0 ? Blocking.roundUp(width, Blocking.NR) : Blocking.paddedColumns(width);
                 int finalNow = frontier.finalBefore(ja + width, qB, pB);
                 if (staged) {
                     // the outputs the tile's columns reach, and those it makes final (where a stride
@@ -731,7 +777,9 @@ public final class Im2colKernel implements Kernel {
                     }
                     filled = Math.max(filled, reached);
                 }
-                packColumns(x, xOffset, g, ja, width, ws.b);
+                if (inPlace < width) {
+                    packColumns(x, xOffset, g, ja + inPlace, width - inPlace, ws.b);
+                }
                 int cDone = c0;
                 for (int mp = pFrom; mp < pTo; mp += MC_PANELS) {
                     int panels = Math.min(MC_PANELS, pTo - mp);
@@ -740,8 +788,13 @@ public final class Im2colKernel implements Kernel {
                         c2i.multiplyZipped(g, mp * MR, rowEnd, k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
                                 ws.b, ja, width, y, yOffset, ws.pairAt, ws.pairBias, ws.tile, ws.c);
                     } else {
-                        Sgemm.multiplyPacked(k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
-                                ws.b, 0, width, ws.c, 0, ldc);
+                        if (inPlace > 0) {
+                            multiplyInPlace(x, xOffset, g, ja, inPlace, mp, panels, ws.c, ldc);
+                        }
+                        if (inPlace < width) {
+                            Sgemm.multiplyPacked(k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
+                                    ws.b, 0, width - inPlace, ws.c, inPlace, ldc);
+                        }
                         if (staged) {
                             c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, acc, -(c0 * window + base));
                         } else {
@@ -845,7 +898,9 @@ public final class Im2colKernel implements Kernel {
             for (int jt = jFrom / nc * nc, t = 0; zipped ? t < ownTiles : jt < jTo; jt += nc, t++) {
                 int ja = zipped ? jFrom + Blocking.pieceStart(span, ownTiles, t, Blocking.NR) : Math.max(jt, jFrom);
                 int width = (zipped ? jFrom + Blocking.pieceStart(span, ownTiles, t + 1, Blocking.NR) : Math.min(jt + nc, jTo)) - ja;
-                int ldc = Blocking.paddedColumns(width);
+                // whole panels read in place from the input (float[] only: segments are packed), the rest packed
+                int inPlace = unpackedB && !zipped && inPlaceInput(x) ? inPlaceColumns(ja, width) : 0;
+                int ldc = inPlace > 0 ? Blocking.roundUp(width, Blocking.NR) : Blocking.paddedColumns(width);
                 int finalNow = frontier.finalBefore(ja + width, qB, pB);
                 if (staged) {
                     // the outputs the tile's columns reach, and those it makes final (where a stride
@@ -863,7 +918,9 @@ public final class Im2colKernel implements Kernel {
                     }
                     filled = Math.max(filled, reached);
                 }
-                packColumns(x, xOffset, g, ja, width, ws.b);
+                if (inPlace < width) {
+                    packColumns(x, xOffset, g, ja + inPlace, width - inPlace, ws.b);
+                }
                 int cDone = c0;
                 for (int mp = pFrom; mp < pTo; mp += MC_PANELS) {
                     int panels = Math.min(MC_PANELS, pTo - mp);
@@ -872,8 +929,13 @@ public final class Im2colKernel implements Kernel {
                         c2i.multiplyZipped(g, mp * MR, rowEnd, k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
                                 ws.b, ja, width, y, yOffset, ws.pairAt, ws.pairBias, ws.tile, ws.c);
                     } else {
-                        Sgemm.multiplyPacked(k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
-                                ws.b, 0, width, ws.c, 0, ldc);
+                        if (inPlace > 0) {
+                            multiplyInPlace(x, xOffset, g, ja, inPlace, mp, panels, ws.c, ldc);
+                        }
+                        if (inPlace < width) {
+                            Sgemm.multiplyPacked(k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
+                                    ws.b, 0, width - inPlace, ws.c, inPlace, ldc);
+                        }
                         if (staged) {
                             c2i.add(g, mp * MR, rowEnd, ja, width, ws.c, ldc, acc, -(c0 * window + base));
                         } else {
@@ -912,6 +974,38 @@ public final class Im2colKernel implements Kernel {
             }
         }
         // END GENERATED
+
+        /** Whether the input can be read in place: a float[] can ({@link #multiplyInPlace}). */
+        private static boolean inPlaceInput(float[] x) {
+            return true;
+        }
+
+        /** A segment input is always packed: its GEMM reads only packed panels. */
+        private static boolean inPlaceInput(MemorySegment x) {
+            return false;
+        }
+
+        /**
+         * The columns of the N tile {@code [ja, ja + width)} read in place: its whole NR panels when
+         * they all lie in one image (a channels-first input row is then B's row) and are at least
+         * {@link Blocking#UNPACKED_B_MIN_PANELS}, else none.
+         */
+        private int inPlaceColumns(int ja, int width) {
+            int n = ja / inPlane, panels = width / Blocking.NR;
+            return panels >= Blocking.UNPACKED_B_MIN_PANELS && (ja + width - 1) / inPlane == n ? panels * Blocking.NR : 0;
+        }
+
+        /** The GEMM of A panels {@code [mp, mp + panels)} of group g over tile columns {@code [ja, ja + cols)}, B read from the input. */
+        private void multiplyInPlace(float[] x, int xOffset, int g, int ja, int cols, int mp, int panels, float[] c, int ldc) {
+            int n = ja / inPlane;
+            Sgemm.multiplyStrided(k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
+                    x, xOffset + (n * cin + g * k) * inPlane + (ja - n * inPlane), inPlane, cols, c, 0, ldc);
+        }
+
+        /** Never called: {@link #inPlaceInput(MemorySegment)} is false (the segment twin of runPart names it). */
+        private void multiplyInPlace(MemorySegment x, int xOffset, int g, int ja, int cols, int mp, int panels, float[] c, int ldc) {
+            throw new AssertionError("a segment input is packed");
+        }
     }
 
     /** One thread's buffers: the packed X tile (off-heap, cache-line aligned) and the column block. */

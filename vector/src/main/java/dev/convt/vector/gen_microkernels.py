@@ -82,12 +82,70 @@ def gemm_k_loop(mr, nv, wide, acc):
     for v in range(nvec):
         src = "bj" if wide and v == nv else term("bi", v, "4 * L")
         out.append(f"            FloatVector b{v} = FloatVector.fromMemorySegment(S, b, {src}, NATIVE);")
+    return gemm_fma_rows(mr, nvec, acc, out)
+
+
+def gemm_strided_k_loop(mr, nv, acc):
+    """The k loop of a tile whose B is read in place: row k of B at b[bi], ldb floats after row k - 1."""
+    out = ["        int ai = aOff;",
+           "        int bi = bOff;",
+           f"        for (int k = 0; k < kc; k++, ai += {mr}, bi += ldb) {{"]
+    for v in range(nv):
+        out.append(f"            FloatVector b{v} = FloatVector.fromArray(S, b, {term('bi', v, 'L')});")
+    return gemm_fma_rows(mr, nv, acc, out)
+
+
+def gemm_fma_rows(mr, nvec, acc, out):
+    """Per k step, after the B vectors: the MR broadcasts of A and their FMAs; closes the k loop."""
     for r in range(mr):
         out.append(f"            FloatVector a{r} = FloatVector.broadcast(S, a[{'ai' if r == 0 else f'ai + {r}'}]);")
         for v in range(nvec):
             out.append(f"            {acc[r][v]} = a{r}.fma(b{v}, {acc[r][v]});")
     out.append("        }")
     return out
+
+
+def gemm_strided_tile(mr, nv):
+    """computeStrided{mr}x{nv}v: the tile with B read in place from a row-major float[] (no packing)."""
+    acc = [[f"c{r}{v}" for v in range(nv)] for r in range(mr)]
+    out = [f"    /** The {mr}-row, {nv}-vector tile ({mr * nv} accumulators), B read in place. */\n"
+           f"    private static void computeStrided{mr}x{nv}v(int kc, float[] a, int aOff, float[] b, int bOff, int ldb,\n"
+           f"                                       float[] c, int cOff, int ldc, boolean accumulate) {{"]
+    out.append(DRY_RETURN)
+    out += gemm_tile_start(acc, "accumulate", rows_inside=False)
+    out += gemm_strided_k_loop(mr, nv, acc)
+    for r in range(mr):
+        for v in range(nv):
+            out.append(f"        {acc[r][v]}.intoArray(c, {term(f'r{r}', v, 'L')});")
+    out.append("    }")
+    return "\n".join(out) + "\n"
+
+
+def gemm_strided_dispatch():
+    lines = gemm_dispatch("computeStrided", "kc, a, aOff, b, bOff, ldb, c, cOff, ldc, accumulate")
+    return f"""
+    /**
+     * {{@link #compute}} with B read in place instead of from a packed panel: row {{@code k}} of the
+     * tile's B is {{@code b[bOff + k·ldb .. + NR)}} (e.g. NR consecutive positions of input channel k,
+     * {{@code ldb}} the input plane), so a GEMM of few rows, which would reuse a packed panel only a
+     * few times, skips packing. Each C element gets the same FMA chain as in {{@link #compute}}.
+     *
+     * @param kc         number of k steps (≥ 1)
+     * @param a          packed A, the micro-panel at {{@code aOff}}: {{@code a[aOff + k*MR + r]}}
+     * @param aOff       where the A micro-panel starts in {{@code a}}
+     * @param b          B, row-major; every row's NR values must lie inside the array
+     * @param bOff       where the tile's first B row starts in {{@code b}}
+     * @param ldb        the distance between B's rows, in floats
+     * @param c          C, row-major with leading dimension {{@code ldc}}; the tile at {{@code cOff}}
+     * @param cOff       where the tile's first row starts in {{@code c}}
+     * @param ldc        C's leading dimension, at least {{@code NR}}
+     * @param accumulate add to C when true, overwrite C when false
+     */
+    public static void computeStrided(int kc, float[] a, int aOff, float[] b, int bOff, int ldb,
+                                      float[] c, int cOff, int ldc, boolean accumulate) {{
+{chr(10).join(lines)}
+    }}
+"""
 
 
 def gemm_tile_start(acc, cond, rows_inside):
@@ -244,6 +302,8 @@ def gemm_file():
     assert len(wides) <= 1
     body = "".join("\n" + gemm_tile(mr, nv, False) for mr, nv, _, _ in GEMM_TILES)
     body += "".join("\n" + gemm_tile(mr, nv, True) for mr, nv, _, _ in wides)
+    body += gemm_strided_dispatch()
+    body += "".join("\n" + gemm_strided_tile(mr, nv) for mr, nv, _, _ in GEMM_TILES)
     body += gemm_zip_dispatch(False) + gemm_zip_dispatch(True)
     body += "".join("\n" + gemm_zip_tile(mr, nv, seg) for seg in (False, True) for mr, nv, _, _ in GEMM_TILES)
     return HEADER + f"""package dev.convt.vector.gemm;

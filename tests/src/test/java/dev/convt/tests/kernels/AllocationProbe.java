@@ -87,7 +87,8 @@ public final class AllocationProbe {
      * channels last on 200 input rows of 8, whose column tiles slide the channels-first window
      * through an output taller than it (filled with the bias as it goes, and, with one output channel,
      * single cover), and the same stride = kernel = 2 layer with 5 output channels, which
-     * {@code Im2colProjection} computes as one GEMM whose rows are the input positions (tap-major).
+     * {@code Im2colProjection} computes as one GEMM whose rows are the input positions (tap-major);
+     * and Conv-TasNet's decoder's shape at depth 300, whose GEMM reads a float[] input in place.
      */
     static List<Problem> im2colPaths() {
         return List.of(
@@ -100,7 +101,9 @@ public final class AllocationProbe {
                 ConvTransposeSpec.builder2d(3, 1, 2, 2).stride(2).build().problem(1, new int[] {200, 8})
                         .withLayout(dev.convt.Layout.CHANNELS_LAST),
                 ConvTransposeSpec.builder2d(3, 5, 2, 2).stride(2).build().problem(1, new int[] {200, 8})
-                        .withLayout(dev.convt.Layout.CHANNELS_LAST));
+                        .withLayout(dev.convt.Layout.CHANNELS_LAST),
+                // a short, deep GEMM whose float[] input is read in place, past one K block
+                ConvTransposeSpec.builder1d(300, 1, 16).stride(8).bias(false).build().problem(1, new int[] {100}));
     }
 
     /** One problem per code path of the scatter kernel: stride 1 with 4-channel blocks, strided phases, tap vectors (both block sizes, strides V and V/2). */

@@ -45,9 +45,10 @@ class Im2colWarmUpProxiesTest {
         return all.subList(0, all.size() - 1 - deepProxies(p).size());
     }
 
-    /** The proxies deeper than one K block. */
+    /** The proxies deeper than one K block, before the problem's own (which is deep too where its GEMM reads B in place past one K block). */
     private List<Problem> deepProxies(Problem p) {
-        return kernel.warmUpProblems(p).stream().filter(q -> q.spec().inChannelsPerGroup() > Blocking.KC).toList();
+        List<Problem> all = kernel.warmUpProblems(p);
+        return all.subList(0, all.size() - 1).stream().filter(q -> q.spec().inChannelsPerGroup() > Blocking.KC).toList();
     }
 
     @Test
@@ -106,6 +107,18 @@ class Im2colWarmUpProxiesTest {
             assertTrue(kernel.packLayout(p).startsWith("projection-b"), "not on the one-GEMM path: " + p);
             Problem own = kernel.warmUpProblems(p).getLast().withLayout(p.layout());
             assertEquals(kernel.packLayout(p), kernel.packLayout(own), "the proxy " + own + " of " + p);
+        }
+    }
+
+    /** A problem whose GEMM reads B in place has an own proxy that reads in place too; the path proxies pack. */
+    @Test
+    void anInPlaceProblemsOwnProxyReadsInPlace() {
+        Problem tasnet = ConvTransposeSpec.builder1d(512, 1, 16).stride(8).bias(false).build().problem(1, 512, 3999);
+        assertTrue(Im2colKernel.readsInPlace(tasnet), "not read in place: " + tasnet);
+        List<Problem> all = kernel.warmUpProblems(tasnet);
+        assertTrue(Im2colKernel.readsInPlace(all.getLast()), "the own proxy packs: " + all.getLast());
+        for (Problem q : all.subList(0, all.size() - 1)) {
+            assertFalse(Im2colKernel.readsInPlace(q), "a path proxy reads in place: " + q);
         }
     }
 

@@ -9,6 +9,7 @@ import dev.convt.Planner;
 import dev.convt.Problem;
 import dev.convt.kernel.KernelChoice;
 import dev.convt.testkit.TestData;
+import dev.convt.vector.Im2colKernel;
 import dev.convt.vector.VectorConfig;
 import dev.convt.vector.gemm.Blocking;
 import dev.convt.vector.scatter.ScatterPlan;
@@ -378,6 +379,24 @@ class TileCoverageExamplesTest {
                         .bias(pad == 1).build().problem(2, 8, 3, width));
             }
             assertZippedAgrees(ConvTransposeSpec.builder2d(8, 2, 2, 5).stride(2).padding(0, 1).build().problem(1, 8, 4, width));
+        }
+    }
+
+    /**
+     * im2col's GEMM reading B in place (a short, deep GEMM: at most 16 rows, at least 64 deep): 1-D
+     * with 16 taps (Conv-TasNet's decoder's shape) deeper than one K block (the accumulating tiles),
+     * two images (N tiles crossing from one image into the next are packed), and 2-D with 9 taps;
+     * every row three whole column panels and a few columns (the part panel packed), on 1 to 4
+     * threads and native segments (packed throughout).
+     */
+    @Test
+    void im2colReadsShortDeepGemmsInPlace() {
+        int width = 3 * Blocking.NR + 5;
+        Problem tasnetLike = ConvTransposeSpec.builder1d(300, 1, 16).stride(8).bias(false).build().problem(2, 300, width);
+        Problem twoD = ConvTransposeSpec.builder2d(64, 1, 3, 3).stride(2).padding(1).build().problem(1, 64, 3, width);
+        for (Problem p : new Problem[] {tasnetLike, twoD}) {
+            assertTrue(Im2colKernel.readsInPlace(p), () -> "not read in place: " + p);
+            assertZippedAgrees(p);
         }
     }
 

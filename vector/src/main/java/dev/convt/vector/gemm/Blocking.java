@@ -105,8 +105,29 @@ public final class Blocking {
         return WIDE_TAIL && nPanels >= 2 && n - (nPanels - 1) * NR <= LANES;
     }
 
+    /**
+     * A GEMM of at most this many rows reads B in place ({@link Sgemm#multiplyStrided}) where it
+     * can: packing B costs as much as the multiply when each packed panel serves only a couple of
+     * A panels (Conv-TasNet's decoder: 16 rows, depth 512, packing held about half the time).
+     */
+    public static final int UNPACKED_B_MAX_ROWS = 16;
+
+    /**
+     * ... and is at least this deep: below it a packed B tile is small and its packing cheap, and
+     * the shallow warm-up proxies of other problems keep the packed path they warm.
+     */
+    public static final int UNPACKED_B_MIN_DEPTH = 64;
+
+    /**
+     * ... and reads in place only N tiles of at least this many whole column panels (in one image):
+     * a narrower tile's packing costs little, and the deep-block warm-up proxies (two panels and a
+     * half) keep the packed accumulating path they warm without more rows, whose cost each fresh
+     * JVM would pay.
+     */
+    public static final int UNPACKED_B_MIN_PANELS = 3;
+
     /** {@code n} rounded up to a multiple of {@code m}. */
-    static int roundUp(int n, int m) {
+    public static int roundUp(int n, int m) {
         return (n + m - 1) / m * m;
     }
 

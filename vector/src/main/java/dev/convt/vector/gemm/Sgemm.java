@@ -91,6 +91,48 @@ public final class Sgemm {
         multiplyBlocks(k, lastBlockStart(k), false, ap, apOff, mPadded, panelFrom, mPanels, bp, bpOff, n, c, cOff, ldc);
     }
 
+    /**
+     * {@link #multiplyPacked} with B read in place ({@link SgemmMicroKernel#computeStrided}): the
+     * first {@code n} columns (a multiple of {@link Blocking#NR}) of a row-major B of depth
+     * {@code k} whose row {@code p} starts at {@code b[bOff + p·ldb]}, into
+     * {@code C[0 .. mPanels·MR)[0 .. n)} at {@code cOff} with leading dimension {@code ldc ≥ n}. The
+     * same K blocks, panel order and FMA chains as {@link #multiplyPacked}, so C is bitwise the same.
+     * For GEMMs of few rows ({@link Blocking#UNPACKED_B_MAX_ROWS}), which would reuse each packed B
+     * panel only a few times.
+     *
+     * @param k         depth, ≥ 1
+     * @param ap        packed A ({@link Packing#packA})
+     * @param apOff     where the packed A starts in {@code ap}
+     * @param mPadded   the packed A's rows, a multiple of {@link Blocking#MR}
+     * @param panelFrom the first A panel to multiply
+     * @param mPanels   how many A panels to multiply
+     * @param b         B, row-major: every row's first {@code n} values inside the array
+     * @param bOff      where B's first row starts in {@code b}
+     * @param ldb       the distance between B's rows, ≥ n
+     * @param n         columns, a positive multiple of {@link Blocking#NR}
+     * @param c         receives the C block
+     * @param cOff      where the C block starts in {@code c}
+     * @param ldc       C's leading dimension, ≥ {@code n}
+     */
+    public static void multiplyStrided(int k, float[] ap, int apOff, int mPadded, int panelFrom, int mPanels,
+                                       float[] b, int bOff, int ldb, int n, float[] c, int cOff, int ldc) {
+        int nPanels = n / NR;
+        for (int pc = 0; pc < k; pc += KC) {
+            int kc = Math.min(KC, k - pc);
+            boolean accumulate = pc > 0;
+            int aPanelStride = kc * MR;
+            int aBlock = apOff + pc * mPadded + panelFrom * aPanelStride;
+            int bRow = bOff + pc * ldb;
+            for (int q = 0; q < nPanels; q++) {
+                int cq = cOff + q * NR;
+                for (int r = 0; r < mPanels; r++) {
+                    SgemmMicroKernel.computeStrided(kc, ap, aBlock + r * aPanelStride, b, bRow + q * NR, ldb,
+                            c, cq + r * MR * ldc, ldc, accumulate);
+                }
+            }
+        }
+    }
+
     /** The K blocks of {@code [0, kEnd)} of depth {@code k}, the last two column panels as one wide tile when {@code wide}. */
     private static void multiplyBlocks(int k, int kEnd, boolean wide, float[] ap, int apOff, int mPadded, int panelFrom, int mPanels,
                                        MemorySegment bp, int bpOff, int n, float[] c, int cOff, int ldc) {
