@@ -750,11 +750,13 @@ public final class Im2colKernel implements Kernel {
             // values tile by tile in the same order however the work is split. In one pass each output
             // gets one column value, so a piece cuts its own columns into even tiles instead: a piece of
             // two of Mask R-CNN's images is then one tile, not a whole one and a sliver of a panel.
-            // (A piece with no columns still runs one empty tile where its start is not on a tile
-            // boundary: its window gets the bias and its regions the activation.)
+            // (A piece with no columns still runs one empty tile, also where its start is on a tile
+            // boundary: its window gets the bias and its regions the activation. Without it, a
+            // channels-last band that no input reaches, such as the output padding, wrote its
+            // window's stale sums where the band's start fell on a tile boundary.)
             int span = jTo - jFrom;
             int ownTiles = zipped ? Math.max(1, Math.ceilDiv(span, Math.max(Blocking.NR, nc / Blocking.NR * Blocking.NR))) : 0;
-            for (int jt = jFrom / nc * nc, t = 0; zipped ? t < ownTiles : jt < jTo; jt += nc, t++) {
+            for (int jt = jFrom / nc * nc, t = 0; zipped ? t < ownTiles : jt < jTo || (t == 0 && span == 0); jt += nc, t++) {
                 int ja = zipped ? jFrom + Blocking.pieceStart(span, ownTiles, t, Blocking.NR) : Math.max(jt, jFrom);
                 int width = (zipped ? jFrom + Blocking.pieceStart(span, ownTiles, t + 1, Blocking.NR) : Math.min(jt + nc, jTo)) - ja;
                 // whole panels read in place from the input (float[] only: segments are packed), the rest packed
@@ -891,11 +893,13 @@ public final class Im2colKernel implements Kernel {
             // values tile by tile in the same order however the work is split. In one pass each output
             // gets one column value, so a piece cuts its own columns into even tiles instead: a piece of
             // two of Mask R-CNN's images is then one tile, not a whole one and a sliver of a panel.
-            // (A piece with no columns still runs one empty tile where its start is not on a tile
-            // boundary: its window gets the bias and its regions the activation.)
+            // (A piece with no columns still runs one empty tile, also where its start is on a tile
+            // boundary: its window gets the bias and its regions the activation. Without it, a
+            // channels-last band that no input reaches, such as the output padding, wrote its
+            // window's stale sums where the band's start fell on a tile boundary.)
             int span = jTo - jFrom;
             int ownTiles = zipped ? Math.max(1, Math.ceilDiv(span, Math.max(Blocking.NR, nc / Blocking.NR * Blocking.NR))) : 0;
-            for (int jt = jFrom / nc * nc, t = 0; zipped ? t < ownTiles : jt < jTo; jt += nc, t++) {
+            for (int jt = jFrom / nc * nc, t = 0; zipped ? t < ownTiles : jt < jTo || (t == 0 && span == 0); jt += nc, t++) {
                 int ja = zipped ? jFrom + Blocking.pieceStart(span, ownTiles, t, Blocking.NR) : Math.max(jt, jFrom);
                 int width = (zipped ? jFrom + Blocking.pieceStart(span, ownTiles, t + 1, Blocking.NR) : Math.min(jt + nc, jTo)) - ja;
                 // whole panels read in place from the input (float[] only: segments are packed), the rest packed

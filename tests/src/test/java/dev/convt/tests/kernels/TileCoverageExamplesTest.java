@@ -401,6 +401,34 @@ class TileCoverageExamplesTest {
     }
 
     /**
+     * im2col's tasks on a channels-last 3-D output whose last depth band no input reaches (output
+     * padding 2 in depth): that band's piece has no columns, and with two images' worth of columns
+     * a whole number of N tiles (two column panels of the configuration the test runs under) its start
+     * falls on a tile boundary. It must still write the bias, not its window's stale sums (found by
+     * {@code DirectSegmentProperties} at 256 and 128 bits). The tasks run in reverse on one thread,
+     * sharing its workspace, as that property runs them.
+     */
+    @Test
+    void im2colChannelsLastBandThatNoInputReachesGetsTheBias() {
+        Problem p = ConvTransposeSpec.builder(3, 1, 2, new int[] {1, 1, 1}).outputPadding(new int[] {2, 0, 0})
+                .dilation(new int[] {3, 1, 1}).build().problem(1, new int[] {2, 2, Blocking.NR / 2})
+                .withLayout(dev.convt.Layout.CHANNELS_LAST);
+        float[] x = TestData.smallInts(p.inputLength(), 31);
+        float[] w = TestData.smallInts(p.weightLength(), 32);
+        float[] b = TestData.smallInts(p.biasLength(), 33);
+        // the reference plan gives the output in the problem's layout
+        float[] expected = Planner.plan(p, w, 0, b, 0, KernelChoice.REFERENCE).execute(x);
+        dev.convt.kernel.KernelPlan plan = Planner.kernel(KernelChoice.IM2COL).prepare(p, w, 0, b, 0);
+        dev.convt.kernel.KernelPlan.Tasks tasks = plan.tasks(2, 1);
+        assertTrue(tasks != null && tasks.count() >= 2, () -> "not split: " + p);
+        float[] y = new float[p.outputLength()];
+        for (int t = tasks.count() - 1; t >= 0; t--) {
+            tasks.run(t, x, 0, y, 0, null);
+        }
+        assertSameBits(expected, y, p, "tasks in reverse");
+    }
+
+    /**
      * Runs the problem on the im2col kernel on float arrays on 1 to 4 threads and on native segments
      * on 1 and 2, each bitwise equal to the reference.
      */
