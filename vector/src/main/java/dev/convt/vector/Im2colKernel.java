@@ -299,10 +299,10 @@ public final class Im2colKernel implements Kernel {
         // channel per group keeps its rows at the kernel's taps, no more than the problem's), and past
         // one K block where the problem is (its accumulating tiles; DEEP_PROXY's B is packed)
         int k = problem.spec().inChannelsPerGroup();
-        int depth = !readsInPlace(problem) || Im2colProjection.applies(problem) ? Math.min(WARM_UP_DEPTH, k)
-                : k > Blocking.KC ? Blocking.KC + 1 : Blocking.UNPACKED_B_MIN_DEPTH;
+        boolean inPlace = readsInPlace(problem);
+        int depth = !inPlace ? Math.min(WARM_UP_DEPTH, k) : k > Blocking.KC ? Blocking.KC + 1 : Blocking.UNPACKED_B_MIN_DEPTH;
         Problem proxy = WarmUpProblem.resize(problem, depth, outPerGroup);
-        if (depth != Math.min(WARM_UP_DEPTH, k) && !readsInPlace(proxy)) {
+        if (inPlace && !readsInPlace(proxy)) {
             // a resized input plane too narrow for the panels read in place: rows wide enough for
             // them and a few columns more (packed), no wider than the problem's
             int[] spatial = proxy.inputSpatial();
@@ -328,7 +328,7 @@ public final class Im2colKernel implements Kernel {
 
     /**
      * Whether the problem's GEMM reads whole column panels of a float[] input in place
-     * ({@link Sgemm#multiplyStrided}) unless it is one GEMM ({@link Im2colProjection}): a channels-first
+     * ({@link Sgemm#multiplyStrided}): not one GEMM ({@link Im2colProjection}), a channels-first
      * input, at most {@link Blocking#UNPACKED_B_MAX_ROWS} GEMM rows (Cout/g · kernel volume) and at
      * least {@link Blocking#UNPACKED_B_MIN_DEPTH} deep (Cin/g), with N tiles and images of at least
      * {@link Blocking#UNPACKED_B_MIN_PANELS} column panels. Native and heap segment inputs are packed
@@ -338,13 +338,16 @@ public final class Im2colKernel implements Kernel {
      * @return whether its plan's GEMM reads a float[] input's whole column panels in place
      */
     public static boolean readsInPlace(Problem p) {
-        boolean channelsLastInput = p.layout() == dev.convt.Layout.CHANNELS_LAST
-                && !dev.convt.Layout.storedAlike(p.spec().inChannels(), p.inputPlane());
         int k = p.spec().inChannelsPerGroup();
         int minColumns = Blocking.UNPACKED_B_MIN_PANELS * Blocking.NR;
-        return !channelsLastInput && (long) p.spec().outChannelsPerGroup() * p.spec().kernelVolume() <= Blocking.UNPACKED_B_MAX_ROWS
+        return !Im2colProjection.applies(p) && !channelsLastInput(p) && (long) p.spec().outChannelsPerGroup() * p.spec().kernelVolume() <= Blocking.UNPACKED_B_MAX_ROWS
                 && k >= Blocking.UNPACKED_B_MIN_DEPTH
                 && p.inputPlane() >= minColumns && nc(k, (long) p.batch() * p.inputPlane()) >= minColumns;
+    }
+
+    /** Whether the problem's input is channels last as stored (one channel is stored alike either way): packed by {@link Packing#packBColumnsChannelsLast}. */
+    private static boolean channelsLastInput(Problem p) {
+        return p.layout() == dev.convt.Layout.CHANNELS_LAST && !dev.convt.Layout.storedAlike(p.spec().inChannels(), p.inputPlane());
     }
 
     /** Whether some column tile of the problem's GEMM ends with the wide tail tile ({@link Sgemm#multiplyPacked}). */
@@ -451,7 +454,7 @@ public final class Im2colKernel implements Kernel {
             frontier = new OutputFrontier(p, window);
             int cin = p.spec().inChannels();
             // one input channel or one position: both layouts are the same memory, packed as channels first
-            channelsLastInput = p.layout() == dev.convt.Layout.CHANNELS_LAST && !dev.convt.Layout.storedAlike(cin, p.inputPlane());
+            channelsLastInput = channelsLastInput(p);
             pixelGather = Packing.pixelGather(cin);
         }
 

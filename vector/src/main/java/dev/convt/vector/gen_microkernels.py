@@ -111,14 +111,7 @@ def gemm_strided_tile(mr, nv):
     out = [f"    /** The {mr}-row, {nv}-vector tile ({mr * nv} accumulators), B read in place. */\n"
            f"    private static void computeStrided{mr}x{nv}v(int kc, float[] a, int aOff, float[] b, int bOff, int ldb,\n"
            f"                                       float[] c, int cOff, int ldc, boolean accumulate) {{"]
-    out.append(DRY_RETURN)
-    out += gemm_tile_start(acc, "accumulate", rows_inside=False)
-    out += gemm_strided_k_loop(mr, nv, acc)
-    for r in range(mr):
-        for v in range(nv):
-            out.append(f"        {acc[r][v]}.intoArray(c, {term(f'r{r}', v, 'L')});")
-    out.append("    }")
-    return "\n".join(out) + "\n"
+    return gemm_tile_body(out, acc, gemm_strided_k_loop(mr, nv, acc))
 
 
 def gemm_strided_dispatch():
@@ -204,11 +197,17 @@ def gemm_tile(mr, nv, wide):
         out.append(f"    /** The {mr}-row, {nv}-vector tile ({mr * nv} accumulators). */\n"
                    f"    private static void {name}(int kc, float[] a, int aOff, MemorySegment b, int bOff,\n"
                    f"                                float[] c, int cOff, int ldc, boolean accumulate) {{")
+    return gemm_tile_body(out, acc, gemm_k_loop(mr, nv, wide, acc))
+
+
+def gemm_tile_body(out, acc, k_loop):
+    """After a tile's header lines: the dry return, the sums' start (C when accumulating, else −0),
+    the k loop, and the stores of C rows r0, r1, ... (the tile's whole method text)."""
     out.append(DRY_RETURN)
     out += gemm_tile_start(acc, "accumulate", rows_inside=False)
-    out += gemm_k_loop(mr, nv, wide, acc)
-    for r in range(mr):
-        for v in range(nvec):
+    out += k_loop
+    for r in range(len(acc)):
+        for v in range(len(acc[r])):
             out.append(f"        {acc[r][v]}.intoArray(c, {term(f'r{r}', v, 'L')});")
     out.append("    }")
     return "\n".join(out) + "\n"
@@ -246,12 +245,17 @@ def gemm_zip_tile(mr, nv, seg):
 
 def gemm_dispatch(prefix, args):
     """The lines of a call to {prefix}{mr}x{nv}v(args) for the configured tile, one branch per tile."""
+    return dispatch("TILE", [(f"Tile.F32_{mr}X{nv}V", f"{prefix}{mr}x{nv}v({args});") for mr, nv, _, _ in GEMM_TILES])
+
+
+def dispatch(chosen, cases):
+    """The lines of an if-chain on the static final enum constant `chosen` (C2 folds it): per
+    (constant, call) one branch, else an AssertionError."""
     lines = []
-    for i, (mr, nv, wide, _) in enumerate(GEMM_TILES):
+    for i, (const, call) in enumerate(cases):
         kw = "if" if i == 0 else "} else if"
-        lines.append(f"        {kw} (TILE == Tile.F32_{mr}X{nv}V) {{\n"
-                     f"            {prefix}{mr}x{nv}v({args});")
-    lines.append("        } else {\n            throw new AssertionError(TILE);\n        }")
+        lines.append(f"        {kw} ({chosen} == {const}) {{\n            {call}")
+    lines.append(f"        }} else {{\n            throw new AssertionError({chosen});\n        }}")
     return lines
 
 
@@ -515,14 +519,8 @@ def phase_wide():
            "    /** The configured 4-channel tile ({@link ScatterTuning#WIDE}); arguments as its {@code c4xT}. */",
            "    static void c4wide(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,",
            "                       float b0, float b1, float b2, float b3, float[] dst, int d, int cs, boolean more) {"]
-    kw = "if"
-    for C, T, _ in PHASE_WIDE_TILES:
-        out.append(f"        {kw} (WIDE == Wide.C{C}X{T}) {{")
-        out.append(f"            c{C}x{T}(x, xq, tapX, nt, w, wb, tapW, b0, b1, b2, b3, dst, d, cs, more);")
-        kw = "} else if"
-    out.append("        } else {")
-    out.append("            throw new AssertionError(WIDE);")
-    out.append("        }")
+    out += dispatch("WIDE", [(f"Wide.C{C}X{T}", f"c{C}x{T}(x, xq, tapX, nt, w, wb, tapW, b0, b1, b2, b3, dst, d, cs, more);")
+                             for C, T, _ in PHASE_WIDE_TILES])
     out.append("    }")
     return "\n".join(out) + "\n"
 
