@@ -21,7 +21,8 @@ import java.lang.foreign.ValueLayout;
  * for when); any other segment is copied into an array of the executing thread (or of the scratchpad)
  * before the kernel and the output copied back after it, one bulk copy each way (see "Memory" in the
  * package overview). Once warm on a thread (its
- * workspace made on the first call, the Vector API code compiled by C2 after a few calls; before that
+ * workspace made on the first call or by {@link #prepareWorkspace()}, which {@link Planner#plan} calls
+ * for the planning thread when plan-time warm-up is on; the Vector API code compiled by C2 after a few calls; before that
  * the Vector API's interpreted code allocates) it allocates nothing on the heap; with a caller's
  * {@link Scratchpad} ({@link #newScratchpad()}) not even a fresh thread's first call makes anything
  * (a native segment's staging excepted, made by the scratchpad's first call that needs it). Distinct
@@ -186,7 +187,21 @@ public final class Plan {
     void warmUpAtPlanTime() {
         if (!problem.isEmpty()) {
             WarmUp.warm(kernel, problem, true);
+            prepareWorkspace();
         }
+    }
+
+    /**
+     * Makes the calling thread's workspace for this plan now (the kernel's part of
+     * {@link #workspaceBytes()}), if the thread has none yet; otherwise does nothing. Its first execute
+     * would make it anyway; made ahead, its memory's first touch (in a freshly started process, a page
+     * fault per new page, which can take longer than a small layer's whole execute) is not in that
+     * execute's time. {@link Planner#plan} does this for the planning thread when plan-time warm-up is
+     * on; an engine that plans on one thread and executes on others can call it on each executing
+     * thread when it loads the model (or give each call a {@link Scratchpad}). Thread-safe.
+     */
+    public void prepareWorkspace() {
+        kernelPlan.prepareWorkspace();
     }
 
     /**
@@ -212,7 +227,8 @@ public final class Plan {
     public String kernelName() { return kernelName; }
 
     /**
-     * {@return the workspace bytes each executing thread keeps (made on its first execute), with the
+     * {@return the workspace bytes each executing thread keeps (made on its first execute or by
+     * {@link #prepareWorkspace()}, for the planning thread at plan time when warm-up is on), with the
      * staging buffers of a layout the kernel does not read or write itself (see {@link Problem#withLayout})}
      */
     public long workspaceBytes() {

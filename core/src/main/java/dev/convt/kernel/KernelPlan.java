@@ -79,6 +79,15 @@ public interface KernelPlan {
      */
     default Object newWorkspace() { return null; }
 
+    /**
+     * Makes the calling thread's workspace now, where the plan keeps one per thread and this thread has
+     * none yet (otherwise nothing). The planner calls it at plan time, with warm-up on, so that the
+     * first execute on the planning thread does not pay for fresh memory: in a freshly started process
+     * the first touch of each new page is a page fault, and a workspace's faults can take longer than a
+     * small layer's whole execute.
+     */
+    default void prepareWorkspace() { }
+
     /** {@return the bytes of workspace the plan keeps per executing thread (not counting prepacked weights)} */
     default long workspaceBytes() { return 0; }
 

@@ -189,7 +189,15 @@ public final class Im2colKernel implements Kernel {
             .problem(1, new int[] {2 * Blocking.NR + Math.max(1, Blocking.LANES / 2)});
 
     /**
-     * The second proxy of a pairs problem deeper than one K block: kernel 2, stride 2, {@code KC + 1}
+     * The second proxy of every problem deeper than one K block: as {@link #DEEP_PROXY} on two whole
+     * column panels, so the later K blocks also finish a GEMM whose last panel is full (DCGAN's
+     * 128 columns), not only one that ends with the wide tail or a part panel; without it the first
+     * deep layer met that branch as a trap at its first execute.
+     */
+    private static final Problem DEEP_FULL_PANELS_PROXY = DEEP_PROXY.spec().problem(1, new int[] {2 * Blocking.NR});
+
+    /**
+     * The third proxy of a pairs problem deeper than one K block: kernel 2, stride 2, {@code KC + 1}
      * input channels, on a row wider than a column panel, so the zipped pass runs its later K blocks and
      * its direct stores; without it a deep pairs layer (U-Net's) reached them first at its own first
      * execute, where the compiled zipped tile met them as a trap and was compiled again.
@@ -305,11 +313,14 @@ public final class Im2colKernel implements Kernel {
         if (inPlace && !readsInPlace(proxy)) {
             // a resized input plane too narrow for the panels read in place: rows wide enough for
             // them and a few columns more (packed), no wider than the problem's
-            int[] spatial = proxy.inputSpatial();
-            int last = spatial.length - 1, outer = proxy.inputPlane() / spatial[last];
-            spatial[last] = Math.min(problem.inputSpatial()[last],
-                    Math.ceilDiv(Blocking.UNPACKED_B_MIN_PANELS * Blocking.NR, outer) + Blocking.LANES / 2 + 1);
-            proxy = proxy.spec().problem(1, spatial);
+            proxy = proxy.spec().problem(1, widened(proxy, Blocking.UNPACKED_B_MIN_PANELS * Blocking.NR, problem.inputSpatial()));
+        }
+        if (tileEndsInsideAnImage(problem) && !tileEndsInsideAnImage(proxy)) {
+            // images wider than a column tile (long 1-D signals): col2im's partial rows and the output
+            // frontier's tile end inside an image, branches a proxy narrower than one tile never takes,
+            // so C2 compiled them as traps and the first execute met them; a plane one tile and a part wide
+            proxy = proxy.spec().problem(1, widened(proxy, Blocking.ncFor(proxy.spec().inChannelsPerGroup()) + 1,
+                    problem.inputSpatial()));
         }
         if (wideTail(problem) && !wideTail(proxy)) {
             Problem sameSize = proxy.spec().problem(1, problem.inputSpatial());
@@ -318,6 +329,7 @@ public final class Im2colKernel implements Kernel {
         List<Problem> out = new java.util.ArrayList<>(PATH_PROXIES.get(family(problem)));
         if (problem.spec().inChannelsPerGroup() > Blocking.KC) {
             out.add(DEEP_PROXY);
+            out.add(DEEP_FULL_PANELS_PROXY);
             if (family(problem) == Family.PAIRS) {
                 out.add(DEEP_PAIRS_PROXY);
             }
@@ -351,6 +363,29 @@ public final class Im2colKernel implements Kernel {
     }
 
     /** Whether some column tile of the problem's GEMM ends with the wide tail tile ({@link Sgemm#multiplyPacked}). */
+    /** Whether some column tile of the problem's GEMM (the batch's columns side by side) ends inside an image's plane. */
+    private static boolean tileEndsInsideAnImage(Problem p) {
+        long columns = (long) p.batch() * p.inputPlane();
+        int nc = nc(p.spec().inChannelsPerGroup(), columns);
+        return columns > nc && nc % p.inputPlane() != 0;
+    }
+
+    /**
+     * The proxy's input size with its last dimension set so its plane holds at least {@code plane}
+     * positions and a part of a vector more, no wider than {@code limit}'s last dimension; where that
+     * width is not enough, with more rows too (2-D and 3-D), no more than {@code limit}'s.
+     */
+    private static int[] widened(Problem proxy, int plane, int[] limit) {
+        int[] spatial = proxy.inputSpatial();
+        int last = spatial.length - 1, outer = proxy.inputPlane() / spatial[last];
+        spatial[last] = Math.min(limit[last], Math.ceilDiv(plane, outer) + Blocking.LANES / 2 + 1);
+        if (last > 0 && (long) outer * spatial[last] < plane) {
+            int otherRows = outer / spatial[last - 1];
+            spatial[last - 1] = Math.min(limit[last - 1], Math.ceilDiv(plane, otherRows * spatial[last]) + 1);
+        }
+        return spatial;
+    }
+
     private static boolean wideTail(Problem p) {
         long columns = (long) p.batch() * p.inputPlane();
         int nc = nc(p.spec().inChannelsPerGroup(), columns);
@@ -575,6 +610,15 @@ public final class Im2colKernel implements Kernel {
 
         /** The lengths of one workspace's packed X tile, column block and channels-last window. */
         private final int bLength, cLength, stagingLength;
+
+        @Override
+        public void prepareWorkspace() {
+            if (projection != null) {
+                projection.prepareWorkspace();
+            } else {
+                workspace.get();
+            }
+        }
 
         @Override
         public Object newWorkspace() {

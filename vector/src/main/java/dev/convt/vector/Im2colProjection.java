@@ -241,6 +241,11 @@ final class Im2colProjection {
         return ((qd * kD) * outH + qh * kH) * outW + qw * kW;
     }
 
+    /** Makes the calling thread's workspace now, if it has none ({@link dev.convt.kernel.KernelPlan#prepareWorkspace}). */
+    void prepareWorkspace() {
+        workspace.get();
+    }
+
     /** A workspace of its own for a caller's scratchpad. */
     Object newWorkspace() {
         return new Workspace(aLength, cLength);

@@ -122,6 +122,50 @@ class Im2colWarmUpProxiesTest {
         }
     }
 
+    /**
+     * The later K blocks finish GEMMs of every kind of last column panel: a whole one (DCGAN's 128
+     * columns) and a part one or the wide tail, so the first deep layer meets no branch its warm-up
+     * left out.
+     */
+    @Test
+    void deepProxiesEndTheirColumnsWithAWholePanelAndWithAPartOne() {
+        List<Integer> columns = deepProxies(FAMILIES.get("lanes").get(0)).stream().map(q -> q.batch() * q.inputPlane()).toList();
+        assertTrue(columns.stream().anyMatch(n -> n % Blocking.NR == 0 && n > Blocking.NR), "no whole last panel after another: " + columns);
+        assertTrue(columns.stream().anyMatch(n -> n % Blocking.NR != 0 && n > Blocking.NR), "no part last panel after another: " + columns);
+    }
+
+    /** Whether some column tile of p's GEMM (the batch's columns side by side) ends inside an image. */
+    private static boolean tileEndsInsideAnImage(Problem p) {
+        long columns = (long) p.batch() * p.inputPlane();
+        int nc = (int) Math.min(Blocking.ncFor(p.spec().inChannelsPerGroup()), Blocking.paddedColumns((int) columns));
+        return columns > nc && nc % p.inputPlane() != 0;
+    }
+
+    /**
+     * Images wider than a column tile (HiFi-GAN's last upsample: 11,008 positions; Conv-TasNet's
+     * decoder, whose GEMM reads B in place): the problem's own proxy has a tile that ends inside an
+     * image too (col2im's cut rows, the output frontier's mid-image tile end), as wide as that needs
+     * and no wider than the problem. A problem whose tiles end on image boundaries keeps its small proxy.
+     */
+    @Test
+    void imagesWiderThanAColumnTileGetAProxyWhoseTilesEndInsideAnImage() {
+        List<Problem> wide = List.of(spec1d(64, 32, 4, 2, 1, true).problem(1, new int[] {11008}),
+                spec1d(512, 1, 16, 8, 0, false).problem(1, new int[] {3999}),
+                spec2d(16, 8, 3, 1, 1, false).problem(1, new int[] {40, 40}));
+        for (Problem p : wide) {
+            assertTrue(tileEndsInsideAnImage(p), "the example's tiles end on image boundaries: " + p);
+            Problem own = kernel.warmUpProblems(p).getLast();
+            assertTrue(tileEndsInsideAnImage(own), "the own proxy " + own + " of " + p + " has no tile ending inside an image");
+            int last = p.rank() - 1;
+            assertTrue(own.inputSpatial()[last] <= p.inputSpatial()[last], "wider than the problem: " + own);
+            assertTrue(own.inputPlane() < 2 * Blocking.ncFor(own.spec().inChannelsPerGroup()), "wider than it needs: " + own);
+        }
+        Problem aligned = spec2d(64, 3, 4, 2, 1, false).problem(8, new int[] {32, 32});
+        assertFalse(tileEndsInsideAnImage(aligned), "the example's tiles end inside an image: " + aligned);
+        Problem own = kernel.warmUpProblems(aligned).getLast();
+        assertTrue(own.inputPlane() <= Blocking.ncFor(own.spec().inChannelsPerGroup()), "widened though the problem needs no cut tile: " + own);
+    }
+
     /** A problem deeper than one K block adds a proxy of the micro-kernel's accumulating path; a shallow one does not. */
     @Test
     void aDeepProblemAlsoWarmsTheAccumulatingPath() {
@@ -133,7 +177,9 @@ class Im2colWarmUpProxiesTest {
         assertTrue(deepOnes.stream().anyMatch(q -> q.spec().rank() == 1), "no plain deep proxy: " + deepOnes);
         assertTrue(deepOnes.stream().anyMatch(q -> q.spec().rank() == 2 && q.spec().stride(1) == 2), "no deep pairs proxy: " + deepOnes);
         Problem deepLanes = FAMILIES.get("lanes").get(0);
-        assertEquals(1, deepProxies(deepLanes).size(), "a deep problem of another family takes the plain deep proxy only");
+        List<Problem> lanesDeep = deepProxies(deepLanes);
+        assertEquals(deepOnes.stream().filter(q -> q.spec().rank() == 1).toList(), lanesDeep,
+                "a deep problem of another family takes the plain deep proxies only");
         Problem shallow = FAMILIES.get("pairs").get(1);
         assertTrue(deepProxies(shallow).isEmpty());
         // the problem's own geometry comes last

@@ -141,6 +141,38 @@ class WarmUpTest {
         assertEquals(0, plan.warmUp(true), "native segments of a channels-last scatter plan go through its layout stage's arrays");
     }
 
+    /**
+     * {@link Plan#prepareWorkspace()}: plan-time warm-up makes the planning thread's workspace (its
+     * {@code prepareWorkspace()} then allocates nothing), another thread makes its own there, and with
+     * warm-up off the plan is made without one (the first call allocates, the second nothing). The
+     * heap bytes the calls allocate are counted (the thread allocation counter); the problem's shape is
+     * used nowhere else, for every fast kernel.
+     */
+    @Example
+    void planTimeWarmUpMakesThePlanningThreadsWorkspace() throws InterruptedException {
+        for (KernelChoice k : FastKernels.all()) {
+            Problem on = unusual(k, 17).spec().problem(1, new int[] {2000}), off = unusual(k, 19).spec().problem(1, new int[] {2000});
+            Plan warmed = withWarmUp(true, () -> Planner.plan(on, TestData.smallInts(on.weightLength(), 1), 0, null, 0, k));
+            Plan notWarmed = withWarmUp(false, () -> Planner.plan(off, TestData.smallInts(off.weightLength(), 1), 0, null, 0, k));
+            assertTrue(warmed.workspaceBytes() > 0, k + ": no workspace to make for " + on);
+            assertEquals(0, allocatedBy(warmed::prepareWorkspace), k + ": plan-time warm-up did not make the planning thread's workspace");
+            long[] otherThread = new long[1];
+            Thread t = Thread.ofPlatform().start(() -> otherThread[0] = allocatedBy(warmed::prepareWorkspace));
+            t.join();
+            assertTrue(otherThread[0] > 0, k + ": another thread's prepareWorkspace made nothing");
+            assertTrue(allocatedBy(notWarmed::prepareWorkspace) > 0, k + ": with warm-up off the plan came with a workspace");
+            assertEquals(0, allocatedBy(notWarmed::prepareWorkspace), k + ": a second prepareWorkspace made another workspace");
+        }
+    }
+
+    /** The heap bytes the calling thread allocates in {@code call} (the JVM's thread allocation counter). */
+    private static long allocatedBy(Runnable call) {
+        com.sun.management.ThreadMXBean bean = (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long before = bean.getCurrentThreadAllocatedBytes();
+        call.run();
+        return bean.getCurrentThreadAllocatedBytes() - before;
+    }
+
     /** Whether kernel {@code k}'s plan of {@code p} reads and writes native segments itself (the plan is asked, not the kernel's name). */
     private static boolean executesSegments(KernelChoice k, Problem p) {
         return Planner.kernel(k).prepare(p, TestData.smallInts(p.weightLength(), 1), 0, null, 0).executesSegments();

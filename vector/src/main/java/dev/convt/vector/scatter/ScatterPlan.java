@@ -309,6 +309,11 @@ public final class ScatterPlan implements KernelPlan {
     }
 
     @Override
+    public void prepareWorkspace() {
+        workspace.get();
+    }
+
+    @Override
     public Object newWorkspace() {
         return new Workspace(maxTaps);
     }

@@ -198,6 +198,11 @@ final class SubpixelPlan implements KernelPlan {
     private final int aLength, cLength;
 
     @Override
+    public void prepareWorkspace() {
+        workspace.get();
+    }
+
+    @Override
     public Object newWorkspace() {
         return new Workspace(aLength, cLength, blockRows);
     }
