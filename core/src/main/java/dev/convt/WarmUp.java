@@ -55,6 +55,12 @@ import java.util.concurrent.locks.LockSupport;
  *       threads on a small machine.
  *   <li>Every {@value #FRESH_PLAN_EVERY}th judged run of a proxy is on a plan made anew, so the
  *       branches of a plan's first execute (making and filling its workspace) are profiled as well.
+ *   <li>A profile census ({@link Kernel#profileProblems}): the kernel's proxies of other families
+ *       and paths (deep, in place, long rows) run dry, never for real, in the first
+ *       rounds and the live ones ({@link #censusRound}), once per JVM, so the methods every plan of
+ *       the kernel shares (the column scatter's row walk, the task loop) are compiled with the other
+ *       families' branches in their profiles, rather than thrown away and compiled again when a layer
+ *       of another family comes.
  * </ul>
  * Warm-up does not keep C2 off the fallback with a compiler directive (the
  * {@code DiagnosticCommand} MBean's {@code compilerDirectivesAdd}), though that would take much of
@@ -238,12 +244,41 @@ final class WarmUp {
                     proxies.add(base.onSegments(signature, arena));
                 }
             }
-            runs = drive(proxies, start + allowed);
+            runs = drive(proxies, census(k, problem, shapes), start + allowed);
         }
         if (planTime) {
             SPENT.addAndGet(System.nanoTime() - start);
         }
         return runs;
+    }
+
+    /** The census problems whose profiles were taken in this JVM (see {@link Kernel#profileProblems}). */
+    private static final Set<String> PROFILED = ConcurrentHashMap.newKeySet();
+
+    /**
+     * The census proxies of a warm-up of {@code problem}'s {@code shapes} ({@link Kernel#profileProblems}),
+     * in the plan's layout: each once per JVM, none that is warmed or being warmed.
+     */
+    private static List<Proxy> census(Kernel k, Problem problem, List<Problem> shapes) {
+        List<Proxy> census = new ArrayList<>();
+        for (Problem shape : k.profileProblems(problem)) {
+            Problem c = shape.withLayout(problem.layout());
+            String signature = signature(k, c, false);
+            if (!c.isEmpty() && k.declineReason(c) == null && !shapes.contains(c) && !WARMED.contains(signature) && PROFILED.add(signature)) {
+                census.add(Proxy.of("census of " + signature, k, c, null));
+            }
+        }
+        return census;
+    }
+
+    /**
+     * The dry rounds in which the census proxies run dry: those in which a cheap proxy runs for real
+     * ({@link #liveRound}: the methods' profiles exist by then), a few runs, each a branch count the
+     * profiles keep whenever C2 compiles the methods; more would only lengthen the warm-up, as the
+     * census proxies' own methods run interpreted.
+     */
+    static boolean censusRound(int round) {
+        return round <= 16 || liveRound(round, false);
     }
 
     /** What identifies a warmed proxy in {@link #WARMED}: the kernel's name, the proxy problem and, for native segments, so. */
@@ -284,7 +319,7 @@ final class WarmUp {
     static final long FIRST_PAUSE_NANOS = 1_000_000L, LONGEST_PAUSE_NANOS = 16_000_000L;
 
     /** Runs the proxies until each is warm or the deadline passes (the order: see the class comment). */
-    private static int drive(List<Proxy> proxies, long deadline) {
+    private static int drive(List<Proxy> proxies, List<Proxy> census, long deadline) {
         Allocation alloc = Allocation.counter();
         int runs = 0;
         for (Proxy p : proxies) {
@@ -304,6 +339,12 @@ final class WarmUp {
             costly[i] = proxies.get(i).nanos > EXPENSIVE * cheapest;
         }
         for (int round = 1; round <= DRY_ROUNDS && System.nanoTime() < deadline; round++) {
+            if (censusRound(round)) {
+                for (Proxy c : census) {
+                    c.executeDry();
+                    dry++;
+                }
+            }
             for (int i = 0; i < costly.length; i++) {
                 Proxy p = proxies.get(i);
                 if (liveRound(round, costly[i])) {
@@ -339,7 +380,7 @@ final class WarmUp {
             }
         }
         if (VERBOSE) {
-            LOG.log(System.Logger.Level.INFO, "convt: warm-up: " + dry + " dry runs, dry rounds " + (t1 - t0) / 1_000_000
+            LOG.log(System.Logger.Level.INFO, "convt: warm-up: " + dry + " dry runs (" + census.size() + " census proxies), dry rounds " + (t1 - t0) / 1_000_000
                     + " ms, judged runs " + (System.nanoTime() - t1) / 1_000_000 + " ms");
             for (Proxy p : proxies) {
                 LOG.log(System.Logger.Level.INFO, "convt: warm-up of " + p.signature + ": " + p.runs + " runs, "

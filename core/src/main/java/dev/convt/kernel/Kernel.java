@@ -227,6 +227,23 @@ public interface Kernel {
         return List.of(WarmUpProblem.shrink(problem, WARM_UP_CHANNELS));
     }
 
+    /**
+     * Small problems of this kernel's other paths, whose plans share compiled methods with a plan of
+     * {@code problem} (the proxies of other families of layers), for warm-up's profile census: while
+     * it warms {@code problem}'s proxies, warm-up runs each of these dry ({@link DryRun}) now and
+     * then, so the shared methods' branch profiles include their paths when C2 compiles them. C2
+     * compiles a branch it has never seen taken as a trap; a later layer that takes it would throw the
+     * compiled method away and have it compiled again (a C2 compile of a large kernel method costs
+     * tens of milliseconds of a small machine's one C2 thread). They are never run for real nor
+     * remembered as warmed: their own methods are warmed when a layer of theirs comes. Empty by default.
+     *
+     * @param problem the problem a plan is being made for
+     * @return the census problems; possibly empty
+     */
+    default List<Problem> profileProblems(Problem problem) {
+        return List.of();
+    }
+
     /** Channels per group a default warm-up proxy keeps (see {@link #warmUpProblems}). */
     int WARM_UP_CHANNELS = 8;
 }

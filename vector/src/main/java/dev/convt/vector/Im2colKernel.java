@@ -232,9 +232,14 @@ public final class Im2colKernel implements Kernel {
                     spec(2, 4, 2, 1, 0, false).problem(1, new int[] {3, 16}),
                     spec(2, 4, 2, 1, 0, true).problem(1, new int[] {2, 21}),
                     spec(2, 4, 2, 1, 0, false).problem(1, new int[] {2, 17}),
+                    // two images side by side, the second starting inside a column panel (DCGAN's batches)
+                    spec(2, 4, 2, 1, 0, false).problem(2, new int[] {3, 5}),
                     spec(2, 2, 2, 0, 0, true).problem(1, new int[] {2, 21}),
                     spec(2, 2, 2, 0, 0, false).problem(1, new int[] {2, 28}),
-                    spec(2, 2, 2, 0, 0, false).problem(1, new int[] {2, 16})),
+                    spec(2, 2, 2, 0, 0, false).problem(1, new int[] {2, 16}),
+                    // as many output channels as fill one zipped register tile, on rows wider than a column
+                    // panel: the tile's row pairs stored straight into the output (U-Net's wide rows)
+                    spec(2, 2, 2, 0, 0, true, Math.ceilDiv(Col2im.TILE_PAIRS, 2)).problem(1, new int[] {2, Blocking.NR + 5})),
             // kernel 9, stride 3, padding 4, output_padding 2 (FSRCNN): interleaved triples
             Family.TRIPLES, List.of(
                     spec(2, 9, 3, 4, 2, false).problem(1, new int[] {2, 21}),
@@ -275,12 +280,17 @@ public final class Im2colKernel implements Kernel {
 
     /** A path proxy's spec: {@value #WARM_UP_DEPTH} input channels, one output channel, the same size in every dimension. */
     private static dev.convt.ConvTransposeSpec spec(int rank, int kernel, int stride, int padding, int outputPadding, boolean bias) {
+        return spec(rank, kernel, stride, padding, outputPadding, bias, 1);
+    }
+
+    /** A path proxy's spec with {@code out} output channels. */
+    private static dev.convt.ConvTransposeSpec spec(int rank, int kernel, int stride, int padding, int outputPadding, boolean bias, int out) {
         int[] k = new int[rank], s = new int[rank], p = new int[rank], op = new int[rank];
         java.util.Arrays.fill(k, kernel);
         java.util.Arrays.fill(s, stride);
         java.util.Arrays.fill(p, padding);
         java.util.Arrays.fill(op, outputPadding);
-        return dev.convt.ConvTransposeSpec.builder(rank, WARM_UP_DEPTH, 1, k).stride(s).pads(p, p).outputPadding(op).bias(bias).build();
+        return dev.convt.ConvTransposeSpec.builder(rank, WARM_UP_DEPTH, out, k).stride(s).pads(p, p).outputPadding(op).bias(bias).build();
     }
 
     /**
@@ -337,6 +347,45 @@ public final class Im2colKernel implements Kernel {
         out.add(proxy);
         return out;
     }
+
+    /**
+     * The proxies of the paths other layers take through the methods every im2col plan shares
+     * ({@link Col2im}'s row walk, the task loop, the packing), for warm-up's profile census
+     * ({@link dev.convt.kernel.Kernel#profileProblems}): the other families' {@link #PATH_PROXIES},
+     * the deep proxies for a problem within one K block, a GEMM that reads B in place for one that
+     * does not, and, per family, a 1-D row longer than a column tile (cut by the tiles). Without them
+     * each new family, the first deep, in-place or long-row layer threw away C2's code of those methods
+     * and had it compiled again (Col2im's add six times over the 17 workload layers).
+     */
+    @Override
+    public List<Problem> profileProblems(Problem problem) {
+        List<Problem> out = new java.util.ArrayList<>();
+        Family own = family(problem);
+        PATH_PROXIES.forEach((f, proxies) -> {
+            if (f != own) {
+                out.addAll(proxies);
+            }
+        });
+        if (problem.spec().inChannelsPerGroup() <= Blocking.KC) {
+            out.addAll(List.of(DEEP_PROXY, DEEP_FULL_PANELS_PROXY, DEEP_PAIRS_PROXY));
+        }
+        if (!readsInPlace(problem)) {
+            out.add(IN_PLACE_PROXY);
+        }
+        out.addAll(CUT_ROW_PROXIES);
+        return out;
+    }
+
+    /** A census proxy whose GEMM reads B in place (16 rows, {@link Blocking#UNPACKED_B_MIN_DEPTH} deep, three panels and a part). */
+    private static final Problem IN_PLACE_PROXY = dev.convt.ConvTransposeSpec.builder1d(Blocking.UNPACKED_B_MIN_DEPTH, 1, 16).stride(8).bias(false)
+            .build().problem(1, new int[] {Blocking.UNPACKED_B_MIN_PANELS * Blocking.NR + Blocking.LANES / 2 + 1});
+
+    /** Census proxies: per family a 1-D row a column tile and a part long, so the tiles cut it. */
+    private static final List<Problem> CUT_ROW_PROXIES = List.of(
+            spec(1, 4, 2, 1, 0, true).problem(1, new int[] {Blocking.ncFor(WARM_UP_DEPTH) + Blocking.LANES / 2 + 1}),
+            spec(1, 9, 3, 4, 2, true).problem(1, new int[] {Blocking.ncFor(WARM_UP_DEPTH) + Blocking.LANES / 2 + 1}),
+            spec(1, 16, 8, 4, 0, true).problem(1, new int[] {Blocking.ncFor(WARM_UP_DEPTH) + Blocking.LANES / 2 + 1}),
+            spec(1, 8, 4, 2, 0, true).problem(1, new int[] {Blocking.ncFor(WARM_UP_DEPTH) + Blocking.LANES / 2 + 1}));
 
     /**
      * Whether the problem's GEMM reads whole column panels of a float[] input in place

@@ -71,11 +71,56 @@ class Im2colWarmUpProxiesTest {
             List<Problem> proxies = pathProxies(problems.get(0));
             for (Problem q : proxies) {
                 assertEquals(2, q.spec().inChannelsPerGroup(), family + ": " + q);
-                assertEquals(1, q.spec().outChannelsPerGroup(), family + ": " + q);
+                // one output channel, or as many as fill the zipped register tile (MR / 2 row pairs, two per channel)
+                assertTrue(q.spec().outChannelsPerGroup() <= Math.max(1, Blocking.MR / 4), family + ": " + q);
                 assertNull(kernel.declineReason(q), family + ": im2col declines its own proxy " + q);
             }
             assertTrue(proxies.stream().anyMatch(q -> q.spec().hasBias()), family + ": no proxy with bias");
             assertTrue(proxies.stream().anyMatch(q -> !q.spec().hasBias()), family + ": no proxy without bias");
+        });
+    }
+
+    /**
+     * The paths of the zipped stride-2 pass and of batches: a proxy fills the zipped register tile
+     * ({@code MR / 2} row pairs) on rows wider than a column panel (its pairs stored straight into the
+     * output, as U-Net's 196-wide rows take), and a proxy of two images has its second start inside a
+     * column panel (DCGAN's batch of 4 × 4 images).
+     */
+    @Test
+    void pairProxiesFillAZippedTileOnWideRowsAndStartAnImageInsideAPanel() {
+        List<Problem> proxies = pathProxies(FAMILIES.get("pairs").get(0));
+        assertTrue(proxies.stream().anyMatch(q -> q.spec().kernelSize(1) == 2 && q.spec().stride(1) == 2
+                && 2 * q.spec().outChannelsPerGroup() >= Blocking.MR / 2 && q.inputSpatial()[1] > Blocking.NR), "no full zipped tile on wide rows: " + proxies);
+        assertTrue(proxies.stream().anyMatch(q -> q.batch() >= 2 && q.inputPlane() % Blocking.NR != 0), "no image starting inside a panel: " + proxies);
+    }
+
+    /**
+     * The profile census ({@link Im2colKernel#profileProblems}): every other family's path proxies and
+     * none of the problem's own family, the deep proxies for a shallow problem, a GEMM that reads B in
+     * place for one that does not, and a 1-D row of each family that the column tiles cut.
+     */
+    @Test
+    void theCensusHasTheOtherFamiliesAndTheDeepInPlaceAndLongRowPaths() {
+        FAMILIES.forEach((family, problems) -> {
+            Problem p = problems.get(0);
+            List<Problem> census = kernel.profileProblems(p);
+            List<Problem> own = pathProxies(p);
+            for (Problem q : own) {
+                assertFalse(census.contains(q), family + ": its own path proxy in its census: " + q);
+            }
+            FAMILIES.forEach((other, ps) -> {
+                if (!other.equals(family)) {
+                    assertTrue(census.containsAll(pathProxies(ps.get(0))), family + ": the census lacks the " + other + " family");
+                }
+            });
+            for (Problem q : census) {
+                assertNull(kernel.declineReason(q), family + ": im2col declines its census proxy " + q);
+            }
+            assertEquals(Im2colKernel.readsInPlace(p), census.stream().noneMatch(Im2colKernel::readsInPlace), family + ": in-place census");
+            assertEquals(p.spec().inChannelsPerGroup() <= Blocking.KC, census.stream().anyMatch(q -> q.spec().inChannelsPerGroup() > Blocking.KC),
+                    family + ": deep census");
+            assertTrue(census.stream().filter(q -> q.rank() == 1 && q.inputPlane() > Blocking.ncFor(q.spec().inChannelsPerGroup())).count() >= 4,
+                    family + ": no long rows in the census: " + census);
         });
     }
 
