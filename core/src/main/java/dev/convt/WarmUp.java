@@ -120,8 +120,7 @@ final class WarmUp {
      * Every this many runs a proxy runs on a plan made anew: a plan's first execute makes its
      * workspace and takes the branches that fill its per-workspace tables, which later executes skip;
      * profiled only at the proxies' own first runs (mostly before the profile exists), C2 compiled
-     * them as traps, and the real plan's first execute threw the compiled kernel away (the sub-pixel
-     * write-out's gather map).
+     * them as traps, and the real plan's first execute threw the compiled kernel away.
      */
     static final int FRESH_PLAN_EVERY = 4;
 

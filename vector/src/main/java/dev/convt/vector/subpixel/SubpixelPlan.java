@@ -134,7 +134,8 @@ final class SubpixelPlan implements KernelPlan {
         packBytes = packed.packedWeightBytes();
         biasRow = g.biasRow;
         int aLength = Packing.packedALength(blockRows, depth);
-        int cLength = blockRows * Blocking.paddedColumns(nc);
+        // a vector of slack: the write-out's run loads read a whole vector from a run's start (addBiasRuns)
+        int cLength = blockRows * Blocking.paddedColumns(nc) + LANES;
         int rows = blockRows;
         workspace = ThreadLocal.withInitial(() -> new Workspace(aLength, cLength, rows));
         this.aLength = aLength;
@@ -209,8 +210,8 @@ final class SubpixelPlan implements KernelPlan {
 
     @Override
     public long workspaceBytes() {
-        return 4L * (Packing.packedALength(blockRows, depth) + (long) blockRows * Blocking.paddedColumns(nc))
-                + 4L * (Workspace.PIXEL_INTS * blockRows + LANES);
+        return 4L * (Packing.packedALength(blockRows, depth) + (long) blockRows * Blocking.paddedColumns(nc) + LANES)
+                + 4L * Workspace.PIXEL_INTS * blockRows;
     }
 
     @Override
@@ -376,8 +377,9 @@ final class SubpixelPlan implements KernelPlan {
      * Writes C rows {@code [p0, p0 + rows)}, columns {@code [j0, j0 + n)} to the output: each run of
      * one output channel and row phase ({@code w.phases} columns) is a contiguous piece of one output
      * row, cropped to the phases whose outputs lie inside. Where the runs of consecutive super-pixels
-     * tile the output row (every column phase has taps) and a vector holds whole runs, one gathering
-     * load takes {@code LANES / w.phases} runs from consecutive C rows and one store writes them.
+     * tile the output row (every column phase has taps) and a vector holds whole runs, the
+     * {@code LANES / w.phases} runs of consecutive C rows that fill one vector of the output are
+     * written by masked loads and stores ({@link #addBiasRuns}).
      */
     private void writeOut(int g, int p0, int rows, int j0, int n, float[] c, int ldc,
                           float[] x, int xOffset, float[] y, int yOffset, Workspace ws) {
@@ -386,12 +388,6 @@ final class SubpixelPlan implements KernelPlan {
         int uFirst = j0 / pw, uEnd = (j0 + n + pw - 1) / pw;
         boolean vectorRuns = pw == w.stride && pw < LANES && LANES % pw == 0;
         int perVector = LANES / pw;
-        if (vectorRuns && ws.mapLdc != ldc) {
-            for (int i = 0; i < LANES; i++) {
-                ws.map[i] = (i / pw) * ldc + i % pw;
-            }
-            ws.mapLdc = ldc;
-        }
         int row = 0;
         while (row < rows) {
             int p = p0 + row;
@@ -410,11 +406,6 @@ final class SubpixelPlan implements KernelPlan {
                     boolean whole = runStart >= j0 && runStart + pw <= j0 + n;
                     float b = bias == null ? 0f : bias[g * coutG + co];
                     boolean fix = negativeZeroBias != null && negativeZeroBias[g * coutG + co];
-                    // a dry run (DryRun) does these gathers for real: where the gather runs rarely before C2
-                    // compiles this method, the JDK's own profile of it is too thin for C2 to inline
-                    // IntVector.species, which the gather calls (too large for a cold site), and the gather
-                    // is compiled as a call to the API's Java fallback, allocating on every execute for good
-                    // (one row of them per dry call was not always enough)
                     boolean fast = vectorRuns && whole && !fix;
                     // output (co, origin_h + rh, origin_w + rw) for rw = column − runStart
                     int outRow = imageBase + co * outPlane + (h.origin[uh] + rh) * outW;
@@ -431,7 +422,7 @@ final class SubpixelPlan implements KernelPlan {
                         if (more && fast && k + perVector <= segment && uw >= w.fullFrom && uw + perVector <= w.fullTo) {
                             dst = outRow + w.origin[uw];
                             len = LANES;
-                            FloatVector.broadcast(S, b).add(FloatVector.fromArray(S, c, cRow + runStart, ws.map, 0)).intoArray(y, dst);
+                            addBiasRuns(b, c, cRow + runStart, ldc, perVector, pw, y, dst);
                             k += perVector;
                         } else if (more) {
                             // lo clamped to the phases first: a phase past them (up to the stride, which may be near
@@ -466,6 +457,31 @@ final class SubpixelPlan implements KernelPlan {
             }
             row += segment;
         }
+    }
+
+    /**
+     * {@code y[dst + r·pw + i] = b + c[src + r·ldc + i]} for {@code r < runs}, {@code i < pw}, where
+     * {@code runs · pw} is one vector: runs of {@code pw} columns from consecutive C rows, side by side
+     * in the output. Each run is loaded with a whole vector placed so its columns land on their lanes
+     * (from {@code r·pw} floats before the run: inside the C block, as {@code ldc ≥ pw}; the block has a
+     * vector of slack after it), the loads are blended, and one store writes the vector. Plain loads,
+     * blends and a store: no gathering load (its fallback code, index vectors and their checks, is a
+     * large part of what C2 compiles before this kernel is warm) and no masked load or store (whose
+     * bounds branch differs at a buffer's end, so a warm-up would leave one side a trap).
+     */
+    private static void addBiasRuns(float b, float[] c, int src, int ldc, int runs, int pw, float[] y, int dst) {
+        if (DryRun.active()) {
+            return;
+        }
+        // from the last run down, each run's load blended into the lanes below its end: a lower run's
+        // lanes are then overwritten by its own (masks of lanes [0, n): the offset-0 form C2 compiles
+        // to a compare, where other offsets took the API's boxed fallback)
+        int last = runs - 1;
+        FloatVector v = FloatVector.fromArray(S, c, src + last * (ldc - pw));
+        for (int r = last - 1; r >= 0; r--) {
+            v = v.blend(FloatVector.fromArray(S, c, src + r * (ldc - pw)), S.indexInRange(0, (r + 1) * pw));
+        }
+        v.add(b).intoArray(y, dst);
     }
 
     /** {@code y[dst + i] = b + c[src + i]} for {@code i < len}: whole vectors, then the rest one by one. */
@@ -764,8 +780,9 @@ final class SubpixelPlan implements KernelPlan {
      * Writes C rows {@code [p0, p0 + rows)}, columns {@code [j0, j0 + n)} to the output: each run of
      * one output channel and row phase ({@code w.phases} columns) is a contiguous piece of one output
      * row, cropped to the phases whose outputs lie inside. Where the runs of consecutive super-pixels
-     * tile the output row (every column phase has taps) and a vector holds whole runs, one gathering
-     * load takes {@code LANES / w.phases} runs from consecutive C rows and one store writes them.
+     * tile the output row (every column phase has taps) and a vector holds whole runs, the
+     * {@code LANES / w.phases} runs of consecutive C rows that fill one vector of the output are
+     * written by masked loads and stores ({@link #addBiasRuns}).
      */
     private void writeOut(int g, int p0, int rows, int j0, int n, float[] c, int ldc,
                           MemorySegment x, int xOffset, MemorySegment y, int yOffset, Workspace ws) {
@@ -774,12 +791,6 @@ final class SubpixelPlan implements KernelPlan {
         int uFirst = j0 / pw, uEnd = (j0 + n + pw - 1) / pw;
         boolean vectorRuns = pw == w.stride && pw < LANES && LANES % pw == 0;
         int perVector = LANES / pw;
-        if (vectorRuns && ws.mapLdc != ldc) {
-            for (int i = 0; i < LANES; i++) {
-                ws.map[i] = (i / pw) * ldc + i % pw;
-            }
-            ws.mapLdc = ldc;
-        }
         int row = 0;
         while (row < rows) {
             int p = p0 + row;
@@ -798,11 +809,6 @@ final class SubpixelPlan implements KernelPlan {
                     boolean whole = runStart >= j0 && runStart + pw <= j0 + n;
                     float b = bias == null ? 0f : bias[g * coutG + co];
                     boolean fix = negativeZeroBias != null && negativeZeroBias[g * coutG + co];
-                    // a dry run (DryRun) does these gathers for real: where the gather runs rarely before C2
-                    // compiles this method, the JDK's own profile of it is too thin for C2 to inline
-                    // IntVector.species, which the gather calls (too large for a cold site), and the gather
-                    // is compiled as a call to the API's Java fallback, allocating on every execute for good
-                    // (one row of them per dry call was not always enough)
                     boolean fast = vectorRuns && whole && !fix;
                     // output (co, origin_h + rh, origin_w + rw) for rw = column − runStart
                     int outRow = imageBase + co * outPlane + (h.origin[uh] + rh) * outW;
@@ -819,7 +825,7 @@ final class SubpixelPlan implements KernelPlan {
                         if (more && fast && k + perVector <= segment && uw >= w.fullFrom && uw + perVector <= w.fullTo) {
                             dst = outRow + w.origin[uw];
                             len = LANES;
-                            FloatVector.broadcast(S, b).add(FloatVector.fromArray(S, c, cRow + runStart, ws.map, 0)).intoMemorySegment(y, 4L * dst, SEG_ORDER);
+                            addBiasRuns(b, c, cRow + runStart, ldc, perVector, pw, y, dst);
                             k += perVector;
                         } else if (more) {
                             // lo clamped to the phases first: a phase past them (up to the stride, which may be near
@@ -854,6 +860,31 @@ final class SubpixelPlan implements KernelPlan {
             }
             row += segment;
         }
+    }
+
+    /**
+     * {@code y[dst + r·pw + i] = b + c[src + r·ldc + i]} for {@code r < runs}, {@code i < pw}, where
+     * {@code runs · pw} is one vector: runs of {@code pw} columns from consecutive C rows, side by side
+     * in the output. Each run is loaded with a whole vector placed so its columns land on their lanes
+     * (from {@code r·pw} floats before the run: inside the C block, as {@code ldc ≥ pw}; the block has a
+     * vector of slack after it), the loads are blended, and one store writes the vector. Plain loads,
+     * blends and a store: no gathering load (its fallback code, index vectors and their checks, is a
+     * large part of what C2 compiles before this kernel is warm) and no masked load or store (whose
+     * bounds branch differs at a buffer's end, so a warm-up would leave one side a trap).
+     */
+    private static void addBiasRuns(float b, float[] c, int src, int ldc, int runs, int pw, MemorySegment y, int dst) {
+        if (DryRun.active()) {
+            return;
+        }
+        // from the last run down, each run's load blended into the lanes below its end: a lower run's
+        // lanes are then overwritten by its own (masks of lanes [0, n): the offset-0 form C2 compiles
+        // to a compare, where other offsets took the API's boxed fallback)
+        int last = runs - 1;
+        FloatVector v = FloatVector.fromArray(S, c, src + last * (ldc - pw));
+        for (int r = last - 1; r >= 0; r--) {
+            v = v.blend(FloatVector.fromArray(S, c, src + r * (ldc - pw)), S.indexInRange(0, (r + 1) * pw));
+        }
+        v.add(b).intoMemorySegment(y, 4L * dst, SEG_ORDER);
     }
 
     /** {@code y[dst + i] = b + c[src + i]} for {@code i < len}: whole vectors, then the rest one by one. */
@@ -1064,9 +1095,6 @@ final class SubpixelPlan implements KernelPlan {
         static final int PIXEL_INTS = 3;
         final float[] a, c;
         final int[] base, top, left;
-        /** The write-out's gather map for C blocks of leading dimension {@link #mapLdc}. */
-        final int[] map = new int[LANES];
-        int mapLdc = -1;
 
         Workspace(int aLength, int cLength, int rows) {
             a = new float[aLength];
