@@ -20,11 +20,13 @@ package dev.convt.kernel;
  * {@link #begin()} sees it true, so plans executing on other threads meanwhile are never affected,
  * and a warm-up only ever runs dry on scratch buffers of its own.
  *
- * <p>The exception: a vector operation written into a method with other work, whose site a dry run
- * would skip, runs for real in dry runs too when its Vector API call calls a JDK method that C2
- * inlines only at a frequently taken site. The sub-pixel write-out's gather is one: the gather calls
- * {@code IntVector.species}, too large for C2 to inline where the profile shows the site rarely taken,
- * and the gather is then compiled as a call to the fallback for good (allocating on every execute).
+ * <p>A vector operation whose Vector API call calls a JDK method that C2 inlines only at a
+ * frequently taken site (a gathering load calls {@code IntVector.species}, too large for a rarely
+ * taken site) must not be skipped by dry runs: C2 would compile it as a call to the API's fallback for
+ * good, allocating on every execute. The kernels avoid such operations (the sub-pixel write-out
+ * blends its runs from plain loads), except the gathers of the channels-last paths
+ * ({@code Packing.packBColumnsChannelsLast}, {@code OutputFrontier}'s move to channels last), which
+ * dry runs therefore run for real.
  */
 public final class DryRun {
     private DryRun() {}

@@ -2,7 +2,6 @@ package dev.convt.vector;
 
 import dev.convt.Activation;
 import dev.convt.Problem;
-import dev.convt.kernel.DryRun;
 import dev.convt.vector.gemm.TransposeMicroKernels;
 
 import java.lang.foreign.MemorySegment;
@@ -248,9 +247,8 @@ final class OutputFrontier {
      * {@code y} ({@link #channelGather}), the channels past the last whole vector one by one.
      */
     private void toChannelsLast(float[] y, int s, float[] out, int d, int positions, int channels) {
-        if (DryRun.active()) {
-            return;
-        }
+        // no dry return here (DryRun): the register transpose returns on its own, and the gathers run
+        // for real, as a gather site dry runs skip stays too cold for C2 to inline what it calls
         if (positions >= L && channels >= L && TransposeMicroKernels.AVAILABLE) {
             for (int q0 = 0; q0 < positions; q0 += L) {
                 int q = Math.min(q0, positions - L);
@@ -324,9 +322,8 @@ final class OutputFrontier {
      * {@code y} ({@link #channelGather}), the channels past the last whole vector one by one.
      */
     private void toChannelsLast(float[] y, int s, MemorySegment out, int d, int positions, int channels) {
-        if (DryRun.active()) {
-            return;
-        }
+        // no dry return here (DryRun): the register transpose returns on its own, and the gathers run
+        // for real, as a gather site dry runs skip stays too cold for C2 to inline what it calls
         if (positions >= L && channels >= L && TransposeMicroKernels.AVAILABLE) {
             for (int q0 = 0; q0 < positions; q0 += L) {
                 int q = Math.min(q0, positions - L);

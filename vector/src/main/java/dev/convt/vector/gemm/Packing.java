@@ -355,9 +355,9 @@ public final class Packing {
      */
     public static void packBColumnsChannelsLast(int k, int w, float[] src, int srcOff, int pixelStride, int[] gather,
                                                 MemorySegment dst, int dstOff, int dstCol) {
-        if (DryRun.active()) {
-            return;
-        }
+        // no dry return (DryRun): skipped by the warm-up's dry runs, the gather's site stayed too cold
+        // for C2 to inline what the gather calls, and it was compiled as a call to the Vector API's
+        // fallback for good, allocating on every execute
         int panelStride = k * NR;
         int j = 0;
         while (j < w) {
