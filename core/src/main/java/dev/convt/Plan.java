@@ -22,7 +22,8 @@ import java.lang.foreign.ValueLayout;
  * before the kernel and the output copied back after it, one bulk copy each way (see "Memory" in the
  * package overview). Once warm on a thread (its
  * workspace made on the first call or by {@link #prepareWorkspace()}, which {@link Planner#plan} calls
- * for the planning thread when plan-time warm-up is on; the Vector API code compiled by C2 after a few calls; before that
+ * for the planning thread when plan-time warm-up is on and the workspace is no larger than the data;
+ * the Vector API code compiled by C2 after a few calls; before that
  * the Vector API's interpreted code allocates) it allocates nothing on the heap; with a caller's
  * {@link Scratchpad} ({@link #newScratchpad()}) not even a fresh thread's first call makes anything
  * (a native segment's staging excepted, made by the scratchpad's first call that needs it). Distinct
@@ -187,7 +188,12 @@ public final class Plan {
     void warmUpAtPlanTime() {
         if (!problem.isEmpty()) {
             WarmUp.warm(kernel, problem, true);
-            prepareWorkspace();
+            // the planning thread's workspace, if no larger than the data it works on: its fresh pages
+            // would otherwise be faulted in by that thread's first execute; a larger one (a hostile
+            // problem's can pass a gigabyte) is left to the execute that needs it
+            if (kernelPlan.workspaceBytes() <= (long) Float.BYTES * ((long) problem.inputLength() + problem.outputLength())) {
+                prepareWorkspace();
+            }
         }
     }
 
@@ -197,7 +203,7 @@ public final class Plan {
      * would make it anyway; made ahead, its memory's first touch (in a freshly started process, a page
      * fault per new page, which can take longer than a small layer's whole execute) is not in that
      * execute's time. {@link Planner#plan} does this for the planning thread when plan-time warm-up is
-     * on; an engine that plans on one thread and executes on others can call it on each executing
+     * on and the workspace is no larger than the problem's input and output together; an engine that plans on one thread and executes on others can call it on each executing
      * thread when it loads the model (or give each call a {@link Scratchpad}). Thread-safe.
      */
     public void prepareWorkspace() {

@@ -212,7 +212,8 @@ public final class Planner {
      * <p>Unless {@code -Ddev.convt.warmup=false}, the plan's code paths are warmed before it is returned
      * ({@link Plan#warmUp}): the first call in a JVM for a new kind of problem takes longer (the first
      * of a family of layers longest, as it warms the family's paths), and its first execute is near
-     * steady speed. It also makes the calling thread's workspace ({@link Plan#prepareWorkspace()}), whose
+     * steady speed. It also makes the calling thread's workspace ({@link Plan#prepareWorkspace()}) when it
+     * is no larger than the problem's input and output together, whose
      * fresh pages would otherwise be faulted in by the first execute on this thread (other threads make
      * theirs at their first execute or their own {@code prepareWorkspace()}, or use a {@link Scratchpad}). A value of the property other than {@code true} or {@code false} throws
      * {@link IllegalArgumentException}.

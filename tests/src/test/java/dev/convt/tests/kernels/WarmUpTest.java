@@ -142,19 +142,21 @@ class WarmUpTest {
     }
 
     /**
-     * {@link Plan#prepareWorkspace()}: plan-time warm-up makes the planning thread's workspace (its
-     * {@code prepareWorkspace()} then allocates nothing), another thread makes its own there, and with
-     * warm-up off the plan is made without one (the first call allocates, the second nothing). The
-     * heap bytes the calls allocate are counted (the thread allocation counter); the problem's shape is
+     * {@link Plan#prepareWorkspace()}: plan-time warm-up makes the planning thread's workspace when it
+     * is no larger than the problem's data (its {@code prepareWorkspace()} then allocates nothing),
+     * another thread makes its own there, and with warm-up off, or for a workspace larger than the
+     * data, the plan is made without one (the first call allocates, the second nothing). The heap
+     * bytes the calls allocate are counted (the thread allocation counter); the problem's shape is
      * used nowhere else, for every fast kernel.
      */
     @Example
     void planTimeWarmUpMakesThePlanningThreadsWorkspace() throws InterruptedException {
         for (KernelChoice k : FastKernels.all()) {
-            Problem on = unusual(k, 17).spec().problem(1, new int[] {2000}), off = unusual(k, 19).spec().problem(1, new int[] {2000});
+            Problem on = unusual(k, 17).spec().problem(1, new int[] {20000}), off = unusual(k, 19).spec().problem(1, new int[] {20000});
             Plan warmed = withWarmUp(true, () -> Planner.plan(on, TestData.smallInts(on.weightLength(), 1), 0, null, 0, k));
             Plan notWarmed = withWarmUp(false, () -> Planner.plan(off, TestData.smallInts(off.weightLength(), 1), 0, null, 0, k));
             assertTrue(warmed.workspaceBytes() > 0, k + ": no workspace to make for " + on);
+            assertTrue(warmed.workspaceBytes() <= 4L * (on.inputLength() + on.outputLength()), k + ": a workspace larger than the data of " + on);
             assertEquals(0, allocatedBy(warmed::prepareWorkspace), k + ": plan-time warm-up did not make the planning thread's workspace");
             long[] otherThread = new long[1];
             Thread t = Thread.ofPlatform().start(() -> otherThread[0] = allocatedBy(warmed::prepareWorkspace));
@@ -163,6 +165,11 @@ class WarmUpTest {
             assertTrue(allocatedBy(notWarmed::prepareWorkspace) > 0, k + ": with warm-up off the plan came with a workspace");
             assertEquals(0, allocatedBy(notWarmed::prepareWorkspace), k + ": a second prepareWorkspace made another workspace");
         }
+        // one input position 2^14 channels deep: im2col's workspace (a packed column panel that deep) outweighs the data
+        Problem deep = ConvTransposeSpec.builder1d(1 << 14, 1, 3).bias(false).build().problem(1, new int[] {1});
+        Plan big = withWarmUp(true, () -> Planner.plan(deep, TestData.smallInts(deep.weightLength(), 1), 0, null, 0, KernelChoice.IM2COL));
+        assertTrue(big.workspaceBytes() > 4L * (deep.inputLength() + deep.outputLength()), "the workspace fits the data of " + deep);
+        assertTrue(allocatedBy(big::prepareWorkspace) > 0, "a workspace larger than the data was made at plan time");
     }
 
     /** The heap bytes the calling thread allocates in {@code call} (the JVM's thread allocation counter). */
