@@ -271,10 +271,12 @@ final class WarmUp {
     }
 
     /**
-     * The dry rounds in which the census proxies run dry: those in which a cheap proxy runs for real
-     * ({@link #liveRound}: the methods' profiles exist by then), a few runs, each a branch count the
-     * profiles keep whenever C2 compiles the methods; more would only lengthen the warm-up, as the
-     * census proxies' own methods run interpreted.
+     * The dry rounds in which the census proxies run dry: each of the first 16 (a method called many
+     * times per round, such as the column scatter's row walk, is compiled by C2 before the first
+     * {@link #liveRound}; from the live rounds on only, it kept its traps), then those in which a cheap
+     * proxy runs for real. A few runs in all: each is a branch count the profiles keep whenever C2
+     * compiles the methods, and more would only lengthen the warm-up, as the census proxies' own
+     * methods run interpreted.
      */
     static boolean censusRound(int round) {
         return round <= 16 || liveRound(round, false);
