@@ -380,12 +380,15 @@ public final class Im2colKernel implements Kernel {
     private static final Problem IN_PLACE_PROXY = dev.convt.ConvTransposeSpec.builder1d(Blocking.UNPACKED_B_MIN_DEPTH, 1, 16).stride(8).bias(false)
             .build().problem(1, new int[] {Blocking.UNPACKED_B_MIN_PANELS * Blocking.NR + Blocking.LANES / 2 + 1});
 
+    /** The input width of the {@link #CUT_ROW_PROXIES}: a column tile of their depth and a part of a vector. */
+    private static final int CUT_ROW = Blocking.ncFor(WARM_UP_DEPTH) + Blocking.LANES / 2 + 1;
+
     /** Census proxies: per family a 1-D row a column tile and a part long, so the tiles cut it. */
     private static final List<Problem> CUT_ROW_PROXIES = List.of(
-            spec(1, 4, 2, 1, 0, true).problem(1, new int[] {Blocking.ncFor(WARM_UP_DEPTH) + Blocking.LANES / 2 + 1}),
-            spec(1, 9, 3, 4, 2, true).problem(1, new int[] {Blocking.ncFor(WARM_UP_DEPTH) + Blocking.LANES / 2 + 1}),
-            spec(1, 16, 8, 4, 0, true).problem(1, new int[] {Blocking.ncFor(WARM_UP_DEPTH) + Blocking.LANES / 2 + 1}),
-            spec(1, 8, 4, 2, 0, true).problem(1, new int[] {Blocking.ncFor(WARM_UP_DEPTH) + Blocking.LANES / 2 + 1}));
+            spec(1, 4, 2, 1, 0, true).problem(1, new int[] {CUT_ROW}),
+            spec(1, 9, 3, 4, 2, true).problem(1, new int[] {CUT_ROW}),
+            spec(1, 16, 8, 4, 0, true).problem(1, new int[] {CUT_ROW}),
+            spec(1, 8, 4, 2, 0, true).problem(1, new int[] {CUT_ROW}));
 
     /**
      * Whether the problem's GEMM reads whole column panels of a float[] input in place
