@@ -315,7 +315,7 @@ final class SubpixelPlan implements KernelPlan {
                 if (channelsLastOutput) {
                     writeOutChannelsLast(g, p0, rows, j0, n, ws.c, ldc, x, xOffset, y, yOffset);
                 } else {
-                    writeOut(g, p0, rows, j0, n, ws.c, ldc, x, xOffset, y, yOffset, ws);
+                    writeOut(g, p0, rows, j0, n, ws.c, ldc, x, xOffset, y, yOffset);
                 }
             }
             if (gaps && channelsLastOutput) {
@@ -382,7 +382,7 @@ final class SubpixelPlan implements KernelPlan {
      * written by masked loads and stores ({@link #addBiasRuns}).
      */
     private void writeOut(int g, int p0, int rows, int j0, int n, float[] c, int ldc,
-                          float[] x, int xOffset, float[] y, int yOffset, Workspace ws) {
+                          float[] x, int xOffset, float[] y, int yOffset) {
         int pw = w.phases, ph = h.phases;
         int perImage = h.count * w.count;
         int uFirst = j0 / pw, uEnd = (j0 + n + pw - 1) / pw;
@@ -718,7 +718,7 @@ final class SubpixelPlan implements KernelPlan {
                 if (channelsLastOutput) {
                     writeOutChannelsLast(g, p0, rows, j0, n, ws.c, ldc, x, xOffset, y, yOffset);
                 } else {
-                    writeOut(g, p0, rows, j0, n, ws.c, ldc, x, xOffset, y, yOffset, ws);
+                    writeOut(g, p0, rows, j0, n, ws.c, ldc, x, xOffset, y, yOffset);
                 }
             }
             if (gaps && channelsLastOutput) {
@@ -785,7 +785,7 @@ final class SubpixelPlan implements KernelPlan {
      * written by masked loads and stores ({@link #addBiasRuns}).
      */
     private void writeOut(int g, int p0, int rows, int j0, int n, float[] c, int ldc,
-                          MemorySegment x, int xOffset, MemorySegment y, int yOffset, Workspace ws) {
+                          MemorySegment x, int xOffset, MemorySegment y, int yOffset) {
         int pw = w.phases, ph = h.phases;
         int perImage = h.count * w.count;
         int uFirst = j0 / pw, uEnd = (j0 + n + pw - 1) / pw;
