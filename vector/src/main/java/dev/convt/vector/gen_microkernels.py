@@ -51,7 +51,7 @@ TAP_TILES = [(1, 8, False), (1, 4, True), (1, 1, True), (4, 2, True), (4, 1, Tru
 # stored straight into the output)
 PHASE_SEGMENT_TWINS = {("x",): ["c1x8", "c4wide", "c4x2", "c4x4", "c1x4", "c1x1m"],
                        ("x", "dst"): ["c1x8", "c4wide", "c4x2", "c4x4"]}
-TAP_SEGMENT_TWINS = {("x",): ["b1edge"], ("x", "dst"): ["b1x8", "b1x4", "b1x1", "b4x2", "b4x1"]}
+TAP_SEGMENT_TWINS = {("x",): ["b1edge"], ("x", "dst"): ["b1x8", "b1x4", "b1x1", "b4x2", "b4x1", "b1edge"]}
 
 
 def term(base, k, unit):
@@ -696,25 +696,28 @@ final class TapVectorMicroKernels {
     private static final VectorMask<Float> HIGH = S.indexInRange(-V / 2, V / 2);
 """ + NO_VECTOR_HELPERS + tiles + """
     /**
-     * One vector at the edge of a row, one channel: only the entries whose inputs lie in
-     * {@code [0, inW)} (per half of the lanes for pair entries: input {@code q - tapC[t]} on the low
-     * half, {@code q - tapC2[t]} on the high half), into {@code dst[d..d+V)}.
+     * One vector at the edge of a row, one channel: lanes {@code bits} of {@code dst[d..d+V)} (the
+     * others neither read nor written; the caller keeps the whole vector inside {@code dst}). The
+     * list holds only the entries whose inputs lie inside the input row, in three runs (see
+     * TapVectorLists): entries of all lanes {@code [0, whole)}, low half only {@code [whole, low)},
+     * high half only {@code [low, nt)}; the run decides the lanes, so nothing is tested per entry.
      */
-    static void b1edge(float[] x, int xq, int q, int inW, int[] tapX, int[] tapC, int[] tapX2, int[] tapC2, int nt,
-                       float[] w, int wb, int[] tapW, float b0, float[] dst, int d, boolean more) {
+    static void b1edge(float[] x, int xq, int[] tapX, int[] tapX2, int whole, int low, int nt,
+                       float[] w, int wb, int[] tapW, float b0, float[] dst, int d, long bits, boolean more) {
 """ + DRY_RETURN + """
-        FloatVector a0 = """ + start("b0", "d", "S.maskAll(more)") + """;
-        for (int t = 0; t < nt; t++) {
-            // a skipped input reads a harmless in-range value and is blended away: no branch on a vector
-            boolean lo = Integer.compareUnsigned(q - tapC[t], inW) < 0;
-            boolean hi = Integer.compareUnsigned(q - tapC2[t], inW) < 0;
-            float xl = x[lo ? xq + tapX[t] : 0], xh = x[hi ? xq + tapX2[t] : 0];
-            FloatVector sum = """ + pair("xl", "xh") + """.fma(FloatVector.fromArray(S, w, wb + tapW[t]), a0);
-            // blends on maskAll and the constant HIGH only: no vector merged across branches
-            FloatVector low = a0.blend(sum, S.maskAll(lo));
-            a0 = low.blend(a0.blend(sum, S.maskAll(hi)), HIGH);
+        VectorMask<Float> m = VectorMask.fromLong(S, bits);
+        FloatVector a0 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d, m), S.maskAll(more));
+        for (int t = 0; t < whole; t++) {
+            a0 = """ + pair("x[xq + tapX[t]]", "x[xq + tapX2[t]]") + """.fma(FloatVector.fromArray(S, w, wb + tapW[t]), a0);
         }
-        a0.intoArray(dst, d);
+        // blends on the constant HIGH only: no mask merged across branches
+        for (int t = whole; t < low; t++) {
+            a0 = FloatVector.broadcast(S, x[xq + tapX[t]]).fma(FloatVector.fromArray(S, w, wb + tapW[t]), a0).blend(a0, HIGH);
+        }
+        for (int t = low; t < nt; t++) {
+            a0 = a0.blend(FloatVector.broadcast(S, x[xq + tapX2[t]]).fma(FloatVector.fromArray(S, w, wb + tapW[t]), a0), HIGH);
+        }
+        a0.intoArray(dst, d, m);
     }
 }
 """

@@ -2,8 +2,8 @@
 """Generates the MemorySegment variants of the im2col, scatter and subpixel paths' output and input accessors from their float[] code.
 
 The float[] methods are the one source: each target file marks a template region, hand-written Java
-that reads or writes the named arrays with fromArray/intoArray, element access and
-MemorySegment.copy and Arrays.fill (and bound their reads by the array's .length, which becomes the
+that reads or writes the named arrays with fromArray/intoArray, element access,
+MemorySegment.copy, System.arraycopy and Arrays.fill (and bound their reads by the array's .length, which becomes the
 segment's floats). This script rewrites a copy of that region with those arrays as native
 MemorySegments (float i at byte 4·i, read and written by fromMemorySegment/intoMemorySegment) and
 writes it into the file's generated region, right after the template. The float[] methods stay as
@@ -193,6 +193,16 @@ def convert(template, names, keep_public):
             # MemorySegment.copy(float[] src, int index, MemorySegment dst, ValueLayout layout, long offset, int count)
             return f"MemorySegment.copy({name}, {LAYOUT}, {byte_offset(args[1])}, {args[2]}, {args[3]}, {args[4]}, {args[5]})"
 
+        def arraycopy(args, name=name):
+            if len(args) != 5 or name not in (args[0], args[2]):
+                return None
+            if args[0] == name and args[2] == name:
+                raise SystemExit(f"no segment form of System.arraycopy within {name}")
+            if args[0] == name:
+                # MemorySegment.copy(MemorySegment src, ValueLayout layout, long offset, Object dstArray, int index, int count)
+                return f"MemorySegment.copy({name}, {LAYOUT}, {byte_offset(args[1])}, {args[2]}, {args[3]}, {args[4]})"
+            return f"MemorySegment.copy({args[0]}, {args[1]}, {name}, {LAYOUT}, {byte_offset(args[3])}, {args[4]})"
+
         def fill(args, name=name):
             # MemorySegment.fill sets bytes: the target file supplies fill(MemorySegment, int from, int to, float)
             if args and args[0] == name:
@@ -205,6 +215,7 @@ def convert(template, names, keep_public):
         text = rewrite_calls(text, r"\.intoArray\(", store)
         text = rewrite_calls(text, r"(?<![\w.])MemorySegment\.copy\(", copy)
         text = rewrite_calls(text, r"(?<![\w.])Arrays\.fill\(", fill)
+        text = rewrite_calls(text, r"(?<![\w.])System\.arraycopy\(", arraycopy)
         text = convert_elements(text, name)
         # an array's length (the bound of a guard against reading past it): the segment's floats
         text = re.sub(r"(?<![\w.])" + re.escape(name) + r"\.length\b", f"({name}.byteSize() / 4)", text)

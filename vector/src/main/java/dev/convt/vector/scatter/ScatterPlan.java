@@ -12,7 +12,8 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Work is cut into output rows of one register block of output channels (of one group, one batch
  * item). For each row and pass a <em>tap list</em> names every (input channel, kernel row, kernel
- * column) whose products land on that row; along the width the row is covered by register tiles
+ * column) whose products land on that row (built per row in phase mode; in tap-vector mode made once
+ * at planning for each class of rows, with the edges' lists: {@link TapVectorLists}); along the width the row is covered by register tiles
  * (micro-kernels of {@link PhaseMicroKernels} or {@link TapVectorMicroKernels}) where every tap of
  * every lane reads inside the input, and at the edges (cropped taps, padding, output_padding tails,
  * rows too short for a tile) by vector edge columns (tap-vector mode) or a scalar loop (phase mode)
@@ -70,16 +71,16 @@ public final class ScatterPlan implements KernelPlan {
     private final int tvMin, tvMax, tvLo, tvHi;
     /** Input channels per pass (see {@link ScatterTuning#MAX_TAPS_PER_PASS}). */
     private final int ciPass;
+    /** Tap-vector mode: every row's tap lists, made with the geometry (else null). */
+    private final TapVectorLists tapLists;
     /** The fused activation, applied to each output row of a channel block once it is summed. */
     private final dev.convt.Activation activation;
     /** The (kh, ih) pairs whose products land on output row oh: rowKh/rowIh[rowStart[oh] .. rowStart[oh+1]). */
     private final int[] rowStart, rowKh, rowIh;
 
-    /** Per-thread scratch: the current row's kernel rows and tap list, and the strided-store buffer. */
+    /** Per-thread scratch: the current row's kernel rows and tap list (phase mode), and the strided-store buffer. */
     private static final class Workspace {
         final int[] tapX, tapW, tapC;
-        /** Tap-vector pair entries: the input and its shift for the high half of the lanes. */
-        final int[] tapX2, tapC2;
         /** Where the current output row's kernel rows start in rowKh/rowIh. */
         int rowBase;
         final float[] tmp;
@@ -90,8 +91,6 @@ public final class ScatterPlan implements KernelPlan {
             tapX = new int[maxTaps];
             tapW = new int[maxTaps];
             tapC = new int[maxTaps];
-            tapX2 = new int[maxTaps];
-            tapC2 = new int[maxTaps];
             tmp = new float[Math.max(ScatterTuning.CO_BLOCK * ScatterTuning.TILE_WIDE_CO, ScatterTuning.TILE_ONE_CO) * PV];
         }
     }
@@ -181,6 +180,7 @@ public final class ScatterPlan implements KernelPlan {
         tvLo = g.tvLo;
         tvHi = g.tvHi;
         ciPass = g.ciPass;
+        tapLists = g.tapLists;
         maxTaps = g.maxTaps;
         int capacity = g.maxTaps;
         this.workspace = ThreadLocal.withInitial(() -> new Workspace(capacity));
@@ -210,6 +210,7 @@ public final class ScatterPlan implements KernelPlan {
         private final int[] phaseStart, phaseKw, phaseShift;
         private final int tvMin, tvMax, tvLo, tvHi;
         private final int ciPass;
+        private final TapVectorLists tapLists;
         private final dev.convt.Activation activation;
         private final int[] rowStart, rowKh, rowIh;
         private final int maxTaps;
@@ -293,6 +294,8 @@ public final class ScatterPlan implements KernelPlan {
             tvHi = Math.min(Math.floorDiv(outW + pW - TV, sW), inW - qs);
             int tapsPerChannel = Math.max(1, Math.ceilDiv(kH, sH) * Math.ceilDiv(kW, sW));
             ciPass = Math.clamp(ScatterTuning.MAX_TAPS_PER_PASS / tapsPerChannel, 1, ciPerG);
+            tapLists = tapVector ? new TapVectorLists(outH, inH, inW, kH, ciPerG, ciPass, tapEntries, plainEntries, qs,
+                    rowStart, rowKh, rowIh, blockSize, tvMin, tvMax, tvLo, tvHi) : null;
             maxTaps = ciPerG * taps;
         }
 
@@ -304,7 +307,8 @@ public final class ScatterPlan implements KernelPlan {
 
         @Override
         public long tableBytes() {
-            return 4L * (rowStart.length + rowKh.length + rowIh.length + phaseStart.length + phaseKw.length + phaseShift.length);
+            return 4L * (rowStart.length + rowKh.length + rowIh.length + phaseStart.length + phaseKw.length + phaseShift.length)
+                    + (tapLists == null ? 0 : tapLists.bytes());
         }
     }
 
@@ -321,12 +325,12 @@ public final class ScatterPlan implements KernelPlan {
     @Override
     public long packedWeightBytes() {
         return packBytes + 4L * (rowStart.length + rowKh.length + rowIh.length)
-                + 4L * (phaseStart.length + phaseKw.length + phaseShift.length);
+                + 4L * (phaseStart.length + phaseKw.length + phaseShift.length) + (tapLists == null ? 0 : tapLists.bytes());
     }
 
     @Override
     public long workspaceBytes() {
-        return 4L * (5L * ciPerG * taps
+        return 4L * (3L * ciPerG * taps
                 + (long) Math.max(ScatterTuning.CO_BLOCK * ScatterTuning.TILE_WIDE_CO, ScatterTuning.TILE_ONE_CO) * PV);
     }
 
@@ -433,7 +437,7 @@ public final class ScatterPlan implements KernelPlan {
                         break;
                     }
                     if (tapVector) {
-                        rowTapVector(ci0, ci1, more, x, xg, wb, bi, cb, rows, y, yRow, ws);
+                        rowTapVector(ci0 / ciPass, more, x, xg + tapLists.rowShift(oh), wb, bi, cb, tapLists.rowClass(oh), y, yRow, ws);
                     } else if (sW > outW) {
                         // a stride wider than the row leaves at most one output per phase and most phases
                         // empty: visit only the outputs' phases (distinct, as outputs lie less than sW
@@ -643,87 +647,76 @@ public final class ScatterPlan implements KernelPlan {
 
     // ---- tap-vector mode ---------------------------------------------------------------------
 
-    private void rowTapVector(int ci0, int ci1, boolean more, float[] x, int xg, int wb, int bi, int cb, int rows, float[] y, int yRow, Workspace ws) {
-        int nt = 0;
-        int[] tapX = ws.tapX, tapW = ws.tapW, tapC = ws.tapC, tapX2 = ws.tapX2, tapC2 = ws.tapC2;
-        // the plain entries of every channel and kernel row, then the pair entries (qs = 2)
-        for (int pass = 0; pass < 2; pass++) {
-            int e0 = pass == 0 ? 0 : plainEntries, e1 = pass == 0 ? plainEntries : tapEntries;
-            for (int ciL = ci0; ciL < ci1; ciL++) {
-                for (int i = 0; i < rows; i++) {
-                    int kh = rowKh[ws.rowBase + i];
-                    int xRow = (ciL * inH + rowIh[ws.rowBase + i]) * inW;
-                    for (int e = e0; e < e1; e++) {
-                        tapX[nt] = xRow - e;
-                        tapC[nt] = e;
-                        tapX2[nt] = pass == 0 ? xRow - e : xRow + 1;
-                        tapC2[nt] = pass == 0 ? e : -1;
-                        tapW[nt] = ((ciL * kH + kh) * tapEntries + e) * cb * TV;
-                        nt++;
-                    }
-                }
-            }
-        }
-        int nPlain = (ci1 - ci0) * rows * plainEntries;
+    /**
+     * One output row of one channel block and pass in tap-vector mode: the lists of the row's class
+     * ({@link TapVectorLists}), the input from {@code xs} (the group's input plus the row's shift).
+     */
+    private void rowTapVector(int pass, boolean more, float[] x, int xs, int wb, int bi, int cb, int cls, float[] y, int yRow, Workspace ws) {
+        TapVectorLists.TapList list = tapLists.interior(cls, pass, cb);
+        int[] tapX = list.x, tapX2 = list.x2, tapW = list.w;
+        int nPlain = list.whole, nt = list.n;
         // vectors at q (covering the qs blocks q .. q + qs - 1) whose V outputs all exist and whose
         // entries all read inside the input row: tvLo .. tvHi, of the row's tvMin .. tvMax
         int lo = tvLo, hi = tvHi, qMax = tvMax;
         int q = tvMin;
         for (; q <= qMax && (q < lo || lo > hi); q += qs) {
-            tapEdge(q, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+            tapEdge(q, tapLists.edge(cls, pass, cb, q), more, x, xs, wb, bi, cb, y, yRow, ws);
         }
         if (lo <= hi) {
             if (cb == ScatterTuning.CO_BLOCK) {
                 for (; q + (ScatterTuning.TAP_TILE_WIDE_CO - 1) * qs <= hi; q += ScatterTuning.TAP_TILE_WIDE_CO * qs) {
-                    TapVectorMicroKernels.b4x2(x, xg + q, qs, tapX, tapX2, nPlain, nt, packed, wb, tapW,
+                    TapVectorMicroKernels.b4x2(x, xs + q, qs, tapX, tapX2, nPlain, nt, packed, wb, tapW,
                             bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], y, yRow + q * sW - pW, outPlane, more);
                 }
                 for (; q <= hi; q += qs) {
-                    TapVectorMicroKernels.b4x1(x, xg + q, qs, tapX, tapX2, nPlain, nt, packed, wb, tapW,
+                    TapVectorMicroKernels.b4x1(x, xs + q, qs, tapX, tapX2, nPlain, nt, packed, wb, tapW,
                             bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], y, yRow + q * sW - pW, outPlane, more);
                 }
             } else {
                 if (qs == 1) {
                     for (; q + ScatterTuning.TILE_ONE_CO - 1 <= hi; q += ScatterTuning.TILE_ONE_CO) {
-                        TapVectorMicroKernels.b1x8(x, xg + q, tapX, nt, packed, wb, tapW, bias[bi], y, yRow + q * sW - pW, more);
+                        TapVectorMicroKernels.b1x8(x, xs + q, tapX, nt, packed, wb, tapW, bias[bi], y, yRow + q * sW - pW, more);
                     }
                 } else {
                     // with pair entries the 4-vector tile: 8 vectors with pair broadcasts outgrow C2's inlining
                     for (; q + (ScatterTuning.TILE_ONE_CO_MID - 1) * qs <= hi; q += ScatterTuning.TILE_ONE_CO_MID * qs) {
-                        TapVectorMicroKernels.b1x4(x, xg + q, qs, tapX, tapX2, nPlain, nt, packed, wb, tapW, bias[bi], y, yRow + q * sW - pW, more);
+                        TapVectorMicroKernels.b1x4(x, xs + q, qs, tapX, tapX2, nPlain, nt, packed, wb, tapW, bias[bi], y, yRow + q * sW - pW, more);
                     }
                 }
                 for (; q <= hi; q += qs) {
-                    TapVectorMicroKernels.b1x1(x, xg + q, qs, tapX, tapX2, nPlain, nt, packed, wb, tapW, bias[bi], y, yRow + q * sW - pW, more);
+                    TapVectorMicroKernels.b1x1(x, xs + q, qs, tapX, tapX2, nPlain, nt, packed, wb, tapW, bias[bi], y, yRow + q * sW - pW, more);
                 }
             }
         }
         for (; q <= qMax; q += qs) {
-            tapEdge(q, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+            tapEdge(q, tapLists.edge(cls, pass, cb, q), more, x, xs, wb, bi, cb, y, yRow, ws);
         }
     }
 
     /**
-     * A q column at an edge of the row: some taps read outside the input (skipped, as the reference
-     * skips them) or some lanes fall outside the output (computed in the workspace, not copied).
-     * Not in place through a lane mask: that version's segment twin allocated in a warm JVM (C2 left
-     * its masked accesses out of line), so edges keep the workspace copy.
+     * A q column at an edge of the row: its list holds only the taps that read inside the input
+     * (the others skipped, as the reference skips them); the lanes outside the output are neither
+     * read nor written (a masked step). Where the vector would reach past an end of the output
+     * array, the Vector API would take its out-of-range path (calls, vectors on the heap): through
+     * the workspace there.
      */
-    private void tapEdge(int q, boolean more, float[] x, int xg, int wb, int bi, int cb, int nt, float[] y, int yRow, Workspace ws) {
+    private void tapEdge(int q, TapVectorLists.TapList list, boolean more, float[] x, int xs, int wb, int bi, int cb, float[] y, int yRow, Workspace ws) {
         int ow0 = q * sW - pW;
         int l0 = Math.max(0, -ow0), l1 = Math.min(TV, outW - ow0);
-        float[] tmp = ws.tmp;
+        long bits = ((1L << l1) - 1) ^ ((1L << l0) - 1);
         for (int c = 0; c < cb; c++) {
             int row = yRow + c * outPlane + ow0;
-            if (more) {
-                for (int l = l0; l < l1; l++) {
-                    tmp[l] = y[row + l];
+            if (row >= 0 && row <= y.length - TV) {
+                TapVectorMicroKernels.b1edge(x, xs + q, list.x, list.x2, list.whole, list.low, list.n, packed, wb + c * TV,
+                        list.w, bias[bi + c], y, row, bits, more);
+            } else {
+                float[] tmp = ws.tmp;
+                if (more) {
+                    System.arraycopy(y, row + l0, tmp, l0, l1 - l0);
                 }
-            }
-            TapVectorMicroKernels.b1edge(x, xg + q, q, inW, ws.tapX, ws.tapC, ws.tapX2, ws.tapC2, nt, packed, wb + c * TV,
-                    ws.tapW, bias[bi + c], tmp, 0, more);
-            for (int l = l0; l < l1; l++) {
-                y[row + l] = tmp[l];
+                TapVectorMicroKernels.b1edge(x, xs + q, list.x, list.x2, list.whole, list.low, list.n, packed, wb + c * TV,
+                        list.w, bias[bi + c], tmp, 0, bits, more);
+                System.arraycopy(tmp, l0, y, row + l0, l1 - l0);
             }
         }
     }
@@ -778,7 +771,7 @@ public final class ScatterPlan implements KernelPlan {
                         break;
                     }
                     if (tapVector) {
-                        rowTapVector(ci0, ci1, more, x, xg, wb, bi, cb, rows, y, yRow, ws);
+                        rowTapVector(ci0 / ciPass, more, x, xg + tapLists.rowShift(oh), wb, bi, cb, tapLists.rowClass(oh), y, yRow, ws);
                     } else if (sW > outW) {
                         // a stride wider than the row leaves at most one output per phase and most phases
                         // empty: visit only the outputs' phases (distinct, as outputs lie less than sW
@@ -988,87 +981,76 @@ public final class ScatterPlan implements KernelPlan {
 
     // ---- tap-vector mode ---------------------------------------------------------------------
 
-    private void rowTapVector(int ci0, int ci1, boolean more, MemorySegment x, int xg, int wb, int bi, int cb, int rows, MemorySegment y, int yRow, Workspace ws) {
-        int nt = 0;
-        int[] tapX = ws.tapX, tapW = ws.tapW, tapC = ws.tapC, tapX2 = ws.tapX2, tapC2 = ws.tapC2;
-        // the plain entries of every channel and kernel row, then the pair entries (qs = 2)
-        for (int pass = 0; pass < 2; pass++) {
-            int e0 = pass == 0 ? 0 : plainEntries, e1 = pass == 0 ? plainEntries : tapEntries;
-            for (int ciL = ci0; ciL < ci1; ciL++) {
-                for (int i = 0; i < rows; i++) {
-                    int kh = rowKh[ws.rowBase + i];
-                    int xRow = (ciL * inH + rowIh[ws.rowBase + i]) * inW;
-                    for (int e = e0; e < e1; e++) {
-                        tapX[nt] = xRow - e;
-                        tapC[nt] = e;
-                        tapX2[nt] = pass == 0 ? xRow - e : xRow + 1;
-                        tapC2[nt] = pass == 0 ? e : -1;
-                        tapW[nt] = ((ciL * kH + kh) * tapEntries + e) * cb * TV;
-                        nt++;
-                    }
-                }
-            }
-        }
-        int nPlain = (ci1 - ci0) * rows * plainEntries;
+    /**
+     * One output row of one channel block and pass in tap-vector mode: the lists of the row's class
+     * ({@link TapVectorLists}), the input from {@code xs} (the group's input plus the row's shift).
+     */
+    private void rowTapVector(int pass, boolean more, MemorySegment x, int xs, int wb, int bi, int cb, int cls, MemorySegment y, int yRow, Workspace ws) {
+        TapVectorLists.TapList list = tapLists.interior(cls, pass, cb);
+        int[] tapX = list.x, tapX2 = list.x2, tapW = list.w;
+        int nPlain = list.whole, nt = list.n;
         // vectors at q (covering the qs blocks q .. q + qs - 1) whose V outputs all exist and whose
         // entries all read inside the input row: tvLo .. tvHi, of the row's tvMin .. tvMax
         int lo = tvLo, hi = tvHi, qMax = tvMax;
         int q = tvMin;
         for (; q <= qMax && (q < lo || lo > hi); q += qs) {
-            tapEdge(q, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+            tapEdge(q, tapLists.edge(cls, pass, cb, q), more, x, xs, wb, bi, cb, y, yRow, ws);
         }
         if (lo <= hi) {
             if (cb == ScatterTuning.CO_BLOCK) {
                 for (; q + (ScatterTuning.TAP_TILE_WIDE_CO - 1) * qs <= hi; q += ScatterTuning.TAP_TILE_WIDE_CO * qs) {
-                    TapVectorMicroKernels.b4x2(x, xg + q, qs, tapX, tapX2, nPlain, nt, packed, wb, tapW,
+                    TapVectorMicroKernels.b4x2(x, xs + q, qs, tapX, tapX2, nPlain, nt, packed, wb, tapW,
                             bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], y, yRow + q * sW - pW, outPlane, more);
                 }
                 for (; q <= hi; q += qs) {
-                    TapVectorMicroKernels.b4x1(x, xg + q, qs, tapX, tapX2, nPlain, nt, packed, wb, tapW,
+                    TapVectorMicroKernels.b4x1(x, xs + q, qs, tapX, tapX2, nPlain, nt, packed, wb, tapW,
                             bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], y, yRow + q * sW - pW, outPlane, more);
                 }
             } else {
                 if (qs == 1) {
                     for (; q + ScatterTuning.TILE_ONE_CO - 1 <= hi; q += ScatterTuning.TILE_ONE_CO) {
-                        TapVectorMicroKernels.b1x8(x, xg + q, tapX, nt, packed, wb, tapW, bias[bi], y, yRow + q * sW - pW, more);
+                        TapVectorMicroKernels.b1x8(x, xs + q, tapX, nt, packed, wb, tapW, bias[bi], y, yRow + q * sW - pW, more);
                     }
                 } else {
                     // with pair entries the 4-vector tile: 8 vectors with pair broadcasts outgrow C2's inlining
                     for (; q + (ScatterTuning.TILE_ONE_CO_MID - 1) * qs <= hi; q += ScatterTuning.TILE_ONE_CO_MID * qs) {
-                        TapVectorMicroKernels.b1x4(x, xg + q, qs, tapX, tapX2, nPlain, nt, packed, wb, tapW, bias[bi], y, yRow + q * sW - pW, more);
+                        TapVectorMicroKernels.b1x4(x, xs + q, qs, tapX, tapX2, nPlain, nt, packed, wb, tapW, bias[bi], y, yRow + q * sW - pW, more);
                     }
                 }
                 for (; q <= hi; q += qs) {
-                    TapVectorMicroKernels.b1x1(x, xg + q, qs, tapX, tapX2, nPlain, nt, packed, wb, tapW, bias[bi], y, yRow + q * sW - pW, more);
+                    TapVectorMicroKernels.b1x1(x, xs + q, qs, tapX, tapX2, nPlain, nt, packed, wb, tapW, bias[bi], y, yRow + q * sW - pW, more);
                 }
             }
         }
         for (; q <= qMax; q += qs) {
-            tapEdge(q, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+            tapEdge(q, tapLists.edge(cls, pass, cb, q), more, x, xs, wb, bi, cb, y, yRow, ws);
         }
     }
 
     /**
-     * A q column at an edge of the row: some taps read outside the input (skipped, as the reference
-     * skips them) or some lanes fall outside the output (computed in the workspace, not copied).
-     * Not in place through a lane mask: that version's segment twin allocated in a warm JVM (C2 left
-     * its masked accesses out of line), so edges keep the workspace copy.
+     * A q column at an edge of the row: its list holds only the taps that read inside the input
+     * (the others skipped, as the reference skips them); the lanes outside the output are neither
+     * read nor written (a masked step). Where the vector would reach past an end of the output
+     * array, the Vector API would take its out-of-range path (calls, vectors on the heap): through
+     * the workspace there.
      */
-    private void tapEdge(int q, boolean more, MemorySegment x, int xg, int wb, int bi, int cb, int nt, MemorySegment y, int yRow, Workspace ws) {
+    private void tapEdge(int q, TapVectorLists.TapList list, boolean more, MemorySegment x, int xs, int wb, int bi, int cb, MemorySegment y, int yRow, Workspace ws) {
         int ow0 = q * sW - pW;
         int l0 = Math.max(0, -ow0), l1 = Math.min(TV, outW - ow0);
-        float[] tmp = ws.tmp;
+        long bits = ((1L << l1) - 1) ^ ((1L << l0) - 1);
         for (int c = 0; c < cb; c++) {
             int row = yRow + c * outPlane + ow0;
-            if (more) {
-                for (int l = l0; l < l1; l++) {
-                    tmp[l] = y.get(SEG_FLOAT, 4L * (row + l));
+            if (row >= 0 && row <= (y.byteSize() / 4) - TV) {
+                TapVectorMicroKernels.b1edge(x, xs + q, list.x, list.x2, list.whole, list.low, list.n, packed, wb + c * TV,
+                        list.w, bias[bi + c], y, row, bits, more);
+            } else {
+                float[] tmp = ws.tmp;
+                if (more) {
+                    MemorySegment.copy(y, SEG_FLOAT, 4L * (row + l0), tmp, l0, l1 - l0);
                 }
-            }
-            TapVectorMicroKernels.b1edge(x, xg + q, q, inW, ws.tapX, ws.tapC, ws.tapX2, ws.tapC2, nt, packed, wb + c * TV,
-                    ws.tapW, bias[bi + c], tmp, 0, more);
-            for (int l = l0; l < l1; l++) {
-                y.set(SEG_FLOAT, 4L * (row + l), tmp[l]);
+                TapVectorMicroKernels.b1edge(x, xs + q, list.x, list.x2, list.whole, list.low, list.n, packed, wb + c * TV,
+                        list.w, bias[bi + c], tmp, 0, bits, more);
+                MemorySegment.copy(tmp, l0, y, SEG_FLOAT, 4L * (row + l0), l1 - l0);
             }
         }
     }

@@ -235,27 +235,30 @@ final class TapVectorMicroKernels {
     }
 
     /**
-     * One vector at the edge of a row, one channel: only the entries whose inputs lie in
-     * {@code [0, inW)} (per half of the lanes for pair entries: input {@code q - tapC[t]} on the low
-     * half, {@code q - tapC2[t]} on the high half), into {@code dst[d..d+V)}.
+     * One vector at the edge of a row, one channel: lanes {@code bits} of {@code dst[d..d+V)} (the
+     * others neither read nor written; the caller keeps the whole vector inside {@code dst}). The
+     * list holds only the entries whose inputs lie inside the input row, in three runs (see
+     * TapVectorLists): entries of all lanes {@code [0, whole)}, low half only {@code [whole, low)},
+     * high half only {@code [low, nt)}; the run decides the lanes, so nothing is tested per entry.
      */
-    static void b1edge(float[] x, int xq, int q, int inW, int[] tapX, int[] tapC, int[] tapX2, int[] tapC2, int nt,
-                       float[] w, int wb, int[] tapW, float b0, float[] dst, int d, boolean more) {
+    static void b1edge(float[] x, int xq, int[] tapX, int[] tapX2, int whole, int low, int nt,
+                       float[] w, int wb, int[] tapW, float b0, float[] dst, int d, long bits, boolean more) {
         if (DryRun.active()) {
             return;
         }
-        FloatVector a0 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d), S.maskAll(more));
-        for (int t = 0; t < nt; t++) {
-            // a skipped input reads a harmless in-range value and is blended away: no branch on a vector
-            boolean lo = Integer.compareUnsigned(q - tapC[t], inW) < 0;
-            boolean hi = Integer.compareUnsigned(q - tapC2[t], inW) < 0;
-            float xl = x[lo ? xq + tapX[t] : 0], xh = x[hi ? xq + tapX2[t] : 0];
-            FloatVector sum = FloatVector.broadcast(S, xl).blend(FloatVector.broadcast(S, xh), HIGH).fma(FloatVector.fromArray(S, w, wb + tapW[t]), a0);
-            // blends on maskAll and the constant HIGH only: no vector merged across branches
-            FloatVector low = a0.blend(sum, S.maskAll(lo));
-            a0 = low.blend(a0.blend(sum, S.maskAll(hi)), HIGH);
+        VectorMask<Float> m = VectorMask.fromLong(S, bits);
+        FloatVector a0 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d, m), S.maskAll(more));
+        for (int t = 0; t < whole; t++) {
+            a0 = FloatVector.broadcast(S, x[xq + tapX[t]]).blend(FloatVector.broadcast(S, x[xq + tapX2[t]]), HIGH).fma(FloatVector.fromArray(S, w, wb + tapW[t]), a0);
         }
-        a0.intoArray(dst, d);
+        // blends on the constant HIGH only: no mask merged across branches
+        for (int t = whole; t < low; t++) {
+            a0 = FloatVector.broadcast(S, x[xq + tapX[t]]).fma(FloatVector.fromArray(S, w, wb + tapW[t]), a0).blend(a0, HIGH);
+        }
+        for (int t = low; t < nt; t++) {
+            a0 = a0.blend(FloatVector.broadcast(S, x[xq + tapX2[t]]).fma(FloatVector.fromArray(S, w, wb + tapW[t]), a0), HIGH);
+        }
+        a0.intoArray(dst, d, m);
     }
 
     // ---- native-segment twins: gen_segments.convert of the float[] methods above, with x (or x
@@ -266,27 +269,30 @@ final class TapVectorMicroKernels {
     private static final java.nio.ByteOrder SEG_ORDER = java.nio.ByteOrder.nativeOrder();
 
     /**
-     * One vector at the edge of a row, one channel: only the entries whose inputs lie in
-     * {@code [0, inW)} (per half of the lanes for pair entries: input {@code q - tapC[t]} on the low
-     * half, {@code q - tapC2[t]} on the high half), into {@code dst[d..d+V)}.
+     * One vector at the edge of a row, one channel: lanes {@code bits} of {@code dst[d..d+V)} (the
+     * others neither read nor written; the caller keeps the whole vector inside {@code dst}). The
+     * list holds only the entries whose inputs lie inside the input row, in three runs (see
+     * TapVectorLists): entries of all lanes {@code [0, whole)}, low half only {@code [whole, low)},
+     * high half only {@code [low, nt)}; the run decides the lanes, so nothing is tested per entry.
      */
-    static void b1edge(MemorySegment x, int xq, int q, int inW, int[] tapX, int[] tapC, int[] tapX2, int[] tapC2, int nt,
-                       float[] w, int wb, int[] tapW, float b0, float[] dst, int d, boolean more) {
+    static void b1edge(MemorySegment x, int xq, int[] tapX, int[] tapX2, int whole, int low, int nt,
+                       float[] w, int wb, int[] tapW, float b0, float[] dst, int d, long bits, boolean more) {
         if (DryRun.active()) {
             return;
         }
-        FloatVector a0 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d), S.maskAll(more));
-        for (int t = 0; t < nt; t++) {
-            // a skipped input reads a harmless in-range value and is blended away: no branch on a vector
-            boolean lo = Integer.compareUnsigned(q - tapC[t], inW) < 0;
-            boolean hi = Integer.compareUnsigned(q - tapC2[t], inW) < 0;
-            float xl = x.get(SEG_FLOAT, 4L * (lo ? xq + tapX[t] : 0)), xh = x.get(SEG_FLOAT, 4L * (hi ? xq + tapX2[t] : 0));
-            FloatVector sum = FloatVector.broadcast(S, xl).blend(FloatVector.broadcast(S, xh), HIGH).fma(FloatVector.fromArray(S, w, wb + tapW[t]), a0);
-            // blends on maskAll and the constant HIGH only: no vector merged across branches
-            FloatVector low = a0.blend(sum, S.maskAll(lo));
-            a0 = low.blend(a0.blend(sum, S.maskAll(hi)), HIGH);
+        VectorMask<Float> m = VectorMask.fromLong(S, bits);
+        FloatVector a0 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d, m), S.maskAll(more));
+        for (int t = 0; t < whole; t++) {
+            a0 = FloatVector.broadcast(S, x.get(SEG_FLOAT, 4L * (xq + tapX[t]))).blend(FloatVector.broadcast(S, x.get(SEG_FLOAT, 4L * (xq + tapX2[t]))), HIGH).fma(FloatVector.fromArray(S, w, wb + tapW[t]), a0);
         }
-        a0.intoArray(dst, d);
+        // blends on the constant HIGH only: no mask merged across branches
+        for (int t = whole; t < low; t++) {
+            a0 = FloatVector.broadcast(S, x.get(SEG_FLOAT, 4L * (xq + tapX[t]))).fma(FloatVector.fromArray(S, w, wb + tapW[t]), a0).blend(a0, HIGH);
+        }
+        for (int t = low; t < nt; t++) {
+            a0 = a0.blend(FloatVector.broadcast(S, x.get(SEG_FLOAT, 4L * (xq + tapX2[t]))).fma(FloatVector.fromArray(S, w, wb + tapW[t]), a0), HIGH);
+        }
+        a0.intoArray(dst, d, m);
     }
 
     /** Only for one input column per vector ({@code qs = 1}, no pair entries). */
@@ -483,5 +489,32 @@ final class TapVectorMicroKernels {
         a10.intoMemorySegment(dst, 4L * (d + cs), SEG_ORDER);
         a20.intoMemorySegment(dst, 4L * (d + 2 * cs), SEG_ORDER);
         a30.intoMemorySegment(dst, 4L * (d + 3 * cs), SEG_ORDER);
+    }
+
+    /**
+     * One vector at the edge of a row, one channel: lanes {@code bits} of {@code dst[d..d+V)} (the
+     * others neither read nor written; the caller keeps the whole vector inside {@code dst}). The
+     * list holds only the entries whose inputs lie inside the input row, in three runs (see
+     * TapVectorLists): entries of all lanes {@code [0, whole)}, low half only {@code [whole, low)},
+     * high half only {@code [low, nt)}; the run decides the lanes, so nothing is tested per entry.
+     */
+    static void b1edge(MemorySegment x, int xq, int[] tapX, int[] tapX2, int whole, int low, int nt,
+                       float[] w, int wb, int[] tapW, float b0, MemorySegment dst, int d, long bits, boolean more) {
+        if (DryRun.active()) {
+            return;
+        }
+        VectorMask<Float> m = VectorMask.fromLong(S, bits);
+        FloatVector a0 = FloatVector.broadcast(S, b0).blend(FloatVector.fromMemorySegment(S, dst, 4L * d, SEG_ORDER, m), S.maskAll(more));
+        for (int t = 0; t < whole; t++) {
+            a0 = FloatVector.broadcast(S, x.get(SEG_FLOAT, 4L * (xq + tapX[t]))).blend(FloatVector.broadcast(S, x.get(SEG_FLOAT, 4L * (xq + tapX2[t]))), HIGH).fma(FloatVector.fromArray(S, w, wb + tapW[t]), a0);
+        }
+        // blends on the constant HIGH only: no mask merged across branches
+        for (int t = whole; t < low; t++) {
+            a0 = FloatVector.broadcast(S, x.get(SEG_FLOAT, 4L * (xq + tapX[t]))).fma(FloatVector.fromArray(S, w, wb + tapW[t]), a0).blend(a0, HIGH);
+        }
+        for (int t = low; t < nt; t++) {
+            a0 = a0.blend(FloatVector.broadcast(S, x.get(SEG_FLOAT, 4L * (xq + tapX2[t]))).fma(FloatVector.fromArray(S, w, wb + tapW[t]), a0), HIGH);
+        }
+        a0.intoMemorySegment(dst, 4L * d, SEG_ORDER, m);
     }
 }
