@@ -271,6 +271,26 @@ class ScatterKernelTest {
         }
     }
 
+    /**
+     * The tap-vector lists are made per class of output rows, not per row: a taller input (rows of the
+     * same classes, shifted) adds only the per-row tables (rowStart, the (kh, ih) pairs, each row's
+     * class and shift), not lists. With lists per row each extra row would add its interior and edge
+     * lists (3 ints per entry).
+     */
+    @Example
+    void tapVectorListsAreMadePerClassOfRowsNotPerRow() {
+        ConvTransposeSpec spec = ConvTransposeSpec.builder2d(3, 3, 2 * V).stride(V / 2).padding(V / 4).groups(3).bias(false).build();
+        var weights = new dev.convt.vector.scatter.ScatterWeights(spec.problem(1, 3, 8, 8), new float[spec.problem(1, 3, 8, 8).weightLength()], 0, null, 0);
+        long shorter = new dev.convt.vector.scatter.ScatterPlan.Geometry(spec.problem(1, 3, 8, 8), weights).tableBytes();
+        long taller = new dev.convt.vector.scatter.ScatterPlan.Geometry(spec.problem(1, 3, 40, 8), weights).tableBytes();
+        int moreRows = 32 * (V / 2); // output rows added by 32 more input rows at height stride V/2
+        int rowsPerOutputRow = 4; // kernel height 2V at stride V/2: 4 (kh, ih) pairs per interior row
+        long perRowTables = 4L * moreRows * (1 + 2 * rowsPerOutputRow + 2);
+        assertTrue(taller > shorter, "a taller input adds its row tables");
+        assertTrue(taller - shorter <= perRowTables,
+                "the taller input added " + (taller - shorter) + " bytes, more than its " + perRowTables + " bytes of row tables");
+    }
+
     @Example
     void isRegisteredWithThePlanner() {
         assertTrue(Planner.kernelNames().contains(ScatterKernel.NAME), Planner.kernelNames().toString());
