@@ -393,7 +393,7 @@ public final class Im2colKernel implements Kernel {
     /**
      * Whether the problem's GEMM reads whole column panels of a float[] input in place
      * ({@link Sgemm#multiplyStrided}): not one GEMM ({@link Im2colProjection}), a channels-first
-     * input, at most {@link Blocking#UNPACKED_B_MAX_ROWS} GEMM rows (Cout/g · kernel volume) and at
+     * input, at most {@link Blocking#UNPACKED_B_MAX_PANELS} panels of GEMM rows (Cout/g · kernel volume) and at
      * least {@link Blocking#UNPACKED_B_MIN_DEPTH} deep (Cin/g), with N tiles and images of at least
      * {@link Blocking#UNPACKED_B_MIN_PANELS} column panels. Native and heap segment inputs are packed
      * all the same.
@@ -404,7 +404,7 @@ public final class Im2colKernel implements Kernel {
     public static boolean readsInPlace(Problem p) {
         int k = p.spec().inChannelsPerGroup();
         int minColumns = Blocking.UNPACKED_B_MIN_PANELS * Blocking.NR;
-        return !Im2colProjection.applies(p) && !channelsLastInput(p) && (long) p.spec().outChannelsPerGroup() * p.spec().kernelVolume() <= Blocking.UNPACKED_B_MAX_ROWS
+        return !Im2colProjection.applies(p) && !channelsLastInput(p) && Math.ceilDiv((long) p.spec().outChannelsPerGroup() * p.spec().kernelVolume(), Blocking.MR) <= Blocking.UNPACKED_B_MAX_PANELS
                 && k >= Blocking.UNPACKED_B_MIN_DEPTH
                 && p.inputPlane() >= minColumns && nc(k, (long) p.batch() * p.inputPlane()) >= minColumns;
     }

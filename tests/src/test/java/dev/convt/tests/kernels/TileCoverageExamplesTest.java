@@ -22,6 +22,7 @@ import java.lang.foreign.ValueLayout;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -383,21 +384,30 @@ class TileCoverageExamplesTest {
     }
 
     /**
-     * im2col's GEMM reading B in place (a short, deep GEMM: at most 16 rows, at least 64 deep): 1-D
-     * with 16 taps (Conv-TasNet's decoder's shape) deeper than one K block (the accumulating tiles),
-     * two images (N tiles crossing from one image into the next are packed), and 2-D with 9 taps;
-     * every row three whole column panels and a few columns (the part panel packed), on 1 to 4
-     * threads and native segments (packed throughout).
+     * im2col's GEMM reading B in place (a short, deep GEMM: at most {@link Blocking#UNPACKED_B_MAX_PANELS}
+     * panels of rows, at least 64 deep): 1-D with 16 taps (Conv-TasNet's decoder's shape) deeper than
+     * one K block (the accumulating tiles), two images (N tiles crossing from one image into the next
+     * are packed), 2-D with 9 taps, and 1-D with exactly the most panels (three output channels of
+     * 2·MR taps, as DCGAN's output layer at 512 bits) over three images; every row three whole column
+     * panels and a few columns (the part panel packed), on 1 to 4 threads and native segments (packed
+     * throughout). One panel more is packed.
      */
     @Test
     void im2colReadsShortDeepGemmsInPlace() {
         int width = 3 * Blocking.NR + 5;
         Problem tasnetLike = ConvTransposeSpec.builder1d(300, 1, 16).stride(8).bias(false).build().problem(2, 300, width);
         Problem twoD = ConvTransposeSpec.builder2d(64, 1, 3, 3).stride(2).padding(1).build().problem(1, 64, 3, width);
-        for (Problem p : new Problem[] {tasnetLike, twoD}) {
+        int mostRows = Blocking.UNPACKED_B_MAX_PANELS * Blocking.MR;
+        Problem mostPanels = ConvTransposeSpec.builder1d(64, mostRows / (2 * Blocking.MR), 2 * Blocking.MR).stride(2).padding(1)
+                .build().problem(3, 64, width);
+        for (Problem p : new Problem[] {tasnetLike, twoD, mostPanels}) {
             assertTrue(Im2colKernel.readsInPlace(p), () -> "not read in place: " + p);
             assertZippedAgrees(p);
         }
+        Problem onePanelMore = ConvTransposeSpec.builder1d(64, mostRows / Blocking.MR + 1, Blocking.MR).stride(2)
+                .build().problem(1, 64, width);
+        assertFalse(Im2colKernel.readsInPlace(onePanelMore), () -> "read in place: " + onePanelMore);
+        assertZippedAgrees(onePanelMore);
     }
 
     /**

@@ -97,7 +97,7 @@ public final class Sgemm {
      * {@code k} whose row {@code p} starts at {@code b[bOff + p·ldb]}, into
      * {@code C[0 .. mPanels·MR)[0 .. n)} at {@code cOff} with leading dimension {@code ldc ≥ n}. The
      * same K blocks, panel order and FMA chains as {@link #multiplyPacked}, so C is bitwise the same.
-     * For GEMMs of few rows ({@link Blocking#UNPACKED_B_MAX_ROWS}), which would reuse each packed B
+     * For GEMMs of few rows ({@link Blocking#UNPACKED_B_MAX_PANELS}), which would reuse each packed B
      * panel only a few times.
      *
      * @param k         depth, ≥ 1
