@@ -4,10 +4,13 @@ import dev.convt.Problem;
 import dev.convt.kernel.Kernel;
 import dev.convt.kernel.KernelPack;
 import dev.convt.kernel.KernelPlan;
+import dev.convt.kernel.WarmUpProblem;
 import dev.convt.kernel.BlockTranspose;
 import dev.convt.vector.scatter.ScatterPlan;
 import dev.convt.vector.scatter.ScatterTuning;
 import dev.convt.vector.scatter.ScatterWeights;
+
+import java.util.List;
 
 /**
  * Direct scatter on the Vector API: no column buffer; the products of each input element and kernel
@@ -147,6 +150,27 @@ public final class ScatterKernel implements Kernel {
         }
         return "the im2col GEMM is expected to be faster: the problem is not grouped with Cin/groups <= "
                 + ScatterTuning.AUTO_MAX_IN_PER_GROUP + " and has Cin/groups >= " + Im2colKernel.AUTO_MIN_CHANNELS_PER_GROUP;
+    }
+
+    /**
+     * The default proxy ({@link WarmUpProblem#shrink}: {@value #WARM_UP_CHANNELS} channels per group,
+     * a width of {@link WarmUpProblem#WIDTH_RESIDUE} plus the width's residue), one
+     * {@link WarmUpProblem#WIDTH_RESIDUE} wider where the problem is: a shrunk row's interior (its
+     * width less the edges) falls short of the phase mode's widest tile ({@link ScatterTuning#TILE_WIDE_CO}
+     * vectors), so the full tile of a wide row (the dilated 1-D layer's) went unwarmed, and C2
+     * compiled it as a trap that the layer's first execute sprang.
+     */
+    @Override
+    public List<Problem> warmUpProblems(Problem problem) {
+        Problem proxy = WarmUpProblem.shrink(problem, WARM_UP_CHANNELS);
+        int[] spatial = proxy.inputSpatial();
+        int last = spatial.length - 1;
+        int wider = spatial[last] + WarmUpProblem.WIDTH_RESIDUE;
+        if (wider <= problem.inputSpatial()[last]) {
+            spatial[last] = wider;
+            proxy = proxy.spec().problem(1, spatial);
+        }
+        return List.of(proxy);
     }
 
     /** Yes: each output row of a channel block gets the activation as soon as it is summed. */

@@ -291,6 +291,29 @@ class ScatterKernelTest {
                 "the taller input added " + (taller - shorter) + " bytes, more than its " + perRowTables + " bytes of row tables");
     }
 
+    /**
+     * The warm-up proxy of a wide phase-mode row (the dilated 1-D layer's: width 2048, stride 1) keeps
+     * an interior of at least the widest phase tile, so that tile is warmed (the default shrunk width,
+     * 64 plus the residue, left 60 columns: C2 compiled the full tile as a trap its first execute
+     * sprang); a row narrower than the widened proxy keeps the default proxy.
+     */
+    @Example
+    void warmUpProxyOfAWideRowHoldsTheWidestPhaseTile() {
+        dev.convt.kernel.Kernel scatter = Planner.kernel(KernelChoice.SCATTER);
+        ConvTransposeSpec spec = ConvTransposeSpec.builder1d(64, 64, 3).padding(2).dilation(2).groups(4).build();
+        Problem wide = spec.problem(4, 64, 2048);
+        List<Problem> proxies = scatter.warmUpProblems(wide);
+        assertEquals(1, proxies.size());
+        int width = proxies.get(0).inputSpatial()[0];
+        int reach = (spec.kernelSize(0) - 1) * spec.dilation(0);
+        int widest = ScatterTuning.TILE_WIDE_CO * ScatterTuning.PHASE_V;
+        assertTrue(width - reach >= widest, "the proxy's row interior " + (width - reach) + " is narrower than the widest tile " + widest);
+        assertTrue(width <= 2048);
+        Problem narrow = spec.problem(1, 64, 100);
+        assertEquals(dev.convt.kernel.WarmUpProblem.shrink(narrow, dev.convt.kernel.Kernel.WARM_UP_CHANNELS).toString(),
+                scatter.warmUpProblems(narrow).get(0).toString());
+    }
+
     @Example
     void isRegisteredWithThePlanner() {
         assertTrue(Planner.kernelNames().contains(ScatterKernel.NAME), Planner.kernelNames().toString());
