@@ -1,5 +1,6 @@
 package dev.convt.vector;
 
+import dev.convt.ConvTransposeSpec;
 import dev.convt.Problem;
 import dev.convt.kernel.Kernel;
 import dev.convt.kernel.KernelPack;
@@ -172,6 +173,26 @@ public final class ScatterKernel implements Kernel {
         }
         return List.of(proxy);
     }
+
+    /**
+     * The other width mode's proxy, for warm-up's profile census: both modes run through one row loop
+     * ({@code ScatterPlan.rows}), whose branch on the mode C2 compiled as a trap while only one mode
+     * had run, so the first plan of the other mode threw the compiled loop away (a deoptimization log
+     * of the 17 workload layers: {@code rows} bci 304, in the dilated 1-D layer's plan).
+     */
+    @Override
+    public List<Problem> profileProblems(Problem problem) {
+        return List.of(ScatterPlan.tapVectorApplies(problem) ? PHASE_MODE_PROXY : TAP_VECTOR_MODE_PROXY);
+    }
+
+    /** A phase-mode census proxy: 1-D, stride 1, dilation 2, two groups of 8 channels (the dilated 1-D layer's family). */
+    static final Problem PHASE_MODE_PROXY = ConvTransposeSpec.builder1d(16, 16, 3).padding(2).dilation(2).groups(2).build()
+            .problem(1, new int[] {2 * WarmUpProblem.WIDTH_RESIDUE});
+
+    /** A tap-vector census proxy: 2-D, two groups of one channel, kernel 2V at stride V/2 (a bilinear upsampling's family). */
+    static final Problem TAP_VECTOR_MODE_PROXY = ConvTransposeSpec.builder2d(2, 2, 2 * ScatterTuning.TAP_V)
+            .stride(ScatterTuning.TAP_V / 2).padding(ScatterTuning.TAP_V / 4).groups(2).bias(false).build()
+            .problem(1, new int[] {4, 2 * ScatterTuning.TAP_V});
 
     /** Yes: each output row of a channel block gets the activation as soon as it is summed. */
     @Override

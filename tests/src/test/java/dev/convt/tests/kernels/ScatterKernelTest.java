@@ -314,6 +314,26 @@ class ScatterKernelTest {
                 scatter.warmUpProblems(narrow).get(0).toString());
     }
 
+    /**
+     * The profile census of a scatter plan is a problem of the other width mode that the kernel takes,
+     * so the row loop both modes share is profiled with both branches before C2 compiles it.
+     */
+    @Example
+    void profileCensusIsAProblemOfTheOtherWidthMode() {
+        dev.convt.kernel.Kernel scatter = Planner.kernel(KernelChoice.SCATTER);
+        Problem phase = ConvTransposeSpec.builder1d(64, 64, 3).padding(2).dilation(2).groups(4).build().problem(4, 64, 2048);
+        Problem tap = ConvTransposeSpec.builder2d(21, 21, 2 * V).stride(V / 2).padding(V / 4).groups(21).bias(false).build()
+                .problem(1, 21, 28, 28);
+        for (Problem p : List.of(phase, tap)) {
+            List<Problem> census = scatter.profileProblems(p);
+            assertEquals(1, census.size(), p::toString);
+            Problem c = census.get(0);
+            assertNull(scatter.declineReason(c), c::toString);
+            assertEquals(!dev.convt.vector.scatter.ScatterPlan.tapVectorApplies(p), dev.convt.vector.scatter.ScatterPlan.tapVectorApplies(c),
+                    () -> "the census of " + p + " is of the same width mode: " + c);
+        }
+    }
+
     @Example
     void isRegisteredWithThePlanner() {
         assertTrue(Planner.kernelNames().contains(ScatterKernel.NAME), Planner.kernelNames().toString());
