@@ -186,11 +186,11 @@ public final class ScatterKernel implements Kernel {
     }
 
     /** A phase-mode census proxy: 1-D, stride 1, dilation 2, two groups of 8 channels (the dilated 1-D layer's family). */
-    static final Problem PHASE_MODE_PROXY = ConvTransposeSpec.builder1d(16, 16, 3).padding(2).dilation(2).groups(2).build()
+    private static final Problem PHASE_MODE_PROXY = ConvTransposeSpec.builder1d(16, 16, 3).padding(2).dilation(2).groups(2).build()
             .problem(1, new int[] {2 * WarmUpProblem.WIDTH_RESIDUE});
 
     /** A tap-vector census proxy: 2-D, two groups of one channel, kernel 2V at stride V/2 (a bilinear upsampling's family). */
-    static final Problem TAP_VECTOR_MODE_PROXY = ConvTransposeSpec.builder2d(2, 2, 2 * ScatterTuning.TAP_V)
+    private static final Problem TAP_VECTOR_MODE_PROXY = ConvTransposeSpec.builder2d(2, 2, 2 * ScatterTuning.TAP_V)
             .stride(ScatterTuning.TAP_V / 2).padding(ScatterTuning.TAP_V / 4).groups(2).bias(false).build()
             .problem(1, new int[] {4, 2 * ScatterTuning.TAP_V});
 
