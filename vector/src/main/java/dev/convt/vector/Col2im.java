@@ -193,13 +193,9 @@ final class Col2im {
         dH = d[1];
         dW = d[2];
         coPerG = p.spec().outChannelsPerGroup();
-        boolean single = true;
-        for (int i = 0; i < 3; i++) {
-            single &= d[i] == 1 && s[i] == k[i] && pad[i] == 0 && p.padEnd3()[i] == 0 && p.outputPadding3()[i] == 0;
-        }
-        singleCover = single;
+        singleCover = singleCover(p);
         shortRows = (L / 2) % inW == 0;
-        zipGeometry = single && k[2] == 2 && k[0] == 1 && in[0] == 1;
+        zipGeometry = zipGeometry(p);
         idLo = new int[k[0]];
         idHi = new int[k[0]];
         ranges(idLo, idHi, dD, pD, sD, in[0], out[0]);
@@ -209,6 +205,25 @@ final class Col2im {
         iwLo = new int[k[2]];
         iwHi = new int[k[2]];
         ranges(iwLo, iwHi, dW, pW, sW, in[2], out[2]);
+    }
+
+    /**
+     * Whether {@link #zips} may hold for some piece of the problem: a kernel of two columns (1-D or
+     * 2-D) whose taps cover every output once (stride = kernel, no padding, output padding or dilation).
+     */
+    static boolean zipGeometry(Problem p) {
+        int[] k = p.kernel3();
+        return singleCover(p) && k[2] == 2 && k[0] == 1 && p.in3()[0] == 1;
+    }
+
+    /** Whether the taps cover every output once: stride = kernel, no padding, output padding or dilation. */
+    private static boolean singleCover(Problem p) {
+        int[] k = p.kernel3(), s = p.stride3(), pad = p.padBegin3(), d = p.dilation3();
+        boolean single = true;
+        for (int i = 0; i < 3; i++) {
+            single &= d[i] == 1 && s[i] == k[i] && pad[i] == 0 && p.padEnd3()[i] == 0 && p.outputPadding3()[i] == 0;
+        }
+        return single;
     }
 
     /** Per tap t of one axis: the inputs {@code [lo[t], hi[t])} of {@code n} whose output {@code i·s − p + t·d} is inside {@code [0, out)}. */

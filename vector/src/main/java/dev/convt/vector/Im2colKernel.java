@@ -138,22 +138,74 @@ public final class Im2colKernel implements Kernel {
         if (projection) {
             return Im2colProjection.workspaceFloats(p);
         }
-        long nc = nc(p.spec().inChannelsPerGroup(), (long) p.batch() * p.inputPlane());
-        return Math.ceilDiv(nc, Blocking.NR) * Blocking.NR * p.spec().inChannelsPerGroup() + columnBlockFloats(nc);
+        int nc = columnTile(p);
+        return packedTileFloats(p, nc) + columnBlockFloats(p, nc);
+    }
+
+    /**
+     * Floats of the packed X tile: {@code K} rows of the columns a tile packs, in whole NR panels; an
+     * N tile of whole images read in place ({@link #tilesInPlace}) packs at most a part of a panel,
+     * or a tile too narrow to read in place.
+     */
+    static long packedTileFloats(Problem p, int nc) {
+        int packed = tilesInPlace(p) ? Math.min(nc, Blocking.UNPACKED_B_MIN_PANELS * Blocking.NR) : nc;
+        return Math.ceilDiv((long) packed, Blocking.NR) * Blocking.NR * p.spec().inChannelsPerGroup();
     }
 
     /**
      * Floats of the column block for an N tile of {@code nc} columns: {@link Blocking#MC} rows of the
-     * tile in whole NR panels, the width the one-pass path's earlier K blocks use
-     * ({@link Sgemm#multiplyLeadingBlocks}).
+     * tile (the GEMM's rows where {@link #tilesInPlace}, fewer) in whole NR panels, the width the
+     * one-pass path's earlier K blocks use ({@link Sgemm#multiplyLeadingBlocks}).
      */
-    static long columnBlockFloats(long nc) {
-        return (long) Blocking.MC * (Math.ceilDiv(nc, Blocking.NR) * Blocking.NR);
+    static long columnBlockFloats(Problem p, int nc) {
+        return (long) (tilesInPlace(p) ? gemmRows(p) : Blocking.MC) * (Math.ceilDiv((long) nc, Blocking.NR) * Blocking.NR);
     }
 
-    /** The N tile: {@link Blocking#ncFor} for depth k, at most the padded column count (columns + NR fits an int: checked first). */
-    private static int nc(int k, long columns) {
+    /** The GEMM's rows, {@code Cout/g · Πk}, in whole MR panels. */
+    private static int gemmRows(Problem p) {
+        return (int) Math.min(Blocking.MC, Blocking.roundUp(p.spec().outChannelsPerGroup() * p.spec().kernelVolume(), Blocking.MR));
+    }
+
+    /** The packed N tile: {@link Blocking#ncFor} for depth k, at most the padded column count (columns + NR fits an int: checked first). */
+    private static int packedNc(int k, long columns) {
         return Math.min(Blocking.ncFor(k), Blocking.paddedColumns((int) columns));
+    }
+
+    /**
+     * The GEMM's N tile: the columns (input positions, the batch's images side by side) it
+     * multiplies and col2im adds at a time. Where the GEMM packs B: as many as keep the packed tile
+     * in L2 ({@link Blocking#ncFor}). Where it reads B in place across long tiles (few rows, a deep
+     * GEMM, images at least a packed tile wide, no zipped col2im): one image's plane, or, for a
+     * single image wider than {@link Blocking#inPlaceTileColumns}, that many columns. The B rows it
+     * streams ({@link Blocking#STRIDED_KC} at a time) are then long enough for the hardware
+     * prefetchers to follow, and no tile holds two images, so every tile reads its whole panels in
+     * place. The tile also orders the sums of an output that columns of two tiles reach, so it is
+     * the plan's, whatever memory the input lies in.
+     *
+     * @param p a problem this kernel computes on its GEMM and col2im path (not the one-GEMM path of
+     *          a kernel whose taps cover each output once)
+     * @return its N tile, in columns
+     */
+    public static int columnTile(Problem p) {
+        int k = p.spec().inChannelsPerGroup();
+        long columns = (long) p.batch() * p.inputPlane();
+        if (!tilesInPlace(p)) {
+            return packedNc(k, columns);
+        }
+        return Math.min(p.inputPlane(), Blocking.inPlaceTileColumns(gemmRows(p)));
+    }
+
+    /**
+     * Whether the plan's N tiles are wide tiles of whole images read in place ({@link #columnTile}): its GEMM
+     * reads B in place ({@link #readsInPlace}), never zips col2im into it (whose tiles pack every
+     * column), and its images are at least a packed tile wide and either fit the widest tile or are
+     * one.
+     */
+    static boolean tilesInPlace(Problem p) {
+        int plane = p.inputPlane();
+        long columns = (long) p.batch() * plane;
+        return readsInPlace(p) && !Col2im.zipGeometry(p) && plane >= packedNc(p.spec().inChannelsPerGroup(), columns)
+                && (p.batch() == 1 || plane <= Blocking.inPlaceTileColumns(gemmRows(p)));
     }
 
     @Override
@@ -328,8 +380,10 @@ public final class Im2colKernel implements Kernel {
         if (tileEndsInsideAnImage(problem) && !tileEndsInsideAnImage(proxy)) {
             // images wider than a column tile (long 1-D signals): col2im's partial rows and the output
             // frontier's tile end inside an image, branches a proxy narrower than one tile never takes,
-            // so C2 compiled them as traps and the first execute met them; a plane one tile and a part wide
-            proxy = proxy.spec().problem(1, widened(proxy, Blocking.ncFor(proxy.spec().inChannelsPerGroup()) + 1,
+            // so C2 compiled them as traps and the first execute met them; a plane one tile (the
+            // proxy's at the problem's size: a tile read in place is as wide as the image up to a bound)
+            // and a part wide
+            proxy = proxy.spec().problem(1, widened(proxy, columnTile(proxy.spec().problem(1, problem.inputSpatial())) + 1,
                     problem.inputSpatial()));
         }
         if (wideTail(problem) && !wideTail(proxy)) {
@@ -391,22 +445,22 @@ public final class Im2colKernel implements Kernel {
             spec(1, 8, 4, 2, 0, true).problem(1, new int[] {CUT_ROW}));
 
     /**
-     * Whether the problem's GEMM reads whole column panels of a float[] input in place
+     * Whether the problem's GEMM reads whole column panels of the input in place (a float[], a heap
+     * segment over one, or a native segment)
      * ({@link Sgemm#multiplyStrided}): not one GEMM ({@link Im2colProjection}), a channels-first
      * input, at most {@link Blocking#UNPACKED_B_MAX_PANELS} panels of GEMM rows (Cout/g · kernel volume) and at
      * least {@link Blocking#UNPACKED_B_MIN_DEPTH} deep (Cin/g), with N tiles and images of at least
-     * {@link Blocking#UNPACKED_B_MIN_PANELS} column panels. Native and heap segment inputs are packed
-     * all the same.
+     * {@link Blocking#UNPACKED_B_MIN_PANELS} column panels.
      *
      * @param p a problem
-     * @return whether its plan's GEMM reads a float[] input's whole column panels in place
+     * @return whether its plan's GEMM reads the input's whole column panels in place
      */
     public static boolean readsInPlace(Problem p) {
         int k = p.spec().inChannelsPerGroup();
         int minColumns = Blocking.UNPACKED_B_MIN_PANELS * Blocking.NR;
         return !Im2colProjection.applies(p) && !channelsLastInput(p) && Math.ceilDiv((long) p.spec().outChannelsPerGroup() * p.spec().kernelVolume(), Blocking.MR) <= Blocking.UNPACKED_B_MAX_PANELS
                 && k >= Blocking.UNPACKED_B_MIN_DEPTH
-                && p.inputPlane() >= minColumns && nc(k, (long) p.batch() * p.inputPlane()) >= minColumns;
+                && p.inputPlane() >= minColumns && packedNc(k, (long) p.batch() * p.inputPlane()) >= minColumns;
     }
 
     /** Whether the problem's input is channels last as stored (one channel is stored alike either way): packed by {@link Packing#packBColumnsChannelsLast}. */
@@ -418,7 +472,7 @@ public final class Im2colKernel implements Kernel {
     /** Whether some column tile of the problem's GEMM (the batch's columns side by side) ends inside an image's plane. */
     private static boolean tileEndsInsideAnImage(Problem p) {
         long columns = (long) p.batch() * p.inputPlane();
-        int nc = nc(p.spec().inChannelsPerGroup(), columns);
+        int nc = columnTile(p);
         return columns > nc && nc % p.inputPlane() != 0;
     }
 
@@ -440,7 +494,7 @@ public final class Im2colKernel implements Kernel {
 
     private static boolean wideTail(Problem p) {
         long columns = (long) p.batch() * p.inputPlane();
-        int nc = nc(p.spec().inChannelsPerGroup(), columns);
+        int nc = columnTile(p);
         return (columns >= nc && Blocking.usesWideTail(nc)) || (columns % nc != 0 && Blocking.usesWideTail((int) (columns % nc)));
     }
 
@@ -637,7 +691,7 @@ public final class Im2colKernel implements Kernel {
             outPlane = p.outputPlane();
             batch = p.batch();
             columns = batch * inPlane;
-            nc = nc(k, columns);
+            nc = columnTile(p);
             this.bias = weights.bias;
             projection = weights.projection != null ? new Im2colProjection(p, weights.projection) : null;
             packedGroupLength = weights.groupLength;
@@ -649,8 +703,8 @@ public final class Im2colKernel implements Kernel {
             channelsLastInput = geometry.channelsLastInput;
             unpackedB = projection == null && readsInPlace(p);
             pixelGather = geometry.pixelGather;
-            int bLength = projection != null ? 0 : Packing.packedBLength(k, nc);
-            int cLength = projection != null ? 0 : (int) columnBlockFloats(nc);
+            int bLength = projection != null ? 0 : (int) packedTileFloats(p, nc);
+            int cLength = projection != null ? 0 : (int) columnBlockFloats(p, nc);
             // the window of one group's channels (at most the whole output: window ≤ batch · outPlane),
             // and a vector past it, so a pair tail's masked store at the window's end stays inside the array
             int staging = window == 0 ? 0 : coPerG * window + Col2im.BLOCK_SLACK;
@@ -684,7 +738,7 @@ public final class Im2colKernel implements Kernel {
             }
             // the packed X tile, the column block, the zipped path's row pairs
             // and tile buffer, and a channels-last output's window
-            return 4L * (Packing.packedBLength(k, nc) + columnBlockFloats(nc) + Col2im.BLOCK_SLACK
+            return 4L * (bLength + cLength + Col2im.BLOCK_SLACK
                     + Blocking.MC + Col2im.TILE_FLOATS
                     + (window == 0 ? 0 : (long) coPerG * window + Col2im.BLOCK_SLACK));
         }
@@ -858,8 +912,8 @@ public final class Im2colKernel implements Kernel {
             for (int jt = jFrom / nc * nc, t = 0; zipped ? t < ownTiles : jt < jTo || (t == 0 && span == 0); jt += nc, t++) {
                 int ja = zipped ? jFrom + Blocking.pieceStart(span, ownTiles, t, Blocking.NR) : Math.max(jt, jFrom);
                 int width = (zipped ? jFrom + Blocking.pieceStart(span, ownTiles, t + 1, Blocking.NR) : Math.min(jt + nc, jTo)) - ja;
-                // whole panels read in place from the input (float[] only: segments are packed), the rest packed
-                int inPlace = unpackedB && !zipped && inPlaceInput(x) ? inPlaceColumns(ja, width) : 0;
+                // whole panels read in place from the input, the rest packed
+                int inPlace = unpackedB && !zipped ? inPlaceColumns(ja, width) : 0;
                 int ldc = inPlace > 0 ? Blocking.roundUp(width, Blocking.NR) : Blocking.paddedColumns(width);
                 int finalNow = frontier.finalBefore(ja + width, qB, pB);
                 if (staged) {
@@ -933,6 +987,13 @@ public final class Im2colKernel implements Kernel {
                 Packing.zeroBTail(k, width, b, 0);
             }
         }
+
+        /** The GEMM of A panels {@code [mp, mp + panels)} of group g over tile columns {@code [ja, ja + cols)}, B read from the input where it lies (a native segment's twin is generated). */
+        private void multiplyInPlace(float[] x, int xOffset, int g, int ja, int cols, int mp, int panels, float[] c, int ldc) {
+            int n = ja / inPlane;
+            Sgemm.multiplyStrided(k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
+                    x, xOffset + (n * cin + g * k) * inPlane + (ja - n * inPlane), inPlane, cols, c, 0, ldc);
+        }
         // END template
         // BEGIN GENERATED by gen_segments.py from the template above (x, y as native MemorySegments, float i at byte 4·i); do not edit: change the template and rerun the script.
 
@@ -1001,8 +1062,8 @@ public final class Im2colKernel implements Kernel {
             for (int jt = jFrom / nc * nc, t = 0; zipped ? t < ownTiles : jt < jTo || (t == 0 && span == 0); jt += nc, t++) {
                 int ja = zipped ? jFrom + Blocking.pieceStart(span, ownTiles, t, Blocking.NR) : Math.max(jt, jFrom);
                 int width = (zipped ? jFrom + Blocking.pieceStart(span, ownTiles, t + 1, Blocking.NR) : Math.min(jt + nc, jTo)) - ja;
-                // whole panels read in place from the input (float[] only: segments are packed), the rest packed
-                int inPlace = unpackedB && !zipped && inPlaceInput(x) ? inPlaceColumns(ja, width) : 0;
+                // whole panels read in place from the input, the rest packed
+                int inPlace = unpackedB && !zipped ? inPlaceColumns(ja, width) : 0;
                 int ldc = inPlace > 0 ? Blocking.roundUp(width, Blocking.NR) : Blocking.paddedColumns(width);
                 int finalNow = frontier.finalBefore(ja + width, qB, pB);
                 if (staged) {
@@ -1076,17 +1137,14 @@ public final class Im2colKernel implements Kernel {
                 Packing.zeroBTail(k, width, b, 0);
             }
         }
+
+        /** The GEMM of A panels {@code [mp, mp + panels)} of group g over tile columns {@code [ja, ja + cols)}, B read from the input where it lies (a native segment's twin is generated). */
+        private void multiplyInPlace(MemorySegment x, int xOffset, int g, int ja, int cols, int mp, int panels, float[] c, int ldc) {
+            int n = ja / inPlane;
+            Sgemm.multiplyStrided(k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
+                    x, xOffset + (n * cin + g * k) * inPlane + (ja - n * inPlane), inPlane, cols, c, 0, ldc);
+        }
         // END GENERATED
-
-        /** Whether the input can be read in place: a float[] can ({@link #multiplyInPlace}). */
-        private static boolean inPlaceInput(float[] x) {
-            return true;
-        }
-
-        /** A segment input is always packed: its GEMM reads only packed panels. */
-        private static boolean inPlaceInput(MemorySegment x) {
-            return false;
-        }
 
         /**
          * The columns of the N tile {@code [ja, ja + width)} read in place: its whole NR panels when
@@ -1096,18 +1154,6 @@ public final class Im2colKernel implements Kernel {
         private int inPlaceColumns(int ja, int width) {
             int n = ja / inPlane, panels = width / Blocking.NR;
             return panels >= Blocking.UNPACKED_B_MIN_PANELS && (ja + width - 1) / inPlane == n ? panels * Blocking.NR : 0;
-        }
-
-        /** The GEMM of A panels {@code [mp, mp + panels)} of group g over tile columns {@code [ja, ja + cols)}, B read from the input. */
-        private void multiplyInPlace(float[] x, int xOffset, int g, int ja, int cols, int mp, int panels, float[] c, int ldc) {
-            int n = ja / inPlane;
-            Sgemm.multiplyStrided(k, packedW, g * packedGroupLength, mPanels * MR, mp, panels,
-                    x, xOffset + (n * cin + g * k) * inPlane + (ja - n * inPlane), inPlane, cols, c, 0, ldc);
-        }
-
-        /** Never called: {@link #inPlaceInput(MemorySegment)} is false (the segment twin of runPart names it). */
-        private void multiplyInPlace(MemorySegment x, int xOffset, int g, int ja, int cols, int mp, int panels, float[] c, int ldc) {
-            throw new AssertionError("a segment input is packed");
         }
     }
 

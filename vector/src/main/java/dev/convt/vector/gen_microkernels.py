@@ -306,8 +306,14 @@ def gemm_file():
     assert len(wides) <= 1
     body = "".join("\n" + gemm_tile(mr, nv, False) for mr, nv, _, _ in GEMM_TILES)
     body += "".join("\n" + gemm_tile(mr, nv, True) for mr, nv, _, _ in wides)
-    body += gemm_strided_dispatch()
-    body += "".join("\n" + gemm_strided_tile(mr, nv) for mr, nv, _, _ in GEMM_TILES)
+    strided = gemm_strided_dispatch() + "".join("\n" + gemm_strided_tile(mr, nv) for mr, nv, _, _ in GEMM_TILES)
+    body += strided
+    # the strided tiles' native-segment twins (a native input read in place), same names, B a segment
+    twins = gen_segments.convert(strided, ["b"], True)
+    consts = "".join(f"\n    {doc}\n    {decl}" for doc, decl in zip(gen_segments.CONSTANTS[0::2], gen_segments.CONSTANTS[1::2])
+                     if re.search(r"\b" + decl.split(" = ")[0].split()[-1] + r"\b", twins))
+    body += ("\n    // ---- native-segment twins of computeStrided: gen_segments.convert of the float[] methods\n"
+             "    // above, with b a native MemorySegment, float i at byte 4·i" + consts + "\n" + twins)
     body += gemm_zip_dispatch(False) + gemm_zip_dispatch(True)
     body += "".join("\n" + gemm_zip_tile(mr, nv, seg) for seg in (False, True) for mr, nv, _, _ in GEMM_TILES)
     return HEADER + f"""package dev.convt.vector.gemm;

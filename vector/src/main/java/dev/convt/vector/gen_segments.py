@@ -38,6 +38,7 @@ TARGETS = [
     ("Epilogue.java", ["y"], True),
     ("OutputFrontier.java", ["out"], False),
     ("gemm/Packing.java", ["src"], True),
+    ("gemm/Sgemm.java", ["b"], True),
     ("Im2colProjection.java", ["x", "y"], False),
     ("Im2colKernel.java", ["x", "y"], False),
     ("scatter/ScatterPlan.java", ["x", "y"], False),

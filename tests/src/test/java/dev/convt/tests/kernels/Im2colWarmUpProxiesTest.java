@@ -182,20 +182,22 @@ class Im2colWarmUpProxiesTest {
     /** Whether some column tile of p's GEMM (the batch's columns side by side) ends inside an image. */
     private static boolean tileEndsInsideAnImage(Problem p) {
         long columns = (long) p.batch() * p.inputPlane();
-        int nc = (int) Math.min(Blocking.ncFor(p.spec().inChannelsPerGroup()), Blocking.paddedColumns((int) columns));
+        int nc = Im2colKernel.columnTile(p);
         return columns > nc && nc % p.inputPlane() != 0;
     }
 
     /**
-     * Images wider than a column tile (HiFi-GAN's last upsample: 11,008 positions; Conv-TasNet's
-     * decoder, whose GEMM reads B in place): the problem's own proxy has a tile that ends inside an
-     * image too (col2im's cut rows, the output frontier's mid-image tile end), as wide as that needs
-     * and no wider than the problem. A problem whose tiles end on image boundaries keeps its small proxy.
+     * Images wider than a column tile (HiFi-GAN's last upsample: 11,008 positions; a Conv-TasNet-like
+     * decoder on a signal wider than the widest tile read in place): the problem's own proxy has a
+     * tile that ends inside an image too (col2im's cut rows, the output frontier's mid-image tile
+     * end), as wide as that needs and no wider than the problem. A problem whose tiles end on image
+     * boundaries keeps its small proxy.
      */
     @Test
     void imagesWiderThanAColumnTileGetAProxyWhoseTilesEndInsideAnImage() {
+        int longSignal = Blocking.inPlaceTileColumns(16) + 3999;
         List<Problem> wide = List.of(spec1d(64, 32, 4, 2, 1, true).problem(1, new int[] {11008}),
-                spec1d(512, 1, 16, 8, 0, false).problem(1, new int[] {3999}),
+                spec1d(512, 1, 16, 8, 0, false).problem(1, new int[] {longSignal}),
                 spec2d(16, 8, 3, 1, 1, false).problem(1, new int[] {40, 40}));
         for (Problem p : wide) {
             assertTrue(tileEndsInsideAnImage(p), "the example's tiles end on image boundaries: " + p);
@@ -203,7 +205,7 @@ class Im2colWarmUpProxiesTest {
             assertTrue(tileEndsInsideAnImage(own), "the own proxy " + own + " of " + p + " has no tile ending inside an image");
             int last = p.rank() - 1;
             assertTrue(own.inputSpatial()[last] <= p.inputSpatial()[last], "wider than the problem: " + own);
-            assertTrue(own.inputPlane() < 2 * Blocking.ncFor(own.spec().inChannelsPerGroup()), "wider than it needs: " + own);
+            assertTrue(own.inputPlane() < 2 * Im2colKernel.columnTile(own), "wider than it needs: " + own);
         }
         Problem aligned = spec2d(64, 3, 4, 2, 1, false).problem(8, new int[] {32, 32});
         assertFalse(tileEndsInsideAnImage(aligned), "the example's tiles end inside an image: " + aligned);

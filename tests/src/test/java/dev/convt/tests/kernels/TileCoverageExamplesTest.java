@@ -389,8 +389,8 @@ class TileCoverageExamplesTest {
      * one K block (the accumulating tiles), two images (N tiles crossing from one image into the next
      * are packed), 2-D with 9 taps, and 1-D with exactly the most panels (three output channels of
      * 2·MR taps, as DCGAN's output layer at 512 bits) over three images; every row three whole column
-     * panels and a few columns (the part panel packed), on 1 to 4 threads and native segments (packed
-     * throughout). One panel more is packed.
+     * panels and a few columns (the part panel packed), on 1 to 4 threads and native segments (read
+     * in place too). One panel more is packed.
      */
     @Test
     void im2colReadsShortDeepGemmsInPlace() {
@@ -408,6 +408,26 @@ class TileCoverageExamplesTest {
                 .build().problem(1, 64, width);
         assertFalse(Im2colKernel.readsInPlace(onePanelMore), () -> "read in place: " + onePanelMore);
         assertZippedAgrees(onePanelMore);
+    }
+
+    /**
+     * im2col's GEMM reading B in place across long tiles ({@link Im2colKernel#columnTile}): two
+     * images a tile each, 300 deep (the in-place K blocks of {@link Blocking#STRIDED_KC} rows inside
+     * the packed weights' K blocks and across their boundary), and one image wider than the widest
+     * tile, cut by it, its last tile two panels and a part (packed whole). On 1 to 4 threads (tiles
+     * cut by the tasks) and native segments.
+     */
+    @Test
+    void im2colReadsLongImagesInPlaceTileByTile() {
+        Problem twoImages = ConvTransposeSpec.builder1d(300, 1, 16).stride(8).bias(false).build().problem(2, 300, 400);
+        int widest = Blocking.inPlaceTileColumns(Blocking.roundUp(16, Blocking.MR));
+        Problem oneLong = ConvTransposeSpec.builder1d(64, 1, 16).stride(8).build().problem(1, 64, widest + 2 * Blocking.NR + 3);
+        assertEquals(400, Im2colKernel.columnTile(twoImages), () -> "not a tile per image: " + twoImages);
+        assertEquals(widest, Im2colKernel.columnTile(oneLong), () -> "not cut by the widest tile: " + oneLong);
+        for (Problem p : new Problem[] {twoImages, oneLong}) {
+            assertTrue(Im2colKernel.readsInPlace(p), () -> "not read in place: " + p);
+            assertZippedAgrees(p);
+        }
     }
 
     /**

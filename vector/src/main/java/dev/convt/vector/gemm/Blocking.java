@@ -129,6 +129,55 @@ public final class Blocking {
      */
     public static final int UNPACKED_B_MIN_PANELS = 3;
 
+    /**
+     * Depth of one K block of a GEMM that reads B in place ({@link Sgemm#multiplyStrided}) for at
+     * most {@link #STREAMED_MAX_PANELS} A panels: B rows read side by side. Each is a stream through
+     * the input that the hardware prefetchers must follow, and they follow a bounded number at once
+     * (Intel's L2 streamer 32, one per 4 KiB page); with more rows than that, B's loads wait on
+     * memory: Conv-TasNet's decoder (16 rows, B 512 rows of 3,999 floats) ran its GEMM about 1.5×
+     * slower in blocks of 48 to 256 rows than in blocks of 32 on the AVX-512 Xeon, and no faster
+     * in blocks of 16 or 24 (C's passes grow). C holds each element's sum from one block to the
+     * next, so the blocks change no FMA chain.
+     */
+    public static final int STRIDED_KC = 32;
+
+    /**
+     * ... for this many A panels or fewer; more panels reuse each B panel enough that its loads'
+     * waits matter less than the C passes of short blocks (DCGAN's output layer, six panels of
+     * depth 64, ran about 8% slower in blocks of 32), and keep the blocks of {@link #KC}.
+     */
+    public static final int STREAMED_MAX_PANELS = 4;
+
+    /**
+     * The K block of a GEMM of {@code panels} A panels that reads B in place.
+     *
+     * @param panels the A panels multiplied at once, ≥ 1
+     * @return {@link #STRIDED_KC} for at most {@link #STREAMED_MAX_PANELS} panels, else {@link #KC}
+     */
+    public static int stridedDepth(int panels) {
+        return panels <= STREAMED_MAX_PANELS ? STRIDED_KC : KC;
+    }
+
+    /**
+     * Bytes allowed for the column block of a GEMM that reads B in place across long column tiles
+     * (at most {@link #UNPACKED_B_MAX_PANELS} panels of rows; see Im2colKernel's N tile): long rows
+     * make each of the {@link #STRIDED_KC} streams long enough for the prefetchers to follow (the
+     * decoder's tiles of 192 columns held its GEMM to about 0.75 of its speed in tiles of 2,048 or
+     * more), and the block stays in a 1 MiB L2 beside the streamed rows.
+     */
+    public static final int IN_PLACE_BLOCK_BYTES = 512 * 1024;
+
+    /**
+     * The widest column tile of a GEMM of {@code rows} rows (a multiple of {@link #MR}) that reads B
+     * in place: its column block within {@link #IN_PLACE_BLOCK_BYTES}, in whole panels, at least one.
+     *
+     * @param rows the GEMM's rows, padded to whole panels, ≥ 1
+     * @return the widest tile, a multiple of {@link #NR}
+     */
+    public static int inPlaceTileColumns(int rows) {
+        return Math.max(NR, IN_PLACE_BLOCK_BYTES / (4 * rows) / NR * NR);
+    }
+
     /** {@code n} rounded up to a multiple of {@code m}. */
     public static int roundUp(int n, int m) {
         return (n + m - 1) / m * m;

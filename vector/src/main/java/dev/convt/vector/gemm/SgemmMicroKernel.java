@@ -539,6 +539,175 @@ public final class SgemmMicroKernel {
         c71.intoArray(c, r7 + L);
     }
 
+    // ---- native-segment twins of computeStrided: gen_segments.convert of the float[] methods
+    // above, with b a native MemorySegment, float i at byte 4·i
+    /** The byte order of the generated segment variants' vector loads and stores. */
+    private static final java.nio.ByteOrder SEG_ORDER = java.nio.ByteOrder.nativeOrder();
+
+    /**
+     * {@link #compute} with B read in place instead of from a packed panel: row {@code k} of the
+     * tile's B is {@code b[bOff + k·ldb .. + NR)} (e.g. NR consecutive positions of input channel k,
+     * {@code ldb} the input plane), so a GEMM of few rows, which would reuse a packed panel only a
+     * few times, skips packing. Each C element gets the same FMA chain as in {@link #compute}.
+     *
+     * @param kc         number of k steps (≥ 1)
+     * @param a          packed A, the micro-panel at {@code aOff}: {@code a[aOff + k*MR + r]}
+     * @param aOff       where the A micro-panel starts in {@code a}
+     * @param b          B, row-major; every row's NR values must lie inside the array
+     * @param bOff       where the tile's first B row starts in {@code b}
+     * @param ldb        the distance between B's rows, in floats
+     * @param c          C, row-major with leading dimension {@code ldc}; the tile at {@code cOff}
+     * @param cOff       where the tile's first row starts in {@code c}
+     * @param ldc        C's leading dimension, at least {@code NR}
+     * @param accumulate add to C when true, overwrite C when false
+     */
+    public static void computeStrided(int kc, float[] a, int aOff, MemorySegment b, int bOff, int ldb,
+                                      float[] c, int cOff, int ldc, boolean accumulate) {
+        if (TILE == Tile.F32_4X2V) {
+            computeStrided4x2v(kc, a, aOff, b, bOff, ldb, c, cOff, ldc, accumulate);
+        } else if (TILE == Tile.F32_8X2V) {
+            computeStrided8x2v(kc, a, aOff, b, bOff, ldb, c, cOff, ldc, accumulate);
+        } else {
+            throw new AssertionError(TILE);
+        }
+    }
+
+    /** The 4-row, 2-vector tile (8 accumulators), B read in place. */
+    private static void computeStrided4x2v(int kc, float[] a, int aOff, MemorySegment b, int bOff, int ldb,
+                                       float[] c, int cOff, int ldc, boolean accumulate) {
+        if (DryRun.active()) {
+            return;
+        }
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31;
+        int r0 = cOff, r1 = cOff + ldc, r2 = cOff + 2 * ldc, r3 = cOff + 3 * ldc;
+        if (accumulate) {
+            c00 = FloatVector.fromArray(S, c, r0);
+            c01 = FloatVector.fromArray(S, c, r0 + L);
+            c10 = FloatVector.fromArray(S, c, r1);
+            c11 = FloatVector.fromArray(S, c, r1 + L);
+            c20 = FloatVector.fromArray(S, c, r2);
+            c21 = FloatVector.fromArray(S, c, r2 + L);
+            c30 = FloatVector.fromArray(S, c, r3);
+            c31 = FloatVector.fromArray(S, c, r3 + L);
+        } else {
+            FloatVector zero = FloatVector.broadcast(S, START);
+            c00 = zero; c01 = zero;
+            c10 = zero; c11 = zero;
+            c20 = zero; c21 = zero;
+            c30 = zero; c31 = zero;
+        }
+        int ai = aOff;
+        int bi = bOff;
+        for (int k = 0; k < kc; k++, ai += 4, bi += ldb) {
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, 4L * bi, SEG_ORDER);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, b, 4L * (bi + L), SEG_ORDER);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+        }
+        c00.intoArray(c, r0);
+        c01.intoArray(c, r0 + L);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + L);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + L);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + L);
+    }
+
+    /** The 8-row, 2-vector tile (16 accumulators), B read in place. */
+    private static void computeStrided8x2v(int kc, float[] a, int aOff, MemorySegment b, int bOff, int ldb,
+                                       float[] c, int cOff, int ldc, boolean accumulate) {
+        if (DryRun.active()) {
+            return;
+        }
+        FloatVector c00, c01, c10, c11, c20, c21, c30, c31, c40, c41, c50, c51, c60, c61, c70, c71;
+        int r0 = cOff, r1 = cOff + ldc, r2 = cOff + 2 * ldc, r3 = cOff + 3 * ldc, r4 = cOff + 4 * ldc, r5 = cOff + 5 * ldc, r6 = cOff + 6 * ldc, r7 = cOff + 7 * ldc;
+        if (accumulate) {
+            c00 = FloatVector.fromArray(S, c, r0);
+            c01 = FloatVector.fromArray(S, c, r0 + L);
+            c10 = FloatVector.fromArray(S, c, r1);
+            c11 = FloatVector.fromArray(S, c, r1 + L);
+            c20 = FloatVector.fromArray(S, c, r2);
+            c21 = FloatVector.fromArray(S, c, r2 + L);
+            c30 = FloatVector.fromArray(S, c, r3);
+            c31 = FloatVector.fromArray(S, c, r3 + L);
+            c40 = FloatVector.fromArray(S, c, r4);
+            c41 = FloatVector.fromArray(S, c, r4 + L);
+            c50 = FloatVector.fromArray(S, c, r5);
+            c51 = FloatVector.fromArray(S, c, r5 + L);
+            c60 = FloatVector.fromArray(S, c, r6);
+            c61 = FloatVector.fromArray(S, c, r6 + L);
+            c70 = FloatVector.fromArray(S, c, r7);
+            c71 = FloatVector.fromArray(S, c, r7 + L);
+        } else {
+            FloatVector zero = FloatVector.broadcast(S, START);
+            c00 = zero; c01 = zero;
+            c10 = zero; c11 = zero;
+            c20 = zero; c21 = zero;
+            c30 = zero; c31 = zero;
+            c40 = zero; c41 = zero;
+            c50 = zero; c51 = zero;
+            c60 = zero; c61 = zero;
+            c70 = zero; c71 = zero;
+        }
+        int ai = aOff;
+        int bi = bOff;
+        for (int k = 0; k < kc; k++, ai += 8, bi += ldb) {
+            FloatVector b0 = FloatVector.fromMemorySegment(S, b, 4L * bi, SEG_ORDER);
+            FloatVector b1 = FloatVector.fromMemorySegment(S, b, 4L * (bi + L), SEG_ORDER);
+            FloatVector a0 = FloatVector.broadcast(S, a[ai]);
+            c00 = a0.fma(b0, c00);
+            c01 = a0.fma(b1, c01);
+            FloatVector a1 = FloatVector.broadcast(S, a[ai + 1]);
+            c10 = a1.fma(b0, c10);
+            c11 = a1.fma(b1, c11);
+            FloatVector a2 = FloatVector.broadcast(S, a[ai + 2]);
+            c20 = a2.fma(b0, c20);
+            c21 = a2.fma(b1, c21);
+            FloatVector a3 = FloatVector.broadcast(S, a[ai + 3]);
+            c30 = a3.fma(b0, c30);
+            c31 = a3.fma(b1, c31);
+            FloatVector a4 = FloatVector.broadcast(S, a[ai + 4]);
+            c40 = a4.fma(b0, c40);
+            c41 = a4.fma(b1, c41);
+            FloatVector a5 = FloatVector.broadcast(S, a[ai + 5]);
+            c50 = a5.fma(b0, c50);
+            c51 = a5.fma(b1, c51);
+            FloatVector a6 = FloatVector.broadcast(S, a[ai + 6]);
+            c60 = a6.fma(b0, c60);
+            c61 = a6.fma(b1, c61);
+            FloatVector a7 = FloatVector.broadcast(S, a[ai + 7]);
+            c70 = a7.fma(b0, c70);
+            c71 = a7.fma(b1, c71);
+        }
+        c00.intoArray(c, r0);
+        c01.intoArray(c, r0 + L);
+        c10.intoArray(c, r1);
+        c11.intoArray(c, r1 + L);
+        c20.intoArray(c, r2);
+        c21.intoArray(c, r2 + L);
+        c30.intoArray(c, r3);
+        c31.intoArray(c, r3 + L);
+        c40.intoArray(c, r4);
+        c41.intoArray(c, r4 + L);
+        c50.intoArray(c, r5);
+        c51.intoArray(c, r5 + L);
+        c60.intoArray(c, r6);
+        c61.intoArray(c, r6 + L);
+        c70.intoArray(c, r7);
+        c71.intoArray(c, r7 + L);
+    }
+
     /**
      * {@link #compute}'s tile of the last K block (from −0 when {@code c} is null, else from the tile of
      * the earlier K blocks' sums in {@code c}, as when accumulating), its result stored zipped into
