@@ -144,7 +144,8 @@ public final class Blocking {
     /**
      * ... for this many A panels or fewer; more panels reuse each B panel enough that its loads'
      * waits matter less than the C passes of short blocks (DCGAN's output layer, six panels of
-     * depth 64, ran about 8% slower in blocks of 32), and keep the blocks of {@link #KC}.
+     * depth 64, ran up to about 8% slower in blocks of 32, in two of three suite runs), and keep
+     * the blocks of {@link #KC}.
      */
     public static final int STREAMED_MAX_PANELS = 4;
 
