@@ -310,8 +310,7 @@ def gemm_file():
     body += strided
     # the strided tiles' native-segment twins (a native input read in place), same names, B a segment
     twins = gen_segments.convert(strided, ["b"], True)
-    consts = "".join(f"\n    {doc}\n    {decl}" for doc, decl in zip(gen_segments.CONSTANTS[0::2], gen_segments.CONSTANTS[1::2])
-                     if re.search(r"\b" + decl.split(" = ")[0].split()[-1] + r"\b", twins))
+    consts = "".join(f"\n    {doc}\n    {decl}" for doc, decl in gen_segments.used_constants(twins))
     body += ("\n    // ---- native-segment twins of computeStrided: gen_segments.convert of the float[] methods\n"
              "    // above, with b a native MemorySegment, float i at byte 4·i" + consts + "\n" + twins)
     body += gemm_zip_dispatch(False) + gemm_zip_dispatch(True)

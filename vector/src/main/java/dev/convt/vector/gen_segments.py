@@ -63,6 +63,12 @@ CONSTANTS = [
 ]
 
 
+def used_constants(text):
+    """The (doc, declaration) pairs of CONSTANTS whose names the generated text uses."""
+    return [(doc, decl) for doc, decl in zip(CONSTANTS[0::2], CONSTANTS[1::2])
+            if re.search(r"\b" + decl.split(" = ")[0].split()[-1] + r"\b", text)]
+
+
 def balanced(text, start, open_ch, close_ch):
     """Index just past the bracket closing the one at text[start]."""
     depth = 0
@@ -261,9 +267,8 @@ def generate(path, names, keep_public):
         if regions == 0:
             # the constants the file's generated code uses, declared once, in its first region
             used = "\n".join(convert("\n".join(lines[b2 + 1:e2]), names, keep_public) for b2, e2 in templates(lines, find))
-            for doc, decl in zip(CONSTANTS[0::2], CONSTANTS[1::2]):
-                if re.search(r"\b" + decl.split(" = ")[0].split()[-1] + r"\b", used):
-                    generated += [indent + doc, indent + decl]
+            for doc, decl in used_constants(used):
+                generated += [indent + doc, indent + decl]
         generated += ["", body, indent + END_GENERATED]
         out += lines[at:gb] + generated
         at = ge + 1
