@@ -62,6 +62,8 @@ final class SubpixelPlan implements KernelPlan {
     private final int inH, inW, inPlane, outH, outW, outPlane, kh, kw;
     /** Distances in x between two input channels and two input positions: (inPlane, 1) channels first, (1, Cin) channels last. */
     private final int xChannel, xPosition;
+    /** What each GEMM depth index reads ({@link #gather}). */
+    private final Taps taps;
     /** Whether the output is channels last (the GEMM's columns {@code (rh, rw, co)}), else channels first ({@code (co, rh, rw)}). */
     final boolean channelsLastOutput;
     /**
@@ -120,6 +122,7 @@ final class SubpixelPlan implements KernelPlan {
         xPosition = lastIn ? cin : 1;
         depth = g.depth;
         columns = g.columns;
+        taps = g.taps;
         pixels = (int) ((long) batch * h.count * w.count);
         blockRows = SubpixelKernel.blockRows(pixels);
         nc = g.nc;
@@ -153,6 +156,7 @@ final class SubpixelPlan implements KernelPlan {
         final PhaseAxis h, w;
         final int kh, kw, depth, columns, nc;
         final float[] biasRow;
+        final Taps taps;
 
         /**
          * @param channelsLastOutput whether the plans write a channels-last output (the pack's columns
@@ -173,6 +177,7 @@ final class SubpixelPlan implements KernelPlan {
             depth = SubpixelKernel.depth(p);
             columns = SubpixelKernel.columns(p);
             nc = SubpixelKernel.columnTile(columns);
+            taps = new Taps(depth, h.taps, w.taps, p.layout() == dev.convt.Layout.CHANNELS_LAST ? 1 : p.inputPlane());
             int groups = p.spec().groups(), coutG = p.spec().outChannelsPerGroup();
             float[] bias = packed.bias;
             int perRow = w.phases * coutG;
@@ -188,10 +193,30 @@ final class SubpixelPlan implements KernelPlan {
             return new SubpixelPlan(problem, this);
         }
 
-        /** The phase tables and the bias row. */
+        /** The phase tables, the bias row and the depth table. */
         @Override
         public long tableBytes() {
-            return 4L * 4 * (h.count + w.count) + 4L * biasRow.length;
+            return 4L * 4 * (h.count + w.count) + 4L * biasRow.length + 4L * 3 * taps.th.length;
+        }
+    }
+
+    /**
+     * Per GEMM depth index {@code kk = (ci·Th + th)·Tw + tw}: the input channel's offset in x and the
+     * tap {@code (th, tw)}, decoded once instead of per gathered panel.
+     */
+    static final class Taps {
+        final int[] channel, th, tw;
+
+        Taps(int depth, int tapsH, int tapsW, int xChannel) {
+            channel = new int[depth];
+            th = new int[depth];
+            tw = new int[depth];
+            for (int kk = 0; kk < depth; kk++) {
+                int ci = kk / (tapsH * tapsW), t = kk % (tapsH * tapsW);
+                channel[kk] = ci * xChannel;
+                th[kk] = t / tapsW;
+                tw[kk] = t % tapsW;
+            }
         }
     }
 
@@ -333,10 +358,10 @@ final class SubpixelPlan implements KernelPlan {
      */
     private void gather(int g, int p0, int rows, float[] x, int xOffset, Workspace ws) {
         int mPadded = (rows + MR - 1) / MR * MR;
-        int tapsPer = h.taps * w.taps;
         int perImage = h.count * w.count;
         float[] a = ws.a;
         int[] base = ws.base, top = ws.top, left = ws.left;
+        int[] tapChannel = taps.channel, tapH = taps.th, tapW = taps.tw;
         for (int row = 0; row < rows; row++) {
             int p = p0 + row;
             int n = p / perImage;
@@ -347,27 +372,38 @@ final class SubpixelPlan implements KernelPlan {
             top[row] = h.top[uh];
             left[row] = w.top[uw];
         }
+        // panel by panel, each written front to back: storing k by k across the panels would put
+        // consecutive stores one panel (kc·MR floats, a power of two in full K blocks) apart, all in the
+        // same few cache sets
         for (int pc = 0; pc < depth; pc += KC) {
             int kc = Math.min(KC, depth - pc);
-            for (int kk = pc; kk < pc + kc; kk++) {
-                int ci = kk / tapsPer;
-                int t = kk - ci * tapsPer;
-                int th = t / w.taps;
-                int tw = t - th * w.taps;
-                int channel = ci * xChannel;
-                // row r·MR + i of this k goes to panel r, slot i
-                int dst = pc * mPadded + (kk - pc) * MR;
-                int panelStride = kc * MR;
-                for (int row = 0; row < mPadded; row++) {
-                    float v = 0f;
-                    if (row < rows) {
-                        int ih = top[row] - th, iw = left[row] - tw;
-                        if (Integer.compareUnsigned(ih, inH) < 0 && Integer.compareUnsigned(iw, inW) < 0) {
-                            v = x[base[row] + channel + (ih * inW + iw) * xPosition];
-                        }
+            for (int row0 = 0; row0 < mPadded; row0 += MR) {
+                int panel = pc * mPadded + row0 * kc;
+                int last = row0 + MR - 1;
+                // MR super-pixels side by side in one input row: each k's values are MR neighbours in x
+                boolean run = xPosition == 1 && last < rows && base[last] == base[row0] && top[last] == top[row0]
+                        && left[last] - left[row0] == MR - 1;
+                for (int kk = pc; kk < pc + kc; kk++) {
+                    int th = tapH[kk], tw = tapW[kk], channel = tapChannel[kk];
+                    int dst = panel + (kk - pc) * MR;
+                    int ih = top[row0] - th, iw = left[row0] - tw;
+                    if (run && Integer.compareUnsigned(ih, inH) < 0 && iw >= 0 && iw <= inW - MR) {
+                        // a copy of constant length MR, which C2 makes plain moves; a masked vector load
+                        // and store of MR of 16 lanes showed the Vector API's Java fallback in profiles
+                        System.arraycopy(x, base[row0] + channel + ih * inW + iw, a, dst, MR);
+                        continue;
                     }
-                    int r = row / MR;
-                    a[dst + r * panelStride + (row - r * MR)] = v;
+                    for (int i = 0; i < MR; i++) {
+                        int row = row0 + i;
+                        float v = 0f;
+                        if (row < rows) {
+                            int rh = top[row] - th, rw = left[row] - tw;
+                            if (Integer.compareUnsigned(rh, inH) < 0 && Integer.compareUnsigned(rw, inW) < 0) {
+                                v = x[base[row] + channel + (rh * inW + rw) * xPosition];
+                            }
+                        }
+                        a[dst + i] = v;
+                    }
                 }
             }
         }
@@ -736,10 +772,10 @@ final class SubpixelPlan implements KernelPlan {
      */
     private void gather(int g, int p0, int rows, MemorySegment x, int xOffset, Workspace ws) {
         int mPadded = (rows + MR - 1) / MR * MR;
-        int tapsPer = h.taps * w.taps;
         int perImage = h.count * w.count;
         float[] a = ws.a;
         int[] base = ws.base, top = ws.top, left = ws.left;
+        int[] tapChannel = taps.channel, tapH = taps.th, tapW = taps.tw;
         for (int row = 0; row < rows; row++) {
             int p = p0 + row;
             int n = p / perImage;
@@ -750,27 +786,38 @@ final class SubpixelPlan implements KernelPlan {
             top[row] = h.top[uh];
             left[row] = w.top[uw];
         }
+        // panel by panel, each written front to back: storing k by k across the panels would put
+        // consecutive stores one panel (kc·MR floats, a power of two in full K blocks) apart, all in the
+        // same few cache sets
         for (int pc = 0; pc < depth; pc += KC) {
             int kc = Math.min(KC, depth - pc);
-            for (int kk = pc; kk < pc + kc; kk++) {
-                int ci = kk / tapsPer;
-                int t = kk - ci * tapsPer;
-                int th = t / w.taps;
-                int tw = t - th * w.taps;
-                int channel = ci * xChannel;
-                // row r·MR + i of this k goes to panel r, slot i
-                int dst = pc * mPadded + (kk - pc) * MR;
-                int panelStride = kc * MR;
-                for (int row = 0; row < mPadded; row++) {
-                    float v = 0f;
-                    if (row < rows) {
-                        int ih = top[row] - th, iw = left[row] - tw;
-                        if (Integer.compareUnsigned(ih, inH) < 0 && Integer.compareUnsigned(iw, inW) < 0) {
-                            v = x.get(SEG_FLOAT, 4L * (base[row] + channel + (ih * inW + iw) * xPosition));
-                        }
+            for (int row0 = 0; row0 < mPadded; row0 += MR) {
+                int panel = pc * mPadded + row0 * kc;
+                int last = row0 + MR - 1;
+                // MR super-pixels side by side in one input row: each k's values are MR neighbours in x
+                boolean run = xPosition == 1 && last < rows && base[last] == base[row0] && top[last] == top[row0]
+                        && left[last] - left[row0] == MR - 1;
+                for (int kk = pc; kk < pc + kc; kk++) {
+                    int th = tapH[kk], tw = tapW[kk], channel = tapChannel[kk];
+                    int dst = panel + (kk - pc) * MR;
+                    int ih = top[row0] - th, iw = left[row0] - tw;
+                    if (run && Integer.compareUnsigned(ih, inH) < 0 && iw >= 0 && iw <= inW - MR) {
+                        // a copy of constant length MR, which C2 makes plain moves; a masked vector load
+                        // and store of MR of 16 lanes showed the Vector API's Java fallback in profiles
+                        MemorySegment.copy(x, SEG_FLOAT, 4L * (base[row0] + channel + ih * inW + iw), a, dst, MR);
+                        continue;
                     }
-                    int r = row / MR;
-                    a[dst + r * panelStride + (row - r * MR)] = v;
+                    for (int i = 0; i < MR; i++) {
+                        int row = row0 + i;
+                        float v = 0f;
+                        if (row < rows) {
+                            int rh = top[row] - th, rw = left[row] - tw;
+                            if (Integer.compareUnsigned(rh, inH) < 0 && Integer.compareUnsigned(rw, inW) < 0) {
+                                v = x.get(SEG_FLOAT, 4L * (base[row] + channel + (rh * inW + rw) * xPosition));
+                            }
+                        }
+                        a[dst + i] = v;
+                    }
                 }
             }
         }
