@@ -203,19 +203,18 @@ public final class Epilogue {
     // Tanh and sigmoid are a loop each, and each loop spends as few Vector API calls as its formula needs:
     // the constants are vectors made once (an operation with a scalar operand broadcasts it, in the graph
     // too), and tanh never scales by 2^n (its quotient takes 2^-n). Each formula is written once, as the
-    // body of the method's second loop (a vector at i under the in-range mask m), and gen_microkernels.py
-    // interleaves two copies of it into the first loop, over whole pairs of vectors: one vector's
-    // computation is a chain of dependent operations (the exp's Horner steps, then the division) longer
-    // than the processor's out-of-order window covers, so two independent chains side by side keep its
-    // arithmetic units busier; the second loop takes the last one to 2L − 1 values. Both loops stay in
-    // one method: a tail loop of its own is called once per run, too rarely for C2 to compile it soon,
-    // and C1's code allocates every vector. The method's graph is past C2's parse-time inlining budget
-    // (NodeCountInliningCutoff and DesiredMethodLimit), so C2's delayed inliner inlines its last Vector
-    // API calls (with room to spare below its own live-node cutoff); a JVM run with
-    // -XX:-IncrementalInline leaves those calls out of line, their vectors objects. More copies gained
-    // little, and three or four grew past what C1 compiles (out of virtual registers: the loop then ran
-    // interpreted until C2 had compiled it). Each method is too big in bytecode for C2 to inline into a
-    // kernel, so a kernel's graph does not grow by theirs.
+    // body of the masked loop of {kind}Tail (a vector at i under the in-range mask m), and
+    // gen_microkernels.py copies it unmasked into {kind}Run's loop over whole vectors
+    // (EPILOGUE_INTERLEAVE copies side by side; one). The run's method then stays inside C2's
+    // parse-time inlining budget (NodeCountInliningCutoff), so its loop's Vector API calls do not wait
+    // for C2's delayed inliner, which left some as calls (their vectors objects) in some JVMs only: two
+    // interleaved copies, or the masked tail loop in the same method, went past the budget, and the
+    // fused-tanh sub-pixel kernel on native segments at 256 bits then allocated in some full test runs
+    // (with -XX:-IncrementalInline in every JVM).
+    // Two copies were no faster than one in a timing of fused tanh and sigmoid layers. The tail is
+    // called once per run, so C2 compiles it later than the run's loop; until then C1's code allocates
+    // its vectors. Each method is too big in bytecode for C2 to inline into a kernel, so a kernel's
+    // graph does not grow by theirs.
 
     /**
      * Tanh (see the class comment): {@code sign(v)·(a + a³·Q(a²))} for {@code a = |v| <}
@@ -231,43 +230,35 @@ public final class Epilogue {
         }
         java.util.Objects.checkFromToIndex(from, Math.max(from, to), y.length); // before anything is written
         int i = from;
-        for (; i <= to - 2 * L; i += 2 * L) {
-            // BEGIN interleaved by gen_microkernels.py from tanh's body, 2 vectors interleaved; do not edit
+        for (; i <= to - L; i += L) {
+            // BEGIN interleaved by gen_microkernels.py from tanh's body, one vector per step; do not edit
             FloatVector v0 = FloatVector.fromArray(S, y, i);
-            FloatVector v1 = FloatVector.fromArray(S, y, i + L);
             FloatVector a0 = v0.abs();
-            FloatVector a1 = v1.abs();
             // c = min(a, TANH_FAR_HIGHEST) on the bits, which order as the values for a ≥ 0 (NaN: see the blend)
             FloatVector c0 = a0.reinterpretAsInts().min(V_TANH_FAR_HIGHEST_BITS).reinterpretAsFloats();
-            FloatVector c1 = a1.reinterpretAsInts().min(V_TANH_FAR_HIGHEST_BITS).reinterpretAsFloats();
             FloatVector t0 = c0.fma(V_MINUS_TWO_LOG2E, V_ROUNDER);
-            FloatVector t1 = c1.fma(V_MINUS_TWO_LOG2E, V_ROUNDER);
             FloatVector n0 = t0.sub(V_ROUNDER);
-            FloatVector n1 = t1.sub(V_ROUNDER);
             FloatVector g0 = n0.fma(V_LN2_HALF_HI, c0);
-            FloatVector g1 = n1.fma(V_LN2_HALF_HI, c1);
             g0 = n0.fma(V_LN2_HALF_LO, g0);
-            g1 = n1.fma(V_LN2_HALF_LO, g1);
             FloatVector e0 = V_C6.fma(g0, V_C5).fma(g0, V_C4).fma(g0, V_C3).fma(g0, V_C2).fma(g0, V_MINUS_TWO).fma(g0, V_ONE);
-            FloatVector e1 = V_C6.fma(g1, V_C5).fma(g1, V_C4).fma(g1, V_C3).fma(g1, V_C2).fma(g1, V_MINUS_TWO).fma(g1, V_ONE);
             // 2^-n: the bits of t less those of the rounder are n; the exponent bias less n, shifted into place
             FloatVector s0 = V_ROUNDER_BITS_PLUS_BIAS.sub(t0.reinterpretAsInts()).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector s1 = V_ROUNDER_BITS_PLUS_BIAS.sub(t1.reinterpretAsInts()).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             FloatVector far0 = s0.sub(e0).div(s0.add(e0));
-            FloatVector far1 = s1.sub(e1).div(s1.add(e1));
             FloatVector sq0 = a0.mul(a0);
-            FloatVector sq1 = a1.mul(a1);
             FloatVector q0 = sq0.fma(V_Q4, V_Q3).fma(sq0, V_Q2).fma(sq0, V_Q1).fma(sq0, V_Q0);
-            FloatVector q1 = sq1.fma(V_Q4, V_Q3).fma(sq1, V_Q2).fma(sq1, V_Q1).fma(sq1, V_Q0);
             FloatVector poly0 = a0.mul(sq0).fma(q0, a0);
-            FloatVector poly1 = a1.mul(sq1).fma(q1, a1);
             IntVector sign0 = v0.reinterpretAsInts().and(V_SIGN);
-            IntVector sign1 = v1.reinterpretAsInts().and(V_SIGN);
             poly0.blend(far0, a0.compare(VectorOperators.GE, V_TANH_POLY_BELOW)).reinterpretAsInts().or(sign0).reinterpretAsFloats().intoArray(y, i);
-            poly1.blend(far1, a1.compare(VectorOperators.GE, V_TANH_POLY_BELOW)).reinterpretAsInts().or(sign1).reinterpretAsFloats().intoArray(y, i + L);
             // END interleaved
         }
-        for (; i < to; i += L) {
+        if (i < to) {
+            tanhTail(y, i, to);
+        }
+    }
+
+    /** The last values of a {@link #tanhRun} (fewer than L), under the in-range mask: see the comment above {@link #tanhRun}. */
+    private static void tanhTail(float[] y, int from, int to) {
+        for (int i = from; i < to; i += L) {
             VectorMask<Float> m = S.indexInRange(i, to);
             // BEGIN body tanh: one vector at i under m; gen_microkernels.py interleaves it into tanhRun
             FloatVector v = FloatVector.fromArray(S, y, i, m);
@@ -302,53 +293,40 @@ public final class Epilogue {
         }
         java.util.Objects.checkFromToIndex(from, Math.max(from, to), y.length); // before anything is written
         int i = from;
-        for (; i <= to - 2 * L; i += 2 * L) {
-            // BEGIN interleaved by gen_microkernels.py from sigmoid's body, 2 vectors interleaved; do not edit
+        for (; i <= to - L; i += L) {
+            // BEGIN interleaved by gen_microkernels.py from sigmoid's body, one vector per step; do not edit
             FloatVector v0 = FloatVector.fromArray(S, y, i);
-            FloatVector v1 = FloatVector.fromArray(S, y, i + L);
             FloatVector r0 = v0.abs().neg();
-            FloatVector r1 = v1.abs().neg();
             r0 = r0.blend(V_EXP_LOWEST, r0.lt(V_EXP_LOWEST));
-            r1 = r1.blend(V_EXP_LOWEST, r1.lt(V_EXP_LOWEST));
             FloatVector t0 = r0.fma(V_LOG2E, V_ROUNDER);
-            FloatVector t1 = r1.fma(V_LOG2E, V_ROUNDER);
             FloatVector n0 = t0.sub(V_ROUNDER);
-            FloatVector n1 = t1.sub(V_ROUNDER);
             IntVector ni0 = t0.reinterpretAsInts().sub(V_ROUNDER_BITS);
-            IntVector ni1 = t1.reinterpretAsInts().sub(V_ROUNDER_BITS);
             FloatVector f0 = n0.fma(V_MINUS_LN2_HI, r0);
-            FloatVector f1 = n1.fma(V_MINUS_LN2_HI, r1);
             f0 = n0.fma(V_MINUS_LN2_LO, f0);
-            f1 = n1.fma(V_MINUS_LN2_LO, f1);
             FloatVector p0 = f0.fma(V_P4, V_P3);
-            FloatVector p1 = f1.fma(V_P4, V_P3);
             p0 = p0.fma(f0, V_P2);
-            p1 = p1.fma(f1, V_P2);
             p0 = p0.fma(f0, V_P1);
-            p1 = p1.fma(f1, V_P1);
             p0 = p0.fma(f0, V_P0);
-            p1 = p1.fma(f1, V_P0);
             FloatVector e0 = f0.mul(f0).fma(p0, f0).add(V_ONE);
-            FloatVector e1 = f1.mul(f1).fma(p1, f1).add(V_ONE);
             // 2^n in two factors, each a normal float for n in [-150, 0]: the first product is exact
             IntVector nHalf0 = ni0.lanewise(VectorOperators.ASHR, 1);
-            IntVector nHalf1 = ni1.lanewise(VectorOperators.ASHR, 1);
             IntVector nRest0 = ni0.sub(nHalf0);
-            IntVector nRest1 = ni1.sub(nHalf1);
             FloatVector sHalf0 = nHalf0.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector sHalf1 = nHalf1.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             FloatVector sRest0 = nRest0.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector sRest1 = nRest1.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             FloatVector z0 = e0.mul(sHalf0).mul(sRest0);
-            FloatVector z1 = e1.mul(sHalf1).mul(sRest1);
             FloatVector d0 = z0.add(V_ONE);
-            FloatVector d1 = z1.add(V_ONE);
             // one division: 1/d where v > 0, else z/d
             z0.blend(V_ONE, v0.compare(VectorOperators.GT, 0f)).div(d0).intoArray(y, i);
-            z1.blend(V_ONE, v1.compare(VectorOperators.GT, 0f)).div(d1).intoArray(y, i + L);
             // END interleaved
         }
-        for (; i < to; i += L) {
+        if (i < to) {
+            sigmoidTail(y, i, to);
+        }
+    }
+
+    /** The last values of a {@link #sigmoidRun} (fewer than L), under the in-range mask: see the comment above {@link #tanhRun}. */
+    private static void sigmoidTail(float[] y, int from, int to) {
+        for (int i = from; i < to; i += L) {
             VectorMask<Float> m = S.indexInRange(i, to);
             // BEGIN body sigmoid: one vector at i under m; gen_microkernels.py interleaves it into sigmoidRun
             FloatVector v = FloatVector.fromArray(S, y, i, m);
@@ -475,19 +453,18 @@ public final class Epilogue {
     // Tanh and sigmoid are a loop each, and each loop spends as few Vector API calls as its formula needs:
     // the constants are vectors made once (an operation with a scalar operand broadcasts it, in the graph
     // too), and tanh never scales by 2^n (its quotient takes 2^-n). Each formula is written once, as the
-    // body of the method's second loop (a vector at i under the in-range mask m), and gen_microkernels.py
-    // interleaves two copies of it into the first loop, over whole pairs of vectors: one vector's
-    // computation is a chain of dependent operations (the exp's Horner steps, then the division) longer
-    // than the processor's out-of-order window covers, so two independent chains side by side keep its
-    // arithmetic units busier; the second loop takes the last one to 2L − 1 values. Both loops stay in
-    // one method: a tail loop of its own is called once per run, too rarely for C2 to compile it soon,
-    // and C1's code allocates every vector. The method's graph is past C2's parse-time inlining budget
-    // (NodeCountInliningCutoff and DesiredMethodLimit), so C2's delayed inliner inlines its last Vector
-    // API calls (with room to spare below its own live-node cutoff); a JVM run with
-    // -XX:-IncrementalInline leaves those calls out of line, their vectors objects. More copies gained
-    // little, and three or four grew past what C1 compiles (out of virtual registers: the loop then ran
-    // interpreted until C2 had compiled it). Each method is too big in bytecode for C2 to inline into a
-    // kernel, so a kernel's graph does not grow by theirs.
+    // body of the masked loop of {kind}Tail (a vector at i under the in-range mask m), and
+    // gen_microkernels.py copies it unmasked into {kind}Run's loop over whole vectors
+    // (EPILOGUE_INTERLEAVE copies side by side; one). The run's method then stays inside C2's
+    // parse-time inlining budget (NodeCountInliningCutoff), so its loop's Vector API calls do not wait
+    // for C2's delayed inliner, which left some as calls (their vectors objects) in some JVMs only: two
+    // interleaved copies, or the masked tail loop in the same method, went past the budget, and the
+    // fused-tanh sub-pixel kernel on native segments at 256 bits then allocated in some full test runs
+    // (with -XX:-IncrementalInline in every JVM).
+    // Two copies were no faster than one in a timing of fused tanh and sigmoid layers. The tail is
+    // called once per run, so C2 compiles it later than the run's loop; until then C1's code allocates
+    // its vectors. Each method is too big in bytecode for C2 to inline into a kernel, so a kernel's
+    // graph does not grow by theirs.
 
     /**
      * Tanh (see the class comment): {@code sign(v)·(a + a³·Q(a²))} for {@code a = |v| <}
@@ -503,43 +480,35 @@ public final class Epilogue {
         }
         java.util.Objects.checkFromToIndex(from, Math.max(from, to), (y.byteSize() / 4)); // before anything is written
         int i = from;
-        for (; i <= to - 2 * L; i += 2 * L) {
-            // BEGIN interleaved by gen_microkernels.py from tanh's body, 2 vectors interleaved; do not edit
+        for (; i <= to - L; i += L) {
+            // BEGIN interleaved by gen_microkernels.py from tanh's body, one vector per step; do not edit
             FloatVector v0 = FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER);
-            FloatVector v1 = FloatVector.fromMemorySegment(S, y, 4L * (i + L), SEG_ORDER);
             FloatVector a0 = v0.abs();
-            FloatVector a1 = v1.abs();
             // c = min(a, TANH_FAR_HIGHEST) on the bits, which order as the values for a ≥ 0 (NaN: see the blend)
             FloatVector c0 = a0.reinterpretAsInts().min(V_TANH_FAR_HIGHEST_BITS).reinterpretAsFloats();
-            FloatVector c1 = a1.reinterpretAsInts().min(V_TANH_FAR_HIGHEST_BITS).reinterpretAsFloats();
             FloatVector t0 = c0.fma(V_MINUS_TWO_LOG2E, V_ROUNDER);
-            FloatVector t1 = c1.fma(V_MINUS_TWO_LOG2E, V_ROUNDER);
             FloatVector n0 = t0.sub(V_ROUNDER);
-            FloatVector n1 = t1.sub(V_ROUNDER);
             FloatVector g0 = n0.fma(V_LN2_HALF_HI, c0);
-            FloatVector g1 = n1.fma(V_LN2_HALF_HI, c1);
             g0 = n0.fma(V_LN2_HALF_LO, g0);
-            g1 = n1.fma(V_LN2_HALF_LO, g1);
             FloatVector e0 = V_C6.fma(g0, V_C5).fma(g0, V_C4).fma(g0, V_C3).fma(g0, V_C2).fma(g0, V_MINUS_TWO).fma(g0, V_ONE);
-            FloatVector e1 = V_C6.fma(g1, V_C5).fma(g1, V_C4).fma(g1, V_C3).fma(g1, V_C2).fma(g1, V_MINUS_TWO).fma(g1, V_ONE);
             // 2^-n: the bits of t less those of the rounder are n; the exponent bias less n, shifted into place
             FloatVector s0 = V_ROUNDER_BITS_PLUS_BIAS.sub(t0.reinterpretAsInts()).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector s1 = V_ROUNDER_BITS_PLUS_BIAS.sub(t1.reinterpretAsInts()).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             FloatVector far0 = s0.sub(e0).div(s0.add(e0));
-            FloatVector far1 = s1.sub(e1).div(s1.add(e1));
             FloatVector sq0 = a0.mul(a0);
-            FloatVector sq1 = a1.mul(a1);
             FloatVector q0 = sq0.fma(V_Q4, V_Q3).fma(sq0, V_Q2).fma(sq0, V_Q1).fma(sq0, V_Q0);
-            FloatVector q1 = sq1.fma(V_Q4, V_Q3).fma(sq1, V_Q2).fma(sq1, V_Q1).fma(sq1, V_Q0);
             FloatVector poly0 = a0.mul(sq0).fma(q0, a0);
-            FloatVector poly1 = a1.mul(sq1).fma(q1, a1);
             IntVector sign0 = v0.reinterpretAsInts().and(V_SIGN);
-            IntVector sign1 = v1.reinterpretAsInts().and(V_SIGN);
             poly0.blend(far0, a0.compare(VectorOperators.GE, V_TANH_POLY_BELOW)).reinterpretAsInts().or(sign0).reinterpretAsFloats().intoMemorySegment(y, 4L * i, SEG_ORDER);
-            poly1.blend(far1, a1.compare(VectorOperators.GE, V_TANH_POLY_BELOW)).reinterpretAsInts().or(sign1).reinterpretAsFloats().intoMemorySegment(y, 4L * (i + L), SEG_ORDER);
             // END interleaved
         }
-        for (; i < to; i += L) {
+        if (i < to) {
+            tanhTail(y, i, to);
+        }
+    }
+
+    /** The last values of a {@link #tanhRun} (fewer than L), under the in-range mask: see the comment above {@link #tanhRun}. */
+    private static void tanhTail(MemorySegment y, int from, int to) {
+        for (int i = from; i < to; i += L) {
             VectorMask<Float> m = S.indexInRange(i, to);
             // BEGIN body tanh: one vector at i under m; gen_microkernels.py interleaves it into tanhRun
             FloatVector v = FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER, m);
@@ -574,53 +543,40 @@ public final class Epilogue {
         }
         java.util.Objects.checkFromToIndex(from, Math.max(from, to), (y.byteSize() / 4)); // before anything is written
         int i = from;
-        for (; i <= to - 2 * L; i += 2 * L) {
-            // BEGIN interleaved by gen_microkernels.py from sigmoid's body, 2 vectors interleaved; do not edit
+        for (; i <= to - L; i += L) {
+            // BEGIN interleaved by gen_microkernels.py from sigmoid's body, one vector per step; do not edit
             FloatVector v0 = FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER);
-            FloatVector v1 = FloatVector.fromMemorySegment(S, y, 4L * (i + L), SEG_ORDER);
             FloatVector r0 = v0.abs().neg();
-            FloatVector r1 = v1.abs().neg();
             r0 = r0.blend(V_EXP_LOWEST, r0.lt(V_EXP_LOWEST));
-            r1 = r1.blend(V_EXP_LOWEST, r1.lt(V_EXP_LOWEST));
             FloatVector t0 = r0.fma(V_LOG2E, V_ROUNDER);
-            FloatVector t1 = r1.fma(V_LOG2E, V_ROUNDER);
             FloatVector n0 = t0.sub(V_ROUNDER);
-            FloatVector n1 = t1.sub(V_ROUNDER);
             IntVector ni0 = t0.reinterpretAsInts().sub(V_ROUNDER_BITS);
-            IntVector ni1 = t1.reinterpretAsInts().sub(V_ROUNDER_BITS);
             FloatVector f0 = n0.fma(V_MINUS_LN2_HI, r0);
-            FloatVector f1 = n1.fma(V_MINUS_LN2_HI, r1);
             f0 = n0.fma(V_MINUS_LN2_LO, f0);
-            f1 = n1.fma(V_MINUS_LN2_LO, f1);
             FloatVector p0 = f0.fma(V_P4, V_P3);
-            FloatVector p1 = f1.fma(V_P4, V_P3);
             p0 = p0.fma(f0, V_P2);
-            p1 = p1.fma(f1, V_P2);
             p0 = p0.fma(f0, V_P1);
-            p1 = p1.fma(f1, V_P1);
             p0 = p0.fma(f0, V_P0);
-            p1 = p1.fma(f1, V_P0);
             FloatVector e0 = f0.mul(f0).fma(p0, f0).add(V_ONE);
-            FloatVector e1 = f1.mul(f1).fma(p1, f1).add(V_ONE);
             // 2^n in two factors, each a normal float for n in [-150, 0]: the first product is exact
             IntVector nHalf0 = ni0.lanewise(VectorOperators.ASHR, 1);
-            IntVector nHalf1 = ni1.lanewise(VectorOperators.ASHR, 1);
             IntVector nRest0 = ni0.sub(nHalf0);
-            IntVector nRest1 = ni1.sub(nHalf1);
             FloatVector sHalf0 = nHalf0.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector sHalf1 = nHalf1.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             FloatVector sRest0 = nRest0.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
-            FloatVector sRest1 = nRest1.add(V_BIAS).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
             FloatVector z0 = e0.mul(sHalf0).mul(sRest0);
-            FloatVector z1 = e1.mul(sHalf1).mul(sRest1);
             FloatVector d0 = z0.add(V_ONE);
-            FloatVector d1 = z1.add(V_ONE);
             // one division: 1/d where v > 0, else z/d
             z0.blend(V_ONE, v0.compare(VectorOperators.GT, 0f)).div(d0).intoMemorySegment(y, 4L * i, SEG_ORDER);
-            z1.blend(V_ONE, v1.compare(VectorOperators.GT, 0f)).div(d1).intoMemorySegment(y, 4L * (i + L), SEG_ORDER);
             // END interleaved
         }
-        for (; i < to; i += L) {
+        if (i < to) {
+            sigmoidTail(y, i, to);
+        }
+    }
+
+    /** The last values of a {@link #sigmoidRun} (fewer than L), under the in-range mask: see the comment above {@link #tanhRun}. */
+    private static void sigmoidTail(MemorySegment y, int from, int to) {
+        for (int i = from; i < to; i += L) {
             VectorMask<Float> m = S.indexInRange(i, to);
             // BEGIN body sigmoid: one vector at i under m; gen_microkernels.py interleaves it into sigmoidRun
             FloatVector v = FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER, m);

@@ -63,7 +63,7 @@ def term(base, k, unit):
 
 # the epilogue formulas interleaved into their whole-vector loops, and how many copies side by side
 EPILOGUE_BODIES = ["tanh", "sigmoid"]
-EPILOGUE_INTERLEAVE = 2
+EPILOGUE_INTERLEAVE = 1
 
 
 # ---- SGEMM -----------------------------------------------------------------------------------
@@ -889,7 +889,13 @@ def epilogue_file():
         g = find(f"// BEGIN interleaved by gen_microkernels.py from {kind}'s body")
         ge = find("// END interleaved", g)
         indent = lines[g][:len(lines[g]) - len(lines[g].lstrip())]
-        marker = f"{indent}// BEGIN interleaved by gen_microkernels.py from {kind}'s body, {EPILOGUE_INTERLEAVE} vectors interleaved; do not edit"
+        # the loop around the region steps over as many vectors as the region computes
+        if not re.fullmatch(r"\s*for \(; i <= to - .*; i \+= .*\) \{", lines[g - 1]):
+            raise SystemExit(f"Epilogue.java: the line before {kind}'s interleaved region must be its loop: for (; i <= to - …; i += …) {{")
+        step = "L" if EPILOGUE_INTERLEAVE == 1 else f"{EPILOGUE_INTERLEAVE} * L"
+        lines[g - 1] = f"{indent[:-4]}for (; i <= to - {step}; i += {step}) {{"
+        copies = "one vector per step" if EPILOGUE_INTERLEAVE == 1 else f"{EPILOGUE_INTERLEAVE} vectors interleaved"
+        marker = f"{indent}// BEGIN interleaved by gen_microkernels.py from {kind}'s body, {copies}; do not edit"
         lines[g:ge] = [marker] + interleave(lines[b + 1:e], EPILOGUE_INTERLEAVE, f"{kind}'s body")
     return "\n".join(lines)
 

@@ -199,8 +199,8 @@ public final class AllocationProbe {
      * write-out is other methods of the same plan, and a JVM that has run both layouts compiles the
      * plan's part loop with both write-outs, past the parse-time inlining budget at 128 bits (the
      * channels-first gap fill then allocated without delayed inlining); both layouts in one JVM are
-     * held to zero by {@link #cases()} with the JVM's default inlining. Nor the fused tanh, a loop
-     * of the epilogue's that C2 compiles on its own (see
+     * held to zero by {@link #cases()} with the JVM's default inlining. Nor the fused tanh: the
+     * epilogue's loops, which C2 compiles on their own (see
      * {@code ZeroAllocationTest#subpixelAllocatesNothingWithoutDelayedInlining}).
      */
     static List<Case> subpixelCases() {

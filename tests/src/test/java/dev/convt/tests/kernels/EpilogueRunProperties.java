@@ -19,7 +19,7 @@ import java.util.Arrays;
  * The epilogue's runs against its values one at a time: {@link Epilogue#apply(Activation, float[], int, int)}
  * on a range gives, bit for bit, what it gives on each element of the range alone, and leaves every
  * element outside the range as it was. A run's whole vectors go through code generated from the
- * one-vector formula (tanh and sigmoid: two vectors interleaved, see gen_microkernels.py), its last
+ * one-vector formula (tanh and sigmoid: see gen_microkernels.py), its last
  * values through that formula itself, and one element alone always through the latter; so this holds
  * the generated loops to their source at every offset and length, on arrays and native segments.
  * Lengths reach past a few pairs of vectors of this JVM's width.
