@@ -25,9 +25,13 @@ import java.util.List;
  * dilated_1d 0.62 ms against im2col's 0.83; fcn8s_up_dw 2.3 against 3.6 at 512 bits in phase mode,
  * 0.5 in the tap-vector mode at 256 bits), and for layers with
  * fewer than {@value Im2colKernel#AUTO_MIN_CHANNELS_PER_GROUP} input channels per group, which the
- * GEMM declines. Everything else goes to the im2col GEMM, which was faster on every other suite layer
- * (including the long rank-1 layers and FCN's 16/8 upsampling, where this kernel's tap-vector mode
- * came second).
+ * GEMM declines, and for rank-1 layers of kernel 4 and stride 2 with at least
+ * {@value ScatterTuning#CO_BLOCK} output and at most {@value ScatterTuning#AUTO_MAX_IN_PAIRED} input
+ * channels per group ({@link ScatterPlan#pairsDensely}, HiFi-GAN's last upsampling among them):
+ * its paired tiles skip the GEMM's column buffer and overlap-add; from 256 input channels per group
+ * the GEMM's deep K blocks measured faster). Everything else goes to the im2col GEMM, which was faster on every other
+ * suite layer (including the long rank-1 layers of larger strides and FCN's 16/8 upsampling, where
+ * this kernel's tap-vector mode came second).
  */
 public final class ScatterKernel implements Kernel {
     /** The kernel's name: {@value}. */
@@ -146,11 +150,14 @@ public final class ScatterKernel implements Kernel {
     private static String preferenceReason(Problem problem) {
         int perGroup = problem.spec().inChannelsPerGroup();
         boolean grouped = problem.spec().groups() > 1 && perGroup <= ScatterTuning.AUTO_MAX_IN_PER_GROUP;
-        if (grouped || perGroup < Im2colKernel.AUTO_MIN_CHANNELS_PER_GROUP) {
+        boolean paired = ScatterPlan.pairsDensely(problem) && perGroup <= ScatterTuning.AUTO_MAX_IN_PAIRED;
+        if (grouped || paired || perGroup < Im2colKernel.AUTO_MIN_CHANNELS_PER_GROUP) {
             return null;
         }
         return "the im2col GEMM is expected to be faster: the problem is not grouped with Cin/groups <= "
-                + ScatterTuning.AUTO_MAX_IN_PER_GROUP + " and has Cin/groups >= " + Im2colKernel.AUTO_MIN_CHANNELS_PER_GROUP;
+                + ScatterTuning.AUTO_MAX_IN_PER_GROUP + ", not 1-D of kernel 4 and stride 2 with Cout/groups >= "
+                + ScatterTuning.CO_BLOCK + " and Cin/groups <= " + ScatterTuning.AUTO_MAX_IN_PAIRED
+                + ", and has Cin/groups >= " + Im2colKernel.AUTO_MIN_CHANNELS_PER_GROUP;
     }
 
     /**
@@ -178,20 +185,33 @@ public final class ScatterKernel implements Kernel {
      * The other width mode's proxy, for warm-up's profile census: both modes run through one row loop
      * ({@code ScatterPlan.rows}), whose branch on the mode C2 compiled as a trap while only one mode
      * had run, so the first plan of the other mode threw the compiled loop away (a deoptimization log
-     * of the 17 workload layers: {@code rows} bci 304, in the dilated 1-D layer's plan).
+     * of the 17 workload layers: {@code rows} bci 304, in the dilated 1-D layer's plan). The row
+     * loop also branches to the rank-1 paired rows ({@code pairedBlocks}): a problem that does not
+     * take them gets a paired proxy too, and a paired problem's own proxy takes them while its
+     * census proxy does not, so both ways are profiled whichever family comes first.
      */
     @Override
     public List<Problem> profileProblems(Problem problem) {
-        return List.of(ScatterPlan.tapVectorApplies(problem) ? PHASE_MODE_PROXY : TAP_VECTOR_MODE_PROXY);
+        Problem otherMode = ScatterPlan.tapVectorApplies(problem) ? PHASE_MODE_PROXY : TAP_VECTOR_MODE_PROXY;
+        return ScatterPlan.pairsDensely(problem) ? List.of(otherMode) : List.of(otherMode, PAIRED_PROXY);
     }
+
+    /** A census proxy of the rank-1 paired rows: kernel 4, stride 2, padding 1, 8 channels (HiFi-GAN's last upsampling's family). */
+    private static final Problem PAIRED_PROXY = ConvTransposeSpec.builder1d(8, 8, 4).stride(2).padding(1).build()
+            .problem(1, new int[] {2 * WarmUpProblem.WIDTH_RESIDUE});
 
     /** A phase-mode census proxy: 1-D, stride 1, dilation 2, two groups of 8 channels (the dilated 1-D layer's family). */
     private static final Problem PHASE_MODE_PROXY = ConvTransposeSpec.builder1d(16, 16, 3).padding(2).dilation(2).groups(2).build()
             .problem(1, new int[] {2 * WarmUpProblem.WIDTH_RESIDUE});
 
-    /** A tap-vector census proxy: 2-D, two groups of one channel, kernel 2V at stride V/2 (a bilinear upsampling's family). */
+    /**
+     * A tap-vector census proxy: 2-D, two groups of one channel, kernel 2V at stride V/2 (a bilinear
+     * upsampling's family), or at stride V at 128 bits, where V/2 is 2, a stride the phase mode's
+     * paired tiles take.
+     */
     private static final Problem TAP_VECTOR_MODE_PROXY = ConvTransposeSpec.builder2d(2, 2, 2 * ScatterTuning.TAP_V)
-            .stride(ScatterTuning.TAP_V / 2).padding(ScatterTuning.TAP_V / 4).groups(2).bias(false).build()
+            .stride(ScatterTuning.TAP_V / 2 > 2 ? ScatterTuning.TAP_V / 2 : ScatterTuning.TAP_V).padding(ScatterTuning.TAP_V / 4)
+            .groups(2).bias(false).build()
             .problem(1, new int[] {4, 2 * ScatterTuning.TAP_V});
 
     /** Yes: each output row of a channel block gets the activation as soon as it is summed. */

@@ -41,6 +41,18 @@ PHASE_TILES = [(1, 8), (4, 2), (4, 4), (1, 4)]
 # the chosen one
 PHASE_WIDE_TILES = [(4, 2, "8 accumulators, for 16 vector registers"),
                     (4, 4, "16 accumulators, for 32 vector registers")]
+# the paired-phase tiles (stride 2, both width phases of the same taps at once, stored zipped) of
+# CO_BLOCK = 4 channels: constants of the generated enum Paired, chosen by register count
+# (ScatterTuning.PAIRED); p4wide calls the chosen one
+PAIR_TILES = [(4, 1, "8 accumulators, for 16 vector registers"),
+              (4, 2, "16 accumulators, for 32 vector registers")]
+# the shift counts (kernel width / 2) of the dense paired tiles p{C}x{T}Dense{shifts}: each input
+# channel's shifts unrolled in one loop body (a loop over the shifts inside the loop over the
+# channels, two trips for a kernel of 4, ran the tile at about half the speed)
+PAIR_DENSE_SHIFTS = [2]
+# the tap counts of the dense phase tiles c4x{T}Dense{taps} (rank 1, stride 1: every input channel,
+# every kernel column, at shifts the caller passes), one channel's taps unrolled per loop trip
+PHASE_DENSE_TAPS = [3]
 # (channels, vectors, pairs): with pairs=False the tile has no pair loop and takes one input
 # column per vector (qs = 1): b1x8 with the pair loop grew past C2's inlining node cutoff, which
 # left the pair broadcasts out of line and their vectors boxed (allocating)
@@ -50,7 +62,9 @@ TAP_TILES = [(1, 8, False), (1, 4, True), (1, 1, True), (4, 2, True), (4, 1, Tru
 # and dst an array (tiles computed in the per-thread workspace), and with both segments (tiles
 # stored straight into the output)
 PHASE_SEGMENT_TWINS = {("x",): ["c1x8", "c4wide", "c4x2", "c4x4", "c1x4", "c1x1m"],
-                       ("x", "dst"): ["c1x8", "c4wide", "c4x2", "c4x4"]}
+                       ("x", "dst"): ["c1x8", "c4wide", "c4x2", "c4x4", "p4wide", "p4x1", "p4x2",
+                                      *[f"p4{kind}Dense{sh}" for sh in PAIR_DENSE_SHIFTS for kind in ("wide", "x1", "x2")],
+                                      *[f"c4{kind}Dense{n}" for n in PHASE_DENSE_TAPS for kind in ("wide", "x2", "x4")]]}
 TAP_SEGMENT_TWINS = {("x",): ["b1edge"], ("x", "dst"): ["b1x8", "b1x4", "b1x1", "b4x2", "b4x1", "b1edge"]}
 
 
@@ -503,30 +517,173 @@ def phase_tile(C, T):
     return "\n".join(out) + "\n"
 
 
+def phase_dense_tile(C, T, taps):
+    """c{C}x{T}Dense{taps}: phase_tile's sums over a dense tap list (rank 1: per input channel, rows
+    inW apart, the taps at shifts s0.. in order, their weights C floats apart), indices counted in
+    the loop."""
+    shifts = ", ".join(f"int s{j}" for j in range(taps))
+    out = [f"    static void c{C}x{T}Dense{taps}(float[] x, int xq, int inW, int channels, {shifts}, float[] w, int wb,",
+           f"                     {bias_params(C)}, float[] dst, int d, int cs, boolean more) {{"]
+    out.append(DRY_RETURN)
+    out += starts(C, T)
+    out.append(f"        for (int ci = 0, xr = xq, wi = wb; ci < channels; ci++, xr += inW, wi += {C * taps}) {{")
+    for j in range(taps):
+        for u in range(T):
+            out.append(f"            FloatVector x{j}{u} = FloatVector.fromArray(S, x, xr - s{j}{f' + {u} * V' if u else ''});")
+        for c in range(C):
+            out.append(f"            FloatVector w{j}{c} = FloatVector.broadcast(S, w[wi + {C * j + c}]);")
+            for u in range(T):
+                out.append(f"            a{c}{u} = x{j}{u}.fma(w{j}{c}, a{c}{u});")
+    out.append("        }")
+    out += stores(C, T)
+    out.append("    }")
+    return "\n".join(out) + "\n"
+
+
+def tile_enum(enum, config, what, consts, vectors_doc):
+    """The lines of an enum {enum} of tiles (constants {consts}: (name, T, doc)), each with its
+    vectors, and the static final {config} = ScatterTuning.{config} that names the one plans use."""
+    body = ",\n".join(f"        /** {doc}. */\n        {name}({T})" for name, T, doc in consts)
+    return [f"    /** The {what}; {{@link ScatterTuning#{config}}} names the one plans use. */",
+            f"    enum {enum} {{",
+            body + ";",
+            "",
+            f"        /** {vectors_doc} */",
+            "        final int vectors;",
+            "",
+            f"        {enum}(int vectors) {{",
+            "            this.vectors = vectors;",
+            "        }",
+            "    }",
+            "",
+            f"    private static final {enum} {config} = ScatterTuning.{config};",
+            ""]
+
+
+def configured(doc, head, tail, config, cases):
+    """The lines of a method that calls the tile the configuration names: its Javadoc {doc}, its
+    signature's two lines {head} and {tail}, an if-chain on ScatterTuning's {config} over {cases}
+    ((enum constant, call))."""
+    return [f"    /** {doc} */", f"    static void {head}", f"                            {tail} {{"] + dispatch(config, cases) + ["    }"]
+
+
 def phase_wide():
     """The enum of the 4-channel phase tiles and c4wide, which calls the configured one."""
-    consts = ",\n".join(f"        /** {C} channels × {T} vectors: {doc}. */\n        C{C}X{T}({T})"
-                         for C, T, doc in PHASE_WIDE_TILES)
-    out = ["    /** The phase tiles of 4 channels; {@link ScatterTuning#WIDE} names the one plans use. */",
-           "    enum Wide {",
-           consts + ";",
-           "",
-           "        /** Vectors of consecutive q per channel. */",
-           "        final int vectors;",
-           "",
-           "        Wide(int vectors) {",
-           "            this.vectors = vectors;",
-           "        }",
-           "    }",
-           "",
-           "    private static final Wide WIDE = ScatterTuning.WIDE;",
-           "",
-           "    /** The configured 4-channel tile ({@link ScatterTuning#WIDE}); arguments as its {@code c4xT}. */",
-           "    static void c4wide(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,",
-           "                       float b0, float b1, float b2, float b3, float[] dst, int d, int cs, boolean more) {"]
-    out += dispatch("WIDE", [(f"Wide.C{C}X{T}", f"c{C}x{T}(x, xq, tapX, nt, w, wb, tapW, b0, b1, b2, b3, dst, d, cs, more);")
-                             for C, T, _ in PHASE_WIDE_TILES])
+    out = tile_enum("Wide", "WIDE", "phase tiles of 4 channels",
+                    [(f"C{C}X{T}", T, f"{C} channels × {T} vectors: {doc}") for C, T, doc in PHASE_WIDE_TILES],
+                    "Vectors of consecutive q per channel.")
+    out += configured("The configured 4-channel tile ({@link ScatterTuning#WIDE}); arguments as its {@code c4xT}.",
+                      "c4wide(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,",
+                      "float b0, float b1, float b2, float b3, float[] dst, int d, int cs, boolean more)", "WIDE",
+                      [(f"Wide.C{C}X{T}", f"c{C}x{T}(x, xq, tapX, nt, w, wb, tapW, b0, b1, b2, b3, dst, d, cs, more);")
+                       for C, T, _ in PHASE_WIDE_TILES])
+    for n in PHASE_DENSE_TAPS:
+        shifts = ", ".join(f"int s{j}" for j in range(n))
+        names = ", ".join(f"s{j}" for j in range(n))
+        out.append("")
+        out += configured(f"The configured 4-channel tile over a dense list of {n} taps ({{@link ScatterTuning#WIDE}}); arguments as its {{@code c4xTDense{n}}}.",
+                          f"c4wideDense{n}(float[] x, int xq, int inW, int channels, {shifts}, float[] w, int wb,",
+                          "float b0, float b1, float b2, float b3, float[] dst, int d, int cs, boolean more)", "WIDE",
+                          [(f"Wide.C{C}X{T}", f"c{C}x{T}Dense{n}(x, xq, inW, channels, {names}, w, wb, b0, b1, b2, b3, dst, d, cs, more);")
+                           for C, T, _ in PHASE_WIDE_TILES])
+    return "\n".join(out) + "\n"
+
+
+def pair_index(c, u, half):
+    """Where half {half} (0, 1) of vector u's 2V zipped outputs of channel c starts in dst."""
+    parts = ["d"]
+    if c:
+        parts.append("cs" if c == 1 else f"{c} * cs")
+    m = 2 * u + half
+    if m:
+        parts.append("V" if m == 1 else f"{m} * V")
+    return " + ".join(parts)
+
+
+def pair_fmas(C, T, xname, wexpr, indent):
+    """Both phases' FMAs of one tap: per channel c its even weight wexpr(c, 0) into e{c}{u} and its
+    odd weight wexpr(c, 1) into o{c}{u}, times the tap's T input vectors {xname}{u}."""
+    p = " " * indent
+    out = []
+    for c in range(C):
+        for ph, odd in (("e", 0), ("o", 1)):
+            out.append(f"{p}FloatVector w{ph}{xname}{c} = FloatVector.broadcast(S, {wexpr(c, odd)});")
+            for u in range(T):
+                out.append(f"{p}{ph}{c}{u} = {xname}{u}.fma(w{ph}{xname}{c}, {ph}{c}{u});")
+    return out
+
+
+def pair_stores(C, T):
+    """Each channel's vector pairs stored zipped (even phase, odd phase) into dst."""
+    return [f"        e{c}{u}.rearrange({part}, o{c}{u}).intoArray(dst, {pair_index(c, u, half)});"
+            for c in range(C) for u in range(T) for half, part in ((0, "ZIP_LOW"), (1, "ZIP_HIGH"))]
+
+
+def pair_tile(C, T):
+    """p{C}x{T}: both width phases of stride 2 (their taps read the same inputs; the odd phase's
+    weight sits wp floats after the even one's), e{c}{u} and o{c}{u}, stored zipped."""
+    out = [f"    static void p{C}x{T}(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW, int wp,",
+           f"                     {bias_params(C)}, float[] dst, int d, int cs, boolean more) {{"]
+    out.append(DRY_RETURN)
+    out.append("        VectorMask<Float> keep = S.maskAll(more);")
+    for c in range(C):
+        for u in range(T):
+            lo, hi = pair_index(c, u, 0), pair_index(c, u, 1)
+            for ph, part in (("e", "UNZIP_EVEN"), ("o", "UNZIP_ODD")):
+                out.append(f"        FloatVector {ph}{c}{u} = FloatVector.broadcast(S, b{c}).blend(FloatVector.fromArray(S, dst, {lo})"
+                           f".rearrange({part}, FloatVector.fromArray(S, dst, {hi})), keep);")
+    out.append("        for (int t = 0; t < nt; t++) {")
+    out.append("            int xi = xq + tapX[t];")
+    out.append("            int wi = wb + tapW[t];")
+    for u in range(T):
+        out.append(f"            FloatVector x{u} = FloatVector.fromArray(S, x, xi{'' if u == 0 else f' + {u} * V'});")
+    out += pair_fmas(C, T, "x", lambda c, odd: f"w[wi{' + wp' if odd else ''}{f' + {c}' if c else ''}]", 12)
+    out.append("        }")
+    out += pair_stores(C, T)
     out.append("    }")
+    return "\n".join(out) + "\n"
+
+
+def pair_dense_tile(C, T, shifts):
+    """p{C}x{T}Dense{shifts}: pair_tile's sums over a dense tap list (rank 1: every input channel,
+    every kernel column), its indices counted in the loop rather than read from a table."""
+    out = [f"    static void p{C}x{T}Dense{shifts}(float[] x, int xq, int inW, int channels, float[] w, int wb,",
+           f"                     {bias_params(C)}, float[] dst, int d, int cs) {{"]
+    out.append(DRY_RETURN)
+    for c in range(C):
+        for u in range(T):
+            out.append(f"        FloatVector e{c}{u} = FloatVector.broadcast(S, b{c});")
+            out.append(f"        FloatVector o{c}{u} = FloatVector.broadcast(S, b{c});")
+    out.append(f"        for (int ci = 0, xr = xq, wi = wb; ci < channels; ci++, xr += inW, wi += {2 * C * shifts}) {{")
+    for j in range(shifts):
+        for u in range(T):
+            expr = "xr" + (f" - {j}" if j else "") + (f" + {u} * V" if u else "")
+            out.append(f"            FloatVector x{j}{u} = FloatVector.fromArray(S, x, {expr});")
+    for j in range(shifts):
+        out += pair_fmas(C, T, f"x{j}", lambda c, odd, j=j: f"w[wi + {2 * C * j + C * odd + c}]", 12)
+    out.append("        }")
+    out += pair_stores(C, T)
+    out.append("    }")
+    return "\n".join(out) + "\n"
+
+
+def pair_wide():
+    """The enum of the paired-phase tiles and p4wide, which calls the configured one."""
+    out = tile_enum("Paired", "PAIRED", "paired-phase tiles of 4 channels",
+                    [(f"P{C}X{T}", T, f"{C} channels × {T} vectors × 2 phases: {doc}") for C, T, doc in PAIR_TILES],
+                    "Vectors of consecutive q per channel and phase.")
+    out += configured("The configured paired-phase tile ({@link ScatterTuning#PAIRED}); arguments as its {@code p4xT}.",
+                      "p4wide(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW, int wp,",
+                      "float b0, float b1, float b2, float b3, float[] dst, int d, int cs, boolean more)", "PAIRED",
+                      [(f"Paired.P{C}X{T}", f"p{C}x{T}(x, xq, tapX, nt, w, wb, tapW, wp, b0, b1, b2, b3, dst, d, cs, more);")
+                       for C, T, _ in PAIR_TILES])
+    for sh in PAIR_DENSE_SHIFTS:
+        out.append("")
+        out += configured(f"The configured paired-phase tile over a dense tap list of {sh} shifts ({{@link ScatterTuning#PAIRED}}); arguments as its {{@code p4xTDense{sh}}}.",
+                          f"p4wideDense{sh}(float[] x, int xq, int inW, int channels, float[] w, int wb,",
+                          "float b0, float b1, float b2, float b3, float[] dst, int d, int cs)", "PAIRED",
+                          [(f"Paired.P{C}X{T}", f"p{C}x{T}Dense{sh}(x, xq, inW, channels, w, wb, b0, b1, b2, b3, dst, d, cs);")
+                           for C, T, _ in PAIR_TILES])
     return "\n".join(out) + "\n"
 
 
@@ -618,12 +775,16 @@ def tap_file():
 
 
 def phase_file_arrays():
-    tiles = "\n" + phase_wide() + "".join("\n" + phase_tile(C, T) for C, T in PHASE_TILES)
+    tiles = ("\n" + phase_wide() + "".join("\n" + phase_tile(C, T) for C, T in PHASE_TILES)
+             + "\n" + pair_wide() + "".join("\n" + pair_tile(C, T) for C, T, _ in PAIR_TILES)
+             + "".join("\n" + pair_dense_tile(C, T, sh) for sh in PAIR_DENSE_SHIFTS for C, T, _ in PAIR_TILES)
+             + "".join("\n" + phase_dense_tile(C, T, n) for n in PHASE_DENSE_TAPS for C, T, _ in PHASE_WIDE_TILES))
     return HEADER + """package dev.convt.vector.scatter;
 
 import dev.convt.kernel.DryRun;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -640,13 +801,31 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Arguments: {@code x[xq + tapX[t] + lane]} is the input of tap t at the tile's first q;
  * {@code w[wb + tapW[t] + c]} the weight of channel c; the result of channel c, vector m goes to
- * {@code dst[d + c*cs + m*V]}.
+ * {@code dst[d + c*cs + m*V]}. {@code cCxTDenseN} sums the same taps where the list is dense (rank 1:
+ * for each of {@code channels} input channels, rows {@code inW} apart, N taps at the shifts
+ * {@code s0 …} the caller passes, their weights C floats apart, tap after tap from {@code w[wb]}), one
+ * channel's taps per loop trip, its indices counted in the loop: no table reads, and bounds checks
+ * the JIT can hoist.
+ *
+ * <p>Name {@code pCxT} (stride 2, where both phases' taps read the same inputs: an even kernel
+ * width, dilation 1): the two phases of C channels × T vectors at once, the odd phase's weight of
+ * each tap {@code wp} floats after the even phase's; each vector pair is stored zipped, the outputs
+ * of q (even phase, then odd) side by side, vector m of channel c at
+ * {@code dst[d + c*cs + 2*m*V]} (2V floats). With {@code more}, the stored sums are unzipped back
+ * into the two phases first. {@code pCxTDenseS} sums the same taps where the list is dense (rank 1:
+ * for each of {@code channels} input channels, rows {@code inW} apart, the S shifts {@code 0 ..
+ * S − 1}, each tap's even and odd weights side by side, 2C floats, tap after tap from
+ * {@code w[wb]}), one channel's S shifts per loop trip, its indices counted in the loop: no table
+ * reads, and bounds checks the JIT can hoist; it starts at the bias (no earlier pass).
  */
 final class PhaseMicroKernels {
     private PhaseMicroKernels() {}
 
     private static final VectorSpecies<Float> S = ScatterTuning.PHASE_SPECIES;
     private static final int V = S.length();
+    /** The two halves of a zip (a0 b0 a1 b1 …) and of its inverse (the even, the odd lanes of a, then of b). */
+    private static final VectorShuffle<Float> ZIP_LOW = VectorShuffle.makeZip(S, 0), ZIP_HIGH = VectorShuffle.makeZip(S, 1);
+    private static final VectorShuffle<Float> UNZIP_EVEN = VectorShuffle.makeUnzip(S, 0), UNZIP_ODD = VectorShuffle.makeUnzip(S, 1);
 """ + NO_VECTOR_HELPERS + tiles + """
     /**
      * One vector of one channel on its first {@code lanes} lanes only (reads and writes nothing past

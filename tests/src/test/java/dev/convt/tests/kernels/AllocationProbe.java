@@ -106,7 +106,11 @@ public final class AllocationProbe {
                 ConvTransposeSpec.builder1d(300, 1, 16).stride(8).bias(false).build().problem(1, new int[] {100}));
     }
 
-    /** One problem per code path of the scatter kernel: stride 1 with 4-channel blocks, strided phases, tap vectors (both block sizes, strides V and V/2). */
+    /**
+     * One problem per code path of the scatter kernel: stride 1 with 4-channel blocks, strided phases,
+     * tap vectors (both block sizes, strides V and V/2), rank-1 paired rows (kernel 4, stride 2), rank-2
+     * paired tiles in passes, and dense stride-1 tiles (kernel 3, a row of several tiles).
+     */
     static List<Problem> scatterPaths() {
         int v = ScatterTuning.TAP_V;
         return List.of(
@@ -115,7 +119,10 @@ public final class AllocationProbe {
                 ConvTransposeSpec.builder1d(4, 4, 3).stride(2).padding(1).build().problem(1, new int[] {70}),
                 ConvTransposeSpec.builder2d(3, 3, 2 * v).stride(v).padding(2).groups(3).bias(false).build().problem(1, new int[] {3, 20}),
                 ConvTransposeSpec.builder1d(2, 5, 2 * v).stride(v).build().problem(1, new int[] {30}),
-                ConvTransposeSpec.builder2d(2, 2, 4, v).stride(2, v / 2).padding(1, v / 4).groups(2).build().problem(1, new int[] {4, 40}));
+                ConvTransposeSpec.builder2d(2, 2, 4, v).stride(2, v / 2).padding(1, v / 4).groups(2).build().problem(1, new int[] {4, 40}),
+                ConvTransposeSpec.builder1d(8, 9, 4).stride(2).padding(1).build().problem(1, new int[] {100}),
+                ConvTransposeSpec.builder1d(8, 8, 3).dilation(2).padding(2).groups(2).build().problem(1, new int[] {150}),
+                ConvTransposeSpec.builder2d(20, 4, 3, 4).stride(1, 2).padding(1, 2).build().problem(1, new int[] {3, 90}));
     }
 
     /**

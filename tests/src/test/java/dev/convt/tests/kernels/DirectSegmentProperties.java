@@ -67,7 +67,8 @@ class DirectSegmentProperties {
     Arbitrary<Problem> problems() {
         return Arbitraries.oneOf(Problems.problems(1, 2, 3, 10), Problems.tails(), Problems.rank3(),
                 ParallelDeterminismTest.fewChannels(), Problems.singlePosition(), families(),
-                ScatterKernelTest.widePaths(), SubpixelKernelTest.acceptedProblems());
+                ScatterKernelTest.widePaths(), ScatterKernelTest.pairedPaths(), ScatterKernelTest.densePaths(),
+                SubpixelKernelTest.acceptedProblems());
     }
 
     /** The kernels whose plans execute native segments themselves. */

@@ -50,7 +50,10 @@ class ScatterKernelTest {
     /**
      * Problems long enough along the width for every register tile, one per code path:
      * 0 stride 1 (direct stores), 1 stride = V or V/2 with kernel width a multiple of it (tap vectors),
-     * 2 stride 2–3 with dilation (phase tiles, strided stores), 3 depthwise.
+     * 2 stride 2–3 with dilation (phase tiles, strided stores), 3 depthwise, 4 stride 2 with an even
+     * kernel width and dilation 1 along the width (paired-phase tiles: rows of several tiles and a
+     * residue, blocks of 4 channels and tails, up to 50 input channels for several passes), 5 stride 1
+     * with a kernel of 3 (the dense phase tiles of rank 1: rows of several tiles, passes).
      */
     @Provide
     Arbitrary<Problem> wide() {
@@ -59,22 +62,59 @@ class ScatterKernelTest {
 
     /** The problems of {@link #wide()}, for other properties. */
     static Arbitrary<Problem> widePaths() {
-        Arbitrary<Integer> path = Arbitraries.integers().between(0, 3);
+        Arbitrary<Integer> path = Arbitraries.integers().between(0, 5);
         Arbitrary<Integer> rank = Arbitraries.integers().between(1, 2);
         Arbitrary<List<Integer>> genes = Arbitraries.integers().between(0, 1 << 20).list().ofSize(17);
         Arbitrary<Boolean> bias = Arbitraries.of(true, false);
         return Combinators.combine(path, rank, genes, bias).as(ScatterKernelTest::widePath);
     }
 
+    /** The paired-phase problems of {@link #widePaths} alone (path 4), for other properties. */
+    static Arbitrary<Problem> pairedPaths() {
+        return path(4);
+    }
+
+    /** The dense stride-1 problems of {@link #widePaths} alone (path 5), for other properties. */
+    static Arbitrary<Problem> densePaths() {
+        return path(5);
+    }
+
+    /** The problems of one path of {@link #widePaths}. */
+    private static Arbitrary<Problem> path(int path) {
+        Arbitrary<Integer> rank = Arbitraries.integers().between(1, 2);
+        Arbitrary<List<Integer>> genes = Arbitraries.integers().between(0, 1 << 20).list().ofSize(17);
+        Arbitrary<Boolean> bias = Arbitraries.of(true, false);
+        return Combinators.combine(rank, genes, bias).as((r, g, b) -> widePath(path, r, g, b));
+    }
+
+    @Provide
+    Arbitrary<Problem> paired() {
+        return pairedPaths();
+    }
+
+    @Provide
+    Arbitrary<Problem> dense() {
+        return densePaths();
+    }
+
     /** Input channels per group; 40 forces several passes of input channels (more than 96 taps). */
     private static final int[] CI = {1, 2, 3, 5, 40};
     private static final int[] CO = {1, 2, 3, 4, 5, 8, 9};
+    /** The paired-phase path's input channels per group: 50 takes two passes with a kernel of 4 (96 taps a pass). */
+    private static final int[] CI_PAIRED = {1, 3, 8, 50};
+    /** The paired-phase path's output channels per group: whole blocks of 4, and tails. */
+    private static final int[] CO_PAIRED = {4, 5, 8, 11};
+    /** Outputs of q per paired-phase tile. */
+    private static final int PAIRED_SPAN = ScatterTuning.TILE_PAIRED * ScatterTuning.PHASE_V;
+    /** Outputs per 4-channel phase tile. */
+    private static final int PHASE_SPAN = ScatterTuning.TILE_WIDE_CO * ScatterTuning.PHASE_V;
 
     private static Problem widePath(int path, int rank, List<Integer> g, boolean bias) {
         int groups = path == 3 ? 1 + g.get(0) % 5 : 1 + g.get(0) % 2;
         // the tap-vector path takes few taps per channel: half its problems get 40 channels, for several passes
-        int ciPerG = path == 3 ? 1 : path == 1 && g.get(16) % 2 == 0 ? 40 : CI[g.get(1) % CI.length];
-        int coPerG = path == 3 ? 1 + g.get(2) % 2 : CO[g.get(2) % CO.length];
+        int ciPerG = path == 3 ? 1 : path == 1 && g.get(16) % 2 == 0 ? 40 : path >= 4 ? CI_PAIRED[g.get(1) % CI_PAIRED.length]
+                : CI[g.get(1) % CI.length];
+        int coPerG = path == 3 ? 1 + g.get(2) % 2 : path >= 4 ? CO_PAIRED[g.get(2) % CO_PAIRED.length] : CO[g.get(2) % CO.length];
         int[] k = new int[rank], s = new int[rank], d = new int[rank], in = new int[rank];
         int[] pb = new int[rank], pe = new int[rank], op = new int[rank];
         for (int i = 0; i < rank; i++) {
@@ -90,9 +130,15 @@ class ScatterKernelTest {
                     d[i] = 1;
                 }
                 case 2 -> { s[i] = 2 + g.get(base) % 2; k[i] = 1 + g.get(base + 1) % 5; d[i] = 1 + g.get(base + 1) % 3; }
+                case 5 -> { s[i] = 1; k[i] = width ? 3 : 1 + g.get(base) % 3; d[i] = 1 + g.get(base + 1) % 3; }
+                case 4 -> {
+                    s[i] = width ? 2 : 1 + g.get(base) % 2;
+                    k[i] = width ? 2 * (1 + g.get(base + 1) % 3) : 1 + g.get(base + 1) % 3;
+                    d[i] = width ? 1 : 1 + g.get(base) % 2;
+                }
                 default -> { s[i] = 1 + g.get(base) % (width ? 8 : 2); k[i] = 1 + g.get(base + 1) % (width ? 16 : 3); d[i] = 1; }
             }
-            int maxIn = width ? (rank == 1 ? 90 : 40) : 3;
+            int maxIn = width ? (path == 4 ? 3 * PAIRED_SPAN + 8 : path == 5 ? 3 * PHASE_SPAN + 8 : rank == 1 ? 90 : 40) : 3;
             in[i] = 1 + g.get(base + 2) % maxIn;
             op[i] = g.get(base + 3) % Math.max(s[i], d[i]);
             int maxPad = (in[i] - 1) * s[i] + d[i] * (k[i] - 1) + op[i];
@@ -114,6 +160,16 @@ class ScatterKernelTest {
     @Property
     void bitwiseEqualOnWideProblemsOfEveryPath(@ForAll("wide") Problem p) {
         assertBitwise(p, 2);
+    }
+
+    @Property(tries = 300)
+    void bitwiseEqualOnPairedPhaseProblems(@ForAll("paired") Problem p) {
+        assertBitwise(p, 4);
+    }
+
+    @Property(tries = 300)
+    void bitwiseEqualOnDenseStrideOneProblems(@ForAll("dense") Problem p) {
+        assertBitwise(p, 5);
     }
 
     @Property
@@ -185,11 +241,17 @@ class ScatterKernelTest {
         int weights = 9 << 27; // 2^30 + 2^27: Cin = weights / V, Cout 1, kernel V
         Problem oneCopy = ConvTransposeSpec.builder1d(weights / V, 1, V).stride(V).bias(false).build().problem(1, weights / V, 1);
         Problem twoCopies = ConvTransposeSpec.builder1d(weights / V, 1, V).stride(V / 2).bias(false).build().problem(1, weights / V, 1);
-        assertTrue(dev.convt.vector.scatter.ScatterPlan.tapVectorApplies(oneCopy) && dev.convt.vector.scatter.ScatterPlan.tapVectorApplies(twoCopies));
+        assertTrue(dev.convt.vector.scatter.ScatterPlan.tapVectorApplies(oneCopy));
         assertEquals(weights, oneCopy.weightLength());
         assertNull(k.declineReason(oneCopy), "one copy of 2^30 + 2^27 weights fits a Java array");
         String two = k.declineReason(twoCopies);
-        assertTrue(two != null && two.contains("would not fit a Java array"), two);
+        if (V / 2 > 2) {
+            assertTrue(dev.convt.vector.scatter.ScatterPlan.tapVectorApplies(twoCopies));
+            assertTrue(two != null && two.contains("would not fit a Java array"), two);
+        } else { // at 128 bits V/2 is 2, the phase mode's (paired) stride: one copy, which fits
+            assertFalse(dev.convt.vector.scatter.ScatterPlan.tapVectorApplies(twoCopies));
+            assertNull(two, "one copy of the weights in phase mode fits a Java array");
+        }
     }
 
     @Example
@@ -203,11 +265,37 @@ class ScatterKernelTest {
         Problem wideGroups2d = ConvTransposeSpec.builder2d(64, 64, 3).groups(2).build().problem(1, new int[] {8, 8});
         assertNull(k.autoDeclineReason(depthwise));
         assertNull(k.autoDeclineReason(fewChannels), "the GEMM declines Cin/groups < 4 for the automatic choice");
-        assertNotNull(k.autoDeclineReason(longRank1));
+        assertNull(k.autoDeclineReason(longRank1), "1-D, kernel 4, stride 2: the paired tiles");
         assertNotNull(k.autoDeclineReason(tapShaped));
         assertNotNull(k.autoDeclineReason(dense2d));
         assertNotNull(k.autoDeclineReason(wideGroups2d));
         assertNull(k.declineReason(dense2d), "the automatic choice may skip it, but the kernel computes it");
+    }
+
+    /**
+     * The paired rule at its bounds: 1-D, kernel 4, stride 2, dilation 1, at least
+     * {@link ScatterTuning#CO_BLOCK} output and at most {@link ScatterTuning#AUTO_MAX_IN_PAIRED} input
+     * channels per group (both inclusive); a wider kernel or stride, a dilation, fewer output channels,
+     * more input channels, or rank 2 go to the GEMM.
+     */
+    @Example
+    void pairedRuleAtItsBounds() {
+        ScatterKernel k = new ScatterKernel();
+        int most = ScatterTuning.AUTO_MAX_IN_PAIRED, co = ScatterTuning.CO_BLOCK;
+        java.util.function.Function<ConvTransposeSpec.Builder, Problem> at = b -> b.build().problem(2, new int[] {200});
+        assertNull(k.autoDeclineReason(at.apply(ConvTransposeSpec.builder1d(most, co, 4).stride(2).padding(1))));
+        assertNull(k.autoDeclineReason(at.apply(ConvTransposeSpec.builder1d(2 * most, 2 * co, 4).stride(2).groups(2))));
+        String faster = "the im2col GEMM is expected to be faster";
+        for (Problem p : List.of(
+                at.apply(ConvTransposeSpec.builder1d(most + 1, co, 4).stride(2).padding(1)),
+                at.apply(ConvTransposeSpec.builder1d(most, co - 1, 4).stride(2).padding(1)),
+                at.apply(ConvTransposeSpec.builder1d(most, co, 6).stride(2).padding(1)),
+                at.apply(ConvTransposeSpec.builder1d(most, co, 4).stride(3).padding(1)),
+                at.apply(ConvTransposeSpec.builder1d(most, co, 4).stride(2).dilation(3)),
+                ConvTransposeSpec.builder2d(most, co, 4).stride(2).padding(1).build().problem(1, new int[] {3, 200}))) {
+            String why = k.autoDeclineReason(p);
+            assertTrue(why != null && why.contains(faster), () -> why + " for " + p);
+        }
     }
 
     /** Two threads executing one plan at once on distinct buffers get the single-thread results (workspace is per thread). */
@@ -244,7 +332,10 @@ class ScatterKernelTest {
         }
     }
 
-    /** The tap-vector mode takes strides of V and V/2 lanes with a kernel width a multiple of the stride, nothing else. */
+    /**
+     * The tap-vector mode takes strides of V and V/2 lanes with a kernel width a multiple of the stride,
+     * nothing else; but never stride 2 (V/2 at 128 bits), which stays in phase mode for its paired tiles.
+     */
     @Example
     void tapVectorModeTakesStridesOfOneAndHalfAVector() {
         Problem full = ConvTransposeSpec.builder1d(2, 2, 2 * V).stride(V).build().problem(1, new int[] {9});
@@ -253,14 +344,14 @@ class ScatterKernelTest {
         Problem dilated = ConvTransposeSpec.builder1d(2, 2, V).stride(V).dilation(2).build().problem(1, new int[] {9});
         Problem quarter = ConvTransposeSpec.builder1d(2, 2, V).stride(Math.max(1, V / 4)).build().problem(1, new int[] {9});
         assertTrue(dev.convt.vector.scatter.ScatterPlan.tapVectorApplies(full));
-        assertTrue(dev.convt.vector.scatter.ScatterPlan.tapVectorApplies(half));
+        assertEquals(V / 2 > 2, dev.convt.vector.scatter.ScatterPlan.tapVectorApplies(half));
         assertFalse(dev.convt.vector.scatter.ScatterPlan.tapVectorApplies(oddKernel));
         assertFalse(dev.convt.vector.scatter.ScatterPlan.tapVectorApplies(dilated));
         assertFalse(dev.convt.vector.scatter.ScatterPlan.tapVectorApplies(quarter));
         // the pack's layout names the mode (its documented values), so the two orders never share a pack
         dev.convt.kernel.Kernel scatter = Planner.kernel(KernelChoice.SCATTER);
         assertEquals("tap-vector", scatter.packLayout(full));
-        assertEquals("tap-vector", scatter.packLayout(half));
+        assertEquals(V / 2 > 2 ? "tap-vector" : "phase", scatter.packLayout(half));
         assertEquals("phase", scatter.packLayout(oddKernel));
         assertEquals("phase", scatter.packLayout(dilated));
         // a plan reports the mode it packed for
@@ -316,7 +407,8 @@ class ScatterKernelTest {
 
     /**
      * The profile census of a scatter plan is a problem of the other width mode that the kernel takes,
-     * so the row loop both modes share is profiled with both branches before C2 compiles it.
+     * and, for a problem without them, one of the rank-1 paired rows, so the row loop all share is
+     * profiled with every branch before C2 compiles it.
      */
     @Example
     void profileCensusIsAProblemOfTheOtherWidthMode() {
@@ -324,13 +416,20 @@ class ScatterKernelTest {
         Problem phase = ConvTransposeSpec.builder1d(64, 64, 3).padding(2).dilation(2).groups(4).build().problem(4, 64, 2048);
         Problem tap = ConvTransposeSpec.builder2d(21, 21, 2 * V).stride(V / 2).padding(V / 4).groups(21).bias(false).build()
                 .problem(1, 21, 28, 28);
-        for (Problem p : List.of(phase, tap)) {
+        Problem paired = ConvTransposeSpec.builder1d(64, 32, 4).stride(2).padding(1).build().problem(1, 64, 11008);
+        for (Problem p : List.of(phase, tap, paired)) {
             List<Problem> census = scatter.profileProblems(p);
-            assertEquals(1, census.size(), p::toString);
+            boolean pairs = dev.convt.vector.scatter.ScatterPlan.pairsDensely(p);
+            assertEquals(pairs ? 1 : 2, census.size(), p::toString);
             Problem c = census.get(0);
             assertNull(scatter.declineReason(c), c::toString);
             assertEquals(!dev.convt.vector.scatter.ScatterPlan.tapVectorApplies(p), dev.convt.vector.scatter.ScatterPlan.tapVectorApplies(c),
                     () -> "the census of " + p + " is of the same width mode: " + c);
+            if (!pairs) {
+                Problem q = census.get(1);
+                assertNull(scatter.declineReason(q), q::toString);
+                assertTrue(dev.convt.vector.scatter.ScatterPlan.pairsDensely(q), () -> "the census of " + p + " has no paired proxy: " + q);
+            }
         }
     }
 

@@ -6,6 +6,7 @@ import java.lang.foreign.MemorySegment;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -22,13 +23,31 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Arguments: {@code x[xq + tapX[t] + lane]} is the input of tap t at the tile's first q;
  * {@code w[wb + tapW[t] + c]} the weight of channel c; the result of channel c, vector m goes to
- * {@code dst[d + c*cs + m*V]}.
+ * {@code dst[d + c*cs + m*V]}. {@code cCxTDenseN} sums the same taps where the list is dense (rank 1:
+ * for each of {@code channels} input channels, rows {@code inW} apart, N taps at the shifts
+ * {@code s0 …} the caller passes, their weights C floats apart, tap after tap from {@code w[wb]}), one
+ * channel's taps per loop trip, its indices counted in the loop: no table reads, and bounds checks
+ * the JIT can hoist.
+ *
+ * <p>Name {@code pCxT} (stride 2, where both phases' taps read the same inputs: an even kernel
+ * width, dilation 1): the two phases of C channels × T vectors at once, the odd phase's weight of
+ * each tap {@code wp} floats after the even phase's; each vector pair is stored zipped, the outputs
+ * of q (even phase, then odd) side by side, vector m of channel c at
+ * {@code dst[d + c*cs + 2*m*V]} (2V floats). With {@code more}, the stored sums are unzipped back
+ * into the two phases first. {@code pCxTDenseS} sums the same taps where the list is dense (rank 1:
+ * for each of {@code channels} input channels, rows {@code inW} apart, the S shifts {@code 0 ..
+ * S − 1}, each tap's even and odd weights side by side, 2C floats, tap after tap from
+ * {@code w[wb]}), one channel's S shifts per loop trip, its indices counted in the loop: no table
+ * reads, and bounds checks the JIT can hoist; it starts at the bias (no earlier pass).
  */
 final class PhaseMicroKernels {
     private PhaseMicroKernels() {}
 
     private static final VectorSpecies<Float> S = ScatterTuning.PHASE_SPECIES;
     private static final int V = S.length();
+    /** The two halves of a zip (a0 b0 a1 b1 …) and of its inverse (the even, the odd lanes of a, then of b). */
+    private static final VectorShuffle<Float> ZIP_LOW = VectorShuffle.makeZip(S, 0), ZIP_HIGH = VectorShuffle.makeZip(S, 1);
+    private static final VectorShuffle<Float> UNZIP_EVEN = VectorShuffle.makeUnzip(S, 0), UNZIP_ODD = VectorShuffle.makeUnzip(S, 1);
 
     // No helper method here takes or returns a vector: the set-up expressions are written out by
     // the generator. C2 leaves a call out of line when its profile calls the call site rare, and a
@@ -54,11 +73,23 @@ final class PhaseMicroKernels {
 
     /** The configured 4-channel tile ({@link ScatterTuning#WIDE}); arguments as its {@code c4xT}. */
     static void c4wide(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
-                       float b0, float b1, float b2, float b3, float[] dst, int d, int cs, boolean more) {
+                            float b0, float b1, float b2, float b3, float[] dst, int d, int cs, boolean more) {
         if (WIDE == Wide.C4X2) {
             c4x2(x, xq, tapX, nt, w, wb, tapW, b0, b1, b2, b3, dst, d, cs, more);
         } else if (WIDE == Wide.C4X4) {
             c4x4(x, xq, tapX, nt, w, wb, tapW, b0, b1, b2, b3, dst, d, cs, more);
+        } else {
+            throw new AssertionError(WIDE);
+        }
+    }
+
+    /** The configured 4-channel tile over a dense list of 3 taps ({@link ScatterTuning#WIDE}); arguments as its {@code c4xTDense3}. */
+    static void c4wideDense3(float[] x, int xq, int inW, int channels, int s0, int s1, int s2, float[] w, int wb,
+                            float b0, float b1, float b2, float b3, float[] dst, int d, int cs, boolean more) {
+        if (WIDE == Wide.C4X2) {
+            c4x2Dense3(x, xq, inW, channels, s0, s1, s2, w, wb, b0, b1, b2, b3, dst, d, cs, more);
+        } else if (WIDE == Wide.C4X4) {
+            c4x4Dense3(x, xq, inW, channels, s0, s1, s2, w, wb, b0, b1, b2, b3, dst, d, cs, more);
         } else {
             throw new AssertionError(WIDE);
         }
@@ -236,6 +267,496 @@ final class PhaseMicroKernels {
         a03.intoArray(dst, d + 3 * V);
     }
 
+    /** The paired-phase tiles of 4 channels; {@link ScatterTuning#PAIRED} names the one plans use. */
+    enum Paired {
+        /** 4 channels × 1 vectors × 2 phases: 8 accumulators, for 16 vector registers. */
+        P4X1(1),
+        /** 4 channels × 2 vectors × 2 phases: 16 accumulators, for 32 vector registers. */
+        P4X2(2);
+
+        /** Vectors of consecutive q per channel and phase. */
+        final int vectors;
+
+        Paired(int vectors) {
+            this.vectors = vectors;
+        }
+    }
+
+    private static final Paired PAIRED = ScatterTuning.PAIRED;
+
+    /** The configured paired-phase tile ({@link ScatterTuning#PAIRED}); arguments as its {@code p4xT}. */
+    static void p4wide(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW, int wp,
+                            float b0, float b1, float b2, float b3, float[] dst, int d, int cs, boolean more) {
+        if (PAIRED == Paired.P4X1) {
+            p4x1(x, xq, tapX, nt, w, wb, tapW, wp, b0, b1, b2, b3, dst, d, cs, more);
+        } else if (PAIRED == Paired.P4X2) {
+            p4x2(x, xq, tapX, nt, w, wb, tapW, wp, b0, b1, b2, b3, dst, d, cs, more);
+        } else {
+            throw new AssertionError(PAIRED);
+        }
+    }
+
+    /** The configured paired-phase tile over a dense tap list of 2 shifts ({@link ScatterTuning#PAIRED}); arguments as its {@code p4xTDense2}. */
+    static void p4wideDense2(float[] x, int xq, int inW, int channels, float[] w, int wb,
+                            float b0, float b1, float b2, float b3, float[] dst, int d, int cs) {
+        if (PAIRED == Paired.P4X1) {
+            p4x1Dense2(x, xq, inW, channels, w, wb, b0, b1, b2, b3, dst, d, cs);
+        } else if (PAIRED == Paired.P4X2) {
+            p4x2Dense2(x, xq, inW, channels, w, wb, b0, b1, b2, b3, dst, d, cs);
+        } else {
+            throw new AssertionError(PAIRED);
+        }
+    }
+
+    static void p4x1(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW, int wp,
+                     float b0, float b1, float b2, float b3, float[] dst, int d, int cs, boolean more) {
+        if (DryRun.active()) {
+            return;
+        }
+        VectorMask<Float> keep = S.maskAll(more);
+        FloatVector e00 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d).rearrange(UNZIP_EVEN, FloatVector.fromArray(S, dst, d + V)), keep);
+        FloatVector o00 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d).rearrange(UNZIP_ODD, FloatVector.fromArray(S, dst, d + V)), keep);
+        FloatVector e10 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + cs).rearrange(UNZIP_EVEN, FloatVector.fromArray(S, dst, d + cs + V)), keep);
+        FloatVector o10 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + cs).rearrange(UNZIP_ODD, FloatVector.fromArray(S, dst, d + cs + V)), keep);
+        FloatVector e20 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs).rearrange(UNZIP_EVEN, FloatVector.fromArray(S, dst, d + 2 * cs + V)), keep);
+        FloatVector o20 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs).rearrange(UNZIP_ODD, FloatVector.fromArray(S, dst, d + 2 * cs + V)), keep);
+        FloatVector e30 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs).rearrange(UNZIP_EVEN, FloatVector.fromArray(S, dst, d + 3 * cs + V)), keep);
+        FloatVector o30 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs).rearrange(UNZIP_ODD, FloatVector.fromArray(S, dst, d + 3 * cs + V)), keep);
+        for (int t = 0; t < nt; t++) {
+            int xi = xq + tapX[t];
+            int wi = wb + tapW[t];
+            FloatVector x0 = FloatVector.fromArray(S, x, xi);
+            FloatVector wex0 = FloatVector.broadcast(S, w[wi]);
+            e00 = x0.fma(wex0, e00);
+            FloatVector wox0 = FloatVector.broadcast(S, w[wi + wp]);
+            o00 = x0.fma(wox0, o00);
+            FloatVector wex1 = FloatVector.broadcast(S, w[wi + 1]);
+            e10 = x0.fma(wex1, e10);
+            FloatVector wox1 = FloatVector.broadcast(S, w[wi + wp + 1]);
+            o10 = x0.fma(wox1, o10);
+            FloatVector wex2 = FloatVector.broadcast(S, w[wi + 2]);
+            e20 = x0.fma(wex2, e20);
+            FloatVector wox2 = FloatVector.broadcast(S, w[wi + wp + 2]);
+            o20 = x0.fma(wox2, o20);
+            FloatVector wex3 = FloatVector.broadcast(S, w[wi + 3]);
+            e30 = x0.fma(wex3, e30);
+            FloatVector wox3 = FloatVector.broadcast(S, w[wi + wp + 3]);
+            o30 = x0.fma(wox3, o30);
+        }
+        e00.rearrange(ZIP_LOW, o00).intoArray(dst, d);
+        e00.rearrange(ZIP_HIGH, o00).intoArray(dst, d + V);
+        e10.rearrange(ZIP_LOW, o10).intoArray(dst, d + cs);
+        e10.rearrange(ZIP_HIGH, o10).intoArray(dst, d + cs + V);
+        e20.rearrange(ZIP_LOW, o20).intoArray(dst, d + 2 * cs);
+        e20.rearrange(ZIP_HIGH, o20).intoArray(dst, d + 2 * cs + V);
+        e30.rearrange(ZIP_LOW, o30).intoArray(dst, d + 3 * cs);
+        e30.rearrange(ZIP_HIGH, o30).intoArray(dst, d + 3 * cs + V);
+    }
+
+    static void p4x2(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW, int wp,
+                     float b0, float b1, float b2, float b3, float[] dst, int d, int cs, boolean more) {
+        if (DryRun.active()) {
+            return;
+        }
+        VectorMask<Float> keep = S.maskAll(more);
+        FloatVector e00 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d).rearrange(UNZIP_EVEN, FloatVector.fromArray(S, dst, d + V)), keep);
+        FloatVector o00 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d).rearrange(UNZIP_ODD, FloatVector.fromArray(S, dst, d + V)), keep);
+        FloatVector e01 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + 2 * V).rearrange(UNZIP_EVEN, FloatVector.fromArray(S, dst, d + 3 * V)), keep);
+        FloatVector o01 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + 2 * V).rearrange(UNZIP_ODD, FloatVector.fromArray(S, dst, d + 3 * V)), keep);
+        FloatVector e10 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + cs).rearrange(UNZIP_EVEN, FloatVector.fromArray(S, dst, d + cs + V)), keep);
+        FloatVector o10 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + cs).rearrange(UNZIP_ODD, FloatVector.fromArray(S, dst, d + cs + V)), keep);
+        FloatVector e11 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + cs + 2 * V).rearrange(UNZIP_EVEN, FloatVector.fromArray(S, dst, d + cs + 3 * V)), keep);
+        FloatVector o11 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + cs + 2 * V).rearrange(UNZIP_ODD, FloatVector.fromArray(S, dst, d + cs + 3 * V)), keep);
+        FloatVector e20 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs).rearrange(UNZIP_EVEN, FloatVector.fromArray(S, dst, d + 2 * cs + V)), keep);
+        FloatVector o20 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs).rearrange(UNZIP_ODD, FloatVector.fromArray(S, dst, d + 2 * cs + V)), keep);
+        FloatVector e21 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs + 2 * V).rearrange(UNZIP_EVEN, FloatVector.fromArray(S, dst, d + 2 * cs + 3 * V)), keep);
+        FloatVector o21 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs + 2 * V).rearrange(UNZIP_ODD, FloatVector.fromArray(S, dst, d + 2 * cs + 3 * V)), keep);
+        FloatVector e30 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs).rearrange(UNZIP_EVEN, FloatVector.fromArray(S, dst, d + 3 * cs + V)), keep);
+        FloatVector o30 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs).rearrange(UNZIP_ODD, FloatVector.fromArray(S, dst, d + 3 * cs + V)), keep);
+        FloatVector e31 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs + 2 * V).rearrange(UNZIP_EVEN, FloatVector.fromArray(S, dst, d + 3 * cs + 3 * V)), keep);
+        FloatVector o31 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs + 2 * V).rearrange(UNZIP_ODD, FloatVector.fromArray(S, dst, d + 3 * cs + 3 * V)), keep);
+        for (int t = 0; t < nt; t++) {
+            int xi = xq + tapX[t];
+            int wi = wb + tapW[t];
+            FloatVector x0 = FloatVector.fromArray(S, x, xi);
+            FloatVector x1 = FloatVector.fromArray(S, x, xi + 1 * V);
+            FloatVector wex0 = FloatVector.broadcast(S, w[wi]);
+            e00 = x0.fma(wex0, e00);
+            e01 = x1.fma(wex0, e01);
+            FloatVector wox0 = FloatVector.broadcast(S, w[wi + wp]);
+            o00 = x0.fma(wox0, o00);
+            o01 = x1.fma(wox0, o01);
+            FloatVector wex1 = FloatVector.broadcast(S, w[wi + 1]);
+            e10 = x0.fma(wex1, e10);
+            e11 = x1.fma(wex1, e11);
+            FloatVector wox1 = FloatVector.broadcast(S, w[wi + wp + 1]);
+            o10 = x0.fma(wox1, o10);
+            o11 = x1.fma(wox1, o11);
+            FloatVector wex2 = FloatVector.broadcast(S, w[wi + 2]);
+            e20 = x0.fma(wex2, e20);
+            e21 = x1.fma(wex2, e21);
+            FloatVector wox2 = FloatVector.broadcast(S, w[wi + wp + 2]);
+            o20 = x0.fma(wox2, o20);
+            o21 = x1.fma(wox2, o21);
+            FloatVector wex3 = FloatVector.broadcast(S, w[wi + 3]);
+            e30 = x0.fma(wex3, e30);
+            e31 = x1.fma(wex3, e31);
+            FloatVector wox3 = FloatVector.broadcast(S, w[wi + wp + 3]);
+            o30 = x0.fma(wox3, o30);
+            o31 = x1.fma(wox3, o31);
+        }
+        e00.rearrange(ZIP_LOW, o00).intoArray(dst, d);
+        e00.rearrange(ZIP_HIGH, o00).intoArray(dst, d + V);
+        e01.rearrange(ZIP_LOW, o01).intoArray(dst, d + 2 * V);
+        e01.rearrange(ZIP_HIGH, o01).intoArray(dst, d + 3 * V);
+        e10.rearrange(ZIP_LOW, o10).intoArray(dst, d + cs);
+        e10.rearrange(ZIP_HIGH, o10).intoArray(dst, d + cs + V);
+        e11.rearrange(ZIP_LOW, o11).intoArray(dst, d + cs + 2 * V);
+        e11.rearrange(ZIP_HIGH, o11).intoArray(dst, d + cs + 3 * V);
+        e20.rearrange(ZIP_LOW, o20).intoArray(dst, d + 2 * cs);
+        e20.rearrange(ZIP_HIGH, o20).intoArray(dst, d + 2 * cs + V);
+        e21.rearrange(ZIP_LOW, o21).intoArray(dst, d + 2 * cs + 2 * V);
+        e21.rearrange(ZIP_HIGH, o21).intoArray(dst, d + 2 * cs + 3 * V);
+        e30.rearrange(ZIP_LOW, o30).intoArray(dst, d + 3 * cs);
+        e30.rearrange(ZIP_HIGH, o30).intoArray(dst, d + 3 * cs + V);
+        e31.rearrange(ZIP_LOW, o31).intoArray(dst, d + 3 * cs + 2 * V);
+        e31.rearrange(ZIP_HIGH, o31).intoArray(dst, d + 3 * cs + 3 * V);
+    }
+
+    static void p4x1Dense2(float[] x, int xq, int inW, int channels, float[] w, int wb,
+                     float b0, float b1, float b2, float b3, float[] dst, int d, int cs) {
+        if (DryRun.active()) {
+            return;
+        }
+        FloatVector e00 = FloatVector.broadcast(S, b0);
+        FloatVector o00 = FloatVector.broadcast(S, b0);
+        FloatVector e10 = FloatVector.broadcast(S, b1);
+        FloatVector o10 = FloatVector.broadcast(S, b1);
+        FloatVector e20 = FloatVector.broadcast(S, b2);
+        FloatVector o20 = FloatVector.broadcast(S, b2);
+        FloatVector e30 = FloatVector.broadcast(S, b3);
+        FloatVector o30 = FloatVector.broadcast(S, b3);
+        for (int ci = 0, xr = xq, wi = wb; ci < channels; ci++, xr += inW, wi += 16) {
+            FloatVector x00 = FloatVector.fromArray(S, x, xr);
+            FloatVector x10 = FloatVector.fromArray(S, x, xr - 1);
+            FloatVector wex00 = FloatVector.broadcast(S, w[wi + 0]);
+            e00 = x00.fma(wex00, e00);
+            FloatVector wox00 = FloatVector.broadcast(S, w[wi + 4]);
+            o00 = x00.fma(wox00, o00);
+            FloatVector wex01 = FloatVector.broadcast(S, w[wi + 1]);
+            e10 = x00.fma(wex01, e10);
+            FloatVector wox01 = FloatVector.broadcast(S, w[wi + 5]);
+            o10 = x00.fma(wox01, o10);
+            FloatVector wex02 = FloatVector.broadcast(S, w[wi + 2]);
+            e20 = x00.fma(wex02, e20);
+            FloatVector wox02 = FloatVector.broadcast(S, w[wi + 6]);
+            o20 = x00.fma(wox02, o20);
+            FloatVector wex03 = FloatVector.broadcast(S, w[wi + 3]);
+            e30 = x00.fma(wex03, e30);
+            FloatVector wox03 = FloatVector.broadcast(S, w[wi + 7]);
+            o30 = x00.fma(wox03, o30);
+            FloatVector wex10 = FloatVector.broadcast(S, w[wi + 8]);
+            e00 = x10.fma(wex10, e00);
+            FloatVector wox10 = FloatVector.broadcast(S, w[wi + 12]);
+            o00 = x10.fma(wox10, o00);
+            FloatVector wex11 = FloatVector.broadcast(S, w[wi + 9]);
+            e10 = x10.fma(wex11, e10);
+            FloatVector wox11 = FloatVector.broadcast(S, w[wi + 13]);
+            o10 = x10.fma(wox11, o10);
+            FloatVector wex12 = FloatVector.broadcast(S, w[wi + 10]);
+            e20 = x10.fma(wex12, e20);
+            FloatVector wox12 = FloatVector.broadcast(S, w[wi + 14]);
+            o20 = x10.fma(wox12, o20);
+            FloatVector wex13 = FloatVector.broadcast(S, w[wi + 11]);
+            e30 = x10.fma(wex13, e30);
+            FloatVector wox13 = FloatVector.broadcast(S, w[wi + 15]);
+            o30 = x10.fma(wox13, o30);
+        }
+        e00.rearrange(ZIP_LOW, o00).intoArray(dst, d);
+        e00.rearrange(ZIP_HIGH, o00).intoArray(dst, d + V);
+        e10.rearrange(ZIP_LOW, o10).intoArray(dst, d + cs);
+        e10.rearrange(ZIP_HIGH, o10).intoArray(dst, d + cs + V);
+        e20.rearrange(ZIP_LOW, o20).intoArray(dst, d + 2 * cs);
+        e20.rearrange(ZIP_HIGH, o20).intoArray(dst, d + 2 * cs + V);
+        e30.rearrange(ZIP_LOW, o30).intoArray(dst, d + 3 * cs);
+        e30.rearrange(ZIP_HIGH, o30).intoArray(dst, d + 3 * cs + V);
+    }
+
+    static void p4x2Dense2(float[] x, int xq, int inW, int channels, float[] w, int wb,
+                     float b0, float b1, float b2, float b3, float[] dst, int d, int cs) {
+        if (DryRun.active()) {
+            return;
+        }
+        FloatVector e00 = FloatVector.broadcast(S, b0);
+        FloatVector o00 = FloatVector.broadcast(S, b0);
+        FloatVector e01 = FloatVector.broadcast(S, b0);
+        FloatVector o01 = FloatVector.broadcast(S, b0);
+        FloatVector e10 = FloatVector.broadcast(S, b1);
+        FloatVector o10 = FloatVector.broadcast(S, b1);
+        FloatVector e11 = FloatVector.broadcast(S, b1);
+        FloatVector o11 = FloatVector.broadcast(S, b1);
+        FloatVector e20 = FloatVector.broadcast(S, b2);
+        FloatVector o20 = FloatVector.broadcast(S, b2);
+        FloatVector e21 = FloatVector.broadcast(S, b2);
+        FloatVector o21 = FloatVector.broadcast(S, b2);
+        FloatVector e30 = FloatVector.broadcast(S, b3);
+        FloatVector o30 = FloatVector.broadcast(S, b3);
+        FloatVector e31 = FloatVector.broadcast(S, b3);
+        FloatVector o31 = FloatVector.broadcast(S, b3);
+        for (int ci = 0, xr = xq, wi = wb; ci < channels; ci++, xr += inW, wi += 16) {
+            FloatVector x00 = FloatVector.fromArray(S, x, xr);
+            FloatVector x01 = FloatVector.fromArray(S, x, xr + 1 * V);
+            FloatVector x10 = FloatVector.fromArray(S, x, xr - 1);
+            FloatVector x11 = FloatVector.fromArray(S, x, xr - 1 + 1 * V);
+            FloatVector wex00 = FloatVector.broadcast(S, w[wi + 0]);
+            e00 = x00.fma(wex00, e00);
+            e01 = x01.fma(wex00, e01);
+            FloatVector wox00 = FloatVector.broadcast(S, w[wi + 4]);
+            o00 = x00.fma(wox00, o00);
+            o01 = x01.fma(wox00, o01);
+            FloatVector wex01 = FloatVector.broadcast(S, w[wi + 1]);
+            e10 = x00.fma(wex01, e10);
+            e11 = x01.fma(wex01, e11);
+            FloatVector wox01 = FloatVector.broadcast(S, w[wi + 5]);
+            o10 = x00.fma(wox01, o10);
+            o11 = x01.fma(wox01, o11);
+            FloatVector wex02 = FloatVector.broadcast(S, w[wi + 2]);
+            e20 = x00.fma(wex02, e20);
+            e21 = x01.fma(wex02, e21);
+            FloatVector wox02 = FloatVector.broadcast(S, w[wi + 6]);
+            o20 = x00.fma(wox02, o20);
+            o21 = x01.fma(wox02, o21);
+            FloatVector wex03 = FloatVector.broadcast(S, w[wi + 3]);
+            e30 = x00.fma(wex03, e30);
+            e31 = x01.fma(wex03, e31);
+            FloatVector wox03 = FloatVector.broadcast(S, w[wi + 7]);
+            o30 = x00.fma(wox03, o30);
+            o31 = x01.fma(wox03, o31);
+            FloatVector wex10 = FloatVector.broadcast(S, w[wi + 8]);
+            e00 = x10.fma(wex10, e00);
+            e01 = x11.fma(wex10, e01);
+            FloatVector wox10 = FloatVector.broadcast(S, w[wi + 12]);
+            o00 = x10.fma(wox10, o00);
+            o01 = x11.fma(wox10, o01);
+            FloatVector wex11 = FloatVector.broadcast(S, w[wi + 9]);
+            e10 = x10.fma(wex11, e10);
+            e11 = x11.fma(wex11, e11);
+            FloatVector wox11 = FloatVector.broadcast(S, w[wi + 13]);
+            o10 = x10.fma(wox11, o10);
+            o11 = x11.fma(wox11, o11);
+            FloatVector wex12 = FloatVector.broadcast(S, w[wi + 10]);
+            e20 = x10.fma(wex12, e20);
+            e21 = x11.fma(wex12, e21);
+            FloatVector wox12 = FloatVector.broadcast(S, w[wi + 14]);
+            o20 = x10.fma(wox12, o20);
+            o21 = x11.fma(wox12, o21);
+            FloatVector wex13 = FloatVector.broadcast(S, w[wi + 11]);
+            e30 = x10.fma(wex13, e30);
+            e31 = x11.fma(wex13, e31);
+            FloatVector wox13 = FloatVector.broadcast(S, w[wi + 15]);
+            o30 = x10.fma(wox13, o30);
+            o31 = x11.fma(wox13, o31);
+        }
+        e00.rearrange(ZIP_LOW, o00).intoArray(dst, d);
+        e00.rearrange(ZIP_HIGH, o00).intoArray(dst, d + V);
+        e01.rearrange(ZIP_LOW, o01).intoArray(dst, d + 2 * V);
+        e01.rearrange(ZIP_HIGH, o01).intoArray(dst, d + 3 * V);
+        e10.rearrange(ZIP_LOW, o10).intoArray(dst, d + cs);
+        e10.rearrange(ZIP_HIGH, o10).intoArray(dst, d + cs + V);
+        e11.rearrange(ZIP_LOW, o11).intoArray(dst, d + cs + 2 * V);
+        e11.rearrange(ZIP_HIGH, o11).intoArray(dst, d + cs + 3 * V);
+        e20.rearrange(ZIP_LOW, o20).intoArray(dst, d + 2 * cs);
+        e20.rearrange(ZIP_HIGH, o20).intoArray(dst, d + 2 * cs + V);
+        e21.rearrange(ZIP_LOW, o21).intoArray(dst, d + 2 * cs + 2 * V);
+        e21.rearrange(ZIP_HIGH, o21).intoArray(dst, d + 2 * cs + 3 * V);
+        e30.rearrange(ZIP_LOW, o30).intoArray(dst, d + 3 * cs);
+        e30.rearrange(ZIP_HIGH, o30).intoArray(dst, d + 3 * cs + V);
+        e31.rearrange(ZIP_LOW, o31).intoArray(dst, d + 3 * cs + 2 * V);
+        e31.rearrange(ZIP_HIGH, o31).intoArray(dst, d + 3 * cs + 3 * V);
+    }
+
+    static void c4x2Dense3(float[] x, int xq, int inW, int channels, int s0, int s1, int s2, float[] w, int wb,
+                     float b0, float b1, float b2, float b3, float[] dst, int d, int cs, boolean more) {
+        if (DryRun.active()) {
+            return;
+        }
+        VectorMask<Float> keep = S.maskAll(more);
+        FloatVector a00 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d), keep);
+        FloatVector a01 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + V), keep);
+        FloatVector a10 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + cs), keep);
+        FloatVector a11 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + cs + V), keep);
+        FloatVector a20 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs), keep);
+        FloatVector a21 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs + V), keep);
+        FloatVector a30 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs), keep);
+        FloatVector a31 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs + V), keep);
+        for (int ci = 0, xr = xq, wi = wb; ci < channels; ci++, xr += inW, wi += 12) {
+            FloatVector x00 = FloatVector.fromArray(S, x, xr - s0);
+            FloatVector x01 = FloatVector.fromArray(S, x, xr - s0 + 1 * V);
+            FloatVector w00 = FloatVector.broadcast(S, w[wi + 0]);
+            a00 = x00.fma(w00, a00);
+            a01 = x01.fma(w00, a01);
+            FloatVector w01 = FloatVector.broadcast(S, w[wi + 1]);
+            a10 = x00.fma(w01, a10);
+            a11 = x01.fma(w01, a11);
+            FloatVector w02 = FloatVector.broadcast(S, w[wi + 2]);
+            a20 = x00.fma(w02, a20);
+            a21 = x01.fma(w02, a21);
+            FloatVector w03 = FloatVector.broadcast(S, w[wi + 3]);
+            a30 = x00.fma(w03, a30);
+            a31 = x01.fma(w03, a31);
+            FloatVector x10 = FloatVector.fromArray(S, x, xr - s1);
+            FloatVector x11 = FloatVector.fromArray(S, x, xr - s1 + 1 * V);
+            FloatVector w10 = FloatVector.broadcast(S, w[wi + 4]);
+            a00 = x10.fma(w10, a00);
+            a01 = x11.fma(w10, a01);
+            FloatVector w11 = FloatVector.broadcast(S, w[wi + 5]);
+            a10 = x10.fma(w11, a10);
+            a11 = x11.fma(w11, a11);
+            FloatVector w12 = FloatVector.broadcast(S, w[wi + 6]);
+            a20 = x10.fma(w12, a20);
+            a21 = x11.fma(w12, a21);
+            FloatVector w13 = FloatVector.broadcast(S, w[wi + 7]);
+            a30 = x10.fma(w13, a30);
+            a31 = x11.fma(w13, a31);
+            FloatVector x20 = FloatVector.fromArray(S, x, xr - s2);
+            FloatVector x21 = FloatVector.fromArray(S, x, xr - s2 + 1 * V);
+            FloatVector w20 = FloatVector.broadcast(S, w[wi + 8]);
+            a00 = x20.fma(w20, a00);
+            a01 = x21.fma(w20, a01);
+            FloatVector w21 = FloatVector.broadcast(S, w[wi + 9]);
+            a10 = x20.fma(w21, a10);
+            a11 = x21.fma(w21, a11);
+            FloatVector w22 = FloatVector.broadcast(S, w[wi + 10]);
+            a20 = x20.fma(w22, a20);
+            a21 = x21.fma(w22, a21);
+            FloatVector w23 = FloatVector.broadcast(S, w[wi + 11]);
+            a30 = x20.fma(w23, a30);
+            a31 = x21.fma(w23, a31);
+        }
+        a00.intoArray(dst, d);
+        a01.intoArray(dst, d + V);
+        a10.intoArray(dst, d + cs);
+        a11.intoArray(dst, d + cs + V);
+        a20.intoArray(dst, d + 2 * cs);
+        a21.intoArray(dst, d + 2 * cs + V);
+        a30.intoArray(dst, d + 3 * cs);
+        a31.intoArray(dst, d + 3 * cs + V);
+    }
+
+    static void c4x4Dense3(float[] x, int xq, int inW, int channels, int s0, int s1, int s2, float[] w, int wb,
+                     float b0, float b1, float b2, float b3, float[] dst, int d, int cs, boolean more) {
+        if (DryRun.active()) {
+            return;
+        }
+        VectorMask<Float> keep = S.maskAll(more);
+        FloatVector a00 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d), keep);
+        FloatVector a01 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + V), keep);
+        FloatVector a02 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + 2 * V), keep);
+        FloatVector a03 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + 3 * V), keep);
+        FloatVector a10 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + cs), keep);
+        FloatVector a11 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + cs + V), keep);
+        FloatVector a12 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + cs + 2 * V), keep);
+        FloatVector a13 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + cs + 3 * V), keep);
+        FloatVector a20 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs), keep);
+        FloatVector a21 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs + V), keep);
+        FloatVector a22 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs + 2 * V), keep);
+        FloatVector a23 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs + 3 * V), keep);
+        FloatVector a30 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs), keep);
+        FloatVector a31 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs + V), keep);
+        FloatVector a32 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs + 2 * V), keep);
+        FloatVector a33 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs + 3 * V), keep);
+        for (int ci = 0, xr = xq, wi = wb; ci < channels; ci++, xr += inW, wi += 12) {
+            FloatVector x00 = FloatVector.fromArray(S, x, xr - s0);
+            FloatVector x01 = FloatVector.fromArray(S, x, xr - s0 + 1 * V);
+            FloatVector x02 = FloatVector.fromArray(S, x, xr - s0 + 2 * V);
+            FloatVector x03 = FloatVector.fromArray(S, x, xr - s0 + 3 * V);
+            FloatVector w00 = FloatVector.broadcast(S, w[wi + 0]);
+            a00 = x00.fma(w00, a00);
+            a01 = x01.fma(w00, a01);
+            a02 = x02.fma(w00, a02);
+            a03 = x03.fma(w00, a03);
+            FloatVector w01 = FloatVector.broadcast(S, w[wi + 1]);
+            a10 = x00.fma(w01, a10);
+            a11 = x01.fma(w01, a11);
+            a12 = x02.fma(w01, a12);
+            a13 = x03.fma(w01, a13);
+            FloatVector w02 = FloatVector.broadcast(S, w[wi + 2]);
+            a20 = x00.fma(w02, a20);
+            a21 = x01.fma(w02, a21);
+            a22 = x02.fma(w02, a22);
+            a23 = x03.fma(w02, a23);
+            FloatVector w03 = FloatVector.broadcast(S, w[wi + 3]);
+            a30 = x00.fma(w03, a30);
+            a31 = x01.fma(w03, a31);
+            a32 = x02.fma(w03, a32);
+            a33 = x03.fma(w03, a33);
+            FloatVector x10 = FloatVector.fromArray(S, x, xr - s1);
+            FloatVector x11 = FloatVector.fromArray(S, x, xr - s1 + 1 * V);
+            FloatVector x12 = FloatVector.fromArray(S, x, xr - s1 + 2 * V);
+            FloatVector x13 = FloatVector.fromArray(S, x, xr - s1 + 3 * V);
+            FloatVector w10 = FloatVector.broadcast(S, w[wi + 4]);
+            a00 = x10.fma(w10, a00);
+            a01 = x11.fma(w10, a01);
+            a02 = x12.fma(w10, a02);
+            a03 = x13.fma(w10, a03);
+            FloatVector w11 = FloatVector.broadcast(S, w[wi + 5]);
+            a10 = x10.fma(w11, a10);
+            a11 = x11.fma(w11, a11);
+            a12 = x12.fma(w11, a12);
+            a13 = x13.fma(w11, a13);
+            FloatVector w12 = FloatVector.broadcast(S, w[wi + 6]);
+            a20 = x10.fma(w12, a20);
+            a21 = x11.fma(w12, a21);
+            a22 = x12.fma(w12, a22);
+            a23 = x13.fma(w12, a23);
+            FloatVector w13 = FloatVector.broadcast(S, w[wi + 7]);
+            a30 = x10.fma(w13, a30);
+            a31 = x11.fma(w13, a31);
+            a32 = x12.fma(w13, a32);
+            a33 = x13.fma(w13, a33);
+            FloatVector x20 = FloatVector.fromArray(S, x, xr - s2);
+            FloatVector x21 = FloatVector.fromArray(S, x, xr - s2 + 1 * V);
+            FloatVector x22 = FloatVector.fromArray(S, x, xr - s2 + 2 * V);
+            FloatVector x23 = FloatVector.fromArray(S, x, xr - s2 + 3 * V);
+            FloatVector w20 = FloatVector.broadcast(S, w[wi + 8]);
+            a00 = x20.fma(w20, a00);
+            a01 = x21.fma(w20, a01);
+            a02 = x22.fma(w20, a02);
+            a03 = x23.fma(w20, a03);
+            FloatVector w21 = FloatVector.broadcast(S, w[wi + 9]);
+            a10 = x20.fma(w21, a10);
+            a11 = x21.fma(w21, a11);
+            a12 = x22.fma(w21, a12);
+            a13 = x23.fma(w21, a13);
+            FloatVector w22 = FloatVector.broadcast(S, w[wi + 10]);
+            a20 = x20.fma(w22, a20);
+            a21 = x21.fma(w22, a21);
+            a22 = x22.fma(w22, a22);
+            a23 = x23.fma(w22, a23);
+            FloatVector w23 = FloatVector.broadcast(S, w[wi + 11]);
+            a30 = x20.fma(w23, a30);
+            a31 = x21.fma(w23, a31);
+            a32 = x22.fma(w23, a32);
+            a33 = x23.fma(w23, a33);
+        }
+        a00.intoArray(dst, d);
+        a01.intoArray(dst, d + V);
+        a02.intoArray(dst, d + 2 * V);
+        a03.intoArray(dst, d + 3 * V);
+        a10.intoArray(dst, d + cs);
+        a11.intoArray(dst, d + cs + V);
+        a12.intoArray(dst, d + cs + 2 * V);
+        a13.intoArray(dst, d + cs + 3 * V);
+        a20.intoArray(dst, d + 2 * cs);
+        a21.intoArray(dst, d + 2 * cs + V);
+        a22.intoArray(dst, d + 2 * cs + 2 * V);
+        a23.intoArray(dst, d + 2 * cs + 3 * V);
+        a30.intoArray(dst, d + 3 * cs);
+        a31.intoArray(dst, d + 3 * cs + V);
+        a32.intoArray(dst, d + 3 * cs + 2 * V);
+        a33.intoArray(dst, d + 3 * cs + 3 * V);
+    }
+
     /**
      * One vector of one channel on its first {@code lanes} lanes only (reads and writes nothing past
      * them): the fallback at the very end of the input array, kept small so both JIT tiers compile it.
@@ -299,7 +820,7 @@ final class PhaseMicroKernels {
 
     /** The configured 4-channel tile ({@link ScatterTuning#WIDE}); arguments as its {@code c4xT}. */
     static void c4wide(MemorySegment x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
-                       float b0, float b1, float b2, float b3, float[] dst, int d, int cs, boolean more) {
+                            float b0, float b1, float b2, float b3, float[] dst, int d, int cs, boolean more) {
         if (WIDE == Wide.C4X2) {
             c4x2(x, xq, tapX, nt, w, wb, tapW, b0, b1, b2, b3, dst, d, cs, more);
         } else if (WIDE == Wide.C4X4) {
@@ -500,7 +1021,7 @@ final class PhaseMicroKernels {
 
     /** The configured 4-channel tile ({@link ScatterTuning#WIDE}); arguments as its {@code c4xT}. */
     static void c4wide(MemorySegment x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW,
-                       float b0, float b1, float b2, float b3, MemorySegment dst, int d, int cs, boolean more) {
+                            float b0, float b1, float b2, float b3, MemorySegment dst, int d, int cs, boolean more) {
         if (WIDE == Wide.C4X2) {
             c4x2(x, xq, tapX, nt, w, wb, tapW, b0, b1, b2, b3, dst, d, cs, more);
         } else if (WIDE == Wide.C4X4) {
@@ -601,6 +1122,491 @@ final class PhaseMicroKernels {
             a31 = x1.fma(w3, a31);
             a32 = x2.fma(w3, a32);
             a33 = x3.fma(w3, a33);
+        }
+        a00.intoMemorySegment(dst, 4L * d, SEG_ORDER);
+        a01.intoMemorySegment(dst, 4L * (d + V), SEG_ORDER);
+        a02.intoMemorySegment(dst, 4L * (d + 2 * V), SEG_ORDER);
+        a03.intoMemorySegment(dst, 4L * (d + 3 * V), SEG_ORDER);
+        a10.intoMemorySegment(dst, 4L * (d + cs), SEG_ORDER);
+        a11.intoMemorySegment(dst, 4L * (d + cs + V), SEG_ORDER);
+        a12.intoMemorySegment(dst, 4L * (d + cs + 2 * V), SEG_ORDER);
+        a13.intoMemorySegment(dst, 4L * (d + cs + 3 * V), SEG_ORDER);
+        a20.intoMemorySegment(dst, 4L * (d + 2 * cs), SEG_ORDER);
+        a21.intoMemorySegment(dst, 4L * (d + 2 * cs + V), SEG_ORDER);
+        a22.intoMemorySegment(dst, 4L * (d + 2 * cs + 2 * V), SEG_ORDER);
+        a23.intoMemorySegment(dst, 4L * (d + 2 * cs + 3 * V), SEG_ORDER);
+        a30.intoMemorySegment(dst, 4L * (d + 3 * cs), SEG_ORDER);
+        a31.intoMemorySegment(dst, 4L * (d + 3 * cs + V), SEG_ORDER);
+        a32.intoMemorySegment(dst, 4L * (d + 3 * cs + 2 * V), SEG_ORDER);
+        a33.intoMemorySegment(dst, 4L * (d + 3 * cs + 3 * V), SEG_ORDER);
+    }
+
+    /** The configured paired-phase tile ({@link ScatterTuning#PAIRED}); arguments as its {@code p4xT}. */
+    static void p4wide(MemorySegment x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW, int wp,
+                            float b0, float b1, float b2, float b3, MemorySegment dst, int d, int cs, boolean more) {
+        if (PAIRED == Paired.P4X1) {
+            p4x1(x, xq, tapX, nt, w, wb, tapW, wp, b0, b1, b2, b3, dst, d, cs, more);
+        } else if (PAIRED == Paired.P4X2) {
+            p4x2(x, xq, tapX, nt, w, wb, tapW, wp, b0, b1, b2, b3, dst, d, cs, more);
+        } else {
+            throw new AssertionError(PAIRED);
+        }
+    }
+
+    static void p4x1(MemorySegment x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW, int wp,
+                     float b0, float b1, float b2, float b3, MemorySegment dst, int d, int cs, boolean more) {
+        if (DryRun.active()) {
+            return;
+        }
+        VectorMask<Float> keep = S.maskAll(more);
+        FloatVector e00 = FloatVector.broadcast(S, b0).blend(FloatVector.fromMemorySegment(S, dst, 4L * d, SEG_ORDER).rearrange(UNZIP_EVEN, FloatVector.fromMemorySegment(S, dst, 4L * (d + V), SEG_ORDER)), keep);
+        FloatVector o00 = FloatVector.broadcast(S, b0).blend(FloatVector.fromMemorySegment(S, dst, 4L * d, SEG_ORDER).rearrange(UNZIP_ODD, FloatVector.fromMemorySegment(S, dst, 4L * (d + V), SEG_ORDER)), keep);
+        FloatVector e10 = FloatVector.broadcast(S, b1).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + cs), SEG_ORDER).rearrange(UNZIP_EVEN, FloatVector.fromMemorySegment(S, dst, 4L * (d + cs + V), SEG_ORDER)), keep);
+        FloatVector o10 = FloatVector.broadcast(S, b1).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + cs), SEG_ORDER).rearrange(UNZIP_ODD, FloatVector.fromMemorySegment(S, dst, 4L * (d + cs + V), SEG_ORDER)), keep);
+        FloatVector e20 = FloatVector.broadcast(S, b2).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs), SEG_ORDER).rearrange(UNZIP_EVEN, FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs + V), SEG_ORDER)), keep);
+        FloatVector o20 = FloatVector.broadcast(S, b2).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs), SEG_ORDER).rearrange(UNZIP_ODD, FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs + V), SEG_ORDER)), keep);
+        FloatVector e30 = FloatVector.broadcast(S, b3).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs), SEG_ORDER).rearrange(UNZIP_EVEN, FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs + V), SEG_ORDER)), keep);
+        FloatVector o30 = FloatVector.broadcast(S, b3).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs), SEG_ORDER).rearrange(UNZIP_ODD, FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs + V), SEG_ORDER)), keep);
+        for (int t = 0; t < nt; t++) {
+            int xi = xq + tapX[t];
+            int wi = wb + tapW[t];
+            FloatVector x0 = FloatVector.fromMemorySegment(S, x, 4L * xi, SEG_ORDER);
+            FloatVector wex0 = FloatVector.broadcast(S, w[wi]);
+            e00 = x0.fma(wex0, e00);
+            FloatVector wox0 = FloatVector.broadcast(S, w[wi + wp]);
+            o00 = x0.fma(wox0, o00);
+            FloatVector wex1 = FloatVector.broadcast(S, w[wi + 1]);
+            e10 = x0.fma(wex1, e10);
+            FloatVector wox1 = FloatVector.broadcast(S, w[wi + wp + 1]);
+            o10 = x0.fma(wox1, o10);
+            FloatVector wex2 = FloatVector.broadcast(S, w[wi + 2]);
+            e20 = x0.fma(wex2, e20);
+            FloatVector wox2 = FloatVector.broadcast(S, w[wi + wp + 2]);
+            o20 = x0.fma(wox2, o20);
+            FloatVector wex3 = FloatVector.broadcast(S, w[wi + 3]);
+            e30 = x0.fma(wex3, e30);
+            FloatVector wox3 = FloatVector.broadcast(S, w[wi + wp + 3]);
+            o30 = x0.fma(wox3, o30);
+        }
+        e00.rearrange(ZIP_LOW, o00).intoMemorySegment(dst, 4L * d, SEG_ORDER);
+        e00.rearrange(ZIP_HIGH, o00).intoMemorySegment(dst, 4L * (d + V), SEG_ORDER);
+        e10.rearrange(ZIP_LOW, o10).intoMemorySegment(dst, 4L * (d + cs), SEG_ORDER);
+        e10.rearrange(ZIP_HIGH, o10).intoMemorySegment(dst, 4L * (d + cs + V), SEG_ORDER);
+        e20.rearrange(ZIP_LOW, o20).intoMemorySegment(dst, 4L * (d + 2 * cs), SEG_ORDER);
+        e20.rearrange(ZIP_HIGH, o20).intoMemorySegment(dst, 4L * (d + 2 * cs + V), SEG_ORDER);
+        e30.rearrange(ZIP_LOW, o30).intoMemorySegment(dst, 4L * (d + 3 * cs), SEG_ORDER);
+        e30.rearrange(ZIP_HIGH, o30).intoMemorySegment(dst, 4L * (d + 3 * cs + V), SEG_ORDER);
+    }
+
+    static void p4x2(MemorySegment x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW, int wp,
+                     float b0, float b1, float b2, float b3, MemorySegment dst, int d, int cs, boolean more) {
+        if (DryRun.active()) {
+            return;
+        }
+        VectorMask<Float> keep = S.maskAll(more);
+        FloatVector e00 = FloatVector.broadcast(S, b0).blend(FloatVector.fromMemorySegment(S, dst, 4L * d, SEG_ORDER).rearrange(UNZIP_EVEN, FloatVector.fromMemorySegment(S, dst, 4L * (d + V), SEG_ORDER)), keep);
+        FloatVector o00 = FloatVector.broadcast(S, b0).blend(FloatVector.fromMemorySegment(S, dst, 4L * d, SEG_ORDER).rearrange(UNZIP_ODD, FloatVector.fromMemorySegment(S, dst, 4L * (d + V), SEG_ORDER)), keep);
+        FloatVector e01 = FloatVector.broadcast(S, b0).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * V), SEG_ORDER).rearrange(UNZIP_EVEN, FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * V), SEG_ORDER)), keep);
+        FloatVector o01 = FloatVector.broadcast(S, b0).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * V), SEG_ORDER).rearrange(UNZIP_ODD, FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * V), SEG_ORDER)), keep);
+        FloatVector e10 = FloatVector.broadcast(S, b1).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + cs), SEG_ORDER).rearrange(UNZIP_EVEN, FloatVector.fromMemorySegment(S, dst, 4L * (d + cs + V), SEG_ORDER)), keep);
+        FloatVector o10 = FloatVector.broadcast(S, b1).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + cs), SEG_ORDER).rearrange(UNZIP_ODD, FloatVector.fromMemorySegment(S, dst, 4L * (d + cs + V), SEG_ORDER)), keep);
+        FloatVector e11 = FloatVector.broadcast(S, b1).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + cs + 2 * V), SEG_ORDER).rearrange(UNZIP_EVEN, FloatVector.fromMemorySegment(S, dst, 4L * (d + cs + 3 * V), SEG_ORDER)), keep);
+        FloatVector o11 = FloatVector.broadcast(S, b1).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + cs + 2 * V), SEG_ORDER).rearrange(UNZIP_ODD, FloatVector.fromMemorySegment(S, dst, 4L * (d + cs + 3 * V), SEG_ORDER)), keep);
+        FloatVector e20 = FloatVector.broadcast(S, b2).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs), SEG_ORDER).rearrange(UNZIP_EVEN, FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs + V), SEG_ORDER)), keep);
+        FloatVector o20 = FloatVector.broadcast(S, b2).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs), SEG_ORDER).rearrange(UNZIP_ODD, FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs + V), SEG_ORDER)), keep);
+        FloatVector e21 = FloatVector.broadcast(S, b2).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs + 2 * V), SEG_ORDER).rearrange(UNZIP_EVEN, FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs + 3 * V), SEG_ORDER)), keep);
+        FloatVector o21 = FloatVector.broadcast(S, b2).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs + 2 * V), SEG_ORDER).rearrange(UNZIP_ODD, FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs + 3 * V), SEG_ORDER)), keep);
+        FloatVector e30 = FloatVector.broadcast(S, b3).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs), SEG_ORDER).rearrange(UNZIP_EVEN, FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs + V), SEG_ORDER)), keep);
+        FloatVector o30 = FloatVector.broadcast(S, b3).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs), SEG_ORDER).rearrange(UNZIP_ODD, FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs + V), SEG_ORDER)), keep);
+        FloatVector e31 = FloatVector.broadcast(S, b3).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs + 2 * V), SEG_ORDER).rearrange(UNZIP_EVEN, FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs + 3 * V), SEG_ORDER)), keep);
+        FloatVector o31 = FloatVector.broadcast(S, b3).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs + 2 * V), SEG_ORDER).rearrange(UNZIP_ODD, FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs + 3 * V), SEG_ORDER)), keep);
+        for (int t = 0; t < nt; t++) {
+            int xi = xq + tapX[t];
+            int wi = wb + tapW[t];
+            FloatVector x0 = FloatVector.fromMemorySegment(S, x, 4L * xi, SEG_ORDER);
+            FloatVector x1 = FloatVector.fromMemorySegment(S, x, 4L * (xi + 1 * V), SEG_ORDER);
+            FloatVector wex0 = FloatVector.broadcast(S, w[wi]);
+            e00 = x0.fma(wex0, e00);
+            e01 = x1.fma(wex0, e01);
+            FloatVector wox0 = FloatVector.broadcast(S, w[wi + wp]);
+            o00 = x0.fma(wox0, o00);
+            o01 = x1.fma(wox0, o01);
+            FloatVector wex1 = FloatVector.broadcast(S, w[wi + 1]);
+            e10 = x0.fma(wex1, e10);
+            e11 = x1.fma(wex1, e11);
+            FloatVector wox1 = FloatVector.broadcast(S, w[wi + wp + 1]);
+            o10 = x0.fma(wox1, o10);
+            o11 = x1.fma(wox1, o11);
+            FloatVector wex2 = FloatVector.broadcast(S, w[wi + 2]);
+            e20 = x0.fma(wex2, e20);
+            e21 = x1.fma(wex2, e21);
+            FloatVector wox2 = FloatVector.broadcast(S, w[wi + wp + 2]);
+            o20 = x0.fma(wox2, o20);
+            o21 = x1.fma(wox2, o21);
+            FloatVector wex3 = FloatVector.broadcast(S, w[wi + 3]);
+            e30 = x0.fma(wex3, e30);
+            e31 = x1.fma(wex3, e31);
+            FloatVector wox3 = FloatVector.broadcast(S, w[wi + wp + 3]);
+            o30 = x0.fma(wox3, o30);
+            o31 = x1.fma(wox3, o31);
+        }
+        e00.rearrange(ZIP_LOW, o00).intoMemorySegment(dst, 4L * d, SEG_ORDER);
+        e00.rearrange(ZIP_HIGH, o00).intoMemorySegment(dst, 4L * (d + V), SEG_ORDER);
+        e01.rearrange(ZIP_LOW, o01).intoMemorySegment(dst, 4L * (d + 2 * V), SEG_ORDER);
+        e01.rearrange(ZIP_HIGH, o01).intoMemorySegment(dst, 4L * (d + 3 * V), SEG_ORDER);
+        e10.rearrange(ZIP_LOW, o10).intoMemorySegment(dst, 4L * (d + cs), SEG_ORDER);
+        e10.rearrange(ZIP_HIGH, o10).intoMemorySegment(dst, 4L * (d + cs + V), SEG_ORDER);
+        e11.rearrange(ZIP_LOW, o11).intoMemorySegment(dst, 4L * (d + cs + 2 * V), SEG_ORDER);
+        e11.rearrange(ZIP_HIGH, o11).intoMemorySegment(dst, 4L * (d + cs + 3 * V), SEG_ORDER);
+        e20.rearrange(ZIP_LOW, o20).intoMemorySegment(dst, 4L * (d + 2 * cs), SEG_ORDER);
+        e20.rearrange(ZIP_HIGH, o20).intoMemorySegment(dst, 4L * (d + 2 * cs + V), SEG_ORDER);
+        e21.rearrange(ZIP_LOW, o21).intoMemorySegment(dst, 4L * (d + 2 * cs + 2 * V), SEG_ORDER);
+        e21.rearrange(ZIP_HIGH, o21).intoMemorySegment(dst, 4L * (d + 2 * cs + 3 * V), SEG_ORDER);
+        e30.rearrange(ZIP_LOW, o30).intoMemorySegment(dst, 4L * (d + 3 * cs), SEG_ORDER);
+        e30.rearrange(ZIP_HIGH, o30).intoMemorySegment(dst, 4L * (d + 3 * cs + V), SEG_ORDER);
+        e31.rearrange(ZIP_LOW, o31).intoMemorySegment(dst, 4L * (d + 3 * cs + 2 * V), SEG_ORDER);
+        e31.rearrange(ZIP_HIGH, o31).intoMemorySegment(dst, 4L * (d + 3 * cs + 3 * V), SEG_ORDER);
+    }
+
+    /** The configured paired-phase tile over a dense tap list of 2 shifts ({@link ScatterTuning#PAIRED}); arguments as its {@code p4xTDense2}. */
+    static void p4wideDense2(MemorySegment x, int xq, int inW, int channels, float[] w, int wb,
+                            float b0, float b1, float b2, float b3, MemorySegment dst, int d, int cs) {
+        if (PAIRED == Paired.P4X1) {
+            p4x1Dense2(x, xq, inW, channels, w, wb, b0, b1, b2, b3, dst, d, cs);
+        } else if (PAIRED == Paired.P4X2) {
+            p4x2Dense2(x, xq, inW, channels, w, wb, b0, b1, b2, b3, dst, d, cs);
+        } else {
+            throw new AssertionError(PAIRED);
+        }
+    }
+
+    static void p4x1Dense2(MemorySegment x, int xq, int inW, int channels, float[] w, int wb,
+                     float b0, float b1, float b2, float b3, MemorySegment dst, int d, int cs) {
+        if (DryRun.active()) {
+            return;
+        }
+        FloatVector e00 = FloatVector.broadcast(S, b0);
+        FloatVector o00 = FloatVector.broadcast(S, b0);
+        FloatVector e10 = FloatVector.broadcast(S, b1);
+        FloatVector o10 = FloatVector.broadcast(S, b1);
+        FloatVector e20 = FloatVector.broadcast(S, b2);
+        FloatVector o20 = FloatVector.broadcast(S, b2);
+        FloatVector e30 = FloatVector.broadcast(S, b3);
+        FloatVector o30 = FloatVector.broadcast(S, b3);
+        for (int ci = 0, xr = xq, wi = wb; ci < channels; ci++, xr += inW, wi += 16) {
+            FloatVector x00 = FloatVector.fromMemorySegment(S, x, 4L * xr, SEG_ORDER);
+            FloatVector x10 = FloatVector.fromMemorySegment(S, x, 4L * (xr - 1), SEG_ORDER);
+            FloatVector wex00 = FloatVector.broadcast(S, w[wi + 0]);
+            e00 = x00.fma(wex00, e00);
+            FloatVector wox00 = FloatVector.broadcast(S, w[wi + 4]);
+            o00 = x00.fma(wox00, o00);
+            FloatVector wex01 = FloatVector.broadcast(S, w[wi + 1]);
+            e10 = x00.fma(wex01, e10);
+            FloatVector wox01 = FloatVector.broadcast(S, w[wi + 5]);
+            o10 = x00.fma(wox01, o10);
+            FloatVector wex02 = FloatVector.broadcast(S, w[wi + 2]);
+            e20 = x00.fma(wex02, e20);
+            FloatVector wox02 = FloatVector.broadcast(S, w[wi + 6]);
+            o20 = x00.fma(wox02, o20);
+            FloatVector wex03 = FloatVector.broadcast(S, w[wi + 3]);
+            e30 = x00.fma(wex03, e30);
+            FloatVector wox03 = FloatVector.broadcast(S, w[wi + 7]);
+            o30 = x00.fma(wox03, o30);
+            FloatVector wex10 = FloatVector.broadcast(S, w[wi + 8]);
+            e00 = x10.fma(wex10, e00);
+            FloatVector wox10 = FloatVector.broadcast(S, w[wi + 12]);
+            o00 = x10.fma(wox10, o00);
+            FloatVector wex11 = FloatVector.broadcast(S, w[wi + 9]);
+            e10 = x10.fma(wex11, e10);
+            FloatVector wox11 = FloatVector.broadcast(S, w[wi + 13]);
+            o10 = x10.fma(wox11, o10);
+            FloatVector wex12 = FloatVector.broadcast(S, w[wi + 10]);
+            e20 = x10.fma(wex12, e20);
+            FloatVector wox12 = FloatVector.broadcast(S, w[wi + 14]);
+            o20 = x10.fma(wox12, o20);
+            FloatVector wex13 = FloatVector.broadcast(S, w[wi + 11]);
+            e30 = x10.fma(wex13, e30);
+            FloatVector wox13 = FloatVector.broadcast(S, w[wi + 15]);
+            o30 = x10.fma(wox13, o30);
+        }
+        e00.rearrange(ZIP_LOW, o00).intoMemorySegment(dst, 4L * d, SEG_ORDER);
+        e00.rearrange(ZIP_HIGH, o00).intoMemorySegment(dst, 4L * (d + V), SEG_ORDER);
+        e10.rearrange(ZIP_LOW, o10).intoMemorySegment(dst, 4L * (d + cs), SEG_ORDER);
+        e10.rearrange(ZIP_HIGH, o10).intoMemorySegment(dst, 4L * (d + cs + V), SEG_ORDER);
+        e20.rearrange(ZIP_LOW, o20).intoMemorySegment(dst, 4L * (d + 2 * cs), SEG_ORDER);
+        e20.rearrange(ZIP_HIGH, o20).intoMemorySegment(dst, 4L * (d + 2 * cs + V), SEG_ORDER);
+        e30.rearrange(ZIP_LOW, o30).intoMemorySegment(dst, 4L * (d + 3 * cs), SEG_ORDER);
+        e30.rearrange(ZIP_HIGH, o30).intoMemorySegment(dst, 4L * (d + 3 * cs + V), SEG_ORDER);
+    }
+
+    static void p4x2Dense2(MemorySegment x, int xq, int inW, int channels, float[] w, int wb,
+                     float b0, float b1, float b2, float b3, MemorySegment dst, int d, int cs) {
+        if (DryRun.active()) {
+            return;
+        }
+        FloatVector e00 = FloatVector.broadcast(S, b0);
+        FloatVector o00 = FloatVector.broadcast(S, b0);
+        FloatVector e01 = FloatVector.broadcast(S, b0);
+        FloatVector o01 = FloatVector.broadcast(S, b0);
+        FloatVector e10 = FloatVector.broadcast(S, b1);
+        FloatVector o10 = FloatVector.broadcast(S, b1);
+        FloatVector e11 = FloatVector.broadcast(S, b1);
+        FloatVector o11 = FloatVector.broadcast(S, b1);
+        FloatVector e20 = FloatVector.broadcast(S, b2);
+        FloatVector o20 = FloatVector.broadcast(S, b2);
+        FloatVector e21 = FloatVector.broadcast(S, b2);
+        FloatVector o21 = FloatVector.broadcast(S, b2);
+        FloatVector e30 = FloatVector.broadcast(S, b3);
+        FloatVector o30 = FloatVector.broadcast(S, b3);
+        FloatVector e31 = FloatVector.broadcast(S, b3);
+        FloatVector o31 = FloatVector.broadcast(S, b3);
+        for (int ci = 0, xr = xq, wi = wb; ci < channels; ci++, xr += inW, wi += 16) {
+            FloatVector x00 = FloatVector.fromMemorySegment(S, x, 4L * xr, SEG_ORDER);
+            FloatVector x01 = FloatVector.fromMemorySegment(S, x, 4L * (xr + 1 * V), SEG_ORDER);
+            FloatVector x10 = FloatVector.fromMemorySegment(S, x, 4L * (xr - 1), SEG_ORDER);
+            FloatVector x11 = FloatVector.fromMemorySegment(S, x, 4L * (xr - 1 + 1 * V), SEG_ORDER);
+            FloatVector wex00 = FloatVector.broadcast(S, w[wi + 0]);
+            e00 = x00.fma(wex00, e00);
+            e01 = x01.fma(wex00, e01);
+            FloatVector wox00 = FloatVector.broadcast(S, w[wi + 4]);
+            o00 = x00.fma(wox00, o00);
+            o01 = x01.fma(wox00, o01);
+            FloatVector wex01 = FloatVector.broadcast(S, w[wi + 1]);
+            e10 = x00.fma(wex01, e10);
+            e11 = x01.fma(wex01, e11);
+            FloatVector wox01 = FloatVector.broadcast(S, w[wi + 5]);
+            o10 = x00.fma(wox01, o10);
+            o11 = x01.fma(wox01, o11);
+            FloatVector wex02 = FloatVector.broadcast(S, w[wi + 2]);
+            e20 = x00.fma(wex02, e20);
+            e21 = x01.fma(wex02, e21);
+            FloatVector wox02 = FloatVector.broadcast(S, w[wi + 6]);
+            o20 = x00.fma(wox02, o20);
+            o21 = x01.fma(wox02, o21);
+            FloatVector wex03 = FloatVector.broadcast(S, w[wi + 3]);
+            e30 = x00.fma(wex03, e30);
+            e31 = x01.fma(wex03, e31);
+            FloatVector wox03 = FloatVector.broadcast(S, w[wi + 7]);
+            o30 = x00.fma(wox03, o30);
+            o31 = x01.fma(wox03, o31);
+            FloatVector wex10 = FloatVector.broadcast(S, w[wi + 8]);
+            e00 = x10.fma(wex10, e00);
+            e01 = x11.fma(wex10, e01);
+            FloatVector wox10 = FloatVector.broadcast(S, w[wi + 12]);
+            o00 = x10.fma(wox10, o00);
+            o01 = x11.fma(wox10, o01);
+            FloatVector wex11 = FloatVector.broadcast(S, w[wi + 9]);
+            e10 = x10.fma(wex11, e10);
+            e11 = x11.fma(wex11, e11);
+            FloatVector wox11 = FloatVector.broadcast(S, w[wi + 13]);
+            o10 = x10.fma(wox11, o10);
+            o11 = x11.fma(wox11, o11);
+            FloatVector wex12 = FloatVector.broadcast(S, w[wi + 10]);
+            e20 = x10.fma(wex12, e20);
+            e21 = x11.fma(wex12, e21);
+            FloatVector wox12 = FloatVector.broadcast(S, w[wi + 14]);
+            o20 = x10.fma(wox12, o20);
+            o21 = x11.fma(wox12, o21);
+            FloatVector wex13 = FloatVector.broadcast(S, w[wi + 11]);
+            e30 = x10.fma(wex13, e30);
+            e31 = x11.fma(wex13, e31);
+            FloatVector wox13 = FloatVector.broadcast(S, w[wi + 15]);
+            o30 = x10.fma(wox13, o30);
+            o31 = x11.fma(wox13, o31);
+        }
+        e00.rearrange(ZIP_LOW, o00).intoMemorySegment(dst, 4L * d, SEG_ORDER);
+        e00.rearrange(ZIP_HIGH, o00).intoMemorySegment(dst, 4L * (d + V), SEG_ORDER);
+        e01.rearrange(ZIP_LOW, o01).intoMemorySegment(dst, 4L * (d + 2 * V), SEG_ORDER);
+        e01.rearrange(ZIP_HIGH, o01).intoMemorySegment(dst, 4L * (d + 3 * V), SEG_ORDER);
+        e10.rearrange(ZIP_LOW, o10).intoMemorySegment(dst, 4L * (d + cs), SEG_ORDER);
+        e10.rearrange(ZIP_HIGH, o10).intoMemorySegment(dst, 4L * (d + cs + V), SEG_ORDER);
+        e11.rearrange(ZIP_LOW, o11).intoMemorySegment(dst, 4L * (d + cs + 2 * V), SEG_ORDER);
+        e11.rearrange(ZIP_HIGH, o11).intoMemorySegment(dst, 4L * (d + cs + 3 * V), SEG_ORDER);
+        e20.rearrange(ZIP_LOW, o20).intoMemorySegment(dst, 4L * (d + 2 * cs), SEG_ORDER);
+        e20.rearrange(ZIP_HIGH, o20).intoMemorySegment(dst, 4L * (d + 2 * cs + V), SEG_ORDER);
+        e21.rearrange(ZIP_LOW, o21).intoMemorySegment(dst, 4L * (d + 2 * cs + 2 * V), SEG_ORDER);
+        e21.rearrange(ZIP_HIGH, o21).intoMemorySegment(dst, 4L * (d + 2 * cs + 3 * V), SEG_ORDER);
+        e30.rearrange(ZIP_LOW, o30).intoMemorySegment(dst, 4L * (d + 3 * cs), SEG_ORDER);
+        e30.rearrange(ZIP_HIGH, o30).intoMemorySegment(dst, 4L * (d + 3 * cs + V), SEG_ORDER);
+        e31.rearrange(ZIP_LOW, o31).intoMemorySegment(dst, 4L * (d + 3 * cs + 2 * V), SEG_ORDER);
+        e31.rearrange(ZIP_HIGH, o31).intoMemorySegment(dst, 4L * (d + 3 * cs + 3 * V), SEG_ORDER);
+    }
+
+    /** The configured 4-channel tile over a dense list of 3 taps ({@link ScatterTuning#WIDE}); arguments as its {@code c4xTDense3}. */
+    static void c4wideDense3(MemorySegment x, int xq, int inW, int channels, int s0, int s1, int s2, float[] w, int wb,
+                            float b0, float b1, float b2, float b3, MemorySegment dst, int d, int cs, boolean more) {
+        if (WIDE == Wide.C4X2) {
+            c4x2Dense3(x, xq, inW, channels, s0, s1, s2, w, wb, b0, b1, b2, b3, dst, d, cs, more);
+        } else if (WIDE == Wide.C4X4) {
+            c4x4Dense3(x, xq, inW, channels, s0, s1, s2, w, wb, b0, b1, b2, b3, dst, d, cs, more);
+        } else {
+            throw new AssertionError(WIDE);
+        }
+    }
+
+    static void c4x2Dense3(MemorySegment x, int xq, int inW, int channels, int s0, int s1, int s2, float[] w, int wb,
+                     float b0, float b1, float b2, float b3, MemorySegment dst, int d, int cs, boolean more) {
+        if (DryRun.active()) {
+            return;
+        }
+        VectorMask<Float> keep = S.maskAll(more);
+        FloatVector a00 = FloatVector.broadcast(S, b0).blend(FloatVector.fromMemorySegment(S, dst, 4L * d, SEG_ORDER), keep);
+        FloatVector a01 = FloatVector.broadcast(S, b0).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + V), SEG_ORDER), keep);
+        FloatVector a10 = FloatVector.broadcast(S, b1).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + cs), SEG_ORDER), keep);
+        FloatVector a11 = FloatVector.broadcast(S, b1).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + cs + V), SEG_ORDER), keep);
+        FloatVector a20 = FloatVector.broadcast(S, b2).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs), SEG_ORDER), keep);
+        FloatVector a21 = FloatVector.broadcast(S, b2).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs + V), SEG_ORDER), keep);
+        FloatVector a30 = FloatVector.broadcast(S, b3).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs), SEG_ORDER), keep);
+        FloatVector a31 = FloatVector.broadcast(S, b3).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs + V), SEG_ORDER), keep);
+        for (int ci = 0, xr = xq, wi = wb; ci < channels; ci++, xr += inW, wi += 12) {
+            FloatVector x00 = FloatVector.fromMemorySegment(S, x, 4L * (xr - s0), SEG_ORDER);
+            FloatVector x01 = FloatVector.fromMemorySegment(S, x, 4L * (xr - s0 + 1 * V), SEG_ORDER);
+            FloatVector w00 = FloatVector.broadcast(S, w[wi + 0]);
+            a00 = x00.fma(w00, a00);
+            a01 = x01.fma(w00, a01);
+            FloatVector w01 = FloatVector.broadcast(S, w[wi + 1]);
+            a10 = x00.fma(w01, a10);
+            a11 = x01.fma(w01, a11);
+            FloatVector w02 = FloatVector.broadcast(S, w[wi + 2]);
+            a20 = x00.fma(w02, a20);
+            a21 = x01.fma(w02, a21);
+            FloatVector w03 = FloatVector.broadcast(S, w[wi + 3]);
+            a30 = x00.fma(w03, a30);
+            a31 = x01.fma(w03, a31);
+            FloatVector x10 = FloatVector.fromMemorySegment(S, x, 4L * (xr - s1), SEG_ORDER);
+            FloatVector x11 = FloatVector.fromMemorySegment(S, x, 4L * (xr - s1 + 1 * V), SEG_ORDER);
+            FloatVector w10 = FloatVector.broadcast(S, w[wi + 4]);
+            a00 = x10.fma(w10, a00);
+            a01 = x11.fma(w10, a01);
+            FloatVector w11 = FloatVector.broadcast(S, w[wi + 5]);
+            a10 = x10.fma(w11, a10);
+            a11 = x11.fma(w11, a11);
+            FloatVector w12 = FloatVector.broadcast(S, w[wi + 6]);
+            a20 = x10.fma(w12, a20);
+            a21 = x11.fma(w12, a21);
+            FloatVector w13 = FloatVector.broadcast(S, w[wi + 7]);
+            a30 = x10.fma(w13, a30);
+            a31 = x11.fma(w13, a31);
+            FloatVector x20 = FloatVector.fromMemorySegment(S, x, 4L * (xr - s2), SEG_ORDER);
+            FloatVector x21 = FloatVector.fromMemorySegment(S, x, 4L * (xr - s2 + 1 * V), SEG_ORDER);
+            FloatVector w20 = FloatVector.broadcast(S, w[wi + 8]);
+            a00 = x20.fma(w20, a00);
+            a01 = x21.fma(w20, a01);
+            FloatVector w21 = FloatVector.broadcast(S, w[wi + 9]);
+            a10 = x20.fma(w21, a10);
+            a11 = x21.fma(w21, a11);
+            FloatVector w22 = FloatVector.broadcast(S, w[wi + 10]);
+            a20 = x20.fma(w22, a20);
+            a21 = x21.fma(w22, a21);
+            FloatVector w23 = FloatVector.broadcast(S, w[wi + 11]);
+            a30 = x20.fma(w23, a30);
+            a31 = x21.fma(w23, a31);
+        }
+        a00.intoMemorySegment(dst, 4L * d, SEG_ORDER);
+        a01.intoMemorySegment(dst, 4L * (d + V), SEG_ORDER);
+        a10.intoMemorySegment(dst, 4L * (d + cs), SEG_ORDER);
+        a11.intoMemorySegment(dst, 4L * (d + cs + V), SEG_ORDER);
+        a20.intoMemorySegment(dst, 4L * (d + 2 * cs), SEG_ORDER);
+        a21.intoMemorySegment(dst, 4L * (d + 2 * cs + V), SEG_ORDER);
+        a30.intoMemorySegment(dst, 4L * (d + 3 * cs), SEG_ORDER);
+        a31.intoMemorySegment(dst, 4L * (d + 3 * cs + V), SEG_ORDER);
+    }
+
+    static void c4x4Dense3(MemorySegment x, int xq, int inW, int channels, int s0, int s1, int s2, float[] w, int wb,
+                     float b0, float b1, float b2, float b3, MemorySegment dst, int d, int cs, boolean more) {
+        if (DryRun.active()) {
+            return;
+        }
+        VectorMask<Float> keep = S.maskAll(more);
+        FloatVector a00 = FloatVector.broadcast(S, b0).blend(FloatVector.fromMemorySegment(S, dst, 4L * d, SEG_ORDER), keep);
+        FloatVector a01 = FloatVector.broadcast(S, b0).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + V), SEG_ORDER), keep);
+        FloatVector a02 = FloatVector.broadcast(S, b0).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * V), SEG_ORDER), keep);
+        FloatVector a03 = FloatVector.broadcast(S, b0).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * V), SEG_ORDER), keep);
+        FloatVector a10 = FloatVector.broadcast(S, b1).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + cs), SEG_ORDER), keep);
+        FloatVector a11 = FloatVector.broadcast(S, b1).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + cs + V), SEG_ORDER), keep);
+        FloatVector a12 = FloatVector.broadcast(S, b1).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + cs + 2 * V), SEG_ORDER), keep);
+        FloatVector a13 = FloatVector.broadcast(S, b1).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + cs + 3 * V), SEG_ORDER), keep);
+        FloatVector a20 = FloatVector.broadcast(S, b2).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs), SEG_ORDER), keep);
+        FloatVector a21 = FloatVector.broadcast(S, b2).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs + V), SEG_ORDER), keep);
+        FloatVector a22 = FloatVector.broadcast(S, b2).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs + 2 * V), SEG_ORDER), keep);
+        FloatVector a23 = FloatVector.broadcast(S, b2).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs + 3 * V), SEG_ORDER), keep);
+        FloatVector a30 = FloatVector.broadcast(S, b3).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs), SEG_ORDER), keep);
+        FloatVector a31 = FloatVector.broadcast(S, b3).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs + V), SEG_ORDER), keep);
+        FloatVector a32 = FloatVector.broadcast(S, b3).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs + 2 * V), SEG_ORDER), keep);
+        FloatVector a33 = FloatVector.broadcast(S, b3).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs + 3 * V), SEG_ORDER), keep);
+        for (int ci = 0, xr = xq, wi = wb; ci < channels; ci++, xr += inW, wi += 12) {
+            FloatVector x00 = FloatVector.fromMemorySegment(S, x, 4L * (xr - s0), SEG_ORDER);
+            FloatVector x01 = FloatVector.fromMemorySegment(S, x, 4L * (xr - s0 + 1 * V), SEG_ORDER);
+            FloatVector x02 = FloatVector.fromMemorySegment(S, x, 4L * (xr - s0 + 2 * V), SEG_ORDER);
+            FloatVector x03 = FloatVector.fromMemorySegment(S, x, 4L * (xr - s0 + 3 * V), SEG_ORDER);
+            FloatVector w00 = FloatVector.broadcast(S, w[wi + 0]);
+            a00 = x00.fma(w00, a00);
+            a01 = x01.fma(w00, a01);
+            a02 = x02.fma(w00, a02);
+            a03 = x03.fma(w00, a03);
+            FloatVector w01 = FloatVector.broadcast(S, w[wi + 1]);
+            a10 = x00.fma(w01, a10);
+            a11 = x01.fma(w01, a11);
+            a12 = x02.fma(w01, a12);
+            a13 = x03.fma(w01, a13);
+            FloatVector w02 = FloatVector.broadcast(S, w[wi + 2]);
+            a20 = x00.fma(w02, a20);
+            a21 = x01.fma(w02, a21);
+            a22 = x02.fma(w02, a22);
+            a23 = x03.fma(w02, a23);
+            FloatVector w03 = FloatVector.broadcast(S, w[wi + 3]);
+            a30 = x00.fma(w03, a30);
+            a31 = x01.fma(w03, a31);
+            a32 = x02.fma(w03, a32);
+            a33 = x03.fma(w03, a33);
+            FloatVector x10 = FloatVector.fromMemorySegment(S, x, 4L * (xr - s1), SEG_ORDER);
+            FloatVector x11 = FloatVector.fromMemorySegment(S, x, 4L * (xr - s1 + 1 * V), SEG_ORDER);
+            FloatVector x12 = FloatVector.fromMemorySegment(S, x, 4L * (xr - s1 + 2 * V), SEG_ORDER);
+            FloatVector x13 = FloatVector.fromMemorySegment(S, x, 4L * (xr - s1 + 3 * V), SEG_ORDER);
+            FloatVector w10 = FloatVector.broadcast(S, w[wi + 4]);
+            a00 = x10.fma(w10, a00);
+            a01 = x11.fma(w10, a01);
+            a02 = x12.fma(w10, a02);
+            a03 = x13.fma(w10, a03);
+            FloatVector w11 = FloatVector.broadcast(S, w[wi + 5]);
+            a10 = x10.fma(w11, a10);
+            a11 = x11.fma(w11, a11);
+            a12 = x12.fma(w11, a12);
+            a13 = x13.fma(w11, a13);
+            FloatVector w12 = FloatVector.broadcast(S, w[wi + 6]);
+            a20 = x10.fma(w12, a20);
+            a21 = x11.fma(w12, a21);
+            a22 = x12.fma(w12, a22);
+            a23 = x13.fma(w12, a23);
+            FloatVector w13 = FloatVector.broadcast(S, w[wi + 7]);
+            a30 = x10.fma(w13, a30);
+            a31 = x11.fma(w13, a31);
+            a32 = x12.fma(w13, a32);
+            a33 = x13.fma(w13, a33);
+            FloatVector x20 = FloatVector.fromMemorySegment(S, x, 4L * (xr - s2), SEG_ORDER);
+            FloatVector x21 = FloatVector.fromMemorySegment(S, x, 4L * (xr - s2 + 1 * V), SEG_ORDER);
+            FloatVector x22 = FloatVector.fromMemorySegment(S, x, 4L * (xr - s2 + 2 * V), SEG_ORDER);
+            FloatVector x23 = FloatVector.fromMemorySegment(S, x, 4L * (xr - s2 + 3 * V), SEG_ORDER);
+            FloatVector w20 = FloatVector.broadcast(S, w[wi + 8]);
+            a00 = x20.fma(w20, a00);
+            a01 = x21.fma(w20, a01);
+            a02 = x22.fma(w20, a02);
+            a03 = x23.fma(w20, a03);
+            FloatVector w21 = FloatVector.broadcast(S, w[wi + 9]);
+            a10 = x20.fma(w21, a10);
+            a11 = x21.fma(w21, a11);
+            a12 = x22.fma(w21, a12);
+            a13 = x23.fma(w21, a13);
+            FloatVector w22 = FloatVector.broadcast(S, w[wi + 10]);
+            a20 = x20.fma(w22, a20);
+            a21 = x21.fma(w22, a21);
+            a22 = x22.fma(w22, a22);
+            a23 = x23.fma(w22, a23);
+            FloatVector w23 = FloatVector.broadcast(S, w[wi + 11]);
+            a30 = x20.fma(w23, a30);
+            a31 = x21.fma(w23, a31);
+            a32 = x22.fma(w23, a32);
+            a33 = x23.fma(w23, a33);
         }
         a00.intoMemorySegment(dst, 4L * d, SEG_ORDER);
         a01.intoMemorySegment(dst, 4L * (d + V), SEG_ORDER);

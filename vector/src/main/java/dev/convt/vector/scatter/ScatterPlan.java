@@ -25,8 +25,13 @@ import java.lang.foreign.MemorySegment;
  * <ul>
  * <li><b>phase</b> (any stride and dilation): outputs of one residue class {@code ow + pad ≡ r (mod
  * stride)} read consecutive inputs; tiles run over that class; with stride 1 they store directly,
- * otherwise through a small per-thread buffer to the strided outputs.</li>
- * <li><b>tap-vector</b> (stride s = V or V/2 for {@link ScatterTuning#TAP_V} = V lanes, dilation 1,
+ * otherwise through a small per-thread buffer to the strided outputs. At stride 2, where the odd
+ * phase's taps read the even phase's inputs ({@link #pairedRange}), paired tiles sum both phases of a
+ * block of 4 channels at once and store them zipped, contiguous, over the range where both are
+ * interior; rank-1 rows take those tiles across all their channel blocks per tile
+ * ({@code pairedBlocks}), over a dense tap list where the kernel is 4 wide. Rank-1 stride-1 rows of
+ * kernel 3 take their tiles over a dense tap list too ({@link PhaseMicroKernels#c4wideDense3}).</li>
+ * <li><b>tap-vector</b> (stride s &gt; 2, s = V or V/2 for {@link ScatterTuning#TAP_V} = V lanes, dilation 1,
  * kernel width a multiple of s): each input pixel is broadcast against a contiguous vector of taps,
  * and V consecutive outputs are stored as one vector; a vector covers {@code qs = V/s} input
  * columns' output blocks. Per kernel row, {@code kW/s} entries: with {@code qs = 1}, entry j holds
@@ -69,6 +74,23 @@ public final class ScatterPlan implements KernelPlan {
      * all V outputs in the row and every entry's input inside the input row (none if tvLo &gt; tvHi).
      */
     private final int tvMin, tvMax, tvLo, tvHi;
+    /**
+     * Paired phases (see {@link #pairedRange}): the q of {@code [pairA, pairB)} (whole
+     * {@link ScatterTuning#TILE_PAIRED}-vector tiles) take both phases of stride 2 at once; empty
+     * where the phases do not pair.
+     */
+    private final int pairA, pairB;
+    /**
+     * Paired phases over a dense tap list of two shifts ({@link PhaseMicroKernels#p4wideDense2}): rank 1,
+     * a kernel of width 4 whose even phase has columns 0 and 2 at shifts 0 and 1 (and the odd phase
+     * 1 and 3).
+     */
+    private final boolean pairDense;
+    /**
+     * Stride-1 phase tiles over a dense tap list of three taps ({@link PhaseMicroKernels#c4wideDense3}):
+     * rank 1, a kernel of width 3 (every tap in the one phase, at the shifts of {@code phaseShift}).
+     */
+    private final boolean phaseDense;
     /** Input channels per pass (see {@link ScatterTuning#MAX_TAPS_PER_PASS}). */
     private final int ciPass;
     /** Tap-vector mode: every row's tap lists, made with the geometry (else null). */
@@ -86,6 +108,9 @@ public final class ScatterPlan implements KernelPlan {
         final float[] tmp;
         /** The largest entry of tapX in the current list. */
         int maxTapX;
+        /** Whether the current list is dense ({@link #phaseDense}, one kernel row), and its first input channel and count. */
+        boolean dense;
+        int denseFrom, denseCount;
 
         Workspace(int maxTaps) {
             tapX = new int[maxTaps];
@@ -96,9 +121,9 @@ public final class ScatterPlan implements KernelPlan {
     }
 
     /**
-     * Whether the tap-vector width mode applies: a width stride s equal to the lane count or half of
-     * it, dilation 1, a kernel width that is a multiple of s (so every lane of every entry is a real
-     * tap).
+     * Whether the tap-vector width mode applies: a width stride s above 2 equal to the lane count
+     * or half of it, dilation 1, a kernel width that is a multiple of s (so every lane of every entry
+     * is a real tap).
      *
      * @param p a rank-1 or rank-2 problem
      * @return whether a plan of {@code p} uses the tap-vector mode
@@ -106,7 +131,22 @@ public final class ScatterPlan implements KernelPlan {
     public static boolean tapVectorApplies(Problem p) {
         int r = p.rank();
         int s = p.spec().stride(r - 1);
-        return (s == TV || 2 * s == TV) && p.spec().dilation(r - 1) == 1 && p.spec().kernelSize(r - 1) % s == 0;
+        // stride 2 (2s = V at 128 bits) stays in phase mode, whose paired tiles it takes
+        return s > 2 && (s == TV || 2 * s == TV) && p.spec().dilation(r - 1) == 1 && p.spec().kernelSize(r - 1) % s == 0;
+    }
+
+    /**
+     * Whether a plan of {@code p} takes the dense paired-phase tiles ({@link PhaseMicroKernels#p4wideDense2})
+     * where its rows are long enough: rank 1, kernel 4, stride 2, dilation 1 (any padding), at
+     * least {@link ScatterTuning#CO_BLOCK} output channels per group.
+     *
+     * @param p a problem
+     * @return whether its spec pairs the phases densely
+     */
+    public static boolean pairsDensely(Problem p) {
+        var s = p.spec();
+        return p.rank() == 1 && s.kernelSize(0) == 4 && s.stride(0) == 2 && s.dilation(0) == 1
+                && s.outChannelsPerGroup() >= ScatterTuning.CO_BLOCK;
     }
 
     /**
@@ -179,6 +219,10 @@ public final class ScatterPlan implements KernelPlan {
         tvMax = g.tvMax;
         tvLo = g.tvLo;
         tvHi = g.tvHi;
+        pairA = g.pairA;
+        pairB = g.pairB;
+        pairDense = g.pairDense;
+        phaseDense = g.phaseDense;
         ciPass = g.ciPass;
         tapLists = g.tapLists;
         maxTaps = g.maxTaps;
@@ -209,6 +253,9 @@ public final class ScatterPlan implements KernelPlan {
         private final long packBytes;
         private final int[] phaseStart, phaseKw, phaseShift;
         private final int tvMin, tvMax, tvLo, tvHi;
+        private final int pairA, pairB;
+        private final boolean pairDense;
+        private final boolean phaseDense;
         private final int ciPass;
         private final TapVectorLists tapLists;
         private final dev.convt.Activation activation;
@@ -263,6 +310,15 @@ public final class ScatterPlan implements KernelPlan {
                 }
             }
             phaseStart[sW] = e;
+            int[] pair = tapVector ? new int[2] : pairedRange(sW, inW, outW, pW, phaseStart, phaseKw, phaseShift);
+            pairA = pair[0];
+            pairB = pair[1];
+            boolean dense = pairA < pairB && kH == 1 && inH == 1 && kW == 4 && phaseStart[1] == 2;
+            for (int i = 0; dense && i < phaseStart[1]; i++) {
+                dense = phaseKw[i] == 2 * i && phaseShift[i] == i;
+            }
+            pairDense = dense;
+            phaseDense = !tapVector && sW == 1 && kW == 3 && kH == 1 && inH == 1 && outH == 1;
             rowStart = new int[outH + 1];
             int[] rowKhFill = null, rowIhFill = null;
             for (int pass = 0; pass < 2; pass++) { // count, then fill
@@ -310,6 +366,42 @@ public final class ScatterPlan implements KernelPlan {
             return 4L * (rowStart.length + rowKh.length + rowIh.length + phaseStart.length + phaseKw.length + phaseShift.length)
                     + (tapLists == null ? 0 : tapLists.bytes());
         }
+    }
+
+    /**
+     * The q range {@code [a, b)} whose outputs the paired-phase tiles compute, as {@code {a, b}}
+     * (empty where the phases do not pair): with stride 2, where the odd phase's taps are the even
+     * phase's, each one kernel column on (an even kernel width, dilation 1), both phases read the
+     * same inputs at every q, so one tile sums both and stores their outputs zipped, contiguous
+     * (output {@code 2q − pad} and the next), where the strided phase tiles write through the
+     * workspace one output in two. The range is where both phases are interior (every tap of
+     * every lane inside the input row and the output row), cut to whole tiles from its start;
+     * the rest of each phase, edges included, goes the phase way.
+     */
+    static int[] pairedRange(int sW, int inW, int outW, int pW, int[] phaseStart, int[] phaseKw, int[] phaseShift) {
+        int[] none = {0, 0};
+        if (sW != 2) {
+            return none;
+        }
+        int n = phaseStart[1] - phaseStart[0];
+        if (n == 0 || phaseStart[2] - phaseStart[1] != n) {
+            return none;
+        }
+        for (int i = 0; i < n; i++) {
+            if (phaseShift[n + i] != phaseShift[i] || phaseKw[n + i] != phaseKw[i] + 1) {
+                return none;
+            }
+        }
+        long lo = Long.MIN_VALUE, hi = Long.MAX_VALUE;
+        for (int r = 0; r < 2; r++) {
+            long qFirst = Math.ceilDiv(pW - r, 2), qLast = Math.floorDiv(outW - 1L + pW - r, 2);
+            int cMin = phaseShift[phaseStart[r]], cMax = phaseShift[phaseStart[r + 1] - 1];
+            lo = Math.max(lo, Math.max(qFirst, cMax));
+            hi = Math.min(hi, Math.min(qLast, inW - 1L + cMin));
+        }
+        long span = (long) ScatterTuning.TILE_PAIRED * PV;
+        long tiles = lo <= hi ? (hi - lo + 1) / span : 0;
+        return tiles == 0 ? none : new int[] {(int) lo, (int) (lo + tiles * span)};
     }
 
     @Override
@@ -390,6 +482,43 @@ public final class ScatterPlan implements KernelPlan {
         return rowStart[oh + 1] - rowStart[oh];
     }
 
+    /**
+     * Fills the workspace's tap list of phase r for input channels {@code [ci0, ci1)} of the current
+     * output row ({@link #kernelRows}): per tap its input index less q ({@code tapX}), its shift
+     * ({@code tapC}) and its weight's index in the channel block ({@code tapW}); the kernel columns
+     * and shifts come from the tables made at planning (no division here).
+     *
+     * @return the number of taps
+     */
+    private int phaseTaps(int r, int ci0, int ci1, int cb, int rows, Workspace ws) {
+        int k0 = phaseStart[r], k1 = phaseStart[r + 1];
+        int nt = 0;
+        int maxTapX = 0;
+        if (k1 > k0) {
+            int[] tapX = ws.tapX, tapW = ws.tapW, tapC = ws.tapC;
+            for (int ciL = ci0; ciL < ci1; ciL++) {
+                for (int i = 0; i < rows; i++) {
+                    int kh = rowKh[ws.rowBase + i];
+                    int xRow = (ciL * inH + rowIh[ws.rowBase + i]) * inW;
+                    int wRow = ciL * taps + kh * kW;
+                    for (int e = k0; e < k1; e++) {
+                        int c = phaseShift[e];
+                        tapX[nt] = xRow - c;
+                        tapC[nt] = c;
+                        tapW[nt] = (wRow + phaseKw[e]) * cb;
+                        maxTapX = Math.max(maxTapX, xRow - c);
+                        nt++;
+                    }
+                }
+            }
+        }
+        ws.maxTapX = maxTapX;
+        ws.dense = phaseDense && rows == 1;
+        ws.denseFrom = ci0;
+        ws.denseCount = ci1 - ci0;
+        return nt;
+    }
+
     // BEGIN template for gen_segments.py
     @Override
     public void execute(float[] x, int xOffset, float[] y, int yOffset, Object workspace) {
@@ -422,6 +551,13 @@ public final class ScatterPlan implements KernelPlan {
             int n = unit / blocks / groups;
             int xg = xOffset + (n * cin + g * ciPerG) * inPlane;
             int yg = yOffset + (n * cout + g * coPerG) * outPlane;
+            if (outH == 1 && pairA < pairB) {
+                // rank 1, paired phases: this image and group's blocks of the range together
+                int bEnd = Math.min(blocks, b + (f1 - f));
+                pairedBlocks(xg, yg, g, b, bEnd, x, y, ws);
+                f += bEnd - b;
+                continue;
+            }
             int co0 = blockStart[b], cb = blockSize[b];
             int wb = (g * coPerG + co0) * wPerChannel;
             int bi = g * coPerG + co0;
@@ -444,11 +580,13 @@ public final class ScatterPlan implements KernelPlan {
                         // apart), so the work follows the output, not the stride; phases write disjoint
                         // outputs, so the order does not change any bit
                         for (int ow = 0; ow < outW; ow++) {
-                            rowPhase((int) Math.floorMod((long) ow + pW, (long) sW), ci0, ci1, more, x, xg, wb, bi, cb, rows, y, yRow, ws);
+                            rowPhase((int) Math.floorMod((long) ow + pW, (long) sW), ci0, ci1, more, x, xg, wb, bi, cb, rows, y, yRow, ws, 0, 0);
                         }
+                    } else if (pairA < pairB && cb == ScatterTuning.CO_BLOCK) {
+                        rowPaired(ci0, ci1, more, x, xg, wb, bi, cb, rows, y, yRow, ws);
                     } else {
                         for (int r = 0; r < sW; r++) {
-                            rowPhase(r, ci0, ci1, more, x, xg, wb, bi, cb, rows, y, yRow, ws);
+                            rowPhase(r, ci0, ci1, more, x, xg, wb, bi, cb, rows, y, yRow, ws, 0, 0);
                         }
                     }
                 }
@@ -460,35 +598,84 @@ public final class ScatterPlan implements KernelPlan {
 
     // ---- phase mode -------------------------------------------------------------------------
 
-    private void rowPhase(int r, int ci0, int ci1, boolean more, float[] x, int xg, int wb, int bi, int cb, int rows, float[] y, int yRow, Workspace ws) {
+    /**
+     * A rank-1 row of channel blocks {@code [b0, b1)} of one image and group (input from {@code xg},
+     * output from {@code yg}) with paired phases ({@link #pairedRange}): over the paired range, tile by tile, every block of 4 channels in turn, each
+     * over all the group's input channels at once, so the input under a tile is read from memory
+     * once for all blocks (block by block over the whole row, a long row's input left the caches
+     * between blocks); then, block by block, the rest of each phase (and blocks of fewer channels
+     * whole) as {@link #rowPhase} does it in passes of input channels, and the activation. Each
+     * output's taps are summed in the same order either way, so its bits are those of the phase
+     * tiles.
+     */
+    private void pairedBlocks(int xg, int yg, int g, int b0, int b1, float[] x, float[] y, Workspace ws) {
+        int rows = kernelRows(0, ws);
+        // dense only where the row has its one kernel row (a rank-2 problem of one output row may have none)
+        boolean dense = rows == 1 && pairDense;
+        int span = ScatterTuning.TILE_PAIRED * PV;
+        int nt = dense ? 0 : phaseTaps(0, 0, ciPerG, ScatterTuning.CO_BLOCK, rows, ws);
+        for (int q = pairA; q < pairB; q += span) {
+            for (int b = b0; b < b1; b++) {
+                if (blockSize[b] != ScatterTuning.CO_BLOCK) {
+                    continue;
+                }
+                int co = g * coPerG + blockStart[b];
+                int yq = yg + blockStart[b] * outPlane + 2 * q - pW;
+                if (dense) {
+                    PhaseMicroKernels.p4wideDense2(x, xg + q, inW, ciPerG, packed, co * wPerChannel,
+                            bias[co], bias[co + 1], bias[co + 2], bias[co + 3], y, yq, outPlane);
+                } else {
+                    PhaseMicroKernels.p4wide(x, xg + q, ws.tapX, nt, packed, co * wPerChannel, ws.tapW, ScatterTuning.CO_BLOCK,
+                            bias[co], bias[co + 1], bias[co + 2], bias[co + 3], y, yq, outPlane, false);
+                }
+            }
+        }
+        for (int b = b0; b < b1; b++) {
+            int co0 = blockStart[b], cb = blockSize[b];
+            int co = g * coPerG + co0;
+            int yRow = yg + co0 * outPlane;
+            boolean skip = cb == ScatterTuning.CO_BLOCK;
+            for (int ci0 = 0; ci0 < ciPerG; ci0 += ciPass) {
+                int ci1 = Math.min(ciPerG, ci0 + ciPass);
+                for (int r = 0; r < 2; r++) {
+                    rowPhase(r, ci0, ci1, ci0 > 0, x, xg, co * wPerChannel, co, cb, rows, y, yRow, ws, skip ? pairA : 0, skip ? pairB : 0);
+                }
+            }
+            dev.convt.vector.Epilogue.apply(activation, y, yRow, outW, cb, outPlane);
+        }
+    }
+
+    /**
+     * Both phases of stride 2 over the paired range ({@link #pairedRange}), then the rest of each
+     * phase as {@link #rowPhase} does it. The tiles sum the taps of the even phase's list in its
+     * order, each with the odd phase's weight beside it, so every output gets the bits the phase
+     * tiles give it.
+     */
+    private void rowPaired(int ci0, int ci1, boolean more, float[] x, int xg, int wb, int bi, int cb, int rows, float[] y, int yRow, Workspace ws) {
+        int nt = phaseTaps(0, ci0, ci1, cb, rows, ws);
+        int span = ScatterTuning.TILE_PAIRED * PV;
+        for (int q = pairA; q < pairB; q += span) {
+            PhaseMicroKernels.p4wide(x, xg + q, ws.tapX, nt, packed, wb, ws.tapW, cb,
+                    bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], y, yRow + 2 * q - pW, outPlane, more);
+        }
+        for (int r = 0; r < 2; r++) {
+            rowPhase(r, ci0, ci1, more, x, xg, wb, bi, cb, rows, y, yRow, ws, pairA, pairB);
+        }
+    }
+
+    /**
+     * The phase's q outside {@code [skipA, skipB)} (computed already by {@link #rowPaired}; empty
+     * when equal): edges by {@link #phaseScalar}, the interior by tiles.
+     */
+    private void rowPhase(int r, int ci0, int ci1, boolean more, float[] x, int xg, int wb, int bi, int cb, int rows, float[] y, int yRow, Workspace ws,
+                          int skipA, int skipB) {
         int qFirst = Math.ceilDiv(pW - r, sW);
         int qLast = Math.floorDiv(outW - 1 + pW - r, sW);
         if (qFirst > qLast) {
             return;
         }
-        // the kernel columns of this phase and their input shifts, found at planning (no division here)
+        int nt = phaseTaps(r, ci0, ci1, cb, rows, ws);
         int k0 = phaseStart[r], k1 = phaseStart[r + 1];
-        int nt = 0;
-        int maxTapX = 0;
-        if (k1 > k0) {
-            int[] tapX = ws.tapX, tapW = ws.tapW, tapC = ws.tapC;
-            for (int ciL = ci0; ciL < ci1; ciL++) {
-                for (int i = 0; i < rows; i++) {
-                    int kh = rowKh[ws.rowBase + i];
-                    int xRow = (ciL * inH + rowIh[ws.rowBase + i]) * inW;
-                    int wRow = ciL * taps + kh * kW;
-                    for (int e = k0; e < k1; e++) {
-                        int c = phaseShift[e];
-                        tapX[nt] = xRow - c;
-                        tapC[nt] = c;
-                        tapW[nt] = (wRow + phaseKw[e]) * cb;
-                        maxTapX = Math.max(maxTapX, xRow - c);
-                        nt++;
-                    }
-                }
-            }
-        }
-        ws.maxTapX = maxTapX;
         int cMin = k1 > k0 ? phaseShift[k0] : 0;
         int cMax = k1 > k0 ? phaseShift[k1 - 1] : -1;
         // interior: every tap of every lane reads inside the input row
@@ -498,6 +685,22 @@ public final class ScatterPlan implements KernelPlan {
         for (; q < lo && q <= qLast; q++) {
             phaseScalar(q, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
         }
+        if (lo <= hi) {
+            if (skipA < skipB) { // inside [lo, hi]: the paired range lies in every phase's interior
+                phaseTiles(lo, skipA - 1, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+                phaseTiles(skipB, hi, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+            } else {
+                phaseTiles(lo, hi, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+            }
+            q = hi + 1;
+        }
+        for (; q <= qLast; q++) {
+            phaseScalar(q, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+        }
+    }
+
+    /** The interior q of {@code [q, hi]} of phase r, by register tiles of the block's channels. */
+    private void phaseTiles(int q, int hi, int r, boolean more, float[] x, int xg, int wb, int bi, int cb, int nt, float[] y, int yRow, Workspace ws) {
         if (cb == ScatterTuning.CO_BLOCK) {
             int span = ScatterTuning.TILE_WIDE_CO * PV;
             for (; q <= hi; q += span) {
@@ -513,12 +716,6 @@ public final class ScatterPlan implements KernelPlan {
                 phaseTile1(q, r, Math.min(span, hi - q + 1), more, x, xg, wb, bi, nt, y, yRow, ws);
             }
         }
-        if (lo <= hi) {
-            q = hi + 1;
-        }
-        for (; q <= qLast; q++) {
-            phaseScalar(q, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
-        }
     }
 
     /**
@@ -531,8 +728,15 @@ public final class ScatterPlan implements KernelPlan {
         int ow0 = q * sW + r - pW;
         int span = ScatterTuning.TILE_WIDE_CO * PV;
         if (len == span && sW == 1) {
-            PhaseMicroKernels.c4wide(x, xg + q, ws.tapX, nt, packed, wb, ws.tapW,
-                    bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], y, yRow + ow0, outPlane, more);
+            if (ws.dense) {
+                int ci0 = ws.denseFrom;
+                PhaseMicroKernels.c4wideDense3(x, xg + q + ci0 * inW, inW, ws.denseCount, phaseShift[0], phaseShift[1], phaseShift[2],
+                        packed, wb + ci0 * taps * ScatterTuning.CO_BLOCK, bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3],
+                        y, yRow + ow0, outPlane, more);
+            } else {
+                PhaseMicroKernels.c4wide(x, xg + q, ws.tapX, nt, packed, wb, ws.tapW,
+                        bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], y, yRow + ow0, outPlane, more);
+            }
             return;
         }
         if (more) {
@@ -756,6 +960,13 @@ public final class ScatterPlan implements KernelPlan {
             int n = unit / blocks / groups;
             int xg = xOffset + (n * cin + g * ciPerG) * inPlane;
             int yg = yOffset + (n * cout + g * coPerG) * outPlane;
+            if (outH == 1 && pairA < pairB) {
+                // rank 1, paired phases: this image and group's blocks of the range together
+                int bEnd = Math.min(blocks, b + (f1 - f));
+                pairedBlocks(xg, yg, g, b, bEnd, x, y, ws);
+                f += bEnd - b;
+                continue;
+            }
             int co0 = blockStart[b], cb = blockSize[b];
             int wb = (g * coPerG + co0) * wPerChannel;
             int bi = g * coPerG + co0;
@@ -778,11 +989,13 @@ public final class ScatterPlan implements KernelPlan {
                         // apart), so the work follows the output, not the stride; phases write disjoint
                         // outputs, so the order does not change any bit
                         for (int ow = 0; ow < outW; ow++) {
-                            rowPhase((int) Math.floorMod((long) ow + pW, (long) sW), ci0, ci1, more, x, xg, wb, bi, cb, rows, y, yRow, ws);
+                            rowPhase((int) Math.floorMod((long) ow + pW, (long) sW), ci0, ci1, more, x, xg, wb, bi, cb, rows, y, yRow, ws, 0, 0);
                         }
+                    } else if (pairA < pairB && cb == ScatterTuning.CO_BLOCK) {
+                        rowPaired(ci0, ci1, more, x, xg, wb, bi, cb, rows, y, yRow, ws);
                     } else {
                         for (int r = 0; r < sW; r++) {
-                            rowPhase(r, ci0, ci1, more, x, xg, wb, bi, cb, rows, y, yRow, ws);
+                            rowPhase(r, ci0, ci1, more, x, xg, wb, bi, cb, rows, y, yRow, ws, 0, 0);
                         }
                     }
                 }
@@ -794,35 +1007,84 @@ public final class ScatterPlan implements KernelPlan {
 
     // ---- phase mode -------------------------------------------------------------------------
 
-    private void rowPhase(int r, int ci0, int ci1, boolean more, MemorySegment x, int xg, int wb, int bi, int cb, int rows, MemorySegment y, int yRow, Workspace ws) {
+    /**
+     * A rank-1 row of channel blocks {@code [b0, b1)} of one image and group (input from {@code xg},
+     * output from {@code yg}) with paired phases ({@link #pairedRange}): over the paired range, tile by tile, every block of 4 channels in turn, each
+     * over all the group's input channels at once, so the input under a tile is read from memory
+     * once for all blocks (block by block over the whole row, a long row's input left the caches
+     * between blocks); then, block by block, the rest of each phase (and blocks of fewer channels
+     * whole) as {@link #rowPhase} does it in passes of input channels, and the activation. Each
+     * output's taps are summed in the same order either way, so its bits are those of the phase
+     * tiles.
+     */
+    private void pairedBlocks(int xg, int yg, int g, int b0, int b1, MemorySegment x, MemorySegment y, Workspace ws) {
+        int rows = kernelRows(0, ws);
+        // dense only where the row has its one kernel row (a rank-2 problem of one output row may have none)
+        boolean dense = rows == 1 && pairDense;
+        int span = ScatterTuning.TILE_PAIRED * PV;
+        int nt = dense ? 0 : phaseTaps(0, 0, ciPerG, ScatterTuning.CO_BLOCK, rows, ws);
+        for (int q = pairA; q < pairB; q += span) {
+            for (int b = b0; b < b1; b++) {
+                if (blockSize[b] != ScatterTuning.CO_BLOCK) {
+                    continue;
+                }
+                int co = g * coPerG + blockStart[b];
+                int yq = yg + blockStart[b] * outPlane + 2 * q - pW;
+                if (dense) {
+                    PhaseMicroKernels.p4wideDense2(x, xg + q, inW, ciPerG, packed, co * wPerChannel,
+                            bias[co], bias[co + 1], bias[co + 2], bias[co + 3], y, yq, outPlane);
+                } else {
+                    PhaseMicroKernels.p4wide(x, xg + q, ws.tapX, nt, packed, co * wPerChannel, ws.tapW, ScatterTuning.CO_BLOCK,
+                            bias[co], bias[co + 1], bias[co + 2], bias[co + 3], y, yq, outPlane, false);
+                }
+            }
+        }
+        for (int b = b0; b < b1; b++) {
+            int co0 = blockStart[b], cb = blockSize[b];
+            int co = g * coPerG + co0;
+            int yRow = yg + co0 * outPlane;
+            boolean skip = cb == ScatterTuning.CO_BLOCK;
+            for (int ci0 = 0; ci0 < ciPerG; ci0 += ciPass) {
+                int ci1 = Math.min(ciPerG, ci0 + ciPass);
+                for (int r = 0; r < 2; r++) {
+                    rowPhase(r, ci0, ci1, ci0 > 0, x, xg, co * wPerChannel, co, cb, rows, y, yRow, ws, skip ? pairA : 0, skip ? pairB : 0);
+                }
+            }
+            dev.convt.vector.Epilogue.apply(activation, y, yRow, outW, cb, outPlane);
+        }
+    }
+
+    /**
+     * Both phases of stride 2 over the paired range ({@link #pairedRange}), then the rest of each
+     * phase as {@link #rowPhase} does it. The tiles sum the taps of the even phase's list in its
+     * order, each with the odd phase's weight beside it, so every output gets the bits the phase
+     * tiles give it.
+     */
+    private void rowPaired(int ci0, int ci1, boolean more, MemorySegment x, int xg, int wb, int bi, int cb, int rows, MemorySegment y, int yRow, Workspace ws) {
+        int nt = phaseTaps(0, ci0, ci1, cb, rows, ws);
+        int span = ScatterTuning.TILE_PAIRED * PV;
+        for (int q = pairA; q < pairB; q += span) {
+            PhaseMicroKernels.p4wide(x, xg + q, ws.tapX, nt, packed, wb, ws.tapW, cb,
+                    bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], y, yRow + 2 * q - pW, outPlane, more);
+        }
+        for (int r = 0; r < 2; r++) {
+            rowPhase(r, ci0, ci1, more, x, xg, wb, bi, cb, rows, y, yRow, ws, pairA, pairB);
+        }
+    }
+
+    /**
+     * The phase's q outside {@code [skipA, skipB)} (computed already by {@link #rowPaired}; empty
+     * when equal): edges by {@link #phaseScalar}, the interior by tiles.
+     */
+    private void rowPhase(int r, int ci0, int ci1, boolean more, MemorySegment x, int xg, int wb, int bi, int cb, int rows, MemorySegment y, int yRow, Workspace ws,
+                          int skipA, int skipB) {
         int qFirst = Math.ceilDiv(pW - r, sW);
         int qLast = Math.floorDiv(outW - 1 + pW - r, sW);
         if (qFirst > qLast) {
             return;
         }
-        // the kernel columns of this phase and their input shifts, found at planning (no division here)
+        int nt = phaseTaps(r, ci0, ci1, cb, rows, ws);
         int k0 = phaseStart[r], k1 = phaseStart[r + 1];
-        int nt = 0;
-        int maxTapX = 0;
-        if (k1 > k0) {
-            int[] tapX = ws.tapX, tapW = ws.tapW, tapC = ws.tapC;
-            for (int ciL = ci0; ciL < ci1; ciL++) {
-                for (int i = 0; i < rows; i++) {
-                    int kh = rowKh[ws.rowBase + i];
-                    int xRow = (ciL * inH + rowIh[ws.rowBase + i]) * inW;
-                    int wRow = ciL * taps + kh * kW;
-                    for (int e = k0; e < k1; e++) {
-                        int c = phaseShift[e];
-                        tapX[nt] = xRow - c;
-                        tapC[nt] = c;
-                        tapW[nt] = (wRow + phaseKw[e]) * cb;
-                        maxTapX = Math.max(maxTapX, xRow - c);
-                        nt++;
-                    }
-                }
-            }
-        }
-        ws.maxTapX = maxTapX;
         int cMin = k1 > k0 ? phaseShift[k0] : 0;
         int cMax = k1 > k0 ? phaseShift[k1 - 1] : -1;
         // interior: every tap of every lane reads inside the input row
@@ -832,6 +1094,22 @@ public final class ScatterPlan implements KernelPlan {
         for (; q < lo && q <= qLast; q++) {
             phaseScalar(q, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
         }
+        if (lo <= hi) {
+            if (skipA < skipB) { // inside [lo, hi]: the paired range lies in every phase's interior
+                phaseTiles(lo, skipA - 1, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+                phaseTiles(skipB, hi, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+            } else {
+                phaseTiles(lo, hi, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+            }
+            q = hi + 1;
+        }
+        for (; q <= qLast; q++) {
+            phaseScalar(q, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+        }
+    }
+
+    /** The interior q of {@code [q, hi]} of phase r, by register tiles of the block's channels. */
+    private void phaseTiles(int q, int hi, int r, boolean more, MemorySegment x, int xg, int wb, int bi, int cb, int nt, MemorySegment y, int yRow, Workspace ws) {
         if (cb == ScatterTuning.CO_BLOCK) {
             int span = ScatterTuning.TILE_WIDE_CO * PV;
             for (; q <= hi; q += span) {
@@ -847,12 +1125,6 @@ public final class ScatterPlan implements KernelPlan {
                 phaseTile1(q, r, Math.min(span, hi - q + 1), more, x, xg, wb, bi, nt, y, yRow, ws);
             }
         }
-        if (lo <= hi) {
-            q = hi + 1;
-        }
-        for (; q <= qLast; q++) {
-            phaseScalar(q, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
-        }
     }
 
     /**
@@ -865,8 +1137,15 @@ public final class ScatterPlan implements KernelPlan {
         int ow0 = q * sW + r - pW;
         int span = ScatterTuning.TILE_WIDE_CO * PV;
         if (len == span && sW == 1) {
-            PhaseMicroKernels.c4wide(x, xg + q, ws.tapX, nt, packed, wb, ws.tapW,
-                    bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], y, yRow + ow0, outPlane, more);
+            if (ws.dense) {
+                int ci0 = ws.denseFrom;
+                PhaseMicroKernels.c4wideDense3(x, xg + q + ci0 * inW, inW, ws.denseCount, phaseShift[0], phaseShift[1], phaseShift[2],
+                        packed, wb + ci0 * taps * ScatterTuning.CO_BLOCK, bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3],
+                        y, yRow + ow0, outPlane, more);
+            } else {
+                PhaseMicroKernels.c4wide(x, xg + q, ws.tapX, nt, packed, wb, ws.tapW,
+                        bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], y, yRow + ow0, outPlane, more);
+            }
             return;
         }
         if (more) {

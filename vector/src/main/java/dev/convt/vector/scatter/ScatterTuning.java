@@ -37,6 +37,16 @@ public final class ScatterTuning {
      */
     static final PhaseMicroKernels.Wide WIDE = VectorConfig.REGISTERS >= 32 ? PhaseMicroKernels.Wide.C4X4 : PhaseMicroKernels.Wide.C4X2;
 
+    /**
+     * The paired-phase tile of {@link #CO_BLOCK} channels (stride 2, both phases at once, stored
+     * zipped), by register count as {@link #WIDE}: 4 × 2 vectors × 2 phases (16 accumulators, 2
+     * input vectors and a broadcast live) with 32 registers, 4 × 1 × 2 (8) with 16.
+     */
+    static final PhaseMicroKernels.Paired PAIRED = VectorConfig.REGISTERS >= 32 ? PhaseMicroKernels.Paired.P4X2 : PhaseMicroKernels.Paired.P4X1;
+
+    /** Vectors along the width per phase and paired-phase tile ({@link #PAIRED}'s). */
+    public static final int TILE_PAIRED = PAIRED.vectors;
+
     /** Vectors along the width per phase tile with {@link #CO_BLOCK} channels ({@link #WIDE}'s). */
     public static final int TILE_WIDE_CO = WIDE.vectors;
 
@@ -67,4 +77,12 @@ public final class ScatterTuning {
 
     /** Automatic choice: grouped layers with at most this many input channels per group go to scatter. */
     public static final int AUTO_MAX_IN_PER_GROUP = 16;
+
+    /**
+     * Automatic choice: rank-1 layers of kernel 4 and stride 2 ({@link ScatterPlan#pairsDensely})
+     * with at most this many input channels per group go to scatter, whose paired tiles sum each
+     * output's taps in registers and store both phases zipped; with more, the GEMM's deep K blocks
+     * win.
+     */
+    public static final int AUTO_MAX_IN_PAIRED = 128;
 }
