@@ -75,7 +75,8 @@ class TileCoverageExamplesTest {
     @Test
     void scatterTapVectorTilesOnALaterInputChannelPass() {
         int lanes = VectorConfig.LANES;
-        for (int stride : new int[] {lanes, lanes / 2}) {
+        // half the lanes only above 2: stride 2 (half of 128 bits) stays in phase mode, for its paired tiles
+        for (int stride : lanes / 2 > 2 ? new int[] {lanes, lanes / 2} : new int[] {lanes}) {
             for (int cout : new int[] {1, 4}) {
                 Problem p = ConvTransposeSpec.builder1d(32, cout, 4 * stride).stride(stride).build().problem(1, 32, 40);
                 assertTrue(ScatterPlan.tapVectorApplies(p), () -> "not a tap-vector problem: " + p);
