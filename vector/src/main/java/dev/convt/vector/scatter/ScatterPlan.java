@@ -646,33 +646,34 @@ public final class ScatterPlan implements KernelPlan {
     }
 
     /**
-     * Both phases of stride 2 over the paired range ({@link #pairedRange}), then the rest of each
+     * Both phases of stride 2 over the paired range ({@link #pairedRange}), and the rest of each
      * phase as {@link #rowPhase} does it. The tiles sum the taps of the even phase's list in its
      * order, each with the odd phase's weight beside it, so every output gets the bits the phase
      * tiles give it.
      */
     private void rowPaired(int ci0, int ci1, boolean more, float[] x, int xg, int wb, int bi, int cb, int rows, float[] y, int yRow, Workspace ws) {
-        int nt = phaseTaps(0, ci0, ci1, cb, rows, ws);
+        // the even phase's rest first: its tap list, left in the workspace, is the tiles' list
+        int nt = rowPhase(0, ci0, ci1, more, x, xg, wb, bi, cb, rows, y, yRow, ws, pairA, pairB);
         int span = ScatterTuning.TILE_PAIRED * PV;
         for (int q = pairA; q < pairB; q += span) {
             PhaseMicroKernels.p4wide(x, xg + q, ws.tapX, nt, packed, wb, ws.tapW, cb,
                     bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], y, yRow + 2 * q - pW, outPlane, more);
         }
-        for (int r = 0; r < 2; r++) {
-            rowPhase(r, ci0, ci1, more, x, xg, wb, bi, cb, rows, y, yRow, ws, pairA, pairB);
-        }
+        rowPhase(1, ci0, ci1, more, x, xg, wb, bi, cb, rows, y, yRow, ws, pairA, pairB);
     }
 
     /**
-     * The phase's q outside {@code [skipA, skipB)} (computed already by {@link #rowPaired}; empty
+     * The phase's q outside {@code [skipA, skipB)} (computed by {@link #rowPaired}'s tiles; empty
      * when equal): edges by {@link #phaseScalar}, the interior by tiles.
+     *
+     * @return the number of taps of the phase's list, left in the workspace (0 if the phase has no output)
      */
-    private void rowPhase(int r, int ci0, int ci1, boolean more, float[] x, int xg, int wb, int bi, int cb, int rows, float[] y, int yRow, Workspace ws,
-                          int skipA, int skipB) {
+    private int rowPhase(int r, int ci0, int ci1, boolean more, float[] x, int xg, int wb, int bi, int cb, int rows, float[] y, int yRow, Workspace ws,
+                         int skipA, int skipB) {
         int qFirst = Math.ceilDiv(pW - r, sW);
         int qLast = Math.floorDiv(outW - 1 + pW - r, sW);
         if (qFirst > qLast) {
-            return;
+            return 0;
         }
         int nt = phaseTaps(r, ci0, ci1, cb, rows, ws);
         int k0 = phaseStart[r], k1 = phaseStart[r + 1];
@@ -697,6 +698,7 @@ public final class ScatterPlan implements KernelPlan {
         for (; q <= qLast; q++) {
             phaseScalar(q, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
         }
+        return nt;
     }
 
     /** The interior q of {@code [q, hi]} of phase r, by register tiles of the block's channels. */
@@ -1055,33 +1057,34 @@ public final class ScatterPlan implements KernelPlan {
     }
 
     /**
-     * Both phases of stride 2 over the paired range ({@link #pairedRange}), then the rest of each
+     * Both phases of stride 2 over the paired range ({@link #pairedRange}), and the rest of each
      * phase as {@link #rowPhase} does it. The tiles sum the taps of the even phase's list in its
      * order, each with the odd phase's weight beside it, so every output gets the bits the phase
      * tiles give it.
      */
     private void rowPaired(int ci0, int ci1, boolean more, MemorySegment x, int xg, int wb, int bi, int cb, int rows, MemorySegment y, int yRow, Workspace ws) {
-        int nt = phaseTaps(0, ci0, ci1, cb, rows, ws);
+        // the even phase's rest first: its tap list, left in the workspace, is the tiles' list
+        int nt = rowPhase(0, ci0, ci1, more, x, xg, wb, bi, cb, rows, y, yRow, ws, pairA, pairB);
         int span = ScatterTuning.TILE_PAIRED * PV;
         for (int q = pairA; q < pairB; q += span) {
             PhaseMicroKernels.p4wide(x, xg + q, ws.tapX, nt, packed, wb, ws.tapW, cb,
                     bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], y, yRow + 2 * q - pW, outPlane, more);
         }
-        for (int r = 0; r < 2; r++) {
-            rowPhase(r, ci0, ci1, more, x, xg, wb, bi, cb, rows, y, yRow, ws, pairA, pairB);
-        }
+        rowPhase(1, ci0, ci1, more, x, xg, wb, bi, cb, rows, y, yRow, ws, pairA, pairB);
     }
 
     /**
-     * The phase's q outside {@code [skipA, skipB)} (computed already by {@link #rowPaired}; empty
+     * The phase's q outside {@code [skipA, skipB)} (computed by {@link #rowPaired}'s tiles; empty
      * when equal): edges by {@link #phaseScalar}, the interior by tiles.
+     *
+     * @return the number of taps of the phase's list, left in the workspace (0 if the phase has no output)
      */
-    private void rowPhase(int r, int ci0, int ci1, boolean more, MemorySegment x, int xg, int wb, int bi, int cb, int rows, MemorySegment y, int yRow, Workspace ws,
-                          int skipA, int skipB) {
+    private int rowPhase(int r, int ci0, int ci1, boolean more, MemorySegment x, int xg, int wb, int bi, int cb, int rows, MemorySegment y, int yRow, Workspace ws,
+                         int skipA, int skipB) {
         int qFirst = Math.ceilDiv(pW - r, sW);
         int qLast = Math.floorDiv(outW - 1 + pW - r, sW);
         if (qFirst > qLast) {
-            return;
+            return 0;
         }
         int nt = phaseTaps(r, ci0, ci1, cb, rows, ws);
         int k0 = phaseStart[r], k1 = phaseStart[r + 1];
@@ -1106,6 +1109,7 @@ public final class ScatterPlan implements KernelPlan {
         for (; q <= qLast; q++) {
             phaseScalar(q, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
         }
+        return nt;
     }
 
     /** The interior q of {@code [q, hi]} of phase r, by register tiles of the block's channels. */
