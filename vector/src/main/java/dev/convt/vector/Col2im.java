@@ -721,7 +721,8 @@ final class Col2im {
         long lo = bits & LANE_BITS, hi = bits >>> L;
         // no step with an empty mask: its vector may lie outside the output; at the output's ends a
         // vector would lie partly outside it, and the Vector API would take its out-of-range path:
-        // value by value there instead
+        // value by value there instead. Inside, the output is read whole (a plain load: the masked
+        // one measured slower) and stored through the mask, so the unset lanes stay untouched.
         if (lo != 0 && (i < 0 || i > y.length - L)) {
             pairLanes(y, i, c, c0 + iw, c1 + iw, lo, b);
         } else if (lo != 0) {
@@ -729,7 +730,7 @@ final class Col2im {
             if (singleCover) {
                 bv.add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i, m);
             } else {
-                FloatVector.fromArray(S, y, i, m).add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i, m);
+                FloatVector.fromArray(S, y, i).add(v0.rearrange(ZIP_LO, v1)).intoArray(y, i, m);
             }
         }
         i += L;
@@ -740,7 +741,7 @@ final class Col2im {
             if (singleCover) {
                 bv.add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i, m);
             } else {
-                FloatVector.fromArray(S, y, i, m).add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i, m);
+                FloatVector.fromArray(S, y, i).add(v0.rearrange(ZIP_HI, v1)).intoArray(y, i, m);
             }
         }
     }
@@ -787,7 +788,8 @@ final class Col2im {
                     if (singleCover) {
                         bv.add(v).intoArray(y, yRow - lane, m);
                     } else {
-                        FloatVector.fromArray(S, y, yRow - lane, m).add(v).intoArray(y, yRow - lane, m);
+                        // read whole (inside the output), stored through the mask, as in pairStep
+                        FloatVector.fromArray(S, y, yRow - lane).add(v).intoArray(y, yRow - lane, m);
                     }
                 } else {
                     // at the output's ends the vector would lie partly outside it: value by value
@@ -1291,7 +1293,8 @@ final class Col2im {
         long lo = bits & LANE_BITS, hi = bits >>> L;
         // no step with an empty mask: its vector may lie outside the output; at the output's ends a
         // vector would lie partly outside it, and the Vector API would take its out-of-range path:
-        // value by value there instead
+        // value by value there instead. Inside, the output is read whole (a plain load: the masked
+        // one measured slower) and stored through the mask, so the unset lanes stay untouched.
         if (lo != 0 && (i < 0 || i > (y.byteSize() / 4) - L)) {
             pairLanes(y, i, c, c0 + iw, c1 + iw, lo, b);
         } else if (lo != 0) {
@@ -1299,7 +1302,7 @@ final class Col2im {
             if (singleCover) {
                 bv.add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, m);
             } else {
-                FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER, m).add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, m);
+                FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER).add(v0.rearrange(ZIP_LO, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, m);
             }
         }
         i += L;
@@ -1310,7 +1313,7 @@ final class Col2im {
             if (singleCover) {
                 bv.add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, m);
             } else {
-                FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER, m).add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, m);
+                FloatVector.fromMemorySegment(S, y, 4L * i, SEG_ORDER).add(v0.rearrange(ZIP_HI, v1)).intoMemorySegment(y, 4L * i, SEG_ORDER, m);
             }
         }
     }
@@ -1357,7 +1360,8 @@ final class Col2im {
                     if (singleCover) {
                         bv.add(v).intoMemorySegment(y, 4L * (yRow - lane), SEG_ORDER, m);
                     } else {
-                        FloatVector.fromMemorySegment(S, y, 4L * (yRow - lane), SEG_ORDER, m).add(v).intoMemorySegment(y, 4L * (yRow - lane), SEG_ORDER, m);
+                        // read whole (inside the output), stored through the mask, as in pairStep
+                        FloatVector.fromMemorySegment(S, y, 4L * (yRow - lane), SEG_ORDER).add(v).intoMemorySegment(y, 4L * (yRow - lane), SEG_ORDER, m);
                     }
                 } else {
                     // at the output's ends the vector would lie partly outside it: value by value
