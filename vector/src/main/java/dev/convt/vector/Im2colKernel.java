@@ -468,7 +468,6 @@ public final class Im2colKernel implements Kernel {
         return p.layout() == dev.convt.Layout.CHANNELS_LAST && !dev.convt.Layout.storedAlike(p.spec().inChannels(), p.inputPlane());
     }
 
-    /** Whether some column tile of the problem's GEMM ends with the wide tail tile ({@link Sgemm#multiplyPacked}). */
     /** Whether some column tile of the problem's GEMM (the batch's columns side by side) ends inside an image's plane. */
     private static boolean tileEndsInsideAnImage(Problem p) {
         long columns = (long) p.batch() * p.inputPlane();
@@ -492,6 +491,7 @@ public final class Im2colKernel implements Kernel {
         return spatial;
     }
 
+    /** Whether some column tile of the problem's GEMM ends with the wide tail tile ({@link Sgemm#multiplyPacked}). */
     private static boolean wideTail(Problem p) {
         long columns = (long) p.batch() * p.inputPlane();
         int nc = columnTile(p);
