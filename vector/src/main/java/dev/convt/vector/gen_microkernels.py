@@ -53,6 +53,8 @@ PAIR_DENSE_SHIFTS = [2]
 # the tap counts of the dense phase tiles c4x{T}Dense{taps} (rank 1, stride 1: every input channel,
 # every kernel column, at shifts the caller passes), one channel's taps unrolled per loop trip
 PHASE_DENSE_TAPS = [3]
+# the edge tiles (channels): a full channel block and one channel, for a block's last channels
+EDGE_TILES = [4, 1]
 # (channels, vectors, pairs): with pairs=False the tile has no pair loop and takes one input
 # column per vector (qs = 1): b1x8 with the pair loop grew past C2's inlining node cutoff, which
 # left the pair broadcasts out of line and their vectors boxed (allocating)
@@ -61,7 +63,7 @@ TAP_TILES = [(1, 8, False), (1, 4, True), (1, 1, True), (4, 2, True), (4, 1, Tru
 # calls them), made from their float[] text by gen_segments.convert: with the input x a segment
 # and dst an array (tiles computed in the per-thread workspace), and with both segments (tiles
 # stored straight into the output)
-PHASE_SEGMENT_TWINS = {("x",): ["c1x8", "c4wide", "c4x2", "c4x4", "c1x4", "c1x1m"],
+PHASE_SEGMENT_TWINS = {("x",): ["c1x8", "c4wide", "c4x2", "c4x4", "c1x4", "c1x1m", *[f"c{C}x1e" for C in EDGE_TILES]],
                        ("x", "dst"): ["c1x8", "c4wide", "c4x2", "c4x4", "p4wide", "p4x1", "p4x2",
                                       *[f"p4{kind}Dense{sh}" for sh in PAIR_DENSE_SHIFTS for kind in ("wide", "x1", "x2")],
                                       *[f"c4{kind}Dense{n}" for n in PHASE_DENSE_TAPS for kind in ("wide", "x2", "x4")]]}
@@ -774,6 +776,47 @@ def tap_file():
     return with_twins(tap_file_arrays(), TAP_SEGMENT_TWINS)
 
 
+
+def edge_tile(C):
+    """c{C}x1e: C channels × one vector of q at a row's edges, each tap added through its lane mask."""
+    chans = "one channel" if C == 1 else f"{C} channels"
+    ws = "".join(f"\n            FloatVector w{c} = FloatVector.broadcast(S, w[wi + {c}]);" if C > 1 else
+                 "\n            FloatVector w0 = FloatVector.broadcast(S, w[wi]);" for c in range(C))
+    dst = lambda c: "d" if c == 0 else f"d + {c} * cs"
+    starts = "".join(f"\n        FloatVector a{c} = FloatVector.broadcast(S, b{c}).blend(FloatVector.fromArray(S, dst, {dst(c)}, m), keep);" for c in range(C))
+    fmas = "".join(f"\n            a{c} = a{c}.blend(v.fma(w{c}, a{c}), in);" for c in range(C))
+    stores = "".join(f"\n        a{c}.intoArray(dst, {dst(c)}, m);" for c in range(C))
+    cs = ", int cs" if C > 1 else ""
+    return f"""
+    /**
+     * One vector of {chans} where some taps read outside the input row (a row's edges), on its
+     * first {{@code lanes}} lanes only: each tap adds only on the lanes whose input lies inside the row
+     * ({{@code 0 ≤ q + lane − tapC[t] < inW}}), and the other lanes keep their sum, so an output no tap
+     * reaches keeps exactly its start (the bias, even a -0 one). Its q need not be at an edge: the
+     * caller rounds an edge up to whole vectors. The caller guarantees that every tap's whole vector
+     * {{@code x[xq + tapX[t] .. + V)}} lies inside the array (a masked load that leaves it takes the
+     * Vector API's out-of-range path, which C2 leaves out of line: it allocates).
+     */
+    static void c{C}x1e(float[] x, int xq, int q, int inW, int[] tapX, int[] tapC, int nt, float[] w, int wb, int[] tapW,
+                      {bias_params(C)}, float[] dst, int d{cs}, int lanes, boolean more) {{
+{DRY_RETURN}
+        VectorMask<Float> m = S.indexInRange(0, lanes);
+        VectorMask<Float> keep = S.maskAll(more);{starts}
+        for (int t = 0; t < nt; t++) {{
+            // the lanes [lo, hi) read inside the row (a mask from bits: cheaper than indexInRange's)
+            int lo = Math.max(0, tapC[t] - q), hi = Math.min(lanes, inW + tapC[t] - q);
+            if (lo >= hi) {{
+                continue;
+            }}
+            VectorMask<Float> in = VectorMask.fromLong(S, (-1L >>> (64 - hi)) & (-1L << lo));
+            // lanes outside the row read other rows (or the same row's far end): the blend drops them
+            FloatVector v = FloatVector.fromArray(S, x, xq + tapX[t]);
+            int wi = wb + tapW[t];{ws}{fmas}
+        }}{stores}
+    }}
+"""
+
+
 def phase_file_arrays():
     tiles = ("\n" + phase_wide() + "".join("\n" + phase_tile(C, T) for C, T in PHASE_TILES)
              + "\n" + pair_wide() + "".join("\n" + pair_tile(C, T) for C, T, _ in PAIR_TILES)
@@ -841,7 +884,8 @@ final class PhaseMicroKernels {
         }
         a0.intoArray(dst, d, m);
     }
-}
+
+""" + "".join("\n" + edge_tile(C) for C in EDGE_TILES) + """}
 """
 
 

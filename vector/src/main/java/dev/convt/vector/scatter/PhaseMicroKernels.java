@@ -774,6 +774,87 @@ final class PhaseMicroKernels {
         a0.intoArray(dst, d, m);
     }
 
+
+
+    /**
+     * One vector of 4 channels where some taps read outside the input row (a row's edges), on its
+     * first {@code lanes} lanes only: each tap adds only on the lanes whose input lies inside the row
+     * ({@code 0 ≤ q + lane − tapC[t] < inW}), and the other lanes keep their sum, so an output no tap
+     * reaches keeps exactly its start (the bias, even a -0 one). Its q need not be at an edge: the
+     * caller rounds an edge up to whole vectors. The caller guarantees that every tap's whole vector
+     * {@code x[xq + tapX[t] .. + V)} lies inside the array (a masked load that leaves it takes the
+     * Vector API's out-of-range path, which C2 leaves out of line: it allocates).
+     */
+    static void c4x1e(float[] x, int xq, int q, int inW, int[] tapX, int[] tapC, int nt, float[] w, int wb, int[] tapW,
+                      float b0, float b1, float b2, float b3, float[] dst, int d, int cs, int lanes, boolean more) {
+        if (DryRun.active()) {
+            return;
+        }
+        VectorMask<Float> m = S.indexInRange(0, lanes);
+        VectorMask<Float> keep = S.maskAll(more);
+        FloatVector a0 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d, m), keep);
+        FloatVector a1 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + 1 * cs, m), keep);
+        FloatVector a2 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs, m), keep);
+        FloatVector a3 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs, m), keep);
+        for (int t = 0; t < nt; t++) {
+            // the lanes [lo, hi) read inside the row (a mask from bits: cheaper than indexInRange's)
+            int lo = Math.max(0, tapC[t] - q), hi = Math.min(lanes, inW + tapC[t] - q);
+            if (lo >= hi) {
+                continue;
+            }
+            VectorMask<Float> in = VectorMask.fromLong(S, (-1L >>> (64 - hi)) & (-1L << lo));
+            // lanes outside the row read other rows (or the same row's far end): the blend drops them
+            FloatVector v = FloatVector.fromArray(S, x, xq + tapX[t]);
+            int wi = wb + tapW[t];
+            FloatVector w0 = FloatVector.broadcast(S, w[wi + 0]);
+            FloatVector w1 = FloatVector.broadcast(S, w[wi + 1]);
+            FloatVector w2 = FloatVector.broadcast(S, w[wi + 2]);
+            FloatVector w3 = FloatVector.broadcast(S, w[wi + 3]);
+            a0 = a0.blend(v.fma(w0, a0), in);
+            a1 = a1.blend(v.fma(w1, a1), in);
+            a2 = a2.blend(v.fma(w2, a2), in);
+            a3 = a3.blend(v.fma(w3, a3), in);
+        }
+        a0.intoArray(dst, d, m);
+        a1.intoArray(dst, d + 1 * cs, m);
+        a2.intoArray(dst, d + 2 * cs, m);
+        a3.intoArray(dst, d + 3 * cs, m);
+    }
+
+
+    /**
+     * One vector of one channel where some taps read outside the input row (a row's edges), on its
+     * first {@code lanes} lanes only: each tap adds only on the lanes whose input lies inside the row
+     * ({@code 0 ≤ q + lane − tapC[t] < inW}), and the other lanes keep their sum, so an output no tap
+     * reaches keeps exactly its start (the bias, even a -0 one). Its q need not be at an edge: the
+     * caller rounds an edge up to whole vectors. The caller guarantees that every tap's whole vector
+     * {@code x[xq + tapX[t] .. + V)} lies inside the array (a masked load that leaves it takes the
+     * Vector API's out-of-range path, which C2 leaves out of line: it allocates).
+     */
+    static void c1x1e(float[] x, int xq, int q, int inW, int[] tapX, int[] tapC, int nt, float[] w, int wb, int[] tapW,
+                      float b0, float[] dst, int d, int lanes, boolean more) {
+        if (DryRun.active()) {
+            return;
+        }
+        VectorMask<Float> m = S.indexInRange(0, lanes);
+        VectorMask<Float> keep = S.maskAll(more);
+        FloatVector a0 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d, m), keep);
+        for (int t = 0; t < nt; t++) {
+            // the lanes [lo, hi) read inside the row (a mask from bits: cheaper than indexInRange's)
+            int lo = Math.max(0, tapC[t] - q), hi = Math.min(lanes, inW + tapC[t] - q);
+            if (lo >= hi) {
+                continue;
+            }
+            VectorMask<Float> in = VectorMask.fromLong(S, (-1L >>> (64 - hi)) & (-1L << lo));
+            // lanes outside the row read other rows (or the same row's far end): the blend drops them
+            FloatVector v = FloatVector.fromArray(S, x, xq + tapX[t]);
+            int wi = wb + tapW[t];
+            FloatVector w0 = FloatVector.broadcast(S, w[wi]);
+            a0 = a0.blend(v.fma(w0, a0), in);
+        }
+        a0.intoArray(dst, d, m);
+    }
+
     // ---- native-segment twins: gen_segments.convert of the float[] methods above, with x (or x
     // and dst) as native MemorySegments, float i at byte 4·i
     /** How the generated segment variants read and write one float: native order, any alignment. */
@@ -978,6 +1059,84 @@ final class PhaseMicroKernels {
         FloatVector a0 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d, m), S.maskAll(more));
         for (int t = 0; t < nt; t++) {
             a0 = FloatVector.fromMemorySegment(S, x, 4L * (xq + tapX[t]), SEG_ORDER, m).fma(FloatVector.broadcast(S, w[wb + tapW[t]]), a0);
+        }
+        a0.intoArray(dst, d, m);
+    }
+
+    /**
+     * One vector of 4 channels where some taps read outside the input row (a row's edges), on its
+     * first {@code lanes} lanes only: each tap adds only on the lanes whose input lies inside the row
+     * ({@code 0 ≤ q + lane − tapC[t] < inW}), and the other lanes keep their sum, so an output no tap
+     * reaches keeps exactly its start (the bias, even a -0 one). Its q need not be at an edge: the
+     * caller rounds an edge up to whole vectors. The caller guarantees that every tap's whole vector
+     * {@code x[xq + tapX[t] .. + V)} lies inside the array (a masked load that leaves it takes the
+     * Vector API's out-of-range path, which C2 leaves out of line: it allocates).
+     */
+    static void c4x1e(MemorySegment x, int xq, int q, int inW, int[] tapX, int[] tapC, int nt, float[] w, int wb, int[] tapW,
+                      float b0, float b1, float b2, float b3, float[] dst, int d, int cs, int lanes, boolean more) {
+        if (DryRun.active()) {
+            return;
+        }
+        VectorMask<Float> m = S.indexInRange(0, lanes);
+        VectorMask<Float> keep = S.maskAll(more);
+        FloatVector a0 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d, m), keep);
+        FloatVector a1 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + 1 * cs, m), keep);
+        FloatVector a2 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs, m), keep);
+        FloatVector a3 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs, m), keep);
+        for (int t = 0; t < nt; t++) {
+            // the lanes [lo, hi) read inside the row (a mask from bits: cheaper than indexInRange's)
+            int lo = Math.max(0, tapC[t] - q), hi = Math.min(lanes, inW + tapC[t] - q);
+            if (lo >= hi) {
+                continue;
+            }
+            VectorMask<Float> in = VectorMask.fromLong(S, (-1L >>> (64 - hi)) & (-1L << lo));
+            // lanes outside the row read other rows (or the same row's far end): the blend drops them
+            FloatVector v = FloatVector.fromMemorySegment(S, x, 4L * (xq + tapX[t]), SEG_ORDER);
+            int wi = wb + tapW[t];
+            FloatVector w0 = FloatVector.broadcast(S, w[wi + 0]);
+            FloatVector w1 = FloatVector.broadcast(S, w[wi + 1]);
+            FloatVector w2 = FloatVector.broadcast(S, w[wi + 2]);
+            FloatVector w3 = FloatVector.broadcast(S, w[wi + 3]);
+            a0 = a0.blend(v.fma(w0, a0), in);
+            a1 = a1.blend(v.fma(w1, a1), in);
+            a2 = a2.blend(v.fma(w2, a2), in);
+            a3 = a3.blend(v.fma(w3, a3), in);
+        }
+        a0.intoArray(dst, d, m);
+        a1.intoArray(dst, d + 1 * cs, m);
+        a2.intoArray(dst, d + 2 * cs, m);
+        a3.intoArray(dst, d + 3 * cs, m);
+    }
+
+    /**
+     * One vector of one channel where some taps read outside the input row (a row's edges), on its
+     * first {@code lanes} lanes only: each tap adds only on the lanes whose input lies inside the row
+     * ({@code 0 ≤ q + lane − tapC[t] < inW}), and the other lanes keep their sum, so an output no tap
+     * reaches keeps exactly its start (the bias, even a -0 one). Its q need not be at an edge: the
+     * caller rounds an edge up to whole vectors. The caller guarantees that every tap's whole vector
+     * {@code x[xq + tapX[t] .. + V)} lies inside the array (a masked load that leaves it takes the
+     * Vector API's out-of-range path, which C2 leaves out of line: it allocates).
+     */
+    static void c1x1e(MemorySegment x, int xq, int q, int inW, int[] tapX, int[] tapC, int nt, float[] w, int wb, int[] tapW,
+                      float b0, float[] dst, int d, int lanes, boolean more) {
+        if (DryRun.active()) {
+            return;
+        }
+        VectorMask<Float> m = S.indexInRange(0, lanes);
+        VectorMask<Float> keep = S.maskAll(more);
+        FloatVector a0 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d, m), keep);
+        for (int t = 0; t < nt; t++) {
+            // the lanes [lo, hi) read inside the row (a mask from bits: cheaper than indexInRange's)
+            int lo = Math.max(0, tapC[t] - q), hi = Math.min(lanes, inW + tapC[t] - q);
+            if (lo >= hi) {
+                continue;
+            }
+            VectorMask<Float> in = VectorMask.fromLong(S, (-1L >>> (64 - hi)) & (-1L << lo));
+            // lanes outside the row read other rows (or the same row's far end): the blend drops them
+            FloatVector v = FloatVector.fromMemorySegment(S, x, 4L * (xq + tapX[t]), SEG_ORDER);
+            int wi = wb + tapW[t];
+            FloatVector w0 = FloatVector.broadcast(S, w[wi]);
+            a0 = a0.blend(v.fma(w0, a0), in);
         }
         a0.intoArray(dst, d, m);
     }

@@ -51,6 +51,11 @@ public final class ScatterPlan implements KernelPlan {
     private static final int PV = ScatterTuning.PHASE_V;
     private static final int TV = ScatterTuning.TAP_V;
 
+    /** {@code n} rounded up to a multiple of {@code m} (n ≥ 0, m > 0). */
+    private static int roundUp(int n, int m) {
+        return (n + m - 1) / m * m;
+    }
+
     private final int batch, cin, cout, ciPerG, coPerG, groups;
     private final int inH, inW, outH, outW, kH, kW, sH, sW, pH, pW, dH, dW;
     private final int inPlane, outPlane, taps;
@@ -106,8 +111,8 @@ public final class ScatterPlan implements KernelPlan {
         /** Where the current output row's kernel rows start in rowKh/rowIh. */
         int rowBase;
         final float[] tmp;
-        /** The largest entry of tapX in the current list. */
-        int maxTapX;
+        /** The largest and the least entry of tapX in the current list (0 when empty, or when none is below 0). */
+        int maxTapX, minTapX;
         /** Whether the current list is dense ({@link #phaseDense}, one kernel row), and its first input channel and count. */
         boolean dense;
         int denseFrom, denseCount;
@@ -493,7 +498,7 @@ public final class ScatterPlan implements KernelPlan {
     private int phaseTaps(int r, int ci0, int ci1, int cb, int rows, Workspace ws) {
         int k0 = phaseStart[r], k1 = phaseStart[r + 1];
         int nt = 0;
-        int maxTapX = 0;
+        int maxTapX = 0, minTapX = 0;
         if (k1 > k0) {
             int[] tapX = ws.tapX, tapW = ws.tapW, tapC = ws.tapC;
             for (int ciL = ci0; ciL < ci1; ciL++) {
@@ -507,12 +512,14 @@ public final class ScatterPlan implements KernelPlan {
                         tapC[nt] = c;
                         tapW[nt] = (wRow + phaseKw[e]) * cb;
                         maxTapX = Math.max(maxTapX, xRow - c);
+                        minTapX = Math.min(minTapX, xRow - c);
                         nt++;
                     }
                 }
             }
         }
         ws.maxTapX = maxTapX;
+        ws.minTapX = minTapX;
         ws.dense = phaseDense && rows == 1;
         ws.denseFrom = ci0;
         ws.denseCount = ci1 - ci0;
@@ -664,7 +671,7 @@ public final class ScatterPlan implements KernelPlan {
 
     /**
      * The phase's q outside {@code [skipA, skipB)} (computed by {@link #rowPaired}'s tiles; empty
-     * when equal): edges by {@link #phaseScalar}, the interior by tiles.
+     * when equal): edges by {@link #phaseEdge}, the interior by tiles.
      *
      * @return the number of taps of the phase's list, left in the workspace (0 if the phase has no output)
      */
@@ -682,22 +689,26 @@ public final class ScatterPlan implements KernelPlan {
         // interior: every tap of every lane reads inside the input row
         int lo = cMax >= 0 ? Math.max(qFirst, cMax) : qFirst;
         int hi = cMax >= 0 ? Math.min(qLast, inW - 1 + cMin) : qLast;
-        int q = qFirst;
-        for (; q < lo && q <= qLast; q++) {
-            phaseScalar(q, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+        if (lo > hi) { // no interior: the whole phase is edge
+            phaseEdge(qFirst, qLast + 1, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+            return nt;
         }
-        if (lo <= hi) {
-            if (skipA < skipB) { // inside [lo, hi]: the paired range lies in every phase's interior
-                phaseTiles(lo, skipA - 1, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
-                phaseTiles(skipB, hi, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
-            } else {
-                phaseTiles(lo, hi, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
-            }
-            q = hi + 1;
+        // the edges rounded up to whole vectors (the masked edge vector costs the same on all its
+        // lanes), as far as the interior and the paired range leave room; not where an edge vector
+        // would read past an end of the input array (phaseEdge leaves those to phaseScalar, which
+        // should then get the edge's own q only)
+        boolean roundL = lo > qFirst && (long) xg + qFirst + ws.minTapX >= 0;
+        boolean roundR = qLast > hi && (long) xg + qLast + ws.maxTapX + PV <= x.length;
+        int eL = roundL ? Math.min(qFirst + roundUp(lo - qFirst, PV), skipA < skipB ? skipA : hi + 1) : lo;
+        int eR = roundR ? Math.max(qLast + 1 - roundUp(qLast - hi, PV), skipA < skipB ? skipB : eL) : hi + 1;
+        phaseEdge(qFirst, eL, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+        if (skipA < skipB) { // inside [lo, hi]: the paired range lies in every phase's interior
+            phaseTiles(eL, skipA - 1, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+            phaseTiles(skipB, eR - 1, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+        } else {
+            phaseTiles(eL, eR - 1, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
         }
-        for (; q <= qLast; q++) {
-            phaseScalar(q, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
-        }
+        phaseEdge(eR, qLast + 1, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
         return nt;
     }
 
@@ -815,9 +826,51 @@ public final class ScatterPlan implements KernelPlan {
     }
 
     /**
-     * One output q per channel of the block, checking every tap. Four partial sums break the FMA
-     * latency chain of long tap lists; the extra ones start at -0, the identity of float addition,
-     * so an output whose taps all fall outside still gets exactly its bias (even a -0 bias).
+     * The phase's q in {@code [qA, qB)} (edges: some taps read outside the input row) per channel of
+     * the block, by masked vectors through the workspace ({@link PhaseMicroKernels#c4x1e}, or
+     * {@link PhaseMicroKernels#c1x1e} per channel of a partial block), a tile's width at a time.
+     */
+    private void phaseEdge(int qA, int qB, int r, boolean more, float[] x, int xg, int wb, int bi, int cb, int nt, float[] y, int yRow, Workspace ws) {
+        int span = ScatterTuning.TILE_WIDE_CO * PV;
+        for (int q = qA; q < qB; q += span) {
+            int len = Math.min(span, qB - q);
+            int ow0 = q * sW + r - pW;
+            if (more) {
+                gather(ws.tmp, len, cb, span, y, yRow + ow0);
+            }
+            for (int v = 0; v < len; v += PV) {
+                if ((long) xg + q + v + ws.minTapX < 0 || (long) xg + q + v + ws.maxTapX + PV > x.length) {
+                    continue; // a vector that would leave the input array: by phaseScalar, after the spread
+                }
+                if (cb == ScatterTuning.CO_BLOCK) {
+                    PhaseMicroKernels.c4x1e(x, xg + q + v, q + v, inW, ws.tapX, ws.tapC, nt, packed, wb, ws.tapW,
+                            bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], ws.tmp, v, span, Math.min(PV, len - v), more);
+                    continue;
+                }
+                for (int c = 0; c < cb; c++) {
+                    PhaseMicroKernels.c1x1e(x, xg + q + v, q + v, inW, ws.tapX, ws.tapC, nt, packed, wb + c, ws.tapW, bias[bi + c],
+                            ws.tmp, c * span + v, Math.min(PV, len - v), more);
+                }
+            }
+            spread(ws.tmp, len, cb, span, y, yRow + ow0);
+            // the spread wrote what the skipped lanes held: with more, the sums gathered, unchanged;
+            // without, stale values, which phaseScalar overwrites
+            for (int v = 0; v < len; v += PV) {
+                if ((long) xg + q + v + ws.minTapX < 0 || (long) xg + q + v + ws.maxTapX + PV > x.length) {
+                    for (int u = q + v; u < Math.min(q + v + PV, qB); u++) {
+                        phaseScalar(u, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * One output q per channel of the block, checking every tap: the lanes of the edge vectors that
+     * would read past an end of the input array (the first and last rows of an image's channels).
+     * One sum per output, the taps in list order, each added only where it reads inside the row:
+     * the same operations as the lane of an edge vector ({@link PhaseMicroKernels#c4x1e}), so the
+     * bits do not depend on which of the two computed an output (on the array's size, say).
      */
     private void phaseScalar(int q, int r, boolean more, float[] x, int xg, int wb, int bi, int cb, int nt, float[] y, int yRow, Workspace ws) {
         int ow = q * sW + r - pW;
@@ -825,29 +878,13 @@ public final class ScatterPlan implements KernelPlan {
         int xq = xg + q;
         for (int c = 0; c < cb; c++) {
             int wc = wb + c;
-            float a0 = more ? y[yRow + c * outPlane + ow] : bias[bi + c];
-            float a1 = -0f, a2 = -0f, a3 = -0f;
-            int t = 0;
-            for (; t + 3 < nt; t += 4) {
+            float a = more ? y[yRow + c * outPlane + ow] : bias[bi + c];
+            for (int t = 0; t < nt; t++) {
                 if (Integer.compareUnsigned(q - tapC[t], inW) < 0) {
-                    a0 = Math.fma(x[xq + tapX[t]], packed[wc + tapW[t]], a0);
-                }
-                if (Integer.compareUnsigned(q - tapC[t + 1], inW) < 0) {
-                    a1 = Math.fma(x[xq + tapX[t + 1]], packed[wc + tapW[t + 1]], a1);
-                }
-                if (Integer.compareUnsigned(q - tapC[t + 2], inW) < 0) {
-                    a2 = Math.fma(x[xq + tapX[t + 2]], packed[wc + tapW[t + 2]], a2);
-                }
-                if (Integer.compareUnsigned(q - tapC[t + 3], inW) < 0) {
-                    a3 = Math.fma(x[xq + tapX[t + 3]], packed[wc + tapW[t + 3]], a3);
+                    a = Math.fma(x[xq + tapX[t]], packed[wc + tapW[t]], a);
                 }
             }
-            for (; t < nt; t++) {
-                if (Integer.compareUnsigned(q - tapC[t], inW) < 0) {
-                    a0 = Math.fma(x[xq + tapX[t]], packed[wc + tapW[t]], a0);
-                }
-            }
-            y[yRow + c * outPlane + ow] = a0 + ((a1 + a2) + a3);
+            y[yRow + c * outPlane + ow] = a;
         }
     }
 
@@ -1075,7 +1112,7 @@ public final class ScatterPlan implements KernelPlan {
 
     /**
      * The phase's q outside {@code [skipA, skipB)} (computed by {@link #rowPaired}'s tiles; empty
-     * when equal): edges by {@link #phaseScalar}, the interior by tiles.
+     * when equal): edges by {@link #phaseEdge}, the interior by tiles.
      *
      * @return the number of taps of the phase's list, left in the workspace (0 if the phase has no output)
      */
@@ -1093,22 +1130,26 @@ public final class ScatterPlan implements KernelPlan {
         // interior: every tap of every lane reads inside the input row
         int lo = cMax >= 0 ? Math.max(qFirst, cMax) : qFirst;
         int hi = cMax >= 0 ? Math.min(qLast, inW - 1 + cMin) : qLast;
-        int q = qFirst;
-        for (; q < lo && q <= qLast; q++) {
-            phaseScalar(q, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+        if (lo > hi) { // no interior: the whole phase is edge
+            phaseEdge(qFirst, qLast + 1, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+            return nt;
         }
-        if (lo <= hi) {
-            if (skipA < skipB) { // inside [lo, hi]: the paired range lies in every phase's interior
-                phaseTiles(lo, skipA - 1, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
-                phaseTiles(skipB, hi, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
-            } else {
-                phaseTiles(lo, hi, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
-            }
-            q = hi + 1;
+        // the edges rounded up to whole vectors (the masked edge vector costs the same on all its
+        // lanes), as far as the interior and the paired range leave room; not where an edge vector
+        // would read past an end of the input array (phaseEdge leaves those to phaseScalar, which
+        // should then get the edge's own q only)
+        boolean roundL = lo > qFirst && (long) xg + qFirst + ws.minTapX >= 0;
+        boolean roundR = qLast > hi && (long) xg + qLast + ws.maxTapX + PV <= (x.byteSize() / 4);
+        int eL = roundL ? Math.min(qFirst + roundUp(lo - qFirst, PV), skipA < skipB ? skipA : hi + 1) : lo;
+        int eR = roundR ? Math.max(qLast + 1 - roundUp(qLast - hi, PV), skipA < skipB ? skipB : eL) : hi + 1;
+        phaseEdge(qFirst, eL, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+        if (skipA < skipB) { // inside [lo, hi]: the paired range lies in every phase's interior
+            phaseTiles(eL, skipA - 1, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+            phaseTiles(skipB, eR - 1, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+        } else {
+            phaseTiles(eL, eR - 1, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
         }
-        for (; q <= qLast; q++) {
-            phaseScalar(q, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
-        }
+        phaseEdge(eR, qLast + 1, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
         return nt;
     }
 
@@ -1226,9 +1267,51 @@ public final class ScatterPlan implements KernelPlan {
     }
 
     /**
-     * One output q per channel of the block, checking every tap. Four partial sums break the FMA
-     * latency chain of long tap lists; the extra ones start at -0, the identity of float addition,
-     * so an output whose taps all fall outside still gets exactly its bias (even a -0 bias).
+     * The phase's q in {@code [qA, qB)} (edges: some taps read outside the input row) per channel of
+     * the block, by masked vectors through the workspace ({@link PhaseMicroKernels#c4x1e}, or
+     * {@link PhaseMicroKernels#c1x1e} per channel of a partial block), a tile's width at a time.
+     */
+    private void phaseEdge(int qA, int qB, int r, boolean more, MemorySegment x, int xg, int wb, int bi, int cb, int nt, MemorySegment y, int yRow, Workspace ws) {
+        int span = ScatterTuning.TILE_WIDE_CO * PV;
+        for (int q = qA; q < qB; q += span) {
+            int len = Math.min(span, qB - q);
+            int ow0 = q * sW + r - pW;
+            if (more) {
+                gather(ws.tmp, len, cb, span, y, yRow + ow0);
+            }
+            for (int v = 0; v < len; v += PV) {
+                if ((long) xg + q + v + ws.minTapX < 0 || (long) xg + q + v + ws.maxTapX + PV > (x.byteSize() / 4)) {
+                    continue; // a vector that would leave the input array: by phaseScalar, after the spread
+                }
+                if (cb == ScatterTuning.CO_BLOCK) {
+                    PhaseMicroKernels.c4x1e(x, xg + q + v, q + v, inW, ws.tapX, ws.tapC, nt, packed, wb, ws.tapW,
+                            bias[bi], bias[bi + 1], bias[bi + 2], bias[bi + 3], ws.tmp, v, span, Math.min(PV, len - v), more);
+                    continue;
+                }
+                for (int c = 0; c < cb; c++) {
+                    PhaseMicroKernels.c1x1e(x, xg + q + v, q + v, inW, ws.tapX, ws.tapC, nt, packed, wb + c, ws.tapW, bias[bi + c],
+                            ws.tmp, c * span + v, Math.min(PV, len - v), more);
+                }
+            }
+            spread(ws.tmp, len, cb, span, y, yRow + ow0);
+            // the spread wrote what the skipped lanes held: with more, the sums gathered, unchanged;
+            // without, stale values, which phaseScalar overwrites
+            for (int v = 0; v < len; v += PV) {
+                if ((long) xg + q + v + ws.minTapX < 0 || (long) xg + q + v + ws.maxTapX + PV > (x.byteSize() / 4)) {
+                    for (int u = q + v; u < Math.min(q + v + PV, qB); u++) {
+                        phaseScalar(u, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * One output q per channel of the block, checking every tap: the lanes of the edge vectors that
+     * would read past an end of the input array (the first and last rows of an image's channels).
+     * One sum per output, the taps in list order, each added only where it reads inside the row:
+     * the same operations as the lane of an edge vector ({@link PhaseMicroKernels#c4x1e}), so the
+     * bits do not depend on which of the two computed an output (on the array's size, say).
      */
     private void phaseScalar(int q, int r, boolean more, MemorySegment x, int xg, int wb, int bi, int cb, int nt, MemorySegment y, int yRow, Workspace ws) {
         int ow = q * sW + r - pW;
@@ -1236,29 +1319,13 @@ public final class ScatterPlan implements KernelPlan {
         int xq = xg + q;
         for (int c = 0; c < cb; c++) {
             int wc = wb + c;
-            float a0 = more ? y.get(SEG_FLOAT, 4L * (yRow + c * outPlane + ow)) : bias[bi + c];
-            float a1 = -0f, a2 = -0f, a3 = -0f;
-            int t = 0;
-            for (; t + 3 < nt; t += 4) {
+            float a = more ? y.get(SEG_FLOAT, 4L * (yRow + c * outPlane + ow)) : bias[bi + c];
+            for (int t = 0; t < nt; t++) {
                 if (Integer.compareUnsigned(q - tapC[t], inW) < 0) {
-                    a0 = Math.fma(x.get(SEG_FLOAT, 4L * (xq + tapX[t])), packed[wc + tapW[t]], a0);
-                }
-                if (Integer.compareUnsigned(q - tapC[t + 1], inW) < 0) {
-                    a1 = Math.fma(x.get(SEG_FLOAT, 4L * (xq + tapX[t + 1])), packed[wc + tapW[t + 1]], a1);
-                }
-                if (Integer.compareUnsigned(q - tapC[t + 2], inW) < 0) {
-                    a2 = Math.fma(x.get(SEG_FLOAT, 4L * (xq + tapX[t + 2])), packed[wc + tapW[t + 2]], a2);
-                }
-                if (Integer.compareUnsigned(q - tapC[t + 3], inW) < 0) {
-                    a3 = Math.fma(x.get(SEG_FLOAT, 4L * (xq + tapX[t + 3])), packed[wc + tapW[t + 3]], a3);
+                    a = Math.fma(x.get(SEG_FLOAT, 4L * (xq + tapX[t])), packed[wc + tapW[t]], a);
                 }
             }
-            for (; t < nt; t++) {
-                if (Integer.compareUnsigned(q - tapC[t], inW) < 0) {
-                    a0 = Math.fma(x.get(SEG_FLOAT, 4L * (xq + tapX[t])), packed[wc + tapW[t]], a0);
-                }
-            }
-            y.set(SEG_FLOAT, 4L * (yRow + c * outPlane + ow), a0 + ((a1 + a2) + a3));
+            y.set(SEG_FLOAT, 4L * (yRow + c * outPlane + ow), a);
         }
     }
 
