@@ -693,21 +693,30 @@ public final class ScatterPlan implements KernelPlan {
             phaseEdge(qFirst, qLast + 1, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
             return nt;
         }
+        if (skipA < skipB) {
+            // paired rows (inside [lo, hi]: the paired range lies in every phase's interior): their
+            // rows are long and their edges a few q, by phaseScalar; the edge tiles, compiled late in
+            // this family's warm-up, made its first execute slower, and gain it nothing
+            for (int q = qFirst; q < lo; q++) {
+                phaseScalar(q, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+            }
+            phaseTiles(lo, skipA - 1, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+            phaseTiles(skipB, hi, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+            for (int q = hi + 1; q <= qLast; q++) {
+                phaseScalar(q, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+            }
+            return nt;
+        }
         // the edges rounded up to whole vectors (the masked edge vector costs the same on all its
-        // lanes), as far as the interior and the paired range leave room; not where an edge vector
+        // lanes), as far as the interior leaves room; not where an edge vector
         // would read past an end of the input array (phaseEdge leaves those to phaseScalar, which
         // should then get the edge's own q only)
         boolean roundL = lo > qFirst && (long) xg + qFirst + ws.minTapX >= 0;
         boolean roundR = qLast > hi && (long) xg + qLast + ws.maxTapX + PV <= x.length;
-        int eL = roundL ? Math.min(qFirst + roundUp(lo - qFirst, PV), skipA < skipB ? skipA : hi + 1) : lo;
-        int eR = roundR ? Math.max(qLast + 1 - roundUp(qLast - hi, PV), skipA < skipB ? skipB : eL) : hi + 1;
+        int eL = roundL ? Math.min(qFirst + roundUp(lo - qFirst, PV), hi + 1) : lo;
+        int eR = roundR ? Math.max(qLast + 1 - roundUp(qLast - hi, PV), eL) : hi + 1;
         phaseEdge(qFirst, eL, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
-        if (skipA < skipB) { // inside [lo, hi]: the paired range lies in every phase's interior
-            phaseTiles(eL, skipA - 1, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
-            phaseTiles(skipB, eR - 1, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
-        } else {
-            phaseTiles(eL, eR - 1, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
-        }
+        phaseTiles(eL, eR - 1, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
         phaseEdge(eR, qLast + 1, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
         return nt;
     }
@@ -1134,21 +1143,30 @@ public final class ScatterPlan implements KernelPlan {
             phaseEdge(qFirst, qLast + 1, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
             return nt;
         }
+        if (skipA < skipB) {
+            // paired rows (inside [lo, hi]: the paired range lies in every phase's interior): their
+            // rows are long and their edges a few q, by phaseScalar; the edge tiles, compiled late in
+            // this family's warm-up, made its first execute slower, and gain it nothing
+            for (int q = qFirst; q < lo; q++) {
+                phaseScalar(q, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+            }
+            phaseTiles(lo, skipA - 1, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+            phaseTiles(skipB, hi, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+            for (int q = hi + 1; q <= qLast; q++) {
+                phaseScalar(q, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
+            }
+            return nt;
+        }
         // the edges rounded up to whole vectors (the masked edge vector costs the same on all its
-        // lanes), as far as the interior and the paired range leave room; not where an edge vector
+        // lanes), as far as the interior leaves room; not where an edge vector
         // would read past an end of the input array (phaseEdge leaves those to phaseScalar, which
         // should then get the edge's own q only)
         boolean roundL = lo > qFirst && (long) xg + qFirst + ws.minTapX >= 0;
         boolean roundR = qLast > hi && (long) xg + qLast + ws.maxTapX + PV <= (x.byteSize() / 4);
-        int eL = roundL ? Math.min(qFirst + roundUp(lo - qFirst, PV), skipA < skipB ? skipA : hi + 1) : lo;
-        int eR = roundR ? Math.max(qLast + 1 - roundUp(qLast - hi, PV), skipA < skipB ? skipB : eL) : hi + 1;
+        int eL = roundL ? Math.min(qFirst + roundUp(lo - qFirst, PV), hi + 1) : lo;
+        int eR = roundR ? Math.max(qLast + 1 - roundUp(qLast - hi, PV), eL) : hi + 1;
         phaseEdge(qFirst, eL, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
-        if (skipA < skipB) { // inside [lo, hi]: the paired range lies in every phase's interior
-            phaseTiles(eL, skipA - 1, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
-            phaseTiles(skipB, eR - 1, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
-        } else {
-            phaseTiles(eL, eR - 1, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
-        }
+        phaseTiles(eL, eR - 1, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
         phaseEdge(eR, qLast + 1, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
         return nt;
     }
