@@ -161,12 +161,25 @@ public final class ScatterKernel implements Kernel {
     }
 
     /**
+     * Images in a scatter proxy: two, so that both ways of each test of a tile's reads against the
+     * ends of the input array are in the profiles (a tile at the right edge of the first image reads
+     * on into the second; one at the left edge of the second reads back into the first). A layer
+     * whose input channels span several channel blocks takes both ways too (its first blocks' edge
+     * tiles lie inside the array, the last block's do not), while a proxy of one image and one block
+     * took only the array-end way; C2 compiled the other as a trap, and the layer's first execute
+     * threw the compiled tile away and ran on in the interpreter (HiFi-GAN's last upsampling, in a
+     * third of fresh JVMs).
+     */
+    static final int PROXY_IMAGES = 2;
+
+    /**
      * The default proxy ({@link WarmUpProblem#shrink}: {@value #WARM_UP_CHANNELS} channels per group,
      * a width of {@link WarmUpProblem#WIDTH_RESIDUE} plus the width's residue), one
      * {@link WarmUpProblem#WIDTH_RESIDUE} wider where the problem is: a shrunk row's interior (its
      * width less the edges) falls short of the phase mode's widest tile ({@link ScatterTuning#TILE_WIDE_CO}
      * vectors), so the full tile of a wide row (the dilated 1-D layer's) went unwarmed, and C2
-     * compiled it as a trap that the layer's first execute sprang.
+     * compiled it as a trap that the layer's first execute sprang. Of {@value #PROXY_IMAGES} images
+     * (see there).
      */
     @Override
     public List<Problem> warmUpProblems(Problem problem) {
@@ -176,9 +189,8 @@ public final class ScatterKernel implements Kernel {
         int wider = spatial[last] + WarmUpProblem.WIDTH_RESIDUE;
         if (wider <= problem.inputSpatial()[last]) {
             spatial[last] = wider;
-            proxy = proxy.spec().problem(1, spatial);
         }
-        return List.of(proxy);
+        return List.of(proxy.spec().problem(PROXY_IMAGES, spatial));
     }
 
     /**

@@ -401,8 +401,29 @@ class ScatterKernelTest {
         assertTrue(width - reach >= widest, "the proxy's row interior " + (width - reach) + " is narrower than the widest tile " + widest);
         assertTrue(width <= 2048);
         Problem narrow = spec.problem(1, 64, 100);
-        assertEquals(dev.convt.kernel.WarmUpProblem.shrink(narrow, dev.convt.kernel.Kernel.WARM_UP_CHANNELS).toString(),
-                scatter.warmUpProblems(narrow).get(0).toString());
+        Problem shrunk = dev.convt.kernel.WarmUpProblem.shrink(narrow, dev.convt.kernel.Kernel.WARM_UP_CHANNELS);
+        assertEquals(shrunk.spec().problem(2, shrunk.inputSpatial()).toString(), scatter.warmUpProblems(narrow).get(0).toString());
+    }
+
+    /**
+     * A scatter proxy holds two images, also for a problem of one: the tiles test their reads
+     * against the ends of the input array, and a layer whose input channels span several channel
+     * blocks takes both ways of those tests (HiFi-GAN's last upsampling: its first block's edge tiles
+     * read inside the array, its last block's would not). A one-image proxy of one block took only
+     * the array-end way, C2 compiled the other as a trap, and the layer's first execute threw the
+     * compiled tile away in a third of fresh JVMs. Two images take both ways: the first image's
+     * right edges read on into the second, the second's left edges back into the first.
+     */
+    @Example
+    void warmUpProxyHoldsTwoImagesSoTheArrayEndTestsGoBothWays() {
+        dev.convt.kernel.Kernel scatter = Planner.kernel(KernelChoice.SCATTER);
+        Problem hifigan = ConvTransposeSpec.builder1d(64, 32, 4).stride(2).padding(1).build().problem(1, 64, 11008);
+        Problem dilated = ConvTransposeSpec.builder1d(64, 64, 3).padding(2).dilation(2).groups(4).build().problem(4, 64, 2048);
+        for (Problem p : List.of(hifigan, dilated)) {
+            List<Problem> proxies = scatter.warmUpProblems(p);
+            assertEquals(1, proxies.size());
+            assertEquals(2, proxies.get(0).batch(), proxies.get(0).toString());
+        }
     }
 
     /**
