@@ -183,7 +183,11 @@ public final class ScatterKernel implements Kernel {
      */
     @Override
     public List<Problem> warmUpProblems(Problem problem) {
-        Problem proxy = WarmUpProblem.shrink(problem, WARM_UP_CHANNELS);
+        // a problem of several channel passes gets a proxy of two: the later passes' paths (adding to
+        // the partial sums stored) are then in the profiles, not left as traps for the first execute
+        int pass = ScatterPlan.channelsPerPass(problem);
+        int inCap = problem.spec().inChannelsPerGroup() > pass ? pass + WARM_UP_CHANNELS : WARM_UP_CHANNELS;
+        Problem proxy = WarmUpProblem.shrink(problem, inCap, WARM_UP_CHANNELS);
         int[] spatial = proxy.inputSpatial();
         int last = spatial.length - 1;
         int wider = spatial[last] + WarmUpProblem.WIDTH_RESIDUE;

@@ -10,6 +10,7 @@ import dev.convt.testkit.ErrorBound;
 import dev.convt.testkit.Problems;
 import dev.convt.testkit.TestData;
 import dev.convt.vector.ScatterKernel;
+import dev.convt.vector.scatter.ScatterPlan;
 import dev.convt.vector.scatter.ScatterTuning;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -403,6 +404,28 @@ class ScatterKernelTest {
         Problem narrow = spec.problem(1, 64, 100);
         Problem shrunk = dev.convt.kernel.WarmUpProblem.shrink(narrow, dev.convt.kernel.Kernel.WARM_UP_CHANNELS);
         assertEquals(shrunk.spec().problem(2, shrunk.inputSpatial()).toString(), scatter.warmUpProblems(narrow).get(0).toString());
+    }
+
+    /**
+     * A problem whose input channels take several passes gets a proxy that takes two: the later
+     * passes add to the partial sums the first stored (their own branches in the row and tile
+     * methods), and a proxy of one pass left those as traps that HiFi-GAN's last upsampling (64
+     * channels, 48 per pass) sprang at its first execute in some fresh JVMs. A problem of one pass
+     * keeps the default few channels.
+     */
+    @Example
+    void warmUpProxyOfSeveralChannelPassesTakesTwo() {
+        dev.convt.kernel.Kernel scatter = Planner.kernel(KernelChoice.SCATTER);
+        Problem hifigan = ConvTransposeSpec.builder1d(64, 32, 4).stride(2).padding(1).build().problem(1, 64, 11008);
+        int pass = ScatterPlan.channelsPerPass(hifigan);
+        assertTrue(pass < 64, "the layer itself takes " + pass + " channels per pass");
+        Problem proxy = scatter.warmUpProblems(hifigan).get(0);
+        int channels = proxy.spec().inChannelsPerGroup();
+        assertTrue(channels > pass, proxy + ": " + channels + " channels in passes of " + ScatterPlan.channelsPerPass(proxy));
+        assertTrue(channels < 64, proxy + " is no smaller than the layer");
+        Problem dilated = ConvTransposeSpec.builder1d(64, 64, 3).padding(2).dilation(2).groups(4).build().problem(4, 64, 2048);
+        assertEquals(dilated.spec().inChannelsPerGroup(), ScatterPlan.channelsPerPass(dilated));
+        assertEquals(dev.convt.kernel.Kernel.WARM_UP_CHANNELS, scatter.warmUpProblems(dilated).get(0).spec().inChannelsPerGroup());
     }
 
     /**

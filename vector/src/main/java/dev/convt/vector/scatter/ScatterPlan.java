@@ -141,6 +141,26 @@ public final class ScatterPlan implements KernelPlan {
     }
 
     /**
+     * The input channels a plan of {@code p} sums per pass ({@link ScatterTuning#MAX_TAPS_PER_PASS}):
+     * a group of more channels takes several passes, each after the first adding to the partial sums
+     * the ones before stored.
+     *
+     * @param p a rank-1 or rank-2 problem
+     * @return the channels per pass, at most the input channels per group
+     */
+    public static int channelsPerPass(Problem p) {
+        var s = p.spec();
+        int r = p.rank();
+        int kH = r == 2 ? s.kernelSize(0) : 1, sH = r == 2 ? s.stride(0) : 1;
+        return channelsPerPass(kH, sH, s.kernelSize(r - 1), s.stride(r - 1), s.inChannelsPerGroup());
+    }
+
+    private static int channelsPerPass(int kH, int sH, int kW, int sW, int ciPerG) {
+        int tapsPerChannel = Math.max(1, Math.ceilDiv(kH, sH) * Math.ceilDiv(kW, sW));
+        return Math.clamp(ScatterTuning.MAX_TAPS_PER_PASS / tapsPerChannel, 1, ciPerG);
+    }
+
+    /**
      * Whether a plan of {@code p} takes the dense paired-phase tiles ({@link PhaseMicroKernels#p4wideDense2})
      * where its rows are long enough: rank 1, kernel 4, stride 2, dilation 1 (any padding), at
      * least {@link ScatterTuning#CO_BLOCK} output channels per group.
@@ -353,8 +373,7 @@ public final class ScatterPlan implements KernelPlan {
             tvMax = (outW - 1 + pW) / sW;
             tvLo = Math.max(Math.ceilDiv(pW, sW), tapEntries - 1);
             tvHi = Math.min(Math.floorDiv(outW + pW - TV, sW), inW - qs);
-            int tapsPerChannel = Math.max(1, Math.ceilDiv(kH, sH) * Math.ceilDiv(kW, sW));
-            ciPass = Math.clamp(ScatterTuning.MAX_TAPS_PER_PASS / tapsPerChannel, 1, ciPerG);
+            ciPass = channelsPerPass(kH, sH, kW, sW, ciPerG);
             tapLists = tapVector ? new TapVectorLists(outH, inH, inW, kH, ciPerG, ciPass, tapEntries, plainEntries, qs,
                     rowStart, rowKh, rowIh, blockSize, tvMin, tvMax, tvLo, tvHi) : null;
             maxTaps = ciPerG * taps;
