@@ -165,4 +165,14 @@ class SgemmTest {
             assertEquals(7f, v);
         }
     }
+
+    /**
+     * The K block of a GEMM that reads B in place: {@link Blocking#STRIDED_KC} up to
+     * {@link Blocking#STREAMED_MAX_PANELS} A panels, {@link Blocking#KC} above (a table now, so the
+     * compiled GEMM has no branch on it that a warm-up of few panels could leave as a trap).
+     */
+    @Property(tries = 30)
+    void stridedDepthIsTheShortBlockUpToTheStreamedPanelsAndKcAbove(@ForAll @IntRange(min = 1, max = 64) int panels) {
+        assertEquals(panels <= Blocking.STREAMED_MAX_PANELS ? Blocking.STRIDED_KC : Blocking.KC, Blocking.stridedDepth(panels));
+    }
 }

@@ -156,7 +156,24 @@ public final class Blocking {
      * @return {@link #STRIDED_KC} for at most {@link #STREAMED_MAX_PANELS} panels, else {@link #KC}
      */
     public static int stridedDepth(int panels) {
-        return panels <= STREAMED_MAX_PANELS ? STRIDED_KC : KC;
+        return STRIDED_DEPTHS[Math.clamp(panels, 0, STREAMED_MAX_PANELS + 1)];
+    }
+
+    /**
+     * {@link #stridedDepth} by panel count, the last entry for every count above
+     * {@link #STREAMED_MAX_PANELS}: looked up, not compared, because C2 compiles a comparison whose
+     * profile saw one outcome only as a trap, and the warm-up proxies of the GEMM kernels (one output
+     * channel, two panels) never saw the other: DCGAN's output layer (six panels) threw the compiled
+     * GEMM away at its first execute.
+     */
+    private static final int[] STRIDED_DEPTHS = stridedDepths();
+
+    private static int[] stridedDepths() {
+        int[] d = new int[STREAMED_MAX_PANELS + 2];
+        for (int p = 0; p < d.length; p++) {
+            d[p] = p <= STREAMED_MAX_PANELS ? STRIDED_KC : KC;
+        }
+        return d;
     }
 
     /**
