@@ -348,7 +348,10 @@ final class Col2im {
         }
         int first = ihLo[0] * inW, rows = ihHi[0] - ihLo[0];
         if (iwLo[0] == 0 && iwHi[0] == inW) {
-            return qA == first && qB == first + rows * inW && (n1 - n0 == 1 || rows * inW == slice);
+            // one image, or whole images: a product that is zero when either holds, not an "or", whose
+            // second test only a piece of several images reaches; the warm-up proxies, of one image,
+            // never did, C2 compiled it as a trap, and Mask R-CNN's first execute (16 images) sprang it
+            return qA == first && qB == first + rows * inW && (long) (n1 - n0 - 1) * (rows * inW - slice) == 0;
         }
         return n1 - n0 == 1 && rows == 1 && qA == first + iwLo[0] && qB == first + iwHi[0];
     }
