@@ -780,9 +780,8 @@ def tap_file():
 def edge_tile(C):
     """c{C}x1e: C channels × one vector of q at a row's edges, each tap added through its lane mask."""
     chans = "one channel" if C == 1 else f"{C} channels"
-    ws = "".join(f"\n            FloatVector w{c} = FloatVector.broadcast(S, w[wi + {c}]);" if C > 1 else
-                 "\n            FloatVector w0 = FloatVector.broadcast(S, w[wi]);" for c in range(C))
     dst = lambda c: "d" if c == 0 else f"d + {c} * cs"
+    ws = "".join(f"\n            FloatVector w{c} = FloatVector.broadcast(S, w[{'wi' if c == 0 else f'wi + {c}'}]);" for c in range(C))
     starts = "".join(f"\n        FloatVector a{c} = FloatVector.broadcast(S, b{c}).blend(FloatVector.fromArray(S, dst, {dst(c)}, m), keep);" for c in range(C))
     fmas = "".join(f"\n            a{c} = a{c}.blend(v.fma(w{c}, a{c}), in);" for c in range(C))
     stores = "".join(f"\n        a{c}.intoArray(dst, {dst(c)}, m);" for c in range(C))

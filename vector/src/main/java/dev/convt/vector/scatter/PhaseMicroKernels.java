@@ -806,7 +806,7 @@ final class PhaseMicroKernels {
             // lanes outside the row read other rows (or the same row's far end): the blend drops them
             FloatVector v = FloatVector.fromArray(S, x, xq + tapX[t]);
             int wi = wb + tapW[t];
-            FloatVector w0 = FloatVector.broadcast(S, w[wi + 0]);
+            FloatVector w0 = FloatVector.broadcast(S, w[wi]);
             FloatVector w1 = FloatVector.broadcast(S, w[wi + 1]);
             FloatVector w2 = FloatVector.broadcast(S, w[wi + 2]);
             FloatVector w3 = FloatVector.broadcast(S, w[wi + 3]);
@@ -1093,7 +1093,7 @@ final class PhaseMicroKernels {
             // lanes outside the row read other rows (or the same row's far end): the blend drops them
             FloatVector v = FloatVector.fromMemorySegment(S, x, 4L * (xq + tapX[t]), SEG_ORDER);
             int wi = wb + tapW[t];
-            FloatVector w0 = FloatVector.broadcast(S, w[wi + 0]);
+            FloatVector w0 = FloatVector.broadcast(S, w[wi]);
             FloatVector w1 = FloatVector.broadcast(S, w[wi + 1]);
             FloatVector w2 = FloatVector.broadcast(S, w[wi + 2]);
             FloatVector w3 = FloatVector.broadcast(S, w[wi + 3]);

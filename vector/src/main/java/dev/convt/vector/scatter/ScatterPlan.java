@@ -51,6 +51,15 @@ public final class ScatterPlan implements KernelPlan {
     private static final int PV = ScatterTuning.PHASE_V;
     private static final int TV = ScatterTuning.TAP_V;
 
+    /**
+     * Whether the vector of {@link #PV} positions from input index {@code from} reads, through every tap
+     * of the workspace's list, inside an input of {@code length} floats (an edge vector that does not
+     * is left to {@code phaseScalar}).
+     */
+    private static boolean tapsReadInside(long from, Workspace ws, long length) {
+        return from + ws.minTapX >= 0 && from + ws.maxTapX + PV <= length;
+    }
+
     /** {@code n} rounded up to a multiple of {@code m} (n ≥ 0, m > 0). */
     private static int roundUp(int n, int m) {
         return (n + m - 1) / m * m;
@@ -867,7 +876,7 @@ public final class ScatterPlan implements KernelPlan {
                 gather(ws.tmp, len, cb, span, y, yRow + ow0);
             }
             for (int v = 0; v < len; v += PV) {
-                if ((long) xg + q + v + ws.minTapX < 0 || (long) xg + q + v + ws.maxTapX + PV > x.length) {
+                if (!tapsReadInside((long) xg + q + v, ws, x.length)) {
                     continue; // a vector that would leave the input array: by phaseScalar, after the spread
                 }
                 if (cb == ScatterTuning.CO_BLOCK) {
@@ -884,7 +893,7 @@ public final class ScatterPlan implements KernelPlan {
             // the spread wrote what the skipped lanes held: with more, the sums gathered, unchanged;
             // without, stale values, which phaseScalar overwrites
             for (int v = 0; v < len; v += PV) {
-                if ((long) xg + q + v + ws.minTapX < 0 || (long) xg + q + v + ws.maxTapX + PV > x.length) {
+                if (!tapsReadInside((long) xg + q + v, ws, x.length)) {
                     for (int u = q + v; u < Math.min(q + v + PV, qB); u++) {
                         phaseScalar(u, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
                     }
@@ -1317,7 +1326,7 @@ public final class ScatterPlan implements KernelPlan {
                 gather(ws.tmp, len, cb, span, y, yRow + ow0);
             }
             for (int v = 0; v < len; v += PV) {
-                if ((long) xg + q + v + ws.minTapX < 0 || (long) xg + q + v + ws.maxTapX + PV > (x.byteSize() / 4)) {
+                if (!tapsReadInside((long) xg + q + v, ws, (x.byteSize() / 4))) {
                     continue; // a vector that would leave the input array: by phaseScalar, after the spread
                 }
                 if (cb == ScatterTuning.CO_BLOCK) {
@@ -1334,7 +1343,7 @@ public final class ScatterPlan implements KernelPlan {
             // the spread wrote what the skipped lanes held: with more, the sums gathered, unchanged;
             // without, stale values, which phaseScalar overwrites
             for (int v = 0; v < len; v += PV) {
-                if ((long) xg + q + v + ws.minTapX < 0 || (long) xg + q + v + ws.maxTapX + PV > (x.byteSize() / 4)) {
+                if (!tapsReadInside((long) xg + q + v, ws, (x.byteSize() / 4))) {
                     for (int u = q + v; u < Math.min(q + v + PV, qB); u++) {
                         phaseScalar(u, r, more, x, xg, wb, bi, cb, nt, y, yRow, ws);
                     }
