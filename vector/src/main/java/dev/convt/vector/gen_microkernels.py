@@ -617,7 +617,7 @@ def pair_fmas(C, T, xname, wexpr, indent):
 
 def pair_stores(C, T):
     """Each channel's vector pairs stored zipped (even phase, odd phase) into dst."""
-    return [f"        e{c}{u}.rearrange({part}, o{c}{u}).intoArray(dst, {pair_index(c, u, half)});"
+    return [f"        {part}.selectFrom(e{c}{u}, o{c}{u}).intoArray(dst, {pair_index(c, u, half)});"
             for c in range(C) for u in range(T) for half, part in ((0, "ZIP_LOW"), (1, "ZIP_HIGH"))]
 
 
@@ -632,8 +632,8 @@ def pair_tile(C, T):
         for u in range(T):
             lo, hi = pair_index(c, u, 0), pair_index(c, u, 1)
             for ph, part in (("e", "UNZIP_EVEN"), ("o", "UNZIP_ODD")):
-                out.append(f"        FloatVector {ph}{c}{u} = FloatVector.broadcast(S, b{c}).blend(FloatVector.fromArray(S, dst, {lo})"
-                           f".rearrange({part}, FloatVector.fromArray(S, dst, {hi})), keep);")
+                out.append(f"        FloatVector {ph}{c}{u} = FloatVector.broadcast(S, b{c}).blend({part}.selectFrom(FloatVector.fromArray(S, dst, {lo}),"
+                           f" FloatVector.fromArray(S, dst, {hi})), keep);")
     out.append("        for (int t = 0; t < nt; t++) {")
     out.append("            int xi = xq + tapX[t];")
     out.append("            int wi = wb + tapW[t];")
@@ -826,7 +826,6 @@ def phase_file_arrays():
 import dev.convt.kernel.DryRun;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -865,9 +864,36 @@ final class PhaseMicroKernels {
 
     private static final VectorSpecies<Float> S = ScatterTuning.PHASE_SPECIES;
     private static final int V = S.length();
-    /** The two halves of a zip (a0 b0 a1 b1 …) and of its inverse (the even, the odd lanes of a, then of b). */
-    private static final VectorShuffle<Float> ZIP_LOW = VectorShuffle.makeZip(S, 0), ZIP_HIGH = VectorShuffle.makeZip(S, 1);
-    private static final VectorShuffle<Float> UNZIP_EVEN = VectorShuffle.makeUnzip(S, 0), UNZIP_ODD = VectorShuffle.makeUnzip(S, 1);
+    /**
+     * The two halves of a zip (a0 b0 a1 b1 …) and of its inverse (the even, the odd lanes of a, then of
+     * b), as index vectors for the two-vector {@code selectFrom(a, b)} (index i &lt; V: lane i of a; else
+     * lane i − V of b). Not {@code a.rearrange(shuffle, b)}: that expands into two permutes, a blend and
+     * the shuffle's range checks, and a tile's eight zips then pushed its C2 compile past the parse-time
+     * node budget ({@code NodeCountInliningCutoff}), leaving the rest of its Vector API calls to the
+     * delayed inliner, and where that inliner's own budget runs out they stay calls and box their
+     * vectors (with it off, {@code -XX:-IncrementalInline}, they did in every JVM). The wider tile of 512
+     * bits still reaches the budget inside its loop.
+     */
+    private static final FloatVector ZIP_LOW = FloatVector.fromArray(S, zipIndexes(0), 0), ZIP_HIGH = FloatVector.fromArray(S, zipIndexes(1), 0);
+    private static final FloatVector UNZIP_EVEN = FloatVector.fromArray(S, unzipIndexes(0), 0), UNZIP_ODD = FloatVector.fromArray(S, unzipIndexes(1), 0);
+
+    /** {@code selectFrom} indexes of a zip's half {@code part}: lane i takes lane i / 2 + part·V/2 of a (i even) or of b (i odd). */
+    private static float[] zipIndexes(int part) {
+        float[] idx = new float[V];
+        for (int i = 0; i < V; i++) {
+            idx[i] = (i % 2) * V + i / 2 + part * (V / 2);
+        }
+        return idx;
+    }
+
+    /** {@code selectFrom} indexes of an unzip's half {@code part}: lane i takes lane 2i + part of a then b laid end to end. */
+    private static float[] unzipIndexes(int part) {
+        float[] idx = new float[V];
+        for (int i = 0; i < V; i++) {
+            idx[i] = 2 * i + part;
+        }
+        return idx;
+    }
 """ + NO_VECTOR_HELPERS + tiles + """
     /**
      * One vector of one channel on its first {@code lanes} lanes only (reads and writes nothing past

@@ -6,7 +6,6 @@ import java.lang.foreign.MemorySegment;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -45,9 +44,36 @@ final class PhaseMicroKernels {
 
     private static final VectorSpecies<Float> S = ScatterTuning.PHASE_SPECIES;
     private static final int V = S.length();
-    /** The two halves of a zip (a0 b0 a1 b1 …) and of its inverse (the even, the odd lanes of a, then of b). */
-    private static final VectorShuffle<Float> ZIP_LOW = VectorShuffle.makeZip(S, 0), ZIP_HIGH = VectorShuffle.makeZip(S, 1);
-    private static final VectorShuffle<Float> UNZIP_EVEN = VectorShuffle.makeUnzip(S, 0), UNZIP_ODD = VectorShuffle.makeUnzip(S, 1);
+    /**
+     * The two halves of a zip (a0 b0 a1 b1 …) and of its inverse (the even, the odd lanes of a, then of
+     * b), as index vectors for the two-vector {@code selectFrom(a, b)} (index i &lt; V: lane i of a; else
+     * lane i − V of b). Not {@code a.rearrange(shuffle, b)}: that expands into two permutes, a blend and
+     * the shuffle's range checks, and a tile's eight zips then pushed its C2 compile past the parse-time
+     * node budget ({@code NodeCountInliningCutoff}), leaving the rest of its Vector API calls to the
+     * delayed inliner, and where that inliner's own budget runs out they stay calls and box their
+     * vectors (with it off, {@code -XX:-IncrementalInline}, they did in every JVM). The wider tile of 512
+     * bits still reaches the budget inside its loop.
+     */
+    private static final FloatVector ZIP_LOW = FloatVector.fromArray(S, zipIndexes(0), 0), ZIP_HIGH = FloatVector.fromArray(S, zipIndexes(1), 0);
+    private static final FloatVector UNZIP_EVEN = FloatVector.fromArray(S, unzipIndexes(0), 0), UNZIP_ODD = FloatVector.fromArray(S, unzipIndexes(1), 0);
+
+    /** {@code selectFrom} indexes of a zip's half {@code part}: lane i takes lane i / 2 + part·V/2 of a (i even) or of b (i odd). */
+    private static float[] zipIndexes(int part) {
+        float[] idx = new float[V];
+        for (int i = 0; i < V; i++) {
+            idx[i] = (i % 2) * V + i / 2 + part * (V / 2);
+        }
+        return idx;
+    }
+
+    /** {@code selectFrom} indexes of an unzip's half {@code part}: lane i takes lane 2i + part of a then b laid end to end. */
+    private static float[] unzipIndexes(int part) {
+        float[] idx = new float[V];
+        for (int i = 0; i < V; i++) {
+            idx[i] = 2 * i + part;
+        }
+        return idx;
+    }
 
     // No helper method here takes or returns a vector: the set-up expressions are written out by
     // the generator. C2 leaves a call out of line when its profile calls the call site rare, and a
@@ -314,14 +340,14 @@ final class PhaseMicroKernels {
             return;
         }
         VectorMask<Float> keep = S.maskAll(more);
-        FloatVector e00 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d).rearrange(UNZIP_EVEN, FloatVector.fromArray(S, dst, d + V)), keep);
-        FloatVector o00 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d).rearrange(UNZIP_ODD, FloatVector.fromArray(S, dst, d + V)), keep);
-        FloatVector e10 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + cs).rearrange(UNZIP_EVEN, FloatVector.fromArray(S, dst, d + cs + V)), keep);
-        FloatVector o10 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + cs).rearrange(UNZIP_ODD, FloatVector.fromArray(S, dst, d + cs + V)), keep);
-        FloatVector e20 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs).rearrange(UNZIP_EVEN, FloatVector.fromArray(S, dst, d + 2 * cs + V)), keep);
-        FloatVector o20 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs).rearrange(UNZIP_ODD, FloatVector.fromArray(S, dst, d + 2 * cs + V)), keep);
-        FloatVector e30 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs).rearrange(UNZIP_EVEN, FloatVector.fromArray(S, dst, d + 3 * cs + V)), keep);
-        FloatVector o30 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs).rearrange(UNZIP_ODD, FloatVector.fromArray(S, dst, d + 3 * cs + V)), keep);
+        FloatVector e00 = FloatVector.broadcast(S, b0).blend(UNZIP_EVEN.selectFrom(FloatVector.fromArray(S, dst, d), FloatVector.fromArray(S, dst, d + V)), keep);
+        FloatVector o00 = FloatVector.broadcast(S, b0).blend(UNZIP_ODD.selectFrom(FloatVector.fromArray(S, dst, d), FloatVector.fromArray(S, dst, d + V)), keep);
+        FloatVector e10 = FloatVector.broadcast(S, b1).blend(UNZIP_EVEN.selectFrom(FloatVector.fromArray(S, dst, d + cs), FloatVector.fromArray(S, dst, d + cs + V)), keep);
+        FloatVector o10 = FloatVector.broadcast(S, b1).blend(UNZIP_ODD.selectFrom(FloatVector.fromArray(S, dst, d + cs), FloatVector.fromArray(S, dst, d + cs + V)), keep);
+        FloatVector e20 = FloatVector.broadcast(S, b2).blend(UNZIP_EVEN.selectFrom(FloatVector.fromArray(S, dst, d + 2 * cs), FloatVector.fromArray(S, dst, d + 2 * cs + V)), keep);
+        FloatVector o20 = FloatVector.broadcast(S, b2).blend(UNZIP_ODD.selectFrom(FloatVector.fromArray(S, dst, d + 2 * cs), FloatVector.fromArray(S, dst, d + 2 * cs + V)), keep);
+        FloatVector e30 = FloatVector.broadcast(S, b3).blend(UNZIP_EVEN.selectFrom(FloatVector.fromArray(S, dst, d + 3 * cs), FloatVector.fromArray(S, dst, d + 3 * cs + V)), keep);
+        FloatVector o30 = FloatVector.broadcast(S, b3).blend(UNZIP_ODD.selectFrom(FloatVector.fromArray(S, dst, d + 3 * cs), FloatVector.fromArray(S, dst, d + 3 * cs + V)), keep);
         for (int t = 0; t < nt; t++) {
             int xi = xq + tapX[t];
             int wi = wb + tapW[t];
@@ -343,14 +369,14 @@ final class PhaseMicroKernels {
             FloatVector wox3 = FloatVector.broadcast(S, w[wi + wp + 3]);
             o30 = x0.fma(wox3, o30);
         }
-        e00.rearrange(ZIP_LOW, o00).intoArray(dst, d);
-        e00.rearrange(ZIP_HIGH, o00).intoArray(dst, d + V);
-        e10.rearrange(ZIP_LOW, o10).intoArray(dst, d + cs);
-        e10.rearrange(ZIP_HIGH, o10).intoArray(dst, d + cs + V);
-        e20.rearrange(ZIP_LOW, o20).intoArray(dst, d + 2 * cs);
-        e20.rearrange(ZIP_HIGH, o20).intoArray(dst, d + 2 * cs + V);
-        e30.rearrange(ZIP_LOW, o30).intoArray(dst, d + 3 * cs);
-        e30.rearrange(ZIP_HIGH, o30).intoArray(dst, d + 3 * cs + V);
+        ZIP_LOW.selectFrom(e00, o00).intoArray(dst, d);
+        ZIP_HIGH.selectFrom(e00, o00).intoArray(dst, d + V);
+        ZIP_LOW.selectFrom(e10, o10).intoArray(dst, d + cs);
+        ZIP_HIGH.selectFrom(e10, o10).intoArray(dst, d + cs + V);
+        ZIP_LOW.selectFrom(e20, o20).intoArray(dst, d + 2 * cs);
+        ZIP_HIGH.selectFrom(e20, o20).intoArray(dst, d + 2 * cs + V);
+        ZIP_LOW.selectFrom(e30, o30).intoArray(dst, d + 3 * cs);
+        ZIP_HIGH.selectFrom(e30, o30).intoArray(dst, d + 3 * cs + V);
     }
 
     static void p4x2(float[] x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW, int wp,
@@ -359,22 +385,22 @@ final class PhaseMicroKernels {
             return;
         }
         VectorMask<Float> keep = S.maskAll(more);
-        FloatVector e00 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d).rearrange(UNZIP_EVEN, FloatVector.fromArray(S, dst, d + V)), keep);
-        FloatVector o00 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d).rearrange(UNZIP_ODD, FloatVector.fromArray(S, dst, d + V)), keep);
-        FloatVector e01 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + 2 * V).rearrange(UNZIP_EVEN, FloatVector.fromArray(S, dst, d + 3 * V)), keep);
-        FloatVector o01 = FloatVector.broadcast(S, b0).blend(FloatVector.fromArray(S, dst, d + 2 * V).rearrange(UNZIP_ODD, FloatVector.fromArray(S, dst, d + 3 * V)), keep);
-        FloatVector e10 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + cs).rearrange(UNZIP_EVEN, FloatVector.fromArray(S, dst, d + cs + V)), keep);
-        FloatVector o10 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + cs).rearrange(UNZIP_ODD, FloatVector.fromArray(S, dst, d + cs + V)), keep);
-        FloatVector e11 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + cs + 2 * V).rearrange(UNZIP_EVEN, FloatVector.fromArray(S, dst, d + cs + 3 * V)), keep);
-        FloatVector o11 = FloatVector.broadcast(S, b1).blend(FloatVector.fromArray(S, dst, d + cs + 2 * V).rearrange(UNZIP_ODD, FloatVector.fromArray(S, dst, d + cs + 3 * V)), keep);
-        FloatVector e20 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs).rearrange(UNZIP_EVEN, FloatVector.fromArray(S, dst, d + 2 * cs + V)), keep);
-        FloatVector o20 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs).rearrange(UNZIP_ODD, FloatVector.fromArray(S, dst, d + 2 * cs + V)), keep);
-        FloatVector e21 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs + 2 * V).rearrange(UNZIP_EVEN, FloatVector.fromArray(S, dst, d + 2 * cs + 3 * V)), keep);
-        FloatVector o21 = FloatVector.broadcast(S, b2).blend(FloatVector.fromArray(S, dst, d + 2 * cs + 2 * V).rearrange(UNZIP_ODD, FloatVector.fromArray(S, dst, d + 2 * cs + 3 * V)), keep);
-        FloatVector e30 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs).rearrange(UNZIP_EVEN, FloatVector.fromArray(S, dst, d + 3 * cs + V)), keep);
-        FloatVector o30 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs).rearrange(UNZIP_ODD, FloatVector.fromArray(S, dst, d + 3 * cs + V)), keep);
-        FloatVector e31 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs + 2 * V).rearrange(UNZIP_EVEN, FloatVector.fromArray(S, dst, d + 3 * cs + 3 * V)), keep);
-        FloatVector o31 = FloatVector.broadcast(S, b3).blend(FloatVector.fromArray(S, dst, d + 3 * cs + 2 * V).rearrange(UNZIP_ODD, FloatVector.fromArray(S, dst, d + 3 * cs + 3 * V)), keep);
+        FloatVector e00 = FloatVector.broadcast(S, b0).blend(UNZIP_EVEN.selectFrom(FloatVector.fromArray(S, dst, d), FloatVector.fromArray(S, dst, d + V)), keep);
+        FloatVector o00 = FloatVector.broadcast(S, b0).blend(UNZIP_ODD.selectFrom(FloatVector.fromArray(S, dst, d), FloatVector.fromArray(S, dst, d + V)), keep);
+        FloatVector e01 = FloatVector.broadcast(S, b0).blend(UNZIP_EVEN.selectFrom(FloatVector.fromArray(S, dst, d + 2 * V), FloatVector.fromArray(S, dst, d + 3 * V)), keep);
+        FloatVector o01 = FloatVector.broadcast(S, b0).blend(UNZIP_ODD.selectFrom(FloatVector.fromArray(S, dst, d + 2 * V), FloatVector.fromArray(S, dst, d + 3 * V)), keep);
+        FloatVector e10 = FloatVector.broadcast(S, b1).blend(UNZIP_EVEN.selectFrom(FloatVector.fromArray(S, dst, d + cs), FloatVector.fromArray(S, dst, d + cs + V)), keep);
+        FloatVector o10 = FloatVector.broadcast(S, b1).blend(UNZIP_ODD.selectFrom(FloatVector.fromArray(S, dst, d + cs), FloatVector.fromArray(S, dst, d + cs + V)), keep);
+        FloatVector e11 = FloatVector.broadcast(S, b1).blend(UNZIP_EVEN.selectFrom(FloatVector.fromArray(S, dst, d + cs + 2 * V), FloatVector.fromArray(S, dst, d + cs + 3 * V)), keep);
+        FloatVector o11 = FloatVector.broadcast(S, b1).blend(UNZIP_ODD.selectFrom(FloatVector.fromArray(S, dst, d + cs + 2 * V), FloatVector.fromArray(S, dst, d + cs + 3 * V)), keep);
+        FloatVector e20 = FloatVector.broadcast(S, b2).blend(UNZIP_EVEN.selectFrom(FloatVector.fromArray(S, dst, d + 2 * cs), FloatVector.fromArray(S, dst, d + 2 * cs + V)), keep);
+        FloatVector o20 = FloatVector.broadcast(S, b2).blend(UNZIP_ODD.selectFrom(FloatVector.fromArray(S, dst, d + 2 * cs), FloatVector.fromArray(S, dst, d + 2 * cs + V)), keep);
+        FloatVector e21 = FloatVector.broadcast(S, b2).blend(UNZIP_EVEN.selectFrom(FloatVector.fromArray(S, dst, d + 2 * cs + 2 * V), FloatVector.fromArray(S, dst, d + 2 * cs + 3 * V)), keep);
+        FloatVector o21 = FloatVector.broadcast(S, b2).blend(UNZIP_ODD.selectFrom(FloatVector.fromArray(S, dst, d + 2 * cs + 2 * V), FloatVector.fromArray(S, dst, d + 2 * cs + 3 * V)), keep);
+        FloatVector e30 = FloatVector.broadcast(S, b3).blend(UNZIP_EVEN.selectFrom(FloatVector.fromArray(S, dst, d + 3 * cs), FloatVector.fromArray(S, dst, d + 3 * cs + V)), keep);
+        FloatVector o30 = FloatVector.broadcast(S, b3).blend(UNZIP_ODD.selectFrom(FloatVector.fromArray(S, dst, d + 3 * cs), FloatVector.fromArray(S, dst, d + 3 * cs + V)), keep);
+        FloatVector e31 = FloatVector.broadcast(S, b3).blend(UNZIP_EVEN.selectFrom(FloatVector.fromArray(S, dst, d + 3 * cs + 2 * V), FloatVector.fromArray(S, dst, d + 3 * cs + 3 * V)), keep);
+        FloatVector o31 = FloatVector.broadcast(S, b3).blend(UNZIP_ODD.selectFrom(FloatVector.fromArray(S, dst, d + 3 * cs + 2 * V), FloatVector.fromArray(S, dst, d + 3 * cs + 3 * V)), keep);
         for (int t = 0; t < nt; t++) {
             int xi = xq + tapX[t];
             int wi = wb + tapW[t];
@@ -405,22 +431,22 @@ final class PhaseMicroKernels {
             o30 = x0.fma(wox3, o30);
             o31 = x1.fma(wox3, o31);
         }
-        e00.rearrange(ZIP_LOW, o00).intoArray(dst, d);
-        e00.rearrange(ZIP_HIGH, o00).intoArray(dst, d + V);
-        e01.rearrange(ZIP_LOW, o01).intoArray(dst, d + 2 * V);
-        e01.rearrange(ZIP_HIGH, o01).intoArray(dst, d + 3 * V);
-        e10.rearrange(ZIP_LOW, o10).intoArray(dst, d + cs);
-        e10.rearrange(ZIP_HIGH, o10).intoArray(dst, d + cs + V);
-        e11.rearrange(ZIP_LOW, o11).intoArray(dst, d + cs + 2 * V);
-        e11.rearrange(ZIP_HIGH, o11).intoArray(dst, d + cs + 3 * V);
-        e20.rearrange(ZIP_LOW, o20).intoArray(dst, d + 2 * cs);
-        e20.rearrange(ZIP_HIGH, o20).intoArray(dst, d + 2 * cs + V);
-        e21.rearrange(ZIP_LOW, o21).intoArray(dst, d + 2 * cs + 2 * V);
-        e21.rearrange(ZIP_HIGH, o21).intoArray(dst, d + 2 * cs + 3 * V);
-        e30.rearrange(ZIP_LOW, o30).intoArray(dst, d + 3 * cs);
-        e30.rearrange(ZIP_HIGH, o30).intoArray(dst, d + 3 * cs + V);
-        e31.rearrange(ZIP_LOW, o31).intoArray(dst, d + 3 * cs + 2 * V);
-        e31.rearrange(ZIP_HIGH, o31).intoArray(dst, d + 3 * cs + 3 * V);
+        ZIP_LOW.selectFrom(e00, o00).intoArray(dst, d);
+        ZIP_HIGH.selectFrom(e00, o00).intoArray(dst, d + V);
+        ZIP_LOW.selectFrom(e01, o01).intoArray(dst, d + 2 * V);
+        ZIP_HIGH.selectFrom(e01, o01).intoArray(dst, d + 3 * V);
+        ZIP_LOW.selectFrom(e10, o10).intoArray(dst, d + cs);
+        ZIP_HIGH.selectFrom(e10, o10).intoArray(dst, d + cs + V);
+        ZIP_LOW.selectFrom(e11, o11).intoArray(dst, d + cs + 2 * V);
+        ZIP_HIGH.selectFrom(e11, o11).intoArray(dst, d + cs + 3 * V);
+        ZIP_LOW.selectFrom(e20, o20).intoArray(dst, d + 2 * cs);
+        ZIP_HIGH.selectFrom(e20, o20).intoArray(dst, d + 2 * cs + V);
+        ZIP_LOW.selectFrom(e21, o21).intoArray(dst, d + 2 * cs + 2 * V);
+        ZIP_HIGH.selectFrom(e21, o21).intoArray(dst, d + 2 * cs + 3 * V);
+        ZIP_LOW.selectFrom(e30, o30).intoArray(dst, d + 3 * cs);
+        ZIP_HIGH.selectFrom(e30, o30).intoArray(dst, d + 3 * cs + V);
+        ZIP_LOW.selectFrom(e31, o31).intoArray(dst, d + 3 * cs + 2 * V);
+        ZIP_HIGH.selectFrom(e31, o31).intoArray(dst, d + 3 * cs + 3 * V);
     }
 
     static void p4x1Dense2(float[] x, int xq, int inW, int channels, float[] w, int wb,
@@ -472,14 +498,14 @@ final class PhaseMicroKernels {
             FloatVector wox13 = FloatVector.broadcast(S, w[wi + 15]);
             o30 = x10.fma(wox13, o30);
         }
-        e00.rearrange(ZIP_LOW, o00).intoArray(dst, d);
-        e00.rearrange(ZIP_HIGH, o00).intoArray(dst, d + V);
-        e10.rearrange(ZIP_LOW, o10).intoArray(dst, d + cs);
-        e10.rearrange(ZIP_HIGH, o10).intoArray(dst, d + cs + V);
-        e20.rearrange(ZIP_LOW, o20).intoArray(dst, d + 2 * cs);
-        e20.rearrange(ZIP_HIGH, o20).intoArray(dst, d + 2 * cs + V);
-        e30.rearrange(ZIP_LOW, o30).intoArray(dst, d + 3 * cs);
-        e30.rearrange(ZIP_HIGH, o30).intoArray(dst, d + 3 * cs + V);
+        ZIP_LOW.selectFrom(e00, o00).intoArray(dst, d);
+        ZIP_HIGH.selectFrom(e00, o00).intoArray(dst, d + V);
+        ZIP_LOW.selectFrom(e10, o10).intoArray(dst, d + cs);
+        ZIP_HIGH.selectFrom(e10, o10).intoArray(dst, d + cs + V);
+        ZIP_LOW.selectFrom(e20, o20).intoArray(dst, d + 2 * cs);
+        ZIP_HIGH.selectFrom(e20, o20).intoArray(dst, d + 2 * cs + V);
+        ZIP_LOW.selectFrom(e30, o30).intoArray(dst, d + 3 * cs);
+        ZIP_HIGH.selectFrom(e30, o30).intoArray(dst, d + 3 * cs + V);
     }
 
     static void p4x2Dense2(float[] x, int xq, int inW, int channels, float[] w, int wb,
@@ -557,22 +583,22 @@ final class PhaseMicroKernels {
             o30 = x10.fma(wox13, o30);
             o31 = x11.fma(wox13, o31);
         }
-        e00.rearrange(ZIP_LOW, o00).intoArray(dst, d);
-        e00.rearrange(ZIP_HIGH, o00).intoArray(dst, d + V);
-        e01.rearrange(ZIP_LOW, o01).intoArray(dst, d + 2 * V);
-        e01.rearrange(ZIP_HIGH, o01).intoArray(dst, d + 3 * V);
-        e10.rearrange(ZIP_LOW, o10).intoArray(dst, d + cs);
-        e10.rearrange(ZIP_HIGH, o10).intoArray(dst, d + cs + V);
-        e11.rearrange(ZIP_LOW, o11).intoArray(dst, d + cs + 2 * V);
-        e11.rearrange(ZIP_HIGH, o11).intoArray(dst, d + cs + 3 * V);
-        e20.rearrange(ZIP_LOW, o20).intoArray(dst, d + 2 * cs);
-        e20.rearrange(ZIP_HIGH, o20).intoArray(dst, d + 2 * cs + V);
-        e21.rearrange(ZIP_LOW, o21).intoArray(dst, d + 2 * cs + 2 * V);
-        e21.rearrange(ZIP_HIGH, o21).intoArray(dst, d + 2 * cs + 3 * V);
-        e30.rearrange(ZIP_LOW, o30).intoArray(dst, d + 3 * cs);
-        e30.rearrange(ZIP_HIGH, o30).intoArray(dst, d + 3 * cs + V);
-        e31.rearrange(ZIP_LOW, o31).intoArray(dst, d + 3 * cs + 2 * V);
-        e31.rearrange(ZIP_HIGH, o31).intoArray(dst, d + 3 * cs + 3 * V);
+        ZIP_LOW.selectFrom(e00, o00).intoArray(dst, d);
+        ZIP_HIGH.selectFrom(e00, o00).intoArray(dst, d + V);
+        ZIP_LOW.selectFrom(e01, o01).intoArray(dst, d + 2 * V);
+        ZIP_HIGH.selectFrom(e01, o01).intoArray(dst, d + 3 * V);
+        ZIP_LOW.selectFrom(e10, o10).intoArray(dst, d + cs);
+        ZIP_HIGH.selectFrom(e10, o10).intoArray(dst, d + cs + V);
+        ZIP_LOW.selectFrom(e11, o11).intoArray(dst, d + cs + 2 * V);
+        ZIP_HIGH.selectFrom(e11, o11).intoArray(dst, d + cs + 3 * V);
+        ZIP_LOW.selectFrom(e20, o20).intoArray(dst, d + 2 * cs);
+        ZIP_HIGH.selectFrom(e20, o20).intoArray(dst, d + 2 * cs + V);
+        ZIP_LOW.selectFrom(e21, o21).intoArray(dst, d + 2 * cs + 2 * V);
+        ZIP_HIGH.selectFrom(e21, o21).intoArray(dst, d + 2 * cs + 3 * V);
+        ZIP_LOW.selectFrom(e30, o30).intoArray(dst, d + 3 * cs);
+        ZIP_HIGH.selectFrom(e30, o30).intoArray(dst, d + 3 * cs + V);
+        ZIP_LOW.selectFrom(e31, o31).intoArray(dst, d + 3 * cs + 2 * V);
+        ZIP_HIGH.selectFrom(e31, o31).intoArray(dst, d + 3 * cs + 3 * V);
     }
 
     static void c4x2Dense3(float[] x, int xq, int inW, int channels, int s0, int s1, int s2, float[] w, int wb,
@@ -1318,14 +1344,14 @@ final class PhaseMicroKernels {
             return;
         }
         VectorMask<Float> keep = S.maskAll(more);
-        FloatVector e00 = FloatVector.broadcast(S, b0).blend(FloatVector.fromMemorySegment(S, dst, 4L * d, SEG_ORDER).rearrange(UNZIP_EVEN, FloatVector.fromMemorySegment(S, dst, 4L * (d + V), SEG_ORDER)), keep);
-        FloatVector o00 = FloatVector.broadcast(S, b0).blend(FloatVector.fromMemorySegment(S, dst, 4L * d, SEG_ORDER).rearrange(UNZIP_ODD, FloatVector.fromMemorySegment(S, dst, 4L * (d + V), SEG_ORDER)), keep);
-        FloatVector e10 = FloatVector.broadcast(S, b1).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + cs), SEG_ORDER).rearrange(UNZIP_EVEN, FloatVector.fromMemorySegment(S, dst, 4L * (d + cs + V), SEG_ORDER)), keep);
-        FloatVector o10 = FloatVector.broadcast(S, b1).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + cs), SEG_ORDER).rearrange(UNZIP_ODD, FloatVector.fromMemorySegment(S, dst, 4L * (d + cs + V), SEG_ORDER)), keep);
-        FloatVector e20 = FloatVector.broadcast(S, b2).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs), SEG_ORDER).rearrange(UNZIP_EVEN, FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs + V), SEG_ORDER)), keep);
-        FloatVector o20 = FloatVector.broadcast(S, b2).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs), SEG_ORDER).rearrange(UNZIP_ODD, FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs + V), SEG_ORDER)), keep);
-        FloatVector e30 = FloatVector.broadcast(S, b3).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs), SEG_ORDER).rearrange(UNZIP_EVEN, FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs + V), SEG_ORDER)), keep);
-        FloatVector o30 = FloatVector.broadcast(S, b3).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs), SEG_ORDER).rearrange(UNZIP_ODD, FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs + V), SEG_ORDER)), keep);
+        FloatVector e00 = FloatVector.broadcast(S, b0).blend(UNZIP_EVEN.selectFrom(FloatVector.fromMemorySegment(S, dst, 4L * d, SEG_ORDER), FloatVector.fromMemorySegment(S, dst, 4L * (d + V), SEG_ORDER)), keep);
+        FloatVector o00 = FloatVector.broadcast(S, b0).blend(UNZIP_ODD.selectFrom(FloatVector.fromMemorySegment(S, dst, 4L * d, SEG_ORDER), FloatVector.fromMemorySegment(S, dst, 4L * (d + V), SEG_ORDER)), keep);
+        FloatVector e10 = FloatVector.broadcast(S, b1).blend(UNZIP_EVEN.selectFrom(FloatVector.fromMemorySegment(S, dst, 4L * (d + cs), SEG_ORDER), FloatVector.fromMemorySegment(S, dst, 4L * (d + cs + V), SEG_ORDER)), keep);
+        FloatVector o10 = FloatVector.broadcast(S, b1).blend(UNZIP_ODD.selectFrom(FloatVector.fromMemorySegment(S, dst, 4L * (d + cs), SEG_ORDER), FloatVector.fromMemorySegment(S, dst, 4L * (d + cs + V), SEG_ORDER)), keep);
+        FloatVector e20 = FloatVector.broadcast(S, b2).blend(UNZIP_EVEN.selectFrom(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs), SEG_ORDER), FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs + V), SEG_ORDER)), keep);
+        FloatVector o20 = FloatVector.broadcast(S, b2).blend(UNZIP_ODD.selectFrom(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs), SEG_ORDER), FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs + V), SEG_ORDER)), keep);
+        FloatVector e30 = FloatVector.broadcast(S, b3).blend(UNZIP_EVEN.selectFrom(FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs), SEG_ORDER), FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs + V), SEG_ORDER)), keep);
+        FloatVector o30 = FloatVector.broadcast(S, b3).blend(UNZIP_ODD.selectFrom(FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs), SEG_ORDER), FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs + V), SEG_ORDER)), keep);
         for (int t = 0; t < nt; t++) {
             int xi = xq + tapX[t];
             int wi = wb + tapW[t];
@@ -1347,14 +1373,14 @@ final class PhaseMicroKernels {
             FloatVector wox3 = FloatVector.broadcast(S, w[wi + wp + 3]);
             o30 = x0.fma(wox3, o30);
         }
-        e00.rearrange(ZIP_LOW, o00).intoMemorySegment(dst, 4L * d, SEG_ORDER);
-        e00.rearrange(ZIP_HIGH, o00).intoMemorySegment(dst, 4L * (d + V), SEG_ORDER);
-        e10.rearrange(ZIP_LOW, o10).intoMemorySegment(dst, 4L * (d + cs), SEG_ORDER);
-        e10.rearrange(ZIP_HIGH, o10).intoMemorySegment(dst, 4L * (d + cs + V), SEG_ORDER);
-        e20.rearrange(ZIP_LOW, o20).intoMemorySegment(dst, 4L * (d + 2 * cs), SEG_ORDER);
-        e20.rearrange(ZIP_HIGH, o20).intoMemorySegment(dst, 4L * (d + 2 * cs + V), SEG_ORDER);
-        e30.rearrange(ZIP_LOW, o30).intoMemorySegment(dst, 4L * (d + 3 * cs), SEG_ORDER);
-        e30.rearrange(ZIP_HIGH, o30).intoMemorySegment(dst, 4L * (d + 3 * cs + V), SEG_ORDER);
+        ZIP_LOW.selectFrom(e00, o00).intoMemorySegment(dst, 4L * d, SEG_ORDER);
+        ZIP_HIGH.selectFrom(e00, o00).intoMemorySegment(dst, 4L * (d + V), SEG_ORDER);
+        ZIP_LOW.selectFrom(e10, o10).intoMemorySegment(dst, 4L * (d + cs), SEG_ORDER);
+        ZIP_HIGH.selectFrom(e10, o10).intoMemorySegment(dst, 4L * (d + cs + V), SEG_ORDER);
+        ZIP_LOW.selectFrom(e20, o20).intoMemorySegment(dst, 4L * (d + 2 * cs), SEG_ORDER);
+        ZIP_HIGH.selectFrom(e20, o20).intoMemorySegment(dst, 4L * (d + 2 * cs + V), SEG_ORDER);
+        ZIP_LOW.selectFrom(e30, o30).intoMemorySegment(dst, 4L * (d + 3 * cs), SEG_ORDER);
+        ZIP_HIGH.selectFrom(e30, o30).intoMemorySegment(dst, 4L * (d + 3 * cs + V), SEG_ORDER);
     }
 
     static void p4x2(MemorySegment x, int xq, int[] tapX, int nt, float[] w, int wb, int[] tapW, int wp,
@@ -1363,22 +1389,22 @@ final class PhaseMicroKernels {
             return;
         }
         VectorMask<Float> keep = S.maskAll(more);
-        FloatVector e00 = FloatVector.broadcast(S, b0).blend(FloatVector.fromMemorySegment(S, dst, 4L * d, SEG_ORDER).rearrange(UNZIP_EVEN, FloatVector.fromMemorySegment(S, dst, 4L * (d + V), SEG_ORDER)), keep);
-        FloatVector o00 = FloatVector.broadcast(S, b0).blend(FloatVector.fromMemorySegment(S, dst, 4L * d, SEG_ORDER).rearrange(UNZIP_ODD, FloatVector.fromMemorySegment(S, dst, 4L * (d + V), SEG_ORDER)), keep);
-        FloatVector e01 = FloatVector.broadcast(S, b0).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * V), SEG_ORDER).rearrange(UNZIP_EVEN, FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * V), SEG_ORDER)), keep);
-        FloatVector o01 = FloatVector.broadcast(S, b0).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * V), SEG_ORDER).rearrange(UNZIP_ODD, FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * V), SEG_ORDER)), keep);
-        FloatVector e10 = FloatVector.broadcast(S, b1).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + cs), SEG_ORDER).rearrange(UNZIP_EVEN, FloatVector.fromMemorySegment(S, dst, 4L * (d + cs + V), SEG_ORDER)), keep);
-        FloatVector o10 = FloatVector.broadcast(S, b1).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + cs), SEG_ORDER).rearrange(UNZIP_ODD, FloatVector.fromMemorySegment(S, dst, 4L * (d + cs + V), SEG_ORDER)), keep);
-        FloatVector e11 = FloatVector.broadcast(S, b1).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + cs + 2 * V), SEG_ORDER).rearrange(UNZIP_EVEN, FloatVector.fromMemorySegment(S, dst, 4L * (d + cs + 3 * V), SEG_ORDER)), keep);
-        FloatVector o11 = FloatVector.broadcast(S, b1).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + cs + 2 * V), SEG_ORDER).rearrange(UNZIP_ODD, FloatVector.fromMemorySegment(S, dst, 4L * (d + cs + 3 * V), SEG_ORDER)), keep);
-        FloatVector e20 = FloatVector.broadcast(S, b2).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs), SEG_ORDER).rearrange(UNZIP_EVEN, FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs + V), SEG_ORDER)), keep);
-        FloatVector o20 = FloatVector.broadcast(S, b2).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs), SEG_ORDER).rearrange(UNZIP_ODD, FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs + V), SEG_ORDER)), keep);
-        FloatVector e21 = FloatVector.broadcast(S, b2).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs + 2 * V), SEG_ORDER).rearrange(UNZIP_EVEN, FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs + 3 * V), SEG_ORDER)), keep);
-        FloatVector o21 = FloatVector.broadcast(S, b2).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs + 2 * V), SEG_ORDER).rearrange(UNZIP_ODD, FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs + 3 * V), SEG_ORDER)), keep);
-        FloatVector e30 = FloatVector.broadcast(S, b3).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs), SEG_ORDER).rearrange(UNZIP_EVEN, FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs + V), SEG_ORDER)), keep);
-        FloatVector o30 = FloatVector.broadcast(S, b3).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs), SEG_ORDER).rearrange(UNZIP_ODD, FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs + V), SEG_ORDER)), keep);
-        FloatVector e31 = FloatVector.broadcast(S, b3).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs + 2 * V), SEG_ORDER).rearrange(UNZIP_EVEN, FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs + 3 * V), SEG_ORDER)), keep);
-        FloatVector o31 = FloatVector.broadcast(S, b3).blend(FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs + 2 * V), SEG_ORDER).rearrange(UNZIP_ODD, FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs + 3 * V), SEG_ORDER)), keep);
+        FloatVector e00 = FloatVector.broadcast(S, b0).blend(UNZIP_EVEN.selectFrom(FloatVector.fromMemorySegment(S, dst, 4L * d, SEG_ORDER), FloatVector.fromMemorySegment(S, dst, 4L * (d + V), SEG_ORDER)), keep);
+        FloatVector o00 = FloatVector.broadcast(S, b0).blend(UNZIP_ODD.selectFrom(FloatVector.fromMemorySegment(S, dst, 4L * d, SEG_ORDER), FloatVector.fromMemorySegment(S, dst, 4L * (d + V), SEG_ORDER)), keep);
+        FloatVector e01 = FloatVector.broadcast(S, b0).blend(UNZIP_EVEN.selectFrom(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * V), SEG_ORDER), FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * V), SEG_ORDER)), keep);
+        FloatVector o01 = FloatVector.broadcast(S, b0).blend(UNZIP_ODD.selectFrom(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * V), SEG_ORDER), FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * V), SEG_ORDER)), keep);
+        FloatVector e10 = FloatVector.broadcast(S, b1).blend(UNZIP_EVEN.selectFrom(FloatVector.fromMemorySegment(S, dst, 4L * (d + cs), SEG_ORDER), FloatVector.fromMemorySegment(S, dst, 4L * (d + cs + V), SEG_ORDER)), keep);
+        FloatVector o10 = FloatVector.broadcast(S, b1).blend(UNZIP_ODD.selectFrom(FloatVector.fromMemorySegment(S, dst, 4L * (d + cs), SEG_ORDER), FloatVector.fromMemorySegment(S, dst, 4L * (d + cs + V), SEG_ORDER)), keep);
+        FloatVector e11 = FloatVector.broadcast(S, b1).blend(UNZIP_EVEN.selectFrom(FloatVector.fromMemorySegment(S, dst, 4L * (d + cs + 2 * V), SEG_ORDER), FloatVector.fromMemorySegment(S, dst, 4L * (d + cs + 3 * V), SEG_ORDER)), keep);
+        FloatVector o11 = FloatVector.broadcast(S, b1).blend(UNZIP_ODD.selectFrom(FloatVector.fromMemorySegment(S, dst, 4L * (d + cs + 2 * V), SEG_ORDER), FloatVector.fromMemorySegment(S, dst, 4L * (d + cs + 3 * V), SEG_ORDER)), keep);
+        FloatVector e20 = FloatVector.broadcast(S, b2).blend(UNZIP_EVEN.selectFrom(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs), SEG_ORDER), FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs + V), SEG_ORDER)), keep);
+        FloatVector o20 = FloatVector.broadcast(S, b2).blend(UNZIP_ODD.selectFrom(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs), SEG_ORDER), FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs + V), SEG_ORDER)), keep);
+        FloatVector e21 = FloatVector.broadcast(S, b2).blend(UNZIP_EVEN.selectFrom(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs + 2 * V), SEG_ORDER), FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs + 3 * V), SEG_ORDER)), keep);
+        FloatVector o21 = FloatVector.broadcast(S, b2).blend(UNZIP_ODD.selectFrom(FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs + 2 * V), SEG_ORDER), FloatVector.fromMemorySegment(S, dst, 4L * (d + 2 * cs + 3 * V), SEG_ORDER)), keep);
+        FloatVector e30 = FloatVector.broadcast(S, b3).blend(UNZIP_EVEN.selectFrom(FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs), SEG_ORDER), FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs + V), SEG_ORDER)), keep);
+        FloatVector o30 = FloatVector.broadcast(S, b3).blend(UNZIP_ODD.selectFrom(FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs), SEG_ORDER), FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs + V), SEG_ORDER)), keep);
+        FloatVector e31 = FloatVector.broadcast(S, b3).blend(UNZIP_EVEN.selectFrom(FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs + 2 * V), SEG_ORDER), FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs + 3 * V), SEG_ORDER)), keep);
+        FloatVector o31 = FloatVector.broadcast(S, b3).blend(UNZIP_ODD.selectFrom(FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs + 2 * V), SEG_ORDER), FloatVector.fromMemorySegment(S, dst, 4L * (d + 3 * cs + 3 * V), SEG_ORDER)), keep);
         for (int t = 0; t < nt; t++) {
             int xi = xq + tapX[t];
             int wi = wb + tapW[t];
@@ -1409,22 +1435,22 @@ final class PhaseMicroKernels {
             o30 = x0.fma(wox3, o30);
             o31 = x1.fma(wox3, o31);
         }
-        e00.rearrange(ZIP_LOW, o00).intoMemorySegment(dst, 4L * d, SEG_ORDER);
-        e00.rearrange(ZIP_HIGH, o00).intoMemorySegment(dst, 4L * (d + V), SEG_ORDER);
-        e01.rearrange(ZIP_LOW, o01).intoMemorySegment(dst, 4L * (d + 2 * V), SEG_ORDER);
-        e01.rearrange(ZIP_HIGH, o01).intoMemorySegment(dst, 4L * (d + 3 * V), SEG_ORDER);
-        e10.rearrange(ZIP_LOW, o10).intoMemorySegment(dst, 4L * (d + cs), SEG_ORDER);
-        e10.rearrange(ZIP_HIGH, o10).intoMemorySegment(dst, 4L * (d + cs + V), SEG_ORDER);
-        e11.rearrange(ZIP_LOW, o11).intoMemorySegment(dst, 4L * (d + cs + 2 * V), SEG_ORDER);
-        e11.rearrange(ZIP_HIGH, o11).intoMemorySegment(dst, 4L * (d + cs + 3 * V), SEG_ORDER);
-        e20.rearrange(ZIP_LOW, o20).intoMemorySegment(dst, 4L * (d + 2 * cs), SEG_ORDER);
-        e20.rearrange(ZIP_HIGH, o20).intoMemorySegment(dst, 4L * (d + 2 * cs + V), SEG_ORDER);
-        e21.rearrange(ZIP_LOW, o21).intoMemorySegment(dst, 4L * (d + 2 * cs + 2 * V), SEG_ORDER);
-        e21.rearrange(ZIP_HIGH, o21).intoMemorySegment(dst, 4L * (d + 2 * cs + 3 * V), SEG_ORDER);
-        e30.rearrange(ZIP_LOW, o30).intoMemorySegment(dst, 4L * (d + 3 * cs), SEG_ORDER);
-        e30.rearrange(ZIP_HIGH, o30).intoMemorySegment(dst, 4L * (d + 3 * cs + V), SEG_ORDER);
-        e31.rearrange(ZIP_LOW, o31).intoMemorySegment(dst, 4L * (d + 3 * cs + 2 * V), SEG_ORDER);
-        e31.rearrange(ZIP_HIGH, o31).intoMemorySegment(dst, 4L * (d + 3 * cs + 3 * V), SEG_ORDER);
+        ZIP_LOW.selectFrom(e00, o00).intoMemorySegment(dst, 4L * d, SEG_ORDER);
+        ZIP_HIGH.selectFrom(e00, o00).intoMemorySegment(dst, 4L * (d + V), SEG_ORDER);
+        ZIP_LOW.selectFrom(e01, o01).intoMemorySegment(dst, 4L * (d + 2 * V), SEG_ORDER);
+        ZIP_HIGH.selectFrom(e01, o01).intoMemorySegment(dst, 4L * (d + 3 * V), SEG_ORDER);
+        ZIP_LOW.selectFrom(e10, o10).intoMemorySegment(dst, 4L * (d + cs), SEG_ORDER);
+        ZIP_HIGH.selectFrom(e10, o10).intoMemorySegment(dst, 4L * (d + cs + V), SEG_ORDER);
+        ZIP_LOW.selectFrom(e11, o11).intoMemorySegment(dst, 4L * (d + cs + 2 * V), SEG_ORDER);
+        ZIP_HIGH.selectFrom(e11, o11).intoMemorySegment(dst, 4L * (d + cs + 3 * V), SEG_ORDER);
+        ZIP_LOW.selectFrom(e20, o20).intoMemorySegment(dst, 4L * (d + 2 * cs), SEG_ORDER);
+        ZIP_HIGH.selectFrom(e20, o20).intoMemorySegment(dst, 4L * (d + 2 * cs + V), SEG_ORDER);
+        ZIP_LOW.selectFrom(e21, o21).intoMemorySegment(dst, 4L * (d + 2 * cs + 2 * V), SEG_ORDER);
+        ZIP_HIGH.selectFrom(e21, o21).intoMemorySegment(dst, 4L * (d + 2 * cs + 3 * V), SEG_ORDER);
+        ZIP_LOW.selectFrom(e30, o30).intoMemorySegment(dst, 4L * (d + 3 * cs), SEG_ORDER);
+        ZIP_HIGH.selectFrom(e30, o30).intoMemorySegment(dst, 4L * (d + 3 * cs + V), SEG_ORDER);
+        ZIP_LOW.selectFrom(e31, o31).intoMemorySegment(dst, 4L * (d + 3 * cs + 2 * V), SEG_ORDER);
+        ZIP_HIGH.selectFrom(e31, o31).intoMemorySegment(dst, 4L * (d + 3 * cs + 3 * V), SEG_ORDER);
     }
 
     /** The configured paired-phase tile over a dense tap list of 2 shifts ({@link ScatterTuning#PAIRED}); arguments as its {@code p4xTDense2}. */
@@ -1488,14 +1514,14 @@ final class PhaseMicroKernels {
             FloatVector wox13 = FloatVector.broadcast(S, w[wi + 15]);
             o30 = x10.fma(wox13, o30);
         }
-        e00.rearrange(ZIP_LOW, o00).intoMemorySegment(dst, 4L * d, SEG_ORDER);
-        e00.rearrange(ZIP_HIGH, o00).intoMemorySegment(dst, 4L * (d + V), SEG_ORDER);
-        e10.rearrange(ZIP_LOW, o10).intoMemorySegment(dst, 4L * (d + cs), SEG_ORDER);
-        e10.rearrange(ZIP_HIGH, o10).intoMemorySegment(dst, 4L * (d + cs + V), SEG_ORDER);
-        e20.rearrange(ZIP_LOW, o20).intoMemorySegment(dst, 4L * (d + 2 * cs), SEG_ORDER);
-        e20.rearrange(ZIP_HIGH, o20).intoMemorySegment(dst, 4L * (d + 2 * cs + V), SEG_ORDER);
-        e30.rearrange(ZIP_LOW, o30).intoMemorySegment(dst, 4L * (d + 3 * cs), SEG_ORDER);
-        e30.rearrange(ZIP_HIGH, o30).intoMemorySegment(dst, 4L * (d + 3 * cs + V), SEG_ORDER);
+        ZIP_LOW.selectFrom(e00, o00).intoMemorySegment(dst, 4L * d, SEG_ORDER);
+        ZIP_HIGH.selectFrom(e00, o00).intoMemorySegment(dst, 4L * (d + V), SEG_ORDER);
+        ZIP_LOW.selectFrom(e10, o10).intoMemorySegment(dst, 4L * (d + cs), SEG_ORDER);
+        ZIP_HIGH.selectFrom(e10, o10).intoMemorySegment(dst, 4L * (d + cs + V), SEG_ORDER);
+        ZIP_LOW.selectFrom(e20, o20).intoMemorySegment(dst, 4L * (d + 2 * cs), SEG_ORDER);
+        ZIP_HIGH.selectFrom(e20, o20).intoMemorySegment(dst, 4L * (d + 2 * cs + V), SEG_ORDER);
+        ZIP_LOW.selectFrom(e30, o30).intoMemorySegment(dst, 4L * (d + 3 * cs), SEG_ORDER);
+        ZIP_HIGH.selectFrom(e30, o30).intoMemorySegment(dst, 4L * (d + 3 * cs + V), SEG_ORDER);
     }
 
     static void p4x2Dense2(MemorySegment x, int xq, int inW, int channels, float[] w, int wb,
@@ -1573,22 +1599,22 @@ final class PhaseMicroKernels {
             o30 = x10.fma(wox13, o30);
             o31 = x11.fma(wox13, o31);
         }
-        e00.rearrange(ZIP_LOW, o00).intoMemorySegment(dst, 4L * d, SEG_ORDER);
-        e00.rearrange(ZIP_HIGH, o00).intoMemorySegment(dst, 4L * (d + V), SEG_ORDER);
-        e01.rearrange(ZIP_LOW, o01).intoMemorySegment(dst, 4L * (d + 2 * V), SEG_ORDER);
-        e01.rearrange(ZIP_HIGH, o01).intoMemorySegment(dst, 4L * (d + 3 * V), SEG_ORDER);
-        e10.rearrange(ZIP_LOW, o10).intoMemorySegment(dst, 4L * (d + cs), SEG_ORDER);
-        e10.rearrange(ZIP_HIGH, o10).intoMemorySegment(dst, 4L * (d + cs + V), SEG_ORDER);
-        e11.rearrange(ZIP_LOW, o11).intoMemorySegment(dst, 4L * (d + cs + 2 * V), SEG_ORDER);
-        e11.rearrange(ZIP_HIGH, o11).intoMemorySegment(dst, 4L * (d + cs + 3 * V), SEG_ORDER);
-        e20.rearrange(ZIP_LOW, o20).intoMemorySegment(dst, 4L * (d + 2 * cs), SEG_ORDER);
-        e20.rearrange(ZIP_HIGH, o20).intoMemorySegment(dst, 4L * (d + 2 * cs + V), SEG_ORDER);
-        e21.rearrange(ZIP_LOW, o21).intoMemorySegment(dst, 4L * (d + 2 * cs + 2 * V), SEG_ORDER);
-        e21.rearrange(ZIP_HIGH, o21).intoMemorySegment(dst, 4L * (d + 2 * cs + 3 * V), SEG_ORDER);
-        e30.rearrange(ZIP_LOW, o30).intoMemorySegment(dst, 4L * (d + 3 * cs), SEG_ORDER);
-        e30.rearrange(ZIP_HIGH, o30).intoMemorySegment(dst, 4L * (d + 3 * cs + V), SEG_ORDER);
-        e31.rearrange(ZIP_LOW, o31).intoMemorySegment(dst, 4L * (d + 3 * cs + 2 * V), SEG_ORDER);
-        e31.rearrange(ZIP_HIGH, o31).intoMemorySegment(dst, 4L * (d + 3 * cs + 3 * V), SEG_ORDER);
+        ZIP_LOW.selectFrom(e00, o00).intoMemorySegment(dst, 4L * d, SEG_ORDER);
+        ZIP_HIGH.selectFrom(e00, o00).intoMemorySegment(dst, 4L * (d + V), SEG_ORDER);
+        ZIP_LOW.selectFrom(e01, o01).intoMemorySegment(dst, 4L * (d + 2 * V), SEG_ORDER);
+        ZIP_HIGH.selectFrom(e01, o01).intoMemorySegment(dst, 4L * (d + 3 * V), SEG_ORDER);
+        ZIP_LOW.selectFrom(e10, o10).intoMemorySegment(dst, 4L * (d + cs), SEG_ORDER);
+        ZIP_HIGH.selectFrom(e10, o10).intoMemorySegment(dst, 4L * (d + cs + V), SEG_ORDER);
+        ZIP_LOW.selectFrom(e11, o11).intoMemorySegment(dst, 4L * (d + cs + 2 * V), SEG_ORDER);
+        ZIP_HIGH.selectFrom(e11, o11).intoMemorySegment(dst, 4L * (d + cs + 3 * V), SEG_ORDER);
+        ZIP_LOW.selectFrom(e20, o20).intoMemorySegment(dst, 4L * (d + 2 * cs), SEG_ORDER);
+        ZIP_HIGH.selectFrom(e20, o20).intoMemorySegment(dst, 4L * (d + 2 * cs + V), SEG_ORDER);
+        ZIP_LOW.selectFrom(e21, o21).intoMemorySegment(dst, 4L * (d + 2 * cs + 2 * V), SEG_ORDER);
+        ZIP_HIGH.selectFrom(e21, o21).intoMemorySegment(dst, 4L * (d + 2 * cs + 3 * V), SEG_ORDER);
+        ZIP_LOW.selectFrom(e30, o30).intoMemorySegment(dst, 4L * (d + 3 * cs), SEG_ORDER);
+        ZIP_HIGH.selectFrom(e30, o30).intoMemorySegment(dst, 4L * (d + 3 * cs + V), SEG_ORDER);
+        ZIP_LOW.selectFrom(e31, o31).intoMemorySegment(dst, 4L * (d + 3 * cs + 2 * V), SEG_ORDER);
+        ZIP_HIGH.selectFrom(e31, o31).intoMemorySegment(dst, 4L * (d + 3 * cs + 3 * V), SEG_ORDER);
     }
 
     /** The configured 4-channel tile over a dense list of 3 taps ({@link ScatterTuning#WIDE}); arguments as its {@code c4xTDense3}. */
