@@ -54,23 +54,18 @@ final class PhaseMicroKernels {
      * vectors (with it off, {@code -XX:-IncrementalInline}, they did in every JVM). The wider tile of 512
      * bits still reaches the budget inside its loop.
      */
-    private static final FloatVector ZIP_LOW = FloatVector.fromArray(S, zipIndexes(0), 0), ZIP_HIGH = FloatVector.fromArray(S, zipIndexes(1), 0);
-    private static final FloatVector UNZIP_EVEN = FloatVector.fromArray(S, unzipIndexes(0), 0), UNZIP_ODD = FloatVector.fromArray(S, unzipIndexes(1), 0);
+    private static final FloatVector ZIP_LOW = FloatVector.fromArray(S, selectIndexes(true, 0), 0), ZIP_HIGH = FloatVector.fromArray(S, selectIndexes(true, 1), 0);
+    private static final FloatVector UNZIP_EVEN = FloatVector.fromArray(S, selectIndexes(false, 0), 0), UNZIP_ODD = FloatVector.fromArray(S, selectIndexes(false, 1), 0);
 
-    /** {@code selectFrom} indexes of a zip's half {@code part}: lane i takes lane i / 2 + part·V/2 of a (i even) or of b (i odd). */
-    private static float[] zipIndexes(int part) {
+    /**
+     * The {@code selectFrom} indexes of the API's own zip ({@code zip}) or unzip shuffle, half {@code part}:
+     * the shuffle's source of each lane, where it names lane j of b as j − V, moved to V + j.
+     */
+    private static float[] selectIndexes(boolean zip, int part) {
+        int[] source = (zip ? jdk.incubator.vector.VectorShuffle.makeZip(S, part) : jdk.incubator.vector.VectorShuffle.makeUnzip(S, part)).toArray();
         float[] idx = new float[V];
         for (int i = 0; i < V; i++) {
-            idx[i] = (i % 2) * V + i / 2 + part * (V / 2);
-        }
-        return idx;
-    }
-
-    /** {@code selectFrom} indexes of an unzip's half {@code part}: lane i takes lane 2i + part of a then b laid end to end. */
-    private static float[] unzipIndexes(int part) {
-        float[] idx = new float[V];
-        for (int i = 0; i < V; i++) {
-            idx[i] = 2 * i + part;
+            idx[i] = source[i] < 0 ? source[i] + 2 * V : source[i];
         }
         return idx;
     }
