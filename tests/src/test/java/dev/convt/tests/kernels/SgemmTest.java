@@ -1,7 +1,9 @@
 package dev.convt.tests.kernels;
 
 import dev.convt.testkit.TestData;
+import dev.convt.vector.VectorConfig;
 import dev.convt.vector.gemm.Blocking;
+import dev.convt.vector.gemm.Packing;
 import dev.convt.vector.gemm.Sgemm;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -174,5 +176,65 @@ class SgemmTest {
     @Property(tries = 30)
     void stridedDepthIsTheShortBlockUpToTheStreamedPanelsAndKcAbove(@ForAll @IntRange(min = 1, max = 64) int panels) {
         assertEquals(panels <= Blocking.STREAMED_MAX_PANELS ? Blocking.STRIDED_KC : Blocking.KC, Blocking.stridedDepth(panels));
+    }
+
+    /**
+     * The GEMM that reads B in place gives the naive loop's bits at every streamed depth: one row
+     * per block, blocks that end inside packed A's K blocks and across their boundaries, the short
+     * depth, a whole K block, and the whole depth ({@link VectorConfig#WHOLE_DEPTH}), whichever
+     * this processor's configuration uses; with several A panels and column panels, B's rows
+     * longer than its columns, and C at an offset.
+     */
+    @Property(tries = 24)
+    void theInPlaceGemmEqualsTheNaiveLoopAtEveryStreamedDepth(
+            @ForAll("streamedDepths") int depth,
+            @ForAll @IntRange(min = 1, max = 20) int m,
+            @ForAll @IntRange(min = 1, max = 3) int nPanels,
+            @ForAll("inPlaceDepths") int k) {
+        int n = nPanels * Blocking.NR, ldb = n + 5, ldc = n + 3, pad = 2;
+        int mPadded = Blocking.roundUp(m, Blocking.MR), mPanels = mPadded / Blocking.MR;
+        float[] a = TestData.smallInts(m * k, 21), b = TestData.smallInts(1 + k * ldb, 22);
+        float[] ap = new float[Packing.packedALength(m, k)];
+        Packing.packA(m, k, a, 0, k, 1, ap, 0);
+        float[] c = new float[pad + mPadded * ldc];
+        Arrays.fill(c, 12345f);
+        Sgemm.multiplyStrided(depth, k, ap, 0, mPadded, 0, mPanels, b, 1, ldb, n, c, pad, ldc);
+        for (int i = 0; i < m; i++) {
+            for (int j = 0; j < n; j++) {
+                float expected = -0f;
+                for (int p = 0; p < k; p++) {
+                    expected += a[i * k + p] * b[1 + p * ldb + j];
+                }
+                float got = c[pad + i * ldc + j];
+                if (Float.floatToRawIntBits(expected) != Float.floatToRawIntBits(got)) {
+                    fail("C[" + i + "][" + j + "] = " + got + ", expected " + expected + " (depth=" + depth + " m=" + m + " n=" + n + " k=" + k + ")");
+                }
+            }
+        }
+    }
+
+    @Provide
+    Arbitrary<Integer> streamedDepths() {
+        return Arbitraries.of(1, 7, VectorConfig.SHORT_STREAMED_DEPTH, Blocking.KC - 1, Blocking.KC, Blocking.KC + 7,
+                VectorConfig.STREAMED_DEPTH, VectorConfig.WHOLE_DEPTH);
+    }
+
+    @Provide
+    Arbitrary<Integer> inPlaceDepths() {
+        return Arbitraries.of(1, 31, 33, Blocking.KC, Blocking.KC + 1, 2 * Blocking.KC + 17);
+    }
+
+    /** The streamed depth's property: {@code whole}, a row count, the vendor's default, and a clear error. */
+    @Property(tries = 1)
+    void theStreamedDepthIsTheVendorsUnlessThePropertySaysOtherwise() {
+        assertEquals(VectorConfig.WHOLE_DEPTH, VectorConfig.streamedDepth(null, "AuthenticAMD"));
+        assertEquals(VectorConfig.SHORT_STREAMED_DEPTH, VectorConfig.streamedDepth("", "GenuineIntel"));
+        assertEquals(VectorConfig.SHORT_STREAMED_DEPTH, VectorConfig.streamedDepth(null, ""));
+        assertEquals(VectorConfig.WHOLE_DEPTH, VectorConfig.streamedDepth(" whole ", "GenuineIntel"));
+        assertEquals(64, VectorConfig.streamedDepth("64", "AuthenticAMD"));
+        for (String bad : new String[] {"0", "-3", "deep", "1.5"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> VectorConfig.streamedDepth(bad, ""));
+            assertTrue(e.getMessage().contains(VectorConfig.STREAMED_DEPTH_PROPERTY) && e.getMessage().contains("'" + bad + "'"), e.getMessage());
+        }
     }
 }

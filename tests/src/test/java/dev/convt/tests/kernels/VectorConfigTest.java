@@ -30,14 +30,15 @@ class VectorConfigTest {
         assertEquals(expected / 32, VectorConfig.LANES);
     }
 
-    /** The log line names the configured width, lanes, registers and SGEMM tile, and the preferred width only when it differs. */
+    /** The log line names the configured width, lanes, registers, SGEMM tile and streamed depth, and the preferred width only when it differs. */
     @Test
     void theDescriptionNamesTheConfiguration() {
         String d = VectorConfig.describe();
         assertTrue(d.startsWith(VectorConfig.BITS + "-bit"), d);
         assertTrue(d.contains("(" + VectorConfig.LANES + " lanes)"), d);
         assertTrue(d.contains(VectorConfig.REGISTERS + " registers"), d);
-        assertTrue(d.endsWith(VectorConfig.GEMM_TILE.name().toLowerCase(java.util.Locale.ROOT)), d);
+        String depth = VectorConfig.STREAMED_DEPTH == VectorConfig.WHOLE_DEPTH ? "whole" : String.valueOf(VectorConfig.STREAMED_DEPTH);
+        assertTrue(d.endsWith(VectorConfig.GEMM_TILE.name().toLowerCase(java.util.Locale.ROOT) + ", streamed depth " + depth), d);
         assertEquals(VectorConfig.BITS != VectorConfig.PREFERRED_BITS, d.contains("of " + VectorConfig.PREFERRED_BITS + " preferred"), d);
     }
 
@@ -47,6 +48,7 @@ class VectorConfigTest {
         assertSame(VectorConfig.SPECIES, ScatterTuning.PHASE_SPECIES);
         assertSame(VectorConfig.SPECIES, ScatterTuning.TAP_SPECIES);
         assertSame(VectorConfig.GEMM_TILE, Blocking.TILE);
+        assertEquals(VectorConfig.STREAMED_DEPTH, Blocking.STRIDED_KC);
         assertEquals(VectorConfig.GEMM_TILE.rows, Blocking.MR);
         assertEquals(VectorConfig.GEMM_TILE.vectors * VectorConfig.LANES, Blocking.NR);
         // the wide tail only from 8 lanes (Blocking.WIDE_TAIL: at 4 lanes its one method outgrew C2's parse budget)

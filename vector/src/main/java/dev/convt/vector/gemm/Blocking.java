@@ -130,16 +130,13 @@ public final class Blocking {
     public static final int UNPACKED_B_MIN_PANELS = 3;
 
     /**
-     * Depth of one K block of a GEMM that reads B in place ({@link Sgemm#multiplyStrided}) for at
-     * most {@link #STREAMED_MAX_PANELS} A panels: B rows read side by side. Each is a stream through
-     * the input that the hardware prefetchers must follow, and they follow a bounded number at once
-     * (Intel's L2 streamer 32, one per 4 KiB page); with more rows than that, B's loads wait on
-     * memory: Conv-TasNet's decoder (16 rows, B 512 rows of 3,999 floats) ran its GEMM about 1.5×
-     * slower in blocks of 48 to 256 rows than in blocks of 32 on the AVX-512 Xeon, and no faster
-     * in blocks of 16 or 24 (C's passes grow). C holds each element's sum from one block to the
-     * next, so the blocks change no FMA chain.
+     * Rows of B a GEMM that reads B in place ({@link Sgemm#multiplyStrided}) for at most
+     * {@link #STREAMED_MAX_PANELS} A panels walks per C tile before the next tile: the configuration's
+     * {@link VectorConfig#STREAMED_DEPTH} (the whole depth, or 32 rows where the hardware
+     * prefetchers follow only a bounded number of streams; see there). C holds each element's sum
+     * from one block to the next, so the blocks change no FMA chain.
      */
-    public static final int STRIDED_KC = 32;
+    public static final int STRIDED_KC = VectorConfig.STREAMED_DEPTH;
 
     /**
      * ... for this many A panels or fewer; more panels reuse each B panel enough that its loads'
@@ -153,7 +150,8 @@ public final class Blocking {
      * The K block of a GEMM of {@code panels} A panels that reads B in place.
      *
      * @param panels the A panels multiplied at once, ≥ 1
-     * @return {@link #STRIDED_KC} for at most {@link #STREAMED_MAX_PANELS} panels, else {@link #KC}
+     * @return {@link #STRIDED_KC} for at most {@link #STREAMED_MAX_PANELS} panels (possibly
+     *         {@link VectorConfig#WHOLE_DEPTH}), else {@link #KC}
      */
     public static int stridedDepth(int panels) {
         return STRIDED_DEPTHS[Math.clamp(panels, 0, STREAMED_MAX_PANELS + 1)];

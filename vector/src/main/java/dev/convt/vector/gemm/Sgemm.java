@@ -98,8 +98,8 @@ public final class Sgemm {
      * {@code k} whose row {@code p} starts at {@code b[bOff + p·ldb]}, into
      * {@code C[0 .. mPanels·MR)[0 .. n)} at {@code cOff} with leading dimension {@code ldc ≥ n}. The
      * same FMA chains as {@link #multiplyPacked}, so C is bitwise the same, in K blocks of
-     * {@link Blocking#stridedDepth} rows (B's rows are streams through memory), each over all
-     * {@code n} columns. For GEMMs of few rows ({@link Blocking#UNPACKED_B_MAX_PANELS}), which would
+     * {@link Blocking#stridedDepth} rows (B's rows are streams through memory): each C tile walks
+     * a block's rows before the next tile. For GEMMs of few rows ({@link Blocking#UNPACKED_B_MAX_PANELS}), which would
      * reuse each packed B panel only a few times. A native-segment twin (same name, B a
      * {@code MemorySegment}) is generated from this method.
      *
@@ -119,24 +119,50 @@ public final class Sgemm {
      */
     public static void multiplyStrided(int k, float[] ap, int apOff, int mPadded, int panelFrom, int mPanels,
                                        float[] b, int bOff, int ldb, int n, float[] c, int cOff, int ldc) {
-        int nPanels = n / NR, depth = Blocking.stridedDepth(mPanels);
-        for (int pc = 0; pc < k; ) {
-            // A is packed in K blocks of KC (Packing.packA): this block's rows of the packed block
-            // holding them, a block never reaching past it
-            int packedFrom = pc / KC * KC, packedDepth = Math.min(KC, k - packedFrom);
-            int kc = Math.min(depth, packedFrom + packedDepth - pc);
-            boolean accumulate = pc > 0;
-            int aPanelStride = packedDepth * MR;
-            int aBlock = apOff + packedFrom * mPadded + panelFrom * aPanelStride + (pc - packedFrom) * MR;
-            int bRow = bOff + pc * ldb;
+        multiplyStrided(Blocking.stridedDepth(mPanels), k, ap, apOff, mPadded, panelFrom, mPanels, b, bOff, ldb, n, c, cOff, ldc);
+    }
+
+    /**
+     * {@link #multiplyStrided} in K blocks of {@code depth} rows (at least 1; more than {@code k}
+     * for one block of the whole depth) instead of the configured ones: every C tile walks a
+     * block's rows of B, in calls of the micro-kernel that each stay inside one of packed A's K
+     * blocks, before the next tile. The sums are the same for every depth.
+     *
+     * @param depth     the rows of B walked per C tile, ≥ 1
+     * @param k         depth, ≥ 1
+     * @param ap        packed A ({@link Packing#packA})
+     * @param apOff     where the packed A starts in {@code ap}
+     * @param mPadded   the packed A's rows, a multiple of {@link Blocking#MR}
+     * @param panelFrom the first A panel to multiply
+     * @param mPanels   how many A panels to multiply
+     * @param b         B, row-major: every row's first {@code n} values inside the array
+     * @param bOff      where B's first row starts in {@code b}
+     * @param ldb       the distance between B's rows, ≥ n
+     * @param n         columns, a positive multiple of {@link Blocking#NR}
+     * @param c         receives the C block
+     * @param cOff      where the C block starts in {@code c}
+     * @param ldc       C's leading dimension, ≥ {@code n}
+     */
+    public static void multiplyStrided(int depth, int k, float[] ap, int apOff, int mPadded, int panelFrom, int mPanels,
+                                       float[] b, int bOff, int ldb, int n, float[] c, int cOff, int ldc) {
+        int nPanels = n / NR;
+        for (int from = 0; from < k; from += Math.min(depth, k - from)) {
+            int to = from + Math.min(depth, k - from);
             for (int q = 0; q < nPanels; q++) {
                 int cq = cOff + q * NR;
                 for (int r = 0; r < mPanels; r++) {
-                    SgemmMicroKernel.computeStrided(kc, ap, aBlock + r * aPanelStride, b, bRow + q * NR, ldb,
-                            c, cq + r * MR * ldc, ldc, accumulate);
+                    // A is packed in K blocks of KC (Packing.packA): a call takes this block's rows of
+                    // the packed block holding them and never reaches past it; B's rows run on unbroken
+                    for (int pc = from; pc < to; ) {
+                        int packedFrom = pc / KC * KC, packedDepth = Math.min(KC, k - packedFrom);
+                        int kc = Math.min(to, packedFrom + packedDepth) - pc;
+                        int aPanel = apOff + packedFrom * mPadded + (panelFrom + r) * packedDepth * MR + (pc - packedFrom) * MR;
+                        SgemmMicroKernel.computeStrided(kc, ap, aPanel, b, bOff + pc * ldb + q * NR, ldb,
+                                c, cq + r * MR * ldc, ldc, pc > 0);
+                        pc += kc;
+                    }
                 }
             }
-            pc += kc;
         }
     }
     // END template
@@ -148,8 +174,8 @@ public final class Sgemm {
      * {@code k} whose row {@code p} starts at {@code b[bOff + p·ldb]}, into
      * {@code C[0 .. mPanels·MR)[0 .. n)} at {@code cOff} with leading dimension {@code ldc ≥ n}. The
      * same FMA chains as {@link #multiplyPacked}, so C is bitwise the same, in K blocks of
-     * {@link Blocking#stridedDepth} rows (B's rows are streams through memory), each over all
-     * {@code n} columns. For GEMMs of few rows ({@link Blocking#UNPACKED_B_MAX_PANELS}), which would
+     * {@link Blocking#stridedDepth} rows (B's rows are streams through memory): each C tile walks
+     * a block's rows before the next tile. For GEMMs of few rows ({@link Blocking#UNPACKED_B_MAX_PANELS}), which would
      * reuse each packed B panel only a few times. A native-segment twin (same name, B a
      * {@code MemorySegment}) is generated from this method.
      *
@@ -169,24 +195,50 @@ public final class Sgemm {
      */
     public static void multiplyStrided(int k, float[] ap, int apOff, int mPadded, int panelFrom, int mPanels,
                                        MemorySegment b, int bOff, int ldb, int n, float[] c, int cOff, int ldc) {
-        int nPanels = n / NR, depth = Blocking.stridedDepth(mPanels);
-        for (int pc = 0; pc < k; ) {
-            // A is packed in K blocks of KC (Packing.packA): this block's rows of the packed block
-            // holding them, a block never reaching past it
-            int packedFrom = pc / KC * KC, packedDepth = Math.min(KC, k - packedFrom);
-            int kc = Math.min(depth, packedFrom + packedDepth - pc);
-            boolean accumulate = pc > 0;
-            int aPanelStride = packedDepth * MR;
-            int aBlock = apOff + packedFrom * mPadded + panelFrom * aPanelStride + (pc - packedFrom) * MR;
-            int bRow = bOff + pc * ldb;
+        multiplyStrided(Blocking.stridedDepth(mPanels), k, ap, apOff, mPadded, panelFrom, mPanels, b, bOff, ldb, n, c, cOff, ldc);
+    }
+
+    /**
+     * {@link #multiplyStrided} in K blocks of {@code depth} rows (at least 1; more than {@code k}
+     * for one block of the whole depth) instead of the configured ones: every C tile walks a
+     * block's rows of B, in calls of the micro-kernel that each stay inside one of packed A's K
+     * blocks, before the next tile. The sums are the same for every depth.
+     *
+     * @param depth     the rows of B walked per C tile, ≥ 1
+     * @param k         depth, ≥ 1
+     * @param ap        packed A ({@link Packing#packA})
+     * @param apOff     where the packed A starts in {@code ap}
+     * @param mPadded   the packed A's rows, a multiple of {@link Blocking#MR}
+     * @param panelFrom the first A panel to multiply
+     * @param mPanels   how many A panels to multiply
+     * @param b         B, row-major: every row's first {@code n} values inside the array
+     * @param bOff      where B's first row starts in {@code b}
+     * @param ldb       the distance between B's rows, ≥ n
+     * @param n         columns, a positive multiple of {@link Blocking#NR}
+     * @param c         receives the C block
+     * @param cOff      where the C block starts in {@code c}
+     * @param ldc       C's leading dimension, ≥ {@code n}
+     */
+    public static void multiplyStrided(int depth, int k, float[] ap, int apOff, int mPadded, int panelFrom, int mPanels,
+                                       MemorySegment b, int bOff, int ldb, int n, float[] c, int cOff, int ldc) {
+        int nPanels = n / NR;
+        for (int from = 0; from < k; from += Math.min(depth, k - from)) {
+            int to = from + Math.min(depth, k - from);
             for (int q = 0; q < nPanels; q++) {
                 int cq = cOff + q * NR;
                 for (int r = 0; r < mPanels; r++) {
-                    SgemmMicroKernel.computeStrided(kc, ap, aBlock + r * aPanelStride, b, bRow + q * NR, ldb,
-                            c, cq + r * MR * ldc, ldc, accumulate);
+                    // A is packed in K blocks of KC (Packing.packA): a call takes this block's rows of
+                    // the packed block holding them and never reaches past it; B's rows run on unbroken
+                    for (int pc = from; pc < to; ) {
+                        int packedFrom = pc / KC * KC, packedDepth = Math.min(KC, k - packedFrom);
+                        int kc = Math.min(to, packedFrom + packedDepth) - pc;
+                        int aPanel = apOff + packedFrom * mPadded + (panelFrom + r) * packedDepth * MR + (pc - packedFrom) * MR;
+                        SgemmMicroKernel.computeStrided(kc, ap, aPanel, b, bOff + pc * ldb + q * NR, ldb,
+                                c, cq + r * MR * ldc, ldc, pc > 0);
+                        pc += kc;
+                    }
                 }
             }
-            pc += kc;
         }
     }
     // END GENERATED
