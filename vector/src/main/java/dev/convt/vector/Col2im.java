@@ -163,6 +163,11 @@ final class Col2im {
     private final boolean zipGeometry;
     /** The bias (Cout values) used in single-cover mode, or null for none. */
     private final float[] bias;
+    /**
+     * The plane path's tables ({@link #addPlanes}) where the output rows are short, else null: built
+     * from this col2im's in-range tables, so a band's are its own.
+     */
+    private final Planes planes;
 
     /**
      * @param bias   Cout values or null; used only when {@link #singleCover}
@@ -205,6 +210,7 @@ final class Col2im {
         iwLo = new int[k[2]];
         iwHi = new int[k[2]];
         ranges(iwLo, iwHi, dW, pW, sW, in[2], out[2]);
+        planes = planesFor(p, this);
     }
 
     /**
@@ -252,6 +258,9 @@ final class Col2im {
         shortRows = o.shortRows;
         zipGeometry = o.zipGeometry;
         idLo = lo[0]; idHi = hi[0]; ihLo = lo[1]; ihHi = hi[1]; iwLo = lo[2]; iwHi = hi[2];
+        // the same in-range tables (a window): the same planes; a band's: its own
+        boolean sameRanges = lo[0] == o.idLo && lo[1] == o.ihLo && lo[2] == o.iwLo && hi[0] == o.idHi && hi[1] == o.ihHi && hi[2] == o.iwHi;
+        planes = o.planes == null ? null : sameRanges ? o.planes : Planes.of(this);
     }
 
     /**
@@ -290,7 +299,125 @@ final class Col2im {
 
     /** Ints of the per-tap input-range tables this object holds (for the plan's byte count). */
     long tableInts() {
-        return (long) iwLo.length + iwHi.length + ihLo.length + ihHi.length + idLo.length + idHi.length;
+        return (long) iwLo.length + iwHi.length + ihLo.length + ihHi.length + idLo.length + idHi.length
+                + (planes == null ? 0 : planes.ints());
+    }
+
+    /**
+     * The plane path's tables for a col2im of {@code p}, or null where it does not apply: outputs
+     * that several taps reach (not a single cover, which stores once instead), rank 1 or 2, output
+     * rows shorter than a zipped pair's two vectors (where the row walks' masked partial vectors
+     * cost most), and a plane of at most {@link Planes#MAX_VECTORS} vectors.
+     */
+    private static Planes planesFor(Problem p, Col2im c) {
+        int[] in = p.in3(), k = p.kernel3();
+        if (c.singleCover || in[0] != 1 || k[0] != 1 || p.out3()[0] != 1 || c.pD != 0 || c.outW >= 2 * L
+                || (long) c.outSlice > (long) Planes.MAX_VECTORS * L) {
+            return null;
+        }
+        return Planes.of(c);
+    }
+
+    /**
+     * The plane path's tables: for each vector of L consecutive outputs of one (image, channel)
+     * plane, from the first output any tap reaches to the last, the (tap, input vector) pairs that
+     * reach some of its lanes, in tap order, each with the source lane of each lane it reaches (a
+     * {@code selectFrom} index vector) and those lanes as bits. Every output receives its taps' values
+     * in tap order, as in the row walk, so the sums are the same bits.
+     */
+    static final class Planes {
+        /** The most output vectors per plane the path takes. */
+        static final int MAX_VECTORS = 32;
+        /** The first output position the vectors cover (in the plane), and their count. */
+        final int start, vectors;
+        /** Vector q's pairs are {@code [first[q], first[q + 1])}. */
+        final int[] first;
+        /** Per pair: its tap, and where its input vector starts in the image's columns. */
+        final int[] tap, column;
+        /** Per pair, L floats: the source lane of each lane (0 where the pair does not reach it). */
+        final float[] index;
+        /** Per pair: the lanes it reaches; per output vector: the lanes any pair reaches. */
+        final long[] lanes, vectorLanes;
+
+        private Planes(int start, int vectors, int[] first, int[] tap, int[] column, float[] index, long[] lanes, long[] vectorLanes) {
+            this.start = start;
+            this.vectors = vectors;
+            this.first = first;
+            this.tap = tap;
+            this.column = column;
+            this.index = index;
+            this.lanes = lanes;
+            this.vectorLanes = vectorLanes;
+        }
+
+        long ints() {
+            return (long) first.length + tap.length + column.length + index.length + 2L * (lanes.length + vectorLanes.length);
+        }
+
+        /** The tables of col2im {@code c} (rank 1 or 2: one input and output depth), from its in-range tables. */
+        static Planes of(Col2im c) {
+            int taps = c.taps, outSlice = c.outSlice;
+            // source[t][o]: the input position tap t adds to output position o, or -1
+            int[][] source = new int[taps][outSlice];
+            int lo = outSlice, hi = -1;
+            // (a band of output depths that holds none of the one input depth's outputs: no tap reaches)
+            for (int t = 0; t < taps && c.idLo[0] < c.idHi[0]; t++) {
+                java.util.Arrays.fill(source[t], -1);
+                int kh = t / c.kW, kw = t - kh * c.kW;
+                for (int ih = c.ihLo[kh]; ih < c.ihHi[kh]; ih++) {
+                    int oh = ih * c.sH - c.pH + kh * c.dH;
+                    for (int iw = c.iwLo[kw]; iw < c.iwHi[kw]; iw++) {
+                        int o = oh * c.outW + iw * c.sW - c.pW + kw * c.dW;
+                        source[t][o] = ih * c.inW + iw;
+                        lo = Math.min(lo, o);
+                        hi = Math.max(hi, o);
+                    }
+                }
+            }
+            int vectors = hi < lo ? 0 : (hi - lo) / L + 1;
+            int[] first = new int[vectors + 1];
+            java.util.List<int[]> pairs = new java.util.ArrayList<>();
+            java.util.List<float[]> indexes = new java.util.ArrayList<>();
+            java.util.List<Long> bits = new java.util.ArrayList<>();
+            long[] vectorLanes = new long[vectors];
+            for (int q = 0; q < vectors; q++) {
+                first[q] = pairs.size();
+                for (int t = 0; t < taps; t++) {
+                    // this tap's input vectors that reach vector q, in order (each output takes one value per tap)
+                    int inVectors = (c.slice + L - 1) / L;
+                    for (int v = 0; v < inVectors; v++) {
+                        float[] idx = new float[L];
+                        long m = 0;
+                        for (int i = 0; i < L; i++) {
+                            int o = lo + q * L + i;
+                            int src = o < outSlice ? source[t][o] : -1;
+                            if (src >= 0 && src / L == v) {
+                                idx[i] = src - v * L;
+                                m |= 1L << i;
+                            }
+                        }
+                        if (m != 0) {
+                            pairs.add(new int[] {t, v * L});
+                            indexes.add(idx);
+                            bits.add(m);
+                            vectorLanes[q] |= m;
+                        }
+                    }
+                }
+            }
+            first[vectors] = pairs.size();
+            int n = pairs.size();
+            int[] tap = new int[n], column = new int[n];
+            float[] index = new float[n * L];
+            long[] lanes = new long[n];
+            for (int e = 0; e < n; e++) {
+                tap[e] = pairs.get(e)[0];
+                column[e] = pairs.get(e)[1];
+                System.arraycopy(indexes.get(e), 0, index, e * L, L);
+                lanes[e] = bits.get(e);
+            }
+            return new Planes(lo, vectors, first, tap, column, index, lanes, vectorLanes);
+        }
     }
 
     /** Smallest i ≥ 0 with {@code i·s + off ≥ 0}, at most {@code n}. */
@@ -381,6 +508,10 @@ final class Col2im {
      * rows of 3, 4 or 8 taps ({@link #addInterleaved}).
      */
     void add(int g, int rowFrom, int rowTo, int j0, int width, float[] c, int ldc, float[] y, int yOff) {
+        if (planes != null && j0 % slice == 0 && width % slice == 0) {
+            addPlanes(g, rowFrom, rowTo, j0, width, c, ldc, y, yOff);
+            return;
+        }
         int end = j0 + width;
         boolean pairs = sW == 2 && dW == 1 && kW >= 2;
         // taps interleaved in groups of 3, 4 or 8 (strides 3, 4 and 8), else 0
@@ -450,6 +581,51 @@ final class Col2im {
             }
             if (pair) {
                 row++;
+            }
+        }
+    }
+
+    /**
+     * {@link #add} by whole planes ({@link Planes}) for columns of whole images: each vector of an
+     * (image, channel) plane's outputs is read once, receives the block's rows of that channel in tap
+     * order (each a permute of one input vector of the tap's row, added in the lanes it reaches) and
+     * is stored once, where the row walk would read and write each short output row once per pair
+     * of taps through masks. Only the lanes some tap reaches are read and written (through a mask
+     * where a vector has others), so a band writes nothing outside itself.
+     */
+    private void addPlanes(int g, int rowFrom, int rowTo, int j0, int width, float[] c, int ldc, float[] y, int yOff) {
+        if (DryRun.active()) {
+            return;
+        }
+        Planes pl = planes;
+        for (int col = rowFrom / taps, colEnd = (rowTo - 1) / taps; col <= colEnd; col++) {
+            // the taps of this channel inside the block's rows
+            int tapLo = Math.max(0, rowFrom - col * taps), tapHi = Math.min(taps, rowTo - col * taps);
+            int co = g * coPerG + col;
+            int cRow = (col * taps - rowFrom) * ldc;
+            for (int j = j0; j < j0 + width; j += slice) {
+                int yBase = sliceBase(j / slice, 0, co, yOff) + pl.start;
+                int cBase = cRow + (j - j0);
+                for (int q = 0; q < pl.vectors; q++) {
+                    int yi = yBase + q * L;
+                    long reach = pl.vectorLanes[q];
+                    boolean whole = reach == LANE_BITS;
+                    VectorMask<Float> m = VectorMask.fromLong(S, reach);
+                    FloatVector acc = whole ? FloatVector.fromArray(S, y, yi) : FloatVector.fromArray(S, y, yi, m);
+                    for (int e = pl.first[q], eEnd = pl.first[q + 1]; e < eEnd; e++) {
+                        int t = pl.tap[e];
+                        if (t >= tapLo && t < tapHi) {
+                            FloatVector v = FloatVector.fromArray(S, c, cBase + t * ldc + pl.column[e]);
+                            // an add and a blend, not the masked add, which C2 left on the API's Java fallback here
+                            acc = acc.blend(acc.add(FloatVector.fromArray(S, pl.index, e * L).selectFrom(v)), VectorMask.fromLong(S, pl.lanes[e]));
+                        }
+                    }
+                    if (whole) {
+                        acc.intoArray(y, yi);
+                    } else {
+                        acc.intoArray(y, yi, m);
+                    }
+                }
             }
         }
     }
@@ -953,6 +1129,10 @@ final class Col2im {
      * rows of 3, 4 or 8 taps ({@link #addInterleaved}).
      */
     void add(int g, int rowFrom, int rowTo, int j0, int width, float[] c, int ldc, MemorySegment y, int yOff) {
+        if (planes != null && j0 % slice == 0 && width % slice == 0) {
+            addPlanes(g, rowFrom, rowTo, j0, width, c, ldc, y, yOff);
+            return;
+        }
         int end = j0 + width;
         boolean pairs = sW == 2 && dW == 1 && kW >= 2;
         // taps interleaved in groups of 3, 4 or 8 (strides 3, 4 and 8), else 0
@@ -1022,6 +1202,51 @@ final class Col2im {
             }
             if (pair) {
                 row++;
+            }
+        }
+    }
+
+    /**
+     * {@link #add} by whole planes ({@link Planes}) for columns of whole images: each vector of an
+     * (image, channel) plane's outputs is read once, receives the block's rows of that channel in tap
+     * order (each a permute of one input vector of the tap's row, added in the lanes it reaches) and
+     * is stored once, where the row walk would read and write each short output row once per pair
+     * of taps through masks. Only the lanes some tap reaches are read and written (through a mask
+     * where a vector has others), so a band writes nothing outside itself.
+     */
+    private void addPlanes(int g, int rowFrom, int rowTo, int j0, int width, float[] c, int ldc, MemorySegment y, int yOff) {
+        if (DryRun.active()) {
+            return;
+        }
+        Planes pl = planes;
+        for (int col = rowFrom / taps, colEnd = (rowTo - 1) / taps; col <= colEnd; col++) {
+            // the taps of this channel inside the block's rows
+            int tapLo = Math.max(0, rowFrom - col * taps), tapHi = Math.min(taps, rowTo - col * taps);
+            int co = g * coPerG + col;
+            int cRow = (col * taps - rowFrom) * ldc;
+            for (int j = j0; j < j0 + width; j += slice) {
+                int yBase = sliceBase(j / slice, 0, co, yOff) + pl.start;
+                int cBase = cRow + (j - j0);
+                for (int q = 0; q < pl.vectors; q++) {
+                    int yi = yBase + q * L;
+                    long reach = pl.vectorLanes[q];
+                    boolean whole = reach == LANE_BITS;
+                    VectorMask<Float> m = VectorMask.fromLong(S, reach);
+                    FloatVector acc = whole ? FloatVector.fromMemorySegment(S, y, 4L * yi, SEG_ORDER) : FloatVector.fromMemorySegment(S, y, 4L * yi, SEG_ORDER, m);
+                    for (int e = pl.first[q], eEnd = pl.first[q + 1]; e < eEnd; e++) {
+                        int t = pl.tap[e];
+                        if (t >= tapLo && t < tapHi) {
+                            FloatVector v = FloatVector.fromArray(S, c, cBase + t * ldc + pl.column[e]);
+                            // an add and a blend, not the masked add, which C2 left on the API's Java fallback here
+                            acc = acc.blend(acc.add(FloatVector.fromArray(S, pl.index, e * L).selectFrom(v)), VectorMask.fromLong(S, pl.lanes[e]));
+                        }
+                    }
+                    if (whole) {
+                        acc.intoMemorySegment(y, 4L * yi, SEG_ORDER);
+                    } else {
+                        acc.intoMemorySegment(y, 4L * yi, SEG_ORDER, m);
+                    }
+                }
             }
         }
     }
