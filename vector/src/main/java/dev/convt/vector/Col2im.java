@@ -164,8 +164,9 @@ final class Col2im {
     /** The bias (Cout values) used in single-cover mode, or null for none. */
     private final float[] bias;
     /**
-     * The plane path's tables ({@link #addPlanes}) where the output rows are short, else null: built
-     * from this col2im's in-range tables, so a band's are its own.
+     * The plane path's tables ({@link #addPlanes}) where the output rows are short and the reached
+     * outputs fill whole vectors, else null: built from this col2im's in-range tables, so a band's
+     * are its own (or null).
      */
     private final Planes planes;
 
@@ -323,7 +324,8 @@ final class Col2im {
      * plane, from the first output any tap reaches to the last, the (tap, input vector) pairs that
      * reach some of its lanes, in tap order, each with the source lane of each lane it reaches (a
      * {@code selectFrom} index vector) and those lanes as bits. Every output receives its taps' values
-     * in tap order, as in the row walk, so the sums are the same bits.
+     * in tap order, as in the row walk, so the sums are the same bits. Null where some vector would
+     * hold an output no tap reaches (or one past the plane).
      */
     static final class Planes {
         /** The most output vectors per plane the path takes. */
@@ -354,7 +356,7 @@ final class Col2im {
             return (long) first.length + tap.length + column.length + index.length + 2L * (lanes.length + vectorLanes.length);
         }
 
-        /** The tables of col2im {@code c} (rank 1 or 2: one input and output depth), from its in-range tables. */
+        /** The tables of col2im {@code c} (rank 1 or 2: one input and output depth), from its in-range tables, or null where a vector would not be whole. */
         static Planes of(Col2im c) {
             int taps = c.taps, outSlice = c.outSlice;
             // source[t][o]: the input position tap t adds to output position o, or -1
@@ -406,6 +408,13 @@ final class Col2im {
                 }
             }
             first[vectors] = pairs.size();
+            for (long reach : vectorLanes) {
+                // whole vectors of reached outputs only: no masked load or store (whose fallback
+                // code C2 would compile too in a fresh JVM), and a band never writes past itself
+                if (reach != LANE_BITS) {
+                    return null;
+                }
+            }
             int n = pairs.size();
             int[] tap = new int[n], column = new int[n];
             float[] index = new float[n * L];
@@ -590,8 +599,8 @@ final class Col2im {
      * (image, channel) plane's outputs is read once, receives the block's rows of that channel in tap
      * order (each a permute of one input vector of the tap's row, added in the lanes it reaches) and
      * is stored once, where the row walk would read and write each short output row once per pair
-     * of taps through masks. Only the lanes some tap reaches are read and written (through a mask
-     * where a vector has others), so a band writes nothing outside itself.
+     * of taps through masks. Every lane of every vector is an output some tap reaches (see
+     * {@link Planes#of}), so a band writes nothing outside itself.
      */
     private void addPlanes(int g, int rowFrom, int rowTo, int j0, int width, float[] c, int ldc, float[] y, int yOff) {
         if (DryRun.active()) {
@@ -608,10 +617,7 @@ final class Col2im {
                 int cBase = cRow + (j - j0);
                 for (int q = 0; q < pl.vectors; q++) {
                     int yi = yBase + q * L;
-                    long reach = pl.vectorLanes[q];
-                    boolean whole = reach == LANE_BITS;
-                    VectorMask<Float> m = VectorMask.fromLong(S, reach);
-                    FloatVector acc = whole ? FloatVector.fromArray(S, y, yi) : FloatVector.fromArray(S, y, yi, m);
+                    FloatVector acc = FloatVector.fromArray(S, y, yi);
                     for (int e = pl.first[q], eEnd = pl.first[q + 1]; e < eEnd; e++) {
                         int t = pl.tap[e];
                         if (t >= tapLo && t < tapHi) {
@@ -620,11 +626,7 @@ final class Col2im {
                             acc = acc.blend(acc.add(FloatVector.fromArray(S, pl.index, e * L).selectFrom(v)), VectorMask.fromLong(S, pl.lanes[e]));
                         }
                     }
-                    if (whole) {
-                        acc.intoArray(y, yi);
-                    } else {
-                        acc.intoArray(y, yi, m);
-                    }
+                    acc.intoArray(y, yi);
                 }
             }
         }
@@ -1211,8 +1213,8 @@ final class Col2im {
      * (image, channel) plane's outputs is read once, receives the block's rows of that channel in tap
      * order (each a permute of one input vector of the tap's row, added in the lanes it reaches) and
      * is stored once, where the row walk would read and write each short output row once per pair
-     * of taps through masks. Only the lanes some tap reaches are read and written (through a mask
-     * where a vector has others), so a band writes nothing outside itself.
+     * of taps through masks. Every lane of every vector is an output some tap reaches (see
+     * {@link Planes#of}), so a band writes nothing outside itself.
      */
     private void addPlanes(int g, int rowFrom, int rowTo, int j0, int width, float[] c, int ldc, MemorySegment y, int yOff) {
         if (DryRun.active()) {
@@ -1229,10 +1231,7 @@ final class Col2im {
                 int cBase = cRow + (j - j0);
                 for (int q = 0; q < pl.vectors; q++) {
                     int yi = yBase + q * L;
-                    long reach = pl.vectorLanes[q];
-                    boolean whole = reach == LANE_BITS;
-                    VectorMask<Float> m = VectorMask.fromLong(S, reach);
-                    FloatVector acc = whole ? FloatVector.fromMemorySegment(S, y, 4L * yi, SEG_ORDER) : FloatVector.fromMemorySegment(S, y, 4L * yi, SEG_ORDER, m);
+                    FloatVector acc = FloatVector.fromMemorySegment(S, y, 4L * yi, SEG_ORDER);
                     for (int e = pl.first[q], eEnd = pl.first[q + 1]; e < eEnd; e++) {
                         int t = pl.tap[e];
                         if (t >= tapLo && t < tapHi) {
@@ -1241,11 +1240,7 @@ final class Col2im {
                             acc = acc.blend(acc.add(FloatVector.fromArray(S, pl.index, e * L).selectFrom(v)), VectorMask.fromLong(S, pl.lanes[e]));
                         }
                     }
-                    if (whole) {
-                        acc.intoMemorySegment(y, 4L * yi, SEG_ORDER);
-                    } else {
-                        acc.intoMemorySegment(y, 4L * yi, SEG_ORDER, m);
-                    }
+                    acc.intoMemorySegment(y, 4L * yi, SEG_ORDER);
                 }
             }
         }
