@@ -324,8 +324,8 @@ final class Col2im {
      * plane, from the first output any tap reaches to the last, the (tap, input vector) pairs that
      * reach some of its lanes, in tap order, each with the source lane of each lane it reaches (a
      * {@code selectFrom} index vector) and those lanes as bits. Every output receives its taps' values
-     * in tap order, as in the row walk, so the sums are the same bits. Null where some vector would
-     * hold an output no tap reaches (or one past the plane).
+     * in tap order, as in the row walk, so the sums are the same bits. Made only where every lane of
+     * every vector is an output some tap reaches ({@link #of}).
      */
     static final class Planes {
         /** The most output vectors per plane the path takes. */
@@ -338,10 +338,10 @@ final class Col2im {
         final int[] tap, column;
         /** Per pair, L floats: the source lane of each lane (0 where the pair does not reach it). */
         final float[] index;
-        /** Per pair: the lanes it reaches; per output vector: the lanes any pair reaches. */
-        final long[] lanes, vectorLanes;
+        /** Per pair: the lanes it reaches. */
+        final long[] lanes;
 
-        private Planes(int start, int vectors, int[] first, int[] tap, int[] column, float[] index, long[] lanes, long[] vectorLanes) {
+        private Planes(int start, int vectors, int[] first, int[] tap, int[] column, float[] index, long[] lanes) {
             this.start = start;
             this.vectors = vectors;
             this.first = first;
@@ -349,11 +349,10 @@ final class Col2im {
             this.column = column;
             this.index = index;
             this.lanes = lanes;
-            this.vectorLanes = vectorLanes;
         }
 
         long ints() {
-            return (long) first.length + tap.length + column.length + index.length + 2L * (lanes.length + vectorLanes.length);
+            return (long) first.length + tap.length + column.length + index.length + 2L * lanes.length;
         }
 
         /** The tables of col2im {@code c} (rank 1 or 2: one input and output depth), from its in-range tables, or null where a vector would not be whole. */
@@ -425,7 +424,7 @@ final class Col2im {
                 System.arraycopy(indexes.get(e), 0, index, e * L, L);
                 lanes[e] = bits.get(e);
             }
-            return new Planes(lo, vectors, first, tap, column, index, lanes, vectorLanes);
+            return new Planes(lo, vectors, first, tap, column, index, lanes);
         }
     }
 
