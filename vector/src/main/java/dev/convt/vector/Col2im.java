@@ -355,6 +355,9 @@ final class Col2im {
             return (long) first.length + tap.length + column.length + index.length + 2L * lanes.length;
         }
 
+        /** One (tap, input vector) step of an output vector while the tables are made. */
+        private record Step(int tap, int column, long lanes, float[] index) {}
+
         /** The tables of col2im {@code c} (rank 1 or 2: one input and output depth), from its in-range tables, or null where a vector would not be whole. */
         static Planes of(Col2im c) {
             int taps = c.taps, outSlice = c.outSlice;
@@ -376,53 +379,47 @@ final class Col2im {
                 }
             }
             int vectors = hi < lo ? 0 : (hi - lo) / L + 1;
+            int inVectors = (c.slice + L - 1) / L;
             int[] first = new int[vectors + 1];
-            java.util.List<int[]> pairs = new java.util.ArrayList<>();
-            java.util.List<float[]> indexes = new java.util.ArrayList<>();
-            java.util.List<Long> bits = new java.util.ArrayList<>();
-            long[] vectorLanes = new long[vectors];
+            java.util.List<Step> steps = new java.util.ArrayList<>();
+            float[] idx = new float[L];
             for (int q = 0; q < vectors; q++) {
-                first[q] = pairs.size();
+                first[q] = steps.size();
+                long reach = 0;
                 for (int t = 0; t < taps; t++) {
                     // this tap's input vectors that reach vector q, in order (each output takes one value per tap)
-                    int inVectors = (c.slice + L - 1) / L;
                     for (int v = 0; v < inVectors; v++) {
-                        float[] idx = new float[L];
                         long m = 0;
                         for (int i = 0; i < L; i++) {
                             int o = lo + q * L + i;
                             int src = o < outSlice ? source[t][o] : -1;
-                            if (src >= 0 && src / L == v) {
-                                idx[i] = src - v * L;
-                                m |= 1L << i;
-                            }
+                            boolean here = src >= 0 && src / L == v;
+                            idx[i] = here ? src - v * L : 0;
+                            m |= here ? 1L << i : 0;
                         }
                         if (m != 0) {
-                            pairs.add(new int[] {t, v * L});
-                            indexes.add(idx);
-                            bits.add(m);
-                            vectorLanes[q] |= m;
+                            steps.add(new Step(t, v * L, m, idx.clone()));
+                            reach |= m;
                         }
                     }
                 }
-            }
-            first[vectors] = pairs.size();
-            for (long reach : vectorLanes) {
-                // whole vectors of reached outputs only: no masked load or store (whose fallback
-                // code C2 would compile too in a fresh JVM), and a band never writes past itself
                 if (reach != LANE_BITS) {
+                    // whole vectors of reached outputs only: no masked load or store (whose fallback
+                    // code C2 would compile too in a fresh JVM), and a band never writes past itself
                     return null;
                 }
             }
-            int n = pairs.size();
+            first[vectors] = steps.size();
+            int n = steps.size();
             int[] tap = new int[n], column = new int[n];
             float[] index = new float[n * L];
             long[] lanes = new long[n];
             for (int e = 0; e < n; e++) {
-                tap[e] = pairs.get(e)[0];
-                column[e] = pairs.get(e)[1];
-                System.arraycopy(indexes.get(e), 0, index, e * L, L);
-                lanes[e] = bits.get(e);
+                Step st = steps.get(e);
+                tap[e] = st.tap;
+                column[e] = st.column;
+                lanes[e] = st.lanes;
+                System.arraycopy(st.index, 0, index, e * L, L);
             }
             return new Planes(lo, vectors, first, tap, column, index, lanes);
         }

@@ -7,6 +7,7 @@ import dev.convt.vector.gemm.Packing;
 import dev.convt.vector.gemm.Sgemm;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Example;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
@@ -225,7 +226,7 @@ class SgemmTest {
     }
 
     /** The streamed depth's property: {@code whole}, a row count, the vendor's default, and a clear error. */
-    @Property(tries = 1)
+    @Example
     void theStreamedDepthIsTheVendorsUnlessThePropertySaysOtherwise() {
         assertEquals(VectorConfig.WHOLE_DEPTH, VectorConfig.streamedDepth(null, "AuthenticAMD"));
         assertEquals(VectorConfig.SHORT_STREAMED_DEPTH, VectorConfig.streamedDepth("", "GenuineIntel"));

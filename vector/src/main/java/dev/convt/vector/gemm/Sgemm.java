@@ -146,8 +146,8 @@ public final class Sgemm {
     public static void multiplyStrided(int depth, int k, float[] ap, int apOff, int mPadded, int panelFrom, int mPanels,
                                        float[] b, int bOff, int ldb, int n, float[] c, int cOff, int ldc) {
         int nPanels = n / NR;
-        for (int from = 0; from < k; from += Math.min(depth, k - from)) {
-            int to = from + Math.min(depth, k - from);
+        for (int from = 0, to; from < k; from = to) {
+            to = from + Math.min(depth, k - from);
             for (int q = 0; q < nPanels; q++) {
                 int cq = cOff + q * NR;
                 for (int r = 0; r < mPanels; r++) {
@@ -222,8 +222,8 @@ public final class Sgemm {
     public static void multiplyStrided(int depth, int k, float[] ap, int apOff, int mPadded, int panelFrom, int mPanels,
                                        MemorySegment b, int bOff, int ldb, int n, float[] c, int cOff, int ldc) {
         int nPanels = n / NR;
-        for (int from = 0; from < k; from += Math.min(depth, k - from)) {
-            int to = from + Math.min(depth, k - from);
+        for (int from = 0, to; from < k; from = to) {
+            to = from + Math.min(depth, k - from);
             for (int q = 0; q < nPanels; q++) {
                 int cq = cOff + q * NR;
                 for (int r = 0; r < mPanels; r++) {
