@@ -39,13 +39,13 @@ import java.util.concurrent.locks.LockSupport;
  *       of every path its family of layers takes (tails, bias or none, single cover), which this class
  *       warms once per JVM; later plans of the family find them warm, and their methods compiled with
  *       no branch left out.
- *   <li>Every proxy runs once for real (which makes its plan's workspace), then
+ *   <li>Every proxy runs once dry (which makes its plan's workspace), then
  *       {@value #DRY_ROUNDS} rounds in which each runs dry ({@link DryRun}): the kernel's vector
  *       methods return as soon as they are called, so the calls count towards C2's thresholds while
  *       hardly any vector operation reaches the fallback (see {@link DryRun} for the one that does),
  *       and C2 compiles the kernel methods, not the fallback's. In a few of those rounds ({@link #liveRound}) each proxy runs for real, late
  *       enough that the methods' profiles exist, so the vector paths are in them and C2 compiles them
- *       rather than traps. A proxy whose first run cost more than {@value #EXPENSIVE}× the cheapest's
+ *       rather than traps. A proxy of more than {@value #EXPENSIVE}× the cheapest's work
  *       runs for real in fewer rounds. These real runs are judged as the ones below are.
  *   <li>Then the proxies are judged: they take turns, one run each, until each is warm by the
  *       stopping rule below; a proxy that has taken more than {@value #TIME_SHARE}× the time of the
@@ -174,7 +174,7 @@ final class WarmUp {
     /**
      * Warms the code paths a plan of {@code problem} on kernel {@code k} takes.
      *
-     * @return the proxy runs performed: 0 when the kernel needs no warm-up or this JVM warmed the same
+     * @return the proxy runs performed for real (dry ones not counted): 0 when the kernel needs no warm-up or this JVM warmed the same
      *         paths before
      */
     static int warm(Kernel k, Problem problem, boolean planTime) {
@@ -189,7 +189,7 @@ final class WarmUp {
      * proxy of its own (its own stopping rule and once-per-JVM signature), since the segment twins are
      * methods of their own for the JIT.
      *
-     * @return the proxy runs performed: 0 when the kernel needs no warm-up or this JVM warmed the same
+     * @return the proxy runs performed for real (dry ones not counted): 0 when the kernel needs no warm-up or this JVM warmed the same
      *         paths before
      */
     static int warm(Kernel k, Problem problem, boolean planTime, boolean nativeSegments) {
@@ -251,19 +251,20 @@ final class WarmUp {
         return runs;
     }
 
-    /** The census problems whose profiles were taken in this JVM (see {@link Kernel#profileProblems}). */
+    /** The census problems whose profiles were taken in this JVM, with the group they were taken for (see {@link Kernel#censusGroup}). */
     private static final Set<String> PROFILED = ConcurrentHashMap.newKeySet();
 
     /**
      * The census proxies of a warm-up of {@code problem}'s {@code shapes} ({@link Kernel#profileProblems}),
-     * in the plan's layout: each once per JVM, none that is warmed or being warmed.
+     * in the plan's layout: each once per JVM and census group, none that is warmed or being warmed.
      */
     private static List<Proxy> census(Kernel k, Problem problem, List<Problem> shapes) {
         List<Proxy> census = new ArrayList<>();
         for (Problem shape : k.profileProblems(problem)) {
             Problem c = shape.withLayout(problem.layout());
             String signature = signature(k, c, false);
-            if (!c.isEmpty() && k.declineReason(c) == null && !shapes.contains(c) && !WARMED.contains(signature) && PROFILED.add(signature)) {
+            if (!c.isEmpty() && k.declineReason(c) == null && !shapes.contains(c) && !WARMED.contains(signature)
+                    && PROFILED.add(signature + " in group " + k.censusGroup(problem))) {
                 census.add(Proxy.of("census of " + signature, k, c, null));
             }
         }
@@ -298,20 +299,33 @@ final class WarmUp {
     static final int DRY_ROUNDS = 512;
 
     /**
-     * The dry rounds in which a proxy runs for real: the powers of two from 8 (for a proxy that costs
-     * more than {@value #EXPENSIVE}× the cheapest, only {@link #COSTLY_LIVE_ROUNDS}). The first is late
-     * enough that the kernel methods' profiles exist (C1's profiled code, after a few hundred calls):
-     * a path taken only before then is missing from the profile, and C2 compiles it as a trap.
+     * The dry rounds in which a proxy runs for real: {@link #LIVE_ROUNDS} ({@link #COSTLY_LIVE_ROUNDS}
+     * for a proxy of more than {@value #EXPENSIVE}× the cheapest's work). The first is late enough that
+     * most kernel methods' profiles exist (C1's profiled code, after a few hundred calls): a path
+     * taken only before then is missing from the profile, and C2 compiles it as a trap; the later
+     * ones are for the methods whose profiles come later. Few: on a small machine C2's queue is long,
+     * so a real run before C2 has compiled the kernel runs on the Vector API's fallback, which costs
+     * the warming thread time and makes the fallback's own methods hot, and C2 then compiles them too
+     * (with a run in every power-of-two round from 8, the live rounds made most of the fallback's
+     * allocations in a fresh JVM's first pass).
      */
     static boolean liveRound(int round, boolean costly) {
-        return costly ? COSTLY_LIVE_ROUNDS.contains(round) : round >= 8 && Integer.bitCount(round) == 1;
+        return (costly ? COSTLY_LIVE_ROUNDS : LIVE_ROUNDS).contains(round);
     }
+
+    /** The dry rounds in which a proxy runs for real (see {@link #liveRound}). */
+    static final Set<Integer> LIVE_ROUNDS = Set.of(8, 32, 256);
 
     /** The dry rounds in which a costly proxy runs for real (see {@link #liveRound}). */
     static final Set<Integer> COSTLY_LIVE_ROUNDS = Set.of(32, 256);
 
-    /** A proxy whose first run took more than this many times the cheapest's is costly (see {@link #liveRound}). */
+    /** A proxy whose work ({@link #work}) is more than this many times the cheapest's is costly (see {@link #liveRound}). */
     static final int EXPENSIVE = 8;
+
+    /** A proxy's work: its multiply-adds as a direct (scatter) computation, to compare proxies by. */
+    static long work(Problem p) {
+        return (long) p.inputLength() * p.spec().outChannelsPerGroup() * p.spec().kernelVolume();
+    }
 
     /** The dry calls made after a judged run that still allocated, before the pause (see {@link #drive}). */
     static final long DRY_BURST_NANOS = 1_000_000L;
@@ -324,20 +338,21 @@ final class WarmUp {
         Allocation alloc = Allocation.counter();
         int runs = 0;
         for (Proxy p : proxies) {
+            // makes the plan's workspace, not judged; dry, as a real run this early ran wholly on the
+            // Vector API's fallback and added nothing to the profiles (none exist yet)
             long t0 = System.nanoTime();
-            p.execute(); // makes the plan's workspace: not judged
+            p.executeDry();
             p.nanos += System.nanoTime() - t0;
-            runs++;
         }
         int dry = 0;
         long t0 = System.nanoTime();
         long cheapest = Long.MAX_VALUE;
         for (Proxy p : proxies) {
-            cheapest = Math.min(cheapest, p.nanos);
+            cheapest = Math.min(cheapest, work(p.problem));
         }
         boolean[] costly = new boolean[proxies.size()];
         for (int i = 0; i < costly.length; i++) {
-            costly[i] = proxies.get(i).nanos > EXPENSIVE * cheapest;
+            costly[i] = work(proxies.get(i).problem) > EXPENSIVE * cheapest;
         }
         for (int round = 1; round <= DRY_ROUNDS && System.nanoTime() < deadline; round++) {
             if (censusRound(round)) {

@@ -108,8 +108,8 @@ class WarmUpDriveTest {
         Recording k = new Recording("recording-turns", proxies(41));
         int runs = WarmUp.warm(k, k.proxies.getFirst(), false);
         assertEquals(real(k.log).size(), runs, k.log::toString);
-        List<String> first = k.log.subList(0, 3).stream().map(s -> s.substring(0, 2)).toList();
-        assertEquals(List.of("p0", "p1", "p2"), first, "the first runs are each proxy's, for real: " + k.log);
+        assertEquals(List.of("dry p0", "dry p1", "dry p2"), k.log.subList(0, 3).stream().map(s -> s.substring(0, 6)).toList(),
+                "the first runs are each proxy's, dry (making its workspace): " + k.log);
         List<String> who = real(k.log).stream().map(s -> s.substring(0, 2)).toList();
         for (String p : List.of("p0", "p1", "p2")) {
             // past its allocating runs, and then (fresh plans aside) enough clean ones

@@ -355,8 +355,7 @@ public final class Im2colKernel implements Kernel {
      * few output channels per group as keep its proxy on that path. A problem whose GEMM finishes a
      * column tile with the wide tail tile keeps its spatial size (and, if needed, its batch) so the
      * proxy's does too. A problem whose GEMM reads B in place ({@link #readsInPlace}) gets a proxy of
-     * {@link Blocking#UNPACKED_B_MIN_DEPTH} input channels ({@code KC + 1} past one K block), which
-     * reads in place too.
+     * {@code KC + 1} input channels, which reads in place too and accumulates past one K block.
      */
     @Override
     public List<Problem> warmUpProblems(Problem problem) {
@@ -367,10 +366,13 @@ public final class Im2colKernel implements Kernel {
         }
         // a problem whose GEMM reads B in place: a proxy deep enough to read in place too (one output
         // channel per group keeps its rows at the kernel's taps, no more than the problem's), and past
-        // one K block where the problem is (its accumulating tiles; DEEP_PROXY's B is packed)
+        // one K block (the accumulating tiles; DEEP_PROXY's B is packed) whether or not the problem is:
+        // the first in-place plan of a JVM (DCGAN's last layer, within one block) had its in-place
+        // GEMM compiled without the accumulating path, which the next, deeper one (Conv-TasNet's
+        // decoder) then met as a trap in its first execute, the GEMM's loop interpreted meanwhile
         int k = problem.spec().inChannelsPerGroup();
         boolean inPlace = readsInPlace(problem);
-        int depth = !inPlace ? Math.min(WARM_UP_DEPTH, k) : k > Blocking.KC ? Blocking.KC + 1 : Blocking.UNPACKED_B_MIN_DEPTH;
+        int depth = !inPlace ? Math.min(WARM_UP_DEPTH, k) : Blocking.KC + 1;
         Problem proxy = WarmUpProblem.resize(problem, depth, outPerGroup);
         if (inPlace && !readsInPlace(proxy)) {
             // a resized input plane too narrow for the panels read in place: rows wide enough for
@@ -406,8 +408,8 @@ public final class Im2colKernel implements Kernel {
      * The proxies of the paths other layers take through the methods every im2col plan shares
      * ({@link Col2im}'s row walk, the task loop, the packing), for warm-up's profile census
      * ({@link dev.convt.kernel.Kernel#profileProblems}): the other families' {@link #PATH_PROXIES},
-     * the deep proxies for a problem within one K block, a GEMM that reads B in place for one that
-     * does not, and, per family, a 1-D row longer than a column tile (cut by the tiles). Without them
+     * the deep proxies for a problem within one K block, GEMMs that read B in place (with a part
+     * packed, and without) for one that does not, and, per family, a 1-D row longer than a column tile (cut by the tiles). Without them
      * each new family, the first deep, in-place or long-row layer threw away C2's code of those methods
      * and had it compiled again (Col2im's add six times over the 17 workload layers).
      */
@@ -425,6 +427,7 @@ public final class Im2colKernel implements Kernel {
         }
         if (!readsInPlace(problem)) {
             out.add(IN_PLACE_PROXY);
+            out.add(IN_PLACE_WHOLE_PROXY);
         }
         out.addAll(CUT_ROW_PROXIES);
         return out;
@@ -433,6 +436,14 @@ public final class Im2colKernel implements Kernel {
     /** A census proxy whose GEMM reads B in place (16 rows, {@link Blocking#UNPACKED_B_MIN_DEPTH} deep, three panels and a part). */
     private static final Problem IN_PLACE_PROXY = dev.convt.ConvTransposeSpec.builder1d(Blocking.UNPACKED_B_MIN_DEPTH, 1, 16).stride(8).bias(false)
             .build().problem(1, new int[] {Blocking.UNPACKED_B_MIN_PANELS * Blocking.NR + Blocking.LANES / 2 + 1});
+
+    /**
+     * {@link #IN_PLACE_PROXY} of whole panels only: a tile with no part left to pack. The task loop
+     * packs what is not read in place, which a plan that reads nothing in place always does, so C2
+     * compiled the other way as a trap, sprung by the first in-place plan of whole panels (DCGAN's
+     * last layer).
+     */
+    private static final Problem IN_PLACE_WHOLE_PROXY = IN_PLACE_PROXY.spec().problem(1, new int[] {Blocking.UNPACKED_B_MIN_PANELS * Blocking.NR});
 
     /** The input width of the {@link #CUT_ROW_PROXIES}: a column tile of their depth and a part of a vector. */
     private static final int CUT_ROW = Blocking.ncFor(WARM_UP_DEPTH) + Blocking.LANES / 2 + 1;

@@ -155,16 +155,39 @@ class Im2colWarmUpProxiesTest {
         }
     }
 
-    /** A problem whose GEMM reads B in place has an own proxy that reads in place too; the path proxies pack. */
+    /**
+     * A problem whose GEMM reads B in place has an own proxy that reads in place too, past one K block
+     * (the accumulating tiles) also where the problem is within one (DCGAN's last layer, the first
+     * in-place plan of the workload, before Conv-TasNet's deeper decoder); the path proxies pack.
+     */
     @Test
-    void anInPlaceProblemsOwnProxyReadsInPlace() {
+    void anInPlaceProblemsOwnProxyReadsInPlacePastOneKBlock() {
         Problem tasnet = ConvTransposeSpec.builder1d(512, 1, 16).stride(8).bias(false).build().problem(1, 512, 3999);
+        Problem dcgan = ConvTransposeSpec.builder2d(64, 3, 4).stride(2).padding(1).bias(false).build().problem(8, 64, 32, 32);
         assertTrue(Im2colKernel.readsInPlace(tasnet), "not read in place: " + tasnet);
-        List<Problem> all = kernel.warmUpProblems(tasnet);
-        assertTrue(Im2colKernel.readsInPlace(all.getLast()), "the own proxy packs: " + all.getLast());
-        for (Problem q : all.subList(0, all.size() - 1)) {
-            assertFalse(Im2colKernel.readsInPlace(q), "a path proxy reads in place: " + q);
+        // DCGAN's layer reads in place where 8 rows of A make a panel (16 lanes): 6 panels at most
+        for (Problem p : Im2colKernel.readsInPlace(dcgan) ? List.of(tasnet, dcgan) : List.of(tasnet)) {
+            List<Problem> all = kernel.warmUpProblems(p);
+            assertTrue(Im2colKernel.readsInPlace(all.getLast()), "the own proxy packs: " + all.getLast());
+            assertTrue(all.getLast().spec().inChannelsPerGroup() > Blocking.KC, "the own proxy is within one K block: " + all.getLast());
+            for (Problem q : all.subList(0, all.size() - 1)) {
+                assertFalse(Im2colKernel.readsInPlace(q), "a path proxy reads in place: " + q);
+            }
         }
+    }
+
+    /**
+     * The census of a problem that packs B reads B in place over whole panels and over whole panels and
+     * a part: a plan that packs always takes the packing branch of the task loop, which C2 compiled as
+     * a trap for the first in-place plan of whole panels.
+     */
+    @Test
+    void theInPlaceCensusHasWholePanelsAndAPart() {
+        Problem p = FAMILIES.get("lanes").get(0);
+        assertFalse(Im2colKernel.readsInPlace(p), "read in place: " + p);
+        List<Integer> columns = kernel.profileProblems(p).stream().filter(Im2colKernel::readsInPlace).map(Problem::inputPlane).toList();
+        assertTrue(columns.stream().anyMatch(n -> n % Blocking.NR == 0), "no in-place census of whole panels: " + columns);
+        assertTrue(columns.stream().anyMatch(n -> n % Blocking.NR != 0), "no in-place census with a part: " + columns);
     }
 
     /**
