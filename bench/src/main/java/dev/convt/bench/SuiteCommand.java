@@ -30,6 +30,16 @@ final class SuiteCommand {
      */
     static final int DEFAULT_FORKS = 2;
 
+    /**
+     * The ratio between an even number of forks' medians of a row above which a deciding fork runs
+     * that row's layer once more, so its figure is the median of an odd number of forks. On this
+     * project's 2-core VM one fork in a few ran a memory-bound layer (Conv-TasNet's decoder, the
+     * dilated 1-D layer) about 2× slower throughout, in CPU time too, while the canary (compute-bound)
+     * read normal; the median of two forks, their mean, then moved the layer by half that between
+     * consecutive suites.
+     */
+    static final double DISAGREEMENT = 1.2;
+
     static final String HELP = """
             usage: bench/convt suite [--layers a,b] [--kernels auto,reference,im2col,scatter,...|all]
                                      [--threads N] [--forks K] [--json FILE] [--quick] [--file LAYERS.json]
@@ -91,7 +101,9 @@ final class SuiteCommand {
             state is marked '~'. A fork whose best probe stayed below that fraction of the fastest
             fork's ran slow throughout: it is run again; so is a fork with rows still marked '~' (on
             their layers only), whose rows then count from the run in the faster state (at most K more forks in all).
-            """.formatted(DEFAULT_FORKS, Math.round(100 * MachineCanary.SLOW), MachineCanary.ATTEMPTS);
+            Where an even number of forks' medians of a row differ by more than %s×, one more fork runs
+            that row's layer, so its figure is the median of an odd number.
+            """.formatted(DEFAULT_FORKS, Math.round(100 * MachineCanary.SLOW), MachineCanary.ATTEMPTS, DISAGREEMENT);
 
     /**
      * One row of results: a kernel on a layer, or why it declined. With forks, {@code m} combines
@@ -204,6 +216,13 @@ final class SuiteCommand {
             summary.put("machine_canary_gflops", canaryGflops.stream().map(v -> Double.isNaN(v) ? null : v).toList());
             summary.put("forks_run_again", forks == 0 ? 0 : forksRunAgain);
         }
+        if (forks > 0) {
+            if (!decided.isEmpty()) {
+                out.println("a deciding fork ran " + String.join(", ", decided) + ": the forks' medians of a row there differed by more than "
+                        + DISAGREEMENT + "×, so its figure is the median of " + (forks + 1) + " forks");
+            }
+            summary.put("deciding_fork_layers", decided);
+        }
         out.println("load average " + MachineInfo.loadText(load0) + " at the start, " + MachineInfo.loadText(load1) + " at the end (1, 5, 15 min)");
         notes(results, settings, forks, out);
 
@@ -311,6 +330,7 @@ final class SuiteCommand {
         List<List<Result>> perFork = new ArrayList<>();
         canaries.clear();
         forksRunAgain = 0;
+        decided = List.of();
         for (int i = 1; i <= forks; i++) {
             Fork f = runFork(a, i, forks, err, "", null);
             perFork.add(f.results());
@@ -339,7 +359,43 @@ final class SuiteCommand {
             canaries.set(slow, maxOf(List.of(canaries.get(slow), f.canaryGflops())));
             forksRunAgain++;
         }
+        decided = perFork.size() % 2 == 0 ? disagreeingLayers(perFork, layers, DISAGREEMENT) : List.of();
+        if (!decided.isEmpty()) {
+            int i = perFork.size() + 1;
+            Fork f = runFork(a, i, i, err, " to decide where the forks' medians differ by more than " + DISAGREEMENT + "×: "
+                    + String.join(",", decided), decided);
+            perFork.add(f.results());
+            canaries.add(f.canaryGflops());
+        }
         return combine(perFork, layers, kernels);
+    }
+
+    /** The layers the last {@link #forked} ran a deciding fork on. */
+    private static List<String> decided = List.of();
+
+    /**
+     * The workload layers with a row whose forks' medians differ by more than {@code ratio} (largest
+     * ÷ smallest), in workload order, under their workload names (see {@link #layersWithSlowRows}).
+     */
+    static List<String> disagreeingLayers(List<List<Result>> perFork, List<Workload.Layer> layers, double ratio) {
+        Map<Key, double[]> range = new LinkedHashMap<>();
+        for (List<Result> fork : perFork) {
+            for (Result r : fork) {
+                if (r.m() == null) {
+                    continue;
+                }
+                double ms = r.m().medianMs();
+                range.merge(new Key(r.layer(), r.kernel()), new double[] {ms, ms},
+                        (x, y) -> new double[] {Math.min(x[0], y[0]), Math.max(x[1], y[1])});
+            }
+        }
+        Set<String> split = new java.util.HashSet<>();
+        range.forEach((k, v) -> {
+            if (v[1] > ratio * v[0]) {
+                split.add(workloadName(k.layer()));
+            }
+        });
+        return layers.stream().map(l -> workloadName(l.name())).distinct().filter(split::contains).toList();
     }
 
     /** The fork with the most rows still timed in a slow machine state ({@link Timer.Measurement#slowMachine}), or −1 if none has one. */
@@ -798,6 +854,9 @@ final class SuiteCommand {
             double total = 0;
             double cpuTotal = 0;
             double[] perFork = null;
+            // each fork's total over the forks every row has (a deciding fork ran some layers only)
+            int regular = results.stream().filter(r -> r.kernel().equals(k) && r.declined() == null)
+                    .mapToInt(r -> r.forks().size()).min().orElse(0);
             double logSum = 0;
             int timed = 0;
             int compared = 0;
@@ -808,9 +867,9 @@ final class SuiteCommand {
                 }
                 total += r.m().medianMs();
                 cpuTotal += r.m().cpuMedianMs();
-                if (r.forks().size() > 1) {
-                    perFork = perFork == null ? new double[r.forks().size()] : perFork;
-                    for (int f = 0; f < Math.min(perFork.length, r.forks().size()); f++) {
+                if (regular > 1) {
+                    perFork = perFork == null ? new double[regular] : perFork;
+                    for (int f = 0; f < regular; f++) {
                         perFork[f] += r.forks().get(f).medianMs();
                     }
                 }
