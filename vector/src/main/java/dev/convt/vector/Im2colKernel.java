@@ -369,7 +369,7 @@ public final class Im2colKernel implements Kernel {
         // one K block (the accumulating tiles; DEEP_PROXY's B is packed) whether or not the problem is:
         // the first in-place plan of a JVM (DCGAN's last layer, within one block) had its in-place
         // GEMM compiled without the accumulating path, which the next, deeper one (Conv-TasNet's
-        // decoder) then met as a trap in its first execute, the GEMM's loop interpreted meanwhile
+        // decoder) then met as a trap: the GEMM's loop and tile thrown away and compiled again
         int k = problem.spec().inChannelsPerGroup();
         boolean inPlace = readsInPlace(problem);
         int depth = !inPlace ? Math.min(WARM_UP_DEPTH, k) : Blocking.KC + 1;
