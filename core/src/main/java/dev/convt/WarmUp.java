@@ -251,20 +251,19 @@ final class WarmUp {
         return runs;
     }
 
-    /** The census problems whose profiles were taken in this JVM, with the group they were taken for (see {@link Kernel#censusGroup}). */
+    /** The census problems whose profiles were taken in this JVM (see {@link Kernel#profileProblems}). */
     private static final Set<String> PROFILED = ConcurrentHashMap.newKeySet();
 
     /**
      * The census proxies of a warm-up of {@code problem}'s {@code shapes} ({@link Kernel#profileProblems}),
-     * in the plan's layout: each once per JVM and census group, none that is warmed or being warmed.
+     * in the plan's layout: each once per JVM, none that is warmed or being warmed.
      */
     private static List<Proxy> census(Kernel k, Problem problem, List<Problem> shapes) {
         List<Proxy> census = new ArrayList<>();
         for (Problem shape : k.profileProblems(problem)) {
             Problem c = shape.withLayout(problem.layout());
             String signature = signature(k, c, false);
-            if (!c.isEmpty() && k.declineReason(c) == null && !shapes.contains(c) && !WARMED.contains(signature)
-                    && PROFILED.add(signature + " in group " + k.censusGroup(problem))) {
+            if (!c.isEmpty() && k.declineReason(c) == null && !shapes.contains(c) && !WARMED.contains(signature) && PROFILED.add(signature)) {
                 census.add(Proxy.of("census of " + signature, k, c, null));
             }
         }

@@ -244,21 +244,6 @@ public interface Kernel {
         return List.of();
     }
 
-    /**
-     * Which of this kernel's groups of methods a plan of {@code problem} mostly runs, for warm-up's
-     * profile census ({@link #profileProblems}): each census problem is run once per JVM and group.
-     * A census profiles only the methods that have a profile by then (HotSpot keeps a method's branch
-     * counts from its first few hundred calls on), so one taken while warming a plan of one group
-     * leaves nothing in the methods of another group that had not run yet; when a plan of that group
-     * is warmed, its census runs again. One group (the empty string) by default.
-     *
-     * @param problem the problem a plan is being made for
-     * @return the group's name
-     */
-    default String censusGroup(Problem problem) {
-        return "";
-    }
-
     /** Channels per group a default warm-up proxy keeps (see {@link #warmUpProblems}). */
     int WARM_UP_CHANNELS = 8;
 }

@@ -204,25 +204,12 @@ public final class ScatterKernel implements Kernel {
      * of the 17 workload layers: {@code rows} bci 304, in the dilated 1-D layer's plan). The row
      * loop also branches to the rank-1 paired rows ({@code pairedBlocks}): a problem that does not
      * take them gets a paired proxy too, and a paired problem's own proxy takes them while its
-     * census proxy does not, so both ways are profiled whichever family comes first. A paired
-     * problem's census also holds the other phase family (stride 1, dilated: the wide stride-1
-     * tiles and dense tap lists), whose branches the phase methods share with it.
+     * census proxy does not, so both ways are profiled whichever family comes first.
      */
     @Override
     public List<Problem> profileProblems(Problem problem) {
-        if (ScatterPlan.tapVectorApplies(problem)) {
-            return List.of(PHASE_MODE_PROXY, PAIRED_PROXY);
-        }
-        // the phase mode's own other family too: the census a tap-vector plan took came before the
-        // phase methods had profiles (see censusGroup), and the dilated 1-D layer, planned after
-        // HiFi-GAN's paired one, threw away its compiled phase taps, tile and row (stride-1 wide tiles)
-        return List.of(TAP_VECTOR_MODE_PROXY, ScatterPlan.pairsDensely(problem) ? PHASE_MODE_PROXY : PAIRED_PROXY);
-    }
-
-    /** The width mode ({@link #packLayout}): the phase and tap-vector modes run different methods below the shared row loop. */
-    @Override
-    public String censusGroup(Problem problem) {
-        return packLayout(problem);
+        Problem otherMode = ScatterPlan.tapVectorApplies(problem) ? PHASE_MODE_PROXY : TAP_VECTOR_MODE_PROXY;
+        return ScatterPlan.pairsDensely(problem) ? List.of(otherMode) : List.of(otherMode, PAIRED_PROXY);
     }
 
     /** A census proxy of the rank-1 paired rows: kernel 4, stride 2, padding 1, 8 channels (HiFi-GAN's last upsampling's family). */
