@@ -395,7 +395,12 @@ final class SuiteCommand {
                 split.add(workloadName(k.layer()));
             }
         });
-        return layers.stream().map(l -> workloadName(l.name())).distinct().filter(split::contains).toList();
+        return inWorkloadOrder(split, layers);
+    }
+
+    /** The workload names of {@code layers} (each once, in their order) that are among {@code names}. */
+    private static List<String> inWorkloadOrder(Set<String> names, List<Workload.Layer> layers) {
+        return layers.stream().map(l -> workloadName(l.name())).distinct().filter(names::contains).toList();
     }
 
     /** The fork with the most rows still timed in a slow machine state ({@link Timer.Measurement#slowMachine}), or −1 if none has one. */
@@ -425,7 +430,7 @@ final class SuiteCommand {
                 slow.add(workloadName(r.layer()));
             }
         }
-        return layers.stream().map(l -> workloadName(l.name())).distinct().filter(slow::contains).toList();
+        return inWorkloadOrder(slow, layers);
     }
 
     /** A row's workload layer: its name without the activation ({@code +…}) or layout ({@code @…}) variant. */
