@@ -595,8 +595,6 @@ public final class Im2colKernel implements Kernel {
         final OutputFrontier frontier;
         /** Whether the input is channels last and not stored alike in both layouts. */
         final boolean channelsLastInput;
-        /** {@link Packing#pixelGather} of the input's channel count. */
-        final int[] pixelGather;
 
         Im2colGeometry(Problem p, Im2colWeights weights) {
             this.weights = weights;
@@ -604,10 +602,8 @@ public final class Im2colKernel implements Kernel {
             int window = OutputFrontier.stagesChannelsLast(p) && weights.projection == null ? 1 : 0;
             col2im = new Col2im(p, weights.bias, 0);
             frontier = new OutputFrontier(p, window);
-            int cin = p.spec().inChannels();
             // one input channel or one position: both layouts are the same memory, packed as channels first
             channelsLastInput = channelsLastInput(p);
-            pixelGather = Packing.pixelGather(cin);
         }
 
         @Override
@@ -679,8 +675,6 @@ public final class Im2colKernel implements Kernel {
         final int window;
         /** Whether the input is channels last (packed by {@link Packing#packBColumnsChannelsLast}). */
         private final boolean channelsLastInput;
-        /** {@link Packing#pixelGather} of the input's channel count, for a channels-last input. */
-        private final int[] pixelGather;
         /**
          * Whether whole column panels of a channels-first float[] input are read in place
          * ({@link Sgemm#multiplyStrided}) instead of packed ({@link Im2colKernel#readsInPlace}).
@@ -713,7 +707,6 @@ public final class Im2colKernel implements Kernel {
             frontier = geometry.frontier.withWindow(window);
             channelsLastInput = geometry.channelsLastInput;
             unpackedB = projection == null && readsInPlace(p);
-            pixelGather = geometry.pixelGather;
             int bLength = projection != null ? 0 : (int) packedTileFloats(p, nc);
             int cLength = projection != null ? 0 : (int) columnBlockFloats(p, nc);
             // the window of one group's channels (at most the whole output: window ≤ batch · outPlane),
@@ -830,7 +823,7 @@ public final class Im2colKernel implements Kernel {
         private void packColumnsChannelsLast(int len, float[] x, int s, MemorySegment b, int dstCol) {
             int nr = Blocking.NR, l = Blocking.LANES;
             if (k < l || !dev.convt.vector.gemm.TransposeMicroKernels.AVAILABLE) {
-                Packing.packBColumnsChannelsLast(k, len, x, s, cin, pixelGather, b, 0, dstCol);
+                Packing.packBColumnsChannelsLast(k, len, x, s, cin, b, 0, dstCol);
                 return;
             }
             int panelStride = k * nr;
@@ -846,7 +839,7 @@ public final class Im2colKernel implements Kernel {
                     }
                     j += l;
                 } else {
-                    Packing.packBColumnsChannelsLast(k, 1, x, s + j * cin, cin, pixelGather, b, 0, col);
+                    Packing.packBColumnsChannelsLast(k, 1, x, s + j * cin, cin, b, 0, col);
                     j++;
                 }
             }
@@ -854,7 +847,7 @@ public final class Im2colKernel implements Kernel {
 
         /** {@link #packColumnsChannelsLast(int, float[], int, MemorySegment, int)} from a native segment: {@link Packing}'s element moves. */
         private void packColumnsChannelsLast(int len, MemorySegment x, int s, MemorySegment b, int dstCol) {
-            Packing.packBColumnsChannelsLast(k, len, x, s, cin, pixelGather, b, 0, dstCol);
+            Packing.packBColumnsChannelsLast(k, len, x, s, cin, b, 0, dstCol);
         }
 
         // BEGIN template for gen_segments.py

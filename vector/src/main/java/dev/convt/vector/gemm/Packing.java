@@ -321,83 +321,54 @@ public final class Packing {
     // END GENERATED
 
     /**
-     * The index map {@link #packBColumnsChannelsLast} gathers a vector of columns with:
-     * {@code i · pixelStride} for each lane {@code i}.
-     *
-     * @param pixelStride floats from one column (input position) to the next
-     * @return a new map of {@link Blocking#LANES} offsets
-     */
-    public static int[] pixelGather(int pixelStride) {
-        int[] map = new int[L];
-        for (int i = 0; i < L; i++) {
-            map[i] = i * pixelStride;
-        }
-        return map;
-    }
-
-    /**
      * Packs {@code w} columns of a channels-last B into packed B from column {@code dstCol}:
      * {@code B[p][j] = src[srcOff + j·pixelStride + p]} (column j is one input position, whose
      * {@code k} channels are contiguous), so a channels-last input is packed without a transposed
-     * copy of its own. A vector of columns at a time: for each channel one gathering load (lane i
-     * from column i, through {@code gather} = {@link #pixelGather}{@code (pixelStride)}) and one store
-     * into the panel's row; the columns' channels stay in L1 across the channel loop.
+     * copy of its own. Element by element, one column after the other: callers send only what the
+     * register transpose cannot take (groups of fewer than {@link Blocking#LANES} channels, and
+     * columns that do not fill a vector of a panel). A vector gather (a load through an index map)
+     * would be faster on paper, but C2 makes it a real gather only where its call site is hot in the
+     * profile it compiles from: a JVM whose earlier problems left the site cold compiled the Vector
+     * API's fallback into the packing for good, allocating on every execute.
      *
      * @param k           rows (the channels of a group)
      * @param w           columns to pack
      * @param src         the channels-last input
      * @param srcOff      where column 0's first channel is in {@code src}
      * @param pixelStride floats from one column (position) to the next: all the input's channels
-     * @param gather      {@link #pixelGather}{@code (pixelStride)}
      * @param dst         the packed B
      * @param dstOff      where the packed B starts in {@code dst}, in floats
      * @param dstCol      the packed column of the first packed column
      */
-    public static void packBColumnsChannelsLast(int k, int w, float[] src, int srcOff, int pixelStride, int[] gather,
+    public static void packBColumnsChannelsLast(int k, int w, float[] src, int srcOff, int pixelStride,
                                                 MemorySegment dst, int dstOff, int dstCol) {
-        // no dry return (DryRun): skipped by the warm-up's dry runs, the gather's site stayed too cold
-        // for C2 to inline what the gather calls, and it was compiled as a call to the Vector API's
-        // fallback for good, allocating on every execute
         int panelStride = k * NR;
-        int j = 0;
-        while (j < w) {
+        for (int j = 0; j < w; j++) {
             int col = dstCol + j;
             int q = col / NR;
-            int lane = col - q * NR;
-            int d = dstOff + q * panelStride + lane;
+            int d = dstOff + q * panelStride + col - q * NR;
             int s = srcOff + j * pixelStride;
-            if (lane + L <= NR && j + L <= w) {
-                for (int p = 0; p < k; p++) {
-                    FloatVector.fromArray(S, src, s + p, gather, 0).intoMemorySegment(dst, 4L * (d + p * NR), ByteOrder.nativeOrder());
-                }
-                j += L;
-            } else {
-                for (int p = 0; p < k; p++) {
-                    dst.setAtIndex(ValueLayout.JAVA_FLOAT, d + p * NR, src[s + p]);
-                }
-                j++;
+            for (int p = 0; p < k; p++) {
+                dst.setAtIndex(ValueLayout.JAVA_FLOAT, d + p * NR, src[s + p]);
             }
         }
     }
 
     /**
-     * {@link #packBColumnsChannelsLast(int, int, float[], int, int, int[], MemorySegment, int, int)} from a
-     * native segment ({@code src}'s float i at byte 4·i). There is no gathering load from a segment, so
-     * each float is read and written alone, one column (position) after the other; each column's
-     * {@code k} channels are contiguous in {@code src}.
+     * {@link #packBColumnsChannelsLast(int, int, float[], int, int, MemorySegment, int, int)} from a
+     * native segment ({@code src}'s float i at byte 4·i): each float read and written alone, one
+     * column (position) after the other; each column's {@code k} channels are contiguous in {@code src}.
      *
      * @param k           rows (the channels of a group)
      * @param w           columns to pack
      * @param src         the channels-last input
      * @param srcOff      the float index of column 0's first channel in {@code src}
      * @param pixelStride floats from one column (position) to the next: all the input's channels
-     * @param pixelGather not used here (the array form's gather offsets, so that both forms are called alike
-     *                    by the generated segment twin of their caller)
      * @param dst         the packed B
      * @param dstOff      where the packed B starts in {@code dst}, in floats
      * @param dstCol      the packed column of the first packed column
      */
-    public static void packBColumnsChannelsLast(int k, int w, MemorySegment src, int srcOff, int pixelStride, int[] pixelGather,
+    public static void packBColumnsChannelsLast(int k, int w, MemorySegment src, int srcOff, int pixelStride,
                                                 MemorySegment dst, int dstOff, int dstCol) {
         int panelStride = k * NR;
         for (int j = 0; j < w; j++) {
